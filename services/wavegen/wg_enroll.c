@@ -623,7 +623,9 @@ static json_t *expected_decision(const household *h, bool already_enrolled)
         json_array_append_new(ar, json_string("INVALID_ID_NUMBER"));
     json_object_set_new(e, "applicant_reasons", ar);
     json_t *notes = json_array();
-    if (accepted && h->note_inconsistent)
+    /* The domain notes evidence that does not hold on every decision that evaluated the category
+     * (also the ALREADY_ENROLLED rejection of a second enrollment). */
+    if (h->note_inconsistent)
         json_array_append_new(notes, json_string("CATEGORY_A_EVIDENCE_INCONSISTENT"));
     json_object_set_new(e, "notes", notes);
     json_t *ms = json_array();
@@ -634,8 +636,9 @@ static json_t *expected_decision(const household *h, bool already_enrolled)
         json_object_set_new(m, "role", json_string(wg_role_names[p->role]));
         json_object_set_new(m, "status", json_string(accepted && p->insured ? "insured" : "excluded"));
         json_t *mr = json_array();
-        /* Over-age children are named on a NO_ELIGIBLE_CHILD rejection too (domain.md). */
-        if (p->mreason != M_NONE && !already_enrolled)
+        /* Over-age children are named on a NO_ELIGIBLE_CHILD rejection too (domain.md), and on the
+         * ALREADY_ENROLLED rejection, which still evaluates the members. */
+        if (p->mreason != M_NONE)
             json_array_append_new(mr, json_string(member_reason_ids[p->mreason]));
         json_object_set_new(m, "reasons", mr);
         json_array_append_new(ms, m);
@@ -891,6 +894,8 @@ fm_status wg_enroll_household(wg_enroll *g, uint64_t index, wg_emit_fn emit, voi
         int32_t later = h->submitted + (int32_t)wg_rng_range(r, 1, 20);
         if (later > g->cfg.plan->closes)
             later = g->cfg.plan->closes;
+        if (later > g->cfg.plan->end - 1) /* submitted on plan end: no cover left, outside the window */
+            later = g->cfg.plan->end - 1;
         json_t *o2 = encode(g, h, eid, later);
         char *t2 = json_dumps(o2, JSON_COMPACT);
         json_decref(o2);
