@@ -223,11 +223,20 @@ fetch_kafka() {
         return 0
     fi
     command -v mvn >/dev/null || die "mvn is missing: run 'stack.sh install' (Debian package maven)"
-    local parent tmp old=""
+    local parent tmp old="" base
     parent=$(dirname "$KAFKA_CACHE")
+    base=$(basename "$KAFKA_CACHE")
     mkdir -p "$parent"
+    # One download at a time; under the lock, temp folders of interrupted downloads can go.
+    exec 8>"$parent/.$base.lock"
+    flock -w 600 8 || die "another install holds $parent/.$base.lock"
+    if cache_complete; then
+        say "install: Kafka $KAFKA_VERSION jars present in $KAFKA_CACHE"
+        return 0
+    fi
+    rm -rf "$parent/.$base.tmp."* "$parent/.$base.old."*
     # Download next to the cache and rename: an interrupted download never looks complete.
-    tmp=$(mktemp -d "$parent/.$(basename "$KAFKA_CACHE").tmp.XXXXXX")
+    tmp=$(mktemp -d "$parent/.$base.tmp.XXXXXX")
     trap 'rm -rf "$tmp"' EXIT
     say "install: fetching Kafka $KAFKA_VERSION jars from Maven Central into $KAFKA_CACHE"
     if ! mvn -B -q -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
@@ -240,7 +249,7 @@ fetch_kafka() {
     cache_stamp >"$tmp/.complete"
     chmod -R a+rX "$tmp"
     if [[ -e $KAFKA_CACHE ]]; then
-        old="$parent/.$(basename "$KAFKA_CACHE").old.$$"
+        old="$parent/.$base.old.$$"
         mv "$KAFKA_CACHE" "$old"
     fi
     mv "$tmp" "$KAFKA_CACHE"
@@ -625,9 +634,6 @@ check_pg_data() {
 }
 
 init_pg() {
-    if [[ -n $(ls -A "$PG_DATA" 2>/dev/null) ]]; then
-        die "the PostgreSQL data folder $PG_DATA holds files but no cluster (PG_VERSION missing: stale or damaged); wipe it with 'deploy/local/stack.sh reset'"
-    fi
     if ! as_user "$PG_BINDIR/initdb" -D "$PG_DATA" -U "$PG_SUPERUSER" --encoding=UTF8 --locale=C.UTF-8 \
         --auth-local=trust --auth-host=trust >"$PG_LOGDIR/initdb.log" 2>&1; then
         tail -n 20 "$PG_LOGDIR/initdb.log" >&2
@@ -702,22 +708,19 @@ show_pg_log_tail() {
     done
 }
 
-start_pg() {
-    local pid
-    if pid=$(pg_pid); then
-        ensure_db
-        say "pg: already running (pid $pid, 127.0.0.1:$PG_PORT)"
-        return 0
-    fi
+# Everything that can refuse PostgreSQL's start, checked before anything is started.
+precheck_pg() {
     check_port_free "$PG_PORT" FAMINS_PG_PORT
     check_pg_binaries
-    ensure_user
-    prepare_dirs
     if [[ -e $PG_DATA/PG_VERSION ]]; then
         check_pg_data
-    else
-        init_pg
+    elif [[ -n $(ls -A "$PG_DATA" 2>/dev/null) ]]; then
+        die "the PostgreSQL data folder $PG_DATA holds files but no cluster (PG_VERSION missing: stale or damaged); wipe it with 'deploy/local/stack.sh reset'"
     fi
+}
+
+start_pg() {
+    [[ -e $PG_DATA/PG_VERSION ]] || init_pg
     write_pg_config
     : >"$PG_LOGDIR/startup.log"
     chown "$STACK_USER:" "$PG_LOGDIR/startup.log"
@@ -727,8 +730,7 @@ start_pg() {
         show_pg_log_tail
         die "PostgreSQL did not start within $WAIT_SECONDS s (log above); if its data folder is damaged: 'deploy/local/stack.sh reset'"
     fi
-    ensure_db
-    pid=$(pg_pid) || die "PostgreSQL started but its postmaster cannot be found"
+    pg_pid >/dev/null || die "PostgreSQL started but its postmaster cannot be found"
 }
 
 stop_pg() {
@@ -752,9 +754,27 @@ stop_pg() {
 # ---------------------------------------------------------------------------------------------
 # subcommands
 
+# One up/down/reset at a time per stack folder (fd 9 stays open until the script ends).
+take_lock() {
+    mkdir -p "$STACK_DIR"
+    exec 9>"$STACK_DIR/.lock"
+    flock -w "$WAIT_SECONDS" 9 || die "another stack.sh up/down/reset holds $STACK_DIR/.lock for more than $WAIT_SECONDS s"
+}
+
+# On a failed 'up', the broker this run launched is stopped again: no half-started stack.
+LAUNCHED_KAFKA=""
+on_up_exit() {
+    local rc=$?
+    if [[ $rc -ne 0 && -n $LAUNCHED_KAFKA ]] && is_alive "$LAUNCHED_KAFKA"; then
+        warn "stopping the broker this failed 'up' started"
+        stop_kafka >/dev/null 2>&1 || true
+    fi
+    return "$rc"
+}
+
 cmd_up() {
     need_root up
-    local t0 java kpid
+    local t0 java kpid="" ppid=""
     t0=$(now)
     if [[ $SKIP_INSTALL == 1 ]]; then
         check_prereqs
@@ -764,20 +784,35 @@ cmd_up() {
     java=$(java_or_die)
     ensure_user
     prepare_dirs
+    take_lock
 
-    # Kafka boots in the background while PostgreSQL starts; then both are waited for.
+    # First every check that can refuse, so a refusal starts nothing.
     if kpid=$(kafka_pid); then
         say "kafka: already running (pid $kpid)"
-        kpid=""
     else
+        kpid=""
         check_port_free "$KAFKA_PORT" FAMINS_KAFKA_PORT
         check_port_free "$CTRL_PORT" FAMINS_KAFKA_CONTROLLER_PORT
         write_kafka_config
         format_kafka_if_needed "$java"
-        kpid=$(launch_kafka "$java")
     fi
-    start_pg
-    [[ -n $kpid ]] && wait_kafka "$kpid"
+    if ppid=$(pg_pid); then
+        say "pg: already running (pid $ppid)"
+    else
+        ppid=""
+        precheck_pg
+    fi
+
+    # Kafka boots in the background while PostgreSQL starts; then the broker is waited for.
+    trap on_up_exit EXIT
+    if [[ -z $kpid ]]; then
+        LAUNCHED_KAFKA=$(launch_kafka "$java")
+    fi
+    [[ -n $ppid ]] || start_pg
+    ensure_db
+    [[ -z $LAUNCHED_KAFKA ]] || wait_kafka "$LAUNCHED_KAFKA"
+    LAUNCHED_KAFKA=""
+    trap - EXIT
 
     status_line_pg
     status_line_kafka
@@ -822,6 +857,7 @@ cmd_status() {
 cmd_down() {
     need_root down
     local pid left
+    take_lock
     stop_kafka
     stop_pg
     # Whatever is still there (a lost pid file, a crashed postmaster's children) goes too.
