@@ -270,11 +270,12 @@ check_prereqs() {
 # ---------------------------------------------------------------------------------------------
 # processes and ports
 
-cmdline_of() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null; }
+cmdline_of() { tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline"; }
 
 is_our_kafka() {
     [[ $1 =~ ^[0-9]+$ && -r /proc/$1/cmdline ]] || return 1
-    [[ $(cmdline_of "$1") == *"kafka.Kafka $KAFKA_PROPS"* ]]
+    # cmdline_of ends every argument with a space: the match is exact, not a prefix.
+    [[ $(cmdline_of "$1") == *"kafka.Kafka $KAFKA_PROPS "* ]]
 }
 
 # Prints the pid of this stack's broker; by the pid file, else by its command line.
@@ -301,13 +302,13 @@ pg_pid() {
     local pid
     if [[ -r $PG_DATA/postmaster.pid ]]; then
         pid=$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null || true)
-        if [[ $pid =~ ^[0-9]+$ && $(cmdline_of "$pid") == *"-D $PG_DATA"* ]]; then
+        if [[ $pid =~ ^[0-9]+$ && $(cmdline_of "$pid") == *"-D $PG_DATA "* ]]; then
             printf '%s\n' "$pid"
             return 0
         fi
     fi
     for pid in $(pgrep -f -- "-D $PG_DATA" 2>/dev/null || true); do
-        if [[ $(cat "/proc/$pid/comm" 2>/dev/null) == postgres && $(cmdline_of "$pid") == *"-D $PG_DATA"* ]]; then
+        if [[ $(cat "/proc/$pid/comm" 2>/dev/null) == postgres && $(cmdline_of "$pid") == *"-D $PG_DATA "* ]]; then
             printf '%s\n' "$pid"
             return 0
         fi
@@ -515,8 +516,10 @@ launch_kafka() {
     local java=$1 heap pid
     read -r -a heap <<<"$KAFKA_HEAP"
     # setsid: the broker leaves this shell's session, so a closed terminal does not stop it.
+    # The broker must not inherit the lock descriptors (8, 9): it would hold the locks forever.
     (
         cd "$KAFKA_DIR"
+        exec 8>&- 9>&-
         exec setsid nohup "$java" "${heap[@]}" -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
             -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
             -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
@@ -601,7 +604,8 @@ ensure_user() {
     [[ $(id -u "$STACK_USER") -ne 0 ]] || die "FAMINS_STACK_USER=$STACK_USER is root; PostgreSQL refuses to run as root"
 }
 
-as_user() { (cd "$PG_DIR" && runuser -u "$STACK_USER" -- "$@"); }
+# Runs a command as the stack user, in a folder it can read, without the lock descriptors.
+as_user() { (cd "$PG_DIR" && runuser -u "$STACK_USER" -- "$@" 8>&- 9>&-); }
 
 prepare_dirs() {
     mkdir -p "$STACK_DIR" "$KAFKA_DIR" "$PG_DIR" "$PG_SOCK" "$PG_LOGDIR"
@@ -712,11 +716,30 @@ show_pg_log_tail() {
 precheck_pg() {
     check_port_free "$PG_PORT" FAMINS_PG_PORT
     check_pg_binaries
+    clear_stale_pg_lock
     if [[ -e $PG_DATA/PG_VERSION ]]; then
         check_pg_data
     elif [[ -n $(ls -A "$PG_DATA" 2>/dev/null) ]]; then
         die "the PostgreSQL data folder $PG_DATA holds files but no cluster (PG_VERSION missing: stale or damaged); wipe it with 'deploy/local/stack.sh reset'"
     fi
+}
+
+# Lock files left by a killed server (postmaster.pid, the socket's .lock). PostgreSQL ignores
+# them when their pid is gone, but not when the pid is an unreaped zombie (seen on machines
+# whose init reaps late) or was reused: then it refuses to start. No postmaster of ours runs
+# (checked by the caller), so they are stale unless a backend of the dead server is still
+# there: those must go first.
+clear_stale_pg_lock() {
+    local sock_lock="$PG_SOCK/.s.PGSQL.$PG_PORT.lock" orphans="" pid
+    [[ -f $PG_DATA/postmaster.pid || -f $sock_lock ]] || return 0
+    for pid in $(stack_pids); do
+        [[ $(cat "/proc/$pid/comm" 2>/dev/null) == postgres ]] && orphans+="$pid "
+    done
+    [[ -z $orphans ]] ||
+        die "PostgreSQL processes of a crashed server are still running (pids $orphans); run 'deploy/local/stack.sh down' first"
+    [[ -f $PG_DATA/postmaster.pid ]] && mv -f "$PG_DATA/postmaster.pid" "$PG_DATA/postmaster.pid.stale"
+    rm -f "$sock_lock" "$PG_SOCK/.s.PGSQL.$PG_PORT"
+    say "pg: cleared the lock files of a server that was killed"
 }
 
 start_pg() {
@@ -728,7 +751,7 @@ start_pg() {
     if ! as_user setsid -w "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -l "$PG_LOGDIR/startup.log" \
         -w -t "$WAIT_SECONDS" start >/dev/null; then
         show_pg_log_tail
-        die "PostgreSQL did not start within $WAIT_SECONDS s (log above); if its data folder is damaged: 'deploy/local/stack.sh reset'"
+        die "PostgreSQL did not start (bound $WAIT_SECONDS s; log above); if its data folder is damaged: 'deploy/local/stack.sh reset'"
     fi
     pg_pid >/dev/null || die "PostgreSQL started but its postmaster cannot be found"
 }
