@@ -122,6 +122,7 @@ static void usage(FILE *f)
             "  -t, --topic NAME         topic (default $FAMINS_TOPIC_PREFIX + enrollment.submitted | claim.events)\n"
             "  -X key=value             any librdkafka producer property (repeatable; wins over the defaults)\n"
             "  --flush-timeout-ms MS    bound on the final flush (default 60000)\n"
+            "  --create-topic P         create the topic with P partitions if it does not exist\n"
             "  --quiet                  no progress output\n"
             "\n"
             "enroll options:\n"
@@ -165,6 +166,7 @@ enum {
     O_SHARED,
     O_OVER_AGE,
     O_CLAIM_SCALE,
+    O_CREATE_TOPIC,
     O_HELP
 };
 
@@ -203,6 +205,7 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    uint64_t create_partitions = 0;
     uint64_t seed = 1, households = 0, plan_year = 2026, max_bytes = 262144, flush_ms = 60000;
     const char *env_max = getenv("FAMINS_MAX_MESSAGE_BYTES");
     if (env_max != NULL && !parse_u64(env_max, &max_bytes)) {
@@ -242,6 +245,7 @@ int main(int argc, char **argv)
         {"shared-person-share", required_argument, NULL, O_SHARED},
         {"over-age-share", required_argument, NULL, O_OVER_AGE},
         {"claim-rate-scale", required_argument, NULL, O_CLAIM_SCALE},
+        {"create-topic", required_argument, NULL, O_CREATE_TOPIC},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -278,6 +282,7 @@ int main(int argc, char **argv)
         case O_SHARED: ok = parse_double(optarg, &shares.shared_person); break;
         case O_OVER_AGE: ok = parse_double(optarg, &shares.over_age); break;
         case O_CLAIM_SCALE: ok = parse_double(optarg, &claim_scale) && claim_scale >= 0; break;
+        case O_CREATE_TOPIC: ok = parse_u64(optarg, &create_partitions) && create_partitions >= 1 && create_partitions <= 10000; break;
         case O_HELP: usage(stdout); return 0;
         default: ok = false;
         }
@@ -373,6 +378,22 @@ int main(int argc, char **argv)
     if (st != FM_OK) {
         fprintf(stderr, "famins-wavegen: cannot open the output: %s %s: %s\n", err.path, err.code, err.text);
         goto done;
+    }
+    if (dry_run == NULL) { /* fail fast on a missing topic rather than time out every message */
+        int partitions = 0;
+        if (create_partitions > 0 &&
+            wg_sink_kafka_create_topic(r->sink, topic, (int)create_partitions, 1, 15000, &err) != FM_OK) {
+            fprintf(stderr, "famins-wavegen: cannot create topic %s: %s\n", topic, err.text);
+            goto done;
+        }
+        if (wg_sink_kafka_check_topic(r->sink, 15000, &partitions, &err) != FM_OK) {
+            fprintf(stderr, "famins-wavegen: topic %s is not available: %s (%s)%s\n", topic, err.code, err.text,
+                    create_partitions ? "" : "; create it, or pass --create-topic PARTITIONS");
+            goto done;
+        }
+        if (!quiet)
+            fprintf(stderr, "famins-wavegen: level=info msg=\"producing\" topic=%s partitions=%d\n", topic,
+                    partitions);
     }
     if (labels_path != NULL && (r->labels = fopen(labels_path, "w")) == NULL) {
         fprintf(stderr, "famins-wavegen: cannot write labels to %s: %s\n", labels_path, strerror(errno));

@@ -131,6 +131,72 @@ nomem:
     return FM_ENOMEM;
 }
 
+fm_status wg_sink_kafka_create_topic(wg_sink *s, const char *topic, int partitions, int replication,
+                                     int timeout_ms, fm_error *err)
+{
+    char errstr[512];
+    fm_status st = FM_EKAFKA;
+    rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(topic, partitions, replication > 0 ? replication : 1, errstr,
+                                                    sizeof errstr);
+    rd_kafka_AdminOptions_t *opts = rd_kafka_AdminOptions_new(s->rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(s->rk);
+    rd_kafka_event_t *ev = NULL;
+    if (nt == NULL || opts == NULL || q == NULL) {
+        fm_error_set(err, topic, "CREATE_TOPIC", "%s", nt == NULL ? errstr : "out of memory");
+        goto done;
+    }
+    rd_kafka_AdminOptions_set_operation_timeout(opts, timeout_ms, errstr, sizeof errstr);
+    rd_kafka_CreateTopics(s->rk, &nt, 1, opts, q);
+    ev = rd_kafka_queue_poll(q, timeout_ms + 2000);
+    if (ev == NULL) {
+        fm_error_set(err, topic, "CREATE_TOPIC", "no answer within %d ms", timeout_ms);
+        st = FM_ETIMEDOUT;
+        goto done;
+    }
+    if (rd_kafka_event_error(ev)) {
+        fm_error_set(err, topic, "CREATE_TOPIC", "%s", rd_kafka_event_error_string(ev));
+        goto done;
+    }
+    size_t n = 0;
+    const rd_kafka_topic_result_t **res = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+    rd_kafka_resp_err_t e = n == 1 ? rd_kafka_topic_result_error(res[0]) : RD_KAFKA_RESP_ERR__FAIL;
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        fm_error_set(err, topic, "CREATE_TOPIC", "%s", rd_kafka_err2str(e));
+        goto done;
+    }
+    st = FM_OK;
+done:
+    if (ev != NULL)
+        rd_kafka_event_destroy(ev);
+    if (q != NULL)
+        rd_kafka_queue_destroy(q);
+    if (opts != NULL)
+        rd_kafka_AdminOptions_destroy(opts);
+    if (nt != NULL)
+        rd_kafka_NewTopic_destroy(nt);
+    return st;
+}
+
+fm_status wg_sink_kafka_check_topic(wg_sink *s, int timeout_ms, int *partitions, fm_error *err)
+{
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(s->rk, 0, s->rkt, &md, timeout_ms);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        fm_error_set(err, rd_kafka_topic_name(s->rkt), "METADATA", "%s", rd_kafka_err2str(e));
+        return e == RD_KAFKA_RESP_ERR__TIMED_OUT ? FM_ETIMEDOUT : FM_EKAFKA;
+    }
+    fm_status st = FM_OK;
+    if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR || md->topics[0].partition_cnt <= 0) {
+        fm_error_set(err, rd_kafka_topic_name(s->rkt), "NO_TOPIC", "%s",
+                     md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "not in the metadata");
+        st = FM_ENOTFOUND;
+    } else {
+        *partitions = md->topics[0].partition_cnt;
+    }
+    rd_kafka_metadata_destroy(md);
+    return st;
+}
+
 fm_status wg_sink_put(wg_sink *s, const char *key, size_t key_len, const void *payload, size_t len)
 {
     s->stats.produced++;

@@ -25,6 +25,16 @@ fm_status wg_sink_file_open(const char *path, wg_sink **out, fm_error *err);
 fm_status wg_sink_kafka_open(const char *topic, const char *const *props, int n_props, wg_sink **out,
                              fm_error *err);
 
+/* Creates the sink's topic with that many partitions (replication factor 1 unless replication > 0)
+ * when it does not exist; an existing topic is fine. FM_ETIMEDOUT, FM_EKAFKA (err says why). */
+fm_status wg_sink_kafka_create_topic(wg_sink *s, const char *topic, int partitions, int replication,
+                                     int timeout_ms, fm_error *err);
+
+/* Looks the topic up in the cluster's metadata: *partitions receives its partition count.
+ * FM_ENOTFOUND when the cluster does not have it (famins' brokers do not create topics on use),
+ * FM_ETIMEDOUT or FM_EKAFKA when the cluster did not answer. */
+fm_status wg_sink_kafka_check_topic(wg_sink *s, int timeout_ms, int *partitions, fm_error *err);
+
 /* Writes or enqueues one message; on a full Kafka queue it serves delivery reports until there is
  * room. FM_EIO (file), FM_EKAFKA (refused by the client: the message is counted as failed). */
 fm_status wg_sink_put(wg_sink *s, const char *key, size_t key_len, const void *payload, size_t len);
