@@ -86,7 +86,9 @@ static fm_status emit(void *arg, const wg_message *m)
         }
     }
     fm_status st = wg_sink_put(r->sink, m->key, m->key_len, m->payload, m->len);
-    if (st != FM_OK)
+    /* A message the Kafka client refuses (too large for its message.max.bytes, say) is counted as
+     * failed and the wave goes on: the summary and the exit status report it. A file error stops. */
+    if (st != FM_OK && st != FM_EKAFKA)
         return st;
     if (r->labels != NULL && (fputs(m->label, r->labels) == EOF || fputc('\n', r->labels) == EOF))
         return FM_EIO;
@@ -94,7 +96,7 @@ static fm_status emit(void *arg, const wg_message *m)
     r->bytes += m->len;
     tally_add(&r->kinds, m->kind);
     tally_add(&r->outcomes, m->outcome);
-    if (m->unit != NULL && strcmp(m->kind, "valid") == 0)
+    if (m->unit != NULL && strcmp(m->kind, "valid") == 0) /* units (enrollments), liabilities (claims) */
         tally_add(&r->units, m->unit);
     if (m->fault != NULL)
         tally_add(&r->faults, m->fault);
@@ -460,8 +462,7 @@ int main(int argc, char **argv)
     tally_print(f, "by kind", &r->kinds);
     tally_print(f, "by intended outcome", &r->outcomes);
     tally_print(f, "injected faults and edge cases", &r->faults);
-    if (enroll_mode)
-        tally_print(f, "valid enrollment events by managing unit", &r->units);
+    tally_print(f, enroll_mode ? "valid enrollment events by managing unit" : "claims by liability", &r->units);
 
     bool delivered_all = close_st == FM_OK && stats.failed == 0 && stats.delivered == stats.produced;
     if (!delivered_all)
