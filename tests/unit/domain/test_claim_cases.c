@@ -22,7 +22,8 @@ static fm_fen num(json_t *o, const char *k)
 static void run_case(const fm_plan *plan, json_t *tc)
 {
     const char *name = str(tc, "name", "?");
-    json_t *cj = json_object_get(tc, "claim"), *xj = json_object_get(tc, "context"), *ej = json_object_get(tc, "expect");
+    json_t *cj = json_object_get(tc, "claim"), *xj = json_object_get(tc, "context"),
+           *ej = json_object_get(tc, "expect");
     static fm_bill bills[FM_MAX_BILLS];
     static char numbers[FM_MAX_BILLS][24];
     static fm_injury injuries[FM_MAX_INJURIES];
@@ -42,7 +43,8 @@ static void run_case(const fm_plan *plan, json_t *tc)
     } else {
         size_t i;
         json_t *d;
-        json_array_foreach(docs, i, d) {
+        json_array_foreach(docs, i, d)
+        {
             fm_document doc;
             assert_true(fm_document_parse(json_string_value(d), &doc));
             c.documents |= FM_DOC_BIT(doc);
@@ -51,15 +53,18 @@ static void run_case(const fm_plan *plan, json_t *tc)
     size_t i;
     json_t *b;
     c.bills = bills;
-    json_array_foreach(json_object_get(cj, "bills"), i, b) {
+    json_array_foreach(json_object_get(cj, "bills"), i, b)
+    {
         snprintf(numbers[i], sizeof numbers[i], "%08zu", i + 1);
-        bills[i] = (fm_bill){(char *)"161002300101", numbers[i], json_integer_value(json_array_get(b, 0)),
-                             json_integer_value(json_array_get(b, 1)), json_integer_value(json_array_get(b, 2))};
+        bills[i] =
+            (fm_bill){(char *)"161002300101", numbers[i], json_integer_value(json_array_get(b, 0)),
+                      json_integer_value(json_array_get(b, 1)), json_integer_value(json_array_get(b, 2))};
         ctx.bill_already_claimed[i] = json_is_true(json_array_get(b, 3));
         c.n_bills = i + 1;
     }
     c.injuries = injuries;
-    json_array_foreach(json_object_get(cj, "injuries"), i, b) {
+    json_array_foreach(json_object_get(cj, "injuries"), i, b)
+    {
         injuries[i].grade = json_integer_value(b);
         c.n_injuries = i + 1;
     }
@@ -81,10 +86,12 @@ static void run_case(const fm_plan *plan, json_t *tc)
     fm_claim_decision d;
     fm_error err;
     assert_int_equal(fm_decide_claim(plan, &c, &ctx, &d, &err), FM_OK);
-    bool ok = strcmp(fm_claim_outcome_name(d.outcome), str(ej, "outcome", "")) == 0 && d.payable == num(ej, "payable") &&
-              d.full == num(ej, "full") && d.n_reasons == json_array_size(json_object_get(ej, "reasons"));
+    bool ok = strcmp(fm_claim_outcome_name(d.outcome), str(ej, "outcome", "")) == 0 &&
+              d.payable == num(ej, "payable") && d.full == num(ej, "full") &&
+              d.n_reasons == json_array_size(json_object_get(ej, "reasons"));
     for (size_t r = 0; ok && r < d.n_reasons; r++)
-        ok = strcmp(fm_reason_id(d.reasons[r]), json_string_value(json_array_get(json_object_get(ej, "reasons"), r))) == 0;
+        ok = strcmp(fm_reason_id(d.reasons[r]),
+                    json_string_value(json_array_get(json_object_get(ej, "reasons"), r))) == 0;
     if (!ok) {
         print_error("case %s: got %s payable %lld full %lld reasons", name, fm_claim_outcome_name(d.outcome),
                     (long long)d.payable, (long long)d.full);
@@ -106,8 +113,7 @@ static void hand_worked_claim_cases_hold(void **state)
     assert_true(json_array_size(cases) > 20);
     size_t i;
     json_t *tc;
-    json_array_foreach(cases, i, tc)
-        run_case(fm_plan_for_year(cat, 2026), tc);
+    json_array_foreach(cases, i, tc) run_case(fm_plan_for_year(cat, 2026), tc);
     json_decref(root);
     fm_plan_catalogue_free(cat);
 }

@@ -100,8 +100,9 @@ static void expect(const fm_claim_decision *d, fm_claim_outcome outcome, fm_fen 
         same = d->reasons[i] == (fm_reason)va_arg(ap, int);
     va_end(ap);
     if (!same) {
-        print_error("got %s payable %lld full %lld computed %lld, reasons:", fm_claim_outcome_name(d->outcome),
-                    (long long)d->payable, (long long)d->full, (long long)d->computed);
+        print_error(
+            "got %s payable %lld full %lld computed %lld, reasons:", fm_claim_outcome_name(d->outcome),
+            (long long)d->payable, (long long)d->full, (long long)d->computed);
         for (size_t i = 0; i < d->n_reasons; i++)
             print_error(" %s", fm_reason_id(d->reasons[i]));
         print_error("\nwant %s payable %lld\n", fm_claim_outcome_name(outcome), (long long)payable);
@@ -459,7 +460,7 @@ static void ratio_is_rounded_down_to_the_fen(void **state)
     fx *f = *state;
     size_t b = bill(f, 10007, 0, 0);
     expect(decide(f), FM_CLAIM_APPROVED, 5, 0); /* 7 * 0.8 = 5.6 */
-    f->bills[b].amount = 10001; /* 1 * 0.8 = 0.8 -> 0 */
+    f->bills[b].amount = 10001;                 /* 1 * 0.8 = 0.8 -> 0 */
     const fm_claim_decision *d = decide(f);
     DECLINED(d, FM_REASON_BELOW_DEDUCTIBLE);
     /* the eligible expenses still used the deductible */

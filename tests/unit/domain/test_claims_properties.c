@@ -14,7 +14,10 @@ static uint64_t next(void)
     rng_state ^= rng_state >> 27;
     return rng_state * 0x2545F4914F6CDD1Du;
 }
-static fm_fen upto(fm_fen n) { return n <= 0 ? 0 : (fm_fen)(next() % (uint64_t)(n + 1)); }
+static fm_fen upto(fm_fen n)
+{
+    return n <= 0 ? 0 : (fm_fen)(next() % (uint64_t)(n + 1));
+}
 
 static void medical_decisions_keep_their_invariants(void **state)
 {
@@ -69,7 +72,8 @@ static void medical_decisions_keep_their_invariants(void **state)
             assert_true(d.payable <= (house_left > 0 ? house_left : 0));
         }
         /* usage moves by exactly what was paid, the deductible never beyond the plan's */
-        assert_fen_equal(d.new_usage.medical_paid[c.liability] - ctx.usage.medical_paid[c.liability], d.payable);
+        assert_fen_equal(d.new_usage.medical_paid[c.liability] - ctx.usage.medical_paid[c.liability],
+                         d.payable);
         fm_fen ded_before = ctx.usage.deductible_used[c.liability];
         fm_fen ded_after = d.new_usage.deductible_used[c.liability];
         assert_true(ded_after >= ded_before);
