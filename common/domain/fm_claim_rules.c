@@ -345,7 +345,9 @@ static fm_status adjudicate(const fm_plan *plan, const fm_claim *c, const fm_cla
         return decline(out, FM_REASON_POLICY_NOT_FOUND), FM_OK;
     if (!ctx->person_found)
         return decline(out, FM_REASON_PERSON_NOT_INSURED), FM_OK;
-    if (ctx->deceased)
+    /* A death benefit paid this plan year is as good as the service's flag (which also covers earlier years).
+     */
+    if (ctx->deceased || ctx->usage.death_paid > 0)
         return decline(out, FM_REASON_PERSON_DECEASED), FM_OK;
     if (c->incident_date < ctx->coverage_start || c->incident_date > ctx->coverage_end)
         return decline(out, FM_REASON_NOT_IN_FORCE), FM_OK;

@@ -129,6 +129,9 @@ static void checks_run_in_order_and_only_the_first_failure_is_reported(void **st
     f->ctx.person_found = true;
     DECLINED(decide(f), FM_REASON_PERSON_DECEASED);
     f->ctx.deceased = false;
+    f->ctx.usage.death_paid = 1;
+    DECLINED(decide(f), FM_REASON_PERSON_DECEASED);
+    f->ctx.usage.death_paid = 0;
     DECLINED(decide(f), FM_REASON_NOT_IN_FORCE);
     f->c.incident_date = D("2026-03-10");
     DECLINED(decide(f), FM_REASON_LIABILITY_NOT_COVERED_FOR_ROLE);
@@ -730,14 +733,15 @@ static void huge_earlier_payments_leave_nothing_without_overflow(void **state)
     set_liability(f, FM_LIAB_ACCIDENTAL_DISABILITY, FM_CAUSE_ACCIDENT, "2026-05-01", "2026-07-01");
     injury(f, 10);
     f->ctx.usage.disability_paid = INT64_MAX;
-    f->ctx.usage.death_paid = INT64_MAX;
     DECLINED(decide(f), FM_REASON_LIMIT_EXHAUSTED);
     set_liability(f, FM_LIAB_DEATH, FM_CAUSE_ACCIDENT, "2026-05-01", "2026-07-01");
-    f->ctx.usage.death_paid = 0;
     DECLINED(decide(f), FM_REASON_LIMIT_EXHAUSTED);
     set_ci(f, "CI-S01");
     f->ctx.usage.ci_mild_paid = INT64_MAX;
     DECLINED(decide(f), FM_REASON_LIMIT_EXHAUSTED);
+    /* a death benefit already paid stops everything before any arithmetic */
+    f->ctx.usage.death_paid = INT64_MAX;
+    DECLINED(decide(f), FM_REASON_PERSON_DECEASED);
 }
 
 static void malformed_input_is_an_error_not_a_decision(void **state)
