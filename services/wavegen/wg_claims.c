@@ -711,7 +711,7 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
     }
     /* Invoices claimed twice: a medical claim sent again later under a new claim id. */
     for (int i = 0, lim = n; i < lim && n < MAX_CLAIMS; i++)
-        if (cl[i].n_bills > 0 && wg_rng_chance(r, 0.03 * (f > 1 ? 1 : f))) {
+        if (cl[i].n_bills > 0 && cl[i].fault == NULL && wg_rng_chance(r, 0.03 * (f > 1 ? 1 : f))) {
             cl[n] = cl[i];
             cl[n].dup_of = cl[i].seq;
             cl[n].report = cl[i].report + (int32_t)wg_rng_range(r, 1, 30);
