@@ -51,6 +51,33 @@ def _format_checker():
     return checker
 
 
+def _leaves(errors):
+    for e in errors:
+        if e.context:
+            yield from _leaves(e.context)
+        yield e
+
+
+def _path_of(e):
+    """The error's path as the C decoder spells it; a missing or unexpected field names the field."""
+    parts = list(e.absolute_path)
+    if e.validator == "required":
+        parts.append(e.message.split("'")[1])
+    elif e.validator in ("unevaluatedProperties", "additionalProperties") and "'" in e.message:
+        parts.append(e.message.split("'")[1])
+    return "".join("[%d]" % p if isinstance(p, int) else ".%s" % p for p in parts).lstrip(".")
+
+
+def _most_precise(errors):
+    """The deepest error; unevaluatedProperties only when nothing else explains the failure (a field
+    that failed its own subschema is also reported as unevaluated by the enclosing schema)."""
+    leaves = list(_leaves(errors))
+    others = [e for e in leaves if e.validator not in ("unevaluatedProperties", "oneOf", "if", "$ref", "allOf")]
+    pool = others or leaves
+    best = max(pool, key=lambda e: len(_path_of(e).replace("[", ".").split(".")))
+    return _path_of(best), best.message
+
+
 def main(argv):
     if len(argv) < 3:
         print("usage: schema_check.py SCHEMA_DIR FILE...", file=sys.stderr)
@@ -71,14 +98,12 @@ def main(argv):
             schema = by_name["envelope"]
         resolver = RefResolver(base_uri=schema["$id"], referrer=schema, store=store)
         validator = Draft202012Validator(schema, resolver=resolver, format_checker=checker)
-        errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+        errors = list(validator.iter_errors(doc))
         if schema is by_name["envelope"] and not errors:
-            errors_text = "UNKNOWN_TYPE"
-            print("%s\tinvalid\ttype\t%s" % (path, errors_text))
+            print("%s\tinvalid\ttype\tUNKNOWN_TYPE" % path)
         elif errors:
-            e = errors[0]
-            where = "".join("[%d]" % p if isinstance(p, int) else ".%s" % p for p in e.absolute_path).lstrip(".")
-            print("%s\tinvalid\t%s\t%s" % (path, where, e.message.replace("\t", " ").replace("\n", " ")))
+            where, message = _most_precise(errors)
+            print("%s\tinvalid\t%s\t%s" % (path, where, message.replace("\t", " ").replace("\n", " ")))
         else:
             print("%s\tvalid" % path)
     return 0
