@@ -145,6 +145,58 @@ static json_t *run(const char *bin, const char *kind, const char *stem, const ch
     return out;
 }
 
+static int nonempty_string(const json_t *v) { return json_is_string(v) && json_string_length(v) > 0; }
+
+/* What every output promises: outcome, reasons with code and both labels, both explanations, the amounts. */
+static int check_shape(const char *name, const char *kind, const json_t *got)
+{
+    int bad = 0;
+    const json_t *reasons = json_object_get(got, "reasons"), *ex = json_object_get(got, "explanation");
+    if (!nonempty_string(json_object_get(got, "outcome")))
+        bad++, printf("MISMATCH %s: output has no outcome\n", name);
+    if (!nonempty_string(json_object_get(ex, "en")) || !nonempty_string(json_object_get(ex, "zh")))
+        bad++, printf("MISMATCH %s: output lacks the English or Chinese explanation\n", name);
+    for (size_t i = 0; i < json_array_size(reasons); i++) {
+        const json_t *r = json_array_get(reasons, i);
+        if (!nonempty_string(json_object_get(r, "code")) || !nonempty_string(json_object_get(r, "en")) ||
+            !nonempty_string(json_object_get(r, "zh")))
+            bad++, printf("MISMATCH %s: reasons[%zu] lacks code, en or zh\n", name, i);
+    }
+    if (strcmp(kind, "enrollment") == 0) {
+        if (!json_is_integer(json_object_get(got, "premium")) || !json_is_array(json_object_get(got, "members")))
+            bad++, printf("MISMATCH %s: enrollment output lacks premium or members\n", name);
+    } else if (!json_is_integer(json_object_get(got, "payable")) || !json_is_integer(json_object_get(got, "full")) ||
+               !nonempty_string(json_object_get(json_object_get(got, "parameters"), "plan_version"))) {
+        bad++, printf("MISMATCH %s: claim output lacks payable, full or parameters.plan_version\n", name);
+    }
+    return bad;
+}
+
+/* Identity numbers must never leave famins-rules: none of the event's may appear in the output. */
+static int check_no_id_numbers(const char *name, const char *stem, const json_t *got)
+{
+    char path[1100];
+    json_error_t jerr;
+    int bad = 0;
+    snprintf(path, sizeof path, "%s.json", stem);
+    json_t *ev = json_load_file(path, 0, &jerr);
+    char *text = json_dumps(got, JSON_COMPACT);
+    const json_t *ids[32];
+    size_t n = 0;
+    ids[n++] = json_object_get(ev, "insured_id_number");
+    ids[n++] = json_object_get(json_object_get(ev, "applicant"), "id_number");
+    for (size_t i = 0; i < json_array_size(json_object_get(ev, "members")) && n < 32; i++)
+        ids[n++] = json_object_get(json_array_get(json_object_get(ev, "members"), i), "id_number");
+    for (size_t i = 0; i < n && text; i++)
+        if (nonempty_string(ids[i]) && strstr(text, json_string_value(ids[i])) != NULL)
+            bad = 1;
+    if (bad)
+        printf("MISMATCH %s: an identity number appears in the output\n", name);
+    free(text);
+    json_decref(ev);
+    return bad;
+}
+
 static int check_dir(const char *bin, const char *dir, const char *kind, int *checked)
 {
     char *names[MAX_FILES];
@@ -175,7 +227,8 @@ static int check_dir(const char *bin, const char *dir, const char *kind, int *ch
         if (want == NULL || got == NULL)
             bad++;
         else
-            bad += compare(names[i], want, got) > 0;
+            bad += (compare(names[i], want, got) + check_shape(names[i], kind, got) +
+                    check_no_id_numbers(names[i], stem, got)) > 0;
         (*checked)++;
         json_decref(want);
         json_decref(got);
