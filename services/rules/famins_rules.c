@@ -8,6 +8,7 @@
 #include "rules_context.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,13 @@ enum { EXIT_DECIDED = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 static const char USAGE[] =
     "usage: famins-rules enrollment [--facts FACTS.json] [--today YYYY-MM-DD] [--plan-dir DIR] [FILE|-]\n"
     "       famins-rules claim --context CONTEXT.json [--plan-dir DIR] [FILE|-]\n"
+    "       famins-rules review --claim CLAIM.json --context CONTEXT.json [--plan-dir DIR] [FILE|-]\n"
     "       famins-rules --help\n";
 
 static const char HELP[] =
     "\n"
-    "Decides one enrollment.submitted or claim.submitted event with famins' rules and prints the decision\n"
+    "Decides one enrollment.submitted or claim.submitted event, or a claim.reviewed event on a pending claim,\n"
+    "with famins' rules and prints the decision\n"
     "as JSON on stdout: outcome, category, reasons with English and Chinese labels, amounts, the plan\n"
     "parameters applied and a one-line explanation in English and Chinese. FILE is the event (default: stdin).\n"
     "\n"
@@ -35,7 +38,9 @@ static const char HELP[] =
     "                     insured elsewhere or last year). Default: nothing known.\n"
     "  --today DATE       enrollment: the date for the identity numbers' birth-date check. Default and only\n"
     "                     supported value today: the enrollment's submitted_on (fm_decide_enrollment uses it).\n"
-    "  --context FILE     claim: the policy, the member and the usage so far (required).\n"
+    "  --context FILE     claim, review: the policy, the member and the usage so far (required); for a\n"
+    "                     review, as they are at review time.\n"
+    "  --claim FILE       review: the claim.submitted event the review decides on (required).\n"
     "\n"
     "Exit status: 0 decided (accepted, rejected, approved, declined ... alike), 1 invalid input (the event,\n"
     "context, facts or catalogue; the precise error is on stderr), 2 wrong usage.\n"
@@ -48,6 +53,7 @@ typedef struct options {
     const char *facts;
     const char *context;
     const char *today;
+    const char *claim;
 } options;
 
 /* Reads all of path ("-" = stdin) into a malloc'ed buffer (NUL-terminated for convenience). */
@@ -190,22 +196,35 @@ static const fm_plan *plan_for_claim(const fm_plan_catalogue *cat, const fm_clai
     return cat->n_plans > 0 ? &cat->plans[0] : NULL;
 }
 
+/* claim: decides opt->file; review: decides the review opt->file on the claim opt->claim. */
 static int run_claim(const options *opt)
 {
     fm_error err;
     fm_claim c = {0};
+    fm_review r = {0};
     rules_claim_context ctx;
     fm_claim_decision d;
     fm_plan_catalogue *cat = NULL;
     const fm_plan *plan;
-    char *buf = NULL, *cbuf = NULL;
-    size_t len = 0, clen = 0;
+    char *buf = NULL, *cbuf = NULL, *rbuf = NULL;
+    size_t len = 0, clen = 0, rlen = 0;
     json_t *out = NULL;
     int rc = EXIT_INVALID;
+    bool review = opt->claim != NULL;
+    const char *claim_file = review ? opt->claim : opt->file;
 
     fm_error_clear(&err);
-    if (read_all(opt->file, &buf, &len, &err) != FM_OK || fm_decode_claim(buf, len, &c, &err) != FM_OK) {
+    if (read_all(claim_file, &buf, &len, &err) != FM_OK || fm_decode_claim(buf, len, &c, &err) != FM_OK) {
+        report(claim_file, &err);
+        goto done;
+    }
+    if (review && (read_all(opt->file, &rbuf, &rlen, &err) != FM_OK || fm_decode_review(rbuf, rlen, &r, &err) != FM_OK)) {
         report(opt->file, &err);
+        goto done;
+    }
+    if (review && (strcmp(r.claim_id, c.claim_id) != 0 || strcmp(r.policy_number, c.policy_number) != 0)) {
+        fprintf(stderr, "famins-rules: %s: claim_id: NOT_THIS_CLAIM (the review is for another claim or policy)\n",
+                opt->file);
         goto done;
     }
     if (read_all(opt->context, &cbuf, &clen, &err) != FM_OK ||
@@ -224,11 +243,12 @@ static int run_claim(const options *opt)
     }
     if (!ctx.has_policy)
         ctx.ctx.plan_year = plan->plan_year;
-    if (fm_decide_claim(plan, &c, &ctx.ctx, &d, &err) != FM_OK) {
+    if ((review ? fm_decide_review(plan, &c, &ctx.ctx, &r, &d, &err) : fm_decide_claim(plan, &c, &ctx.ctx, &d, &err)) !=
+        FM_OK) {
         report(opt->file, &err);
         goto done;
     }
-    if (fm_claim_decision_json(&c, &d, NULL, true, &out) != FM_OK) {
+    if (fm_claim_decision_json(&c, &d, review ? &r : NULL, true, &out) != FM_OK) {
         fprintf(stderr, "famins-rules: out of memory\n");
         goto done;
     }
@@ -236,8 +256,10 @@ static int run_claim(const options *opt)
 done:
     fm_plan_catalogue_free(cat);
     fm_claim_free(&c);
+    fm_review_free(&r);
     free(buf);
     free(cbuf);
+    free(rbuf);
     return rc;
 }
 
@@ -258,6 +280,8 @@ static int parse_args(int argc, char **argv, options *opt)
             slot = &opt->context;
         else if (strcmp(a, "--today") == 0)
             slot = &opt->today;
+        else if (strcmp(a, "--claim") == 0)
+            slot = &opt->claim;
         if (slot != NULL) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "famins-rules: %s needs a value\n%s", a, USAGE);
@@ -283,13 +307,22 @@ static int parse_args(int argc, char **argv, options *opt)
     if (opt->file == NULL)
         opt->file = "-";
     if (strcmp(opt->command, "enrollment") == 0) {
-        if (opt->context != NULL) {
-            fprintf(stderr, "famins-rules: --context is for claims\n%s", USAGE);
+        if (opt->context != NULL || opt->claim != NULL) {
+            fprintf(stderr, "famins-rules: --context and --claim are for claims and reviews\n%s", USAGE);
             return EXIT_USAGE;
         }
-    } else if (strcmp(opt->command, "claim") == 0) {
+    } else if (strcmp(opt->command, "claim") == 0 || strcmp(opt->command, "review") == 0) {
+        bool is_review = strcmp(opt->command, "review") == 0;
         if (opt->context == NULL) {
-            fprintf(stderr, "famins-rules: a claim needs --context CONTEXT.json\n%s", USAGE);
+            fprintf(stderr, "famins-rules: a %s needs --context CONTEXT.json\n%s", opt->command, USAGE);
+            return EXIT_USAGE;
+        }
+        if (is_review != (opt->claim != NULL)) {
+            fprintf(stderr, "famins-rules: --claim CLAIM.json goes with review, and only with it\n%s", USAGE);
+            return EXIT_USAGE;
+        }
+        if (is_review && strcmp(opt->file, "-") == 0 && strcmp(opt->claim, "-") == 0) {
+            fprintf(stderr, "famins-rules: the claim and the review cannot both come from stdin\n%s", USAGE);
             return EXIT_USAGE;
         }
         if (opt->facts != NULL || opt->today != NULL) {

@@ -68,6 +68,14 @@ expect 1 "missing file" -- "$bin" enrollment "$tmp/nope.json" && contains "$tmp/
 expect 1 "empty plan directory" -- "$bin" enrollment --plan-dir "$tmp" "$enr" && contains "$tmp/err" "plan catalogue" "empty plan dir"
 expect 1 "invalid UTF-8" -- "$bin" claim --context "$ctx" "$ex/envelope/invalid/invalid-utf8.json" && contains "$tmp/err" "INVALID_UTF8" "utf8"
 
+# Reviews: the claim comes with --claim and must be the one reviewed.
+rv=$ex/claim.reviewed/valid/01-decline-child-death
+expect 2 "review without --claim" -- "$bin" review --context "$rv.context.json" "$rv.json"
+expect 2 "--claim with claim" -- "$bin" claim --claim "$rv.claim.json" --context "$rv.context.json" "$clm"
+expect 0 "review" -- "$bin" review --claim "$rv.claim.json" --context "$rv.context.json" "$rv.json" && { contains "$tmp/out" '"code": "REVIEWER_DECLINED"' "review"; contains "$tmp/out" '"action": "decline"' "review"; }
+expect 1 "review of another claim" -- "$bin" review --claim "$clm" --context "$rv.context.json" "$rv.json" && contains "$tmp/err" "NOT_THIS_CLAIM" "review of another claim"
+expect 1 "invalid review" -- "$bin" review --claim "$rv.claim.json" --context "$rv.context.json" "$ex/claim.reviewed/invalid/approve-without-amount.json" && contains "$tmp/err" "amount: MISSING" "invalid review"
+
 # FAMINS_PLAN_DIR is honoured (an empty catalogue there fails), and --plan-dir wins over it.
 expect 1 "FAMINS_PLAN_DIR" -- env FAMINS_PLAN_DIR="$tmp" "$bin" enrollment "$enr"
 expect 0 "--plan-dir over FAMINS_PLAN_DIR" -- env FAMINS_PLAN_DIR="$tmp" "$bin" enrollment --plan-dir "$src/schemas/plans" "$enr"
