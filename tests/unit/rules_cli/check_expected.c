@@ -8,9 +8,13 @@
  *   - reasons: as a multiset of CODE or CODE@member_index (labels and order ignored);
  *   - members: per index, status and the multiset of reason codes;
  *   - anything else: equal JSON values.
+ * Also: every reason code of fm_reasons.h appears in some expected decision (the examples cover them all).
  * Prints one line per mismatch and a summary; exit 0 only when everything matched. */
+#include "fm_reasons.h"
+
 #include <dirent.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,7 +210,30 @@ static int check_no_id_numbers(const char *name, const char *kind, const char *s
     return bad;
 }
 
-static int check_dir(const char *bin, const char *dir, const char *kind, int *checked)
+/* Marks the reason codes an expected decision names (reasons, notes, applicant and member reasons). */
+static void mark_codes(const json_t *v, bool seen[FM_REASON_COUNT])
+{
+    fm_reason r;
+    if (json_is_string(v) && fm_reason_parse(json_string_value(v), &r))
+        seen[r] = true;
+    else if (json_is_object(v) && json_is_string(json_object_get(v, "code")))
+        mark_codes(json_object_get(v, "code"), seen);
+    else if (json_is_array(v))
+        for (size_t i = 0; i < json_array_size(v); i++)
+            mark_codes(json_array_get(v, i), seen);
+}
+
+static void mark_expected(const json_t *want, bool seen[FM_REASON_COUNT])
+{
+    mark_codes(json_object_get(want, "reasons"), seen);
+    mark_codes(json_object_get(want, "notes"), seen);
+    mark_codes(json_object_get(want, "applicant_reasons"), seen);
+    const json_t *members = json_object_get(want, "members");
+    for (size_t i = 0; i < json_array_size(members); i++)
+        mark_codes(json_object_get(json_array_get(members, i), "reasons"), seen);
+}
+
+static int check_dir(const char *bin, const char *dir, const char *kind, int *checked, bool seen[FM_REASON_COUNT])
 {
     char *names[MAX_FILES];
     size_t n = 0;
@@ -233,6 +260,8 @@ static int check_dir(const char *bin, const char *dir, const char *kind, int *ch
         json_t *got = want ? run(bin, kind, stem, names[i]) : NULL;
         if (want == NULL)
             printf("MISMATCH %s: unreadable expected file (%s)\n", names[i], jerr.text);
+        if (want != NULL)
+            mark_expected(want, seen);
         if (want == NULL || got == NULL)
             bad++;
         else
@@ -249,18 +278,26 @@ static int check_dir(const char *bin, const char *dir, const char *kind, int *ch
 int main(int argc, char **argv)
 {
     char dir[1024];
-    int checked = 0, bad = 0;
+    int checked = 0, bad = 0, uncovered = 0;
+    bool seen[FM_REASON_COUNT] = {false};
     if (argc != 3) {
         fprintf(stderr, "usage: check_expected FAMINS_RULES EXAMPLES_DIR\n");
         return 2;
     }
     snprintf(dir, sizeof dir, "%s/enrollment.submitted/valid", argv[2]);
-    bad += check_dir(argv[1], dir, "enrollment", &checked);
+    bad += check_dir(argv[1], dir, "enrollment", &checked, seen);
     snprintf(dir, sizeof dir, "%s/claim.submitted/valid", argv[2]);
-    bad += check_dir(argv[1], dir, "claim", &checked);
+    bad += check_dir(argv[1], dir, "claim", &checked, seen);
     snprintf(dir, sizeof dir, "%s/claim.reviewed/valid", argv[2]);
-    bad += check_dir(argv[1], dir, "review", &checked);
-    printf("expected decisions: %d examples checked, %d differ\n", checked, bad);
+    bad += check_dir(argv[1], dir, "review", &checked, seen);
+    for (int r = 1; r < FM_REASON_COUNT; r++) {
+        if (!seen[r]) {
+            printf("UNCOVERED reason %s: no example decision names it\n", fm_reason_id((fm_reason)r));
+            uncovered++;
+        }
+    }
+    printf("expected decisions: %d examples checked, %d differ; %d of %d reason codes covered\n", checked, bad,
+           FM_REASON_COUNT - 1 - uncovered, FM_REASON_COUNT - 1);
     /* Fewer than the examples we wrote means the search itself broke: not a pass. */
-    return (bad == 0 && checked >= 90) ? 0 : 1;
+    return (bad == 0 && uncovered == 0 && checked >= 90) ? 0 : 1;
 }
