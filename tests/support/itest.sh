@@ -17,6 +17,7 @@ set -euo pipefail
 : "${FAMINS_KAFKA_PORT:=19092}"
 export FAMINS_KAFKA_BOOTSTRAP="${FAMINS_KAFKA_BOOTSTRAP:-127.0.0.1:${FAMINS_KAFKA_PORT}}"
 ITEST_ADMIN_DSN="${FAMINS_PG_ADMIN_DSN:-host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=famins user=famins_admin}"
+export PGOPTIONS="${PGOPTIONS:--c client_min_messages=warning}"
 
 itest_fail() {
     echo "itest: $*" >&2
