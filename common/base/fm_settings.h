@@ -35,7 +35,9 @@ typedef struct fm_setting {
     {"FAMINS_MAX_MESSAGE_BYTES", FM_SETTING_INT, "262144", 1024, 1000000,                              \
      "largest message famins reads; larger ones are dead letters MESSAGE_TOO_LARGE"},                    \
     {"FAMINS_PLAN_DIR", FM_SETTING_STRING, FAMINS_SOURCE_DIR "/schemas/plans", 0, 0,                    \
-     "folder of the plan catalogue (plan-<year>.json)"}
+     "folder of the plan catalogue (plan-<year>.json)"},                                                 \
+    {"FAMINS_PERSON_KEY_SECRET", FM_SETTING_STRING, "famins-local-development-only", 0, 0,              \
+     "secret of the keyed hash that stands for identity numbers in the database; SET IT in production"}
 
 /* Looks a variable up; returns NULL when unset. Tests pass their own. */
 typedef const char *(*fm_env_lookup)(const char *name, void *ctx);

@@ -109,3 +109,33 @@ void fm_sha256_hex(const void *data, size_t len, char hex[65])
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 }
+
+void fm_hmac_sha256_hex(const void *key, size_t key_len, const void *data, size_t len, char hex[65])
+{
+    unsigned char block[64] = {0};
+    if (key_len > sizeof block) {
+        fm_sha256 k;
+        fm_sha256_init(&k);
+        fm_sha256_update(&k, key, key_len);
+        fm_sha256_final(&k, block);
+    } else {
+        memcpy(block, key, key_len);
+    }
+    unsigned char inner_pad[64], outer_pad[64];
+    for (int i = 0; i < 64; i++) {
+        inner_pad[i] = block[i] ^ 0x36;
+        outer_pad[i] = block[i] ^ 0x5c;
+    }
+    fm_sha256 ctx;
+    unsigned char inner[32], digest[32];
+    fm_sha256_init(&ctx);
+    fm_sha256_update(&ctx, inner_pad, sizeof inner_pad);
+    fm_sha256_update(&ctx, data, len);
+    fm_sha256_final(&ctx, inner);
+    fm_sha256_init(&ctx);
+    fm_sha256_update(&ctx, outer_pad, sizeof outer_pad);
+    fm_sha256_update(&ctx, inner, sizeof inner);
+    fm_sha256_final(&ctx, digest);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}

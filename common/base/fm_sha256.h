@@ -19,4 +19,7 @@ void fm_sha256_final(fm_sha256 *ctx, unsigned char digest[32]);
 /* One call: writes the 64 lowercase hex characters and a NUL into hex. */
 void fm_sha256_hex(const void *data, size_t len, char hex[65]);
 
+/* HMAC-SHA256 (RFC 2104) of data under key, as 64 lowercase hex characters and a NUL. */
+void fm_hmac_sha256_hex(const void *key, size_t key_len, const void *data, size_t len, char hex[65]);
+
 #endif

@@ -6,6 +6,7 @@
 #include "fm_test.h"
 #include "fm_kafka.h"
 #include "fm_log.h"
+#include "fm_person.h"
 #include "fm_pg.h"
 #include "fm_settings.h"
 #include "fm_sha256.h"
@@ -246,6 +247,52 @@ static void sha256_matches_the_fips_vectors(void **state)
     assert_int_equal(digest[31], 0xd0);
 }
 
+static void hmac_sha256_matches_rfc4231(void **state)
+{
+    (void)state;
+    char hex[65];
+    unsigned char key[20];
+    memset(key, 0x0b, sizeof key);
+    fm_hmac_sha256_hex(key, sizeof key, "Hi There", 8, hex);
+    assert_string_equal(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    fm_hmac_sha256_hex("Jefe", 4, "what do ya want for nothing?", 28, hex);
+    assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    unsigned char long_key[131];
+    memset(long_key, 0xaa, sizeof long_key);
+    const char *text = "Test Using Larger Than Block-Size Key - Hash Key First";
+    fm_hmac_sha256_hex(long_key, sizeof long_key, text, strlen(text), hex);
+    assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+static void person_key_is_keyed_and_folds_a_lowercase_check_character(void **state)
+{
+    (void)state;
+    char a[FM_PERSON_KEY_LEN], b[FM_PERSON_KEY_LEN], c[FM_PERSON_KEY_LEN];
+    assert_int_equal(fm_person_key("s1", "11010519491231002X", a), FM_OK);
+    assert_int_equal(fm_person_key("s1", "11010519491231002x", b), FM_OK);
+    assert_string_equal(a, b);
+    assert_int_equal(fm_person_key("s2", "11010519491231002X", c), FM_OK);
+    assert_string_not_equal(a, c);
+    assert_null(strstr(a, "11010519491231002X"));
+    assert_int_equal(fm_person_key("", "11010519491231002X", a), FM_EINVAL);
+    assert_int_equal(fm_person_key("s1", "", a), FM_EINVAL);
+    assert_int_equal(fm_person_key("s1", "123456789012345678901234567890123", a), FM_EINVAL);
+}
+
+static void person_mask_keeps_four_characters_at_each_end(void **state)
+{
+    (void)state;
+    char out[FM_PERSON_MASK_LEN];
+    fm_person_mask("11010519491231002X", out);
+    assert_string_equal(out, "1101**********002X");
+    fm_person_mask("12345678", out);
+    assert_string_equal(out, "********");
+    fm_person_mask("", out);
+    assert_string_equal(out, "");
+    fm_person_mask("123456789012345678901234567890", out);
+    assert_int_equal(strlen(out), FM_PERSON_MASK_LEN - 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +309,9 @@ int main(void)
         cmocka_unit_test(kafka_properties_file_reports_the_bad_line),
         cmocka_unit_test(topic_names_take_the_prefix_and_refuse_bad_characters),
         cmocka_unit_test(sha256_matches_the_fips_vectors),
+        cmocka_unit_test(hmac_sha256_matches_rfc4231),
+        cmocka_unit_test(person_key_is_keyed_and_folds_a_lowercase_check_character),
+        cmocka_unit_test(person_mask_keeps_four_characters_at_each_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
