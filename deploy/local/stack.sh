@@ -669,6 +669,8 @@ log_truncate_on_rotation = on
 log_rotation_age = 1d
 log_rotation_size = 100MB
 log_line_prefix = '%m [%p] %q%u@%d '
+# readable by every local user (a development stack): 'stack.sh logs pg' works unprivileged
+log_file_mode = 0644
 # <<< famins local stack
 EOF
     cat "$tmp" >"$conf"
@@ -745,6 +747,7 @@ clear_stale_pg_lock() {
 start_pg() {
     [[ -e $PG_DATA/PG_VERSION ]] || init_pg
     write_pg_config
+    chmod a+r "$PG_LOGDIR"/*.log 2>/dev/null || true
     : >"$PG_LOGDIR/startup.log"
     chown "$STACK_USER:" "$PG_LOGDIR/startup.log"
     # setsid -w: the postmaster leaves this session (a closed terminal does not stop it).
