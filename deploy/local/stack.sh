@@ -93,13 +93,15 @@ validate_config() {
     [[ -n $KAFKA_VERSION ]] || die "cannot read <kafka.version> from $POM"
     local v
     for v in KAFKA_PORT CTRL_PORT PG_PORT; do
-        [[ ${!v} =~ ^[0-9]+$ ]] && ((${!v} >= 1024 && ${!v} <= 65535)) ||
+        if ! [[ ${!v} =~ ^[1-9][0-9]{3,4}$ ]] || ((${!v} > 65535)); then
             die "$(port_var "$v") must be a port number 1024..65535 (got '${!v}')"
+        fi
     done
     [[ $KAFKA_PORT != "$CTRL_PORT" && $KAFKA_PORT != "$PG_PORT" && $CTRL_PORT != "$PG_PORT" ]] ||
         die "FAMINS_KAFKA_PORT, FAMINS_KAFKA_CONTROLLER_PORT and FAMINS_PG_PORT must differ"
-    [[ $WAIT_SECONDS =~ ^[0-9]+$ ]] && ((WAIT_SECONDS >= 5)) ||
+    if ! [[ $WAIT_SECONDS =~ ^[1-9][0-9]*$ ]] || ((WAIT_SECONDS < 5)); then
         die "FAMINS_WAIT_SECONDS must be a whole number >= 5 (got '$WAIT_SECONDS')"
+    fi
     [[ $LOG_LINES =~ ^[0-9]+$ ]] || die "FAMINS_LOG_LINES must be a whole number"
     # Plain absolute paths only: they are written unquoted into properties files and wiped by reset.
     [[ $STACK_DIR =~ ^/[A-Za-z0-9._/-]+$ && $STACK_DIR != *..* ]] ||
