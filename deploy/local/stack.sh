@@ -14,6 +14,8 @@ KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\([^<]*\)</kafka.version>.*:\1:p' "$P
 PG_MAJOR=15
 
 STACK_DIR=${FAMINS_STACK_DIR:-/var/tmp/famins-stack}
+# One spelling of the folder: process matching compares command lines textually.
+while [[ $STACK_DIR == */ && $STACK_DIR != / ]]; do STACK_DIR=${STACK_DIR%/}; done
 KAFKA_PORT=${FAMINS_KAFKA_PORT:-19092}
 CTRL_PORT=${FAMINS_KAFKA_CONTROLLER_PORT:-19093}
 PG_PORT=${FAMINS_PG_PORT:-15432}
@@ -104,9 +106,9 @@ validate_config() {
     fi
     [[ $LOG_LINES =~ ^[0-9]+$ ]] || die "FAMINS_LOG_LINES must be a whole number"
     # Plain absolute paths only: they are written unquoted into properties files and wiped by reset.
-    [[ $STACK_DIR =~ ^/[A-Za-z0-9._/-]+$ && $STACK_DIR != *..* ]] ||
-        die "FAMINS_STACK_DIR must be an absolute path of letters, digits, . _ - / (got '$STACK_DIR')"
-    STACK_DIR=${STACK_DIR%/}
+    [[ $STACK_DIR =~ ^/[A-Za-z0-9._/-]+$ && $STACK_DIR != *..* && $STACK_DIR != *//* &&
+        $STACK_DIR != */./* && $STACK_DIR != */. ]] ||
+        die "FAMINS_STACK_DIR must be a plain absolute path of letters, digits, . _ - / (got '$STACK_DIR')"
     case $STACK_DIR in
         / | /bin | /boot | /dev | /etc | /home | /lib* | /opt | /proc | /root | /run | /sbin | /srv | /sys | /tmp | /usr | /usr/* | /var | /var/tmp | /var/lib | /var/cache)
             die "FAMINS_STACK_DIR=$STACK_DIR is a system folder; use a folder of its own" ;;
@@ -894,7 +896,11 @@ cmd_down() {
         kill -TERM "$pid" 2>/dev/null || true
     done
     for pid in $(stack_pids); do
-        wait_gone "$pid" 10 || { warn "pid $pid ignores SIGTERM; sending SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; }
+        if ! wait_gone "$pid" 10; then
+            warn "pid $pid ignores SIGTERM; sending SIGKILL"
+            kill -KILL "$pid" 2>/dev/null || true
+            wait_gone "$pid" 5 || true
+        fi
     done
     left=$(stack_pids | tr '\n' ' ')
     [[ -z ${left// /} ]] || die "processes of the stack still running: $left"
