@@ -537,9 +537,10 @@ launch_kafka() {
     printf '%s\n' "$pid"
 }
 
+# kafka_answers SECONDS: one metadata request, given at most that long.
 kafka_answers() {
     local out
-    out=$(timeout 8 kcat -L -b "127.0.0.1:$KAFKA_PORT" -m 3 2>/dev/null) || return 1
+    out=$(timeout "$1" kcat -L -b "127.0.0.1:$KAFKA_PORT" -m "$1" 2>/dev/null) || return 1
     grep -q "broker $NODE_ID at 127.0.0.1:$KAFKA_PORT" <<<"$out"
 }
 
@@ -554,7 +555,7 @@ show_kafka_log_tail() {
 
 # Waits, within the bound, until the broker answers a metadata request.
 wait_kafka() {
-    local pid=$1 deadline=$((SECONDS + WAIT_SECONDS))
+    local pid=$1 deadline=$((SECONDS + WAIT_SECONDS)) left
     while :; do
         if ! is_alive "$pid"; then
             # setsid may have forked: look for the broker by its command line before giving up.
@@ -566,7 +567,10 @@ wait_kafka() {
                 die "kafka exited during start-up (log above, all logs in $KAFKA_LOGS)"
             fi
         fi
-        if is_listening "$KAFKA_PORT" && kafka_answers; then
+        left=$((deadline - SECONDS))
+        ((left < 1)) && left=1
+        ((left > 5)) && left=5
+        if is_listening "$KAFKA_PORT" && kafka_answers "$left"; then
             return 0
         fi
         if ((SECONDS >= deadline)); then
