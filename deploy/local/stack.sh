@@ -698,12 +698,13 @@ psql_super() {
     "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK" -p "$PG_PORT" -U "$PG_SUPERUSER" "$@"
 }
 
-# Idempotently: role famins_admin and database famins owned by it.
+# Idempotently: role famins_admin (CREATEDB: each integration test makes its own database, see
+# tests/support/itest.sh) and database famins owned by it.
 ensure_db() {
     (cd / && psql_super -d postgres) <<EOF || die "could not create role $PG_ADMIN_ROLE / database $PG_DB (PostgreSQL log: stack.sh logs pg)"
-SELECT 'CREATE ROLE $PG_ADMIN_ROLE LOGIN CREATEROLE'
+SELECT 'CREATE ROLE $PG_ADMIN_ROLE LOGIN CREATEROLE CREATEDB'
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_ADMIN_ROLE') \gexec
-ALTER ROLE $PG_ADMIN_ROLE LOGIN CREATEROLE;
+ALTER ROLE $PG_ADMIN_ROLE LOGIN CREATEROLE CREATEDB;
 SELECT 'CREATE DATABASE $PG_DB OWNER $PG_ADMIN_ROLE'
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PG_DB') \gexec
 ALTER DATABASE $PG_DB OWNER TO $PG_ADMIN_ROLE;
