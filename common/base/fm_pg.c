@@ -1,0 +1,111 @@
+/* fm_pg.c — PostgreSQL connections that come back: connect and reconnect with bounded backoff. */
+#include "fm_pg.h"
+
+#include <string.h>
+#include <time.h>
+
+int fm_backoff_delay_ms(const fm_backoff *b, int attempt)
+{
+    if (attempt < 1 || b->initial_ms <= 0)
+        return 0;
+    long long delay = b->initial_ms;
+    for (int i = 1; i < attempt && delay < b->max_ms; i++)
+        delay *= 2;
+    if (delay > b->max_ms)
+        delay = b->max_ms;
+    return (int)delay;
+}
+
+void fm_sleep_ms(int ms, const volatile sig_atomic_t *stop)
+{
+    while (ms > 0 && (stop == NULL || !*stop)) {
+        int step = ms < 50 ? ms : 50;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)step * 1000000L};
+        nanosleep(&ts, NULL);
+        ms -= step;
+    }
+}
+
+/* libpq messages end with a newline; logs want one line. */
+static void copy_message(char *dst, size_t len, const char *msg)
+{
+    snprintf(dst, len, "%s", msg ? msg : "");
+    size_t n = strlen(dst);
+    while (n > 0 && (dst[n - 1] == '\n' || dst[n - 1] == ' '))
+        dst[--n] = '\0';
+    for (char *p = dst; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+}
+
+fm_status fm_pg_connect(const char *dsn, const fm_backoff *backoff, const volatile sig_atomic_t *stop,
+                        const fm_logger *logger, PGconn **out, fm_error *err)
+{
+    char last[256] = "";
+    for (int attempt = 0; backoff->max_attempts == 0 || attempt < backoff->max_attempts; attempt++) {
+        if (stop != NULL && *stop)
+            break;
+        if (attempt > 0)
+            fm_sleep_ms(fm_backoff_delay_ms(backoff, attempt), stop);
+        PGconn *conn = PQconnectdb(dsn);
+        if (conn != NULL && PQstatus(conn) == CONNECTION_OK) {
+            if (attempt > 0)
+                fm_log(logger, FM_LOG_INFO, "pg_connected", "attempts=%d", attempt + 1);
+            *out = conn;
+            return FM_OK;
+        }
+        copy_message(last, sizeof last, conn ? PQerrorMessage(conn) : "out of memory");
+        PQfinish(conn);
+        fm_log(logger, FM_LOG_WARN, "pg_connect_failed", "attempt=%d error=\"%s\"", attempt + 1, last);
+    }
+    fm_error_set(err, "", "PG_UNREACHABLE", "cannot connect to PostgreSQL: %s", last[0] ? last : "stopped");
+    return FM_EDB;
+}
+
+fm_status fm_pg_ensure(PGconn **conn, const char *dsn, const fm_backoff *backoff,
+                       const volatile sig_atomic_t *stop, const fm_logger *logger, fm_error *err)
+{
+    if (*conn != NULL && PQstatus(*conn) == CONNECTION_OK)
+        return FM_OK;
+    PQfinish(*conn);
+    *conn = NULL;
+    return fm_pg_connect(dsn, backoff, stop, logger, conn, err);
+}
+
+static fm_status result_status(PGconn *conn, PGresult *res, fm_error *err)
+{
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+        return FM_OK;
+    char msg[256];
+    copy_message(msg, sizeof msg, res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+    const char *sqlstate = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    fm_error_set(err, "", sqlstate ? sqlstate : "PG_ERROR", "%s", msg);
+    return FM_EDB;
+}
+
+fm_status fm_pg_exec(PGconn *conn, const char *sql, fm_error *err)
+{
+    PGresult *res = PQexec(conn, sql);
+    fm_status st = result_status(conn, res, err);
+    PQclear(res);
+    return st;
+}
+
+fm_status fm_pg_query(PGconn *conn, const char *sql, int nparams, const char *const *params, PGresult **out,
+                      fm_error *err)
+{
+    PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    fm_status st = result_status(conn, res, err);
+    if (st != FM_OK) {
+        PQclear(res);
+        return st;
+    }
+    *out = res;
+    return FM_OK;
+}
+
+int fm_pg_connection_lost(const PGconn *conn)
+{
+    return conn == NULL || PQstatus(conn) != CONNECTION_OK;
+}

@@ -1,0 +1,140 @@
+/* admin_main.c — famins-admin: applies the SQL migrations and creates the Kafka topics, idempotently. */
+#include <stdio.h>
+#include <string.h>
+
+#include "admin_migrations.h"
+#include "admin_topics.h"
+#include "fm_kafka.h"
+#include "fm_log.h"
+#include "fm_pg.h"
+#include "fm_settings.h"
+
+static const fm_setting admin_settings[] = {
+    FM_COMMON_SETTINGS,
+    {"FAMINS_SQL_DIR", FM_SETTING_STRING, FAMINS_SOURCE_DIR "/schemas/sql", 0, 0,
+     "folder of the numbered SQL migrations"},
+    {"FAMINS_TOPIC_PARTITIONS", FM_SETTING_INT, "6", 1, 10000, "partitions of each famins topic"},
+    {"FAMINS_TOPIC_PARTITIONS_OVERRIDES", FM_SETTING_STRING, "", 0, 0,
+     "per-topic partition counts, e.g. claim.events=12,enrollment.submitted=12"},
+    {"FAMINS_TOPIC_REPLICATION", FM_SETTING_INT, "1", 1, 32, "replication factor of topics created"},
+    {"FAMINS_ADMIN_TIMEOUT_MS", FM_SETTING_INT, "15000", 100, 600000, "bound on each Kafka admin request"},
+};
+#define ADMIN_SETTING_COUNT (sizeof admin_settings / sizeof admin_settings[0])
+
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_DRIFT = 3 };
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: famins-admin [migrate|topics|all]\n"
+            "  migrate  apply the SQL migrations not applied yet (each in a transaction, checksummed)\n"
+            "  topics   create the famins topics that are missing; report partition counts that differ\n"
+            "  all      both (the default)\n"
+            "Exit: 0 done, 1 failed, 2 wrong usage, 3 done but a topic's partition count differs.\n\n");
+    fm_settings_print_help(out, admin_settings, ADMIN_SETTING_COUNT);
+}
+
+static int run_migrate(const fm_settings *settings, const fm_logger *logger)
+{
+    fm_error err = {0};
+    admin_migration_set set = {0};
+    PGconn *conn = NULL;
+    int code = EXIT_FAILED;
+    fm_backoff backoff = {.initial_ms = 200, .max_ms = 2000, .max_attempts = 10};
+    if (admin_migrations_scan(fm_settings_str(settings, "FAMINS_SQL_DIR"), &set, &err) != FM_OK)
+        goto done;
+    if (fm_pg_connect(fm_settings_str(settings, "FAMINS_PG_DSN"), &backoff, NULL, logger, &conn, &err) != FM_OK)
+        goto done;
+    int applied = 0;
+    if (admin_migrations_apply(conn, &set, logger, &applied, &err) != FM_OK)
+        goto done;
+    fm_log(logger, FM_LOG_INFO, "migrations_done", "applied=%d known=%zu", applied, set.count);
+    code = EXIT_OK;
+done:
+    if (code != EXIT_OK)
+        fm_log(logger, FM_LOG_ERROR, "migrate_failed", "code=%s where=\"%s\" error=\"%s\"", err.code, err.path,
+               err.text);
+    PQfinish(conn);
+    admin_migrations_free(&set);
+    return code;
+}
+
+static int run_topics(const fm_settings *settings, const fm_logger *logger)
+{
+    fm_error err = {0};
+    admin_topic_plan plan[FM_TOPIC_COUNT];
+    rd_kafka_conf_t *conf = NULL;
+    rd_kafka_t *rk = NULL;
+    int code = EXIT_FAILED;
+    if (admin_topics_plan(fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"),
+                          (int)fm_settings_int(settings, "FAMINS_TOPIC_PARTITIONS"),
+                          (int)fm_settings_int(settings, "FAMINS_TOPIC_REPLICATION"),
+                          fm_settings_str(settings, "FAMINS_TOPIC_PARTITIONS_OVERRIDES"), plan, &err) != FM_OK)
+        goto done;
+    if (fm_kafka_conf_new(settings, "famins-admin", &conf, &err) != FM_OK)
+        goto done;
+    char errstr[512];
+    rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (rk == NULL) {
+        fm_error_set(&err, "", "KAFKA_CLIENT", "%s", errstr);
+        goto done;
+    }
+    conf = NULL; /* owned by rk now */
+    admin_topics_report report;
+    if (admin_topics_ensure(rk, plan, (int)fm_settings_int(settings, "FAMINS_ADMIN_TIMEOUT_MS"), logger, &report,
+                            &err) != FM_OK)
+        goto done;
+    fm_log(logger, FM_LOG_INFO, "topics_done", "created=%d existing=%d differing=%d", report.created,
+           report.existing, report.differing);
+    code = report.differing > 0 ? EXIT_DRIFT : EXIT_OK;
+done:
+    if (code == EXIT_FAILED)
+        fm_log(logger, FM_LOG_ERROR, "topics_failed", "code=%s where=\"%s\" error=\"%s\"", err.code, err.path,
+               err.text);
+    if (conf != NULL)
+        rd_kafka_conf_destroy(conf);
+    if (rk != NULL)
+        rd_kafka_destroy(rk);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    const char *command = "all";
+    if (argc > 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (argc == 2) {
+        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        command = argv[1];
+    }
+    if (strcmp(command, "migrate") != 0 && strcmp(command, "topics") != 0 && strcmp(command, "all") != 0) {
+        fprintf(stderr, "famins-admin: unknown command \"%s\"\n", command);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    fm_error err = {0};
+    fm_settings *settings = NULL;
+    if (fm_settings_load(admin_settings, ADMIN_SETTING_COUNT, NULL, NULL, &settings, &err) != FM_OK) {
+        fprintf(stderr, "famins-admin: %s\n", err.text);
+        return EXIT_USAGE;
+    }
+    fm_logger logger;
+    if (fm_logger_init(&logger, "admin", fm_settings_str(settings, "FAMINS_LOG_LEVEL"),
+                       fm_settings_str(settings, "FAMINS_LOG_FORMAT"), stderr, &err) != FM_OK) {
+        fprintf(stderr, "famins-admin: %s\n", err.text);
+        fm_settings_free(settings);
+        return EXIT_USAGE;
+    }
+    int code = EXIT_OK;
+    if (strcmp(command, "migrate") == 0 || strcmp(command, "all") == 0)
+        code = run_migrate(settings, &logger);
+    if (code == EXIT_OK && (strcmp(command, "topics") == 0 || strcmp(command, "all") == 0))
+        code = run_topics(settings, &logger);
+    fm_settings_free(settings);
+    return code;
+}

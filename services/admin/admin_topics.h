@@ -1,0 +1,35 @@
+/* admin_topics.h — the famins topics: planned from configuration, created if missing, drift reported. */
+#ifndef ADMIN_TOPICS_H
+#define ADMIN_TOPICS_H
+
+#include <librdkafka/rdkafka.h>
+
+#include "fm_error.h"
+#include "fm_kafka.h"
+#include "fm_log.h"
+
+typedef struct admin_topic_plan {
+    char name[256];   /* prefix + base name */
+    int partitions;
+    int replication;
+} admin_topic_plan;
+
+/* Plans every famins topic: `partitions` each, except those named in overrides
+ * ("claim.events=12,enrollment.submitted=3", base names). FM_EINVAL on a malformed override, an unknown
+ * topic or a count outside 1..10000 (err says which). out has FM_TOPIC_COUNT entries. */
+fm_status admin_topics_plan(const char *prefix, int partitions, int replication, const char *overrides,
+                            admin_topic_plan out[FM_TOPIC_COUNT], fm_error *err);
+
+typedef struct admin_topics_report {
+    int created;   /* topics created by this run */
+    int existing;  /* topics that were there with the planned partition count */
+    int differing; /* topics that were there with another partition count (logged, never changed) */
+} admin_topics_report;
+
+/* Creates the planned topics that do not exist (CreateTopics), reading what exists from rd_kafka_metadata()
+ * (librdkafka 2.0.2 has no DescribeTopics). A topic with another partition count is reported, not altered.
+ * FM_EKAFKA when the broker cannot be reached within timeout_ms or refuses a creation. */
+fm_status admin_topics_ensure(rd_kafka_t *rk, const admin_topic_plan plan[FM_TOPIC_COUNT], int timeout_ms,
+                              const fm_logger *logger, admin_topics_report *report, fm_error *err);
+
+#endif
