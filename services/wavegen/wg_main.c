@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "fm_kafka.h"
+#include "fm_settings.h"
 #include "wg_claims.h"
 #include "wg_emit.h"
 #include "wg_enroll.h"
@@ -103,6 +105,10 @@ static fm_status emit(void *arg, const wg_message *m)
     return FM_OK;
 }
 
+/* The environment variables the tool reads (common/base's, with their defaults and help). */
+static const fm_setting settings_defs[] = {FM_COMMON_SETTINGS};
+#define N_SETTINGS (sizeof settings_defs / sizeof settings_defs[0])
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -118,9 +124,9 @@ static void usage(FILE *f)
             "  --rate R                 events per second (default 0: as fast as possible)\n"
             "  --dry-run FILE           write the events as lines to FILE ('-' = stdout) instead of Kafka\n"
             "  --labels FILE            write the intended decision of each event as JSON lines\n"
-            "  --plan-dir DIR           plan catalogue (default $FAMINS_PLAN_DIR or the source tree's schemas/plans)\n"
+            "  --plan-dir DIR           plan catalogue (default $FAMINS_PLAN_DIR)\n"
             "  --places FILE            population table (default <source>/schemas/places/xian-managing-units.json)\n"
-            "  -b, --bootstrap HOSTS    Kafka bootstrap servers (default $FAMINS_KAFKA_BOOTSTRAP or 127.0.0.1:19092)\n"
+            "  -b, --bootstrap HOSTS    Kafka bootstrap servers (default $FAMINS_KAFKA_BOOTSTRAP)\n"
             "  -t, --topic NAME         topic (default $FAMINS_TOPIC_PREFIX + enrollment.submitted | claim.events)\n"
             "  -X key=value             any librdkafka producer property (repeatable; wins over the defaults)\n"
             "  --flush-timeout-ms MS    bound on the final flush (default 60000)\n"
@@ -130,7 +136,7 @@ static void usage(FILE *f)
             "enroll options:\n"
             "  --households N           households to generate (required)\n"
             "  --policies-out FILE      write the policies the wave is built to create (for claims mode)\n"
-            "  --max-message-bytes N    famins' size limit (default $FAMINS_MAX_MESSAGE_BYTES or 262144)\n"
+            "  --max-message-bytes N    famins' size limit (default $FAMINS_MAX_MESSAGE_BYTES)\n"
             "  --unreadable-share X     default 0.01   dead letters: bad JSON, bad UTF-8, schema, version, size\n"
             "  --resend-share X         default 0.01   the same event sent twice\n"
             "  --conflict-share X       default 0.005  the same event id with other content\n"
@@ -143,7 +149,11 @@ static void usage(FILE *f)
             "  --policies FILE          policies written by enroll --policies-out (required)\n"
             "  --claim-rate-scale X     multiply every incidence by X (default 1)\n"
             "\n"
-            "exit status: 0 when every event was delivered (or written), 1 when some were not, 2 on usage.\n");
+            "exit status: 0 when every event was delivered (or written), 1 when some were not, 2 on usage.\n"
+            "\n"
+            "environment (famins-wavegen reads FAMINS_KAFKA_BOOTSTRAP, FAMINS_TOPIC_PREFIX,\n"
+            "FAMINS_KAFKA_PROPERTIES[_FILE], FAMINS_MAX_MESSAGE_BYTES and FAMINS_PLAN_DIR):\n");
+    fm_settings_print_help(f, settings_defs, N_SETTINGS);
 }
 
 enum {
@@ -207,17 +217,19 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    uint64_t create_partitions = 0;
-    uint64_t seed = 1, households = 0, plan_year = 2026, max_bytes = 262144, flush_ms = 60000;
-    const char *env_max = getenv("FAMINS_MAX_MESSAGE_BYTES");
-    if (env_max != NULL && !parse_u64(env_max, &max_bytes)) {
-        fprintf(stderr, "famins-wavegen: FAMINS_MAX_MESSAGE_BYTES is not a number\n");
+    fm_settings *settings = NULL;
+    fm_error serr = {0};
+    if (fm_settings_load(settings_defs, N_SETTINGS, NULL, NULL, &settings, &serr) != FM_OK) {
+        fprintf(stderr, "famins-wavegen: %s: %s\n", serr.path, serr.text);
         return 2;
     }
+    uint64_t create_partitions = 0;
+    uint64_t seed = 1, households = 0, plan_year = 2026, flush_ms = 60000;
+    uint64_t max_bytes = (uint64_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES");
     double rate = 0, claim_scale = 1.0;
-    const char *dry_run = NULL, *labels_path = NULL, *plan_dir = wg_plan_default_dir(), *places_path = NULL;
-    const char *policies_out = NULL, *policies_in = NULL, *topic = NULL;
-    const char *bootstrap = getenv("FAMINS_KAFKA_BOOTSTRAP");
+    const char *dry_run = NULL, *labels_path = NULL, *places_path = NULL;
+    const char *plan_dir = fm_settings_str(settings, "FAMINS_PLAN_DIR");
+    const char *policies_out = NULL, *policies_in = NULL, *topic = NULL, *bootstrap = NULL;
     bool quiet = false;
     const char *props[128];
     int n_props = 0;
@@ -285,18 +297,20 @@ int main(int argc, char **argv)
         case O_OVER_AGE: ok = parse_double(optarg, &shares.over_age); break;
         case O_CLAIM_SCALE: ok = parse_double(optarg, &claim_scale) && claim_scale >= 0; break;
         case O_CREATE_TOPIC: ok = parse_u64(optarg, &create_partitions) && create_partitions >= 1 && create_partitions <= 10000; break;
-        case O_HELP: usage(stdout); return 0;
+        case O_HELP: usage(stdout); fm_settings_free(settings); return 0;
         default: ok = false;
         }
         if (!ok) {
             if (c != '?')
                 fprintf(stderr, "famins-wavegen: bad value for an option: %s\n", optarg ? optarg : "");
             usage(stderr);
+            fm_settings_free(settings);
             return 2;
         }
     }
     if (optind != argc || (enroll_mode && households == 0) || (!enroll_mode && policies_in == NULL)) {
         usage(stderr);
+        fm_settings_free(settings);
         return 2;
     }
 
@@ -361,21 +375,31 @@ int main(int argc, char **argv)
 
     char topic_buf[512];
     if (topic == NULL) {
-        const char *prefix = getenv("FAMINS_TOPIC_PREFIX");
-        snprintf(topic_buf, sizeof topic_buf, "%s%s", prefix ? prefix : "",
-                 enroll_mode ? "enrollment.submitted" : "claim.events");
+        if (fm_topic_name(fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"),
+                          fm_topic_base_name(enroll_mode ? FM_TOPIC_ENROLLMENT_SUBMITTED : FM_TOPIC_CLAIM_EVENTS),
+                          topic_buf, sizeof topic_buf, &err) != FM_OK) {
+            fprintf(stderr, "famins-wavegen: FAMINS_TOPIC_PREFIX: %s\n", err.text);
+            goto done;
+        }
         topic = topic_buf;
     }
     if (dry_run != NULL) {
         st = wg_sink_file_open(dry_run, &r->sink, &err);
     } else {
-        char bs[1024];
-        snprintf(bs, sizeof bs, "bootstrap.servers=%s", bootstrap && bootstrap[0] ? bootstrap : "127.0.0.1:19092");
-        const char *all[130];
-        all[0] = bs;
-        for (int i = 0; i < n_props; i++)
-            all[i + 1] = props[i];
-        st = wg_sink_kafka_open(topic, all, n_props + 1, &r->sink, &err);
+        rd_kafka_conf_t *base = NULL;
+        st = fm_kafka_conf_new(settings, "famins-wavegen", &base, &err);
+        if (st == FM_OK) {
+            char bs[1024];
+            const char *all[130];
+            int n_all = 0;
+            if (bootstrap != NULL) { /* -b wins over FAMINS_KAFKA_BOOTSTRAP, -X over both */
+                snprintf(bs, sizeof bs, "bootstrap.servers=%s", bootstrap);
+                all[n_all++] = bs;
+            }
+            for (int i = 0; i < n_props; i++)
+                all[n_all++] = props[i];
+            st = wg_sink_kafka_open(topic, base, all, n_all, &r->sink, &err);
+        }
     }
     if (st != FM_OK) {
         fprintf(stderr, "famins-wavegen: cannot open the output: %s %s: %s\n", err.path, err.code, err.text);
@@ -488,5 +512,6 @@ done:
     free(r);
     free(places);
     free(plan);
+    fm_settings_free(settings);
     return exit_code;
 }

@@ -16,18 +16,6 @@ const char *const wg_document_names[WG_DOC_COUNT] = {
     "claim_form",        "id_document",           "invoice",          "medical_record",  "death_certificate",
     "disability_assessment", "diagnosis_report", "accident_report", "household_register"};
 
-const char *wg_plan_default_dir(void)
-{
-    const char *dir = getenv("FAMINS_PLAN_DIR");
-    if (dir != NULL && dir[0] != '\0')
-        return dir;
-#ifdef FAMINS_SOURCE_DIR
-    return FAMINS_SOURCE_DIR "/schemas/plans";
-#else
-    return "schemas/plans";
-#endif
-}
-
 bool wg_plan_has_unit(const wg_plan *plan, const char *code)
 {
     for (int i = 0; i < plan->n_units; i++)

@@ -64,8 +64,8 @@ static void on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
     }
 }
 
-fm_status wg_sink_kafka_open(const char *topic, const char *const *props, int n_props, wg_sink **out,
-                             fm_error *err)
+fm_status wg_sink_kafka_open(const char *topic, rd_kafka_conf_t *base, const char *const *props, int n_props,
+                             wg_sink **out, fm_error *err)
 {
     static const char *const defaults[][2] = {
         {"enable.idempotence", "true"},
@@ -75,11 +75,10 @@ fm_status wg_sink_kafka_open(const char *topic, const char *const *props, int n_
         {"queue.buffering.max.messages", "200000"},
         {"queue.buffering.max.kbytes", "262144"},
         {"message.timeout.ms", "120000"},
-        {"client.id", "famins-wavegen"},
     };
     char errstr[512];
     wg_sink *s = calloc(1, sizeof *s);
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_t *conf = base;
     if (s == NULL || conf == NULL)
         goto nomem;
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)

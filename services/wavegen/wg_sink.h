@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <librdkafka/rdkafka.h>
+
 #include "fm_error.h"
 
 typedef struct wg_sink wg_sink;
@@ -19,11 +21,13 @@ typedef struct wg_sink_stats {
 /* A file sink: one message per line (path "-" is stdout). *out freed by wg_sink_close. FM_EIO. */
 fm_status wg_sink_file_open(const char *path, wg_sink **out, fm_error *err);
 
-/* A Kafka sink producing to topic, with the generator's producer settings (idempotent, murmur2
- * partitioner, lz4, linger 20 ms, a bounded queue) and then the caller's key=value properties
- * (bootstrap.servers among them), which win. FM_ECONFIG (err says which property) or FM_EKAFKA. */
-fm_status wg_sink_kafka_open(const char *topic, const char *const *props, int n_props, wg_sink **out,
-                             fm_error *err);
+/* A Kafka sink producing to topic. base is the connection configuration (fm_kafka_conf_new:
+ * bootstrap servers, client id, FAMINS_KAFKA_PROPERTIES[_FILE]); the generator's producer settings
+ * (idempotent, murmur2 partitioner, lz4, linger 20 ms, a bounded queue) go on top of it, then the
+ * caller's key=value properties (-X), which win. base is taken in every case (destroyed on failure).
+ * FM_ECONFIG (err says which property) or FM_EKAFKA. */
+fm_status wg_sink_kafka_open(const char *topic, rd_kafka_conf_t *base, const char *const *props, int n_props,
+                             wg_sink **out, fm_error *err);
 
 /* Creates the sink's topic with that many partitions (replication factor 1 unless replication > 0)
  * when it does not exist; an existing topic is fine. FM_ETIMEDOUT, FM_EKAFKA (err says why). */
