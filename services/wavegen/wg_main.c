@@ -109,11 +109,19 @@ static fm_status emit(void *arg, const wg_message *m)
 static const fm_setting settings_defs[] = {FM_COMMON_SETTINGS};
 #define N_SETTINGS (sizeof settings_defs / sizeof settings_defs[0])
 
+/* The enrollment messages of a wave rebuilt for its policies go nowhere. */
+static fm_status discard(void *arg, const wg_message *m)
+{
+    (void)arg, (void)m;
+    return FM_OK;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: famins-wavegen enroll --households N [options]\n"
             "       famins-wavegen claims --policies FILE [options]\n"
+            "       famins-wavegen claims --households N [enroll options] [options]\n"
             "\n"
             "Generates enrollment waves or a year of claims for famins, each event labelled with the\n"
             "decision it was built to get, and produces them to Kafka (or writes them with --dry-run).\n"
@@ -146,7 +154,9 @@ static void usage(FILE *f)
             "  --over-age-share X       default 0.05   multi-child households with one child just over age\n"
             "\n"
             "claims options:\n"
-            "  --policies FILE          policies written by enroll --policies-out (required)\n"
+            "  --policies FILE          policies written by enroll --policies-out, or instead:\n"
+            "  --households N           rebuild the wave of N households from --seed and the enroll options\n"
+            "                           (no file of identity numbers needed; the same options as the wave's)\n"
             "  --claim-rate-scale X     multiply every incidence by X (default 1)\n"
             "\n"
             "exit status: 0 when every event was delivered (or written), 1 when some were not, 2 on usage.\n"
@@ -308,7 +318,10 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind != argc || (enroll_mode && households == 0) || (!enroll_mode && policies_in == NULL)) {
+    /* claims: from a policies file, or from the wave rebuilt from its seed and options (--households) */
+    bool from_wave = !enroll_mode && policies_in == NULL && households > 0;
+    if (optind != argc || (enroll_mode && households == 0) || (!enroll_mode && policies_in == NULL && !from_wave) ||
+        (!enroll_mode && policies_in != NULL && households > 0)) {
         usage(stderr);
         fm_settings_free(settings);
         return 2;
@@ -338,7 +351,7 @@ int main(int argc, char **argv)
                 plan_dir, err.path, err.code, err.text);
         goto done;
     }
-    if (enroll_mode) {
+    if (enroll_mode || from_wave) {
         st = wg_places_load(places_path, places, &err);
         if (st != FM_OK) {
             fprintf(stderr, "famins-wavegen: cannot read the population table %s: %s %s (%s)\n", places_path,
@@ -360,12 +373,15 @@ int main(int argc, char **argv)
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
             goto done;
         }
-    } else {
+    }
+    if (!enroll_mode && !from_wave) {
         pol_in = fopen(policies_in, "r");
         if (pol_in == NULL) {
             fprintf(stderr, "famins-wavegen: cannot open the policies file %s: %s\n", policies_in, strerror(errno));
             goto done;
         }
+    }
+    if (!enroll_mode) {
         wg_claims_config cc = {.seed = seed, .plan = plan, .producer = "famins-wavegen", .scale = claim_scale};
         if ((st = wg_claims_new(&cc, &claims, &err)) != FM_OK) {
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
@@ -444,6 +460,19 @@ int main(int argc, char **argv)
             gen_st = wg_enroll_household(gen, i, emit, r, pol_out ? &pol : NULL);
             if (gen_st == FM_OK && pol != NULL && (fputs(pol, pol_out) == EOF || fputc('\n', pol_out) == EOF))
                 gen_st = FM_EIO;
+            free(pol);
+            if (gen_st != FM_OK)
+                break;
+            done_units = i + 1;
+            wg_progress_update(&prog, done_units, r->events, false);
+        }
+    } else if (from_wave) { /* the same households, built again and not sent: only their policies */
+        wg_progress_start(&prog, stderr, households, "households", quiet);
+        for (uint64_t i = 0; i < households && !stop_requested; i++) {
+            char *pol = NULL;
+            gen_st = wg_enroll_household(gen, i, discard, NULL, &pol);
+            if (gen_st == FM_OK && pol != NULL)
+                gen_st = wg_claims_policy(claims, pol, strlen(pol), emit, r, &err);
             free(pol);
             if (gen_st != FM_OK)
                 break;

@@ -169,6 +169,33 @@ static void the_same_seed_gives_the_same_bytes_and_another_seed_other_bytes(void
     }
 }
 
+/* Claims from the policies file of a wave and claims from the same wave rebuilt from its seed are the
+ * same bytes: the rebuilt mode needs no file of identity numbers. */
+static void claims_from_a_rebuilt_wave_equal_claims_from_its_policies_file(void **state)
+{
+    (void)state;
+    char pol[512], a[512], b[512];
+    wg_test_path(pol, sizeof pol, "rebuild-policies.jsonl");
+    wg_test_path(a, sizeof a, "rebuild-a.jsonl");
+    wg_test_path(b, sizeof b, "rebuild-b.jsonl");
+    const char *wave = "--households 1500 --seed 21 --ineligible-share 0.2 --over-age-share 0.2";
+    assert_int_equal(wg_test_run("enroll %s --dry-run /dev/null --policies-out '%s'", wave, pol), 0);
+    assert_int_equal(wg_test_run("claims --policies '%s' --seed 21 --claim-rate-scale 3 --dry-run '%s'", pol, a), 0);
+    assert_int_equal(wg_test_run("claims %s --claim-rate-scale 3 --dry-run '%s'", wave, b), 0);
+    size_t la, lb;
+    char *x = wg_test_slurp(a, &la), *y = wg_test_slurp(b, &lb);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_true(la > 10000);
+    assert_int_equal(la, lb);
+    assert_memory_equal(x, y, la);
+    free(x);
+    free(y);
+    unlink(pol);
+    unlink(a);
+    unlink(b);
+}
+
 /* |measured - expected| within 4 standard deviations of a binomial count, and at least 1 event. */
 static void assert_share(const char *what, size_t count, size_t n, double share)
 {
@@ -277,6 +304,7 @@ int main(void)
         cmocka_unit_test(identity_numbers_issued_never_repeat_and_carry_birth_date_and_sex),
         cmocka_unit_test(generated_identity_numbers_all_pass_the_domain_check),
         cmocka_unit_test(the_same_seed_gives_the_same_bytes_and_another_seed_other_bytes),
+        cmocka_unit_test(claims_from_a_rebuilt_wave_equal_claims_from_its_policies_file),
         cmocka_unit_test(injected_fault_shares_measured_from_the_output_match_the_requested_ones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
