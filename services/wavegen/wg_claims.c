@@ -44,12 +44,24 @@ enum {
     C_AMOUNT_ABOVE_REVIEW_THRESHOLD,
     C_COUNT
 };
-static const char *const claim_reason_ids[C_COUNT] = {
-    "POLICY_NOT_FOUND",  "PERSON_NOT_INSURED",  "PERSON_DECEASED",   "NOT_IN_FORCE",
-    "LIABILITY_NOT_COVERED_FOR_ROLE", "CAUSE_MISMATCH", "WAITING_PERIOD", "ACCIDENT_WINDOW_EXCEEDED",
-    "INVALID_GRADE",     "CI_NOT_COVERED",      "CI_ALREADY_PAID",   "DUPLICATE_INVOICE",
-    "NO_ELIGIBLE_AMOUNT", "BELOW_DEDUCTIBLE",   "LIMIT_EXHAUSTED",   "LIMIT_REACHED",
-    "DOCUMENTS_MISSING", "AMOUNT_ABOVE_REVIEW_THRESHOLD"};
+static const char *const claim_reason_ids[C_COUNT] = {"POLICY_NOT_FOUND",
+                                                      "PERSON_NOT_INSURED",
+                                                      "PERSON_DECEASED",
+                                                      "NOT_IN_FORCE",
+                                                      "LIABILITY_NOT_COVERED_FOR_ROLE",
+                                                      "CAUSE_MISMATCH",
+                                                      "WAITING_PERIOD",
+                                                      "ACCIDENT_WINDOW_EXCEEDED",
+                                                      "INVALID_GRADE",
+                                                      "CI_NOT_COVERED",
+                                                      "CI_ALREADY_PAID",
+                                                      "DUPLICATE_INVOICE",
+                                                      "NO_ELIGIBLE_AMOUNT",
+                                                      "BELOW_DEDUCTIBLE",
+                                                      "LIMIT_EXHAUSTED",
+                                                      "LIMIT_REACHED",
+                                                      "DOCUMENTS_MISSING",
+                                                      "AMOUNT_ABOVE_REVIEW_THRESHOLD"};
 
 typedef struct cperson {
     char id[20];
@@ -70,8 +82,8 @@ typedef struct injury {
 } injury;
 
 typedef struct claim {
-    int seq;                 /* generation order, the tie-break of the report order */
-    int person;              /* index into the policy's people, or -1: someone not on the policy */
+    int seq;    /* generation order, the tie-break of the report order */
+    int person; /* index into the policy's people, or -1: someone not on the policy */
     char insured_id[20];
     bool policy_not_found;
     int liab;
@@ -79,10 +91,10 @@ typedef struct claim {
     int32_t incident, event_date, report; /* event_date INT32_MIN: null */
     bill bills[MAX_BILLS];
     int n_bills;
-    int dup_of;              /* claim seq whose bills this one repeats, or -1 */
+    int dup_of; /* claim seq whose bills this one repeats, or -1 */
     injury injuries[MAX_INJURIES];
     int n_injuries;
-    char ci_code[17];        /* "" = null */
+    char ci_code[17]; /* "" = null */
     uint32_t docs;
     const char *fault;
 } claim;
@@ -156,12 +168,14 @@ static fm_status parse_policy(const wg_claims *g, const char *line, size_t len, 
     const char *num = json_string_value(json_object_get(o, "policy_number"));
     const char *hh = json_string_value(json_object_get(o, "household_id"));
     json_t *ms = json_object_get(o, "members");
-    if (num == NULL || hh == NULL || strlen(num) >= sizeof p->number || strlen(hh) >= sizeof p->household_id ||
+    if (num == NULL || hh == NULL || strlen(num) >= sizeof p->number ||
+        strlen(hh) >= sizeof p->household_id ||
         json_integer_value(json_object_get(o, "plan_year")) != g->cfg.plan->plan_year ||
         wg_date_parse(json_string_value(json_object_get(o, "coverage_start")), &p->start) != FM_OK ||
         wg_date_parse(json_string_value(json_object_get(o, "coverage_end")), &p->end) != FM_OK ||
         !json_is_array(ms) || json_array_size(ms) == 0 || json_array_size(ms) > MAX_PEOPLE) {
-        fm_error_set(err, "policies", "BAD_POLICY", "a policy line lacks a field or is of another plan year than %d",
+        fm_error_set(err, "policies", "BAD_POLICY",
+                     "a policy line lacks a field or is of another plan year than %d",
                      g->cfg.plan->plan_year);
         goto done;
     }
@@ -179,8 +193,9 @@ static fm_status parse_policy(const wg_claims *g, const char *line, size_t len, 
             goto done;
         }
         memcpy(c->id, id, 19);
-        c->role = strcmp(role, "child") == 0 ? WG_ROLE_CHILD : strcmp(role, "parent") == 0 ? WG_ROLE_PARENT
-                                                                                            : WG_ROLE_GUARDIAN;
+        c->role = strcmp(role, "child") == 0    ? WG_ROLE_CHILD
+                  : strcmp(role, "parent") == 0 ? WG_ROLE_PARENT
+                                                : WG_ROLE_GUARDIAN;
         c->prev = json_is_true(json_object_get(m, "previously_insured"));
         c->insured = json_is_true(json_object_get(m, "insured"));
     }
@@ -192,8 +207,8 @@ done:
 
 /* ---- building claims ---- */
 
-static const char *const accident_injuries[] = {"右腿胫骨骨折", "左手三指缺失", "颅脑损伤", "脊柱骨折",
-                                                "右眼视力下降", "面部瘢痕", "左臂神经损伤"};
+static const char *const accident_injuries[] = {"右腿胫骨骨折", "左手三指缺失", "颅脑损伤",    "脊柱骨折",
+                                                "右眼视力下降", "面部瘢痕",     "左臂神经损伤"};
 
 static uint32_t required_docs(const wg_claims *g, int liab)
 {
@@ -238,7 +253,8 @@ static void supply_docs(const wg_claims *g, wg_rng *r, claim *c, bool drop_one)
 }
 
 /* A natural claim of liability liab for person pi, with its incident inside the coverage. */
-static void natural_claim(const wg_claims *g, wg_rng *r, const policy *p, int pi, int liab, claim *c, uint64_t tag)
+static void natural_claim(const wg_claims *g, wg_rng *r, const policy *p, int pi, int liab, claim *c,
+                          uint64_t tag)
 {
     memset(c, 0, sizeof *c);
     c->person = pi;
@@ -258,7 +274,8 @@ static void natural_claim(const wg_claims *g, wg_rng *r, const policy *p, int pi
         c->n_injuries = wg_rng_chance(r, 0.25) ? 2 : 1;
         for (int i = 0; i < c->n_injuries; i++) {
             c->injuries[i].description = accident_injuries[wg_rng_below(r, 7)];
-            c->injuries[i].grade = wg_rng_chance(r, 0.1) ? (int)wg_rng_range(r, 1, 6) : (int)wg_rng_range(r, 7, 10);
+            c->injuries[i].grade =
+                wg_rng_chance(r, 0.1) ? (int)wg_rng_range(r, 1, 6) : (int)wg_rng_range(r, 7, 10);
         }
         break;
     }
@@ -389,8 +406,8 @@ static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c,
     bool renewal = p->people[c->person].prev && plan->renewal_skips_waiting;
     if (illness && t->waiting_period && !renewal && c->incident < p->start + plan->waiting_days)
         return decline(v, C_WAITING_PERIOD);
-    bool accident_outcome = c->liab == WG_LIAB_ACCIDENTAL_DISABILITY ||
-                            (c->liab == WG_LIAB_DEATH && c->cause == CAUSE_ACCIDENT);
+    bool accident_outcome =
+        c->liab == WG_LIAB_ACCIDENTAL_DISABILITY || (c->liab == WG_LIAB_DEATH && c->cause == CAUSE_ACCIDENT);
     if (accident_outcome && c->event_date - c->incident > ACCIDENT_WINDOW_DAYS)
         return decline(v, C_ACCIDENT_WINDOW_EXCEEDED);
 
@@ -597,7 +614,8 @@ static char *encode_label(const claim *c, const verdict *v, const char *claim_id
 
 /* ---- one policy ---- */
 
-fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_fn emit, void *arg, fm_error *err)
+fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_fn emit, void *arg,
+                           fm_error *err)
 {
     policy *p = malloc(sizeof *p);
     claim *cl = malloc(sizeof *cl * MAX_CLAIMS);
@@ -624,7 +642,8 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         for (int l = 0; l < WG_LIAB_COUNT && n < MAX_CLAIMS - 8; l++) {
             double lambda = incidence(l, child) * g->cfg.scale * years;
             /* up to three claims of one liability: a Poisson draw by successive chances */
-            for (int k = 0; k < 3 && n < MAX_CLAIMS - 8 && wg_rng_chance(r, k == 0 ? lambda : lambda / 2); k++) {
+            for (int k = 0; k < 3 && n < MAX_CLAIMS - 8 && wg_rng_chance(r, k == 0 ? lambda : lambda / 2);
+                 k++) {
                 natural_claim(g, r, p, pi, l, &cl[n], ptag + (uint64_t)n * 7919);
                 cl[n].seq = n;
                 if (wg_rng_chance(r, 0.02)) /* a document forgotten */
@@ -652,7 +671,8 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
             memcpy(c->insured_id, p->people[excluded].id, sizeof c->insured_id);
         } else {
             c->person = -1;
-            int32_t birth = (int32_t)wg_rng_range(r, wg_date_from_ymd(1975, 1, 1), wg_date_from_ymd(2015, 12, 31));
+            int32_t birth =
+                (int32_t)wg_rng_range(r, wg_date_from_ymd(1975, 1, 1), wg_date_from_ymd(2015, 12, 31));
             wg_idnum_format(c->insured_id, "650102", birth, (int)wg_rng_range(r, 1, 999));
         }
         c->fault = "PERSON_NOT_INSURED";
@@ -667,7 +687,8 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
     }
     if (n_ins > 0 && wg_rng_chance(r, 0.01 * f)) { /* an accident before cover started */
         claim *c = &cl[n];
-        natural_claim(g, r, p, insured[wg_rng_below(r, (uint32_t)n_ins)], WG_LIAB_ACCIDENT_MEDICAL, c, ptag + 103);
+        natural_claim(g, r, p, insured[wg_rng_below(r, (uint32_t)n_ins)], WG_LIAB_ACCIDENT_MEDICAL, c,
+                      ptag + 103);
         c->incident = p->start - (int32_t)wg_rng_range(r, 1, 40);
         c->report = p->start + (int32_t)wg_rng_range(r, 0, 20);
         c->fault = "NOT_IN_FORCE";
@@ -677,9 +698,11 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         int pi = insured[wg_rng_below(r, (uint32_t)n_ins)];
         claim *c = &cl[n];
         natural_claim(g, r, p, pi, WG_LIAB_ILLNESS_HOSPITAL, c, ptag + 104);
-        c->incident = p->start + (int32_t)wg_rng_range(r, 0, plan->waiting_days > 0 ? plan->waiting_days - 1 : 0);
+        c->incident =
+            p->start + (int32_t)wg_rng_range(r, 0, plan->waiting_days > 0 ? plan->waiting_days - 1 : 0);
         c->report = c->incident + (int32_t)wg_rng_range(r, 3, 30);
-        c->fault = p->people[pi].prev && plan->renewal_skips_waiting ? "WAITING_PERIOD_RENEWAL" : "WAITING_PERIOD";
+        c->fault =
+            p->people[pi].prev && plan->renewal_skips_waiting ? "WAITING_PERIOD_RENEWAL" : "WAITING_PERIOD";
         c->seq = n++;
     }
     if (adult >= 0 && wg_rng_chance(r, 0.005 * f)) { /* a parent's accidental disability */

@@ -11,9 +11,9 @@
 
 typedef struct wg_claims_config {
     uint64_t seed;
-    const wg_plan *plan;     /* the policies' plan year; borrowed */
-    const char *producer;    /* envelope "producer" */
-    double scale;            /* multiplies every incidence (1 = the built-in rates) */
+    const wg_plan *plan;  /* the policies' plan year; borrowed */
+    const char *producer; /* envelope "producer" */
+    double scale;         /* multiplies every incidence (1 = the built-in rates) */
 } wg_claims_config;
 
 typedef struct wg_claims wg_claims;

@@ -66,7 +66,7 @@ static void tally_print(FILE *f, const char *title, const tally *t)
 typedef struct run {
     wg_sink *sink;
     FILE *labels;
-    double rate;          /* events per second; 0 = as fast as possible */
+    double rate; /* events per second; 0 = as fast as possible */
     double started;
     uint64_t events;
     uint64_t bytes;
@@ -118,51 +118,54 @@ static fm_status discard(void *arg, const wg_message *m)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: famins-wavegen enroll --households N [options]\n"
-            "       famins-wavegen claims --policies FILE [options]\n"
-            "       famins-wavegen claims --households N [enroll options] [options]\n"
-            "\n"
-            "Generates enrollment waves or a year of claims for famins, each event labelled with the\n"
-            "decision it was built to get, and produces them to Kafka (or writes them with --dry-run).\n"
-            "\n"
-            "common options:\n"
-            "  --plan-year Y            plan year (default 2026)\n"
-            "  --seed S                 PRNG seed (default 1): same seed and options, same bytes\n"
-            "  --rate R                 events per second (default 0: as fast as possible)\n"
-            "  --dry-run FILE           write the events as lines to FILE ('-' = stdout) instead of Kafka\n"
-            "  --labels FILE            write the intended decision of each event as JSON lines\n"
-            "  --plan-dir DIR           plan catalogue (default $FAMINS_PLAN_DIR)\n"
-            "  --places FILE            population table (default <source>/schemas/places/xian-managing-units.json)\n"
-            "  -b, --bootstrap HOSTS    Kafka bootstrap servers (default $FAMINS_KAFKA_BOOTSTRAP)\n"
-            "  -t, --topic NAME         topic (default $FAMINS_TOPIC_PREFIX + enrollment.submitted | claim.events)\n"
-            "  -X key=value             any librdkafka producer property (repeatable; wins over the defaults)\n"
-            "  --flush-timeout-ms MS    bound on the final flush (default 60000)\n"
-            "  --create-topic P         create the topic with P partitions if it does not exist\n"
-            "  --quiet                  no progress output\n"
-            "\n"
-            "enroll options:\n"
-            "  --households N           households to generate (required)\n"
-            "  --policies-out FILE      write the policies the wave is built to create (for claims mode)\n"
-            "  --max-message-bytes N    famins' size limit (default $FAMINS_MAX_MESSAGE_BYTES)\n"
-            "  --unreadable-share X     default 0.01   dead letters: bad JSON, bad UTF-8, schema, version, size\n"
-            "  --resend-share X         default 0.01   the same event sent twice\n"
-            "  --conflict-share X       default 0.005  the same event id with other content\n"
-            "  --ineligible-share X     default 0.10   rejected for one reason (all reasons equally)\n"
-            "  --two-reasons-share X    default 0.01   rejected for NO_CONSENT and one other reason\n"
-            "  --shared-person-share X  default 0      an adult listed in two households (order-dependent)\n"
-            "  --over-age-share X       default 0.05   multi-child households with one child just over age\n"
-            "\n"
-            "claims options:\n"
-            "  --policies FILE          policies written by enroll --policies-out, or instead:\n"
-            "  --households N           rebuild the wave of N households from --seed and the enroll options\n"
-            "                           (no file of identity numbers needed; the same options as the wave's)\n"
-            "  --claim-rate-scale X     multiply every incidence by X (default 1)\n"
-            "\n"
-            "exit status: 0 when every event was delivered (or written), 1 when some were not, 2 on usage.\n"
-            "\n"
-            "environment (famins-wavegen reads FAMINS_KAFKA_BOOTSTRAP, FAMINS_TOPIC_PREFIX,\n"
-            "FAMINS_KAFKA_PROPERTIES[_FILE], FAMINS_MAX_MESSAGE_BYTES and FAMINS_PLAN_DIR):\n");
+    fprintf(
+        f,
+        "usage: famins-wavegen enroll --households N [options]\n"
+        "       famins-wavegen claims --policies FILE [options]\n"
+        "       famins-wavegen claims --households N [enroll options] [options]\n"
+        "\n"
+        "Generates enrollment waves or a year of claims for famins, each event labelled with the\n"
+        "decision it was built to get, and produces them to Kafka (or writes them with --dry-run).\n"
+        "\n"
+        "common options:\n"
+        "  --plan-year Y            plan year (default 2026)\n"
+        "  --seed S                 PRNG seed (default 1): same seed and options, same bytes\n"
+        "  --rate R                 events per second (default 0: as fast as possible)\n"
+        "  --dry-run FILE           write the events as lines to FILE ('-' = stdout) instead of Kafka\n"
+        "  --labels FILE            write the intended decision of each event as JSON lines\n"
+        "  --plan-dir DIR           plan catalogue (default $FAMINS_PLAN_DIR)\n"
+        "  --places FILE            population table (default "
+        "<source>/schemas/places/xian-managing-units.json)\n"
+        "  -b, --bootstrap HOSTS    Kafka bootstrap servers (default $FAMINS_KAFKA_BOOTSTRAP)\n"
+        "  -t, --topic NAME         topic (default $FAMINS_TOPIC_PREFIX + enrollment.submitted | "
+        "claim.events)\n"
+        "  -X key=value             any librdkafka producer property (repeatable; wins over the defaults)\n"
+        "  --flush-timeout-ms MS    bound on the final flush (default 60000)\n"
+        "  --create-topic P         create the topic with P partitions if it does not exist\n"
+        "  --quiet                  no progress output\n"
+        "\n"
+        "enroll options:\n"
+        "  --households N           households to generate (required)\n"
+        "  --policies-out FILE      write the policies the wave is built to create (for claims mode)\n"
+        "  --max-message-bytes N    famins' size limit (default $FAMINS_MAX_MESSAGE_BYTES)\n"
+        "  --unreadable-share X     default 0.01   dead letters: bad JSON, bad UTF-8, schema, version, size\n"
+        "  --resend-share X         default 0.01   the same event sent twice\n"
+        "  --conflict-share X       default 0.005  the same event id with other content\n"
+        "  --ineligible-share X     default 0.10   rejected for one reason (all reasons equally)\n"
+        "  --two-reasons-share X    default 0.01   rejected for NO_CONSENT and one other reason\n"
+        "  --shared-person-share X  default 0      an adult listed in two households (order-dependent)\n"
+        "  --over-age-share X       default 0.05   multi-child households with one child just over age\n"
+        "\n"
+        "claims options:\n"
+        "  --policies FILE          policies written by enroll --policies-out, or instead:\n"
+        "  --households N           rebuild the wave of N households from --seed and the enroll options\n"
+        "                           (no file of identity numbers needed; the same options as the wave's)\n"
+        "  --claim-rate-scale X     multiply every incidence by X (default 1)\n"
+        "\n"
+        "exit status: 0 when every event was delivered (or written), 1 when some were not, 2 on usage.\n"
+        "\n"
+        "environment (famins-wavegen reads FAMINS_KAFKA_BOOTSTRAP, FAMINS_TOPIC_PREFIX,\n"
+        "FAMINS_KAFKA_PROPERTIES[_FILE], FAMINS_MAX_MESSAGE_BYTES and FAMINS_PLAN_DIR):\n");
     fm_settings_print_help(f, settings_defs, N_SETTINGS);
 }
 
@@ -297,7 +300,9 @@ int main(int argc, char **argv)
         case O_HOUSEHOLDS: ok = parse_u64(optarg, &households); break;
         case O_POLICIES_OUT: policies_out = optarg; break;
         case O_POLICIES: policies_in = optarg; break;
-        case O_MAX_BYTES: ok = parse_u64(optarg, &max_bytes) && max_bytes >= 1024 && max_bytes <= 900000; break;
+        case O_MAX_BYTES:
+            ok = parse_u64(optarg, &max_bytes) && max_bytes >= 1024 && max_bytes <= 900000;
+            break;
         case O_UNREADABLE: ok = parse_double(optarg, &shares.unreadable); break;
         case O_RESEND: ok = parse_double(optarg, &shares.resend); break;
         case O_CONFLICT: ok = parse_double(optarg, &shares.conflict); break;
@@ -306,8 +311,14 @@ int main(int argc, char **argv)
         case O_SHARED: ok = parse_double(optarg, &shares.shared_person); break;
         case O_OVER_AGE: ok = parse_double(optarg, &shares.over_age); break;
         case O_CLAIM_SCALE: ok = parse_double(optarg, &claim_scale) && claim_scale >= 0; break;
-        case O_CREATE_TOPIC: ok = parse_u64(optarg, &create_partitions) && create_partitions >= 1 && create_partitions <= 10000; break;
-        case O_HELP: usage(stdout); fm_settings_free(settings); return 0;
+        case O_CREATE_TOPIC:
+            ok =
+                parse_u64(optarg, &create_partitions) && create_partitions >= 1 && create_partitions <= 10000;
+            break;
+        case O_HELP:
+            usage(stdout);
+            fm_settings_free(settings);
+            return 0;
         default: ok = false;
         }
         if (!ok) {
@@ -320,7 +331,8 @@ int main(int argc, char **argv)
     }
     /* claims: from a policies file, or from the wave rebuilt from its seed and options (--households) */
     bool from_wave = !enroll_mode && policies_in == NULL && households > 0;
-    if (optind != argc || (enroll_mode && households == 0) || (!enroll_mode && policies_in == NULL && !from_wave) ||
+    if (optind != argc || (enroll_mode && households == 0) ||
+        (!enroll_mode && policies_in == NULL && !from_wave) ||
         (!enroll_mode && policies_in != NULL && households > 0)) {
         usage(stderr);
         fm_settings_free(settings);
@@ -377,12 +389,14 @@ int main(int argc, char **argv)
     if (!enroll_mode && !from_wave) {
         pol_in = fopen(policies_in, "r");
         if (pol_in == NULL) {
-            fprintf(stderr, "famins-wavegen: cannot open the policies file %s: %s\n", policies_in, strerror(errno));
+            fprintf(stderr, "famins-wavegen: cannot open the policies file %s: %s\n", policies_in,
+                    strerror(errno));
             goto done;
         }
     }
     if (!enroll_mode) {
-        wg_claims_config cc = {.seed = seed, .plan = plan, .producer = "famins-wavegen", .scale = claim_scale};
+        wg_claims_config cc = {
+            .seed = seed, .plan = plan, .producer = "famins-wavegen", .scale = claim_scale};
         if ((st = wg_claims_new(&cc, &claims, &err)) != FM_OK) {
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
             goto done;
@@ -391,9 +405,10 @@ int main(int argc, char **argv)
 
     char topic_buf[512];
     if (topic == NULL) {
-        if (fm_topic_name(fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"),
-                          fm_topic_base_name(enroll_mode ? FM_TOPIC_ENROLLMENT_SUBMITTED : FM_TOPIC_CLAIM_EVENTS),
-                          topic_buf, sizeof topic_buf, &err) != FM_OK) {
+        if (fm_topic_name(
+                fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"),
+                fm_topic_base_name(enroll_mode ? FM_TOPIC_ENROLLMENT_SUBMITTED : FM_TOPIC_CLAIM_EVENTS),
+                topic_buf, sizeof topic_buf, &err) != FM_OK) {
             fprintf(stderr, "famins-wavegen: FAMINS_TOPIC_PREFIX: %s\n", err.text);
             goto done;
         }
@@ -429,8 +444,8 @@ int main(int argc, char **argv)
             goto done;
         }
         if (wg_sink_kafka_check_topic(r->sink, 15000, &partitions, &err) != FM_OK) {
-            fprintf(stderr, "famins-wavegen: topic %s is not available: %s (%s)%s\n", topic, err.code, err.text,
-                    create_partitions ? "" : "; create it, or pass --create-topic PARTITIONS");
+            fprintf(stderr, "famins-wavegen: topic %s is not available: %s (%s)%s\n", topic, err.code,
+                    err.text, create_partitions ? "" : "; create it, or pass --create-topic PARTITIONS");
             goto done;
         }
         if (!quiet)
@@ -506,16 +521,18 @@ int main(int argc, char **argv)
     bool pol_ok = pol_out == NULL || (fflush(pol_out) == 0 && !ferror(pol_out));
 
     FILE *f = stderr;
-    fprintf(f, "famins-wavegen %s summary: %llu %s, %llu events, %.1f MB, %.2f s, %.0f %s/s, %.0f events/s\n", mode,
-            (unsigned long long)done_units, prog.unit, (unsigned long long)r->events, (double)r->bytes / 1e6, elapsed,
-            elapsed > 0 ? (double)done_units / elapsed : 0, prog.unit, elapsed > 0 ? (double)r->events / elapsed : 0);
+    fprintf(f, "famins-wavegen %s summary: %llu %s, %llu events, %.1f MB, %.2f s, %.0f %s/s, %.0f events/s\n",
+            mode, (unsigned long long)done_units, prog.unit, (unsigned long long)r->events,
+            (double)r->bytes / 1e6, elapsed, elapsed > 0 ? (double)done_units / elapsed : 0, prog.unit,
+            elapsed > 0 ? (double)r->events / elapsed : 0);
     fprintf(f, "  output: %s %s: produced %llu, delivered %llu, failed %llu\n", dry_run ? "file" : "topic",
-            dry_run ? dry_run : topic, (unsigned long long)stats.produced, (unsigned long long)stats.delivered,
-            (unsigned long long)stats.failed);
+            dry_run ? dry_run : topic, (unsigned long long)stats.produced,
+            (unsigned long long)stats.delivered, (unsigned long long)stats.failed);
     tally_print(f, "by kind", &r->kinds);
     tally_print(f, "by intended outcome", &r->outcomes);
     tally_print(f, "injected faults and edge cases", &r->faults);
-    tally_print(f, enroll_mode ? "valid enrollment events by managing unit" : "claims by liability", &r->units);
+    tally_print(f, enroll_mode ? "valid enrollment events by managing unit" : "claims by liability",
+                &r->units);
 
     bool delivered_all = close_st == FM_OK && stats.failed == 0 && stats.delivered == stats.produced;
     if (!delivered_all)

@@ -82,7 +82,8 @@ fm_status wg_sink_kafka_open(const char *topic, rd_kafka_conf_t *base, const cha
     if (s == NULL || conf == NULL)
         goto nomem;
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
-        if (rd_kafka_conf_set(conf, defaults[i][0], defaults[i][1], errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
+        if (rd_kafka_conf_set(conf, defaults[i][0], defaults[i][1], errstr, sizeof errstr) !=
+            RD_KAFKA_CONF_OK) {
             fm_error_set(err, defaults[i][0], "BAD_PROPERTY", "%s", errstr);
             goto config;
         }
@@ -135,8 +136,8 @@ fm_status wg_sink_kafka_create_topic(wg_sink *s, const char *topic, int partitio
 {
     char errstr[512];
     fm_status st = FM_EKAFKA;
-    rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(topic, partitions, replication > 0 ? replication : 1, errstr,
-                                                    sizeof errstr);
+    rd_kafka_NewTopic_t *nt =
+        rd_kafka_NewTopic_new(topic, partitions, replication > 0 ? replication : 1, errstr, sizeof errstr);
     rd_kafka_AdminOptions_t *opts = rd_kafka_AdminOptions_new(s->rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
     rd_kafka_queue_t *q = rd_kafka_queue_new(s->rk);
     rd_kafka_event_t *ev = NULL;
@@ -157,7 +158,8 @@ fm_status wg_sink_kafka_create_topic(wg_sink *s, const char *topic, int partitio
         goto done;
     }
     size_t n = 0;
-    const rd_kafka_topic_result_t **res = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+    const rd_kafka_topic_result_t **res =
+        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
     rd_kafka_resp_err_t e = n == 1 ? rd_kafka_topic_result_error(res[0]) : RD_KAFKA_RESP_ERR__FAIL;
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
         fm_error_set(err, topic, "CREATE_TOPIC", "%s", rd_kafka_err2str(e));
@@ -185,7 +187,8 @@ fm_status wg_sink_kafka_check_topic(wg_sink *s, int timeout_ms, int *partitions,
         return e == RD_KAFKA_RESP_ERR__TIMED_OUT ? FM_ETIMEDOUT : FM_EKAFKA;
     }
     fm_status st = FM_OK;
-    if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR || md->topics[0].partition_cnt <= 0) {
+    if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        md->topics[0].partition_cnt <= 0) {
         fm_error_set(err, rd_kafka_topic_name(s->rkt), "NO_TOPIC", "%s",
                      md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "not in the metadata");
         st = FM_ENOTFOUND;
@@ -254,7 +257,8 @@ fm_status wg_sink_close(wg_sink *s, int flush_timeout_ms, wg_sink_stats *stats)
                 rd_kafka_poll(s->rk, 100);
             if (s->stats.failed == 0 || s->stats.first_error[0] == '\0')
                 snprintf(s->stats.first_error, sizeof s->stats.first_error,
-                         "%d messages still queued when the flush bound (%d ms) ran out", left, flush_timeout_ms);
+                         "%d messages still queued when the flush bound (%d ms) ran out", left,
+                         flush_timeout_ms);
             st = FM_ETIMEDOUT;
         }
         rd_kafka_topic_destroy(s->rkt);

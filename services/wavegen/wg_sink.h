@@ -12,9 +12,9 @@
 typedef struct wg_sink wg_sink;
 
 typedef struct wg_sink_stats {
-    uint64_t produced;   /* handed to the file or to librdkafka */
-    uint64_t delivered;  /* written, or acknowledged by the broker */
-    uint64_t failed;     /* delivery reports with an error, or still queued when the flush ran out */
+    uint64_t produced;  /* handed to the file or to librdkafka */
+    uint64_t delivered; /* written, or acknowledged by the broker */
+    uint64_t failed;    /* delivery reports with an error, or still queued when the flush ran out */
     char first_error[256];
 } wg_sink_stats;
 

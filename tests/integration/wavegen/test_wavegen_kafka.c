@@ -39,9 +39,7 @@ static uint32_t kafka_murmur2(const unsigned char *data, size_t len)
     switch (len - i) {
     case 3: h ^= (uint32_t)data[i + 2] << 16; /* fall through */
     case 2: h ^= (uint32_t)data[i + 1] << 8;  /* fall through */
-    case 1:
-        h ^= (uint32_t)data[i];
-        h *= m;
+    case 1: h ^= (uint32_t)data[i]; h *= m;
     }
     h ^= h >> 13;
     h *= m;
@@ -53,7 +51,8 @@ static rd_kafka_t *admin_client(void)
 {
     char errstr[256];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    assert_int_equal(rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap(), errstr, sizeof errstr), RD_KAFKA_CONF_OK);
+    assert_int_equal(rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap(), errstr, sizeof errstr),
+                     RD_KAFKA_CONF_OK);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
     assert_non_null(rk);
     return rk;
@@ -112,7 +111,8 @@ static void a_wave_of_10000_households_lands_in_the_topic_readable_and_keyed(voi
 
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "FAMINS_TOPIC_PREFIX='%s' '%s' enroll --households %d --seed 77 --labels '%s' -b '%s' --plan-dir '%s' "
+             "FAMINS_TOPIC_PREFIX='%s' '%s' enroll --households %d --seed 77 --labels '%s' -b '%s' "
+             "--plan-dir '%s' "
              "--quiet --unreadable-share 0.02",
              prefix, WAVEGEN_BIN, HOUSEHOLDS, labels, bootstrap(), WAVEGEN_PLANS);
     int rc = system(cmd);
@@ -186,7 +186,8 @@ static void a_wave_of_10000_households_lands_in_the_topic_readable_and_keyed(voi
         } else {
             const expected *e = &want[p][got[p]];
             if (m->key_len != strlen(e->key) || memcmp(m->key, e->key, m->key_len) != 0) {
-                print_error("partition %d offset %lld: key differs from the label's\n", p, (long long)m->offset);
+                print_error("partition %d offset %lld: key differs from the label's\n", p,
+                            (long long)m->offset);
                 mismatches++;
             }
             json_t *o = json_loadb(m->payload, m->len, JSON_REJECT_DUPLICATES, NULL);
@@ -198,8 +199,9 @@ static void a_wave_of_10000_households_lands_in_the_topic_readable_and_keyed(voi
                 const char *hh = o ? json_string_value(json_object_get(o, "household_id")) : NULL;
                 if (!readable || eid == NULL || strcmp(eid, e->event_id) != 0 || hh == NULL ||
                     m->key_len != strlen(hh) || memcmp(m->key, hh, m->key_len) != 0) {
-                    print_error("partition %d offset %lld: not the readable event %s keyed by its household\n", p,
-                                (long long)m->offset, e->event_id);
+                    print_error(
+                        "partition %d offset %lld: not the readable event %s keyed by its household\n", p,
+                        (long long)m->offset, e->event_id);
                     mismatches++;
                 }
             } else if (readable && json_object_get(o, "remark") == NULL &&
@@ -246,11 +248,12 @@ static void a_run_that_cannot_deliver_everything_says_so_and_exits_1(void **stat
      * since lz4 shrinks their padding below any limit) cannot land. */
     create_topic(admin, topic, "max.message.bytes", "200000");
     char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "FAMINS_TOPIC_PREFIX='%s' '%s' enroll --households 3000 --seed 5 --unreadable-share 0.05 -b '%s' "
-             "-X compression.type=none "
-             "--plan-dir '%s' --quiet 2>'%s'",
-             prefix, WAVEGEN_BIN, bootstrap(), WAVEGEN_PLANS, errfile);
+    snprintf(
+        cmd, sizeof cmd,
+        "FAMINS_TOPIC_PREFIX='%s' '%s' enroll --households 3000 --seed 5 --unreadable-share 0.05 -b '%s' "
+        "-X compression.type=none "
+        "--plan-dir '%s' --quiet 2>'%s'",
+        prefix, WAVEGEN_BIN, bootstrap(), WAVEGEN_PLANS, errfile);
     int rc = system(cmd);
     assert_true(WIFEXITED(rc));
     assert_int_equal(WEXITSTATUS(rc), 1);
@@ -270,10 +273,11 @@ static void a_missing_topic_is_reported_before_anything_is_generated(void **stat
 {
     (void)state;
     char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "FAMINS_TOPIC_PREFIX='test-wavegen-%d-missing-' '%s' enroll --households 10 -b '%s' --plan-dir '%s' "
-             "--quiet 2>/dev/null",
-             (int)getpid(), WAVEGEN_BIN, bootstrap(), WAVEGEN_PLANS);
+    snprintf(
+        cmd, sizeof cmd,
+        "FAMINS_TOPIC_PREFIX='test-wavegen-%d-missing-' '%s' enroll --households 10 -b '%s' --plan-dir '%s' "
+        "--quiet 2>/dev/null",
+        (int)getpid(), WAVEGEN_BIN, bootstrap(), WAVEGEN_PLANS);
     int rc = system(cmd);
     assert_true(WIFEXITED(rc));
     assert_int_equal(WEXITSTATUS(rc), 1);

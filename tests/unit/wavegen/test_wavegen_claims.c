@@ -63,8 +63,10 @@ static void load_policies(pbook *b, const char *path)
         assert_non_null(o);
         ppolicy *p = &b->p[b->n++];
         snprintf(p->number, sizeof p->number, "%s", json_string_value(json_object_get(o, "policy_number")));
-        assert_int_equal(fm_date_parse(json_string_value(json_object_get(o, "coverage_start")), &p->start, NULL), FM_OK);
-        assert_int_equal(fm_date_parse(json_string_value(json_object_get(o, "coverage_end")), &p->end, NULL), FM_OK);
+        assert_int_equal(
+            fm_date_parse(json_string_value(json_object_get(o, "coverage_start")), &p->start, NULL), FM_OK);
+        assert_int_equal(fm_date_parse(json_string_value(json_object_get(o, "coverage_end")), &p->end, NULL),
+                         FM_OK);
         size_t k;
         json_t *m;
         json_array_foreach(json_object_get(o, "members"), k, m)
@@ -110,7 +112,8 @@ static void decode_claim(json_t *o, fm_claim *c, fm_bill *bills, fm_injury *inju
         bills[i].invoice_code = s(v, "invoice_code");
         bills[i].invoice_number = s(v, "invoice_number");
         bills[i].amount = json_integer_value(json_object_get(v, "amount"));
-        bills[i].paid_by_social_insurance = json_integer_value(json_object_get(v, "paid_by_social_insurance"));
+        bills[i].paid_by_social_insurance =
+            json_integer_value(json_object_get(v, "paid_by_social_insurance"));
         bills[i].paid_by_other_insurers = json_integer_value(json_object_get(v, "paid_by_other_insurers"));
         c->n_bills = i + 1;
     }
@@ -142,9 +145,10 @@ static void claims_agree_with_the_domain_claim_decision_on_every_claim(void **st
                                  HOUSEHOLDS, pol),
                      0);
     /* a high claim rate so that limits, deductibles and deaths after disability come up */
-    assert_int_equal(wg_test_run("claims --policies '%s' --seed 31 --claim-rate-scale 8 --dry-run '%s' --labels '%s'",
-                                 pol, ev, lb),
-                     0);
+    assert_int_equal(
+        wg_test_run("claims --policies '%s' --seed 31 --claim-rate-scale 8 --dry-run '%s' --labels '%s'", pol,
+                    ev, lb),
+        0);
     pbook book;
     load_policies(&book, pol);
     fm_plan_catalogue *cat = NULL;
@@ -259,12 +263,12 @@ static void claims_agree_with_the_domain_claim_decision_on_every_claim(void **st
     /* the wave exercises every outcome and the reasons users rely on */
     for (int out = 0; out < 4; out++)
         assert_true(by_outcome[out] > 0);
-    const fm_reason must[] = {FM_REASON_POLICY_NOT_FOUND,       FM_REASON_PERSON_NOT_INSURED,
-                              FM_REASON_NOT_IN_FORCE,           FM_REASON_LIABILITY_NOT_COVERED_FOR_ROLE,
-                              FM_REASON_WAITING_PERIOD,         FM_REASON_ACCIDENT_WINDOW_EXCEEDED,
-                              FM_REASON_INVALID_GRADE,          FM_REASON_DUPLICATE_INVOICE,
-                              FM_REASON_BELOW_DEDUCTIBLE,       FM_REASON_LIMIT_REACHED,
-                              FM_REASON_DOCUMENTS_MISSING,      FM_REASON_AMOUNT_ABOVE_REVIEW_THRESHOLD,
+    const fm_reason must[] = {FM_REASON_POLICY_NOT_FOUND,  FM_REASON_PERSON_NOT_INSURED,
+                              FM_REASON_NOT_IN_FORCE,      FM_REASON_LIABILITY_NOT_COVERED_FOR_ROLE,
+                              FM_REASON_WAITING_PERIOD,    FM_REASON_ACCIDENT_WINDOW_EXCEEDED,
+                              FM_REASON_INVALID_GRADE,     FM_REASON_DUPLICATE_INVOICE,
+                              FM_REASON_BELOW_DEDUCTIBLE,  FM_REASON_LIMIT_REACHED,
+                              FM_REASON_DOCUMENTS_MISSING, FM_REASON_AMOUNT_ABOVE_REVIEW_THRESHOLD,
                               FM_REASON_NO_ELIGIBLE_AMOUNT};
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
         if (!seen_reason[must[i]])
@@ -294,9 +298,11 @@ static void claim_dates_respect_coverage_by_construction(void **state)
     wg_test_path(pol, sizeof pol, "dates-policies.jsonl");
     wg_test_path(ev, sizeof ev, "dates-events.jsonl");
     wg_test_path(lb, sizeof lb, "dates-labels.jsonl");
-    assert_int_equal(wg_test_run("enroll --households 2000 --seed 4 --dry-run /dev/null --policies-out '%s'", pol), 0);
     assert_int_equal(
-        wg_test_run("claims --policies '%s' --seed 4 --claim-rate-scale 4 --dry-run '%s' --labels '%s'", pol, ev, lb),
+        wg_test_run("enroll --households 2000 --seed 4 --dry-run /dev/null --policies-out '%s'", pol), 0);
+    assert_int_equal(
+        wg_test_run("claims --policies '%s' --seed 4 --claim-rate-scale 4 --dry-run '%s' --labels '%s'", pol,
+                    ev, lb),
         0);
     pbook book;
     load_policies(&book, pol);
@@ -313,8 +319,8 @@ static void claim_dates_respect_coverage_by_construction(void **state)
         assert_int_equal(fm_date_parse(s(o, "incident_date"), &incident, NULL), FM_OK);
         assert_int_equal(fm_date_parse(s(o, "report_date"), &report, NULL), FM_OK);
         assert_true(report >= incident);
-        if (fault == NULL || strcmp(fault, "DOCUMENTS_MISSING") == 0 || strcmp(fault, "CI_NOT_COVERED") == 0 ||
-            strcmp(fault, "DUPLICATE_INVOICE") == 0) {
+        if (fault == NULL || strcmp(fault, "DOCUMENTS_MISSING") == 0 ||
+            strcmp(fault, "CI_NOT_COVERED") == 0 || strcmp(fault, "DUPLICATE_INVOICE") == 0) {
             ppolicy *p = find_policy(&book, s(o, "policy_number"));
             assert_non_null(p);
             assert_true(incident >= p->start && incident <= p->end);

@@ -59,11 +59,12 @@ static void labels_agree_with_famins_rules_on_every_event_of_a_small_wave(void *
     wg_test_path(facts, sizeof facts, "cli-facts.json");
     wg_test_path(out, sizeof out, "cli-out.json");
     wg_test_path(err, sizeof err, "cli-err.txt");
-    assert_int_equal(wg_test_run("enroll --households %d --seed 12 --dry-run '%s' --labels '%s' --ineligible-share 0.35 "
-                                 "--two-reasons-share 0.08 --unreadable-share 0.1 --over-age-share 0.3 "
-                                 "--shared-person-share 0.05",
-                                 HOUSEHOLDS, ev, lb),
-                     0);
+    assert_int_equal(
+        wg_test_run("enroll --households %d --seed 12 --dry-run '%s' --labels '%s' --ineligible-share 0.35 "
+                    "--two-reasons-share 0.08 --unreadable-share 0.1 --over-age-share 0.3 "
+                    "--shared-person-share 0.05",
+                    HOUSEHOLDS, ev, lb),
+        0);
     size_t elen, llen, ne, nl, *el, *ll;
     char *ebuf = wg_test_slurp(ev, &elen), *lbuf = wg_test_slurp(lb, &llen);
     assert_non_null(ebuf);
@@ -96,7 +97,8 @@ static void labels_agree_with_famins_rules_on_every_event_of_a_small_wave(void *
         json_t *fj = json_object();
         if (event != NULL && json_is_string(json_object_get(event, "household_id"))) {
             char pn[128];
-            snprintf(pn, sizeof pn, "FJ%lld-%s", (long long)json_integer_value(json_object_get(event, "plan_year")),
+            snprintf(pn, sizeof pn, "FJ%lld-%s",
+                     (long long)json_integer_value(json_object_get(event, "plan_year")),
                      s(event, "household_id"));
             json_object_set_new(fj, "household_has_policy", json_boolean(wg_set_has(&policies, pn)));
             json_t *fm = json_array();
@@ -183,7 +185,8 @@ static void labels_agree_with_famins_rules_on_every_event_of_a_small_wave(void *
         }
         const char *amounts[] = {"premium", "subsidy", "self_paid"};
         for (int a = 0; a < 3; a++) {
-            snprintf(want, sizeof want, "%lld", (long long)json_integer_value(json_object_get(exp, amounts[a])));
+            snprintf(want, sizeof want, "%lld",
+                     (long long)json_integer_value(json_object_get(exp, amounts[a])));
             snprintf(got, sizeof got, "%lld", (long long)json_integer_value(json_object_get(d, amounts[a])));
             mismatches += same(event_id, amounts[a], want, got);
         }
