@@ -14,7 +14,7 @@
 
 #define STREAM_CLAIMS 2
 #define MAX_PEOPLE 20
-#define MAX_CLAIMS 40
+#define MAX_CLAIMS 64 /* claims and the reviews of pending ones */
 #define MAX_BILLS 4
 #define MAX_INJURIES 3
 #define MAX_SEEN_BILLS (MAX_CLAIMS * MAX_BILLS)
@@ -42,6 +42,8 @@ enum {
     C_LIMIT_REACHED,
     C_DOCUMENTS_MISSING,
     C_AMOUNT_ABOVE_REVIEW_THRESHOLD,
+    C_REVIEWER_DECLINED,
+    C_REVIEWER_REDUCED,
     C_COUNT
 };
 static const char *const claim_reason_ids[C_COUNT] = {"POLICY_NOT_FOUND",
@@ -61,7 +63,9 @@ static const char *const claim_reason_ids[C_COUNT] = {"POLICY_NOT_FOUND",
                                                       "LIMIT_EXHAUSTED",
                                                       "LIMIT_REACHED",
                                                       "DOCUMENTS_MISSING",
-                                                      "AMOUNT_ABOVE_REVIEW_THRESHOLD"};
+                                                      "AMOUNT_ABOVE_REVIEW_THRESHOLD",
+                                                      "REVIEWER_DECLINED",
+                                                      "REVIEWER_REDUCED"};
 
 typedef struct cperson {
     char id[20];
@@ -97,6 +101,11 @@ typedef struct claim {
     char ci_code[17]; /* "" = null */
     uint32_t docs;
     const char *fault;
+    /* a claim.reviewed of the claim whose seq is `ref`, sent only if that claim went to review */
+    bool is_review;
+    int ref;
+    bool approve; /* the reviewer's action and amount, chosen when the review is sent */
+    int64_t amount;
 } claim;
 
 /* What has been paid or used per person in the plan year (the generator's own accounting). */
@@ -334,7 +343,10 @@ typedef struct book {
     int64_t household_medical[WG_LIAB_COUNT];
     bool deceased[MAX_PEOPLE];
     char seen_bills[MAX_SEEN_BILLS][28]; /* "code/number" of every bill claimed under the policy */
+    int seen_seq[MAX_SEEN_BILLS];        /* the claim that brought it */
     int n_seen;
+    bool pending[MAX_CLAIMS];     /* by claim seq: went to review and was not reviewed yet */
+    int64_t computed[MAX_CLAIMS]; /* by claim seq: what the amount rules gave when it went to review */
 } book;
 
 static int64_t pct_bp(int64_t amount, int32_t bp)
@@ -352,20 +364,23 @@ static int64_t min64(int64_t a, int64_t b)
     return a < b ? a : b;
 }
 
-static bool seen_bill(const book *bk, const bill *b)
+/* Was the bill claimed before in another claim than `seq` (a review re-decides its own claim's bills)? */
+static bool seen_bill(const book *bk, const bill *b, int seq)
 {
     char k[28];
     snprintf(k, sizeof k, "%s/%s", b->code, b->number);
     for (int i = 0; i < bk->n_seen; i++)
-        if (strcmp(bk->seen_bills[i], k) == 0)
+        if (bk->seen_seq[i] != seq && strcmp(bk->seen_bills[i], k) == 0)
             return true;
     return false;
 }
 
-static void remember_bill(book *bk, const bill *b)
+static void remember_bill(book *bk, const bill *b, int seq)
 {
-    if (bk->n_seen < MAX_SEEN_BILLS && !seen_bill(bk, b))
+    if (bk->n_seen < MAX_SEEN_BILLS && !seen_bill(bk, b, -1)) {
+        bk->seen_seq[bk->n_seen] = seq;
         snprintf(bk->seen_bills[bk->n_seen++], sizeof bk->seen_bills[0], "%s/%s", b->code, b->number);
+    }
 }
 
 static const wg_disease *find_disease(const wg_plan *plan, const char *code)
@@ -383,7 +398,11 @@ static void decline(verdict *v, int reason)
     v->reasons[reason] = true;
 }
 
-static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c, verdict *v)
+/* Decides claim c in the book's state and books what it pays. reviewer_cap < 0: the first decision
+ * (documents and the review threshold may send it to review); >= 0: a reviewer's approval of that
+ * amount, re-decided against the limits left now (domain.md: a pending claim reserves nothing). */
+static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c, int64_t reviewer_cap,
+                  verdict *v)
 {
     const wg_plan *plan = g->cfg.plan;
     memset(v, 0, sizeof *v);
@@ -459,7 +478,7 @@ static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c,
         int excluded = 0;
         for (int i = 0; i < c->n_bills; i++) {
             const bill *b = &c->bills[i];
-            bool dup = seen_bill(bk, b);
+            bool dup = seen_bill(bk, b, c->seq);
             for (int j = 0; j < i && !dup; j++)
                 dup = strcmp(b->code, c->bills[j].code) == 0 && strcmp(b->number, c->bills[j].number) == 0;
             int64_t eligible = max0(b->amount - b->social - b->other);
@@ -497,15 +516,24 @@ static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c,
             bk->people[c->person].deductible_used[c->liab] += deductible_used_now;
         return;
     }
-    /* Review: only when something is payable; a pending claim reserves nothing. */
-    bool missing = (required_docs(g, c->liab) & ~c->docs) != 0;
-    bool above = v->payable > plan->review_threshold;
-    if (missing || above) {
-        v->reasons[C_DOCUMENTS_MISSING] = missing;
-        v->reasons[C_AMOUNT_ABOVE_REVIEW_THRESHOLD] = above;
-        v->outcome = "pending_review";
-        v->payable = 0;
-        return;
+    if (reviewer_cap < 0) { /* review: only when something is payable; a pending claim reserves nothing */
+        bool missing = (required_docs(g, c->liab) & ~c->docs) != 0;
+        bool above = v->payable > plan->review_threshold;
+        if (missing || above) {
+            v->reasons[C_DOCUMENTS_MISSING] = missing;
+            v->reasons[C_AMOUNT_ABOVE_REVIEW_THRESHOLD] = above;
+            v->outcome = "pending_review";
+            bk->pending[c->seq] = true;
+            bk->computed[c->seq] = v->payable;
+            v->payable = 0;
+            return;
+        }
+    } else if (reviewer_cap == 0) {
+        memset(v->reasons, 0, sizeof v->reasons);
+        return decline(v, C_REVIEWER_DECLINED);
+    } else if (reviewer_cap < v->payable) {
+        v->payable = reviewer_cap;
+        v->reasons[C_REVIEWER_REDUCED] = true;
     }
     v->outcome = v->payable == v->full ? "approved" : "partial";
     switch (c->liab) {
@@ -609,6 +637,60 @@ static char *encode_label(const claim *c, const verdict *v, const char *claim_id
     json_object_set_new(l, "expected", e);
     char *text = json_dumps(l, JSON_COMPACT);
     json_decref(l);
+    return text;
+}
+
+/* The reviewer's decision on a pending claim, and its intended outcome; false when the claim it
+ * refers to did not go to review (then nothing is sent). */
+static bool review_decision(const wg_claims *g, const policy *p, book *bk, const claim *cl, int n, claim *c,
+                            wg_rng *r, verdict *v)
+{
+    const claim *orig = NULL;
+    for (int i = 0; i < n; i++)
+        if (!cl[i].is_review && cl[i].seq == c->ref)
+            orig = &cl[i];
+    if (orig == NULL || !bk->pending[c->ref])
+        return false;
+    bk->pending[c->ref] = false;
+    int64_t computed = bk->computed[c->ref];
+    double x = wg_rng_unit(r);
+    c->approve = x < 0.85;
+    c->amount = x < 0.70 ? computed : computed * 8 / 10;
+    if (c->amount <= 0)
+        c->amount = computed;
+    c->fault = !c->approve ? "REVIEW_DECLINE" : c->amount < computed ? "REVIEW_REDUCE" : "REVIEW_APPROVE";
+    if (!c->approve) { /* a reviewer's decline stands whatever the amount; nothing is paid or used */
+        memset(v, 0, sizeof *v);
+        decline(v, C_REVIEWER_DECLINED);
+        return true;
+    }
+    judge(g, p, bk, orig, c->amount, v);
+    return true;
+}
+
+static char *encode_review(const wg_claims *g, const claim *c, const char *claim_id, const char *event_id,
+                           const char *policy_number, int secs)
+{
+    json_t *o = json_object();
+    char d[11], ts[40];
+    wg_date_format(c->report, d);
+    snprintf(ts, sizeof ts, "%sT%02d:%02d:%02d+08:00", d, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    json_object_set_new(o, "event_id", json_string(event_id));
+    json_object_set_new(o, "type", json_string("claim.reviewed"));
+    json_object_set_new(o, "schema_version", json_integer(1));
+    json_object_set_new(o, "occurred_at", json_string(ts));
+    json_object_set_new(o, "producer", json_string(g->cfg.producer));
+    json_object_set_new(o, "claim_id", json_string(claim_id));
+    json_object_set_new(o, "policy_number", json_string(policy_number));
+    json_object_set_new(o, "reviewer", json_string("R-0007"));
+    json_object_set_new(o, "action", json_string(c->approve ? "approve" : "decline"));
+    json_object_set_new(o, "amount", c->approve ? json_integer(c->amount) : json_null());
+    json_object_set_new(o, "note",
+                        json_string(!c->approve ? "not supported by the documents"
+                                    : strcmp(c->fault, "REVIEW_REDUCE") == 0 ? "part of the amount agreed"
+                                                                             : "documents checked"));
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
     return text;
 }
 
@@ -748,6 +830,20 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
             n++;
         }
 
+    /* A reviewer's decision a few days after each claim that may go to review (documents missing, or
+     * amounts above the threshold: deaths, critical illness, disability); sent only if it did. */
+    for (int i = 0, lim = n; i < lim && n < MAX_CLAIMS; i++)
+        if (!cl[i].policy_not_found &&
+            (cl[i].fault != NULL ? strcmp(cl[i].fault, "DOCUMENTS_MISSING") == 0 : cl[i].n_bills == 0) &&
+            wg_rng_chance(r, 0.9)) { /* one pending claim in ten is still waiting at the end of the run */
+            cl[n] = cl[i];
+            cl[n].is_review = true;
+            cl[n].ref = cl[i].seq;
+            cl[n].report = cl[i].report + (int32_t)wg_rng_range(r, 3, 30);
+            cl[n].seq = n;
+            n++;
+        }
+
     /* Report order (stable): a policy's claims go out in the order the insurer received them. */
     for (int i = 1; i < n; i++)
         for (int j = i; j > 0 && (cl[j].report < cl[j - 1].report ||
@@ -763,15 +859,22 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         claim *c = &cl[i];
         char claim_id[48], event_id[64], pn[72];
         /* claim ids: C + the household id without its H + a number, at most 32 characters */
-        snprintf(claim_id, sizeof claim_id, "C%.26s-%02d", p->household_id + 1, c->seq);
-        snprintf(event_id, sizeof event_id, "clm-%s", claim_id);
+        snprintf(claim_id, sizeof claim_id, "C%.26s-%02d", p->household_id + 1,
+                 c->is_review ? c->ref : c->seq);
+        snprintf(event_id, sizeof event_id, "%s-%s", c->is_review ? "rev" : "clm", claim_id);
         snprintf(pn, sizeof pn, "%s%s", p->number, c->policy_not_found ? "X" : "");
         verdict v;
-        judge(g, p, bk, c, &v);
-        for (int b = 0; b < c->n_bills; b++) /* every bill now counts as claimed */
-            remember_bill(bk, &c->bills[b]);
+        if (c->is_review) {
+            if (!review_decision(g, p, bk, cl, n, c, r, &v))
+                continue; /* the claim did not go to review: no review to send */
+        } else {
+            judge(g, p, bk, c, -1, &v);
+        }
+        for (int b = 0; b < c->n_bills && !c->is_review; b++) /* every bill now counts as claimed */
+            remember_bill(bk, &c->bills[b], c->seq);
         int secs = 9 * 3600 + (int)wg_rng_below(r, 8 * 3600);
-        char *payload = encode_claim(g, p, c, claim_id, event_id, pn, secs);
+        char *payload = c->is_review ? encode_review(g, c, claim_id, event_id, pn, secs)
+                                     : encode_claim(g, p, c, claim_id, event_id, pn, secs);
         char *label = encode_label(c, &v, claim_id, event_id, pn);
         if (payload == NULL || label == NULL) {
             st = FM_ENOMEM;
@@ -783,7 +886,7 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
                             .label = label,
                             .kind = "valid",
                             .fault = c->fault,
-                            .unit = wg_liability_names[c->liab],
+                            .unit = c->is_review ? "review" : wg_liability_names[c->liab],
                             .outcome = v.outcome};
             st = emit(arg, &m);
         }
