@@ -443,7 +443,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "famins-wavegen: cannot create topic %s: %s\n", topic, err.text);
             goto done;
         }
-        if (wg_sink_kafka_check_topic(r->sink, 15000, &partitions, &err) != FM_OK) {
+        if (wg_sink_kafka_check_topic(r->sink, create_partitions ? 15000 : 5000, &partitions, &err) !=
+            FM_OK) {
             fprintf(stderr, "famins-wavegen: topic %s is not available: %s (%s)%s\n", topic, err.code,
                     err.text, create_partitions ? "" : "; create it, or pass --create-topic PARTITIONS");
             goto done;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct wg_sink {
     FILE *file;
@@ -180,23 +181,37 @@ done:
 
 fm_status wg_sink_kafka_check_topic(wg_sink *s, int timeout_ms, int *partitions, fm_error *err)
 {
-    const struct rd_kafka_metadata *md = NULL;
-    rd_kafka_resp_err_t e = rd_kafka_metadata(s->rk, 0, s->rkt, &md, timeout_ms);
-    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        fm_error_set(err, rd_kafka_topic_name(s->rkt), "METADATA", "%s", rd_kafka_err2str(e));
-        return e == RD_KAFKA_RESP_ERR__TIMED_OUT ? FM_ETIMEDOUT : FM_EKAFKA;
+    /* A topic created a moment ago (by --create-topic, or by a test) may take a few hundred
+     * milliseconds to show in every broker's metadata: ask again until the bound runs out. */
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long elapsed = (long)(now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        int left = timeout_ms - (int)elapsed;
+        if (left < 100)
+            left = 100;
+        const struct rd_kafka_metadata *md = NULL;
+        rd_kafka_resp_err_t e = rd_kafka_metadata(s->rk, 0, s->rkt, &md, left);
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            fm_error_set(err, rd_kafka_topic_name(s->rkt), "METADATA", "%s", rd_kafka_err2str(e));
+            return e == RD_KAFKA_RESP_ERR__TIMED_OUT ? FM_ETIMEDOUT : FM_EKAFKA;
+        }
+        bool found = md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+                     md->topics[0].partition_cnt > 0;
+        if (found)
+            *partitions = md->topics[0].partition_cnt;
+        else
+            fm_error_set(err, rd_kafka_topic_name(s->rkt), "NO_TOPIC", "%s",
+                         md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "not in the metadata");
+        rd_kafka_metadata_destroy(md);
+        if (found)
+            return FM_OK;
+        if (elapsed >= timeout_ms)
+            return FM_ENOTFOUND;
+        struct timespec pause = {.tv_sec = 0, .tv_nsec = 300 * 1000000L};
+        nanosleep(&pause, NULL);
     }
-    fm_status st = FM_OK;
-    if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
-        md->topics[0].partition_cnt <= 0) {
-        fm_error_set(err, rd_kafka_topic_name(s->rkt), "NO_TOPIC", "%s",
-                     md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "not in the metadata");
-        st = FM_ENOTFOUND;
-    } else {
-        *partitions = md->topics[0].partition_cnt;
-    }
-    rd_kafka_metadata_destroy(md);
-    return st;
 }
 
 fm_status wg_sink_put(wg_sink *s, const char *key, size_t key_len, const void *payload, size_t len)

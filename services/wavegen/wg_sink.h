@@ -34,7 +34,8 @@ fm_status wg_sink_kafka_open(const char *topic, rd_kafka_conf_t *base, const cha
 fm_status wg_sink_kafka_create_topic(wg_sink *s, const char *topic, int partitions, int replication,
                                      int timeout_ms, fm_error *err);
 
-/* Looks the topic up in the cluster's metadata: *partitions receives its partition count.
+/* Looks the topic up in the cluster's metadata, asking again for up to timeout_ms while it is not
+ * there yet (a topic just created): *partitions receives its partition count.
  * FM_ENOTFOUND when the cluster does not have it (famins' brokers do not create topics on use),
  * FM_ETIMEDOUT or FM_EKAFKA when the cluster did not answer. */
 fm_status wg_sink_kafka_check_topic(wg_sink *s, int timeout_ms, int *partitions, fm_error *err);

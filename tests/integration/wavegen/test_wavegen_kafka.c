@@ -236,6 +236,105 @@ static void a_wave_of_10000_households_lands_in_the_topic_readable_and_keyed(voi
     rd_kafka_destroy(admin);
 }
 
+/* The claims of a wave land in claim.events keyed by policy number: one policy's claims and reviews on
+ * one partition (murmur2), in the order they were built, each readable and naming its policy. */
+static void the_claims_of_a_wave_land_keyed_by_policy_number_in_order(void **state)
+{
+    (void)state;
+    char prefix[64], topic[128], labels[256];
+    snprintf(prefix, sizeof prefix, "test-wavegen-%d-claims-", (int)getpid());
+    snprintf(topic, sizeof topic, "%sclaim.events", prefix);
+    snprintf(labels, sizeof labels, "/tmp/wg-int-%d-claim-labels.jsonl", (int)getpid());
+    rd_kafka_t *admin = admin_client();
+    create_topic(admin, topic, NULL, NULL);
+    char cmd[2048];
+    snprintf(
+        cmd, sizeof cmd,
+        "FAMINS_TOPIC_PREFIX='%s' '%s' claims --households 2000 --seed 78 --claim-rate-scale 3 --labels '%s' "
+        "-b '%s' --plan-dir '%s' --quiet 2>/dev/null",
+        prefix, WAVEGEN_BIN, labels, bootstrap(), WAVEGEN_PLANS);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    assert_int_equal(WEXITSTATUS(rc), 0);
+
+    FILE *lf = fopen(labels, "r");
+    assert_non_null(lf);
+    expected *want[PARTITIONS];
+    size_t n_want[PARTITIONS] = {0}, total = 0;
+    for (int p = 0; p < PARTITIONS; p++)
+        want[p] = calloc(20000, sizeof *want[p]);
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, lf) > 0) {
+        json_t *l = json_loads(line, 0, NULL);
+        assert_non_null(l);
+        const char *key = json_string_value(json_object_get(l, "key"));
+        int p = (int)(kafka_murmur2((const unsigned char *)key, strlen(key)) % PARTITIONS);
+        assert_true(n_want[p] < 20000);
+        expected *e = &want[p][n_want[p]++];
+        snprintf(e->event_id, sizeof e->event_id, "%s", json_string_value(json_object_get(l, "event_id")));
+        snprintf(e->key, sizeof e->key, "%s", key);
+        total++;
+        json_decref(l);
+    }
+    free(line);
+    fclose(lf);
+    unlink(labels);
+    assert_true(total > 1000);
+
+    char errstr[256], group[128];
+    snprintf(group, sizeof group, "%scheck", prefix);
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap(), errstr, sizeof errstr);
+    rd_kafka_conf_set(conf, "group.id", group, errstr, sizeof errstr);
+    rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, sizeof errstr);
+    rd_kafka_t *consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+    assert_non_null(consumer);
+    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(PARTITIONS);
+    for (int p = 0; p < PARTITIONS; p++)
+        rd_kafka_topic_partition_list_add(parts, topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    assert_int_equal(rd_kafka_assign(consumer, parts), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_topic_partition_list_destroy(parts);
+    size_t got[PARTITIONS] = {0}, n_got = 0, mismatches = 0;
+    int idle = 0;
+    while (n_got < total && idle < 30) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(consumer, 1000);
+        if (m == NULL) {
+            idle++;
+            continue;
+        }
+        idle = 0;
+        if (m->err) {
+            rd_kafka_message_destroy(m);
+            continue;
+        }
+        int p = m->partition;
+        json_t *o = json_loadb(m->payload, m->len, JSON_REJECT_DUPLICATES, NULL);
+        const char *eid = o ? json_string_value(json_object_get(o, "event_id")) : NULL;
+        const char *pn = o ? json_string_value(json_object_get(o, "policy_number")) : NULL;
+        if (got[p] >= n_want[p] || eid == NULL || pn == NULL || strcmp(eid, want[p][got[p]].event_id) != 0 ||
+            m->key_len != strlen(pn) || memcmp(m->key, pn, m->key_len) != 0) {
+            print_error("partition %d offset %lld: not the claim the labels put there, keyed by its policy\n",
+                        p, (long long)m->offset);
+            mismatches++;
+        }
+        json_decref(o);
+        got[p]++;
+        n_got++;
+        rd_kafka_message_destroy(m);
+    }
+    rd_kafka_consumer_close(consumer);
+    rd_kafka_destroy(consumer);
+    for (int p = 0; p < PARTITIONS; p++) {
+        assert_int_equal(got[p], n_want[p]);
+        free(want[p]);
+    }
+    assert_int_equal(n_got, total);
+    assert_int_equal(mismatches, 0);
+    delete_topic(admin, topic);
+    rd_kafka_destroy(admin);
+}
+
 static void a_run_that_cannot_deliver_everything_says_so_and_exits_1(void **state)
 {
     (void)state;
@@ -287,6 +386,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_wave_of_10000_households_lands_in_the_topic_readable_and_keyed),
+        cmocka_unit_test(the_claims_of_a_wave_land_keyed_by_policy_number_in_order),
         cmocka_unit_test(a_run_that_cannot_deliver_everything_says_so_and_exits_1),
         cmocka_unit_test(a_missing_topic_is_reported_before_anything_is_generated),
     };
