@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wg_corrupt.h"
 #include "wg_date.h"
 #include "wg_idnum.h"
 #include "wg_rng.h"
@@ -564,8 +565,8 @@ static json_t *jdate(int32_t day)
     return json_string(d);
 }
 
-static char *encode_claim(const wg_claims *g, const policy *p, const claim *c, const char *claim_id,
-                          const char *event_id, const char *policy_number, int secs)
+static json_t *encode_claim(const wg_claims *g, const claim *c, const char *claim_id, const char *event_id,
+                            const char *policy_number, int secs)
 {
     json_t *o = json_object();
     char d[11], ts[40];
@@ -610,21 +611,60 @@ static char *encode_claim(const wg_claims *g, const policy *p, const claim *c, c
         if (c->docs & (1u << k))
             json_array_append_new(docs, json_string(wg_document_names[k]));
     json_object_set_new(o, "documents", docs);
-    (void)p;
-    char *text = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    return text;
+    return o;
 }
 
-static char *encode_label(const claim *c, const verdict *v, const char *claim_id, const char *event_id,
-                          const char *key)
+/* The claim as an unreadable message of a random kind; *path and *error name the schema fault. */
+static fm_status unreadable_claim(const wg_claims *g, json_t *o, wg_rng *r, wg_unreadable *kind,
+                                  const char **path, const char **error, char **out, size_t *len)
+{
+    *kind = (wg_unreadable)wg_rng_below(r, WG_U_COUNT);
+    *path = *error = NULL;
+    if (*kind == WG_U_INVALID_UTF8)
+        json_object_set_new(o, "producer", json_string(WG_BAD_UTF8_MARKER));
+    if (*kind == WG_U_SCHEMA_VERSION)
+        *path = "schema_version", *error = "UNKNOWN_SCHEMA_VERSION";
+    if (*kind == WG_U_SCHEMA) {
+        switch (wg_rng_below(r, 4)) {
+        case 0: json_object_del(o, "report_date"), *path = "report_date", *error = "MISSING"; break;
+        case 1:
+            json_object_set_new(o, "liability", json_string("dental")), *path = "liability",
+                                                                        *error = "NOT_ONE_OF";
+            break;
+        case 2:
+            json_object_set_new(o, "claim_id", json_integer(42)), *path = "claim_id", *error = "WRONG_TYPE";
+            break;
+        default:
+            json_object_set_new(o, "remark", json_string("urgent")), *path = "remark",
+                                                                     *error = "UNKNOWN_FIELD";
+        }
+    }
+    return wg_corrupt(o, *kind, g->cfg.max_message_bytes, r, out, len);
+}
+
+/* kind "valid" with the verdict; "resend" (ignored) and "unreadable" (dead letter `fault`) without. */
+static char *encode_label(const char *kind, const char *fault, const verdict *v, const char *claim_id,
+                          const char *event_id, const char *key, const char *path, const char *error)
 {
     json_t *l = json_object();
     json_object_set_new(l, "event_id", json_string(event_id));
     json_object_set_new(l, "key", json_string(key));
-    json_object_set_new(l, "kind", json_string("valid"));
-    json_object_set_new(l, "fault", c->fault ? json_string(c->fault) : json_null());
+    json_object_set_new(l, "kind", json_string(kind));
+    json_object_set_new(l, "fault", fault ? json_string(fault) : json_null());
     json_t *e = json_object();
+    if (strcmp(kind, "valid") != 0) {
+        bool dead = strcmp(kind, "unreadable") == 0;
+        json_object_set_new(e, "outcome", json_string(dead ? "dead_letter" : "ignored"));
+        if (dead) {
+            json_object_set_new(e, "dead_letter", json_string(fault));
+            json_object_set_new(e, "path", path ? json_string(path) : json_null());
+            json_object_set_new(e, "error", error ? json_string(error) : json_null());
+        }
+        json_object_set_new(l, "expected", e);
+        char *text = json_dumps(l, JSON_COMPACT);
+        json_decref(l);
+        return text;
+    }
     json_object_set_new(e, "claim_id", json_string(claim_id));
     json_object_set_new(e, "outcome", json_string(v->outcome));
     json_object_set_new(e, "payable", json_integer(v->payable));
@@ -864,6 +904,40 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         snprintf(event_id, sizeof event_id, "%s-%s", c->is_review ? "rev" : "clm", claim_id);
         snprintf(pn, sizeof pn, "%s%s", p->number, c->policy_not_found ? "X" : "");
         verdict v;
+        int secs = 9 * 3600 + (int)wg_rng_below(r, 8 * 3600);
+        /* An unreadable claim never reaches the rules: nothing is decided, booked or remembered. */
+        double x = c->is_review ? 1.0 : wg_rng_unit(r);
+        bool unreadable = x < g->cfg.unreadable;
+        bool resend = !unreadable && x < g->cfg.unreadable + g->cfg.resend;
+        if (unreadable) {
+            wg_unreadable kind;
+            const char *path, *error;
+            char *payload = NULL;
+            size_t plen = 0;
+            json_t *o = encode_claim(g, c, claim_id, event_id, pn, secs);
+            st = unreadable_claim(g, o, r, &kind, &path, &error, &payload, &plen);
+            json_decref(o);
+            char *label = st == FM_OK ? encode_label("unreadable", wg_unreadable_ids[kind], NULL, claim_id,
+                                                     event_id, pn, path, error)
+                                      : NULL;
+            if (st == FM_OK && label == NULL)
+                st = FM_ENOMEM;
+            if (st == FM_OK) {
+                wg_message m = {.key = pn,
+                                .key_len = strlen(pn),
+                                .payload = payload,
+                                .len = plen,
+                                .label = label,
+                                .kind = "unreadable",
+                                .fault = wg_unreadable_ids[kind],
+                                .unit = "unreadable",
+                                .outcome = "dead_letter"};
+                st = emit(arg, &m);
+            }
+            free(payload);
+            free(label);
+            continue;
+        }
         if (c->is_review) {
             if (!review_decision(g, p, bk, cl, n, c, r, &v))
                 continue; /* the claim did not go to review: no review to send */
@@ -872,11 +946,18 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         }
         for (int b = 0; b < c->n_bills && !c->is_review; b++) /* every bill now counts as claimed */
             remember_bill(bk, &c->bills[b], c->seq);
-        int secs = 9 * 3600 + (int)wg_rng_below(r, 8 * 3600);
-        char *payload = c->is_review ? encode_review(g, c, claim_id, event_id, pn, secs)
-                                     : encode_claim(g, p, c, claim_id, event_id, pn, secs);
-        char *label = encode_label(c, &v, claim_id, event_id, pn);
-        if (payload == NULL || label == NULL) {
+        char *payload = NULL;
+        if (c->is_review) {
+            payload = encode_review(g, c, claim_id, event_id, pn, secs);
+        } else {
+            json_t *o = encode_claim(g, c, claim_id, event_id, pn, secs);
+            payload = json_dumps(o, JSON_COMPACT);
+            json_decref(o);
+        }
+        char *label = encode_label("valid", c->fault, &v, claim_id, event_id, pn, NULL, NULL);
+        char *again =
+            resend ? encode_label("resend", "RESEND", NULL, claim_id, event_id, pn, NULL, NULL) : NULL;
+        if (payload == NULL || label == NULL || (resend && again == NULL)) {
             st = FM_ENOMEM;
         } else {
             wg_message m = {.key = pn,
@@ -889,9 +970,17 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
                             .unit = c->is_review ? "review" : wg_liability_names[c->liab],
                             .outcome = v.outcome};
             st = emit(arg, &m);
+            if (st == FM_OK && resend) { /* the same bytes again: recognised and ignored */
+                m.label = again;
+                m.kind = "resend";
+                m.fault = "RESEND";
+                m.outcome = "ignored";
+                st = emit(arg, &m);
+            }
         }
         free(payload);
         free(label);
+        free(again);
     }
 done:
     free(p);

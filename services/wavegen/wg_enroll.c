@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wg_corrupt.h"
 #include "wg_date.h"
 #include "wg_idnum.h"
 #include "wg_rng.h"
@@ -44,10 +45,6 @@ static const int second_reasons[] = {R_UNKNOWN_MANAGING_UNIT, R_OUTSIDE_ENROLLME
 enum { M_NONE = 0, M_CHILD_OVER_AGE, M_ALREADY_INSURED_ELSEWHERE, M_INVALID_ID_NUMBER, M_DUPLICATE_MEMBER };
 static const char *const member_reason_ids[] = {"", "CHILD_OVER_AGE", "ALREADY_INSURED_ELSEWHERE",
                                                 "INVALID_ID_NUMBER", "DUPLICATE_MEMBER"};
-
-enum { U_INVALID_JSON = 0, U_INVALID_UTF8, U_SCHEMA, U_SCHEMA_VERSION, U_TOO_LARGE, U_COUNT };
-static const char *const unreadable_ids[U_COUNT] = {"INVALID_JSON", "INVALID_UTF8", "SCHEMA_VIOLATION",
-                                                    "UNKNOWN_SCHEMA_VERSION", "MESSAGE_TOO_LARGE"};
 
 static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周",
                                        "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高",
@@ -708,36 +705,14 @@ static json_t *dead_letter(const char *code, const char *path, const char *error
     return e;
 }
 
-/* Replaces the first occurrence of `from` in *buf by `to` (a fresh malloc'd buffer); false if absent. */
-static bool replace_once(char **buf, size_t *len, const char *from, const char *to, size_t to_len)
-{
-    char *at = strstr(*buf, from);
-    if (at == NULL)
-        return false;
-    size_t from_len = strlen(from), pre = (size_t)(at - *buf);
-    size_t n = *len - from_len + to_len;
-    char *out = malloc(n + 1);
-    if (out == NULL)
-        return false;
-    memcpy(out, *buf, pre);
-    memcpy(out + pre, to, to_len);
-    memcpy(out + pre + to_len, at + from_len, *len - pre - from_len);
-    out[n] = '\0';
-    free(*buf);
-    *buf = out;
-    *len = n;
-    return true;
-}
-
 static fm_status emit_unreadable(wg_enroll *g, emitter *em, household *h, wg_rng *r)
 {
-    int kind = (int)wg_rng_below(r, U_COUNT);
+    wg_unreadable kind = (wg_unreadable)wg_rng_below(r, WG_U_COUNT);
     const char *path = NULL, *error = NULL;
-    json_t *o;
-    if (kind == U_INVALID_UTF8) /* a marker name that is swapped for invalid bytes after encoding */
-        snprintf(h->applicant.name, sizeof h->applicant.name, "~BADUTF8~");
-    o = encode(g, h, h->event_id, h->submitted);
-    if (kind == U_SCHEMA) {
+    if (kind == WG_U_INVALID_UTF8) /* a marker name that is swapped for invalid bytes after encoding */
+        snprintf(h->applicant.name, sizeof h->applicant.name, "%s", WG_BAD_UTF8_MARKER);
+    json_t *o = encode(g, h, h->event_id, h->submitted);
+    if (kind == WG_U_SCHEMA) {
         switch (wg_rng_below(r, 4)) {
         case 0: json_object_del(o, "submitted_on"), path = "submitted_on", error = "MISSING"; break;
         case 1:
@@ -753,42 +728,15 @@ static fm_status emit_unreadable(wg_enroll *g, emitter *em, household *h, wg_rng
             json_object_set_new(o, "remark", json_string("urgent")), path = "remark", error = "UNKNOWN_FIELD";
         }
     }
-    if (kind == U_SCHEMA_VERSION) {
-        json_object_set_new(o, "schema_version", json_integer(2));
+    if (kind == WG_U_SCHEMA_VERSION)
         path = "schema_version", error = "UNKNOWN_SCHEMA_VERSION";
-    }
-    char *text = json_dumps(o, JSON_COMPACT);
+    char *text = NULL;
+    size_t len = 0;
+    fm_status st = wg_corrupt(o, kind, g->cfg.max_message_bytes, r, &text, &len);
     json_decref(o);
-    if (text == NULL)
-        return FM_ENOMEM;
-    size_t len = strlen(text);
-    bool ok = true;
-    if (kind == U_INVALID_JSON) {
-        len = len / 2 + wg_rng_below(r, (uint32_t)(len / 4)); /* cut short: an object never closed */
-        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
-            len--; /* on a character boundary: still valid UTF-8, so the only fault is the JSON */
-        text[len] = '\0';
-    } else if (kind == U_INVALID_UTF8) {
-        ok = replace_once(&text, &len, "~BADUTF8~", "\xe7\x8e\x8b\xff\xfe\xc3\x28", 7);
-    } else if (kind == U_TOO_LARGE) { /* valid JSON, padded with spaces past famins' limit */
-        size_t target = g->cfg.max_message_bytes + 1 + wg_rng_below(r, 16384);
-        char *big = malloc(target + 1);
-        ok = big != NULL && target > len;
-        if (ok) {
-            big[0] = '{';
-            memset(big + 1, ' ', target - len);
-            memcpy(big + 1 + (target - len), text + 1, len - 1);
-            big[target] = '\0';
-            free(text);
-            text = big;
-            len = target;
-        } else {
-            free(big);
-        }
-    }
-    fm_status st = ok ? send(em, text, len, h->event_id, "unreadable", unreadable_ids[kind],
-                             dead_letter(unreadable_ids[kind], path, error))
-                      : FM_ENOMEM;
+    if (st == FM_OK)
+        st = send(em, text, len, h->event_id, "unreadable", wg_unreadable_ids[kind],
+                  dead_letter(wg_unreadable_ids[kind], path, error));
     free(text);
     return st;
 }

@@ -161,6 +161,8 @@ static void usage(FILE *f)
         "  --households N           rebuild the wave of N households from --seed and the enroll options\n"
         "                           (no file of identity numbers needed; the same options as the wave's)\n"
         "  --claim-rate-scale X     multiply every incidence by X (default 1)\n"
+        "  --claim-unreadable-share X  default 0.005  claims sent unreadable (the five kinds)\n"
+        "  --claim-resend-share X   default 0.005  claims sent twice, byte for byte\n"
         "\n"
         "exit status: 0 when every event was delivered (or written), 1 when some were not, 2 on usage.\n"
         "\n"
@@ -192,6 +194,8 @@ enum {
     O_OVER_AGE,
     O_CLAIM_SCALE,
     O_CREATE_TOPIC,
+    O_CLAIM_UNREADABLE,
+    O_CLAIM_RESEND,
     O_HELP
 };
 
@@ -239,7 +243,7 @@ int main(int argc, char **argv)
     uint64_t create_partitions = 0;
     uint64_t seed = 1, households = 0, plan_year = 2026, flush_ms = 60000;
     uint64_t max_bytes = (uint64_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES");
-    double rate = 0, claim_scale = 1.0;
+    double rate = 0, claim_scale = 1.0, claim_unreadable = 0.005, claim_resend = 0.005;
     const char *dry_run = NULL, *labels_path = NULL, *places_path = NULL;
     const char *plan_dir = fm_settings_str(settings, "FAMINS_PLAN_DIR");
     const char *policies_out = NULL, *policies_in = NULL, *topic = NULL, *bootstrap = NULL;
@@ -273,6 +277,8 @@ int main(int argc, char **argv)
         {"over-age-share", required_argument, NULL, O_OVER_AGE},
         {"claim-rate-scale", required_argument, NULL, O_CLAIM_SCALE},
         {"create-topic", required_argument, NULL, O_CREATE_TOPIC},
+        {"claim-unreadable-share", required_argument, NULL, O_CLAIM_UNREADABLE},
+        {"claim-resend-share", required_argument, NULL, O_CLAIM_RESEND},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -310,6 +316,12 @@ int main(int argc, char **argv)
         case O_TWO: ok = parse_double(optarg, &shares.two_reasons); break;
         case O_SHARED: ok = parse_double(optarg, &shares.shared_person); break;
         case O_OVER_AGE: ok = parse_double(optarg, &shares.over_age); break;
+        case O_CLAIM_UNREADABLE:
+            ok = parse_double(optarg, &claim_unreadable) && claim_unreadable >= 0 && claim_unreadable <= 1;
+            break;
+        case O_CLAIM_RESEND:
+            ok = parse_double(optarg, &claim_resend) && claim_resend >= 0 && claim_resend <= 1;
+            break;
         case O_CLAIM_SCALE: ok = parse_double(optarg, &claim_scale) && claim_scale >= 0; break;
         case O_CREATE_TOPIC:
             ok =
@@ -395,8 +407,17 @@ int main(int argc, char **argv)
         }
     }
     if (!enroll_mode) {
-        wg_claims_config cc = {
-            .seed = seed, .plan = plan, .producer = "famins-wavegen", .scale = claim_scale};
+        if (claim_unreadable + claim_resend > 1) {
+            fprintf(stderr, "famins-wavegen: the claim fault shares add up to more than 1\n");
+            goto done;
+        }
+        wg_claims_config cc = {.seed = seed,
+                               .plan = plan,
+                               .producer = "famins-wavegen",
+                               .scale = claim_scale,
+                               .unreadable = claim_unreadable,
+                               .resend = claim_resend,
+                               .max_message_bytes = (size_t)max_bytes};
         if ((st = wg_claims_new(&cc, &claims, &err)) != FM_OK) {
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
             goto done;
