@@ -198,12 +198,13 @@ static const char sql_unit_stats[] =
     "      AND r.managing_unit = u.managing_unit"
     " ORDER BY u.managing_unit";
 
+/* Runs sql with $1 = year and, when the query names it ($2 appears), $2 = unit (NULL: the whole city). */
 static fm_status query(PGconn *conn, const char *sql, int year, const char *unit, PGresult **res, fm_error *err)
 {
     char year_text[16];
     snprintf(year_text, sizeof year_text, "%d", year);
     const char *params[2] = {year_text, unit};
-    return fm_pg_query(conn, sql, 2, params, res, err);
+    return fm_pg_query(conn, sql, strstr(sql, "$2") != NULL ? 2 : 1, params, res, err);
 }
 
 static fm_status parse_int(const char *text, int64_t *out, fm_error *err)
@@ -382,7 +383,7 @@ static fm_status fill_problems(PGconn *conn, report *rep, fm_error *err)
         const report_problem *p = &problems[i];
         if (rep->unit[0] != '\0' && strcmp(rep->unit, p->unit) != 0)
             continue;
-        char uv[REPORT_NUM_LEN], cv[REPORT_NUM_LEN];
+        char uv[REPORT_NUM_LEN + 16], cv[REPORT_NUM_LEN + 16];
         switch (p->indicator) {
         case REPORT_IND_LOSS_RATIO:
         case REPORT_IND_DECLINE_RATE:
@@ -392,10 +393,14 @@ static fm_status fill_problems(PGconn *conn, report *rep, fm_error *err)
         case REPORT_IND_SETTLEMENT:
             report_tenths_text(p->unit_value, uv);
             report_tenths_text(p->city_value, cv);
+            strcat(uv, " 天 days");
+            strcat(cv, " 天 days");
             break;
         case REPORT_IND_SUBSIDY_GAP:
-            report_fen_to_yuan(p->unit_value, false, uv);
-            report_fen_to_yuan(p->city_value, false, cv);
+            report_fen_to_yuan(p->unit_value, true, uv);
+            report_fen_to_yuan(p->city_value, true, cv);
+            strcat(uv, " 元 yuan");
+            strcat(cv, " 元 yuan");
             break;
         }
         report_cell *row;

@@ -30,6 +30,7 @@ static const char css[] =
     "font-size:11px}"
     "td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
     "tr.total td{font-weight:bold;background:#f7f9fb}"
+    "table.vertical{width:auto;min-width:520px}table.vertical th .en{display:inline;margin-left:6px}"
     ".note{color:#55606e;font-size:12px;margin:2px 0 6px}"
     ".empty{color:#55606e;font-style:italic}"
     ".problems td{background:#fdf1f0}"
@@ -251,7 +252,7 @@ static void html_table(FILE *out, const report *rep, const report_table *t, int 
         fputs("</p>\n", out);
     }
     if (t->vertical && t->nrows == 1) {
-        fputs("<table><tbody>\n", out);
+        fputs("<table class=\"vertical\"><tbody>\n", out);
         for (size_t c = 0; c < t->ncols; c++) {
             fputs("<tr><th>", out);
             H(t->cols[c].zh);
