@@ -65,7 +65,7 @@ typedef struct bar {
 static void svg_hbars(FILE *out, const char *id, const char *zh, const char *en, const char *unit, const bar *bars,
                       size_t n, const char *color, int64_t reference, const char *ref_text)
 {
-    const int label_w = 250, bar_w = 250, row_h = 24, top = 8;
+    const int label_w = 200, bar_w = 290, row_h = 24, top = 8;
     int height = top * 2 + (int)(n == 0 ? 1 : n) * row_h + (reference >= 0 ? 18 : 0);
     int64_t max = reference > 0 ? reference : 0;
     for (size_t i = 0; i < n; i++)
@@ -93,8 +93,9 @@ static void svg_hbars(FILE *out, const char *id, const char *zh, const char *en,
         H(bars[i].key);
         fprintf(out, "\" data-value=\"%lld\"><title>", (long long)bars[i].value);
         H(bars[i].text);
-        fprintf(out, ": %s</title></rect><text x=\"%lld\" y=\"%d\" fill=\"#1d2733\">%s</text>\n", bars[i].shown,
-                (long long)(label_w + w + 4), y + 16, bars[i].shown);
+        /* Values in a right-aligned column of their own, so that no bar or reference line runs through them. */
+        fprintf(out, ": %s</title></rect><text x=\"596\" y=\"%d\" text-anchor=\"end\" fill=\"#1d2733\">%s</text>\n",
+                bars[i].shown, y + 16, bars[i].shown);
     }
     if (reference >= 0 && max > 0) {
         int64_t x = label_w + reference * bar_w / max;
@@ -201,11 +202,11 @@ static void charts(FILE *out, const report *rep)
     }
     char ref_text[96] = "";
     int64_t ref = -1;
-    if (lr->total != NULL && !lr->total[4].null) {
+    if (rep->unit[0] == '\0' && lr->total != NULL && !lr->total[4].null) { /* the city's, city-wide only */
         char pct[REPORT_NUM_LEN];
         ref = lr->total[4].num;
         report_bp_to_percent(ref, pct);
-        snprintf(ref_text, sizeof ref_text, "%s %s", rep->unit[0] ? "合计 total" : "全市 city", pct);
+        snprintf(ref_text, sizeof ref_text, "全市 city %s", pct);
     }
     svg_hbars(out, "chart-loss-ratio-by-unit", "各单位赔付率", "Loss ratio by unit", "bp", bars, n, "#1f6fb2", ref,
               ref_text);
