@@ -28,27 +28,30 @@ SELECT c.claim_id,
        (c.decided_at AT TIME ZONE 'Asia/Shanghai')::date AS decided_on,
        CASE WHEN c.status = 'pending_review' THEN NULL
             ELSE (c.decided_at AT TIME ZONE 'Asia/Shanghai')::date - c.report_date END AS settlement_days,
-       coalesce(d.reasons, '{}') AS reasons,
-       (SELECT count(*) FROM famins.claim_reviews r WHERE r.claim_id = c.claim_id) AS reviews
-FROM famins.claims c
-LEFT JOIN LATERAL (SELECT cd.reasons FROM famins.claim_decisions cd
-                   WHERE cd.claim_id = c.claim_id ORDER BY cd.decision_id DESC LIMIT 1) d ON true;
+       -- A scalar subquery (not a join) so that PostgreSQL evaluates it only for the views that read reasons.
+       coalesce((SELECT cd.reasons FROM famins.claim_decisions cd
+                 WHERE cd.claim_id = c.claim_id ORDER BY cd.decision_id DESC LIMIT 1), '{}') AS reasons
+FROM famins.claims c;
 COMMENT ON VIEW famins_report.claim_facts IS
     'one row per claim: effective plan year and unit, current status, paid (fen), settlement days, current reasons';
 
 -- Enrollment by managing unit and category: households (policies), insured children, insured parents and guardians.
 CREATE VIEW famins_report.enrollment_by_unit AS
-SELECT p.plan_year,
-       p.managing_unit,
-       p.category,
-       count(*) AS households,
-       coalesce(sum(ip.children), 0)::bigint AS insured_children,
-       coalesce(sum(ip.adults), 0)::bigint AS insured_parents_guardians
-FROM famins.policies p
-LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE i.role = 'child') AS children,
-                          count(*) FILTER (WHERE i.role IN ('parent', 'guardian')) AS adults
-                   FROM famins.insured_persons i WHERE i.policy_number = p.policy_number) ip ON true
-GROUP BY p.plan_year, p.managing_unit, p.category;
+-- Households and persons are counted in two grouped passes joined at the end (a plan_year filter reaches both).
+WITH h AS (SELECT plan_year, managing_unit, category, count(*) AS households
+           FROM famins.policies GROUP BY plan_year, managing_unit, category),
+     m AS (SELECT p.plan_year, p.managing_unit, p.category,
+                  count(*) FILTER (WHERE i.role = 'child') AS children,
+                  count(*) FILTER (WHERE i.role IN ('parent', 'guardian')) AS adults
+           FROM famins.insured_persons i JOIN famins.policies p ON p.policy_number = i.policy_number
+           GROUP BY p.plan_year, p.managing_unit, p.category)
+SELECT h.plan_year,
+       h.managing_unit,
+       h.category,
+       h.households,
+       coalesce(m.children, 0) AS insured_children,
+       coalesce(m.adults, 0) AS insured_parents_guardians
+FROM h LEFT JOIN m ON m.plan_year = h.plan_year AND m.managing_unit = h.managing_unit AND m.category = h.category;
 COMMENT ON VIEW famins_report.enrollment_by_unit IS 'accepted households and insured persons per unit and category';
 
 -- Enrollment decisions, accepted and rejected, per unit (how many households the associations submitted).

@@ -180,22 +180,23 @@ static const char sql_monthly[] =
     "SELECT month, sum(claims)::bigint, sum(declined)::bigint, sum(pending)::bigint, sum(claimed_amount)::bigint,"
     " sum(paid)::bigint FROM famins_report.claims_by_month" WHERE_YEAR_UNIT "GROUP BY month ORDER BY month";
 
-/* The figures of every unit of the year (never filtered: a unit is compared with the whole city). */
+/* The figures of every unit of the year (never filtered: a unit is compared with the whole city). Each view is
+ * read once (MATERIALIZED), never re-run per unit by a nested loop. */
 static const char sql_unit_stats[] =
-    "WITH units AS (SELECT managing_unit FROM famins_report.loss_ratio_by_unit WHERE plan_year = $1::integer"
-    "               UNION SELECT managing_unit FROM famins_report.subsidy_reconciliation"
-    "               WHERE plan_year = $1::integer),"
-    " c AS (SELECT managing_unit, sum(approved + partial + declined)::bigint AS decided, sum(declined)::bigint"
-    "       AS declined FROM famins_report.claims_by_liability WHERE plan_year = $1::integer GROUP BY 1)"
+    "WITH l AS MATERIALIZED (SELECT managing_unit, premium, paid FROM famins_report.loss_ratio_by_unit"
+    "                        WHERE plan_year = $1::integer),"
+    " r AS MATERIALIZED (SELECT managing_unit, gap_total FROM famins_report.subsidy_reconciliation"
+    "                    WHERE plan_year = $1::integer),"
+    " s AS MATERIALIZED (SELECT managing_unit, decided_claims, mean_days FROM famins_report.settlement_time_by_unit"
+    "                    WHERE plan_year = $1::integer),"
+    " c AS MATERIALIZED (SELECT managing_unit, sum(approved + partial + declined)::bigint AS decided,"
+    "                    sum(declined)::bigint AS declined FROM famins_report.claims_by_liability"
+    "                    WHERE plan_year = $1::integer GROUP BY 1),"
+    " units AS (SELECT managing_unit FROM l UNION SELECT managing_unit FROM r)"
     " SELECT u.managing_unit, coalesce(l.premium, 0), coalesce(l.paid, 0), coalesce(c.decided, 0),"
     " coalesce(c.declined, 0), coalesce(s.decided_claims, 0), (s.mean_days * 10)::bigint, coalesce(r.gap_total, 0)"
-    " FROM units u"
-    " LEFT JOIN famins_report.loss_ratio_by_unit l ON l.plan_year = $1::integer AND l.managing_unit = u.managing_unit"
-    " LEFT JOIN c ON c.managing_unit = u.managing_unit"
-    " LEFT JOIN famins_report.settlement_time_by_unit s ON s.plan_year = $1::integer"
-    "      AND s.managing_unit = u.managing_unit"
-    " LEFT JOIN famins_report.subsidy_reconciliation r ON r.plan_year = $1::integer"
-    "      AND r.managing_unit = u.managing_unit"
+    " FROM units u LEFT JOIN l USING (managing_unit) LEFT JOIN c USING (managing_unit)"
+    " LEFT JOIN s USING (managing_unit) LEFT JOIN r USING (managing_unit)"
     " ORDER BY u.managing_unit";
 
 /* Runs sql with $1 = year and, when the query names it ($2 appears), $2 = unit (NULL: the whole city). */
