@@ -49,7 +49,9 @@ files = {open(p, newline="").read().rstrip("\r\n") for p in glob.glob(sys.argv[2
 assert len(blocks) == 11 == len(files), (len(blocks), len(files))
 assert {b.rstrip("\r\n") for b in blocks} == files
 PY
-"$report" --year 2026 2>/dev/null | head -1 | grep -q "2026 年度理赔报告" || itest_fail "md on stdout has no title"
+"$report" --year 2026 2>/dev/null >"$work/stdout.md" || itest_fail "md on stdout failed"
+head -1 "$work/stdout.md" | grep -q "2026 年度理赔报告" || itest_fail "md on stdout has no title"
+cmp -s "$work/stdout.md" "$work/city/report-2026.md" || itest_fail "md on stdout differs from the file"
 (cd "$work" && "$report" --year 2026 --format html 2>/dev/null) && [ -s "$work/report-2026.html" ] ||
     itest_fail "html without --out was not written to report-2026.html"
 
