@@ -145,7 +145,8 @@ static const char *liability_label(fm_liability l, fm_lang lang)
     return lang == FM_LANG_ZH ? zh[l] : en[l];
 }
 
-fm_status fm_explain_claim(const fm_claim_decision *d, fm_liability liability, fm_lang lang, char *buf, size_t len)
+fm_status fm_explain_claim(const fm_claim_decision *d, fm_liability liability, fm_lang lang, char *buf,
+                           size_t len)
 {
     if (d == NULL || buf == NULL || len == 0)
         return FM_EINVAL;

@@ -29,13 +29,15 @@ static void accepted_enrollment_is_explained_with_amounts_dates_and_exclusions(v
     fm_enrollment_decision d = accepted_a();
     char buf[512];
     assert_int_equal(fm_explain_enrollment(&d, FM_LANG_EN, buf, sizeof buf), FM_OK);
-    assert_string_equal(buf, "Accepted as category A: 2 of 3 members insured from 2026-03-01 to 2027-02-28; premium "
-                             "165.00 yuan, subsidy 40.00, the family pays 125.00 (policy FJ2026-H610113000001, plan "
-                             "2026-sample-1). Member 3 not insured: Child over the age limit.");
+    assert_string_equal(
+        buf, "Accepted as category A: 2 of 3 members insured from 2026-03-01 to 2027-02-28; premium "
+             "165.00 yuan, subsidy 40.00, the family pays 125.00 (policy FJ2026-H610113000001, plan "
+             "2026-sample-1). Member 3 not insured: Child over the age limit.");
     assert_int_equal(fm_explain_enrollment(&d, FM_LANG_ZH, buf, sizeof buf), FM_OK);
-    assert_string_equal(buf, "同意参保，按独生子女和农村双女户家庭（A类）参保：3位成员中2位参保，保险期间2026-03-01至2027-"
-                             "02-28；保费165.00元，财政补贴40.00元，家庭自付125.00元（保单号 FJ2026-H610113000001，方案 "
-                             "2026-sample-1）。第3位成员未参保：子女超过年龄上限。");
+    assert_string_equal(
+        buf, "同意参保，按独生子女和农村双女户家庭（A类）参保：3位成员中2位参保，保险期间2026-03-01至2027-"
+             "02-28；保费165.00元，财政补贴40.00元，家庭自付125.00元（保单号 FJ2026-H610113000001，方案 "
+             "2026-sample-1）。第3位成员未参保：子女超过年龄上限。");
 }
 
 static void rejected_enrollment_lists_every_reason(void **state)
@@ -51,8 +53,9 @@ static void rejected_enrollment_lists_every_reason(void **state)
     d.members[1].n_reasons = 1;
     char buf[256];
     assert_int_equal(fm_explain_enrollment(&d, FM_LANG_EN, buf, sizeof buf), FM_OK);
-    assert_string_equal(buf, "Rejected: The household did not consent; Invalid identity number. Member 2 not insured: "
-                             "Invalid identity number.");
+    assert_string_equal(
+        buf, "Rejected: The household did not consent; Invalid identity number. Member 2 not insured: "
+             "Invalid identity number.");
     assert_int_equal(fm_explain_enrollment(&d, FM_LANG_ZH, buf, sizeof buf), FM_OK);
     assert_string_equal(buf, "不予参保：投保人未同意投保；身份证号码无效。第2位成员未参保：身份证号码无效。");
 }
@@ -74,8 +77,9 @@ static void claim_outcomes_are_explained(void **state)
     d.reasons[0] = FM_REASON_LIMIT_REACHED;
     d.n_reasons = 1;
     assert_int_equal(fm_explain_claim(&d, FM_LIAB_ACCIDENT_MEDICAL, FM_LANG_EN, buf, sizeof buf), FM_OK);
-    assert_string_equal(buf, "Partly approved: 959.99 of 960.00 yuan for accident medical expenses (Paid up to the "
-                             "remaining benefit limit).");
+    assert_string_equal(
+        buf, "Partly approved: 959.99 of 960.00 yuan for accident medical expenses (Paid up to the "
+             "remaining benefit limit).");
     assert_int_equal(fm_explain_claim(&d, FM_LIAB_ACCIDENT_MEDICAL, FM_LANG_ZH, buf, sizeof buf), FM_OK);
     assert_string_equal(buf, "部分赔付：意外伤害医疗费应赔 960.00元，实赔 959.99元（按剩余保险金额给付）。");
 
@@ -91,10 +95,12 @@ static void claim_outcomes_are_explained(void **state)
     d.computed = 5000000;
     d.reasons[0] = FM_REASON_AMOUNT_ABOVE_REVIEW_THRESHOLD;
     assert_int_equal(fm_explain_claim(&d, FM_LIAB_DEATH, FM_LANG_EN, buf, sizeof buf), FM_OK);
-    assert_string_equal(buf, "Sent to review: The amount needs a reviewer's approval; nothing is paid until a reviewer "
-                             "decides (50000.00 yuan would be payable now).");
+    assert_string_equal(
+        buf, "Sent to review: The amount needs a reviewer's approval; nothing is paid until a reviewer "
+             "decides (50000.00 yuan would be payable now).");
     assert_int_equal(fm_explain_claim(&d, FM_LIAB_DEATH, FM_LANG_ZH, buf, sizeof buf), FM_OK);
-    assert_string_equal(buf, "转人工审核：赔付金额超过审核限额，需人工审核；审核前暂不赔付（按目前计算可赔 50000.00元）。");
+    assert_string_equal(
+        buf, "转人工审核：赔付金额超过审核限额，需人工审核；审核前暂不赔付（按目前计算可赔 50000.00元）。");
 }
 
 static void a_short_buffer_is_cut_at_a_character_boundary(void **state)
