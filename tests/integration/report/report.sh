@@ -84,4 +84,10 @@ FAMINS_REPORT_PG_DSN="host=127.0.0.1 port=1 dbname=famins user=famins_reporter c
 grep -q "failed" "$work/err.txt" || itest_fail "no clear message on a connection failure: $(cat "$work/err.txt")"
 FAMINS_REPORT_PG_DSN="$(itest_dsn_as famins_relay)" expect_exit 1 "$report" --year 2026 --format json
 grep -q "permission denied" "$work/err.txt" || itest_fail "no clear message on refused rights: $(cat "$work/err.txt")"
+# A folder that cannot be made (even by root): exit 1, saying so.
+expect_exit 1 "$report" --year 2026 --format json --out /proc/famins-report-cannot-write-here
+grep -q "cannot create" "$work/err.txt" || itest_fail "no clear message on an unwritable folder: $(cat "$work/err.txt")"
+# check_db.sh (the same comparison against any database, e.g. after a pipeline wave) works on this one.
+FAMINS_REPORT_PG_DSN="$FAMINS_REPORT_PG_DSN" bash "$here/check_db.sh" "$FAMINS_PG_DSN" 2026 >/dev/null 2>&1 ||
+    itest_fail "check_db.sh failed on the seeded database"
 echo "report: ok"
