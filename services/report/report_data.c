@@ -366,6 +366,13 @@ static fm_status fill_problems(PGconn *conn, report *rep, fm_error *err)
         city.settled += u->settled;
         city.subsidy_gap += u->subsidy_gap;
     }
+    /* Claims that named no policy count in the city's figures, but UNKNOWN is not a managing unit: they are all
+     * declined by construction, and comparing them would name a "unit" nobody manages. */
+    int kept = 0;
+    for (int r = 0; r < n; r++)
+        if (strcmp(units[r].unit, "UNKNOWN") != 0)
+            units[kept++] = units[r];
+    n = kept;
     /* The city's mean settlement time: the settlement table's total when the report is city-wide, else read. */
     report_table ct;
     report_table_init(&ct, "settlement_city", "", "", settlement_cols, N(settlement_cols));

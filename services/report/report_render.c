@@ -19,13 +19,14 @@ void report_rule_text(const report_rule *rule, int chinese, char *out, size_t ca
     if (chinese)
         snprintf(out, cap,
                  "判定规则：已结案件不少于%lld件的管理单位，其赔付率、拒赔率或平均结案天数超过全市水平的%s倍，"
-                 "即列为突出问题；财政补贴应拨与已拨不一致的单位一律列出。",
+                 "即列为突出问题；财政补贴应拨与已拨不一致的单位一律列出。保单未找到的案件计入全市数字，但不作为单位比较。",
                  (long long)rule->min_claims, factor);
     else
         snprintf(out, cap,
                  "Rule: a managing unit with at least %lld decided claims is named when its loss ratio, decline "
                  "rate or mean settlement time is more than %s times the city's; any unit whose subsidy allocated "
-                 "differs from the subsidy due is named too.",
+                 "differs from the subsidy due is named too. Claims naming no policy count in the city's figures but are "
+                 "not compared as a unit.",
                  (long long)rule->min_claims, factor);
 }
 

@@ -200,7 +200,7 @@ city_decided = sum(v[2] for v in claims_by_unit.values())
 city_declined = sum(v[3] for v in claims_by_unit.values())
 city_loss, city_decl = bp(city_paid, city_prem), bp(city_declined, city_decided)
 problems = set()
-for u in set(premium_by_unit) | set(claims_by_unit) | set(gap_by_unit):
+for u in (set(premium_by_unit) | set(claims_by_unit) | set(gap_by_unit)) - {"UNKNOWN"}:  # not a unit
     n, paid, decided, declined = claims_by_unit.get(u, (0, 0, 0, 0))
     prem = premium_by_unit.get(u, 0)
     if decided >= 5 and city_loss is not None and prem > 0 and bp(paid, prem) * 100 > city_loss * 150:

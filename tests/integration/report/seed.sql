@@ -172,6 +172,18 @@ BEGIN
         END LOOP;
     END LOOP;
 
+    -- Five more claims naming no policy (all declined): UNKNOWN must not appear among the problems found.
+    FOR j IN 2 .. 6 LOOP
+        INSERT INTO famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit, person_key,
+            masked_id, role, liability, cause, incident_date, report_date, claimed_amount, status, payable, decided_at)
+        VALUES ('C2026NOPOL' || j, 'ev-C2026NOPOL' || j, 'FJ2026-H99999999999' || j, NULL, NULL, 'pk-nobody' || j,
+            '610***********9', NULL, 'illness_hospital', 'illness', '2026-07-01', '2026-07-02', 30000, 'declined', 0,
+            '2026-07-03 10:00:00+08');
+        INSERT INTO famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount, reasons,
+            parameters, plan_version, explanation_en, explanation_zh, source_topic, source_partition, source_offset)
+        VALUES ('C2026NOPOL' || j, 'ev-C2026NOPOL' || j, 'initial', 'declined', 0, 0, '{POLICY_NOT_FOUND}', '{}', '',
+            'seed', 'seed', 'claim.events', 1, j);
+    END LOOP;
     -- A claim naming no policy: no year or unit in famins.claims (the views take 2026 from the policy number).
     INSERT INTO famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit, person_key,
         masked_id, role, liability, cause, incident_date, report_date, claimed_amount, status, payable, decided_at)
