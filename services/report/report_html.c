@@ -146,6 +146,8 @@ static void svg_months(FILE *out, const report_table *t)
         fprintf(out, "%d,%lld ", left + 10 + (int)r * step, (long long)(top + plot_h - (max ? v * plot_h / max : 0)));
     }
     fputs("\"/>\n", out);
+    /* Beyond a year of months the labels would run into each other: label every k-th month, values only then. */
+    size_t every = (t->nrows + 12) / 13;
     for (size_t r = 0; r < t->nrows; r++) {
         const char *month = report_table_cell(t, r, 0)->text ? report_table_cell(t, r, 0)->text : "";
         int64_t v = report_table_cell(t, r, 1)->num;
@@ -156,11 +158,14 @@ static void svg_months(FILE *out, const report_table *t)
         fprintf(out, "\" data-value=\"%lld\"><title>", (long long)v);
         H(month);
         fprintf(out, ": %lld</title></circle>", (long long)v);
-        fprintf(out, "<text x=\"%d\" y=\"%lld\" text-anchor=\"middle\" fill=\"#1d2733\">%lld</text>", x, y - 8,
-                (long long)v);
-        fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#55606e\">", x, top + plot_h + 16);
-        H(strlen(month) == 7 ? month + 2 : month);
-        fputs("</text>\n", out);
+        if (r % every == 0) {
+            fprintf(out, "<text x=\"%d\" y=\"%lld\" text-anchor=\"middle\" fill=\"#1d2733\">%lld</text>", x, y - 8,
+                    (long long)v);
+            fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#55606e\">", x, top + plot_h + 16);
+            H(strlen(month) == 7 ? month + 2 : month);
+            fputs("</text>", out);
+        }
+        fputc('\n', out);
     }
     fputs("</svg></div>\n", out);
 }
