@@ -430,7 +430,7 @@ static void raw_of(const rd_kafka_message_t *m, fm_raw_message *raw)
 static void release_events(worker *w, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
-        if (w->kinds[i] == KIND_APPLY && w->opt->handler.release != NULL)
+        if (w->events[i].decoded != NULL && w->opt->handler.release != NULL)
             w->opt->handler.release(w->opt->handler.ctx, &w->events[i]);
         w->events[i].decoded = NULL;
     }
