@@ -303,9 +303,11 @@ static void on_assign(worker *w, rd_kafka_t *rk, rd_kafka_topic_partition_list_t
             continue;
         rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_add(go, pos->topic, pos->partition);
         tp->offset = pos->committed == FM_POSITION_NONE ? RD_KAFKA_OFFSET_BEGINNING : pos->committed;
-        fm_log(w->lg, FM_LOG_INFO, "partition_assigned", "group=%s topic=%s partition=%" PRId32 " next_offset=%s%" PRId64,
-               w->group, pos->topic, pos->partition, pos->committed == FM_POSITION_NONE ? "earliest:" : "",
-               pos->committed);
+        char next[32] = "earliest";
+        if (pos->committed != FM_POSITION_NONE)
+            snprintf(next, sizeof next, "%" PRId64, pos->committed);
+        fm_log(w->lg, FM_LOG_INFO, "partition_assigned", "group=%s topic=%s partition=%" PRId32 " next_offset=%s",
+               w->group, pos->topic, pos->partition, next);
     }
 assign:;
     rd_kafka_error_t *error = NULL;
