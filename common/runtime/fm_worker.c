@@ -491,7 +491,10 @@ static fm_status decode_all(worker *w, fm_error *err)
             w->errors[i] = p->err;
         } else {
             fm_status st = w->opt->handler.decode(w->opt->handler.ctx, &raw, &w->events[i], &w->errors[i]);
-            if (st == FM_OK) {
+            if (st == FM_OK && (w->events[i].event_id[0] == '\0' || w->events[i].content_hash[0] == '\0')) {
+                /* Without an id or a hash there is no deduplication: refuse rather than apply blindly. */
+                fm_error_set(&w->errors[i], "event_id", "SCHEMA_VIOLATION", "event_id: REQUIRED");
+            } else if (st == FM_OK) {
                 w->kinds[i] = KIND_APPLY;
             } else if (st != FM_EINVAL) {
                 release_events(w, i);
@@ -763,6 +766,15 @@ static void consumer_error(worker *w, const rd_kafka_message_t *m)
         }
         return;
     }
+    if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
+        /* e.g. another member took this group.instance.id: the consumer is unusable, stop (restart clean). */
+        char reason[256];
+        rd_kafka_fatal_error(w->rk, reason, sizeof reason);
+        fm_error_set(&w->fatal_err, "", "KAFKA_FATAL", "%s", reason);
+        w->fatal = FM_EKAFKA;
+        fm_log(w->lg, FM_LOG_ERROR, "kafka_fatal", "error=\"%s\"", reason);
+        return;
+    }
     fm_log(w->lg, FM_LOG_WARN, "kafka_error", "error=\"%s\"", rd_kafka_message_errstr(m));
 }
 
@@ -958,8 +970,8 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
     st = make_consumer(&w, err);
     if (st != FM_OK)
         goto done;
-    fm_log(w.lg, FM_LOG_INFO, "worker_started", "group=%s topics=%s%s%s assignor=%s batch_max=%d batch_ms=%d",
-           w.group, w.topics[0], w.topic_count > 1 ? ",..." : "", "", fm_settings_str(s, "FAMINS_ASSIGNOR"),
+    fm_log(w.lg, FM_LOG_INFO, "worker_started", "group=%s topics=%s%s assignor=%s batch_max=%d batch_ms=%d",
+           w.group, w.topics[0], w.topic_count > 1 ? ",..." : "", fm_settings_str(s, "FAMINS_ASSIGNOR"),
            w.batch_max, w.batch_ms);
 
     int64_t last_stats = now_ms();
