@@ -723,7 +723,15 @@ static fm_status process_batch(worker *w, fm_error *err)
         fm_batch_clear(&w->batch);
         return FM_OK;
     case BATCH_REDO:
-        return redo(w, strcmp(cause.code, "POSITION_CONFLICT") == 0 ? "position_conflict" : "transient", &cause, err);
+        /* A zombie is fenced by whichever comes first: the processed-event key (the new owner applied the
+         * same events: unique_violation 23505) or the position compare-and-set. Both roll everything back. */
+        if (strcmp(cause.code, "23505") == 0)
+            w->counters.conflicts++;
+        return redo(w,
+                    strcmp(cause.code, "POSITION_CONFLICT") == 0 ? "position_conflict"
+                    : strcmp(cause.code, "23505") == 0           ? "event_applied_elsewhere"
+                                                                 : "transient",
+                    &cause, err);
     case BATCH_FATAL:
     default:
         if (w->conn != NULL && PQstatus(w->conn) == CONNECTION_OK && PQtransactionStatus(w->conn) != PQTRANS_IDLE) {
@@ -899,17 +907,23 @@ static fm_status make_consumer(worker *w, fm_error *err)
     return FM_OK;
 }
 
-/* The DSN with a fallback application_name, so pg_stat_activity names the worker. */
-static char *dsn_with_name(const char *dsn, const char *service)
+/* The DSN with a fallback application_name, so pg_stat_activity names the worker, and an idle-in-transaction
+ * timeout: a worker frozen inside a batch (a zombie: stopped VM, long pause) must not hold its row locks —
+ * which would block the partition's new owner — longer than that; PostgreSQL ends its session and the batch
+ * rolls back. A batch is never idle between its statements for more than the time one apply takes. */
+static char *dsn_for_worker(const char *dsn, const char *service, int64_t idle_txn_ms)
 {
-    size_t len = strlen(dsn) + strlen(service) + 64;
+    size_t len = strlen(dsn) + strlen(service) + 160;
     char *out = malloc(len);
     if (out == NULL)
         return NULL;
     if (strncmp(dsn, "postgres", 8) == 0) /* a URI: leave it as written */
         snprintf(out, len, "%s", dsn);
-    else
+    else if (strstr(dsn, "options=") != NULL) /* the operator set server options: theirs win */
         snprintf(out, len, "%s fallback_application_name=famins-%s", dsn, service);
+    else
+        snprintf(out, len, "%s fallback_application_name=famins-%s options='-c idle_in_transaction_session_timeout=%lld'",
+                 dsn, service, (long long)idle_txn_ms);
     return out;
 }
 
@@ -959,7 +973,8 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
     w.stats_s = (int)fm_settings_int(s, "FAMINS_STATS_INTERVAL_S");
     w.txn.group = w.group;
     w.txn.topic_prefix = fm_settings_str(s, "FAMINS_TOPIC_PREFIX");
-    w.dsn = dsn_with_name(fm_settings_str(s, "FAMINS_PG_DSN"), opt->service);
+    w.dsn = dsn_for_worker(fm_settings_str(s, "FAMINS_PG_DSN"), opt->service,
+                           fm_settings_int(s, "FAMINS_PG_IDLE_TXN_TIMEOUT_MS"));
     if (w.dsn == NULL) {
         st = FM_ENOMEM;
         goto done;

@@ -30,7 +30,9 @@
      "Kafka group.instance.id for static membership (a restarted member takes its partitions back)"},        \
     {"FAMINS_ASSIGNOR", FM_SETTING_STRING, "range", 0, 0,                                                    \
      "partition assignor: range, roundrobin (eager) or cooperative-sticky (incremental)"},                   \
-    {"FAMINS_STATS_INTERVAL_S", FM_SETTING_INT, "60", 1, 86400, "how often the counters are logged"}
+    {"FAMINS_STATS_INTERVAL_S", FM_SETTING_INT, "60", 1, 86400, "how often the counters are logged"},          \
+    {"FAMINS_PG_IDLE_TXN_TIMEOUT_MS", FM_SETTING_INT, "60000", 1000, 86400000,                               \
+     "PostgreSQL ends a worker session idle inside a batch this long (a frozen zombie releases its locks)"}
 
 /* One Kafka message as the service sees it. Pointers are borrowed for the callback's duration. */
 typedef struct fm_raw_message {
@@ -86,7 +88,8 @@ typedef struct fm_worker_counters {
     uint64_t dead_letters;
     uint64_t duplicates;      /* re-sent events (same id, same content) ignored */
     uint64_t replays;         /* batches rolled back and redone */
-    uint64_t conflicts;       /* of those, refused compare-and-sets (zombie fencing) */
+    uint64_t conflicts;       /* of those, zombie fencing: a refused compare-and-set, or events another
+                                 member had applied meanwhile (processed-event key) */
     uint64_t skipped_below;   /* messages below the stored position (Kafka replayed them), skipped */
 } fm_worker_counters;
 
