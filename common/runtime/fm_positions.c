@@ -74,13 +74,19 @@ fm_position_verdict fm_position_accept(fm_position *pos, int64_t offset)
         return FM_POS_STOPPED;
     if (pos->fetch_next != FM_POSITION_NONE && offset < pos->fetch_next)
         return FM_POS_REPLAY;
-    if (pos->resync && pos->fetch_next != FM_POSITION_NONE && offset > pos->fetch_next &&
-        pos->resync_attempts < FM_POSITION_RESEEKS) {
-        pos->resync_attempts++;
-        return FM_POS_RESEEK;
+    if (pos->resync && pos->fetch_next != FM_POSITION_NONE && offset > pos->fetch_next) {
+        if (offset != pos->resync_offset) {
+            pos->resync_offset = offset;
+            pos->resync_attempts = 0;
+        }
+        if (pos->resync_attempts < FM_POSITION_RESEEKS) {
+            pos->resync_attempts++;
+            return FM_POS_RESEEK;
+        }
     }
     pos->resync = 0;
     pos->resync_attempts = 0;
+    pos->resync_offset = FM_POSITION_NONE;
     pos->fetch_next = offset + 1;
     return FM_POS_ACCEPT;
 }

@@ -407,31 +407,25 @@ static fm_status redo(worker *w, const char *reason, const fm_error *cause, fm_e
             continue;
         pos->resync = 1;
         pos->resync_attempts = 0;
+        pos->resync_offset = FM_POSITION_NONE;
         rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_add(seek, pos->topic, pos->partition);
         tp->offset = pos->committed == FM_POSITION_NONE ? RD_KAFKA_OFFSET_BEGINNING : pos->committed;
     }
-    rd_kafka_error_t *error = seek->cnt > 0 ? rd_kafka_seek_partitions(w->rk, seek, 10000) : NULL;
+    /* Asynchronous: librdkafka 2.0.2's synchronous seek returns "timed out" at once when a rebalance event
+     * arrives meanwhile, and serving that queue from here would run the rebalance callback mid-redo. The
+     * asynchronous seek raises each partition's fetch version barrier before it returns, so no message
+     * fetched before it is delivered after it; and should a seek not happen, the resync guard
+     * (fm_position_accept) re-seeks instead of taking the next message as a gap. So nothing here is fatal. */
+    rd_kafka_error_t *error = seek->cnt > 0 ? rd_kafka_seek_partitions(w->rk, seek, 0) : NULL;
     if (error != NULL) {
-        /* librdkafka 2.0.2 may report a synchronous seek as timed out at once while the seeks are under way.
-         * An asynchronous seek still raises the fetch version barrier before it returns, so no message
-         * fetched before it is delivered after it; anything below the stored position is skipped anyway. */
-        fm_log(w->lg, FM_LOG_WARN, "seek_retry_async", "error=\"%s\"", rd_kafka_error_string(error));
+        fm_log(w->lg, FM_LOG_WARN, "seek_failed", "error=\"%s\" action=\"resync guard re-seeks\"",
+               rd_kafka_error_string(error));
         rd_kafka_error_destroy(error);
-        for (int i = 0; i < seek->cnt; i++)
-            seek->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
-        error = rd_kafka_seek_partitions(w->rk, seek, 0);
     }
-    if (error != NULL) {
-        fm_error_set(err, "", "SEEK_FAILED", "%s", rd_kafka_error_string(error));
-        rd_kafka_error_destroy(error);
-        st = FM_EKAFKA;
-    }
-    for (int i = 0; st == FM_OK && i < seek->cnt; i++)
-        if (seek->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            fm_error_set(err, seek->elems[i].topic, "SEEK_FAILED", "partition %" PRId32 ": %s",
-                         seek->elems[i].partition, rd_kafka_err2str(seek->elems[i].err));
-            st = FM_EKAFKA;
-        }
+    for (int i = 0; i < seek->cnt; i++)
+        if (seek->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR && seek->elems[i].err != RD_KAFKA_RESP_ERR__IN_PROGRESS)
+            fm_log(w->lg, FM_LOG_WARN, "seek_failed", "topic=%s partition=%" PRId32 " error=\"%s\"",
+                   seek->elems[i].topic, seek->elems[i].partition, rd_kafka_err2str(seek->elems[i].err));
     rd_kafka_topic_partition_list_destroy(seek);
     return st;
 }

@@ -105,13 +105,18 @@ static void offsets_below_the_position_are_replays_and_skipped(void **state)
 static void after_a_seek_back_a_message_beyond_the_position_is_reseeked_not_skipped_to(void **state)
 {
     (void)state;
-    fm_position pos = {.committed = 100, .fetch_next = 100, .resync = 1};
+    fm_position pos = {.committed = 100, .fetch_next = 100, .resync = 1, .resync_offset = FM_POSITION_NONE};
     for (int i = 0; i < FM_POSITION_RESEEKS; i++)
         assert_int_equal(fm_position_accept(&pos, 130), FM_POS_RESEEK);
-    /* Still there after every re-seek: a real gap in the log. */
+    /* The same first offset after every re-seek: a real gap in the log. */
     assert_int_equal(fm_position_accept(&pos, 130), FM_POS_ACCEPT);
     assert_i64_equal(pos.fetch_next, 131);
-    fm_position again = {.committed = 100, .fetch_next = 100, .resync = 1};
+    /* A stream that goes on where it was (the seek never happened) is never taken for a gap. */
+    fm_position stuck = {.committed = 100, .fetch_next = 100, .resync = 1, .resync_offset = FM_POSITION_NONE};
+    for (int64_t off = 130; off < 150; off++)
+        assert_int_equal(fm_position_accept(&stuck, off), FM_POS_RESEEK);
+    assert_i64_equal(stuck.fetch_next, 100);
+    fm_position again = {.committed = 100, .fetch_next = 100, .resync = 1, .resync_offset = FM_POSITION_NONE};
     assert_int_equal(fm_position_accept(&again, 99), FM_POS_REPLAY);
     assert_int_equal(fm_position_accept(&again, 100), FM_POS_ACCEPT);
     assert_int_equal(again.resync, 0);
