@@ -31,6 +31,7 @@ typedef struct relay {
     rd_kafka_t *producer;
     int batch, idle_ms, standby_ms, message_timeout_ms, retention_hours, cleanup_s;
     rd_kafka_resp_err_t *results;   /* per row of a round, written by the delivery report callback */
+    int64_t cursor;        /* the last id of a full, wholly delivered round; 0: scan from the start */
     relay_counters counters;
 } relay;
 
@@ -121,8 +122,14 @@ static fm_status try_lease(relay *r, fm_error *err)
     PQclear(res);
     if (r->leased) {
         r->counters.leases++;
+        r->cursor = 0;
         fm_log(r->lg, FM_LOG_INFO, "relay_lease_acquired", "backend_pid=%d", PQbackendPID(r->conn));
         st = fm_pg_exec(r->conn, "LISTEN famins_outbox", err);
+        /* With statistics behind a fast-growing backlog the planner picks a bitmap scan and a sort over the
+         * whole backlog for the round's query; the ordered index scan stops after one round's rows. This
+         * session runs nothing else. */
+        if (st == FM_OK)
+            st = fm_pg_exec(r->conn, "SET enable_bitmapscan = off", err);
     }
     return st;
 }
@@ -140,22 +147,32 @@ static int64_t be_int64(const char *p)
 static fm_status publish_round(relay *r, int *published, fm_error *err)
 {
     *published = 0;
-    char limit[16];
+    int64_t t0 = now_ms(), t1 = 0, t2 = 0;
+    char limit[16], after[32];
     snprintf(limit, sizeof limit, "%d", r->batch);
-    const char *params[1] = {limit};
-    /* Binary results: bytea arrives as raw bytes, no unescaping. */
+    snprintf(after, sizeof after, "%" PRId64, r->cursor);
+    const char *params[2] = {limit, after};
+    /* While rounds come back full, the next one starts after the last id sent: the front of the unsent
+     * index fills with entries of rows already marked (dead until vacuum), and skipping them keeps a
+     * backlog's rounds fast (measured: 0.3 ms instead of 40-90 ms per 1000 rows). A round that is not full
+     * resets the cursor, so a row whose transaction committed after a higher id was sent is picked up by
+     * the next scan from the start. (Rows of one key never do that: one worker writes them, batch after
+     * batch, so per-key order holds.) Binary results: bytea arrives as raw bytes. */
     PGresult *res = PQexecParams(r->conn,
                                  "SELECT id, topic, message_key, payload, headers::text, event_id FROM famins.outbox "
-                                 "WHERE sent_at IS NULL ORDER BY id LIMIT $1::int",
-                                 1, NULL, params, NULL, NULL, 1);
+                                 "WHERE sent_at IS NULL AND id > $2::bigint ORDER BY id LIMIT $1::int",
+                                 2, NULL, params, NULL, NULL, 1);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         fm_error_set(err, "", "PG_ERROR", "%s", PQresultErrorMessage(res));
         PQclear(res);
         return FM_EDB;
     }
     int n = PQntuples(res);
+    t1 = now_ms();
+    int64_t last_id = n > 0 ? be_int64(PQgetvalue(res, n - 1, 0)) : 0;
     fm_status st = FM_OK;
     fm_copybuf ids = {0};
+    r->cursor = 0; /* unless this round turns out full and wholly delivered */
     if (n == 0)
         goto done;
     for (int i = 0; i < n; i++)
@@ -195,6 +212,7 @@ static fm_status publish_round(relay *r, int *published, fm_error *err)
     }
     /* Every queued row gets its delivery report before anything is marked. */
     rd_kafka_flush(r->producer, r->message_timeout_ms + 10000);
+    t2 = now_ms();
     int delivered = 0;
     while (delivered < queued && r->results[delivered] == RD_KAFKA_RESP_ERR_NO_ERROR)
         delivered++;
@@ -225,6 +243,11 @@ static fm_status publish_round(relay *r, int *published, fm_error *err)
             goto done;
         }
         *published = delivered;
+        if (n == r->batch && delivered == n)
+            r->cursor = last_id;
+        fm_log(r->lg, FM_LOG_DEBUG, "relay_round",
+               "published=%d select_ms=%" PRId64 " produce_ms=%" PRId64 " mark_ms=%" PRId64, delivered, t1 - t0,
+               t2 - t1, now_ms() - t2);
     }
 done:
     fm_copybuf_free(&ids);
@@ -341,8 +364,6 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
         fm_status rst = publish_round(&r, &published, &e);
         r.counters.rounds++;
         r.counters.published += (uint64_t)published;
-        if (published > 0)
-            fm_log(logger, FM_LOG_DEBUG, "relay_round", "published=%d", published);
         if (rst != FM_OK) {
             r.counters.failures++;
             failures_in_row++;
