@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fm_test.h"
 #include "fm_batch.h"
 #include "fm_copybuf.h"
 #include "fm_deadletter.h"
 #include "fm_outbox.h"
 #include "fm_positions.h"
+#include "fm_test.h"
 #include "fm_worker.h"
 #include "relay.h"
 
@@ -216,14 +216,21 @@ static void a_dead_letter_is_a_table_row_and_a_dlq_outbox_row_with_context_heade
 {
     (void)state;
     fm_txn txn = {.group = "grp", .topic_prefix = ""};
-    fm_dead_source src = {.topic = "claim.events", .partition = 2, .offset = 41, .key = "P9", .key_len = 2,
-                          .payload = "{bad", .payload_len = 4};
-    assert_int_equal(fm_deadletter_stage(&txn, &src, "INVALID_JSON", "end of\tinput \xe2\x80\x94 x", NULL), FM_OK);
+    fm_dead_source src = {.topic = "claim.events",
+                          .partition = 2,
+                          .offset = 41,
+                          .key = "P9",
+                          .key_len = 2,
+                          .payload = "{bad",
+                          .payload_len = 4};
+    assert_int_equal(fm_deadletter_stage(&txn, &src, "INVALID_JSON", "end of\tinput \xe2\x80\x94 x", NULL),
+                     FM_OK);
     assert_int_equal(txn.dead.rows, 1);
     assert_int_equal(txn.outbox.rows, 1);
     /* The error text keeps printable ASCII only. */
-    assert_string_equal(txn.dead.data,
-                        "grp\tclaim.events\t2\t41\t\\\\x5039\tINVALID_JSON\tend of?input ??? x\t\\\\x7b626164\n");
+    assert_string_equal(
+        txn.dead.data,
+        "grp\tclaim.events\t2\t41\t\\\\x5039\tINVALID_JSON\tend of?input ??? x\t\\\\x7b626164\n");
     assert_non_null(strstr(txn.outbox.data, "claim.events.dlq\t\\\\x5039\t\\\\x7b626164\t"));
     assert_non_null(strstr(txn.outbox.data, "\"famins.errors.code\":\"INVALID_JSON\""));
     assert_non_null(strstr(txn.outbox.data, "\"famins.errors.offset\":\"41\""));
@@ -294,7 +301,8 @@ static void batch_sizes_out_of_range_are_refused(void **state)
     const char *env[] = {"FAMINS_BATCH_MAX_MESSAGES=0", NULL};
     fm_settings *s = NULL;
     fm_error err = {0};
-    assert_int_equal(fm_settings_load(worker_settings, WORKER_SETTING_COUNT, fake_env, env, &s, &err), FM_EINVAL);
+    assert_int_equal(fm_settings_load(worker_settings, WORKER_SETTING_COUNT, fake_env, env, &s, &err),
+                     FM_EINVAL);
     assert_string_equal(err.path, "FAMINS_BATCH_MAX_MESSAGES");
 }
 
