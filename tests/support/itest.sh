@@ -51,5 +51,8 @@ itest_psql() {
 itest_done() {
     if [ -n "${ITEST_DB:-}" ] && [ "${FAMINS_KEEP_TEST_DB:-0}" != 1 ]; then
         psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$ITEST_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+        # The test's topics too, or every run leaves 48 partitions in the local broker.
+        "$FAMINS_BUILD_DIR/tests/famins-test-delete-topics" "$FAMINS_KAFKA_BOOTSTRAP" "t.${ITEST_NAME}.$$." \
+            >/dev/null 2>&1 || true
     fi
 }
