@@ -10,8 +10,11 @@
 /* The codec's detail becomes the dead letter's text; its code, one of the runtime's dead-letter codes. */
 static fm_status dead(fm_error *err, const char *code)
 {
+    /* code may point into err itself: copy both first. */
     fm_error detail = *err;
-    fm_error_set(err, detail.path, code, "%s: %s: %s", detail.path[0] ? detail.path : "(message)", detail.code,
+    char dead_code[sizeof err->code];
+    snprintf(dead_code, sizeof dead_code, "%s", code);
+    fm_error_set(err, detail.path, dead_code, "%s: %s: %s", detail.path[0] ? detail.path : "(message)", detail.code,
                  detail.text);
     return FM_EINVAL;
 }

@@ -9,8 +9,11 @@
 
 static fm_status dead(fm_error *err, const char *code)
 {
+    /* code may point into err itself: copy both first. */
     fm_error detail = *err;
-    fm_error_set(err, detail.path, code, "%s: %s: %s", detail.path[0] ? detail.path : "(message)", detail.code,
+    char dead_code[sizeof err->code];
+    snprintf(dead_code, sizeof dead_code, "%s", code);
+    fm_error_set(err, detail.path, dead_code, "%s: %s: %s", detail.path[0] ? detail.path : "(message)", detail.code,
                  detail.text);
     return FM_EINVAL;
 }
