@@ -62,7 +62,7 @@ fm_status elig_apply(PGconn *conn, const elig_config *cfg, const fm_enrollment *
         if ((st = elig_person_read(cfg->person_key_secret, e->members[i].id_number, e->submitted_on, &people[i],
                                    err)) != FM_OK)
             return FM_ECONFIG;
-    if ((st = elig_store_facts(conn, e, people, &facts, err)) != FM_OK)
+    if ((st = elig_store_facts(conn, cfg->prepared, e, people, &facts, err)) != FM_OK)
         return st;
     if (facts.already_decided) {
         fm_error_set(err, "event_id", "ALREADY_DECIDED",
@@ -79,7 +79,7 @@ fm_status elig_apply(PGconn *conn, const elig_config *cfg, const fm_enrollment *
     (void)fm_explain_enrollment(&out->decision, FM_LANG_EN, en, sizeof en);
     (void)fm_explain_enrollment(&out->decision, FM_LANG_ZH, zh, sizeof zh);
     elig_explanation explanation = {.en = en, .zh = zh};
-    if ((st = elig_store_decision(conn, e, people, &facts, &out->decision, &explanation, src, err)) != FM_OK)
+    if ((st = elig_store_decision(conn, cfg->prepared, e, people, &facts, &out->decision, &explanation, src, err)) != FM_OK)
         return st;
     st = fm_encode_enrollment_decided(e, &out->decision, out->event_id, occurred_at, &out->payload);
     if (st != FM_OK) {

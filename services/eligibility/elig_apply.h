@@ -20,6 +20,7 @@ fm_status elig_decided_event_id(const char *source_event_id, char out[ELIG_EVENT
 typedef struct elig_config {
     const fm_plan_catalogue *catalogue;
     const char *person_key_secret;
+    elig_prepared *prepared;   /* the service's statement cache (mutable); NULL: unprepared statements */
 } elig_config;
 
 /* The result of one applied event. payload is malloc'ed (the caller frees it, or elig_result_free). */

@@ -155,8 +155,10 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
+    elig_prepared prepared = {0};
     elig_ctx ctx = {.cfg = {.catalogue = cat,
-                            .person_key_secret = fm_settings_str(settings, "FAMINS_PERSON_KEY_SECRET")},
+                            .person_key_secret = fm_settings_str(settings, "FAMINS_PERSON_KEY_SECRET"),
+                            .prepared = &prepared},
                     .logger = &logger,
                     .max_bytes = (size_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES")};
     const fm_topic_id topics[] = {FM_TOPIC_ENROLLMENT_SUBMITTED};

@@ -112,6 +112,55 @@ static void reasons_joined(char *buf, size_t len, const fm_reason *r, size_t n)
         used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "," : "", fm_reason_id(r[i]));
 }
 
+static const char *const FACTS_SQL;
+static const char *const DECISION_SQL;
+
+/* Runs a statement, prepared once per session when prep is given. Errors as fm_pg_query (err->code = SQLSTATE).
+ * A session that lost its prepared statements (26000) is forgotten, so that the redone batch prepares again. */
+static fm_status run(PGconn *conn, elig_prepared *prep, const char *name, const char *sql, int n,
+                     const char *const *params, PGresult **out, fm_error *err)
+{
+    if (prep == NULL)
+        return fm_pg_query(conn, sql, n, params, out, err);
+    int pid = PQbackendPID(conn);
+    if (prep->conn != conn || prep->backend_pid != pid) {
+        /* Both statements at once, so that a later failure cannot leave one prepared and one not. */
+        PGresult *r1 = PQprepare(conn, "elig_facts", FACTS_SQL, 0, NULL);
+        PGresult *r2 = PQresultStatus(r1) == PGRES_COMMAND_OK ? PQprepare(conn, "elig_decision", DECISION_SQL, 0, NULL)
+                                                               : NULL;
+        bool ok = r2 != NULL && PQresultStatus(r2) == PGRES_COMMAND_OK;
+        if (!ok) {
+            PGresult *bad = r2 != NULL ? r2 : r1;
+            const char *state = bad ? PQresultErrorField(bad, PG_DIAG_SQLSTATE) : NULL;
+            fm_error_set(err, "", state ? state : "PG_ERROR", "prepare: %s", PQerrorMessage(conn));
+        }
+        PQclear(r1);
+        PQclear(r2);
+        /* "already exists": the same session under a reused pointer and pid; the statements are there. */
+        if (!ok && strcmp(err->code, "42P05") != 0)
+            return FM_EDB;
+        prep->conn = conn;
+        prep->backend_pid = pid;
+    }
+    PGresult *res = PQexecPrepared(conn, name, n, params, NULL, NULL, 0);
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        *out = res;
+        return FM_OK;
+    }
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s", res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+    for (char *c = msg; *c; c++)
+        if (*c == '\n')
+            *c = ' ';
+    fm_error_set(err, "", state ? state : "PG_ERROR", "%s", msg);
+    if (state != NULL && strcmp(state, "26000") == 0)
+        prep->conn = NULL;
+    PQclear(res);
+    return FM_EDB;
+}
+
 /* The facts in one round trip. kind 'decided': this event has a decision already; 'policy': the household
  * holds this plan year's policy; 'elsewhere': a member's key is insured under another policy this plan year
  * (policy numbers are FJ<year>-<household>, so "another policy" is "another household"); 'last_year': a
@@ -127,8 +176,8 @@ static const char *const FACTS_SQL =
     "SELECT 'last_year', person_key, policy_number FROM famins.insured_persons "
     " WHERE plan_year = $2::int - 1 AND person_key = ANY($3::text[])";
 
-fm_status elig_store_facts(PGconn *conn, const fm_enrollment *e, const elig_person *people, elig_facts *out,
-                           fm_error *err)
+fm_status elig_store_facts(PGconn *conn, elig_prepared *prep, const fm_enrollment *e, const elig_person *people,
+                           elig_facts *out, fm_error *err)
 {
     fm_status st = FM_OK;
     PGresult *res = NULL;
@@ -151,7 +200,7 @@ fm_status elig_store_facts(PGconn *conn, const fm_enrollment *e, const elig_pers
         st = FM_ENOMEM;
         goto fail;
     }
-    if ((st = fm_pg_query(conn, FACTS_SQL, 5, params, &res, err)) != FM_OK)
+    if ((st = run(conn, prep, "elig_facts", FACTS_SQL, 5, params, &res, err)) != FM_OK)
         goto fail;
     for (int r = 0; r < PQntuples(res); r++) {
         const char *kind = PQgetvalue(res, r, 0);
@@ -241,7 +290,7 @@ static const char *fraud_detail(char *buf, size_t len, const fm_enrollment *e, c
     return buf[0] ? buf : NULL;
 }
 
-fm_status elig_store_decision(PGconn *conn, const fm_enrollment *e, const elig_person *people,
+fm_status elig_store_decision(PGconn *conn, elig_prepared *prep, const fm_enrollment *e, const elig_person *people,
                               const elig_facts *facts, const fm_enrollment_decision *d,
                               const elig_explanation *explanation, const elig_source *src, fm_error *err)
 {
@@ -329,7 +378,7 @@ fm_status elig_store_decision(PGconn *conn, const fm_enrollment *e, const elig_p
     for (int k = 0; k < 17; k++)
         if (b[k].oom)
             goto fail;
-    st = fm_pg_query(conn, DECISION_SQL, DECISION_PARAMS, params, &res, err);
+    st = run(conn, prep, "elig_decision", DECISION_SQL, DECISION_PARAMS, params, &res, err);
 fail:
     PQclear(res);
     for (int k = 0; k < 17; k++)

@@ -17,6 +17,14 @@ typedef struct elig_source {
     int64_t offset;
 } elig_source;
 
+/* Which connection the service's statements are prepared on (a server-side plan is made once per session, not
+ * once per event: the decision statement is large). Identified by the connection and its backend's pid, so
+ * that a connection the runtime re-made is prepared again. Zero-initialise; pass NULL to run unprepared. */
+typedef struct elig_prepared {
+    const PGconn *conn;
+    int backend_pid;
+} elig_prepared;
+
 /* The facts, plus for each member insured in another household the policy that holds them (for the fraud
  * signal's detail; "" otherwise). */
 typedef struct elig_facts {
@@ -32,8 +40,8 @@ typedef struct elig_facts {
  * was decided already. people has e->n_members entries. FM_OK with *out filled; FM_EDB (err->code is the
  * SQLSTATE, err->text the server's message); FM_ENOMEM.
  */
-fm_status elig_store_facts(PGconn *conn, const fm_enrollment *e, const elig_person *people, elig_facts *out,
-                           fm_error *err);
+fm_status elig_store_facts(PGconn *conn, elig_prepared *prep, const fm_enrollment *e, const elig_person *people,
+                           elig_facts *out, fm_error *err);
 
 /* The two explanations of a decision (fm_explain), kept with it. */
 typedef struct elig_explanation {
@@ -49,7 +57,7 @@ typedef struct elig_explanation {
  * identity number). FM_OK; FM_EDB with err->code the SQLSTATE (a unique violation means a concurrent
  * worker insured the same person first: the batch must be redone); FM_ENOMEM.
  */
-fm_status elig_store_decision(PGconn *conn, const fm_enrollment *e, const elig_person *people,
+fm_status elig_store_decision(PGconn *conn, elig_prepared *prep, const fm_enrollment *e, const elig_person *people,
                               const elig_facts *facts, const fm_enrollment_decision *d,
                               const elig_explanation *explanation, const elig_source *src, fm_error *err);
 
