@@ -30,10 +30,10 @@ const char *fm_event_type_name(fm_event_type t);
 
 /* The envelope of any event. Fixed-size: owns no heap memory. */
 typedef struct fm_envelope {
-    char event_id[65];          /* "" when it could not be read */
+    char event_id[65]; /* "" when it could not be read */
     fm_event_type type;
     char occurred_at[41];
-    char producer[257];         /* 64 code points, up to 4 bytes each */
+    char producer[257]; /* 64 code points, up to 4 bytes each */
     int64_t schema_version;
 } fm_envelope;
 
@@ -66,22 +66,22 @@ typedef struct fm_enrollment_decided {
     char source_event_id[65];
     char household_id[33];
     int plan_year;
-    char managing_unit[65];              /* 16 code points, up to 4 bytes each */
+    char managing_unit[65]; /* 16 code points, up to 4 bytes each */
     fm_enrollment_outcome outcome;
-    fm_category category;                /* FM_CATEGORY_NONE when rejected */
-    char policy_number[49];              /* "" when rejected */
+    fm_category category;   /* FM_CATEGORY_NONE when rejected */
+    char policy_number[49]; /* "" when rejected */
     size_t n_members;
-    size_t n_insured;                    /* members with status insured */
-    size_t n_reasons;                    /* entries of reasons[] */
+    size_t n_insured; /* members with status insured */
+    size_t n_reasons; /* entries of reasons[] */
     fm_fen premium;
     fm_fen subsidy;
     fm_fen self_paid;
-    bool has_split;                      /* subsidy_split was an object (category A) */
+    bool has_split; /* subsidy_split was an object (category A) */
     fm_subsidy_split split;
-    bool has_coverage;                   /* coverage dates were given (accepted) */
+    bool has_coverage; /* coverage dates were given (accepted) */
     fm_date coverage_start;
     fm_date coverage_end;
-    char plan_version[65];               /* "" when null */
+    char plan_version[65]; /* "" when null */
 } fm_enrollment_decided;
 
 /*
@@ -92,7 +92,8 @@ typedef struct fm_enrollment_decided {
  * rest. Beyond the schema: self_paid must equal premium - subsidy (INCONSISTENT at self_paid).
  * FM_OK with *out filled; FM_EINVAL with err; FM_ENOMEM.
  */
-fm_status fm_decode_enrollment_decided(const char *buf, size_t len, fm_enrollment_decided *out, fm_error *err);
+fm_status fm_decode_enrollment_decided(const char *buf, size_t len, fm_enrollment_decided *out,
+                                       fm_error *err);
 
 /*
  * The SHA-256 of the event's canonical JSON (keys sorted, compact, as jansson writes them with

@@ -1,10 +1,10 @@
 /* decode_example.c — the C side of the schema agreement test: decodes example files and prints the verdict.
  *
- * Usage: decode_example FILE...   For each file, one line "<file>\tvalid" or "<file>\tinvalid\t<path>\t<code>",
- * after fm_decode_envelope and then the decoder of the event's type (enrollment.submitted, claim.submitted,
- * claim.reviewed, and the output enrollment.decided that famins' subsidy worker consumes; the other
- * output types have encoders only, checked by encoders.sh). Exit 0 unless a file
- * cannot be read or an output type is given. */
+ * Usage: decode_example FILE...   For each file, one line "<file>\tvalid" or
+ * "<file>\tinvalid\t<path>\t<code>", after fm_decode_envelope and then the decoder of the event's type
+ * (enrollment.submitted, claim.submitted, claim.reviewed, and the output enrollment.decided that famins'
+ * subsidy worker consumes; the other output types have encoders only, checked by encoders.sh). Exit 0 unless
+ * a file cannot be read or an output type is given. */
 #include "fm_decode.h"
 
 #include <stdio.h>

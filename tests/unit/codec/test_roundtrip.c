@@ -1,4 +1,5 @@
-/* test_roundtrip.c — what the encoders write, the decoders read back unchanged (decisions from the real rules). */
+/* test_roundtrip.c — what the encoders write, the decoders read back unchanged (decisions from the real
+ * rules). */
 #include "fm_claim_rules.h"
 #include "fm_dates.h"
 #include "fm_decode.h"
@@ -14,14 +15,17 @@
 /* An A household of Yanta district (610113): one child, the father insured too. */
 static const char ENROLLMENT_A[] =
     "{\"event_id\":\"rt-enr-1\",\"type\":\"enrollment.submitted\",\"schema_version\":1,"
-    "\"occurred_at\":\"2026-05-15T09:30:00+08:00\",\"producer\":\"t\",\"household_id\":\"H-RT-1\",\"plan_year\":2026,"
+    "\"occurred_at\":\"2026-05-15T09:30:00+08:00\",\"producer\":\"t\",\"household_id\":\"H-RT-1\",\"plan_"
+    "year\":2026,"
     "\"submitted_on\":\"2026-05-15\",\"managing_unit\":\"610113\",\"xian_registration\":true,"
     "\"resident_in_xian_since\":null,"
     "\"category_evidence\":{\"only_child_certificate\":\"610113-2010-1\",\"rural_two_daughter\":false},"
     "\"applicant\":{\"id_number\":\"610113198501010010\",\"name\":\"王建国\",\"relation\":\"parent\"},"
     "\"consent\":{\"given\":true,\"at\":\"2026-05-15T09:20:00+08:00\",\"channel\":\"app\"},\"agent\":null,"
-    "\"members\":[{\"role\":\"child\",\"id_number\":\"610113201203050027\",\"name\":\"王小雨\",\"previously_insured\":false},"
-    "{\"role\":\"parent\",\"id_number\":\"610113198501010010\",\"name\":\"王建国\",\"previously_insured\":false}]}";
+    "\"members\":[{\"role\":\"child\",\"id_number\":\"610113201203050027\",\"name\":\"王小雨\",\"previously_"
+    "insured\":false},"
+    "{\"role\":\"parent\",\"id_number\":\"610113198501010010\",\"name\":\"王建国\",\"previously_insured\":"
+    "false}]}";
 
 typedef struct fixture {
     fm_plan_catalogue *cat;
@@ -72,7 +76,8 @@ static void accepted_enrollment_survives_the_round_trip(void **state)
     char *json = NULL;
     decide(f, ENROLLMENT_A, NULL, NULL, &e, &d);
     assert_int_equal(d.outcome, FM_ENROLLMENT_ACCEPTED);
-    assert_int_equal(fm_encode_enrollment_decided(&e, &d, "famins-dec-1", "2026-05-15T09:31:00+08:00", &json), FM_OK);
+    assert_int_equal(fm_encode_enrollment_decided(&e, &d, "famins-dec-1", "2026-05-15T09:31:00+08:00", &json),
+                     FM_OK);
     assert_int_equal(fm_decode_enrollment_decided(json, strlen(json), &back, &err), FM_OK);
     assert_string_equal(back.event_id, "famins-dec-1");
     assert_string_equal(back.source_event_id, "rt-enr-1");
@@ -110,9 +115,11 @@ static void rejected_enrollment_survives_the_round_trip(void **state)
     fm_enrollment_decided back;
     fm_error err;
     char *json = NULL;
-    decide(f, ENROLLMENT_A, "\"given\":true,\"at\":\"2026-05-15T09:20:00+08:00\"", "\"given\":false,\"at\":null", &e, &d);
+    decide(f, ENROLLMENT_A, "\"given\":true,\"at\":\"2026-05-15T09:20:00+08:00\"",
+           "\"given\":false,\"at\":null", &e, &d);
     assert_int_equal(d.outcome, FM_ENROLLMENT_REJECTED);
-    assert_int_equal(fm_encode_enrollment_decided(&e, &d, "famins-dec-2", "2026-05-15T09:31:00Z", &json), FM_OK);
+    assert_int_equal(fm_encode_enrollment_decided(&e, &d, "famins-dec-2", "2026-05-15T09:31:00Z", &json),
+                     FM_OK);
     assert_int_equal(fm_decode_enrollment_decided(json, strlen(json), &back, &err), FM_OK);
     assert_int_equal(back.outcome, FM_ENROLLMENT_REJECTED);
     assert_int_equal(back.category, FM_CATEGORY_NONE);
@@ -134,8 +141,9 @@ static void subsidy_is_written_only_for_category_a_and_adds_up(void **state)
     char *json = NULL;
     json_error_t jerr;
     decide(f, ENROLLMENT_A, "\"managing_unit\":\"610113\"", "\"managing_unit\":\"610122\"", &e, &d);
-    assert_int_equal(fm_encode_subsidy_allocated(&e, &d, "famins-dec-3", "famins-sub-3", "2026-05-15T09:31:00Z", &json),
-                     FM_OK);
+    assert_int_equal(
+        fm_encode_subsidy_allocated(&e, &d, "famins-dec-3", "famins-sub-3", "2026-05-15T09:31:00Z", &json),
+        FM_OK);
     json_t *o = json_loads(json, 0, &jerr);
     assert_non_null(o);
     json_t *payers = json_object_get(o, "payers");
@@ -150,10 +158,12 @@ static void subsidy_is_written_only_for_category_a_and_adds_up(void **state)
     free(json);
     fm_enrollment_free(&e);
     /* a B household has no subsidy to allocate */
-    decide(f, ENROLLMENT_A, "\"only_child_certificate\":\"610113-2010-1\"", "\"only_child_certificate\":null", &e, &d);
+    decide(f, ENROLLMENT_A, "\"only_child_certificate\":\"610113-2010-1\"", "\"only_child_certificate\":null",
+           &e, &d);
     assert_int_equal(d.category, FM_CATEGORY_B);
-    assert_int_equal(fm_encode_subsidy_allocated(&e, &d, "famins-dec-4", "famins-sub-4", "2026-05-15T09:31:00Z", &json),
-                     FM_EINVAL);
+    assert_int_equal(
+        fm_encode_subsidy_allocated(&e, &d, "famins-dec-4", "famins-sub-4", "2026-05-15T09:31:00Z", &json),
+        FM_EINVAL);
     assert_null(json);
     fm_enrollment_free(&e);
 }
@@ -168,7 +178,8 @@ static void self_paid_must_be_premium_minus_subsidy(void **state)
     char *json = NULL;
     decide(f, ENROLLMENT_A, NULL, NULL, &e, &d);
     d.self_paid += 1; /* a decision that does not add up must not pass the consumer */
-    assert_int_equal(fm_encode_enrollment_decided(&e, &d, "famins-dec-5", "2026-05-15T09:31:00Z", &json), FM_OK);
+    assert_int_equal(fm_encode_enrollment_decided(&e, &d, "famins-dec-5", "2026-05-15T09:31:00Z", &json),
+                     FM_OK);
     assert_int_equal(fm_decode_enrollment_decided(json, strlen(json), &back, &err), FM_EINVAL);
     assert_string_equal(err.path, "self_paid");
     assert_string_equal(err.code, "INCONSISTENT");
@@ -182,14 +193,17 @@ static void claim_decision_carries_amounts_reasons_and_review(void **state)
     static const char claim[] =
         "{\"event_id\":\"rt-clm-1\",\"type\":\"claim.submitted\",\"schema_version\":1,"
         "\"occurred_at\":\"2026-06-02T10:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"C-RT-1\","
-        "\"policy_number\":\"FJ2026-H-RT-1\",\"insured_id_number\":\"610113201203050027\",\"liability\":\"death\","
-        "\"cause\":\"accident\",\"incident_date\":\"2026-05-20\",\"event_date\":\"2026-05-21\",\"report_date\":\"2026-06-01\","
+        "\"policy_number\":\"FJ2026-H-RT-1\",\"insured_id_number\":\"610113201203050027\",\"liability\":"
+        "\"death\","
+        "\"cause\":\"accident\",\"incident_date\":\"2026-05-20\",\"event_date\":\"2026-05-21\",\"report_"
+        "date\":\"2026-06-01\","
         "\"bills\":[],\"injuries\":[],\"critical_illness_code\":null,"
         "\"documents\":[\"claim_form\",\"id_document\",\"death_certificate\"]}";
-    static const char review[] = "{\"event_id\":\"rt-rev-1\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
-                                 "\"occurred_at\":\"2026-06-10T15:00:00+08:00\",\"producer\":\"desk\",\"claim_id\":\"C-RT-1\","
-                                 "\"policy_number\":\"FJ2026-H-RT-1\",\"reviewer\":\"R-7\",\"action\":\"approve\","
-                                 "\"amount\":4000000,\"note\":null}";
+    static const char review[] =
+        "{\"event_id\":\"rt-rev-1\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
+        "\"occurred_at\":\"2026-06-10T15:00:00+08:00\",\"producer\":\"desk\",\"claim_id\":\"C-RT-1\","
+        "\"policy_number\":\"FJ2026-H-RT-1\",\"reviewer\":\"R-7\",\"action\":\"approve\","
+        "\"amount\":4000000,\"note\":null}";
     fm_claim c;
     fm_review r;
     fm_claim_context ctx;
@@ -208,7 +222,8 @@ static void claim_decision_carries_amounts_reasons_and_review(void **state)
     const fm_plan *plan = fm_plan_for_year(f->cat, 2026);
     assert_non_null(plan);
     assert_int_equal(fm_decide_review(plan, &c, &ctx, &r, &d, &err), FM_OK);
-    assert_int_equal(fm_encode_claim_decided(&c, &d, &r, "famins-clm-1", "2026-06-10T15:00:01+08:00", &json), FM_OK);
+    assert_int_equal(fm_encode_claim_decided(&c, &d, &r, "famins-clm-1", "2026-06-10T15:00:01+08:00", &json),
+                     FM_OK);
     json_t *o = json_loads(json, 0, &jerr);
     assert_non_null(o);
     assert_string_equal(json_string_value(json_object_get(o, "type")), "claim.decided");

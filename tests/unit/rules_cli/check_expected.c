@@ -23,7 +23,10 @@
 
 #define MAX_FILES 512
 
-static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static int exists(const char *path)
 {
@@ -41,13 +44,18 @@ static char *reason_key(const json_t *r)
         snprintf(buf, sizeof buf, "%s@%lld", json_string_value(json_object_get(r, "code")),
                  (long long)json_integer_value(json_object_get(r, "member_index")));
     else if (json_is_object(r))
-        snprintf(buf, sizeof buf, "%s", json_string_value(json_object_get(r, "code")) ? json_string_value(json_object_get(r, "code")) : "?");
+        snprintf(buf, sizeof buf, "%s",
+                 json_string_value(json_object_get(r, "code")) ? json_string_value(json_object_get(r, "code"))
+                                                               : "?");
     else
         snprintf(buf, sizeof buf, "?");
     return strdup(buf);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 /* The reasons as a sorted, comma-joined string. */
 static void reasons_text(const json_t *arr, char *out, size_t len)
@@ -75,7 +83,8 @@ static int compare(const char *name, const json_t *want, const json_t *got)
     int bad = 0;
     const char *key;
     json_t *w;
-    json_object_foreach((json_t *)want, key, w) {
+    json_object_foreach((json_t *)want, key, w)
+    {
         json_t *g = json_object_get(got, key);
         if (strcmp(key, "_why") == 0)
             continue;
@@ -92,7 +101,8 @@ static int compare(const char *name, const json_t *want, const json_t *got)
             }
         } else if (strcmp(key, "members") == 0) {
             if (!json_is_array(g) || json_array_size(g) != json_array_size(w)) {
-                printf("MISMATCH %s: members expected %zu, got %zu\n", name, json_array_size(w), json_array_size(g));
+                printf("MISMATCH %s: members expected %zu, got %zu\n", name, json_array_size(w),
+                       json_array_size(g));
                 bad++;
                 continue;
             }
@@ -101,7 +111,8 @@ static int compare(const char *name, const json_t *want, const json_t *got)
                 char a[512], b[512];
                 reasons_text(json_object_get(wm, "reasons"), a, sizeof a);
                 reasons_text(json_object_get(gm, "reasons"), b, sizeof b);
-                if (!json_equal(json_object_get(wm, "status"), json_object_get(gm, "status")) || strcmp(a, b) != 0) {
+                if (!json_equal(json_object_get(wm, "status"), json_object_get(gm, "status")) ||
+                    strcmp(a, b) != 0) {
                     printf("MISMATCH %s: members[%zu] expected %s [%s], got %s [%s]\n", name, i,
                            json_string_value(json_object_get(wm, "status")), a,
                            json_string_value(json_object_get(gm, "status")), b);
@@ -109,7 +120,8 @@ static int compare(const char *name, const json_t *want, const json_t *got)
                 }
             }
         } else if (!json_equal(w, g)) {
-            char *a = json_dumps(w, JSON_COMPACT | JSON_ENCODE_ANY), *b = json_dumps(g, JSON_COMPACT | JSON_ENCODE_ANY);
+            char *a = json_dumps(w, JSON_COMPACT | JSON_ENCODE_ANY),
+                 *b = json_dumps(g, JSON_COMPACT | JSON_ENCODE_ANY);
             printf("MISMATCH %s: %s expected %s, got %s\n", name, key, a, b);
             free(a);
             free(b);
@@ -131,8 +143,8 @@ static json_t *run(const char *bin, const char *kind, const char *stem, const ch
         else
             snprintf(cmd, sizeof cmd, "'%s' enrollment '%s.json'", bin, stem);
     } else if (strcmp(kind, "review") == 0) {
-        snprintf(cmd, sizeof cmd, "'%s' review --claim '%s.claim.json' --context '%s.context.json' '%s.json'", bin,
-                 stem, stem, stem);
+        snprintf(cmd, sizeof cmd, "'%s' review --claim '%s.claim.json' --context '%s.context.json' '%s.json'",
+                 bin, stem, stem, stem);
     } else {
         snprintf(cmd, sizeof cmd, "'%s' claim --context '%s.context.json' '%s.json'", bin, stem, stem);
     }
@@ -144,7 +156,8 @@ static json_t *run(const char *bin, const char *kind, const char *stem, const ch
     json_t *out = json_loadf(p, 0, &jerr);
     int status = pclose(p);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        printf("MISMATCH %s: famins-rules exited with %d\n", name, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        printf("MISMATCH %s: famins-rules exited with %d\n", name,
+               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         json_decref(out);
         return NULL;
     }
@@ -153,7 +166,10 @@ static json_t *run(const char *bin, const char *kind, const char *stem, const ch
     return out;
 }
 
-static int nonempty_string(const json_t *v) { return json_is_string(v) && json_string_length(v) > 0; }
+static int nonempty_string(const json_t *v)
+{
+    return json_is_string(v) && json_string_length(v) > 0;
+}
 
 /* What every output promises: outcome, reasons with code and both labels, both explanations, the amounts. */
 static int check_shape(const char *name, const char *kind, const json_t *got)
@@ -171,9 +187,11 @@ static int check_shape(const char *name, const char *kind, const json_t *got)
             bad++, printf("MISMATCH %s: reasons[%zu] lacks code, en or zh\n", name, i);
     }
     if (strcmp(kind, "enrollment") == 0) {
-        if (!json_is_integer(json_object_get(got, "premium")) || !json_is_array(json_object_get(got, "members")))
+        if (!json_is_integer(json_object_get(got, "premium")) ||
+            !json_is_array(json_object_get(got, "members")))
             bad++, printf("MISMATCH %s: enrollment output lacks premium or members\n", name);
-    } else if (!json_is_integer(json_object_get(got, "payable")) || !json_is_integer(json_object_get(got, "full")) ||
+    } else if (!json_is_integer(json_object_get(got, "payable")) ||
+               !json_is_integer(json_object_get(got, "full")) ||
                !nonempty_string(json_object_get(json_object_get(got, "parameters"), "plan_version"))) {
         bad++, printf("MISMATCH %s: claim output lacks payable, full or parameters.plan_version\n", name);
     }
@@ -233,7 +251,8 @@ static void mark_expected(const json_t *want, bool seen[FM_REASON_COUNT])
         mark_codes(json_object_get(json_array_get(members, i), "reasons"), seen);
 }
 
-static int check_dir(const char *bin, const char *dir, const char *kind, int *checked, bool seen[FM_REASON_COUNT])
+static int check_dir(const char *bin, const char *dir, const char *kind, int *checked,
+                     bool seen[FM_REASON_COUNT])
 {
     char *names[MAX_FILES];
     size_t n = 0;
@@ -296,8 +315,8 @@ int main(int argc, char **argv)
             uncovered++;
         }
     }
-    printf("expected decisions: %d examples checked, %d differ; %d of %d reason codes covered\n", checked, bad,
-           FM_REASON_COUNT - 1 - uncovered, FM_REASON_COUNT - 1);
+    printf("expected decisions: %d examples checked, %d differ; %d of %d reason codes covered\n", checked,
+           bad, FM_REASON_COUNT - 1 - uncovered, FM_REASON_COUNT - 1);
     /* Fewer than the examples we wrote means the search itself broke: not a pass. */
     return (bad == 0 && uncovered == 0 && checked >= 90) ? 0 : 1;
 }
