@@ -63,7 +63,10 @@ lag() {
     n=$(kcat -L -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$topic" 2>/dev/null | sed -n 's/.* with \([0-9]*\) partitions.*/\1/p' | head -1)
     [ -n "$n" ] || { echo -1; return; }
     for ((p = 0; p < n; p++)); do args+=(-t "$topic:$p:-1"); done
-    hw=$(kcat -Q -b "$FAMINS_KAFKA_BOOTSTRAP" "${args[@]}" 2>/dev/null | awk '/offset/ { s += $NF } END { print s + 0 }')
+    # Every partition must answer: a failed query is "not caught up", never a lag of 0.
+    hw=$(kcat -Q -b "$FAMINS_KAFKA_BOOTSTRAP" "${args[@]}" 2>/dev/null |
+        awk -v n="$n" '/offset/ { s += $NF; k++ } END { print (k == n ? s : -1) }')
+    [ "$hw" -ge 0 ] || { echo unknown; return; }
     pos=$(wave_psql -c "SELECT coalesce(sum(next_offset), 0) FROM famins.consumer_positions
         WHERE consumer_group = '$group' AND topic = '$topic'")
     echo $((hw - pos))

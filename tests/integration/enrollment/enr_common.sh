@@ -90,10 +90,18 @@ enr_produce() {
 enr_lag() {
     local group="$1" topic="$2" args=() p hw pos
     for ((p = 0; p < ENR_PARTITIONS; p++)); do args+=(-t "$topic:$p:-1"); done
-    hw=$(kcat -Q -b "$FAMINS_KAFKA_BOOTSTRAP" "${args[@]}" 2>/dev/null | awk '/offset/ { s += $NF } END { print s + 0 }')
+    # Every partition must answer: a failed query is "not drained", never a lag of 0.
+    hw=$(kcat -Q -b "$FAMINS_KAFKA_BOOTSTRAP" "${args[@]}" 2>/dev/null |
+        awk -v n="$ENR_PARTITIONS" '/offset/ { s += $NF; k++ } END { print (k == n ? s : -1) }')
+    [ "$hw" -ge 0 ] || { echo unknown; return; }
     pos=$(itest_psql -c "SELECT coalesce(sum(next_offset), 0) FROM famins.consumer_positions
         WHERE consumer_group = '$group' AND topic = '$topic'")
     echo $((hw - pos))
+}
+
+# enr_consumed GROUP: messages the group has committed (offsets start at 0 on fresh topics).
+enr_consumed() {
+    itest_psql -c "SELECT coalesce(sum(next_offset), 0) FROM famins.consumer_positions WHERE consumer_group = '$1'"
 }
 
 # enr_unsent: outbox rows the relay has not published yet.
