@@ -27,7 +27,9 @@ kill_log="$ENR_LOGS/kills.txt"
 # The uninterrupted run, meanwhile (it uses the idle time of the restarts).
 bash "$here/crash_baseline.sh" "$ENR_LOGS/baseline.md5" "$households" "$seed" >"$ENR_LOGS/baseline.out" 2>&1 &
 base_pid=$!
-ENR_PIDS+=("$base_pid")
+# On the way out the uninterrupted run is stopped with SIGTERM, so that its own clean-up stops its services and
+# drops its database.
+trap 'kill -TERM "$base_pid" 2>/dev/null || true; wait "$base_pid" 2>/dev/null || true; enr_cleanup' EXIT
 
 declare -A pid app
 app[elig]=crash-elig app[subs]=crash-subs app[relay]=crash-relay
