@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "fm_log.h"
+
 typedef struct wg_progress {
     FILE *out;
     bool tty;
@@ -15,13 +17,16 @@ typedef struct wg_progress {
     double last;          /* last report */
     double interval;      /* seconds between reports */
     const char *unit;     /* "households", "policies" */
+    const fm_logger *log; /* the plain lines when out is not a terminal; borrowed */
 } wg_progress;
 
 /* Monotonic seconds. */
 double wg_now(void);
 
-/* Starts a report of `total` units to out (stderr in the tool). Plain value, nothing to free. */
-void wg_progress_start(wg_progress *p, FILE *out, uint64_t total, const char *unit, bool quiet);
+/* Starts a report of `total` units: a bar on out when it is a terminal, else `progress` lines through
+ * log (borrowed). Plain value, nothing to free. */
+void wg_progress_start(wg_progress *p, FILE *out, const fm_logger *log, uint64_t total, const char *unit,
+                       bool quiet);
 
 /* Reports done units and events so far, at most every interval (always when force). */
 void wg_progress_update(wg_progress *p, uint64_t done, uint64_t events, bool force);

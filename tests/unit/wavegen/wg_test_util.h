@@ -20,7 +20,8 @@ static inline int wg_test_run(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "'%s' %s --quiet --plan-dir '%s' 2>/dev/null", WAVEGEN_BIN, args, WAVEGEN_PLANS);
+    snprintf(cmd, sizeof cmd, "'%s' %s --quiet --plan-dir '%s' 2>/dev/null", WAVEGEN_BIN, args,
+             WAVEGEN_PLANS);
     int rc = system(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
@@ -35,6 +36,7 @@ static inline void wg_test_path(char *buf, size_t len, const char *name)
 /* Reads the whole file; NULL when unreadable. *len receives the size. Caller frees. */
 static inline char *wg_test_slurp(const char *path, size_t *len)
 {
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return NULL;
