@@ -76,10 +76,12 @@ static void utc_now(char *buf, size_t len)
 {
     struct timespec ts;
     struct tm tm;
+    char date[32];
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
-    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-             tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+    if (strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+        snprintf(date, sizeof date, "1970-01-01T00:00:00");
+    snprintf(buf, len, "%s.%03dZ", date, (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
 static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err)
@@ -87,7 +89,7 @@ static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, con
     elig_ctx *c = arg;
     const fm_enrollment *e = event->decoded;
     elig_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
-    char now[40];
+    char now[64];
     utc_now(now, sizeof now);
     elig_result res;
     fm_status st = elig_apply(fm_txn_conn(txn), &c->cfg, e, &src, now, &res, err);
