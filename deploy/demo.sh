@@ -9,4 +9,7 @@ famins_setup "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAMINS_SANITIZE=OF
 famins_step "status"
 bash "$FAMINS_SOURCE_DIR/deploy/local/stack.sh" status
 psql "$FAMINS_PG_DSN" -qAt -c "SELECT 'migrations applied: ' || count(*) FROM famins_meta.schema_migrations"
+
+famins_step "a sample enrollment wave through eligibility, subsidy and the relay"
+FAMINS_BUILD_DIR="$build_dir" bash "$FAMINS_SOURCE_DIR/deploy/run-wave.sh"
 echo "done in $(($(date +%s) - started)) s"

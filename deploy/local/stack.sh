@@ -20,7 +20,7 @@ KAFKA_PORT=${FAMINS_KAFKA_PORT:-19092}
 CTRL_PORT=${FAMINS_KAFKA_CONTROLLER_PORT:-19093}
 PG_PORT=${FAMINS_PG_PORT:-15432}
 KAFKA_CACHE=${FAMINS_KAFKA_CACHE:-/var/cache/famins/kafka-$KAFKA_VERSION}
-KAFKA_HEAP=${FAMINS_KAFKA_HEAP:--Xms256m -Xmx512m}
+KAFKA_HEAP=${FAMINS_KAFKA_HEAP:--Xms512m -Xmx1g}  # 512m ran out with ~2,800 test topics
 STACK_USER=${FAMINS_STACK_USER:-famins}
 WAIT_SECONDS=${FAMINS_WAIT_SECONDS:-60}
 SKIP_INSTALL=${FAMINS_SKIP_INSTALL:-0}
@@ -76,7 +76,7 @@ Environment (default):
   FAMINS_KAFKA_CONTROLLER_PORT   (19093) KRaft controller listener, 127.0.0.1 only
   FAMINS_PG_PORT                 (15432) PostgreSQL, 127.0.0.1 and a socket in FAMINS_STACK_DIR/pg/socket
   FAMINS_KAFKA_CACHE             (/var/cache/famins/kafka-$KAFKA_VERSION) the Kafka jars
-  FAMINS_KAFKA_HEAP              (-Xms256m -Xmx512m) JVM heap options of the broker
+  FAMINS_KAFKA_HEAP              (-Xms512m -Xmx1g) JVM heap options of the broker
   FAMINS_STACK_USER              (famins) unprivileged system user running PostgreSQL; created
                                  with useradd --system when missing
   FAMINS_WAIT_SECONDS            (60) bound of every wait (start-up, shutdown)
