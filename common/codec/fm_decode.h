@@ -1,0 +1,69 @@
+/* fm_decode.h — decoding famins' input events (JSON, schemas/events/) into the domain's structs. */
+#ifndef FM_DECODE_H
+#define FM_DECODE_H
+
+#include "fm_error.h"
+#include "fm_model.h"
+#include "fm_sha256.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The default message size limit (FAMINS_MAX_MESSAGE_BYTES in schemas/events/README.md). */
+#define FM_CODEC_DEFAULT_MAX_BYTES 262144u
+/* The only schema version of every event type today. */
+#define FM_SCHEMA_VERSION 1
+
+typedef enum fm_event_type {
+    FM_EVENT_ENROLLMENT_SUBMITTED = 0,
+    FM_EVENT_ENROLLMENT_DECIDED,
+    FM_EVENT_SUBSIDY_ALLOCATED,
+    FM_EVENT_CLAIM_SUBMITTED,
+    FM_EVENT_CLAIM_REVIEWED,
+    FM_EVENT_CLAIM_DECIDED,
+    FM_EVENT_TYPE_COUNT
+} fm_event_type;
+
+/* "enrollment.submitted", ...; "?" for an out-of-range value, never NULL. */
+const char *fm_event_type_name(fm_event_type t);
+
+/* The envelope of any event. Fixed-size: owns no heap memory. */
+typedef struct fm_envelope {
+    char event_id[65];          /* "" when it could not be read */
+    fm_event_type type;
+    char occurred_at[41];
+    char producer[257];         /* 64 code points, up to 4 bytes each */
+    int64_t schema_version;
+} fm_envelope;
+
+/*
+ * Reads and checks the envelope only (event_id, type, schema_version, occurred_at, producer), so that a
+ * worker can route a message or dead-letter it. max_bytes is the size limit (0: FM_CODEC_DEFAULT_MAX_BYTES).
+ * Returns FM_OK, or FM_EINVAL with err = path and code: TOO_LARGE, INVALID_JSON, INVALID_UTF8,
+ * WRONG_TYPE (not an object), MISSING / WRONG_TYPE / UNKNOWN_TYPE at "type", UNKNOWN_SCHEMA_VERSION at
+ * "schema_version", or a field error of event_id, occurred_at, producer; FM_ENOMEM.
+ * Exception to the out-parameter rule: on FM_EINVAL, out->event_id holds the event id when it was a
+ * valid one (else ""), for the dead letter's context; the rest of *out is unspecified.
+ */
+fm_status fm_decode_envelope(const char *buf, size_t len, size_t max_bytes, fm_envelope *out, fm_error *err);
+
+/*
+ * Decode one event of the named type, checking every rule of its schema (field error codes:
+ * schemas/events/README.md). Another type in the message is WRONG_EVENT_TYPE at "type"; the size
+ * limit is the caller's (fm_decode_envelope). On FM_OK *out is filled and owns its strings and
+ * arrays (free with fm_enrollment_free / fm_claim_free / fm_review_free); on FM_EINVAL (err says
+ * where and why) or FM_ENOMEM, *out is zeroed and owns nothing. out->event_id is set.
+ */
+fm_status fm_decode_enrollment(const char *buf, size_t len, fm_enrollment *out, fm_error *err);
+fm_status fm_decode_claim(const char *buf, size_t len, fm_claim *out, fm_error *err);
+fm_status fm_decode_review(const char *buf, size_t len, fm_review *out, fm_error *err);
+
+/*
+ * The SHA-256 of the event's canonical JSON (keys sorted, compact, as jansson writes them with
+ * JSON_SORT_KEYS | JSON_COMPACT): two messages with the same content but other spacing or key order
+ * hash alike, which is what recognising an exact re-send of an event_id needs.
+ * FM_EINVAL (INVALID_JSON / INVALID_UTF8) when buf is not JSON; FM_ENOMEM.
+ */
+fm_status fm_event_content_hash(const char *buf, size_t len, uint8_t out[FM_SHA256_LEN], fm_error *err);
+
+#endif

@@ -1,0 +1,92 @@
+/* decode_example.c — the C side of the schema agreement test: decodes example files and prints the verdict.
+ *
+ * Usage: decode_example FILE...   For each file, one line "<file>\tvalid" or "<file>\tinvalid\t<path>\t<code>",
+ * after fm_decode_envelope and then the decoder of the event's type (enrollment.submitted, claim.submitted,
+ * claim.reviewed; the output types have encoders, checked by encode_samples). Exit 0 unless a file
+ * cannot be read or an output type is given. */
+#include "fm_decode.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    if (f == NULL)
+        return NULL;
+    for (;;) {
+        if (n == cap) {
+            char *bigger = realloc(buf, cap ? cap * 2 : 65536);
+            if (bigger == NULL) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = bigger;
+            cap = cap ? cap * 2 : 65536;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+int main(int argc, char **argv)
+{
+    int rc = 0;
+    for (int i = 1; i < argc; i++) {
+        size_t len = 0;
+        char *buf = read_file(argv[i], &len);
+        fm_error err;
+        fm_envelope env;
+        fm_status st;
+        fm_error_clear(&err);
+        if (buf == NULL) {
+            fprintf(stderr, "decode_example: cannot read %s\n", argv[i]);
+            rc = 1;
+            continue;
+        }
+        st = fm_decode_envelope(buf, len, 0, &env, &err);
+        if (st == FM_OK) {
+            switch (env.type) {
+            case FM_EVENT_ENROLLMENT_SUBMITTED: {
+                fm_enrollment e;
+                st = fm_decode_enrollment(buf, len, &e, &err);
+                fm_enrollment_free(&e);
+                break;
+            }
+            case FM_EVENT_CLAIM_SUBMITTED: {
+                fm_claim c;
+                st = fm_decode_claim(buf, len, &c, &err);
+                fm_claim_free(&c);
+                break;
+            }
+            case FM_EVENT_CLAIM_REVIEWED: {
+                fm_review r;
+                st = fm_decode_review(buf, len, &r, &err);
+                fm_review_free(&r);
+                break;
+            }
+            default:
+                fprintf(stderr, "decode_example: %s is an output event (%s): no decoder\n", argv[i],
+                        fm_event_type_name(env.type));
+                rc = 1;
+                free(buf);
+                continue;
+            }
+        }
+        if (st == FM_OK)
+            printf("%s\tvalid\n", argv[i]);
+        else
+            printf("%s\tinvalid\t%s\t%s\n", argv[i], err.path, err.code);
+        free(buf);
+    }
+    return rc;
+}
