@@ -38,8 +38,14 @@ static void emit(const reason_set *s, fm_claim_decision *out)
             out->reasons[out->n_reasons++] = (fm_reason)r;
 }
 
-static fm_fen max0(fm_fen x) { return x > 0 ? x : 0; }
-static fm_fen min2(fm_fen a, fm_fen b) { return a < b ? a : b; }
+static fm_fen max0(fm_fen x)
+{
+    return x > 0 ? x : 0;
+}
+static fm_fen min2(fm_fen a, fm_fen b)
+{
+    return a < b ? a : b;
+}
 
 /* floor(amount * bp / 10000) for amount >= 0, 0 <= bp <= 10000, without an intermediate overflow. */
 static fm_fen apply_bp(fm_fen amount, int32_t bp)
@@ -84,17 +90,20 @@ static bool role_has_cover(const fm_plan *plan, const fm_claim *c, fm_role role)
 static bool same_invoice(const fm_bill *a, const fm_bill *b)
 {
     const char *ac = a->invoice_code ? a->invoice_code : "", *bc = b->invoice_code ? b->invoice_code : "";
-    const char *an = a->invoice_number ? a->invoice_number : "", *bn = b->invoice_number ? b->invoice_number : "";
+    const char *an = a->invoice_number ? a->invoice_number : "",
+               *bn = b->invoice_number ? b->invoice_number : "";
     return strcmp(ac, bc) == 0 && strcmp(an, bn) == 0;
 }
 
-static fm_status check_input(const fm_plan *plan, const fm_claim *c, const fm_claim_context *ctx, fm_error *err)
+static fm_status check_input(const fm_plan *plan, const fm_claim *c, const fm_claim_context *ctx,
+                             fm_error *err)
 {
     if (plan == NULL || c == NULL || ctx == NULL) {
         fm_error_set(err, "", "REQUIRED", "a plan, a claim and its context are required");
         return FM_EINVAL;
     }
-    if ((int)c->liability < 0 || c->liability >= FM_LIAB_COUNT || (int)c->cause < 0 || c->cause >= FM_CAUSE_COUNT) {
+    if ((int)c->liability < 0 || c->liability >= FM_LIAB_COUNT || (int)c->cause < 0 ||
+        c->cause >= FM_CAUSE_COUNT) {
         fm_error_set(err, "liability", "NOT_ONE_OF", "unknown liability or cause");
         return FM_EINVAL;
     }
@@ -113,13 +122,14 @@ static fm_status check_input(const fm_plan *plan, const fm_claim *c, const fm_cl
             return FM_EINVAL;
         }
     }
-    if ((c->liability == FM_LIAB_DEATH || c->liability == FM_LIAB_ACCIDENTAL_DISABILITY) && !c->has_event_date) {
+    if ((c->liability == FM_LIAB_DEATH || c->liability == FM_LIAB_ACCIDENTAL_DISABILITY) &&
+        !c->has_event_date) {
         fm_error_set(err, "event_date", "REQUIRED", "death and disability claims carry an event date");
         return FM_EINVAL;
     }
     if (ctx->policy_found && ctx->plan_year != plan->plan_year) {
-        fm_error_set(err, "plan_year", "PLAN_MISMATCH", "the plan given is for %d, the policy for %d", plan->plan_year,
-                     ctx->plan_year);
+        fm_error_set(err, "plan_year", "PLAN_MISMATCH", "the plan given is for %d, the policy for %d",
+                     plan->plan_year, ctx->plan_year);
         return FM_EINVAL;
     }
     if (ctx->policy_found && ctx->person_found && ((int)ctx->role < 0 || ctx->role >= FM_ROLE_COUNT)) {
@@ -127,9 +137,11 @@ static fm_status check_input(const fm_plan *plan, const fm_claim *c, const fm_cl
         return FM_EINVAL;
     }
     const fm_claim_usage *u = &ctx->usage;
-    bool negative = u->death_paid < 0 || u->disability_paid < 0 || u->ci_mild_paid < 0 || u->ci_severe_paid < 0;
+    bool negative =
+        u->death_paid < 0 || u->disability_paid < 0 || u->ci_mild_paid < 0 || u->ci_severe_paid < 0;
     for (int l = 0; l < FM_LIAB_COUNT; l++)
-        negative = negative || u->deductible_used[l] < 0 || u->medical_paid[l] < 0 || ctx->household_medical_paid[l] < 0;
+        negative = negative || u->deductible_used[l] < 0 || u->medical_paid[l] < 0 ||
+                   ctx->household_medical_paid[l] < 0;
     if (negative) {
         fm_error_set(err, "usage", "NEGATIVE_AMOUNT", "usage amounts are >= 0");
         return FM_EINVAL;
@@ -139,12 +151,12 @@ static fm_status check_input(const fm_plan *plan, const fm_claim *c, const fm_cl
 
 /* The result of the amount step. */
 typedef struct amount {
-    fm_fen payable;             /* after earlier payments, limits, excluded bills */
+    fm_fen payable; /* after earlier payments, limits, excluded bills */
     fm_fen full;
-    fm_reason zero_reason;      /* why nothing is payable, when payable == 0 */
-    reason_set cuts;            /* LIMIT_REACHED, DUPLICATE_INVOICE */
-    fm_fen deductible_applied;  /* medical */
-    bool ci_mild;               /* a mild critical illness: paid from the mild bucket */
+    fm_reason zero_reason;     /* why nothing is payable, when payable == 0 */
+    reason_set cuts;           /* LIMIT_REACHED, DUPLICATE_INVOICE */
+    fm_fen deductible_applied; /* medical */
+    bool ci_mild;              /* a mild critical illness: paid from the mild bucket */
 } amount;
 
 static fm_status medical_amount(const fm_plan *plan, const fm_claim *c, const fm_claim_context *ctx,
@@ -313,8 +325,8 @@ static void decline(fm_claim_decision *out, fm_reason r)
 }
 
 /* reviewer_cap < 0: a first decision (with the review step); >= 0: a reviewer's approval of that amount. */
-static fm_status adjudicate(const fm_plan *plan, const fm_claim *c, const fm_claim_context *ctx, fm_fen reviewer_cap,
-                            fm_claim_decision *out, fm_error *err)
+static fm_status adjudicate(const fm_plan *plan, const fm_claim *c, const fm_claim_context *ctx,
+                            fm_fen reviewer_cap, fm_claim_decision *out, fm_error *err)
 {
     memset(out, 0, sizeof *out);
     fm_status st = check_input(plan, c, ctx, err);
@@ -323,7 +335,8 @@ static fm_status adjudicate(const fm_plan *plan, const fm_claim *c, const fm_cla
     snprintf(out->plan_version, sizeof out->plan_version, "%s", plan->version);
     out->n_bills = c->n_bills;
     out->new_usage = ctx->usage;
-    memcpy(out->new_household_medical_paid, ctx->household_medical_paid, sizeof out->new_household_medical_paid);
+    memcpy(out->new_household_medical_paid, ctx->household_medical_paid,
+           sizeof out->new_household_medical_paid);
     out->applied.review_threshold = plan->review_threshold;
     out->applied.waiting_days = plan->waiting_days;
 
@@ -332,7 +345,9 @@ static fm_status adjudicate(const fm_plan *plan, const fm_claim *c, const fm_cla
         return decline(out, FM_REASON_POLICY_NOT_FOUND), FM_OK;
     if (!ctx->person_found)
         return decline(out, FM_REASON_PERSON_NOT_INSURED), FM_OK;
-    if (ctx->deceased)
+    /* A death benefit paid this plan year is as good as the service's flag (which also covers earlier years).
+     */
+    if (ctx->deceased || ctx->usage.death_paid > 0)
         return decline(out, FM_REASON_PERSON_DECEASED), FM_OK;
     if (c->incident_date < ctx->coverage_start || c->incident_date > ctx->coverage_end)
         return decline(out, FM_REASON_NOT_IN_FORCE), FM_OK;
@@ -395,8 +410,8 @@ static fm_status adjudicate(const fm_plan *plan, const fm_claim *c, const fm_cla
     return st;
 }
 
-fm_status fm_decide_claim(const fm_plan *plan, const fm_claim *c, const fm_claim_context *ctx, fm_claim_decision *out,
-                          fm_error *err)
+fm_status fm_decide_claim(const fm_plan *plan, const fm_claim *c, const fm_claim_context *ctx,
+                          fm_claim_decision *out, fm_error *err)
 {
     return adjudicate(plan, c, ctx, -1, out, err);
 }
@@ -405,7 +420,8 @@ fm_status fm_decide_review(const fm_plan *plan, const fm_claim *c, const fm_clai
                            const fm_review *review, fm_claim_decision *out, fm_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (review == NULL || (review->action == FM_REVIEW_APPROVE && (!review->has_amount || review->amount < 0)) ||
+    if (review == NULL ||
+        (review->action == FM_REVIEW_APPROVE && (!review->has_amount || review->amount < 0)) ||
         ((int)review->action < 0 || review->action >= FM_REVIEW_ACTION_COUNT)) {
         fm_error_set(err, "amount", "REQUIRED", "an approval carries an amount >= 0");
         return FM_EINVAL;
@@ -416,7 +432,8 @@ fm_status fm_decide_review(const fm_plan *plan, const fm_claim *c, const fm_clai
             return st;
         /* The reviewer's decline stands whatever the amount; nothing is paid or used. */
         out->new_usage = ctx->usage;
-        memcpy(out->new_household_medical_paid, ctx->household_medical_paid, sizeof out->new_household_medical_paid);
+        memcpy(out->new_household_medical_paid, ctx->household_medical_paid,
+               sizeof out->new_household_medical_paid);
         out->usage_changed = false;
         decline(out, FM_REASON_REVIEWER_DECLINED);
         return FM_OK;

@@ -15,23 +15,23 @@
 typedef struct fm_claim_usage {
     fm_fen death_paid;
     fm_fen disability_paid;
-    fm_fen ci_mild_paid;                    /* > 0: the once-a-year mild benefit was paid */
-    fm_fen ci_severe_paid;                  /* > 0: no further critical-illness payment */
-    fm_fen deductible_used[FM_LIAB_COUNT];  /* medical liabilities only */
-    fm_fen medical_paid[FM_LIAB_COUNT];     /* medical liabilities only */
+    fm_fen ci_mild_paid;                   /* > 0: the once-a-year mild benefit was paid */
+    fm_fen ci_severe_paid;                 /* > 0: no further critical-illness payment */
+    fm_fen deductible_used[FM_LIAB_COUNT]; /* medical liabilities only */
+    fm_fen medical_paid[FM_LIAB_COUNT];    /* medical liabilities only */
 } fm_claim_usage;
 
 /* What the service looked up for the claim (the rules do no I/O). */
 typedef struct fm_claim_context {
     bool policy_found;
-    int plan_year;                 /* of the policy; must equal plan->plan_year */
+    int plan_year; /* of the policy; must equal plan->plan_year */
     fm_date coverage_start;
     fm_date coverage_end;
-    bool person_found;             /* the insured_id_number is an insured member of the policy */
+    bool person_found; /* the insured_id_number is an insured member of the policy */
     fm_role role;
-    bool renewal;                  /* insured the previous plan year (famins or previously_insured) */
-    bool deceased;                 /* a death benefit was already paid for the person */
-    fm_claim_usage usage;          /* the person's usage in the plan year before this claim */
+    bool renewal;         /* insured the previous plan year (famins or previously_insured) */
+    bool deceased;        /* a death benefit was already paid for the person */
+    fm_claim_usage usage; /* the person's usage in the plan year before this claim */
     fm_fen household_medical_paid[FM_LIAB_COUNT]; /* the household's medical paid, per liability */
     bool bill_already_claimed[FM_MAX_BILLS];      /* per claim bill: (code, number) seen in any claim */
 } fm_claim_context;
@@ -39,10 +39,10 @@ typedef struct fm_claim_context {
 /* The parameters of the plan that the decision applied (0 when not relevant). */
 typedef struct fm_claim_params {
     fm_fen sum_insured;
-    int32_t grade;                 /* the effective disability grade after the several-injuries rule */
+    int32_t grade; /* the effective disability grade after the several-injuries rule */
     int32_t grade_bp;
     fm_fen deductible;
-    fm_fen deductible_applied;     /* the part of the deductible this claim used */
+    fm_fen deductible_applied; /* the part of the deductible this claim used */
     int32_t ratio_bp;
     fm_fen person_limit;
     bool household_shared;
@@ -53,15 +53,15 @@ typedef struct fm_claim_params {
 
 typedef struct fm_claim_decision {
     fm_claim_outcome outcome;
-    fm_fen payable;                /* 0 unless approved or partial */
-    fm_fen full;                   /* before earlier payments, limits and excluded bills */
-    fm_fen computed;               /* what the amount rules give (for pending_review: what a review
-                                      approval would pay now); equals payable when not pending */
+    fm_fen payable;                          /* 0 unless approved or partial */
+    fm_fen full;                             /* before earlier payments, limits and excluded bills */
+    fm_fen computed;                         /* what the amount rules give (for pending_review: what a review
+                                                approval would pay now); equals payable when not pending */
     fm_reason reasons[FM_MAX_CLAIM_REASONS]; /* sorted by enum order */
     size_t n_reasons;
     fm_claim_params applied;
-    bool usage_changed;            /* write new_usage / new_household_medical_paid when true */
-    fm_claim_usage new_usage;      /* the person's usage after this decision */
+    bool usage_changed;       /* write new_usage / new_household_medical_paid when true */
+    fm_claim_usage new_usage; /* the person's usage after this decision */
     fm_fen new_household_medical_paid[FM_LIAB_COUNT];
     bool bill_excluded[FM_MAX_BILLS]; /* DUPLICATE_INVOICE, per claim bill */
     size_t n_bills;

@@ -97,8 +97,9 @@ fm_status fm_decide_enrollment(const fm_plan_catalogue *cat, const fm_enrollment
         unit = fm_plan_unit(plan, e->managing_unit);
         if (unit == NULL)
             household.has[FM_REASON_UNKNOWN_MANAGING_UNIT] = true;
-        fm_date start = fm_date_add_days(e->submitted_on, 1) > plan->start ? fm_date_add_days(e->submitted_on, 1)
-                                                                           : plan->start;
+        fm_date start = fm_date_add_days(e->submitted_on, 1) > plan->start
+                            ? fm_date_add_days(e->submitted_on, 1)
+                            : plan->start;
         if (e->submitted_on < plan->enrollment_opens || e->submitted_on > plan->enrollment_closes ||
             start > plan->end)
             household.has[FM_REASON_OUTSIDE_ENROLLMENT_WINDOW] = true;
@@ -147,12 +148,14 @@ fm_status fm_decide_enrollment(const fm_plan_catalogue *cat, const fm_enrollment
                 all_children_female = all_children_female && ids[i].sex == FM_SEX_FEMALE;
                 if (ids[i].birth_date < plan->child_born_on_or_after)
                     member[i].has[FM_REASON_CHILD_OVER_AGE] = true;
-                if (!member[i].has[FM_REASON_CHILD_OVER_AGE] && !member[i].has[FM_REASON_ALREADY_INSURED_ELSEWHERE])
+                if (!member[i].has[FM_REASON_CHILD_OVER_AGE] &&
+                    !member[i].has[FM_REASON_ALREADY_INSURED_ELSEWHERE])
                     n_eligible_children++;
             }
         }
 
-        /* Residence counts from plan start minus one year, inclusive (居住1年以上 counts 以上 inclusively). */
+        /* Residence counts from plan start minus one year, inclusive (居住1年以上 counts 以上 inclusively).
+         */
         bool resident = plan->residence_counts_for_b && e->has_resident_since &&
                         e->resident_since <= fm_date_add_years(plan->start, -1);
         bool certificate = e->only_child_certificate != NULL && e->only_child_certificate[0] != '\0';
@@ -163,7 +166,8 @@ fm_status fm_decide_enrollment(const fm_plan_catalogue *cat, const fm_enrollment
         bool a_ok = e->xian_registration && (a_only_child || a_two_daughters);
 
         bool b_place = e->xian_registration || resident;
-        bool b_ok = b_place && n_eligible_children >= 1 && n_eligible_children <= (size_t)plan->max_children_b;
+        bool b_ok =
+            b_place && n_eligible_children >= 1 && n_eligible_children <= (size_t)plan->max_children_b;
 
         if (a_ok) {
             out->category = FM_CATEGORY_A;

@@ -15,7 +15,7 @@ typedef struct fm_idnum {
     char canonical[FM_IDNUM_LEN + 1]; /* the number with a lowercase x made uppercase */
     char area_code[7];                /* first six digits */
     fm_date birth_date;
-    fm_sex sex;                       /* 17th digit odd = male, even = female */
+    fm_sex sex; /* 17th digit odd = male, even = female */
 } fm_idnum;
 
 /*

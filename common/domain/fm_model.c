@@ -63,9 +63,9 @@ static const char *const liability_names[] = {"death", "critical_illness", "acci
                                               "accident_medical", "illness_hospital"};
 static const char *const cause_names[] = {"accident", "illness"};
 static const char *const channel_names[] = {"paper", "app", "agent_device"};
-static const char *const document_names[] = {"claim_form",       "id_document",           "invoice",
-                                             "medical_record",   "death_certificate",     "disability_assessment",
-                                             "diagnosis_report", "accident_report",       "household_register"};
+static const char *const document_names[] = {"claim_form",       "id_document",       "invoice",
+                                             "medical_record",   "death_certificate", "disability_assessment",
+                                             "diagnosis_report", "accident_report",   "household_register"};
 static const char *const action_names[] = {"approve", "decline"};
 static const char *const outcome_names[] = {"accepted", "rejected"};
 static const char *const category_names[] = {"", "A", "B"};
@@ -88,15 +88,18 @@ static int index_of(const char *const *names, size_t n, const char *s)
     return -1;
 }
 
-#define NAME_AND_PARSE(fn, type, table)                                                   \
-    const char *fm_##fn##_name(type v) { return name_of(table, COUNT(table), (int)v); }   \
-    bool fm_##fn##_parse(const char *s, type *out)                                        \
-    {                                                                                     \
-        int i = index_of(table, COUNT(table), s);                                         \
-        if (i < 0)                                                                        \
-            return false;                                                                 \
-        *out = (type)i;                                                                   \
-        return true;                                                                      \
+#define NAME_AND_PARSE(fn, type, table)                                                                      \
+    const char *fm_##fn##_name(type v)                                                                       \
+    {                                                                                                        \
+        return name_of(table, COUNT(table), (int)v);                                                         \
+    }                                                                                                        \
+    bool fm_##fn##_parse(const char *s, type *out)                                                           \
+    {                                                                                                        \
+        int i = index_of(table, COUNT(table), s);                                                            \
+        if (i < 0)                                                                                           \
+            return false;                                                                                    \
+        *out = (type)i;                                                                                      \
+        return true;                                                                                         \
     }
 
 NAME_AND_PARSE(role, fm_role, role_names)
@@ -111,7 +114,10 @@ const char *fm_enrollment_outcome_name(fm_enrollment_outcome v)
     return name_of(outcome_names, COUNT(outcome_names), (int)v);
 }
 
-const char *fm_category_name(fm_category v) { return name_of(category_names, COUNT(category_names), (int)v); }
+const char *fm_category_name(fm_category v)
+{
+    return name_of(category_names, COUNT(category_names), (int)v);
+}
 
 const char *fm_claim_outcome_name(fm_claim_outcome v)
 {

@@ -30,18 +30,18 @@ typedef int64_t fm_fen;
 #define FM_MAX_INJURIES 20
 
 typedef enum fm_role {
-    FM_ROLE_CHILD = 0,  /* first insured (第一被保险人) */
-    FM_ROLE_PARENT,     /* second insured (第二被保险人) */
-    FM_ROLE_GUARDIAN,   /* second insured (第二被保险人) */
+    FM_ROLE_CHILD = 0, /* first insured (第一被保险人) */
+    FM_ROLE_PARENT,    /* second insured (第二被保险人) */
+    FM_ROLE_GUARDIAN,  /* second insured (第二被保险人) */
     FM_ROLE_COUNT
 } fm_role;
 
 typedef enum fm_liability {
-    FM_LIAB_DEATH = 0,                /* 意外身故或疾病身故 */
-    FM_LIAB_CRITICAL_ILLNESS,         /* 重大疾病 */
-    FM_LIAB_ACCIDENTAL_DISABILITY,    /* 意外伤残 (children only) */
-    FM_LIAB_ACCIDENT_MEDICAL,         /* 意外伤害医疗费 */
-    FM_LIAB_ILLNESS_HOSPITAL,         /* 疾病住院医疗费 */
+    FM_LIAB_DEATH = 0,             /* 意外身故或疾病身故 */
+    FM_LIAB_CRITICAL_ILLNESS,      /* 重大疾病 */
+    FM_LIAB_ACCIDENTAL_DISABILITY, /* 意外伤残 (children only) */
+    FM_LIAB_ACCIDENT_MEDICAL,      /* 意外伤害医疗费 */
+    FM_LIAB_ILLNESS_HOSPITAL,      /* 疾病住院医疗费 */
     FM_LIAB_COUNT
 } fm_liability;
 
@@ -70,9 +70,16 @@ typedef enum fm_document {
 typedef uint32_t fm_documents;
 #define FM_DOC_BIT(d) ((fm_documents)1u << (unsigned)(d))
 
-typedef enum fm_review_action { FM_REVIEW_APPROVE = 0, FM_REVIEW_DECLINE, FM_REVIEW_ACTION_COUNT } fm_review_action;
+typedef enum fm_review_action {
+    FM_REVIEW_APPROVE = 0,
+    FM_REVIEW_DECLINE,
+    FM_REVIEW_ACTION_COUNT
+} fm_review_action;
 
-typedef enum fm_enrollment_outcome { FM_ENROLLMENT_ACCEPTED = 0, FM_ENROLLMENT_REJECTED } fm_enrollment_outcome;
+typedef enum fm_enrollment_outcome {
+    FM_ENROLLMENT_ACCEPTED = 0,
+    FM_ENROLLMENT_REJECTED
+} fm_enrollment_outcome;
 typedef enum fm_category { FM_CATEGORY_NONE = 0, FM_CATEGORY_A, FM_CATEGORY_B } fm_category;
 typedef enum fm_claim_outcome {
     FM_CLAIM_APPROVED = 0,
@@ -86,12 +93,12 @@ typedef enum fm_claim_outcome {
 typedef struct fm_applicant {
     char *id_number;
     char *name;
-    fm_role relation;           /* FM_ROLE_PARENT or FM_ROLE_GUARDIAN */
+    fm_role relation; /* FM_ROLE_PARENT or FM_ROLE_GUARDIAN */
 } fm_applicant;
 
 typedef struct fm_consent {
     bool given;
-    char *at;                   /* RFC 3339 text as received; NULL when the event has null */
+    char *at; /* RFC 3339 text as received; NULL when the event has null */
     fm_consent_channel channel;
 } fm_consent;
 
@@ -108,13 +115,13 @@ typedef struct fm_member {
 } fm_member;
 
 typedef struct fm_enrollment {
-    char *event_id;             /* envelope, kept for the decision's source_event_id; may be NULL */
+    char *event_id; /* envelope, kept for the decision's source_event_id; may be NULL */
     char *household_id;
     int plan_year;
     fm_date submitted_on;
     char *managing_unit;
     bool xian_registration;
-    bool has_resident_since;    /* false when resident_in_xian_since is null */
+    bool has_resident_since; /* false when resident_in_xian_since is null */
     fm_date resident_since;
     char *only_child_certificate; /* category_evidence.only_child_certificate; NULL when null */
     bool rural_two_daughter;      /* category_evidence.rural_two_daughter */
@@ -137,18 +144,18 @@ typedef struct fm_bill {
 
 typedef struct fm_injury {
     char *description;
-    int64_t grade;              /* any integer: outside 1..10 is INVALID_GRADE */
+    int64_t grade; /* any integer: outside 1..10 is INVALID_GRADE */
 } fm_injury;
 
 typedef struct fm_claim {
-    char *event_id;             /* may be NULL */
+    char *event_id; /* may be NULL */
     char *claim_id;
     char *policy_number;
     char *insured_id_number;
     fm_liability liability;
     fm_cause cause;
     fm_date incident_date;
-    bool has_event_date;        /* false when event_date is null */
+    bool has_event_date; /* false when event_date is null */
     fm_date event_date;
     fm_date report_date;
     fm_bill *bills;
@@ -162,14 +169,14 @@ typedef struct fm_claim {
 /* ---- claim.reviewed ---- */
 
 typedef struct fm_review {
-    char *event_id;             /* may be NULL */
+    char *event_id; /* may be NULL */
     char *claim_id;
     char *policy_number;
     char *reviewer;
     fm_review_action action;
-    bool has_amount;            /* true for approve */
+    bool has_amount; /* true for approve */
     fm_fen amount;
-    char *note;                 /* NULL when absent */
+    char *note; /* NULL when absent */
 } fm_review;
 
 /* Free what the struct owns and zero it; NULL is allowed. Never fail. */
@@ -194,7 +201,8 @@ const char *fm_review_action_name(fm_review_action v);
 bool fm_review_action_parse(const char *s, fm_review_action *out);
 const char *fm_enrollment_outcome_name(fm_enrollment_outcome v); /* "accepted" | "rejected" */
 const char *fm_category_name(fm_category v);                     /* "A" | "B" | "" */
-const char *fm_claim_outcome_name(fm_claim_outcome v);           /* "approved" | "partial" | "declined" | "pending_review" */
+const char *
+fm_claim_outcome_name(fm_claim_outcome v); /* "approved" | "partial" | "declined" | "pending_review" */
 
 /* True for accident_medical and illness_hospital (the bill-based liabilities). */
 bool fm_liability_is_medical(fm_liability v);

@@ -1,11 +1,12 @@
-/* fm_plan.c — loading and checking the plan catalogue (schemas/plans/plan-*.json); the only I/O of the domain. */
+/* fm_plan.c — loading and checking the plan catalogue (schemas/plans/plan-*.json); the only I/O of the
+ * domain. */
 #include "fm_plan.h"
 
 #include "fm_dates.h"
 
 #include <dirent.h>
-#include <stdarg.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,8 @@ static fm_status only_keys(ctx *c, json_t *obj, const char *path, const char *co
 {
     const char *k;
     json_t *v;
-    json_object_foreach(obj, k, v) {
+    json_object_foreach(obj, k, v)
+    {
         bool known = false;
         for (const char *const *p = keys; *p != NULL; p++)
             known = known || strcmp(*p, k) == 0;
@@ -138,7 +140,8 @@ static fm_status get_date(ctx *c, json_t *obj, const char *path, const char *key
 }
 
 /* {"child": n, "parent": n, "guardian": n}: every role, no other key. */
-static fm_status get_per_role(ctx *c, json_t *obj, const char *path, const char *key, fm_fen out[FM_ROLE_COUNT])
+static fm_status get_per_role(ctx *c, json_t *obj, const char *path, const char *key,
+                              fm_fen out[FM_ROLE_COUNT])
 {
     json_t *v;
     fm_status st = member(c, obj, path, key, JSON_OBJECT, &v);
@@ -148,7 +151,8 @@ static fm_status get_per_role(ctx *c, json_t *obj, const char *path, const char 
     fmt(sub, sizeof sub, "%s.%s", path, key);
     const char *k;
     json_t *x;
-    json_object_foreach(v, k, x) {
+    json_object_foreach(v, k, x)
+    {
         fm_role r;
         if (!fm_role_parse(k, &r)) {
             char kp[160];
@@ -173,9 +177,9 @@ static fm_status get_percent(ctx *c, json_t *obj, const char *path, const char *
 
 static fm_status load_liability(ctx *c, json_t *obj, fm_liability l, const char *path, fm_liability_terms *t)
 {
-    static const char *const keys[] = {"sum_insured",      "deductible",      "ratio_percent",  "person_limit",
-                                       "household_shared", "household_limit", "waiting_period", "documents",
-                                       NULL};
+    static const char *const keys[] = {"sum_insured",    "deductible",       "ratio_percent",
+                                       "person_limit",   "household_shared", "household_limit",
+                                       "waiting_period", "documents",        NULL};
     fm_status st = only_keys(c, obj, path, keys);
     if (st != FM_OK)
         return st;
@@ -196,7 +200,8 @@ static fm_status load_liability(ctx *c, json_t *obj, fm_liability l, const char 
         return st;
     size_t i;
     json_t *d;
-    json_array_foreach(docs, i, d) {
+    json_array_foreach(docs, i, d)
+    {
         fm_document doc;
         if (!json_is_string(d) || !fm_document_parse(json_string_value(d), &doc)) {
             char sub[160];
@@ -216,7 +221,8 @@ static fm_status load_liabilities(ctx *c, json_t *root, fm_plan *p)
         return st;
     const char *k;
     json_t *v;
-    json_object_foreach(obj, k, v) {
+    json_object_foreach(obj, k, v)
+    {
         fm_liability l;
         if (!fm_liability_parse(k, &l)) {
             char sub[160];
@@ -227,7 +233,8 @@ static fm_status load_liabilities(ctx *c, json_t *root, fm_plan *p)
     for (int l = 0; l < FM_LIAB_COUNT; l++) {
         char sub[160];
         fmt(sub, sizeof sub, "liabilities.%s", fm_liability_name((fm_liability)l));
-        if ((st = member(c, obj, "liabilities", fm_liability_name((fm_liability)l), JSON_OBJECT, &v)) != FM_OK ||
+        if ((st = member(c, obj, "liabilities", fm_liability_name((fm_liability)l), JSON_OBJECT, &v)) !=
+                FM_OK ||
             (st = load_liability(c, v, (fm_liability)l, sub, &p->liabilities[l])) != FM_OK)
             return st;
     }
@@ -247,7 +254,8 @@ static fm_status load_diseases(ctx *c, json_t *root, fm_plan *p)
         return FM_ENOMEM;
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         char path[64];
         fmt(path, sizeof path, "critical_illnesses[%zu]", i);
         fm_ci_disease *d = &p->diseases[i];
@@ -285,7 +293,8 @@ static fm_status load_units(ctx *c, json_t *root, fm_plan *p)
         return FM_ENOMEM;
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         char path[64], split_path[96], kind[16];
         fmt(path, sizeof path, "managing_units[%zu]", i);
         fmt(split_path, sizeof split_path, "%s.subsidy_split", path);
@@ -301,7 +310,8 @@ static fm_status load_units(ctx *c, json_t *root, fm_plan *p)
             (st = member(c, v, path, "subsidy_split", JSON_OBJECT, &split)) != FM_OK ||
             (st = only_keys(c, split, split_path, split_keys)) != FM_OK ||
             (st = get_amount(c, split, split_path, "city", &u->split.city)) != FM_OK ||
-            (st = get_amount(c, split, split_path, "district_or_county", &u->split.district_or_county)) != FM_OK ||
+            (st = get_amount(c, split, split_path, "district_or_county", &u->split.district_or_county)) !=
+                FM_OK ||
             (st = get_amount(c, split, split_path, "development_zone", &u->split.development_zone)) != FM_OK)
             return st;
         if (strcmp(kind, "district") == 0)
@@ -317,7 +327,8 @@ static fm_status load_units(ctx *c, json_t *root, fm_plan *p)
         if (__builtin_add_overflow(u->split.city, u->split.district_or_county, &sum) ||
             __builtin_add_overflow(sum, u->split.development_zone, &sum) || sum != FM_SUBSIDY_A_FEN) {
             char what[96];
-            fmt(what, sizeof what, "the subsidy split of %s must add up to %d fen", u->code, FM_SUBSIDY_A_FEN);
+            fmt(what, sizeof what, "the subsidy split of %s must add up to %d fen", u->code,
+                FM_SUBSIDY_A_FEN);
             return fail(c, split_path, "SPLIT_NOT_4000", what);
         }
         for (size_t j = 0; j < i; j++)
@@ -353,7 +364,8 @@ static fm_status load_premiums(ctx *c, json_t *root, fm_plan *p)
             if (json_integer_value(v) < 0)
                 return fail(c, ip, "NEGATIVE_AMOUNT", "amounts are fen >= 0");
             if (cat == 0 && json_integer_value(v) < FM_SUBSIDY_A_FEN)
-                return fail(c, ip, "PREMIUM_BELOW_SUBSIDY", "a category-A premium is at least the 4000-fen subsidy");
+                return fail(c, ip, "PREMIUM_BELOW_SUBSIDY",
+                            "a category-A premium is at least the 4000-fen subsidy");
             dst[i + 1] = (fm_fen)json_integer_value(v);
         }
     }
@@ -404,7 +416,8 @@ static fm_status load_plan(ctx *c, json_t *root, fm_plan *p)
         return fail(c, "", "WRONG_TYPE", "a plan file holds one JSON object");
     fm_status st;
     json_t *window, *note;
-    if ((st = only_keys(c, root, "", keys)) != FM_OK || (st = get_bool(c, root, "", "sample", &p->sample)) != FM_OK ||
+    if ((st = only_keys(c, root, "", keys)) != FM_OK ||
+        (st = get_bool(c, root, "", "sample", &p->sample)) != FM_OK ||
         (st = get_int(c, root, "", "plan_year", 2000, 9998, "BAD_PERIOD", &p->plan_year)) != FM_OK ||
         (st = get_text(c, root, "", "version", p->version, sizeof p->version)) != FM_OK ||
         (st = get_date(c, root, "", "start", &p->start)) != FM_OK ||
@@ -415,8 +428,8 @@ static fm_status load_plan(ctx *c, json_t *root, fm_plan *p)
         (st = get_date(c, window, "enrollment_window", "closes", &p->enrollment_closes)) != FM_OK ||
         (st = get_date(c, root, "", "child_born_on_or_after", &p->child_born_on_or_after)) != FM_OK ||
         (st = get_bool(c, root, "", "residence_counts_for_b", &p->residence_counts_for_b)) != FM_OK ||
-        (st = get_int(c, root, "", "max_children_b", 1, FM_MAX_PRICED_CHILDREN, "BAD_RATIO", &p->max_children_b)) !=
-            FM_OK ||
+        (st = get_int(c, root, "", "max_children_b", 1, FM_MAX_PRICED_CHILDREN, "BAD_RATIO",
+                      &p->max_children_b)) != FM_OK ||
         (st = load_premiums(c, root, p)) != FM_OK ||
         (st = get_int(c, root, "", "waiting_days", 0, 366, "BAD_PERIOD", &p->waiting_days)) != FM_OK ||
         (st = get_bool(c, root, "", "renewal_skips_waiting", &p->renewal_skips_waiting)) != FM_OK ||
@@ -434,7 +447,8 @@ static fm_status load_plan(ctx *c, json_t *root, fm_plan *p)
     if (sy != p->plan_year || p->end < p->start || p->end >= fm_date_add_years(p->start, 1))
         return fail(c, "start", "BAD_PERIOD", "the plan starts in plan_year and lasts at most one year");
     if (p->enrollment_closes < p->enrollment_opens || p->enrollment_closes > p->end)
-        return fail(c, "enrollment_window", "BAD_PERIOD", "the window opens before it closes, closing by plan end");
+        return fail(c, "enrollment_window", "BAD_PERIOD",
+                    "the window opens before it closes, closing by plan end");
     if (p->child_born_on_or_after > p->start)
         return fail(c, "child_born_on_or_after", "BAD_PERIOD", "the age cut-off is on or before plan start");
     return FM_OK;
@@ -497,8 +511,8 @@ static fm_status check_catalogue(fm_plan_catalogue *cat, fm_error *err)
     for (size_t i = 1; i < cat->n_plans; i++) {
         const fm_plan *a = &cat->plans[i - 1], *b = &cat->plans[i];
         if (a->plan_year == b->plan_year || b->start <= a->end) {
-            fm_error_set(err, b->version, "OVERLAPPING_PLAN_YEARS", "plan catalogue: plan years %d and %d overlap",
-                         a->plan_year, b->plan_year);
+            fm_error_set(err, b->version, "OVERLAPPING_PLAN_YEARS",
+                         "plan catalogue: plan years %d and %d overlap", a->plan_year, b->plan_year);
             return FM_EINVAL;
         }
     }

@@ -31,7 +31,7 @@ typedef struct fm_subsidy_split {
 } fm_subsidy_split;
 
 typedef struct fm_managing_unit {
-    char code[FM_CODE_LEN];     /* "610113" or a zone code such as "GXQ" */
+    char code[FM_CODE_LEN]; /* "610113" or a zone code such as "GXQ" */
     char name_zh[FM_NAME_LEN];
     char name_en[FM_NAME_LEN];
     fm_unit_kind kind;
@@ -39,53 +39,53 @@ typedef struct fm_managing_unit {
 } fm_managing_unit;
 
 typedef struct fm_ci_disease {
-    char code[FM_CODE_LEN];     /* "CI-S01".."CI-S28" severe, "CI-M01".."CI-M03" mild */
+    char code[FM_CODE_LEN]; /* "CI-S01".."CI-S28" severe, "CI-M01".."CI-M03" mild */
     char name_zh[FM_NAME_LEN];
     char name_en[FM_NAME_LEN];
     bool severe;
-    bool covered;               /* in the plan's covered subset */
+    bool covered; /* in the plan's covered subset */
 } fm_ci_disease;
 
 /* Terms of one liability. Amounts indexed by fm_role; a role with sum 0 has no cover (a parent's
  * disability). Fields that do not apply to the liability are 0 / false. */
 typedef struct fm_liability_terms {
-    fm_fen sum_insured[FM_ROLE_COUNT];      /* death, critical illness, disability */
-    fm_fen deductible;                      /* medical: per person, per liability, per plan year */
-    int32_t ratio_bp;                       /* medical: reimbursement ratio, basis points */
-    fm_fen person_limit[FM_ROLE_COUNT];     /* medical: per person per plan year */
-    bool household_shared;                  /* medical: a household limit applies as well */
-    fm_fen household_limit;                 /* medical, when household_shared */
-    bool waiting_period;                    /* illness liabilities: the plan's waiting_days apply */
+    fm_fen sum_insured[FM_ROLE_COUNT];  /* death, critical illness, disability */
+    fm_fen deductible;                  /* medical: per person, per liability, per plan year */
+    int32_t ratio_bp;                   /* medical: reimbursement ratio, basis points */
+    fm_fen person_limit[FM_ROLE_COUNT]; /* medical: per person per plan year */
+    bool household_shared;              /* medical: a household limit applies as well */
+    fm_fen household_limit;             /* medical, when household_shared */
+    bool waiting_period;                /* illness liabilities: the plan's waiting_days apply */
     fm_documents documents_required;
 } fm_liability_terms;
 
 typedef struct fm_plan {
     int plan_year;
-    char version[FM_VERSION_LEN];           /* e.g. "2026-sample-1": every decision names it */
-    bool sample;                            /* true: sample values, not the contract's */
-    fm_date start;                          /* plan start (1 March) */
-    fm_date end;                            /* plan end (last day of February), inclusive */
-    fm_date enrollment_opens;               /* inclusive */
-    fm_date enrollment_closes;              /* inclusive */
-    fm_date child_born_on_or_after;         /* the "18 or under" cut-off */
+    char version[FM_VERSION_LEN];   /* e.g. "2026-sample-1": every decision names it */
+    bool sample;                    /* true: sample values, not the contract's */
+    fm_date start;                  /* plan start (1 March) */
+    fm_date end;                    /* plan end (last day of February), inclusive */
+    fm_date enrollment_opens;       /* inclusive */
+    fm_date enrollment_closes;      /* inclusive */
+    fm_date child_born_on_or_after; /* the "18 or under" cut-off */
     bool residence_counts_for_b;
     int32_t max_children_b;
-    fm_fen premium_a[FM_MAX_PRICED_CHILDREN + 1];   /* index = insured children; [0] unused */
+    fm_fen premium_a[FM_MAX_PRICED_CHILDREN + 1]; /* index = insured children; [0] unused */
     fm_fen premium_b[FM_MAX_PRICED_CHILDREN + 1];
     int32_t waiting_days;
     bool renewal_skips_waiting;
-    fm_fen review_threshold;                /* payable above this goes to review */
+    fm_fen review_threshold;                               /* payable above this goes to review */
     int32_t disability_grade_bp[FM_DISABILITY_GRADES + 1]; /* index = grade 1..10; [0] unused */
-    int32_t ci_mild_ratio_bp;               /* mild critical illness: share of the CI sum insured */
+    int32_t ci_mild_ratio_bp; /* mild critical illness: share of the CI sum insured */
     fm_liability_terms liabilities[FM_LIAB_COUNT];
-    fm_ci_disease *diseases;                /* owned by the catalogue */
+    fm_ci_disease *diseases; /* owned by the catalogue */
     size_t n_diseases;
-    fm_managing_unit *units;                /* owned by the catalogue */
+    fm_managing_unit *units; /* owned by the catalogue */
     size_t n_units;
 } fm_plan;
 
 typedef struct fm_plan_catalogue {
-    fm_plan *plans;                         /* sorted by plan_year, owned */
+    fm_plan *plans; /* sorted by plan_year, owned */
     size_t n_plans;
 } fm_plan_catalogue;
 

@@ -13,21 +13,21 @@ typedef enum fm_reason {
     FM_REASON_NONE = 0,
 
     /* Enrollment, household level: checks that need no eligibility evaluation. */
-    FM_REASON_NO_CONSENT,                 /* the applicant did not give consent */
-    FM_REASON_PLAN_YEAR_NOT_OFFERED,      /* no plan in the catalogue for plan_year */
-    FM_REASON_UNKNOWN_MANAGING_UNIT,      /* managing_unit not in the plan's units */
-    FM_REASON_OUTSIDE_ENROLLMENT_WINDOW,  /* submitted_on outside the enrollment window */
+    FM_REASON_NO_CONSENT,                /* the applicant did not give consent */
+    FM_REASON_PLAN_YEAR_NOT_OFFERED,     /* no plan in the catalogue for plan_year */
+    FM_REASON_UNKNOWN_MANAGING_UNIT,     /* managing_unit not in the plan's units */
+    FM_REASON_OUTSIDE_ENROLLMENT_WINDOW, /* submitted_on outside the enrollment window */
     /* Enrollment, data reasons (suppress eligibility reasons). */
-    FM_REASON_INVALID_ID_NUMBER,          /* an identity number is malformed (member or applicant) */
-    FM_REASON_DUPLICATE_MEMBER,           /* the same identity number twice among the members */
+    FM_REASON_INVALID_ID_NUMBER, /* an identity number is malformed (member or applicant) */
+    FM_REASON_DUPLICATE_MEMBER,  /* the same identity number twice among the members */
     /* Enrollment, eligibility reasons. */
     FM_REASON_ALREADY_ENROLLED,           /* the household already holds a policy for the plan year */
     FM_REASON_NOT_REGISTERED_OR_RESIDENT, /* neither Xi'an registration nor (where counted) residence */
     FM_REASON_NO_ELIGIBLE_CHILD,          /* no child member 18 or under and insurable */
     FM_REASON_TOO_MANY_CHILDREN,          /* category B: more eligible children than the plan's maximum */
     /* Enrollment, member exclusions. */
-    FM_REASON_CHILD_OVER_AGE,             /* child born before child_born_on_or_after */
-    FM_REASON_ALREADY_INSURED_ELSEWHERE,  /* insured in another household this plan year */
+    FM_REASON_CHILD_OVER_AGE,            /* child born before child_born_on_or_after */
+    FM_REASON_ALREADY_INSURED_ELSEWHERE, /* insured in another household this plan year */
     /* Enrollment, notes (the household is still decided). */
     FM_REASON_CATEGORY_A_EVIDENCE_INCONSISTENT, /* asked for A, evidence does not hold, decided as B */
 
@@ -37,7 +37,7 @@ typedef enum fm_reason {
     FM_REASON_PERSON_DECEASED,
     FM_REASON_NOT_IN_FORCE,
     FM_REASON_LIABILITY_NOT_COVERED_FOR_ROLE,
-    FM_REASON_CAUSE_MISMATCH,             /* famins choice: e.g. accident medical claimed for an illness */
+    FM_REASON_CAUSE_MISMATCH, /* famins choice: e.g. accident medical claimed for an illness */
     FM_REASON_WAITING_PERIOD,
     FM_REASON_ACCIDENT_WINDOW_EXCEEDED,
     /* Claims, the amount. */
@@ -53,7 +53,7 @@ typedef enum fm_reason {
     FM_REASON_DOCUMENTS_MISSING,
     FM_REASON_AMOUNT_ABOVE_REVIEW_THRESHOLD,
     FM_REASON_REVIEWER_DECLINED,
-    FM_REASON_REVIEWER_REDUCED,           /* famins choice: the reviewer approved less than payable */
+    FM_REASON_REVIEWER_REDUCED, /* famins choice: the reviewer approved less than payable */
 
     FM_REASON_COUNT
 } fm_reason;

@@ -100,8 +100,9 @@ static void expect(const fm_claim_decision *d, fm_claim_outcome outcome, fm_fen 
         same = d->reasons[i] == (fm_reason)va_arg(ap, int);
     va_end(ap);
     if (!same) {
-        print_error("got %s payable %lld full %lld computed %lld, reasons:", fm_claim_outcome_name(d->outcome),
-                    (long long)d->payable, (long long)d->full, (long long)d->computed);
+        print_error(
+            "got %s payable %lld full %lld computed %lld, reasons:", fm_claim_outcome_name(d->outcome),
+            (long long)d->payable, (long long)d->full, (long long)d->computed);
         for (size_t i = 0; i < d->n_reasons; i++)
             print_error(" %s", fm_reason_id(d->reasons[i]));
         print_error("\nwant %s payable %lld\n", fm_claim_outcome_name(outcome), (long long)payable);
@@ -128,6 +129,9 @@ static void checks_run_in_order_and_only_the_first_failure_is_reported(void **st
     f->ctx.person_found = true;
     DECLINED(decide(f), FM_REASON_PERSON_DECEASED);
     f->ctx.deceased = false;
+    f->ctx.usage.death_paid = 1;
+    DECLINED(decide(f), FM_REASON_PERSON_DECEASED);
+    f->ctx.usage.death_paid = 0;
     DECLINED(decide(f), FM_REASON_NOT_IN_FORCE);
     f->c.incident_date = D("2026-03-10");
     DECLINED(decide(f), FM_REASON_LIABILITY_NOT_COVERED_FOR_ROLE);
@@ -459,7 +463,7 @@ static void ratio_is_rounded_down_to_the_fen(void **state)
     fx *f = *state;
     size_t b = bill(f, 10007, 0, 0);
     expect(decide(f), FM_CLAIM_APPROVED, 5, 0); /* 7 * 0.8 = 5.6 */
-    f->bills[b].amount = 10001; /* 1 * 0.8 = 0.8 -> 0 */
+    f->bills[b].amount = 10001;                 /* 1 * 0.8 = 0.8 -> 0 */
     const fm_claim_decision *d = decide(f);
     DECLINED(d, FM_REASON_BELOW_DEDUCTIBLE);
     /* the eligible expenses still used the deductible */
@@ -729,14 +733,15 @@ static void huge_earlier_payments_leave_nothing_without_overflow(void **state)
     set_liability(f, FM_LIAB_ACCIDENTAL_DISABILITY, FM_CAUSE_ACCIDENT, "2026-05-01", "2026-07-01");
     injury(f, 10);
     f->ctx.usage.disability_paid = INT64_MAX;
-    f->ctx.usage.death_paid = INT64_MAX;
     DECLINED(decide(f), FM_REASON_LIMIT_EXHAUSTED);
     set_liability(f, FM_LIAB_DEATH, FM_CAUSE_ACCIDENT, "2026-05-01", "2026-07-01");
-    f->ctx.usage.death_paid = 0;
     DECLINED(decide(f), FM_REASON_LIMIT_EXHAUSTED);
     set_ci(f, "CI-S01");
     f->ctx.usage.ci_mild_paid = INT64_MAX;
     DECLINED(decide(f), FM_REASON_LIMIT_EXHAUSTED);
+    /* a death benefit already paid stops everything before any arithmetic */
+    f->ctx.usage.death_paid = INT64_MAX;
+    DECLINED(decide(f), FM_REASON_PERSON_DECEASED);
 }
 
 static void malformed_input_is_an_error_not_a_decision(void **state)

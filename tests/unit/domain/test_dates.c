@@ -36,8 +36,9 @@ static void every_day_round_trips_through_text(void **state)
 static void parse_refuses_anything_but_yyyy_mm_dd(void **state)
 {
     (void)state;
-    const char *bad[] = {"", "2026-3-01", "2026-03-1", "26-03-01", "2026/03/01", "2026-03-01 ", " 2026-03-01",
-                         "2026-03-01T00:00:00Z", "+026-03-01", "2026-0a-01", "20260301", "2026-03-01x"};
+    const char *bad[] = {"",           "2026-3-01",   "2026-03-1",   "26-03-01",
+                         "2026/03/01", "2026-03-01 ", " 2026-03-01", "2026-03-01T00:00:00Z",
+                         "+026-03-01", "2026-0a-01",  "20260301",    "2026-03-01x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         fm_date d = 12345;
         fm_error err;
@@ -53,8 +54,8 @@ static void parse_refuses_anything_but_yyyy_mm_dd(void **state)
 static void parse_refuses_impossible_dates(void **state)
 {
     (void)state;
-    const char *bad[] = {"1999-02-29", "2026-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10",
-                         "2026-01-00", "0000-01-01"};
+    const char *bad[] = {"1999-02-29", "2026-02-29", "1900-02-29", "2026-04-31",
+                         "2026-13-01", "2026-00-10", "2026-01-00", "0000-01-01"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         fm_date d;
         fm_error err;

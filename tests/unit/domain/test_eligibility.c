@@ -1,4 +1,5 @@
-/* test_eligibility.c — the enrollment decision: categories, exclusions, reasons and their reporting, premiums. */
+/* test_eligibility.c — the enrollment decision: categories, exclusions, reasons and their reporting,
+ * premiums. */
 #include "domain_fixtures.h"
 
 #include "fm_eligibility.h"
@@ -77,10 +78,10 @@ static void assert_reasons(const fm_reason *got, size_t n, const fm_reason *want
     }
     assert_true(same);
 }
-#define REASONS(got, n, ...)                                                                  \
-    do {                                                                                      \
-        const fm_reason want_[] = {__VA_ARGS__};                                              \
-        assert_reasons((got), (n), want_, sizeof want_ / sizeof want_[0]);                    \
+#define REASONS(got, n, ...)                                                                                 \
+    do {                                                                                                     \
+        const fm_reason want_[] = {__VA_ARGS__};                                                             \
+        assert_reasons((got), (n), want_, sizeof want_ / sizeof want_[0]);                                   \
     } while (0)
 
 static void only_child_household_is_category_a_with_the_subsidy(void **state)
@@ -166,7 +167,8 @@ static void rural_two_daughter_flag_with_a_son_falls_back_to_b_with_note(void **
     assert_fen_equal(d->premium, 17000);
     assert_fen_equal(d->subsidy, 0);
     assert_fen_equal(d->self_paid, 17000);
-    assert_fen_equal(d->subsidy_split.city + d->subsidy_split.district_or_county + d->subsidy_split.development_zone, 0);
+    assert_fen_equal(
+        d->subsidy_split.city + d->subsidy_split.district_or_county + d->subsidy_split.development_zone, 0);
 }
 
 static void rural_two_daughter_household_with_one_daughter_over_age_is_still_a(void **state)
@@ -516,8 +518,8 @@ static void all_household_reasons_are_reported_in_stable_order(void **state)
     add(f, FM_ROLE_PARENT, "19800101", false);
     const fm_enrollment_decision *d = decide(f);
     REASONS(d->reasons, d->n_reasons, FM_REASON_NO_CONSENT, FM_REASON_UNKNOWN_MANAGING_UNIT,
-            FM_REASON_OUTSIDE_ENROLLMENT_WINDOW, FM_REASON_ALREADY_ENROLLED, FM_REASON_NOT_REGISTERED_OR_RESIDENT,
-            FM_REASON_NO_ELIGIBLE_CHILD);
+            FM_REASON_OUTSIDE_ENROLLMENT_WINDOW, FM_REASON_ALREADY_ENROLLED,
+            FM_REASON_NOT_REGISTERED_OR_RESIDENT, FM_REASON_NO_ELIGIBLE_CHILD);
 }
 
 static void renewal_comes_from_the_declaration_or_last_years_policy(void **state)

@@ -41,7 +41,8 @@ static void valid_numbers_give_birth_date_and_sex(void **state)
 {
     (void)state;
     fm_idnum id;
-    assert_int_equal(fm_idnum_parse("440524188001010014", D("2026-01-01"), &id, NULL), FM_EINVAL); /* before 1900 */
+    assert_int_equal(fm_idnum_parse("440524188001010014", D("2026-01-01"), &id, NULL),
+                     FM_EINVAL); /* before 1900 */
     assert_int_equal(fm_idnum_parse("610113198501010010", D("2026-01-01"), &id, NULL), FM_OK);
     assert_int_equal(id.sex, FM_SEX_MALE);
     assert_i64_equal(id.birth_date, D("1985-01-01"));

@@ -79,7 +79,8 @@ static void one_file_loads_alone(void **state)
 {
     (void)state;
     fm_plan_catalogue *cat = NULL;
-    assert_int_equal(fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/good/plan-2026.json", &cat, NULL), FM_OK);
+    assert_int_equal(fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/good/plan-2026.json", &cat, NULL),
+                     FM_OK);
     assert_int_equal(cat->n_plans, 1);
     assert_int_equal(cat->plans[0].n_units, 3);
     fm_plan_catalogue_free(cat);

@@ -1,8 +1,8 @@
 /* test_reasons.c — every reason code has a distinct stable id and both labels. */
 #include "fm_test.h"
 
-#include "fm_reasons.h"
 #include "fm_model.h"
+#include "fm_reasons.h"
 
 #include <string.h>
 
