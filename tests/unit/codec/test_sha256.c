@@ -1,0 +1,97 @@
+/* test_sha256.c — SHA-256 against the FIPS 180-2 vectors, block-boundary lengths, and the content hash. */
+#include "fm_decode.h"
+#include "fm_sha256.h"
+#include "fm_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void expect_hex(const void *data, size_t len, const char *hex)
+{
+    uint8_t d[FM_SHA256_LEN];
+    char got[FM_SHA256_HEX_LEN];
+    fm_sha256(data, len, d);
+    fm_sha256_hex(d, got);
+    assert_string_equal(got, hex);
+}
+
+static void fips_180_2_vectors(void **state)
+{
+    (void)state;
+    expect_hex("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    expect_hex(two, strlen(two), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    expect_hex("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    const char *long_msg = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqr"
+                           "lmnopqrsmnopqrstnopqrstu";
+    expect_hex(long_msg, strlen(long_msg), "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+}
+
+static void one_million_a_in_uneven_pieces(void **state)
+{
+    (void)state;
+    char chunk[997];
+    memset(chunk, 'a', sizeof chunk);
+    fm_sha256_ctx ctx;
+    uint8_t d[FM_SHA256_LEN];
+    char hex[FM_SHA256_HEX_LEN];
+    size_t left = 1000000;
+    fm_sha256_init(&ctx);
+    while (left > 0) {
+        size_t n = left < sizeof chunk ? left : sizeof chunk;
+        fm_sha256_update(&ctx, chunk, n);
+        left -= n;
+    }
+    fm_sha256_final(&ctx, d);
+    fm_sha256_hex(d, hex);
+    assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+static void padding_at_block_boundaries(void **state)
+{
+    (void)state;
+    /* Lengths around 55/56/64 bytes exercise the one- and two-block padding paths (values from
+     * Python's hashlib). */
+    char a[120];
+    memset(a, 'a', sizeof a);
+    expect_hex(a, 55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
+    expect_hex(a, 56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
+    expect_hex(a, 63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34");
+    expect_hex(a, 64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+    expect_hex(a, 65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0");
+    expect_hex(a, 119, "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb");
+    expect_hex(a, 120, "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c");
+}
+
+static void content_hash_ignores_spacing_and_key_order(void **state)
+{
+    (void)state;
+    static const char a[] = "{\"event_id\":\"e1\",\"type\":\"claim.reviewed\",\"amount\":5,\"note\":\"王\"}";
+    static const char b[] = "{ \"note\" : \"\\u738b\",\n \"amount\": 5, \"type\":\"claim.reviewed\", \"event_id\":\"e1\" }";
+    static const char c[] = "{\"event_id\":\"e1\",\"type\":\"claim.reviewed\",\"amount\":6,\"note\":\"王\"}";
+    uint8_t ha[FM_SHA256_LEN], hb[FM_SHA256_LEN], hc[FM_SHA256_LEN];
+    fm_error err;
+    assert_int_equal(fm_event_content_hash(a, strlen(a), ha, &err), FM_OK);
+    assert_int_equal(fm_event_content_hash(b, strlen(b), hb, &err), FM_OK);
+    assert_int_equal(fm_event_content_hash(c, strlen(c), hc, &err), FM_OK);
+    assert_memory_equal(ha, hb, FM_SHA256_LEN);
+    assert_memory_not_equal(ha, hc, FM_SHA256_LEN);
+    /* and it is the SHA-256 of the canonical text */
+    static const char canon[] = "{\"amount\":5,\"event_id\":\"e1\",\"note\":\"王\",\"type\":\"claim.reviewed\"}";
+    uint8_t hx[FM_SHA256_LEN];
+    fm_sha256(canon, strlen(canon), hx);
+    assert_memory_equal(ha, hx, FM_SHA256_LEN);
+    assert_int_equal(fm_event_content_hash("{", 1, ha, &err), FM_EINVAL);
+    assert_string_equal(err.code, "INVALID_JSON");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fips_180_2_vectors),
+        cmocka_unit_test(one_million_a_in_uneven_pieces),
+        cmocka_unit_test(padding_at_block_boundaries),
+        cmocka_unit_test(content_hash_ignores_spacing_and_key_order),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
