@@ -1,0 +1,44 @@
+/* fm_copybuf.h — rows for PostgreSQL COPY (text format) and array literals, built in memory. */
+#ifndef FM_COPYBUF_H
+#define FM_COPYBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "fm_error.h"
+
+/* A growable byte buffer. Zero-initialise ({0}) to start; fm_copybuf_free releases it. Append
+ * functions return FM_ENOMEM (buffer unchanged in length meaning: the row being built is incomplete, the
+ * caller discards the whole buffer) or FM_OK. */
+typedef struct fm_copybuf {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t rows;   /* rows ended with fm_copybuf_end_row */
+} fm_copybuf;
+
+void fm_copybuf_reset(fm_copybuf *buf);   /* empties, keeps the memory */
+void fm_copybuf_free(fm_copybuf *buf);
+
+fm_status fm_copybuf_append(fm_copybuf *buf, const void *bytes, size_t len);
+
+/* COPY text format (one row per line, fields separated by tabs): each *_field appends a field, preceded by
+ * a tab unless it is the row's first; fm_copybuf_end_row ends the line. */
+fm_status fm_copybuf_text_field(fm_copybuf *buf, int first, const char *text);   /* NULL: \N */
+fm_status fm_copybuf_bytea_field(fm_copybuf *buf, int first, const void *bytes, size_t len, int is_null);
+fm_status fm_copybuf_int_field(fm_copybuf *buf, int first, int64_t value);
+fm_status fm_copybuf_end_row(fm_copybuf *buf);
+
+/* A text[] literal: {"a","b\"c"}. Call fm_copybuf_array_item for each element after an empty buffer, then
+ * fm_copybuf_array_close; the result is NUL-terminated text. */
+fm_status fm_copybuf_array_item(fm_copybuf *buf, const char *text);
+fm_status fm_copybuf_array_int(fm_copybuf *buf, int64_t value);
+fm_status fm_copybuf_array_close(fm_copybuf *buf);
+
+/* Sends buf's rows with copy_sql ("COPY t (cols) FROM STDIN") on conn, inside the caller's transaction.
+ * Nothing is sent for an empty buffer. FM_EDB with err (the transaction is then aborted). */
+fm_status fm_copybuf_send(PGconn *conn, const char *copy_sql, const fm_copybuf *buf, fm_error *err);
+
+#endif

@@ -1,0 +1,65 @@
+/* fm_positions.h — consumer positions owned by PostgreSQL: the in-memory map of assigned partitions and
+ * the compare-and-set that moves a stored position in the batch transaction. */
+#ifndef FM_POSITIONS_H
+#define FM_POSITIONS_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fm_error.h"
+
+/* No stored row yet: the partition starts at Kafka's earliest offset and the first commit INSERTs. */
+#define FM_POSITION_NONE (-1)
+
+/* One assigned partition. */
+typedef struct fm_position {
+    char *topic;          /* owned */
+    int32_t partition;
+    int64_t committed;    /* stored next_offset, FM_POSITION_NONE when no row: the start of the next batch */
+    int64_t fetch_next;   /* next offset expected from Kafka; messages below it are replays, skipped */
+    int stopped;          /* an alarm stopped this partition: its messages are not consumed */
+} fm_position;
+
+/* The assigned partitions. Zero-initialise; fm_position_map_free releases. */
+typedef struct fm_position_map {
+    fm_position *items;
+    size_t count, cap;
+} fm_position_map;
+
+void fm_position_map_free(fm_position_map *map);
+void fm_position_map_clear(fm_position_map *map);
+/* NULL when not assigned. The pointer is valid until the map next changes size. */
+fm_position *fm_position_map_find(const fm_position_map *map, const char *topic, int32_t partition);
+/* Adds (or resets) an entry with committed = fetch_next = offset. FM_ENOMEM. */
+fm_status fm_position_map_put(fm_position_map *map, const char *topic, int32_t partition, int64_t offset);
+void fm_position_map_remove(fm_position_map *map, const char *topic, int32_t partition);
+
+typedef enum fm_position_verdict {
+    FM_POS_ACCEPT = 0,   /* the next message to apply */
+    FM_POS_REPLAY,       /* below what is already applied (a replay after a Kafka-side seek): skip */
+    FM_POS_UNASSIGNED,   /* not ours (any more): drop */
+    FM_POS_STOPPED       /* alarm: drop, do not consume */
+} fm_position_verdict;
+
+/* What to do with a message at offset; on FM_POS_ACCEPT fetch_next moves to offset + 1. Offsets above
+ * fetch_next are accepted: Kafka offsets may have gaps (transaction markers of other producers). */
+fm_position_verdict fm_position_accept(fm_position *pos, int64_t offset);
+
+/* Reads the stored positions of every partition in map from famins.consumer_positions (one query) and sets
+ * committed and fetch_next (FM_POSITION_NONE where there is no row). FM_EDB with err. */
+fm_status fm_positions_load(PGconn *conn, const char *group, fm_position_map *map, fm_error *err);
+
+/* The compare-and-set, inside the caller's transaction: moves (group, topic, partition) from start to
+ * next. start FM_POSITION_NONE: there must be no row yet (it INSERTs). FM_ECONFLICT when the stored
+ * position is not start (another member moved it: this one is a zombie and must roll back), FM_EDB. */
+fm_status fm_positions_cas(PGconn *conn, const char *group, const char *topic, int32_t partition, int64_t start,
+                           int64_t next, fm_error *err);
+
+/* Records an open alarm for a partition (at most one open per partition and kind), outside any batch.
+ * FM_EDB. */
+fm_status fm_positions_alarm(PGconn *conn, const char *group, const char *topic, int32_t partition,
+                             const char *kind, int64_t stored, int64_t low, int64_t high, const char *detail,
+                             fm_error *err);
+
+#endif

@@ -1,0 +1,924 @@
+/* fm_worker.c — the consumer loop every famins service runs: Kafka in, one PostgreSQL transaction per batch
+ * (the service's writes, dead letters, outbox rows, processed event ids and the positions as a
+ * compare-and-set), so that each event takes effect exactly once.
+ *
+ * Positions live in PostgreSQL: the rebalance callback assigns partitions at their stored positions, and a
+ * failed batch is redone by re-reading the stored positions and seeking there (a rolled-back batch left them
+ * at its start; a commit whose acknowledgement was lost left them at its end: both are right). */
+#include "fm_worker.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fm_batch.h"
+#include "fm_deadletter.h"
+#include "fm_outbox.h"
+#include "fm_pg.h"
+#include "fm_positions.h"
+
+/* A message apply refused (FM_EINVAL): on the redo it becomes a dead letter. */
+typedef struct poison {
+    char *topic;
+    int32_t partition;
+    int64_t offset;
+    fm_error err;
+} poison;
+
+/* event_id -> content hash for one batch: what the database knew, plus what the batch applied. */
+typedef struct idset_entry {
+    char *id;     /* NULL: empty slot */
+    char *hash;
+} idset_entry;
+
+typedef struct idset {
+    idset_entry *slots;
+    size_t cap, used;
+} idset;
+
+typedef struct worker {
+    const fm_worker_options *opt;
+    const fm_logger *lg;
+    char group[256];
+    char topics[8][256];
+    size_t topic_count;
+    const char *dsn;
+    int batch_max, batch_ms, max_bytes, stats_s;
+    int cooperative;
+    rd_kafka_t *rk;
+    PGconn *conn;
+    fm_position_map map;
+    fm_batch batch;
+    poison *poisons;
+    size_t poison_count, poison_cap;
+    fm_event *events;       /* one per batch message */
+    int *kinds;             /* one per batch message: what to do with it */
+    fm_error *errors;       /* one per batch message: the dead-letter reason */
+    size_t events_cap;
+    idset seen;
+    fm_copybuf ids;
+    fm_txn txn;
+    fm_worker_counters counters;
+    fm_status fatal;        /* set by the rebalance callback when the worker must stop */
+    fm_error fatal_err;
+} worker;
+
+enum { KIND_APPLY = 0, KIND_DEAD, KIND_DUPLICATE };
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- small pure helpers ------------------------------------------------------------------------------ */
+
+fm_status fm_worker_group_id(const fm_settings *settings, const char *service, char *buf, size_t len, fm_error *err)
+{
+    const char *group = fm_settings_str(settings, "FAMINS_GROUP_ID");
+    int n = group[0] != '\0' ? snprintf(buf, len, "%s", group)
+                             : snprintf(buf, len, "%sfamins-%s", fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"),
+                                        service);
+    if (n <= 0 || (size_t)n >= len) {
+        fm_error_set(err, "FAMINS_GROUP_ID", "TOO_LONG", "the consumer group name is empty or too long");
+        return FM_EINVAL;
+    }
+    return FM_OK;
+}
+
+fm_status fm_worker_assignor_parse(const char *name, int *cooperative, fm_error *err)
+{
+    if (strcmp(name, "range") == 0 || strcmp(name, "roundrobin") == 0) {
+        *cooperative = 0;
+        return FM_OK;
+    }
+    if (strcmp(name, "cooperative-sticky") == 0) {
+        *cooperative = 1;
+        return FM_OK;
+    }
+    fm_error_set(err, "FAMINS_ASSIGNOR", "BAD_ASSIGNOR",
+                 "FAMINS_ASSIGNOR=\"%s\": use range, roundrobin or cooperative-sticky", name);
+    return FM_ECONFIG;
+}
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void idset_clear(idset *set)
+{
+    for (size_t i = 0; i < set->cap; i++) {
+        free(set->slots[i].id);
+        free(set->slots[i].hash);
+        set->slots[i] = (idset_entry){0};
+    }
+    set->used = 0;
+}
+
+static void idset_free(idset *set)
+{
+    idset_clear(set);
+    free(set->slots);
+    *set = (idset){0};
+}
+
+/* Makes room for n entries (load factor 1/2); only called on an empty set. */
+static fm_status idset_reserve(idset *set, size_t n)
+{
+    size_t cap = 64;
+    while (cap < 2 * n + 2)
+        cap *= 2;
+    if (cap <= set->cap)
+        return FM_OK;
+    idset_clear(set);
+    idset_entry *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL)
+        return FM_ENOMEM;
+    free(set->slots);
+    set->slots = slots;
+    set->cap = cap;
+    return FM_OK;
+}
+
+static idset_entry *idset_slot(const idset *set, const char *id)
+{
+    size_t i = hash_text(id) & (set->cap - 1);
+    while (set->slots[i].id != NULL && strcmp(set->slots[i].id, id) != 0)
+        i = (i + 1) & (set->cap - 1);
+    return &set->slots[i];
+}
+
+static fm_status idset_put(idset *set, const char *id, const char *hash)
+{
+    idset_entry *e = idset_slot(set, id);
+    if (e->id != NULL)
+        return FM_OK;
+    e->id = strdup(id);
+    e->hash = strdup(hash);
+    if (e->id == NULL || e->hash == NULL) {
+        free(e->id);
+        free(e->hash);
+        *e = (idset_entry){0};
+        return FM_ENOMEM;
+    }
+    set->used++;
+    return FM_OK;
+}
+
+/* ---- poison list --------------------------------------------------------------------------------------- */
+
+static poison *poison_find(const worker *w, const char *topic, int32_t partition, int64_t offset)
+{
+    for (size_t i = 0; i < w->poison_count; i++)
+        if (w->poisons[i].offset == offset && w->poisons[i].partition == partition &&
+            strcmp(w->poisons[i].topic, topic) == 0)
+            return &w->poisons[i];
+    return NULL;
+}
+
+static fm_status poison_add(worker *w, const char *topic, int32_t partition, int64_t offset, const fm_error *err)
+{
+    if (poison_find(w, topic, partition, offset) != NULL)
+        return FM_OK;
+    if (w->poison_count == w->poison_cap) {
+        size_t cap = w->poison_cap ? w->poison_cap * 2 : 8;
+        poison *grown = realloc(w->poisons, cap * sizeof *grown);
+        if (grown == NULL)
+            return FM_ENOMEM;
+        w->poisons = grown;
+        w->poison_cap = cap;
+    }
+    char *copy = strdup(topic);
+    if (copy == NULL)
+        return FM_ENOMEM;
+    w->poisons[w->poison_count++] = (poison){.topic = copy, .partition = partition, .offset = offset, .err = *err};
+    return FM_OK;
+}
+
+/* Forgets poisons the committed positions have passed. */
+static void poison_prune(worker *w)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < w->poison_count; i++) {
+        fm_position *pos = fm_position_map_find(&w->map, w->poisons[i].topic, w->poisons[i].partition);
+        if (pos == NULL || pos->committed > w->poisons[i].offset)
+            free(w->poisons[i].topic);
+        else
+            w->poisons[kept++] = w->poisons[i];
+    }
+    w->poison_count = kept;
+}
+
+/* ---- database connection --------------------------------------------------------------------------- */
+
+/* Makes sure the connection works, waiting with backoff (until *stop). FM_EDB when it never came back. */
+static fm_status ensure_db(worker *w, fm_error *err)
+{
+    fm_backoff backoff = FM_BACKOFF_DEFAULT;
+    for (;;) {
+        fm_status st = fm_pg_ensure(&w->conn, w->dsn, &backoff, w->opt->stop, w->lg, err);
+        if (st == FM_OK || (w->opt->stop != NULL && *w->opt->stop))
+            return st;
+        fm_log(w->lg, FM_LOG_ERROR, "pg_unreachable", "error=\"%s\" action=retry", err->text);
+    }
+}
+
+/* Reads the stored positions, reconnecting as needed. */
+static fm_status load_positions(worker *w, fm_error *err)
+{
+    for (int attempt = 0; attempt < 30; attempt++) {
+        fm_status st = ensure_db(w, err);
+        if (st != FM_OK)
+            return st;
+        st = fm_positions_load(w->conn, w->group, &w->map, err);
+        if (st == FM_OK)
+            return FM_OK;
+        fm_log(w->lg, FM_LOG_WARN, "positions_load_failed", "error=\"%s\"", err->text);
+        if (!fm_pg_connection_lost(w->conn))
+            fm_sleep_ms(fm_backoff_delay_ms(&FM_BACKOFF_DEFAULT, attempt + 1), w->opt->stop);
+        if (w->opt->stop != NULL && *w->opt->stop)
+            return FM_EDB;
+    }
+    return FM_EDB;
+}
+
+/* ---- rebalancing ------------------------------------------------------------------------------------ */
+
+/* Stops a partition whose stored position Kafka no longer holds: alarm row + error log, never a skip. */
+static void stop_partition(worker *w, fm_position *pos, const char *kind, int64_t low, int64_t high,
+                           const char *detail)
+{
+    fm_error err = {0};
+    pos->stopped = 1;
+    fm_log(w->lg, FM_LOG_ERROR, "partition_stopped",
+           "group=%s topic=%s partition=%" PRId32 " kind=%s stored=%" PRId64 " low=%" PRId64 " high=%" PRId64
+           " detail=\"%s\" action=\"operator must resolve famins.consumer_alarms\"",
+           w->group, pos->topic, pos->partition, kind, pos->committed, low, high, detail);
+    if (ensure_db(w, &err) != FM_OK ||
+        fm_positions_alarm(w->conn, w->group, pos->topic, pos->partition, kind, pos->committed, low, high, detail,
+                           &err) != FM_OK)
+        fm_log(w->lg, FM_LOG_ERROR, "alarm_not_recorded", "topic=%s partition=%" PRId32 " error=\"%s\"",
+               pos->topic, pos->partition, err.text);
+}
+
+static void on_assign(worker *w, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts)
+{
+    rd_kafka_topic_partition_list_t *go = rd_kafka_topic_partition_list_new(parts->cnt > 0 ? parts->cnt : 1);
+    fm_error err = {0};
+    for (int i = 0; i < parts->cnt; i++)
+        if (fm_position_map_put(&w->map, parts->elems[i].topic, parts->elems[i].partition, FM_POSITION_NONE) !=
+            FM_OK) {
+            w->fatal = FM_ENOMEM;
+            goto assign;
+        }
+    if (load_positions(w, &err) != FM_OK) {
+        w->fatal = FM_EDB;
+        w->fatal_err = err;
+        goto assign;
+    }
+    for (int i = 0; i < parts->cnt; i++) {
+        fm_position *pos = fm_position_map_find(&w->map, parts->elems[i].topic, parts->elems[i].partition);
+        if (pos->committed != FM_POSITION_NONE) {
+            int64_t low = -1, high = -1;
+            rd_kafka_resp_err_t e =
+                rd_kafka_query_watermark_offsets(rk, pos->topic, pos->partition, &low, &high, 10000);
+            if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+                fm_log(w->lg, FM_LOG_WARN, "watermarks_unknown", "topic=%s partition=%" PRId32 " error=\"%s\"",
+                       pos->topic, pos->partition, rd_kafka_err2str(e));
+            else if (pos->committed < low)
+                stop_partition(w, pos, "POSITION_BELOW_LOW_WATERMARK", low, high,
+                               "retention deleted messages this group never applied");
+            else if (pos->committed > high)
+                stop_partition(w, pos, "POSITION_ABOVE_HIGH_WATERMARK", low, high,
+                               "the stored position is beyond the log's end (topic re-created?)");
+        }
+        if (pos->stopped)
+            continue;
+        rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_add(go, pos->topic, pos->partition);
+        tp->offset = pos->committed == FM_POSITION_NONE ? RD_KAFKA_OFFSET_BEGINNING : pos->committed;
+        char next[32] = "earliest";
+        if (pos->committed != FM_POSITION_NONE)
+            snprintf(next, sizeof next, "%" PRId64, pos->committed);
+        fm_log(w->lg, FM_LOG_INFO, "partition_assigned", "group=%s topic=%s partition=%" PRId32 " next_offset=%s",
+               w->group, pos->topic, pos->partition, next);
+    }
+assign:;
+    rd_kafka_error_t *error = NULL;
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (w->cooperative)
+        error = rd_kafka_incremental_assign(rk, go);
+    else
+        e = rd_kafka_assign(rk, go);
+    if (error != NULL) {
+        fm_log(w->lg, FM_LOG_ERROR, "assign_failed", "error=\"%s\"", rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+    } else if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        fm_log(w->lg, FM_LOG_ERROR, "assign_failed", "error=\"%s\"", rd_kafka_err2str(e));
+    }
+    rd_kafka_topic_partition_list_destroy(go);
+}
+
+static void on_revoke(worker *w, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts)
+{
+    int lost = rd_kafka_assignment_lost(rk);
+    rd_kafka_topic_partition_list_t *gone = rd_kafka_topic_partition_list_new(parts->cnt > 0 ? parts->cnt : 1);
+    for (int i = 0; i < parts->cnt; i++) {
+        const char *topic = parts->elems[i].topic;
+        int32_t partition = parts->elems[i].partition;
+        /* Uncommitted messages of a revoked partition are dropped: the next owner starts from the stored
+         * position, and our compare-and-set would fail anyway. */
+        size_t dropped = fm_batch_drop_partition(&w->batch, topic, partition);
+        fm_position *pos = fm_position_map_find(&w->map, topic, partition);
+        if (pos != NULL && !pos->stopped)
+            rd_kafka_topic_partition_list_add(gone, topic, partition);
+        fm_position_map_remove(&w->map, topic, partition);
+        fm_log(w->lg, lost ? FM_LOG_WARN : FM_LOG_INFO, lost ? "partition_lost" : "partition_revoked",
+               "group=%s topic=%s partition=%" PRId32 " dropped_uncommitted=%zu", w->group, topic, partition, dropped);
+    }
+    if (w->cooperative) {
+        rd_kafka_error_t *error = rd_kafka_incremental_unassign(rk, gone);
+        if (error != NULL) {
+            fm_log(w->lg, FM_LOG_WARN, "unassign_failed", "error=\"%s\"", rd_kafka_error_string(error));
+            rd_kafka_error_destroy(error);
+        }
+    } else {
+        rd_kafka_assign(rk, NULL);
+        fm_position_map_clear(&w->map);
+    }
+    rd_kafka_topic_partition_list_destroy(gone);
+    poison_prune(w);
+}
+
+static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
+                         void *opaque)
+{
+    worker *w = opaque;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        on_assign(w, rk, parts);
+    } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+        on_revoke(w, rk, parts);
+    } else {
+        fm_log(w->lg, FM_LOG_ERROR, "rebalance_error", "error=\"%s\"", rd_kafka_err2str(err));
+        if (w->cooperative)
+            on_revoke(w, rk, parts);
+        else {
+            fm_batch_clear(&w->batch);
+            fm_position_map_clear(&w->map);
+            rd_kafka_assign(rk, NULL);
+        }
+    }
+}
+
+/* ---- redo -------------------------------------------------------------------------------------------- */
+
+/* Rolls back what is open, drops the batch, reconnects, re-reads the stored positions and seeks every
+ * assigned partition there: the batch is redone, never lost, never applied twice. */
+static fm_status redo(worker *w, const char *reason, const fm_error *cause, fm_error *err)
+{
+    w->counters.replays++;
+    fm_log(w->lg, FM_LOG_WARN, "batch_redo", "reason=%s code=%s error=\"%s\"", reason, cause->code, cause->text);
+    if (w->conn != NULL && PQstatus(w->conn) == CONNECTION_OK && PQtransactionStatus(w->conn) != PQTRANS_IDLE) {
+        fm_error ignored;
+        fm_pg_exec(w->conn, "ROLLBACK", &ignored);
+    }
+    fm_batch_clear(&w->batch);
+    fm_status st = load_positions(w, err);
+    if (st != FM_OK)
+        return st;
+    rd_kafka_topic_partition_list_t *seek = rd_kafka_topic_partition_list_new((int)w->map.count + 1);
+    for (size_t i = 0; i < w->map.count; i++) {
+        const fm_position *pos = &w->map.items[i];
+        if (pos->stopped)
+            continue;
+        rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_add(seek, pos->topic, pos->partition);
+        tp->offset = pos->committed == FM_POSITION_NONE ? RD_KAFKA_OFFSET_BEGINNING : pos->committed;
+    }
+    rd_kafka_error_t *error = seek->cnt > 0 ? rd_kafka_seek_partitions(w->rk, seek, 10000) : NULL;
+    if (error != NULL) {
+        fm_error_set(err, "", "SEEK_FAILED", "%s", rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+        st = FM_EKAFKA;
+    }
+    for (int i = 0; st == FM_OK && i < seek->cnt; i++)
+        if (seek->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            fm_error_set(err, seek->elems[i].topic, "SEEK_FAILED", "partition %" PRId32 ": %s",
+                         seek->elems[i].partition, rd_kafka_err2str(seek->elems[i].err));
+            st = FM_EKAFKA;
+        }
+    rd_kafka_topic_partition_list_destroy(seek);
+    return st;
+}
+
+/* ---- one batch ------------------------------------------------------------------------------------- */
+
+static void raw_of(const rd_kafka_message_t *m, fm_raw_message *raw)
+{
+    *raw = (fm_raw_message){.topic = rd_kafka_topic_name(m->rkt),
+                            .partition = m->partition,
+                            .offset = m->offset,
+                            .key = m->key,
+                            .key_len = m->key_len,
+                            .payload = m->payload ? m->payload : "",
+                            .payload_len = m->len};
+}
+
+static void release_events(worker *w, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (w->events[i].decoded != NULL && w->opt->handler.release != NULL)
+            w->opt->handler.release(w->opt->handler.ctx, &w->events[i]);
+        w->events[i].decoded = NULL;
+    }
+}
+
+/* Decodes every message (pure: no transaction open yet). FM_ENOMEM or a decode status other than FM_OK /
+ * FM_EINVAL is fatal. */
+static fm_status decode_all(worker *w, fm_error *err)
+{
+    size_t n = w->batch.count;
+    if (n > w->events_cap) {
+        fm_event *events = realloc(w->events, n * sizeof *events);
+        if (events != NULL)
+            w->events = events;
+        int *kinds = realloc(w->kinds, n * sizeof *kinds);
+        if (kinds != NULL)
+            w->kinds = kinds;
+        fm_error *errors = realloc(w->errors, n * sizeof *errors);
+        if (errors != NULL)
+            w->errors = errors;
+        if (events == NULL || kinds == NULL || errors == NULL)
+            return FM_ENOMEM;
+        w->events_cap = n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        fm_raw_message raw;
+        raw_of(w->batch.messages[i], &raw);
+        w->events[i] = (fm_event){0};
+        w->kinds[i] = KIND_DEAD;
+        fm_error_clear(&w->errors[i]);
+        const poison *p = poison_find(w, raw.topic, raw.partition, raw.offset);
+        if (raw.payload_len > (size_t)w->max_bytes) {
+            fm_error_set(&w->errors[i], "", "MESSAGE_TOO_LARGE", "%zu bytes, above the limit of %d", raw.payload_len,
+                         w->max_bytes);
+        } else if (p != NULL) {
+            w->errors[i] = p->err;
+        } else {
+            fm_status st = w->opt->handler.decode(w->opt->handler.ctx, &raw, &w->events[i], &w->errors[i]);
+            if (st == FM_OK) {
+                w->kinds[i] = KIND_APPLY;
+            } else if (st != FM_EINVAL) {
+                release_events(w, i);
+                *err = w->errors[i];
+                return st;
+            } else if (w->errors[i].code[0] == '\0') {
+                fm_error_set(&w->errors[i], "", "UNREADABLE", "the decoder refused the message");
+            }
+        }
+    }
+    return FM_OK;
+}
+
+/* One query for the batch's event ids already applied by the group. */
+static fm_status lookup_known(worker *w, fm_error *err)
+{
+    fm_copybuf_reset(&w->ids);
+    if (idset_reserve(&w->seen, w->batch.count) != FM_OK)
+        return FM_ENOMEM;
+    idset_clear(&w->seen);
+    for (size_t i = 0; i < w->batch.count; i++)
+        if (w->kinds[i] == KIND_APPLY && fm_copybuf_array_item(&w->ids, w->events[i].event_id) != FM_OK)
+            return FM_ENOMEM;
+    if (w->ids.rows == 0)
+        return FM_OK;
+    if (fm_copybuf_array_close(&w->ids) != FM_OK)
+        return FM_ENOMEM;
+    const char *params[2] = {w->group, w->ids.data};
+    PGresult *res = NULL;
+    fm_status st = fm_pg_query(w->conn,
+                               "SELECT event_id, content_hash FROM famins.processed_events "
+                               "WHERE consumer_group = $1 AND event_id = ANY ($2::text[])",
+                               2, params, &res, err);
+    if (st != FM_OK)
+        return st;
+    for (int r = 0; r < PQntuples(res) && st == FM_OK; r++)
+        st = idset_put(&w->seen, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1));
+    PQclear(res);
+    return st;
+}
+
+static fm_status stage_processed(worker *w, const fm_raw_message *raw, const fm_event *ev)
+{
+    fm_copybuf *b = &w->txn.processed;
+    if (fm_copybuf_text_field(b, 1, w->group) != FM_OK || fm_copybuf_text_field(b, 0, ev->event_id) != FM_OK ||
+        fm_copybuf_text_field(b, 0, ev->content_hash) != FM_OK || fm_copybuf_text_field(b, 0, raw->topic) != FM_OK ||
+        fm_copybuf_int_field(b, 0, raw->partition) != FM_OK || fm_copybuf_int_field(b, 0, raw->offset) != FM_OK ||
+        fm_copybuf_end_row(b) != FM_OK)
+        return FM_ENOMEM;
+    return FM_OK;
+}
+
+typedef enum batch_outcome { BATCH_DONE = 0, BATCH_REDO, BATCH_FATAL } batch_outcome;
+
+/* Runs the batch's transaction. On BATCH_REDO *cause says why; on BATCH_FATAL err does. */
+static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, fm_status *fatal)
+{
+    fm_worker_counters add = {0};
+    fm_copybuf_reset(&w->txn.outbox);
+    fm_copybuf_reset(&w->txn.dead);
+    fm_copybuf_reset(&w->txn.processed);
+    w->txn.conn = w->conn;
+
+    fm_status st = fm_pg_exec(w->conn, "BEGIN", cause);
+    if (st == FM_OK)
+        st = lookup_known(w, cause);
+    if (st == FM_ENOMEM)
+        goto fatal;
+    if (st != FM_OK)
+        return BATCH_REDO;
+
+    for (size_t i = 0; i < w->batch.count; i++) {
+        fm_raw_message raw;
+        raw_of(w->batch.messages[i], &raw);
+        fm_event *ev = &w->events[i];
+        if (w->kinds[i] == KIND_APPLY) {
+            idset_entry *known = idset_slot(&w->seen, ev->event_id);
+            if (known->id != NULL && strcmp(known->hash, ev->content_hash) == 0) {
+                add.duplicates++;
+                continue;
+            }
+            if (known->id != NULL) {
+                fm_error_set(&w->errors[i], "event_id", "EVENT_ID_CONFLICT",
+                             "event_id %s was applied before with other content", ev->event_id);
+                w->kinds[i] = KIND_DEAD;
+            }
+        }
+        if (w->kinds[i] == KIND_DEAD) {
+            fm_dead_source src = {.topic = raw.topic, .partition = raw.partition, .offset = raw.offset,
+                                  .key = raw.key, .key_len = raw.key_len, .payload = raw.payload,
+                                  .payload_len = raw.payload_len};
+            st = fm_deadletter_stage(&w->txn, &src, w->errors[i].code, w->errors[i].text, err);
+            if (st != FM_OK)
+                goto fatal;
+            fm_log(w->lg, FM_LOG_WARN, "dead_letter", "topic=%s partition=%" PRId32 " offset=%" PRId64 " code=%s",
+                   raw.topic, raw.partition, raw.offset, w->errors[i].code);
+            add.dead_letters++;
+            continue;
+        }
+        fm_error aerr = {0};
+        st = w->opt->handler.apply(w->opt->handler.ctx, &w->txn, &raw, ev, &aerr);
+        if (st == FM_EINVAL) {
+            if (aerr.code[0] == '\0')
+                fm_error_set(&aerr, "", "UNPROCESSABLE", "the service refused the message");
+            if (poison_add(w, raw.topic, raw.partition, raw.offset, &aerr) != FM_OK) {
+                st = FM_ENOMEM;
+                goto fatal;
+            }
+            *cause = aerr;
+            return BATCH_REDO;
+        }
+        if (st == FM_EDB) {
+            *cause = aerr;
+            return BATCH_REDO;
+        }
+        if (st != FM_OK) {
+            *err = aerr;
+            goto fatal;
+        }
+        if (stage_processed(w, &raw, ev) != FM_OK || idset_put(&w->seen, ev->event_id, ev->content_hash) != FM_OK) {
+            st = FM_ENOMEM;
+            goto fatal;
+        }
+        add.applied++;
+    }
+
+    /* Runtime rows last, one COPY each, then the compare-and-set of every partition, then COMMIT. */
+    st = fm_copybuf_send(w->conn,
+                         "COPY famins.processed_events (consumer_group, event_id, content_hash, topic, partition, "
+                         "kafka_offset) FROM STDIN",
+                         &w->txn.processed, cause);
+    if (st == FM_OK)
+        st = fm_deadletter_flush(&w->txn, cause);
+    if (st == FM_OK)
+        st = fm_outbox_flush(&w->txn, cause);
+    for (size_t r = 0; st == FM_OK && r < w->batch.range_count; r++) {
+        const fm_batch_range *range = &w->batch.ranges[r];
+        st = fm_positions_cas(w->conn, w->group, range->topic, range->partition, range->start, range->next, cause);
+        if (st == FM_ECONFLICT)
+            add.conflicts++;
+    }
+    if (st == FM_OK)
+        st = fm_pg_exec(w->conn, "COMMIT", cause);
+    if (st != FM_OK) {
+        w->counters.conflicts += add.conflicts;
+        return BATCH_REDO;
+    }
+    w->counters.applied += add.applied;
+    w->counters.duplicates += add.duplicates;
+    w->counters.dead_letters += add.dead_letters;
+    w->counters.messages += w->batch.count;
+    w->counters.batches++;
+    return BATCH_DONE;
+fatal:
+    *fatal = st;
+    return BATCH_FATAL;
+}
+
+/* After the database commit: remember the new positions and tell Kafka, for lag tools only. */
+static void after_commit(worker *w)
+{
+    rd_kafka_topic_partition_list_t *offsets = rd_kafka_topic_partition_list_new((int)w->batch.range_count + 1);
+    for (size_t r = 0; r < w->batch.range_count; r++) {
+        const fm_batch_range *range = &w->batch.ranges[r];
+        fm_position *pos = fm_position_map_find(&w->map, range->topic, range->partition);
+        if (pos != NULL)
+            pos->committed = range->next;
+        rd_kafka_topic_partition_list_add(offsets, range->topic, range->partition)->offset = range->next;
+    }
+    rd_kafka_commit(w->rk, offsets, 1); /* asynchronous; a failure only delays what lag tools see */
+    rd_kafka_topic_partition_list_destroy(offsets);
+    poison_prune(w);
+}
+
+static fm_status process_batch(worker *w, fm_error *err)
+{
+    char ranges[512];
+    fm_batch_describe(&w->batch, ranges, sizeof ranges);
+    fm_log(w->lg, FM_LOG_DEBUG, "batch_begin", "messages=%zu ranges=%s", w->batch.count, ranges);
+    fm_status st = decode_all(w, err);
+    if (st != FM_OK)
+        return st;
+    fm_error cause = {0};
+    fm_status fatal = FM_OK;
+    st = ensure_db(w, err);
+    batch_outcome out = st == FM_OK ? run_transaction(w, &cause, err, &fatal) : BATCH_FATAL;
+    if (st != FM_OK)
+        fatal = st;
+    release_events(w, w->batch.count);
+    switch (out) {
+    case BATCH_DONE:
+        after_commit(w);
+        fm_log(w->lg, FM_LOG_DEBUG, "batch_commit", "messages=%zu ranges=%s", w->batch.count, ranges);
+        fm_batch_clear(&w->batch);
+        return FM_OK;
+    case BATCH_REDO:
+        return redo(w, strcmp(cause.code, "POSITION_CONFLICT") == 0 ? "position_conflict" : "transient", &cause, err);
+    case BATCH_FATAL:
+    default:
+        if (w->conn != NULL && PQstatus(w->conn) == CONNECTION_OK && PQtransactionStatus(w->conn) != PQTRANS_IDLE) {
+            fm_error ignored;
+            fm_pg_exec(w->conn, "ROLLBACK", &ignored);
+        }
+        fm_batch_clear(&w->batch);
+        return fatal != FM_OK ? fatal : FM_EDB;
+    }
+}
+
+/* ---- the loop ----------------------------------------------------------------------------------------- */
+
+static void log_counters(const worker *w, const char *event)
+{
+    const fm_worker_counters *c = &w->counters;
+    fm_log(w->lg, FM_LOG_INFO, event,
+           "group=%s messages=%" PRIu64 " applied=%" PRIu64 " batches=%" PRIu64 " dead_letters=%" PRIu64
+           " duplicates=%" PRIu64 " replays=%" PRIu64 " conflicts=%" PRIu64 " skipped_below=%" PRIu64,
+           w->group, c->messages, c->applied, c->batches, c->dead_letters, c->duplicates, c->replays, c->conflicts,
+           c->skipped_below);
+}
+
+/* A consumer error: out-of-range offsets stop the partition (auto.offset.reset=error), others are logged. */
+static void consumer_error(worker *w, const rd_kafka_message_t *m)
+{
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+        return;
+    if ((m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET || m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) &&
+        m->rkt != NULL) {
+        fm_position *pos = fm_position_map_find(&w->map, rd_kafka_topic_name(m->rkt), m->partition);
+        if (pos != NULL && !pos->stopped) {
+            int64_t low = -1, high = -1;
+            rd_kafka_query_watermark_offsets(w->rk, pos->topic, pos->partition, &low, &high, 5000);
+            stop_partition(w, pos, "POSITION_OUT_OF_RANGE", low, high, rd_kafka_err2str(m->err));
+            rd_kafka_topic_partition_list_t *p = rd_kafka_topic_partition_list_new(1);
+            rd_kafka_topic_partition_list_add(p, pos->topic, pos->partition);
+            rd_kafka_pause_partitions(w->rk, p);
+            rd_kafka_topic_partition_list_destroy(p);
+        }
+        return;
+    }
+    fm_log(w->lg, FM_LOG_WARN, "kafka_error", "error=\"%s\"", rd_kafka_message_errstr(m));
+}
+
+/* Collects one batch: up to batch_max messages, or batch_ms after the first, or until *stop. */
+static fm_status collect(worker *w, int64_t *last_stats)
+{
+    int64_t first_at = 0;
+    while (w->batch.count < (size_t)w->batch_max && w->fatal == FM_OK) {
+        if (w->opt->stop != NULL && *w->opt->stop)
+            break;
+        int timeout = 100;
+        if (w->batch.count > 0) {
+            int64_t left = first_at + w->batch_ms - now_ms();
+            if (left <= 0)
+                break;
+            timeout = left < 100 ? (int)left : 100;
+        }
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(w->rk, timeout);
+        if (now_ms() - *last_stats >= (int64_t)w->stats_s * 1000) {
+            log_counters(w, "worker_counters");
+            *last_stats = now_ms();
+        }
+        if (m == NULL)
+            continue;
+        if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            consumer_error(w, m);
+            rd_kafka_message_destroy(m);
+            continue;
+        }
+        const char *topic = rd_kafka_topic_name(m->rkt);
+        fm_position *pos = fm_position_map_find(&w->map, topic, m->partition);
+        fm_position_verdict v = fm_position_accept(pos, m->offset);
+        if (v != FM_POS_ACCEPT) {
+            if (v == FM_POS_REPLAY)
+                w->counters.skipped_below++;
+            rd_kafka_message_destroy(m);
+            continue;
+        }
+        if (w->batch.count == 0)
+            first_at = now_ms();
+        if (fm_batch_add(&w->batch, m, topic, m->partition, m->offset, pos->committed) != FM_OK)
+            return FM_ENOMEM;
+    }
+    return w->fatal;
+}
+
+static fm_status make_consumer(worker *w, fm_error *err)
+{
+    const fm_settings *s = w->opt->settings;
+    rd_kafka_conf_t *conf = NULL;
+    char client_id[128], value[32];
+    snprintf(client_id, sizeof client_id, "famins-%s", w->opt->service);
+    fm_status st = fm_kafka_conf_new(s, client_id, &conf, err);
+    if (st != FM_OK)
+        return st;
+    /* Offsets are PostgreSQL's: Kafka never commits or stores them on its own, and a position Kafka cannot
+     * serve is an error to report, never a silent jump (auto.offset.reset=error). */
+    st = fm_kafka_conf_set(conf, "group.id", w->group, err);
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "enable.auto.commit", "false", err);
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "enable.auto.offset.store", "false", err);
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "auto.offset.reset", "error", err);
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "partition.assignment.strategy", fm_settings_str(s, "FAMINS_ASSIGNOR"), err);
+    snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_SESSION_TIMEOUT_MS"));
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "session.timeout.ms", value, err);
+    /* The heartbeat must be well inside the session timeout (a third, as Kafka advises). */
+    snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_SESSION_TIMEOUT_MS") / 3);
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "heartbeat.interval.ms", value, err);
+    snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_MAX_POLL_INTERVAL_MS"));
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "max.poll.interval.ms", value, err);
+    const char *instance = fm_settings_str(s, "FAMINS_GROUP_INSTANCE_ID");
+    if (st == FM_OK && instance[0] != '\0')
+        st = fm_kafka_conf_set(conf, "group.instance.id", instance, err);
+    if (st != FM_OK) {
+        rd_kafka_conf_destroy(conf);
+        return st;
+    }
+    rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
+    rd_kafka_conf_set_opaque(conf, w);
+    char errstr[512];
+    w->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+    if (w->rk == NULL) {
+        rd_kafka_conf_destroy(conf);
+        fm_error_set(err, "", "KAFKA_CLIENT", "%s", errstr);
+        return FM_EKAFKA;
+    }
+    conf = NULL; /* owned by rk now */
+    rd_kafka_poll_set_consumer(w->rk);
+    rd_kafka_topic_partition_list_t *subs = rd_kafka_topic_partition_list_new((int)w->topic_count);
+    for (size_t i = 0; i < w->topic_count; i++)
+        rd_kafka_topic_partition_list_add(subs, w->topics[i], RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t e = rd_kafka_subscribe(w->rk, subs);
+    rd_kafka_topic_partition_list_destroy(subs);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        fm_error_set(err, "", "KAFKA_SUBSCRIBE", "%s", rd_kafka_err2str(e));
+        return FM_EKAFKA;
+    }
+    return FM_OK;
+}
+
+/* The DSN with a fallback application_name, so pg_stat_activity names the worker. */
+static char *dsn_with_name(const char *dsn, const char *service)
+{
+    size_t len = strlen(dsn) + strlen(service) + 64;
+    char *out = malloc(len);
+    if (out == NULL)
+        return NULL;
+    if (strncmp(dsn, "postgres", 8) == 0) /* a URI: leave it as written */
+        snprintf(out, len, "%s", dsn);
+    else
+        snprintf(out, len, "%s fallback_application_name=famins-%s", dsn, service);
+    return out;
+}
+
+static void worker_free(worker *w)
+{
+    fm_batch_free(&w->batch);
+    fm_position_map_free(&w->map);
+    for (size_t i = 0; i < w->poison_count; i++)
+        free(w->poisons[i].topic);
+    free(w->poisons);
+    free(w->events);
+    free(w->kinds);
+    free(w->errors);
+    idset_free(&w->seen);
+    fm_copybuf_free(&w->ids);
+    fm_copybuf_free(&w->txn.outbox);
+    fm_copybuf_free(&w->txn.dead);
+    fm_copybuf_free(&w->txn.processed);
+    PQfinish(w->conn);
+    free((char *)w->dsn);
+}
+
+fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counters, fm_error *err)
+{
+    worker w = {.opt = opt, .lg = opt->logger, .fatal = FM_OK};
+    const fm_settings *s = opt->settings;
+    fm_status st = fm_worker_group_id(s, opt->service, w.group, sizeof w.group, err);
+    if (st == FM_OK)
+        st = fm_worker_assignor_parse(fm_settings_str(s, "FAMINS_ASSIGNOR"), &w.cooperative, err);
+    if (st != FM_OK)
+        goto done;
+    if (opt->topic_count == 0 || opt->topic_count > sizeof w.topics / sizeof w.topics[0]) {
+        fm_error_set(err, "", "BAD_TOPICS", "a worker consumes 1 to 8 topics");
+        st = FM_ECONFIG;
+        goto done;
+    }
+    for (size_t i = 0; i < opt->topic_count; i++) {
+        st = fm_topic_name(fm_settings_str(s, "FAMINS_TOPIC_PREFIX"), fm_topic_base_name(opt->topics[i]),
+                           w.topics[i], sizeof w.topics[i], err);
+        if (st != FM_OK)
+            goto done;
+    }
+    w.topic_count = opt->topic_count;
+    w.batch_max = (int)fm_settings_int(s, "FAMINS_BATCH_MAX_MESSAGES");
+    w.batch_ms = (int)fm_settings_int(s, "FAMINS_BATCH_MAX_MS");
+    w.max_bytes = (int)fm_settings_int(s, "FAMINS_MAX_MESSAGE_BYTES");
+    w.stats_s = (int)fm_settings_int(s, "FAMINS_STATS_INTERVAL_S");
+    w.txn.group = w.group;
+    w.txn.topic_prefix = fm_settings_str(s, "FAMINS_TOPIC_PREFIX");
+    w.dsn = dsn_with_name(fm_settings_str(s, "FAMINS_PG_DSN"), opt->service);
+    if (w.dsn == NULL) {
+        st = FM_ENOMEM;
+        goto done;
+    }
+    st = ensure_db(&w, err);
+    if (st != FM_OK)
+        goto done;
+    st = make_consumer(&w, err);
+    if (st != FM_OK)
+        goto done;
+    fm_log(w.lg, FM_LOG_INFO, "worker_started", "group=%s topics=%s%s%s assignor=%s batch_max=%d batch_ms=%d",
+           w.group, w.topics[0], w.topic_count > 1 ? ",..." : "", "", fm_settings_str(s, "FAMINS_ASSIGNOR"),
+           w.batch_max, w.batch_ms);
+
+    int64_t last_stats = now_ms();
+    while (st == FM_OK) {
+        st = collect(&w, &last_stats);
+        if (st != FM_OK) {
+            if (w.fatal != FM_OK)
+                *err = w.fatal_err;
+            else
+                fm_error_set(err, "", "NO_MEMORY", "out of memory collecting a batch");
+            break;
+        }
+        if (st == FM_OK && w.batch.count > 0)
+            st = process_batch(&w, err);
+        if (opt->stop != NULL && *opt->stop && w.batch.count == 0)
+            break;
+    }
+    if (st != FM_OK && opt->stop != NULL && *opt->stop && st == FM_EDB)
+        st = FM_OK; /* stopped while waiting for the database: nothing committed is lost */
+    fm_batch_clear(&w.batch);
+    log_counters(&w, st == FM_OK ? "worker_stopped" : "worker_failed");
+done:
+    if (w.rk != NULL) {
+        /* Leaves the group (a static member keeps its place until session.timeout.ms). */
+        rd_kafka_consumer_close(w.rk);
+        rd_kafka_destroy(w.rk);
+    }
+    if (counters != NULL)
+        *counters = w.counters;
+    worker_free(&w);
+    return st;
+}

@@ -1,0 +1,108 @@
+/* fm_worker.h — the consumer loop every famins service runs: Kafka in, one PostgreSQL transaction per batch
+ * (the service's writes, dead letters, outbox rows, processed event ids and the positions as a
+ * compare-and-set), so that each event takes effect exactly once. See common/runtime/README.md. */
+#ifndef FM_WORKER_H
+#define FM_WORKER_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fm_error.h"
+#include "fm_kafka.h"
+#include "fm_log.h"
+#include "fm_settings.h"
+#include "fm_txn.h"
+
+/* The variables fm_worker_run reads; a service lists them after FM_COMMON_SETTINGS so --help shows them. */
+#define FM_WORKER_SETTINGS                                                                                   \
+    {"FAMINS_GROUP_ID", FM_SETTING_STRING, "", 0, 0,                                                         \
+     "consumer group (empty: FAMINS_TOPIC_PREFIX + famins-<service>)"},                                      \
+    {"FAMINS_BATCH_MAX_MESSAGES", FM_SETTING_INT, "500", 1, 100000,                                          \
+     "most messages applied in one database transaction"},                                                   \
+    {"FAMINS_BATCH_MAX_MS", FM_SETTING_INT, "200", 1, 60000,                                                 \
+     "longest wait, from a batch's first message, before the batch is applied"},                             \
+    {"FAMINS_SESSION_TIMEOUT_MS", FM_SETTING_INT, "45000", 1000, 3600000,                                    \
+     "Kafka session.timeout.ms: how long a dead member keeps its partitions"},                               \
+    {"FAMINS_MAX_POLL_INTERVAL_MS", FM_SETTING_INT, "300000", 1000, 86400000,                                \
+     "Kafka max.poll.interval.ms: a batch must be applied within this"},                                     \
+    {"FAMINS_GROUP_INSTANCE_ID", FM_SETTING_STRING, "", 0, 0,                                                \
+     "Kafka group.instance.id for static membership (a restarted member takes its partitions back)"},        \
+    {"FAMINS_ASSIGNOR", FM_SETTING_STRING, "range", 0, 0,                                                    \
+     "partition assignor: range, roundrobin (eager) or cooperative-sticky (incremental)"},                   \
+    {"FAMINS_STATS_INTERVAL_S", FM_SETTING_INT, "60", 1, 86400, "how often the counters are logged"}
+
+/* One Kafka message as the service sees it. Pointers are borrowed for the callback's duration. */
+typedef struct fm_raw_message {
+    const char *topic;
+    int32_t partition;
+    int64_t offset;
+    const void *key;      /* NULL: no key */
+    size_t key_len;
+    const void *payload;  /* not NUL-terminated */
+    size_t payload_len;
+} fm_raw_message;
+
+#define FM_EVENT_ID_MAX 128
+
+/* What decode makes of a message. */
+typedef struct fm_event {
+    char event_id[FM_EVENT_ID_MAX + 1];
+    char type[64];
+    char content_hash[65];   /* e.g. lowercase hex SHA-256 of the content; equal content, equal hash */
+    void *decoded;           /* the service's object; released by handler.release */
+} fm_event;
+
+/* How a service plugs in. decode is pure (no I/O): it fills out, or returns FM_EINVAL with err->code the
+ * dead-letter code (INVALID_JSON, INVALID_UTF8, SCHEMA_VIOLATION, UNKNOWN_SCHEMA_VERSION, UNKNOWN_TYPE) and
+ * err->text its detail; any other status stops the worker.
+ * apply runs inside the batch transaction for each new event (never for a duplicate), in partition order:
+ *   FM_OK      applied (its writes and fm_outbox_add rows commit with the batch);
+ *   FM_EINVAL  this message cannot be applied: the batch is rolled back and redone with the message as a
+ *              dead letter (err->code, err->text) — so apply may refuse after writing;
+ *   FM_EDB     transient (connection lost, serialization failure...): the batch is rolled back, the
+ *              connection re-made with backoff and the batch redone from its stored positions;
+ *   other      the worker stops (exit non-zero); nothing of the batch is committed.
+ * release (may be NULL) frees event->decoded. ctx is passed to every callback. */
+typedef struct fm_worker_handler {
+    void *ctx;
+    fm_status (*decode)(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err);
+    fm_status (*apply)(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err);
+    void (*release)(void *ctx, fm_event *event);
+} fm_worker_handler;
+
+/* What a run did; logged every FAMINS_STATS_INTERVAL_S and at exit. */
+typedef struct fm_worker_counters {
+    uint64_t messages;        /* committed: applied + dead letters + duplicates */
+    uint64_t applied;
+    uint64_t batches;
+    uint64_t dead_letters;
+    uint64_t duplicates;      /* re-sent events (same id, same content) ignored */
+    uint64_t replays;         /* batches rolled back and redone */
+    uint64_t conflicts;       /* of those, refused compare-and-sets (zombie fencing) */
+    uint64_t skipped_below;   /* messages below the stored position (Kafka replayed them), skipped */
+} fm_worker_counters;
+
+typedef struct fm_worker_options {
+    const fm_settings *settings;   /* loaded from FM_COMMON_SETTINGS + FM_WORKER_SETTINGS (+ the service's) */
+    const char *service;           /* "eligibility": client.id famins-eligibility, default group */
+    const fm_topic_id *topics;     /* the topics to consume */
+    size_t topic_count;
+    fm_worker_handler handler;
+    const fm_logger *logger;
+    const volatile sig_atomic_t *stop;   /* set by main's signal handler: finish the batch, close, return */
+} fm_worker_options;
+
+/* Runs until *stop is set (FM_OK: last batch committed, consumer closed) or a fatal error (FM_ECONFIG,
+ * FM_EKAFKA, FM_EDB when PostgreSQL stayed unreachable through every retry, or the status a callback
+ * returned), with err saying why. counters (may be NULL) receives the totals. */
+fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counters, fm_error *err);
+
+/* The consumer group for a service: FAMINS_GROUP_ID, or FAMINS_TOPIC_PREFIX + "famins-" + service. FM_EINVAL
+ * when it does not fit. Pure: exposed for tests. */
+fm_status fm_worker_group_id(const fm_settings *settings, const char *service, char *buf, size_t len, fm_error *err);
+
+/* Checks FAMINS_ASSIGNOR; *cooperative says whether it is incremental. FM_ECONFIG otherwise. */
+fm_status fm_worker_assignor_parse(const char *name, int *cooperative, fm_error *err);
+
+#endif

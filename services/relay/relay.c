@@ -1,0 +1,383 @@
+/* relay.c — the outbox relay: publishes famins.outbox rows in id order with an idempotent producer, marks
+ * them sent, and holds a PostgreSQL advisory lock as its lease so that only one relay publishes at a time.
+ *
+ * Delivery on the wire is at-least-once: a relay that dies (or loses its session) after Kafka acknowledged
+ * a round but before the UPDATE marking it sent committed leaves those rows unsent, and the next lease
+ * holder publishes them again. Consumers therefore deduplicate by the event_id header (the worker runtime
+ * does, through famins.processed_events). The idempotent producer removes the duplicates its own retries
+ * would make inside one session. */
+#include "relay.h"
+
+#include <endian.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <librdkafka/rdkafka.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fm_copybuf.h"
+#include "fm_kafka.h"
+#include "fm_pg.h"
+
+typedef struct relay {
+    const fm_settings *settings;
+    const fm_logger *lg;
+    const volatile sig_atomic_t *stop;
+    PGconn *conn;          /* the lease session: the advisory lock lives and dies with it */
+    int leased;
+    rd_kafka_t *producer;
+    int batch, idle_ms, standby_ms, message_timeout_ms, retention_hours, cleanup_s;
+    rd_kafka_resp_err_t *results;   /* per row of a round, written by the delivery report callback */
+    relay_counters counters;
+} relay;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int relay_headers_from_json(const char *json, const char *event_id, struct rd_kafka_headers_s *out)
+{
+    json_error_t jerr;
+    json_t *obj = json_loads(json ? json : "{}", 0, &jerr);
+    int count = 0;
+    if (!json_is_object(obj)) {
+        json_decref(obj);
+        return -1;
+    }
+    const char *name;
+    json_t *value;
+    json_object_foreach(obj, name, value)
+    {
+        if (!json_is_string(value)) {
+            json_decref(obj);
+            return -1;
+        }
+        rd_kafka_header_add(out, name, -1, json_string_value(value), (ssize_t)json_string_length(value));
+        count++;
+    }
+    json_decref(obj);
+    if (event_id != NULL) {
+        rd_kafka_header_add(out, "event_id", -1, event_id, -1);
+        count++;
+    }
+    return count;
+}
+
+static void delivery_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    (void)rk;
+    (void)opaque;
+    rd_kafka_resp_err_t *slot = m->_private;
+    if (slot != NULL)
+        *slot = m->err;
+}
+
+static fm_status make_producer(relay *r, fm_error *err)
+{
+    rd_kafka_conf_t *conf = NULL;
+    char value[32];
+    fm_status st = fm_kafka_conf_new(r->settings, "famins-relay", &conf, err);
+    if (st != FM_OK)
+        return st;
+    /* Idempotence: broker-side dedup of our own retries, in order per partition. murmur2: the same partition
+     * for a key whoever produces it (architecture.md). */
+    st = fm_kafka_conf_set(conf, "enable.idempotence", "true", err);
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "partitioner", "murmur2_random", err);
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "linger.ms", "5", err);
+    snprintf(value, sizeof value, "%d", r->message_timeout_ms);
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "message.timeout.ms", value, err);
+    if (st != FM_OK) {
+        rd_kafka_conf_destroy(conf);
+        return st;
+    }
+    rd_kafka_conf_set_dr_msg_cb(conf, delivery_cb);
+    char errstr[512];
+    r->producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (r->producer == NULL) {
+        rd_kafka_conf_destroy(conf);
+        fm_error_set(err, "", "KAFKA_CLIENT", "%s", errstr);
+        return FM_EKAFKA;
+    }
+    return FM_OK;
+}
+
+/* Takes the lease when free. FM_OK with r->leased telling; FM_EDB when the database is gone. */
+static fm_status try_lease(relay *r, fm_error *err)
+{
+    PGresult *res = NULL;
+    fm_status st = fm_pg_query(r->conn, "SELECT pg_try_advisory_lock(" RELAY_LEASE_KEY ")", 0, NULL, &res, err);
+    if (st != FM_OK)
+        return st;
+    r->leased = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    if (r->leased) {
+        r->counters.leases++;
+        fm_log(r->lg, FM_LOG_INFO, "relay_lease_acquired", "backend_pid=%d", PQbackendPID(r->conn));
+        st = fm_pg_exec(r->conn, "LISTEN famins_outbox", err);
+    }
+    return st;
+}
+
+static int64_t be_int64(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return (int64_t)be64toh(v);
+}
+
+/* One round: read up to batch unsent rows, publish, wait for every delivery report, mark the delivered
+ * prefix sent in one statement. *published gets the rows marked. FM_EKAFKA when a row failed (the rest of
+ * the round stays unsent and is retried in order), FM_EDB. */
+static fm_status publish_round(relay *r, int *published, fm_error *err)
+{
+    *published = 0;
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", r->batch);
+    const char *params[1] = {limit};
+    /* Binary results: bytea arrives as raw bytes, no unescaping. */
+    PGresult *res = PQexecParams(r->conn,
+                                 "SELECT id, topic, message_key, payload, headers::text, event_id FROM famins.outbox "
+                                 "WHERE sent_at IS NULL ORDER BY id LIMIT $1::int",
+                                 1, NULL, params, NULL, NULL, 1);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        fm_error_set(err, "", "PG_ERROR", "%s", PQresultErrorMessage(res));
+        PQclear(res);
+        return FM_EDB;
+    }
+    int n = PQntuples(res);
+    fm_status st = FM_OK;
+    fm_copybuf ids = {0};
+    if (n == 0)
+        goto done;
+    for (int i = 0; i < n; i++)
+        r->results[i] = RD_KAFKA_RESP_ERR__IN_PROGRESS;
+    int queued = 0;
+    for (int i = 0; i < n && st == FM_OK; i++) {
+        rd_kafka_headers_t *headers = rd_kafka_headers_new(8);
+        const char *event_id = PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5);
+        if (relay_headers_from_json(PQgetvalue(res, i, 4), event_id, headers) < 0) {
+            rd_kafka_headers_destroy(headers);
+            fm_error_set(err, "headers", "BAD_HEADERS", "outbox row %" PRId64 " has headers that are not an object "
+                         "of strings", be_int64(PQgetvalue(res, i, 0)));
+            st = FM_EINVAL;
+            break;
+        }
+        const char *key = PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2);
+        size_t key_len = key ? (size_t)PQgetlength(res, i, 2) : 0;
+        for (;;) {
+            rd_kafka_resp_err_t e = rd_kafka_producev(
+                r->producer, RD_KAFKA_V_TOPIC(PQgetvalue(res, i, 1)), RD_KAFKA_V_KEY(key, key_len),
+                RD_KAFKA_V_VALUE(PQgetvalue(res, i, 3), (size_t)PQgetlength(res, i, 3)),
+                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
+                RD_KAFKA_V_OPAQUE(&r->results[i]), RD_KAFKA_V_END);
+            if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                queued++;
+                break;
+            }
+            if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                rd_kafka_poll(r->producer, 100);
+                continue;
+            }
+            rd_kafka_headers_destroy(headers); /* not taken on failure */
+            fm_error_set(err, "", "PRODUCE_FAILED", "%s", rd_kafka_err2str(e));
+            st = FM_EKAFKA;
+            break;
+        }
+    }
+    /* Every queued row gets its delivery report before anything is marked. */
+    rd_kafka_flush(r->producer, r->message_timeout_ms + 10000);
+    int delivered = 0;
+    while (delivered < queued && r->results[delivered] == RD_KAFKA_RESP_ERR_NO_ERROR)
+        delivered++;
+    if (delivered < queued && st == FM_OK) {
+        rd_kafka_resp_err_t e = r->results[delivered];
+        fm_error_set(err, "", "DELIVERY_FAILED", "outbox row %" PRId64 ": %s", be_int64(PQgetvalue(res, delivered, 0)),
+                     e == RD_KAFKA_RESP_ERR__IN_PROGRESS ? "no delivery report" : rd_kafka_err2str(e));
+        st = FM_EKAFKA;
+    }
+    /* Only the delivered prefix is marked, so a failed row is never overtaken by a later one of its key. */
+    for (int i = 0; i < delivered; i++) {
+        if (fm_copybuf_array_int(&ids, be_int64(PQgetvalue(res, i, 0))) != FM_OK) {
+            st = FM_ENOMEM;
+            goto done;
+        }
+    }
+    if (delivered > 0) {
+        fm_copybuf_array_close(&ids);
+        const char *mark_params[1] = {ids.data};
+        PGresult *upd = NULL;
+        fm_error merr = {0};
+        fm_status mst = fm_pg_query(r->conn, "UPDATE famins.outbox SET sent_at = now() WHERE id = ANY ($1::bigint[])",
+                                    1, mark_params, &upd, &merr);
+        PQclear(upd);
+        if (mst != FM_OK) {
+            *err = merr;
+            st = FM_EDB;
+            goto done;
+        }
+        *published = delivered;
+    }
+done:
+    fm_copybuf_free(&ids);
+    PQclear(res);
+    return st;
+}
+
+/* Deletes sent rows past retention, a thousand at a time so no long lock or transaction. */
+static fm_status cleanup(relay *r, fm_error *err)
+{
+    char hours[16];
+    snprintf(hours, sizeof hours, "%d", r->retention_hours);
+    const char *params[1] = {hours};
+    for (;;) {
+        PGresult *res = NULL;
+        fm_status st = fm_pg_query(r->conn,
+                                   "DELETE FROM famins.outbox WHERE id IN (SELECT id FROM famins.outbox "
+                                   "WHERE sent_at IS NOT NULL AND sent_at <= now() - make_interval(hours => $1::int) "
+                                   "ORDER BY id LIMIT 1000)",
+                                   1, params, &res, err);
+        if (st != FM_OK)
+            return st;
+        int rows = atoi(PQcmdTuples(res));
+        PQclear(res);
+        r->counters.deleted += (uint64_t)rows;
+        if (rows < 1000 || (r->stop != NULL && *r->stop))
+            return FM_OK;
+    }
+}
+
+/* Waits up to ms for a NOTIFY on famins_outbox (or *stop). */
+static void wait_notify(relay *r, int ms)
+{
+    int64_t until = now_ms() + ms;
+    while (!(r->stop != NULL && *r->stop)) {
+        int64_t left = until - now_ms();
+        if (left <= 0)
+            return;
+        struct pollfd pfd = {.fd = PQsocket(r->conn), .events = POLLIN};
+        int rc = poll(&pfd, 1, left < 100 ? (int)left : 100);
+        if (rc > 0) {
+            PQconsumeInput(r->conn);
+            PGnotify *n;
+            int woke = 0;
+            while ((n = PQnotifies(r->conn)) != NULL) {
+                PQfreemem(n);
+                woke = 1;
+            }
+            if (woke || PQstatus(r->conn) != CONNECTION_OK)
+                return;
+        }
+    }
+}
+
+static void log_counters(const relay *r, const char *event)
+{
+    fm_log(r->lg, FM_LOG_INFO, event,
+           "published=%" PRIu64 " rounds=%" PRIu64 " failures=%" PRIu64 " deleted=%" PRIu64 " leases=%" PRIu64,
+           r->counters.published, r->counters.rounds, r->counters.failures, r->counters.deleted, r->counters.leases);
+}
+
+fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const volatile sig_atomic_t *stop,
+                    relay_counters *counters, fm_error *err)
+{
+    relay r = {.settings = settings, .lg = logger, .stop = stop};
+    r.batch = (int)fm_settings_int(settings, "FAMINS_RELAY_BATCH");
+    r.idle_ms = (int)fm_settings_int(settings, "FAMINS_RELAY_IDLE_MS");
+    r.standby_ms = (int)fm_settings_int(settings, "FAMINS_RELAY_STANDBY_MS");
+    r.message_timeout_ms = (int)fm_settings_int(settings, "FAMINS_RELAY_MESSAGE_TIMEOUT_MS");
+    r.retention_hours = (int)fm_settings_int(settings, "FAMINS_OUTBOX_RETENTION_HOURS");
+    r.cleanup_s = (int)fm_settings_int(settings, "FAMINS_RELAY_CLEANUP_INTERVAL_S");
+    const char *dsn = fm_settings_str(settings, "FAMINS_PG_DSN");
+    fm_backoff backoff = FM_BACKOFF_DEFAULT;
+    backoff.max_attempts = 0; /* a relay waits for its database as long as it takes */
+    fm_status st = FM_ENOMEM;
+    r.results = calloc((size_t)r.batch, sizeof *r.results);
+    if (r.results == NULL)
+        goto done;
+    st = make_producer(&r, err);
+    if (st != FM_OK)
+        goto done;
+    fm_log(logger, FM_LOG_INFO, "relay_started", "batch=%d retention_hours=%d", r.batch, r.retention_hours);
+    int64_t last_cleanup = 0, last_stats = now_ms();
+    int standby_logged = 0, failures_in_row = 0;
+    while (!(stop != NULL && *stop)) {
+        if (r.conn == NULL || PQstatus(r.conn) != CONNECTION_OK) {
+            if (r.leased)
+                fm_log(logger, FM_LOG_WARN, "relay_lease_lost", "reason=\"database session ended\"");
+            r.leased = 0;
+            if (fm_pg_ensure(&r.conn, dsn, &backoff, stop, logger, err) != FM_OK)
+                continue;
+        }
+        if (now_ms() - last_stats >= 60000) {
+            log_counters(&r, "relay_counters");
+            last_stats = now_ms();
+        }
+        fm_error e = {0};
+        if (!r.leased) {
+            if (try_lease(&r, &e) != FM_OK) {
+                fm_log(logger, FM_LOG_WARN, "relay_lease_error", "error=\"%s\"", e.text);
+                fm_sleep_ms(r.standby_ms, stop);
+                continue;
+            }
+            if (!r.leased) {
+                if (!standby_logged)
+                    fm_log(logger, FM_LOG_INFO, "relay_standby", "reason=\"another relay holds the lease\"");
+                standby_logged = 1;
+                fm_sleep_ms(r.standby_ms, stop);
+                continue;
+            }
+            standby_logged = 0;
+        }
+        int published = 0;
+        fm_status rst = publish_round(&r, &published, &e);
+        r.counters.rounds++;
+        r.counters.published += (uint64_t)published;
+        if (published > 0)
+            fm_log(logger, FM_LOG_DEBUG, "relay_round", "published=%d", published);
+        if (rst != FM_OK) {
+            r.counters.failures++;
+            failures_in_row++;
+            fm_log(logger, FM_LOG_ERROR, "relay_round_failed", "status=%s code=%s error=\"%s\"", fm_status_name(rst),
+                   e.code, e.text);
+            if (rd_kafka_fatal_error(r.producer, NULL, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+                /* An idempotent producer in a fatal state must be replaced. */
+                rd_kafka_destroy(r.producer);
+                r.producer = NULL;
+                st = make_producer(&r, err);
+                if (st != FM_OK)
+                    goto done;
+            }
+            fm_sleep_ms(fm_backoff_delay_ms(&FM_BACKOFF_DEFAULT, failures_in_row), stop);
+            continue;
+        }
+        failures_in_row = 0;
+        if (now_ms() - last_cleanup >= (int64_t)r.cleanup_s * 1000) {
+            if (cleanup(&r, &e) != FM_OK)
+                fm_log(logger, FM_LOG_WARN, "relay_cleanup_failed", "error=\"%s\"", e.text);
+            last_cleanup = now_ms();
+        }
+        if (published == 0)
+            wait_notify(&r, r.idle_ms);
+    }
+    st = FM_OK;
+done:
+    log_counters(&r, st == FM_OK ? "relay_stopped" : "relay_failed");
+    if (r.producer != NULL) {
+        rd_kafka_flush(r.producer, 5000);
+        rd_kafka_destroy(r.producer);
+    }
+    PQfinish(r.conn); /* releases the lease */
+    free(r.results);
+    if (counters != NULL)
+        *counters = r.counters;
+    return st;
+}

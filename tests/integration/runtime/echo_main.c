@@ -1,0 +1,169 @@
+/* echo_main.c — famins-test-echo: the smallest service on the worker runtime, for the runtime's integration
+ * and crash tests. It consumes enrollment.submitted, records each event in famins.echo_results (a table the
+ * test creates) and echoes it to enrollment.decided through the outbox. */
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fm_pg.h"
+#include "fm_sha256.h"
+#include "fm_worker.h"
+
+static volatile sig_atomic_t stop_requested = 0;
+
+/* First signal: finish the batch and leave. Second: leave now. */
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (stop_requested)
+        _exit(130);
+    stop_requested = 1;
+}
+
+static const fm_setting echo_settings[] = {
+    FM_COMMON_SETTINGS,
+    FM_WORKER_SETTINGS,
+    {"FAMINS_TEST_APPLY_DELAY_US", FM_SETTING_INT, "0", 0, 1000000,
+     "test only: sleep this long in each apply (keeps batch transactions open for the crash test)"},
+};
+#define ECHO_SETTING_COUNT (sizeof echo_settings / sizeof echo_settings[0])
+
+typedef struct echo_ctx {
+    long delay_us;
+} echo_ctx;
+
+static fm_status echo_decode(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err)
+{
+    (void)ctx;
+    json_error_t jerr;
+    json_t *root = json_loadb(msg->payload, msg->payload_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL) {
+        int utf8 = json_error_code(&jerr) == json_error_invalid_utf8;
+        fm_error_set(err, "", utf8 ? "INVALID_UTF8" : "INVALID_JSON", "%s at byte %d", jerr.text, jerr.position);
+        return FM_EINVAL;
+    }
+    fm_status st = FM_EINVAL;
+    json_t *id = json_object_get(root, "event_id"), *type = json_object_get(root, "type"),
+           *version = json_object_get(root, "schema_version");
+    if (!json_is_object(root)) {
+        fm_error_set(err, "", "SCHEMA_VIOLATION", ": NOT_AN_OBJECT");
+    } else if (!json_is_string(id) || json_string_length(id) == 0 || json_string_length(id) > FM_EVENT_ID_MAX) {
+        fm_error_set(err, "event_id", "SCHEMA_VIOLATION", "event_id: REQUIRED");
+    } else if (!json_is_string(type)) {
+        fm_error_set(err, "type", "SCHEMA_VIOLATION", "type: REQUIRED");
+    } else if (!json_is_integer(version)) {
+        fm_error_set(err, "schema_version", "SCHEMA_VIOLATION", "schema_version: REQUIRED");
+    } else if (json_integer_value(version) != 1) {
+        fm_error_set(err, "schema_version", "UNKNOWN_SCHEMA_VERSION", "schema_version %lld is not known",
+                     (long long)json_integer_value(version));
+    } else {
+        snprintf(out->event_id, sizeof out->event_id, "%s", json_string_value(id));
+        snprintf(out->type, sizeof out->type, "%s", json_string_value(type));
+        fm_sha256_hex(msg->payload, msg->payload_len, out->content_hash);
+        out->decoded = json_incref(root);
+        st = FM_OK;
+    }
+    json_decref(root);
+    return st;
+}
+
+static fm_status echo_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err)
+{
+    echo_ctx *c = ctx;
+    json_t *root = event->decoded;
+    if (json_object_get(root, "refuse") != NULL) {
+        fm_error_set(err, "refuse", "TEST_REFUSED", "refused by the echo service after writing");
+        /* fall through to a write first, so the test proves the redo drops it */
+    }
+    if (c->delay_us > 0) {
+        struct timespec ts = {.tv_sec = c->delay_us / 1000000, .tv_nsec = (c->delay_us % 1000000) * 1000};
+        nanosleep(&ts, NULL);
+    }
+    char partition[16], offset[32];
+    snprintf(partition, sizeof partition, "%d", (int)msg->partition);
+    snprintf(offset, sizeof offset, "%lld", (long long)msg->offset);
+    char *payload = strndup(msg->payload, msg->payload_len);
+    char *key = msg->key ? strndup(msg->key, msg->key_len) : NULL;
+    if (payload == NULL || (msg->key != NULL && key == NULL)) {
+        free(payload);
+        free(key);
+        return FM_ENOMEM;
+    }
+    const char *params[5] = {event->event_id, msg->topic, partition, offset, payload};
+    PGresult *res = NULL;
+    fm_error db_err = {0};
+    fm_status st = fm_pg_query(fm_txn_conn(txn),
+                               "INSERT INTO famins.echo_results (event_id, topic, partition, kafka_offset, payload) "
+                               "VALUES ($1, $2, $3, $4, $5)",
+                               5, params, &res, &db_err);
+    PQclear(res);
+    if (st != FM_OK) {
+        *err = db_err;
+        st = FM_EDB;
+    } else if (json_object_get(root, "refuse") != NULL) {
+        st = FM_EINVAL;
+    } else {
+        char out_id[FM_EVENT_ID_MAX + 8];
+        snprintf(out_id, sizeof out_id, "echo:%s", event->event_id);
+        fm_header headers[] = {{"famins.source.event_id", event->event_id}};
+        st = fm_outbox_add(txn, FM_TOPIC_ENROLLMENT_DECIDED, key, out_id, payload, headers, 1, err);
+    }
+    free(payload);
+    free(key);
+    return st;
+}
+
+static void echo_release(void *ctx, fm_event *event)
+{
+    (void)ctx;
+    json_decref(event->decoded);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("Usage: famins-test-echo\nA test service on the famins worker runtime.\n");
+        fm_settings_print_help(stdout, echo_settings, ECHO_SETTING_COUNT);
+        return 0;
+    }
+    fm_error err = {0};
+    fm_settings *settings = NULL;
+    if (fm_settings_load(echo_settings, ECHO_SETTING_COUNT, NULL, NULL, &settings, &err) != FM_OK) {
+        fprintf(stderr, "famins-test-echo: %s\n", err.text);
+        return 2;
+    }
+    fm_logger logger;
+    if (fm_logger_init(&logger, "test-echo", fm_settings_str(settings, "FAMINS_LOG_LEVEL"),
+                       fm_settings_str(settings, "FAMINS_LOG_FORMAT"), stderr, &err) != FM_OK) {
+        fprintf(stderr, "famins-test-echo: %s\n", err.text);
+        fm_settings_free(settings);
+        return 2;
+    }
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    echo_ctx ctx = {.delay_us = (long)fm_settings_int(settings, "FAMINS_TEST_APPLY_DELAY_US")};
+    const fm_topic_id topics[] = {FM_TOPIC_ENROLLMENT_SUBMITTED};
+    fm_worker_options opt = {
+        .settings = settings,
+        .service = "test-echo",
+        .topics = topics,
+        .topic_count = 1,
+        .handler = {.ctx = &ctx, .decode = echo_decode, .apply = echo_apply, .release = echo_release},
+        .logger = &logger,
+        .stop = &stop_requested,
+    };
+    fm_status st = fm_worker_run(&opt, NULL, &err);
+    if (st != FM_OK)
+        fm_log(&logger, FM_LOG_ERROR, "worker_exit", "status=%s code=%s error=\"%s\"", fm_status_name(st), err.code,
+               err.text);
+    fm_settings_free(settings);
+    return st == FM_OK ? 0 : 1;
+}

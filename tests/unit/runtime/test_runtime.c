@@ -1,0 +1,340 @@
+/* test_runtime.c — unit tests of the worker runtime's pure parts: COPY rows and array literals, the
+ * position map, batch bookkeeping, outbox and dead-letter rows and headers, configuration, relay headers. */
+#include <librdkafka/rdkafka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fm_test.h"
+#include "fm_batch.h"
+#include "fm_copybuf.h"
+#include "fm_deadletter.h"
+#include "fm_outbox.h"
+#include "fm_positions.h"
+#include "fm_worker.h"
+#include "relay.h"
+
+static const char *fake_env(const char *name, void *ctx)
+{
+    for (const char *const *p = ctx; *p != NULL; p++) {
+        size_t n = strlen(name);
+        if (strncmp(*p, name, n) == 0 && (*p)[n] == '=')
+            return *p + n + 1;
+    }
+    return NULL;
+}
+
+static const fm_setting worker_settings[] = {FM_COMMON_SETTINGS, FM_WORKER_SETTINGS};
+#define WORKER_SETTING_COUNT (sizeof worker_settings / sizeof worker_settings[0])
+
+/* ---- COPY rows ---- */
+
+static void copy_text_fields_escape_tab_newline_and_backslash(void **state)
+{
+    (void)state;
+    fm_copybuf b = {0};
+    assert_int_equal(fm_copybuf_text_field(&b, 1, "a\tb\nc\\d\re"), FM_OK);
+    assert_int_equal(fm_copybuf_text_field(&b, 0, NULL), FM_OK);
+    assert_int_equal(fm_copybuf_int_field(&b, 0, -42), FM_OK);
+    assert_int_equal(fm_copybuf_end_row(&b), FM_OK);
+    assert_string_equal(b.data, "a\\tb\\nc\\\\d\\re\t\\N\t-42\n");
+    assert_int_equal(b.rows, 1);
+    fm_copybuf_free(&b);
+}
+
+static void copy_bytea_fields_are_hex_with_the_backslash_doubled(void **state)
+{
+    (void)state;
+    fm_copybuf b = {0};
+    const unsigned char bytes[] = {0x00, 0xff, 0x41};
+    assert_int_equal(fm_copybuf_bytea_field(&b, 1, bytes, sizeof bytes, 0), FM_OK);
+    assert_int_equal(fm_copybuf_bytea_field(&b, 0, NULL, 0, 1), FM_OK);
+    assert_int_equal(fm_copybuf_bytea_field(&b, 0, "", 0, 0), FM_OK);
+    assert_string_equal(b.data, "\\\\x00ff41\t\\N\t\\\\x");
+    fm_copybuf_free(&b);
+}
+
+static void array_literals_quote_and_escape_items(void **state)
+{
+    (void)state;
+    fm_copybuf b = {0};
+    assert_int_equal(fm_copybuf_array_item(&b, "ev-1"), FM_OK);
+    assert_int_equal(fm_copybuf_array_item(&b, "a\"b\\c"), FM_OK);
+    assert_int_equal(fm_copybuf_array_item(&b, ""), FM_OK);
+    assert_int_equal(fm_copybuf_array_close(&b), FM_OK);
+    assert_string_equal(b.data, "{\"ev-1\",\"a\\\"b\\\\c\",\"\"}");
+    fm_copybuf_reset(&b);
+    assert_int_equal(fm_copybuf_array_close(&b), FM_OK);
+    assert_string_equal(b.data, "{}");
+    fm_copybuf_reset(&b);
+    assert_int_equal(fm_copybuf_array_int(&b, 7), FM_OK);
+    assert_int_equal(fm_copybuf_array_int(&b, 12), FM_OK);
+    assert_int_equal(fm_copybuf_array_close(&b), FM_OK);
+    assert_string_equal(b.data, "{7,12}");
+    fm_copybuf_free(&b);
+}
+
+/* ---- positions ---- */
+
+static void a_partition_without_stored_position_accepts_its_first_offset(void **state)
+{
+    (void)state;
+    fm_position_map m = {0};
+    assert_int_equal(fm_position_map_put(&m, "t", 3, FM_POSITION_NONE), FM_OK);
+    fm_position *p = fm_position_map_find(&m, "t", 3);
+    assert_non_null(p);
+    assert_int_equal(fm_position_accept(p, 17), FM_POS_ACCEPT);
+    assert_i64_equal(p->fetch_next, 18);
+    assert_i64_equal(p->committed, FM_POSITION_NONE);
+    fm_position_map_free(&m);
+}
+
+static void offsets_below_the_position_are_replays_and_skipped(void **state)
+{
+    (void)state;
+    fm_position_map m = {0};
+    fm_position_map_put(&m, "t", 0, 100);
+    fm_position *p = fm_position_map_find(&m, "t", 0);
+    assert_int_equal(fm_position_accept(p, 99), FM_POS_REPLAY);
+    assert_int_equal(fm_position_accept(p, 100), FM_POS_ACCEPT);
+    assert_int_equal(fm_position_accept(p, 100), FM_POS_REPLAY);
+    assert_int_equal(fm_position_accept(p, 105), FM_POS_ACCEPT); /* a gap (transaction markers) is fine */
+    assert_i64_equal(p->fetch_next, 106);
+    fm_position_map_free(&m);
+}
+
+static void unassigned_and_stopped_partitions_are_not_consumed(void **state)
+{
+    (void)state;
+    fm_position_map m = {0};
+    fm_position_map_put(&m, "t", 0, 5);
+    fm_position_map_put(&m, "t", 1, 5);
+    assert_int_equal(fm_position_accept(fm_position_map_find(&m, "t", 2), 5), FM_POS_UNASSIGNED);
+    assert_int_equal(fm_position_accept(fm_position_map_find(&m, "u", 0), 5), FM_POS_UNASSIGNED);
+    fm_position_map_find(&m, "t", 1)->stopped = 1;
+    assert_int_equal(fm_position_accept(fm_position_map_find(&m, "t", 1), 5), FM_POS_STOPPED);
+    fm_position_map_remove(&m, "t", 0);
+    assert_null(fm_position_map_find(&m, "t", 0));
+    assert_non_null(fm_position_map_find(&m, "t", 1));
+    assert_int_equal(m.count, 1);
+    fm_position_map_free(&m);
+}
+
+/* ---- batches ---- */
+
+static void a_batch_moves_each_partition_from_its_stored_position_to_after_its_last_message(void **state)
+{
+    (void)state;
+    fm_batch b = {0};
+    assert_int_equal(fm_batch_add(&b, NULL, "t", 0, 10, 10), FM_OK);
+    assert_int_equal(fm_batch_add(&b, NULL, "t", 1, 0, FM_POSITION_NONE), FM_OK);
+    assert_int_equal(fm_batch_add(&b, NULL, "t", 0, 11, 10), FM_OK);
+    assert_int_equal(fm_batch_add(&b, NULL, "t", 0, 14, 10), FM_OK);
+    assert_int_equal(b.count, 4);
+    assert_int_equal(b.range_count, 2);
+    assert_string_equal(b.ranges[0].topic, "t");
+    assert_i64_equal(b.ranges[0].start, 10);
+    assert_i64_equal(b.ranges[0].next, 15);
+    assert_int_equal(b.ranges[0].messages, 3);
+    assert_i64_equal(b.ranges[1].start, FM_POSITION_NONE);
+    assert_i64_equal(b.ranges[1].next, 1);
+    char text[128];
+    fm_batch_describe(&b, text, sizeof text);
+    assert_string_equal(text, "t:0:10-15,t:1:-1-1");
+    fm_batch_clear(&b);
+    assert_int_equal(b.count, 0);
+    assert_int_equal(b.range_count, 0);
+    fm_batch_free(&b);
+}
+
+static void describing_a_large_batch_truncates_safely(void **state)
+{
+    (void)state;
+    fm_batch b = {0};
+    for (int p = 0; p < 50; p++)
+        fm_batch_add(&b, NULL, "a-rather-long-topic-name", p, 1000000 + p, 1000000);
+    char text[64];
+    fm_batch_describe(&b, text, sizeof text);
+    assert_true(strlen(text) < sizeof text);
+    fm_batch_free(&b);
+}
+
+/* ---- outbox and dead letters ---- */
+
+static void outbox_headers_are_a_sorted_json_object(void **state)
+{
+    (void)state;
+    fm_header h[] = {{"z", "1"}, {"a", "x\"y"}};
+    char *json = NULL;
+    assert_int_equal(fm_outbox_headers_json(h, 2, &json, NULL), FM_OK);
+    assert_string_equal(json, "{\"a\":\"x\\\"y\",\"z\":\"1\"}");
+    free(json);
+    assert_int_equal(fm_outbox_headers_json(NULL, 0, &json, NULL), FM_OK);
+    assert_string_equal(json, "{}");
+    free(json);
+    fm_header bad[] = {{"h", "\xff"}};
+    fm_error err = {0};
+    assert_int_equal(fm_outbox_headers_json(bad, 1, &json, &err), FM_EINVAL);
+}
+
+static void outbox_add_prefixes_the_topic_and_stages_one_row(void **state)
+{
+    (void)state;
+    fm_txn txn = {.group = "g", .topic_prefix = "dev."};
+    fm_header h[] = {{"k", "v"}};
+    assert_int_equal(fm_outbox_add(&txn, FM_TOPIC_CLAIM_DECIDED, "P1", "e1", "{}", h, 1, NULL), FM_OK);
+    assert_int_equal(txn.outbox.rows, 1);
+    /* topic, key (hex "P1"), payload (hex "{}"), headers, event id */
+    assert_string_equal(txn.outbox.data, "dev.claim.decided\t\\\\x5031\t\\\\x7b7d\t{\"k\":\"v\"}\te1\n");
+    fm_error err = {0};
+    assert_int_equal(fm_outbox_add(&txn, FM_TOPIC_COUNT, "P1", "e2", "{}", NULL, 0, &err), FM_EINVAL);
+    assert_int_equal(txn.outbox.rows, 1);
+    fm_copybuf_free(&txn.outbox);
+}
+
+static void a_dead_letter_is_a_table_row_and_a_dlq_outbox_row_with_context_headers(void **state)
+{
+    (void)state;
+    fm_txn txn = {.group = "grp", .topic_prefix = ""};
+    fm_dead_source src = {.topic = "claim.events", .partition = 2, .offset = 41, .key = "P9", .key_len = 2,
+                          .payload = "{bad", .payload_len = 4};
+    assert_int_equal(fm_deadletter_stage(&txn, &src, "INVALID_JSON", "end of\tinput \xe2\x80\x94 x", NULL), FM_OK);
+    assert_int_equal(txn.dead.rows, 1);
+    assert_int_equal(txn.outbox.rows, 1);
+    /* The error text keeps printable ASCII only. */
+    assert_string_equal(txn.dead.data,
+                        "grp\tclaim.events\t2\t41\t\\\\x5039\tINVALID_JSON\tend of?input ??? x\t\\\\x7b626164\n");
+    assert_non_null(strstr(txn.outbox.data, "claim.events.dlq\t\\\\x5039\t\\\\x7b626164\t"));
+    assert_non_null(strstr(txn.outbox.data, "\"famins.errors.code\":\"INVALID_JSON\""));
+    assert_non_null(strstr(txn.outbox.data, "\"famins.errors.offset\":\"41\""));
+    assert_non_null(strstr(txn.outbox.data, "\"famins.errors.partition\":\"2\""));
+    assert_non_null(strstr(txn.outbox.data, "\"famins.errors.topic\":\"claim.events\""));
+    assert_non_null(strstr(txn.outbox.data, "\"famins.errors.group\":\"grp\""));
+    assert_non_null(strstr(txn.outbox.data, "\tdlq:grp:claim.events:2:41\n"));
+    fm_copybuf_free(&txn.dead);
+    fm_copybuf_free(&txn.outbox);
+}
+
+static void a_dead_letter_without_key_keeps_no_key(void **state)
+{
+    (void)state;
+    fm_txn txn = {.group = "g", .topic_prefix = ""};
+    fm_dead_source src = {.topic = "t", .partition = 0, .offset = 0, .payload = "", .payload_len = 0};
+    assert_int_equal(fm_deadletter_stage(&txn, &src, "MESSAGE_TOO_LARGE", "big", NULL), FM_OK);
+    assert_string_equal(txn.dead.data, "g\tt\t0\t0\t\\N\tMESSAGE_TOO_LARGE\tbig\t\\\\x\n");
+    assert_non_null(strstr(txn.outbox.data, "t.dlq\t\\N\t\\\\x\t"));
+    fm_copybuf_free(&txn.dead);
+    fm_copybuf_free(&txn.outbox);
+}
+
+static void dead_letter_event_ids_are_stable_and_bounded(void **state)
+{
+    (void)state;
+    char id[64];
+    assert_int_equal(fm_deadletter_event_id("g", "t", 1, 99, id, sizeof id), FM_OK);
+    assert_string_equal(id, "dlq:g:t:1:99");
+    char tiny[8];
+    assert_int_equal(fm_deadletter_event_id("g", "topic", 1, 99, tiny, sizeof tiny), FM_EINVAL);
+}
+
+/* ---- configuration ---- */
+
+static void the_default_group_is_the_topic_prefix_plus_the_service(void **state)
+{
+    (void)state;
+    const char *env[] = {"FAMINS_TOPIC_PREFIX=dev.", NULL};
+    fm_settings *s = NULL;
+    assert_int_equal(fm_settings_load(worker_settings, WORKER_SETTING_COUNT, fake_env, env, &s, NULL), FM_OK);
+    char group[64];
+    assert_int_equal(fm_worker_group_id(s, "eligibility", group, sizeof group, NULL), FM_OK);
+    assert_string_equal(group, "dev.famins-eligibility");
+    assert_i64_equal(fm_settings_int(s, "FAMINS_BATCH_MAX_MESSAGES"), 500);
+    assert_i64_equal(fm_settings_int(s, "FAMINS_BATCH_MAX_MS"), 200);
+    assert_string_equal(fm_settings_str(s, "FAMINS_ASSIGNOR"), "range");
+    fm_settings_free(s);
+}
+
+static void an_explicit_group_id_wins(void **state)
+{
+    (void)state;
+    const char *env[] = {"FAMINS_TOPIC_PREFIX=dev.", "FAMINS_GROUP_ID=elig-blue", NULL};
+    fm_settings *s = NULL;
+    assert_int_equal(fm_settings_load(worker_settings, WORKER_SETTING_COUNT, fake_env, env, &s, NULL), FM_OK);
+    char group[64];
+    assert_int_equal(fm_worker_group_id(s, "eligibility", group, sizeof group, NULL), FM_OK);
+    assert_string_equal(group, "elig-blue");
+    char tiny[4];
+    assert_int_equal(fm_worker_group_id(s, "eligibility", tiny, sizeof tiny, NULL), FM_EINVAL);
+    fm_settings_free(s);
+}
+
+static void batch_sizes_out_of_range_are_refused(void **state)
+{
+    (void)state;
+    const char *env[] = {"FAMINS_BATCH_MAX_MESSAGES=0", NULL};
+    fm_settings *s = NULL;
+    fm_error err = {0};
+    assert_int_equal(fm_settings_load(worker_settings, WORKER_SETTING_COUNT, fake_env, env, &s, &err), FM_EINVAL);
+    assert_string_equal(err.path, "FAMINS_BATCH_MAX_MESSAGES");
+}
+
+static void assignors_are_eager_unless_cooperative_sticky(void **state)
+{
+    (void)state;
+    int coop = -1;
+    assert_int_equal(fm_worker_assignor_parse("range", &coop, NULL), FM_OK);
+    assert_int_equal(coop, 0);
+    assert_int_equal(fm_worker_assignor_parse("roundrobin", &coop, NULL), FM_OK);
+    assert_int_equal(coop, 0);
+    assert_int_equal(fm_worker_assignor_parse("cooperative-sticky", &coop, NULL), FM_OK);
+    assert_int_equal(coop, 1);
+    fm_error err = {0};
+    assert_int_equal(fm_worker_assignor_parse("sticky", &coop, &err), FM_ECONFIG);
+    assert_string_equal(err.path, "FAMINS_ASSIGNOR");
+}
+
+/* ---- relay headers ---- */
+
+static void relay_headers_come_from_the_row_plus_the_event_id(void **state)
+{
+    (void)state;
+    rd_kafka_headers_t *h = rd_kafka_headers_new(4);
+    assert_int_equal(relay_headers_from_json("{\"a\": \"1\", \"b\": \"two\"}", "ev-9", h), 3);
+    const void *value = NULL;
+    size_t size = 0;
+    assert_int_equal(rd_kafka_header_get_last(h, "b", &value, &size), RD_KAFKA_RESP_ERR_NO_ERROR);
+    assert_int_equal(size, 3);
+    assert_memory_equal(value, "two", 3);
+    assert_int_equal(rd_kafka_header_get_last(h, "event_id", &value, &size), RD_KAFKA_RESP_ERR_NO_ERROR);
+    assert_memory_equal(value, "ev-9", 4);
+    rd_kafka_headers_destroy(h);
+    h = rd_kafka_headers_new(4);
+    assert_int_equal(relay_headers_from_json("{}", NULL, h), 0);
+    assert_int_equal(relay_headers_from_json("[1]", NULL, h), -1);
+    assert_int_equal(relay_headers_from_json("{\"a\": 1}", NULL, h), -1);
+    rd_kafka_headers_destroy(h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(copy_text_fields_escape_tab_newline_and_backslash),
+        cmocka_unit_test(copy_bytea_fields_are_hex_with_the_backslash_doubled),
+        cmocka_unit_test(array_literals_quote_and_escape_items),
+        cmocka_unit_test(a_partition_without_stored_position_accepts_its_first_offset),
+        cmocka_unit_test(offsets_below_the_position_are_replays_and_skipped),
+        cmocka_unit_test(unassigned_and_stopped_partitions_are_not_consumed),
+        cmocka_unit_test(a_batch_moves_each_partition_from_its_stored_position_to_after_its_last_message),
+        cmocka_unit_test(describing_a_large_batch_truncates_safely),
+        cmocka_unit_test(outbox_headers_are_a_sorted_json_object),
+        cmocka_unit_test(outbox_add_prefixes_the_topic_and_stages_one_row),
+        cmocka_unit_test(a_dead_letter_is_a_table_row_and_a_dlq_outbox_row_with_context_headers),
+        cmocka_unit_test(a_dead_letter_without_key_keeps_no_key),
+        cmocka_unit_test(dead_letter_event_ids_are_stable_and_bounded),
+        cmocka_unit_test(the_default_group_is_the_topic_prefix_plus_the_service),
+        cmocka_unit_test(an_explicit_group_id_wins),
+        cmocka_unit_test(batch_sizes_out_of_range_are_refused),
+        cmocka_unit_test(assignors_are_eager_unless_cooperative_sticky),
+        cmocka_unit_test(relay_headers_come_from_the_row_plus_the_event_id),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
