@@ -4,6 +4,7 @@
 
 #include "fm_error.h"
 #include "fm_model.h"
+#include "fm_plan.h"
 #include "fm_sha256.h"
 
 #include <stddef.h>
@@ -29,10 +30,10 @@ const char *fm_event_type_name(fm_event_type t);
 
 /* The envelope of any event. Fixed-size: owns no heap memory. */
 typedef struct fm_envelope {
-    char event_id[65];          /* "" when it could not be read */
+    char event_id[65]; /* "" when it could not be read */
     fm_event_type type;
     char occurred_at[41];
-    char producer[257];         /* 64 code points, up to 4 bytes each */
+    char producer[257]; /* 64 code points, up to 4 bytes each */
     int64_t schema_version;
 } fm_envelope;
 
@@ -57,6 +58,42 @@ fm_status fm_decode_envelope(const char *buf, size_t len, size_t max_bytes, fm_e
 fm_status fm_decode_enrollment(const char *buf, size_t len, fm_enrollment *out, fm_error *err);
 fm_status fm_decode_claim(const char *buf, size_t len, fm_claim *out, fm_error *err);
 fm_status fm_decode_review(const char *buf, size_t len, fm_review *out, fm_error *err);
+
+/* The part of an enrollment.decided event its consumers act on (the subsidy ledger, association
+ * systems). Fixed-size: owns no heap memory. */
+typedef struct fm_enrollment_decided {
+    char event_id[65];
+    char source_event_id[65];
+    char household_id[33];
+    int plan_year;
+    char managing_unit[65]; /* 16 code points, up to 4 bytes each */
+    fm_enrollment_outcome outcome;
+    fm_category category;   /* FM_CATEGORY_NONE when rejected */
+    char policy_number[49]; /* "" when rejected */
+    size_t n_members;
+    size_t n_insured; /* members with status insured */
+    size_t n_reasons; /* entries of reasons[] */
+    fm_fen premium;
+    fm_fen subsidy;
+    fm_fen self_paid;
+    bool has_split; /* subsidy_split was an object (category A) */
+    fm_subsidy_split split;
+    bool has_coverage; /* coverage dates were given (accepted) */
+    fm_date coverage_start;
+    fm_date coverage_end;
+    char plan_version[65]; /* "" when null */
+} fm_enrollment_decided;
+
+/*
+ * Decodes an enrollment.decided event, checking every rule of its schema (same codes as the input
+ * decoders). Reason codes need only the schema's form [A-Z][A-Z0-9_]* (BAD_FORMAT otherwise): a consumer
+ * must survive a code added later. category, policy_number and the coverage dates are MUST_BE_NULL on a
+ * rejection and MISSING when null on an acceptance; subsidy_split likewise for category A against the
+ * rest. Beyond the schema: self_paid must equal premium - subsidy (INCONSISTENT at self_paid).
+ * FM_OK with *out filled; FM_EINVAL with err; FM_ENOMEM.
+ */
+fm_status fm_decode_enrollment_decided(const char *buf, size_t len, fm_enrollment_decided *out,
+                                       fm_error *err);
 
 /*
  * The SHA-256 of the event's canonical JSON (keys sorted, compact, as jansson writes them with

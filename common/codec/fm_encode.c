@@ -1,4 +1,5 @@
-/* fm_encode.c — writing famins' output events (enrollment.decided, subsidy.allocated, claim.decided) as JSON. */
+/* fm_encode.c — writing famins' output events (enrollment.decided, subsidy.allocated, claim.decided) as JSON.
+ */
 #include "fm_encode.h"
 
 #include "fm_dates.h"
@@ -24,7 +25,10 @@ static int push(json_t *a, json_t *v)
     return json_array_append_new(a, v) != 0;
 }
 
-static json_t *str_or_null(const char *s) { return (s != NULL && s[0] != '\0') ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s)
+{
+    return (s != NULL && s[0] != '\0') ? json_string(s) : json_null();
+}
 
 static json_t *date_json(fm_date d)
 {
@@ -114,7 +118,8 @@ fm_status fm_enrollment_decision_json(const fm_enrollment *e, const fm_enrollmen
     bad += set(o, "plan_year", json_integer(e->plan_year));
     bad += set(o, "managing_unit", json_string(e->managing_unit));
     bad += set(o, "outcome", json_string(fm_enrollment_outcome_name(d->outcome)));
-    bad += set(o, "category", d->category == FM_CATEGORY_NONE ? json_null() : json_string(fm_category_name(d->category)));
+    bad += set(o, "category",
+               d->category == FM_CATEGORY_NONE ? json_null() : json_string(fm_category_name(d->category)));
     bad += set(o, "policy_number", str_or_null(d->policy_number));
     for (size_t i = 0; i < d->n_reasons; i++)
         bad += push(reasons, reason_json(d->reasons[i], -1, labels));
@@ -207,9 +212,9 @@ static json_t *parameters_json(const fm_claim_decision *d)
         return NULL;
     if (d->plan_version[0])
         bad += set(o, "plan_version", json_string(d->plan_version));
-    /* 0 means "not relevant to this liability" in fm_claim_params: those are left out. */
-#define PARAM(name) \
-    if (p->name != 0) \
+        /* 0 means "not relevant to this liability" in fm_claim_params: those are left out. */
+#define PARAM(name)                                                                                          \
+    if (p->name != 0)                                                                                        \
     bad += set(o, #name, json_integer(p->name))
     PARAM(sum_insured);
     PARAM(grade);
@@ -267,7 +272,8 @@ fm_status fm_claim_decision_json(const fm_claim *c, const fm_claim_decision *d, 
     bad += set(o, "payable", json_integer(d->payable));
     bad += set(o, "full", json_integer(d->full));
     for (size_t i = 0; i < d->n_reasons; i++)
-        bad += push(reasons, labels ? reason_json(d->reasons[i], -1, true) : json_string(fm_reason_id(d->reasons[i])));
+        bad += push(reasons,
+                    labels ? reason_json(d->reasons[i], -1, true) : json_string(fm_reason_id(d->reasons[i])));
     bad += set(o, "reasons", reasons);
     reasons = NULL;
     bad += set(o, "signals", signals_json(d));
@@ -324,8 +330,8 @@ fm_status fm_encode_enrollment_decided(const fm_enrollment *e, const fm_enrollme
 }
 
 fm_status fm_encode_subsidy_allocated(const fm_enrollment *e, const fm_enrollment_decision *d,
-                                      const char *source_event_id, const char *event_id, const char *occurred_at,
-                                      char **json_out)
+                                      const char *source_event_id, const char *event_id,
+                                      const char *occurred_at, char **json_out)
 {
     static const char *const names[3] = {"city", "district_or_county", "development_zone"};
     fm_fen amounts[3] = {d->subsidy_split.city, d->subsidy_split.district_or_county,

@@ -1,4 +1,5 @@
-/* fm_encode.h — writing famins' output events (enrollment.decided, subsidy.allocated, claim.decided) as JSON. */
+/* fm_encode.h — writing famins' output events (enrollment.decided, subsidy.allocated, claim.decided) as JSON.
+ */
 #ifndef FM_ENCODE_H
 #define FM_ENCODE_H
 
@@ -41,8 +42,8 @@ fm_status fm_encode_enrollment_decided(const fm_enrollment *e, const fm_enrollme
 /* The category-A subsidy of an accepted household; source_event_id is the enrollment.decided event's id.
  * Payers with a share of 0 are left out. FM_EINVAL unless the decision is accepted in category A. */
 fm_status fm_encode_subsidy_allocated(const fm_enrollment *e, const fm_enrollment_decision *d,
-                                      const char *source_event_id, const char *event_id, const char *occurred_at,
-                                      char **json_out);
+                                      const char *source_event_id, const char *event_id,
+                                      const char *occurred_at, char **json_out);
 /* source_event_id is the review's event id when review is given, else the claim's. */
 fm_status fm_encode_claim_decided(const fm_claim *c, const fm_claim_decision *d, const fm_review *review,
                                   const char *event_id, const char *occurred_at, char **json_out);

@@ -59,7 +59,8 @@ fm_status fm_jr_value(const json_t *obj, const char *prefix, const char *key, bo
     return FM_OK;
 }
 
-static fm_status wrong_type(const json_t *v, const char *prefix, const char *key, const char *want, fm_error *err)
+static fm_status wrong_type(const json_t *v, const char *prefix, const char *key, const char *want,
+                            fm_error *err)
 {
     char path[FM_JR_PATH_LEN];
     fm_jr_path(path, sizeof path, prefix, key);
@@ -233,8 +234,9 @@ bool fm_jr_timestamp_valid(const char *s)
     if (len < 20 || len > 40)
         return false;
     /* YYYY-MM-DDThh:mm:ss */
-    if (!digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2) || s[10] != 'T' ||
-        !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
+    if (!digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2) ||
+        s[10] != 'T' || !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' ||
+        !digits(s + 17, 2))
         return false;
     if (!fm_date_valid(num(s, 4), num(s + 5, 2), num(s + 8, 2)))
         return false;
@@ -271,8 +273,8 @@ fm_status fm_jr_timestamp(const json_t *obj, const char *prefix, const char *key
         return wrong_type(v, prefix, key, "an RFC 3339 timestamp string", err);
     fm_jr_path(path, sizeof path, prefix, key);
     if (!fm_jr_timestamp_valid(json_string_value(v))) {
-        fm_error_set(err, path, "BAD_TIMESTAMP", "%s must be YYYY-MM-DDThh:mm:ss with an offset (Z or +hh:mm)",
-                     path);
+        fm_error_set(err, path, "BAD_TIMESTAMP",
+                     "%s must be YYYY-MM-DDThh:mm:ss with an offset (Z or +hh:mm)", path);
         return FM_EINVAL;
     }
     char *copy = strdup(json_string_value(v));
@@ -284,8 +286,8 @@ fm_status fm_jr_timestamp(const json_t *obj, const char *prefix, const char *key
     return FM_OK;
 }
 
-fm_status fm_jr_enum(const json_t *obj, const char *prefix, const char *key, const char *const *names, size_t n,
-                     int *out, fm_error *err)
+fm_status fm_jr_enum(const json_t *obj, const char *prefix, const char *key, const char *const *names,
+                     size_t n, int *out, fm_error *err)
 {
     char path[FM_JR_PATH_LEN];
     json_t *v;
@@ -321,7 +323,8 @@ fm_status fm_jr_array(const json_t *obj, const char *prefix, const char *key, si
         return FM_EINVAL;
     }
     if (json_array_size(v) > max) {
-        fm_error_set(err, path, "TOO_MANY", "%s has %zu items, at most %zu allowed", path, json_array_size(v), max);
+        fm_error_set(err, path, "TOO_MANY", "%s has %zu items, at most %zu allowed", path, json_array_size(v),
+                     max);
         return FM_EINVAL;
     }
     *out = v;
@@ -342,7 +345,8 @@ fm_status fm_jr_no_unknown(const json_t *obj, const char *prefix, const char *co
 {
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach((json_t *)obj, key, v)
+    {
         bool found = false;
         for (size_t i = 0; i < n && !found; i++)
             found = strcmp(key, known[i]) == 0;

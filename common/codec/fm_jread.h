@@ -35,8 +35,8 @@ fm_status fm_jr_value(const json_t *obj, const char *prefix, const char *key, bo
 /* Character classes for fm_jr_string's BAD_FORMAT check. */
 typedef enum fm_jr_charset {
     FM_JR_ANY = 0,
-    FM_JR_EVENT_ID,   /* [A-Za-z0-9._:-] */
-    FM_JR_ID_DASH     /* [A-Za-z0-9-] (household_id, claim_id) */
+    FM_JR_EVENT_ID, /* [A-Za-z0-9._:-] */
+    FM_JR_ID_DASH   /* [A-Za-z0-9-] (household_id, claim_id) */
 } fm_jr_charset;
 
 /* A string of min..max code points in charset; nullable allows JSON null (*out = NULL). */
@@ -57,12 +57,13 @@ fm_status fm_jr_date(const json_t *obj, const char *prefix, const char *key, boo
 /* An RFC 3339 timestamp as the schema spells it (BAD_TIMESTAMP), returned as a copy of the text. */
 fm_status fm_jr_timestamp(const json_t *obj, const char *prefix, const char *key, bool nullable, char **out,
                           fm_error *err);
-/* True when s is a timestamp in the schema's form: YYYY-MM-DDThh:mm:ss[.f{1,9}](Z|+hh:mm|-hh:mm), real date. */
+/* True when s is a timestamp in the schema's form: YYYY-MM-DDThh:mm:ss[.f{1,9}](Z|+hh:mm|-hh:mm), real date.
+ */
 bool fm_jr_timestamp_valid(const char *s);
 
 /* A string among names[0..n) (NOT_ONE_OF); *out = its index. */
-fm_status fm_jr_enum(const json_t *obj, const char *prefix, const char *key, const char *const *names, size_t n,
-                     int *out, fm_error *err);
+fm_status fm_jr_enum(const json_t *obj, const char *prefix, const char *key, const char *const *names,
+                     size_t n, int *out, fm_error *err);
 /* An array of min..max items (WRONG_TYPE, TOO_SHORT, TOO_MANY). */
 fm_status fm_jr_array(const json_t *obj, const char *prefix, const char *key, size_t min, size_t max,
                       json_t **out, fm_error *err);

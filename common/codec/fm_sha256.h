@@ -12,9 +12,9 @@
 /* Incremental use: init, update any number of times, final. The context owns no heap memory. */
 typedef struct fm_sha256_ctx {
     uint32_t state[8];
-    uint64_t bytes;          /* message length so far */
+    uint64_t bytes; /* message length so far */
     uint8_t block[64];
-    size_t used;             /* bytes waiting in block */
+    size_t used; /* bytes waiting in block */
 } fm_sha256_ctx;
 
 void fm_sha256_init(fm_sha256_ctx *ctx);

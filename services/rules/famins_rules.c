@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Exit codes: the decision was made (whatever it is), the input could not be decided, the command line is wrong. */
+/* Exit codes: the decision was made (whatever it is), the input could not be decided, the command line is
+ * wrong. */
 enum { EXIT_DECIDED = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 
-/* Input files are events: the contract's default message limit applies (a few side files are much smaller). */
+/* Input files are events: the contract's default message limit applies (a few side files are much smaller).
+ */
 #define MAX_INPUT_BYTES FM_CODEC_DEFAULT_MAX_BYTES
 
 static const char USAGE[] =
@@ -27,17 +29,20 @@ static const char USAGE[] =
 
 static const char HELP[] =
     "\n"
-    "Decides one enrollment.submitted or claim.submitted event, or a claim.reviewed event on a pending claim,\n"
+    "Decides one enrollment.submitted or claim.submitted event, or a claim.reviewed event on a pending "
+    "claim,\n"
     "with famins' rules and prints the decision\n"
     "as JSON on stdout: outcome, category, reasons with English and Chinese labels, amounts, the plan\n"
-    "parameters applied and a one-line explanation in English and Chinese. FILE is the event (default: stdin).\n"
+    "parameters applied and a one-line explanation in English and Chinese. FILE is the event (default: "
+    "stdin).\n"
     "\n"
     "  --plan-dir DIR     the plan catalogue (plan-*.json). Default: $FAMINS_PLAN_DIR, else the source\n"
     "                     tree's schemas/plans (" FAMINS_SOURCE_DIR "/schemas/plans).\n"
     "  --facts FILE       enrollment: what famins' database would know (household already enrolled, members\n"
     "                     insured elsewhere or last year). Default: nothing known.\n"
     "  --today DATE       enrollment: the date for the identity numbers' birth-date check. Default and only\n"
-    "                     supported value today: the enrollment's submitted_on (fm_decide_enrollment uses it).\n"
+    "                     supported value today: the enrollment's submitted_on (fm_decide_enrollment uses "
+    "it).\n"
     "  --context FILE     claim, review: the policy, the member and the usage so far (required); for a\n"
     "                     review, as they are at review time.\n"
     "  --claim FILE       review: the claim.submitted event the review decides on (required).\n"
@@ -109,7 +114,8 @@ static void report(const char *what, const fm_error *err)
 
 static int print_json(json_t *o)
 {
-    int rc = json_dumpf(o, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF ? EXIT_DECIDED : EXIT_INVALID;
+    int rc = json_dumpf(o, stdout, JSON_INDENT(2)) == 0 && fputc('\n', stdout) != EOF ? EXIT_DECIDED
+                                                                                      : EXIT_INVALID;
     json_decref(o);
     return rc;
 }
@@ -157,9 +163,8 @@ static int run_enrollment(const options *opt)
             goto done;
         }
     }
-    if (opt->facts != NULL &&
-        (read_all(opt->facts, &fbuf, &flen, &err) != FM_OK ||
-         rules_parse_facts(fbuf, flen, e.n_members, &facts, &err) != FM_OK)) {
+    if (opt->facts != NULL && (read_all(opt->facts, &fbuf, &flen, &err) != FM_OK ||
+                               rules_parse_facts(fbuf, flen, e.n_members, &facts, &err) != FM_OK)) {
         report(opt->facts, &err);
         goto done;
     }
@@ -186,7 +191,8 @@ done:
 
 /* The plan of the policy's year; without a policy, the year its number names (FJ<year>-...) when the
  * catalogue has it, else the first plan: the decision is POLICY_NOT_FOUND whatever the plan. */
-static const fm_plan *plan_for_claim(const fm_plan_catalogue *cat, const fm_claim *c, const rules_claim_context *rc)
+static const fm_plan *plan_for_claim(const fm_plan_catalogue *cat, const fm_claim *c,
+                                     const rules_claim_context *rc)
 {
     if (rc->has_policy)
         return fm_plan_for_year(cat, rc->ctx.plan_year);
@@ -218,12 +224,14 @@ static int run_claim(const options *opt)
         report(claim_file, &err);
         goto done;
     }
-    if (review && (read_all(opt->file, &rbuf, &rlen, &err) != FM_OK || fm_decode_review(rbuf, rlen, &r, &err) != FM_OK)) {
+    if (review && (read_all(opt->file, &rbuf, &rlen, &err) != FM_OK ||
+                   fm_decode_review(rbuf, rlen, &r, &err) != FM_OK)) {
         report(opt->file, &err);
         goto done;
     }
     if (review && (strcmp(r.claim_id, c.claim_id) != 0 || strcmp(r.policy_number, c.policy_number) != 0)) {
-        fprintf(stderr, "famins-rules: %s: claim_id: NOT_THIS_CLAIM (the review is for another claim or policy)\n",
+        fprintf(stderr,
+                "famins-rules: %s: claim_id: NOT_THIS_CLAIM (the review is for another claim or policy)\n",
                 opt->file);
         goto done;
     }
@@ -237,14 +245,14 @@ static int run_claim(const options *opt)
         goto done;
     }
     if ((plan = plan_for_claim(cat, &c, &ctx)) == NULL) {
-        fprintf(stderr, "famins-rules: %s: policy.plan_year: NOT_IN_CATALOGUE (no plan for %d)\n", opt->context,
-                ctx.ctx.plan_year);
+        fprintf(stderr, "famins-rules: %s: policy.plan_year: NOT_IN_CATALOGUE (no plan for %d)\n",
+                opt->context, ctx.ctx.plan_year);
         goto done;
     }
     if (!ctx.has_policy)
         ctx.ctx.plan_year = plan->plan_year;
-    if ((review ? fm_decide_review(plan, &c, &ctx.ctx, &r, &d, &err) : fm_decide_claim(plan, &c, &ctx.ctx, &d, &err)) !=
-        FM_OK) {
+    if ((review ? fm_decide_review(plan, &c, &ctx.ctx, &r, &d, &err)
+                : fm_decide_claim(plan, &c, &ctx.ctx, &d, &err)) != FM_OK) {
         report(opt->file, &err);
         goto done;
     }

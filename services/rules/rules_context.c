@@ -42,8 +42,8 @@ static fm_status opt_bool(const json_t *obj, const char *prefix, const char *key
 }
 
 /* {"accident_medical": fen, "illness_hospital": fen}: the medical liabilities only. */
-static fm_status per_liability(const json_t *obj, const char *prefix, const char *key, fm_fen out[FM_LIAB_COUNT],
-                               fm_error *err)
+static fm_status per_liability(const json_t *obj, const char *prefix, const char *key,
+                               fm_fen out[FM_LIAB_COUNT], fm_error *err)
 {
     static const char *const known[] = {"accident_medical", "illness_hospital"};
     char path[FM_JR_PATH_LEN];
@@ -61,8 +61,8 @@ static fm_status per_liability(const json_t *obj, const char *prefix, const char
 
 static fm_status read_usage(const json_t *root, fm_claim_usage *u, fm_error *err)
 {
-    static const char *const known[] = {"death_paid", "disability_paid", "ci_mild_paid", "ci_severe_paid",
-                                        "deductible_used", "medical_paid"};
+    static const char *const known[] = {"death_paid",     "disability_paid", "ci_mild_paid",
+                                        "ci_severe_paid", "deductible_used", "medical_paid"};
     json_t *o = optional(root, "usage");
     fm_status st;
     if (o == NULL)
@@ -102,7 +102,8 @@ static fm_status read_claimed(const json_t *root, const fm_claim *c, fm_claim_co
         }
         /* A bill is the pair (code, number): the same number under another code is another bill. */
         for (size_t b = 0; b < c->n_bills && b < FM_MAX_BILLS; b++)
-            if (strcmp(c->bills[b].invoice_code, code) == 0 && strcmp(c->bills[b].invoice_number, number) == 0)
+            if (strcmp(c->bills[b].invoice_code, code) == 0 &&
+                strcmp(c->bills[b].invoice_number, number) == 0)
                 ctx->bill_already_claimed[b] = true;
         free(code);
         free(number);
@@ -113,7 +114,8 @@ static fm_status read_claimed(const json_t *root, const fm_claim *c, fm_claim_co
 fm_status rules_parse_context(const char *buf, size_t len, const fm_claim *c, rules_claim_context *out,
                               fm_error *err)
 {
-    static const char *const known[] = {"policy", "member", "usage", "household_medical_paid", "claimed_invoices"};
+    static const char *const known[] = {"policy", "member", "usage", "household_medical_paid",
+                                        "claimed_invoices"};
     static const char *const policy_known[] = {"plan_year", "coverage_start", "coverage_end"};
     static const char *const member_known[] = {"role", "renewal", "deceased"};
     const char *roles[FM_ROLE_COUNT];
@@ -131,9 +133,12 @@ fm_status rules_parse_context(const char *buf, size_t len, const fm_claim *c, ru
         goto fail;
     if (o != NULL) {
         if ((st = fm_jr_is_object(o, "policy", err)) != FM_OK ||
-            (st = fm_jr_int(o, "policy", "plan_year", 2000, 2100, "OUT_OF_RANGE", false, NULL, &year, err)) != FM_OK ||
-            (st = fm_jr_date(o, "policy", "coverage_start", false, NULL, &out->ctx.coverage_start, err)) != FM_OK ||
-            (st = fm_jr_date(o, "policy", "coverage_end", false, NULL, &out->ctx.coverage_end, err)) != FM_OK ||
+            (st = fm_jr_int(o, "policy", "plan_year", 2000, 2100, "OUT_OF_RANGE", false, NULL, &year, err)) !=
+                FM_OK ||
+            (st = fm_jr_date(o, "policy", "coverage_start", false, NULL, &out->ctx.coverage_start, err)) !=
+                FM_OK ||
+            (st = fm_jr_date(o, "policy", "coverage_end", false, NULL, &out->ctx.coverage_end, err)) !=
+                FM_OK ||
             (st = fm_jr_no_unknown(o, "policy", policy_known, COUNT(policy_known), err)) != FM_OK)
             goto fail;
         out->has_policy = true;
@@ -153,7 +158,8 @@ fm_status rules_parse_context(const char *buf, size_t len, const fm_claim *c, ru
         out->ctx.role = (fm_role)role;
     }
     if ((st = read_usage(root, &out->ctx.usage, err)) != FM_OK ||
-        (st = per_liability(root, "", "household_medical_paid", out->ctx.household_medical_paid, err)) != FM_OK ||
+        (st = per_liability(root, "", "household_medical_paid", out->ctx.household_medical_paid, err)) !=
+            FM_OK ||
         (st = read_claimed(root, c, &out->ctx, err)) != FM_OK ||
         (st = fm_jr_no_unknown(root, "", known, COUNT(known), err)) != FM_OK)
         goto fail;
@@ -165,7 +171,8 @@ fail:
     return st;
 }
 
-fm_status rules_parse_facts(const char *buf, size_t len, size_t n_members, fm_enrollment_facts *out, fm_error *err)
+fm_status rules_parse_facts(const char *buf, size_t len, size_t n_members, fm_enrollment_facts *out,
+                            fm_error *err)
 {
     static const char *const known[] = {"household_has_policy", "members"};
     static const char *const member_known[] = {"insured_elsewhere", "insured_last_year"};
@@ -184,8 +191,10 @@ fm_status rules_parse_facts(const char *buf, size_t len, size_t n_members, fm_en
             json_t *o = json_array_get(arr, i);
             fm_jr_index(p, sizeof p, "members", i);
             if ((st = fm_jr_is_object(o, p, err)) != FM_OK ||
-                (st = opt_bool(o, p, "insured_elsewhere", &out->members[i].insured_elsewhere, err)) != FM_OK ||
-                (st = opt_bool(o, p, "insured_last_year", &out->members[i].insured_last_year, err)) != FM_OK ||
+                (st = opt_bool(o, p, "insured_elsewhere", &out->members[i].insured_elsewhere, err)) !=
+                    FM_OK ||
+                (st = opt_bool(o, p, "insured_last_year", &out->members[i].insured_last_year, err)) !=
+                    FM_OK ||
                 (st = fm_jr_no_unknown(o, p, member_known, COUNT(member_known), err)) != FM_OK)
                 goto fail;
         }

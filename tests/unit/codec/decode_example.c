@@ -1,9 +1,10 @@
 /* decode_example.c — the C side of the schema agreement test: decodes example files and prints the verdict.
  *
- * Usage: decode_example FILE...   For each file, one line "<file>\tvalid" or "<file>\tinvalid\t<path>\t<code>",
- * after fm_decode_envelope and then the decoder of the event's type (enrollment.submitted, claim.submitted,
- * claim.reviewed; the output types have encoders, checked by encode_samples). Exit 0 unless a file
- * cannot be read or an output type is given. */
+ * Usage: decode_example FILE...   For each file, one line "<file>\tvalid" or
+ * "<file>\tinvalid\t<path>\t<code>", after fm_decode_envelope and then the decoder of the event's type
+ * (enrollment.submitted, claim.submitted, claim.reviewed, and the output enrollment.decided that famins'
+ * subsidy worker consumes; the other output types have encoders only, checked by encoders.sh). Exit 0 unless
+ * a file cannot be read or an output type is given. */
 #include "fm_decode.h"
 
 #include <stdio.h>
@@ -72,6 +73,11 @@ int main(int argc, char **argv)
                 fm_review r;
                 st = fm_decode_review(buf, len, &r, &err);
                 fm_review_free(&r);
+                break;
+            }
+            case FM_EVENT_ENROLLMENT_DECIDED: {
+                fm_enrollment_decided d;
+                st = fm_decode_enrollment_decided(buf, len, &d, &err);
                 break;
             }
             default:

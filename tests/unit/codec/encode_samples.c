@@ -86,7 +86,8 @@ static int enrollment(const char *stem, const char *name, void *arg)
     if ((buf = slurp(path, &len)) == NULL || fm_decode_enrollment(buf, len, &e, &err) != FM_OK)
         goto done;
     snprintf(path, sizeof path, "%s.facts.json", stem);
-    if ((fbuf = slurp(path, &flen)) != NULL && rules_parse_facts(fbuf, flen, e.n_members, &facts, &err) != FM_OK)
+    if ((fbuf = slurp(path, &flen)) != NULL &&
+        rules_parse_facts(fbuf, flen, e.n_members, &facts, &err) != FM_OK)
         goto done;
     if (fm_decide_enrollment(r->cat, &e, &facts, &d, &err) != FM_OK)
         goto done;
@@ -105,7 +106,8 @@ static int enrollment(const char *stem, const char *name, void *arg)
             write_event(r->out, sname, json) != 0)
             goto done;
         r->written++;
-    } else if (fm_encode_subsidy_allocated(&e, &d, id, "x", "2026-01-15T09:31:01+08:00", &json) != FM_EINVAL) {
+    } else if (fm_encode_subsidy_allocated(&e, &d, id, "x", "2026-01-15T09:31:01+08:00", &json) !=
+               FM_EINVAL) {
         fprintf(stderr, "encode_samples: %s: a subsidy was encoded for a household without one\n", name);
         goto done;
     }
@@ -148,7 +150,8 @@ static int claim_or_review(const char *stem, const char *name, void *arg, bool r
                                 : fm_decide_claim(plan, &c, &ctx.ctx, &d, &err)) != FM_OK)
         goto done;
     snprintf(id, sizeof id, "dec-%s", review ? rv.event_id : c.event_id);
-    if (fm_encode_claim_decided(&c, &d, review ? &rv : NULL, id, "2026-06-02T10:00:01+08:00", &json) != FM_OK ||
+    if (fm_encode_claim_decided(&c, &d, review ? &rv : NULL, id, "2026-06-02T10:00:01+08:00", &json) !=
+            FM_OK ||
         write_event(r->out, name, json) != 0)
         goto done;
     r->written++;
@@ -165,8 +168,14 @@ done:
     return rc;
 }
 
-static int claim(const char *stem, const char *name, void *arg) { return claim_or_review(stem, name, arg, false); }
-static int review(const char *stem, const char *name, void *arg) { return claim_or_review(stem, name, arg, true); }
+static int claim(const char *stem, const char *name, void *arg)
+{
+    return claim_or_review(stem, name, arg, false);
+}
+static int review(const char *stem, const char *name, void *arg)
+{
+    return claim_or_review(stem, name, arg, true);
+}
 
 int main(int argc, char **argv)
 {

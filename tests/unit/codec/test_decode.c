@@ -1,4 +1,5 @@
-/* test_decode.c — the decoders' contract: fields land in the structs; every refusal names its path and code. */
+/* test_decode.c — the decoders' contract: fields land in the structs; every refusal names its path and code.
+ */
 #include "fm_dates.h"
 #include "fm_decode.h"
 #include "fm_jread.h"
@@ -9,22 +10,28 @@
 
 static const char ENROLLMENT[] =
     "{\"event_id\":\"enr-1\",\"type\":\"enrollment.submitted\",\"schema_version\":1,"
-    "\"occurred_at\":\"2026-01-15T09:30:00+08:00\",\"producer\":\"t\",\"household_id\":\"H1\",\"plan_year\":2026,"
+    "\"occurred_at\":\"2026-01-15T09:30:00+08:00\",\"producer\":\"t\",\"household_id\":\"H1\",\"plan_year\":"
+    "2026,"
     "\"submitted_on\":\"2026-01-15\",\"managing_unit\":\"610113\",\"xian_registration\":true,"
     "\"resident_in_xian_since\":\"2020-05-01\","
     "\"category_evidence\":{\"only_child_certificate\":null,\"rural_two_daughter\":true},"
     "\"applicant\":{\"id_number\":\"610113198703120023\",\"name\":\"刘芳\",\"relation\":\"guardian\"},"
     "\"consent\":{\"given\":true,\"at\":\"2026-01-15T09:20:00Z\",\"channel\":\"agent_device\"},"
     "\"agent\":null,"
-    "\"members\":[{\"role\":\"child\",\"id_number\":\"610113201203050027\",\"name\":\"王小雨\",\"previously_insured\":true},"
-    "{\"role\":\"guardian\",\"id_number\":\"610113198703120023\",\"name\":\"刘芳\",\"previously_insured\":false}]}";
+    "\"members\":[{\"role\":\"child\",\"id_number\":\"610113201203050027\",\"name\":\"王小雨\",\"previously_"
+    "insured\":true},"
+    "{\"role\":\"guardian\",\"id_number\":\"610113198703120023\",\"name\":\"刘芳\",\"previously_insured\":"
+    "false}]}";
 
 static const char CLAIM[] =
     "{\"event_id\":\"clm-1\",\"type\":\"claim.submitted\",\"schema_version\":1,"
     "\"occurred_at\":\"2026-06-02T10:00:00.123+08:00\",\"producer\":\"t\",\"claim_id\":\"C1\","
-    "\"policy_number\":\"FJ2026-H1\",\"insured_id_number\":\"610113201203050027\",\"liability\":\"accidental_disability\","
-    "\"cause\":\"accident\",\"incident_date\":\"2026-05-20\",\"event_date\":\"2026-06-01\",\"report_date\":\"2026-06-01\","
-    "\"bills\":[{\"invoice_code\":\"A\",\"invoice_number\":\"1\",\"amount\":250000,\"paid_by_social_insurance\":120000,"
+    "\"policy_number\":\"FJ2026-H1\",\"insured_id_number\":\"610113201203050027\",\"liability\":\"accidental_"
+    "disability\","
+    "\"cause\":\"accident\",\"incident_date\":\"2026-05-20\",\"event_date\":\"2026-06-01\",\"report_date\":"
+    "\"2026-06-01\","
+    "\"bills\":[{\"invoice_code\":\"A\",\"invoice_number\":\"1\",\"amount\":250000,\"paid_by_social_"
+    "insurance\":120000,"
     "\"paid_by_other_insurers\":5}],"
     "\"injuries\":[{\"description\":\"hand\",\"grade\":-3}],\"critical_illness_code\":null,"
     "\"documents\":[\"claim_form\",\"disability_assessment\"]}";
@@ -101,7 +108,8 @@ static void claim_fields_are_decoded(void **state)
     assert_fen_equal(c.bills[0].paid_by_social_insurance, 120000);
     assert_fen_equal(c.bills[0].paid_by_other_insurers, 5);
     assert_int_equal(c.n_injuries, 1);
-    assert_i64_equal(c.injuries[0].grade, -3); /* any integer: a bad grade is a decision, not a schema error */
+    assert_i64_equal(c.injuries[0].grade,
+                     -3); /* any integer: a bad grade is a decision, not a schema error */
     assert_null(c.critical_illness_code);
     assert_int_equal(c.documents, FM_DOC_BIT(FM_DOC_CLAIM_FORM) | FM_DOC_BIT(FM_DOC_DISABILITY_ASSESSMENT));
     fm_claim_free(&c);
@@ -110,10 +118,11 @@ static void claim_fields_are_decoded(void **state)
 static void review_decline_has_no_amount(void **state)
 {
     (void)state;
-    static const char json[] = "{\"event_id\":\"r1\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
-                               "\"occurred_at\":\"2026-06-10T15:00:00+08:00\",\"producer\":\"desk\",\"claim_id\":\"C1\","
-                               "\"policy_number\":\"FJ2026-H1\",\"reviewer\":\"R-7\",\"action\":\"decline\","
-                               "\"amount\":null,\"note\":\"\"}";
+    static const char json[] =
+        "{\"event_id\":\"r1\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
+        "\"occurred_at\":\"2026-06-10T15:00:00+08:00\",\"producer\":\"desk\",\"claim_id\":\"C1\","
+        "\"policy_number\":\"FJ2026-H1\",\"reviewer\":\"R-7\",\"action\":\"decline\","
+        "\"amount\":null,\"note\":\"\"}";
     fm_review r;
     fm_error err;
     assert_int_equal(fm_decode_review(json, strlen(json), &r, &err), FM_OK);
@@ -282,9 +291,9 @@ static void timestamps_follow_rfc3339_with_offset(void **state)
     assert_true(fm_jr_timestamp_valid("2026-01-15T09:20:00+08:00"));
     assert_true(fm_jr_timestamp_valid("2026-01-15T09:20:00Z"));
     assert_true(fm_jr_timestamp_valid("2024-02-29T23:59:60.123456789-05:30"));
-    assert_false(fm_jr_timestamp_valid("2026-01-15T09:20:00"));          /* no offset */
-    assert_false(fm_jr_timestamp_valid("2026-01-15 09:20:00+08:00"));    /* space */
-    assert_false(fm_jr_timestamp_valid("2025-02-29T09:20:00Z"));         /* no such day */
+    assert_false(fm_jr_timestamp_valid("2026-01-15T09:20:00"));       /* no offset */
+    assert_false(fm_jr_timestamp_valid("2026-01-15 09:20:00+08:00")); /* space */
+    assert_false(fm_jr_timestamp_valid("2025-02-29T09:20:00Z"));      /* no such day */
     assert_false(fm_jr_timestamp_valid("2026-01-15T24:00:00Z"));
     assert_false(fm_jr_timestamp_valid("2026-01-15T09:20:00.Z"));
     assert_false(fm_jr_timestamp_valid("2026-01-15T09:20:00.1234567890Z"));
@@ -295,7 +304,8 @@ static void timestamps_follow_rfc3339_with_offset(void **state)
 static void the_error_text_never_quotes_an_identity_number(void **state)
 {
     (void)state;
-    char *j = variant(ENROLLMENT, "\"id_number\":\"610113201203050027\"", "\"id_number\":\"610113201203050027610113201203050027\"");
+    char *j = variant(ENROLLMENT, "\"id_number\":\"610113201203050027\"",
+                      "\"id_number\":\"610113201203050027610113201203050027\"");
     fm_enrollment e;
     fm_error err;
     assert_int_equal(fm_decode_enrollment(j, strlen(j), &e, &err), FM_EINVAL);

@@ -22,9 +22,11 @@ static void fips_180_2_vectors(void **state)
     const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
     expect_hex(two, strlen(two), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     expect_hex("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    const char *long_msg = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqr"
-                           "lmnopqrsmnopqrstnopqrstu";
-    expect_hex(long_msg, strlen(long_msg), "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+    const char *long_msg =
+        "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqr"
+        "lmnopqrsmnopqrstnopqrstu";
+    expect_hex(long_msg, strlen(long_msg),
+               "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
 }
 
 static void one_million_a_in_uneven_pieces(void **state)
@@ -67,7 +69,8 @@ static void content_hash_ignores_spacing_and_key_order(void **state)
 {
     (void)state;
     static const char a[] = "{\"event_id\":\"e1\",\"type\":\"claim.reviewed\",\"amount\":5,\"note\":\"王\"}";
-    static const char b[] = "{ \"note\" : \"\\u738b\",\n \"amount\": 5, \"type\":\"claim.reviewed\", \"event_id\":\"e1\" }";
+    static const char b[] =
+        "{ \"note\" : \"\\u738b\",\n \"amount\": 5, \"type\":\"claim.reviewed\", \"event_id\":\"e1\" }";
     static const char c[] = "{\"event_id\":\"e1\",\"type\":\"claim.reviewed\",\"amount\":6,\"note\":\"王\"}";
     uint8_t ha[FM_SHA256_LEN], hb[FM_SHA256_LEN], hc[FM_SHA256_LEN];
     fm_error err;
@@ -77,7 +80,8 @@ static void content_hash_ignores_spacing_and_key_order(void **state)
     assert_memory_equal(ha, hb, FM_SHA256_LEN);
     assert_memory_not_equal(ha, hc, FM_SHA256_LEN);
     /* and it is the SHA-256 of the canonical text */
-    static const char canon[] = "{\"amount\":5,\"event_id\":\"e1\",\"note\":\"王\",\"type\":\"claim.reviewed\"}";
+    static const char canon[] =
+        "{\"amount\":5,\"event_id\":\"e1\",\"note\":\"王\",\"type\":\"claim.reviewed\"}";
     uint8_t hx[FM_SHA256_LEN];
     fm_sha256(canon, strlen(canon), hx);
     assert_memory_equal(ha, hx, FM_SHA256_LEN);

@@ -8,9 +8,13 @@
  *   - reasons: as a multiset of CODE or CODE@member_index (labels and order ignored);
  *   - members: per index, status and the multiset of reason codes;
  *   - anything else: equal JSON values.
+ * Also: every reason code of fm_reasons.h appears in some expected decision (the examples cover them all).
  * Prints one line per mismatch and a summary; exit 0 only when everything matched. */
+#include "fm_reasons.h"
+
 #include <dirent.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +23,10 @@
 
 #define MAX_FILES 512
 
-static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static int exists(const char *path)
 {
@@ -37,13 +44,18 @@ static char *reason_key(const json_t *r)
         snprintf(buf, sizeof buf, "%s@%lld", json_string_value(json_object_get(r, "code")),
                  (long long)json_integer_value(json_object_get(r, "member_index")));
     else if (json_is_object(r))
-        snprintf(buf, sizeof buf, "%s", json_string_value(json_object_get(r, "code")) ? json_string_value(json_object_get(r, "code")) : "?");
+        snprintf(buf, sizeof buf, "%s",
+                 json_string_value(json_object_get(r, "code")) ? json_string_value(json_object_get(r, "code"))
+                                                               : "?");
     else
         snprintf(buf, sizeof buf, "?");
     return strdup(buf);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 /* The reasons as a sorted, comma-joined string. */
 static void reasons_text(const json_t *arr, char *out, size_t len)
@@ -71,7 +83,8 @@ static int compare(const char *name, const json_t *want, const json_t *got)
     int bad = 0;
     const char *key;
     json_t *w;
-    json_object_foreach((json_t *)want, key, w) {
+    json_object_foreach((json_t *)want, key, w)
+    {
         json_t *g = json_object_get(got, key);
         if (strcmp(key, "_why") == 0)
             continue;
@@ -88,7 +101,8 @@ static int compare(const char *name, const json_t *want, const json_t *got)
             }
         } else if (strcmp(key, "members") == 0) {
             if (!json_is_array(g) || json_array_size(g) != json_array_size(w)) {
-                printf("MISMATCH %s: members expected %zu, got %zu\n", name, json_array_size(w), json_array_size(g));
+                printf("MISMATCH %s: members expected %zu, got %zu\n", name, json_array_size(w),
+                       json_array_size(g));
                 bad++;
                 continue;
             }
@@ -97,7 +111,8 @@ static int compare(const char *name, const json_t *want, const json_t *got)
                 char a[512], b[512];
                 reasons_text(json_object_get(wm, "reasons"), a, sizeof a);
                 reasons_text(json_object_get(gm, "reasons"), b, sizeof b);
-                if (!json_equal(json_object_get(wm, "status"), json_object_get(gm, "status")) || strcmp(a, b) != 0) {
+                if (!json_equal(json_object_get(wm, "status"), json_object_get(gm, "status")) ||
+                    strcmp(a, b) != 0) {
                     printf("MISMATCH %s: members[%zu] expected %s [%s], got %s [%s]\n", name, i,
                            json_string_value(json_object_get(wm, "status")), a,
                            json_string_value(json_object_get(gm, "status")), b);
@@ -105,7 +120,8 @@ static int compare(const char *name, const json_t *want, const json_t *got)
                 }
             }
         } else if (!json_equal(w, g)) {
-            char *a = json_dumps(w, JSON_COMPACT | JSON_ENCODE_ANY), *b = json_dumps(g, JSON_COMPACT | JSON_ENCODE_ANY);
+            char *a = json_dumps(w, JSON_COMPACT | JSON_ENCODE_ANY),
+                 *b = json_dumps(g, JSON_COMPACT | JSON_ENCODE_ANY);
             printf("MISMATCH %s: %s expected %s, got %s\n", name, key, a, b);
             free(a);
             free(b);
@@ -127,8 +143,8 @@ static json_t *run(const char *bin, const char *kind, const char *stem, const ch
         else
             snprintf(cmd, sizeof cmd, "'%s' enrollment '%s.json'", bin, stem);
     } else if (strcmp(kind, "review") == 0) {
-        snprintf(cmd, sizeof cmd, "'%s' review --claim '%s.claim.json' --context '%s.context.json' '%s.json'", bin,
-                 stem, stem, stem);
+        snprintf(cmd, sizeof cmd, "'%s' review --claim '%s.claim.json' --context '%s.context.json' '%s.json'",
+                 bin, stem, stem, stem);
     } else {
         snprintf(cmd, sizeof cmd, "'%s' claim --context '%s.context.json' '%s.json'", bin, stem, stem);
     }
@@ -140,7 +156,8 @@ static json_t *run(const char *bin, const char *kind, const char *stem, const ch
     json_t *out = json_loadf(p, 0, &jerr);
     int status = pclose(p);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        printf("MISMATCH %s: famins-rules exited with %d\n", name, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        printf("MISMATCH %s: famins-rules exited with %d\n", name,
+               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         json_decref(out);
         return NULL;
     }
@@ -149,7 +166,10 @@ static json_t *run(const char *bin, const char *kind, const char *stem, const ch
     return out;
 }
 
-static int nonempty_string(const json_t *v) { return json_is_string(v) && json_string_length(v) > 0; }
+static int nonempty_string(const json_t *v)
+{
+    return json_is_string(v) && json_string_length(v) > 0;
+}
 
 /* What every output promises: outcome, reasons with code and both labels, both explanations, the amounts. */
 static int check_shape(const char *name, const char *kind, const json_t *got)
@@ -167,9 +187,11 @@ static int check_shape(const char *name, const char *kind, const json_t *got)
             bad++, printf("MISMATCH %s: reasons[%zu] lacks code, en or zh\n", name, i);
     }
     if (strcmp(kind, "enrollment") == 0) {
-        if (!json_is_integer(json_object_get(got, "premium")) || !json_is_array(json_object_get(got, "members")))
+        if (!json_is_integer(json_object_get(got, "premium")) ||
+            !json_is_array(json_object_get(got, "members")))
             bad++, printf("MISMATCH %s: enrollment output lacks premium or members\n", name);
-    } else if (!json_is_integer(json_object_get(got, "payable")) || !json_is_integer(json_object_get(got, "full")) ||
+    } else if (!json_is_integer(json_object_get(got, "payable")) ||
+               !json_is_integer(json_object_get(got, "full")) ||
                !nonempty_string(json_object_get(json_object_get(got, "parameters"), "plan_version"))) {
         bad++, printf("MISMATCH %s: claim output lacks payable, full or parameters.plan_version\n", name);
     }
@@ -206,7 +228,31 @@ static int check_no_id_numbers(const char *name, const char *kind, const char *s
     return bad;
 }
 
-static int check_dir(const char *bin, const char *dir, const char *kind, int *checked)
+/* Marks the reason codes an expected decision names (reasons, notes, applicant and member reasons). */
+static void mark_codes(const json_t *v, bool seen[FM_REASON_COUNT])
+{
+    fm_reason r;
+    if (json_is_string(v) && fm_reason_parse(json_string_value(v), &r))
+        seen[r] = true;
+    else if (json_is_object(v) && json_is_string(json_object_get(v, "code")))
+        mark_codes(json_object_get(v, "code"), seen);
+    else if (json_is_array(v))
+        for (size_t i = 0; i < json_array_size(v); i++)
+            mark_codes(json_array_get(v, i), seen);
+}
+
+static void mark_expected(const json_t *want, bool seen[FM_REASON_COUNT])
+{
+    mark_codes(json_object_get(want, "reasons"), seen);
+    mark_codes(json_object_get(want, "notes"), seen);
+    mark_codes(json_object_get(want, "applicant_reasons"), seen);
+    const json_t *members = json_object_get(want, "members");
+    for (size_t i = 0; i < json_array_size(members); i++)
+        mark_codes(json_object_get(json_array_get(members, i), "reasons"), seen);
+}
+
+static int check_dir(const char *bin, const char *dir, const char *kind, int *checked,
+                     bool seen[FM_REASON_COUNT])
 {
     char *names[MAX_FILES];
     size_t n = 0;
@@ -233,6 +279,8 @@ static int check_dir(const char *bin, const char *dir, const char *kind, int *ch
         json_t *got = want ? run(bin, kind, stem, names[i]) : NULL;
         if (want == NULL)
             printf("MISMATCH %s: unreadable expected file (%s)\n", names[i], jerr.text);
+        if (want != NULL)
+            mark_expected(want, seen);
         if (want == NULL || got == NULL)
             bad++;
         else
@@ -249,18 +297,26 @@ static int check_dir(const char *bin, const char *dir, const char *kind, int *ch
 int main(int argc, char **argv)
 {
     char dir[1024];
-    int checked = 0, bad = 0;
+    int checked = 0, bad = 0, uncovered = 0;
+    bool seen[FM_REASON_COUNT] = {false};
     if (argc != 3) {
         fprintf(stderr, "usage: check_expected FAMINS_RULES EXAMPLES_DIR\n");
         return 2;
     }
     snprintf(dir, sizeof dir, "%s/enrollment.submitted/valid", argv[2]);
-    bad += check_dir(argv[1], dir, "enrollment", &checked);
+    bad += check_dir(argv[1], dir, "enrollment", &checked, seen);
     snprintf(dir, sizeof dir, "%s/claim.submitted/valid", argv[2]);
-    bad += check_dir(argv[1], dir, "claim", &checked);
+    bad += check_dir(argv[1], dir, "claim", &checked, seen);
     snprintf(dir, sizeof dir, "%s/claim.reviewed/valid", argv[2]);
-    bad += check_dir(argv[1], dir, "review", &checked);
-    printf("expected decisions: %d examples checked, %d differ\n", checked, bad);
+    bad += check_dir(argv[1], dir, "review", &checked, seen);
+    for (int r = 1; r < FM_REASON_COUNT; r++) {
+        if (!seen[r]) {
+            printf("UNCOVERED reason %s: no example decision names it\n", fm_reason_id((fm_reason)r));
+            uncovered++;
+        }
+    }
+    printf("expected decisions: %d examples checked, %d differ; %d of %d reason codes covered\n", checked,
+           bad, FM_REASON_COUNT - 1 - uncovered, FM_REASON_COUNT - 1);
     /* Fewer than the examples we wrote means the search itself broke: not a pass. */
-    return (bad == 0 && checked >= 90) ? 0 : 1;
+    return (bad == 0 && uncovered == 0 && checked >= 90) ? 0 : 1;
 }

@@ -76,6 +76,10 @@ expect 0 "review" -- "$bin" review --claim "$rv.claim.json" --context "$rv.conte
 expect 1 "review of another claim" -- "$bin" review --claim "$clm" --context "$rv.context.json" "$rv.json" && contains "$tmp/err" "NOT_THIS_CLAIM" "review of another claim"
 expect 1 "invalid review" -- "$bin" review --claim "$rv.claim.json" --context "$rv.context.json" "$ex/claim.reviewed/invalid/approve-without-amount.json" && contains "$tmp/err" "amount: MISSING" "invalid review"
 
+# A message above the contract's 256 KiB is refused before parsing.
+{ printf '{"event_id":"big","note":"'; head -c 270000 /dev/zero | tr '\0' 'x'; printf '"}'; } > "$tmp/big.json"
+expect 1 "message above 256 KiB" -- "$bin" enrollment "$tmp/big.json" && contains "$tmp/err" "TOO_LARGE" "too large"
+
 # FAMINS_PLAN_DIR is honoured (an empty catalogue there fails), and --plan-dir wins over it.
 expect 1 "FAMINS_PLAN_DIR" -- env FAMINS_PLAN_DIR="$tmp" "$bin" enrollment "$enr"
 expect 0 "--plan-dir over FAMINS_PLAN_DIR" -- env FAMINS_PLAN_DIR="$tmp" "$bin" enrollment --plan-dir "$src/schemas/plans" "$enr"

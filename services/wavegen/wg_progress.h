@@ -1,0 +1,32 @@
+/* wg_progress.h — progress on stderr: a bar on a terminal, plain periodic lines otherwise. */
+#ifndef WG_PROGRESS_H
+#define WG_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct wg_progress {
+    FILE *out;
+    bool tty;
+    bool quiet;
+    uint64_t total;       /* units of work (households, policies); 0 when unknown */
+    double started;       /* monotonic seconds */
+    double last;          /* last report */
+    double interval;      /* seconds between reports */
+    const char *unit;     /* "households", "policies" */
+} wg_progress;
+
+/* Monotonic seconds. */
+double wg_now(void);
+
+/* Starts a report of `total` units to out (stderr in the tool). Plain value, nothing to free. */
+void wg_progress_start(wg_progress *p, FILE *out, uint64_t total, const char *unit, bool quiet);
+
+/* Reports done units and events so far, at most every interval (always when force). */
+void wg_progress_update(wg_progress *p, uint64_t done, uint64_t events, bool force);
+
+/* Ends the bar line on a terminal. */
+void wg_progress_finish(wg_progress *p, uint64_t done, uint64_t events);
+
+#endif
