@@ -70,17 +70,23 @@ fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out,
     return FM_OK;
 }
 
+fm_status adj_worker_decide(adj_worker *w, PGconn *conn, const fm_raw_message *msg, const fm_event *event,
+                            adj_output *out, fm_error *err)
+{
+    const adj_event *ev = event->decoded;
+    adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
+    char now[32];
+    adj_now_shanghai(now);
+    return ev->type == FM_EVENT_CLAIM_SUBMITTED ? adj_apply_claim(&w->env, conn, &src, &ev->claim, now, out, err)
+                                                : adj_apply_review(&w->env, conn, &src, &ev->review, now, out, err);
+}
+
 fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err)
 {
     adj_worker *w = ctx;
     const adj_event *ev = event->decoded;
-    adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
     adj_output out = {0};
-    char now[32];
-    adj_now_shanghai(now);
-    fm_status st = ev->type == FM_EVENT_CLAIM_SUBMITTED
-                       ? adj_apply_claim(&w->env, fm_txn_conn(txn), &src, &ev->claim, now, &out, err)
-                       : adj_apply_review(&w->env, fm_txn_conn(txn), &src, &ev->review, now, &out, err);
+    fm_status st = adj_worker_decide(w, fm_txn_conn(txn), msg, event, &out, err);
     if (st != FM_OK)
         return st;
     fm_header headers[] = {{"famins.source.event_id", event->event_id}};

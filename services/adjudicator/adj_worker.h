@@ -27,4 +27,10 @@ fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out,
 fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err);
 void adj_worker_release(void *ctx, fm_event *event);
 
+/* apply without the runtime: decides a decoded event on conn (inside the caller's transaction) and fills out
+ * with the claim.decided to publish (the caller frees it with adj_output_free). Same statuses as apply. Used
+ * by adj_worker_apply and by the tests' uninterrupted reference run. */
+fm_status adj_worker_decide(adj_worker *w, PGconn *conn, const fm_raw_message *msg, const fm_event *event,
+                            adj_output *out, fm_error *err);
+
 #endif
