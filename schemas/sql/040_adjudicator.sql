@@ -9,3 +9,9 @@ CREATE INDEX person_usage_deceased ON famins.person_usage (person_key) WHERE dea
 
 -- The claims of a person (reviews, reports by person).
 CREATE INDEX claims_person ON famins.claims (person_key);
+
+-- A review of a claim that is no longer pending (already decided by an earlier review, or never pending) is
+-- kept, so that every reviewer action is on record, and ignored: status_after = status_before, no decision.
+ALTER TABLE famins.claim_reviews ADD COLUMN ignored_reason text;
+ALTER TABLE famins.claim_reviews ADD CONSTRAINT claim_reviews_ignored_has_no_decision
+    CHECK (ignored_reason IS NULL OR decision_id IS NULL);

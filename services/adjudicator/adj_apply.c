@@ -219,9 +219,8 @@ fm_status adj_apply_review(const adj_env *env, PGconn *conn, const adj_source *s
         goto done;
     }
     if (strcmp(sc.status, "pending_review") != 0) {
-        fm_error_set(err, "claim_id", "REVIEW_NOT_APPLICABLE", "claim %s is %s, not pending_review", r->claim_id,
-                     sc.status);
-        st = FM_EINVAL;
+        /* Kept on record and ignored: the claim's decision stands, nothing is published. */
+        st = adj_store_insert_ignored_review(conn, r, sc.status, sc.payable, "REVIEW_NOT_APPLICABLE", err);
         goto done;
     }
     if ((st = adj_store_lookup(conn, sc.claim.policy_number, sc.person_key, NULL, NULL, &f, err)) != FM_OK ||

@@ -61,8 +61,10 @@ fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *sr
 /*
  * Completes a pending claim with a claim.reviewed: re-decides it with fm_decide_review against the usage
  * available now, records claim_decisions (kind review), claim_reviews, the claim's new status and the usage.
- * A review that applies to no pending claim is a dead letter REVIEW_NOT_APPLICABLE (unknown claim_id, another
- * policy number than the claim's, or a claim that is not pending_review: already decided or reviewed).
+ * A review of a claim that is not pending_review (already decided, or reviewed before) is recorded in
+ * claim_reviews with ignored_reason REVIEW_NOT_APPLICABLE and status unchanged, and ignored: FM_OK with out
+ * empty (payload NULL: nothing to publish). A review that names no recorded claim, or another policy number than
+ * the claim's, cannot be recorded against a claim: a dead letter REVIEW_NOT_APPLICABLE.
  * Other errors as adj_apply_claim.
  */
 fm_status adj_apply_review(const adj_env *env, PGconn *conn, const adj_source *src, const fm_review *r,

@@ -476,3 +476,28 @@ fm_status adj_store_insert_review(PGconn *conn, const fm_review *r, const char *
     adj_params_free(&p);
     return st;
 }
+
+fm_status adj_store_insert_ignored_review(PGconn *conn, const fm_review *r, const char *status, fm_fen payable,
+                                          const char *reason, fm_error *err)
+{
+    adj_params p = {0};
+    adj_p_str(&p, r->claim_id);
+    adj_p_str(&p, r->event_id);
+    adj_p_str(&p, r->reviewer);
+    adj_p_str(&p, fm_review_action_name(r->action));
+    if (r->has_amount)
+        adj_p_i64(&p, r->amount);
+    else
+        adj_p_str(&p, NULL);
+    adj_p_str(&p, r->note);
+    adj_p_str(&p, status);
+    adj_p_i64(&p, payable);
+    adj_p_str(&p, reason);
+    fm_status st = adj_sql_run(conn,
+                               "INSERT INTO famins.claim_reviews (claim_id, source_event_id, reviewer, action, amount,"
+                               " note, status_before, status_after, payable_after, ignored_reason)"
+                               " VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
+                               &p, NULL, err);
+    adj_params_free(&p);
+    return st;
+}

@@ -82,4 +82,8 @@ fm_status adj_store_update_claim(PGconn *conn, const char *claim_id, const fm_cl
 fm_status adj_store_insert_review(PGconn *conn, const fm_review *r, const char *status_before,
                                   const fm_claim_decision *d, int64_t decision_id, fm_error *err);
 
+/* Records a review that changed nothing: status after = before, payable as it was, no decision, and why. */
+fm_status adj_store_insert_ignored_review(PGconn *conn, const fm_review *r, const char *status, fm_fen payable,
+                                          const char *reason, fm_error *err);
+
 #endif

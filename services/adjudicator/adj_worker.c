@@ -89,6 +89,11 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
     fm_status st = adj_worker_decide(w, fm_txn_conn(txn), msg, event, &out, err);
     if (st != FM_OK)
         return st;
+    if (out.payload == NULL) { /* an ignored review: recorded, nothing to publish */
+        fm_log(w->logger, FM_LOG_INFO, "review_ignored", "claim_id=%s reason=REVIEW_NOT_APPLICABLE",
+               ev->review.claim_id);
+        return FM_OK;
+    }
     fm_header headers[] = {{"famins.source.event_id", event->event_id}};
     st = fm_outbox_add(txn, FM_TOPIC_CLAIM_DECIDED, out.key, out.event_id, out.payload, headers, 1, err);
     if (st == FM_OK) {

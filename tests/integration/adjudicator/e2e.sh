@@ -52,7 +52,7 @@ got=$(itest_psql -c "SELECT count(*), count(DISTINCT claim_id) FROM famins.claim
 got=$(itest_psql -c "SELECT count(*) FROM famins.claim_decisions WHERE kind = 'initial'")
 [ "$got" = "$CLAIMS" ] || adj_fail "want one initial decision per claim, got $got"
 got=$(itest_psql -c "SELECT count(*) FROM famins.claim_decisions WHERE explanation_en = '' OR explanation_zh = ''
-                     OR parameters->>'plan_version' IS NULL OR plan_version <> '2026-sample-1'")
+                     OR plan_version = '' OR parameters->>'plan_version' IS DISTINCT FROM plan_version")
 [ "$got" = 0 ] || adj_fail "$got decisions without explanation or parameters"
 got=$(itest_psql -c "SELECT count(*) FROM famins.claim_reviews r JOIN famins.claim_decisions d USING (decision_id)
                      WHERE r.status_before = 'pending_review' AND d.kind = 'review'")

@@ -349,11 +349,15 @@ static void review_approves_a_pending_claim(void **state)
                        " AND status_after = 'approved' AND payable_after = 5000000 AND decision_id IS NOT NULL"),
                      1);
     assert_i64_equal(q("SELECT count(*) FROM famins.claim_decisions WHERE claim_id = 'RV1'"), 2);
-    /* A second review of the decided claim is not applicable: a dead letter, nothing changes. */
+    /* A second review of the decided claim is not applicable: recorded and ignored, nothing changes. */
     begin();
-    assert_int_equal(review("rev-2", "RV1", POLICY, "decline", -1, &err), FM_EINVAL);
-    assert_string_equal(err.code, "REVIEW_NOT_APPLICABLE");
-    rollback();
+    assert_int_equal(review("rev-2", "RV1", POLICY, "decline", -1, &err), FM_OK);
+    commit();
+    assert_i64_equal(q("SELECT count(*) FROM famins.claim_reviews WHERE source_event_id = 'rev-2'"
+                       " AND ignored_reason = 'REVIEW_NOT_APPLICABLE' AND status_before = 'approved'"
+                       " AND status_after = 'approved' AND payable_after = 5000000 AND decision_id IS NULL"),
+                     1);
+    assert_i64_equal(q("SELECT count(*) FROM famins.claim_decisions WHERE claim_id = 'RV1'"), 2);
     /* Nor is a review of an unknown claim, or one naming another policy. */
     begin();
     assert_int_equal(review("rev-3", "NOPE", POLICY, "approve", 100, &err), FM_EINVAL);
