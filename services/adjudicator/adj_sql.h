@@ -10,7 +10,7 @@
 #include "fm_error.h"
 #include "fm_model.h"
 
-#define ADJ_SQL_MAX_PARAMS 24
+#define ADJ_SQL_MAX_PARAMS 64
 
 /* Text parameters of one statement. Values are borrowed (str) or owned (arrays, numbers): adj_params_free
  * frees what it owns. A zero-initialised struct is empty. A failed add leaves `failed` set; adj_sql_run then

@@ -20,23 +20,32 @@ static const char LOOKUP_SQL[] =
     "  u.illness_hospital_deductible_used, u.illness_hospital_paid,"
     "  h.accident_medical_paid AS hh_accident_medical_paid, h.illness_hospital_paid AS hh_illness_hospital_paid,"
     "  EXISTS (SELECT 1 FROM famins.claims c WHERE c.claim_id = $3) AS claim_exists,"
-    "  EXISTS (SELECT 1 FROM famins.claims c WHERE c.source_event_id = $4) AS event_seen"
+    "  EXISTS (SELECT 1 FROM famins.claims c WHERE c.source_event_id = $4) AS event_seen,"
+    /* The invoice locks (see adj_store_claimed_bills), taken here to save a round trip: what this statement
+     * reads does not depend on them, the claimed-invoices read that does comes in the next statement. */
+    "  (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT"
+    "     hashtextextended(t.c || chr(31) || t.n, 6128) AS k FROM unnest($5::text[], $6::text[]) AS t(c, n)"
+    "     ORDER BY k) s1) s2) AS locked"
     " FROM (VALUES (1)) AS one(x)"
     " LEFT JOIN famins.policies p ON p.policy_number = $1"
     " LEFT JOIN famins.insured_persons ip ON ip.policy_number = p.policy_number AND ip.person_key = $2"
     " LEFT JOIN famins.person_usage u ON u.plan_year = p.plan_year AND u.person_key = $2"
     " LEFT JOIN famins.household_usage h ON h.policy_number = p.policy_number";
 
+static void invoice_arrays(adj_params *p, const fm_claim *c);
+
 fm_status adj_store_lookup(PGconn *conn, const char *policy_number, const char *person_key, const char *claim_id,
-                           const char *event_id, adj_facts *out, fm_error *err)
+                           const char *event_id, const fm_claim *lock_bills, adj_facts *out, fm_error *err)
 {
     adj_params p = {0};
     PGresult *res = NULL;
+    static const fm_claim no_bills = {0};
     memset(out, 0, sizeof *out);
     adj_p_str(&p, policy_number);
     adj_p_str(&p, person_key);
     adj_p_str(&p, claim_id);
     adj_p_str(&p, event_id);
+    invoice_arrays(&p, lock_bills ? lock_bills : &no_bills);
     fm_status st = adj_sql_run(conn, LOOKUP_SQL, &p, &res, err);
     adj_params_free(&p);
     if (st != FM_OK)
@@ -93,16 +102,13 @@ static void invoice_arrays(adj_params *p, const fm_claim *c)
     free(numbers);
 }
 
-static const char LOCK_SQL[] =
-    "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(t.c || chr(31) || t.n, 6128) AS k"
-    " FROM unnest($1::text[], $2::text[]) AS t(c, n)) s ORDER BY k";
 static const char CLAIMED_SQL[] =
     "SELECT t.i - 1 AS bill_index FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(c, n, i)"
     " JOIN famins.invoices_claimed ic ON ic.invoice_code = t.c AND ic.invoice_number = t.n"
     " WHERE $3::text IS NULL OR ic.first_claim_id <> $3";
 
-fm_status adj_store_claimed_bills(PGconn *conn, const fm_claim *c, const char *own_claim_id, bool lock,
-                                  bool out[FM_MAX_BILLS], fm_error *err)
+fm_status adj_store_claimed_bills(PGconn *conn, const fm_claim *c, const char *own_claim_id, bool out[FM_MAX_BILLS],
+                                  fm_error *err)
 {
     memset(out, 0, FM_MAX_BILLS * sizeof out[0]);
     if (c->n_bills == 0)
@@ -111,8 +117,6 @@ fm_status adj_store_claimed_bills(PGconn *conn, const fm_claim *c, const char *o
     PGresult *res = NULL;
     fm_status st = FM_OK;
     invoice_arrays(&p, c);
-    if (lock && (st = adj_sql_run(conn, LOCK_SQL, &p, NULL, err)) != FM_OK)
-        goto done;
     adj_p_str(&p, own_claim_id);
     if ((st = adj_sql_run(conn, CLAIMED_SQL, &p, &res, err)) != FM_OK)
         goto done;
@@ -127,49 +131,91 @@ done:
     return st;
 }
 
-static const char INSERT_CLAIM_SQL[] =
-    "INSERT INTO famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit, person_key,"
-    " masked_id, role, liability, cause, incident_date, event_date, report_date, claimed_amount,"
-    " critical_illness_code, documents, injury_grades, status, payable)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
-static const char INSERT_BILLS_SQL[] =
-    "INSERT INTO famins.claim_bills (claim_id, bill_index, invoice_code, invoice_number, amount,"
-    " paid_by_social_insurance, paid_by_other_insurers, excluded_duplicate)"
-    " SELECT $3, t.i - 1, t.c, t.n, t.a, t.s, t.o, t.x"
-    " FROM unnest($1::text[], $2::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::boolean[])"
-    "   WITH ORDINALITY AS t(c, n, a, s, o, x, i)";
-static const char INSERT_INVOICES_SQL[] =
-    "INSERT INTO famins.invoices_claimed (invoice_code, invoice_number, first_claim_id)"
-    " SELECT DISTINCT t.c, t.n, $3 FROM unnest($1::text[], $2::text[]) AS t(c, n)"
-    " ON CONFLICT (invoice_code, invoice_number) DO NOTHING";
+/* Everything a first decision writes, in one statement (one round trip): the claim, its bills, its invoices
+ * (first claim wins), the decision, the fraud signals and, when the decision changed it, the usage. The
+ * foreign keys to the claim are checked at the end of the statement, when the claim row is there. */
+static const char WRITE_FIRST_DECISION_SQL[] =
+    "WITH c AS (INSERT INTO famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit,"
+    "   person_key, masked_id, role, liability, cause, incident_date, event_date, report_date, claimed_amount,"
+    "   critical_illness_code, documents, injury_grades, status, payable)"
+    "   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    "   RETURNING claim_id),"
+    " b AS (INSERT INTO famins.claim_bills (claim_id, bill_index, invoice_code, invoice_number, amount,"
+    "   paid_by_social_insurance, paid_by_other_insurers, excluded_duplicate)"
+    "   SELECT c.claim_id, t.i - 1, t.ic, t.inum, t.a, t.s, t.o, t.x FROM c,"
+    "   unnest($20::text[], $21::text[], $22::bigint[], $23::bigint[], $24::bigint[], $25::boolean[])"
+    "     WITH ORDINALITY AS t(ic, inum, a, s, o, x, i)),"
+    " inv AS (INSERT INTO famins.invoices_claimed (invoice_code, invoice_number, first_claim_id)"
+    "   SELECT DISTINCT t.ic, t.inum, c.claim_id FROM c, unnest($20::text[], $21::text[]) AS t(ic, inum)"
+    "   ON CONFLICT (invoice_code, invoice_number) DO NOTHING),"
+    " d AS (INSERT INTO famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount,"
+    "   reasons, parameters, plan_version, explanation_en, explanation_zh, source_topic, source_partition,"
+    "   source_offset) SELECT c.claim_id, $2, 'initial', $18, $19, $26, $27::text[], $28::jsonb, $29, $30, $31,"
+    "   $32, $33, $34 FROM c),"
+    " s AS (INSERT INTO famins.fraud_signals (code, detail, claim_id, policy_number, plan_year, managing_unit,"
+    "   source_event_id) SELECT t.code, t.detail, c.claim_id, $3, $4, $5, $2 FROM c,"
+    "   unnest($35::text[], $36::text[]) AS t(code, detail)),"
+    " pu AS (INSERT INTO famins.person_usage (plan_year, person_key, death_paid, disability_paid, ci_mild_paid,"
+    "   ci_severe_paid, accident_medical_deductible_used, accident_medical_paid, illness_hospital_deductible_used,"
+    "   illness_hospital_paid) SELECT $4, $6, $37, $38, $39, $40, $41, $42, $43, $44 FROM c WHERE $45::boolean"
+    "   ON CONFLICT (plan_year, person_key) DO UPDATE SET death_paid = EXCLUDED.death_paid,"
+    "   disability_paid = EXCLUDED.disability_paid, ci_mild_paid = EXCLUDED.ci_mild_paid,"
+    "   ci_severe_paid = EXCLUDED.ci_severe_paid,"
+    "   accident_medical_deductible_used = EXCLUDED.accident_medical_deductible_used,"
+    "   accident_medical_paid = EXCLUDED.accident_medical_paid,"
+    "   illness_hospital_deductible_used = EXCLUDED.illness_hospital_deductible_used,"
+    "   illness_hospital_paid = EXCLUDED.illness_hospital_paid, updated_at = now()),"
+    " hu AS (INSERT INTO famins.household_usage (policy_number, accident_medical_paid, illness_hospital_paid)"
+    "   SELECT $3, $46, $47 FROM c WHERE $48::boolean ON CONFLICT (policy_number) DO UPDATE SET"
+    "   accident_medical_paid = EXCLUDED.accident_medical_paid,"
+    "   illness_hospital_paid = EXCLUDED.illness_hospital_paid, updated_at = now())"
+    " SELECT count(*) AS claims FROM c";
 
-fm_status adj_store_insert_claim(PGconn *conn, const fm_claim *c, const char *person_key, const char *masked_id,
-                                 const adj_facts *f, fm_fen claimed, const fm_claim_decision *d, fm_error *err)
+fm_status adj_store_write_first_decision(PGconn *conn, const fm_claim *c, const char *person_key,
+                                         const char *masked_id, const adj_facts *f, fm_fen claimed,
+                                         const fm_claim_decision *d, const char *parameters_json, const char *en,
+                                         const char *zh, const adj_source *src, const adj_signals *sig,
+                                         fm_error *err)
 {
     adj_params p = {0};
-    fm_status st;
-    const char *docs[FM_DOC_COUNT];
-    size_t n_docs = 0;
+    const char *docs[FM_DOC_COUNT], *reasons[FM_MAX_CLAIM_REASONS];
+    const char *codes[ADJ_MAX_SIGNALS], *details[ADJ_MAX_SIGNALS];
+    size_t n_docs = 0, n_inj = c->n_injuries < FM_MAX_INJURIES ? c->n_injuries : FM_MAX_INJURIES;
+    size_t n = c->n_bills < FM_MAX_BILLS ? c->n_bills : FM_MAX_BILLS;
+    size_t n_reasons = d->n_reasons < FM_MAX_CLAIM_REASONS ? d->n_reasons : FM_MAX_CLAIM_REASONS;
     int64_t grades[FM_MAX_INJURIES];
+    int64_t *amounts = calloc(3 * n + 1, sizeof *amounts);
+    if (amounts == NULL)
+        return FM_ENOMEM;
     for (int k = 0; k < FM_DOC_COUNT; k++)
         if (c->documents & FM_DOC_BIT(k))
             docs[n_docs++] = fm_document_name((fm_document)k);
-    for (size_t i = 0; i < c->n_injuries && i < FM_MAX_INJURIES; i++)
+    for (size_t i = 0; i < n_inj; i++)
         grades[i] = c->injuries[i].grade;
-
+    for (size_t i = 0; i < n; i++) {
+        amounts[i] = c->bills[i].amount;
+        amounts[n + i] = c->bills[i].paid_by_social_insurance;
+        amounts[2 * n + i] = c->bills[i].paid_by_other_insurers;
+    }
+    for (size_t i = 0; i < n_reasons; i++)
+        reasons[i] = fm_reason_id(d->reasons[i]);
+    for (size_t i = 0; i < sig->n; i++) {
+        codes[i] = sig->items[i].code;
+        details[i] = sig->items[i].detail;
+    }
+    bool found = f->ctx.policy_found;
+    /* $1..$19: the claim */
     adj_p_str(&p, c->claim_id);
     adj_p_str(&p, c->event_id);
     adj_p_str(&p, c->policy_number);
-    if (f->ctx.policy_found) {
+    if (found)
         adj_p_i64(&p, f->ctx.plan_year);
-        adj_p_str(&p, f->managing_unit);
-    } else {
+    else
         adj_p_str(&p, NULL);
-        adj_p_str(&p, NULL);
-    }
+    adj_p_str(&p, found ? f->managing_unit : NULL);
     adj_p_str(&p, person_key);
     adj_p_str(&p, masked_id);
-    adj_p_str(&p, f->ctx.policy_found && f->ctx.person_found ? fm_role_name(f->ctx.role) : NULL);
+    adj_p_str(&p, found && f->ctx.person_found ? fm_role_name(f->ctx.role) : NULL);
     adj_p_str(&p, fm_liability_name(c->liability));
     adj_p_str(&p, fm_cause_name(c->cause));
     adj_p_date(&p, c->incident_date);
@@ -181,36 +227,45 @@ fm_status adj_store_insert_claim(PGconn *conn, const fm_claim *c, const char *pe
     adj_p_i64(&p, claimed);
     adj_p_str(&p, c->critical_illness_code);
     adj_p_text_array(&p, docs, n_docs);
-    adj_p_i64_array(&p, grades, c->n_injuries < FM_MAX_INJURIES ? c->n_injuries : FM_MAX_INJURIES);
+    adj_p_i64_array(&p, grades, n_inj);
     adj_p_str(&p, fm_claim_outcome_name(d->outcome));
     adj_p_i64(&p, d->payable);
-    st = adj_sql_run(conn, INSERT_CLAIM_SQL, &p, NULL, err);
-    adj_params_free(&p);
-    if (st != FM_OK || c->n_bills == 0)
-        return st;
-
-    size_t n = c->n_bills < FM_MAX_BILLS ? c->n_bills : FM_MAX_BILLS;
-    int64_t *amounts = calloc(3 * n, sizeof *amounts);
-    if (amounts == NULL)
-        return FM_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        amounts[i] = c->bills[i].amount;
-        amounts[n + i] = c->bills[i].paid_by_social_insurance;
-        amounts[2 * n + i] = c->bills[i].paid_by_other_insurers;
-    }
+    /* $20..$25: the bills */
     invoice_arrays(&p, c);
-    adj_p_str(&p, c->claim_id);
     adj_p_i64_array(&p, amounts, n);
     adj_p_i64_array(&p, amounts + n, n);
     adj_p_i64_array(&p, amounts + 2 * n, n);
     adj_p_bool_array(&p, d->bill_excluded, n);
+    /* $26..$34: the decision */
+    adj_p_i64(&p, d->full);
+    adj_p_text_array(&p, reasons, n_reasons);
+    adj_p_str(&p, parameters_json);
+    adj_p_str(&p, d->plan_version);
+    adj_p_str(&p, en);
+    adj_p_str(&p, zh);
+    adj_p_str(&p, src->topic);
+    adj_p_i64(&p, src->partition);
+    adj_p_i64(&p, src->offset);
+    /* $35..$36: the signals */
+    adj_p_text_array(&p, codes, sig->n);
+    adj_p_text_array(&p, details, sig->n);
+    /* $37..$45: the person's usage, written when the decision changed it (only for an insured person) */
+    const fm_claim_usage *u = &d->new_usage;
+    adj_p_i64(&p, u->death_paid);
+    adj_p_i64(&p, u->disability_paid);
+    adj_p_i64(&p, u->ci_mild_paid);
+    adj_p_i64(&p, u->ci_severe_paid);
+    adj_p_i64(&p, u->deductible_used[FM_LIAB_ACCIDENT_MEDICAL]);
+    adj_p_i64(&p, u->medical_paid[FM_LIAB_ACCIDENT_MEDICAL]);
+    adj_p_i64(&p, u->deductible_used[FM_LIAB_ILLNESS_HOSPITAL]);
+    adj_p_i64(&p, u->medical_paid[FM_LIAB_ILLNESS_HOSPITAL]);
+    adj_p_bool(&p, d->usage_changed && found);
+    /* $46..$48: the household's medical paid */
+    adj_p_i64(&p, d->new_household_medical_paid[FM_LIAB_ACCIDENT_MEDICAL]);
+    adj_p_i64(&p, d->new_household_medical_paid[FM_LIAB_ILLNESS_HOSPITAL]);
+    adj_p_bool(&p, d->usage_changed && found && fm_liability_is_medical(c->liability));
     free(amounts);
-    st = adj_sql_run(conn, INSERT_BILLS_SQL, &p, NULL, err);
-    if (st == FM_OK) {
-        p.n = 3; /* the invoices statement takes the first three: codes, numbers, claim id */
-        st = adj_sql_run(conn, INSERT_INVOICES_SQL, &p, NULL, err);
-        p.n = 7;
-    }
+    fm_status st = adj_sql_run(conn, WRITE_FIRST_DECISION_SQL, &p, NULL, err);
     adj_params_free(&p);
     return st;
 }
@@ -293,38 +348,6 @@ fm_status adj_store_save_usage(PGconn *conn, const fm_claim *c, int plan_year, c
     adj_p_i64(&p, d->new_household_medical_paid[FM_LIAB_ACCIDENT_MEDICAL]);
     adj_p_i64(&p, d->new_household_medical_paid[FM_LIAB_ILLNESS_HOSPITAL]);
     st = adj_sql_run(conn, HOUSEHOLD_USAGE_SQL, &p, NULL, err);
-    adj_params_free(&p);
-    return st;
-}
-
-static const char INSERT_SIGNALS_SQL[] =
-    "INSERT INTO famins.fraud_signals (code, detail, claim_id, policy_number, plan_year, managing_unit,"
-    " source_event_id) SELECT t.c, t.d, $3, $4, $5, $6, $7 FROM unnest($1::text[], $2::text[]) AS t(c, d)";
-
-fm_status adj_store_insert_signals(PGconn *conn, const fm_claim *c, const adj_facts *f, const adj_signals *s,
-                                   fm_error *err)
-{
-    if (s->n == 0)
-        return FM_OK;
-    const char *codes[ADJ_MAX_SIGNALS], *details[ADJ_MAX_SIGNALS];
-    for (size_t i = 0; i < s->n; i++) {
-        codes[i] = s->items[i].code;
-        details[i] = s->items[i].detail;
-    }
-    adj_params p = {0};
-    adj_p_text_array(&p, codes, s->n);
-    adj_p_text_array(&p, details, s->n);
-    adj_p_str(&p, c->claim_id);
-    adj_p_str(&p, c->policy_number);
-    if (f->ctx.policy_found) {
-        adj_p_i64(&p, f->ctx.plan_year);
-        adj_p_str(&p, f->managing_unit);
-    } else {
-        adj_p_str(&p, NULL);
-        adj_p_str(&p, NULL);
-    }
-    adj_p_str(&p, c->event_id);
-    fm_status st = adj_sql_run(conn, INSERT_SIGNALS_SQL, &p, NULL, err);
     adj_params_free(&p);
     return st;
 }

@@ -33,20 +33,27 @@ typedef struct adj_facts {
 
 /* Looks up the policy, the person in it (by person_key), renewal, deceased (a death benefit paid in any plan
  * year), the person's usage and the household's for the policy's plan year, and whether claim_id / event_id
- * are known (either may be NULL). Reads the transaction's own earlier writes. */
+ * are known (either may be NULL). Reads the transaction's own earlier writes. lock_bills (may be NULL): take
+ * the invoice locks of its bills in the same statement (see adj_store_claimed_bills). */
 fm_status adj_store_lookup(PGconn *conn, const char *policy_number, const char *person_key, const char *claim_id,
-                           const char *event_id, adj_facts *out, fm_error *err);
+                           const char *event_id, const fm_claim *lock_bills, adj_facts *out, fm_error *err);
 
 /* Which of c's bills (invoice code + number) were already claimed by a claim other than own_claim_id (NULL:
- * by any claim). lock: first take a transaction-scoped advisory lock per invoice (in a fixed order), so that
- * two workers deciding claims with the same invoice at once serialise and the first to commit wins. */
-fm_status adj_store_claimed_bills(PGconn *conn, const fm_claim *c, const char *own_claim_id, bool lock,
-                                  bool out[FM_MAX_BILLS], fm_error *err);
+ * by any claim). For a new claim, adj_store_lookup has taken a transaction-scoped advisory lock per invoice (in
+ * a fixed order) in the statement before: two workers deciding claims with the same invoice at once serialise,
+ * and this read, a new statement, sees the first one's commit — the first claim wins. */
+fm_status adj_store_claimed_bills(PGconn *conn, const fm_claim *c, const char *own_claim_id, bool out[FM_MAX_BILLS],
+                                  fm_error *err);
 
-/* Inserts the claim row (status and payable of d), its bills (excluded_duplicate from d) and its invoices
- * into invoices_claimed (first claim wins: an invoice already there is left to its first claim). */
-fm_status adj_store_insert_claim(PGconn *conn, const fm_claim *c, const char *person_key, const char *masked_id,
-                                 const adj_facts *f, fm_fen claimed, const fm_claim_decision *d, fm_error *err);
+/* Writes a first decision in one statement (one round trip): the claim row (status and payable of d), its bills
+ * (excluded_duplicate from d), its invoices into invoices_claimed (an invoice already there stays its first
+ * claim's), the decision (kind initial), the fraud signals, and the person's and household's usage when d
+ * changed them. */
+fm_status adj_store_write_first_decision(PGconn *conn, const fm_claim *c, const char *person_key,
+                                         const char *masked_id, const adj_facts *f, fm_fen claimed,
+                                         const fm_claim_decision *d, const char *parameters_json, const char *en,
+                                         const char *zh, const adj_source *src, const adj_signals *sig,
+                                         fm_error *err);
 
 /* Inserts one decision (kind "initial" or "review"); *decision_id receives its id (may be NULL). */
 fm_status adj_store_insert_decision(PGconn *conn, const char *claim_id, const char *source_event_id, const char *kind,
@@ -58,10 +65,6 @@ fm_status adj_store_insert_decision(PGconn *conn, const char *claim_id, const ch
  * the same transaction, by the one worker that owns the policy's partition). */
 fm_status adj_store_save_usage(PGconn *conn, const fm_claim *c, int plan_year, const char *person_key,
                                const char *policy_number, const fm_claim_decision *d, fm_error *err);
-
-/* Inserts the claim's fraud signals. */
-fm_status adj_store_insert_signals(PGconn *conn, const fm_claim *c, const adj_facts *f, const adj_signals *s,
-                                   fm_error *err);
 
 /* A recorded claim, as a review needs it. */
 typedef struct adj_stored_claim {
