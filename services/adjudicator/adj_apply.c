@@ -151,7 +151,7 @@ fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *sr
         return FM_EINVAL;
     }
     fm_person_mask(c->insured_id_number, masked);
-    if ((st = adj_store_lookup(conn, c->policy_number, person_key, c->claim_id, c->event_id, c, &f, err)) != FM_OK)
+    if ((st = adj_store_lookup(conn, env->cache, c->policy_number, person_key, c->claim_id, c->event_id, c, &f, err)) != FM_OK)
         return st;
     if (f.event_seen) {
         fm_error_set(err, "event_id", "EVENT_ID_CONFLICT", "event %s already recorded another claim", c->event_id);
@@ -164,7 +164,7 @@ fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *sr
     }
     if ((st = choose_plan(env, &f.ctx, c->incident_date, &plan, err)) != FM_OK)
         return st;
-    if ((st = adj_store_claimed_bills(conn, c, NULL, f.ctx.bill_already_claimed, err)) != FM_OK)
+    if ((st = adj_store_claimed_bills(conn, env->cache, c, NULL, f.ctx.bill_already_claimed, err)) != FM_OK)
         return st;
     if ((st = fm_decide_claim(&plan, c, &f.ctx, &d, err)) != FM_OK)
         return st;
@@ -176,7 +176,7 @@ fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *sr
         fm_error_set(err, "claim.decided", "ENOMEM", "could not describe the decision");
         return st;
     }
-    if ((st = adj_store_write_first_decision(conn, c, person_key, masked, &f, claimed, &d, params_json, en, zh, src,
+    if ((st = adj_store_write_first_decision(conn, env->cache, c, person_key, masked, &f, claimed, &d, params_json, en, zh, src,
                                              &signals, err)) != FM_OK)
         goto done;
     st = publish(c, &d, NULL, c->event_id, occurred_at, out, err);
@@ -220,9 +220,9 @@ fm_status adj_apply_review(const adj_env *env, PGconn *conn, const adj_source *s
         st = adj_store_insert_ignored_review(conn, r, sc.status, sc.payable, "REVIEW_NOT_APPLICABLE", err);
         goto done;
     }
-    if ((st = adj_store_lookup(conn, sc.claim.policy_number, sc.person_key, NULL, NULL, NULL, &f, err)) != FM_OK ||
+    if ((st = adj_store_lookup(conn, env->cache, sc.claim.policy_number, sc.person_key, NULL, NULL, NULL, &f, err)) != FM_OK ||
         (st = choose_plan(env, &f.ctx, sc.claim.incident_date, &plan, err)) != FM_OK ||
-        (st = adj_store_claimed_bills(conn, &sc.claim, sc.claim.claim_id, f.ctx.bill_already_claimed, err)) !=
+        (st = adj_store_claimed_bills(conn, env->cache, &sc.claim, sc.claim.claim_id, f.ctx.bill_already_claimed, err)) !=
             FM_OK ||
         (st = fm_decide_review(&plan, &sc.claim, &f.ctx, r, &d, err)) != FM_OK)
         goto done;

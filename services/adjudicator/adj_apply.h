@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 
 #include "adj_config.h"
+#include "adj_sql.h"
 #include "adj_store.h"
 #include "fm_claim_rules.h"
 #include "fm_error.h"
@@ -16,6 +17,7 @@ typedef struct adj_env {
     const fm_plan_catalogue *catalogue;
     const char *person_key_secret;
     adj_config cfg;
+    adj_sql_cache *cache;   /* the worker's prepared statements (mutable; NULL: none) */
 } adj_env;
 
 /* The claim.decided event to publish through the outbox (key: the policy number). */

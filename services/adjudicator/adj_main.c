@@ -60,6 +60,7 @@ int main(int argc, char **argv)
         goto done;
     }
     w.env.catalogue = cat;
+    w.env.cache = &w.sql_cache;
     w.env.person_key_secret = fm_settings_str(settings, "FAMINS_PERSON_KEY_SECRET");
     if (!fm_settings_is_set(settings, "FAMINS_PERSON_KEY_SECRET"))
         fm_log(&logger, FM_LOG_WARN, "person_key_secret", "detail=\"FAMINS_PERSON_KEY_SECRET is the development "

@@ -120,6 +120,9 @@ void adj_params_free(adj_params *p)
     memset(p, 0, sizeof *p);
 }
 
+/* Classifies res (consumed). */
+static fm_status finish(PGconn *conn, PGresult *res, PGresult **out, fm_error *err);
+
 fm_status adj_sql_run(PGconn *conn, const char *sql, adj_params *p, PGresult **out, fm_error *err)
 {
     if (out != NULL)
@@ -128,7 +131,42 @@ fm_status adj_sql_run(PGconn *conn, const char *sql, adj_params *p, PGresult **o
         fm_error_set(err, "sql", "ENOMEM", "out of memory building parameters");
         return FM_ENOMEM;
     }
-    PGresult *res = PQexecParams(conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0);
+    return finish(conn, PQexecParams(conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0), out, err);
+}
+
+fm_status adj_sql_run_stmt(PGconn *conn, adj_sql_cache *cache, adj_stmt id, const char *sql, adj_params *p,
+                           PGresult **out, fm_error *err)
+{
+    if (cache == NULL || id < 0 || id >= ADJ_STMT_COUNT)
+        return adj_sql_run(conn, sql, p, out, err);
+    if (out != NULL)
+        *out = NULL;
+    if (p != NULL && p->failed) {
+        fm_error_set(err, "sql", "ENOMEM", "out of memory building parameters");
+        return FM_ENOMEM;
+    }
+    int pid = PQbackendPID(conn);
+    if (cache->conn != conn || cache->backend_pid != pid) {
+        memset(cache, 0, sizeof *cache);
+        cache->conn = conn;
+        cache->backend_pid = pid;
+    }
+    char name[24];
+    snprintf(name, sizeof name, "adj_stmt_%d", (int)id);
+    fm_status st;
+    if (!cache->prepared[id]) {
+        if ((st = finish(conn, PQprepare(conn, name, sql, 0, NULL), NULL, err)) != FM_OK)
+            return st;
+        cache->prepared[id] = true;
+    }
+    st = finish(conn, PQexecPrepared(conn, name, p ? p->n : 0, p ? p->values : NULL, NULL, NULL, 0), out, err);
+    if (st != FM_OK && err != NULL && strcmp(err->path, "26000") == 0)
+        memset(cache, 0, sizeof *cache);
+    return st;
+}
+
+static fm_status finish(PGconn *conn, PGresult *res, PGresult **out, fm_error *err)
+{
     ExecStatusType rs = PQresultStatus(res);
     if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK) {
         if (out != NULL)

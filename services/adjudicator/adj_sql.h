@@ -48,6 +48,24 @@ char *adj_text_array_literal(const char *const *items, size_t n);
  */
 fm_status adj_sql_run(PGconn *conn, const char *sql, adj_params *p, PGresult **out, fm_error *err);
 
+/* Statements worth preparing once per connection (the ones every claim runs: parsing and planning a statement
+ * of seven CTEs costs more than running it). */
+typedef enum adj_stmt { ADJ_STMT_LOOKUP = 0, ADJ_STMT_CLAIMED, ADJ_STMT_WRITE_FIRST, ADJ_STMT_COUNT } adj_stmt;
+
+/* Which statements the current session has prepared. Plain data, owned by the caller (one per worker); a
+ * zero-initialised cache is empty. It notices a new session (another connection or backend) by itself. */
+typedef struct adj_sql_cache {
+    const PGconn *conn;
+    int backend_pid;
+    bool prepared[ADJ_STMT_COUNT];
+} adj_sql_cache;
+
+/* As adj_sql_run, through a statement prepared on first use in this session (cache NULL: not prepared).
+ * Preparing is not undone by a rollback, so a redone batch finds it still there; a session that lost it
+ * anyway (SQLSTATE 26000) gives FM_EDB and an emptied cache, and the redo prepares again. */
+fm_status adj_sql_run_stmt(PGconn *conn, adj_sql_cache *cache, adj_stmt id, const char *sql, adj_params *p,
+                           PGresult **out, fm_error *err);
+
 /* Reads a column by name from row 0.. of res; NULL-safe helpers with a default for SQL NULL. */
 bool adj_col_null(const PGresult *res, int row, const char *name);
 const char *adj_col_str(const PGresult *res, int row, const char *name); /* "" for NULL */

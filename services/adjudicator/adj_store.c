@@ -34,7 +34,7 @@ static const char LOOKUP_SQL[] =
 
 static void invoice_arrays(adj_params *p, const fm_claim *c);
 
-fm_status adj_store_lookup(PGconn *conn, const char *policy_number, const char *person_key, const char *claim_id,
+fm_status adj_store_lookup(PGconn *conn, adj_sql_cache *cache, const char *policy_number, const char *person_key, const char *claim_id,
                            const char *event_id, const fm_claim *lock_bills, adj_facts *out, fm_error *err)
 {
     adj_params p = {0};
@@ -46,7 +46,7 @@ fm_status adj_store_lookup(PGconn *conn, const char *policy_number, const char *
     adj_p_str(&p, claim_id);
     adj_p_str(&p, event_id);
     invoice_arrays(&p, lock_bills ? lock_bills : &no_bills);
-    fm_status st = adj_sql_run(conn, LOOKUP_SQL, &p, &res, err);
+    fm_status st = adj_sql_run_stmt(conn, cache, ADJ_STMT_LOOKUP, LOOKUP_SQL, &p, &res, err);
     adj_params_free(&p);
     if (st != FM_OK)
         return st;
@@ -107,7 +107,7 @@ static const char CLAIMED_SQL[] =
     " JOIN famins.invoices_claimed ic ON ic.invoice_code = t.c AND ic.invoice_number = t.n"
     " WHERE $3::text IS NULL OR ic.first_claim_id <> $3";
 
-fm_status adj_store_claimed_bills(PGconn *conn, const fm_claim *c, const char *own_claim_id, bool out[FM_MAX_BILLS],
+fm_status adj_store_claimed_bills(PGconn *conn, adj_sql_cache *cache, const fm_claim *c, const char *own_claim_id, bool out[FM_MAX_BILLS],
                                   fm_error *err)
 {
     memset(out, 0, FM_MAX_BILLS * sizeof out[0]);
@@ -118,7 +118,7 @@ fm_status adj_store_claimed_bills(PGconn *conn, const fm_claim *c, const char *o
     fm_status st = FM_OK;
     invoice_arrays(&p, c);
     adj_p_str(&p, own_claim_id);
-    if ((st = adj_sql_run(conn, CLAIMED_SQL, &p, &res, err)) != FM_OK)
+    if ((st = adj_sql_run_stmt(conn, cache, ADJ_STMT_CLAIMED, CLAIMED_SQL, &p, &res, err)) != FM_OK)
         goto done;
     for (int r = 0; r < PQntuples(res); r++) {
         int64_t i = adj_col_i64(res, r, "bill_index");
@@ -171,7 +171,7 @@ static const char WRITE_FIRST_DECISION_SQL[] =
     "   illness_hospital_paid = EXCLUDED.illness_hospital_paid, updated_at = now())"
     " SELECT count(*) AS claims FROM c";
 
-fm_status adj_store_write_first_decision(PGconn *conn, const fm_claim *c, const char *person_key,
+fm_status adj_store_write_first_decision(PGconn *conn, adj_sql_cache *cache, const fm_claim *c, const char *person_key,
                                          const char *masked_id, const adj_facts *f, fm_fen claimed,
                                          const fm_claim_decision *d, const char *parameters_json, const char *en,
                                          const char *zh, const adj_source *src, const adj_signals *sig,
@@ -265,7 +265,7 @@ fm_status adj_store_write_first_decision(PGconn *conn, const fm_claim *c, const 
     adj_p_i64(&p, d->new_household_medical_paid[FM_LIAB_ILLNESS_HOSPITAL]);
     adj_p_bool(&p, d->usage_changed && found && fm_liability_is_medical(c->liability));
     free(amounts);
-    fm_status st = adj_sql_run(conn, WRITE_FIRST_DECISION_SQL, &p, NULL, err);
+    fm_status st = adj_sql_run_stmt(conn, cache, ADJ_STMT_WRITE_FIRST, WRITE_FIRST_DECISION_SQL, &p, NULL, err);
     adj_params_free(&p);
     return st;
 }

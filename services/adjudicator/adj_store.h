@@ -7,13 +7,15 @@
 #include <stdint.h>
 
 #include "adj_signals.h"
+#include "adj_sql.h"
 #include "fm_claim_rules.h"
 #include "fm_error.h"
 #include "fm_model.h"
 #include "fm_person.h"
 #include "fm_plan.h"
 
-/* Every function runs in the open transaction of conn (never BEGIN/COMMIT) and returns adj_sql_run's
+/* Every function runs in the open transaction of conn (never BEGIN/COMMIT); cache (may be NULL) keeps the
+ * session's prepared statements (adj_sql.h). They return adj_sql_run's
  * classes: FM_OK, FM_EDB (redo the batch), FM_EINVAL (DATA_REJECTED: dead letter), FM_ECONFIG, FM_ENOMEM. */
 
 /* Where the decided event came from (claim_decisions.source_*). Borrowed strings. */
@@ -35,21 +37,21 @@ typedef struct adj_facts {
  * year), the person's usage and the household's for the policy's plan year, and whether claim_id / event_id
  * are known (either may be NULL). Reads the transaction's own earlier writes. lock_bills (may be NULL): take
  * the invoice locks of its bills in the same statement (see adj_store_claimed_bills). */
-fm_status adj_store_lookup(PGconn *conn, const char *policy_number, const char *person_key, const char *claim_id,
+fm_status adj_store_lookup(PGconn *conn, adj_sql_cache *cache, const char *policy_number, const char *person_key, const char *claim_id,
                            const char *event_id, const fm_claim *lock_bills, adj_facts *out, fm_error *err);
 
 /* Which of c's bills (invoice code + number) were already claimed by a claim other than own_claim_id (NULL:
  * by any claim). For a new claim, adj_store_lookup has taken a transaction-scoped advisory lock per invoice (in
  * a fixed order) in the statement before: two workers deciding claims with the same invoice at once serialise,
  * and this read, a new statement, sees the first one's commit — the first claim wins. */
-fm_status adj_store_claimed_bills(PGconn *conn, const fm_claim *c, const char *own_claim_id, bool out[FM_MAX_BILLS],
+fm_status adj_store_claimed_bills(PGconn *conn, adj_sql_cache *cache, const fm_claim *c, const char *own_claim_id, bool out[FM_MAX_BILLS],
                                   fm_error *err);
 
 /* Writes a first decision in one statement (one round trip): the claim row (status and payable of d), its bills
  * (excluded_duplicate from d), its invoices into invoices_claimed (an invoice already there stays its first
  * claim's), the decision (kind initial), the fraud signals, and the person's and household's usage when d
  * changed them. */
-fm_status adj_store_write_first_decision(PGconn *conn, const fm_claim *c, const char *person_key,
+fm_status adj_store_write_first_decision(PGconn *conn, adj_sql_cache *cache, const fm_claim *c, const char *person_key,
                                          const char *masked_id, const adj_facts *f, fm_fen claimed,
                                          const fm_claim_decision *d, const char *parameters_json, const char *en,
                                          const char *zh, const adj_source *src, const adj_signals *sig,

@@ -25,6 +25,7 @@
 static PGconn *admin, *adj;
 static fm_plan_catalogue *cat;
 static adj_env env;
+static adj_sql_cache sql_cache; /* the prepared path, as the service runs it */
 static int64_t offset_counter;
 
 static void begin(void) { assert_int_equal(tdb_exec(adj, "BEGIN"), 0); }
@@ -554,7 +555,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "connect: %s %s\n", PQerrorMessage(admin), PQerrorMessage(adj));
         return 1;
     }
-    env = (adj_env){.catalogue = cat, .person_key_secret = ADJ_TEST_SECRET, .cfg = adj_config_default()};
+    env = (adj_env){.catalogue = cat, .person_key_secret = ADJ_TEST_SECRET, .cfg = adj_config_default(),
+                   .cache = &sql_cache};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(claims_in_one_transaction_see_each_others_usage, setup_household),
         cmocka_unit_test_setup(claims_in_consecutive_transactions_keep_usage_exact, setup_household),
