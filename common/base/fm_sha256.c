@@ -99,15 +99,25 @@ void fm_sha256_final(fm_sha256 *ctx, unsigned char digest[32])
     }
 }
 
-void fm_sha256_hex(const void *data, size_t len, char hex[65])
+void fm_sha256_digest(const void *data, size_t len, unsigned char out[FM_SHA256_LEN])
 {
     fm_sha256 ctx;
-    unsigned char digest[32];
     fm_sha256_init(&ctx);
     fm_sha256_update(&ctx, data, len);
-    fm_sha256_final(&ctx, digest);
-    for (int i = 0; i < 32; i++)
+    fm_sha256_final(&ctx, out);
+}
+
+void fm_sha256_to_hex(const unsigned char digest[FM_SHA256_LEN], char hex[FM_SHA256_HEX_LEN])
+{
+    for (int i = 0; i < FM_SHA256_LEN; i++)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
+void fm_sha256_hex(const void *data, size_t len, char hex[65])
+{
+    unsigned char digest[FM_SHA256_LEN];
+    fm_sha256_digest(data, len, digest);
+    fm_sha256_to_hex(digest, hex);
 }
 
 void fm_hmac_sha256_hex(const void *key, size_t key_len, const void *data, size_t len, char hex[65])
@@ -136,6 +146,5 @@ void fm_hmac_sha256_hex(const void *key, size_t key_len, const void *data, size_
     fm_sha256_update(&ctx, outer_pad, sizeof outer_pad);
     fm_sha256_update(&ctx, inner, sizeof inner);
     fm_sha256_final(&ctx, digest);
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    fm_sha256_to_hex(digest, hex);
 }

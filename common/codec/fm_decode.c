@@ -509,7 +509,7 @@ fm_status fm_event_content_hash(const char *buf, size_t len, uint8_t out[FM_SHA2
         fm_error_set(err, "", "NO_MEMORY", "out of memory");
         return FM_ENOMEM;
     }
-    fm_sha256(canon, strlen(canon), out);
+    fm_sha256_digest(canon, strlen(canon), out);
     free(canon);
     return FM_OK;
 }

@@ -321,7 +321,8 @@ fm_status fm_encode_enrollment_decided(const fm_enrollment *e, const fm_enrollme
 {
     json_t *body = NULL;
     *json_out = NULL;
-    if (event_id == NULL || occurred_at == NULL)
+    /* source_event_id is how consumers deduplicate: an event without it would be refused by them. */
+    if (event_id == NULL || occurred_at == NULL || e->event_id == NULL)
         return FM_EINVAL;
     fm_status st = fm_enrollment_decision_json(e, d, false, &body);
     if (st != FM_OK)
@@ -375,7 +376,7 @@ fm_status fm_encode_claim_decided(const fm_claim *c, const fm_claim_decision *d,
 {
     json_t *body = NULL;
     *json_out = NULL;
-    if (event_id == NULL || occurred_at == NULL)
+    if (event_id == NULL || occurred_at == NULL || (review ? review->event_id : c->event_id) == NULL)
         return FM_EINVAL;
     fm_status st = fm_claim_decision_json(c, d, review, false, &body);
     if (st != FM_OK)

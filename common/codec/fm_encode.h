@@ -35,7 +35,8 @@ fm_status fm_claim_decision_json(const fm_claim *c, const fm_claim_decision *d, 
  * Whole events, compact JSON, with the envelope (event_id, type, schema_version 1, occurred_at,
  * producer FM_PRODUCER). event_id and occurred_at are the caller's (a decision derived again from the
  * same input must get the same event_id). On FM_OK *json_out is a malloc'ed NUL-terminated string the
- * caller frees; otherwise *json_out is NULL. FM_EINVAL when event_id or occurred_at is NULL.
+ * caller frees; otherwise *json_out is NULL. FM_EINVAL when event_id or occurred_at is NULL, or the
+ * source event has no event_id (e->event_id, c->event_id or review->event_id).
  */
 fm_status fm_encode_enrollment_decided(const fm_enrollment *e, const fm_enrollment_decision *d,
                                        const char *event_id, const char *occurred_at, char **json_out);

@@ -14,6 +14,8 @@ KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\([^<]*\)</kafka.version>.*:\1:p' "$P
 PG_MAJOR=15
 
 STACK_DIR=${FAMINS_STACK_DIR:-/var/tmp/famins-stack}
+# One spelling of the folder: process matching compares command lines textually.
+while [[ $STACK_DIR == */ && $STACK_DIR != / ]]; do STACK_DIR=${STACK_DIR%/}; done
 KAFKA_PORT=${FAMINS_KAFKA_PORT:-19092}
 CTRL_PORT=${FAMINS_KAFKA_CONTROLLER_PORT:-19093}
 PG_PORT=${FAMINS_PG_PORT:-15432}
@@ -93,18 +95,20 @@ validate_config() {
     [[ -n $KAFKA_VERSION ]] || die "cannot read <kafka.version> from $POM"
     local v
     for v in KAFKA_PORT CTRL_PORT PG_PORT; do
-        [[ ${!v} =~ ^[0-9]+$ ]] && ((${!v} >= 1024 && ${!v} <= 65535)) ||
+        if ! [[ ${!v} =~ ^[1-9][0-9]{3,4}$ ]] || ((${!v} > 65535)); then
             die "$(port_var "$v") must be a port number 1024..65535 (got '${!v}')"
+        fi
     done
     [[ $KAFKA_PORT != "$CTRL_PORT" && $KAFKA_PORT != "$PG_PORT" && $CTRL_PORT != "$PG_PORT" ]] ||
         die "FAMINS_KAFKA_PORT, FAMINS_KAFKA_CONTROLLER_PORT and FAMINS_PG_PORT must differ"
-    [[ $WAIT_SECONDS =~ ^[0-9]+$ ]] && ((WAIT_SECONDS >= 5)) ||
+    if ! [[ $WAIT_SECONDS =~ ^[1-9][0-9]*$ ]] || ((WAIT_SECONDS < 5)); then
         die "FAMINS_WAIT_SECONDS must be a whole number >= 5 (got '$WAIT_SECONDS')"
+    fi
     [[ $LOG_LINES =~ ^[0-9]+$ ]] || die "FAMINS_LOG_LINES must be a whole number"
     # Plain absolute paths only: they are written unquoted into properties files and wiped by reset.
-    [[ $STACK_DIR =~ ^/[A-Za-z0-9._/-]+$ && $STACK_DIR != *..* ]] ||
-        die "FAMINS_STACK_DIR must be an absolute path of letters, digits, . _ - / (got '$STACK_DIR')"
-    STACK_DIR=${STACK_DIR%/}
+    [[ $STACK_DIR =~ ^/[A-Za-z0-9._/-]+$ && $STACK_DIR != *..* && $STACK_DIR != *//* &&
+        $STACK_DIR != */./* && $STACK_DIR != */. ]] ||
+        die "FAMINS_STACK_DIR must be a plain absolute path of letters, digits, . _ - / (got '$STACK_DIR')"
     case $STACK_DIR in
         / | /bin | /boot | /dev | /etc | /home | /lib* | /opt | /proc | /root | /run | /sbin | /srv | /sys | /tmp | /usr | /usr/* | /var | /var/tmp | /var/lib | /var/cache)
             die "FAMINS_STACK_DIR=$STACK_DIR is a system folder; use a folder of its own" ;;
@@ -533,9 +537,10 @@ launch_kafka() {
     printf '%s\n' "$pid"
 }
 
+# kafka_answers SECONDS: one metadata request, given at most that long.
 kafka_answers() {
     local out
-    out=$(timeout 8 kcat -L -b "127.0.0.1:$KAFKA_PORT" -m 3 2>/dev/null) || return 1
+    out=$(timeout "$1" kcat -L -b "127.0.0.1:$KAFKA_PORT" -m "$1" 2>/dev/null) || return 1
     grep -q "broker $NODE_ID at 127.0.0.1:$KAFKA_PORT" <<<"$out"
 }
 
@@ -550,7 +555,7 @@ show_kafka_log_tail() {
 
 # Waits, within the bound, until the broker answers a metadata request.
 wait_kafka() {
-    local pid=$1 deadline=$((SECONDS + WAIT_SECONDS))
+    local pid=$1 deadline=$((SECONDS + WAIT_SECONDS)) left
     while :; do
         if ! is_alive "$pid"; then
             # setsid may have forked: look for the broker by its command line before giving up.
@@ -562,7 +567,10 @@ wait_kafka() {
                 die "kafka exited during start-up (log above, all logs in $KAFKA_LOGS)"
             fi
         fi
-        if is_listening "$KAFKA_PORT" && kafka_answers; then
+        left=$((deadline - SECONDS))
+        ((left < 1)) && left=1
+        ((left > 5)) && left=5
+        if is_listening "$KAFKA_PORT" && kafka_answers "$left"; then
             return 0
         fi
         if ((SECONDS >= deadline)); then
@@ -669,6 +677,8 @@ log_truncate_on_rotation = on
 log_rotation_age = 1d
 log_rotation_size = 100MB
 log_line_prefix = '%m [%p] %q%u@%d '
+# readable by every local user (a development stack): 'stack.sh logs pg' works unprivileged
+log_file_mode = 0644
 # <<< famins local stack
 EOF
     cat "$tmp" >"$conf"
@@ -688,12 +698,13 @@ psql_super() {
     "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK" -p "$PG_PORT" -U "$PG_SUPERUSER" "$@"
 }
 
-# Idempotently: role famins_admin and database famins owned by it.
+# Idempotently: role famins_admin (CREATEDB: each integration test makes its own database, see
+# tests/support/itest.sh) and database famins owned by it.
 ensure_db() {
     (cd / && psql_super -d postgres) <<EOF || die "could not create role $PG_ADMIN_ROLE / database $PG_DB (PostgreSQL log: stack.sh logs pg)"
-SELECT 'CREATE ROLE $PG_ADMIN_ROLE LOGIN CREATEROLE'
+SELECT 'CREATE ROLE $PG_ADMIN_ROLE LOGIN CREATEROLE CREATEDB'
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_ADMIN_ROLE') \gexec
-ALTER ROLE $PG_ADMIN_ROLE LOGIN CREATEROLE;
+ALTER ROLE $PG_ADMIN_ROLE LOGIN CREATEROLE CREATEDB;
 SELECT 'CREATE DATABASE $PG_DB OWNER $PG_ADMIN_ROLE'
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$PG_DB') \gexec
 ALTER DATABASE $PG_DB OWNER TO $PG_ADMIN_ROLE;
@@ -745,6 +756,7 @@ clear_stale_pg_lock() {
 start_pg() {
     [[ -e $PG_DATA/PG_VERSION ]] || init_pg
     write_pg_config
+    chmod a+r "$PG_LOGDIR"/*.log 2>/dev/null || true
     : >"$PG_LOGDIR/startup.log"
     chown "$STACK_USER:" "$PG_LOGDIR/startup.log"
     # setsid -w: the postmaster leaves this session (a closed terminal does not stop it).
@@ -889,7 +901,11 @@ cmd_down() {
         kill -TERM "$pid" 2>/dev/null || true
     done
     for pid in $(stack_pids); do
-        wait_gone "$pid" 10 || { warn "pid $pid ignores SIGTERM; sending SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; }
+        if ! wait_gone "$pid" 10; then
+            warn "pid $pid ignores SIGTERM; sending SIGKILL"
+            kill -KILL "$pid" 2>/dev/null || true
+            wait_gone "$pid" 5 || true
+        fi
     done
     left=$(stack_pids | tr '\n' ' ')
     [[ -z ${left// /} ]] || die "processes of the stack still running: $left"

@@ -8,13 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wg_corrupt.h"
 #include "wg_date.h"
 #include "wg_idnum.h"
 #include "wg_rng.h"
 
 #define STREAM_CLAIMS 2
 #define MAX_PEOPLE 20
-#define MAX_CLAIMS 40
+#define MAX_CLAIMS 64 /* claims and the reviews of pending ones */
 #define MAX_BILLS 4
 #define MAX_INJURIES 3
 #define MAX_SEEN_BILLS (MAX_CLAIMS * MAX_BILLS)
@@ -42,14 +43,30 @@ enum {
     C_LIMIT_REACHED,
     C_DOCUMENTS_MISSING,
     C_AMOUNT_ABOVE_REVIEW_THRESHOLD,
+    C_REVIEWER_DECLINED,
+    C_REVIEWER_REDUCED,
     C_COUNT
 };
-static const char *const claim_reason_ids[C_COUNT] = {
-    "POLICY_NOT_FOUND",  "PERSON_NOT_INSURED",  "PERSON_DECEASED",   "NOT_IN_FORCE",
-    "LIABILITY_NOT_COVERED_FOR_ROLE", "CAUSE_MISMATCH", "WAITING_PERIOD", "ACCIDENT_WINDOW_EXCEEDED",
-    "INVALID_GRADE",     "CI_NOT_COVERED",      "CI_ALREADY_PAID",   "DUPLICATE_INVOICE",
-    "NO_ELIGIBLE_AMOUNT", "BELOW_DEDUCTIBLE",   "LIMIT_EXHAUSTED",   "LIMIT_REACHED",
-    "DOCUMENTS_MISSING", "AMOUNT_ABOVE_REVIEW_THRESHOLD"};
+static const char *const claim_reason_ids[C_COUNT] = {"POLICY_NOT_FOUND",
+                                                      "PERSON_NOT_INSURED",
+                                                      "PERSON_DECEASED",
+                                                      "NOT_IN_FORCE",
+                                                      "LIABILITY_NOT_COVERED_FOR_ROLE",
+                                                      "CAUSE_MISMATCH",
+                                                      "WAITING_PERIOD",
+                                                      "ACCIDENT_WINDOW_EXCEEDED",
+                                                      "INVALID_GRADE",
+                                                      "CI_NOT_COVERED",
+                                                      "CI_ALREADY_PAID",
+                                                      "DUPLICATE_INVOICE",
+                                                      "NO_ELIGIBLE_AMOUNT",
+                                                      "BELOW_DEDUCTIBLE",
+                                                      "LIMIT_EXHAUSTED",
+                                                      "LIMIT_REACHED",
+                                                      "DOCUMENTS_MISSING",
+                                                      "AMOUNT_ABOVE_REVIEW_THRESHOLD",
+                                                      "REVIEWER_DECLINED",
+                                                      "REVIEWER_REDUCED"};
 
 typedef struct cperson {
     char id[20];
@@ -70,8 +87,8 @@ typedef struct injury {
 } injury;
 
 typedef struct claim {
-    int seq;                 /* generation order, the tie-break of the report order */
-    int person;              /* index into the policy's people, or -1: someone not on the policy */
+    int seq;    /* generation order, the tie-break of the report order */
+    int person; /* index into the policy's people, or -1: someone not on the policy */
     char insured_id[20];
     bool policy_not_found;
     int liab;
@@ -79,12 +96,17 @@ typedef struct claim {
     int32_t incident, event_date, report; /* event_date INT32_MIN: null */
     bill bills[MAX_BILLS];
     int n_bills;
-    int dup_of;              /* claim seq whose bills this one repeats, or -1 */
+    int dup_of; /* claim seq whose bills this one repeats, or -1 */
     injury injuries[MAX_INJURIES];
     int n_injuries;
-    char ci_code[17];        /* "" = null */
+    char ci_code[17]; /* "" = null */
     uint32_t docs;
     const char *fault;
+    /* a claim.reviewed of the claim whose seq is `ref`, sent only if that claim went to review */
+    bool is_review;
+    int ref;
+    bool approve; /* the reviewer's action and amount, chosen when the review is sent */
+    int64_t amount;
 } claim;
 
 /* What has been paid or used per person in the plan year (the generator's own accounting). */
@@ -156,12 +178,14 @@ static fm_status parse_policy(const wg_claims *g, const char *line, size_t len, 
     const char *num = json_string_value(json_object_get(o, "policy_number"));
     const char *hh = json_string_value(json_object_get(o, "household_id"));
     json_t *ms = json_object_get(o, "members");
-    if (num == NULL || hh == NULL || strlen(num) >= sizeof p->number || strlen(hh) >= sizeof p->household_id ||
+    if (num == NULL || hh == NULL || strlen(num) >= sizeof p->number ||
+        strlen(hh) >= sizeof p->household_id ||
         json_integer_value(json_object_get(o, "plan_year")) != g->cfg.plan->plan_year ||
         wg_date_parse(json_string_value(json_object_get(o, "coverage_start")), &p->start) != FM_OK ||
         wg_date_parse(json_string_value(json_object_get(o, "coverage_end")), &p->end) != FM_OK ||
         !json_is_array(ms) || json_array_size(ms) == 0 || json_array_size(ms) > MAX_PEOPLE) {
-        fm_error_set(err, "policies", "BAD_POLICY", "a policy line lacks a field or is of another plan year than %d",
+        fm_error_set(err, "policies", "BAD_POLICY",
+                     "a policy line lacks a field or is of another plan year than %d",
                      g->cfg.plan->plan_year);
         goto done;
     }
@@ -179,8 +203,9 @@ static fm_status parse_policy(const wg_claims *g, const char *line, size_t len, 
             goto done;
         }
         memcpy(c->id, id, 19);
-        c->role = strcmp(role, "child") == 0 ? WG_ROLE_CHILD : strcmp(role, "parent") == 0 ? WG_ROLE_PARENT
-                                                                                            : WG_ROLE_GUARDIAN;
+        c->role = strcmp(role, "child") == 0    ? WG_ROLE_CHILD
+                  : strcmp(role, "parent") == 0 ? WG_ROLE_PARENT
+                                                : WG_ROLE_GUARDIAN;
         c->prev = json_is_true(json_object_get(m, "previously_insured"));
         c->insured = json_is_true(json_object_get(m, "insured"));
     }
@@ -192,8 +217,8 @@ done:
 
 /* ---- building claims ---- */
 
-static const char *const accident_injuries[] = {"右腿胫骨骨折", "左手三指缺失", "颅脑损伤", "脊柱骨折",
-                                                "右眼视力下降", "面部瘢痕", "左臂神经损伤"};
+static const char *const accident_injuries[] = {"右腿胫骨骨折", "左手三指缺失", "颅脑损伤",    "脊柱骨折",
+                                                "右眼视力下降", "面部瘢痕",     "左臂神经损伤"};
 
 static uint32_t required_docs(const wg_claims *g, int liab)
 {
@@ -238,7 +263,8 @@ static void supply_docs(const wg_claims *g, wg_rng *r, claim *c, bool drop_one)
 }
 
 /* A natural claim of liability liab for person pi, with its incident inside the coverage. */
-static void natural_claim(const wg_claims *g, wg_rng *r, const policy *p, int pi, int liab, claim *c, uint64_t tag)
+static void natural_claim(const wg_claims *g, wg_rng *r, const policy *p, int pi, int liab, claim *c,
+                          uint64_t tag)
 {
     memset(c, 0, sizeof *c);
     c->person = pi;
@@ -258,7 +284,8 @@ static void natural_claim(const wg_claims *g, wg_rng *r, const policy *p, int pi
         c->n_injuries = wg_rng_chance(r, 0.25) ? 2 : 1;
         for (int i = 0; i < c->n_injuries; i++) {
             c->injuries[i].description = accident_injuries[wg_rng_below(r, 7)];
-            c->injuries[i].grade = wg_rng_chance(r, 0.1) ? (int)wg_rng_range(r, 1, 6) : (int)wg_rng_range(r, 7, 10);
+            c->injuries[i].grade =
+                wg_rng_chance(r, 0.1) ? (int)wg_rng_range(r, 1, 6) : (int)wg_rng_range(r, 7, 10);
         }
         break;
     }
@@ -317,7 +344,10 @@ typedef struct book {
     int64_t household_medical[WG_LIAB_COUNT];
     bool deceased[MAX_PEOPLE];
     char seen_bills[MAX_SEEN_BILLS][28]; /* "code/number" of every bill claimed under the policy */
+    int seen_seq[MAX_SEEN_BILLS];        /* the claim that brought it */
     int n_seen;
+    bool pending[MAX_CLAIMS];     /* by claim seq: went to review and was not reviewed yet */
+    int64_t computed[MAX_CLAIMS]; /* by claim seq: what the amount rules gave when it went to review */
 } book;
 
 static int64_t pct_bp(int64_t amount, int32_t bp)
@@ -335,20 +365,23 @@ static int64_t min64(int64_t a, int64_t b)
     return a < b ? a : b;
 }
 
-static bool seen_bill(const book *bk, const bill *b)
+/* Was the bill claimed before in another claim than `seq` (a review re-decides its own claim's bills)? */
+static bool seen_bill(const book *bk, const bill *b, int seq)
 {
     char k[28];
     snprintf(k, sizeof k, "%s/%s", b->code, b->number);
     for (int i = 0; i < bk->n_seen; i++)
-        if (strcmp(bk->seen_bills[i], k) == 0)
+        if (bk->seen_seq[i] != seq && strcmp(bk->seen_bills[i], k) == 0)
             return true;
     return false;
 }
 
-static void remember_bill(book *bk, const bill *b)
+static void remember_bill(book *bk, const bill *b, int seq)
 {
-    if (bk->n_seen < MAX_SEEN_BILLS && !seen_bill(bk, b))
+    if (bk->n_seen < MAX_SEEN_BILLS && !seen_bill(bk, b, -1)) {
+        bk->seen_seq[bk->n_seen] = seq;
         snprintf(bk->seen_bills[bk->n_seen++], sizeof bk->seen_bills[0], "%s/%s", b->code, b->number);
+    }
 }
 
 static const wg_disease *find_disease(const wg_plan *plan, const char *code)
@@ -366,7 +399,11 @@ static void decline(verdict *v, int reason)
     v->reasons[reason] = true;
 }
 
-static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c, verdict *v)
+/* Decides claim c in the book's state and books what it pays. reviewer_cap < 0: the first decision
+ * (documents and the review threshold may send it to review); >= 0: a reviewer's approval of that
+ * amount, re-decided against the limits left now (domain.md: a pending claim reserves nothing). */
+static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c, int64_t reviewer_cap,
+                  verdict *v)
 {
     const wg_plan *plan = g->cfg.plan;
     memset(v, 0, sizeof *v);
@@ -389,8 +426,8 @@ static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c,
     bool renewal = p->people[c->person].prev && plan->renewal_skips_waiting;
     if (illness && t->waiting_period && !renewal && c->incident < p->start + plan->waiting_days)
         return decline(v, C_WAITING_PERIOD);
-    bool accident_outcome = c->liab == WG_LIAB_ACCIDENTAL_DISABILITY ||
-                            (c->liab == WG_LIAB_DEATH && c->cause == CAUSE_ACCIDENT);
+    bool accident_outcome =
+        c->liab == WG_LIAB_ACCIDENTAL_DISABILITY || (c->liab == WG_LIAB_DEATH && c->cause == CAUSE_ACCIDENT);
     if (accident_outcome && c->event_date - c->incident > ACCIDENT_WINDOW_DAYS)
         return decline(v, C_ACCIDENT_WINDOW_EXCEEDED);
 
@@ -442,7 +479,7 @@ static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c,
         int excluded = 0;
         for (int i = 0; i < c->n_bills; i++) {
             const bill *b = &c->bills[i];
-            bool dup = seen_bill(bk, b);
+            bool dup = seen_bill(bk, b, c->seq);
             for (int j = 0; j < i && !dup; j++)
                 dup = strcmp(b->code, c->bills[j].code) == 0 && strcmp(b->number, c->bills[j].number) == 0;
             int64_t eligible = max0(b->amount - b->social - b->other);
@@ -480,15 +517,24 @@ static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c,
             bk->people[c->person].deductible_used[c->liab] += deductible_used_now;
         return;
     }
-    /* Review: only when something is payable; a pending claim reserves nothing. */
-    bool missing = (required_docs(g, c->liab) & ~c->docs) != 0;
-    bool above = v->payable > plan->review_threshold;
-    if (missing || above) {
-        v->reasons[C_DOCUMENTS_MISSING] = missing;
-        v->reasons[C_AMOUNT_ABOVE_REVIEW_THRESHOLD] = above;
-        v->outcome = "pending_review";
-        v->payable = 0;
-        return;
+    if (reviewer_cap < 0) { /* review: only when something is payable; a pending claim reserves nothing */
+        bool missing = (required_docs(g, c->liab) & ~c->docs) != 0;
+        bool above = v->payable > plan->review_threshold;
+        if (missing || above) {
+            v->reasons[C_DOCUMENTS_MISSING] = missing;
+            v->reasons[C_AMOUNT_ABOVE_REVIEW_THRESHOLD] = above;
+            v->outcome = "pending_review";
+            bk->pending[c->seq] = true;
+            bk->computed[c->seq] = v->payable;
+            v->payable = 0;
+            return;
+        }
+    } else if (reviewer_cap == 0) {
+        memset(v->reasons, 0, sizeof v->reasons);
+        return decline(v, C_REVIEWER_DECLINED);
+    } else if (reviewer_cap < v->payable) {
+        v->payable = reviewer_cap;
+        v->reasons[C_REVIEWER_REDUCED] = true;
     }
     v->outcome = v->payable == v->full ? "approved" : "partial";
     switch (c->liab) {
@@ -519,8 +565,8 @@ static json_t *jdate(int32_t day)
     return json_string(d);
 }
 
-static char *encode_claim(const wg_claims *g, const policy *p, const claim *c, const char *claim_id,
-                          const char *event_id, const char *policy_number, int secs)
+static json_t *encode_claim(const wg_claims *g, const claim *c, const char *claim_id, const char *event_id,
+                            const char *policy_number, int secs)
 {
     json_t *o = json_object();
     char d[11], ts[40];
@@ -565,21 +611,60 @@ static char *encode_claim(const wg_claims *g, const policy *p, const claim *c, c
         if (c->docs & (1u << k))
             json_array_append_new(docs, json_string(wg_document_names[k]));
     json_object_set_new(o, "documents", docs);
-    (void)p;
-    char *text = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    return text;
+    return o;
 }
 
-static char *encode_label(const claim *c, const verdict *v, const char *claim_id, const char *event_id,
-                          const char *key)
+/* The claim as an unreadable message of a random kind; *path and *error name the schema fault. */
+static fm_status unreadable_claim(const wg_claims *g, json_t *o, wg_rng *r, wg_unreadable *kind,
+                                  const char **path, const char **error, char **out, size_t *len)
+{
+    *kind = (wg_unreadable)wg_rng_below(r, WG_U_COUNT);
+    *path = *error = NULL;
+    if (*kind == WG_U_INVALID_UTF8)
+        json_object_set_new(o, "producer", json_string(WG_BAD_UTF8_MARKER));
+    if (*kind == WG_U_SCHEMA_VERSION)
+        *path = "schema_version", *error = "UNKNOWN_SCHEMA_VERSION";
+    if (*kind == WG_U_SCHEMA) {
+        switch (wg_rng_below(r, 4)) {
+        case 0: json_object_del(o, "report_date"), *path = "report_date", *error = "MISSING"; break;
+        case 1:
+            json_object_set_new(o, "liability", json_string("dental")), *path = "liability",
+                                                                        *error = "NOT_ONE_OF";
+            break;
+        case 2:
+            json_object_set_new(o, "claim_id", json_integer(42)), *path = "claim_id", *error = "WRONG_TYPE";
+            break;
+        default:
+            json_object_set_new(o, "remark", json_string("urgent")), *path = "remark",
+                                                                     *error = "UNKNOWN_FIELD";
+        }
+    }
+    return wg_corrupt(o, *kind, g->cfg.max_message_bytes, r, out, len);
+}
+
+/* kind "valid" with the verdict; "resend" (ignored) and "unreadable" (dead letter `fault`) without. */
+static char *encode_label(const char *kind, const char *fault, const verdict *v, const char *claim_id,
+                          const char *event_id, const char *key, const char *path, const char *error)
 {
     json_t *l = json_object();
     json_object_set_new(l, "event_id", json_string(event_id));
     json_object_set_new(l, "key", json_string(key));
-    json_object_set_new(l, "kind", json_string("valid"));
-    json_object_set_new(l, "fault", c->fault ? json_string(c->fault) : json_null());
+    json_object_set_new(l, "kind", json_string(kind));
+    json_object_set_new(l, "fault", fault ? json_string(fault) : json_null());
     json_t *e = json_object();
+    if (strcmp(kind, "valid") != 0) {
+        bool dead = strcmp(kind, "unreadable") == 0;
+        json_object_set_new(e, "outcome", json_string(dead ? "dead_letter" : "ignored"));
+        if (dead) {
+            json_object_set_new(e, "dead_letter", json_string(fault));
+            json_object_set_new(e, "path", path ? json_string(path) : json_null());
+            json_object_set_new(e, "error", error ? json_string(error) : json_null());
+        }
+        json_object_set_new(l, "expected", e);
+        char *text = json_dumps(l, JSON_COMPACT);
+        json_decref(l);
+        return text;
+    }
     json_object_set_new(e, "claim_id", json_string(claim_id));
     json_object_set_new(e, "outcome", json_string(v->outcome));
     json_object_set_new(e, "payable", json_integer(v->payable));
@@ -595,9 +680,64 @@ static char *encode_label(const claim *c, const verdict *v, const char *claim_id
     return text;
 }
 
+/* The reviewer's decision on a pending claim, and its intended outcome; false when the claim it
+ * refers to did not go to review (then nothing is sent). */
+static bool review_decision(const wg_claims *g, const policy *p, book *bk, const claim *cl, int n, claim *c,
+                            wg_rng *r, verdict *v)
+{
+    const claim *orig = NULL;
+    for (int i = 0; i < n; i++)
+        if (!cl[i].is_review && cl[i].seq == c->ref)
+            orig = &cl[i];
+    if (orig == NULL || !bk->pending[c->ref])
+        return false;
+    bk->pending[c->ref] = false;
+    int64_t computed = bk->computed[c->ref];
+    double x = wg_rng_unit(r);
+    c->approve = x < 0.85;
+    c->amount = x < 0.70 ? computed : computed * 8 / 10;
+    if (c->amount <= 0)
+        c->amount = computed;
+    c->fault = !c->approve ? "REVIEW_DECLINE" : c->amount < computed ? "REVIEW_REDUCE" : "REVIEW_APPROVE";
+    if (!c->approve) { /* a reviewer's decline stands whatever the amount; nothing is paid or used */
+        memset(v, 0, sizeof *v);
+        decline(v, C_REVIEWER_DECLINED);
+        return true;
+    }
+    judge(g, p, bk, orig, c->amount, v);
+    return true;
+}
+
+static char *encode_review(const wg_claims *g, const claim *c, const char *claim_id, const char *event_id,
+                           const char *policy_number, int secs)
+{
+    json_t *o = json_object();
+    char d[11], ts[40];
+    wg_date_format(c->report, d);
+    snprintf(ts, sizeof ts, "%sT%02d:%02d:%02d+08:00", d, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    json_object_set_new(o, "event_id", json_string(event_id));
+    json_object_set_new(o, "type", json_string("claim.reviewed"));
+    json_object_set_new(o, "schema_version", json_integer(1));
+    json_object_set_new(o, "occurred_at", json_string(ts));
+    json_object_set_new(o, "producer", json_string(g->cfg.producer));
+    json_object_set_new(o, "claim_id", json_string(claim_id));
+    json_object_set_new(o, "policy_number", json_string(policy_number));
+    json_object_set_new(o, "reviewer", json_string("R-0007"));
+    json_object_set_new(o, "action", json_string(c->approve ? "approve" : "decline"));
+    json_object_set_new(o, "amount", c->approve ? json_integer(c->amount) : json_null());
+    json_object_set_new(o, "note",
+                        json_string(!c->approve ? "not supported by the documents"
+                                    : strcmp(c->fault, "REVIEW_REDUCE") == 0 ? "part of the amount agreed"
+                                                                             : "documents checked"));
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return text;
+}
+
 /* ---- one policy ---- */
 
-fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_fn emit, void *arg, fm_error *err)
+fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_fn emit, void *arg,
+                           fm_error *err)
 {
     policy *p = malloc(sizeof *p);
     claim *cl = malloc(sizeof *cl * MAX_CLAIMS);
@@ -624,7 +764,8 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         for (int l = 0; l < WG_LIAB_COUNT && n < MAX_CLAIMS - 8; l++) {
             double lambda = incidence(l, child) * g->cfg.scale * years;
             /* up to three claims of one liability: a Poisson draw by successive chances */
-            for (int k = 0; k < 3 && n < MAX_CLAIMS - 8 && wg_rng_chance(r, k == 0 ? lambda : lambda / 2); k++) {
+            for (int k = 0; k < 3 && n < MAX_CLAIMS - 8 && wg_rng_chance(r, k == 0 ? lambda : lambda / 2);
+                 k++) {
                 natural_claim(g, r, p, pi, l, &cl[n], ptag + (uint64_t)n * 7919);
                 cl[n].seq = n;
                 if (wg_rng_chance(r, 0.02)) /* a document forgotten */
@@ -652,7 +793,8 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
             memcpy(c->insured_id, p->people[excluded].id, sizeof c->insured_id);
         } else {
             c->person = -1;
-            int32_t birth = (int32_t)wg_rng_range(r, wg_date_from_ymd(1975, 1, 1), wg_date_from_ymd(2015, 12, 31));
+            int32_t birth =
+                (int32_t)wg_rng_range(r, wg_date_from_ymd(1975, 1, 1), wg_date_from_ymd(2015, 12, 31));
             wg_idnum_format(c->insured_id, "650102", birth, (int)wg_rng_range(r, 1, 999));
         }
         c->fault = "PERSON_NOT_INSURED";
@@ -667,7 +809,8 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
     }
     if (n_ins > 0 && wg_rng_chance(r, 0.01 * f)) { /* an accident before cover started */
         claim *c = &cl[n];
-        natural_claim(g, r, p, insured[wg_rng_below(r, (uint32_t)n_ins)], WG_LIAB_ACCIDENT_MEDICAL, c, ptag + 103);
+        natural_claim(g, r, p, insured[wg_rng_below(r, (uint32_t)n_ins)], WG_LIAB_ACCIDENT_MEDICAL, c,
+                      ptag + 103);
         c->incident = p->start - (int32_t)wg_rng_range(r, 1, 40);
         c->report = p->start + (int32_t)wg_rng_range(r, 0, 20);
         c->fault = "NOT_IN_FORCE";
@@ -677,9 +820,11 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         int pi = insured[wg_rng_below(r, (uint32_t)n_ins)];
         claim *c = &cl[n];
         natural_claim(g, r, p, pi, WG_LIAB_ILLNESS_HOSPITAL, c, ptag + 104);
-        c->incident = p->start + (int32_t)wg_rng_range(r, 0, plan->waiting_days > 0 ? plan->waiting_days - 1 : 0);
+        c->incident =
+            p->start + (int32_t)wg_rng_range(r, 0, plan->waiting_days > 0 ? plan->waiting_days - 1 : 0);
         c->report = c->incident + (int32_t)wg_rng_range(r, 3, 30);
-        c->fault = p->people[pi].prev && plan->renewal_skips_waiting ? "WAITING_PERIOD_RENEWAL" : "WAITING_PERIOD";
+        c->fault =
+            p->people[pi].prev && plan->renewal_skips_waiting ? "WAITING_PERIOD_RENEWAL" : "WAITING_PERIOD";
         c->seq = n++;
     }
     if (adult >= 0 && wg_rng_chance(r, 0.005 * f)) { /* a parent's accidental disability */
@@ -725,6 +870,20 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
             n++;
         }
 
+    /* A reviewer's decision a few days after each claim that may go to review (documents missing, or
+     * amounts above the threshold: deaths, critical illness, disability); sent only if it did. */
+    for (int i = 0, lim = n; i < lim && n < MAX_CLAIMS; i++)
+        if (!cl[i].policy_not_found &&
+            (cl[i].fault != NULL ? strcmp(cl[i].fault, "DOCUMENTS_MISSING") == 0 : cl[i].n_bills == 0) &&
+            wg_rng_chance(r, 0.9)) { /* one pending claim in ten is still waiting at the end of the run */
+            cl[n] = cl[i];
+            cl[n].is_review = true;
+            cl[n].ref = cl[i].seq;
+            cl[n].report = cl[i].report + (int32_t)wg_rng_range(r, 3, 30);
+            cl[n].seq = n;
+            n++;
+        }
+
     /* Report order (stable): a policy's claims go out in the order the insurer received them. */
     for (int i = 1; i < n; i++)
         for (int j = i; j > 0 && (cl[j].report < cl[j - 1].report ||
@@ -740,17 +899,65 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         claim *c = &cl[i];
         char claim_id[48], event_id[64], pn[72];
         /* claim ids: C + the household id without its H + a number, at most 32 characters */
-        snprintf(claim_id, sizeof claim_id, "C%.26s-%02d", p->household_id + 1, c->seq);
-        snprintf(event_id, sizeof event_id, "clm-%s", claim_id);
+        snprintf(claim_id, sizeof claim_id, "C%.26s-%02d", p->household_id + 1,
+                 c->is_review ? c->ref : c->seq);
+        snprintf(event_id, sizeof event_id, "%s-%s", c->is_review ? "rev" : "clm", claim_id);
         snprintf(pn, sizeof pn, "%s%s", p->number, c->policy_not_found ? "X" : "");
         verdict v;
-        judge(g, p, bk, c, &v);
-        for (int b = 0; b < c->n_bills; b++) /* every bill now counts as claimed */
-            remember_bill(bk, &c->bills[b]);
         int secs = 9 * 3600 + (int)wg_rng_below(r, 8 * 3600);
-        char *payload = encode_claim(g, p, c, claim_id, event_id, pn, secs);
-        char *label = encode_label(c, &v, claim_id, event_id, pn);
-        if (payload == NULL || label == NULL) {
+        /* An unreadable claim never reaches the rules: nothing is decided, booked or remembered. */
+        double x = c->is_review ? 1.0 : wg_rng_unit(r);
+        bool unreadable = x < g->cfg.unreadable;
+        bool resend = !unreadable && x < g->cfg.unreadable + g->cfg.resend;
+        if (unreadable) {
+            wg_unreadable kind;
+            const char *path, *error;
+            char *payload = NULL;
+            size_t plen = 0;
+            json_t *o = encode_claim(g, c, claim_id, event_id, pn, secs);
+            st = unreadable_claim(g, o, r, &kind, &path, &error, &payload, &plen);
+            json_decref(o);
+            char *label = st == FM_OK ? encode_label("unreadable", wg_unreadable_ids[kind], NULL, claim_id,
+                                                     event_id, pn, path, error)
+                                      : NULL;
+            if (st == FM_OK && label == NULL)
+                st = FM_ENOMEM;
+            if (st == FM_OK) {
+                wg_message m = {.key = pn,
+                                .key_len = strlen(pn),
+                                .payload = payload,
+                                .len = plen,
+                                .label = label,
+                                .kind = "unreadable",
+                                .fault = wg_unreadable_ids[kind],
+                                .unit = "unreadable",
+                                .outcome = "dead_letter"};
+                st = emit(arg, &m);
+            }
+            free(payload);
+            free(label);
+            continue;
+        }
+        if (c->is_review) {
+            if (!review_decision(g, p, bk, cl, n, c, r, &v))
+                continue; /* the claim did not go to review: no review to send */
+        } else {
+            judge(g, p, bk, c, -1, &v);
+        }
+        for (int b = 0; b < c->n_bills && !c->is_review; b++) /* every bill now counts as claimed */
+            remember_bill(bk, &c->bills[b], c->seq);
+        char *payload = NULL;
+        if (c->is_review) {
+            payload = encode_review(g, c, claim_id, event_id, pn, secs);
+        } else {
+            json_t *o = encode_claim(g, c, claim_id, event_id, pn, secs);
+            payload = json_dumps(o, JSON_COMPACT);
+            json_decref(o);
+        }
+        char *label = encode_label("valid", c->fault, &v, claim_id, event_id, pn, NULL, NULL);
+        char *again =
+            resend ? encode_label("resend", "RESEND", NULL, claim_id, event_id, pn, NULL, NULL) : NULL;
+        if (payload == NULL || label == NULL || (resend && again == NULL)) {
             st = FM_ENOMEM;
         } else {
             wg_message m = {.key = pn,
@@ -760,12 +967,20 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
                             .label = label,
                             .kind = "valid",
                             .fault = c->fault,
-                            .unit = wg_liability_names[c->liab],
+                            .unit = c->is_review ? "review" : wg_liability_names[c->liab],
                             .outcome = v.outcome};
             st = emit(arg, &m);
+            if (st == FM_OK && resend) { /* the same bytes again: recognised and ignored */
+                m.label = again;
+                m.kind = "resend";
+                m.fault = "RESEND";
+                m.outcome = "ignored";
+                st = emit(arg, &m);
+            }
         }
         free(payload);
         free(label);
+        free(again);
     }
 done:
     free(p);

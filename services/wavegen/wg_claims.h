@@ -11,9 +11,12 @@
 
 typedef struct wg_claims_config {
     uint64_t seed;
-    const wg_plan *plan;     /* the policies' plan year; borrowed */
-    const char *producer;    /* envelope "producer" */
-    double scale;            /* multiplies every incidence (1 = the built-in rates) */
+    const wg_plan *plan;      /* the policies' plan year; borrowed */
+    const char *producer;     /* envelope "producer" */
+    double scale;             /* multiplies every incidence (1 = the built-in rates) */
+    double unreadable;        /* share of claims sent unreadable instead (never decided, not counted) */
+    double resend;            /* share of claims sent twice, byte for byte (the second is ignored) */
+    size_t max_message_bytes; /* famins' limit, for the MESSAGE_TOO_LARGE kind */
 } wg_claims_config;
 
 typedef struct wg_claims wg_claims;

@@ -1,4 +1,5 @@
-/* wg_date.h — calendar dates as day numbers (days since 1970-01-01), parsed from and printed as YYYY-MM-DD. */
+/* wg_date.h — calendar dates as day numbers (days since 1970-01-01), parsed from and printed as YYYY-MM-DD.
+ */
 #ifndef WG_DATE_H
 #define WG_DATE_H
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wg_corrupt.h"
 #include "wg_date.h"
 #include "wg_idnum.h"
 #include "wg_rng.h"
@@ -30,27 +31,25 @@ enum {
     R_COUNT
 };
 static const char *const reason_ids[R_COUNT] = {
-    "NO_CONSENT",         "PLAN_YEAR_NOT_OFFERED", "UNKNOWN_MANAGING_UNIT",      "OUTSIDE_ENROLLMENT_WINDOW",
-    "INVALID_ID_NUMBER",  "DUPLICATE_MEMBER",      "ALREADY_ENROLLED",           "NOT_REGISTERED_OR_RESIDENT",
-    "NO_ELIGIBLE_CHILD",  "TOO_MANY_CHILDREN",
+    "NO_CONSENT",        "PLAN_YEAR_NOT_OFFERED", "UNKNOWN_MANAGING_UNIT", "OUTSIDE_ENROLLMENT_WINDOW",
+    "INVALID_ID_NUMBER", "DUPLICATE_MEMBER",      "ALREADY_ENROLLED",      "NOT_REGISTERED_OR_RESIDENT",
+    "NO_ELIGIBLE_CHILD", "TOO_MANY_CHILDREN",
 };
 /* Second reasons that combine with NO_CONSENT without hiding each other (domain.md: a data reason
  * suppresses eligibility reasons, so INVALID_ID_NUMBER is never paired with one of those). */
-static const int second_reasons[] = {R_UNKNOWN_MANAGING_UNIT, R_OUTSIDE_ENROLLMENT_WINDOW, R_INVALID_ID_NUMBER,
-                                     R_NOT_REGISTERED_OR_RESIDENT, R_NO_ELIGIBLE_CHILD, R_TOO_MANY_CHILDREN};
+static const int second_reasons[] = {R_UNKNOWN_MANAGING_UNIT, R_OUTSIDE_ENROLLMENT_WINDOW,
+                                     R_INVALID_ID_NUMBER,     R_NOT_REGISTERED_OR_RESIDENT,
+                                     R_NO_ELIGIBLE_CHILD,     R_TOO_MANY_CHILDREN};
 
 /* Member reasons. */
 enum { M_NONE = 0, M_CHILD_OVER_AGE, M_ALREADY_INSURED_ELSEWHERE, M_INVALID_ID_NUMBER, M_DUPLICATE_MEMBER };
 static const char *const member_reason_ids[] = {"", "CHILD_OVER_AGE", "ALREADY_INSURED_ELSEWHERE",
                                                 "INVALID_ID_NUMBER", "DUPLICATE_MEMBER"};
 
-enum { U_INVALID_JSON = 0, U_INVALID_UTF8, U_SCHEMA, U_SCHEMA_VERSION, U_TOO_LARGE, U_COUNT };
-static const char *const unreadable_ids[U_COUNT] = {"INVALID_JSON", "INVALID_UTF8", "SCHEMA_VIOLATION",
-                                                    "UNKNOWN_SCHEMA_VERSION", "MESSAGE_TOO_LARGE"};
-
-static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
-                                       "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋",
-                                       "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "田", "董", "袁", "潘"};
+static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周",
+                                       "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高",
+                                       "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩",
+                                       "冯", "邓", "曹", "彭", "曾", "田", "董", "袁", "潘"};
 static const char *const given[] = {"建", "国", "华", "明", "强", "伟", "芳", "娜", "静", "丽", "军", "磊",
                                     "洋", "勇", "艳", "杰", "娟", "涛", "超", "秀", "霞", "平", "刚", "桂",
                                     "雨", "欣", "浩", "宇", "轩", "梓", "涵", "萱", "子", "怡", "晨", "博",
@@ -58,32 +57,32 @@ static const char *const given[] = {"建", "国", "华", "明", "强", "伟", "�
 static const char *const channels[] = {"paper", "app", "agent_device"};
 
 typedef struct person {
-    char id[20];     /* as written in the event (may be corrupted or carry a lowercase x) */
-    char canon[20];  /* the true number, uppercase */
+    char id[20];    /* as written in the event (may be corrupted or carry a lowercase x) */
+    char canon[20]; /* the true number, uppercase */
     char name[40];
-    int role;        /* WG_ROLE_* */
+    int role; /* WG_ROLE_* */
     bool male;
     int32_t birth;
-    bool prev;       /* previously_insured */
-    int mreason;     /* M_*: why this member is excluded or named */
-    bool insured;    /* intended status */
+    bool prev;    /* previously_insured */
+    int mreason;  /* M_*: why this member is excluded or named */
+    bool insured; /* intended status */
 } person;
 
 typedef struct household {
     uint64_t index;
     char household_id[40];
     char event_id[72];
-    char unit[17];          /* managing_unit as written */
-    const wg_unit *home;    /* the unit the household really belongs to */
+    char unit[17];       /* managing_unit as written */
+    const wg_unit *home; /* the unit the household really belongs to */
     int plan_year;
     int32_t submitted;
-    int occurred_secs;      /* seconds after midnight */
+    int occurred_secs; /* seconds after midnight */
     bool registration;
     int32_t resident_since; /* INT32_MIN: null */
     char certificate[64];   /* "" = null */
     bool rural;
     person applicant;
-    int applicant_member;   /* index of the applicant among members, or -1 */
+    int applicant_member; /* index of the applicant among members, or -1 */
     bool consent;
     int consent_secs;
     int channel;
@@ -94,9 +93,9 @@ typedef struct household {
     int n_members;
     /* intent */
     bool accepted;
-    char category;          /* 'A', 'B' or 0 */
+    char category; /* 'A', 'B' or 0 */
     bool note_inconsistent;
-    uint32_t reasons;       /* bit per R_* */
+    uint32_t reasons; /* bit per R_* */
     bool applicant_invalid;
     int n_insured_children;
     int64_t premium, subsidy;
@@ -107,8 +106,8 @@ typedef struct household {
 struct wg_enroll {
     wg_enroll_config cfg;
     wg_idreg *ids;
-    char tag[8];             /* 4 hex digits from the seed: keeps two waves' ids apart */
-    char shared_id[20];      /* an insured adult of an earlier household, for shared_person */
+    char tag[8];        /* 4 hex digits from the seed: keeps two waves' ids apart */
+    char shared_id[20]; /* an insured adult of an earlier household, for shared_person */
     char shared_name[40];
     bool shared_male;
     bool have_shared;
@@ -129,8 +128,8 @@ wg_enroll_shares wg_enroll_default_shares(void)
 fm_status wg_enroll_new(const wg_enroll_config *cfg, wg_enroll **out, fm_error *err)
 {
     const wg_enroll_shares *s = &cfg->shares;
-    double shares[] = {s->unreadable, s->resend, s->conflict, s->ineligible, s->two_reasons, s->shared_person,
-                       s->over_age};
+    double shares[] = {s->unreadable,  s->resend,        s->conflict, s->ineligible,
+                       s->two_reasons, s->shared_person, s->over_age};
     double sum = 0;
     for (size_t i = 0; i < sizeof shares / sizeof shares[0]; i++) {
         if (!(shares[i] >= 0.0 && shares[i] <= 1.0)) {
@@ -146,9 +145,10 @@ fm_status wg_enroll_new(const wg_enroll_config *cfg, wg_enroll **out, fm_error *
     }
     for (int i = 0; i < cfg->places->n_units; i++)
         if (!wg_plan_has_unit(cfg->plan, cfg->places->units[i].code)) {
-            fm_error_set(err, "managing_unit", "UNKNOWN_UNIT",
-                         "unit %s of the population table is not in plan %d: its households would be rejected",
-                         cfg->places->units[i].code, cfg->plan->plan_year);
+            fm_error_set(
+                err, "managing_unit", "UNKNOWN_UNIT",
+                "unit %s of the population table is not in plan %d: its households would be rejected",
+                cfg->places->units[i].code, cfg->plan->plan_year);
             return FM_EINVAL;
         }
     wg_enroll *g = calloc(1, sizeof *g);
@@ -244,11 +244,11 @@ typedef enum comp { C_A_ONLY, C_A_RURAL, C_B } comp;
 /* The shape a household is built to: composition, and the one or two reasons it should fail on. */
 typedef struct shape {
     comp composition;
-    int n_children;       /* child members */
-    int n_over_age;       /* of which born before the cut-off (the oldest ones) */
-    bool inconsistent_a;  /* B household that shows A evidence that does not hold */
+    int n_children;      /* child members */
+    int n_over_age;      /* of which born before the cut-off (the oldest ones) */
+    bool inconsistent_a; /* B household that shows A evidence that does not hold */
     bool guardians;
-    uint32_t fail;        /* R_* bits built in */
+    uint32_t fail; /* R_* bits built in */
     bool shared_person;
 } shape;
 
@@ -356,7 +356,8 @@ static fm_status build(wg_enroll *g, uint64_t index, household *h, uint32_t fail
         h->resident_since = year_before - (wg_rng_chance(r, 0.1) ? 0 : (int32_t)wg_rng_range(r, 1, 3000));
     if (fail & (1u << R_NOT_REGISTERED_OR_RESIDENT)) {
         h->registration = false;
-        h->resident_since = wg_rng_chance(r, 0.5) ? INT32_MIN : year_before + (int32_t)wg_rng_range(r, 1, 300);
+        h->resident_since =
+            wg_rng_chance(r, 0.5) ? INT32_MIN : year_before + (int32_t)wg_rng_range(r, 1, 300);
         if (!plan->residence_counts_for_b && wg_rng_chance(r, 0.5))
             h->resident_since = plan->start - 3000;
     }
@@ -380,7 +381,8 @@ static fm_status build(wg_enroll *g, uint64_t index, household *h, uint32_t fail
                 births[i] = births[j];
                 births[j] = t;
             }
-    int32_t oldest = s.n_children > 0 ? births[0] : h->submitted - (int32_t)wg_rng_range(r, 19 * 365, 25 * 365);
+    int32_t oldest =
+        s.n_children > 0 ? births[0] : h->submitted - (int32_t)wg_rng_range(r, 19 * 365, 25 * 365);
 
     person kids[MAX_PEOPLE];
     fm_status st;
@@ -412,8 +414,8 @@ static fm_status build(wg_enroll *g, uint64_t index, household *h, uint32_t fail
         if (birth < wg_date_from_ymd(1925, 1, 1))
             birth = wg_date_from_ymd(1925, 1, 1) + (int32_t)wg_rng_below(r, 3000);
         const char *sn = male ? surname : surnames[wg_rng_below(r, sizeof surnames / sizeof surnames[0])];
-        if ((st = new_person(g, r, &adults[i], s.guardians ? WG_ROLE_GUARDIAN : WG_ROLE_PARENT, male, birth, sn,
-                             h->home)) != FM_OK)
+        if ((st = new_person(g, r, &adults[i], s.guardians ? WG_ROLE_GUARDIAN : WG_ROLE_PARENT, male, birth,
+                             sn, h->home)) != FM_OK)
             return st;
     }
     int applicant = (int)wg_rng_below(r, (uint32_t)n_adults);
@@ -565,8 +567,8 @@ static json_t *encode(const wg_enroll *g, const household *h, const char *event_
     json_object_set_new(o, "submitted_on", jdate(submitted));
     json_object_set_new(o, "managing_unit", json_string(h->unit));
     json_object_set_new(o, "xian_registration", json_boolean(h->registration));
-    json_object_set_new(o, "resident_in_xian_since", h->resident_since == INT32_MIN ? json_null()
-                                                                                     : jdate(h->resident_since));
+    json_object_set_new(o, "resident_in_xian_since",
+                        h->resident_since == INT32_MIN ? json_null() : jdate(h->resident_since));
     json_t *ev = json_object();
     json_object_set_new(ev, "only_child_certificate",
                         h->certificate[0] ? json_string(h->certificate) : json_null());
@@ -703,82 +705,38 @@ static json_t *dead_letter(const char *code, const char *path, const char *error
     return e;
 }
 
-/* Replaces the first occurrence of `from` in *buf by `to` (a fresh malloc'd buffer); false if absent. */
-static bool replace_once(char **buf, size_t *len, const char *from, const char *to, size_t to_len)
-{
-    char *at = strstr(*buf, from);
-    if (at == NULL)
-        return false;
-    size_t from_len = strlen(from), pre = (size_t)(at - *buf);
-    size_t n = *len - from_len + to_len;
-    char *out = malloc(n + 1);
-    if (out == NULL)
-        return false;
-    memcpy(out, *buf, pre);
-    memcpy(out + pre, to, to_len);
-    memcpy(out + pre + to_len, at + from_len, *len - pre - from_len);
-    out[n] = '\0';
-    free(*buf);
-    *buf = out;
-    *len = n;
-    return true;
-}
-
 static fm_status emit_unreadable(wg_enroll *g, emitter *em, household *h, wg_rng *r)
 {
-    int kind = (int)wg_rng_below(r, U_COUNT);
+    wg_unreadable kind = (wg_unreadable)wg_rng_below(r, WG_U_COUNT);
     const char *path = NULL, *error = NULL;
-    json_t *o;
-    if (kind == U_INVALID_UTF8) /* a marker name that is swapped for invalid bytes after encoding */
-        snprintf(h->applicant.name, sizeof h->applicant.name, "~BADUTF8~");
-    o = encode(g, h, h->event_id, h->submitted);
-    if (kind == U_SCHEMA) {
+    if (kind == WG_U_INVALID_UTF8) /* a marker name that is swapped for invalid bytes after encoding */
+        snprintf(h->applicant.name, sizeof h->applicant.name, "%s", WG_BAD_UTF8_MARKER);
+    json_t *o = encode(g, h, h->event_id, h->submitted);
+    if (kind == WG_U_SCHEMA) {
         switch (wg_rng_below(r, 4)) {
         case 0: json_object_del(o, "submitted_on"), path = "submitted_on", error = "MISSING"; break;
         case 1:
-            json_object_set_new(json_array_get(json_object_get(o, "members"), 0), "role", json_string("cousin"));
+            json_object_set_new(json_array_get(json_object_get(o, "members"), 0), "role",
+                                json_string("cousin"));
             path = "members[0].role", error = "NOT_ONE_OF";
             break;
-        case 2: json_object_set_new(o, "plan_year", json_sprintf("%d", h->plan_year)), path = "plan_year",
-                error = "WRONG_TYPE";
+        case 2:
+            json_object_set_new(o, "plan_year", json_sprintf("%d", h->plan_year)), path = "plan_year",
+                                                                                   error = "WRONG_TYPE";
             break;
-        default: json_object_set_new(o, "remark", json_string("urgent")), path = "remark", error = "UNKNOWN_FIELD";
+        default:
+            json_object_set_new(o, "remark", json_string("urgent")), path = "remark", error = "UNKNOWN_FIELD";
         }
     }
-    if (kind == U_SCHEMA_VERSION) {
-        json_object_set_new(o, "schema_version", json_integer(2));
+    if (kind == WG_U_SCHEMA_VERSION)
         path = "schema_version", error = "UNKNOWN_SCHEMA_VERSION";
-    }
-    char *text = json_dumps(o, JSON_COMPACT);
+    char *text = NULL;
+    size_t len = 0;
+    fm_status st = wg_corrupt(o, kind, g->cfg.max_message_bytes, r, &text, &len);
     json_decref(o);
-    if (text == NULL)
-        return FM_ENOMEM;
-    size_t len = strlen(text);
-    bool ok = true;
-    if (kind == U_INVALID_JSON) {
-        len = len / 2 + wg_rng_below(r, (uint32_t)(len / 4)); /* cut short: an object never closed */
-        text[len] = '\0';
-    } else if (kind == U_INVALID_UTF8) {
-        ok = replace_once(&text, &len, "~BADUTF8~", "\xe7\x8e\x8b\xff\xfe\xc3\x28", 7);
-    } else if (kind == U_TOO_LARGE) { /* valid JSON, padded with spaces past famins' limit */
-        size_t target = g->cfg.max_message_bytes + 1 + wg_rng_below(r, 16384);
-        char *big = malloc(target + 1);
-        ok = big != NULL && target > len;
-        if (ok) {
-            big[0] = '{';
-            memset(big + 1, ' ', target - len);
-            memcpy(big + 1 + (target - len), text + 1, len - 1);
-            big[target] = '\0';
-            free(text);
-            text = big;
-            len = target;
-        } else {
-            free(big);
-        }
-    }
-    fm_status st = ok ? send(em, text, len, h->event_id, "unreadable", unreadable_ids[kind],
-                             dead_letter(unreadable_ids[kind], path, error))
-                      : FM_ENOMEM;
+    if (st == FM_OK)
+        st = send(em, text, len, h->event_id, "unreadable", wg_unreadable_ids[kind],
+                  dead_letter(wg_unreadable_ids[kind], path, error));
     free(text);
     return st;
 }

@@ -25,11 +25,11 @@ typedef struct wg_enroll_shares {
 
 typedef struct wg_enroll_config {
     uint64_t seed;
-    const wg_plan *plan;        /* the wave's plan year; borrowed */
-    const wg_places *places;    /* borrowed; every unit must be in the plan */
-    int not_offered_year;       /* a plan year without a catalogue file, for PLAN_YEAR_NOT_OFFERED */
-    size_t max_message_bytes;   /* famins' limit: MESSAGE_TOO_LARGE events are just above it */
-    const char *producer;       /* envelope "producer" */
+    const wg_plan *plan;      /* the wave's plan year; borrowed */
+    const wg_places *places;  /* borrowed; every unit must be in the plan */
+    int not_offered_year;     /* a plan year without a catalogue file, for PLAN_YEAR_NOT_OFFERED */
+    size_t max_message_bytes; /* famins' limit: MESSAGE_TOO_LARGE events are just above it */
+    const char *producer;     /* envelope "producer" */
     wg_enroll_shares shares;
 } wg_enroll_config;
 

@@ -1,4 +1,5 @@
-/* wg_idnum.h — makes resident identity numbers (GB 11643-1999) that are unique within a run by construction. */
+/* wg_idnum.h — makes resident identity numbers (GB 11643-1999) that are unique within a run by construction.
+ */
 #ifndef WG_IDNUM_H
 #define WG_IDNUM_H
 

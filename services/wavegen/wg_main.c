@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "fm_kafka.h"
+#include "fm_settings.h"
 #include "wg_claims.h"
 #include "wg_emit.h"
 #include "wg_enroll.h"
@@ -64,7 +66,7 @@ static void tally_print(FILE *f, const char *title, const tally *t)
 typedef struct run {
     wg_sink *sink;
     FILE *labels;
-    double rate;          /* events per second; 0 = as fast as possible */
+    double rate; /* events per second; 0 = as fast as possible */
     double started;
     uint64_t events;
     uint64_t bytes;
@@ -103,47 +105,70 @@ static fm_status emit(void *arg, const wg_message *m)
     return FM_OK;
 }
 
+/* The environment variables the tool reads (common/base's, with their defaults and help). */
+static const fm_setting settings_defs[] = {FM_COMMON_SETTINGS};
+#define N_SETTINGS (sizeof settings_defs / sizeof settings_defs[0])
+
+/* The enrollment messages of a wave rebuilt for its policies go nowhere. */
+static fm_status discard(void *arg, const wg_message *m)
+{
+    (void)arg, (void)m;
+    return FM_OK;
+}
+
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: famins-wavegen enroll --households N [options]\n"
-            "       famins-wavegen claims --policies FILE [options]\n"
-            "\n"
-            "Generates enrollment waves or a year of claims for famins, each event labelled with the\n"
-            "decision it was built to get, and produces them to Kafka (or writes them with --dry-run).\n"
-            "\n"
-            "common options:\n"
-            "  --plan-year Y            plan year (default 2026)\n"
-            "  --seed S                 PRNG seed (default 1): same seed and options, same bytes\n"
-            "  --rate R                 events per second (default 0: as fast as possible)\n"
-            "  --dry-run FILE           write the events as lines to FILE ('-' = stdout) instead of Kafka\n"
-            "  --labels FILE            write the intended decision of each event as JSON lines\n"
-            "  --plan-dir DIR           plan catalogue (default $FAMINS_PLAN_DIR or the source tree's schemas/plans)\n"
-            "  --places FILE            population table (default <source>/schemas/places/xian-managing-units.json)\n"
-            "  -b, --bootstrap HOSTS    Kafka bootstrap servers (default $FAMINS_KAFKA_BOOTSTRAP or 127.0.0.1:19092)\n"
-            "  -t, --topic NAME         topic (default $FAMINS_TOPIC_PREFIX + enrollment.submitted | claim.events)\n"
-            "  -X key=value             any librdkafka producer property (repeatable; wins over the defaults)\n"
-            "  --flush-timeout-ms MS    bound on the final flush (default 60000)\n"
-            "  --create-topic P         create the topic with P partitions if it does not exist\n"
-            "  --quiet                  no progress output\n"
-            "\n"
-            "enroll options:\n"
-            "  --households N           households to generate (required)\n"
-            "  --policies-out FILE      write the policies the wave is built to create (for claims mode)\n"
-            "  --max-message-bytes N    famins' size limit (default $FAMINS_MAX_MESSAGE_BYTES or 262144)\n"
-            "  --unreadable-share X     default 0.01   dead letters: bad JSON, bad UTF-8, schema, version, size\n"
-            "  --resend-share X         default 0.01   the same event sent twice\n"
-            "  --conflict-share X       default 0.005  the same event id with other content\n"
-            "  --ineligible-share X     default 0.10   rejected for one reason (all reasons equally)\n"
-            "  --two-reasons-share X    default 0.01   rejected for NO_CONSENT and one other reason\n"
-            "  --shared-person-share X  default 0      an adult listed in two households (order-dependent)\n"
-            "  --over-age-share X       default 0.05   multi-child households with one child just over age\n"
-            "\n"
-            "claims options:\n"
-            "  --policies FILE          policies written by enroll --policies-out (required)\n"
-            "  --claim-rate-scale X     multiply every incidence by X (default 1)\n"
-            "\n"
-            "exit status: 0 when every event was delivered (or written), 1 when some were not, 2 on usage.\n");
+    fprintf(
+        f,
+        "usage: famins-wavegen enroll --households N [options]\n"
+        "       famins-wavegen claims --policies FILE [options]\n"
+        "       famins-wavegen claims --households N [enroll options] [options]\n"
+        "\n"
+        "Generates enrollment waves or a year of claims for famins, each event labelled with the\n"
+        "decision it was built to get, and produces them to Kafka (or writes them with --dry-run).\n"
+        "\n"
+        "common options:\n"
+        "  --plan-year Y            plan year (default 2026)\n"
+        "  --seed S                 PRNG seed (default 1): same seed and options, same bytes\n"
+        "  --rate R                 events per second (default 0: as fast as possible)\n"
+        "  --dry-run FILE           write the events as lines to FILE ('-' = stdout) instead of Kafka\n"
+        "  --labels FILE            write the intended decision of each event as JSON lines\n"
+        "  --plan-dir DIR           plan catalogue (default $FAMINS_PLAN_DIR)\n"
+        "  --places FILE            population table (default "
+        "<source>/schemas/places/xian-managing-units.json)\n"
+        "  -b, --bootstrap HOSTS    Kafka bootstrap servers (default $FAMINS_KAFKA_BOOTSTRAP)\n"
+        "  -t, --topic NAME         topic (default $FAMINS_TOPIC_PREFIX + enrollment.submitted | "
+        "claim.events)\n"
+        "  -X key=value             any librdkafka producer property (repeatable; wins over the defaults)\n"
+        "  --flush-timeout-ms MS    bound on the final flush (default 60000)\n"
+        "  --create-topic P         create the topic with P partitions if it does not exist\n"
+        "  --quiet                  no progress output\n"
+        "\n"
+        "enroll options:\n"
+        "  --households N           households to generate (required)\n"
+        "  --policies-out FILE      write the policies the wave is built to create (for claims mode)\n"
+        "  --max-message-bytes N    famins' size limit (default $FAMINS_MAX_MESSAGE_BYTES)\n"
+        "  --unreadable-share X     default 0.01   dead letters: bad JSON, bad UTF-8, schema, version, size\n"
+        "  --resend-share X         default 0.01   the same event sent twice\n"
+        "  --conflict-share X       default 0.005  the same event id with other content\n"
+        "  --ineligible-share X     default 0.10   rejected for one reason (all reasons equally)\n"
+        "  --two-reasons-share X    default 0.01   rejected for NO_CONSENT and one other reason\n"
+        "  --shared-person-share X  default 0      an adult listed in two households (order-dependent)\n"
+        "  --over-age-share X       default 0.05   multi-child households with one child just over age\n"
+        "\n"
+        "claims options:\n"
+        "  --policies FILE          policies written by enroll --policies-out, or instead:\n"
+        "  --households N           rebuild the wave of N households from --seed and the enroll options\n"
+        "                           (no file of identity numbers needed; the same options as the wave's)\n"
+        "  --claim-rate-scale X     multiply every incidence by X (default 1)\n"
+        "  --claim-unreadable-share X  default 0.005  claims sent unreadable (the five kinds)\n"
+        "  --claim-resend-share X   default 0.005  claims sent twice, byte for byte\n"
+        "\n"
+        "exit status: 0 when every event was delivered (or written), 1 when some were not, 2 on usage.\n"
+        "\n"
+        "environment (famins-wavegen reads FAMINS_KAFKA_BOOTSTRAP, FAMINS_TOPIC_PREFIX,\n"
+        "FAMINS_KAFKA_PROPERTIES[_FILE], FAMINS_MAX_MESSAGE_BYTES and FAMINS_PLAN_DIR):\n");
+    fm_settings_print_help(f, settings_defs, N_SETTINGS);
 }
 
 enum {
@@ -169,6 +194,8 @@ enum {
     O_OVER_AGE,
     O_CLAIM_SCALE,
     O_CREATE_TOPIC,
+    O_CLAIM_UNREADABLE,
+    O_CLAIM_RESEND,
     O_HELP
 };
 
@@ -207,17 +234,19 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    uint64_t create_partitions = 0;
-    uint64_t seed = 1, households = 0, plan_year = 2026, max_bytes = 262144, flush_ms = 60000;
-    const char *env_max = getenv("FAMINS_MAX_MESSAGE_BYTES");
-    if (env_max != NULL && !parse_u64(env_max, &max_bytes)) {
-        fprintf(stderr, "famins-wavegen: FAMINS_MAX_MESSAGE_BYTES is not a number\n");
+    fm_settings *settings = NULL;
+    fm_error serr = {0};
+    if (fm_settings_load(settings_defs, N_SETTINGS, NULL, NULL, &settings, &serr) != FM_OK) {
+        fprintf(stderr, "famins-wavegen: %s: %s\n", serr.path, serr.text);
         return 2;
     }
-    double rate = 0, claim_scale = 1.0;
-    const char *dry_run = NULL, *labels_path = NULL, *plan_dir = wg_plan_default_dir(), *places_path = NULL;
-    const char *policies_out = NULL, *policies_in = NULL, *topic = NULL;
-    const char *bootstrap = getenv("FAMINS_KAFKA_BOOTSTRAP");
+    uint64_t create_partitions = 0;
+    uint64_t seed = 1, households = 0, plan_year = 2026, flush_ms = 60000;
+    uint64_t max_bytes = (uint64_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES");
+    double rate = 0, claim_scale = 1.0, claim_unreadable = 0.005, claim_resend = 0.005;
+    const char *dry_run = NULL, *labels_path = NULL, *places_path = NULL;
+    const char *plan_dir = fm_settings_str(settings, "FAMINS_PLAN_DIR");
+    const char *policies_out = NULL, *policies_in = NULL, *topic = NULL, *bootstrap = NULL;
     bool quiet = false;
     const char *props[128];
     int n_props = 0;
@@ -248,6 +277,8 @@ int main(int argc, char **argv)
         {"over-age-share", required_argument, NULL, O_OVER_AGE},
         {"claim-rate-scale", required_argument, NULL, O_CLAIM_SCALE},
         {"create-topic", required_argument, NULL, O_CREATE_TOPIC},
+        {"claim-unreadable-share", required_argument, NULL, O_CLAIM_UNREADABLE},
+        {"claim-resend-share", required_argument, NULL, O_CLAIM_RESEND},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -275,7 +306,9 @@ int main(int argc, char **argv)
         case O_HOUSEHOLDS: ok = parse_u64(optarg, &households); break;
         case O_POLICIES_OUT: policies_out = optarg; break;
         case O_POLICIES: policies_in = optarg; break;
-        case O_MAX_BYTES: ok = parse_u64(optarg, &max_bytes) && max_bytes >= 1024 && max_bytes <= 900000; break;
+        case O_MAX_BYTES:
+            ok = parse_u64(optarg, &max_bytes) && max_bytes >= 1024 && max_bytes <= 900000;
+            break;
         case O_UNREADABLE: ok = parse_double(optarg, &shares.unreadable); break;
         case O_RESEND: ok = parse_double(optarg, &shares.resend); break;
         case O_CONFLICT: ok = parse_double(optarg, &shares.conflict); break;
@@ -283,20 +316,38 @@ int main(int argc, char **argv)
         case O_TWO: ok = parse_double(optarg, &shares.two_reasons); break;
         case O_SHARED: ok = parse_double(optarg, &shares.shared_person); break;
         case O_OVER_AGE: ok = parse_double(optarg, &shares.over_age); break;
+        case O_CLAIM_UNREADABLE:
+            ok = parse_double(optarg, &claim_unreadable) && claim_unreadable >= 0 && claim_unreadable <= 1;
+            break;
+        case O_CLAIM_RESEND:
+            ok = parse_double(optarg, &claim_resend) && claim_resend >= 0 && claim_resend <= 1;
+            break;
         case O_CLAIM_SCALE: ok = parse_double(optarg, &claim_scale) && claim_scale >= 0; break;
-        case O_CREATE_TOPIC: ok = parse_u64(optarg, &create_partitions) && create_partitions >= 1 && create_partitions <= 10000; break;
-        case O_HELP: usage(stdout); return 0;
+        case O_CREATE_TOPIC:
+            ok =
+                parse_u64(optarg, &create_partitions) && create_partitions >= 1 && create_partitions <= 10000;
+            break;
+        case O_HELP:
+            usage(stdout);
+            fm_settings_free(settings);
+            return 0;
         default: ok = false;
         }
         if (!ok) {
             if (c != '?')
                 fprintf(stderr, "famins-wavegen: bad value for an option: %s\n", optarg ? optarg : "");
             usage(stderr);
+            fm_settings_free(settings);
             return 2;
         }
     }
-    if (optind != argc || (enroll_mode && households == 0) || (!enroll_mode && policies_in == NULL)) {
+    /* claims: from a policies file, or from the wave rebuilt from its seed and options (--households) */
+    bool from_wave = !enroll_mode && policies_in == NULL && households > 0;
+    if (optind != argc || (enroll_mode && households == 0) ||
+        (!enroll_mode && policies_in == NULL && !from_wave) ||
+        (!enroll_mode && policies_in != NULL && households > 0)) {
         usage(stderr);
+        fm_settings_free(settings);
         return 2;
     }
 
@@ -324,7 +375,7 @@ int main(int argc, char **argv)
                 plan_dir, err.path, err.code, err.text);
         goto done;
     }
-    if (enroll_mode) {
+    if (enroll_mode || from_wave) {
         st = wg_places_load(places_path, places, &err);
         if (st != FM_OK) {
             fprintf(stderr, "famins-wavegen: cannot read the population table %s: %s %s (%s)\n", places_path,
@@ -346,13 +397,27 @@ int main(int argc, char **argv)
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
             goto done;
         }
-    } else {
+    }
+    if (!enroll_mode && !from_wave) {
         pol_in = fopen(policies_in, "r");
         if (pol_in == NULL) {
-            fprintf(stderr, "famins-wavegen: cannot open the policies file %s: %s\n", policies_in, strerror(errno));
+            fprintf(stderr, "famins-wavegen: cannot open the policies file %s: %s\n", policies_in,
+                    strerror(errno));
             goto done;
         }
-        wg_claims_config cc = {.seed = seed, .plan = plan, .producer = "famins-wavegen", .scale = claim_scale};
+    }
+    if (!enroll_mode) {
+        if (claim_unreadable + claim_resend > 1) {
+            fprintf(stderr, "famins-wavegen: the claim fault shares add up to more than 1\n");
+            goto done;
+        }
+        wg_claims_config cc = {.seed = seed,
+                               .plan = plan,
+                               .producer = "famins-wavegen",
+                               .scale = claim_scale,
+                               .unreadable = claim_unreadable,
+                               .resend = claim_resend,
+                               .max_message_bytes = (size_t)max_bytes};
         if ((st = wg_claims_new(&cc, &claims, &err)) != FM_OK) {
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
             goto done;
@@ -361,21 +426,32 @@ int main(int argc, char **argv)
 
     char topic_buf[512];
     if (topic == NULL) {
-        const char *prefix = getenv("FAMINS_TOPIC_PREFIX");
-        snprintf(topic_buf, sizeof topic_buf, "%s%s", prefix ? prefix : "",
-                 enroll_mode ? "enrollment.submitted" : "claim.events");
+        if (fm_topic_name(
+                fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"),
+                fm_topic_base_name(enroll_mode ? FM_TOPIC_ENROLLMENT_SUBMITTED : FM_TOPIC_CLAIM_EVENTS),
+                topic_buf, sizeof topic_buf, &err) != FM_OK) {
+            fprintf(stderr, "famins-wavegen: FAMINS_TOPIC_PREFIX: %s\n", err.text);
+            goto done;
+        }
         topic = topic_buf;
     }
     if (dry_run != NULL) {
         st = wg_sink_file_open(dry_run, &r->sink, &err);
     } else {
-        char bs[1024];
-        snprintf(bs, sizeof bs, "bootstrap.servers=%s", bootstrap && bootstrap[0] ? bootstrap : "127.0.0.1:19092");
-        const char *all[130];
-        all[0] = bs;
-        for (int i = 0; i < n_props; i++)
-            all[i + 1] = props[i];
-        st = wg_sink_kafka_open(topic, all, n_props + 1, &r->sink, &err);
+        rd_kafka_conf_t *base = NULL;
+        st = fm_kafka_conf_new(settings, "famins-wavegen", &base, &err);
+        if (st == FM_OK) {
+            char bs[1024];
+            const char *all[130];
+            int n_all = 0;
+            if (bootstrap != NULL) { /* -b wins over FAMINS_KAFKA_BOOTSTRAP, -X over both */
+                snprintf(bs, sizeof bs, "bootstrap.servers=%s", bootstrap);
+                all[n_all++] = bs;
+            }
+            for (int i = 0; i < n_props; i++)
+                all[n_all++] = props[i];
+            st = wg_sink_kafka_open(topic, base, all, n_all, &r->sink, &err);
+        }
     }
     if (st != FM_OK) {
         fprintf(stderr, "famins-wavegen: cannot open the output: %s %s: %s\n", err.path, err.code, err.text);
@@ -388,9 +464,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "famins-wavegen: cannot create topic %s: %s\n", topic, err.text);
             goto done;
         }
-        if (wg_sink_kafka_check_topic(r->sink, 15000, &partitions, &err) != FM_OK) {
-            fprintf(stderr, "famins-wavegen: topic %s is not available: %s (%s)%s\n", topic, err.code, err.text,
-                    create_partitions ? "" : "; create it, or pass --create-topic PARTITIONS");
+        if (wg_sink_kafka_check_topic(r->sink, create_partitions ? 15000 : 5000, &partitions, &err) !=
+            FM_OK) {
+            fprintf(stderr, "famins-wavegen: topic %s is not available: %s (%s)%s\n", topic, err.code,
+                    err.text, create_partitions ? "" : "; create it, or pass --create-topic PARTITIONS");
             goto done;
         }
         if (!quiet)
@@ -426,6 +503,19 @@ int main(int argc, char **argv)
             done_units = i + 1;
             wg_progress_update(&prog, done_units, r->events, false);
         }
+    } else if (from_wave) { /* the same households, built again and not sent: only their policies */
+        wg_progress_start(&prog, stderr, households, "households", quiet);
+        for (uint64_t i = 0; i < households && !stop_requested; i++) {
+            char *pol = NULL;
+            gen_st = wg_enroll_household(gen, i, discard, NULL, &pol);
+            if (gen_st == FM_OK && pol != NULL)
+                gen_st = wg_claims_policy(claims, pol, strlen(pol), emit, r, &err);
+            free(pol);
+            if (gen_st != FM_OK)
+                break;
+            done_units = i + 1;
+            wg_progress_update(&prog, done_units, r->events, false);
+        }
     } else {
         wg_progress_start(&prog, stderr, 0, "policies", quiet);
         ssize_t n;
@@ -453,16 +543,18 @@ int main(int argc, char **argv)
     bool pol_ok = pol_out == NULL || (fflush(pol_out) == 0 && !ferror(pol_out));
 
     FILE *f = stderr;
-    fprintf(f, "famins-wavegen %s summary: %llu %s, %llu events, %.1f MB, %.2f s, %.0f %s/s, %.0f events/s\n", mode,
-            (unsigned long long)done_units, prog.unit, (unsigned long long)r->events, (double)r->bytes / 1e6, elapsed,
-            elapsed > 0 ? (double)done_units / elapsed : 0, prog.unit, elapsed > 0 ? (double)r->events / elapsed : 0);
+    fprintf(f, "famins-wavegen %s summary: %llu %s, %llu events, %.1f MB, %.2f s, %.0f %s/s, %.0f events/s\n",
+            mode, (unsigned long long)done_units, prog.unit, (unsigned long long)r->events,
+            (double)r->bytes / 1e6, elapsed, elapsed > 0 ? (double)done_units / elapsed : 0, prog.unit,
+            elapsed > 0 ? (double)r->events / elapsed : 0);
     fprintf(f, "  output: %s %s: produced %llu, delivered %llu, failed %llu\n", dry_run ? "file" : "topic",
-            dry_run ? dry_run : topic, (unsigned long long)stats.produced, (unsigned long long)stats.delivered,
-            (unsigned long long)stats.failed);
+            dry_run ? dry_run : topic, (unsigned long long)stats.produced,
+            (unsigned long long)stats.delivered, (unsigned long long)stats.failed);
     tally_print(f, "by kind", &r->kinds);
     tally_print(f, "by intended outcome", &r->outcomes);
     tally_print(f, "injected faults and edge cases", &r->faults);
-    tally_print(f, enroll_mode ? "valid enrollment events by managing unit" : "claims by liability", &r->units);
+    tally_print(f, enroll_mode ? "valid enrollment events by managing unit" : "claims by liability",
+                &r->units);
 
     bool delivered_all = close_st == FM_OK && stats.failed == 0 && stats.delivered == stats.produced;
     if (!delivered_all)
@@ -488,5 +580,6 @@ done:
     free(r);
     free(places);
     free(plan);
+    fm_settings_free(settings);
     return exit_code;
 }

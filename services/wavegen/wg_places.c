@@ -42,7 +42,8 @@ static fm_status read_codes(wg_places *p, json_t *arr, int *idx, int *n, int max
         const char *code = json_string_value(v);
         int k = six_digits(code) ? area_add(p, code) : -1;
         if (k < 0 || *n >= max) {
-            fm_error_set(err, what, "BAD_CODE", "%s[%zu] is not a 6-digit code or there are too many", what, i);
+            fm_error_set(err, what, "BAD_CODE", "%s[%zu] is not a 6-digit code or there are too many", what,
+                         i);
             return FM_EINVAL;
         }
         idx[(*n)++] = k;
@@ -78,8 +79,8 @@ fm_status wg_places_load(const char *path, wg_places *out, fm_error *err)
         json_t *rural = json_object_get(u, "rural_share");
         if (code == NULL || strlen(code) > 16 || name == NULL || kind == NULL || !json_is_integer(pop) ||
             json_integer_value(pop) <= 0 || !json_is_number(rural)) {
-            fm_error_set(err, "units", "BAD_UNIT", "unit %zu lacks code, name_zh, kind, population > 0 or rural_share",
-                         i);
+            fm_error_set(err, "units", "BAD_UNIT",
+                         "unit %zu lacks code, name_zh, kind, population > 0 or rural_share", i);
             goto fail;
         }
         snprintf(w->code, sizeof w->code, "%s", code);
@@ -97,11 +98,12 @@ fm_status wg_places_load(const char *path, wg_places *out, fm_error *err)
     }
     if (read_codes(out, json_object_get(root, "id_area_codes_old"), out->old_idx, &out->n_old, WG_MAX_AREAS,
                    "id_area_codes_old", err) != FM_OK ||
-        read_codes(out, json_object_get(root, "id_area_codes_elsewhere"), out->elsewhere_idx, &out->n_elsewhere,
-                   WG_MAX_AREAS, "id_area_codes_elsewhere", err) != FM_OK)
+        read_codes(out, json_object_get(root, "id_area_codes_elsewhere"), out->elsewhere_idx,
+                   &out->n_elsewhere, WG_MAX_AREAS, "id_area_codes_elsewhere", err) != FM_OK)
         goto fail;
     if (out->n_elsewhere == 0) {
-        fm_error_set(err, "id_area_codes_elsewhere", "MISSING", "at least one code from outside Xi'an is needed");
+        fm_error_set(err, "id_area_codes_elsewhere", "MISSING",
+                     "at least one code from outside Xi'an is needed");
         goto fail;
     }
     st = FM_OK;

@@ -14,7 +14,7 @@
 typedef struct wg_unit {
     char code[17];
     char name_zh[64];
-    char kind[12];                   /* district | county | zone */
+    char kind[12]; /* district | county | zone */
     int64_t population;
     double rural_share;              /* share of rural households, for rural two-daughter households */
     int area_idx[WG_MAX_UNIT_AREAS]; /* indexes into wg_places.areas: codes of numbers issued here */
@@ -28,9 +28,9 @@ typedef struct wg_places {
     int64_t cumulative[WG_MAX_UNITS]; /* running sum of population, for weighted picks */
     char areas[WG_MAX_AREAS][7];      /* every area code used in identity numbers */
     int n_areas;
-    int old_idx[WG_MAX_AREAS];        /* codes from before a renaming (610125 户县) */
+    int old_idx[WG_MAX_AREAS]; /* codes from before a renaming (610125 户县) */
     int n_old;
-    int elsewhere_idx[WG_MAX_AREAS];  /* codes outside Xi'an */
+    int elsewhere_idx[WG_MAX_AREAS]; /* codes outside Xi'an */
     int n_elsewhere;
 } wg_places;
 

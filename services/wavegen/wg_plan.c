@@ -13,20 +13,9 @@ const char *const wg_role_names[WG_ROLE_COUNT] = {"child", "parent", "guardian"}
 const char *const wg_liability_names[WG_LIAB_COUNT] = {"death", "critical_illness", "accidental_disability",
                                                        "accident_medical", "illness_hospital"};
 const char *const wg_document_names[WG_DOC_COUNT] = {
-    "claim_form",        "id_document",           "invoice",          "medical_record",  "death_certificate",
-    "disability_assessment", "diagnosis_report", "accident_report", "household_register"};
-
-const char *wg_plan_default_dir(void)
-{
-    const char *dir = getenv("FAMINS_PLAN_DIR");
-    if (dir != NULL && dir[0] != '\0')
-        return dir;
-#ifdef FAMINS_SOURCE_DIR
-    return FAMINS_SOURCE_DIR "/schemas/plans";
-#else
-    return "schemas/plans";
-#endif
-}
+    "claim_form",       "id_document",       "invoice",
+    "medical_record",   "death_certificate", "disability_assessment",
+    "diagnosis_report", "accident_report",   "household_register"};
 
 bool wg_plan_has_unit(const wg_plan *plan, const char *code)
 {
@@ -116,7 +105,8 @@ fm_status wg_plan_load(const char *dir, int year, wg_plan *out, fm_error *err)
         for (int n = 1; n <= 3; n++) {
             json_t *v = json_array_get(arr, (size_t)n - 1);
             if (!json_is_integer(v) && err->code[0] == '\0')
-                fm_error_set(err, "premiums", "MISSING", "premiums.%s needs three integers", c == 0 ? "A" : "B");
+                fm_error_set(err, "premiums", "MISSING", "premiums.%s needs three integers",
+                             c == 0 ? "A" : "B");
             (c == 0 ? out->premium_a : out->premium_b)[n] = json_integer_value(v);
         }
     }
@@ -125,7 +115,8 @@ fm_status wg_plan_load(const char *dir, int year, wg_plan *out, fm_error *err)
     out->review_threshold = int_at(root, "review_threshold", err);
     json_t *grades = json_object_get(root, "disability_grade_percent");
     for (int gr = 1; gr <= 10; gr++)
-        out->disability_grade_bp[gr] = (int32_t)json_integer_value(json_array_get(grades, (size_t)gr - 1)) * 100;
+        out->disability_grade_bp[gr] =
+            (int32_t)json_integer_value(json_array_get(grades, (size_t)gr - 1)) * 100;
     out->ci_mild_ratio_bp = (int32_t)int_at(root, "ci_mild_ratio_percent", err) * 100;
     json_t *liabs = json_object_get(root, "liabilities");
     for (int l = 0; l < WG_LIAB_COUNT; l++) {
@@ -133,7 +124,8 @@ fm_status wg_plan_load(const char *dir, int year, wg_plan *out, fm_error *err)
         wg_terms *w = &out->liab[l];
         if (t == NULL) {
             if (err->code[0] == '\0')
-                fm_error_set(err, wg_liability_names[l], "MISSING", "liability %s missing", wg_liability_names[l]);
+                fm_error_set(err, wg_liability_names[l], "MISSING", "liability %s missing",
+                             wg_liability_names[l]);
             continue;
         }
         bool medical = l == WG_LIAB_ACCIDENT_MEDICAL || l == WG_LIAB_ILLNESS_HOSPITAL;

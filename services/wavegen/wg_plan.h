@@ -84,7 +84,4 @@ fm_status wg_plan_load(const char *dir, int year, wg_plan *out, fm_error *err);
 /* true when the plan lists the managing-unit code. */
 bool wg_plan_has_unit(const wg_plan *plan, const char *code);
 
-/* The default plan directory: $FAMINS_PLAN_DIR, else the source tree's schemas/plans. */
-const char *wg_plan_default_dir(void);
-
 #endif

@@ -56,13 +56,14 @@ void wg_progress_update(wg_progress *p, uint64_t done, uint64_t events, bool for
             bar[i] = i < fill ? '#' : '.';
         bar[30] = '\0';
         fprintf(p->out, "\r[%s] %5.1f%% %llu/%llu %s  %llu events  %.0f ev/s  ETA %s   ", bar, frac * 100,
-                (unsigned long long)done, (unsigned long long)p->total, p->unit, (unsigned long long)events, rate,
-                eta);
+                (unsigned long long)done, (unsigned long long)p->total, p->unit, (unsigned long long)events,
+                rate, eta);
     } else {
-        fprintf(p->out,
-                "famins-wavegen: level=info msg=progress %s=%llu total=%llu events=%llu rate_ev_s=%.0f eta=%s\n",
-                p->unit, (unsigned long long)done, (unsigned long long)p->total, (unsigned long long)events, rate,
-                eta);
+        fprintf(
+            p->out,
+            "famins-wavegen: level=info msg=progress %s=%llu total=%llu events=%llu rate_ev_s=%.0f eta=%s\n",
+            p->unit, (unsigned long long)done, (unsigned long long)p->total, (unsigned long long)events, rate,
+            eta);
     }
     fflush(p->out);
 }

@@ -10,11 +10,11 @@ typedef struct wg_progress {
     FILE *out;
     bool tty;
     bool quiet;
-    uint64_t total;       /* units of work (households, policies); 0 when unknown */
-    double started;       /* monotonic seconds */
-    double last;          /* last report */
-    double interval;      /* seconds between reports */
-    const char *unit;     /* "households", "policies" */
+    uint64_t total;   /* units of work (households, policies); 0 when unknown */
+    double started;   /* monotonic seconds */
+    double last;      /* last report */
+    double interval;  /* seconds between reports */
+    const char *unit; /* "households", "policies" */
 } wg_progress;
 
 /* Monotonic seconds. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct wg_sink {
     FILE *file;
@@ -64,8 +65,8 @@ static void on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
     }
 }
 
-fm_status wg_sink_kafka_open(const char *topic, const char *const *props, int n_props, wg_sink **out,
-                             fm_error *err)
+fm_status wg_sink_kafka_open(const char *topic, rd_kafka_conf_t *base, const char *const *props, int n_props,
+                             wg_sink **out, fm_error *err)
 {
     static const char *const defaults[][2] = {
         {"enable.idempotence", "true"},
@@ -75,15 +76,15 @@ fm_status wg_sink_kafka_open(const char *topic, const char *const *props, int n_
         {"queue.buffering.max.messages", "200000"},
         {"queue.buffering.max.kbytes", "262144"},
         {"message.timeout.ms", "120000"},
-        {"client.id", "famins-wavegen"},
     };
     char errstr[512];
     wg_sink *s = calloc(1, sizeof *s);
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_t *conf = base;
     if (s == NULL || conf == NULL)
         goto nomem;
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
-        if (rd_kafka_conf_set(conf, defaults[i][0], defaults[i][1], errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
+        if (rd_kafka_conf_set(conf, defaults[i][0], defaults[i][1], errstr, sizeof errstr) !=
+            RD_KAFKA_CONF_OK) {
             fm_error_set(err, defaults[i][0], "BAD_PROPERTY", "%s", errstr);
             goto config;
         }
@@ -136,8 +137,8 @@ fm_status wg_sink_kafka_create_topic(wg_sink *s, const char *topic, int partitio
 {
     char errstr[512];
     fm_status st = FM_EKAFKA;
-    rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(topic, partitions, replication > 0 ? replication : 1, errstr,
-                                                    sizeof errstr);
+    rd_kafka_NewTopic_t *nt =
+        rd_kafka_NewTopic_new(topic, partitions, replication > 0 ? replication : 1, errstr, sizeof errstr);
     rd_kafka_AdminOptions_t *opts = rd_kafka_AdminOptions_new(s->rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
     rd_kafka_queue_t *q = rd_kafka_queue_new(s->rk);
     rd_kafka_event_t *ev = NULL;
@@ -158,7 +159,8 @@ fm_status wg_sink_kafka_create_topic(wg_sink *s, const char *topic, int partitio
         goto done;
     }
     size_t n = 0;
-    const rd_kafka_topic_result_t **res = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+    const rd_kafka_topic_result_t **res =
+        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
     rd_kafka_resp_err_t e = n == 1 ? rd_kafka_topic_result_error(res[0]) : RD_KAFKA_RESP_ERR__FAIL;
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
         fm_error_set(err, topic, "CREATE_TOPIC", "%s", rd_kafka_err2str(e));
@@ -179,22 +181,37 @@ done:
 
 fm_status wg_sink_kafka_check_topic(wg_sink *s, int timeout_ms, int *partitions, fm_error *err)
 {
-    const struct rd_kafka_metadata *md = NULL;
-    rd_kafka_resp_err_t e = rd_kafka_metadata(s->rk, 0, s->rkt, &md, timeout_ms);
-    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        fm_error_set(err, rd_kafka_topic_name(s->rkt), "METADATA", "%s", rd_kafka_err2str(e));
-        return e == RD_KAFKA_RESP_ERR__TIMED_OUT ? FM_ETIMEDOUT : FM_EKAFKA;
+    /* A topic created a moment ago (by --create-topic, or by a test) may take a few hundred
+     * milliseconds to show in every broker's metadata: ask again until the bound runs out. */
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long elapsed = (long)(now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        int left = timeout_ms - (int)elapsed;
+        if (left < 100)
+            left = 100;
+        const struct rd_kafka_metadata *md = NULL;
+        rd_kafka_resp_err_t e = rd_kafka_metadata(s->rk, 0, s->rkt, &md, left);
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            fm_error_set(err, rd_kafka_topic_name(s->rkt), "METADATA", "%s", rd_kafka_err2str(e));
+            return e == RD_KAFKA_RESP_ERR__TIMED_OUT ? FM_ETIMEDOUT : FM_EKAFKA;
+        }
+        bool found = md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+                     md->topics[0].partition_cnt > 0;
+        if (found)
+            *partitions = md->topics[0].partition_cnt;
+        else
+            fm_error_set(err, rd_kafka_topic_name(s->rkt), "NO_TOPIC", "%s",
+                         md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "not in the metadata");
+        rd_kafka_metadata_destroy(md);
+        if (found)
+            return FM_OK;
+        if (elapsed >= timeout_ms)
+            return FM_ENOTFOUND;
+        struct timespec pause = {.tv_sec = 0, .tv_nsec = 300 * 1000000L};
+        nanosleep(&pause, NULL);
     }
-    fm_status st = FM_OK;
-    if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR || md->topics[0].partition_cnt <= 0) {
-        fm_error_set(err, rd_kafka_topic_name(s->rkt), "NO_TOPIC", "%s",
-                     md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "not in the metadata");
-        st = FM_ENOTFOUND;
-    } else {
-        *partitions = md->topics[0].partition_cnt;
-    }
-    rd_kafka_metadata_destroy(md);
-    return st;
 }
 
 fm_status wg_sink_put(wg_sink *s, const char *key, size_t key_len, const void *payload, size_t len)
@@ -255,7 +272,8 @@ fm_status wg_sink_close(wg_sink *s, int flush_timeout_ms, wg_sink_stats *stats)
                 rd_kafka_poll(s->rk, 100);
             if (s->stats.failed == 0 || s->stats.first_error[0] == '\0')
                 snprintf(s->stats.first_error, sizeof s->stats.first_error,
-                         "%d messages still queued when the flush bound (%d ms) ran out", left, flush_timeout_ms);
+                         "%d messages still queued when the flush bound (%d ms) ran out", left,
+                         flush_timeout_ms);
             st = FM_ETIMEDOUT;
         }
         rd_kafka_topic_destroy(s->rkt);

@@ -39,9 +39,7 @@ static uint32_t kafka_murmur2(const unsigned char *data, size_t len)
     switch (len - i) {
     case 3: h ^= (uint32_t)data[i + 2] << 16; /* fall through */
     case 2: h ^= (uint32_t)data[i + 1] << 8;  /* fall through */
-    case 1:
-        h ^= (uint32_t)data[i];
-        h *= m;
+    case 1: h ^= (uint32_t)data[i]; h *= m;
     }
     h ^= h >> 13;
     h *= m;
@@ -53,7 +51,8 @@ static rd_kafka_t *admin_client(void)
 {
     char errstr[256];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    assert_int_equal(rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap(), errstr, sizeof errstr), RD_KAFKA_CONF_OK);
+    assert_int_equal(rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap(), errstr, sizeof errstr),
+                     RD_KAFKA_CONF_OK);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
     assert_non_null(rk);
     return rk;
@@ -112,7 +111,8 @@ static void a_wave_of_10000_households_lands_in_the_topic_readable_and_keyed(voi
 
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "FAMINS_TOPIC_PREFIX='%s' '%s' enroll --households %d --seed 77 --labels '%s' -b '%s' --plan-dir '%s' "
+             "FAMINS_TOPIC_PREFIX='%s' '%s' enroll --households %d --seed 77 --labels '%s' -b '%s' "
+             "--plan-dir '%s' "
              "--quiet --unreadable-share 0.02",
              prefix, WAVEGEN_BIN, HOUSEHOLDS, labels, bootstrap(), WAVEGEN_PLANS);
     int rc = system(cmd);
@@ -186,7 +186,8 @@ static void a_wave_of_10000_households_lands_in_the_topic_readable_and_keyed(voi
         } else {
             const expected *e = &want[p][got[p]];
             if (m->key_len != strlen(e->key) || memcmp(m->key, e->key, m->key_len) != 0) {
-                print_error("partition %d offset %lld: key differs from the label's\n", p, (long long)m->offset);
+                print_error("partition %d offset %lld: key differs from the label's\n", p,
+                            (long long)m->offset);
                 mismatches++;
             }
             json_t *o = json_loadb(m->payload, m->len, JSON_REJECT_DUPLICATES, NULL);
@@ -198,8 +199,9 @@ static void a_wave_of_10000_households_lands_in_the_topic_readable_and_keyed(voi
                 const char *hh = o ? json_string_value(json_object_get(o, "household_id")) : NULL;
                 if (!readable || eid == NULL || strcmp(eid, e->event_id) != 0 || hh == NULL ||
                     m->key_len != strlen(hh) || memcmp(m->key, hh, m->key_len) != 0) {
-                    print_error("partition %d offset %lld: not the readable event %s keyed by its household\n", p,
-                                (long long)m->offset, e->event_id);
+                    print_error(
+                        "partition %d offset %lld: not the readable event %s keyed by its household\n", p,
+                        (long long)m->offset, e->event_id);
                     mismatches++;
                 }
             } else if (readable && json_object_get(o, "remark") == NULL &&
@@ -234,6 +236,110 @@ static void a_wave_of_10000_households_lands_in_the_topic_readable_and_keyed(voi
     rd_kafka_destroy(admin);
 }
 
+/* The claims of a wave land in claim.events keyed by policy number: one policy's claims and reviews on
+ * one partition (murmur2), in the order they were built, each naming its policy (but the unreadable). */
+static void the_claims_of_a_wave_land_keyed_by_policy_number_in_order(void **state)
+{
+    (void)state;
+    char prefix[64], topic[128], labels[256];
+    snprintf(prefix, sizeof prefix, "test-wavegen-%d-claims-", (int)getpid());
+    snprintf(topic, sizeof topic, "%sclaim.events", prefix);
+    snprintf(labels, sizeof labels, "/tmp/wg-int-%d-claim-labels.jsonl", (int)getpid());
+    rd_kafka_t *admin = admin_client();
+    create_topic(admin, topic, NULL, NULL);
+    char cmd[2048];
+    snprintf(
+        cmd, sizeof cmd,
+        "FAMINS_TOPIC_PREFIX='%s' '%s' claims --households 2000 --seed 78 --claim-rate-scale 3 --labels '%s' "
+        "-b '%s' --plan-dir '%s' --quiet 2>/dev/null",
+        prefix, WAVEGEN_BIN, labels, bootstrap(), WAVEGEN_PLANS);
+    int rc = system(cmd);
+    assert_true(WIFEXITED(rc));
+    assert_int_equal(WEXITSTATUS(rc), 0);
+
+    FILE *lf = fopen(labels, "r");
+    assert_non_null(lf);
+    expected *want[PARTITIONS];
+    size_t n_want[PARTITIONS] = {0}, total = 0;
+    for (int p = 0; p < PARTITIONS; p++)
+        want[p] = calloc(20000, sizeof *want[p]);
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, lf) > 0) {
+        json_t *l = json_loads(line, 0, NULL);
+        assert_non_null(l);
+        const char *key = json_string_value(json_object_get(l, "key"));
+        int p = (int)(kafka_murmur2((const unsigned char *)key, strlen(key)) % PARTITIONS);
+        assert_true(n_want[p] < 20000);
+        expected *e = &want[p][n_want[p]++];
+        snprintf(e->event_id, sizeof e->event_id, "%s", json_string_value(json_object_get(l, "event_id")));
+        snprintf(e->key, sizeof e->key, "%s", key);
+        e->unreadable = strcmp(json_string_value(json_object_get(l, "kind")), "unreadable") == 0;
+        total++;
+        json_decref(l);
+    }
+    free(line);
+    fclose(lf);
+    unlink(labels);
+    assert_true(total > 1000);
+
+    char errstr[256], group[128];
+    snprintf(group, sizeof group, "%scheck", prefix);
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap(), errstr, sizeof errstr);
+    rd_kafka_conf_set(conf, "group.id", group, errstr, sizeof errstr);
+    rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, sizeof errstr);
+    rd_kafka_t *consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+    assert_non_null(consumer);
+    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(PARTITIONS);
+    for (int p = 0; p < PARTITIONS; p++)
+        rd_kafka_topic_partition_list_add(parts, topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    assert_int_equal(rd_kafka_assign(consumer, parts), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_topic_partition_list_destroy(parts);
+    size_t got[PARTITIONS] = {0}, n_got = 0, mismatches = 0;
+    int idle = 0;
+    while (n_got < total && idle < 30) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(consumer, 1000);
+        if (m == NULL) {
+            idle++;
+            continue;
+        }
+        idle = 0;
+        if (m->err) {
+            rd_kafka_message_destroy(m);
+            continue;
+        }
+        int p = m->partition;
+        json_t *o = json_loadb(m->payload, m->len, JSON_REJECT_DUPLICATES, NULL);
+        const char *eid = o ? json_string_value(json_object_get(o, "event_id")) : NULL;
+        const char *pn = o ? json_string_value(json_object_get(o, "policy_number")) : NULL;
+        const expected *e = got[p] < n_want[p] ? &want[p][got[p]] : NULL;
+        bool key_ok = e != NULL && m->key_len == strlen(e->key) && memcmp(m->key, e->key, m->key_len) == 0;
+        bool body_ok =
+            e != NULL && (e->unreadable || (eid != NULL && pn != NULL && strcmp(eid, e->event_id) == 0 &&
+                                            strcmp(pn, e->key) == 0));
+        if (!key_ok || !body_ok) {
+            print_error("partition %d offset %lld: not the claim the labels put there, keyed by its policy\n",
+                        p, (long long)m->offset);
+            mismatches++;
+        }
+        json_decref(o);
+        got[p]++;
+        n_got++;
+        rd_kafka_message_destroy(m);
+    }
+    rd_kafka_consumer_close(consumer);
+    rd_kafka_destroy(consumer);
+    for (int p = 0; p < PARTITIONS; p++) {
+        assert_int_equal(got[p], n_want[p]);
+        free(want[p]);
+    }
+    assert_int_equal(n_got, total);
+    assert_int_equal(mismatches, 0);
+    delete_topic(admin, topic);
+    rd_kafka_destroy(admin);
+}
+
 static void a_run_that_cannot_deliver_everything_says_so_and_exits_1(void **state)
 {
     (void)state;
@@ -246,11 +352,12 @@ static void a_run_that_cannot_deliver_everything_says_so_and_exits_1(void **stat
      * since lz4 shrinks their padding below any limit) cannot land. */
     create_topic(admin, topic, "max.message.bytes", "200000");
     char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "FAMINS_TOPIC_PREFIX='%s' '%s' enroll --households 3000 --seed 5 --unreadable-share 0.05 -b '%s' "
-             "-X compression.type=none "
-             "--plan-dir '%s' --quiet 2>'%s'",
-             prefix, WAVEGEN_BIN, bootstrap(), WAVEGEN_PLANS, errfile);
+    snprintf(
+        cmd, sizeof cmd,
+        "FAMINS_TOPIC_PREFIX='%s' '%s' enroll --households 3000 --seed 5 --unreadable-share 0.05 -b '%s' "
+        "-X compression.type=none "
+        "--plan-dir '%s' --quiet 2>'%s'",
+        prefix, WAVEGEN_BIN, bootstrap(), WAVEGEN_PLANS, errfile);
     int rc = system(cmd);
     assert_true(WIFEXITED(rc));
     assert_int_equal(WEXITSTATUS(rc), 1);
@@ -270,10 +377,11 @@ static void a_missing_topic_is_reported_before_anything_is_generated(void **stat
 {
     (void)state;
     char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "FAMINS_TOPIC_PREFIX='test-wavegen-%d-missing-' '%s' enroll --households 10 -b '%s' --plan-dir '%s' "
-             "--quiet 2>/dev/null",
-             (int)getpid(), WAVEGEN_BIN, bootstrap(), WAVEGEN_PLANS);
+    snprintf(
+        cmd, sizeof cmd,
+        "FAMINS_TOPIC_PREFIX='test-wavegen-%d-missing-' '%s' enroll --households 10 -b '%s' --plan-dir '%s' "
+        "--quiet 2>/dev/null",
+        (int)getpid(), WAVEGEN_BIN, bootstrap(), WAVEGEN_PLANS);
     int rc = system(cmd);
     assert_true(WIFEXITED(rc));
     assert_int_equal(WEXITSTATUS(rc), 1);
@@ -283,6 +391,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_wave_of_10000_households_lands_in_the_topic_readable_and_keyed),
+        cmocka_unit_test(the_claims_of_a_wave_land_keyed_by_policy_number_in_order),
         cmocka_unit_test(a_run_that_cannot_deliver_everything_says_so_and_exits_1),
         cmocka_unit_test(a_missing_topic_is_reported_before_anything_is_generated),
     };

@@ -10,8 +10,8 @@ static void expect_hex(const void *data, size_t len, const char *hex)
 {
     uint8_t d[FM_SHA256_LEN];
     char got[FM_SHA256_HEX_LEN];
-    fm_sha256(data, len, d);
-    fm_sha256_hex(d, got);
+    fm_sha256_digest(data, len, d);
+    fm_sha256_to_hex(d, got);
     assert_string_equal(got, hex);
 }
 
@@ -34,7 +34,7 @@ static void one_million_a_in_uneven_pieces(void **state)
     (void)state;
     char chunk[997];
     memset(chunk, 'a', sizeof chunk);
-    fm_sha256_ctx ctx;
+    fm_sha256 ctx;
     uint8_t d[FM_SHA256_LEN];
     char hex[FM_SHA256_HEX_LEN];
     size_t left = 1000000;
@@ -45,7 +45,7 @@ static void one_million_a_in_uneven_pieces(void **state)
         left -= n;
     }
     fm_sha256_final(&ctx, d);
-    fm_sha256_hex(d, hex);
+    fm_sha256_to_hex(d, hex);
     assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
@@ -83,7 +83,7 @@ static void content_hash_ignores_spacing_and_key_order(void **state)
     static const char canon[] =
         "{\"amount\":5,\"event_id\":\"e1\",\"note\":\"王\",\"type\":\"claim.reviewed\"}";
     uint8_t hx[FM_SHA256_LEN];
-    fm_sha256(canon, strlen(canon), hx);
+    fm_sha256_digest(canon, strlen(canon), hx);
     assert_memory_equal(ha, hx, FM_SHA256_LEN);
     assert_int_equal(fm_event_content_hash("{", 1, ha, &err), FM_EINVAL);
     assert_string_equal(err.code, "INVALID_JSON");

@@ -205,7 +205,8 @@ static int run_and_compare(const char *extra, uint64_t seed, size_t *n_decided_o
         }
         if (strcmp(kind, "resend") == 0 || strcmp(kind, "conflict") == 0) {
             /* same event id as the line before; identical bytes for a re-send, different for a conflict */
-            bool same = i > 0 && w.ev_len[i] == w.ev_len[i - 1] && memcmp(w.ev[i], w.ev[i - 1], w.ev_len[i]) == 0;
+            bool same =
+                i > 0 && w.ev_len[i] == w.ev_len[i - 1] && memcmp(w.ev[i], w.ev[i - 1], w.ev_len[i]) == 0;
             if (!seen || same != (strcmp(kind, "resend") == 0)) {
                 print_error("%s: %s is not what its label says\n", event_id, kind);
                 mismatches++;
@@ -265,10 +266,12 @@ static int run_and_compare(const char *extra, uint64_t seed, size_t *n_decided_o
             reasons_text(d.members[m].reasons, d.members[m].n_reasons, got, sizeof got);
             mismatches += compare("member reasons", event_id, want, got);
         }
-        mismatches += compare_i("premium", event_id, json_integer_value(json_object_get(exp, "premium")), d.premium);
-        mismatches += compare_i("subsidy", event_id, json_integer_value(json_object_get(exp, "subsidy")), d.subsidy);
         mismatches +=
-            compare_i("self_paid", event_id, json_integer_value(json_object_get(exp, "self_paid")), d.self_paid);
+            compare_i("premium", event_id, json_integer_value(json_object_get(exp, "premium")), d.premium);
+        mismatches +=
+            compare_i("subsidy", event_id, json_integer_value(json_object_get(exp, "subsidy")), d.subsidy);
+        mismatches += compare_i("self_paid", event_id, json_integer_value(json_object_get(exp, "self_paid")),
+                                d.self_paid);
         const char *lpn = json_is_null(json_object_get(exp, "policy_number")) ? "" : s(exp, "policy_number");
         mismatches += compare("policy_number", event_id, lpn, d.policy_number);
         if (d.outcome == FM_ENROLLMENT_ACCEPTED) {

@@ -71,8 +71,9 @@ static void generated_identity_numbers_all_pass_the_domain_check(void **state)
 {
     (void)state;
     size_t len, n_lines, *lens;
-    char *ev = run_to_file("ids.jsonl", "enroll --households 20000 --seed 3 --ineligible-share 0 --two-reasons-share 0 "
-                                        "--unreadable-share 0",
+    char *ev = run_to_file("ids.jsonl",
+                           "enroll --households 20000 --seed 3 --ineligible-share 0 --two-reasons-share 0 "
+                           "--unreadable-share 0",
                            &len);
     char **lines = wg_test_lines(ev, len, &lens, &n_lines);
     assert_true(n_lines >= 20000);
@@ -85,7 +86,8 @@ static void generated_identity_numbers_all_pass_the_domain_check(void **state)
         assert_non_null(root);
         bool repeat = wg_set_add(&events, json_string_value(json_object_get(root, "event_id")));
         fm_date today;
-        assert_int_equal(fm_date_parse(json_string_value(json_object_get(root, "submitted_on")), &today, NULL), FM_OK);
+        assert_int_equal(
+            fm_date_parse(json_string_value(json_object_get(root, "submitted_on")), &today, NULL), FM_OK);
         const char *hh = json_string_value(json_object_get(root, "household_id"));
         json_t *ms = json_object_get(root, "members");
         size_t k;
@@ -151,8 +153,10 @@ static void the_same_seed_gives_the_same_bytes_and_another_seed_other_bytes(void
     wg_test_path(lab2, sizeof lab2, "det-l2");
     wg_test_path(pol1, sizeof pol1, "det-p1");
     wg_test_path(pol2, sizeof pol2, "det-p2");
-    assert_int_equal(wg_test_run("%s --dry-run /dev/null --labels '%s' --policies-out '%s'", a1, lab1, pol1), 0);
-    assert_int_equal(wg_test_run("%s --dry-run /dev/null --labels '%s' --policies-out '%s'", a1, lab2, pol2), 0);
+    assert_int_equal(wg_test_run("%s --dry-run /dev/null --labels '%s' --policies-out '%s'", a1, lab1, pol1),
+                     0);
+    assert_int_equal(wg_test_run("%s --dry-run /dev/null --labels '%s' --policies-out '%s'", a1, lab2, pol2),
+                     0);
     const char *pairs[2][2] = {{lab1, lab2}, {pol1, pol2}};
     for (int i = 0; i < 2; i++) {
         size_t x, y;
@@ -167,6 +171,34 @@ static void the_same_seed_gives_the_same_bytes_and_another_seed_other_bytes(void
         unlink(pairs[i][0]);
         unlink(pairs[i][1]);
     }
+}
+
+/* Claims from the policies file of a wave and claims from the same wave rebuilt from its seed are the
+ * same bytes: the rebuilt mode needs no file of identity numbers. */
+static void claims_from_a_rebuilt_wave_equal_claims_from_its_policies_file(void **state)
+{
+    (void)state;
+    char pol[512], a[512], b[512];
+    wg_test_path(pol, sizeof pol, "rebuild-policies.jsonl");
+    wg_test_path(a, sizeof a, "rebuild-a.jsonl");
+    wg_test_path(b, sizeof b, "rebuild-b.jsonl");
+    const char *wave = "--households 1500 --seed 21 --ineligible-share 0.2 --over-age-share 0.2";
+    assert_int_equal(wg_test_run("enroll %s --dry-run /dev/null --policies-out '%s'", wave, pol), 0);
+    assert_int_equal(
+        wg_test_run("claims --policies '%s' --seed 21 --claim-rate-scale 3 --dry-run '%s'", pol, a), 0);
+    assert_int_equal(wg_test_run("claims %s --claim-rate-scale 3 --dry-run '%s'", wave, b), 0);
+    size_t la, lb;
+    char *x = wg_test_slurp(a, &la), *y = wg_test_slurp(b, &lb);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_true(la > 10000);
+    assert_int_equal(la, lb);
+    assert_memory_equal(x, y, la);
+    free(x);
+    free(y);
+    unlink(pol);
+    unlink(a);
+    unlink(b);
 }
 
 /* |measured - expected| within 4 standard deviations of a binomial count, and at least 1 event. */
@@ -277,6 +309,7 @@ int main(void)
         cmocka_unit_test(identity_numbers_issued_never_repeat_and_carry_birth_date_and_sex),
         cmocka_unit_test(generated_identity_numbers_all_pass_the_domain_check),
         cmocka_unit_test(the_same_seed_gives_the_same_bytes_and_another_seed_other_bytes),
+        cmocka_unit_test(claims_from_a_rebuilt_wave_equal_claims_from_its_policies_file),
         cmocka_unit_test(injected_fault_shares_measured_from_the_output_match_the_requested_ones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

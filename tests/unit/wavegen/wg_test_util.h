@@ -20,7 +20,8 @@ static inline int wg_test_run(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "'%s' %s --quiet --plan-dir '%s' 2>/dev/null", WAVEGEN_BIN, args, WAVEGEN_PLANS);
+    snprintf(cmd, sizeof cmd, "'%s' %s --quiet --plan-dir '%s' 2>/dev/null", WAVEGEN_BIN, args,
+             WAVEGEN_PLANS);
     int rc = system(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
