@@ -219,6 +219,96 @@ static void example_decided_as_expected(void **state)
     free(buf);
 }
 
+/* A review example: the claim (NN.claim.json) is submitted against the policy and member of the context and goes
+ * to review; the usage of the context is what was paid meanwhile; the review (NN.json) is then decided against
+ * it and compared with NN.expected.json. */
+static char review_dir[900];
+
+static void review_example_decided_as_expected(void **state)
+{
+    const example *ex = *state;
+    char path[1400];
+    size_t len = 0, rlen = 0;
+    snprintf(path, sizeof path, "%s/%s.claim.json", review_dir, ex->name);
+    char *cbuf = slurp(path, &len);
+    snprintf(path, sizeof path, "%s/%s.json", review_dir, ex->name);
+    char *rbuf = slurp(path, &rlen);
+    assert_non_null(cbuf);
+    assert_non_null(rbuf);
+    fm_claim c = {0};
+    fm_review r = {0};
+    fm_error err = {0};
+    assert_int_equal(fm_decode_claim(cbuf, len, &c, &err), FM_OK);
+    assert_int_equal(fm_decode_review(rbuf, rlen, &r, &err), FM_OK);
+    char saved[sizeof S.dir];
+    snprintf(saved, sizeof saved, "%s", S.dir);
+    snprintf(S.dir, sizeof S.dir, "%s", review_dir);
+    json_t *ctx = load_json(ex->name, ".context.json"), *exp = load_json(ex->name, ".expected.json");
+    snprintf(S.dir, sizeof S.dir, "%s", saved);
+
+    /* The policy and member only, then the claim: pending. */
+    json_t *ctx_no_usage = json_deep_copy(ctx);
+    json_object_del(ctx_no_usage, "usage");
+    json_object_del(ctx_no_usage, "household_medical_paid");
+    seed(&c, ctx_no_usage);
+    adj_source src = {.topic = "claim.events", .partition = 0, .offset = 1};
+    adj_output out = {0};
+    assert_int_equal(tdb_exec(S.adj, "BEGIN"), 0);
+    assert_int_equal(adj_apply_claim(&S.env, S.adj, &src, &c, "2026-06-02T10:00:03+08:00", &out, &err), FM_OK);
+    assert_int_equal(out.outcome, FM_CLAIM_PENDING_REVIEW);
+    adj_output_free(&out);
+    assert_int_equal(tdb_exec(S.adj, "COMMIT"), 0);
+
+    /* What was paid meanwhile, then the review. */
+    json_t *u = json_object_get(ctx, "usage");
+    if (u != NULL) {
+        json_t *ded = json_object_get(u, "deductible_used"), *med = json_object_get(u, "medical_paid");
+        assert_int_equal(tdb_usage(S.admin, 2026, c.insured_id_number, jint(u, "death_paid"), jint(u, "disability_paid"),
+                                   jint(u, "ci_mild_paid"), jint(u, "ci_severe_paid"), jint(ded, "accident_medical"),
+                                   jint(med, "accident_medical"), jint(ded, "illness_hospital"),
+                                   jint(med, "illness_hospital")),
+                         0);
+    }
+    assert_int_equal(tdb_exec(S.adj, "BEGIN"), 0);
+    src.offset = 2;
+    fm_status st = adj_apply_review(&S.env, S.adj, &src, &r, "2026-06-20T15:00:03+08:00", &out, &err);
+    if (st != FM_OK)
+        fail_msg("%s: review %s %s %s", ex->name, fm_status_name(st), err.code, err.text);
+    char sql[640], text[512], want[512], reasons[256] = "";
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(exp, "reasons"), i, x) {
+        if (i > 0)
+            strcat(reasons, ",");
+        strcat(reasons, json_string_value(x));
+    }
+    snprintf(sql, sizeof sql,
+             "SELECT c.status || '|' || c.payable || '|' || array_to_string(d.reasons, ',') || '|' || r.status_before"
+             " FROM famins.claims c JOIN famins.claim_decisions d ON d.claim_id = c.claim_id AND d.kind = 'review'"
+             " JOIN famins.claim_reviews r ON r.decision_id = d.decision_id WHERE c.claim_id = '%s'",
+             c.claim_id);
+    tdb_text(S.adj, sql, text, sizeof text);
+    snprintf(want, sizeof want, "%s|%lld|%s|pending_review", json_string_value(json_object_get(exp, "outcome")),
+             (long long)jint(exp, "payable"), reasons);
+    if (strcmp(text, want) != 0)
+        fail_msg("%s: recorded '%s', expected '%s'", ex->name, text, want);
+    json_t *full = json_object_get(exp, "full");
+    if (full != NULL) {
+        snprintf(sql, sizeof sql, "SELECT full_amount FROM famins.claim_decisions WHERE claim_id = '%s' AND kind = 'review'",
+                 c.claim_id);
+        assert_fen_equal(tdb_i64(S.adj, sql), json_integer_value(full));
+    }
+    assert_int_equal(tdb_exec(S.adj, "ROLLBACK"), 0);
+    adj_output_free(&out);
+    json_decref(ctx_no_usage);
+    json_decref(ctx);
+    json_decref(exp);
+    fm_claim_free(&c);
+    fm_review_free(&r);
+    free(cbuf);
+    free(rbuf);
+}
+
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(((const example *)a)->name, ((const example *)b)->name);
@@ -265,6 +355,24 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         tests[i] = (struct CMUnitTest){exs[i].name, example_decided_as_expected, NULL, NULL, &exs[i]};
     int failed = n == 0 ? 1 : _cmocka_run_group_tests("adjudicator_examples", tests, n, NULL, NULL);
+
+    /* The review examples: NN-name.json with NN-name.claim.json beside it. */
+    snprintf(review_dir, sizeof review_dir, "%s/schemas/examples/claim.reviewed/valid", argv[1]);
+    size_t m = 0;
+    d = opendir(review_dir);
+    while (d && (e = readdir(d)) != NULL && m < 200) {
+        size_t l = strlen(e->d_name);
+        if (l < 12 || strcmp(e->d_name + l - 11, ".claim.json") != 0)
+            continue;
+        snprintf(exs[m].name, sizeof exs[m].name, "%.*s", (int)(l - 11), e->d_name);
+        m++;
+    }
+    if (d)
+        closedir(d);
+    qsort(exs, m, sizeof *exs, cmp_names);
+    for (size_t i = 0; i < m; i++)
+        tests[i] = (struct CMUnitTest){exs[i].name, review_example_decided_as_expected, NULL, NULL, &exs[i]};
+    failed += m == 0 ? 1 : _cmocka_run_group_tests("adjudicator_review_examples", tests, m, NULL, NULL);
     tdb_reset(S.admin);
     PQfinish(S.admin);
     PQfinish(S.adj);
