@@ -4,14 +4,14 @@
 # claim.events, the adjudicator and the relay running. Checks: every claim decided once and exactly as the
 # uninterrupted reference run decides it, usage equal, dead letters with their codes, a re-send ignored, one
 # claim.decided per decision on the topic keyed by the policy number. Prints claims/s end to end.
-# Sizes: ADJ_E2E_HOUSEHOLDS (default 1500), ADJ_E2E_CLAIMS (default 6000).
+# Sizes: ADJ_E2E_HOUSEHOLDS (default 1200), ADJ_E2E_CLAIMS (default 4000).
 set -euo pipefail
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
 itest_init adj_e2e
 source "$FAMINS_SOURCE_DIR/tests/integration/adjudicator/adj_common.sh"
 
-HOUSEHOLDS=${ADJ_E2E_HOUSEHOLDS:-1500}
-CLAIMS=${ADJ_E2E_CLAIMS:-6000}
+HOUSEHOLDS=${ADJ_E2E_HOUSEHOLDS:-1200}
+CLAIMS=${ADJ_E2E_CLAIMS:-4000}
 
 "$WAVEGEN_BIN" enroll --households "$HOUSEHOLDS" --seed 11 --dry-run /dev/null --policies-out "$ADJ_LOGS/policies.jsonl" \
     --quiet >/dev/null 2>"$ADJ_LOGS/wavegen.log" || adj_fail "wavegen enroll"
