@@ -1,6 +1,7 @@
 /* adj_main.c — famins-adjudicator: decides claims and reviews from claim.events, exactly once, into PostgreSQL. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,6 +22,18 @@ static void on_signal(int sig)
 }
 
 static const fm_setting adj_settings[] = {FM_COMMON_SETTINGS, FM_WORKER_SETTINGS, ADJ_SETTINGS};
+
+/* The service connects as its own role unless told otherwise (the common default is the admin role's). */
+#define ADJ_DEFAULT_DSN "host=127.0.0.1 port=15432 dbname=famins user=famins_adjudicator"
+
+static const char *lookup(const char *name, void *ctx)
+{
+    (void)ctx;
+    const char *v = getenv(name);
+    if (v == NULL && strcmp(name, "FAMINS_PG_DSN") == 0)
+        return ADJ_DEFAULT_DSN;
+    return v;
+}
 #define ADJ_SETTING_COUNT (sizeof adj_settings / sizeof adj_settings[0])
 
 int main(int argc, char **argv)
@@ -29,8 +42,8 @@ int main(int argc, char **argv)
         printf("Usage: famins-adjudicator\n"
                "Decides claim.submitted and claim.reviewed events from the claim.events topic, records claims,\n"
                "decisions, reviews, benefit usage and fraud signals in PostgreSQL and publishes claim.decided\n"
-               "through the outbox. Run it as the famins_adjudicator role, e.g.\n"
-               "  FAMINS_PG_DSN='host=127.0.0.1 port=15432 dbname=famins user=famins_adjudicator'\n"
+               "through the outbox. It connects as the famins_adjudicator role: FAMINS_PG_DSN defaults, for this\n"
+               "service, to '" ADJ_DEFAULT_DSN "'.\n"
                "Configuration (environment variables, default in brackets):\n");
         fm_settings_print_help(stdout, adj_settings, ADJ_SETTING_COUNT);
         return 0;
@@ -40,7 +53,7 @@ int main(int argc, char **argv)
     fm_plan_catalogue *cat = NULL;
     fm_logger logger;
     int rc = 2;
-    if (fm_settings_load(adj_settings, ADJ_SETTING_COUNT, NULL, NULL, &settings, &err) != FM_OK) {
+    if (fm_settings_load(adj_settings, ADJ_SETTING_COUNT, lookup, NULL, &settings, &err) != FM_OK) {
         fprintf(stderr, "famins-adjudicator: %s: %s\n", err.path, err.text);
         return 2;
     }
