@@ -168,7 +168,7 @@ static fm_status get_per_role(ctx *c, json_t *obj, const char *path, const char 
 
 static fm_status get_percent(ctx *c, json_t *obj, const char *path, const char *key, int32_t *bp)
 {
-    int32_t pct;
+    int32_t pct = 0; /* get_int writes it only on FM_OK; -O3 cannot see that */
     fm_status st = get_int(c, obj, path, key, 0, 100, "BAD_RATIO", &pct);
     if (st == FM_OK)
         *bp = pct * (FM_BP_ONE / 100);

@@ -14,8 +14,8 @@ static fm_batch_range *find_range(const fm_batch *b, const char *topic, int32_t 
     return NULL;
 }
 
-fm_status fm_batch_add(fm_batch *b, rd_kafka_message_t *msg, const char *topic, int32_t partition, int64_t offset,
-                       int64_t start)
+fm_status fm_batch_add(fm_batch *b, rd_kafka_message_t *msg, const char *topic, int32_t partition,
+                       int64_t offset, int64_t start)
 {
     fm_batch_range *r = find_range(b, topic, partition);
     if (r == NULL) {
@@ -98,8 +98,8 @@ void fm_batch_describe(const fm_batch *b, char *buf, size_t len)
     buf[0] = '\0';
     for (size_t i = 0; i < b->range_count && used + 1 < len; i++) {
         const fm_batch_range *r = &b->ranges[i];
-        int n = snprintf(buf + used, len - used, "%s%s:%" PRId32 ":%" PRId64 "-%" PRId64, i ? "," : "", r->topic,
-                         r->partition, r->start, r->next);
+        int n = snprintf(buf + used, len - used, "%s%s:%" PRId32 ":%" PRId64 "-%" PRId64, i ? "," : "",
+                         r->topic, r->partition, r->start, r->next);
         if (n < 0)
             break;
         used += (size_t)n;

@@ -11,10 +11,10 @@
 /* One partition of a batch: the stored position it started from (the compare-and-set's expected value,
  * FM_POSITION_NONE for no row) and the position after its last message. */
 typedef struct fm_batch_range {
-    char *topic;        /* owned */
+    char *topic; /* owned */
     int32_t partition;
     int64_t start;
-    int64_t next;       /* last offset + 1 */
+    int64_t next; /* last offset + 1 */
     size_t messages;
 } fm_batch_range;
 
@@ -39,7 +39,8 @@ size_t fm_batch_drop_partition(fm_batch *batch, const char *topic, int32_t parti
 void fm_batch_clear(fm_batch *batch);
 void fm_batch_free(fm_batch *batch);
 
-/* "topic:partition:start-next,..." into buf (truncated to fit), for the batch_begin/batch_commit log lines. */
+/* "topic:partition:start-next,..." into buf (truncated to fit), for the batch_begin/batch_commit log lines.
+ */
 void fm_batch_describe(const fm_batch *batch, char *buf, size_t len);
 
 #endif

@@ -16,17 +16,17 @@ typedef struct fm_copybuf {
     char *data;
     size_t len;
     size_t cap;
-    size_t rows;   /* rows ended with fm_copybuf_end_row */
+    size_t rows; /* rows ended with fm_copybuf_end_row */
 } fm_copybuf;
 
-void fm_copybuf_reset(fm_copybuf *buf);   /* empties, keeps the memory */
+void fm_copybuf_reset(fm_copybuf *buf); /* empties, keeps the memory */
 void fm_copybuf_free(fm_copybuf *buf);
 
 fm_status fm_copybuf_append(fm_copybuf *buf, const void *bytes, size_t len);
 
 /* COPY text format (one row per line, fields separated by tabs): each *_field appends a field, preceded by
  * a tab unless it is the row's first; fm_copybuf_end_row ends the line. */
-fm_status fm_copybuf_text_field(fm_copybuf *buf, int first, const char *text);   /* NULL: \N */
+fm_status fm_copybuf_text_field(fm_copybuf *buf, int first, const char *text); /* NULL: \N */
 fm_status fm_copybuf_bytea_field(fm_copybuf *buf, int first, const void *bytes, size_t len, int is_null);
 fm_status fm_copybuf_int_field(fm_copybuf *buf, int first, int64_t value);
 fm_status fm_copybuf_end_row(fm_copybuf *buf);

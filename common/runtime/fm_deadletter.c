@@ -9,21 +9,22 @@
 
 #include "fm_outbox.h"
 
-fm_status fm_deadletter_headers(const fm_dead_source *src, const char *group, const char *code, const char *text,
-                                char **out, fm_error *err)
+fm_status fm_deadletter_headers(const fm_dead_source *src, const char *group, const char *code,
+                                const char *text, char **out, fm_error *err)
 {
     char partition[16], offset[32];
     snprintf(partition, sizeof partition, "%" PRId32, src->partition);
     snprintf(offset, sizeof offset, "%" PRId64, src->offset);
     fm_header headers[] = {
-        {FM_DLQ_HEADER_TOPIC, src->topic}, {FM_DLQ_HEADER_PARTITION, partition}, {FM_DLQ_HEADER_OFFSET, offset},
-        {FM_DLQ_HEADER_CODE, code},        {FM_DLQ_HEADER_TEXT, text},           {FM_DLQ_HEADER_GROUP, group},
+        {FM_DLQ_HEADER_TOPIC, src->topic}, {FM_DLQ_HEADER_PARTITION, partition},
+        {FM_DLQ_HEADER_OFFSET, offset},    {FM_DLQ_HEADER_CODE, code},
+        {FM_DLQ_HEADER_TEXT, text},        {FM_DLQ_HEADER_GROUP, group},
     };
     return fm_outbox_headers_json(headers, sizeof headers / sizeof headers[0], out, err);
 }
 
-fm_status fm_deadletter_event_id(const char *group, const char *topic, int32_t partition, int64_t offset, char *buf,
-                                 size_t len)
+fm_status fm_deadletter_event_id(const char *group, const char *topic, int32_t partition, int64_t offset,
+                                 char *buf, size_t len)
 {
     int n = snprintf(buf, len, "dlq:%s:%s:%" PRId32 ":%" PRId64, group, topic, partition, offset);
     return (n > 0 && (size_t)n < len) ? FM_OK : FM_EINVAL;
@@ -41,8 +42,8 @@ static void printable_copy(char *dst, size_t len, const char *src)
     dst[i] = '\0';
 }
 
-fm_status fm_deadletter_stage(fm_txn *txn, const fm_dead_source *src, const char *raw_code, const char *raw_text,
-                              fm_error *err)
+fm_status fm_deadletter_stage(fm_txn *txn, const fm_dead_source *src, const char *raw_code,
+                              const char *raw_text, fm_error *err)
 {
     char code[64], text[512];
     printable_copy(code, sizeof code, raw_code);
@@ -51,8 +52,8 @@ fm_status fm_deadletter_stage(fm_txn *txn, const fm_dead_source *src, const char
     char *headers = NULL;
     fm_status st;
     if (snprintf(dlq_topic, sizeof dlq_topic, "%s.dlq", src->topic) >= (int)sizeof dlq_topic ||
-        fm_deadletter_event_id(txn->group, src->topic, src->partition, src->offset, event_id, sizeof event_id) !=
-            FM_OK) {
+        fm_deadletter_event_id(txn->group, src->topic, src->partition, src->offset, event_id,
+                               sizeof event_id) != FM_OK) {
         fm_error_set(err, src->topic, "TOO_LONG", "dead-letter topic or event id too long");
         return FM_EINVAL;
     }
@@ -61,11 +62,14 @@ fm_status fm_deadletter_stage(fm_txn *txn, const fm_dead_source *src, const char
         return st;
     fm_copybuf *b = &txn->dead;
     size_t mark = b->len;
-    if (fm_copybuf_text_field(b, 1, txn->group) != FM_OK || fm_copybuf_text_field(b, 0, src->topic) != FM_OK ||
-        fm_copybuf_int_field(b, 0, src->partition) != FM_OK || fm_copybuf_int_field(b, 0, src->offset) != FM_OK ||
+    if (fm_copybuf_text_field(b, 1, txn->group) != FM_OK ||
+        fm_copybuf_text_field(b, 0, src->topic) != FM_OK ||
+        fm_copybuf_int_field(b, 0, src->partition) != FM_OK ||
+        fm_copybuf_int_field(b, 0, src->offset) != FM_OK ||
         fm_copybuf_bytea_field(b, 0, src->key, src->key_len, src->key == NULL) != FM_OK ||
         fm_copybuf_text_field(b, 0, code) != FM_OK || fm_copybuf_text_field(b, 0, text) != FM_OK ||
-        fm_copybuf_bytea_field(b, 0, src->payload, src->payload_len, 0) != FM_OK || fm_copybuf_end_row(b) != FM_OK) {
+        fm_copybuf_bytea_field(b, 0, src->payload, src->payload_len, 0) != FM_OK ||
+        fm_copybuf_end_row(b) != FM_OK) {
         b->len = mark;
         st = FM_ENOMEM;
         goto done;
@@ -83,8 +87,9 @@ done:
 
 fm_status fm_deadletter_flush(fm_txn *txn, fm_error *err)
 {
-    return fm_copybuf_send(txn->conn,
-                           "COPY famins.dead_letters (consumer_group, topic, partition, kafka_offset, message_key, "
-                           "error_code, error_text, raw_message) FROM STDIN",
-                           &txn->dead, err);
+    return fm_copybuf_send(
+        txn->conn,
+        "COPY famins.dead_letters (consumer_group, topic, partition, kafka_offset, message_key, "
+        "error_code, error_text, raw_message) FROM STDIN",
+        &txn->dead, err);
 }

@@ -14,9 +14,9 @@ typedef struct fm_dead_source {
     const char *topic;
     int32_t partition;
     int64_t offset;
-    const void *key;      /* NULL: no key */
+    const void *key; /* NULL: no key */
     size_t key_len;
-    const void *payload;  /* the raw bytes */
+    const void *payload; /* the raw bytes */
     size_t payload_len;
 } fm_dead_source;
 
@@ -30,13 +30,13 @@ typedef struct fm_dead_source {
 
 /* The headers JSON of a dead letter's copy on the .dlq topic. *out owned by the caller (free). FM_ENOMEM,
  * FM_EINVAL when the error text is not UTF-8. */
-fm_status fm_deadletter_headers(const fm_dead_source *src, const char *group, const char *code, const char *text,
-                                char **out, fm_error *err);
+fm_status fm_deadletter_headers(const fm_dead_source *src, const char *group, const char *code,
+                                const char *text, char **out, fm_error *err);
 
 /* The event id of a dead letter's .dlq copy: "dlq:<group>:<topic>:<partition>:<offset>" (stable, so a
  * replayed dead letter deduplicates downstream). FM_EINVAL when it does not fit len. */
-fm_status fm_deadletter_event_id(const char *group, const char *topic, int32_t partition, int64_t offset, char *buf,
-                                 size_t len);
+fm_status fm_deadletter_event_id(const char *group, const char *topic, int32_t partition, int64_t offset,
+                                 char *buf, size_t len);
 
 /* Stages both rows in txn. FM_ENOMEM, FM_EINVAL. */
 fm_status fm_deadletter_stage(fm_txn *txn, const fm_dead_source *src, const char *code, const char *text,

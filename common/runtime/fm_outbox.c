@@ -41,8 +41,9 @@ fail:
     return st;
 }
 
-fm_status fm_outbox_stage(fm_txn *txn, const char *topic, const void *key, size_t key_len, const void *payload,
-                          size_t payload_len, const char *headers_json, const char *event_id)
+fm_status fm_outbox_stage(fm_txn *txn, const char *topic, const void *key, size_t key_len,
+                          const void *payload, size_t payload_len, const char *headers_json,
+                          const char *event_id)
 {
     fm_copybuf *b = &txn->outbox;
     size_t mark = b->len;

@@ -12,8 +12,9 @@
 fm_status fm_outbox_headers_json(const fm_header *headers, size_t n_headers, char **out, fm_error *err);
 
 /* Stages one outbox row for the literal topic name (already prefixed). key may be NULL (no key). */
-fm_status fm_outbox_stage(fm_txn *txn, const char *topic, const void *key, size_t key_len, const void *payload,
-                          size_t payload_len, const char *headers_json, const char *event_id);
+fm_status fm_outbox_stage(fm_txn *txn, const char *topic, const void *key, size_t key_len,
+                          const void *payload, size_t payload_len, const char *headers_json,
+                          const char *event_id);
 
 /* Writes the staged rows (COPY) inside the open transaction. FM_EDB. */
 fm_status fm_outbox_flush(fm_txn *txn, fm_error *err);

@@ -74,13 +74,19 @@ fm_position_verdict fm_position_accept(fm_position *pos, int64_t offset)
         return FM_POS_STOPPED;
     if (pos->fetch_next != FM_POSITION_NONE && offset < pos->fetch_next)
         return FM_POS_REPLAY;
-    if (pos->resync && pos->fetch_next != FM_POSITION_NONE && offset > pos->fetch_next &&
-        pos->resync_attempts < FM_POSITION_RESEEKS) {
-        pos->resync_attempts++;
-        return FM_POS_RESEEK;
+    if (pos->resync && pos->fetch_next != FM_POSITION_NONE && offset > pos->fetch_next) {
+        if (offset != pos->resync_offset) {
+            pos->resync_offset = offset;
+            pos->resync_attempts = 0;
+        }
+        if (pos->resync_attempts < FM_POSITION_RESEEKS) {
+            pos->resync_attempts++;
+            return FM_POS_RESEEK;
+        }
     }
     pos->resync = 0;
     pos->resync_attempts = 0;
+    pos->resync_offset = FM_POSITION_NONE;
     pos->fetch_next = offset + 1;
     return FM_POS_ACCEPT;
 }
@@ -99,7 +105,8 @@ fm_status fm_positions_load(PGconn *conn, const char *group, fm_position_map *ma
         map->items[i].committed = FM_POSITION_NONE;
         map->items[i].fetch_next = FM_POSITION_NONE;
     }
-    int c_topic = PQfnumber(res, "topic"), c_part = PQfnumber(res, "partition"), c_next = PQfnumber(res, "next_offset");
+    int c_topic = PQfnumber(res, "topic"), c_part = PQfnumber(res, "partition"),
+        c_next = PQfnumber(res, "next_offset");
     for (int r = 0; r < PQntuples(res); r++) {
         fm_position *pos = fm_position_map_find(map, PQgetvalue(res, r, c_topic),
                                                 (int32_t)strtol(PQgetvalue(res, r, c_part), NULL, 10));
@@ -112,8 +119,8 @@ fm_status fm_positions_load(PGconn *conn, const char *group, fm_position_map *ma
     return FM_OK;
 }
 
-fm_status fm_positions_cas(PGconn *conn, const char *group, const char *topic, int32_t partition, int64_t start,
-                           int64_t next, fm_error *err)
+fm_status fm_positions_cas(PGconn *conn, const char *group, const char *topic, int32_t partition,
+                           int64_t start, int64_t next, fm_error *err)
 {
     char part[16], start_text[32], next_text[32];
     snprintf(part, sizeof part, "%" PRId32, partition);
@@ -124,10 +131,11 @@ fm_status fm_positions_cas(PGconn *conn, const char *group, const char *topic, i
     if (start == FM_POSITION_NONE) {
         /* First position: another member that got there first makes the INSERT do nothing: 0 rows. */
         const char *params[4] = {group, topic, part, next_text};
-        st = fm_pg_query(conn,
-                         "INSERT INTO famins.consumer_positions (consumer_group, topic, partition, next_offset) "
-                         "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                         4, params, &res, err);
+        st = fm_pg_query(
+            conn,
+            "INSERT INTO famins.consumer_positions (consumer_group, topic, partition, next_offset) "
+            "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            4, params, &res, err);
     } else {
         const char *params[5] = {group, topic, part, next_text, start_text};
         st = fm_pg_query(conn,
@@ -159,13 +167,14 @@ fm_status fm_positions_alarm(PGconn *conn, const char *group, const char *topic,
     snprintf(h, sizeof h, "%" PRId64, high);
     const char *params[8] = {group, topic, part, kind, s, l, h, detail};
     PGresult *res = NULL;
-    fm_status st = fm_pg_query(conn,
-                               "INSERT INTO famins.consumer_alarms (consumer_group, topic, partition, kind, "
-                               "stored_offset, low_watermark, high_watermark, detail) "
-                               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                               "ON CONFLICT (consumer_group, topic, partition, kind) WHERE resolved_at IS NULL "
-                               "DO NOTHING",
-                               8, params, &res, err);
+    fm_status st =
+        fm_pg_query(conn,
+                    "INSERT INTO famins.consumer_alarms (consumer_group, topic, partition, kind, "
+                    "stored_offset, low_watermark, high_watermark, detail) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                    "ON CONFLICT (consumer_group, topic, partition, kind) WHERE resolved_at IS NULL "
+                    "DO NOTHING",
+                    8, params, &res, err);
     PQclear(res);
     return st;
 }

@@ -14,13 +14,14 @@
 
 /* One assigned partition. */
 typedef struct fm_position {
-    char *topic;          /* owned */
+    char *topic; /* owned */
     int32_t partition;
-    int64_t committed;    /* stored next_offset, FM_POSITION_NONE when no row: the start of the next batch */
-    int64_t fetch_next;   /* next offset expected from Kafka; messages below it are replays, skipped */
-    int stopped;          /* an alarm stopped this partition: its messages are not consumed */
-    int resync;           /* after a seek back: the next message must be at fetch_next (see below) */
-    int resync_attempts;
+    int64_t committed;   /* stored next_offset, FM_POSITION_NONE when no row: the start of the next batch */
+    int64_t fetch_next;  /* next offset expected from Kafka; messages below it are replays, skipped */
+    int stopped;         /* an alarm stopped this partition: its messages are not consumed */
+    int resync;          /* after a seek back: the next message must be at fetch_next (see below) */
+    int resync_attempts; /* re-seeks that brought back the same offset beyond fetch_next */
+    int64_t resync_offset;
 } fm_position;
 
 /* The assigned partitions. Zero-initialise; fm_position_map_free releases. */
@@ -38,21 +39,22 @@ fm_status fm_position_map_put(fm_position_map *map, const char *topic, int32_t p
 void fm_position_map_remove(fm_position_map *map, const char *topic, int32_t partition);
 
 typedef enum fm_position_verdict {
-    FM_POS_ACCEPT = 0,   /* the next message to apply */
-    FM_POS_REPLAY,       /* below what is already applied (a replay after a Kafka-side seek): skip */
-    FM_POS_UNASSIGNED,   /* not ours (any more): drop */
-    FM_POS_STOPPED,      /* alarm: drop, do not consume */
-    FM_POS_RESEEK        /* after a seek back, a message beyond the position: drop it and seek again */
+    FM_POS_ACCEPT = 0, /* the next message to apply */
+    FM_POS_REPLAY,     /* below what is already applied (a replay after a Kafka-side seek): skip */
+    FM_POS_UNASSIGNED, /* not ours (any more): drop */
+    FM_POS_STOPPED,    /* alarm: drop, do not consume */
+    FM_POS_RESEEK      /* after a seek back, a message beyond the position: drop it and seek again */
 } fm_position_verdict;
 
-/* How often a resyncing partition re-seeks before it takes a message beyond its position as a real gap. */
+/* How many re-seeks must bring back the same first offset beyond the position before it counts as a gap. */
 #define FM_POSITION_RESEEKS 3
 
 /* What to do with a message at offset; on FM_POS_ACCEPT fetch_next moves to offset + 1. Offsets above
  * fetch_next are accepted: Kafka offsets may have gaps (transaction markers of other producers) — except
  * right after a seek back (resync set), where a message beyond the position may be left from before the
- * seek (or show that the seek did not happen): then FM_POS_RESEEK, up to FM_POSITION_RESEEKS times, so
- * that a failed seek can never skip messages silently. */
+ * seek, or show that the seek did not happen: then FM_POS_RESEEK. Only when FM_POSITION_RESEEKS re-seeks
+ * in a row bring back the same first offset is it a real gap in the log and accepted; a stream that goes
+ * on where it was (a seek that did not happen) is never taken for one, so nothing is skipped silently. */
 fm_position_verdict fm_position_accept(fm_position *pos, int64_t offset);
 
 /* Reads the stored positions of every partition in map from famins.consumer_positions (one query) and sets
@@ -62,8 +64,8 @@ fm_status fm_positions_load(PGconn *conn, const char *group, fm_position_map *ma
 /* The compare-and-set, inside the caller's transaction: moves (group, topic, partition) from start to
  * next. start FM_POSITION_NONE: there must be no row yet (it INSERTs). FM_ECONFLICT when the stored
  * position is not start (another member moved it: this one is a zombie and must roll back), FM_EDB. */
-fm_status fm_positions_cas(PGconn *conn, const char *group, const char *topic, int32_t partition, int64_t start,
-                           int64_t next, fm_error *err);
+fm_status fm_positions_cas(PGconn *conn, const char *group, const char *topic, int32_t partition,
+                           int64_t start, int64_t next, fm_error *err);
 
 /* Records an open alarm for a partition (at most one open per partition and kind), outside any batch.
  * FM_EDB. */

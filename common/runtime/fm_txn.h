@@ -22,9 +22,9 @@ typedef struct fm_txn {
     PGconn *conn;
     const char *group;
     const char *topic_prefix;
-    fm_copybuf outbox;      /* COPY rows for famins.outbox */
-    fm_copybuf dead;        /* COPY rows for famins.dead_letters */
-    fm_copybuf processed;   /* COPY rows for famins.processed_events */
+    fm_copybuf outbox;    /* COPY rows for famins.outbox */
+    fm_copybuf dead;      /* COPY rows for famins.dead_letters */
+    fm_copybuf processed; /* COPY rows for famins.processed_events */
 } fm_txn;
 
 /* The connection, inside the batch's transaction: the service's own writes go here (never COMMIT or

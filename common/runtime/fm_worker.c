@@ -29,7 +29,7 @@ typedef struct poison {
 
 /* event_id -> content hash for one batch: what the database knew, plus what the batch applied. */
 typedef struct idset_entry {
-    char *id;     /* NULL: empty slot */
+    char *id; /* NULL: empty slot */
     char *hash;
 } idset_entry;
 
@@ -53,16 +53,16 @@ typedef struct worker {
     fm_batch batch;
     poison *poisons;
     size_t poison_count, poison_cap;
-    fm_event *events;       /* one per batch message */
-    int *kinds;             /* one per batch message: what to do with it */
-    fm_error *errors;       /* one per batch message: the dead-letter reason */
+    fm_event *events; /* one per batch message */
+    int *kinds;       /* one per batch message: what to do with it */
+    fm_error *errors; /* one per batch message: the dead-letter reason */
     size_t events_cap;
     idset seen;
     fm_copybuf ids;
     fm_txn txn;
     fm_worker_counters counters;
-    int64_t phase_us[5];    /* this batch: decode, lookup, apply, write (COPY + positions), commit */
-    fm_status fatal;        /* set by the rebalance callback when the worker must stop */
+    int64_t phase_us[5]; /* this batch: decode, lookup, apply, write (COPY + positions), commit */
+    fm_status fatal;     /* set by the rebalance callback when the worker must stop */
     fm_error fatal_err;
 } worker;
 
@@ -84,12 +84,13 @@ static int64_t now_ms(void)
 
 /* ---- small pure helpers ------------------------------------------------------------------------------ */
 
-fm_status fm_worker_group_id(const fm_settings *settings, const char *service, char *buf, size_t len, fm_error *err)
+fm_status fm_worker_group_id(const fm_settings *settings, const char *service, char *buf, size_t len,
+                             fm_error *err)
 {
     const char *group = fm_settings_str(settings, "FAMINS_GROUP_ID");
     int n = group[0] != '\0' ? snprintf(buf, len, "%s", group)
-                             : snprintf(buf, len, "%sfamins-%s", fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"),
-                                        service);
+                             : snprintf(buf, len, "%sfamins-%s",
+                                        fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"), service);
     if (n <= 0 || (size_t)n >= len) {
         fm_error_set(err, "FAMINS_GROUP_ID", "TOO_LONG", "the consumer group name is empty or too long");
         return FM_EINVAL;
@@ -191,7 +192,8 @@ static poison *poison_find(const worker *w, const char *topic, int32_t partition
     return NULL;
 }
 
-static fm_status poison_add(worker *w, const char *topic, int32_t partition, int64_t offset, const fm_error *err)
+static fm_status poison_add(worker *w, const char *topic, int32_t partition, int64_t offset,
+                            const fm_error *err)
 {
     if (poison_find(w, topic, partition, offset) != NULL)
         return FM_OK;
@@ -206,7 +208,8 @@ static fm_status poison_add(worker *w, const char *topic, int32_t partition, int
     char *copy = strdup(topic);
     if (copy == NULL)
         return FM_ENOMEM;
-    w->poisons[w->poison_count++] = (poison){.topic = copy, .partition = partition, .offset = offset, .err = *err};
+    w->poisons[w->poison_count++] =
+        (poison){.topic = copy, .partition = partition, .offset = offset, .err = *err};
     return FM_OK;
 }
 
@@ -269,9 +272,8 @@ static void stop_partition(worker *w, fm_position *pos, const char *kind, int64_
            "group=%s topic=%s partition=%" PRId32 " kind=%s stored=%" PRId64 " low=%" PRId64 " high=%" PRId64
            " detail=\"%s\" action=\"operator must resolve famins.consumer_alarms\"",
            w->group, pos->topic, pos->partition, kind, pos->committed, low, high, detail);
-    if (ensure_db(w, &err) != FM_OK ||
-        fm_positions_alarm(w->conn, w->group, pos->topic, pos->partition, kind, pos->committed, low, high, detail,
-                           &err) != FM_OK)
+    if (ensure_db(w, &err) != FM_OK || fm_positions_alarm(w->conn, w->group, pos->topic, pos->partition, kind,
+                                                          pos->committed, low, high, detail, &err) != FM_OK)
         fm_log(w->lg, FM_LOG_ERROR, "alarm_not_recorded", "topic=%s partition=%" PRId32 " error=\"%s\"",
                pos->topic, pos->partition, err.text);
 }
@@ -281,8 +283,8 @@ static void on_assign(worker *w, rd_kafka_t *rk, rd_kafka_topic_partition_list_t
     rd_kafka_topic_partition_list_t *go = rd_kafka_topic_partition_list_new(parts->cnt > 0 ? parts->cnt : 1);
     fm_error err = {0};
     for (int i = 0; i < parts->cnt; i++)
-        if (fm_position_map_put(&w->map, parts->elems[i].topic, parts->elems[i].partition, FM_POSITION_NONE) !=
-            FM_OK) {
+        if (fm_position_map_put(&w->map, parts->elems[i].topic, parts->elems[i].partition,
+                                FM_POSITION_NONE) != FM_OK) {
             w->fatal = FM_ENOMEM;
             goto assign;
         }
@@ -298,8 +300,9 @@ static void on_assign(worker *w, rd_kafka_t *rk, rd_kafka_topic_partition_list_t
             rd_kafka_resp_err_t e =
                 rd_kafka_query_watermark_offsets(rk, pos->topic, pos->partition, &low, &high, 10000);
             if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
-                fm_log(w->lg, FM_LOG_WARN, "watermarks_unknown", "topic=%s partition=%" PRId32 " error=\"%s\"",
-                       pos->topic, pos->partition, rd_kafka_err2str(e));
+                fm_log(w->lg, FM_LOG_WARN, "watermarks_unknown",
+                       "topic=%s partition=%" PRId32 " error=\"%s\"", pos->topic, pos->partition,
+                       rd_kafka_err2str(e));
             else if (pos->committed < low)
                 stop_partition(w, pos, "POSITION_BELOW_LOW_WATERMARK", low, high,
                                "retention deleted messages this group never applied");
@@ -314,8 +317,9 @@ static void on_assign(worker *w, rd_kafka_t *rk, rd_kafka_topic_partition_list_t
         char next[32] = "earliest";
         if (pos->committed != FM_POSITION_NONE)
             snprintf(next, sizeof next, "%" PRId64, pos->committed);
-        fm_log(w->lg, FM_LOG_INFO, "partition_assigned", "group=%s topic=%s partition=%" PRId32 " next_offset=%s",
-               w->group, pos->topic, pos->partition, next);
+        fm_log(w->lg, FM_LOG_INFO, "partition_assigned",
+               "group=%s topic=%s partition=%" PRId32 " next_offset=%s", w->group, pos->topic, pos->partition,
+               next);
     }
 assign:;
     rd_kafka_error_t *error = NULL;
@@ -336,7 +340,8 @@ assign:;
 static void on_revoke(worker *w, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts)
 {
     int lost = rd_kafka_assignment_lost(rk);
-    rd_kafka_topic_partition_list_t *gone = rd_kafka_topic_partition_list_new(parts->cnt > 0 ? parts->cnt : 1);
+    rd_kafka_topic_partition_list_t *gone =
+        rd_kafka_topic_partition_list_new(parts->cnt > 0 ? parts->cnt : 1);
     for (int i = 0; i < parts->cnt; i++) {
         const char *topic = parts->elems[i].topic;
         int32_t partition = parts->elems[i].partition;
@@ -348,7 +353,8 @@ static void on_revoke(worker *w, rd_kafka_t *rk, rd_kafka_topic_partition_list_t
             rd_kafka_topic_partition_list_add(gone, topic, partition);
         fm_position_map_remove(&w->map, topic, partition);
         fm_log(w->lg, lost ? FM_LOG_WARN : FM_LOG_INFO, lost ? "partition_lost" : "partition_revoked",
-               "group=%s topic=%s partition=%" PRId32 " dropped_uncommitted=%zu", w->group, topic, partition, dropped);
+               "group=%s topic=%s partition=%" PRId32 " dropped_uncommitted=%zu", w->group, topic, partition,
+               dropped);
     }
     if (w->cooperative) {
         rd_kafka_error_t *error = rd_kafka_incremental_unassign(rk, gone);
@@ -391,8 +397,10 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
 static fm_status redo(worker *w, const char *reason, const fm_error *cause, fm_error *err)
 {
     w->counters.replays++;
-    fm_log(w->lg, FM_LOG_WARN, "batch_redo", "reason=%s code=%s error=\"%s\"", reason, cause->code, cause->text);
-    if (w->conn != NULL && PQstatus(w->conn) == CONNECTION_OK && PQtransactionStatus(w->conn) != PQTRANS_IDLE) {
+    fm_log(w->lg, FM_LOG_WARN, "batch_redo", "reason=%s code=%s error=\"%s\"", reason, cause->code,
+           cause->text);
+    if (w->conn != NULL && PQstatus(w->conn) == CONNECTION_OK &&
+        PQtransactionStatus(w->conn) != PQTRANS_IDLE) {
         fm_error ignored;
         fm_pg_exec(w->conn, "ROLLBACK", &ignored);
     }
@@ -407,31 +415,26 @@ static fm_status redo(worker *w, const char *reason, const fm_error *cause, fm_e
             continue;
         pos->resync = 1;
         pos->resync_attempts = 0;
+        pos->resync_offset = FM_POSITION_NONE;
         rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_add(seek, pos->topic, pos->partition);
         tp->offset = pos->committed == FM_POSITION_NONE ? RD_KAFKA_OFFSET_BEGINNING : pos->committed;
     }
-    rd_kafka_error_t *error = seek->cnt > 0 ? rd_kafka_seek_partitions(w->rk, seek, 10000) : NULL;
+    /* Asynchronous: librdkafka 2.0.2's synchronous seek returns "timed out" at once when a rebalance event
+     * arrives meanwhile, and serving that queue from here would run the rebalance callback mid-redo. The
+     * asynchronous seek raises each partition's fetch version barrier before it returns, so no message
+     * fetched before it is delivered after it; and should a seek not happen, the resync guard
+     * (fm_position_accept) re-seeks instead of taking the next message as a gap. So nothing here is fatal. */
+    rd_kafka_error_t *error = seek->cnt > 0 ? rd_kafka_seek_partitions(w->rk, seek, 0) : NULL;
     if (error != NULL) {
-        /* librdkafka 2.0.2 may report a synchronous seek as timed out at once while the seeks are under way.
-         * An asynchronous seek still raises the fetch version barrier before it returns, so no message
-         * fetched before it is delivered after it; anything below the stored position is skipped anyway. */
-        fm_log(w->lg, FM_LOG_WARN, "seek_retry_async", "error=\"%s\"", rd_kafka_error_string(error));
+        fm_log(w->lg, FM_LOG_WARN, "seek_failed", "error=\"%s\" action=\"resync guard re-seeks\"",
+               rd_kafka_error_string(error));
         rd_kafka_error_destroy(error);
-        for (int i = 0; i < seek->cnt; i++)
-            seek->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
-        error = rd_kafka_seek_partitions(w->rk, seek, 0);
     }
-    if (error != NULL) {
-        fm_error_set(err, "", "SEEK_FAILED", "%s", rd_kafka_error_string(error));
-        rd_kafka_error_destroy(error);
-        st = FM_EKAFKA;
-    }
-    for (int i = 0; st == FM_OK && i < seek->cnt; i++)
-        if (seek->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            fm_error_set(err, seek->elems[i].topic, "SEEK_FAILED", "partition %" PRId32 ": %s",
-                         seek->elems[i].partition, rd_kafka_err2str(seek->elems[i].err));
-            st = FM_EKAFKA;
-        }
+    for (int i = 0; i < seek->cnt; i++)
+        if (seek->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR &&
+            seek->elems[i].err != RD_KAFKA_RESP_ERR__IN_PROGRESS)
+            fm_log(w->lg, FM_LOG_WARN, "seek_failed", "topic=%s partition=%" PRId32 " error=\"%s\"",
+                   seek->elems[i].topic, seek->elems[i].partition, rd_kafka_err2str(seek->elems[i].err));
     rd_kafka_topic_partition_list_destroy(seek);
     return st;
 }
@@ -485,8 +488,8 @@ static fm_status decode_all(worker *w, fm_error *err)
         fm_error_clear(&w->errors[i]);
         const poison *p = poison_find(w, raw.topic, raw.partition, raw.offset);
         if (raw.payload_len > (size_t)w->max_bytes) {
-            fm_error_set(&w->errors[i], "", "MESSAGE_TOO_LARGE", "%zu bytes, above the limit of %d", raw.payload_len,
-                         w->max_bytes);
+            fm_error_set(&w->errors[i], "", "MESSAGE_TOO_LARGE", "%zu bytes, above the limit of %d",
+                         raw.payload_len, w->max_bytes);
         } else if (p != NULL) {
             w->errors[i] = p->err;
         } else {
@@ -539,10 +542,12 @@ static fm_status lookup_known(worker *w, fm_error *err)
 static fm_status stage_processed(worker *w, const fm_raw_message *raw, const fm_event *ev)
 {
     fm_copybuf *b = &w->txn.processed;
-    if (fm_copybuf_text_field(b, 1, w->group) != FM_OK || fm_copybuf_text_field(b, 0, ev->event_id) != FM_OK ||
-        fm_copybuf_text_field(b, 0, ev->content_hash) != FM_OK || fm_copybuf_text_field(b, 0, raw->topic) != FM_OK ||
-        fm_copybuf_int_field(b, 0, raw->partition) != FM_OK || fm_copybuf_int_field(b, 0, raw->offset) != FM_OK ||
-        fm_copybuf_end_row(b) != FM_OK)
+    if (fm_copybuf_text_field(b, 1, w->group) != FM_OK ||
+        fm_copybuf_text_field(b, 0, ev->event_id) != FM_OK ||
+        fm_copybuf_text_field(b, 0, ev->content_hash) != FM_OK ||
+        fm_copybuf_text_field(b, 0, raw->topic) != FM_OK ||
+        fm_copybuf_int_field(b, 0, raw->partition) != FM_OK ||
+        fm_copybuf_int_field(b, 0, raw->offset) != FM_OK || fm_copybuf_end_row(b) != FM_OK)
         return FM_ENOMEM;
     return FM_OK;
 }
@@ -595,14 +600,19 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
             }
         }
         if (w->kinds[i] == KIND_DEAD) {
-            fm_dead_source src = {.topic = raw.topic, .partition = raw.partition, .offset = raw.offset,
-                                  .key = raw.key, .key_len = raw.key_len, .payload = raw.payload,
+            fm_dead_source src = {.topic = raw.topic,
+                                  .partition = raw.partition,
+                                  .offset = raw.offset,
+                                  .key = raw.key,
+                                  .key_len = raw.key_len,
+                                  .payload = raw.payload,
                                   .payload_len = raw.payload_len};
             st = fm_deadletter_stage(&w->txn, &src, w->errors[i].code, w->errors[i].text, err);
             if (st != FM_OK)
                 goto fatal;
-            fm_log(w->lg, FM_LOG_WARN, "dead_letter", "topic=%s partition=%" PRId32 " offset=%" PRId64 " code=%s",
-                   raw.topic, raw.partition, raw.offset, w->errors[i].code);
+            fm_log(w->lg, FM_LOG_WARN, "dead_letter",
+                   "topic=%s partition=%" PRId32 " offset=%" PRId64 " code=%s", raw.topic, raw.partition,
+                   raw.offset, w->errors[i].code);
             add.dead_letters++;
             continue;
         }
@@ -626,7 +636,8 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
             *err = aerr;
             goto fatal;
         }
-        if (stage_processed(w, &raw, ev) != FM_OK || idset_put(&w->seen, ev->event_id, ev->content_hash) != FM_OK) {
+        if (stage_processed(w, &raw, ev) != FM_OK ||
+            idset_put(&w->seen, ev->event_id, ev->content_hash) != FM_OK) {
             st = FM_ENOMEM;
             goto fatal;
         }
@@ -645,17 +656,19 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
         }
     }
     /* Runtime rows last, one COPY each, then the compare-and-set of every partition, then COMMIT. */
-    st = fm_copybuf_send(w->conn,
-                         "COPY famins.processed_events (consumer_group, event_id, content_hash, topic, partition, "
-                         "kafka_offset) FROM STDIN",
-                         &w->txn.processed, cause);
+    st = fm_copybuf_send(
+        w->conn,
+        "COPY famins.processed_events (consumer_group, event_id, content_hash, topic, partition, "
+        "kafka_offset) FROM STDIN",
+        &w->txn.processed, cause);
     if (st == FM_OK)
         st = fm_deadletter_flush(&w->txn, cause);
     if (st == FM_OK)
         st = fm_outbox_flush(&w->txn, cause);
     for (size_t r = 0; st == FM_OK && r < w->batch.range_count; r++) {
         const fm_batch_range *range = &w->batch.ranges[r];
-        st = fm_positions_cas(w->conn, w->group, range->topic, range->partition, range->start, range->next, cause);
+        st = fm_positions_cas(w->conn, w->group, range->topic, range->partition, range->start, range->next,
+                              cause);
         if (st == FM_ECONFLICT)
             add.conflicts++;
     }
@@ -682,7 +695,8 @@ fatal:
 /* After the database commit: remember the new positions and tell Kafka, for lag tools only. */
 static void after_commit(worker *w)
 {
-    rd_kafka_topic_partition_list_t *offsets = rd_kafka_topic_partition_list_new((int)w->batch.range_count + 1);
+    rd_kafka_topic_partition_list_t *offsets =
+        rd_kafka_topic_partition_list_new((int)w->batch.range_count + 1);
     for (size_t r = 0; r < w->batch.range_count; r++) {
         const fm_batch_range *range = &w->batch.ranges[r];
         fm_position *pos = fm_position_map_find(&w->map, range->topic, range->partition);
@@ -723,10 +737,19 @@ static fm_status process_batch(worker *w, fm_error *err)
         fm_batch_clear(&w->batch);
         return FM_OK;
     case BATCH_REDO:
-        return redo(w, strcmp(cause.code, "POSITION_CONFLICT") == 0 ? "position_conflict" : "transient", &cause, err);
+        /* A zombie is fenced by whichever comes first: the processed-event key (the new owner applied the
+         * same events: unique_violation 23505) or the position compare-and-set. Both roll everything back. */
+        if (strcmp(cause.code, "23505") == 0)
+            w->counters.conflicts++;
+        return redo(w,
+                    strcmp(cause.code, "POSITION_CONFLICT") == 0 ? "position_conflict"
+                    : strcmp(cause.code, "23505") == 0           ? "event_applied_elsewhere"
+                                                                 : "transient",
+                    &cause, err);
     case BATCH_FATAL:
     default:
-        if (w->conn != NULL && PQstatus(w->conn) == CONNECTION_OK && PQtransactionStatus(w->conn) != PQTRANS_IDLE) {
+        if (w->conn != NULL && PQstatus(w->conn) == CONNECTION_OK &&
+            PQtransactionStatus(w->conn) != PQTRANS_IDLE) {
             fm_error ignored;
             fm_pg_exec(w->conn, "ROLLBACK", &ignored);
         }
@@ -743,8 +766,8 @@ static void log_counters(const worker *w, const char *event)
     fm_log(w->lg, FM_LOG_INFO, event,
            "group=%s messages=%" PRIu64 " applied=%" PRIu64 " batches=%" PRIu64 " dead_letters=%" PRIu64
            " duplicates=%" PRIu64 " replays=%" PRIu64 " conflicts=%" PRIu64 " skipped_below=%" PRIu64,
-           w->group, c->messages, c->applied, c->batches, c->dead_letters, c->duplicates, c->replays, c->conflicts,
-           c->skipped_below);
+           w->group, c->messages, c->applied, c->batches, c->dead_letters, c->duplicates, c->replays,
+           c->conflicts, c->skipped_below);
 }
 
 /* A consumer error: out-of-range offsets stop the partition (auto.offset.reset=error), others are logged. */
@@ -782,8 +805,8 @@ static void consumer_error(worker *w, const rd_kafka_message_t *m)
 static void reseek(worker *w, const fm_position *pos, int64_t offset)
 {
     fm_log(w->lg, FM_LOG_WARN, "partition_reseek",
-           "topic=%s partition=%" PRId32 " position=%" PRId64 " got_offset=%" PRId64 " attempt=%d", pos->topic,
-           pos->partition, pos->fetch_next, offset, pos->resync_attempts);
+           "topic=%s partition=%" PRId32 " position=%" PRId64 " got_offset=%" PRId64 " attempt=%d",
+           pos->topic, pos->partition, pos->fetch_next, offset, pos->resync_attempts);
     rd_kafka_topic_partition_list_t *p = rd_kafka_topic_partition_list_new(1);
     rd_kafka_topic_partition_list_add(p, pos->topic, pos->partition)->offset = pos->fetch_next;
     rd_kafka_error_t *error = rd_kafka_seek_partitions(w->rk, p, 0);
@@ -858,7 +881,8 @@ static fm_status make_consumer(worker *w, fm_error *err)
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "auto.offset.reset", "error", err);
     if (st == FM_OK)
-        st = fm_kafka_conf_set(conf, "partition.assignment.strategy", fm_settings_str(s, "FAMINS_ASSIGNOR"), err);
+        st = fm_kafka_conf_set(conf, "partition.assignment.strategy", fm_settings_str(s, "FAMINS_ASSIGNOR"),
+                               err);
     snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_SESSION_TIMEOUT_MS"));
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "session.timeout.ms", value, err);
@@ -899,17 +923,25 @@ static fm_status make_consumer(worker *w, fm_error *err)
     return FM_OK;
 }
 
-/* The DSN with a fallback application_name, so pg_stat_activity names the worker. */
-static char *dsn_with_name(const char *dsn, const char *service)
+/* The DSN with a fallback application_name, so pg_stat_activity names the worker, and an idle-in-transaction
+ * timeout: a worker frozen inside a batch (a zombie: stopped VM, long pause) must not hold its row locks —
+ * which would block the partition's new owner — longer than that; PostgreSQL ends its session and the batch
+ * rolls back. A batch is never idle between its statements for more than the time one apply takes. */
+static char *dsn_for_worker(const char *dsn, const char *service, int64_t idle_txn_ms)
 {
-    size_t len = strlen(dsn) + strlen(service) + 64;
+    size_t len = strlen(dsn) + strlen(service) + 160;
     char *out = malloc(len);
     if (out == NULL)
         return NULL;
     if (strncmp(dsn, "postgres", 8) == 0) /* a URI: leave it as written */
         snprintf(out, len, "%s", dsn);
-    else
+    else if (strstr(dsn, "options=") != NULL) /* the operator set server options: theirs win */
         snprintf(out, len, "%s fallback_application_name=famins-%s", dsn, service);
+    else
+        snprintf(
+            out, len,
+            "%s fallback_application_name=famins-%s options='-c idle_in_transaction_session_timeout=%lld'",
+            dsn, service, (long long)idle_txn_ms);
     return out;
 }
 
@@ -959,7 +991,8 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
     w.stats_s = (int)fm_settings_int(s, "FAMINS_STATS_INTERVAL_S");
     w.txn.group = w.group;
     w.txn.topic_prefix = fm_settings_str(s, "FAMINS_TOPIC_PREFIX");
-    w.dsn = dsn_with_name(fm_settings_str(s, "FAMINS_PG_DSN"), opt->service);
+    w.dsn = dsn_for_worker(fm_settings_str(s, "FAMINS_PG_DSN"), opt->service,
+                           fm_settings_int(s, "FAMINS_PG_IDLE_TXN_TIMEOUT_MS"));
     if (w.dsn == NULL) {
         st = FM_ENOMEM;
         goto done;

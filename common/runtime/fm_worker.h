@@ -14,6 +14,7 @@
 #include "fm_settings.h"
 #include "fm_txn.h"
 
+/* clang-format off */
 /* The variables fm_worker_run reads; a service lists them after FM_COMMON_SETTINGS so --help shows them. */
 #define FM_WORKER_SETTINGS                                                                                   \
     {"FAMINS_GROUP_ID", FM_SETTING_STRING, "", 0, 0,                                                         \
@@ -30,16 +31,19 @@
      "Kafka group.instance.id for static membership (a restarted member takes its partitions back)"},        \
     {"FAMINS_ASSIGNOR", FM_SETTING_STRING, "range", 0, 0,                                                    \
      "partition assignor: range, roundrobin (eager) or cooperative-sticky (incremental)"},                   \
-    {"FAMINS_STATS_INTERVAL_S", FM_SETTING_INT, "60", 1, 86400, "how often the counters are logged"}
+    {"FAMINS_STATS_INTERVAL_S", FM_SETTING_INT, "60", 1, 86400, "how often the counters are logged"},          \
+    {"FAMINS_PG_IDLE_TXN_TIMEOUT_MS", FM_SETTING_INT, "60000", 1000, 86400000,                               \
+     "PostgreSQL ends a worker session idle inside a batch this long (a frozen zombie releases its locks)"}
+/* clang-format on */
 
 /* One Kafka message as the service sees it. Pointers are borrowed for the callback's duration. */
 typedef struct fm_raw_message {
     const char *topic;
     int32_t partition;
     int64_t offset;
-    const void *key;      /* NULL: no key */
+    const void *key; /* NULL: no key */
     size_t key_len;
-    const void *payload;  /* not NUL-terminated */
+    const void *payload; /* not NUL-terminated */
     size_t payload_len;
 } fm_raw_message;
 
@@ -49,8 +53,8 @@ typedef struct fm_raw_message {
 typedef struct fm_event {
     char event_id[FM_EVENT_ID_MAX + 1];
     char type[64];
-    char content_hash[65];   /* e.g. lowercase hex SHA-256 of the content; equal content, equal hash */
-    void *decoded;           /* the service's object; released by handler.release */
+    char content_hash[65]; /* e.g. lowercase hex SHA-256 of the content; equal content, equal hash */
+    void *decoded;         /* the service's object; released by handler.release */
 } fm_event;
 
 /* How a service plugs in. decode is pure (no I/O): it fills out, or returns FM_EINVAL with err->code the
@@ -72,7 +76,8 @@ typedef struct fm_event {
 typedef struct fm_worker_handler {
     void *ctx;
     fm_status (*decode)(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err);
-    fm_status (*apply)(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err);
+    fm_status (*apply)(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event,
+                       fm_error *err);
     void (*release)(void *ctx, fm_event *event);
     fm_status (*begin_batch)(void *ctx, fm_txn *txn, fm_error *err);
     fm_status (*end_batch)(void *ctx, fm_txn *txn, fm_error *err);
@@ -80,24 +85,25 @@ typedef struct fm_worker_handler {
 
 /* What a run did; logged every FAMINS_STATS_INTERVAL_S and at exit. */
 typedef struct fm_worker_counters {
-    uint64_t messages;        /* committed: applied + dead letters + duplicates */
+    uint64_t messages; /* committed: applied + dead letters + duplicates */
     uint64_t applied;
     uint64_t batches;
     uint64_t dead_letters;
-    uint64_t duplicates;      /* re-sent events (same id, same content) ignored */
-    uint64_t replays;         /* batches rolled back and redone */
-    uint64_t conflicts;       /* of those, refused compare-and-sets (zombie fencing) */
-    uint64_t skipped_below;   /* messages below the stored position (Kafka replayed them), skipped */
+    uint64_t duplicates;    /* re-sent events (same id, same content) ignored */
+    uint64_t replays;       /* batches rolled back and redone */
+    uint64_t conflicts;     /* of those, zombie fencing: a refused compare-and-set, or events another
+                               member had applied meanwhile (processed-event key) */
+    uint64_t skipped_below; /* messages below the stored position (Kafka replayed them), skipped */
 } fm_worker_counters;
 
 typedef struct fm_worker_options {
-    const fm_settings *settings;   /* loaded from FM_COMMON_SETTINGS + FM_WORKER_SETTINGS (+ the service's) */
-    const char *service;           /* "eligibility": client.id famins-eligibility, default group */
-    const fm_topic_id *topics;     /* the topics to consume */
+    const fm_settings *settings; /* loaded from FM_COMMON_SETTINGS + FM_WORKER_SETTINGS (+ the service's) */
+    const char *service;         /* "eligibility": client.id famins-eligibility, default group */
+    const fm_topic_id *topics;   /* the topics to consume */
     size_t topic_count;
     fm_worker_handler handler;
     const fm_logger *logger;
-    const volatile sig_atomic_t *stop;   /* set by main's signal handler: finish the batch, close, return */
+    const volatile sig_atomic_t *stop; /* set by main's signal handler: finish the batch, close, return */
 } fm_worker_options;
 
 /* Runs until *stop is set (FM_OK: last batch committed, consumer closed) or a fatal error (FM_ECONFIG,
@@ -107,7 +113,8 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
 
 /* The consumer group for a service: FAMINS_GROUP_ID, or FAMINS_TOPIC_PREFIX + "famins-" + service. FM_EINVAL
  * when it does not fit. Pure: exposed for tests. */
-fm_status fm_worker_group_id(const fm_settings *settings, const char *service, char *buf, size_t len, fm_error *err);
+fm_status fm_worker_group_id(const fm_settings *settings, const char *service, char *buf, size_t len,
+                             fm_error *err);
 
 /* Checks FAMINS_ASSIGNOR; *cooperative says whether it is incremental. FM_ECONFIG otherwise. */
 fm_status fm_worker_assignor_parse(const char *name, int *cooperative, fm_error *err);

@@ -184,7 +184,9 @@ do_install() {
     local t0 pkgs missing
     t0=$(now)
     pkgs=(build-essential cmake ninja-build pkg-config librdkafka-dev libjansson-dev libpq-dev
-        libcmocka-dev postgresql postgresql-client maven python3-jsonschema kcat procps iproute2)
+        libcmocka-dev postgresql postgresql-client maven python3-jsonschema kcat procps iproute2
+        chromium fonts-wqy-zenhei)
+    # chromium and the CJK font: the report test renders the HTML report in headless Chromium.
     # Any Java 17+ already there will do; otherwise Debian 12's OpenJDK 17.
     find_java >/dev/null 2>&1 || pkgs+=(openjdk-17-jre-headless)
     mapfile -t missing < <(pkg_missing "${pkgs[@]}")

@@ -26,11 +26,12 @@ typedef struct relay {
     const fm_settings *settings;
     const fm_logger *lg;
     const volatile sig_atomic_t *stop;
-    PGconn *conn;          /* the lease session: the advisory lock lives and dies with it */
+    PGconn *conn; /* the lease session: the advisory lock lives and dies with it */
     int leased;
     rd_kafka_t *producer;
     int batch, idle_ms, standby_ms, message_timeout_ms, retention_hours, cleanup_s;
-    rd_kafka_resp_err_t *results;   /* per row of a round, written by the delivery report callback */
+    rd_kafka_resp_err_t *results; /* per row of a round, written by the delivery report callback */
+    int64_t cursor;               /* the last id of a full, wholly delivered round; 0: scan from the start */
     relay_counters counters;
 } relay;
 
@@ -114,15 +115,22 @@ static fm_status make_producer(relay *r, fm_error *err)
 static fm_status try_lease(relay *r, fm_error *err)
 {
     PGresult *res = NULL;
-    fm_status st = fm_pg_query(r->conn, "SELECT pg_try_advisory_lock(" RELAY_LEASE_KEY ")", 0, NULL, &res, err);
+    fm_status st =
+        fm_pg_query(r->conn, "SELECT pg_try_advisory_lock(" RELAY_LEASE_KEY ")", 0, NULL, &res, err);
     if (st != FM_OK)
         return st;
     r->leased = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
     PQclear(res);
     if (r->leased) {
         r->counters.leases++;
+        r->cursor = 0;
         fm_log(r->lg, FM_LOG_INFO, "relay_lease_acquired", "backend_pid=%d", PQbackendPID(r->conn));
         st = fm_pg_exec(r->conn, "LISTEN famins_outbox", err);
+        /* With statistics behind a fast-growing backlog the planner picks a bitmap scan and a sort over the
+         * whole backlog for the round's query; the ordered index scan stops after one round's rows. This
+         * session runs nothing else. */
+        if (st == FM_OK)
+            st = fm_pg_exec(r->conn, "SET enable_bitmapscan = off", err);
     }
     return st;
 }
@@ -140,22 +148,33 @@ static int64_t be_int64(const char *p)
 static fm_status publish_round(relay *r, int *published, fm_error *err)
 {
     *published = 0;
-    char limit[16];
+    int64_t t0 = now_ms(), t1 = 0, t2 = 0;
+    char limit[16], after[32];
     snprintf(limit, sizeof limit, "%d", r->batch);
-    const char *params[1] = {limit};
-    /* Binary results: bytea arrives as raw bytes, no unescaping. */
-    PGresult *res = PQexecParams(r->conn,
-                                 "SELECT id, topic, message_key, payload, headers::text, event_id FROM famins.outbox "
-                                 "WHERE sent_at IS NULL ORDER BY id LIMIT $1::int",
-                                 1, NULL, params, NULL, NULL, 1);
+    snprintf(after, sizeof after, "%" PRId64, r->cursor);
+    const char *params[2] = {limit, after};
+    /* While rounds come back full, the next one starts after the last id sent: the front of the unsent
+     * index fills with entries of rows already marked (dead until vacuum), and skipping them keeps a
+     * backlog's rounds fast (measured: 0.3 ms instead of 40-90 ms per 1000 rows). A round that is not full
+     * resets the cursor, so a row whose transaction committed after a higher id was sent is picked up by
+     * the next scan from the start. (Rows of one key never do that: one worker writes them, batch after
+     * batch, so per-key order holds.) Binary results: bytea arrives as raw bytes. */
+    PGresult *res =
+        PQexecParams(r->conn,
+                     "SELECT id, topic, message_key, payload, headers::text, event_id FROM famins.outbox "
+                     "WHERE sent_at IS NULL AND id > $2::bigint ORDER BY id LIMIT $1::int",
+                     2, NULL, params, NULL, NULL, 1);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         fm_error_set(err, "", "PG_ERROR", "%s", PQresultErrorMessage(res));
         PQclear(res);
         return FM_EDB;
     }
     int n = PQntuples(res);
+    t1 = now_ms();
+    int64_t last_id = n > 0 ? be_int64(PQgetvalue(res, n - 1, 0)) : 0;
     fm_status st = FM_OK;
     fm_copybuf ids = {0};
+    r->cursor = 0; /* unless this round turns out full and wholly delivered */
     if (n == 0)
         goto done;
     for (int i = 0; i < n; i++)
@@ -166,8 +185,10 @@ static fm_status publish_round(relay *r, int *published, fm_error *err)
         const char *event_id = PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5);
         if (relay_headers_from_json(PQgetvalue(res, i, 4), event_id, headers) < 0) {
             rd_kafka_headers_destroy(headers);
-            fm_error_set(err, "headers", "BAD_HEADERS", "outbox row %" PRId64 " has headers that are not an object "
-                         "of strings", be_int64(PQgetvalue(res, i, 0)));
+            fm_error_set(err, "headers", "BAD_HEADERS",
+                         "outbox row %" PRId64 " has headers that are not an object "
+                         "of strings",
+                         be_int64(PQgetvalue(res, i, 0)));
             st = FM_EINVAL;
             break;
         }
@@ -195,12 +216,14 @@ static fm_status publish_round(relay *r, int *published, fm_error *err)
     }
     /* Every queued row gets its delivery report before anything is marked. */
     rd_kafka_flush(r->producer, r->message_timeout_ms + 10000);
+    t2 = now_ms();
     int delivered = 0;
     while (delivered < queued && r->results[delivered] == RD_KAFKA_RESP_ERR_NO_ERROR)
         delivered++;
     if (delivered < queued && st == FM_OK) {
         rd_kafka_resp_err_t e = r->results[delivered];
-        fm_error_set(err, "", "DELIVERY_FAILED", "outbox row %" PRId64 ": %s", be_int64(PQgetvalue(res, delivered, 0)),
+        fm_error_set(err, "", "DELIVERY_FAILED", "outbox row %" PRId64 ": %s",
+                     be_int64(PQgetvalue(res, delivered, 0)),
                      e == RD_KAFKA_RESP_ERR__IN_PROGRESS ? "no delivery report" : rd_kafka_err2str(e));
         st = FM_EKAFKA;
     }
@@ -216,8 +239,9 @@ static fm_status publish_round(relay *r, int *published, fm_error *err)
         const char *mark_params[1] = {ids.data};
         PGresult *upd = NULL;
         fm_error merr = {0};
-        fm_status mst = fm_pg_query(r->conn, "UPDATE famins.outbox SET sent_at = now() WHERE id = ANY ($1::bigint[])",
-                                    1, mark_params, &upd, &merr);
+        fm_status mst =
+            fm_pg_query(r->conn, "UPDATE famins.outbox SET sent_at = now() WHERE id = ANY ($1::bigint[])", 1,
+                        mark_params, &upd, &merr);
         PQclear(upd);
         if (mst != FM_OK) {
             *err = merr;
@@ -225,6 +249,11 @@ static fm_status publish_round(relay *r, int *published, fm_error *err)
             goto done;
         }
         *published = delivered;
+        if (n == r->batch && delivered == n)
+            r->cursor = last_id;
+        fm_log(r->lg, FM_LOG_DEBUG, "relay_round",
+               "published=%d select_ms=%" PRId64 " produce_ms=%" PRId64 " mark_ms=%" PRId64, delivered,
+               t1 - t0, t2 - t1, now_ms() - t2);
     }
 done:
     fm_copybuf_free(&ids);
@@ -240,11 +269,12 @@ static fm_status cleanup(relay *r, fm_error *err)
     const char *params[1] = {hours};
     for (;;) {
         PGresult *res = NULL;
-        fm_status st = fm_pg_query(r->conn,
-                                   "DELETE FROM famins.outbox WHERE id IN (SELECT id FROM famins.outbox "
-                                   "WHERE sent_at IS NOT NULL AND sent_at <= now() - make_interval(hours => $1::int) "
-                                   "ORDER BY id LIMIT 1000)",
-                                   1, params, &res, err);
+        fm_status st =
+            fm_pg_query(r->conn,
+                        "DELETE FROM famins.outbox WHERE id IN (SELECT id FROM famins.outbox "
+                        "WHERE sent_at IS NOT NULL AND sent_at <= now() - make_interval(hours => $1::int) "
+                        "ORDER BY id LIMIT 1000)",
+                        1, params, &res, err);
         if (st != FM_OK)
             return st;
         int rows = atoi(PQcmdTuples(res));
@@ -282,8 +312,10 @@ static void wait_notify(relay *r, int ms)
 static void log_counters(const relay *r, const char *event)
 {
     fm_log(r->lg, FM_LOG_INFO, event,
-           "published=%" PRIu64 " rounds=%" PRIu64 " failures=%" PRIu64 " deleted=%" PRIu64 " leases=%" PRIu64,
-           r->counters.published, r->counters.rounds, r->counters.failures, r->counters.deleted, r->counters.leases);
+           "published=%" PRIu64 " rounds=%" PRIu64 " failures=%" PRIu64 " deleted=%" PRIu64
+           " leases=%" PRIu64,
+           r->counters.published, r->counters.rounds, r->counters.failures, r->counters.deleted,
+           r->counters.leases);
 }
 
 fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const volatile sig_atomic_t *stop,
@@ -341,13 +373,11 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
         fm_status rst = publish_round(&r, &published, &e);
         r.counters.rounds++;
         r.counters.published += (uint64_t)published;
-        if (published > 0)
-            fm_log(logger, FM_LOG_DEBUG, "relay_round", "published=%d", published);
         if (rst != FM_OK) {
             r.counters.failures++;
             failures_in_row++;
-            fm_log(logger, FM_LOG_ERROR, "relay_round_failed", "status=%s code=%s error=\"%s\"", fm_status_name(rst),
-                   e.code, e.text);
+            fm_log(logger, FM_LOG_ERROR, "relay_round_failed", "status=%s code=%s error=\"%s\"",
+                   fm_status_name(rst), e.code, e.text);
             if (rd_kafka_fatal_error(r.producer, NULL, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
                 /* An idempotent producer in a fatal state must be replaced. */
                 rd_kafka_destroy(r.producer);

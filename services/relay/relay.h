@@ -10,6 +10,7 @@
 #include "fm_log.h"
 #include "fm_settings.h"
 
+/* clang-format off */
 #define RELAY_SETTINGS                                                                                      \
     {"FAMINS_RELAY_BATCH", FM_SETTING_INT, "1000", 1, 100000, "outbox rows published per round"},           \
     {"FAMINS_RELAY_IDLE_MS", FM_SETTING_INT, "500", 10, 60000,                                              \
@@ -21,16 +22,17 @@
     {"FAMINS_OUTBOX_RETENTION_HOURS", FM_SETTING_INT, "168", 0, 87600,                                      \
      "sent outbox rows older than this are deleted (0: as soon as sent)"},                                  \
     {"FAMINS_RELAY_CLEANUP_INTERVAL_S", FM_SETTING_INT, "60", 1, 86400, "how often old sent rows are deleted"}
+/* clang-format on */
 
 /* The advisory lock key of the relay lease (per database): "famins" in ASCII, then 1. */
 #define RELAY_LEASE_KEY "111542265048321"
 
 typedef struct relay_counters {
-    uint64_t published;     /* rows delivered and marked sent */
+    uint64_t published; /* rows delivered and marked sent */
     uint64_t rounds;
-    uint64_t failures;      /* rounds that left rows unsent (retried) */
-    uint64_t deleted;       /* sent rows removed by retention */
-    uint64_t leases;        /* times the lease was taken */
+    uint64_t failures; /* rounds that left rows unsent (retried) */
+    uint64_t deleted;  /* sent rows removed by retention */
+    uint64_t leases;   /* times the lease was taken */
 } relay_counters;
 
 /* Runs until *stop. FM_OK after a clean stop; FM_ECONFIG/FM_EKAFKA when the producer cannot be made. */

@@ -23,10 +23,11 @@ static const fm_setting relay_settings[] = {FM_COMMON_SETTINGS, RELAY_SETTINGS};
 int main(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("Usage: famins-relay\n"
-               "Publishes famins.outbox rows to Kafka in id order and marks them sent. Several relays may run;\n"
-               "one holds the lease (a PostgreSQL advisory lock), the others wait to take over.\n"
-               "Delivery is at-least-once: consumers deduplicate by the event_id header.\n\n");
+        printf(
+            "Usage: famins-relay\n"
+            "Publishes famins.outbox rows to Kafka in id order and marks them sent. Several relays may run;\n"
+            "one holds the lease (a PostgreSQL advisory lock), the others wait to take over.\n"
+            "Delivery is at-least-once: consumers deduplicate by the event_id header.\n\n");
         fm_settings_print_help(stdout, relay_settings, RELAY_SETTING_COUNT);
         return 0;
     }

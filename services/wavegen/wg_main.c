@@ -240,6 +240,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "famins-wavegen: %s: %s\n", serr.path, serr.text);
         return 2;
     }
+    fm_logger lg;
+    if (fm_logger_init(&lg, "wavegen", fm_settings_str(settings, "FAMINS_LOG_LEVEL"),
+                       fm_settings_str(settings, "FAMINS_LOG_FORMAT"), stderr, &serr) != FM_OK) {
+        fprintf(stderr, "famins-wavegen: %s: %s\n", serr.path, serr.text);
+        fm_settings_free(settings);
+        return 2;
+    }
     uint64_t create_partitions = 0;
     uint64_t seed = 1, households = 0, plan_year = 2026, flush_ms = 60000;
     uint64_t max_bytes = (uint64_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES");
@@ -450,7 +457,7 @@ int main(int argc, char **argv)
             }
             for (int i = 0; i < n_props; i++)
                 all[n_all++] = props[i];
-            st = wg_sink_kafka_open(topic, base, all, n_all, &r->sink, &err);
+            st = wg_sink_kafka_open(topic, base, all, n_all, &lg, &r->sink, &err);
         }
     }
     if (st != FM_OK) {
@@ -471,8 +478,7 @@ int main(int argc, char **argv)
             goto done;
         }
         if (!quiet)
-            fprintf(stderr, "famins-wavegen: level=info msg=\"producing\" topic=%s partitions=%d\n", topic,
-                    partitions);
+            fm_log(&lg, FM_LOG_INFO, "producing", "topic=%s partitions=%d", topic, partitions);
     }
     if (labels_path != NULL && (r->labels = fopen(labels_path, "w")) == NULL) {
         fprintf(stderr, "famins-wavegen: cannot write labels to %s: %s\n", labels_path, strerror(errno));
@@ -491,7 +497,7 @@ int main(int argc, char **argv)
     uint64_t done_units = 0;
     fm_status gen_st = FM_OK;
     if (enroll_mode) {
-        wg_progress_start(&prog, stderr, households, "households", quiet);
+        wg_progress_start(&prog, stderr, &lg, households, "households", quiet);
         for (uint64_t i = 0; i < households && !stop_requested; i++) {
             char *pol = NULL;
             gen_st = wg_enroll_household(gen, i, emit, r, pol_out ? &pol : NULL);
@@ -504,7 +510,7 @@ int main(int argc, char **argv)
             wg_progress_update(&prog, done_units, r->events, false);
         }
     } else if (from_wave) { /* the same households, built again and not sent: only their policies */
-        wg_progress_start(&prog, stderr, households, "households", quiet);
+        wg_progress_start(&prog, stderr, &lg, households, "households", quiet);
         for (uint64_t i = 0; i < households && !stop_requested; i++) {
             char *pol = NULL;
             gen_st = wg_enroll_household(gen, i, discard, NULL, &pol);
@@ -517,7 +523,7 @@ int main(int argc, char **argv)
             wg_progress_update(&prog, done_units, r->events, false);
         }
     } else {
-        wg_progress_start(&prog, stderr, 0, "policies", quiet);
+        wg_progress_start(&prog, stderr, &lg, 0, "policies", quiet);
         ssize_t n;
         while (!stop_requested && (n = getline(&line, &line_cap, pol_in)) > 0) {
             gen_st = wg_claims_policy(claims, line, (size_t)n, emit, r, &err);
@@ -529,11 +535,10 @@ int main(int argc, char **argv)
     }
     wg_progress_finish(&prog, done_units, r->events);
     if (gen_st != FM_OK)
-        fprintf(stderr, "famins-wavegen: level=error msg=\"generation stopped\" status=%s detail=\"%s %s\"\n",
-                fm_status_name(gen_st), err.code, err.text);
+        fm_log(&lg, FM_LOG_ERROR, "generation_stopped", "status=%s detail=\"%s %s\"", fm_status_name(gen_st),
+               err.code, err.text);
     if (stop_requested)
-        fprintf(stderr, "famins-wavegen: level=warn msg=\"interrupted\" %s_done=%llu\n", prog.unit,
-                (unsigned long long)done_units);
+        fm_log(&lg, FM_LOG_WARN, "interrupted", "%s_done=%llu", prog.unit, (unsigned long long)done_units);
 
     wg_sink_stats stats;
     fm_status close_st = wg_sink_close(r->sink, (int)flush_ms, &stats);

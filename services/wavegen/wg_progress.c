@@ -11,9 +11,11 @@ double wg_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void wg_progress_start(wg_progress *p, FILE *out, uint64_t total, const char *unit, bool quiet)
+void wg_progress_start(wg_progress *p, FILE *out, const fm_logger *log, uint64_t total, const char *unit,
+                       bool quiet)
 {
     p->out = out;
+    p->log = log;
     p->tty = isatty(fileno(out)) == 1;
     p->quiet = quiet;
     p->total = total;
@@ -59,11 +61,9 @@ void wg_progress_update(wg_progress *p, uint64_t done, uint64_t events, bool for
                 (unsigned long long)done, (unsigned long long)p->total, p->unit, (unsigned long long)events,
                 rate, eta);
     } else {
-        fprintf(
-            p->out,
-            "famins-wavegen: level=info msg=progress %s=%llu total=%llu events=%llu rate_ev_s=%.0f eta=%s\n",
-            p->unit, (unsigned long long)done, (unsigned long long)p->total, (unsigned long long)events, rate,
-            eta);
+        fm_log(p->log, FM_LOG_INFO, "progress", "%s=%llu total=%llu events=%llu rate_ev_s=%.0f eta=%s",
+               p->unit, (unsigned long long)done, (unsigned long long)p->total, (unsigned long long)events,
+               rate, eta);
     }
     fflush(p->out);
 }

@@ -13,6 +13,7 @@ struct wg_sink {
     bool own_file;
     rd_kafka_t *rk;
     rd_kafka_topic_t *rkt;
+    const fm_logger *log;
     wg_sink_stats stats;
 };
 
@@ -53,20 +54,20 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
 
 static void on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
 {
-    (void)opaque;
+    const wg_sink *s = opaque;
     /* Transport errors are retried by librdkafka and reported per message if they last; a fatal
      * error (idempotence broken) is worth a line of its own. */
     if (code == RD_KAFKA_RESP_ERR__FATAL) {
         char why[256];
         rd_kafka_fatal_error(rk, why, sizeof why);
-        fprintf(stderr, "famins-wavegen: level=error msg=\"kafka fatal error\" reason=\"%s\"\n", why);
+        fm_log(s->log, FM_LOG_ERROR, "kafka_fatal_error", "reason=\"%s\"", why);
     } else if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
-        fprintf(stderr, "famins-wavegen: level=warn msg=\"kafka: all brokers down\" reason=\"%s\"\n", reason);
+        fm_log(s->log, FM_LOG_WARN, "kafka_all_brokers_down", "reason=\"%s\"", reason);
     }
 }
 
 fm_status wg_sink_kafka_open(const char *topic, rd_kafka_conf_t *base, const char *const *props, int n_props,
-                             wg_sink **out, fm_error *err)
+                             const fm_logger *log, wg_sink **out, fm_error *err)
 {
     static const char *const defaults[][2] = {
         {"enable.idempotence", "true"},
@@ -82,6 +83,7 @@ fm_status wg_sink_kafka_open(const char *topic, rd_kafka_conf_t *base, const cha
     rd_kafka_conf_t *conf = base;
     if (s == NULL || conf == NULL)
         goto nomem;
+    s->log = log;
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         if (rd_kafka_conf_set(conf, defaults[i][0], defaults[i][1], errstr, sizeof errstr) !=
             RD_KAFKA_CONF_OK) {

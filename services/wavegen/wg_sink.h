@@ -8,6 +8,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "fm_error.h"
+#include "fm_log.h"
 
 typedef struct wg_sink wg_sink;
 
@@ -24,10 +25,11 @@ fm_status wg_sink_file_open(const char *path, wg_sink **out, fm_error *err);
 /* A Kafka sink producing to topic. base is the connection configuration (fm_kafka_conf_new:
  * bootstrap servers, client id, FAMINS_KAFKA_PROPERTIES[_FILE]); the generator's producer settings
  * (idempotent, murmur2 partitioner, lz4, linger 20 ms, a bounded queue) go on top of it, then the
- * caller's key=value properties (-X), which win. base is taken in every case (destroyed on failure).
+ * caller's key=value properties (-X), which win. Client errors are logged through log (borrowed).
+ * base is taken in every case (destroyed on failure).
  * FM_ECONFIG (err says which property) or FM_EKAFKA. */
 fm_status wg_sink_kafka_open(const char *topic, rd_kafka_conf_t *base, const char *const *props, int n_props,
-                             wg_sink **out, fm_error *err);
+                             const fm_logger *log, wg_sink **out, fm_error *err);
 
 /* Creates the sink's topic with that many partitions (replication factor 1 unless replication > 0)
  * when it does not exist; an existing topic is fine. FM_ETIMEDOUT, FM_EKAFKA (err says why). */

@@ -31,7 +31,7 @@ itest_init() {
     psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "SELECT 1" >/dev/null 2>&1 ||
         itest_fail "PostgreSQL is not reachable ($ITEST_ADMIN_DSN): run 'bash deploy/local/stack.sh up'"
     psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "DROP DATABASE IF EXISTS \"$ITEST_DB\"" >/dev/null
-    psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE \"$ITEST_DB\"" >/dev/null
+    psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE \"$ITEST_DB\" OWNER famins_admin" >/dev/null
     export FAMINS_PG_DSN="host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=${ITEST_DB} user=famins_admin"
     export FAMINS_TOPIC_PREFIX="t.${name}.$$."
     trap itest_done EXIT

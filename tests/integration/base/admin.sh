@@ -24,8 +24,13 @@ dump_schema() {
     pg_dump --schema-only --no-owner "$FAMINS_PG_DSN" | grep -v -e '^--' -e '^$' -e '^\\restrict ' -e '^\\unrestrict '
 }
 
-# itest_init ran famins-admin once. Every topic of the table exists with 6 partitions.
-topics_of_prefix >"$work/topics1"
+# itest_init ran famins-admin once. Every topic of the table exists with 6 partitions. A broker's
+# metadata may lag a CreateTopics answer by a moment: wait (bounded) until all 8 are listed.
+for _ in $(seq 1 30); do
+    topics_of_prefix >"$work/topics1"
+    [ "$(wc -l <"$work/topics1")" -eq 8 ] && break
+    sleep 1
+done
 expected_topics="enrollment.submitted enrollment.decided subsidy.allocated claim.events claim.decided enrollment.submitted.dlq enrollment.decided.dlq claim.events.dlq"
 for t in $expected_topics; do
     grep -qx "${FAMINS_TOPIC_PREFIX}$t 6" "$work/topics1" || itest_fail "topic $t missing or not 6 partitions: $(cat "$work/topics1")"

@@ -46,7 +46,8 @@ int main(int argc, char **argv)
             printf("%lld\n", (long long)res->elems[0].offset); /* the new low watermark */
             rc = 0;
         } else {
-            fprintf(stderr, "DeleteRecords: %s\n", res->cnt ? rd_kafka_err2str(res->elems[0].err) : "no result");
+            fprintf(stderr, "DeleteRecords: %s\n",
+                    res->cnt ? rd_kafka_err2str(res->elems[0].err) : "no result");
         }
     }
     if (ev != NULL)

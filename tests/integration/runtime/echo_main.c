@@ -36,7 +36,7 @@ static const fm_setting echo_settings[] = {
 
 typedef struct echo_ctx {
     long delay_us;
-    int copy;          /* buffer result rows for one COPY per batch */
+    int copy; /* buffer result rows for one COPY per batch */
     fm_copybuf rows;
 } echo_ctx;
 
@@ -47,7 +47,8 @@ static fm_status echo_decode(void *ctx, const fm_raw_message *msg, fm_event *out
     json_t *root = json_loadb(msg->payload, msg->payload_len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL) {
         int utf8 = json_error_code(&jerr) == json_error_invalid_utf8;
-        fm_error_set(err, "", utf8 ? "INVALID_UTF8" : "INVALID_JSON", "%s at byte %d", jerr.text, jerr.position);
+        fm_error_set(err, "", utf8 ? "INVALID_UTF8" : "INVALID_JSON", "%s at byte %d", jerr.text,
+                     jerr.position);
         return FM_EINVAL;
     }
     fm_status st = FM_EINVAL;
@@ -55,7 +56,8 @@ static fm_status echo_decode(void *ctx, const fm_raw_message *msg, fm_event *out
            *version = json_object_get(root, "schema_version");
     if (!json_is_object(root)) {
         fm_error_set(err, "", "SCHEMA_VIOLATION", ": NOT_AN_OBJECT");
-    } else if (!json_is_string(id) || json_string_length(id) == 0 || json_string_length(id) > FM_EVENT_ID_MAX) {
+    } else if (!json_is_string(id) || json_string_length(id) == 0 ||
+               json_string_length(id) > FM_EVENT_ID_MAX) {
         fm_error_set(err, "event_id", "SCHEMA_VIOLATION", "event_id: REQUIRED");
     } else if (!json_is_string(type)) {
         fm_error_set(err, "type", "SCHEMA_VIOLATION", "type: REQUIRED");
@@ -75,7 +77,8 @@ static fm_status echo_decode(void *ctx, const fm_raw_message *msg, fm_event *out
     return st;
 }
 
-static fm_status echo_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err)
+static fm_status echo_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event,
+                            fm_error *err)
 {
     echo_ctx *c = ctx;
     json_t *root = event->decoded;
@@ -109,10 +112,11 @@ static fm_status echo_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, c
             fm_copybuf_text_field(&c->rows, 0, payload) != FM_OK || fm_copybuf_end_row(&c->rows) != FM_OK)
             st = FM_ENOMEM;
     } else {
-        st = fm_pg_query(fm_txn_conn(txn),
-                         "INSERT INTO famins.echo_results (event_id, topic, partition, kafka_offset, payload) "
-                         "VALUES ($1, $2, $3, $4, $5)",
-                         5, params, &res, &db_err);
+        st =
+            fm_pg_query(fm_txn_conn(txn),
+                        "INSERT INTO famins.echo_results (event_id, topic, partition, kafka_offset, payload) "
+                        "VALUES ($1, $2, $3, $4, $5)",
+                        5, params, &res, &db_err);
         PQclear(res);
     }
     if (st == FM_ENOMEM) {
@@ -144,9 +148,10 @@ static fm_status echo_begin_batch(void *ctx, fm_txn *txn, fm_error *err)
 static fm_status echo_end_batch(void *ctx, fm_txn *txn, fm_error *err)
 {
     echo_ctx *c = ctx;
-    return fm_copybuf_send(fm_txn_conn(txn),
-                           "COPY famins.echo_results (event_id, topic, partition, kafka_offset, payload) FROM STDIN",
-                           &c->rows, err);
+    return fm_copybuf_send(
+        fm_txn_conn(txn),
+        "COPY famins.echo_results (event_id, topic, partition, kafka_offset, payload) FROM STDIN", &c->rows,
+        err);
 }
 
 static void echo_release(void *ctx, fm_event *event)
@@ -200,8 +205,8 @@ int main(int argc, char **argv)
     };
     fm_status st = fm_worker_run(&opt, NULL, &err);
     if (st != FM_OK)
-        fm_log(&logger, FM_LOG_ERROR, "worker_exit", "status=%s code=%s error=\"%s\"", fm_status_name(st), err.code,
-               err.text);
+        fm_log(&logger, FM_LOG_ERROR, "worker_exit", "status=%s code=%s error=\"%s\"", fm_status_name(st),
+               err.code, err.text);
     fm_copybuf_free(&ctx.rows);
     fm_settings_free(settings);
     return st == FM_OK ? 0 : 1;

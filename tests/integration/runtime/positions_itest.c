@@ -12,7 +12,7 @@ static int failures = 0;
 #define CHECK(cond, what)                                                                                    \
     do {                                                                                                     \
         if (!(cond)) {                                                                                       \
-            fprintf(stderr, "FAIL: %s (%s:%d)\n", what, __FILE__, __LINE__);                                \
+            fprintf(stderr, "FAIL: %s (%s:%d)\n", what, __FILE__, __LINE__);                                 \
             failures++;                                                                                      \
         } else {                                                                                             \
             fprintf(stderr, "ok: %s\n", what);                                                               \
@@ -81,7 +81,8 @@ int main(void)
     if (fm_pg_query(owner, "SELECT count(*) FROM famins.positions_itest", 0, NULL, &res, &err) == FM_OK)
         rows = atoi(PQgetvalue(res, 0, 0));
     PQclear(res);
-    CHECK(st == FM_ECONFLICT && rows == 0, "the zombie's batch writes are rolled back with its refused compare");
+    CHECK(st == FM_ECONFLICT && rows == 0,
+          "the zombie's batch writes are rolled back with its refused compare");
     /* Offsets below the stored position are replays; offsets after it are accepted in order. */
     fm_position pos = {.committed = 20, .fetch_next = 20};
     CHECK(fm_position_accept(&pos, 19) == FM_POS_REPLAY, "offset 19 below position 20 is skipped");

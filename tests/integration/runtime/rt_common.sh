@@ -16,11 +16,13 @@ rt_fail() {
 
 rt_ok() { echo "ok: $*"; }
 
-# Kills what the test started (by pid) and drops the database.
+# Kills what the test started (by pid), drops the database, and removes the logs of a passing test
+# (kept on failure, or always with FAMINS_KEEP_TEST_LOGS=1).
 rt_cleanup() {
-    local pid
+    local rc=$? pid
     for pid in "${RT_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     itest_done
+    if [ "$rc" = 0 ] && [ "${FAMINS_KEEP_TEST_LOGS:-0}" != 1 ]; then rm -rf "$RT_LOGS"; fi
 }
 trap rt_cleanup EXIT
 

@@ -100,7 +100,9 @@ rt_wait_sql 60 "$((before + 100))" "$rt_consumed_sql"
     rt_fail "after a restart: want $((N + 105)) distinct result rows"
 # The restarted worker's first batches start at the stored positions, never at 0 (earliest).
 restart_line=$(grep -n 'event=worker_started' "$RT_LOGS/echo-w1.log" | tail -1 | cut -d: -f1)
-if tail -n +"$restart_line" "$RT_LOGS/echo-w1.log" | grep 'event=partition_assigned' | grep -q 'earliest'; then
+assigned=$(tail -n +"$restart_line" "$RT_LOGS/echo-w1.log" | grep 'event=partition_assigned' || true)
+[ "$(echo "$assigned" | grep -c 'next_offset=[0-9]')" = 6 ] || rt_fail "the restarted worker did not get its 6 partitions"
+if [ "$(echo "$assigned" | grep -c 'earliest')" != 0 ]; then
     rt_fail "the restarted worker started a partition at the earliest offset instead of its stored position"
 fi
 rt_ok "SIGTERM exits 0; the restart resumed at the stored positions (100 new events, no repeat)"

@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fm_test.h"
 #include "fm_batch.h"
 #include "fm_copybuf.h"
 #include "fm_deadletter.h"
 #include "fm_outbox.h"
 #include "fm_positions.h"
+#include "fm_test.h"
 #include "fm_worker.h"
 #include "relay.h"
 
@@ -105,13 +105,18 @@ static void offsets_below_the_position_are_replays_and_skipped(void **state)
 static void after_a_seek_back_a_message_beyond_the_position_is_reseeked_not_skipped_to(void **state)
 {
     (void)state;
-    fm_position pos = {.committed = 100, .fetch_next = 100, .resync = 1};
+    fm_position pos = {.committed = 100, .fetch_next = 100, .resync = 1, .resync_offset = FM_POSITION_NONE};
     for (int i = 0; i < FM_POSITION_RESEEKS; i++)
         assert_int_equal(fm_position_accept(&pos, 130), FM_POS_RESEEK);
-    /* Still there after every re-seek: a real gap in the log. */
+    /* The same first offset after every re-seek: a real gap in the log. */
     assert_int_equal(fm_position_accept(&pos, 130), FM_POS_ACCEPT);
     assert_i64_equal(pos.fetch_next, 131);
-    fm_position again = {.committed = 100, .fetch_next = 100, .resync = 1};
+    /* A stream that goes on where it was (the seek never happened) is never taken for a gap. */
+    fm_position stuck = {.committed = 100, .fetch_next = 100, .resync = 1, .resync_offset = FM_POSITION_NONE};
+    for (int64_t off = 130; off < 150; off++)
+        assert_int_equal(fm_position_accept(&stuck, off), FM_POS_RESEEK);
+    assert_i64_equal(stuck.fetch_next, 100);
+    fm_position again = {.committed = 100, .fetch_next = 100, .resync = 1, .resync_offset = FM_POSITION_NONE};
     assert_int_equal(fm_position_accept(&again, 99), FM_POS_REPLAY);
     assert_int_equal(fm_position_accept(&again, 100), FM_POS_ACCEPT);
     assert_int_equal(again.resync, 0);
@@ -211,14 +216,21 @@ static void a_dead_letter_is_a_table_row_and_a_dlq_outbox_row_with_context_heade
 {
     (void)state;
     fm_txn txn = {.group = "grp", .topic_prefix = ""};
-    fm_dead_source src = {.topic = "claim.events", .partition = 2, .offset = 41, .key = "P9", .key_len = 2,
-                          .payload = "{bad", .payload_len = 4};
-    assert_int_equal(fm_deadletter_stage(&txn, &src, "INVALID_JSON", "end of\tinput \xe2\x80\x94 x", NULL), FM_OK);
+    fm_dead_source src = {.topic = "claim.events",
+                          .partition = 2,
+                          .offset = 41,
+                          .key = "P9",
+                          .key_len = 2,
+                          .payload = "{bad",
+                          .payload_len = 4};
+    assert_int_equal(fm_deadletter_stage(&txn, &src, "INVALID_JSON", "end of\tinput \xe2\x80\x94 x", NULL),
+                     FM_OK);
     assert_int_equal(txn.dead.rows, 1);
     assert_int_equal(txn.outbox.rows, 1);
     /* The error text keeps printable ASCII only. */
-    assert_string_equal(txn.dead.data,
-                        "grp\tclaim.events\t2\t41\t\\\\x5039\tINVALID_JSON\tend of?input ??? x\t\\\\x7b626164\n");
+    assert_string_equal(
+        txn.dead.data,
+        "grp\tclaim.events\t2\t41\t\\\\x5039\tINVALID_JSON\tend of?input ??? x\t\\\\x7b626164\n");
     assert_non_null(strstr(txn.outbox.data, "claim.events.dlq\t\\\\x5039\t\\\\x7b626164\t"));
     assert_non_null(strstr(txn.outbox.data, "\"famins.errors.code\":\"INVALID_JSON\""));
     assert_non_null(strstr(txn.outbox.data, "\"famins.errors.offset\":\"41\""));
@@ -289,7 +301,8 @@ static void batch_sizes_out_of_range_are_refused(void **state)
     const char *env[] = {"FAMINS_BATCH_MAX_MESSAGES=0", NULL};
     fm_settings *s = NULL;
     fm_error err = {0};
-    assert_int_equal(fm_settings_load(worker_settings, WORKER_SETTING_COUNT, fake_env, env, &s, &err), FM_EINVAL);
+    assert_int_equal(fm_settings_load(worker_settings, WORKER_SETTING_COUNT, fake_env, env, &s, &err),
+                     FM_EINVAL);
     assert_string_equal(err.path, "FAMINS_BATCH_MAX_MESSAGES");
 }
 

@@ -36,6 +36,7 @@ static inline void wg_test_path(char *buf, size_t len, const char *name)
 /* Reads the whole file; NULL when unreadable. *len receives the size. Caller frees. */
 static inline char *wg_test_slurp(const char *path, size_t *len)
 {
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return NULL;

@@ -1,0 +1,57 @@
+/* report.h — the annual claims report (年度理赔报告) of one plan year: read from the reporting views into tables. */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "fm_error.h"
+#include "fm_plan.h"
+#include "report_problems.h"
+#include "report_table.h"
+
+/* The tables, in the order the report shows them. */
+typedef enum report_table_id {
+    REPORT_T_SUMMARY = 0,
+    REPORT_T_PROBLEMS,
+    REPORT_T_ENROLLMENT,
+    REPORT_T_PREMIUM,
+    REPORT_T_CLAIMS,
+    REPORT_T_LOSS_RATIO,
+    REPORT_T_SETTLEMENT,
+    REPORT_T_DECLINES,
+    REPORT_T_FRAUD,
+    REPORT_T_SUBSIDY,
+    REPORT_T_MONTHLY,
+    REPORT_T_COUNT
+} report_table_id;
+
+typedef struct report_unit_name {
+    char code[FM_CODE_LEN];
+    char zh[FM_NAME_LEN];
+    char en[FM_NAME_LEN];
+} report_unit_name;
+
+typedef struct report {
+    int plan_year;
+    char unit[32];                 /* "" for the whole city */
+    char plan_version[FM_VERSION_LEN]; /* of the catalogue the names came from, "" when none */
+    report_unit_name *names;       /* owned */
+    size_t n_names;
+    report_rule rule;
+    report_table tables[REPORT_T_COUNT];
+} report;
+
+/* Reads the report of plan_year (and only unit, when unit is not NULL) from the famins_report views through conn,
+ * in one read-only repeatable-read transaction (a consistent snapshot). plan (may be NULL) gives the units' names.
+ * On FM_OK *out is filled and the caller frees it with report_free. FM_EDB (err holds the server's message),
+ * FM_ENOMEM. On failure *out holds nothing to free. */
+fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_plan *plan, const report_rule *rule,
+                      report *out, fm_error *err);
+
+void report_free(report *r);
+
+/* The Chinese or English name of a managing unit, or NULL when the catalogue does not know it. */
+const char *report_unit_name_of(const report *r, const char *code, bool chinese);
+
+#endif

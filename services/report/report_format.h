@@ -1,0 +1,43 @@
+/* report_format.h — how the report writes numbers and text: yuan from fen, ratios, days, CSV and HTML escaping. */
+#ifndef REPORT_FORMAT_H
+#define REPORT_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Longest text any of the number formatters below writes, with its NUL. */
+#define REPORT_NUM_LEN 40
+
+/* Writes fen as yuan with exactly two decimals ("-1234.56"), by integer arithmetic only (money is never
+ * floating point). With grouping, thousands are separated by commas ("1,234.56"). out holds REPORT_NUM_LEN. */
+void report_fen_to_yuan(int64_t fen, bool grouping, char out[REPORT_NUM_LEN]);
+
+/* Writes a count with optional thousands separators. */
+void report_count_text(int64_t count, bool grouping, char out[REPORT_NUM_LEN]);
+
+/* numerator / denominator in basis points (1 bp = 0.01 %), rounded half up; false (out untouched) when the
+ * denominator is not positive or a value is negative. */
+bool report_ratio_bp(int64_t numerator, int64_t denominator, int64_t *out);
+
+/* Basis points as a percentage with two decimals ("12.34%"). */
+void report_bp_to_percent(int64_t bp, char out[REPORT_NUM_LEN]);
+
+/* Tenths of a day as days with one decimal ("12.5"). */
+void report_tenths_text(int64_t tenths, char out[REPORT_NUM_LEN]);
+
+/* Parses a decimal text with at most `scale` decimals into an integer scaled by 10^scale ("12.5", 1 -> 125).
+ * false on anything else (more decimals, junk, overflow). */
+bool report_parse_scaled(const char *text, int scale, int64_t *out);
+
+/* Writes s as one CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled. */
+void report_csv_field(FILE *out, const char *s);
+
+/* Writes s with &, <, >, " and ' escaped for HTML text and attribute values. */
+void report_html_escape(FILE *out, const char *s);
+
+/* Writes s for a Markdown table cell: '|' escaped, newlines as spaces. */
+void report_md_cell(FILE *out, const char *s);
+
+#endif

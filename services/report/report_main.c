@@ -1,0 +1,278 @@
+/* report_main.c — famins-report: writes the annual claims report (年度理赔报告) of a plan year as md, csv, json or html. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fm_log.h"
+#include "fm_pg.h"
+#include "fm_plan.h"
+#include "fm_settings.h"
+#include "report.h"
+#include "report_render.h"
+
+static const fm_setting report_settings[] = {
+    FM_COMMON_SETTINGS,
+    {"FAMINS_REPORT_PG_DSN", FM_SETTING_STRING, "host=127.0.0.1 port=15432 dbname=famins user=famins_reporter", 0, 0,
+     "libpq connection string of the read-only reporting role (reads the famins_report views only)"},
+    {"FAMINS_REPORT_FAR_FACTOR_PCT", FM_SETTING_INT, "150", 101, 100000,
+     "problems found: a unit is named above this % of the city's loss ratio, decline rate or settlement time"},
+    {"FAMINS_REPORT_MIN_CLAIMS", FM_SETTING_INT, "5", 1, 1000000,
+     "problems found: decided claims a unit needs before it is compared"},
+};
+#define REPORT_SETTING_COUNT (sizeof report_settings / sizeof report_settings[0])
+
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+enum { FMT_MD = 1, FMT_CSV = 2, FMT_JSON = 4, FMT_HTML = 8 };
+
+static volatile sig_atomic_t stop_requested = 0;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: famins-report --year Y [--unit CODE] [--format md|csv|json|html[,...]] [--out DIR]\n"
+            "  --year Y      plan year (the year starting on 1 March of Y)\n"
+            "  --unit CODE   one managing unit (e.g. 610113, GXQ); default: the whole city\n"
+            "  --format F    md (default), csv, json, html; several with commas when --out is given\n"
+            "  --out DIR     write one file per format into DIR (created when missing):\n"
+            "                report-Y[-CODE].md|.json|.html, and report-Y[-CODE]-<table>.csv per table\n"
+            "Without --out: md and json go to stdout; csv goes to stdout as its tables one after another, each\n"
+            "with its header row, separated by one empty line; html goes to report-Y[-CODE].html.\n"
+            "Exit: 0 written (an empty year is an empty report), 1 database or file error, 2 wrong usage.\n\n");
+    fm_settings_print_help(out, report_settings, REPORT_SETTING_COUNT);
+}
+
+static int parse_formats(const char *text, int *out)
+{
+    int set = 0;
+    char buf[64];
+    if (strlen(text) >= sizeof buf)
+        return -1;
+    strcpy(buf, text);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        if (strcmp(tok, "md") == 0)
+            set |= FMT_MD;
+        else if (strcmp(tok, "csv") == 0)
+            set |= FMT_CSV;
+        else if (strcmp(tok, "json") == 0)
+            set |= FMT_JSON;
+        else if (strcmp(tok, "html") == 0)
+            set |= FMT_HTML;
+        else
+            return -1;
+    }
+    if (set == 0)
+        return -1;
+    *out = set;
+    return 0;
+}
+
+static int valid_unit(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 31)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+              s[i] == '_' || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+/* Opens path for writing, runs the writer, closes; FM_EIO with err naming the file. */
+static fm_status write_file(const char *path, const report *rep, const report_table *t, int format, fm_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fm_error_set(err, path, "UNWRITABLE", "cannot write %s: %s", path, strerror(errno));
+        return FM_EIO;
+    }
+    fm_status st = FM_OK;
+    switch (format) {
+    case FMT_MD: st = report_write_md(f, rep); break;
+    case FMT_CSV: st = report_write_csv_table(f, rep, t); break;
+    case FMT_JSON: st = report_write_json(f, rep); break;
+    case FMT_HTML: st = report_write_html(f, rep); break;
+    }
+    if (fclose(f) != 0 && st == FM_OK)
+        st = FM_EIO;
+    if (st != FM_OK)
+        fm_error_set(err, path, "WRITE_FAILED", "writing %s failed", path);
+    return st;
+}
+
+static fm_status write_outputs(const report *rep, int formats, const char *dir, fm_error *err)
+{
+    char base[512], path[1024];
+    const char *prefix = dir != NULL ? dir : ".";
+    if (rep->unit[0] != '\0')
+        snprintf(base, sizeof base, "%s/report-%d-%s", prefix, rep->plan_year, rep->unit);
+    else
+        snprintf(base, sizeof base, "%s/report-%d", prefix, rep->plan_year);
+    fm_status st = FM_OK;
+    if (dir == NULL) {
+        /* stdout for the text formats (only one of them, checked by main), a file for html. */
+        if (formats & FMT_MD)
+            st = report_write_md(stdout, rep);
+        if (formats & FMT_JSON)
+            st = report_write_json(stdout, rep);
+        if (formats & FMT_CSV)
+            for (int i = 0; i < REPORT_T_COUNT && st == FM_OK; i++) {
+                if (i > 0)
+                    fputs("\r\n", stdout);
+                st = report_write_csv_table(stdout, rep, &rep->tables[i]);
+            }
+        if (st == FM_OK && fflush(stdout) != 0)
+            st = FM_EIO;
+        if (st != FM_OK) {
+            fm_error_set(err, "stdout", "WRITE_FAILED", "writing to stdout failed");
+            return st;
+        }
+        if (formats & FMT_HTML) {
+            snprintf(path, sizeof path, "%s.html", base);
+            return write_file(path, rep, NULL, FMT_HTML, err);
+        }
+        return FM_OK;
+    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        fm_error_set(err, dir, "UNWRITABLE", "cannot create %s: %s", dir, strerror(errno));
+        return FM_EIO;
+    }
+    static const struct {
+        int format;
+        const char *ext;
+    } singles[] = {{FMT_MD, "md"}, {FMT_JSON, "json"}, {FMT_HTML, "html"}};
+    for (size_t i = 0; i < 3 && st == FM_OK; i++)
+        if (formats & singles[i].format) {
+            snprintf(path, sizeof path, "%s.%s", base, singles[i].ext);
+            st = write_file(path, rep, NULL, singles[i].format, err);
+        }
+    if (formats & FMT_CSV)
+        for (int i = 0; i < REPORT_T_COUNT && st == FM_OK; i++) {
+            snprintf(path, sizeof path, "%s-%s.csv", base, rep->tables[i].key);
+            st = write_file(path, rep, &rep->tables[i], FMT_CSV, err);
+        }
+    return st;
+}
+
+int main(int argc, char **argv)
+{
+    int year = 0, formats = FMT_MD;
+    const char *unit = NULL, *dir = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "famins-report: %s needs a value (or is unknown)\n\n", a);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+        const char *v = argv[++i];
+        if (strcmp(a, "--year") == 0) {
+            char *end = NULL;
+            long y = strtol(v, &end, 10);
+            if (end == v || *end != '\0' || y < 2000 || y > 2100) {
+                fprintf(stderr, "famins-report: --year wants a plan year such as 2026, not \"%s\"\n", v);
+                return EXIT_USAGE;
+            }
+            year = (int)y;
+        } else if (strcmp(a, "--unit") == 0) {
+            if (!valid_unit(v)) {
+                fprintf(stderr, "famins-report: --unit wants a managing-unit code such as 610113 or GXQ\n");
+                return EXIT_USAGE;
+            }
+            unit = v;
+        } else if (strcmp(a, "--format") == 0) {
+            if (parse_formats(v, &formats) != 0) {
+                fprintf(stderr, "famins-report: --format wants md, csv, json or html (comma-separated), not \"%s\"\n",
+                        v);
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(a, "--out") == 0) {
+            dir = v;
+        } else {
+            fprintf(stderr, "famins-report: unknown option %s\n\n", a);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (year == 0) {
+        fprintf(stderr, "famins-report: --year is required\n\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (dir == NULL && __builtin_popcount((unsigned)(formats & (FMT_MD | FMT_CSV | FMT_JSON))) > 1) {
+        fprintf(stderr, "famins-report: only one of md, csv, json can go to stdout: give --out DIR for several\n");
+        return EXIT_USAGE;
+    }
+
+    fm_error err = {0};
+    fm_settings *settings = NULL;
+    fm_logger logger;
+    fm_plan_catalogue *catalogue = NULL;
+    PGconn *conn = NULL;
+    report rep;
+    bool loaded = false;
+    int code = EXIT_FAILED;
+    if (fm_settings_load(report_settings, REPORT_SETTING_COUNT, NULL, NULL, &settings, &err) != FM_OK) {
+        fprintf(stderr, "famins-report: %s\n", err.text);
+        return EXIT_USAGE;
+    }
+    if (fm_logger_init(&logger, "report", fm_settings_str(settings, "FAMINS_LOG_LEVEL"),
+                       fm_settings_str(settings, "FAMINS_LOG_FORMAT"), stderr, &err) != FM_OK) {
+        fprintf(stderr, "famins-report: %s\n", err.text);
+        fm_settings_free(settings);
+        return EXIT_USAGE;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+
+    /* Names of the managing units: the plan catalogue of the year. Without it the report still runs (codes). */
+    char plan_path[1024];
+    snprintf(plan_path, sizeof plan_path, "%s/plan-%d.json", fm_settings_str(settings, "FAMINS_PLAN_DIR"), year);
+    const fm_plan *plan = NULL;
+    if (fm_plan_catalogue_load_file(plan_path, &catalogue, &err) == FM_OK)
+        plan = fm_plan_for_year(catalogue, year);
+    else
+        fm_log(&logger, FM_LOG_WARN, "catalogue_unavailable", "file=\"%s\" error=\"%s\" effect=\"units shown by code\"",
+               plan_path, err.text);
+    if (unit != NULL && plan != NULL && fm_plan_unit(plan, unit) == NULL && strcmp(unit, "UNKNOWN") != 0)
+        fm_log(&logger, FM_LOG_WARN, "unit_not_in_catalogue", "unit=%s year=%d", unit, year);
+
+    report_rule rule = {.factor_pct = fm_settings_int(settings, "FAMINS_REPORT_FAR_FACTOR_PCT"),
+                        .min_claims = fm_settings_int(settings, "FAMINS_REPORT_MIN_CLAIMS")};
+    fm_backoff backoff = {.initial_ms = 200, .max_ms = 1000, .max_attempts = 3};
+    if (fm_pg_connect(fm_settings_str(settings, "FAMINS_REPORT_PG_DSN"), &backoff, &stop_requested, &logger, &conn,
+                      &err) != FM_OK)
+        goto done;
+    if (report_load(conn, year, unit, plan, &rule, &rep, &err) != FM_OK)
+        goto done;
+    loaded = true;
+    if (write_outputs(&rep, formats, dir, &err) != FM_OK)
+        goto done;
+    fm_log(&logger, FM_LOG_INFO, "report_written", "year=%d unit=%s claims=%lld problems=%zu", year,
+           unit ? unit : "all", (long long)rep.tables[REPORT_T_SUMMARY].cells[6].num,
+           rep.tables[REPORT_T_PROBLEMS].nrows);
+    code = EXIT_OK;
+done:
+    if (code != EXIT_OK)
+        fprintf(stderr, "famins-report: failed: %s%s%s%s\n", err.text, err.path[0] ? " (" : "", err.path,
+                err.path[0] ? ")" : "");
+    if (loaded)
+        report_free(&rep);
+    PQfinish(conn);
+    fm_plan_catalogue_free(catalogue);
+    fm_settings_free(settings);
+    return code;
+}

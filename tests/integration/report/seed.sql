@@ -1,0 +1,205 @@
+-- seed.sql — a small, hand-made but varied plan year 2026 (and a little of 2025, which the 2026 report must not
+-- count), inserted straight into the base tables of migrations 010 and 020. Deterministic: no random().
+--   units: 610113 雁塔区 (300 households), 610122 蓝田县 (200, county split 2400/1600; two households' district
+--   subsidy never allocated: a gap), GXQ 高新区 (160, many declines and duplicate invoices), 610102 新城区 (60, few
+--   households and large paid claims: a high loss ratio; slow settlements); one claim with no policy (UNKNOWN).
+DO $seed$
+DECLARE
+    u record;
+    i integer;
+    j integer;
+    hh text;
+    pol text;
+    cat text;
+    nchild integer;
+    nadult integer;
+    prem bigint;
+    sc bigint; sd bigint; sz bigint;
+    did bigint;
+    acc boolean;
+    k integer;
+    claim_no integer := 0;
+    person record;
+    liab text;
+    st text;
+    claimed bigint;
+    paid bigint;
+    rep date;
+    settle integer;
+    cid text;
+    reasons text[];
+    cdid bigint;
+BEGIN
+    FOR u IN SELECT * FROM (VALUES
+        -- unit, households, city, district, zone, claims, decline every, pending every, settle base, paid pct, year
+        ('610113', 300, 2000, 2000, 0, 24, 6, 11, 8, 80, 2026),
+        ('610122', 200, 2400, 1600, 0, 12, 7, 0, 12, 70, 2026),
+        ('GXQ',    160, 2000, 0, 2000, 14, 2, 9, 9, 60, 2026),
+        ('610102',  60, 2000, 2000, 0, 8, 0, 0, 40, 100, 2026),
+        ('610113',  20, 2000, 2000, 0, 4, 2, 0, 5, 50, 2025)
+    ) AS t(code, households, city, district, zone, claims, decline_every, pending_every, settle_base, paid_pct, yr)
+    LOOP
+        FOR i IN 1 .. u.households LOOP
+            hh := format('H%s%s%s', u.yr, u.code, lpad(i::text, 4, '0'));
+            acc := (i % 10) <> 7;                      -- every tenth-ish household is rejected
+            cat := CASE WHEN i % 3 = 0 THEN 'B' ELSE 'A' END;
+            nchild := 1 + (i % 4 = 0)::int + (cat = 'B' AND i % 6 = 0)::int;
+            nadult := i % 3;                           -- 0, 1 or 2 parents/guardians
+            prem := CASE WHEN nchild = 1 THEN 16500 ELSE 17000 END;
+            IF cat = 'A' THEN sc := u.city; sd := u.district; sz := u.zone; ELSE sc := 0; sd := 0; sz := 0; END IF;
+            pol := format('FJ%s-%s', u.yr, hh);
+            INSERT INTO famins.enrollment_decisions (source_event_id, household_id, plan_year, managing_unit,
+                submitted_on, outcome, category, reasons, insured_children, insured_adults, premium, subsidy, self_paid,
+                subsidy_city, subsidy_district, subsidy_zone, policy_number, coverage_start, coverage_end,
+                plan_version, explanation_en, explanation_zh, source_topic, source_partition, source_offset)
+            VALUES ('ev-' || hh, hh, u.yr, u.code, make_date(u.yr, 1, 15), CASE WHEN acc THEN 'accepted' ELSE 'rejected' END,
+                CASE WHEN acc THEN cat END, CASE WHEN acc THEN '{}'::text[] ELSE '{NO_CONSENT}' END,
+                CASE WHEN acc THEN nchild ELSE 0 END, CASE WHEN acc THEN nadult ELSE 0 END,
+                CASE WHEN acc THEN prem ELSE 0 END, CASE WHEN acc THEN sc + sd + sz ELSE 0 END,
+                CASE WHEN acc THEN prem - (sc + sd + sz) ELSE 0 END,
+                CASE WHEN acc THEN sc ELSE 0 END, CASE WHEN acc THEN sd ELSE 0 END, CASE WHEN acc THEN sz ELSE 0 END,
+                CASE WHEN acc THEN pol END, CASE WHEN acc THEN make_date(u.yr, 3, 1) END,
+                CASE WHEN acc THEN make_date(u.yr + 1, 2, 28) END, u.yr || '-sample-1', 'seed', 'seed',
+                'enrollment.submitted', 0, i)
+            RETURNING decision_id INTO did;
+            CONTINUE WHEN NOT acc;
+            INSERT INTO famins.policies (policy_number, household_id, plan_year, managing_unit, category, premium,
+                subsidy, self_paid, coverage_start, coverage_end, plan_version, decision_id)
+            VALUES (pol, hh, u.yr, u.code, cat, prem, sc + sd + sz, prem - (sc + sd + sz), make_date(u.yr, 3, 1),
+                make_date(u.yr + 1, 2, 28), u.yr || '-sample-1', did);
+            FOR k IN 1 .. nchild + nadult LOOP
+                INSERT INTO famins.enrollment_members (decision_id, member_index, role, person_key, masked_id, insured)
+                VALUES (did, k, CASE WHEN k <= nchild THEN 'child' WHEN k = nchild + 2 THEN 'guardian' ELSE 'parent' END,
+                        'pk-' || hh || '-' || k, '610***********' || k, true);
+                INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index, role, masked_id,
+                    birth_date, sex, renewal)
+                VALUES (pol, u.yr, 'pk-' || hh || '-' || k, k,
+                        CASE WHEN k <= nchild THEN 'child' WHEN k = nchild + 2 THEN 'guardian' ELSE 'parent' END,
+                        '610***********' || k,
+                        CASE WHEN k <= nchild THEN make_date(2012 + k, 5, 1) ELSE make_date(1985, 5, 1) END,
+                        CASE WHEN k % 2 = 0 THEN 'F' ELSE 'M' END, i % 2 = 0);
+            END LOOP;
+            -- The ledger: category A only; 610122 households 1 and 2 never got their district share (the gap).
+            IF cat = 'A' THEN
+                INSERT INTO famins.subsidy_ledger (source_event_id, household_id, policy_number, plan_year,
+                    managing_unit, payer, amount, plan_version)
+                SELECT 'dec-' || hh, hh, pol, u.yr, u.code, p.payer, p.amount, u.yr || '-sample-1'
+                FROM (VALUES ('city', sc), ('district_or_county', sd), ('development_zone', sz)) AS p(payer, amount)
+                WHERE p.amount > 0 AND NOT (u.code = '610122' AND i IN (1, 2) AND p.payer = 'district_or_county');
+            END IF;
+        END LOOP;
+
+        -- Claims: spread over the unit's insured persons, liabilities and months.
+        FOR j IN 1 .. u.claims LOOP
+            claim_no := claim_no + 1;
+            SELECT ip.* INTO person FROM famins.insured_persons ip
+            WHERE ip.plan_year = u.yr AND ip.policy_number LIKE format('FJ%s-H%s%s%%', u.yr, u.yr, u.code)
+            ORDER BY ip.policy_number, ip.member_index
+            OFFSET (j * 7) % (SELECT count(*) FROM famins.insured_persons x WHERE x.plan_year = u.yr
+                              AND x.policy_number LIKE format('FJ%s-H%s%s%%', u.yr, u.yr, u.code)) LIMIT 1;
+            liab := (ARRAY['accident_medical', 'illness_hospital', 'critical_illness', 'accident_medical',
+                           'illness_hospital', 'death', 'accidental_disability'])[1 + j % 7];
+            claimed := CASE WHEN liab IN ('accident_medical', 'illness_hospital') THEN 20000 + (j * 13577) % 400000
+                            ELSE 0 END;
+            IF u.code = '610102' THEN
+                claimed := claimed * 6;                 -- few households, large bills: a high loss ratio
+            END IF;
+            reasons := '{}';
+            IF person.role <> 'child' AND liab = 'accidental_disability' THEN
+                st := 'declined'; reasons := '{LIABILITY_NOT_COVERED_FOR_ROLE}';
+            ELSIF u.decline_every > 0 AND j % u.decline_every = 0 THEN
+                st := 'declined';
+                reasons := CASE WHEN u.code = 'GXQ' THEN '{DUPLICATE_INVOICE}'::text[]
+                                WHEN j % 2 = 0 THEN '{BELOW_DEDUCTIBLE}'::text[] ELSE '{WAITING_PERIOD}'::text[] END;
+            ELSIF u.pending_every > 0 AND j % u.pending_every = 0 THEN
+                st := 'pending_review'; reasons := '{DOCUMENTS_MISSING}';
+            ELSIF j % 5 = 0 THEN
+                st := 'partial'; reasons := '{LIMIT_REACHED}';
+            ELSE
+                st := 'approved';
+            END IF;
+            paid := CASE st
+                WHEN 'approved' THEN CASE WHEN claimed > 0 THEN claimed * u.paid_pct / 100
+                                          WHEN liab = 'death' THEN 1000000 ELSE 300000 + j * 1000 END
+                WHEN 'partial' THEN CASE WHEN claimed > 0 THEN claimed * u.paid_pct / 200 ELSE 150000 END
+                ELSE 0 END;
+            rep := make_date(u.yr, 3, 10) + ((j * 37) % 320);
+            settle := u.settle_base + (j * 5) % 9;
+            cid := format('C%s%s%s', u.yr, u.code, lpad(j::text, 3, '0'));
+            INSERT INTO famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit, person_key,
+                masked_id, role, liability, cause, incident_date, event_date, report_date, claimed_amount, status,
+                payable, decided_at)
+            VALUES (cid, 'ev-' || cid, person.policy_number, u.yr, u.code, person.person_key, person.masked_id,
+                person.role, liab, CASE WHEN liab IN ('accident_medical', 'accidental_disability') THEN 'accident'
+                                        ELSE 'illness' END,
+                rep - 5, CASE WHEN liab IN ('death', 'accidental_disability') THEN rep - 2 END, rep, claimed, st, paid,
+                (rep + settle)::timestamp AT TIME ZONE 'Asia/Shanghai' + interval '23 hours 30 minutes');
+            IF j % 4 = 1 AND st = 'approved' THEN
+                -- Reviewed: first pending, then approved by a reviewer (two decisions; the claim holds the second).
+                INSERT INTO famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount,
+                    reasons, parameters, plan_version, explanation_en, explanation_zh, source_topic, source_partition,
+                    source_offset)
+                VALUES (cid, 'ev-' || cid, 'initial', 'pending_review', 0, paid, '{AMOUNT_ABOVE_REVIEW_THRESHOLD}',
+                    '{}', u.yr || '-sample-1', 'seed', 'seed', 'claim.events', 0, claim_no);
+                INSERT INTO famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount,
+                    reasons, parameters, plan_version, explanation_en, explanation_zh, source_topic, source_partition,
+                    source_offset)
+                VALUES (cid, 'rv-' || cid, 'review', 'approved', paid, paid, '{}', '{}', u.yr || '-sample-1', 'seed',
+                    'seed', 'claim.events', 0, 10000 + claim_no)
+                RETURNING decision_id INTO cdid;
+                INSERT INTO famins.claim_reviews (claim_id, source_event_id, reviewer, action, amount, status_before,
+                    status_after, payable_after, decision_id)
+                VALUES (cid, 'rv-' || cid, 'reviewer-1', 'approve', paid, 'pending_review', 'approved', paid, cdid);
+            ELSE
+                INSERT INTO famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount,
+                    reasons, parameters, plan_version, explanation_en, explanation_zh, source_topic, source_partition,
+                    source_offset)
+                VALUES (cid, 'ev-' || cid, 'initial', st, paid, greatest(paid, claimed), reasons, '{}',
+                    u.yr || '-sample-1', 'seed', 'seed', 'claim.events', 0, claim_no);
+            END IF;
+            IF u.code = 'GXQ' AND 'DUPLICATE_INVOICE' = ANY (reasons) THEN
+                INSERT INTO famins.fraud_signals (code, claim_id, policy_number, plan_year, managing_unit, detail,
+                    source_event_id)
+                VALUES ('DUPLICATE_INVOICE', cid, person.policy_number, u.yr, u.code, 'invoice claimed before',
+                    'ev-' || cid);
+            END IF;
+            IF j % 9 = 4 THEN
+                INSERT INTO famins.fraud_signals (code, claim_id, policy_number, plan_year, managing_unit, detail,
+                    source_event_id)
+                VALUES ('EARLY_CLAIM', cid, person.policy_number, u.yr, u.code, 'soon after enrollment',
+                    'ev-' || cid);
+            END IF;
+        END LOOP;
+    END LOOP;
+
+    -- Five more claims naming no policy (all declined): UNKNOWN must not appear among the problems found.
+    FOR j IN 2 .. 6 LOOP
+        INSERT INTO famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit, person_key,
+            masked_id, role, liability, cause, incident_date, report_date, claimed_amount, status, payable, decided_at)
+        VALUES ('C2026NOPOL' || j, 'ev-C2026NOPOL' || j, 'FJ2026-H99999999999' || j, NULL, NULL, 'pk-nobody' || j,
+            '610***********9', NULL, 'illness_hospital', 'illness', '2026-07-01', '2026-07-02', 30000, 'declined', 0,
+            '2026-07-03 10:00:00+08');
+        INSERT INTO famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount, reasons,
+            parameters, plan_version, explanation_en, explanation_zh, source_topic, source_partition, source_offset)
+        VALUES ('C2026NOPOL' || j, 'ev-C2026NOPOL' || j, 'initial', 'declined', 0, 0, '{POLICY_NOT_FOUND}', '{}', '',
+            'seed', 'seed', 'claim.events', 1, j);
+    END LOOP;
+    -- A claim naming no policy: no year or unit in famins.claims (the views take 2026 from the policy number).
+    INSERT INTO famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit, person_key,
+        masked_id, role, liability, cause, incident_date, report_date, claimed_amount, status, payable, decided_at)
+    VALUES ('C2026NOPOL1', 'ev-C2026NOPOL1', 'FJ2026-H999999999999', NULL, NULL, 'pk-nobody', '610***********9',
+        NULL, 'accident_medical', 'accident', '2026-06-01', '2026-06-03', 50000, 'declined', 0,
+        '2026-06-04 10:00:00+08');
+    INSERT INTO famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount, reasons,
+        parameters, plan_version, explanation_en, explanation_zh, source_topic, source_partition, source_offset)
+    VALUES ('C2026NOPOL1', 'ev-C2026NOPOL1', 'initial', 'declined', 0, 0, '{POLICY_NOT_FOUND}', '{}', '', 'seed',
+        'seed', 'claim.events', 1, 1);
+    INSERT INTO famins.fraud_signals (code, claim_id, policy_number, plan_year, managing_unit, detail, source_event_id)
+    VALUES ('PERSON_NOT_INSURED', 'C2026NOPOL1', 'FJ2026-H999999999999', NULL, NULL, 'no such policy',
+        'ev-C2026NOPOL1');
+    -- An enrollment signal (a child listed by two households), in 610113.
+    INSERT INTO famins.fraud_signals (code, household_id, plan_year, managing_unit, detail, source_event_id)
+    VALUES ('ALREADY_INSURED_ELSEWHERE', 'H20266101130099', 2026, '610113', 'member 1 insured in another household',
+        'ev-H2026610113099');
+END
+$seed$;
