@@ -1,0 +1,90 @@
+/* elig_apply.c — one enrollment.submitted event taken to its decision: facts, rules, rows, decided event. */
+#include "elig_apply.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fm_encode.h"
+#include "fm_explain.h"
+
+/* The envelope's event_id limit (schemas/events/envelope.schema.json). */
+#define EVENT_ID_MAX 64
+
+fm_status elig_decided_event_id(const char *source_event_id, char out[ELIG_EVENT_ID_LEN])
+{
+    out[0] = '\0';
+    if (source_event_id == NULL || source_event_id[0] == '\0')
+        return FM_EINVAL;
+    if (strlen(source_event_id) + 4 <= EVENT_ID_MAX) {
+        snprintf(out, ELIG_EVENT_ID_LEN, "dec-%s", source_event_id);
+        return FM_OK;
+    }
+    /* Too long to prefix: two 64-bit FNV-1a digests keep the id deterministic and within the envelope's
+     * format, with the start of the source id kept readable. (Not SHA-256: common/base and common/codec
+     * both ship an fm_sha256.h under one include guard; see the services README.) */
+    uint64_t h1 = 1469598103934665603ULL, h2 = 1099511628211ULL * 31ULL;
+    for (const unsigned char *c = (const unsigned char *)source_event_id; *c; c++) {
+        h1 = (h1 ^ *c) * 1099511628211ULL;
+        h2 = (h2 ^ *c) * 1099511628211ULL + 0x9e3779b97f4a7c15ULL;
+    }
+    snprintf(out, ELIG_EVENT_ID_LEN, "dech-%016llx%016llx-%.26s", (unsigned long long)h1, (unsigned long long)h2,
+             source_event_id);
+    return FM_OK;
+}
+
+void elig_result_free(elig_result *out)
+{
+    if (out == NULL)
+        return;
+    free(out->payload);
+    memset(out, 0, sizeof *out);
+}
+
+fm_status elig_apply(PGconn *conn, const elig_config *cfg, const fm_enrollment *e, const elig_source *src,
+                     const char *occurred_at, elig_result *out, fm_error *err)
+{
+    fm_status st;
+    elig_person people[FM_MAX_MEMBERS];
+    elig_facts facts;
+    memset(out, 0, sizeof *out);
+    if (e->n_members > FM_MAX_MEMBERS || e->event_id == NULL || e->household_id == NULL) {
+        fm_error_set(err, "members", "SCHEMA_VIOLATION", "the event breaks the enrollment schema's limits");
+        return FM_EINVAL;
+    }
+    if ((st = elig_decided_event_id(e->event_id, out->event_id)) != FM_OK) {
+        fm_error_set(err, "event_id", "SCHEMA_VIOLATION", "the event has no event_id");
+        return st;
+    }
+    /* Identity numbers are read as of the submission day, like the rules read them. */
+    for (size_t i = 0; i < e->n_members; i++)
+        if ((st = elig_person_read(cfg->person_key_secret, e->members[i].id_number, e->submitted_on, &people[i],
+                                   err)) != FM_OK)
+            return FM_ECONFIG;
+    if ((st = elig_store_facts(conn, cfg->prepared, e, people, &facts, err)) != FM_OK)
+        return st;
+    if (facts.already_decided) {
+        fm_error_set(err, "event_id", "ALREADY_DECIDED",
+                     "a decision for event %s exists but the event was not recorded as processed", e->event_id);
+        return FM_ECONFLICT;
+    }
+    if ((st = fm_decide_enrollment(cfg->catalogue, e, &facts.facts, &out->decision, err)) != FM_OK) {
+        if (st == FM_EINVAL)
+            snprintf(err->code, sizeof err->code, "SCHEMA_VIOLATION");
+        return st;
+    }
+    char en[1024], zh[1024];
+    /* A truncated explanation still ends on a character boundary (fm_explain); it is for people only. */
+    (void)fm_explain_enrollment(&out->decision, FM_LANG_EN, en, sizeof en);
+    (void)fm_explain_enrollment(&out->decision, FM_LANG_ZH, zh, sizeof zh);
+    elig_explanation explanation = {.en = en, .zh = zh};
+    if ((st = elig_store_decision(conn, cfg->prepared, e, people, &facts, &out->decision, &explanation, src, err)) != FM_OK)
+        return st;
+    st = fm_encode_enrollment_decided(e, &out->decision, out->event_id, occurred_at, &out->payload);
+    if (st != FM_OK) {
+        fm_error_set(err, "", "ENCODE", "the enrollment.decided event could not be written (%s)", fm_status_name(st));
+        return st;
+    }
+    return FM_OK;
+}

@@ -1,0 +1,126 @@
+/* subs_apply.c — the subsidy ledger: one accepted category-A decision becomes its payers' rows and an event. */
+#include "subs_apply.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fm_eligibility.h"
+#include "fm_encode.h"
+#include "fm_pg.h"
+
+/* The envelope's event_id limit (schemas/events/envelope.schema.json). */
+#define EVENT_ID_MAX 64
+
+fm_status subs_event_id(const char *decided_event_id, char out[SUBS_TEXT_LEN])
+{
+    out[0] = '\0';
+    if (decided_event_id == NULL || decided_event_id[0] == '\0')
+        return FM_EINVAL;
+    if (strlen(decided_event_id) + 4 <= EVENT_ID_MAX) {
+        snprintf(out, SUBS_TEXT_LEN, "sub-%s", decided_event_id);
+        return FM_OK;
+    }
+    /* Too long to prefix: two 64-bit FNV-1a digests, as for the decided events (services/eligibility). */
+    uint64_t h1 = 1469598103934665603ULL, h2 = 1099511628211ULL * 31ULL;
+    for (const unsigned char *c = (const unsigned char *)decided_event_id; *c; c++) {
+        h1 = (h1 ^ *c) * 1099511628211ULL;
+        h2 = (h2 ^ *c) * 1099511628211ULL + 0x9e3779b97f4a7c15ULL;
+    }
+    snprintf(out, SUBS_TEXT_LEN, "subh-%016llx%016llx-%.26s", (unsigned long long)h1, (unsigned long long)h2,
+             decided_event_id);
+    return FM_OK;
+}
+
+void subs_result_free(subs_result *out)
+{
+    if (out == NULL)
+        return;
+    free(out->payload);
+    memset(out, 0, sizeof *out);
+}
+
+static bool split_equal(const fm_subsidy_split *a, const fm_subsidy_split *b)
+{
+    return a->city == b->city && a->district_or_county == b->district_or_county &&
+           a->development_zone == b->development_zone;
+}
+
+/* Compares with the catalogue's split of the same plan version; true when they differ. A decision made under
+ * another version of the plan year (the catalogue moved on since) is not a mismatch: it keeps its own. */
+static bool catalogue_differs(const subs_config *cfg, const subs_decided *d)
+{
+    const fm_plan *plan = cfg->catalogue ? fm_plan_for_year(cfg->catalogue, d->plan_year) : NULL;
+    if (plan == NULL || strcmp(plan->version, d->plan_version) != 0)
+        return false;
+    const fm_managing_unit *unit = fm_plan_unit(plan, d->managing_unit);
+    return unit == NULL || !split_equal(&unit->split, &d->split);
+}
+
+static const char *const LEDGER_SQL =
+    "INSERT INTO famins.subsidy_ledger (source_event_id, household_id, policy_number, plan_year, managing_unit,"
+    " payer, amount, plan_version)"
+    " SELECT $1, $2, $3, $4::int, $5, u.payer, u.amount, $6"
+    " FROM unnest('{city,district_or_county,development_zone}'::text[], ARRAY[$7, $8, $9]::bigint[])"
+    "  AS u(payer, amount) WHERE u.amount > 0";
+
+fm_status subs_apply(PGconn *conn, const subs_config *cfg, const subs_decided *d, const char *occurred_at,
+                     subs_result *out, fm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (d->outcome != FM_ENROLLMENT_ACCEPTED || d->category != FM_CATEGORY_A)
+        return FM_OK;
+    const fm_subsidy_split *s = &d->split;
+    if (!d->has_split || s->city < 0 || s->district_or_county < 0 || s->development_zone < 0 ||
+        d->subsidy != FM_SUBSIDY_A_FEN || s->city + s->district_or_county + s->development_zone != d->subsidy ||
+        d->policy_number[0] == '\0' || d->event_id[0] == '\0') {
+        fm_error_set(err, "subsidy_split", "SUBSIDY_INCONSISTENT",
+                     "an accepted category-A decision must carry a policy and a split of exactly %d fen",
+                     FM_SUBSIDY_A_FEN);
+        return FM_EINVAL;
+    }
+    fm_status st = subs_event_id(d->event_id, out->event_id);
+    if (st != FM_OK)
+        return st;
+    if (catalogue_differs(cfg, d)) {
+        out->catalogue_mismatch = true;
+        if (cfg->logger != NULL)
+            fm_log(cfg->logger, FM_LOG_WARN, "subsidy_split_mismatch",
+                   "event_id=%s household_id=%s plan_year=%d managing_unit=%s plan_version=%s booked=%" PRId64
+                   "/%" PRId64 "/%" PRId64 " reason=\"the decision's split is booked; the catalogue differs\"",
+                   d->event_id, d->household_id, d->plan_year, d->managing_unit, d->plan_version, s->city,
+                   s->district_or_county, s->development_zone);
+    }
+    char year[16], city[24], district[24], zone[24];
+    snprintf(year, sizeof year, "%d", d->plan_year);
+    snprintf(city, sizeof city, "%" PRId64, s->city);
+    snprintf(district, sizeof district, "%" PRId64, s->district_or_county);
+    snprintf(zone, sizeof zone, "%" PRId64, s->development_zone);
+    const char *params[9] = {d->event_id,    d->household_id, d->policy_number, year, d->managing_unit,
+                             d->plan_version, city,           district,         zone};
+    PGresult *res = NULL;
+    if ((st = fm_pg_query(conn, LEDGER_SQL, 9, params, &res, err)) != FM_OK)
+        return st;
+    PQclear(res);
+
+    /* The encoder reads the household, plan year and unit from the enrollment and the amounts from the
+     * decision: both are filled from the decided event (borrowed strings; e is never freed). */
+    fm_enrollment e = {0};
+    fm_enrollment_decision dec = {0};
+    e.household_id = (char *)d->household_id;
+    e.managing_unit = (char *)d->managing_unit;
+    e.plan_year = d->plan_year;
+    dec.outcome = FM_ENROLLMENT_ACCEPTED;
+    dec.category = FM_CATEGORY_A;
+    dec.subsidy = d->subsidy;
+    dec.subsidy_split = d->split;
+    st = fm_encode_subsidy_allocated(&e, &dec, d->event_id, out->event_id, occurred_at, &out->payload);
+    if (st != FM_OK) {
+        fm_error_set(err, "", "ENCODE", "the subsidy.allocated event could not be written (%s)", fm_status_name(st));
+        return st;
+    }
+    out->allocated = true;
+    return FM_OK;
+}
