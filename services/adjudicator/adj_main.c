@@ -21,20 +21,42 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-static const fm_setting adj_settings[] = {FM_COMMON_SETTINGS, FM_WORKER_SETTINGS, ADJ_SETTINGS};
+static const fm_setting adj_settings[] = {
+    FM_COMMON_SETTINGS,
+    FM_WORKER_SETTINGS,
+    ADJ_SETTINGS,
+    {"FAMINS_ADJUDICATOR_PG_DSN", FM_SETTING_STRING, "", 0, 0,
+     "the service's own connection (role famins_adjudicator); empty: FAMINS_PG_DSN with user=famins_adjudicator "
+     "(FAMINS_PG_DSN itself is never used as is: it names the admin role)"},
+};
+#define ADJ_SETTING_COUNT (sizeof adj_settings / sizeof adj_settings[0])
 
-/* The service connects as its own role unless told otherwise (the common default is the admin role's). */
-#define ADJ_DEFAULT_DSN "host=127.0.0.1 port=15432 dbname=famins user=famins_adjudicator"
+#define ADJ_DSN_DEFAULT_BASE "host=127.0.0.1 port=15432 dbname=famins"
+
+/* The environment, except that FAMINS_PG_DSN reads as the service's own DSN (the runtime connects with
+ * FAMINS_PG_DSN): FAMINS_ADJUDICATOR_PG_DSN, or FAMINS_PG_DSN with the adjudicator's role (in a libpq
+ * connection string the last value of a keyword wins), as the eligibility service does. */
+typedef struct env_ctx {
+    char dsn[2048];
+} env_ctx;
+
+static void own_dsn(env_ctx *c)
+{
+    const char *own = getenv("FAMINS_ADJUDICATOR_PG_DSN"), *base = getenv("FAMINS_PG_DSN");
+    if (own != NULL && own[0] != '\0')
+        snprintf(c->dsn, sizeof c->dsn, "%s", own);
+    else
+        snprintf(c->dsn, sizeof c->dsn, "%s user=famins_adjudicator",
+                 base != NULL && base[0] != '\0' ? base : ADJ_DSN_DEFAULT_BASE);
+}
 
 static const char *lookup(const char *name, void *ctx)
 {
-    (void)ctx;
-    const char *v = getenv(name);
-    if (v == NULL && strcmp(name, "FAMINS_PG_DSN") == 0)
-        return ADJ_DEFAULT_DSN;
-    return v;
+    env_ctx *c = ctx;
+    if (strcmp(name, "FAMINS_PG_DSN") == 0)
+        return c->dsn;
+    return getenv(name);
 }
-#define ADJ_SETTING_COUNT (sizeof adj_settings / sizeof adj_settings[0])
 
 int main(int argc, char **argv)
 {
@@ -42,18 +64,20 @@ int main(int argc, char **argv)
         printf("Usage: famins-adjudicator\n"
                "Decides claim.submitted and claim.reviewed events from the claim.events topic, records claims,\n"
                "decisions, reviews, benefit usage and fraud signals in PostgreSQL and publishes claim.decided\n"
-               "through the outbox. It connects as the famins_adjudicator role: FAMINS_PG_DSN defaults, for this\n"
-               "service, to '" ADJ_DEFAULT_DSN "'.\n"
+               "through the outbox. It connects as the famins_adjudicator role (FAMINS_ADJUDICATOR_PG_DSN, or\n"
+               "FAMINS_PG_DSN with user=famins_adjudicator).\n"
                "Configuration (environment variables, default in brackets):\n");
         fm_settings_print_help(stdout, adj_settings, ADJ_SETTING_COUNT);
         return 0;
     }
     fm_error err = {0};
     fm_settings *settings = NULL;
+    env_ctx envc;
+    own_dsn(&envc);
     fm_plan_catalogue *cat = NULL;
     fm_logger logger;
     int rc = 2;
-    if (fm_settings_load(adj_settings, ADJ_SETTING_COUNT, lookup, NULL, &settings, &err) != FM_OK) {
+    if (fm_settings_load(adj_settings, ADJ_SETTING_COUNT, lookup, &envc, &settings, &err) != FM_OK) {
         fprintf(stderr, "famins-adjudicator: %s: %s\n", err.path, err.text);
         return 2;
     }
