@@ -12,6 +12,7 @@ set -euo pipefail
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
 itest_init adj_crash
 source "$FAMINS_SOURCE_DIR/tests/integration/adjudicator/adj_common.sh"
+adj_wait_topic "$ADJ_IN"
 
 CLAIMS=${CRASH_CLAIMS:-20000}
 KILLS=${CRASH_KILLS:-20}

@@ -64,6 +64,19 @@ adj_wait_sql() {
     adj_fail "waited ${seconds}s for [$sql] = $expected, last got '$got'"
 }
 
+# adj_wait_topic TOPIC...: waits (up to 180 s) until each topic famins-admin created has its partitions in the
+# broker's metadata (a busy broker can take tens of seconds), so that producing to it cannot fail.
+adj_wait_topic() {
+    local t i
+    for t in "$@"; do
+        for ((i = 0; i < 360; i++)); do
+            kcat -L -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$t" 2>/dev/null | grep -q 'partition 0, leader' && break
+            sleep 0.5
+        done
+        [ "$i" -lt 360 ] || adj_fail "topic $t has no partitions in the broker's metadata after 180 s"
+    done
+}
+
 adj_consumed_sql="SELECT coalesce(sum(next_offset), 0) FROM famins.consumer_positions WHERE consumer_group = '$ADJ_GROUP'"
 
 # adj_produce FILE: "key|value" lines to claim.events (murmur2, as every famins producer).

@@ -9,6 +9,7 @@ set -euo pipefail
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
 itest_init adj_e2e
 source "$FAMINS_SOURCE_DIR/tests/integration/adjudicator/adj_common.sh"
+adj_wait_topic "$ADJ_IN" "$ADJ_OUT"
 
 HOUSEHOLDS=${ADJ_E2E_HOUSEHOLDS:-1200}
 CLAIMS=${ADJ_E2E_CLAIMS:-4000}

@@ -8,6 +8,7 @@ set -euo pipefail
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
 itest_init adj_labels
 source "$FAMINS_SOURCE_DIR/tests/integration/adjudicator/adj_common.sh"
+adj_wait_topic "$ADJ_IN"
 
 HOUSEHOLDS=${ADJ_LABELS_HOUSEHOLDS:-3000}
 SEED=${ADJ_LABELS_SEED:-9}

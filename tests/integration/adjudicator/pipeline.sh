@@ -7,6 +7,7 @@ set -euo pipefail
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
 itest_init adj_pipeline
 source "$FAMINS_SOURCE_DIR/tests/integration/adjudicator/adj_common.sh"
+adj_wait_topic "$ADJ_IN" "${FAMINS_TOPIC_PREFIX}enrollment.submitted"
 
 HOUSEHOLDS=${ADJ_PIPELINE_HOUSEHOLDS:-2000}
 SEED=${ADJ_PIPELINE_SEED:-17}
