@@ -1,0 +1,17 @@
+-- 040_adjudicator: what the adjudicator needs beyond 020_claims.
+-- A pending claim is re-decided at review time from what was stored: the disability grades of its injuries
+-- are part of that (descriptions are not: the rules never read them).
+ALTER TABLE famins.claims ADD COLUMN injury_grades bigint[] NOT NULL DEFAULT '{}';
+
+-- "Was a death benefit paid for this person" is asked for every claim, in any plan year: the primary key
+-- (plan_year, person_key) cannot answer it without a scan.
+CREATE INDEX person_usage_deceased ON famins.person_usage (person_key) WHERE death_paid > 0;
+
+-- The claims of a person (reviews, reports by person).
+CREATE INDEX claims_person ON famins.claims (person_key);
+
+-- A review of a claim that is no longer pending (already decided by an earlier review, or never pending) is
+-- kept, so that every reviewer action is on record, and ignored: status_after = status_before, no decision.
+ALTER TABLE famins.claim_reviews ADD COLUMN ignored_reason text;
+ALTER TABLE famins.claim_reviews ADD CONSTRAINT claim_reviews_ignored_has_no_decision
+    CHECK (ignored_reason IS NULL OR decision_id IS NULL);
