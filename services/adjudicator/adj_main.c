@@ -1,0 +1,98 @@
+/* adj_main.c — famins-adjudicator: decides claims and reviews from claim.events, exactly once, into PostgreSQL. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adj_config.h"
+#include "adj_worker.h"
+#include "fm_plan.h"
+#include "fm_worker.h"
+
+static volatile sig_atomic_t stop_requested = 0;
+
+/* First signal: finish the batch and leave. Second: leave now (the open batch is rolled back by the server). */
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (stop_requested)
+        _exit(130);
+    stop_requested = 1;
+}
+
+static const fm_setting adj_settings[] = {FM_COMMON_SETTINGS, FM_WORKER_SETTINGS, ADJ_SETTINGS};
+#define ADJ_SETTING_COUNT (sizeof adj_settings / sizeof adj_settings[0])
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("Usage: famins-adjudicator\n"
+               "Decides claim.submitted and claim.reviewed events from the claim.events topic, records claims,\n"
+               "decisions, reviews, benefit usage and fraud signals in PostgreSQL and publishes claim.decided\n"
+               "through the outbox. Run it as the famins_adjudicator role, e.g.\n"
+               "  FAMINS_PG_DSN='host=127.0.0.1 port=15432 dbname=famins user=famins_adjudicator'\n"
+               "Configuration (environment variables, default in brackets):\n");
+        fm_settings_print_help(stdout, adj_settings, ADJ_SETTING_COUNT);
+        return 0;
+    }
+    fm_error err = {0};
+    fm_settings *settings = NULL;
+    fm_plan_catalogue *cat = NULL;
+    fm_logger logger;
+    int rc = 2;
+    if (fm_settings_load(adj_settings, ADJ_SETTING_COUNT, NULL, NULL, &settings, &err) != FM_OK) {
+        fprintf(stderr, "famins-adjudicator: %s: %s\n", err.path, err.text);
+        return 2;
+    }
+    if (fm_logger_init(&logger, "adjudicator", fm_settings_str(settings, "FAMINS_LOG_LEVEL"),
+                       fm_settings_str(settings, "FAMINS_LOG_FORMAT"), stderr, &err) != FM_OK) {
+        fprintf(stderr, "famins-adjudicator: %s\n", err.text);
+        goto done;
+    }
+    adj_worker w = {.logger = &logger};
+    if (adj_config_load(settings, &w.env.cfg, &err) != FM_OK) {
+        fm_log(&logger, FM_LOG_ERROR, "bad_setting", "variable=%s error=\"%s\"", err.path, err.text);
+        goto done;
+    }
+    if (fm_plan_catalogue_load(fm_settings_str(settings, "FAMINS_PLAN_DIR"), &cat, &err) != FM_OK) {
+        fm_log(&logger, FM_LOG_ERROR, "plan_catalogue", "dir=%s code=%s error=\"%s\"",
+               fm_settings_str(settings, "FAMINS_PLAN_DIR"), err.code, err.text);
+        goto done;
+    }
+    w.env.catalogue = cat;
+    w.env.person_key_secret = fm_settings_str(settings, "FAMINS_PERSON_KEY_SECRET");
+    if (!fm_settings_is_set(settings, "FAMINS_PERSON_KEY_SECRET"))
+        fm_log(&logger, FM_LOG_WARN, "person_key_secret", "detail=\"FAMINS_PERSON_KEY_SECRET is the development "
+                                                          "default: set it in production\"");
+    fm_log(&logger, FM_LOG_INFO, "start", "plans=%zu review_threshold=%s early_claim_days=%d unusual_factor_bp=%d",
+           cat->n_plans, w.env.cfg.review_threshold_override ? "setting" : "plan", (int)w.env.cfg.early_claim_days,
+           (int)w.env.cfg.unusual_factor_bp);
+
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    const fm_topic_id topics[] = {FM_TOPIC_CLAIM_EVENTS};
+    fm_worker_options opt = {
+        .settings = settings,
+        .service = "adjudicator",
+        .topics = topics,
+        .topic_count = 1,
+        .handler = {.ctx = &w, .decode = adj_worker_decode, .apply = adj_worker_apply, .release = adj_worker_release},
+        .logger = &logger,
+        .stop = &stop_requested,
+    };
+    fm_status st = fm_worker_run(&opt, NULL, &err);
+    fm_log(&logger, st == FM_OK ? FM_LOG_INFO : FM_LOG_ERROR, "exit",
+           "status=%s approved=%llu partial=%llu declined=%llu pending_review=%llu reviews=%llu code=%s error=\"%s\"",
+           fm_status_name(st), (unsigned long long)w.decided[FM_CLAIM_APPROVED],
+           (unsigned long long)w.decided[FM_CLAIM_PARTIAL], (unsigned long long)w.decided[FM_CLAIM_DECLINED],
+           (unsigned long long)w.decided[FM_CLAIM_PENDING_REVIEW], (unsigned long long)w.reviews, err.code, err.text);
+    rc = st == FM_OK ? 0 : 1;
+done:
+    fm_plan_catalogue_free(cat);
+    fm_settings_free(settings);
+    return rc;
+}

@@ -1,0 +1,191 @@
+/* adj_sql.c — parameter lists and statement execution for the adjudicator's SQL, with error classes. */
+#include "adj_sql.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fm_dates.h"
+
+static void push_owned(adj_params *p, char *s)
+{
+    if (s == NULL || p->n >= ADJ_SQL_MAX_PARAMS) {
+        free(s);
+        p->failed = true;
+        return;
+    }
+    p->owned[p->n] = s;
+    p->values[p->n++] = s;
+}
+
+void adj_p_str(adj_params *p, const char *s)
+{
+    if (p->n >= ADJ_SQL_MAX_PARAMS) {
+        p->failed = true;
+        return;
+    }
+    p->owned[p->n] = NULL;
+    p->values[p->n++] = s;
+}
+
+void adj_p_i64(adj_params *p, int64_t v)
+{
+    char *s = malloc(24);
+    if (s != NULL)
+        snprintf(s, 24, "%" PRId64, v);
+    push_owned(p, s);
+}
+
+void adj_p_bool(adj_params *p, bool v)
+{
+    adj_p_str(p, v ? "t" : "f");
+}
+
+void adj_p_date(adj_params *p, fm_date d)
+{
+    char *s = malloc(FM_DATE_TEXT_LEN);
+    if (s != NULL && fm_date_format(d, s, FM_DATE_TEXT_LEN) != FM_OK) {
+        free(s);
+        s = NULL;
+    }
+    push_owned(p, s);
+}
+
+char *adj_text_array_literal(const char *const *items, size_t n)
+{
+    size_t len = 3;
+    for (size_t i = 0; i < n; i++)
+        len += 3 + 2 * strlen(items[i] ? items[i] : "");
+    char *s = malloc(len), *w = s;
+    if (s == NULL)
+        return NULL;
+    *w++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            *w++ = ',';
+        *w++ = '"';
+        /* Inside a quoted element only '"' and '\' need a backslash. */
+        for (const char *r = items[i] ? items[i] : ""; *r; r++) {
+            if (*r == '"' || *r == '\\')
+                *w++ = '\\';
+            *w++ = *r;
+        }
+        *w++ = '"';
+    }
+    *w++ = '}';
+    *w = '\0';
+    return s;
+}
+
+void adj_p_text_array(adj_params *p, const char *const *items, size_t n)
+{
+    push_owned(p, adj_text_array_literal(items, n));
+}
+
+void adj_p_i64_array(adj_params *p, const int64_t *items, size_t n)
+{
+    size_t len = 3 + n * 22;
+    char *s = malloc(len), *w = s;
+    if (s != NULL) {
+        *w++ = '{';
+        for (size_t i = 0; i < n; i++)
+            w += snprintf(w, 23, "%s%" PRId64, i ? "," : "", items[i]);
+        *w++ = '}';
+        *w = '\0';
+    }
+    push_owned(p, s);
+}
+
+void adj_p_bool_array(adj_params *p, const bool *items, size_t n)
+{
+    char *s = malloc(3 + 2 * n), *w = s;
+    if (s != NULL) {
+        *w++ = '{';
+        for (size_t i = 0; i < n; i++) {
+            if (i > 0)
+                *w++ = ',';
+            *w++ = items[i] ? 't' : 'f';
+        }
+        *w++ = '}';
+        *w = '\0';
+    }
+    push_owned(p, s);
+}
+
+void adj_params_free(adj_params *p)
+{
+    for (int i = 0; i < p->n; i++)
+        free(p->owned[i]);
+    memset(p, 0, sizeof *p);
+}
+
+fm_status adj_sql_run(PGconn *conn, const char *sql, adj_params *p, PGresult **out, fm_error *err)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (p != NULL && p->failed) {
+        fm_error_set(err, "sql", "ENOMEM", "out of memory building parameters");
+        return FM_ENOMEM;
+    }
+    PGresult *res = PQexecParams(conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0);
+    ExecStatusType rs = PQresultStatus(res);
+    if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK) {
+        if (out != NULL)
+            *out = res;
+        else
+            PQclear(res);
+        return FM_OK;
+    }
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+    fm_status st = FM_EDB;
+    const char *code = "DB_ERROR";
+    if (PQstatus(conn) == CONNECTION_BAD || state == NULL) {
+        code = "CONNECTION_LOST";
+    } else if (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0) {
+        st = FM_EINVAL;
+        code = "DATA_REJECTED";
+    } else if (strncmp(state, "42", 2) == 0) {
+        st = FM_ECONFIG;
+        code = "DB_SCHEMA";
+    }
+    fm_error_set(err, state ? state : "", code, "%s", msg ? msg : "no result");
+    /* The server's message ends with a newline: drop it for one-line logs. */
+    if (err != NULL) {
+        size_t l = strlen(err->text);
+        while (l > 0 && (err->text[l - 1] == '\n' || err->text[l - 1] == ' '))
+            err->text[--l] = '\0';
+    }
+    PQclear(res);
+    return st;
+}
+
+static int col(const PGresult *res, const char *name)
+{
+    return PQfnumber(res, name);
+}
+
+bool adj_col_null(const PGresult *res, int row, const char *name)
+{
+    int c = col(res, name);
+    return c < 0 || PQgetisnull(res, row, c);
+}
+
+const char *adj_col_str(const PGresult *res, int row, const char *name)
+{
+    int c = col(res, name);
+    return c < 0 || PQgetisnull(res, row, c) ? "" : PQgetvalue(res, row, c);
+}
+
+int64_t adj_col_i64(const PGresult *res, int row, const char *name)
+{
+    int c = col(res, name);
+    return c < 0 || PQgetisnull(res, row, c) ? 0 : strtoll(PQgetvalue(res, row, c), NULL, 10);
+}
+
+bool adj_col_bool(const PGresult *res, int row, const char *name)
+{
+    int c = col(res, name);
+    return c >= 0 && !PQgetisnull(res, row, c) && PQgetvalue(res, row, c)[0] == 't';
+}

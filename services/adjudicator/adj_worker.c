@@ -1,0 +1,112 @@
+/* adj_worker.c — the adjudicator's callbacks for the fm_worker runtime: decode claim.events, apply in the batch. */
+#include "adj_worker.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fm_decode.h"
+
+/* What decode hands to apply. */
+typedef struct adj_event {
+    fm_event_type type;
+    fm_claim claim;
+    fm_review review;
+} adj_event;
+
+/* The codec's error codes become the runtime's dead-letter codes. */
+static fm_status dead_letter(const fm_error *in, fm_error *err)
+{
+    static const char *const kept[] = {"INVALID_JSON", "INVALID_UTF8", "UNKNOWN_SCHEMA_VERSION", "UNKNOWN_TYPE"};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+        if (strcmp(in->code, kept[i]) == 0) {
+            fm_error_set(err, in->path, in->code, "%s", in->text);
+            return FM_EINVAL;
+        }
+    if (strcmp(in->code, "TOO_LARGE") == 0) {
+        fm_error_set(err, in->path, "MESSAGE_TOO_LARGE", "%s", in->text);
+        return FM_EINVAL;
+    }
+    fm_error_set(err, in->path, "SCHEMA_VIOLATION", "%s: %s %s", in->path[0] ? in->path : "(message)", in->code,
+                 in->text);
+    return FM_EINVAL;
+}
+
+fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err)
+{
+    (void)ctx;
+    fm_envelope envl;
+    fm_error derr = {0};
+    uint8_t digest[32];
+    const char *buf = msg->payload;
+    fm_status st = fm_decode_envelope(buf, msg->payload_len, (size_t)-1 / 2, &envl, &derr);
+    if (st == FM_EINVAL)
+        return dead_letter(&derr, err);
+    if (st != FM_OK)
+        return st;
+    if (envl.type != FM_EVENT_CLAIM_SUBMITTED && envl.type != FM_EVENT_CLAIM_REVIEWED) {
+        fm_error_set(err, "type", "UNKNOWN_TYPE", "%s is not an event of claim.events", fm_event_type_name(envl.type));
+        return FM_EINVAL;
+    }
+    adj_event *ev = calloc(1, sizeof *ev);
+    if (ev == NULL)
+        return FM_ENOMEM;
+    ev->type = envl.type;
+    st = envl.type == FM_EVENT_CLAIM_SUBMITTED ? fm_decode_claim(buf, msg->payload_len, &ev->claim, &derr)
+                                               : fm_decode_review(buf, msg->payload_len, &ev->review, &derr);
+    if (st == FM_OK)
+        st = fm_event_content_hash(buf, msg->payload_len, digest, &derr);
+    if (st != FM_OK) {
+        fm_claim_free(&ev->claim);
+        fm_review_free(&ev->review);
+        free(ev);
+        return st == FM_EINVAL ? dead_letter(&derr, err) : st;
+    }
+    snprintf(out->event_id, sizeof out->event_id, "%s", envl.event_id);
+    snprintf(out->type, sizeof out->type, "%s", fm_event_type_name(envl.type));
+    for (int i = 0; i < 32; i++)
+        snprintf(out->content_hash + 2 * i, 3, "%02x", digest[i]);
+    out->decoded = ev;
+    return FM_OK;
+}
+
+fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err)
+{
+    adj_worker *w = ctx;
+    const adj_event *ev = event->decoded;
+    adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
+    adj_output out = {0};
+    char now[32];
+    adj_now_shanghai(now);
+    fm_status st = ev->type == FM_EVENT_CLAIM_SUBMITTED
+                       ? adj_apply_claim(&w->env, fm_txn_conn(txn), &src, &ev->claim, now, &out, err)
+                       : adj_apply_review(&w->env, fm_txn_conn(txn), &src, &ev->review, now, &out, err);
+    if (st != FM_OK)
+        return st;
+    fm_header headers[] = {{"famins.source.event_id", event->event_id}};
+    st = fm_outbox_add(txn, FM_TOPIC_CLAIM_DECIDED, out.key, out.event_id, out.payload, headers, 1, err);
+    if (st == FM_OK) {
+        w->decided[out.outcome & 3]++;
+        w->reviews += ev->type == FM_EVENT_CLAIM_REVIEWED;
+        fm_log(w->logger, FM_LOG_DEBUG, "claim_decided", "claim_id=%s kind=%s outcome=%s payable=%lld",
+               ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.claim_id : ev->review.claim_id,
+               ev->type == FM_EVENT_CLAIM_SUBMITTED ? "initial" : "review", fm_claim_outcome_name(out.outcome),
+               (long long)out.payable);
+    } else if (st == FM_EINVAL) {
+        st = FM_ENOMEM; /* the topic is ours and valid: only memory can fail here; never a dead letter */
+    }
+    adj_output_free(&out);
+    return st;
+}
+
+void adj_worker_release(void *ctx, fm_event *event)
+{
+    (void)ctx;
+    adj_event *ev = event->decoded;
+    if (ev == NULL)
+        return;
+    fm_claim_free(&ev->claim);
+    fm_review_free(&ev->review);
+    free(ev);
+    event->decoded = NULL;
+}

@@ -1,0 +1,30 @@
+/* adj_worker.h — the adjudicator's callbacks for the fm_worker runtime: decode claim.events, apply in the batch. */
+#ifndef ADJ_WORKER_H
+#define ADJ_WORKER_H
+
+#include <stdint.h>
+
+#include "adj_apply.h"
+#include "fm_log.h"
+#include "fm_worker.h"
+
+/* The service's state for the callbacks. Borrowed pointers live as long as the worker runs. */
+typedef struct adj_worker {
+    adj_env env;
+    const fm_logger *logger;
+    uint64_t decided[4];      /* per fm_claim_outcome, for the exit log */
+    uint64_t reviews;
+} adj_worker;
+
+/*
+ * decode: the codec's envelope, then the claim or review decoder by `type`. Dead-letter codes: INVALID_JSON,
+ * INVALID_UTF8, UNKNOWN_SCHEMA_VERSION, UNKNOWN_TYPE (a type other than claim.submitted / claim.reviewed),
+ * SCHEMA_VIOLATION (err->text: "<path>: <code> <text>"). The content hash is the codec's canonical hash, so an
+ * exact re-send with other spacing is still recognised.
+ * apply: adj_apply_claim / adj_apply_review, then the claim.decided into the outbox (key: policy number).
+ */
+fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err);
+fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err);
+void adj_worker_release(void *ctx, fm_event *event);
+
+#endif
