@@ -145,14 +145,28 @@ fm_status fm_copybuf_array_close(fm_copybuf *buf)
     return put_char(buf, '}');
 }
 
+/* libpq messages end with (and may hold) newlines; log lines want one line. */
+static void set_pg_error(fm_error *err, const char *state, const char *msg)
+{
+    fm_error_set(err, "", state ? state : "PG_ERROR", "%s", msg ? msg : "");
+    if (err == NULL)
+        return;
+    for (char *p = err->text; *p; p++)
+        if (*p == '\n' || *p == '\t')
+            *p = ' ';
+    size_t n = strlen(err->text);
+    while (n > 0 && err->text[n - 1] == ' ')
+        err->text[--n] = '\0';
+}
+
 fm_status fm_copybuf_send(PGconn *conn, const char *copy_sql, const fm_copybuf *buf, fm_error *err)
 {
     if (buf->rows == 0)
         return FM_OK;
     PGresult *res = PQexec(conn, copy_sql);
     if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN) {
-        fm_error_set(err, "", res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : "PG_ERROR" : "PG_ERROR",
-                     "%s", res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+        set_pg_error(err, res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL,
+                     res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
         PQclear(res);
         return FM_EDB;
     }
@@ -162,14 +176,13 @@ fm_status fm_copybuf_send(PGconn *conn, const char *copy_sql, const fm_copybuf *
     fm_status st = FM_OK;
     while ((res = PQgetResult(conn)) != NULL) {
         if (PQresultStatus(res) != PGRES_COMMAND_OK && st == FM_OK) {
-            const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-            fm_error_set(err, "", state ? state : "PG_ERROR", "%s", PQresultErrorMessage(res));
+            set_pg_error(err, PQresultErrorField(res, PG_DIAG_SQLSTATE), PQresultErrorMessage(res));
             st = FM_EDB;
         }
         PQclear(res);
     }
     if (st == FM_OK && !ok) {
-        fm_error_set(err, "", "PG_ERROR", "%s", PQerrorMessage(conn));
+        set_pg_error(err, NULL, PQerrorMessage(conn));
         st = FM_EDB;
     }
     return st;

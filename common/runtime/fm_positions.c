@@ -52,6 +52,8 @@ fm_status fm_position_map_put(fm_position_map *map, const char *topic, int32_t p
     pos->committed = offset;
     pos->fetch_next = offset;
     pos->stopped = 0;
+    pos->resync = 0;
+    pos->resync_attempts = 0;
     return FM_OK;
 }
 
@@ -72,6 +74,13 @@ fm_position_verdict fm_position_accept(fm_position *pos, int64_t offset)
         return FM_POS_STOPPED;
     if (pos->fetch_next != FM_POSITION_NONE && offset < pos->fetch_next)
         return FM_POS_REPLAY;
+    if (pos->resync && pos->fetch_next != FM_POSITION_NONE && offset > pos->fetch_next &&
+        pos->resync_attempts < FM_POSITION_RESEEKS) {
+        pos->resync_attempts++;
+        return FM_POS_RESEEK;
+    }
+    pos->resync = 0;
+    pos->resync_attempts = 0;
     pos->fetch_next = offset + 1;
     return FM_POS_ACCEPT;
 }

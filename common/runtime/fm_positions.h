@@ -19,6 +19,8 @@ typedef struct fm_position {
     int64_t committed;    /* stored next_offset, FM_POSITION_NONE when no row: the start of the next batch */
     int64_t fetch_next;   /* next offset expected from Kafka; messages below it are replays, skipped */
     int stopped;          /* an alarm stopped this partition: its messages are not consumed */
+    int resync;           /* after a seek back: the next message must be at fetch_next (see below) */
+    int resync_attempts;
 } fm_position;
 
 /* The assigned partitions. Zero-initialise; fm_position_map_free releases. */
@@ -39,11 +41,18 @@ typedef enum fm_position_verdict {
     FM_POS_ACCEPT = 0,   /* the next message to apply */
     FM_POS_REPLAY,       /* below what is already applied (a replay after a Kafka-side seek): skip */
     FM_POS_UNASSIGNED,   /* not ours (any more): drop */
-    FM_POS_STOPPED       /* alarm: drop, do not consume */
+    FM_POS_STOPPED,      /* alarm: drop, do not consume */
+    FM_POS_RESEEK        /* after a seek back, a message beyond the position: drop it and seek again */
 } fm_position_verdict;
 
+/* How often a resyncing partition re-seeks before it takes a message beyond its position as a real gap. */
+#define FM_POSITION_RESEEKS 3
+
 /* What to do with a message at offset; on FM_POS_ACCEPT fetch_next moves to offset + 1. Offsets above
- * fetch_next are accepted: Kafka offsets may have gaps (transaction markers of other producers). */
+ * fetch_next are accepted: Kafka offsets may have gaps (transaction markers of other producers) — except
+ * right after a seek back (resync set), where a message beyond the position may be left from before the
+ * seek (or show that the seek did not happen): then FM_POS_RESEEK, up to FM_POSITION_RESEEKS times, so
+ * that a failed seek can never skip messages silently. */
 fm_position_verdict fm_position_accept(fm_position *pos, int64_t offset);
 
 /* Reads the stored positions of every partition in map from famins.consumer_positions (one query) and sets

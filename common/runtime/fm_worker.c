@@ -61,11 +61,19 @@ typedef struct worker {
     fm_copybuf ids;
     fm_txn txn;
     fm_worker_counters counters;
+    int64_t phase_us[5];    /* this batch: decode, lookup, apply, write (COPY + positions), commit */
     fm_status fatal;        /* set by the rebalance callback when the worker must stop */
     fm_error fatal_err;
 } worker;
 
 enum { KIND_APPLY = 0, KIND_DEAD, KIND_DUPLICATE };
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static int64_t now_ms(void)
 {
@@ -394,13 +402,25 @@ static fm_status redo(worker *w, const char *reason, const fm_error *cause, fm_e
         return st;
     rd_kafka_topic_partition_list_t *seek = rd_kafka_topic_partition_list_new((int)w->map.count + 1);
     for (size_t i = 0; i < w->map.count; i++) {
-        const fm_position *pos = &w->map.items[i];
+        fm_position *pos = &w->map.items[i];
         if (pos->stopped)
             continue;
+        pos->resync = 1;
+        pos->resync_attempts = 0;
         rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_add(seek, pos->topic, pos->partition);
         tp->offset = pos->committed == FM_POSITION_NONE ? RD_KAFKA_OFFSET_BEGINNING : pos->committed;
     }
     rd_kafka_error_t *error = seek->cnt > 0 ? rd_kafka_seek_partitions(w->rk, seek, 10000) : NULL;
+    if (error != NULL) {
+        /* librdkafka 2.0.2 may report a synchronous seek as timed out at once while the seeks are under way.
+         * An asynchronous seek still raises the fetch version barrier before it returns, so no message
+         * fetched before it is delivered after it; anything below the stored position is skipped anyway. */
+        fm_log(w->lg, FM_LOG_WARN, "seek_retry_async", "error=\"%s\"", rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+        for (int i = 0; i < seek->cnt; i++)
+            seek->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        error = rd_kafka_seek_partitions(w->rk, seek, 0);
+    }
     if (error != NULL) {
         fm_error_set(err, "", "SEEK_FAILED", "%s", rd_kafka_error_string(error));
         rd_kafka_error_destroy(error);
@@ -535,13 +555,25 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
     fm_copybuf_reset(&w->txn.processed);
     w->txn.conn = w->conn;
 
+    int64_t t = now_us();
     fm_status st = fm_pg_exec(w->conn, "BEGIN", cause);
     if (st == FM_OK)
         st = lookup_known(w, cause);
+    w->phase_us[1] = now_us() - t;
+    t = now_us();
     if (st == FM_ENOMEM)
         goto fatal;
     if (st != FM_OK)
         return BATCH_REDO;
+    if (w->opt->handler.begin_batch != NULL) {
+        st = w->opt->handler.begin_batch(w->opt->handler.ctx, &w->txn, cause);
+        if (st == FM_EDB)
+            return BATCH_REDO;
+        if (st != FM_OK) {
+            *err = *cause;
+            goto fatal;
+        }
+    }
 
     for (size_t i = 0; i < w->batch.count; i++) {
         fm_raw_message raw;
@@ -598,6 +630,17 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
         add.applied++;
     }
 
+    w->phase_us[2] = now_us() - t;
+    t = now_us();
+    if (w->opt->handler.end_batch != NULL) {
+        st = w->opt->handler.end_batch(w->opt->handler.ctx, &w->txn, cause);
+        if (st == FM_EDB)
+            return BATCH_REDO;
+        if (st != FM_OK) {
+            *err = *cause;
+            goto fatal;
+        }
+    }
     /* Runtime rows last, one COPY each, then the compare-and-set of every partition, then COMMIT. */
     st = fm_copybuf_send(w->conn,
                          "COPY famins.processed_events (consumer_group, event_id, content_hash, topic, partition, "
@@ -613,8 +656,11 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
         if (st == FM_ECONFLICT)
             add.conflicts++;
     }
+    w->phase_us[3] = now_us() - t;
+    t = now_us();
     if (st == FM_OK)
         st = fm_pg_exec(w->conn, "COMMIT", cause);
+    w->phase_us[4] = now_us() - t;
     if (st != FM_OK) {
         w->counters.conflicts += add.conflicts;
         return BATCH_REDO;
@@ -651,7 +697,9 @@ static fm_status process_batch(worker *w, fm_error *err)
     char ranges[512];
     fm_batch_describe(&w->batch, ranges, sizeof ranges);
     fm_log(w->lg, FM_LOG_DEBUG, "batch_begin", "messages=%zu ranges=%s", w->batch.count, ranges);
+    int64_t t = now_us();
     fm_status st = decode_all(w, err);
+    w->phase_us[0] = now_us() - t;
     if (st != FM_OK)
         return st;
     fm_error cause = {0};
@@ -664,7 +712,11 @@ static fm_status process_batch(worker *w, fm_error *err)
     switch (out) {
     case BATCH_DONE:
         after_commit(w);
-        fm_log(w->lg, FM_LOG_DEBUG, "batch_commit", "messages=%zu ranges=%s", w->batch.count, ranges);
+        fm_log(w->lg, FM_LOG_DEBUG, "batch_commit",
+               "messages=%zu ranges=%s decode_us=%" PRId64 " lookup_us=%" PRId64 " apply_us=%" PRId64
+               " write_us=%" PRId64 " commit_us=%" PRId64,
+               w->batch.count, ranges, w->phase_us[0], w->phase_us[1], w->phase_us[2], w->phase_us[3],
+               w->phase_us[4]);
         fm_batch_clear(&w->batch);
         return FM_OK;
     case BATCH_REDO:
@@ -714,6 +766,22 @@ static void consumer_error(worker *w, const rd_kafka_message_t *m)
     fm_log(w->lg, FM_LOG_WARN, "kafka_error", "error=\"%s\"", rd_kafka_message_errstr(m));
 }
 
+/* A message beyond the position arrived right after a seek back: seek again rather than skip anything. */
+static void reseek(worker *w, const fm_position *pos, int64_t offset)
+{
+    fm_log(w->lg, FM_LOG_WARN, "partition_reseek",
+           "topic=%s partition=%" PRId32 " position=%" PRId64 " got_offset=%" PRId64 " attempt=%d", pos->topic,
+           pos->partition, pos->fetch_next, offset, pos->resync_attempts);
+    rd_kafka_topic_partition_list_t *p = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(p, pos->topic, pos->partition)->offset = pos->fetch_next;
+    rd_kafka_error_t *error = rd_kafka_seek_partitions(w->rk, p, 0);
+    if (error != NULL) {
+        fm_log(w->lg, FM_LOG_WARN, "partition_reseek_failed", "error=\"%s\"", rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+    }
+    rd_kafka_topic_partition_list_destroy(p);
+}
+
 /* Collects one batch: up to batch_max messages, or batch_ms after the first, or until *stop. */
 static fm_status collect(worker *w, int64_t *last_stats)
 {
@@ -743,6 +811,8 @@ static fm_status collect(worker *w, int64_t *last_stats)
         const char *topic = rd_kafka_topic_name(m->rkt);
         fm_position *pos = fm_position_map_find(&w->map, topic, m->partition);
         fm_position_verdict v = fm_position_accept(pos, m->offset);
+        if (v == FM_POS_RESEEK)
+            reseek(w, pos, m->offset);
         if (v != FM_POS_ACCEPT) {
             if (v == FM_POS_REPLAY)
                 w->counters.skipped_below++;

@@ -63,12 +63,19 @@ typedef struct fm_event {
  *   FM_EDB     transient (connection lost, serialization failure...): the batch is rolled back, the
  *              connection re-made with backoff and the batch redone from its stored positions;
  *   other      the worker stops (exit non-zero); nothing of the batch is committed.
- * release (may be NULL) frees event->decoded. ctx is passed to every callback. */
+ * release (may be NULL) frees event->decoded. ctx is passed to every callback.
+ * begin_batch and end_batch (both optional) bracket the applies of one transaction attempt, for services
+ * that buffer their rows in apply and write them with one COPY: begin_batch resets the buffers (it is
+ * called again when a batch is redone), end_batch writes them. end_batch cannot name a message: FM_EDB
+ * redoes the batch, any other failure stops the worker — so buffer only writes that cannot fail on data
+ * (check in apply, where FM_EINVAL makes a dead letter). */
 typedef struct fm_worker_handler {
     void *ctx;
     fm_status (*decode)(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err);
     fm_status (*apply)(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err);
     void (*release)(void *ctx, fm_event *event);
+    fm_status (*begin_batch)(void *ctx, fm_txn *txn, fm_error *err);
+    fm_status (*end_batch)(void *ctx, fm_txn *txn, fm_error *err);
 } fm_worker_handler;
 
 /* What a run did; logged every FAMINS_STATS_INTERVAL_S and at exit. */

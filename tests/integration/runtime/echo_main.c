@@ -29,11 +29,15 @@ static const fm_setting echo_settings[] = {
     FM_WORKER_SETTINGS,
     {"FAMINS_TEST_APPLY_DELAY_US", FM_SETTING_INT, "0", 0, 1000000,
      "test only: sleep this long in each apply (keeps batch transactions open for the crash test)"},
+    {"FAMINS_TEST_ECHO_COPY", FM_SETTING_INT, "0", 0, 1,
+     "test only: 1 buffers the result rows and writes them with one COPY per batch (end_batch)"},
 };
 #define ECHO_SETTING_COUNT (sizeof echo_settings / sizeof echo_settings[0])
 
 typedef struct echo_ctx {
     long delay_us;
+    int copy;          /* buffer result rows for one COPY per batch */
+    fm_copybuf rows;
 } echo_ctx;
 
 static fm_status echo_decode(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err)
@@ -96,12 +100,24 @@ static fm_status echo_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, c
     const char *params[5] = {event->event_id, msg->topic, partition, offset, payload};
     PGresult *res = NULL;
     fm_error db_err = {0};
-    fm_status st = fm_pg_query(fm_txn_conn(txn),
-                               "INSERT INTO famins.echo_results (event_id, topic, partition, kafka_offset, payload) "
-                               "VALUES ($1, $2, $3, $4, $5)",
-                               5, params, &res, &db_err);
-    PQclear(res);
-    if (st != FM_OK) {
+    fm_status st = FM_OK;
+    if (c->copy) {
+        if (fm_copybuf_text_field(&c->rows, 1, event->event_id) != FM_OK ||
+            fm_copybuf_text_field(&c->rows, 0, msg->topic) != FM_OK ||
+            fm_copybuf_int_field(&c->rows, 0, msg->partition) != FM_OK ||
+            fm_copybuf_int_field(&c->rows, 0, msg->offset) != FM_OK ||
+            fm_copybuf_text_field(&c->rows, 0, payload) != FM_OK || fm_copybuf_end_row(&c->rows) != FM_OK)
+            st = FM_ENOMEM;
+    } else {
+        st = fm_pg_query(fm_txn_conn(txn),
+                         "INSERT INTO famins.echo_results (event_id, topic, partition, kafka_offset, payload) "
+                         "VALUES ($1, $2, $3, $4, $5)",
+                         5, params, &res, &db_err);
+        PQclear(res);
+    }
+    if (st == FM_ENOMEM) {
+        fm_error_set(err, "", "NO_MEMORY", "out of memory buffering a result row");
+    } else if (st != FM_OK) {
         *err = db_err;
         st = FM_EDB;
     } else if (json_object_get(root, "refuse") != NULL) {
@@ -115,6 +131,22 @@ static fm_status echo_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, c
     free(payload);
     free(key);
     return st;
+}
+
+static fm_status echo_begin_batch(void *ctx, fm_txn *txn, fm_error *err)
+{
+    (void)txn;
+    (void)err;
+    fm_copybuf_reset(&((echo_ctx *)ctx)->rows);
+    return FM_OK;
+}
+
+static fm_status echo_end_batch(void *ctx, fm_txn *txn, fm_error *err)
+{
+    echo_ctx *c = ctx;
+    return fm_copybuf_send(fm_txn_conn(txn),
+                           "COPY famins.echo_results (event_id, topic, partition, kafka_offset, payload) FROM STDIN",
+                           &c->rows, err);
 }
 
 static void echo_release(void *ctx, fm_event *event)
@@ -149,14 +181,20 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
-    echo_ctx ctx = {.delay_us = (long)fm_settings_int(settings, "FAMINS_TEST_APPLY_DELAY_US")};
+    echo_ctx ctx = {.delay_us = (long)fm_settings_int(settings, "FAMINS_TEST_APPLY_DELAY_US"),
+                    .copy = (int)fm_settings_int(settings, "FAMINS_TEST_ECHO_COPY")};
     const fm_topic_id topics[] = {FM_TOPIC_ENROLLMENT_SUBMITTED};
     fm_worker_options opt = {
         .settings = settings,
         .service = "test-echo",
         .topics = topics,
         .topic_count = 1,
-        .handler = {.ctx = &ctx, .decode = echo_decode, .apply = echo_apply, .release = echo_release},
+        .handler = {.ctx = &ctx,
+                    .decode = echo_decode,
+                    .apply = echo_apply,
+                    .release = echo_release,
+                    .begin_batch = echo_begin_batch,
+                    .end_batch = echo_end_batch},
         .logger = &logger,
         .stop = &stop_requested,
     };
@@ -164,6 +202,7 @@ int main(int argc, char **argv)
     if (st != FM_OK)
         fm_log(&logger, FM_LOG_ERROR, "worker_exit", "status=%s code=%s error=\"%s\"", fm_status_name(st), err.code,
                err.text);
+    fm_copybuf_free(&ctx.rows);
     fm_settings_free(settings);
     return st == FM_OK ? 0 : 1;
 }

@@ -102,6 +102,22 @@ static void offsets_below_the_position_are_replays_and_skipped(void **state)
     fm_position_map_free(&m);
 }
 
+static void after_a_seek_back_a_message_beyond_the_position_is_reseeked_not_skipped_to(void **state)
+{
+    (void)state;
+    fm_position pos = {.committed = 100, .fetch_next = 100, .resync = 1};
+    for (int i = 0; i < FM_POSITION_RESEEKS; i++)
+        assert_int_equal(fm_position_accept(&pos, 130), FM_POS_RESEEK);
+    /* Still there after every re-seek: a real gap in the log. */
+    assert_int_equal(fm_position_accept(&pos, 130), FM_POS_ACCEPT);
+    assert_i64_equal(pos.fetch_next, 131);
+    fm_position again = {.committed = 100, .fetch_next = 100, .resync = 1};
+    assert_int_equal(fm_position_accept(&again, 99), FM_POS_REPLAY);
+    assert_int_equal(fm_position_accept(&again, 100), FM_POS_ACCEPT);
+    assert_int_equal(again.resync, 0);
+    assert_int_equal(fm_position_accept(&again, 105), FM_POS_ACCEPT); /* gaps are fine once in step */
+}
+
 static void unassigned_and_stopped_partitions_are_not_consumed(void **state)
 {
     (void)state;
@@ -322,6 +338,7 @@ int main(void)
         cmocka_unit_test(array_literals_quote_and_escape_items),
         cmocka_unit_test(a_partition_without_stored_position_accepts_its_first_offset),
         cmocka_unit_test(offsets_below_the_position_are_replays_and_skipped),
+        cmocka_unit_test(after_a_seek_back_a_message_beyond_the_position_is_reseeked_not_skipped_to),
         cmocka_unit_test(unassigned_and_stopped_partitions_are_not_consumed),
         cmocka_unit_test(a_batch_moves_each_partition_from_its_stored_position_to_after_its_last_message),
         cmocka_unit_test(describing_a_large_batch_truncates_safely),
