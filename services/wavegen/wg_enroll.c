@@ -757,6 +757,8 @@ static fm_status emit_unreadable(wg_enroll *g, emitter *em, household *h, wg_rng
     bool ok = true;
     if (kind == U_INVALID_JSON) {
         len = len / 2 + wg_rng_below(r, (uint32_t)(len / 4)); /* cut short: an object never closed */
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+            len--; /* on a character boundary: still valid UTF-8, so the only fault is the JSON */
         text[len] = '\0';
     } else if (kind == U_INVALID_UTF8) {
         ok = replace_once(&text, &len, "~BADUTF8~", "\xe7\x8e\x8b\xff\xfe\xc3\x28", 7);
