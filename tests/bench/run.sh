@@ -7,7 +7,7 @@
 # steady rate and at saturation. Writes bench-results.json and bench-results.md. See tests/bench/README.md.
 #
 #   bash tests/bench/run.sh [--households N] [--rate R] [--steady-seconds S] [--one-row-sample K]
-#                           [--partitions P] [--out DIR] [--timeout S]
+#                           [--partitions P] [--out DIR] [--timeout S] [--seed S] [--wavegen "ARGS"]
 # Needs FAMINS_BUILD_DIR (default <source>/build) holding the services and tests/bench/tools.
 set -euo pipefail
 
@@ -23,6 +23,7 @@ partitions=6
 out_dir=.
 timeout_s=3600
 seed=2026
+wavegen_args=""
 usage() {
     sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
@@ -37,6 +38,7 @@ while [ $# -gt 0 ]; do
     --out) out_dir="$2"; shift 2 ;;
     --timeout) timeout_s="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
+    --wavegen) wavegen_args="$2"; shift 2 ;;
     -h | --help) usage ;;
     *) echo "run.sh: unknown option $1" >&2; usage ;;
     esac
@@ -148,7 +150,8 @@ stop_service() { # PID: SIGTERM, wait, the exit code must be 0
 # ---------------------------------------------------------------- 1. the wave
 log "producing $households households to $IN_TOPIC"
 t0=$(now)
-"$BIN/wavegen/famins-wavegen" enroll --households "$households" --seed "$seed" --quiet \
+# shellcheck disable=SC2086 # --wavegen's words are options
+"$BIN/wavegen/famins-wavegen" enroll --households "$households" --seed "$seed" --quiet $wavegen_args \
     --policies-out "$WORK/policies.jsonl" -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$IN_TOPIC" \
     >"$WORK/wavegen-enroll.log" 2>&1 || fail "famins-wavegen enroll failed (see $WORK/wavegen-enroll.log)"
 produce_s=$(calc "$(now) - $t0")
@@ -352,7 +355,7 @@ log "saturation: $sat_messages claims in $(round "$sat_s" 2) s = $(round "$sat_c
     "p50/p90/p99: decided_at $t_lo50/$t_lo90/$t_lo99, published $t_hi50/$t_hi90/$t_hi99"
 stop_service "$adj_pid"
 stop_service "$relay_pid"
-errors=$(grep -ch 'level=error\|"level":"error"\| ERROR ' "$WORK"/*.log | paste -sd+ | bc)
+errors=$(cat "$WORK"/*.log | grep -c 'level=error\|"level":"error"\| ERROR ' || true)
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- 7. the results
