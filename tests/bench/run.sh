@@ -8,6 +8,8 @@
 #
 #   bash tests/bench/run.sh [--households N] [--rate R] [--steady-seconds S] [--one-row-sample K]
 #                           [--partitions P] [--out DIR] [--timeout S] [--seed S] [--wavegen "ARGS"]
+#                           [--saturation-policies N]   (claims of at most N policies in the saturation run)
+#                           [--profile]   (workers log at debug: per-phase batch times in the markdown; slower)
 # Needs FAMINS_BUILD_DIR (default <source>/build) holding the services and tests/bench/tools.
 set -euo pipefail
 
@@ -24,6 +26,8 @@ out_dir=.
 timeout_s=3600
 seed=2026
 wavegen_args=""
+profile=0
+saturation_policies=0
 usage() {
     sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
@@ -39,6 +43,8 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_s="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --wavegen) wavegen_args="$2"; shift 2 ;;
+    --profile) profile=1; shift ;;
+    --saturation-policies) saturation_policies="$2"; shift 2 ;;
     -h | --help) usage ;;
     *) echo "run.sh: unknown option $1" >&2; usage ;;
     esac
@@ -133,6 +139,17 @@ first_batch() {
 }
 
 worker_env=(FAMINS_PERSON_KEY_SECRET=famins-bench-secret FAMINS_STATS_INTERVAL_S=10 FAMINS_SESSION_TIMEOUT_MS=6000)
+[ "$profile" = 0 ] || worker_env+=(FAMINS_LOG_LEVEL=debug)
+# phases LOG: where a worker's batch time went (from the runtime's debug batch_commit lines) and its redone
+# batches (batch_redo: a dead letter found in apply, a lost connection...).
+phases() {
+    awk -v name="$(basename "$1" .log)" '
+        /event=batch_commit/ { n++; for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] ~ /_us$/) t[kv[1]] += kv[2]; if (kv[1] == "messages") m += kv[2] } }
+        /event=batch_redo/ { redo++ }
+        END { printf "| %s | %d | %d | %d |", name, n, m, redo + 0
+              split("decode_us lookup_us apply_us write_us commit_us", k, " ")
+              for (i = 1; i <= 5; i++) printf " %.2f |", t[k[i]] / 1e6; printf "\n" }' "$1"
+}
 start_service() { # NAME VAR=value... BINARY: starts it in the background, sets LAST_PID
     local name="$1"
     shift
@@ -266,6 +283,10 @@ steady_policies=$(round "$(calc "$rate * $steady_seconds / $claims_per_policy")"
 [ "$steady_policies" -le $((policies / 2)) ] || steady_policies=$((policies / 2))
 head -n "$steady_policies" "$WORK/policies.jsonl" >"$WORK/policies-steady.jsonl"
 tail -n +"$((steady_policies + 1))" "$WORK/policies.jsonl" >"$WORK/policies-saturation.jsonl"
+if [ "$saturation_policies" -gt 0 ]; then
+    head -n "$saturation_policies" "$WORK/policies-saturation.jsonl" >"$WORK/policies-saturation-cut.jsonl"
+    mv "$WORK/policies-saturation-cut.jsonl" "$WORK/policies-saturation.jsonl"
+fi
 
 log "claims: famins-adjudicator (and the relay) running; steady run at $rate claims/s"
 start_service adjudicator FAMINS_PG_DSN="$(itest_dsn_as famins_adjudicator) application_name=bench-adj" \
@@ -494,5 +515,15 @@ start of the batch transaction, so it is a lower bound of the commit; *published
 claim.decided message the relay produced after the commit, an upper bound (it adds the relay's pick-up).
 Service log lines at level error: ${errors:-0}.
 MD
+if [ "$profile" = 1 ]; then
+    {
+        echo
+        echo "## Where the workers' batch time went (--profile: debug logging on, which itself costs)"
+        echo
+        echo "| worker | batches | messages | redone batches | decode s | lookup s | apply s | write s | commit s |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        for w in eligibility subsidy adjudicator; do phases "$WORK/$w.log"; done
+    } >>"$out_dir/bench-results.md"
+fi
 cat "$out_dir/bench-results.md"
 log "wrote $out_dir/bench-results.json and $out_dir/bench-results.md"
