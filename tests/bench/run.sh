@@ -339,12 +339,14 @@ CREATE TABLE famins_bench.ev_in (p integer, o bigint, ts_ms bigint);
 CREATE TABLE famins_bench.ev_out (ts_ms bigint, source_event_id text);
 \\copy famins_bench.ev_in FROM '$WORK/$name-in.tsv'
 \\copy famins_bench.ev_out FROM '$WORK/$name-out.tsv'
+ANALYZE famins_bench.ev_in, famins_bench.ev_out;
 SQL
-    q1 "WITH d AS (
-          SELECT extract(epoch FROM d.decided_at) * 1000 - i.ts_ms AS low,
-                 (SELECT min(o.ts_ms) FROM famins_bench.ev_out o WHERE o.source_event_id = d.source_event_id) - i.ts_ms AS high
+    q1 "WITH o AS (SELECT source_event_id, min(ts_ms) AS ts_ms FROM famins_bench.ev_out GROUP BY 1),
+        d AS (
+          SELECT extract(epoch FROM d.decided_at) * 1000 - i.ts_ms AS low, o.ts_ms - i.ts_ms AS high
           FROM famins.claim_decisions d
           JOIN famins_bench.ev_in i ON i.p = d.source_partition AND i.o = d.source_offset
+          LEFT JOIN o ON o.source_event_id = d.source_event_id
           WHERE d.kind = 'initial' AND d.source_topic = '$CLAIMS_TOPIC' AND i.ts_ms >= $t0)
         SELECT concat_ws(' ', count(*), count(high),
           round(percentile_cont(0.5) WITHIN GROUP (ORDER BY low)::numeric, 1),
@@ -515,6 +517,18 @@ start of the batch transaction, so it is a lower bound of the commit; *published
 claim.decided message the relay produced after the commit, an upper bound (it adds the relay's pick-up).
 Service log lines at level error: ${errors:-0}.
 MD
+{
+    echo
+    echo "## Worker counters at exit (from each worker's worker_stopped line)"
+    echo
+    echo "| worker | messages | applied | batches | dead letters | duplicates | redone batches |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for w in eligibility subsidy adjudicator; do
+        awk -v name="$w" '/event=worker_stopped/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); c[kv[1]] = kv[2] } }
+            END { printf "| %s | %s | %s | %s | %s | %s | %s |\n", name, c["messages"], c["applied"], c["batches"],
+                  c["dead_letters"], c["duplicates"], c["replays"] }' "$WORK/$w.log"
+    done
+} >>"$out_dir/bench-results.md"
 if [ "$profile" = 1 ]; then
     {
         echo
