@@ -517,6 +517,11 @@ start of the batch transaction, so it is a lower bound of the commit; *published
 claim.decided message the relay produced after the commit, an upper bound (it adds the relay's pick-up).
 Service log lines at level error: ${errors:-0}.
 MD
+# At a steady rate above what the adjudicator sustains, the "latency" is the age of a growing queue: say so.
+if [ "$(met "$steady_cps < 0.9 * $steady_in_rate")" = true ]; then
+    echo "**The adjudicator did not keep up with the steady rate** ($(r "$steady_cps") claims/s applied for" \
+        "$(r "$steady_in_rate") offered): the steady-run latency is mostly queueing." >>"$out_dir/bench-results.md"
+fi
 {
     echo
     echo "## Worker counters at exit (from each worker's worker_stopped line)"
