@@ -157,6 +157,13 @@ start_service() { # NAME VAR=value... BINARY: starts it in the background, sets 
     LAST_PID=$!
     PIDS+=("$LAST_PID")
 }
+check_alive() { # NAME PID: fails, naming the service and how it ended, when it is no longer running
+    local rc=0
+    kill -0 "$2" 2>/dev/null && return 0
+    wait "$2" || rc=$?
+    [ "$rc" -gt 128 ] && fail "famins-$1 (pid $2) was killed by signal $((rc - 128)); see $WORK/$1.log"
+    fail "famins-$1 (pid $2) exited $rc; see $WORK/$1.log"
+}
 stop_service() { # PID: SIGTERM, wait, the exit code must be 0
     local rc=0
     kill -TERM "$1" 2>/dev/null || true
@@ -205,9 +212,9 @@ mem10_elig=0 mem10_subs=0 mem10_relay=0 mem10_at=0
 deadline=$(($(date +%s) + timeout_s))
 end_t=""
 while :; do
-    for pid in $elig_pid $relay_pid $subs_pid; do
-        kill -0 "$pid" 2>/dev/null || fail "a service stopped (pid $pid); see $WORK/*.log"
-    done
+    check_alive eligibility "$elig_pid"
+    check_alive relay "$relay_pid"
+    check_alive subsidy "$subs_pid"
     t_probe=$(now)
     a=$(pos "$ELIG_GROUP" "$IN_TOPIC")
     if [ "$mem10_at" = 0 ] && [ "$a" -ge "$tenth" ]; then
@@ -310,7 +317,8 @@ claims_wave() {
     W_MESSAGES=$((after - before))
     local deadline=$(($(date +%s) + timeout_s)) t_probe
     while :; do
-        kill -0 "$adj_pid" 2>/dev/null || fail "famins-adjudicator stopped; see $WORK/adjudicator.log"
+        check_alive adjudicator "$adj_pid"
+        check_alive relay "$relay_pid"
         t_probe=$(now)
         if [ "$(pos "$ADJ_GROUP" "$CLAIMS_TOPIC")" -ge "$after" ] && [ "$(unsent)" = 0 ]; then
             W_END=$t_probe
