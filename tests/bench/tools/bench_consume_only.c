@@ -16,13 +16,15 @@
 
 #include <librdkafka/rdkafka.h>
 
-static double now_s(void) {
+static double now_s(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int set_conf(rd_kafka_conf_t *conf, const char *key, const char *value) {
+static int set_conf(rd_kafka_conf_t *conf, const char *key, const char *value)
+{
     char errstr[512];
     if (rd_kafka_conf_set(conf, key, value, errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
         fprintf(stderr, "bench_consume_only: %s=%s: %s\n", key, value, errstr);
@@ -31,11 +33,13 @@ static int set_conf(rd_kafka_conf_t *conf, const char *key, const char *value) {
     return 0;
 }
 
-static void usage(void) {
+static void usage(void)
+{
     fprintf(stderr, "usage: bench_consume_only -b BOOTSTRAP -t TOPIC [-T TIMEOUT_S] [-X key=value ...]\n");
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     const char *bootstrap = "127.0.0.1:19092";
     const char *topic = NULL;
     double timeout_s = 600;
@@ -73,7 +77,8 @@ int main(int argc, char **argv) {
     /* A group id is required by the consumer API even with assign(); nothing is committed under it. */
     snprintf(group, sizeof group, "bench-consume-only-%ld", (long)getpid());
     if (set_conf(conf, "bootstrap.servers", bootstrap) || set_conf(conf, "group.id", group) ||
-        set_conf(conf, "enable.auto.commit", "false") || set_conf(conf, "enable.auto.offset.store", "false") ||
+        set_conf(conf, "enable.auto.commit", "false") ||
+        set_conf(conf, "enable.auto.offset.store", "false") ||
         set_conf(conf, "auto.offset.reset", "earliest"))
         goto fail;
     rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
@@ -87,7 +92,8 @@ int main(int argc, char **argv) {
     rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
     rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, 10000);
     rd_kafka_topic_destroy(rkt);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR || md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR || md->topic_cnt != 1 ||
+        md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         fprintf(stderr, "bench_consume_only: no metadata for %s: %s\n", topic,
                 rd_kafka_err2str(err != RD_KAFKA_RESP_ERR_NO_ERROR ? err : md->topics[0].err));
         goto fail;
@@ -105,7 +111,8 @@ int main(int argc, char **argv) {
         int64_t lo = 0, hi = 0;
         err = rd_kafka_query_watermark_offsets(rk, topic, p, &lo, &hi, 10000);
         if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            fprintf(stderr, "bench_consume_only: watermarks of %s[%d]: %s\n", topic, p, rd_kafka_err2str(err));
+            fprintf(stderr, "bench_consume_only: watermarks of %s[%d]: %s\n", topic, p,
+                    rd_kafka_err2str(err));
             goto fail;
         }
         /* Indexed by partition id: Kafka numbers partitions 0..n-1. */
@@ -128,8 +135,8 @@ int main(int argc, char **argv) {
     double first = 0, last = 0, deadline = now_s() + timeout_s;
     while (open > 0) {
         if (now_s() > deadline) {
-            fprintf(stderr, "bench_consume_only: timeout with %" PRIu64 " of %" PRId64 " messages\n", messages,
-                    expected);
+            fprintf(stderr, "bench_consume_only: timeout with %" PRIu64 " of %" PRId64 " messages\n",
+                    messages, expected);
             goto fail;
         }
         rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);

@@ -1,5 +1,5 @@
-/* bench_one_row.c — the floor of the benchmark: writes rows the way a naive consumer would, one INSERT and one
- * COMMIT per row (autocommit: each INSERT is its own transaction, hence its own WAL flush under
+/* bench_one_row.c — the floor of the benchmark: writes rows the way a naive consumer would, one INSERT and
+ * one COMMIT per row (autocommit: each INSERT is its own transaction, hence its own WAL flush under
  * synchronous_commit=on), and times it. Prints one JSON object: rows, seconds, rows_per_s.
  *
  *   bench_one_row SOURCE_DSN TARGET_DSN TABLE K
@@ -14,14 +14,16 @@
 
 #include <libpq-fe.h>
 
-static double now_s(void) {
+static double now_s(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Appends s to buf (of size len, holding used bytes); -1 when it does not fit. */
-static int append(char *buf, size_t len, size_t *used, const char *s) {
+static int append(char *buf, size_t len, size_t *used, const char *s)
+{
     size_t n = strlen(s);
     if (*used + n + 1 > len)
         return -1;
@@ -30,7 +32,8 @@ static int append(char *buf, size_t len, size_t *used, const char *s) {
     return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     int rc = 1;
     PGconn *src = NULL, *dst = NULL;
     PGresult *rows = NULL, *res = NULL;
@@ -69,7 +72,8 @@ int main(int argc, char **argv) {
         goto fail;
     }
     /* INSERT INTO famins.t (c2, ..., cn) VALUES ($1, ..., $n-1): column 1 (the serial key) left out. */
-    if (append(insert_sql, sizeof insert_sql, &used, "INSERT INTO famins.") || append(insert_sql, sizeof insert_sql, &used, table_id) ||
+    if (append(insert_sql, sizeof insert_sql, &used, "INSERT INTO famins.") ||
+        append(insert_sql, sizeof insert_sql, &used, table_id) ||
         append(insert_sql, sizeof insert_sql, &used, " ("))
         goto fail;
     for (int c = 1; c < ncols; c++) {
