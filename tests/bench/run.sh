@@ -71,7 +71,11 @@ PIDS=()
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$COPY_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+    # Retried: a DROP can fail transiently while other tests create and drop databases on the same server.
+    for _ in 1 2 3; do
+        psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$COPY_DB\" WITH (FORCE)" >/dev/null 2>&1 && break
+        sleep 1
+    done
     itest_done
     [ "${FAMINS_BENCH_KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
 }
