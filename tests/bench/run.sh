@@ -1,0 +1,560 @@
+#!/usr/bin/env bash
+# run.sh — famins' benchmark: in ONE run on one machine, against the real local stack (a fresh database and
+# topic prefix), the enrollment pipeline end to end (famins-eligibility + famins-relay + famins-subsidy) held
+# against same-run ceilings (librdkafka consume-only of the same topic, PostgreSQL COPY of the same rows into
+# the same tables) and a floor (one INSERT + COMMIT per row), the workers' peak memory at 10 % and 100 % of
+# the wave, and claims (famins-wavegen claims -> famins-adjudicator): claims/s and decision latency at a
+# steady rate and at saturation. Writes bench-results.json and bench-results.md. See tests/bench/README.md.
+#
+#   bash tests/bench/run.sh [--households N] [--rate R] [--steady-seconds S] [--one-row-sample K]
+#                           [--partitions P] [--out DIR] [--timeout S] [--seed S] [--wavegen "ARGS"]
+#                           [--saturation-policies N]   (claims of at most N policies in the saturation run)
+#                           [--profile]   (workers log at debug: per-phase batch times in the markdown; slower)
+# Needs FAMINS_BUILD_DIR (default <source>/build) holding the services and tests/bench/tools.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export FAMINS_SOURCE_DIR="${FAMINS_SOURCE_DIR:-$(cd "$HERE/../.." && pwd)}"
+export FAMINS_BUILD_DIR="${FAMINS_BUILD_DIR:-$FAMINS_SOURCE_DIR/build}"
+
+households=1000000
+rate=1000
+steady_seconds=30
+one_row_sample=2000
+partitions=6
+out_dir=.
+timeout_s=3600
+seed=2026
+wavegen_args=""
+profile=0
+saturation_policies=0
+usage() {
+    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    exit 2
+}
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --households) households="$2"; shift 2 ;;
+    --rate) rate="$2"; shift 2 ;;
+    --steady-seconds) steady_seconds="$2"; shift 2 ;;
+    --one-row-sample) one_row_sample="$2"; shift 2 ;;
+    --partitions) partitions="$2"; shift 2 ;;
+    --out) out_dir="$2"; shift 2 ;;
+    --timeout) timeout_s="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
+    --wavegen) wavegen_args="$2"; shift 2 ;;
+    --profile) profile=1; shift ;;
+    --saturation-policies) saturation_policies="$2"; shift 2 ;;
+    -h | --help) usage ;;
+    *) echo "run.sh: unknown option $1" >&2; usage ;;
+    esac
+done
+mkdir -p "$out_dir"
+out_dir=$(cd "$out_dir" && pwd)
+
+BIN="$FAMINS_BUILD_DIR/services"
+TOOLS="$FAMINS_BUILD_DIR/tests/bench/tools"
+for b in "$BIN/eligibility/famins-eligibility" "$BIN/subsidy/famins-subsidy" "$BIN/relay/famins-relay" \
+    "$BIN/adjudicator/famins-adjudicator" "$BIN/wavegen/famins-wavegen" "$BIN/admin/famins-admin" \
+    "$TOOLS/bench_consume_only" "$TOOLS/bench_one_row"; do
+    [ -x "$b" ] || { echo "run.sh: $b not built (cmake --build $FAMINS_BUILD_DIR)" >&2; exit 1; }
+done
+
+export FAMINS_TOPIC_PARTITIONS="$partitions"
+source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
+itest_init bench
+DB1_DSN="$FAMINS_PG_DSN"
+COPY_DB="famins_t_bench_copy_$$"
+COPY_DSN="host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=${COPY_DB} user=famins_admin"
+WORK=$(mktemp -d "/tmp/famins-bench.XXXXXX")
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    # Retried: a DROP can fail transiently while other tests create and drop databases on the same server.
+    for _ in 1 2 3; do
+        psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$COPY_DB\" WITH (FORCE)" >/dev/null 2>&1 && break
+        sleep 1
+    done
+    itest_done
+    [ "${FAMINS_BENCH_KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+fail() {
+    log "FAIL: $*"
+    log "logs in $WORK (kept)"
+    FAMINS_BENCH_KEEP_WORK=1
+    exit 1
+}
+now() { date +%s.%N; }
+calc() { echo "scale=6; $*" | bc -l; }
+round() { printf '%.*f' "${2:-0}" "$1"; }
+q1() { psql "$DB1_DSN" -v ON_ERROR_STOP=1 -qAt -c "$1"; }
+q2() { psql "$COPY_DSN" -v ON_ERROR_STOP=1 -qAt -c "$1"; }
+
+IN_TOPIC="${FAMINS_TOPIC_PREFIX}enrollment.submitted"
+DECIDED_TOPIC="${FAMINS_TOPIC_PREFIX}enrollment.decided"
+CLAIMS_TOPIC="${FAMINS_TOPIC_PREFIX}claim.events"
+CLAIM_DECIDED_TOPIC="${FAMINS_TOPIC_PREFIX}claim.decided"
+ELIG_GROUP="${FAMINS_TOPIC_PREFIX}famins-eligibility"
+SUBS_GROUP="${FAMINS_TOPIC_PREFIX}famins-subsidy"
+ADJ_GROUP="${FAMINS_TOPIC_PREFIX}famins-adjudicator"
+
+# ---------------------------------------------------------------- the machine, versions, settings
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+cores=$(nproc)
+pg_version=$(q1 "SHOW server_version")
+pg_fsync=$(q1 "SHOW fsync")
+pg_sync_commit=$(q1 "SHOW synchronous_commit")
+pg_full_page_writes=$(q1 "SHOW full_page_writes")
+pg_wal_sync=$(q1 "SHOW wal_sync_method")
+kafka_version=$(bash "$FAMINS_SOURCE_DIR/deploy/local/stack.sh" status 2>/dev/null | sed -n 's/.*Kafka \([0-9][0-9.]*\).*/\1/p' | head -n1)
+rdkafka_version=$(pkg-config --modversion rdkafka 2>/dev/null || echo unknown)
+cc_path=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$FAMINS_BUILD_DIR/CMakeCache.txt")
+compiler=$("${cc_path:-cc}" --version | head -n1)
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$FAMINS_BUILD_DIR/CMakeCache.txt")
+sanitize=$(sed -n 's/^FAMINS_SANITIZE:[A-Z]*=//p' "$FAMINS_BUILD_DIR/CMakeCache.txt")
+[ "$pg_fsync" = on ] && [ "$pg_sync_commit" = on ] ||
+    fail "the write measurements need fsync=on and synchronous_commit=on (have fsync=$pg_fsync synchronous_commit=$pg_sync_commit)"
+log "$cores cores, load $load_start, PostgreSQL $pg_version (fsync=$pg_fsync synchronous_commit=$pg_sync_commit)," \
+    "Kafka $kafka_version, librdkafka $rdkafka_version, build $build_type sanitize=$sanitize"
+[ "$sanitize" = ON ] && log "WARNING: sanitizer build — figures are not representative (use a Release build)"
+
+# ---------------------------------------------------------------- helpers: lag, memory, services
+# hw TOPIC: the sum of the topic's high watermarks.
+hw() {
+    local args=() p
+    for ((p = 0; p < partitions; p++)); do args+=(-t "$1:$p:-1"); done
+    kcat -Q -b "$FAMINS_KAFKA_BOOTSTRAP" "${args[@]}" 2>/dev/null | awk '/offset/ { s += $NF } END { print s + 0 }'
+}
+# pos GROUP TOPIC: the sum of the group's stored positions (PostgreSQL owns them).
+pos() {
+    q1 "SELECT coalesce(sum(next_offset), 0) FROM famins.consumer_positions WHERE consumer_group = '$1' AND topic = '$2'"
+}
+unsent() { q1 "SELECT count(*) FROM famins.outbox WHERE sent_at IS NULL"; }
+# hwm PID: the process's peak resident set (VmHWM) in KiB, 0 when gone.
+hwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+# first_batch GROUP: epoch seconds of the group's first batch transaction (processed_events.processed_at is the
+# transaction's now(): the batch's messages were consumed just before it).
+first_batch() {
+    q1 "SELECT extract(epoch FROM min(processed_at)) FROM famins.processed_events WHERE consumer_group = '$1'"
+}
+
+worker_env=(FAMINS_PERSON_KEY_SECRET=famins-bench-secret FAMINS_STATS_INTERVAL_S=10 FAMINS_SESSION_TIMEOUT_MS=6000)
+[ "$profile" = 0 ] || worker_env+=(FAMINS_LOG_LEVEL=debug)
+# phases LOG: where a worker's batch time went (from the runtime's debug batch_commit lines) and its redone
+# batches (batch_redo: a dead letter found in apply, a lost connection...).
+phases() {
+    awk -v name="$(basename "$1" .log)" '
+        /event=batch_commit/ { n++; for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] ~ /_us$/) t[kv[1]] += kv[2]; if (kv[1] == "messages") m += kv[2] } }
+        /event=batch_redo/ { redo++ }
+        END { printf "| %s | %d | %d | %d |", name, n, m, redo + 0
+              split("decode_us lookup_us apply_us write_us commit_us", k, " ")
+              for (i = 1; i <= 5; i++) printf " %.2f |", t[k[i]] / 1e6; printf "\n" }' "$1"
+}
+start_service() { # NAME VAR=value... BINARY: starts it in the background, sets LAST_PID
+    local name="$1"
+    shift
+    env "${worker_env[@]}" "$@" >>"$WORK/$name.log" 2>&1 &
+    LAST_PID=$!
+    PIDS+=("$LAST_PID")
+}
+check_alive() { # NAME PID: fails, naming the service and how it ended, when it is no longer running
+    local rc=0
+    kill -0 "$2" 2>/dev/null && return 0
+    wait "$2" || rc=$?
+    [ "$rc" -gt 128 ] && fail "famins-$1 (pid $2) was killed by signal $((rc - 128)); see $WORK/$1.log"
+    fail "famins-$1 (pid $2) exited $rc; see $WORK/$1.log"
+}
+stop_service() { # PID: SIGTERM, wait, the exit code must be 0
+    local rc=0
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" || rc=$?
+    [ "$rc" = 0 ] || log "WARNING: process $1 exited $rc after SIGTERM"
+}
+
+# ---------------------------------------------------------------- 1. the wave
+log "producing $households households to $IN_TOPIC"
+t0=$(now)
+# shellcheck disable=SC2086 # --wavegen's words are options
+"$BIN/wavegen/famins-wavegen" enroll --households "$households" --seed "$seed" --quiet $wavegen_args \
+    --policies-out "$WORK/policies.jsonl" -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$IN_TOPIC" \
+    >"$WORK/wavegen-enroll.log" 2>&1 || fail "famins-wavegen enroll failed (see $WORK/wavegen-enroll.log)"
+produce_s=$(calc "$(now) - $t0")
+in_messages=$(hw "$IN_TOPIC")
+[ "$in_messages" -gt 0 ] || fail "no message on $IN_TOPIC"
+log "produced $in_messages messages in $(round "$produce_s" 1) s"
+
+# ---------------------------------------------------------------- 2. Kafka ceiling: consume-only
+"$TOOLS/bench_consume_only" -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$IN_TOPIC" -T "$timeout_s" >"$WORK/consume.json" ||
+    fail "bench_consume_only failed"
+consume_messages=$(jq .messages "$WORK/consume.json")
+consume_s=$(jq .seconds "$WORK/consume.json")
+[ "$consume_messages" = "$in_messages" ] || fail "consume-only read $consume_messages of $in_messages messages"
+consume_hps=$(calc "$households / $consume_s")
+log "consume-only: $consume_messages messages in $(round "$consume_s" 3) s = $(round "$consume_hps") households/s"
+
+# ---------------------------------------------------------------- 3. the enrollment pipeline
+log "enrollment pipeline: famins-eligibility, famins-relay, famins-subsidy"
+start_service eligibility FAMINS_ELIGIBILITY_PG_DSN="$(itest_dsn_as famins_eligibility) application_name=bench-elig" \
+    "$BIN/eligibility/famins-eligibility"
+elig_pid=$LAST_PID
+start_service relay FAMINS_PG_DSN="$(itest_dsn_as famins_relay) application_name=bench-relay" \
+    "$BIN/relay/famins-relay"
+relay_pid=$LAST_PID
+start_service subsidy FAMINS_SUBSIDY_PG_DSN="$(itest_dsn_as famins_subsidy) application_name=bench-subs" \
+    "$BIN/subsidy/famins-subsidy"
+subs_pid=$LAST_PID
+
+# Drained: eligibility has applied every input message, the outbox is published and subsidy has applied
+# every enrollment.decided message. Peak memory is read when eligibility passes 10 % of the wave's messages
+# and again at the end (VmHWM is the peak so far, so each reading covers everything before it).
+tenth=$((in_messages / 10))
+mem10_elig=0 mem10_subs=0 mem10_relay=0 mem10_at=0
+deadline=$(($(date +%s) + timeout_s))
+end_t=""
+while :; do
+    check_alive eligibility "$elig_pid"
+    check_alive relay "$relay_pid"
+    check_alive subsidy "$subs_pid"
+    t_probe=$(now)
+    a=$(pos "$ELIG_GROUP" "$IN_TOPIC")
+    if [ "$mem10_at" = 0 ] && [ "$a" -ge "$tenth" ]; then
+        mem10_elig=$(hwm "$elig_pid") mem10_subs=$(hwm "$subs_pid") mem10_relay=$(hwm "$relay_pid") mem10_at=$a
+    fi
+    if [ "$a" -ge "$in_messages" ] && [ "$(unsent)" = 0 ]; then
+        d_hw=$(hw "$DECIDED_TOPIC")
+        if [ "$d_hw" -gt 0 ] && [ "$(pos "$SUBS_GROUP" "$DECIDED_TOPIC")" -ge "$d_hw" ] && [ "$(unsent)" = 0 ]; then
+            # The state was reached at most one probe ago: the probe's start is the end of the run.
+            end_t=$t_probe
+            break
+        fi
+    fi
+    [ "$(date +%s)" -lt "$deadline" ] || fail "pipeline not drained within ${timeout_s}s (eligibility at $a of $in_messages)"
+    sleep 0.2
+done
+start_t=$(first_batch "$ELIG_GROUP")
+pipeline_s=$(calc "$end_t - $start_t")
+pipeline_hps=$(calc "$households / $pipeline_s")
+mem_end_elig=$(hwm "$elig_pid") mem_end_subs=$(hwm "$subs_pid") mem_end_relay=$(hwm "$relay_pid")
+decisions=$(q1 "SELECT count(*) FROM famins.enrollment_decisions")
+ledger_rows=$(q1 "SELECT count(*) FROM famins.subsidy_ledger")
+dead_letters=$(q1 "SELECT count(*) FROM famins.dead_letters")
+log "pipeline: $households households ($in_messages messages, $decisions decisions, $ledger_rows ledger rows," \
+    "$dead_letters dead letters) in $(round "$pipeline_s" 2) s = $(round "$pipeline_hps") households/s"
+log "peak memory KiB at $mem10_at messages / at the end: eligibility $mem10_elig/$mem_end_elig," \
+    "subsidy $mem10_subs/$mem_end_subs, relay $mem10_relay/$mem_end_relay"
+stop_service "$subs_pid"
+stop_service "$elig_pid"
+
+# ---------------------------------------------------------------- 4. PostgreSQL ceiling: COPY the same rows
+# The rows the pipeline wrote, every table it wrote in its batch transactions, exported from its database and
+# copied into a second fresh database with the same migrations (same tables, indexes, constraints, triggers),
+# in one transaction, timed from BEGIN to COMMIT.
+copy_tables="enrollment_decisions enrollment_members policies insured_persons subsidy_ledger fraud_signals
+processed_events consumer_positions dead_letters outbox"
+copy_rows=0
+copy_script="$WORK/copy.sql"
+echo "BEGIN;" >"$copy_script"
+for t in $copy_tables; do
+    psql "$DB1_DSN" -v ON_ERROR_STOP=1 -qAt -c "\\copy famins.$t TO '$WORK/$t.copy'" ||
+        fail "export of famins.$t failed"
+    copy_rows=$((copy_rows + $(wc -l <"$WORK/$t.copy")))
+    echo "\\copy famins.$t FROM '$WORK/$t.copy'" >>"$copy_script"
+done
+echo "COMMIT;" >>"$copy_script"
+psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE \"$COPY_DB\"" >/dev/null
+FAMINS_PG_DSN="$COPY_DSN" "$BIN/admin/famins-admin" migrate >"$WORK/admin-copy.log" 2>&1 ||
+    fail "famins-admin migrate of the COPY database failed"
+[ "$(q2 "SHOW fsync")/$(q2 "SHOW synchronous_commit")" = on/on ] || fail "COPY database not fsync=on/synchronous_commit=on"
+t0=$(now)
+psql "$COPY_DSN" -v ON_ERROR_STOP=1 -qAt -f "$copy_script" >/dev/null || fail "COPY FROM failed"
+copy_s=$(calc "$(now) - $t0")
+copy_hps=$(calc "$households / $copy_s")
+[ "$(q2 "SELECT count(*) FROM famins.enrollment_decisions")" = "$decisions" ] || fail "COPY did not copy every decision"
+log "COPY ceiling: $copy_rows rows in $(round "$copy_s" 3) s = $(round "$copy_hps") households/s"
+
+# ---------------------------------------------------------------- 5. the floor: one INSERT + COMMIT per row
+q2 "TRUNCATE famins.enrollment_decisions CASCADE" >/dev/null
+"$TOOLS/bench_one_row" "$DB1_DSN" "$COPY_DSN" enrollment_decisions "$one_row_sample" >"$WORK/one_row.json" ||
+    fail "bench_one_row failed"
+one_row_rows=$(jq .rows "$WORK/one_row.json")
+one_row_rps=$(jq .rows_per_s "$WORK/one_row.json")
+log "one-row floor: $one_row_rows decision rows one INSERT+COMMIT each at $(round "$one_row_rps") rows/s" \
+    "(= households/s: one decision row per household; extrapolated from the sample)"
+
+# ---------------------------------------------------------------- 6. claims
+# The wave's policies are split: the first part for the steady-rate run, the rest for the saturation run, so
+# that the two runs' claims never meet (no shared invoices or usage).
+policies=$(wc -l <"$WORK/policies.jsonl")
+claims_per_policy=0.47   # famins-wavegen's yearly incidence, measured: ~0.47 claims per policy
+steady_policies=$(round "$(calc "$rate * $steady_seconds / $claims_per_policy")")
+[ "$steady_policies" -le $((policies / 2)) ] || steady_policies=$((policies / 2))
+head -n "$steady_policies" "$WORK/policies.jsonl" >"$WORK/policies-steady.jsonl"
+tail -n +"$((steady_policies + 1))" "$WORK/policies.jsonl" >"$WORK/policies-saturation.jsonl"
+if [ "$saturation_policies" -gt 0 ]; then
+    head -n "$saturation_policies" "$WORK/policies-saturation.jsonl" >"$WORK/policies-saturation-cut.jsonl"
+    mv "$WORK/policies-saturation-cut.jsonl" "$WORK/policies-saturation.jsonl"
+fi
+
+log "claims: famins-adjudicator (and the relay) running; steady run at $rate claims/s"
+start_service adjudicator FAMINS_PG_DSN="$(itest_dsn_as famins_adjudicator) application_name=bench-adj" \
+    "$BIN/adjudicator/famins-adjudicator"
+adj_pid=$LAST_PID
+
+# claims_wave NAME POLICIES [wavegen options]: produces the claims while the adjudicator runs, waits until it
+# has applied them all and the outbox is published; sets W_MESSAGES, W_PRODUCE_S, W_START (first batch of the
+# run), W_END (drained), W_T0 (produce start, epoch ms).
+claims_wave() {
+    local name="$1" file="$2" before after first
+    shift 2
+    before=$(hw "$CLAIMS_TOPIC")
+    W_T0=$(date +%s%3N)
+    local t0
+    t0=$(now)
+    "$BIN/wavegen/famins-wavegen" claims --policies "$file" --seed "$seed" --quiet -b "$FAMINS_KAFKA_BOOTSTRAP" \
+        -t "$CLAIMS_TOPIC" "$@" >"$WORK/wavegen-$name.log" 2>&1 || fail "famins-wavegen claims ($name) failed"
+    W_PRODUCE_S=$(calc "$(now) - $t0")
+    after=$(hw "$CLAIMS_TOPIC")
+    W_MESSAGES=$((after - before))
+    local deadline=$(($(date +%s) + timeout_s)) t_probe
+    while :; do
+        check_alive adjudicator "$adj_pid"
+        check_alive relay "$relay_pid"
+        t_probe=$(now)
+        if [ "$(pos "$ADJ_GROUP" "$CLAIMS_TOPIC")" -ge "$after" ] && [ "$(unsent)" = 0 ]; then
+            W_END=$t_probe
+            break
+        fi
+        [ "$(date +%s)" -lt "$deadline" ] || fail "claims ($name) not drained within ${timeout_s}s"
+        sleep 0.2
+    done
+    W_START=$(q1 "SELECT extract(epoch FROM min(processed_at)) FROM famins.processed_events
+        WHERE consumer_group = '$ADJ_GROUP' AND processed_at >= to_timestamp($W_T0 / 1000.0)")
+}
+
+# latency NAME T0_MS: loads the Kafka timestamps of the claims produced since T0_MS and of their claim.decided
+# messages, and prints "p50 p90 p99" (ms) for decided_at (lower bound) and for the publication (upper bound).
+latency() {
+    local name="$1" t0="$2"
+    kcat -C -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$CLAIMS_TOPIC" -o beginning -e -q -f '%p\t%o\t%T\n' \
+        >"$WORK/$name-in.tsv"
+    kcat -C -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$CLAIM_DECIDED_TOPIC" -o beginning -e -q -f '%T\t%s\n' |
+        jq -Rr 'split("\t") | [.[0], (.[1:] | join("\t") | fromjson | .source_event_id)] | @tsv' \
+            >"$WORK/$name-out.tsv"
+    psql "$DB1_DSN" -v ON_ERROR_STOP=1 -qAt >/dev/null <<SQL
+CREATE SCHEMA IF NOT EXISTS famins_bench;
+DROP TABLE IF EXISTS famins_bench.ev_in, famins_bench.ev_out;
+CREATE TABLE famins_bench.ev_in (p integer, o bigint, ts_ms bigint);
+CREATE TABLE famins_bench.ev_out (ts_ms bigint, source_event_id text);
+\\copy famins_bench.ev_in FROM '$WORK/$name-in.tsv'
+\\copy famins_bench.ev_out FROM '$WORK/$name-out.tsv'
+ANALYZE famins_bench.ev_in, famins_bench.ev_out;
+SQL
+    q1 "WITH o AS (SELECT source_event_id, min(ts_ms) AS ts_ms FROM famins_bench.ev_out GROUP BY 1),
+        d AS (
+          SELECT extract(epoch FROM d.decided_at) * 1000 - i.ts_ms AS low, o.ts_ms - i.ts_ms AS high
+          FROM famins.claim_decisions d
+          JOIN famins_bench.ev_in i ON i.p = d.source_partition AND i.o = d.source_offset
+          LEFT JOIN o ON o.source_event_id = d.source_event_id
+          WHERE d.kind = 'initial' AND d.source_topic = '$CLAIMS_TOPIC' AND i.ts_ms >= $t0)
+        SELECT concat_ws(' ', count(*), count(high),
+          round(percentile_cont(0.5) WITHIN GROUP (ORDER BY low)::numeric, 1),
+          round(percentile_cont(0.9) WITHIN GROUP (ORDER BY low)::numeric, 1),
+          round(percentile_cont(0.99) WITHIN GROUP (ORDER BY low)::numeric, 1),
+          round(percentile_cont(0.5) WITHIN GROUP (ORDER BY high)::numeric, 1),
+          round(percentile_cont(0.9) WITHIN GROUP (ORDER BY high)::numeric, 1),
+          round(percentile_cont(0.99) WITHIN GROUP (ORDER BY high)::numeric, 1)) FROM d"
+}
+
+claims_wave steady "$WORK/policies-steady.jsonl" --rate "$rate"
+steady_messages=$W_MESSAGES
+steady_in_rate=$(calc "$W_MESSAGES / $W_PRODUCE_S")
+steady_cps=$(calc "$W_MESSAGES / ($W_END - $W_START)")
+read -r steady_n steady_n_pub s_lo50 s_lo90 s_lo99 s_hi50 s_hi90 s_hi99 <<<"$(latency steady "$W_T0")"
+log "steady: $steady_messages claims offered at $(round "$steady_in_rate") /s; latency ms p50/p90/p99:" \
+    "decided_at $s_lo50/$s_lo90/$s_lo99, published $s_hi50/$s_hi90/$s_hi99 ($steady_n decisions, $steady_n_pub published)"
+
+log "claims: saturation run (famins-wavegen unpaced, the adjudicator running)"
+claims_wave saturation "$WORK/policies-saturation.jsonl"
+sat_messages=$W_MESSAGES
+sat_produce_s=$W_PRODUCE_S
+sat_s=$(calc "$W_END - $W_START")
+sat_cps=$(calc "$W_MESSAGES / $sat_s")
+read -r sat_n sat_n_pub t_lo50 t_lo90 t_lo99 t_hi50 t_hi90 t_hi99 <<<"$(latency saturation "$W_T0")"
+mem_end_adj=$(hwm "$adj_pid")
+mem_end_relay=$(hwm "$relay_pid")
+log "saturation: $sat_messages claims in $(round "$sat_s" 2) s = $(round "$sat_cps") claims/s; latency ms" \
+    "p50/p90/p99: decided_at $t_lo50/$t_lo90/$t_lo99, published $t_hi50/$t_hi90/$t_hi99"
+stop_service "$adj_pid"
+stop_service "$relay_pid"
+errors=$(cat "$WORK"/*.log | grep -c 'level=error\|"level":"error"\| ERROR ' || true)
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------- 7. the results
+ratio_copy=$(calc "$pipeline_hps / $copy_hps")
+ratio_floor=$(calc "$pipeline_hps / $one_row_rps")
+growth() { calc "($2 - $1) / $1"; }
+g_elig=$(growth "$mem10_elig" "$mem_end_elig")
+g_subs=$(growth "$mem10_subs" "$mem_end_subs")
+met() { [ "$(echo "$1" | bc -l)" = 1 ] && echo true || echo false; }
+jq -n \
+    --arg cores "$cores" --arg load_start "$load_start" --arg load_end "$load_end" \
+    --arg pg "$pg_version" --arg kafka "$kafka_version" --arg rdkafka "$rdkafka_version" --arg cc "$compiler" \
+    --arg build "$build_type" --arg sanitize "$sanitize" --arg fsync "$pg_fsync" --arg sc "$pg_sync_commit" \
+    --arg fpw "$pg_full_page_writes" --arg wsm "$pg_wal_sync" \
+    --argjson households "$households" --argjson partitions "$partitions" --argjson in_messages "$in_messages" \
+    --argjson produce_s "$produce_s" --argjson decisions "$decisions" --argjson ledger "$ledger_rows" \
+    --argjson dead "$dead_letters" \
+    --argjson pipeline_s "$pipeline_s" --argjson pipeline_hps "$pipeline_hps" \
+    --argjson consume_s "$consume_s" --argjson consume_hps "$consume_hps" --argjson consume_msgs "$consume_messages" \
+    --argjson copy_s "$copy_s" --argjson copy_hps "$copy_hps" --argjson copy_rows "$copy_rows" \
+    --argjson one_rows "$one_row_rows" --argjson one_rps "$one_row_rps" \
+    --argjson ratio_copy "$ratio_copy" --argjson ratio_floor "$ratio_floor" \
+    --argjson m10_at "$mem10_at" --argjson m10e "$mem10_elig" --argjson m10s "$mem10_subs" --argjson m10r "$mem10_relay" \
+    --argjson mee "$mem_end_elig" --argjson mes "$mem_end_subs" --argjson mer "$mem_end_relay" --argjson mea "$mem_end_adj" \
+    --argjson g_elig "$g_elig" --argjson g_subs "$g_subs" \
+    --argjson rate "$rate" --argjson s_msgs "$steady_messages" --argjson s_in "$steady_in_rate" \
+    --argjson s_cps "$steady_cps" --argjson s_n "$steady_n" \
+    --argjson s_lo50 "$s_lo50" --argjson s_lo90 "$s_lo90" --argjson s_lo99 "$s_lo99" \
+    --argjson s_hi50 "${s_hi50:-null}" --argjson s_hi90 "${s_hi90:-null}" --argjson s_hi99 "${s_hi99:-null}" \
+    --argjson t_msgs "$sat_messages" --argjson t_prod "$sat_produce_s" --argjson t_s "$sat_s" --argjson t_cps "$sat_cps" \
+    --argjson t_n "$sat_n" \
+    --argjson t_lo50 "$t_lo50" --argjson t_lo90 "$t_lo90" --argjson t_lo99 "$t_lo99" \
+    --argjson t_hi50 "${t_hi50:-null}" --argjson t_hi90 "${t_hi90:-null}" --argjson t_hi99 "${t_hi99:-null}" \
+    --argjson errors "${errors:-0}" \
+    '{
+  machine: {cores: ($cores | tonumber), load_average_start: $load_start, load_average_end: $load_end},
+  versions: {kafka: $kafka, postgresql: $pg, librdkafka: $rdkafka, compiler: $cc, build_type: $build,
+             sanitizers: $sanitize},
+  postgresql_durability: {fsync: $fsync, synchronous_commit: $sc, full_page_writes: $fpw, wal_sync_method: $wsm},
+  wave: {households: $households, partitions: $partitions, messages: $in_messages, produce_seconds: $produce_s,
+         decisions: $decisions, ledger_rows: $ledger, dead_letters: $dead},
+  enrollment: {
+    pipeline: {seconds: $pipeline_s, households_per_s: $pipeline_hps},
+    kafka_consume_only_ceiling: {messages: $consume_msgs, seconds: $consume_s, households_per_s: $consume_hps},
+    postgresql_copy_ceiling: {rows: $copy_rows, seconds: $copy_s, households_per_s: $copy_hps},
+    one_row_floor: {sample_rows: $one_rows, rows_per_s: $one_rps, extrapolated: true},
+    ratio_pipeline_to_copy: $ratio_copy, ratio_pipeline_to_one_row: $ratio_floor
+  },
+  memory_kib: {
+    first_point_messages: $m10_at,
+    eligibility: {at_10_percent: $m10e, at_end: $mee, growth: $g_elig},
+    subsidy: {at_10_percent: $m10s, at_end: $mes, growth: $g_subs},
+    relay: {at_10_percent: $m10r, at_end: $mer},
+    adjudicator: {at_end: $mea}
+  },
+  claims: {
+    steady: {target_rate: $rate, claims: $s_msgs, offered_per_s: $s_in, claims_per_s: $s_cps, decisions: $s_n,
+             latency_ms_decided_at: {p50: $s_lo50, p90: $s_lo90, p99: $s_lo99},
+             latency_ms_published: {p50: $s_hi50, p90: $s_hi90, p99: $s_hi99}},
+    saturation: {claims: $t_msgs, produce_seconds: $t_prod, seconds: $t_s, claims_per_s: $t_cps, decisions: $t_n,
+             latency_ms_decided_at: {p50: $t_lo50, p90: $t_lo90, p99: $t_lo99},
+             latency_ms_published: {p50: $t_hi50, p90: $t_hi90, p99: $t_hi99}}
+  },
+  service_log_errors: $errors
+}' >"$WORK/results.json"
+
+# Goals, each beside its figure.
+g1=$(met "$ratio_copy >= 0.5")
+g2=$(met "$ratio_floor >= 20")
+g3=$(met "$g_elig <= 0.10 && $g_subs <= 0.10")
+g4=$(met "$sat_cps >= 10000")
+g5=$(met "${s_hi99:-999999} <= 100")
+jq --argjson g1 "$g1" --argjson g2 "$g2" --argjson g3 "$g3" --argjson g4 "$g4" --argjson g5 "$g5" \
+    '. + {goals: {
+        pipeline_at_least_half_copy: {goal: ">= 0.5", figure: .enrollment.ratio_pipeline_to_copy, met: $g1},
+        pipeline_at_least_20x_one_row: {goal: ">= 20", figure: .enrollment.ratio_pipeline_to_one_row, met: $g2},
+        worker_memory_growth_within_10_percent: {goal: "<= 0.10",
+            figure: ([.memory_kib.eligibility.growth, .memory_kib.subsidy.growth] | max), met: $g3},
+        adjudication_at_least_10000_per_s: {goal: ">= 10000", figure: .claims.saturation.claims_per_s, met: $g4},
+        p99_latency_at_most_100ms_at_steady_rate: {goal: "<= 100", figure: .claims.steady.latency_ms_published.p99,
+            met: $g5}}}' "$WORK/results.json" >"$out_dir/bench-results.json"
+
+r() { round "$1" "${2:-0}"; }
+yn() { [ "$1" = true ] && echo met || echo "**not met**"; }
+mb() { r "$(calc "$1 / 1024")" 1; }
+cat >"$out_dir/bench-results.md" <<MD
+# famins benchmark — $(date -u +%Y-%m-%dT%H:%MZ)
+
+Machine: $cores cores, load average $load_start at the start, $load_end at the end (the machine is shared).
+Versions: Kafka $kafka_version, PostgreSQL $pg_version, librdkafka $rdkafka_version, $compiler
+(build $build_type, sanitizers $sanitize).
+PostgreSQL durability in force for every write measurement: fsync=$pg_fsync, synchronous_commit=$pg_sync_commit,
+full_page_writes=$pg_full_page_writes, wal_sync_method=$pg_wal_sync.
+Wave: $households households, $in_messages messages on $partitions partitions (produced in $(r "$produce_s" 1) s),
+$decisions decisions, $ledger_rows ledger rows, $dead_letters dead letters.
+
+## Enrollment ($households households)
+
+| measurement | seconds | households/s |
+|---|---:|---:|
+| pipeline end to end (eligibility + relay + subsidy, first batch to lag 0) | $(r "$pipeline_s" 2) | $(r "$pipeline_hps") |
+| ceiling: librdkafka consume-only of the same topic | $(r "$consume_s" 2) | $(r "$consume_hps") |
+| ceiling: PostgreSQL COPY of the same $copy_rows rows, same tables and indexes, one transaction | $(r "$copy_s" 2) | $(r "$copy_hps") |
+| floor: one INSERT + COMMIT per decision row ($one_row_rows-row sample, extrapolated) | — | $(r "$one_row_rps") |
+
+| goal | figure | |
+|---|---:|---|
+| pipeline ≥ 0.5 × COPY ceiling | $(r "$ratio_copy" 2) × | $(yn "$g1") |
+| pipeline ≥ 20 × one-row floor | $(r "$ratio_floor" 1) × | $(yn "$g2") |
+| worker memory at the end within 10 % of at 10 % of the wave | eligibility $(r "$(calc "$g_elig * 100")" 1) %, subsidy $(r "$(calc "$g_subs * 100")" 1) % | $(yn "$g3") |
+
+## Peak resident memory (VmHWM, MiB)
+
+| worker | at 10 % of the wave ($mem10_at messages) | at the end |
+|---|---:|---:|
+| famins-eligibility | $(mb "$mem10_elig") | $(mb "$mem_end_elig") |
+| famins-subsidy | $(mb "$mem10_subs") | $(mb "$mem_end_subs") |
+| famins-relay (enrollment, then claims) | $(mb "$mem10_relay") | $(mb "$mem_end_relay") |
+| famins-adjudicator | — | $(mb "$mem_end_adj") |
+
+## Claims
+
+| run | claims | claims/s | latency p50 / p90 / p99 ms (decided_at) | latency p50 / p90 / p99 ms (published) |
+|---|---:|---:|---|---|
+| steady, offered at $(r "$steady_in_rate") /s (target $rate) | $steady_messages | $(r "$steady_cps") | $s_lo50 / $s_lo90 / $s_lo99 | ${s_hi50:-–} / ${s_hi90:-–} / ${s_hi99:-–} |
+| saturation (famins-wavegen unpaced, concurrently) | $sat_messages | $(r "$sat_cps") | $t_lo50 / $t_lo90 / $t_lo99 | ${t_hi50:-–} / ${t_hi90:-–} / ${t_hi99:-–} |
+
+| goal | figure | |
+|---|---:|---|
+| adjudication ≥ 10,000 claims/s | $(r "$sat_cps") | $(yn "$g4") |
+| p99 latency ≤ 100 ms at $rate claims/s (published, the upper bound) | ${s_hi99:-–} ms | $(yn "$g5") |
+
+Latency is measured from the claim.events message's Kafka timestamp (famins-wavegen's produce time). Two ends:
+*decided_at* is claim_decisions.decided_at, which the adjudicator leaves to the column default \`now()\`: the
+start of the batch transaction, so it is a lower bound of the commit; *published* is the Kafka timestamp of the
+claim.decided message the relay produced after the commit, an upper bound (it adds the relay's pick-up).
+Service log lines at level error: ${errors:-0}.
+MD
+# At a steady rate above what the adjudicator sustains, the "latency" is the age of a growing queue: say so.
+if [ "$(met "$steady_cps < 0.9 * $steady_in_rate")" = true ]; then
+    echo "**The adjudicator did not keep up with the steady rate** ($(r "$steady_cps") claims/s applied for" \
+        "$(r "$steady_in_rate") offered): the steady-run latency is mostly queueing." >>"$out_dir/bench-results.md"
+fi
+{
+    echo
+    echo "## Worker counters at exit (from each worker's worker_stopped line)"
+    echo
+    echo "| worker | messages | applied | batches | dead letters | duplicates | redone batches |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for w in eligibility subsidy adjudicator; do
+        awk -v name="$w" '/event=worker_stopped/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); c[kv[1]] = kv[2] } }
+            END { printf "| %s | %s | %s | %s | %s | %s | %s |\n", name, c["messages"], c["applied"], c["batches"],
+                  c["dead_letters"], c["duplicates"], c["replays"] }' "$WORK/$w.log"
+    done
+} >>"$out_dir/bench-results.md"
+if [ "$profile" = 1 ]; then
+    {
+        echo
+        echo "## Where the workers' batch time went (--profile: debug logging on, which itself costs)"
+        echo
+        echo "| worker | batches | messages | redone batches | decode s | lookup s | apply s | write s | commit s |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        for w in eligibility subsidy adjudicator; do phases "$WORK/$w.log"; done
+    } >>"$out_dir/bench-results.md"
+fi
+cat "$out_dir/bench-results.md"
+log "wrote $out_dir/bench-results.json and $out_dir/bench-results.md"

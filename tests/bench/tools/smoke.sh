@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# smoke.sh — the benchmark at a tiny size (2,000 households, a few hundred claims) so that tests/bench/run.sh
+# cannot rot: it must run end to end on the real stack and write bench-results.json with every figure present
+# and non-zero (the few that may truly be zero are listed below), and bench-results.md with every goal. It
+# asserts nothing about speed: the figures of a tiny run on a shared machine say nothing.
+set -euo pipefail
+: "${FAMINS_SOURCE_DIR:?}" "${FAMINS_BUILD_DIR:?}"
+out=$(mktemp -d /tmp/famins-bench-smoke.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+bash "$FAMINS_SOURCE_DIR/tests/bench/run.sh" --households 2000 --steady-seconds 0.25 --one-row-sample 200 \
+    --timeout 150 --out "$out" >"$out/run.log" 2>&1 || { tail -n 30 "$out/run.log" >&2; fail "run.sh failed"; }
+json="$out/bench-results.json"
+[ -s "$json" ] || fail "no bench-results.json"
+
+# The leaves that must exist (a missing one is reported as such, not as zero).
+want='machine.cores machine.load_average_start machine.load_average_end
+versions.kafka versions.postgresql versions.librdkafka versions.compiler versions.build_type versions.sanitizers
+postgresql_durability.fsync postgresql_durability.synchronous_commit postgresql_durability.full_page_writes
+postgresql_durability.wal_sync_method enrollment.one_row_floor.extrapolated
+wave.households wave.partitions wave.messages wave.produce_seconds wave.decisions wave.ledger_rows wave.dead_letters
+enrollment.pipeline.seconds enrollment.pipeline.households_per_s
+enrollment.kafka_consume_only_ceiling.messages enrollment.kafka_consume_only_ceiling.seconds
+enrollment.kafka_consume_only_ceiling.households_per_s
+enrollment.postgresql_copy_ceiling.rows enrollment.postgresql_copy_ceiling.seconds
+enrollment.postgresql_copy_ceiling.households_per_s
+enrollment.one_row_floor.sample_rows enrollment.one_row_floor.rows_per_s
+enrollment.ratio_pipeline_to_copy enrollment.ratio_pipeline_to_one_row
+memory_kib.first_point_messages memory_kib.eligibility.at_10_percent memory_kib.eligibility.at_end
+memory_kib.eligibility.growth memory_kib.subsidy.at_10_percent memory_kib.subsidy.at_end memory_kib.subsidy.growth
+memory_kib.relay.at_10_percent memory_kib.relay.at_end memory_kib.adjudicator.at_end
+claims.steady.target_rate claims.steady.claims claims.steady.offered_per_s claims.steady.claims_per_s
+claims.steady.decisions claims.steady.latency_ms_decided_at.p50 claims.steady.latency_ms_decided_at.p90
+claims.steady.latency_ms_decided_at.p99 claims.steady.latency_ms_published.p50 claims.steady.latency_ms_published.p90
+claims.steady.latency_ms_published.p99
+claims.saturation.claims claims.saturation.produce_seconds claims.saturation.seconds claims.saturation.claims_per_s
+claims.saturation.decisions claims.saturation.latency_ms_decided_at.p50 claims.saturation.latency_ms_decided_at.p90
+claims.saturation.latency_ms_decided_at.p99 claims.saturation.latency_ms_published.p50
+claims.saturation.latency_ms_published.p90 claims.saturation.latency_ms_published.p99
+service_log_errors goals.pipeline_at_least_half_copy.met goals.pipeline_at_least_20x_one_row.met
+goals.worker_memory_growth_within_10_percent.met goals.adjudication_at_least_10000_per_s.met
+goals.p99_latency_at_most_100ms_at_steady_rate.met'
+# Truly zero-able: memory growth (flat memory is the goal), error lines (0 is right), goals (false is a figure).
+may_be_zero='memory_kib.eligibility.growth memory_kib.subsidy.growth service_log_errors'
+bad=0
+for path in $want; do
+    value=$(jq -r --arg p "$path" 'getpath($p | split(".")) | if . == null then "MISSING" else tostring end' "$json")
+    case " $may_be_zero " in *" $path "*) zero_ok=1 ;; *) zero_ok=0 ;; esac
+    if [ "$value" = MISSING ]; then
+        echo "missing: $path" >&2; bad=1
+    elif [[ $path == goals.* ]]; then
+        [ "$value" = true ] || [ "$value" = false ] || { echo "not a boolean: $path=$value" >&2; bad=1; }
+    elif [ "$zero_ok" = 0 ] && { [ -z "$value" ] || [ "$value" = 0 ] || [ "$value" = 0.0 ] || [ "$value" = unknown ]; }; then
+        echo "zero or empty: $path=$value" >&2; bad=1
+    fi
+done
+# No leaf in the file that the list above does not know (a new figure must be added here, checked).
+extra=$(jq -r '[paths(scalars) | map(tostring) | join(".")] | .[]' "$json" | grep -v '^goals\.[a-z0-9_]*\.\(goal\|figure\)$' |
+    grep -vxF -f <(tr ' ' '\n' <<<"$want" | sed '/^$/d') || true)
+[ -z "$extra" ] || { echo "unchecked fields: $extra" >&2; bad=1; }
+[ "$(jq -r .postgresql_durability.fsync "$json")/$(jq -r .postgresql_durability.synchronous_commit "$json")" = on/on ] ||
+    { echo "durability not fsync=on/synchronous_commit=on" >&2; bad=1; }
+[ "$(jq .wave.households "$json")" = 2000 ] || { echo "wave.households is not the 2000 asked" >&2; bad=1; }
+[ "$(jq '.claims.steady.decisions + .claims.saturation.decisions' "$json")" -ge 300 ] ||
+    { echo "fewer than 300 claims decided" >&2; bad=1; }
+[ "$bad" = 0 ] || { cat "$json" >&2; fail "bench-results.json incomplete"; }
+md="$out/bench-results.md"
+for goal in "COPY ceiling" "one-row floor" "within 10 %" "10,000 claims/s" "p99 latency"; do
+    grep -q "$goal" "$md" || fail "bench-results.md lacks the goal line '$goal'"
+done
+grep -q "fsync=on, synchronous_commit=on" "$md" || fail "bench-results.md lacks the durability settings"
+echo "ok: the benchmark ran end to end at 2,000 households; every figure present and non-zero"
