@@ -169,7 +169,7 @@ static void seed_policy(const char *hh, int year, const char *const *ids, size_t
         fail_msg("seed policy: %s", PQerrorMessage(fx.admin));
     PQclear(r);
     for (size_t i = 0; i < n_ids; i++) {
-        char key[FM_PERSON_KEY_LEN], idx[8];
+        char key[FM_PERSON_KEY_LEN], idx[24];
         assert_int_equal(fm_person_key(SECRET, ids[i], key), FM_OK);
         snprintf(idx, sizeof idx, "%zu", i);
         const char *q[5] = {policy, y, key, idx, "6101**********0000"};
