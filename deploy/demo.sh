@@ -10,6 +10,12 @@ famins_step "status"
 bash "$FAMINS_SOURCE_DIR/deploy/local/stack.sh" status
 psql "$FAMINS_PG_DSN" -qAt -c "SELECT 'migrations applied: ' || count(*) FROM famins_meta.schema_migrations"
 
-famins_step "a sample enrollment wave through eligibility, subsidy and the relay"
-FAMINS_BUILD_DIR="$build_dir" bash "$FAMINS_SOURCE_DIR/deploy/run-wave.sh"
+famins_step "a sample wave through eligibility, subsidy and the relay, then its claims through the adjudicator"
+FAMINS_BUILD_DIR="$build_dir" WAVE_CLAIMS=1 bash "$FAMINS_SOURCE_DIR/deploy/run-wave.sh"
+
+famins_step "the annual claims report (年度理赔报告) of plan year 2026"
+report_dir="$build_dir/report"
+mkdir -p "$report_dir"
+"$build_dir/services/report/famins-report" --year 2026 --format html,md --out "$report_dir"
+echo "the report: $report_dir/report-2026.html (and .md beside it)"
 echo "done in $(($(date +%s) - started)) s"

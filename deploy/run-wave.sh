@@ -17,6 +17,9 @@
 #                           recognised as already processed and decided only once)
 #   WAVE_TIMEOUT_S          (600) bound of the wait for the consumers
 #   WAVE_LOG_DIR            ($build/wave-logs/<time>) the services' logs and the wave's labels
+#   WAVE_CLAIMS             (0) 1: then a year of claims and reviews for the wave's policies (famins-wavegen
+#                           claims mode, rebuilt from the same seed) through famins-adjudicator and famins-relay,
+#                           and a summary of the claim decisions
 set -euo pipefail
 
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -145,3 +148,57 @@ echo
 awk -v n="$households" -v a="$started" -v b="$produced" -v c="$drained" 'BEGIN {
     printf "run-wave: produced in %.1f s, all consumers caught up %.1f s after the start: %.0f households/s end to end\n",
         b - a, c - a, n / (c - a) }'
+
+[ "${WAVE_CLAIMS:-0}" = 1 ] || exit 0
+
+# A year of claims for the wave's policies: wavegen rebuilds the wave from its seed (no file of identity numbers).
+claims_topic="${FAMINS_TOPIC_PREFIX}claim.events"
+adj_group="${FAMINS_TOPIC_PREFIX}famins-adjudicator"
+[ -x "$build/services/adjudicator/famins-adjudicator" ] ||
+    { echo "run-wave: $build/services/adjudicator/famins-adjudicator is missing: build first" >&2; exit 1; }
+FAMINS_ADJUDICATOR_PG_DSN="$base_dsn user=famins_adjudicator application_name=famins-adjudicator" \
+    "$build/services/adjudicator/famins-adjudicator" >"$logs/adjudicator.log" 2>&1 &
+pids+=($!)
+FAMINS_PG_DSN="$base_dsn user=famins_relay application_name=famins-relay" \
+    "$build/services/relay/famins-relay" >"$logs/relay-claims.log" 2>&1 &
+pids+=($!)
+claims_started=$(date +%s.%N)
+"$build/services/wavegen/famins-wavegen" claims --households "$households" --seed "$seed" \
+    --labels "$logs/claim-labels.jsonl" --quiet -b "$FAMINS_KAFKA_BOOTSTRAP" >"$logs/wavegen-claims.log" 2>&1 ||
+    { cat "$logs/wavegen-claims.log" >&2; echo "run-wave: famins-wavegen claims failed" >&2; exit 1; }
+deadline=$(($(date +%s) + timeout_s))
+quiet=0
+while :; do
+    for pid in "${pids[@]}"; do
+        kill -0 "$pid" 2>/dev/null || { tail -5 "$logs"/*.log >&2; echo "run-wave: a service exited early" >&2; exit 1; }
+    done
+    a=$(lag "$adj_group" "$claims_topic")
+    b=$(wave_psql -c "SELECT count(*) FROM famins.outbox WHERE sent_at IS NULL")
+    if [ "$a" = 0 ] && [ "$b" = 0 ]; then
+        quiet=$((quiet + 1))
+        [ "$quiet" -ge 2 ] && break
+    else
+        quiet=0
+    fi
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+        echo "run-wave: claims not caught up after ${timeout_s}s (adjudicator lag $a, unsent outbox $b)" >&2
+        exit 1
+    fi
+    sleep 0.5
+done
+claims_drained=$(date +%s.%N)
+stop_services
+wave_psql <<SQL
+\echo
+\echo == claims decided (current decision of each claim)
+SELECT rpad(status, 40) || lpad(count(*)::text, 8) || lpad(to_char(sum(payable) / 100.0, 'FM999999990.00'), 16) || ' yuan'
+  FROM famins.claims GROUP BY status ORDER BY status;
+\echo
+\echo == declines by reason
+SELECT rpad(r, 40) || lpad(count(*)::text, 8) FROM famins.claims c
+  JOIN famins.claim_decisions d ON d.claim_id = c.claim_id AND d.outcome = 'declined', unnest(d.reasons) r
+  WHERE c.status = 'declined' GROUP BY r ORDER BY count(*) DESC, r;
+SQL
+events=$(wc -l <"$logs/claim-labels.jsonl")
+awk -v n="$events" -v a="$claims_started" -v c="$claims_drained" 'BEGIN {
+    printf "run-wave: %d claim events decided %.1f s after the start: %.0f events/s end to end\n", n, c - a, n / (c - a) }'
