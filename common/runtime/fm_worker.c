@@ -973,6 +973,13 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
         st = fm_worker_assignor_parse(fm_settings_str(s, "FAMINS_ASSIGNOR"), &w.cooperative, err);
     if (st != FM_OK)
         goto done;
+    /* librdkafka fixed its cooperative-sticky bugs in 2.3–2.10; on 2.0.2 our rebalance test has seen
+     * consumption stall after an incremental assignment. Allowed, but never silently. */
+    if (w.cooperative && rd_kafka_version() < 0x020a0000)
+        fm_log(w.lg, FM_LOG_WARN, "assignor_not_recommended",
+               "assignor=cooperative-sticky librdkafka=%s known_issue=\"consumption may stall after an incremental "
+               "rebalance before librdkafka 2.10; use range\"",
+               rd_kafka_version_str());
     if (opt->topic_count == 0 || opt->topic_count > sizeof w.topics / sizeof w.topics[0]) {
         fm_error_set(err, "", "BAD_TOPICS", "a worker consumes 1 to 8 topics");
         st = FM_ECONFIG;

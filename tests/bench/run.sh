@@ -265,7 +265,7 @@ for t in $copy_tables; do
     echo "\\copy famins.$t FROM '$WORK/$t.copy'" >>"$copy_script"
 done
 echo "COMMIT;" >>"$copy_script"
-psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE \"$COPY_DB\"" >/dev/null
+psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE \"$COPY_DB\" OWNER famins_admin" >/dev/null
 FAMINS_PG_DSN="$COPY_DSN" "$BIN/admin/famins-admin" migrate >"$WORK/admin-copy.log" 2>&1 ||
     fail "famins-admin migrate of the COPY database failed"
 [ "$(q2 "SHOW fsync")/$(q2 "SHOW synchronous_commit")" = on/on ] || fail "COPY database not fsync=on/synchronous_commit=on"

@@ -89,7 +89,7 @@ adj_produce() {
 adj_reference_db() {
     ADJ_REF_DB="${ITEST_DB}_ref"
     psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$ADJ_REF_DB\"" >/dev/null
-    psql "$ITEST_ADMIN_DSN" -qAt -c "CREATE DATABASE \"$ADJ_REF_DB\"" >/dev/null
+    psql "$ITEST_ADMIN_DSN" -qAt -c "CREATE DATABASE \"$ADJ_REF_DB\" OWNER famins_admin" >/dev/null
     ADJ_REF_DSN="host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=${ADJ_REF_DB} user=famins_admin"
     FAMINS_PG_DSN="$ADJ_REF_DSN" "$FAMINS_BUILD_DIR/services/admin/famins-admin" migrate >"$ADJ_LOGS/ref-admin.log" 2>&1 ||
         adj_fail "migrating the reference database"
