@@ -105,6 +105,18 @@ fm_status fm_pg_query(PGconn *conn, const char *sql, int nparams, const char *co
     return FM_OK;
 }
 
+fm_status fm_pg_role_dsn(const char *own_dsn, const char *base_dsn, const char *role, char *out, size_t len)
+{
+    int n;
+    if (own_dsn != NULL && own_dsn[0] != '\0')
+        n = snprintf(out, len, "%s", own_dsn);
+    else
+        n = snprintf(out, len, "%s user=%s",
+                     base_dsn != NULL && base_dsn[0] != '\0' ? base_dsn : "host=127.0.0.1 port=15432 dbname=famins",
+                     role);
+    return (n < 0 || (size_t)n >= len) ? FM_EINVAL : FM_OK;
+}
+
 int fm_pg_connection_lost(const PGconn *conn)
 {
     return conn == NULL || PQstatus(conn) != CONNECTION_OK;

@@ -7,6 +7,7 @@
 
 #include "adj_config.h"
 #include "adj_worker.h"
+#include "fm_pg.h"
 #include "fm_plan.h"
 #include "fm_worker.h"
 
@@ -31,7 +32,6 @@ static const fm_setting adj_settings[] = {
 };
 #define ADJ_SETTING_COUNT (sizeof adj_settings / sizeof adj_settings[0])
 
-#define ADJ_DSN_DEFAULT_BASE "host=127.0.0.1 port=15432 dbname=famins"
 
 /* The environment, except that FAMINS_PG_DSN reads as the service's own DSN (the runtime connects with
  * FAMINS_PG_DSN): FAMINS_ADJUDICATOR_PG_DSN, or FAMINS_PG_DSN with the adjudicator's role (in a libpq
@@ -40,14 +40,9 @@ typedef struct env_ctx {
     char dsn[2048];
 } env_ctx;
 
-static void own_dsn(env_ctx *c)
+static fm_status own_dsn(env_ctx *c)
 {
-    const char *own = getenv("FAMINS_ADJUDICATOR_PG_DSN"), *base = getenv("FAMINS_PG_DSN");
-    if (own != NULL && own[0] != '\0')
-        snprintf(c->dsn, sizeof c->dsn, "%s", own);
-    else
-        snprintf(c->dsn, sizeof c->dsn, "%s user=famins_adjudicator",
-                 base != NULL && base[0] != '\0' ? base : ADJ_DSN_DEFAULT_BASE);
+    return fm_pg_role_dsn(getenv("FAMINS_ADJUDICATOR_PG_DSN"), getenv("FAMINS_PG_DSN"), "famins_adjudicator", c->dsn, sizeof c->dsn);
 }
 
 static const char *lookup(const char *name, void *ctx)
@@ -73,7 +68,10 @@ int main(int argc, char **argv)
     fm_error err = {0};
     fm_settings *settings = NULL;
     env_ctx envc;
-    own_dsn(&envc);
+    if (own_dsn(&envc) != FM_OK) {
+        fprintf(stderr, "famins-adjudicator: FAMINS_ADJUDICATOR_PG_DSN or FAMINS_PG_DSN is too long\n");
+        return 2;
+    }
     fm_plan_catalogue *cat = NULL;
     fm_logger logger;
     int rc = 2;

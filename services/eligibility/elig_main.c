@@ -8,6 +8,7 @@
 
 #include "elig_apply.h"
 #include "elig_decode.h"
+#include "fm_pg.h"
 #include "fm_plan.h"
 #include "fm_reasons.h"
 #include "fm_worker.h"
@@ -23,7 +24,6 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-#define ELIG_DSN_DEFAULT_BASE "host=127.0.0.1 port=15432 dbname=famins"
 
 static const fm_setting elig_settings[] = {
     FM_COMMON_SETTINGS,
@@ -49,14 +49,9 @@ static const char *lookup(const char *name, void *arg)
     return getenv(name);
 }
 
-static void own_dsn(env_ctx *c)
+static fm_status own_dsn(env_ctx *c)
 {
-    const char *own = getenv("FAMINS_ELIGIBILITY_PG_DSN"), *base = getenv("FAMINS_PG_DSN");
-    if (own != NULL && own[0] != '\0')
-        snprintf(c->dsn, sizeof c->dsn, "%s", own);
-    else
-        snprintf(c->dsn, sizeof c->dsn, "%s user=famins_eligibility",
-                 base != NULL && base[0] != '\0' ? base : ELIG_DSN_DEFAULT_BASE);
+    return fm_pg_role_dsn(getenv("FAMINS_ELIGIBILITY_PG_DSN"), getenv("FAMINS_PG_DSN"), "famins_eligibility", c->dsn, sizeof c->dsn);
 }
 
 typedef struct elig_ctx {
@@ -130,7 +125,10 @@ int main(int argc, char **argv)
     fm_settings *settings = NULL;
     fm_plan_catalogue *cat = NULL;
     env_ctx env;
-    own_dsn(&env);
+    if (own_dsn(&env) != FM_OK) {
+        fprintf(stderr, "famins-eligibility: FAMINS_ELIGIBILITY_PG_DSN or FAMINS_PG_DSN is too long\n");
+        return 2;
+    }
     if (fm_settings_load(elig_settings, ELIG_SETTING_COUNT, lookup, &env, &settings, &err) != FM_OK) {
         fprintf(stderr, "famins-eligibility: %s %s\n", err.path, err.text);
         return 2;

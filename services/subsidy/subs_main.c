@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fm_pg.h"
 #include "fm_plan.h"
 #include "subs_apply.h"
 #include "subs_decode.h"
@@ -22,7 +23,6 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-#define SUBS_DSN_DEFAULT_BASE "host=127.0.0.1 port=15432 dbname=famins"
 
 static const fm_setting subs_settings[] = {
     FM_COMMON_SETTINGS,
@@ -48,14 +48,9 @@ static const char *lookup(const char *name, void *arg)
     return getenv(name);
 }
 
-static void own_dsn(env_ctx *c)
+static fm_status own_dsn(env_ctx *c)
 {
-    const char *own = getenv("FAMINS_SUBSIDY_PG_DSN"), *base = getenv("FAMINS_PG_DSN");
-    if (own != NULL && own[0] != '\0')
-        snprintf(c->dsn, sizeof c->dsn, "%s", own);
-    else
-        snprintf(c->dsn, sizeof c->dsn, "%s user=famins_subsidy",
-                 base != NULL && base[0] != '\0' ? base : SUBS_DSN_DEFAULT_BASE);
+    return fm_pg_role_dsn(getenv("FAMINS_SUBSIDY_PG_DSN"), getenv("FAMINS_PG_DSN"), "famins_subsidy", c->dsn, sizeof c->dsn);
 }
 
 typedef struct subs_ctx {
@@ -125,7 +120,10 @@ int main(int argc, char **argv)
     fm_settings *settings = NULL;
     fm_plan_catalogue *cat = NULL;
     env_ctx env;
-    own_dsn(&env);
+    if (own_dsn(&env) != FM_OK) {
+        fprintf(stderr, "famins-subsidy: FAMINS_SUBSIDY_PG_DSN or FAMINS_PG_DSN is too long\n");
+        return 2;
+    }
     if (fm_settings_load(subs_settings, SUBS_SETTING_COUNT, lookup, &env, &settings, &err) != FM_OK) {
         fprintf(stderr, "famins-subsidy: %s %s\n", err.path, err.text);
         return 2;

@@ -166,6 +166,22 @@ static void pg_connect_gives_up_after_its_attempts(void **state)
     assert_string_equal(err.code, "PG_UNREACHABLE");
 }
 
+static void role_dsn_prefers_the_service_dsn_else_appends_the_role(void **state)
+{
+    (void)state;
+    char dsn[128];
+    assert_int_equal(fm_pg_role_dsn("host=db user=elig password=x", "host=other", "famins_eligibility", dsn, sizeof dsn),
+                     FM_OK);
+    assert_string_equal(dsn, "host=db user=elig password=x");
+    assert_int_equal(fm_pg_role_dsn("", "host=h port=1 dbname=d user=famins_admin", "famins_subsidy", dsn, sizeof dsn),
+                     FM_OK);
+    assert_string_equal(dsn, "host=h port=1 dbname=d user=famins_admin user=famins_subsidy");
+    assert_int_equal(fm_pg_role_dsn(NULL, NULL, "famins_adjudicator", dsn, sizeof dsn), FM_OK);
+    assert_string_equal(dsn, "host=127.0.0.1 port=15432 dbname=famins user=famins_adjudicator");
+    char tiny[16];
+    assert_int_equal(fm_pg_role_dsn(NULL, "host=a-rather-long-host", "famins_relay", tiny, sizeof tiny), FM_EINVAL);
+}
+
 static void kafka_properties_pass_through_and_refuse_unknown_keys(void **state)
 {
     (void)state;
@@ -276,6 +292,7 @@ int main(void)
         cmocka_unit_test(log_writes_key_value_and_json_lines),
         cmocka_unit_test(backoff_doubles_up_to_its_cap),
         cmocka_unit_test(pg_connect_gives_up_after_its_attempts),
+        cmocka_unit_test(role_dsn_prefers_the_service_dsn_else_appends_the_role),
         cmocka_unit_test(kafka_properties_pass_through_and_refuse_unknown_keys),
         cmocka_unit_test(kafka_properties_file_reports_the_bad_line),
         cmocka_unit_test(topic_names_take_the_prefix_and_refuse_bad_characters),
