@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fm_decode.h"
+#include "fm_sha256.h"
 
 /* What decode hands to apply. */
 typedef struct adj_event {
@@ -37,7 +38,7 @@ fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out,
     (void)ctx;
     fm_envelope envl;
     fm_error derr = {0};
-    uint8_t digest[32];
+    uint8_t digest[FM_SHA256_LEN];
     const char *buf = msg->payload;
     fm_status st = fm_decode_envelope(buf, msg->payload_len, (size_t)-1 / 2, &envl, &derr);
     if (st == FM_EINVAL)
@@ -64,8 +65,7 @@ fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out,
     }
     snprintf(out->event_id, sizeof out->event_id, "%s", envl.event_id);
     snprintf(out->type, sizeof out->type, "%s", fm_event_type_name(envl.type));
-    for (int i = 0; i < 32; i++)
-        snprintf(out->content_hash + 2 * i, 3, "%02x", digest[i]);
+    fm_sha256_to_hex(digest, out->content_hash);
     out->decoded = ev;
     return FM_OK;
 }

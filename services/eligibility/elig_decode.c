@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fm_decode.h"
+#include "fm_sha256.h"
 
 /* The codec's detail becomes the dead letter's text; its code, one of the runtime's dead-letter codes. */
 static fm_status dead(fm_error *err, const char *code)
@@ -61,8 +62,7 @@ fm_status elig_decode(const void *payload, size_t len, size_t max_bytes, fm_even
         free(e);
         return st == FM_EINVAL ? dead(err, err->code) : st;
     }
-    for (size_t i = 0; i < FM_SHA256_LEN; i++)
-        snprintf(out->content_hash + 2 * i, 3, "%02x", digest[i]);
+    fm_sha256_to_hex(digest, out->content_hash);
     snprintf(out->event_id, sizeof out->event_id, "%s", env.event_id);
     snprintf(out->type, sizeof out->type, "%s", fm_event_type_name(env.type));
     out->decoded = e;

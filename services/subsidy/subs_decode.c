@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fm_decode.h"
+#include "fm_sha256.h"
 
 static fm_status dead(fm_error *err, const char *code)
 {
@@ -64,8 +65,7 @@ fm_status subs_decode(const void *payload, size_t len, size_t max_bytes, fm_even
     d->subsidy = ed.subsidy;
     d->has_split = ed.has_split;
     d->split = ed.split;
-    for (size_t i = 0; i < FM_SHA256_LEN; i++)
-        snprintf(out->content_hash + 2 * i, 3, "%02x", digest[i]);
+    fm_sha256_to_hex(digest, out->content_hash);
     snprintf(out->event_id, sizeof out->event_id, "%s", env.event_id);
     snprintf(out->type, sizeof out->type, "%s", fm_event_type_name(env.type));
     out->decoded = d;
