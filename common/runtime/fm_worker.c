@@ -62,6 +62,10 @@ typedef struct worker {
     fm_txn txn;
     fm_worker_counters counters;
     int64_t phase_us[5]; /* this batch: decode, lookup, apply, write (COPY + positions), commit */
+    const fm_event **prepared; /* the events handed to prepare_batch; events_cap of them */
+    size_t isolate_left;       /* messages still to apply one per transaction after a refused set write */
+    int isolated_refusals;     /* class-23 refusals in a row of a one-message batch */
+    fm_status set_status;      /* what end_batch returned when it made a BATCH_SET_REFUSED */
     fm_status fatal;     /* set by the rebalance callback when the worker must stop */
     fm_error fatal_err;
 } worker;
@@ -476,7 +480,10 @@ static fm_status decode_all(worker *w, fm_error *err)
         fm_error *errors = realloc(w->errors, n * sizeof *errors);
         if (errors != NULL)
             w->errors = errors;
-        if (events == NULL || kinds == NULL || errors == NULL)
+        const fm_event **prepared = realloc(w->prepared, n * sizeof *prepared);
+        if (prepared != NULL)
+            w->prepared = prepared;
+        if (events == NULL || kinds == NULL || errors == NULL || prepared == NULL)
             return FM_ENOMEM;
         w->events_cap = n;
     }
@@ -552,7 +559,27 @@ static fm_status stage_processed(worker *w, const fm_raw_message *raw, const fm_
     return FM_OK;
 }
 
-typedef enum batch_outcome { BATCH_DONE = 0, BATCH_REDO, BATCH_FATAL } batch_outcome;
+typedef enum batch_outcome { BATCH_DONE = 0, BATCH_REDO, BATCH_SET_REFUSED, BATCH_FATAL } batch_outcome;
+
+/* An integrity refusal (SQLSTATE class 23: unique, check, foreign key, not null...). */
+static int integrity_refusal(const fm_error *cause)
+{
+    return strlen(cause->code) == 5 && cause->code[0] == '2' && cause->code[1] == '3';
+}
+
+/* The events apply will be given: new to the group as far as the database knows. */
+static size_t list_prepared(worker *w)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->batch.count; i++) {
+        if (w->kinds[i] != KIND_APPLY)
+            continue;
+        const idset_entry *known = idset_slot(&w->seen, w->events[i].event_id);
+        if (known->id == NULL)
+            w->prepared[n++] = &w->events[i];
+    }
+    return n;
+}
 
 /* Runs the batch's transaction. On BATCH_REDO *cause says why; on BATCH_FATAL err does. */
 static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, fm_status *fatal)
@@ -575,6 +602,16 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
         return BATCH_REDO;
     if (w->opt->handler.begin_batch != NULL) {
         st = w->opt->handler.begin_batch(w->opt->handler.ctx, &w->txn, cause);
+        if (st == FM_EDB)
+            return BATCH_REDO;
+        if (st != FM_OK) {
+            *err = *cause;
+            goto fatal;
+        }
+    }
+    if (w->opt->handler.prepare_batch != NULL) {
+        size_t n = list_prepared(w);
+        st = n == 0 ? FM_OK : w->opt->handler.prepare_batch(w->opt->handler.ctx, &w->txn, w->prepared, n, cause);
         if (st == FM_EDB)
             return BATCH_REDO;
         if (st != FM_OK) {
@@ -648,6 +685,10 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
     t = now_us();
     if (w->opt->handler.end_batch != NULL) {
         st = w->opt->handler.end_batch(w->opt->handler.ctx, &w->txn, cause);
+        if (st == FM_EINVAL || (st == FM_EDB && integrity_refusal(cause))) {
+            w->set_status = st;
+            return BATCH_SET_REFUSED;
+        }
         if (st == FM_EDB)
             return BATCH_REDO;
         if (st != FM_OK) {
@@ -729,6 +770,8 @@ static fm_status process_batch(worker *w, fm_error *err)
     switch (out) {
     case BATCH_DONE:
         after_commit(w);
+        w->isolate_left = w->isolate_left > w->batch.count ? w->isolate_left - w->batch.count : 0;
+        w->isolated_refusals = 0;
         fm_log(w->lg, FM_LOG_DEBUG, "batch_commit",
                "messages=%zu ranges=%s decode_us=%" PRId64 " lookup_us=%" PRId64 " apply_us=%" PRId64
                " write_us=%" PRId64 " commit_us=%" PRId64,
@@ -746,6 +789,25 @@ static fm_status process_batch(worker *w, fm_error *err)
                     : strcmp(cause.code, "23505") == 0           ? "event_applied_elsewhere"
                                                                  : "transient",
                     &cause, err);
+    case BATCH_SET_REFUSED:
+        w->counters.isolations++;
+        if (w->batch.count > 1) {
+            /* Some message's rows were refused: apply these messages one per transaction to find it. */
+            w->isolate_left = w->batch.count;
+            w->isolated_refusals = 0;
+            return redo(w, "set_write_refused", &cause, err);
+        }
+        if (w->set_status == FM_EINVAL || ++w->isolated_refusals >= 3) {
+            /* Alone in its batch and refused (a unique violation three times running, so not a concurrent
+             * worker's): this message is the one. The redo makes it a dead letter. */
+            fm_error dead = {0};
+            const rd_kafka_message_t *m = w->batch.messages[0];
+            fm_error_set(&dead, cause.path, "WRITE_REJECTED", "SQLSTATE %s: %s", cause.code, cause.text);
+            if (poison_add(w, rd_kafka_topic_name(m->rkt), m->partition, m->offset, &dead) != FM_OK)
+                return FM_ENOMEM;
+            w->isolated_refusals = 0;
+        }
+        return redo(w, "set_write_refused", &cause, err);
     case BATCH_FATAL:
     default:
         if (w->conn != NULL && PQstatus(w->conn) == CONNECTION_OK &&
@@ -765,9 +827,9 @@ static void log_counters(const worker *w, const char *event)
     const fm_worker_counters *c = &w->counters;
     fm_log(w->lg, FM_LOG_INFO, event,
            "group=%s messages=%" PRIu64 " applied=%" PRIu64 " batches=%" PRIu64 " dead_letters=%" PRIu64
-           " duplicates=%" PRIu64 " replays=%" PRIu64 " conflicts=%" PRIu64 " skipped_below=%" PRIu64,
+           " duplicates=%" PRIu64 " replays=%" PRIu64 " conflicts=%" PRIu64 " skipped_below=%" PRIu64 " isolations=%" PRIu64,
            w->group, c->messages, c->applied, c->batches, c->dead_letters, c->duplicates, c->replays,
-           c->conflicts, c->skipped_below);
+           c->conflicts, c->skipped_below, c->isolations);
 }
 
 /* A consumer error: out-of-range offsets stop the partition (auto.offset.reset=error), others are logged. */
@@ -821,7 +883,8 @@ static void reseek(worker *w, const fm_position *pos, int64_t offset)
 static fm_status collect(worker *w, int64_t *last_stats)
 {
     int64_t first_at = 0;
-    while (w->batch.count < (size_t)w->batch_max && w->fatal == FM_OK) {
+    size_t max = w->isolate_left > 0 ? 1 : (size_t)w->batch_max;
+    while (w->batch.count < max && w->fatal == FM_OK) {
         if (w->opt->stop != NULL && *w->opt->stop)
             break;
         int timeout = 100;
@@ -955,6 +1018,7 @@ static void worker_free(worker *w)
     free(w->events);
     free(w->kinds);
     free(w->errors);
+    free(w->prepared);
     idset_free(&w->seen);
     fm_copybuf_free(&w->ids);
     fm_copybuf_free(&w->txn.outbox);

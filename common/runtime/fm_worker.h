@@ -68,11 +68,18 @@ typedef struct fm_event {
  *              connection re-made with backoff and the batch redone from its stored positions;
  *   other      the worker stops (exit non-zero); nothing of the batch is committed.
  * release (may be NULL) frees event->decoded. ctx is passed to every callback.
- * begin_batch and end_batch (both optional) bracket the applies of one transaction attempt, for services
- * that buffer their rows in apply and write them with one COPY: begin_batch resets the buffers (it is
- * called again when a batch is redone), end_batch writes them. end_batch cannot name a message: FM_EDB
- * redoes the batch, any other failure stops the worker — so buffer only writes that cannot fail on data
- * (check in apply, where FM_EINVAL makes a dead letter). */
+ * begin_batch, prepare_batch and end_batch (all optional) make set-based services: per batch, one read of
+ * everything the batch's events need and one COPY per table, instead of statements per event.
+ *   begin_batch   first in the transaction (again when a batch is redone): reset the buffers;
+ *   prepare_batch then, with the events apply will be given, in order (events the group applied before are
+ *                 left out; an event repeated inside the batch may be listed twice): read their facts in one
+ *                 round trip. FM_EDB redoes the batch, any other failure stops the worker;
+ *   end_batch     after the last apply: write the buffered rows. FM_EDB redoes the batch. A row the database
+ *                 refused on its data (FM_EINVAL, or FM_EDB with an integrity SQLSTATE, class 23) cannot be
+ *                 tied to its message here, so the runtime redoes the batch one message per transaction:
+ *                 the message whose write is refused alone (FM_EINVAL at once, class 23 three times running,
+ *                 for a unique violation may be a concurrent worker's) becomes a dead letter WRITE_REJECTED
+ *                 with the SQLSTATE and the server's text. Any other failure stops the worker. */
 typedef struct fm_worker_handler {
     void *ctx;
     fm_status (*decode)(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err);
@@ -80,6 +87,8 @@ typedef struct fm_worker_handler {
                        fm_error *err);
     void (*release)(void *ctx, fm_event *event);
     fm_status (*begin_batch)(void *ctx, fm_txn *txn, fm_error *err);
+    fm_status (*prepare_batch)(void *ctx, fm_txn *txn, const fm_event *const *events, size_t count,
+                               fm_error *err);
     fm_status (*end_batch)(void *ctx, fm_txn *txn, fm_error *err);
 } fm_worker_handler;
 
@@ -94,6 +103,7 @@ typedef struct fm_worker_counters {
     uint64_t conflicts;     /* of those, zombie fencing: a refused compare-and-set, or events another
                                member had applied meanwhile (processed-event key) */
     uint64_t skipped_below; /* messages below the stored position (Kafka replayed them), skipped */
+    uint64_t isolations;    /* batches whose set write was refused, redone one message per transaction */
 } fm_worker_counters;
 
 typedef struct fm_worker_options {

@@ -38,6 +38,10 @@ typedef struct echo_ctx {
     long delay_us;
     int copy; /* buffer result rows for one COPY per batch */
     fm_copybuf rows;
+    /* What prepare_batch was given this attempt (borrowed from the runtime for the transaction), so that
+     * apply can check it is only ever given those events, in that order. */
+    const fm_event *const *prepared;
+    size_t n_prepared, next_prepared;
 } echo_ctx;
 
 static fm_status echo_decode(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err)
@@ -82,6 +86,16 @@ static fm_status echo_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, c
 {
     echo_ctx *c = ctx;
     json_t *root = event->decoded;
+    if (c->copy) {
+        while (c->next_prepared < c->n_prepared && c->prepared[c->next_prepared] != event)
+            c->next_prepared++;
+        if (c->next_prepared == c->n_prepared) {
+            fm_error_set(err, "event_id", "NOT_PREPARED", "apply got event %s, which prepare_batch was not given",
+                         event->event_id);
+            return FM_ECONFIG;
+        }
+        c->next_prepared++;
+    }
     if (json_object_get(root, "refuse") != NULL) {
         fm_error_set(err, "refuse", "TEST_REFUSED", "refused by the echo service after writing");
         /* fall through to a write first, so the test proves the redo drops it */
@@ -145,13 +159,30 @@ static fm_status echo_begin_batch(void *ctx, fm_txn *txn, fm_error *err)
     return FM_OK;
 }
 
+static fm_status echo_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const *events, size_t count,
+                                    fm_error *err)
+{
+    (void)txn;
+    (void)err;
+    echo_ctx *c = ctx;
+    c->prepared = events;
+    c->n_prepared = count;
+    c->next_prepared = 0;
+    return FM_OK;
+}
+
+/* The rows go in with one COPY; a refused row (the test's CHECK constraint) is FM_EINVAL for the runtime to
+ * find its message. */
 static fm_status echo_end_batch(void *ctx, fm_txn *txn, fm_error *err)
 {
     echo_ctx *c = ctx;
-    return fm_copybuf_send(
+    c->prepared = NULL;
+    c->n_prepared = 0;
+    fm_status st = fm_copybuf_send(
         fm_txn_conn(txn),
         "COPY famins.echo_results (event_id, topic, partition, kafka_offset, payload) FROM STDIN", &c->rows,
         err);
+    return st == FM_EDB && strcmp(err->code, "23514") == 0 ? FM_EINVAL : st;
 }
 
 static void echo_release(void *ctx, fm_event *event)
@@ -203,6 +234,8 @@ int main(int argc, char **argv)
         .logger = &logger,
         .stop = &stop_requested,
     };
+    if (ctx.copy)
+        opt.handler.prepare_batch = echo_prepare_batch;
     fm_status st = fm_worker_run(&opt, NULL, &err);
     if (st != FM_OK)
         fm_log(&logger, FM_LOG_ERROR, "worker_exit", "status=%s code=%s error=\"%s\"", fm_status_name(st),
