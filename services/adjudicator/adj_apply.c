@@ -1,4 +1,4 @@
-/* adj_apply.c — deciding one claim or one review inside the batch transaction: look up, decide, record, publish. */
+/* adj_apply.c — deciding claims and reviews of a batch against its facts: prepare, decide, buffer, publish. */
 #include "adj_apply.h"
 
 #include <jansson.h>
@@ -128,13 +128,206 @@ static fm_status publish(const fm_claim *c, const fm_claim_decision *d, const fm
     return FM_OK;
 }
 
-fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *src, const fm_claim *c,
-                          const char *occurred_at, adj_output *out, fm_error *err)
+/* ---- prepare ---- */
+
+/* Appends a bill's invoice to the arrays codes/numbers (capacity checked by the caller). */
+static void add_bills(const fm_claim *c, const char **codes, const char **numbers, size_t *n)
+{
+    size_t nb = c->n_bills < FM_MAX_BILLS ? c->n_bills : FM_MAX_BILLS;
+    for (size_t i = 0; i < nb; i++) {
+        codes[*n] = c->bills[i].invoice_code;
+        numbers[*n] = c->bills[i].invoice_number;
+        (*n)++;
+    }
+}
+
+fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_claim *const *claims, size_t n_claims,
+                      const fm_review *const *reviews, size_t n_reviews, fm_error *err)
+{
+    adj_fact_item *items = NULL;
+    char(*keys)[FM_PERSON_KEY_LEN] = NULL;
+    const char **ids = NULL, **codes = NULL, **numbers = NULL;
+    fm_status st = FM_ENOMEM;
+    size_t n_bills = 0, n_items = 0, n_locks = 0, n_inv = 0;
+
+    /* 1. The reviewed claims the database holds (their rows locked), so that their persons' facts are read next. */
+    if (n_reviews > 0) {
+        if ((ids = calloc(n_reviews, sizeof *ids)) == NULL)
+            goto done;
+        for (size_t i = 0; i < n_reviews; i++)
+            ids[i] = reviews[i]->claim_id ? reviews[i]->claim_id : "";
+        if ((st = adj_store_load_claims(conn, env->cache, b, ids, n_reviews, err)) != FM_OK)
+            goto done;
+        st = FM_ENOMEM;
+        for (size_t i = 0; i < n_reviews; i++) {
+            int created = 0;
+            adj_claim_fact *f = adj_map_put(&b->claims, ids[i], sizeof *f, &created);
+            if (f == NULL)
+                goto done;
+            if (created)
+                f->stored = -1;
+            f->reviewed = true;
+        }
+    }
+    /* 2. The facts of every claim and every loaded claim, with the invoice locks of the new claims. */
+    for (size_t i = 0; i < n_claims; i++)
+        n_bills += claims[i]->n_bills < FM_MAX_BILLS ? claims[i]->n_bills : FM_MAX_BILLS;
+    for (size_t i = 0; i < b->n_stored; i++)
+        n_bills += b->stored[i].claim.n_bills;
+    items = calloc(n_claims + b->n_stored + 1, sizeof *items);
+    keys = calloc(n_claims + 1, sizeof *keys);
+    codes = calloc(n_bills + 1, sizeof *codes);
+    numbers = calloc(n_bills + 1, sizeof *numbers);
+    if (items == NULL || keys == NULL || codes == NULL || numbers == NULL)
+        goto done;
+    for (size_t i = 0; i < n_claims; i++) {
+        const fm_claim *c = claims[i];
+        /* A claim without an event id or with an identity number that cannot be keyed is a dead letter in
+         * adj_decide_claim: nothing to read for it. */
+        if (c->event_id == NULL || c->event_id[0] == '\0' ||
+            fm_person_key(env->person_key_secret, c->insured_id_number, keys[i]) != FM_OK)
+            continue;
+        items[n_items++] = (adj_fact_item){.policy_number = c->policy_number,
+                                           .person_key = keys[i],
+                                           .claim_id = c->claim_id,
+                                           .event_id = c->event_id};
+        add_bills(c, codes, numbers, &n_locks);
+    }
+    for (size_t i = 0; i < b->n_stored; i++)
+        items[n_items++] = (adj_fact_item){.policy_number = b->stored[i].claim.policy_number,
+                                           .person_key = b->stored[i].person_key};
+    if ((st = adj_store_load_facts(conn, env->cache, b, items, n_items, codes, numbers, n_locks, err)) != FM_OK)
+        goto done;
+    /* 3. The invoices already claimed: a new statement after the locks. */
+    n_inv = n_locks;
+    for (size_t i = 0; i < b->n_stored; i++)
+        add_bills(&b->stored[i].claim, codes, numbers, &n_inv);
+    st = adj_store_load_invoices(conn, env->cache, b, codes, numbers, n_inv, err);
+done:
+    if (st == FM_ENOMEM)
+        fm_error_set(err, "batch", "ENOMEM", "out of memory preparing the batch");
+    free(items);
+    free(keys);
+    free(ids);
+    free(codes);
+    free(numbers);
+    return st;
+}
+
+/* ---- decide ---- */
+
+/* What is known before deciding, from the batch's facts as its earlier events left them. */
+typedef struct facts {
+    const adj_policy_fact *policy;
+    const adj_person_fact *person; /* NULL when the policy is unknown */
+    fm_claim_context ctx;          /* bills: set by the caller */
+} facts;
+
+static fm_status not_prepared(fm_error *err, const char *what, const char *id)
+{
+    fm_error_set(err, "batch", "NOT_PREPARED", "%s %s was not given to prepare_batch", what, id ? id : "");
+    return FM_ECONFIG;
+}
+
+static fm_status context_of(const adj_batch *b, const char *policy_number, const char *person_key, facts *f,
+                            fm_error *err)
+{
+    char key[256];
+    memset(f, 0, sizeof *f);
+    if ((f->policy = adj_map_get(&b->policies, policy_number)) == NULL)
+        return not_prepared(err, "policy", policy_number);
+    fm_claim_context *x = &f->ctx;
+    x->policy_found = f->policy->found;
+    if (x->policy_found) {
+        x->plan_year = f->policy->plan_year;
+        x->coverage_start = f->policy->coverage_start;
+        x->coverage_end = f->policy->coverage_end;
+        f->person = adj_map_get(&b->persons, adj_map_key2(key, sizeof key, policy_number, person_key));
+        const adj_usage_fact *u = adj_map_get(&b->usage, adj_usage_key(key, sizeof key, x->plan_year, person_key));
+        const adj_household_fact *h = adj_map_get(&b->households, policy_number);
+        if (f->person == NULL || u == NULL || h == NULL)
+            return not_prepared(err, "policy", policy_number);
+        x->person_found = f->person->found;
+        x->role = f->person->role;
+        x->renewal = f->person->renewal;
+        x->usage = u->usage;
+        x->household_medical_paid[FM_LIAB_ACCIDENT_MEDICAL] = h->medical_paid[FM_LIAB_ACCIDENT_MEDICAL];
+        x->household_medical_paid[FM_LIAB_ILLNESS_HOSPITAL] = h->medical_paid[FM_LIAB_ILLNESS_HOSPITAL];
+    }
+    x->deceased = adj_map_get(&b->deceased, person_key) != NULL;
+    return FM_OK;
+}
+
+/* Which of c's bills were claimed before, by a claim other than own_claim_id (NULL: by any claim). */
+static void claimed_bills(const adj_batch *b, const fm_claim *c, const char *own_claim_id, bool out[FM_MAX_BILLS])
+{
+    char key[256];
+    memset(out, 0, FM_MAX_BILLS * sizeof out[0]);
+    size_t nb = c->n_bills < FM_MAX_BILLS ? c->n_bills : FM_MAX_BILLS;
+    for (size_t i = 0; i < nb; i++) {
+        const char *first =
+            adj_map_get(&b->invoices, adj_map_key2(key, sizeof key, c->bills[i].invoice_code, c->bills[i].invoice_number));
+        out[i] = first != NULL && (own_claim_id == NULL || strcmp(first, own_claim_id) != 0);
+    }
+}
+
+/* The usage a decision left, into the batch's facts (written by end_batch): the person's for plan_year, the
+ * household's when the liability is medical, and the death. Values are absolute. */
+static fm_status keep_usage(adj_batch *b, const fm_claim *c, int plan_year, const char *person_key,
+                            const char *policy_number, const fm_claim_decision *d)
+{
+    char key[256];
+    adj_usage_fact *u = adj_map_put(&b->usage, adj_usage_key(key, sizeof key, plan_year, person_key), sizeof *u, NULL);
+    if (u == NULL)
+        return FM_ENOMEM;
+    u->plan_year = plan_year;
+    snprintf(u->person_key, sizeof u->person_key, "%s", person_key);
+    u->usage = d->new_usage;
+    u->dirty = true;
+    if (d->new_usage.death_paid > 0 && adj_map_put(&b->deceased, person_key, 1, NULL) == NULL)
+        return FM_ENOMEM;
+    if (fm_liability_is_medical(c->liability)) {
+        adj_household_fact *h = adj_map_put(&b->households, policy_number, sizeof *h, NULL);
+        if (h == NULL)
+            return FM_ENOMEM;
+        h->medical_paid[FM_LIAB_ACCIDENT_MEDICAL] = d->new_household_medical_paid[FM_LIAB_ACCIDENT_MEDICAL];
+        h->medical_paid[FM_LIAB_ILLNESS_HOSPITAL] = d->new_household_medical_paid[FM_LIAB_ILLNESS_HOSPITAL];
+        h->dirty = true;
+    }
+    return FM_OK;
+}
+
+/* The claim's invoices not claimed before enter invoices_claimed under it (the first claim wins; an invoice
+ * twice in the claim once). */
+static fm_status claim_invoices(adj_batch *b, const fm_claim *c)
+{
+    char key[256];
+    size_t nb = c->n_bills < FM_MAX_BILLS ? c->n_bills : FM_MAX_BILLS;
+    for (size_t i = 0; i < nb; i++) {
+        int created = 0;
+        size_t len = strlen(c->claim_id) + 1;
+        char *first = adj_map_put(&b->invoices,
+                                  adj_map_key2(key, sizeof key, c->bills[i].invoice_code, c->bills[i].invoice_number),
+                                  len, &created);
+        if (first == NULL)
+            return FM_ENOMEM;
+        if (!created)
+            continue;
+        memcpy(first, c->claim_id, len);
+        fm_status st = adj_store_buffer_invoice(b, c->bills[i].invoice_code, c->bills[i].invoice_number, c->claim_id);
+        if (st != FM_OK)
+            return st;
+    }
+    return FM_OK;
+}
+
+fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *src, const fm_claim *c,
+                           const char *occurred_at, adj_output *out, fm_error *err)
 {
     char person_key[FM_PERSON_KEY_LEN], masked[FM_PERSON_MASK_LEN];
     char en[EXPLAIN_LEN] = "", zh[EXPLAIN_LEN] = "";
     char *params_json = NULL;
-    adj_facts f;
+    facts f;
     fm_plan plan;
     fm_claim_decision d;
     adj_signals signals;
@@ -151,21 +344,23 @@ fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *sr
         return FM_EINVAL;
     }
     fm_person_mask(c->insured_id_number, masked);
-    if ((st = adj_store_lookup(conn, env->cache, c->policy_number, person_key, c->claim_id, c->event_id, c, &f, err)) != FM_OK)
+    if ((st = context_of(b, c->policy_number, person_key, &f, err)) != FM_OK)
         return st;
-    if (f.event_seen) {
+    adj_claim_fact *cf = adj_map_get(&b->claims, c->claim_id);
+    if (cf == NULL)
+        return not_prepared(err, "claim", c->claim_id);
+    if (adj_map_get(&b->events, c->event_id) != NULL) {
         fm_error_set(err, "event_id", "EVENT_ID_CONFLICT", "event %s already recorded another claim", c->event_id);
         return FM_EINVAL;
     }
-    if (f.claim_exists) {
+    if (cf->recorded) {
         fm_error_set(err, "claim_id", "DUPLICATE_CLAIM_ID",
                      "claim %s is already recorded under another event; the first claim stands", c->claim_id);
         return FM_EINVAL;
     }
     if ((st = choose_plan(env, &f.ctx, c->incident_date, &plan, err)) != FM_OK)
         return st;
-    if ((st = adj_store_claimed_bills(conn, env->cache, c, NULL, f.ctx.bill_already_claimed, err)) != FM_OK)
-        return st;
+    claimed_bills(b, c, NULL, f.ctx.bill_already_claimed);
     if ((st = fm_decide_claim(&plan, c, &f.ctx, &d, err)) != FM_OK)
         return st;
     if ((st = adj_find_signals(&env->cfg, &plan, c, &f.ctx, &d, &signals, err)) != FM_OK)
@@ -176,70 +371,140 @@ fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *sr
         fm_error_set(err, "claim.decided", "ENOMEM", "could not describe the decision");
         return st;
     }
-    if ((st = adj_store_write_first_decision(conn, env->cache, c, person_key, masked, &f, claimed, &d, params_json, en, zh, src,
-                                             &signals, err)) != FM_OK)
-        goto done;
+    /* The rows, then what later events of the batch must see. */
+    if ((st = adj_store_buffer_claim(b, c, person_key, masked, f.policy, f.person, claimed, &d)) != FM_OK ||
+        (st = claim_invoices(b, c)) != FM_OK ||
+        (st = adj_store_buffer_decision(b, c->claim_id, c->event_id, "initial", &d, params_json, en, zh, src)) != FM_OK ||
+        (st = adj_store_buffer_signals(b, &signals, c->claim_id, c->policy_number, f.policy, c->event_id)) != FM_OK)
+        goto fail;
+    if (d.usage_changed && f.ctx.policy_found &&
+        (st = keep_usage(b, c, f.ctx.plan_year, person_key, c->policy_number, &d)) != FM_OK)
+        goto fail;
+    st = FM_ENOMEM;
+    if (adj_map_put(&b->events, c->event_id, 1, NULL) == NULL)
+        goto fail;
+    cf->recorded = true;
+    snprintf(cf->status, sizeof cf->status, "%s", fm_claim_outcome_name(d.outcome));
+    cf->payable = d.payable;
+    if (cf->reviewed) { /* a review later in the batch re-decides it from what the database would hold */
+        adj_stored_claim sc = {0};
+        if (adj_claim_clone_stored(c, &sc.claim) != FM_OK)
+            goto fail;
+        snprintf(sc.person_key, sizeof sc.person_key, "%s", person_key);
+        if (adj_batch_add_stored(b, &sc, &cf->stored) != FM_OK) {
+            fm_claim_free(&sc.claim);
+            goto fail;
+        }
+    }
     st = publish(c, &d, NULL, c->event_id, occurred_at, out, err);
-done:
+    free(params_json);
+    return st;
+fail:
+    if (st == FM_ENOMEM)
+        fm_error_set(err, "batch", "ENOMEM", "out of memory buffering the decision");
+    else if (st == FM_EINVAL)
+        fm_error_set(err, "claim", "DATA_REJECTED", "a date of the claim cannot be written");
     free(params_json);
     return st;
 }
 
-fm_status adj_apply_review(const adj_env *env, PGconn *conn, const adj_source *src, const fm_review *r,
-                           const char *occurred_at, adj_output *out, fm_error *err)
+fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *src, const fm_review *r,
+                            const char *occurred_at, adj_output *out, fm_error *err)
 {
-    adj_stored_claim sc;
-    adj_facts f;
+    facts f;
     fm_plan plan;
     fm_claim_decision d;
     char en[EXPLAIN_LEN] = "", zh[EXPLAIN_LEN] = "";
+    char status_before[ADJ_STATUS_LEN];
     char *params_json = NULL;
-    int64_t decision_id = 0;
-    bool found = false;
+    fm_status st;
     memset(out, 0, sizeof *out);
 
     if (r->event_id == NULL || r->event_id[0] == '\0') {
         fm_error_set(err, "event_id", "REQUIRED", "a review event carries an event_id");
         return FM_EINVAL;
     }
-    fm_status st = adj_store_load_claim(conn, r->claim_id, &sc, &found, err);
-    if (st != FM_OK)
-        return st;
-    if (!found) {
+    adj_claim_fact *cf = adj_map_get(&b->claims, r->claim_id ? r->claim_id : "");
+    if (cf == NULL)
+        return not_prepared(err, "review of claim", r->claim_id);
+    if (!cf->recorded) {
         fm_error_set(err, "claim_id", "REVIEW_NOT_APPLICABLE", "no claim %s is recorded", r->claim_id);
         return FM_EINVAL;
     }
-    if (strcmp(sc.claim.policy_number, r->policy_number) != 0) {
+    if (cf->stored < 0 || (size_t)cf->stored >= b->n_stored)
+        return not_prepared(err, "review of claim", r->claim_id);
+    const adj_stored_claim *sc = &b->stored[cf->stored];
+    if (strcmp(sc->claim.policy_number, r->policy_number) != 0) {
         fm_error_set(err, "policy_number", "REVIEW_NOT_APPLICABLE", "claim %s belongs to policy %s, not %s",
-                     r->claim_id, sc.claim.policy_number, r->policy_number);
-        st = FM_EINVAL;
-        goto done;
+                     r->claim_id, sc->claim.policy_number, r->policy_number);
+        return FM_EINVAL;
     }
-    if (strcmp(sc.status, "pending_review") != 0) {
+    if (strcmp(cf->status, "pending_review") != 0) {
         /* Kept on record and ignored: the claim's decision stands, nothing is published. */
-        st = adj_store_insert_ignored_review(conn, r, sc.status, sc.payable, "REVIEW_NOT_APPLICABLE", err);
-        goto done;
+        st = adj_batch_add_review(b, r, cf->status, cf->status, cf->payable, false, "REVIEW_NOT_APPLICABLE");
+        if (st != FM_OK)
+            fm_error_set(err, "batch", "ENOMEM", "out of memory buffering the review");
+        return st;
     }
-    if ((st = adj_store_lookup(conn, env->cache, sc.claim.policy_number, sc.person_key, NULL, NULL, NULL, &f, err)) != FM_OK ||
-        (st = choose_plan(env, &f.ctx, sc.claim.incident_date, &plan, err)) != FM_OK ||
-        (st = adj_store_claimed_bills(conn, env->cache, &sc.claim, sc.claim.claim_id, f.ctx.bill_already_claimed, err)) !=
-            FM_OK ||
-        (st = fm_decide_review(&plan, &sc.claim, &f.ctx, r, &d, err)) != FM_OK)
-        goto done;
-    if ((st = describe(&sc.claim, &d, r, &params_json, en, zh)) != FM_OK) {
+    if ((st = context_of(b, sc->claim.policy_number, sc->person_key, &f, err)) != FM_OK ||
+        (st = choose_plan(env, &f.ctx, sc->claim.incident_date, &plan, err)) != FM_OK)
+        return st;
+    claimed_bills(b, &sc->claim, sc->claim.claim_id, f.ctx.bill_already_claimed);
+    if ((st = fm_decide_review(&plan, &sc->claim, &f.ctx, r, &d, err)) != FM_OK)
+        return st;
+    if ((st = describe(&sc->claim, &d, r, &params_json, en, zh)) != FM_OK) {
         fm_error_set(err, "claim.decided", "ENOMEM", "could not describe the decision");
-        goto done;
+        return st;
     }
-    if ((st = adj_store_insert_decision(conn, sc.claim.claim_id, r->event_id, "review", &d, params_json, en, zh, src,
-                                        &decision_id, err)) != FM_OK ||
-        (st = adj_store_update_claim(conn, sc.claim.claim_id, &d, err)) != FM_OK ||
-        (st = adj_store_save_usage(conn, &sc.claim, f.ctx.plan_year, sc.person_key, sc.claim.policy_number, &d,
-                                   err)) != FM_OK ||
-        (st = adj_store_insert_review(conn, r, sc.status, &d, decision_id, err)) != FM_OK)
-        goto done;
-    st = publish(&sc.claim, &d, r, r->event_id, occurred_at, out, err);
-done:
+    snprintf(status_before, sizeof status_before, "%s", cf->status);
+    if ((st = adj_store_buffer_decision(b, sc->claim.claim_id, r->event_id, "review", &d, params_json, en, zh, src)) !=
+            FM_OK ||
+        (d.usage_changed &&
+         (st = keep_usage(b, &sc->claim, f.ctx.plan_year, sc->person_key, sc->claim.policy_number, &d)) != FM_OK) ||
+        (st = adj_batch_add_review(b, r, status_before, fm_claim_outcome_name(d.outcome), d.payable, true, NULL)) !=
+            FM_OK) {
+        fm_error_set(err, "batch", "ENOMEM", "out of memory buffering the review");
+        free(params_json);
+        return st;
+    }
+    snprintf(cf->status, sizeof cf->status, "%s", fm_claim_outcome_name(d.outcome));
+    cf->payable = d.payable;
+    cf->status_dirty = true;
+    st = publish(&sc->claim, &d, r, r->event_id, occurred_at, out, err);
     free(params_json);
-    adj_stored_claim_free(&sc);
+    return st;
+}
+
+/* ---- one event as a batch ---- */
+
+fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *src, const fm_claim *c,
+                          const char *occurred_at, adj_output *out, fm_error *err)
+{
+    adj_batch b = {0};
+    memset(out, 0, sizeof *out);
+    fm_status st = adj_prepare(env, conn, &b, &c, 1, NULL, 0, err);
+    if (st == FM_OK)
+        st = adj_decide_claim(env, &b, src, c, occurred_at, out, err);
+    if (st == FM_OK)
+        st = adj_store_write(conn, env->cache, &b, err);
+    if (st != FM_OK)
+        adj_output_free(out);
+    adj_batch_free(&b);
+    return st;
+}
+
+fm_status adj_apply_review(const adj_env *env, PGconn *conn, const adj_source *src, const fm_review *r,
+                           const char *occurred_at, adj_output *out, fm_error *err)
+{
+    adj_batch b = {0};
+    memset(out, 0, sizeof *out);
+    fm_status st = adj_prepare(env, conn, &b, NULL, 0, &r, 1, err);
+    if (st == FM_OK)
+        st = adj_decide_review(env, &b, src, r, occurred_at, out, err);
+    if (st == FM_OK)
+        st = adj_store_write(conn, env->cache, &b, err);
+    if (st != FM_OK)
+        adj_output_free(out);
+    adj_batch_free(&b);
     return st;
 }

@@ -1,9 +1,10 @@
-/* adj_apply.h — deciding one claim or one review inside the batch transaction: look up, decide, record, publish. */
+/* adj_apply.h — deciding claims and reviews of a batch against its facts: prepare, decide, buffer, publish. */
 #ifndef ADJ_APPLY_H
 #define ADJ_APPLY_H
 
 #include <libpq-fe.h>
 
+#include "adj_batch.h"
 #include "adj_config.h"
 #include "adj_sql.h"
 #include "adj_store.h"
@@ -45,30 +46,51 @@ void adj_now_shanghai(char out[32]);
 const fm_plan *adj_plan_for_claim(const fm_plan_catalogue *cat, const fm_claim_context *ctx, fm_date incident);
 
 /*
- * Decides a claim.submitted and records everything in conn's open transaction: claims, claim_bills,
- * invoices_claimed (first claim wins), claim_decisions (kind initial), the new usage, fraud_signals; fills out
- * with the claim.decided event (the caller adds it to the outbox). A claim on an unknown policy or for a person
- * not insured is a decision (POLICY_NOT_FOUND, PERSON_NOT_INSURED).
+ * A batch in three steps (the worker's prepare_batch, apply, end_batch):
+ * adj_prepare reads everything the batch's claims and reviews need into b (a few statements for the whole
+ * batch: the reviewed claims, the facts with the invoice locks, the invoices claimed); adj_decide_claim and
+ * adj_decide_review decide one event each in memory, against the facts as the batch's earlier events left them,
+ * and buffer its rows; adj_store_write (adj_store.h) writes them. b must have been reset (adj_batch_reset)
+ * before adj_prepare. claims and reviews are borrowed for the call.
+ * adj_prepare returns FM_OK, FM_EDB (redo the batch), FM_ECONFIG (missing privilege), FM_ENOMEM.
+ */
+fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_claim *const *claims, size_t n_claims,
+                      const fm_review *const *reviews, size_t n_reviews, fm_error *err);
+
+/*
+ * Decides a claim.submitted of the prepared batch and buffers its rows: claims, claim_bills, invoices_claimed
+ * (first claim wins), claim_decisions (kind initial), the new usage, fraud_signals; fills out with the
+ * claim.decided event (the caller adds it to the outbox). A claim on an unknown policy or for a person not
+ * insured is a decision (POLICY_NOT_FOUND, PERSON_NOT_INSURED).
  * Returns FM_OK; FM_EINVAL when the message must be a dead letter, err->code saying why:
+ *   INVALID_ID_NUMBER   the identity number cannot be keyed,
  *   DUPLICATE_CLAIM_ID  the claim_id is already recorded under another event (the first claim stands; a
  *                       decline on claim.decided would read, downstream, as a decline of the first claim),
  *   EVENT_ID_CONFLICT   the event id already recorded another claim,
- *   DATA_REJECTED       the database refused a value, or a code of the rules (e.g. AMOUNT_OUT_OF_RANGE);
- * FM_EDB (redo the batch), FM_ECONFIG (the policy's plan year is not in the catalogue, or a privilege is
- * missing: stop), FM_ENOMEM. On any error the caller must roll back (earlier writes may have happened).
+ *   a code of the rules (e.g. AMOUNT_OUT_OF_RANGE);
+ * FM_ECONFIG (the policy's plan year is not in the catalogue; NOT_PREPARED: the claim was not given to
+ * adj_prepare), FM_ENOMEM. On FM_EINVAL the batch must be redone without the message (b may hold part of it).
  */
-fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *src, const fm_claim *c,
-                          const char *occurred_at, adj_output *out, fm_error *err);
+fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *src, const fm_claim *c,
+                           const char *occurred_at, adj_output *out, fm_error *err);
 
 /*
  * Completes a pending claim with a claim.reviewed: re-decides it with fm_decide_review against the usage
- * available now, records claim_decisions (kind review), claim_reviews, the claim's new status and the usage.
+ * available now, buffers claim_decisions (kind review), claim_reviews, the claim's new status and the usage.
  * A review of a claim that is not pending_review (already decided, or reviewed before) is recorded in
  * claim_reviews with ignored_reason REVIEW_NOT_APPLICABLE and status unchanged, and ignored: FM_OK with out
  * empty (payload NULL: nothing to publish). A review that names no recorded claim, or another policy number than
  * the claim's, cannot be recorded against a claim: a dead letter REVIEW_NOT_APPLICABLE.
- * Other errors as adj_apply_claim.
+ * Other errors as adj_decide_claim.
  */
+fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *src, const fm_review *r,
+                            const char *occurred_at, adj_output *out, fm_error *err);
+
+/* One event as a batch of its own on conn, inside the caller's transaction: prepare, decide, write. Used by
+ * tests and by the reference run. Statuses as adj_decide_claim / adj_decide_review, plus adj_store_write's
+ * (FM_EINVAL with the SQLSTATE in err->code when the database refused a row). */
+fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *src, const fm_claim *c,
+                          const char *occurred_at, adj_output *out, fm_error *err);
 fm_status adj_apply_review(const adj_env *env, PGconn *conn, const adj_source *src, const fm_review *r,
                            const char *occurred_at, adj_output *out, fm_error *err);
 

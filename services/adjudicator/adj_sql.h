@@ -48,9 +48,18 @@ char *adj_text_array_literal(const char *const *items, size_t n);
  */
 fm_status adj_sql_run(PGconn *conn, const char *sql, adj_params *p, PGresult **out, fm_error *err);
 
-/* Statements worth preparing once per connection (the ones every claim runs: parsing and planning a statement
- * of seven CTEs costs more than running it). */
-typedef enum adj_stmt { ADJ_STMT_LOOKUP = 0, ADJ_STMT_CLAIMED, ADJ_STMT_WRITE_FIRST, ADJ_STMT_COUNT } adj_stmt;
+/* Statements worth preparing once per connection (the ones every batch runs). */
+typedef enum adj_stmt {
+    ADJ_STMT_LOAD_CLAIMS = 0,
+    ADJ_STMT_LOAD_BILLS,
+    ADJ_STMT_FACTS,
+    ADJ_STMT_INVOICES,
+    ADJ_STMT_REVIEWS,
+    ADJ_STMT_UPDATE_CLAIMS,
+    ADJ_STMT_PERSON_USAGE,
+    ADJ_STMT_HOUSEHOLD,
+    ADJ_STMT_COUNT
+} adj_stmt;
 
 /* Which statements the current session has prepared. Plain data, owned by the caller (one per worker); a
  * zero-initialised cache is empty. It notices a new session (another connection or backend) by itself. */

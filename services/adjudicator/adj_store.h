@@ -1,4 +1,4 @@
-/* adj_store.h — the adjudicator's reads and writes in PostgreSQL, inside the caller's batch transaction. */
+/* adj_store.h — the adjudicator's SQL: a batch's reads (a few statements per batch) and its writes (COPY). */
 #ifndef ADJ_STORE_H
 #define ADJ_STORE_H
 
@@ -6,17 +6,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "adj_batch.h"
 #include "adj_signals.h"
 #include "adj_sql.h"
-#include "fm_claim_rules.h"
 #include "fm_error.h"
-#include "fm_model.h"
-#include "fm_person.h"
-#include "fm_plan.h"
 
 /* Every function runs in the open transaction of conn (never BEGIN/COMMIT); cache (may be NULL) keeps the
- * session's prepared statements (adj_sql.h). They return adj_sql_run's
- * classes: FM_OK, FM_EDB (redo the batch), FM_EINVAL (DATA_REJECTED: dead letter), FM_ECONFIG, FM_ENOMEM. */
+ * session's prepared statements (adj_sql.h). Reads return adj_sql_run's classes: FM_OK, FM_EDB (redo the
+ * batch), FM_ECONFIG (a missing privilege or table), FM_ENOMEM. */
 
 /* Where the decided event came from (claim_decisions.source_*). Borrowed strings. */
 typedef struct adj_source {
@@ -25,70 +22,59 @@ typedef struct adj_source {
     int64_t offset;
 } adj_source;
 
-/* What is known before deciding a claim. */
-typedef struct adj_facts {
-    bool claim_exists;              /* the claim_id is already recorded */
-    bool event_seen;                /* the event id already recorded a claim */
-    char managing_unit[FM_CODE_LEN];/* of the policy; "" when not found */
-    fm_claim_context ctx;           /* policy, person, usage, household usage (bills: adj_store_claimed_bills) */
-} adj_facts;
+/* Loads the recorded claims among claim_ids (n of them; duplicates allowed) with their bills, locking their
+ * rows (FOR UPDATE: a review changes them), into b->claims (recorded, status, payable) and b->stored. */
+fm_status adj_store_load_claims(PGconn *conn, adj_sql_cache *cache, adj_batch *b, const char *const *claim_ids,
+                                size_t n, fm_error *err);
 
-/* Looks up the policy, the person in it (by person_key), renewal, deceased (a death benefit paid in any plan
- * year), the person's usage and the household's for the policy's plan year, and whether claim_id / event_id
- * are known (either may be NULL). Reads the transaction's own earlier writes. lock_bills (may be NULL): take
- * the invoice locks of its bills in the same statement (see adj_store_claimed_bills). */
-fm_status adj_store_lookup(PGconn *conn, adj_sql_cache *cache, const char *policy_number, const char *person_key, const char *claim_id,
-                           const char *event_id, const fm_claim *lock_bills, adj_facts *out, fm_error *err);
+/* What one decision needs to know: its policy and person, and for a new claim its claim id and event id. */
+typedef struct adj_fact_item {
+    const char *policy_number;
+    const char *person_key;
+    const char *claim_id; /* NULL: a review's claim, already loaded */
+    const char *event_id; /* NULL likewise */
+} adj_fact_item;
 
-/* Which of c's bills (invoice code + number) were already claimed by a claim other than own_claim_id (NULL:
- * by any claim). For a new claim, adj_store_lookup has taken a transaction-scoped advisory lock per invoice (in
- * a fixed order) in the statement before: two workers deciding claims with the same invoice at once serialise,
- * and this read, a new statement, sees the first one's commit — the first claim wins. */
-fm_status adj_store_claimed_bills(PGconn *conn, adj_sql_cache *cache, const fm_claim *c, const char *own_claim_id, bool out[FM_MAX_BILLS],
-                                  fm_error *err);
+/* One statement for every item: the policy, the person in it (role, renewal: insured_persons.renewal or
+ * insured in the previous plan year), deceased (a death benefit paid in any plan year), the person's usage and
+ * the household's for the policy's plan year, whether the claim id and the event id are already recorded.
+ * Fills b's maps (an entry already there is kept). The same statement first takes a transaction-scoped
+ * advisory lock per invoice (lock_codes[i] + lock_numbers[i], n_locks of them) in one fixed (sorted) order
+ * for the whole batch: two workers deciding claims with the same invoice serialise, and the invoice read that
+ * follows (a new statement, so a new snapshot) sees the first one's commit — the first claim wins. */
+fm_status adj_store_load_facts(PGconn *conn, adj_sql_cache *cache, adj_batch *b, const adj_fact_item *items,
+                               size_t n, const char *const *lock_codes, const char *const *lock_numbers,
+                               size_t n_locks, fm_error *err);
 
-/* Writes a first decision in one statement (one round trip): the claim row (status and payable of d), its bills
- * (excluded_duplicate from d), its invoices into invoices_claimed (an invoice already there stays its first
- * claim's), the decision (kind initial), the fraud signals, and the person's and household's usage when d
- * changed them. */
-fm_status adj_store_write_first_decision(PGconn *conn, adj_sql_cache *cache, const fm_claim *c, const char *person_key,
-                                         const char *masked_id, const adj_facts *f, fm_fen claimed,
-                                         const fm_claim_decision *d, const char *parameters_json, const char *en,
-                                         const char *zh, const adj_source *src, const adj_signals *sig,
-                                         fm_error *err);
+/* Which of the invoices (codes[i] + numbers[i]) are already claimed, and by which claim: into b->invoices. */
+fm_status adj_store_load_invoices(PGconn *conn, adj_sql_cache *cache, adj_batch *b, const char *const *codes,
+                                  const char *const *numbers, size_t n, fm_error *err);
 
-/* Inserts one decision (kind "initial" or "review"); *decision_id receives its id (may be NULL). */
-fm_status adj_store_insert_decision(PGconn *conn, const char *claim_id, const char *source_event_id, const char *kind,
+/*
+ * Writes what the batch buffered: one COPY each for claims, claim_bills, invoices_claimed, claim_decisions
+ * (decided_at: the column default clock_timestamp(), migration 041) and fraud_signals; then one statement each
+ * for the reviews (their decision ids joined by event id), the claims a review changed, the person usage and the
+ * household usage (upserts of absolute values from unnest() arrays).
+ * Returns FM_OK; on a refusal err->code is the SQLSTATE: FM_EINVAL for a value the database refused (classes 22
+ * and 23 but a unique violation), FM_EDB for a unique violation (23505, maybe a concurrent worker's) and for
+ * transient errors, FM_ECONFIG for class 42, FM_ENOMEM.
+ */
+fm_status adj_store_write(PGconn *conn, adj_sql_cache *cache, adj_batch *b, fm_error *err);
+
+/* Rows for the COPYs of adj_store_write, appended to b's buffers. FM_ENOMEM (the batch's buffers are then
+ * incomplete: the batch must not be written), FM_EINVAL for a date out of range. */
+/* The claim row (plan year and managing unit of pol when found, role of per when insured) and its bills. */
+fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *person_key, const char *masked_id,
+                                 const adj_policy_fact *pol, const adj_person_fact *per, fm_fen claimed,
+                                 const fm_claim_decision *d);
+/* An invoice claimed first by claim_id. */
+fm_status adj_store_buffer_invoice(adj_batch *b, const char *code, const char *number, const char *claim_id);
+/* A decision, kind "initial" or "review". */
+fm_status adj_store_buffer_decision(adj_batch *b, const char *claim_id, const char *source_event_id, const char *kind,
                                     const fm_claim_decision *d, const char *parameters_json, const char *en,
-                                    const char *zh, const adj_source *src, int64_t *decision_id, fm_error *err);
-
-/* Writes the usage a decision left (when d->usage_changed): the person's row for plan_year, and the
- * household's row for the policy when the liability is medical. Values are absolute (read and written in
- * the same transaction, by the one worker that owns the policy's partition). */
-fm_status adj_store_save_usage(PGconn *conn, const fm_claim *c, int plan_year, const char *person_key,
-                               const char *policy_number, const fm_claim_decision *d, fm_error *err);
-
-/* A recorded claim, as a review needs it. */
-typedef struct adj_stored_claim {
-    fm_claim claim;                 /* owned (fm_claim_free); insured_id_number is "" (never stored) */
-    char person_key[FM_PERSON_KEY_LEN];
-    char status[24];
-    fm_fen payable;
-} adj_stored_claim;
-
-/* Loads claim_id (locking its row). *found false when unknown (out zeroed). */
-fm_status adj_store_load_claim(PGconn *conn, const char *claim_id, adj_stored_claim *out, bool *found, fm_error *err);
-void adj_stored_claim_free(adj_stored_claim *s);
-
-/* Sets the claim's current status and payable to d's. */
-fm_status adj_store_update_claim(PGconn *conn, const char *claim_id, const fm_claim_decision *d, fm_error *err);
-
-/* Records a review: who, action, amount, note, status before and after, the decision it made. */
-fm_status adj_store_insert_review(PGconn *conn, const fm_review *r, const char *status_before,
-                                  const fm_claim_decision *d, int64_t decision_id, fm_error *err);
-
-/* Records a review that changed nothing: status after = before, payable as it was, no decision, and why. */
-fm_status adj_store_insert_ignored_review(PGconn *conn, const fm_review *r, const char *status, fm_fen payable,
-                                          const char *reason, fm_error *err);
+                                    const char *zh, const adj_source *src);
+/* The fraud signals of a first decision. */
+fm_status adj_store_buffer_signals(adj_batch *b, const adj_signals *sig, const char *claim_id,
+                                   const char *policy_number, const adj_policy_fact *pol, const char *source_event_id);
 
 #endif

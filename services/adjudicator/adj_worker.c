@@ -81,12 +81,58 @@ fm_status adj_worker_decide(adj_worker *w, PGconn *conn, const fm_raw_message *m
                                                 : adj_apply_review(&w->env, conn, &src, &ev->review, now, out, err);
 }
 
+fm_status adj_worker_begin_batch(void *ctx, fm_txn *txn, fm_error *err)
+{
+    (void)txn;
+    (void)err;
+    adj_batch_reset(&((adj_worker *)ctx)->batch);
+    return FM_OK;
+}
+
+fm_status adj_worker_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const *events, size_t count, fm_error *err)
+{
+    adj_worker *w = ctx;
+    const fm_claim **claims = calloc(count + 1, sizeof *claims);
+    const fm_review **reviews = calloc(count + 1, sizeof *reviews);
+    size_t nc = 0, nr = 0;
+    fm_status st = FM_ENOMEM;
+    if (claims == NULL || reviews == NULL) {
+        fm_error_set(err, "batch", "ENOMEM", "out of memory preparing the batch");
+        goto done;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const adj_event *ev = events[i]->decoded;
+        if (ev == NULL)
+            continue;
+        if (ev->type == FM_EVENT_CLAIM_SUBMITTED)
+            claims[nc++] = &ev->claim;
+        else
+            reviews[nr++] = &ev->review;
+    }
+    st = adj_prepare(&w->env, fm_txn_conn(txn), &w->batch, claims, nc, reviews, nr, err);
+done:
+    free(claims);
+    free(reviews);
+    return st;
+}
+
+fm_status adj_worker_end_batch(void *ctx, fm_txn *txn, fm_error *err)
+{
+    adj_worker *w = ctx;
+    return adj_store_write(fm_txn_conn(txn), w->env.cache, &w->batch, err);
+}
+
 fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err)
 {
     adj_worker *w = ctx;
     const adj_event *ev = event->decoded;
     adj_output out = {0};
-    fm_status st = adj_worker_decide(w, fm_txn_conn(txn), msg, event, &out, err);
+    adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
+    char now[32];
+    adj_now_shanghai(now);
+    fm_status st = ev->type == FM_EVENT_CLAIM_SUBMITTED
+                       ? adj_decide_claim(&w->env, &w->batch, &src, &ev->claim, now, &out, err)
+                       : adj_decide_review(&w->env, &w->batch, &src, &ev->review, now, &out, err);
     if (st != FM_OK)
         return st;
     if (out.payload == NULL) { /* an ignored review: recorded, nothing to publish */
