@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fm_decode.h"
 #include "fm_sha256.h"
@@ -81,6 +82,13 @@ fm_status adj_worker_decide(adj_worker *w, PGconn *conn, const fm_raw_message *m
                                                 : adj_apply_review(&w->env, conn, &src, &ev->review, now, out, err);
 }
 
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 fm_status adj_worker_begin_batch(void *ctx, fm_txn *txn, fm_error *err)
 {
     (void)txn;
@@ -109,7 +117,10 @@ fm_status adj_worker_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const
         else
             reviews[nr++] = &ev->review;
     }
+    int64_t t = now_us();
     st = adj_prepare(&w->env, fm_txn_conn(txn), &w->batch, claims, nc, reviews, nr, err);
+    fm_log(w->logger, FM_LOG_DEBUG, "batch_prepared", "claims=%zu reviews=%zu us=%lld", nc, nr,
+           (long long)(now_us() - t));
 done:
     free(claims);
     free(reviews);
@@ -119,7 +130,11 @@ done:
 fm_status adj_worker_end_batch(void *ctx, fm_txn *txn, fm_error *err)
 {
     adj_worker *w = ctx;
-    return adj_store_write(fm_txn_conn(txn), w->env.cache, &w->batch, err);
+    int64_t t = now_us();
+    fm_status st = adj_store_write(fm_txn_conn(txn), w->env.cache, &w->batch, err);
+    fm_log(w->logger, FM_LOG_DEBUG, "batch_written", "status=%s us=%lld", fm_status_name(st),
+           (long long)(now_us() - t));
+    return st;
 }
 
 fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err)
