@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # crash.sh — SIGKILL famins-adjudicator at random moments (CRASH_KILLS times, default 20) while it decides
 # CRASH_CLAIMS generated claims (default 20000, plus the reviews the generator adds), restarting it each time.
-# The claims are produced in one chunk per kill, so that every restart finds work. For each kill the test records
+# The claims are produced in one chunk per kill, so that every restart finds work; each kill waits (briefly) for
+# a moment when a batch transaction is open. For each kill the test records
 # from pg_stat_activity (the worker's application_name, seen as its own role) whether a batch transaction was
 # open, and requires that at least half were. After draining: every claim recorded once with exactly one first
 # decision, one outbox claim.decided per decision, every event processed once, and every claim's decision, every
@@ -35,7 +36,7 @@ ref_pid=$!
 ADJ_REF_DB="${ITEST_DB}_ref"
 ADJ_REF_DSN="host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=${ADJ_REF_DB} user=famins_admin"
 
-start_worker() { adj_start "$APP" FAMINS_LOG_LEVEL=info FAMINS_BATCH_MAX_MESSAGES=200; }
+start_worker() { adj_start "$APP" FAMINS_LOG_LEVEL=info FAMINS_BATCH_MAX_MESSAGES=100; }
 state_sql() {
     echo "SELECT coalesce(string_agg(state, ','), 'none') FROM pg_stat_activity
           WHERE application_name = '$APP' AND backend_start >= '$1'"
@@ -52,13 +53,18 @@ for chunk in "$ADJ_LOGS"/chunk.*; do
     start_worker
     pid=$ADJ_LAST_PID
     # Let this worker commit at least one batch (so that every life makes progress; up to 60 s), then kill it at
-    # a random moment 0 to 1 s later.
+    # a random moment 0 to 0.3 s later — at the first moment from then on (within about a second) when its batch
+    # transaction is open. The set-based worker spends little of its time in a transaction and decides a chunk in
+    # well under a second, so a blind moment would mostly find it between batches or idle.
     for ((i = 0; i < 300; i++)); do
         [ "$(itest_psql -c "$adj_consumed_sql")" -gt "$before" ] && break
         sleep 0.2
     done
-    sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", (r % 100) / 100 }')"
-    state=$(psql "$ADJ_AS_SELF" -qAt -c "$(state_sql "$t0")")
+    sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", (r % 30) / 100 }')"
+    for ((i = 0; i < 40; i++)); do
+        state=$(psql "$ADJ_AS_SELF" -qAt -c "$(state_sql "$t0")")
+        case "$state" in *"idle in transaction"* | *active*) break ;; esac
+    done
     kill -9 "$pid"
     wait "$pid" 2>/dev/null || true
     consumed=$(itest_psql -c "$adj_consumed_sql")
