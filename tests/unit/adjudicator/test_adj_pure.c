@@ -1,9 +1,12 @@
 /* test_adj_pure.c — the adjudicator's pure helpers: factor parsing, array literals, decided event ids, the plan a
  * claim is decided with, and the fraud signals' definitions at their boundaries. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "adj_apply.h"
+#include "adj_batch.h"
+#include "adj_map.h"
 #include "adj_config.h"
 #include "adj_signals.h"
 #include "adj_sql.h"
@@ -194,6 +197,73 @@ static void person_not_insured_only_when_the_policy_exists(void **state)
     assert_true(has(&s, "DUPLICATE_INVOICE"));
 }
 
+/* The batch's facts are found by key whatever the table's growth; an existing key keeps its value. */
+static void map_finds_every_key_through_growth_and_keeps_existing_values(void **state)
+{
+    (void)state;
+    adj_map m = {0};
+    char key[64];
+    int created = 0;
+    for (int i = 0; i < 5000; i++) {
+        char num[20];
+        snprintf(num, sizeof num, "%d", i);
+        int *v = adj_map_put(&m, adj_map_key2(key, sizeof key, "FJ2026-H", num), sizeof *v, &created);
+        assert_non_null(v);
+        assert_int_equal(created, 1);
+        assert_int_equal(*v, 0); /* new values are zeroed */
+        *v = i;
+    }
+    assert_int_equal(m.n, 5000);
+    for (int i = 0; i < 5000; i++) {
+        char num[20];
+        snprintf(num, sizeof num, "%d", i);
+        int *v = adj_map_get(&m, adj_map_key2(key, sizeof key, "FJ2026-H", num));
+        assert_non_null(v);
+        assert_int_equal(*v, i);
+    }
+    int *again = adj_map_put(&m, adj_map_key2(key, sizeof key, "FJ2026-H", "17"), sizeof *again, &created);
+    assert_int_equal(created, 0);
+    assert_int_equal(*again, 17);
+    /* The separator keeps composite keys apart: ("a", "bc") is not ("ab", "c"). */
+    assert_non_null(adj_map_put(&m, adj_map_key2(key, sizeof key, "a", "bc"), 1, NULL));
+    assert_null(adj_map_get(&m, adj_map_key2(key, sizeof key, "ab", "c")));
+    assert_null(adj_map_get(&m, "nope"));
+    adj_map_clear(&m);
+    assert_int_equal(m.n, 0);
+    assert_null(adj_map_get(&m, adj_map_key2(key, sizeof key, "FJ2026-H", "17")));
+    adj_map_free(&m);
+}
+
+/* A claim decided in a batch and reviewed later in it is re-decided from what the database would hold. */
+static void stored_copy_of_a_claim_is_what_the_database_keeps(void **state)
+{
+    (void)state;
+    fm_bill bills[2] = {{.invoice_code = "1001", .invoice_number = "7", .amount = 500, .paid_by_social_insurance = 100},
+                        {.invoice_code = "1001", .invoice_number = "8", .amount = 900}};
+    fm_injury injuries[1] = {{.grade = 6, .description = "leg"}};
+    fm_claim c = {.event_id = "ev-1", .claim_id = "C1", .policy_number = "FJ2026-H1", .insured_id_number = "610113201203050027",
+                  .liability = FM_LIAB_ACCIDENT_MEDICAL, .incident_date = 100, .report_date = 120, .bills = bills,
+                  .n_bills = 2, .injuries = injuries, .n_injuries = 1, .critical_illness_code = "CI-S01",
+                  .documents = FM_DOC_BIT(FM_DOC_INVOICE)};
+    fm_claim s = {0};
+    assert_int_equal(adj_claim_clone_stored(&c, &s), FM_OK);
+    assert_string_equal(s.insured_id_number, ""); /* never stored */
+    assert_string_equal(s.claim_id, "C1");
+    assert_string_equal(s.event_id, "ev-1");
+    assert_string_equal(s.policy_number, "FJ2026-H1");
+    assert_string_equal(s.critical_illness_code, "CI-S01");
+    assert_int_equal(s.n_bills, 2);
+    assert_string_equal(s.bills[1].invoice_number, "8");
+    assert_true(s.bills[1].invoice_number != bills[1].invoice_number); /* its own copy */
+    assert_fen_equal(s.bills[0].paid_by_social_insurance, 100);
+    assert_int_equal(s.n_injuries, 1);
+    assert_fen_equal(s.injuries[0].grade, 6);
+    assert_string_equal(s.injuries[0].description, ""); /* descriptions are not stored */
+    assert_int_equal(s.documents, c.documents);
+    assert_int_equal(s.incident_date, 100);
+    fm_claim_free(&s);
+}
+
 int main(void)
 {
     fm_error err = {0};
@@ -208,6 +278,8 @@ int main(void)
         cmocka_unit_test(early_claim_is_day_0_to_29_of_a_new_persons_cover),
         cmocka_unit_test(amount_unusual_is_strictly_above_factor_times_the_person_limit),
         cmocka_unit_test(person_not_insured_only_when_the_policy_exists),
+        cmocka_unit_test(map_finds_every_key_through_growth_and_keeps_existing_values),
+        cmocka_unit_test(stored_copy_of_a_claim_is_what_the_database_keeps),
     };
     int failed = cmocka_run_group_tests_name("adjudicator_pure", tests, NULL, NULL);
     fm_plan_catalogue_free(cat);
