@@ -49,18 +49,20 @@ static void key_insured(char *buf, size_t len, int plan_year, const char *person
     snprintf(buf, len, "I|%d|%s", plan_year, person_key);
 }
 
-/* Every branch joins the batch's values to a unique index (010_enrollment), so the planner probes the index
- * per value; the statement is not prepared, so each batch gets a plan for its own arrays. */
+/* Every branch probes a unique index (010_enrollment) once per value of the batch: LATERAL ... LIMIT 1 keeps
+ * the planner from hashing the whole table instead (a hash join costs in proportion to the table, so a wave
+ * would slow down as it goes). Not prepared: each batch gets a plan for its own arrays. */
 static const char *const FACTS_SQL =
     "SELECT 'D', d.source_event_id, NULL::int, NULL::text FROM famins.enrollment_decisions d "
     " WHERE d.source_event_id = ANY ($1::text[]) "
     "UNION ALL "
-    "SELECT 'P', p.household_id, p.plan_year, p.policy_number "
-    " FROM unnest($2::text[], $3::int[]) AS q(h, y) JOIN famins.policies p ON p.household_id = q.h AND p.plan_year = q.y "
+    "SELECT 'P', q.h, q.y, p.policy_number FROM unnest($2::text[], $3::int[]) AS q(h, y) "
+    " CROSS JOIN LATERAL (SELECT policy_number FROM famins.policies "
+    "  WHERE household_id = q.h AND plan_year = q.y LIMIT 1) p "
     "UNION ALL "
-    "SELECT 'I', ip.person_key, ip.plan_year, ip.policy_number "
-    " FROM unnest($4::text[], $5::int[]) AS q(k, y) "
-    " JOIN famins.insured_persons ip ON ip.plan_year = q.y AND ip.person_key = q.k "
+    "SELECT 'I', q.k, q.y, ip.policy_number FROM unnest($4::text[], $5::int[]) AS q(k, y) "
+    " CROSS JOIN LATERAL (SELECT policy_number FROM famins.insured_persons "
+    "  WHERE plan_year = q.y AND person_key = q.k LIMIT 1) ip "
     "UNION ALL "
     "SELECT 'N', NULL, NULL, nextval('famins.enrollment_decisions_decision_id_seq')::text "
     " FROM generate_series(1, $6::int)";

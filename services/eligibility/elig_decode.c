@@ -35,38 +35,51 @@ static const char *envelope_code(const fm_error *err)
 fm_status elig_decode(const void *payload, size_t len, size_t max_bytes, fm_event *out, fm_error *err)
 {
     fm_envelope env;
+    json_t *root = NULL;
+    fm_enrollment *e = NULL;
     memset(out, 0, sizeof *out);
-    fm_status st = fm_decode_envelope(payload, len, max_bytes, &env, err);
-    if (st == FM_EINVAL)
-        return dead(err, envelope_code(err));
+    /* One parse for the envelope, the body and the content hash. */
+    fm_status st = fm_decode_parse(payload, len, max_bytes, &root, err);
+    if (st == FM_OK)
+        st = fm_decode_envelope_json(root, &env, err);
+    if (st == FM_EINVAL) {
+        st = dead(err, envelope_code(err));
+        goto done;
+    }
     if (st != FM_OK)
-        return st;
+        goto done;
     if (env.type != FM_EVENT_ENROLLMENT_SUBMITTED) {
         fm_error_set(err, "type", "WRONG_EVENT_TYPE", "%s on the enrollment.submitted topic",
                      fm_event_type_name(env.type));
-        return dead(err, "UNKNOWN_TYPE");
+        st = dead(err, "UNKNOWN_TYPE");
+        goto done;
     }
-    fm_enrollment *e = calloc(1, sizeof *e);
-    if (e == NULL)
-        return FM_ENOMEM;
-    st = fm_decode_enrollment(payload, len, e, err);
+    if ((e = calloc(1, sizeof *e)) == NULL) {
+        st = FM_ENOMEM;
+        goto done;
+    }
+    st = fm_decode_enrollment_json(root, e, err);
     if (st != FM_OK) {
         free(e);
-        return st == FM_EINVAL ? dead(err, strcmp(err->code, "UNKNOWN_SCHEMA_VERSION") == 0 ? err->code
-                                                                                           : "SCHEMA_VIOLATION")
-                               : st;
+        e = NULL;
+        if (st == FM_EINVAL)
+            st = dead(err, strcmp(err->code, "UNKNOWN_SCHEMA_VERSION") == 0 ? err->code : "SCHEMA_VIOLATION");
+        goto done;
     }
     uint8_t digest[FM_SHA256_LEN];
-    if ((st = fm_event_content_hash(payload, len, digest, err)) != FM_OK) {
+    if ((st = fm_event_content_hash_json(root, digest, err)) != FM_OK) {
         fm_enrollment_free(e);
         free(e);
-        return st == FM_EINVAL ? dead(err, err->code) : st;
+        e = NULL;
+        goto done;
     }
     fm_sha256_to_hex(digest, out->content_hash);
     snprintf(out->event_id, sizeof out->event_id, "%s", env.event_id);
     snprintf(out->type, sizeof out->type, "%s", fm_event_type_name(env.type));
     out->decoded = e;
-    return FM_OK;
+done:
+    json_decref(root);
+    return st;
 }
 
 void elig_decoded_free(fm_event *event)
