@@ -14,6 +14,7 @@ void elig_batch_begin(elig_batch *b)
 {
     fm_strmap_clear(&b->known);
     b->n_ids = b->next_id = 0;
+    b->n_events = b->next_event = 0;
     for (int t = 0; t < ELIG_TABLE_COUNT; t++)
         fm_copybuf_reset(&b->rows[t]);
 }
@@ -24,6 +25,8 @@ void elig_batch_free(elig_batch *b)
         return;
     fm_strmap_free(&b->known);
     free(b->ids);
+    free(b->events);
+    free(b->people);
     for (int t = 0; t < ELIG_TABLE_COUNT; t++)
         fm_copybuf_free(&b->rows[t]);
     fm_copybuf_free(&b->scratch);
@@ -80,23 +83,37 @@ fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const char *secret, co
     fm_copybuf *p = b->params;
     for (int i = 0; i < 6; i++)
         fm_copybuf_reset(&p[i]);
+    if (n > b->events_cap) {
+        const fm_enrollment **ev = realloc(b->events, n * sizeof *ev);
+        if (ev != NULL)
+            b->events = ev;
+        elig_person(*people)[FM_MAX_MEMBERS] = realloc(b->people, n * sizeof *people);
+        if (people != NULL)
+            b->people = people;
+        if (ev == NULL || people == NULL)
+            return FM_ENOMEM;
+        b->events_cap = n;
+    }
+    b->n_events = b->next_event = 0;
     for (size_t e = 0; e < n; e++) {
         const fm_enrollment *en = events[e];
+        b->events[b->n_events] = en;
+        elig_person *people = b->people[b->n_events++];
         if (en->event_id != NULL && (st = add_param_item(&p[0], en->event_id)) != FM_OK)
             return st;
         if (en->household_id != NULL && ((st = add_param_item(&p[1], en->household_id)) != FM_OK ||
                                          (st = fm_copybuf_array_int(&p[2], en->plan_year)) != FM_OK))
             return st;
         for (size_t m = 0; m < en->n_members && m < FM_MAX_MEMBERS; m++) {
-            elig_person person;
-            if ((st = elig_person_read(secret, en->members[m].id_number, en->submitted_on, &person, err)) != FM_OK)
+            elig_person *person = &people[m];
+            if ((st = elig_person_read(secret, en->members[m].id_number, en->submitted_on, person, err)) != FM_OK)
                 return FM_ECONFIG;
-            if (!person.valid)
+            if (!person->valid)
                 continue;
             /* This plan year (insured elsewhere) and the year before (renewal). */
-            if ((st = add_param_item(&p[3], person.key)) != FM_OK ||
+            if ((st = add_param_item(&p[3], person->key)) != FM_OK ||
                 (st = fm_copybuf_array_int(&p[4], en->plan_year)) != FM_OK ||
-                (st = add_param_item(&p[3], person.key)) != FM_OK ||
+                (st = add_param_item(&p[3], person->key)) != FM_OK ||
                 (st = fm_copybuf_array_int(&p[4], (int64_t)en->plan_year - 1)) != FM_OK)
                 return st;
         }
@@ -141,6 +158,16 @@ fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const char *secret, co
     }
     PQclear(res);
     return st;
+}
+
+const elig_person *elig_batch_people(elig_batch *b, const fm_enrollment *e)
+{
+    for (size_t i = b->next_event; i < b->n_events; i++)
+        if (b->events[i] == e) {
+            b->next_event = i + 1;
+            return b->people[i];
+        }
+    return NULL;
 }
 
 fm_status elig_batch_facts(const elig_batch *b, const fm_enrollment *e, const elig_person *people,

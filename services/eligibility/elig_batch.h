@@ -48,6 +48,11 @@ typedef struct elig_batch {
     fm_copybuf rows[ELIG_TABLE_COUNT];
     fm_copybuf scratch;  /* array literals being built */
     fm_copybuf params[6];/* the facts query's parameters */
+    /* The members as read by elig_batch_prepare, per prepared event in order (person keys are a keyed hash:
+     * worth computing once). */
+    const fm_enrollment **events;
+    elig_person (*people)[FM_MAX_MEMBERS];
+    size_t n_events, events_cap, next_event;
 } elig_batch;
 
 void elig_batch_begin(elig_batch *b);
@@ -62,6 +67,10 @@ void elig_batch_free(elig_batch *b);
  */
 fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const char *secret, const fm_enrollment *const *events,
                              size_t n, fm_error *err);
+
+/* The members of e as elig_batch_prepare read them (e->n_members entries), or NULL when e was not prepared.
+ * Events are looked up in the order they were prepared. Borrowed until the next elig_batch_begin. */
+const elig_person *elig_batch_people(elig_batch *b, const fm_enrollment *e);
 
 /* The facts of e (decided after the batch's earlier events) from what elig_batch_prepare read. people has
  * e->n_members entries. FM_OK, or FM_EINVAL beyond FM_MAX_MEMBERS. */
