@@ -953,6 +953,11 @@ static fm_status make_consumer(worker *w, fm_error *err)
     snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_SESSION_TIMEOUT_MS") / 3);
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "heartbeat.interval.ms", value, err);
+    /* librdkafka's default prefetch (64 MiB) would hold a backlog's messages in memory for nothing: a batch
+     * is at most FAMINS_BATCH_MAX_MESSAGES. */
+    snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_PREFETCH_KBYTES"));
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "queued.max.messages.kbytes", value, err);
     snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_MAX_POLL_INTERVAL_MS"));
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "max.poll.interval.ms", value, err);
