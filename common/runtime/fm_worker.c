@@ -8,6 +8,7 @@
 #include "fm_worker.h"
 
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1036,6 +1037,12 @@ static void worker_free(worker *w)
 fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counters, fm_error *err)
 {
     worker w = {.opt = opt, .lg = opt->logger, .fatal = FM_OK};
+#ifdef __GLIBC__
+    /* A fixed threshold: blocks of 256 KiB and more (librdkafka's fetch buffers, large COPY buffers) are
+     * mapped and unmapped, so a worker's resident memory follows what it holds. glibc's adaptive threshold
+     * would move them onto the heap, whose fragmented pages made a long wave's peak creep up. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
     const fm_settings *s = opt->settings;
     fm_status st = fm_worker_group_id(s, opt->service, w.group, sizeof w.group, err);
     if (st == FM_OK)
