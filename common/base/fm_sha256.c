@@ -109,8 +109,13 @@ void fm_sha256_digest(const void *data, size_t len, unsigned char out[FM_SHA256_
 
 void fm_sha256_to_hex(const unsigned char digest[FM_SHA256_LEN], char hex[FM_SHA256_HEX_LEN])
 {
-    for (int i = 0; i < FM_SHA256_LEN; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    /* A table, not snprintf: every event's content hash and every person key pass here. */
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < FM_SHA256_LEN; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 0x0f];
+    }
+    hex[2 * FM_SHA256_LEN] = '\0';
 }
 
 void fm_sha256_hex(const void *data, size_t len, char hex[65])

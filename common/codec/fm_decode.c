@@ -113,32 +113,52 @@ fm_status fm_decode_envelope(const char *buf, size_t len, size_t max_bytes, fm_e
     return st;
 }
 
-/* Parses buf, checks its envelope and that it is of type want; *root is the document on FM_OK. */
-static fm_status open_event(const char *buf, size_t len, fm_event_type want, json_t **root, char **event_id,
-                            fm_error *err)
+/* Checks root's envelope and that it is of type want; *event_id (malloc'ed) on FM_OK. */
+static fm_status check_event(const json_t *root, fm_event_type want, char **event_id, fm_error *err)
 {
     fm_envelope env;
-    fm_status st = parse(buf, len, root, err);
+    fm_status st = read_envelope(root, &env, err);
     if (st != FM_OK)
         return st;
-    if ((st = read_envelope(*root, &env, err)) != FM_OK)
-        goto fail;
     if (env.type != want) {
         fm_error_set(err, "type", "WRONG_EVENT_TYPE", "expected a %s event, got %s", fm_event_type_name(want),
                      fm_event_type_name(env.type));
-        st = FM_EINVAL;
-        goto fail;
+        return FM_EINVAL;
     }
-    if ((*event_id = strdup(env.event_id)) == NULL) {
-        st = FM_ENOMEM;
-        goto fail;
-    }
+    if ((*event_id = strdup(env.event_id)) == NULL)
+        return FM_ENOMEM;
     return FM_OK;
-fail:
-    json_decref(*root);
-    *root = NULL;
-    return st;
 }
+
+fm_status fm_decode_parse(const char *buf, size_t len, size_t max_bytes, json_t **out, fm_error *err)
+{
+    *out = NULL;
+    if (max_bytes == 0)
+        max_bytes = FM_CODEC_DEFAULT_MAX_BYTES;
+    if (len > max_bytes) {
+        fm_error_set(err, "", "TOO_LARGE", "message of %zu bytes is above the limit of %zu", len, max_bytes);
+        return FM_EINVAL;
+    }
+    return parse(buf, len, out, err);
+}
+
+fm_status fm_decode_envelope_json(const json_t *root, fm_envelope *out, fm_error *err)
+{
+    return read_envelope(root, out, err);
+}
+
+/* The buffer form of a *_json decoder: parse, decode, release the document. */
+#define DECODE_BUFFER(json_fn, buf, len, out, err)                                                         \
+    do {                                                                                                   \
+        json_t *root_ = NULL;                                                                              \
+        memset(out, 0, sizeof *(out));                                                                     \
+        fm_status st_ = parse(buf, len, &root_, err);                                                      \
+        if (st_ != FM_OK)                                                                                  \
+            return st_;                                                                                    \
+        st_ = json_fn(root_, out, err);                                                                    \
+        json_decref(root_);                                                                                \
+        return st_;                                                                                        \
+    } while (0)
 
 #define ENVELOPE_KEYS "event_id", "type", "schema_version", "occurred_at", "producer"
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -270,21 +290,23 @@ static fm_status read_enrollment(const json_t *root, fm_enrollment *e, fm_error 
     return fm_jr_no_unknown(root, "", known, COUNT(known), err);
 }
 
-fm_status fm_decode_enrollment(const char *buf, size_t len, fm_enrollment *out, fm_error *err)
+fm_status fm_decode_enrollment_json(const json_t *root, fm_enrollment *out, fm_error *err)
 {
-    json_t *root = NULL;
     memset(out, 0, sizeof *out);
-    fm_status st = open_event(buf, len, FM_EVENT_ENROLLMENT_SUBMITTED, &root, &out->event_id, err);
-    if (st != FM_OK)
-        return st;
-    st = read_enrollment(root, out, err);
-    json_decref(root);
+    fm_status st = check_event(root, FM_EVENT_ENROLLMENT_SUBMITTED, &out->event_id, err);
+    if (st == FM_OK)
+        st = read_enrollment(root, out, err);
     if (st != FM_OK) {
         if (st == FM_ENOMEM)
             fm_error_set(err, "", "NO_MEMORY", "out of memory");
         fm_enrollment_free(out);
     }
     return st;
+}
+
+fm_status fm_decode_enrollment(const char *buf, size_t len, fm_enrollment *out, fm_error *err)
+{
+    DECODE_BUFFER(fm_decode_enrollment_json, buf, len, out, err);
 }
 
 static fm_status read_bills(const json_t *root, fm_claim *c, fm_error *err)
@@ -432,21 +454,23 @@ static fm_status read_claim(const json_t *root, fm_claim *c, fm_error *err)
     return fm_jr_no_unknown(root, "", known, COUNT(known), err);
 }
 
-fm_status fm_decode_claim(const char *buf, size_t len, fm_claim *out, fm_error *err)
+fm_status fm_decode_claim_json(const json_t *root, fm_claim *out, fm_error *err)
 {
-    json_t *root = NULL;
     memset(out, 0, sizeof *out);
-    fm_status st = open_event(buf, len, FM_EVENT_CLAIM_SUBMITTED, &root, &out->event_id, err);
-    if (st != FM_OK)
-        return st;
-    st = read_claim(root, out, err);
-    json_decref(root);
+    fm_status st = check_event(root, FM_EVENT_CLAIM_SUBMITTED, &out->event_id, err);
+    if (st == FM_OK)
+        st = read_claim(root, out, err);
     if (st != FM_OK) {
         if (st == FM_ENOMEM)
             fm_error_set(err, "", "NO_MEMORY", "out of memory");
         fm_claim_free(out);
     }
     return st;
+}
+
+fm_status fm_decode_claim(const char *buf, size_t len, fm_claim *out, fm_error *err)
+{
+    DECODE_BUFFER(fm_decode_claim_json, buf, len, out, err);
 }
 
 static fm_status read_review(const json_t *root, fm_review *r, fm_error *err)
@@ -480,15 +504,12 @@ static fm_status read_review(const json_t *root, fm_review *r, fm_error *err)
     return fm_jr_no_unknown(root, "", known, COUNT(known), err);
 }
 
-fm_status fm_decode_review(const char *buf, size_t len, fm_review *out, fm_error *err)
+fm_status fm_decode_review_json(const json_t *root, fm_review *out, fm_error *err)
 {
-    json_t *root = NULL;
     memset(out, 0, sizeof *out);
-    fm_status st = open_event(buf, len, FM_EVENT_CLAIM_REVIEWED, &root, &out->event_id, err);
-    if (st != FM_OK)
-        return st;
-    st = read_review(root, out, err);
-    json_decref(root);
+    fm_status st = check_event(root, FM_EVENT_CLAIM_REVIEWED, &out->event_id, err);
+    if (st == FM_OK)
+        st = read_review(root, out, err);
     if (st != FM_OK) {
         if (st == FM_ENOMEM)
             fm_error_set(err, "", "NO_MEMORY", "out of memory");
@@ -497,14 +518,14 @@ fm_status fm_decode_review(const char *buf, size_t len, fm_review *out, fm_error
     return st;
 }
 
-fm_status fm_event_content_hash(const char *buf, size_t len, uint8_t out[FM_SHA256_LEN], fm_error *err)
+fm_status fm_decode_review(const char *buf, size_t len, fm_review *out, fm_error *err)
 {
-    json_t *root = NULL;
-    fm_status st = parse(buf, len, &root, err);
-    if (st != FM_OK)
-        return st;
+    DECODE_BUFFER(fm_decode_review_json, buf, len, out, err);
+}
+
+fm_status fm_event_content_hash_json(const json_t *root, uint8_t out[FM_SHA256_LEN], fm_error *err)
+{
     char *canon = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
-    json_decref(root);
     if (canon == NULL) {
         fm_error_set(err, "", "NO_MEMORY", "out of memory");
         return FM_ENOMEM;
@@ -512,6 +533,17 @@ fm_status fm_event_content_hash(const char *buf, size_t len, uint8_t out[FM_SHA2
     fm_sha256_digest(canon, strlen(canon), out);
     free(canon);
     return FM_OK;
+}
+
+fm_status fm_event_content_hash(const char *buf, size_t len, uint8_t out[FM_SHA256_LEN], fm_error *err)
+{
+    json_t *root = NULL;
+    fm_status st = parse(buf, len, &root, err);
+    if (st != FM_OK)
+        return st;
+    st = fm_event_content_hash_json(root, out, err);
+    json_decref(root);
+    return st;
 }
 
 /* [A-Z][A-Z0-9_]*, 1..48: the form of a reason code (the schema's reason_code). */
@@ -755,22 +787,25 @@ static fm_status read_enrollment_decided(const json_t *root, fm_enrollment_decid
     return FM_OK;
 }
 
-fm_status fm_decode_enrollment_decided(const char *buf, size_t len, fm_enrollment_decided *out, fm_error *err)
+fm_status fm_decode_enrollment_decided_json(const json_t *root, fm_enrollment_decided *out, fm_error *err)
 {
-    json_t *root = NULL;
     char *event_id = NULL;
     memset(out, 0, sizeof *out);
-    fm_status st = open_event(buf, len, FM_EVENT_ENROLLMENT_DECIDED, &root, &event_id, err);
-    if (st != FM_OK)
-        return st;
-    snprintf(out->event_id, sizeof out->event_id, "%s", event_id);
+    fm_status st = check_event(root, FM_EVENT_ENROLLMENT_DECIDED, &event_id, err);
+    if (st == FM_OK) {
+        snprintf(out->event_id, sizeof out->event_id, "%s", event_id);
+        st = read_enrollment_decided(root, out, err);
+    }
     free(event_id);
-    st = read_enrollment_decided(root, out, err);
-    json_decref(root);
     if (st != FM_OK) {
         if (st == FM_ENOMEM)
             fm_error_set(err, "", "NO_MEMORY", "out of memory");
         memset(out, 0, sizeof *out);
     }
     return st;
+}
+
+fm_status fm_decode_enrollment_decided(const char *buf, size_t len, fm_enrollment_decided *out, fm_error *err)
+{
+    DECODE_BUFFER(fm_decode_enrollment_decided_json, buf, len, out, err);
 }

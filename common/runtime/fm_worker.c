@@ -8,6 +8,7 @@
 #include "fm_worker.h"
 
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -953,6 +954,11 @@ static fm_status make_consumer(worker *w, fm_error *err)
     snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_SESSION_TIMEOUT_MS") / 3);
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "heartbeat.interval.ms", value, err);
+    /* librdkafka's default prefetch (64 MiB) would hold a backlog's messages in memory for nothing: a batch
+     * is at most FAMINS_BATCH_MAX_MESSAGES. */
+    snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_PREFETCH_KBYTES"));
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "queued.max.messages.kbytes", value, err);
     snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_MAX_POLL_INTERVAL_MS"));
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "max.poll.interval.ms", value, err);
@@ -1031,6 +1037,12 @@ static void worker_free(worker *w)
 fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counters, fm_error *err)
 {
     worker w = {.opt = opt, .lg = opt->logger, .fatal = FM_OK};
+#ifdef __GLIBC__
+    /* A fixed threshold: blocks of 256 KiB and more (librdkafka's fetch buffers, large COPY buffers) are
+     * mapped and unmapped, so a worker's resident memory follows what it holds. glibc's adaptive threshold
+     * would move them onto the heap, whose fragmented pages made a long wave's peak creep up. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
     const fm_settings *s = opt->settings;
     fm_status st = fm_worker_group_id(s, opt->service, w.group, sizeof w.group, err);
     if (st == FM_OK)

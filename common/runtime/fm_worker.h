@@ -33,7 +33,9 @@
      "partition assignor: range, roundrobin (eager) or cooperative-sticky (incremental)"},                   \
     {"FAMINS_STATS_INTERVAL_S", FM_SETTING_INT, "60", 1, 86400, "how often the counters are logged"},          \
     {"FAMINS_PG_IDLE_TXN_TIMEOUT_MS", FM_SETTING_INT, "60000", 1000, 86400000,                               \
-     "PostgreSQL ends a worker session idle inside a batch this long (a frozen zombie releases its locks)"}
+     "PostgreSQL ends a worker session idle inside a batch this long (a frozen zombie releases its locks)"},  \
+    {"FAMINS_PREFETCH_KBYTES", FM_SETTING_INT, "16384", 1024, 2097151,                                       \
+     "Kafka queued.max.messages.kbytes: messages fetched ahead of the batch in hand (the worker's memory)"}
 /* clang-format on */
 
 /* One Kafka message as the service sees it. Pointers are borrowed for the callback's duration. */

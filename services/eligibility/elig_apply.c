@@ -1,4 +1,4 @@
-/* elig_apply.c — one enrollment.submitted event taken to its decision: facts, rules, rows, decided event. */
+/* elig_apply.c — one enrollment.submitted event of a batch taken to its decision: facts, rules, rows, decided event. */
 #include "elig_apply.h"
 
 #include <stdint.h>
@@ -42,7 +42,7 @@ void elig_result_free(elig_result *out)
     memset(out, 0, sizeof *out);
 }
 
-fm_status elig_apply(PGconn *conn, const elig_config *cfg, const fm_enrollment *e, const elig_source *src,
+fm_status elig_apply(elig_batch *b, const elig_config *cfg, const fm_enrollment *e, const elig_source *src,
                      const char *occurred_at, elig_result *out, fm_error *err)
 {
     fm_status st;
@@ -57,12 +57,16 @@ fm_status elig_apply(PGconn *conn, const elig_config *cfg, const fm_enrollment *
         fm_error_set(err, "event_id", "SCHEMA_VIOLATION", "the event has no event_id");
         return st;
     }
-    /* Identity numbers are read as of the submission day, like the rules read them. */
-    for (size_t i = 0; i < e->n_members; i++)
+    /* Identity numbers are read as of the submission day, like the rules read them: once, by the batch's
+     * prepare step, when it had this event. */
+    const elig_person *read = elig_batch_people(b, e);
+    if (read != NULL)
+        memcpy(people, read, e->n_members * sizeof *people);
+    for (size_t i = 0; read == NULL && i < e->n_members; i++)
         if ((st = elig_person_read(cfg->person_key_secret, e->members[i].id_number, e->submitted_on, &people[i],
                                    err)) != FM_OK)
             return FM_ECONFIG;
-    if ((st = elig_store_facts(conn, cfg->prepared, e, people, &facts, err)) != FM_OK)
+    if ((st = elig_batch_facts(b, e, people, &facts, err)) != FM_OK)
         return st;
     if (facts.already_decided) {
         fm_error_set(err, "event_id", "ALREADY_DECIDED",
@@ -79,7 +83,7 @@ fm_status elig_apply(PGconn *conn, const elig_config *cfg, const fm_enrollment *
     (void)fm_explain_enrollment(&out->decision, FM_LANG_EN, en, sizeof en);
     (void)fm_explain_enrollment(&out->decision, FM_LANG_ZH, zh, sizeof zh);
     elig_explanation explanation = {.en = en, .zh = zh};
-    if ((st = elig_store_decision(conn, cfg->prepared, e, people, &facts, &out->decision, &explanation, src, err)) != FM_OK)
+    if ((st = elig_batch_add(b, e, people, &facts, &out->decision, &explanation, src, err)) != FM_OK)
         return st;
     st = fm_encode_enrollment_decided(e, &out->decision, out->event_id, occurred_at, &out->payload);
     if (st != FM_OK) {

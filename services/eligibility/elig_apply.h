@@ -1,10 +1,8 @@
-/* elig_apply.h — one enrollment.submitted event taken to its decision: facts, rules, rows, decided event. */
+/* elig_apply.h — one enrollment.submitted event of a batch taken to its decision: facts, rules, rows, decided event. */
 #ifndef ELIG_APPLY_H
 #define ELIG_APPLY_H
 
-#include <libpq-fe.h>
-
-#include "elig_store.h"
+#include "elig_batch.h"
 #include "fm_eligibility.h"
 #include "fm_error.h"
 #include "fm_model.h"
@@ -20,7 +18,6 @@ fm_status elig_decided_event_id(const char *source_event_id, char out[ELIG_EVENT
 typedef struct elig_config {
     const fm_plan_catalogue *catalogue;
     const char *person_key_secret;
-    elig_prepared *prepared;   /* the service's statement cache (mutable); NULL: unprepared statements */
 } elig_config;
 
 /* The result of one applied event. payload is malloc'ed (the caller frees it, or elig_result_free). */
@@ -31,15 +28,15 @@ typedef struct elig_result {
 } elig_result;
 
 /*
- * Decides e (decoded, with its event_id) inside the open transaction on conn and writes its rows (see
- * elig_store_decision). occurred_at is the decided event's timestamp (RFC 3339). The caller queues
- * out->payload on the enrollment.decided topic, keyed by household id, in the same transaction.
- * Returns FM_OK with *out filled; FM_EINVAL when the event breaks the rules' input limits (a dead letter;
- * err says why); FM_EDB from PostgreSQL (err->code the SQLSTATE: redo the batch); FM_ECONFLICT when a
- * decision for this event exists although the runtime did not recognise the event as processed (the
- * tables disagree: stop rather than guess); FM_ENOMEM. On failure *out owns nothing.
+ * Decides e (decoded, with its event_id), one of the events elig_batch_prepare read the facts of, after the
+ * batch's earlier events, and buffers its rows in b (elig_batch_add; elig_batch_write writes them). occurred_at
+ * is the decided event's timestamp (RFC 3339). The caller queues out->payload on the enrollment.decided topic,
+ * keyed by household id, in the same transaction. Returns FM_OK with *out filled; FM_EINVAL when the event
+ * breaks the rules' input limits (a dead letter; err says why); FM_ECONFLICT when a decision for this event
+ * exists although the runtime did not recognise the event as processed (the tables disagree: stop rather than
+ * guess); FM_ECONFIG (no secret, or the event was not prepared); FM_ENOMEM. On failure *out owns nothing.
  */
-fm_status elig_apply(PGconn *conn, const elig_config *cfg, const fm_enrollment *e, const elig_source *src,
+fm_status elig_apply(elig_batch *b, const elig_config *cfg, const fm_enrollment *e, const elig_source *src,
                      const char *occurred_at, elig_result *out, fm_error *err);
 
 /* Frees out->payload and zeroes *out; NULL allowed. */

@@ -58,6 +58,9 @@ typedef struct elig_ctx {
     elig_config cfg;
     const fm_logger *logger;
     size_t max_bytes;
+    elig_batch batch;               /* facts and rows of the batch in hand */
+    const fm_enrollment **prepared; /* scratch for prepare_cb; prepared_cap of them */
+    size_t prepared_cap;
 } elig_ctx;
 
 static fm_status decode_cb(void *arg, const fm_raw_message *msg, fm_event *out, fm_error *err)
@@ -87,7 +90,7 @@ static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, con
     char now[64];
     utc_now(now, sizeof now);
     elig_result res;
-    fm_status st = elig_apply(fm_txn_conn(txn), &c->cfg, e, &src, now, &res, err);
+    fm_status st = elig_apply(&c->batch, &c->cfg, e, &src, now, &res, err);
     if (st != FM_OK)
         return st;
     fm_header headers[] = {{"famins.source.event_id", e->event_id}};
@@ -102,6 +105,34 @@ static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, con
                (long long)msg->offset);
     elig_result_free(&res);
     return st;
+}
+
+static fm_status begin_cb(void *arg, fm_txn *txn, fm_error *err)
+{
+    (void)txn;
+    (void)err;
+    elig_batch_begin(&((elig_ctx *)arg)->batch);
+    return FM_OK;
+}
+
+static fm_status prepare_cb(void *arg, fm_txn *txn, const fm_event *const *events, size_t count, fm_error *err)
+{
+    elig_ctx *c = arg;
+    if (count > c->prepared_cap) {
+        const fm_enrollment **grown = realloc(c->prepared, count * sizeof *grown);
+        if (grown == NULL)
+            return FM_ENOMEM;
+        c->prepared = grown;
+        c->prepared_cap = count;
+    }
+    for (size_t i = 0; i < count; i++)
+        c->prepared[i] = events[i]->decoded;
+    return elig_batch_prepare(&c->batch, fm_txn_conn(txn), c->cfg.person_key_secret, c->prepared, count, err);
+}
+
+static fm_status end_cb(void *arg, fm_txn *txn, fm_error *err)
+{
+    return elig_batch_write(&((elig_ctx *)arg)->batch, fm_txn_conn(txn), err);
 }
 
 static void release_cb(void *arg, fm_event *event)
@@ -124,6 +155,7 @@ int main(int argc, char **argv)
     fm_error err = {0};
     fm_settings *settings = NULL;
     fm_plan_catalogue *cat = NULL;
+    elig_ctx ctx = {0};
     env_ctx env;
     if (own_dsn(&env) != FM_OK) {
         fprintf(stderr, "famins-eligibility: FAMINS_ELIGIBILITY_PG_DSN or FAMINS_PG_DSN is too long\n");
@@ -155,10 +187,8 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
-    elig_prepared prepared = {0};
-    elig_ctx ctx = {.cfg = {.catalogue = cat,
-                            .person_key_secret = fm_settings_str(settings, "FAMINS_PERSON_KEY_SECRET"),
-                            .prepared = &prepared},
+    ctx = (elig_ctx){.cfg = {.catalogue = cat,
+                             .person_key_secret = fm_settings_str(settings, "FAMINS_PERSON_KEY_SECRET")},
                     .logger = &logger,
                     .max_bytes = (size_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES")};
     const fm_topic_id topics[] = {FM_TOPIC_ENROLLMENT_SUBMITTED};
@@ -167,7 +197,13 @@ int main(int argc, char **argv)
         .service = "eligibility",
         .topics = topics,
         .topic_count = 1,
-        .handler = {.ctx = &ctx, .decode = decode_cb, .apply = apply_cb, .release = release_cb},
+        .handler = {.ctx = &ctx,
+                    .decode = decode_cb,
+                    .apply = apply_cb,
+                    .release = release_cb,
+                    .begin_batch = begin_cb,
+                    .prepare_batch = prepare_cb,
+                    .end_batch = end_cb},
         .logger = &logger,
         .stop = &stop_requested,
     };
@@ -180,6 +216,8 @@ int main(int argc, char **argv)
     }
     code = 0;
 done:
+    elig_batch_free(&ctx.batch);
+    free(ctx.prepared);
     fm_plan_catalogue_free(cat);
     fm_settings_free(settings);
     return code;

@@ -9,7 +9,6 @@
 
 #include "fm_eligibility.h"
 #include "fm_encode.h"
-#include "fm_pg.h"
 
 /* The envelope's event_id limit (schemas/events/envelope.schema.json). */
 #define EVENT_ID_MAX 64
@@ -59,14 +58,21 @@ static bool catalogue_differs(const subs_config *cfg, const subs_decided *d)
     return unit == NULL || !split_equal(&unit->split, &d->split);
 }
 
-static const char *const LEDGER_SQL =
-    "INSERT INTO famins.subsidy_ledger (source_event_id, household_id, policy_number, plan_year, managing_unit,"
-    " payer, amount, plan_version)"
-    " SELECT $1, $2, $3, $4::int, $5, u.payer, u.amount, $6"
-    " FROM unnest('{city,district_or_county,development_zone}'::text[], ARRAY[$7, $8, $9]::bigint[])"
-    "  AS u(payer, amount) WHERE u.amount > 0";
+static const char *const PAYERS[3] = {"city", "district_or_county", "development_zone"};
 
-fm_status subs_apply(PGconn *conn, const subs_config *cfg, const subs_decided *d, const char *occurred_at,
+fm_status subs_ledger_write(PGconn *conn, const fm_copybuf *ledger, fm_error *err)
+{
+    fm_status st = fm_copybuf_send(conn,
+                                   "COPY famins.subsidy_ledger (source_event_id, household_id, policy_number,"
+                                   " plan_year, managing_unit, payer, amount, plan_version) FROM STDIN",
+                                   ledger, err);
+    if (st == FM_EDB && (strncmp(err->code, "22", 2) == 0 || strncmp(err->code, "23", 2) == 0) &&
+        strcmp(err->code, "23505") != 0)
+        return FM_EINVAL;
+    return st;
+}
+
+fm_status subs_apply(fm_copybuf *ledger, const subs_config *cfg, const subs_decided *d, const char *occurred_at,
                      subs_result *out, fm_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -93,17 +99,20 @@ fm_status subs_apply(PGconn *conn, const subs_config *cfg, const subs_decided *d
                    d->event_id, d->household_id, d->plan_year, d->managing_unit, d->plan_version, s->city,
                    s->district_or_county, s->development_zone);
     }
-    char year[16], city[24], district[24], zone[24];
-    snprintf(year, sizeof year, "%d", d->plan_year);
-    snprintf(city, sizeof city, "%" PRId64, s->city);
-    snprintf(district, sizeof district, "%" PRId64, s->district_or_county);
-    snprintf(zone, sizeof zone, "%" PRId64, s->development_zone);
-    const char *params[9] = {d->event_id,    d->household_id, d->policy_number, year, d->managing_unit,
-                             d->plan_version, city,           district,         zone};
-    PGresult *res = NULL;
-    if ((st = fm_pg_query(conn, LEDGER_SQL, 9, params, &res, err)) != FM_OK)
-        return st;
-    PQclear(res);
+    const fm_fen shares[3] = {s->city, s->district_or_county, s->development_zone};
+    for (int p = 0; p < 3; p++) {
+        if (shares[p] == 0)
+            continue; /* a zero share owes nothing and gets no row */
+        if (fm_copybuf_text_field(ledger, 1, d->event_id) != FM_OK ||
+            fm_copybuf_text_field(ledger, 0, d->household_id) != FM_OK ||
+            fm_copybuf_text_field(ledger, 0, d->policy_number) != FM_OK ||
+            fm_copybuf_int_field(ledger, 0, d->plan_year) != FM_OK ||
+            fm_copybuf_text_field(ledger, 0, d->managing_unit) != FM_OK ||
+            fm_copybuf_text_field(ledger, 0, PAYERS[p]) != FM_OK ||
+            fm_copybuf_int_field(ledger, 0, shares[p]) != FM_OK ||
+            fm_copybuf_text_field(ledger, 0, d->plan_version) != FM_OK || fm_copybuf_end_row(ledger) != FM_OK)
+            return FM_ENOMEM;
+    }
 
     /* The encoder reads the household, plan year and unit from the enrollment and the amounts from the
      * decision: both are filled from the decided event (borrowed strings; e is never freed). */

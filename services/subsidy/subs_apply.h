@@ -5,6 +5,8 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
+#include "fm_copybuf.h"
+
 #include "fm_error.h"
 #include "fm_log.h"
 #include "fm_model.h"
@@ -44,8 +46,8 @@ typedef struct subs_result {
 } subs_result;
 
 /*
- * Allocates d's subsidy in the open transaction on conn: for an accepted category-A decision, one
- * subsidy_ledger row per payer with a non-zero share (a zero share owes nothing and gets no row, like the
+ * Allocates d's subsidy: for an accepted category-A decision, buffers in ledger (subs_ledger_write writes
+ * them) one subsidy_ledger row per payer with a non-zero share (a zero share owes nothing and gets no row, like the
  * subsidy.allocated event, which lists only paying payers), then the subsidy.allocated payload for the
  * caller to queue (key: household id). Rejected and category-B decisions: FM_OK, nothing written.
  * The decision's own split is what is booked: it is the split of the plan version the decision names and
@@ -53,10 +55,15 @@ typedef struct subs_result {
  * a difference is logged (warn, subsidy_split_mismatch) and reported in out->catalogue_mismatch.
  * FM_EINVAL (a dead letter; err->code SUBSIDY_INCONSISTENT) when an accepted A decision has no split, a
  * negative share, a total other than 4000 or shares that do not add up to it, or no policy number;
- * FM_EDB (err->code the SQLSTATE) from PostgreSQL; FM_ENOMEM. On failure *out owns nothing.
+ * FM_ENOMEM (the ledger buffer is then unusable: fail the batch). On failure *out owns nothing.
  */
-fm_status subs_apply(PGconn *conn, const subs_config *cfg, const subs_decided *d, const char *occurred_at,
+fm_status subs_apply(fm_copybuf *ledger, const subs_config *cfg, const subs_decided *d, const char *occurred_at,
                      subs_result *out, fm_error *err);
+
+/* Writes the buffered ledger rows with one COPY in the open transaction on conn. FM_OK; FM_EDB (err->code
+ * the SQLSTATE: a lost connection, or a unique violation a redo resolves); FM_EINVAL when the server refused a
+ * row on its data (another class 22/23 SQLSTATE): the runtime then finds the message. */
+fm_status subs_ledger_write(PGconn *conn, const fm_copybuf *ledger, fm_error *err);
 
 /* Frees out->payload and zeroes *out; NULL allowed. */
 void subs_result_free(subs_result *out);

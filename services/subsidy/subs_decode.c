@@ -6,54 +6,33 @@
 #include <string.h>
 
 #include "fm_decode.h"
+#include "fm_intake.h"
 #include "fm_sha256.h"
-
-static fm_status dead(fm_error *err, const char *code)
-{
-    /* code may point into err itself: copy both first. */
-    fm_error detail = *err;
-    char dead_code[sizeof err->code];
-    snprintf(dead_code, sizeof dead_code, "%s", code);
-    fm_error_set(err, detail.path, dead_code, "%s: %s: %s", detail.path[0] ? detail.path : "(message)", detail.code,
-                 detail.text);
-    return FM_EINVAL;
-}
-
-static const char *envelope_code(const fm_error *err)
-{
-    if (strcmp(err->code, "TOO_LARGE") == 0)
-        return "MESSAGE_TOO_LARGE";
-    if (strcmp(err->code, "INVALID_JSON") == 0 || strcmp(err->code, "INVALID_UTF8") == 0 ||
-        strcmp(err->code, "UNKNOWN_SCHEMA_VERSION") == 0)
-        return err->code;
-    if (strcmp(err->path, "type") == 0)
-        return "UNKNOWN_TYPE";
-    return "SCHEMA_VIOLATION";
-}
 
 fm_status subs_decode(const void *payload, size_t len, size_t max_bytes, fm_event *out, fm_error *err)
 {
     fm_envelope env;
+    json_t *root = NULL;
     memset(out, 0, sizeof *out);
-    fm_status st = fm_decode_envelope(payload, len, max_bytes, &env, err);
-    if (st == FM_EINVAL)
-        return dead(err, envelope_code(err));
+    /* One parse for the envelope, the body and the content hash. */
+    fm_status st = fm_intake_open(payload, len, max_bytes, FM_EVENT_ENROLLMENT_DECIDED, "enrollment.decided",
+                                  &root, &env, err);
     if (st != FM_OK)
         return st;
-    if (env.type != FM_EVENT_ENROLLMENT_DECIDED) {
-        fm_error_set(err, "type", "WRONG_EVENT_TYPE", "%s on the enrollment.decided topic",
-                     fm_event_type_name(env.type));
-        return dead(err, "UNKNOWN_TYPE");
-    }
     fm_enrollment_decided ed;
-    if ((st = fm_decode_enrollment_decided(payload, len, &ed, err)) != FM_OK)
-        return st == FM_EINVAL ? dead(err, "SCHEMA_VIOLATION") : st;
+    if ((st = fm_decode_enrollment_decided_json(root, &ed, err)) != FM_OK) {
+        if (st == FM_EINVAL)
+            st = fm_intake_dead(err, fm_intake_body_code(err));
+        goto done;
+    }
     uint8_t digest[FM_SHA256_LEN];
-    if ((st = fm_event_content_hash(payload, len, digest, err)) != FM_OK)
-        return st == FM_EINVAL ? dead(err, err->code) : st;
+    if ((st = fm_event_content_hash_json(root, digest, err)) != FM_OK)
+        goto done;
     subs_decided *d = calloc(1, sizeof *d);
-    if (d == NULL)
-        return FM_ENOMEM;
+    if (d == NULL) {
+        st = FM_ENOMEM;
+        goto done;
+    }
     snprintf(d->event_id, sizeof d->event_id, "%s", ed.event_id);
     snprintf(d->household_id, sizeof d->household_id, "%s", ed.household_id);
     d->plan_year = ed.plan_year;
@@ -69,7 +48,9 @@ fm_status subs_decode(const void *payload, size_t len, size_t max_bytes, fm_even
     snprintf(out->event_id, sizeof out->event_id, "%s", env.event_id);
     snprintf(out->type, sizeof out->type, "%s", fm_event_type_name(env.type));
     out->decoded = d;
-    return FM_OK;
+done:
+    json_decref(root);
+    return st;
 }
 
 void subs_decoded_free(fm_event *event)

@@ -57,6 +57,7 @@ typedef struct subs_ctx {
     subs_config cfg;
     const fm_logger *logger;
     size_t max_bytes;
+    fm_copybuf ledger; /* the batch's ledger rows, written with one COPY */
 } subs_ctx;
 
 static fm_status decode_cb(void *arg, const fm_raw_message *msg, fm_event *out, fm_error *err)
@@ -86,7 +87,7 @@ static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, con
     char now[64];
     utc_now(now, sizeof now);
     subs_result res;
-    fm_status st = subs_apply(fm_txn_conn(txn), &c->cfg, d, now, &res, err);
+    fm_status st = subs_apply(&c->ledger, &c->cfg, d, now, &res, err);
     if (st != FM_OK || !res.allocated)
         return st;
     fm_header headers[] = {{"famins.source.event_id", d->event_id}};
@@ -96,6 +97,19 @@ static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, con
                d->event_id, d->household_id, d->managing_unit);
     subs_result_free(&res);
     return st;
+}
+
+static fm_status begin_cb(void *arg, fm_txn *txn, fm_error *err)
+{
+    (void)txn;
+    (void)err;
+    fm_copybuf_reset(&((subs_ctx *)arg)->ledger);
+    return FM_OK;
+}
+
+static fm_status end_cb(void *arg, fm_txn *txn, fm_error *err)
+{
+    return subs_ledger_write(fm_txn_conn(txn), &((subs_ctx *)arg)->ledger, err);
 }
 
 static void release_cb(void *arg, fm_event *event)
@@ -118,6 +132,7 @@ int main(int argc, char **argv)
     int code = 1;
     fm_error err = {0};
     fm_settings *settings = NULL;
+    subs_ctx ctx = {0};
     fm_plan_catalogue *cat = NULL;
     env_ctx env;
     if (own_dsn(&env) != FM_OK) {
@@ -147,16 +162,21 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
-    subs_ctx ctx = {.cfg = {.catalogue = cat, .logger = &logger},
-                    .logger = &logger,
-                    .max_bytes = (size_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES")};
+    ctx = (subs_ctx){.cfg = {.catalogue = cat, .logger = &logger},
+                     .logger = &logger,
+                     .max_bytes = (size_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES")};
     const fm_topic_id topics[] = {FM_TOPIC_ENROLLMENT_DECIDED};
     fm_worker_options opt = {
         .settings = settings,
         .service = "subsidy",
         .topics = topics,
         .topic_count = 1,
-        .handler = {.ctx = &ctx, .decode = decode_cb, .apply = apply_cb, .release = release_cb},
+        .handler = {.ctx = &ctx,
+                    .decode = decode_cb,
+                    .apply = apply_cb,
+                    .release = release_cb,
+                    .begin_batch = begin_cb,
+                    .end_batch = end_cb},
         .logger = &logger,
         .stop = &stop_requested,
     };
@@ -169,6 +189,7 @@ int main(int argc, char **argv)
     }
     code = 0;
 done:
+    fm_copybuf_free(&ctx.ledger);
     fm_plan_catalogue_free(cat);
     fm_settings_free(settings);
     return code;

@@ -9,6 +9,7 @@
 #   bash tests/bench/run.sh [--households N] [--rate R] [--steady-seconds S] [--one-row-sample K]
 #                           [--partitions P] [--out DIR] [--timeout S] [--seed S] [--wavegen "ARGS"]
 #                           [--saturation-policies N]   (claims of at most N policies in the saturation run)
+#                           [--eligibility-instances K] (K famins-eligibility in one consumer group; default 1)
 #                           [--profile]   (workers log at debug: per-phase batch times in the markdown; slower)
 # Needs FAMINS_BUILD_DIR (default <source>/build) holding the services and tests/bench/tools.
 set -euo pipefail
@@ -28,6 +29,7 @@ seed=2026
 wavegen_args=""
 profile=0
 saturation_policies=0
+elig_instances=1
 usage() {
     sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
@@ -45,6 +47,7 @@ while [ $# -gt 0 ]; do
     --wavegen) wavegen_args="$2"; shift 2 ;;
     --profile) profile=1; shift ;;
     --saturation-policies) saturation_policies="$2"; shift 2 ;;
+    --eligibility-instances) elig_instances="$2"; shift 2 ;;
     -h | --help) usage ;;
     *) echo "run.sh: unknown option $1" >&2; usage ;;
     esac
@@ -197,10 +200,23 @@ consume_hps=$(calc "$households / $consume_s")
 log "consume-only: $consume_messages messages in $(round "$consume_s" 3) s = $(round "$consume_hps") households/s"
 
 # ---------------------------------------------------------------- 3. the enrollment pipeline
-log "enrollment pipeline: famins-eligibility, famins-relay, famins-subsidy"
-start_service eligibility FAMINS_ELIGIBILITY_PG_DSN="$(itest_dsn_as famins_eligibility) application_name=bench-elig" \
-    "$BIN/eligibility/famins-eligibility"
-elig_pid=$LAST_PID
+log "enrollment pipeline: famins-eligibility (x$elig_instances), famins-relay, famins-subsidy"
+# More than one eligibility instance share the topic's partitions as one consumer group (the deployment's way
+# to use more cores); each has its own database session.
+elig_pids=()
+for ((i = 1; i <= elig_instances; i++)); do
+    start_service "eligibility$([ "$i" = 1 ] || echo "-$i")" \
+        FAMINS_ELIGIBILITY_PG_DSN="$(itest_dsn_as famins_eligibility) application_name=bench-elig-$i" \
+        "$BIN/eligibility/famins-eligibility"
+    elig_pids+=("$LAST_PID")
+done
+elig_pid=${elig_pids[0]}
+# elig_hwm: the largest peak resident set of the eligibility instances (KiB).
+elig_hwm() {
+    local p m=0 v
+    for p in "${elig_pids[@]}"; do v=$(hwm "$p"); [ "$v" -gt "$m" ] && m=$v; done
+    echo "$m"
+}
 start_service relay FAMINS_PG_DSN="$(itest_dsn_as famins_relay) application_name=bench-relay" \
     "$BIN/relay/famins-relay"
 relay_pid=$LAST_PID
@@ -216,18 +232,25 @@ mem10_elig=0 mem10_subs=0 mem10_relay=0 mem10_at=0
 deadline=$(($(date +%s) + timeout_s))
 end_t=""
 while :; do
-    check_alive eligibility "$elig_pid"
+    for p in "${elig_pids[@]}"; do check_alive eligibility "$p"; done
     check_alive relay "$relay_pid"
     check_alive subsidy "$subs_pid"
     t_probe=$(now)
-    a=$(pos "$ELIG_GROUP" "$IN_TOPIC")
+    # One query per probe (a psql start costs the machine more than the query): eligibility's position, the
+    # unsent outbox rows, subsidy's position.
+    IFS='|' read -r a unsent_rows b < <(q1 "SELECT (SELECT coalesce(sum(next_offset), 0) FROM famins.consumer_positions
+        WHERE consumer_group = '$ELIG_GROUP' AND topic = '$IN_TOPIC'), (SELECT count(*) FROM famins.outbox WHERE sent_at IS NULL),
+        (SELECT coalesce(sum(next_offset), 0) FROM famins.consumer_positions WHERE consumer_group = '$SUBS_GROUP'
+        AND topic = '$DECIDED_TOPIC')")
     if [ "$mem10_at" = 0 ] && [ "$a" -ge "$tenth" ]; then
-        mem10_elig=$(hwm "$elig_pid") mem10_subs=$(hwm "$subs_pid") mem10_relay=$(hwm "$relay_pid") mem10_at=$a
+        mem10_elig=$(elig_hwm) mem10_subs=$(hwm "$subs_pid") mem10_relay=$(hwm "$relay_pid") mem10_at=$a
     fi
-    if [ "$a" -ge "$in_messages" ] && [ "$(unsent)" = 0 ]; then
-        d_hw=$(hw "$DECIDED_TOPIC")
-        if [ "$d_hw" -gt 0 ] && [ "$(pos "$SUBS_GROUP" "$DECIDED_TOPIC")" -ge "$d_hw" ] && [ "$(unsent)" = 0 ]; then
-            # The state was reached at most one probe ago: the probe's start is the end of the run.
+    if [ "$a" -ge "$in_messages" ] && [ "$unsent_rows" = 0 ]; then
+        # Eligibility is done and its outbox published: enrollment.decided is complete.
+        [ -n "${d_hw:-}" ] || d_hw=$(hw "$DECIDED_TOPIC")
+        if [ "$d_hw" -gt 0 ] && [ "$b" -ge "$d_hw" ]; then
+            # Both states were read by this probe's one query (subsidy's outbox rows are counted in unsent):
+            # the state was reached at most one probe ago, so the probe's start is the end of the run.
             end_t=$t_probe
             break
         fi
@@ -238,7 +261,7 @@ done
 start_t=$(first_batch "$ELIG_GROUP")
 pipeline_s=$(calc "$end_t - $start_t")
 pipeline_hps=$(calc "$households / $pipeline_s")
-mem_end_elig=$(hwm "$elig_pid") mem_end_subs=$(hwm "$subs_pid") mem_end_relay=$(hwm "$relay_pid")
+mem_end_elig=$(elig_hwm) mem_end_subs=$(hwm "$subs_pid") mem_end_relay=$(hwm "$relay_pid")
 decisions=$(q1 "SELECT count(*) FROM famins.enrollment_decisions")
 ledger_rows=$(q1 "SELECT count(*) FROM famins.subsidy_ledger")
 dead_letters=$(q1 "SELECT count(*) FROM famins.dead_letters")
@@ -247,7 +270,7 @@ log "pipeline: $households households ($in_messages messages, $decisions decisio
 log "peak memory KiB at $mem10_at messages / at the end: eligibility $mem10_elig/$mem_end_elig," \
     "subsidy $mem10_subs/$mem_end_subs, relay $mem10_relay/$mem_end_relay"
 stop_service "$subs_pid"
-stop_service "$elig_pid"
+for p in "${elig_pids[@]}"; do stop_service "$p"; done
 
 # ---------------------------------------------------------------- 4. PostgreSQL ceiling: COPY the same rows
 # The rows the pipeline wrote, every table it wrote in its batch transactions, exported from its database and
@@ -282,8 +305,12 @@ q2 "TRUNCATE famins.enrollment_decisions CASCADE" >/dev/null
     fail "bench_one_row failed"
 one_row_rows=$(jq .rows "$WORK/one_row.json")
 one_row_rps=$(jq .rows_per_s "$WORK/one_row.json")
-log "one-row floor: $one_row_rows decision rows one INSERT+COMMIT each at $(round "$one_row_rps") rows/s" \
-    "(= households/s: one decision row per household; extrapolated from the sample)"
+# The floor writes the same result rows as the pipeline and the ceiling, one per transaction: a household
+# costs copy_rows / households of them, so its households/s is rows/s divided by that.
+rows_per_household=$(calc "$copy_rows / $households")
+one_row_hps=$(calc "$one_row_rps / $rows_per_household")
+log "one-row floor: $one_row_rows decision rows one INSERT+COMMIT each at $(round "$one_row_rps") rows/s;" \
+    "$(round "$rows_per_household" 2) rows per household = $(round "$one_row_hps") households/s (extrapolated from the sample)"
 
 # ---------------------------------------------------------------- 6. claims
 # The wave's policies are split: the first part for the steady-rate run, the rest for the saturation run, so
@@ -395,7 +422,7 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- 7. the results
 ratio_copy=$(calc "$pipeline_hps / $copy_hps")
-ratio_floor=$(calc "$pipeline_hps / $one_row_rps")
+ratio_floor=$(calc "$pipeline_hps / $one_row_hps")
 growth() { calc "($2 - $1) / $1"; }
 g_elig=$(growth "$mem10_elig" "$mem_end_elig")
 g_subs=$(growth "$mem10_subs" "$mem_end_subs")
@@ -408,10 +435,11 @@ jq -n \
     --argjson households "$households" --argjson partitions "$partitions" --argjson in_messages "$in_messages" \
     --argjson produce_s "$produce_s" --argjson decisions "$decisions" --argjson ledger "$ledger_rows" \
     --argjson dead "$dead_letters" \
-    --argjson pipeline_s "$pipeline_s" --argjson pipeline_hps "$pipeline_hps" \
+    --argjson pipeline_s "$pipeline_s" --argjson pipeline_hps "$pipeline_hps" --argjson elig_instances "$elig_instances" \
     --argjson consume_s "$consume_s" --argjson consume_hps "$consume_hps" --argjson consume_msgs "$consume_messages" \
     --argjson copy_s "$copy_s" --argjson copy_hps "$copy_hps" --argjson copy_rows "$copy_rows" \
     --argjson one_rows "$one_row_rows" --argjson one_rps "$one_row_rps" \
+    --argjson rows_per_hh "$rows_per_household" --argjson one_hps "$one_row_hps" \
     --argjson ratio_copy "$ratio_copy" --argjson ratio_floor "$ratio_floor" \
     --argjson m10_at "$mem10_at" --argjson m10e "$mem10_elig" --argjson m10s "$mem10_subs" --argjson m10r "$mem10_relay" \
     --argjson mee "$mem_end_elig" --argjson mes "$mem_end_subs" --argjson mer "$mem_end_relay" --argjson mea "$mem_end_adj" \
@@ -433,10 +461,11 @@ jq -n \
   wave: {households: $households, partitions: $partitions, messages: $in_messages, produce_seconds: $produce_s,
          decisions: $decisions, ledger_rows: $ledger, dead_letters: $dead},
   enrollment: {
-    pipeline: {seconds: $pipeline_s, households_per_s: $pipeline_hps},
+    pipeline: {seconds: $pipeline_s, households_per_s: $pipeline_hps, eligibility_instances: $elig_instances},
     kafka_consume_only_ceiling: {messages: $consume_msgs, seconds: $consume_s, households_per_s: $consume_hps},
     postgresql_copy_ceiling: {rows: $copy_rows, seconds: $copy_s, households_per_s: $copy_hps},
-    one_row_floor: {sample_rows: $one_rows, rows_per_s: $one_rps, extrapolated: true},
+    one_row_floor: {sample_rows: $one_rows, rows_per_s: $one_rps, rows_per_household: $rows_per_hh,
+                    households_per_s: $one_hps, extrapolated: true},
     ratio_pipeline_to_copy: $ratio_copy, ratio_pipeline_to_one_row: $ratio_floor
   },
   memory_kib: {
@@ -491,10 +520,10 @@ $decisions decisions, $ledger_rows ledger rows, $dead_letters dead letters.
 
 | measurement | seconds | households/s |
 |---|---:|---:|
-| pipeline end to end (eligibility + relay + subsidy, first batch to lag 0) | $(r "$pipeline_s" 2) | $(r "$pipeline_hps") |
+| pipeline end to end (eligibility ×$elig_instances + relay + subsidy, first batch to lag 0) | $(r "$pipeline_s" 2) | $(r "$pipeline_hps") |
 | ceiling: librdkafka consume-only of the same topic | $(r "$consume_s" 2) | $(r "$consume_hps") |
 | ceiling: PostgreSQL COPY of the same $copy_rows rows, same tables and indexes, one transaction | $(r "$copy_s" 2) | $(r "$copy_hps") |
-| floor: one INSERT + COMMIT per decision row ($one_row_rows-row sample, extrapolated) | — | $(r "$one_row_rps") |
+| floor: the same rows one INSERT + COMMIT each ($(r "$one_row_rps") rows/s on a $one_row_rows-row sample, extrapolated; $(r "$rows_per_household" 2) rows per household) | — | $(r "$one_row_hps") |
 
 | goal | figure | |
 |---|---:|---|

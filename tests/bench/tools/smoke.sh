@@ -9,7 +9,7 @@ out=$(mktemp -d /tmp/famins-bench-smoke.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-bash "$FAMINS_SOURCE_DIR/tests/bench/run.sh" --households 2000 --steady-seconds 0.25 --one-row-sample 200 \
+bash "$FAMINS_SOURCE_DIR/tests/bench/run.sh" --households 2000 --steady-seconds 0.25 --one-row-sample 200 --eligibility-instances 2 \
     --timeout 150 --out "$out" >"$out/run.log" 2>&1 || { tail -n 30 "$out/run.log" >&2; fail "run.sh failed"; }
 json="$out/bench-results.json"
 [ -s "$json" ] || fail "no bench-results.json"
@@ -20,12 +20,13 @@ versions.kafka versions.postgresql versions.librdkafka versions.compiler version
 postgresql_durability.fsync postgresql_durability.synchronous_commit postgresql_durability.full_page_writes
 postgresql_durability.wal_sync_method enrollment.one_row_floor.extrapolated
 wave.households wave.partitions wave.messages wave.produce_seconds wave.decisions wave.ledger_rows wave.dead_letters
-enrollment.pipeline.seconds enrollment.pipeline.households_per_s
+enrollment.pipeline.seconds enrollment.pipeline.households_per_s enrollment.pipeline.eligibility_instances
 enrollment.kafka_consume_only_ceiling.messages enrollment.kafka_consume_only_ceiling.seconds
 enrollment.kafka_consume_only_ceiling.households_per_s
 enrollment.postgresql_copy_ceiling.rows enrollment.postgresql_copy_ceiling.seconds
 enrollment.postgresql_copy_ceiling.households_per_s
-enrollment.one_row_floor.sample_rows enrollment.one_row_floor.rows_per_s
+enrollment.one_row_floor.sample_rows enrollment.one_row_floor.rows_per_s enrollment.one_row_floor.rows_per_household
+enrollment.one_row_floor.households_per_s
 enrollment.ratio_pipeline_to_copy enrollment.ratio_pipeline_to_one_row
 memory_kib.first_point_messages memory_kib.eligibility.at_10_percent memory_kib.eligibility.at_end
 memory_kib.eligibility.growth memory_kib.subsidy.at_10_percent memory_kib.subsidy.at_end memory_kib.subsidy.growth

@@ -114,17 +114,39 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Decodes text and applies it on the eligibility connection, inside the transaction the caller opened. */
+/* Decodes the n texts and applies them as one batch on conn, inside the transaction the caller opened, the
+ * way the service does: facts of all of them in one read, decisions in order, then the rows written. The
+ * first failing step's status is returned (results before it are filled). */
+static fm_status apply_batch(PGconn *conn, const char *const *texts, size_t n, int64_t first_offset,
+                             elig_result *res, fm_error *err)
+{
+    fm_enrollment events[4];
+    const fm_enrollment *list[4];
+    assert_true(n <= 4);
+    for (size_t i = 0; i < n; i++) {
+        if (fm_decode_enrollment(texts[i], strlen(texts[i]), &events[i], err) != FM_OK)
+            fail_msg("example does not decode: %s %s %s", err->path, err->code, err->text);
+        list[i] = &events[i];
+    }
+    elig_batch b = {0};
+    elig_batch_begin(&b);
+    fm_status st = elig_batch_prepare(&b, conn, SECRET, list, n, err);
+    for (size_t i = 0; i < n && st == FM_OK; i++) {
+        elig_source src = {.topic = "enrollment.submitted", .partition = 0, .offset = first_offset + (int64_t)i};
+        st = elig_apply(&b, &fx.cfg, &events[i], &src, "2026-01-15T10:00:00Z", &res[i], err);
+    }
+    if (st == FM_OK)
+        st = elig_batch_write(&b, conn, err);
+    elig_batch_free(&b);
+    for (size_t i = 0; i < n; i++)
+        fm_enrollment_free(&events[i]);
+    return st;
+}
+
 static fm_status apply_text(PGconn *conn, const char *text, int64_t offset, elig_result *res, fm_error *err)
 {
-    fm_enrollment e;
-    fm_status st = fm_decode_enrollment(text, strlen(text), &e, err);
-    if (st != FM_OK)
-        fail_msg("example does not decode: %s %s %s", err->path, err->code, err->text);
-    elig_source src = {.topic = "enrollment.submitted", .partition = 0, .offset = offset};
-    st = elig_apply(conn, &fx.cfg, &e, &src, "2026-01-15T10:00:00Z", res, err);
-    fm_enrollment_free(&e);
-    return st;
+    const char *texts[1] = {text};
+    return apply_batch(conn, texts, 1, offset, res, err);
 }
 
 /* Applies in a transaction of its own and commits. */
@@ -435,10 +457,13 @@ static void same_child_in_two_households_first_accepted_wins(bool one_transactio
     elig_result r1, r2;
     fm_error err = {0};
     if (one_transaction) { /* one batch: the second event must see the first one's uncommitted rows */
+        const char *texts[2] = {e1, e2};
+        elig_result rs[2];
         exec_ok(fx.elig, "BEGIN");
-        assert_int_equal(apply_text(fx.elig, e1, 1, &r1, &err), FM_OK);
-        assert_int_equal(apply_text(fx.elig, e2, 2, &r2, &err), FM_OK);
+        assert_int_equal(apply_batch(fx.elig, texts, 2, 1, rs, &err), FM_OK);
         exec_ok(fx.elig, "COMMIT");
+        r1 = rs[0];
+        r2 = rs[1];
     } else {
         apply_commit(e1, 1, &r1);
         apply_commit(e2, 2, &r2);
@@ -533,10 +558,13 @@ static void household_enrolling_twice_gets_already_enrolled_and_one_policy(void 
     char *e2 = household_event("t-twice-2", "HTWICE", c, 1, parent, false);
     elig_result r1, r2;
     fm_error err = {0};
+    const char *texts[2] = {e1, e2};
+    elig_result rs[2];
     exec_ok(fx.elig, "BEGIN"); /* one batch: the second must see the first policy */
-    assert_int_equal(apply_text(fx.elig, e1, 1, &r1, &err), FM_OK);
-    assert_int_equal(apply_text(fx.elig, e2, 2, &r2, &err), FM_OK);
+    assert_int_equal(apply_batch(fx.elig, texts, 2, 1, rs, &err), FM_OK);
     exec_ok(fx.elig, "COMMIT");
+    r1 = rs[0];
+    r2 = rs[1];
     assert_int_equal(r1.decision.outcome, FM_ENROLLMENT_ACCEPTED);
     assert_int_equal(r2.decision.outcome, FM_ENROLLMENT_REJECTED);
     char *reasons = scalar(fx.admin,

@@ -86,9 +86,15 @@ static subs_decided accepted_a(const char *event_id, const char *hh, const char 
 
 static fm_status apply_commit(const subs_decided *d, subs_result *res, fm_error *err)
 {
+    fm_copybuf ledger = {0};
     exec_ok(fx.subs, "BEGIN");
-    fm_status st = subs_apply(fx.subs, &fx.cfg, d, "2026-01-15T10:00:00Z", res, err);
+    fm_status st = subs_apply(&ledger, &fx.cfg, d, "2026-01-15T10:00:00Z", res, err);
+    if (st == FM_OK)
+        st = subs_ledger_write(fx.subs, &ledger, err);
     exec_ok(fx.subs, st == FM_OK ? "COMMIT" : "ROLLBACK");
+    fm_copybuf_free(&ledger);
+    if (st != FM_OK)
+        subs_result_free(res);
     return st;
 }
 
