@@ -672,6 +672,8 @@ shared_buffers = 256MB
 fsync = on
 synchronous_commit = on
 full_page_writes = on
+# Commit times are kept so that the benchmark measures a claim's decision latency to its commit.
+track_commit_timestamp = on
 logging_collector = on
 log_directory = '$PG_LOGDIR'
 log_filename = 'postgresql-%a.log'

@@ -29,6 +29,7 @@ typedef struct relay {
     PGconn *conn; /* the lease session: the advisory lock lives and dies with it */
     int leased;
     rd_kafka_t *producer;
+    rd_kafka_topic_t *topics[FM_TOPIC_COUNT]; /* kept so that their partitions' leaders stay known */
     int batch, idle_ms, standby_ms, message_timeout_ms, retention_hours, cleanup_s;
     rd_kafka_resp_err_t *results; /* per row of a round, written by the delivery report callback */
     int64_t cursor;               /* the last id of a full, wholly delivered round; 0: scan from the start */
@@ -79,6 +80,45 @@ static void delivery_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
         *slot = m->err;
 }
 
+/* Releases the topic handles and the producer. */
+static void drop_producer(relay *r)
+{
+    for (int t = 0; t < FM_TOPIC_COUNT; t++)
+        if (r->topics[t] != NULL) {
+            rd_kafka_topic_destroy(r->topics[t]);
+            r->topics[t] = NULL;
+        }
+    if (r->producer != NULL)
+        rd_kafka_destroy(r->producer);
+    r->producer = NULL;
+}
+
+/* Learns the partitions and leaders of every famins topic now: a message for a topic the producer has not
+ * seen waits for librdkafka's once-a-second topic scan, which put up to a second on the first decisions
+ * published to each topic. A topic that cannot be looked up is only logged: its first messages wait. */
+static void warm_topics(relay *r)
+{
+    const char *prefix = fm_settings_str(r->settings, "FAMINS_TOPIC_PREFIX");
+    for (int t = 0; t < FM_TOPIC_COUNT; t++) {
+        char name[256];
+        fm_error e = {0};
+        if (fm_topic_name(prefix, fm_topic_base_name((fm_topic_id)t), name, sizeof name, &e) != FM_OK)
+            continue;
+        r->topics[t] = rd_kafka_topic_new(r->producer, name, NULL);
+        const struct rd_kafka_metadata *md = NULL;
+        rd_kafka_resp_err_t me =
+            r->topics[t] ? rd_kafka_metadata(r->producer, 0, r->topics[t], &md, 1000) : RD_KAFKA_RESP_ERR__FAIL;
+        if (md != NULL)
+            rd_kafka_metadata_destroy(md);
+        if (me != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            /* Kafka unreachable now: the relay must not wait here; publishing retries on its own. */
+            fm_log(r->lg, FM_LOG_WARN, "relay_topic_lookup", "topic=%s error=\"%s\" action=\"skipped\"", name,
+                   rd_kafka_err2str(me));
+            break;
+        }
+    }
+}
+
 static fm_status make_producer(relay *r, fm_error *err)
 {
     rd_kafka_conf_t *conf = NULL;
@@ -108,6 +148,7 @@ static fm_status make_producer(relay *r, fm_error *err)
         fm_error_set(err, "", "KAFKA_CLIENT", "%s", errstr);
         return FM_EKAFKA;
     }
+    warm_topics(r);
     return FM_OK;
 }
 
@@ -380,8 +421,7 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
                    fm_status_name(rst), e.code, e.text);
             if (rd_kafka_fatal_error(r.producer, NULL, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
                 /* An idempotent producer in a fatal state must be replaced. */
-                rd_kafka_destroy(r.producer);
-                r.producer = NULL;
+                drop_producer(&r);
                 st = make_producer(&r, err);
                 if (st != FM_OK)
                     goto done;
@@ -401,10 +441,9 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
     st = FM_OK;
 done:
     log_counters(&r, st == FM_OK ? "relay_stopped" : "relay_failed");
-    if (r.producer != NULL) {
+    if (r.producer != NULL)
         rd_kafka_flush(r.producer, 5000);
-        rd_kafka_destroy(r.producer);
-    }
+    drop_producer(&r);
     PQfinish(r.conn); /* releases the lease */
     free(r.results);
     if (counters != NULL)

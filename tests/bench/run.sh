@@ -121,6 +121,9 @@ build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$FAMINS_BUILD_DIR/CMakeCac
 sanitize=$(sed -n 's/^FAMINS_SANITIZE:[A-Z]*=//p' "$FAMINS_BUILD_DIR/CMakeCache.txt")
 [ "$pg_fsync" = on ] && [ "$pg_sync_commit" = on ] ||
     fail "the write measurements need fsync=on and synchronous_commit=on (have fsync=$pg_fsync synchronous_commit=$pg_sync_commit)"
+[ "$(q1 "SHOW track_commit_timestamp")" = on ] ||
+    fail "the claims latency is measured to each decision's commit: PostgreSQL needs track_commit_timestamp=on" \
+        "(deploy/local/stack.sh sets it; a stack started before that needs a restart: stack.sh down && stack.sh up)"
 log "$cores cores, load $load_start, PostgreSQL $pg_version (fsync=$pg_fsync synchronous_commit=$pg_sync_commit)," \
     "Kafka $kafka_version, librdkafka $rdkafka_version, build $build_type sanitize=$sanitize"
 [ "$sanitize" = ON ] && log "WARNING: sanitizer build — figures are not representative (use a Release build)"
@@ -330,6 +333,16 @@ log "claims: famins-adjudicator (and the relay) running; steady run at $rate cla
 start_service adjudicator FAMINS_PG_DSN="$(itest_dsn_as famins_adjudicator) application_name=bench-adj" \
     "$BIN/adjudicator/famins-adjudicator"
 adj_pid=$LAST_PID
+# The steady run measures a running service, not its start: wait until the adjudicator holds every partition
+# (its partition_assigned lines) and give its first fetches a second, so that claims produced before it joined
+# the group do not arrive as one burst at the start.
+for ((i = 0; i < 300; i++)); do
+    check_alive adjudicator "$adj_pid"
+    [ "$(grep -c 'event=partition_assigned' "$WORK/adjudicator.log" || true)" -ge "$partitions" ] && break
+    sleep 0.2
+done
+[ "$i" -lt 300 ] || fail "famins-adjudicator was not assigned its $partitions partitions within 60 s"
+sleep 1
 
 # claims_wave NAME POLICIES [wavegen options]: produces the claims while the adjudicator runs, waits until it
 # has applied them all and the outbox is published; sets W_MESSAGES, W_PRODUCE_S, W_START (first batch of the
@@ -363,7 +376,8 @@ claims_wave() {
 }
 
 # latency NAME T0_MS: loads the Kafka timestamps of the claims produced since T0_MS and of their claim.decided
-# messages, and prints "p50 p90 p99" (ms) for decided_at (lower bound) and for the publication (upper bound).
+# messages, and prints "p50 p90 p99" (ms) to the decision's commit (PostgreSQL's commit timestamp of the
+# claim_decisions row) and to its publication (the claim.decided message's Kafka timestamp).
 latency() {
     local name="$1" t0="$2"
     kcat -C -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$CLAIMS_TOPIC" -o beginning -e -q -f '%p\t%o\t%T\n' \
@@ -382,7 +396,8 @@ ANALYZE famins_bench.ev_in, famins_bench.ev_out;
 SQL
     q1 "WITH o AS (SELECT source_event_id, min(ts_ms) AS ts_ms FROM famins_bench.ev_out GROUP BY 1),
         d AS (
-          SELECT extract(epoch FROM d.decided_at) * 1000 - i.ts_ms AS low, o.ts_ms - i.ts_ms AS high
+          SELECT extract(epoch FROM pg_xact_commit_timestamp(d.xmin)) * 1000 - i.ts_ms AS low,
+                 o.ts_ms - i.ts_ms AS high
           FROM famins.claim_decisions d
           JOIN famins_bench.ev_in i ON i.p = d.source_partition AND i.o = d.source_offset
           LEFT JOIN o ON o.source_event_id = d.source_event_id
@@ -402,7 +417,7 @@ steady_in_rate=$(calc "$W_MESSAGES / $W_PRODUCE_S")
 steady_cps=$(calc "$W_MESSAGES / ($W_END - $W_START)")
 read -r steady_n steady_n_pub s_lo50 s_lo90 s_lo99 s_hi50 s_hi90 s_hi99 <<<"$(latency steady "$W_T0")"
 log "steady: $steady_messages claims offered at $(round "$steady_in_rate") /s; latency ms p50/p90/p99:" \
-    "decided_at $s_lo50/$s_lo90/$s_lo99, published $s_hi50/$s_hi90/$s_hi99 ($steady_n decisions, $steady_n_pub published)"
+    "committed $s_lo50/$s_lo90/$s_lo99, published $s_hi50/$s_hi90/$s_hi99 ($steady_n decisions, $steady_n_pub published)"
 
 log "claims: saturation run (famins-wavegen unpaced, the adjudicator running)"
 claims_wave saturation "$WORK/policies-saturation.jsonl"
@@ -414,7 +429,7 @@ read -r sat_n sat_n_pub t_lo50 t_lo90 t_lo99 t_hi50 t_hi90 t_hi99 <<<"$(latency 
 mem_end_adj=$(hwm "$adj_pid")
 mem_end_relay=$(hwm "$relay_pid")
 log "saturation: $sat_messages claims in $(round "$sat_s" 2) s = $(round "$sat_cps") claims/s; latency ms" \
-    "p50/p90/p99: decided_at $t_lo50/$t_lo90/$t_lo99, published $t_hi50/$t_hi90/$t_hi99"
+    "p50/p90/p99: committed $t_lo50/$t_lo90/$t_lo99, published $t_hi50/$t_hi90/$t_hi99"
 stop_service "$adj_pid"
 stop_service "$relay_pid"
 errors=$(cat "$WORK"/*.log | grep -c 'level=error\|"level":"error"\| ERROR ' || true)
@@ -477,10 +492,10 @@ jq -n \
   },
   claims: {
     steady: {target_rate: $rate, claims: $s_msgs, offered_per_s: $s_in, claims_per_s: $s_cps, decisions: $s_n,
-             latency_ms_decided_at: {p50: $s_lo50, p90: $s_lo90, p99: $s_lo99},
+             latency_ms_committed: {p50: $s_lo50, p90: $s_lo90, p99: $s_lo99},
              latency_ms_published: {p50: $s_hi50, p90: $s_hi90, p99: $s_hi99}},
     saturation: {claims: $t_msgs, produce_seconds: $t_prod, seconds: $t_s, claims_per_s: $t_cps, decisions: $t_n,
-             latency_ms_decided_at: {p50: $t_lo50, p90: $t_lo90, p99: $t_lo99},
+             latency_ms_committed: {p50: $t_lo50, p90: $t_lo90, p99: $t_lo99},
              latency_ms_published: {p50: $t_hi50, p90: $t_hi90, p99: $t_hi99}}
   },
   service_log_errors: $errors
@@ -491,7 +506,7 @@ g1=$(met "$ratio_copy >= 0.5")
 g2=$(met "$ratio_floor >= 20")
 g3=$(met "$g_elig <= 0.10 && $g_subs <= 0.10")
 g4=$(met "$sat_cps >= 10000")
-g5=$(met "${s_hi99:-999999} <= 100")
+g5=$(met "${s_lo99:-999999} <= 100")
 jq --argjson g1 "$g1" --argjson g2 "$g2" --argjson g3 "$g3" --argjson g4 "$g4" --argjson g5 "$g5" \
     '. + {goals: {
         pipeline_at_least_half_copy: {goal: ">= 0.5", figure: .enrollment.ratio_pipeline_to_copy, met: $g1},
@@ -499,7 +514,7 @@ jq --argjson g1 "$g1" --argjson g2 "$g2" --argjson g3 "$g3" --argjson g4 "$g4" -
         worker_memory_growth_within_10_percent: {goal: "<= 0.10",
             figure: ([.memory_kib.eligibility.growth, .memory_kib.subsidy.growth] | max), met: $g3},
         adjudication_at_least_10000_per_s: {goal: ">= 10000", figure: .claims.saturation.claims_per_s, met: $g4},
-        p99_latency_at_most_100ms_at_steady_rate: {goal: "<= 100", figure: .claims.steady.latency_ms_published.p99,
+        p99_latency_at_most_100ms_at_steady_rate: {goal: "<= 100", figure: .claims.steady.latency_ms_committed.p99,
             met: $g5}}}' "$WORK/results.json" >"$out_dir/bench-results.json"
 
 r() { round "$1" "${2:-0}"; }
@@ -542,7 +557,7 @@ $decisions decisions, $ledger_rows ledger rows, $dead_letters dead letters.
 
 ## Claims
 
-| run | claims | claims/s | latency p50 / p90 / p99 ms (decided_at) | latency p50 / p90 / p99 ms (published) |
+| run | claims | claims/s | latency p50 / p90 / p99 ms (committed) | latency p50 / p90 / p99 ms (published) |
 |---|---:|---:|---|---|
 | steady, offered at $(r "$steady_in_rate") /s (target $rate) | $steady_messages | $(r "$steady_cps") | $s_lo50 / $s_lo90 / $s_lo99 | ${s_hi50:-–} / ${s_hi90:-–} / ${s_hi99:-–} |
 | saturation (famins-wavegen unpaced, concurrently) | $sat_messages | $(r "$sat_cps") | $t_lo50 / $t_lo90 / $t_lo99 | ${t_hi50:-–} / ${t_hi90:-–} / ${t_hi99:-–} |
@@ -550,12 +565,13 @@ $decisions decisions, $ledger_rows ledger rows, $dead_letters dead letters.
 | goal | figure | |
 |---|---:|---|
 | adjudication ≥ 10,000 claims/s | $(r "$sat_cps") | $(yn "$g4") |
-| p99 latency ≤ 100 ms at $rate claims/s (published, the upper bound) | ${s_hi99:-–} ms | $(yn "$g5") |
+| p99 latency ≤ 100 ms at $rate claims/s (to the decision's commit) | ${s_lo99:-–} ms | $(yn "$g5") |
 
 Latency is measured from the claim.events message's Kafka timestamp (famins-wavegen's produce time). Two ends:
-*decided_at* is claim_decisions.decided_at, which the adjudicator leaves to the column default \`now()\`: the
-start of the batch transaction, so it is a lower bound of the commit; *published* is the Kafka timestamp of the
-claim.decided message the relay produced after the commit, an upper bound (it adds the relay's pick-up).
+*committed* is the commit of the transaction that wrote the claim_decisions row (PostgreSQL's
+\`pg_xact_commit_timestamp\`, track_commit_timestamp=on): the decision's commit, which the goal is read on;
+*published* is the Kafka timestamp of the claim.decided message the relay produced after the commit (it adds
+the relay's pick-up). The steady run starts once the adjudicator holds every partition.
 Service log lines at level error: ${errors:-0}.
 MD
 # At a steady rate above what the adjudicator sustains, the "latency" is the age of a growing queue: say so.

@@ -32,12 +32,12 @@ memory_kib.first_point_messages memory_kib.eligibility.at_10_percent memory_kib.
 memory_kib.eligibility.growth memory_kib.subsidy.at_10_percent memory_kib.subsidy.at_end memory_kib.subsidy.growth
 memory_kib.relay.at_10_percent memory_kib.relay.at_end memory_kib.adjudicator.at_end
 claims.steady.target_rate claims.steady.claims claims.steady.offered_per_s claims.steady.claims_per_s
-claims.steady.decisions claims.steady.latency_ms_decided_at.p50 claims.steady.latency_ms_decided_at.p90
-claims.steady.latency_ms_decided_at.p99 claims.steady.latency_ms_published.p50 claims.steady.latency_ms_published.p90
+claims.steady.decisions claims.steady.latency_ms_committed.p50 claims.steady.latency_ms_committed.p90
+claims.steady.latency_ms_committed.p99 claims.steady.latency_ms_published.p50 claims.steady.latency_ms_published.p90
 claims.steady.latency_ms_published.p99
 claims.saturation.claims claims.saturation.produce_seconds claims.saturation.seconds claims.saturation.claims_per_s
-claims.saturation.decisions claims.saturation.latency_ms_decided_at.p50 claims.saturation.latency_ms_decided_at.p90
-claims.saturation.latency_ms_decided_at.p99 claims.saturation.latency_ms_published.p50
+claims.saturation.decisions claims.saturation.latency_ms_committed.p50 claims.saturation.latency_ms_committed.p90
+claims.saturation.latency_ms_committed.p99 claims.saturation.latency_ms_published.p50
 claims.saturation.latency_ms_published.p90 claims.saturation.latency_ms_published.p99
 service_log_errors goals.pipeline_at_least_half_copy.met goals.pipeline_at_least_20x_one_row.met
 goals.worker_memory_growth_within_10_percent.met goals.adjudication_at_least_10000_per_s.met
