@@ -9,7 +9,7 @@
 #   bash tests/bench/run.sh [--households N] [--rate R] [--steady-seconds S] [--one-row-sample K]
 #                           [--partitions P] [--out DIR] [--timeout S] [--seed S] [--wavegen "ARGS"]
 #                           [--saturation-policies N]   (claims of at most N policies in the saturation run)
-#                           [--eligibility-instances K] (K famins-eligibility in one consumer group; default 1)
+#                           [--eligibility-instances K] (K famins-eligibility in one consumer group; default 2)
 #                           [--profile]   (workers log at debug: per-phase batch times in the markdown; slower)
 # Needs FAMINS_BUILD_DIR (default <source>/build) holding the services and tests/bench/tools.
 set -euo pipefail
@@ -29,7 +29,7 @@ seed=2026
 wavegen_args=""
 profile=0
 saturation_policies=0
-elig_instances=1
+elig_instances=2
 usage() {
     sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
