@@ -584,14 +584,17 @@ if [ "$(met "$steady_cps < 0.9 * $steady_in_rate")" = true ]; then
 fi
 {
     echo
-    echo "## Worker counters at exit (from each worker's worker_stopped line)"
+    echo "## Worker counters at exit (from each worker's worker_stopped line; instances summed)"
     echo
     echo "| worker | messages | applied | batches | dead letters | duplicates | redone batches |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
     for w in eligibility subsidy adjudicator; do
-        awk -v name="$w" '/event=worker_stopped/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); c[kv[1]] = kv[2] } }
-            END { printf "| %s | %s | %s | %s | %s | %s | %s |\n", name, c["messages"], c["applied"], c["batches"],
-                  c["dead_letters"], c["duplicates"], c["replays"] }' "$WORK/$w.log"
+        # Every instance of a worker (eligibility-2.log, ...) counts: the row is their sum.
+        logs=("$WORK/$w.log")
+        for f in "$WORK/$w"-[0-9]*.log; do [ -e "$f" ] && logs+=("$f"); done
+        awk -v name="$w" '/event=worker_stopped/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); c[kv[1]] += kv[2] } }
+            END { printf "| %s | %d | %d | %d | %d | %d | %d |\n", name, c["messages"], c["applied"], c["batches"],
+                  c["dead_letters"], c["duplicates"], c["replays"] }' "${logs[@]}"
     done
 } >>"$out_dir/bench-results.md"
 if [ "$profile" = 1 ]; then
