@@ -2,6 +2,8 @@
  * the compare-and-set that moves a stored position in the batch transaction. */
 #include "fm_positions.h"
 
+#include "fm_copybuf.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,41 +121,57 @@ fm_status fm_positions_load(PGconn *conn, const char *group, fm_position_map *ma
     return FM_OK;
 }
 
+/* UPDATE where a row exists (compare-and-set on next_offset), INSERT where none does (another member that got
+ * there first makes it do nothing); the count of rows moved must be the count of partitions. */
+static const char *const CAS_SQL =
+    "WITH q AS (SELECT * FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS q(topic, part, start, next)),"
+    " u AS (UPDATE famins.consumer_positions p SET next_offset = q.next, updated_at = now() FROM q"
+    "  WHERE q.start >= 0 AND p.consumer_group = $1 AND p.topic = q.topic AND p.partition = q.part"
+    "  AND p.next_offset = q.start RETURNING 1),"
+    " i AS (INSERT INTO famins.consumer_positions (consumer_group, topic, partition, next_offset)"
+    "  SELECT $1, q.topic, q.part, q.next FROM q WHERE q.start < 0 ON CONFLICT DO NOTHING RETURNING 1)"
+    "SELECT (SELECT count(*) FROM u) + (SELECT count(*) FROM i)";
+
+fm_status fm_positions_cas_all(PGconn *conn, const char *group, const fm_position_move *moves, size_t n,
+                               fm_error *err)
+{
+    fm_copybuf arrays[4] = {{0}};
+    fm_status st = FM_OK;
+    PGresult *res = NULL;
+    for (size_t i = 0; i < n && st == FM_OK; i++) {
+        if ((st = fm_copybuf_array_item(&arrays[0], moves[i].topic)) == FM_OK &&
+            (st = fm_copybuf_array_int(&arrays[1], moves[i].partition)) == FM_OK &&
+            (st = fm_copybuf_array_int(&arrays[2], moves[i].start < 0 ? -1 : moves[i].start)) == FM_OK)
+            st = fm_copybuf_array_int(&arrays[3], moves[i].next);
+    }
+    for (int a = 0; a < 4 && st == FM_OK; a++)
+        st = fm_copybuf_array_close(&arrays[a]);
+    if (st != FM_OK) {
+        fm_error_set(err, "", "NO_MEMORY", "out of memory building the positions' compare-and-set");
+        goto done;
+    }
+    const char *params[5] = {group, arrays[0].data, arrays[1].data, arrays[2].data, arrays[3].data};
+    if ((st = fm_pg_query(conn, CAS_SQL, 5, params, &res, err)) != FM_OK)
+        goto done;
+    long moved = PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 0)) : -1;
+    if (moved != (long)n) {
+        fm_error_set(err, n == 1 ? moves[0].topic : "", "POSITION_CONFLICT",
+                     "%ld of %zu partitions were still where this batch started (another member moved the rest)",
+                     moved < 0 ? 0 : moved, n);
+        st = FM_ECONFLICT;
+    }
+done:
+    PQclear(res);
+    for (int a = 0; a < 4; a++)
+        fm_copybuf_free(&arrays[a]);
+    return st;
+}
+
 fm_status fm_positions_cas(PGconn *conn, const char *group, const char *topic, int32_t partition,
                            int64_t start, int64_t next, fm_error *err)
 {
-    char part[16], start_text[32], next_text[32];
-    snprintf(part, sizeof part, "%" PRId32, partition);
-    snprintf(start_text, sizeof start_text, "%" PRId64, start);
-    snprintf(next_text, sizeof next_text, "%" PRId64, next);
-    PGresult *res = NULL;
-    fm_status st;
-    if (start == FM_POSITION_NONE) {
-        /* First position: another member that got there first makes the INSERT do nothing: 0 rows. */
-        const char *params[4] = {group, topic, part, next_text};
-        st = fm_pg_query(
-            conn,
-            "INSERT INTO famins.consumer_positions (consumer_group, topic, partition, next_offset) "
-            "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            4, params, &res, err);
-    } else {
-        const char *params[5] = {group, topic, part, next_text, start_text};
-        st = fm_pg_query(conn,
-                         "UPDATE famins.consumer_positions SET next_offset = $4, updated_at = now() "
-                         "WHERE consumer_group = $1 AND topic = $2 AND partition = $3 AND next_offset = $5",
-                         5, params, &res, err);
-    }
-    if (st != FM_OK)
-        return st;
-    int rows = atoi(PQcmdTuples(res));
-    PQclear(res);
-    if (rows != 1) {
-        fm_error_set(err, topic, "POSITION_CONFLICT",
-                     "partition %" PRId32 " is no longer at %" PRId64 " (another member moved it)", partition,
-                     start);
-        return FM_ECONFLICT;
-    }
-    return FM_OK;
+    fm_position_move move = {.topic = topic, .partition = partition, .start = start, .next = next};
+    return fm_positions_cas_all(conn, group, &move, 1, err);
 }
 
 fm_status fm_positions_alarm(PGconn *conn, const char *group, const char *topic, int32_t partition,

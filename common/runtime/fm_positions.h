@@ -67,6 +67,20 @@ fm_status fm_positions_load(PGconn *conn, const char *group, fm_position_map *ma
 fm_status fm_positions_cas(PGconn *conn, const char *group, const char *topic, int32_t partition,
                            int64_t start, int64_t next, fm_error *err);
 
+/* One partition's move for fm_positions_cas_all. Strings borrowed. */
+typedef struct fm_position_move {
+    const char *topic;
+    int32_t partition;
+    int64_t start; /* FM_POSITION_NONE: no row yet */
+    int64_t next;
+} fm_position_move;
+
+/* The compare-and-set of n partitions in one statement (one round trip per batch, not one per partition):
+ * every move must succeed as fm_positions_cas would, else FM_ECONFLICT (nothing is changed that the caller's
+ * rollback does not undo). FM_EDB; FM_ENOMEM. */
+fm_status fm_positions_cas_all(PGconn *conn, const char *group, const fm_position_move *moves, size_t n,
+                               fm_error *err);
+
 /* Records an open alarm for a partition (at most one open per partition and kind), outside any batch.
  * FM_EDB. */
 fm_status fm_positions_alarm(PGconn *conn, const char *group, const char *topic, int32_t partition,

@@ -707,10 +707,19 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
         st = fm_deadletter_flush(&w->txn, cause);
     if (st == FM_OK)
         st = fm_outbox_flush(&w->txn, cause);
-    for (size_t r = 0; st == FM_OK && r < w->batch.range_count; r++) {
-        const fm_batch_range *range = &w->batch.ranges[r];
-        st = fm_positions_cas(w->conn, w->group, range->topic, range->partition, range->start, range->next,
-                              cause);
+    if (st == FM_OK && w->batch.range_count > 0) {
+        fm_position_move moves[64];
+        size_t n = 0;
+        /* One statement for every partition of the batch (a batch spans at most the assigned partitions;
+         * beyond 64 of them, a statement per 64). */
+        for (size_t r = 0; st == FM_OK && r < w->batch.range_count; r++) {
+            const fm_batch_range *range = &w->batch.ranges[r];
+            moves[n++] = (fm_position_move){range->topic, range->partition, range->start, range->next};
+            if (n == sizeof moves / sizeof moves[0] || r + 1 == w->batch.range_count) {
+                st = fm_positions_cas_all(w->conn, w->group, moves, n, cause);
+                n = 0;
+            }
+        }
         if (st == FM_ECONFLICT)
             add.conflicts++;
     }
