@@ -562,10 +562,11 @@ static fm_status stage_processed(worker *w, const fm_raw_message *raw, const fm_
 
 typedef enum batch_outcome { BATCH_DONE = 0, BATCH_REDO, BATCH_SET_REFUSED, BATCH_FATAL } batch_outcome;
 
-/* An integrity refusal (SQLSTATE class 23: unique, check, foreign key, not null...). */
-static int integrity_refusal(const fm_error *cause)
+/* A row the database refused on its data: SQLSTATE class 22 (data exception) or 23 (integrity: unique, check,
+ * foreign key, not null...). */
+static int refused_row(const fm_error *cause)
 {
-    return strlen(cause->code) == 5 && cause->code[0] == '2' && cause->code[1] == '3';
+    return strlen(cause->code) == 5 && cause->code[0] == '2' && (cause->code[1] == '2' || cause->code[1] == '3');
 }
 
 /* The events apply will be given: new to the group as far as the database knows. */
@@ -686,8 +687,10 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
     t = now_us();
     if (w->opt->handler.end_batch != NULL) {
         st = w->opt->handler.end_batch(w->opt->handler.ctx, &w->txn, cause);
-        if (st == FM_EINVAL || (st == FM_EDB && integrity_refusal(cause))) {
-            w->set_status = st;
+        if (st == FM_EINVAL || (st == FM_EDB && refused_row(cause))) {
+            /* A unique violation may be a concurrent worker's row, which a redo resolves: it alone keeps FM_EDB
+             * (three refusals in a row before a dead letter); every other refusal is the message's. */
+            w->set_status = st == FM_EDB && strcmp(cause->code, "23505") == 0 ? FM_EDB : FM_EINVAL;
             return BATCH_SET_REFUSED;
         }
         if (st == FM_EDB)

@@ -77,11 +77,12 @@ typedef struct fm_event {
  *                 left out; an event repeated inside the batch may be listed twice): read their facts in one
  *                 round trip. FM_EDB redoes the batch, any other failure stops the worker;
  *   end_batch     after the last apply: write the buffered rows. FM_EDB redoes the batch. A row the database
- *                 refused on its data (FM_EINVAL, or FM_EDB with an integrity SQLSTATE, class 23) cannot be
- *                 tied to its message here, so the runtime redoes the batch one message per transaction:
- *                 the message whose write is refused alone (FM_EINVAL at once, class 23 three times running,
- *                 for a unique violation may be a concurrent worker's) becomes a dead letter WRITE_REJECTED
- *                 with the SQLSTATE and the server's text. Any other failure stops the worker. */
+ *                 refused on its data (FM_EINVAL, or FM_EDB with err->code a SQLSTATE of class 22 or 23, as
+ *                 fm_copybuf_send and fm_pg_query leave it) cannot be tied to its message here, so the runtime
+ *                 redoes the batch one message per transaction: the message whose write is refused alone
+ *                 becomes a dead letter WRITE_REJECTED with the SQLSTATE and the server's text — at once, or
+ *                 after three refusals running for a unique violation (23505), which may be a concurrent
+ *                 worker's row that a redo resolves. Any other failure stops the worker. */
 typedef struct fm_worker_handler {
     void *ctx;
     fm_status (*decode)(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err);

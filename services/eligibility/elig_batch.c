@@ -420,16 +420,11 @@ static const char *const COPY_SQL[ELIG_TABLE_COUNT] = {
 
 fm_status elig_batch_write(elig_batch *b, PGconn *conn, fm_error *err)
 {
+    /* A refused row comes back as FM_EDB with its SQLSTATE: the runtime tells data from transient errors. */
     for (int t = 0; t < ELIG_TABLE_COUNT; t++) {
         fm_status st = fm_copybuf_send(conn, COPY_SQL[t], &b->rows[t], err);
-        if (st == FM_OK)
-            continue;
-        /* A refused row (data exception 22, integrity 23) other than a unique violation, which a concurrent
-         * worker causes and a redo resolves. */
-        if (st == FM_EDB && (strncmp(err->code, "22", 2) == 0 || strncmp(err->code, "23", 2) == 0) &&
-            strcmp(err->code, "23505") != 0)
-            return FM_EINVAL;
-        return st;
+        if (st != FM_OK)
+            return st;
     }
     return FM_OK;
 }

@@ -89,10 +89,9 @@ fm_status elig_batch_add(elig_batch *b, const fm_enrollment *e, const elig_perso
                          const elig_facts *facts, const fm_enrollment_decision *d,
                          const elig_explanation *explanation, const elig_source *src, fm_error *err);
 
-/* Writes the buffered rows, one COPY per table, in the open transaction. FM_OK; FM_EDB (err->code the
- * SQLSTATE: a unique violation means a concurrent worker insured the same person first, so the batch must be
- * redone; a lost connection); FM_EINVAL when the server refused a row on its data (another class 22/23
- * SQLSTATE): the runtime then finds the message. */
+/* Writes the buffered rows, one COPY per table, in the open transaction. FM_OK; FM_EDB with err->code the
+ * SQLSTATE (a refused row, class 22/23, which the runtime ties to its message — a unique violation means a
+ * concurrent worker insured the same person first; a lost connection). */
 fm_status elig_batch_write(elig_batch *b, PGconn *conn, fm_error *err);
 
 #endif

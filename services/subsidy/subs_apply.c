@@ -62,14 +62,10 @@ static const char *const PAYERS[3] = {"city", "district_or_county", "development
 
 fm_status subs_ledger_write(PGconn *conn, const fm_copybuf *ledger, fm_error *err)
 {
-    fm_status st = fm_copybuf_send(conn,
-                                   "COPY famins.subsidy_ledger (source_event_id, household_id, policy_number,"
-                                   " plan_year, managing_unit, payer, amount, plan_version) FROM STDIN",
-                                   ledger, err);
-    if (st == FM_EDB && (strncmp(err->code, "22", 2) == 0 || strncmp(err->code, "23", 2) == 0) &&
-        strcmp(err->code, "23505") != 0)
-        return FM_EINVAL;
-    return st;
+    return fm_copybuf_send(conn,
+                           "COPY famins.subsidy_ledger (source_event_id, household_id, policy_number,"
+                           " plan_year, managing_unit, payer, amount, plan_version) FROM STDIN",
+                           ledger, err);
 }
 
 fm_status subs_apply(fm_copybuf *ledger, const subs_config *cfg, const subs_decided *d, const char *occurred_at,

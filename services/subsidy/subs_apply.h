@@ -60,9 +60,8 @@ typedef struct subs_result {
 fm_status subs_apply(fm_copybuf *ledger, const subs_config *cfg, const subs_decided *d, const char *occurred_at,
                      subs_result *out, fm_error *err);
 
-/* Writes the buffered ledger rows with one COPY in the open transaction on conn. FM_OK; FM_EDB (err->code
- * the SQLSTATE: a lost connection, or a unique violation a redo resolves); FM_EINVAL when the server refused a
- * row on its data (another class 22/23 SQLSTATE): the runtime then finds the message. */
+/* Writes the buffered ledger rows with one COPY in the open transaction on conn. FM_OK; FM_EDB with err->code
+ * the SQLSTATE (a lost connection, or a refused row, class 22/23, which the runtime ties to its message). */
 fm_status subs_ledger_write(PGconn *conn, const fm_copybuf *ledger, fm_error *err);
 
 /* Frees out->payload and zeroes *out; NULL allowed. */

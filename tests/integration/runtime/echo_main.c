@@ -171,18 +171,17 @@ static fm_status echo_prepare_batch(void *ctx, fm_txn *txn, const fm_event *cons
     return FM_OK;
 }
 
-/* The rows go in with one COPY; a refused row (the test's CHECK constraint) is FM_EINVAL for the runtime to
- * find its message. */
+/* The rows go in with one COPY; a refused row (the test's CHECK or unique constraint) comes back as FM_EDB
+ * with its SQLSTATE, and the runtime finds its message. */
 static fm_status echo_end_batch(void *ctx, fm_txn *txn, fm_error *err)
 {
     echo_ctx *c = ctx;
     c->prepared = NULL;
     c->n_prepared = 0;
-    fm_status st = fm_copybuf_send(
+    return fm_copybuf_send(
         fm_txn_conn(txn),
         "COPY famins.echo_results (event_id, topic, partition, kafka_offset, payload) FROM STDIN", &c->rows,
         err);
-    return st == FM_EDB && strcmp(err->code, "23514") == 0 ? FM_EINVAL : st;
 }
 
 static void echo_release(void *ctx, fm_event *event)

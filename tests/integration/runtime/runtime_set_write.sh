@@ -2,9 +2,10 @@
 # runtime_set_write.sh — a set-based service (famins-test-echo with FAMINS_TEST_ECHO_COPY=1: prepare_batch,
 # then one COPY per batch in end_batch) whose COPY the database refuses because of one message: the runtime
 # redoes the batch one message per transaction, the refused message becomes one dead letter WRITE_REJECTED
-# naming the SQLSTATE, and every other message of the batch is applied exactly once. Two refusals: a CHECK
-# violation (the service says FM_EINVAL: dead letter at once) and a unique violation (FM_EDB class 23, which a
-# concurrent worker could cause: dead letter when it repeats three times alone in its batch).
+# naming the SQLSTATE, and every other message of the batch is applied exactly once. Two refusals, both
+# returned as the COPY's FM_EDB with its SQLSTATE: a CHECK violation (dead letter at once) and a unique
+# violation (which a concurrent worker could cause: dead letter when it repeats three times alone in its
+# batch). The service-side FM_EINVAL form is tested by the adjudicator's refused.sh.
 set -euo pipefail
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
 itest_init runtime_set_write
