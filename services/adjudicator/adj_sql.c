@@ -8,7 +8,7 @@
 
 #include "fm_dates.h"
 
-static void push_owned(adj_params *p, char *s)
+void adj_p_own(adj_params *p, char *s)
 {
     if (s == NULL || p->n >= ADJ_SQL_MAX_PARAMS) {
         free(s);
@@ -34,7 +34,7 @@ void adj_p_i64(adj_params *p, int64_t v)
     char *s = malloc(24);
     if (s != NULL)
         snprintf(s, 24, "%" PRId64, v);
-    push_owned(p, s);
+    adj_p_own(p, s);
 }
 
 void adj_p_bool(adj_params *p, bool v)
@@ -49,7 +49,7 @@ void adj_p_date(adj_params *p, fm_date d)
         free(s);
         s = NULL;
     }
-    push_owned(p, s);
+    adj_p_own(p, s);
 }
 
 char *adj_text_array_literal(const char *const *items, size_t n)
@@ -80,7 +80,7 @@ char *adj_text_array_literal(const char *const *items, size_t n)
 
 void adj_p_text_array(adj_params *p, const char *const *items, size_t n)
 {
-    push_owned(p, adj_text_array_literal(items, n));
+    adj_p_own(p, adj_text_array_literal(items, n));
 }
 
 void adj_p_i64_array(adj_params *p, const int64_t *items, size_t n)
@@ -94,7 +94,7 @@ void adj_p_i64_array(adj_params *p, const int64_t *items, size_t n)
         *w++ = '}';
         *w = '\0';
     }
-    push_owned(p, s);
+    adj_p_own(p, s);
 }
 
 void adj_p_bool_array(adj_params *p, const bool *items, size_t n)
@@ -110,7 +110,7 @@ void adj_p_bool_array(adj_params *p, const bool *items, size_t n)
         *w++ = '}';
         *w = '\0';
     }
-    push_owned(p, s);
+    adj_p_own(p, s);
 }
 
 void adj_params_free(adj_params *p)

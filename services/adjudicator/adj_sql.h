@@ -23,6 +23,7 @@ typedef struct adj_params {
 } adj_params;
 
 void adj_p_str(adj_params *p, const char *s);         /* NULL: SQL NULL */
+void adj_p_own(adj_params *p, char *s);               /* takes a malloc'ed value (NULL: allocation failed) */
 void adj_p_i64(adj_params *p, int64_t v);
 void adj_p_bool(adj_params *p, bool v);
 void adj_p_date(adj_params *p, fm_date d);            /* "YYYY-MM-DD" */

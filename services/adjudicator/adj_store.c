@@ -446,17 +446,6 @@ static char *nullable_i64_array(const int64_t *v, const bool *has, size_t n)
     return a.data;
 }
 
-static void push_owned(adj_params *p, char *s)
-{
-    if (s == NULL || p->n >= ADJ_SQL_MAX_PARAMS) {
-        free(s);
-        p->failed = true;
-        return;
-    }
-    p->owned[p->n] = s;
-    p->values[p->n++] = s;
-}
-
 static fm_status write_reviews(PGconn *conn, adj_sql_cache *cache, const adj_batch *b, fm_error *err)
 {
     size_t n = b->n_reviews;
@@ -491,13 +480,13 @@ static fm_status write_reviews(PGconn *conn, adj_sql_cache *cache, const adj_bat
     adj_p_text_array(&p, t + n, n);
     adj_p_text_array(&p, t + 2 * n, n);
     adj_p_text_array(&p, t + 3 * n, n);
-    push_owned(&p, nullable_i64_array(v, has, n));
-    push_owned(&p, nullable_text_array(t + 4 * n, n));
+    adj_p_own(&p, nullable_i64_array(v, has, n));
+    adj_p_own(&p, nullable_text_array(t + 4 * n, n));
     adj_p_text_array(&p, t + 5 * n, n);
     adj_p_text_array(&p, t + 6 * n, n);
-    push_owned(&p, nullable_i64_array(v + n, has + n, n));
+    adj_p_own(&p, nullable_i64_array(v + n, has + n, n));
     adj_p_bool_array(&p, decided, n);
-    push_owned(&p, nullable_text_array(ign, n));
+    adj_p_own(&p, nullable_text_array(ign, n));
     st = run(conn, cache, ADJ_STMT_REVIEWS, REVIEWS_SQL, &p, err);
 done:
     free(ign);
