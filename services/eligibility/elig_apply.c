@@ -57,15 +57,14 @@ fm_status elig_apply(elig_batch *b, const elig_config *cfg, const fm_enrollment 
         fm_error_set(err, "event_id", "SCHEMA_VIOLATION", "the event has no event_id");
         return st;
     }
-    /* Identity numbers are read as of the submission day, like the rules read them: once, by the batch's
-     * prepare step, when it had this event. */
+    /* Identity numbers were read as of the submission day, like the rules read them, by the batch's prepare
+     * step: an event it was not given has no facts and no decision id either. */
     const elig_person *read = elig_batch_people(b, e);
-    if (read != NULL)
-        memcpy(people, read, e->n_members * sizeof *people);
-    for (size_t i = 0; read == NULL && i < e->n_members; i++)
-        if ((st = elig_person_read(cfg->person_key_secret, e->members[i].id_number, e->submitted_on, &people[i],
-                                   err)) != FM_OK)
-            return FM_ECONFIG;
+    if (read == NULL) {
+        fm_error_set(err, "event_id", "NOT_PREPARED", "event %s was not prepared in this batch", e->event_id);
+        return FM_ECONFIG;
+    }
+    memcpy(people, read, e->n_members * sizeof *people);
     if ((st = elig_batch_facts(b, e, people, &facts, err)) != FM_OK)
         return st;
     if (facts.already_decided) {
