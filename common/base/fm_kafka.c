@@ -6,59 +6,138 @@
 #include <stdlib.h>
 #include <string.h>
 
-fm_status fm_kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value, fm_error *err)
+/* Configuration errors may be printed, logged and kept: they name the item (its position in the list, or
+ * the file and line) and, when it is a well-formed property name, the key. They never quote a value, nor
+ * any text that might be one (a malformed item, a key that is not a property name: "s3cret" typed without
+ * its key), nor librdkafka's own message, which quotes the refused value ("Invalid value \"...\""). */
+
+int fm_kafka_property_name_ok(const char *key, size_t len)
+{
+    if (len == 0 || len > FM_KAFKA_PROPERTY_NAME_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!(key[i] >= 'a' && key[i] <= 'z') && !(key[i] >= 'A' && key[i] <= 'Z') &&
+            !(key[i] >= '0' && key[i] <= '9') && key[i] != '.' && key[i] != '_' && key[i] != '-')
+            return 0;
+    return 1;
+}
+
+/* Sets key (a well-formed name) to value; where names the item in errors. */
+static fm_status set_checked(rd_kafka_conf_t *conf, const char *key, const char *value, const char *where,
+                             const char *hint, fm_error *err)
 {
     char errstr[512];
-    if (rd_kafka_conf_set(conf, key, value, errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
-        fm_error_set(err, key, "BAD_KAFKA_PROPERTY", "%s", errstr);
+    rd_kafka_conf_res_t res = rd_kafka_conf_set(conf, key, value, errstr, sizeof errstr);
+    if (res == RD_KAFKA_CONF_OK)
+        return FM_OK;
+    if (res == RD_KAFKA_CONF_UNKNOWN)
+        fm_error_set(err, where, "UNKNOWN_KAFKA_PROPERTY", "%s: librdkafka has no property \"%s\"", where,
+                     key);
+    else
+        fm_error_set(err, where, "BAD_KAFKA_VALUE",
+                     "%s: librdkafka refused the value of \"%s\" (the value is not shown; its allowed "
+                     "values are in librdkafka's CONFIGURATION.md)%s",
+                     where, key, hint);
+    return FM_ECONFIG;
+}
+
+fm_status fm_kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value, fm_error *err)
+{
+    if (!fm_kafka_property_name_ok(key, strlen(key))) {
+        fm_error_set(err, "", "BAD_KAFKA_PROPERTY", "a Kafka property name is not well-formed (not shown)");
         return FM_ECONFIG;
     }
-    return FM_OK;
+    return set_checked(conf, key, value, key, "", err);
 }
 
-static char *trim(char *s)
+static int is_blank(char c)
 {
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
-/* Applies one "key=value" held in a writable buffer; `where` names it in errors. */
-static fm_status apply_pair(rd_kafka_conf_t *conf, char *pair, const char *where, fm_error *err)
+/* The bytes [*begin, *end) without blanks at either end. */
+static void trim_span(const char **begin, const char **end)
 {
-    char *eq = strchr(pair, '=');
+    while (*begin < *end && is_blank(**begin))
+        (*begin)++;
+    while (*end > *begin && is_blank((*end)[-1]))
+        (*end)--;
+}
+
+/* Applies one item "key=value" (NUL-terminated, writable): split at its FIRST '=', the key trimmed, the
+ * value trimmed only when trim_value (the list form; the file takes it as is). */
+static fm_status apply_item(rd_kafka_conf_t *conf, char *item, int trim_value, const char *where,
+                            fm_error *err)
+{
+    char *eq = strchr(item, '=');
     if (eq == NULL) {
-        fm_error_set(err, where, "BAD_KAFKA_PROPERTY", "\"%s\" is not key=value", pair);
+        fm_error_set(err, where, "BAD_KAFKA_PROPERTY", "%s is not key=value (it has no '='; not shown)",
+                     where);
         return FM_ECONFIG;
     }
-    *eq = '\0';
-    char *key = trim(pair);
-    char *value = trim(eq + 1);
-    if (*key == '\0') {
-        fm_error_set(err, where, "BAD_KAFKA_PROPERTY", "empty property name");
+    const char *key = item, *key_end = eq;
+    trim_span(&key, &key_end);
+    if (key == key_end) {
+        fm_error_set(err, where, "BAD_KAFKA_PROPERTY", "%s has no property name before its '='", where);
         return FM_ECONFIG;
     }
-    return fm_kafka_conf_set(conf, key, value, err);
+    if (!fm_kafka_property_name_ok(key, (size_t)(key_end - key))) {
+        fm_error_set(err, where, "BAD_KAFKA_PROPERTY",
+                     "%s: the text before its first '=' is not a property name (letters, digits, '.', '_' "
+                     "and '-'; not shown)",
+                     where);
+        return FM_ECONFIG;
+    }
+    *(char *)key_end = '\0';
+    const char *value = eq + 1, *value_end = eq + 1 + strlen(eq + 1);
+    const char *hint = "";
+    if (trim_value) {
+        trim_span(&value, &value_end);
+        *(char *)value_end = '\0';
+    } else if (value < value_end && is_blank(value_end[-1])) {
+        /* Says what may be wrong without showing anything of the value (librdkafka itself drops blanks at
+         * a value's start, not at its end). */
+        hint = "; in a properties file the value is taken as is, blanks at its end included";
+    }
+    return set_checked(conf, key, value, where, hint, err);
+}
+
+size_t fm_kafka_list_item(const char *list, char *out)
+{
+    const char *p = list;
+    while (*p != '\0' && *p != ';') {
+        if (*p == '\\' && (p[1] == ';' || p[1] == '\\'))
+            p++;
+        *out++ = *p++;
+    }
+    *out = '\0';
+    return (size_t)(p - list) + (*p == ';');
 }
 
 fm_status fm_kafka_conf_apply_list(rd_kafka_conf_t *conf, const char *list, fm_error *err)
 {
-    char *copy = strdup(list ? list : "");
-    if (copy == NULL)
+    if (list == NULL)
+        return FM_OK;
+    char *item = malloc(strlen(list) + 1);
+    if (item == NULL) {
+        fm_error_set(err, "FAMINS_KAFKA_PROPERTIES", "NO_MEMORY",
+                     "out of memory reading FAMINS_KAFKA_PROPERTIES");
         return FM_ENOMEM;
-    fm_status st = FM_OK;
-    char *save = NULL;
-    for (char *item = strtok_r(copy, ";", &save); item != NULL; item = strtok_r(NULL, ";", &save)) {
-        if (*trim(item) == '\0')
-            continue;
-        st = apply_pair(conf, item, "FAMINS_KAFKA_PROPERTIES", err);
-        if (st != FM_OK)
-            break;
     }
-    free(copy);
+    fm_status st = FM_OK;
+    int number = 0;
+    for (const char *p = list; st == FM_OK && *p != '\0';) {
+        p += fm_kafka_list_item(p, item);
+        number++;
+        const char *b = item, *e = item + strlen(item);
+        trim_span(&b, &e);
+        if (b == e)
+            continue; /* "a=1;;b=2" and a trailing ';' are fine */
+        char where[64];
+        snprintf(where, sizeof where, "FAMINS_KAFKA_PROPERTIES item %d", number);
+        st = apply_item(conf, item, 1, where, err);
+    }
+    free(item);
     return st;
 }
 
@@ -69,18 +148,32 @@ fm_status fm_kafka_conf_apply_file(rd_kafka_conf_t *conf, const char *path, fm_e
         fm_error_set(err, path, "UNREADABLE", "cannot read Kafka properties file %s", path);
         return FM_EIO;
     }
-    char line[4096];
-    int number = 0;
+    /* getline, not a fixed buffer: a long value (an inline PEM, a JAAS line) must never be cut into a
+     * second "line" whose text would then be parsed, and reported, as a key. */
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    long number = 0;
     fm_status st = FM_OK;
-    while (st == FM_OK && fgets(line, sizeof line, f) != NULL) {
+    while (st == FM_OK && (n = getline(&line, &cap, f)) != -1) {
         number++;
-        char *text = trim(line);
-        if (*text == '\0' || *text == '#')
-            continue;
-        char where[160];
-        snprintf(where, sizeof where, "%s:%d", path, number);
-        st = apply_pair(conf, text, where, err);
+        if (n > 0 && line[n - 1] == '\n')
+            line[--n] = '\0';
+        if (n > 0 && line[n - 1] == '\r')
+            line[--n] = '\0';
+        const char *b = line, *e = line + n;
+        trim_span(&b, &e);
+        if (b == e || *b == '#')
+            continue; /* '#' starts a comment only as a line's first non-blank: in a value it is data */
+        char where[300];
+        snprintf(where, sizeof where, "%s:%ld", path, number);
+        st = apply_item(conf, line, 0, where, err);
     }
+    if (st == FM_OK && ferror(f)) {
+        fm_error_set(err, path, "UNREADABLE", "cannot read Kafka properties file %s", path);
+        st = FM_EIO;
+    }
+    free(line);
     fclose(f);
     return st;
 }

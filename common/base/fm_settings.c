@@ -2,8 +2,11 @@
 #include "fm_settings.h"
 
 #include <errno.h>
+#include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "fm_kafka.h"
 
 struct fm_settings {
     const fm_setting *defs;
@@ -121,34 +124,78 @@ void fm_settings_print_help(FILE *out, const fm_setting *defs, size_t count)
         fprintf(out, "  %-30s %s [%s]\n", defs[i].name, defs[i].help, defs[i].default_value);
 }
 
-/* Property values may hold passwords: print the keys only. */
+/* Property values may hold passwords: print the keys only, and a key only when it is a well-formed property
+ * name (an item without '=' may be a password typed alone). Items are split exactly as
+ * fm_kafka_conf_apply_list splits them, escapes included, so no part of a value is ever shown as a key. */
 static void print_masked_properties(FILE *out, const char *list)
 {
-    const char *p = list;
-    int first = 1;
-    while (*p != '\0') {
-        const char *end = strchr(p, ';');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        const char *eq = memchr(p, '=', len);
-        size_t key_len = eq ? (size_t)(eq - p) : len;
-        fprintf(out, "%s%.*s=***", first ? "" : ";", (int)key_len, p);
-        first = 0;
-        p += len;
-        if (*p == ';')
-            p++;
+    char *item = malloc(strlen(list) + 1);
+    if (item == NULL) {
+        fputs("(set, not shown)", out);
+        return;
     }
+    int number = 0, first = 1;
+    for (const char *p = list; *p != '\0';) {
+        p += fm_kafka_list_item(p, item);
+        number++;
+        const char *key = item;
+        while (*key == ' ' || *key == '\t')
+            key++;
+        if (*key == '\0')
+            continue;
+        const char *eq = strchr(key, '=');
+        size_t key_len = eq ? (size_t)(eq - key) : 0;
+        while (key_len > 0 && (key[key_len - 1] == ' ' || key[key_len - 1] == '\t'))
+            key_len--;
+        if (eq != NULL && fm_kafka_property_name_ok(key, key_len))
+            fprintf(out, "%s%.*s=***", first ? "" : ";", (int)key_len, key);
+        else
+            fprintf(out, "%s(item %d not shown)", first ? "" : ";", number);
+        first = 0;
+    }
+    free(item);
+}
+
+/* A connection string holds a password when libpq reads one in it (password=, sslpassword=, or the
+ * user:password@ of a URI); one libpq cannot read is not shown either. */
+static int dsn_is_printable(const char *dsn)
+{
+    char *message = NULL;
+    PQconninfoOption *options = PQconninfoParse(dsn, &message);
+    PQfreemem(message);
+    if (options == NULL)
+        return 0;
+    int printable = 1;
+    for (const PQconninfoOption *o = options; o->keyword != NULL; o++)
+        if (o->val != NULL && o->val[0] != '\0' && strstr(o->keyword, "password") != NULL)
+            printable = 0;
+    PQconninfoFree(options);
+    return printable;
+}
+
+/* A secret by its name: FAMINS_PERSON_KEY_SECRET and any later *SECRET* / *PASSWORD* variable, but not a
+ * variable naming the FILE that holds one (a path is not the secret). */
+static int name_is_secret(const char *name)
+{
+    size_t n = strlen(name);
+    if (n >= 5 && strcmp(name + n - 5, "_FILE") == 0)
+        return 0;
+    return strstr(name, "SECRET") != NULL || strstr(name, "PASSWORD") != NULL;
 }
 
 void fm_settings_print(FILE *out, const fm_settings *s)
 {
     for (size_t i = 0; i < s->count; i++) {
-        fprintf(out, "%s=", s->defs[i].name);
-        if (strcmp(s->defs[i].name, "FAMINS_KAFKA_PROPERTIES") == 0)
-            print_masked_properties(out, s->values[i]);
-        else if (strstr(s->defs[i].name, "DSN") != NULL && strstr(s->values[i], "password") != NULL)
-            fputs("(set; holds a password, not shown)", out);
+        const char *name = s->defs[i].name, *value = s->values[i];
+        fprintf(out, "%s=", name);
+        if (strcmp(name, "FAMINS_KAFKA_PROPERTIES") == 0)
+            print_masked_properties(out, value);
+        else if (name_is_secret(name))
+            fputs(value[0] != '\0' ? "(set, not shown)" : "", out);
+        else if (strstr(name, "DSN") != NULL && !dsn_is_printable(value))
+            fputs("(set; holds a password or is not a valid connection string, not shown)", out);
         else
-            fputs(s->values[i], out);
+            fputs(value, out);
         fputc('\n', out);
     }
 }

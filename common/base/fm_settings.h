@@ -27,9 +27,12 @@ typedef struct fm_setting {
     {"FAMINS_TOPIC_PREFIX", FM_SETTING_STRING, "", 0, 0,                                                \
      "prefix of every topic name (one cluster, several environments)"},                                  \
     {"FAMINS_KAFKA_PROPERTIES", FM_SETTING_STRING, "", 0, 0,                                             \
-     "extra librdkafka properties, 'key=value;key=value' (e.g. security.protocol=SASL_SSL)"},           \
+     "extra librdkafka properties, 'key=value;key=value' (e.g. security.protocol=SASL_SSL); write '\\;' "   \
+     "for a ';' and '\\\\' for a '\\' inside a value; errors name the item, never a value"},              \
     {"FAMINS_KAFKA_PROPERTIES_FILE", FM_SETTING_STRING, "", 0, 0,                                        \
-     "file of librdkafka properties, one key=value a line, # comments (for secrets)"},                 \
+     "file of librdkafka properties (for secrets), one key=value a line split at its first '=', the "  \
+     "value taken as is to the line end (any character, trailing blanks kept); a line starting with # "  \
+     "is a comment"},                                                                                    \
     {"FAMINS_LOG_LEVEL", FM_SETTING_STRING, "info", 0, 0, "debug, info, warn or error"},                 \
     {"FAMINS_LOG_FORMAT", FM_SETTING_STRING, "kv", 0, 0, "kv (key=value lines) or json (JSON lines)"},  \
     {"FAMINS_MAX_MESSAGE_BYTES", FM_SETTING_INT, "262144", 1024, 1000000,                              \

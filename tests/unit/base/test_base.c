@@ -193,7 +193,7 @@ static void kafka_properties_pass_through_and_refuse_unknown_keys(void **state)
     assert_int_equal(rd_kafka_conf_get(conf, "linger.ms", value, &len), RD_KAFKA_CONF_OK);
     assert_string_equal(value, "7");
     assert_int_equal(fm_kafka_conf_apply_list(conf, "no.such.property=1", &err), FM_ECONFIG);
-    assert_string_equal(err.path, "no.such.property");
+    assert_string_equal(err.path, "FAMINS_KAFKA_PROPERTIES item 1");
     assert_int_equal(fm_kafka_conf_apply_list(conf, "linger.ms", &err), FM_ECONFIG);
     assert_string_equal(err.code, "BAD_KAFKA_PROPERTY");
     rd_kafka_conf_destroy(conf);
