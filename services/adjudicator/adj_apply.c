@@ -261,12 +261,12 @@ static fm_status context_of(const adj_batch *b, const char *policy_number, const
 /* Which of c's bills were claimed before, by a claim other than own_claim_id (NULL: by any claim). */
 static void claimed_bills(const adj_batch *b, const fm_claim *c, const char *own_claim_id, bool out[FM_MAX_BILLS])
 {
-    char key[256];
     memset(out, 0, FM_MAX_BILLS * sizeof out[0]);
     size_t nb = c->n_bills < FM_MAX_BILLS ? c->n_bills : FM_MAX_BILLS;
     for (size_t i = 0; i < nb; i++) {
-        const char *first =
-            adj_map_get(&b->invoices, adj_map_key2(key, sizeof key, c->bills[i].invoice_code, c->bills[i].invoice_number));
+        /* A composite key, not code + separator + number: a separator inside a code or number would make two
+         * invoices one (a false DUPLICATE_INVOICE and fraud signal). */
+        const char *first = adj_map_get2(&b->invoices, c->bills[i].invoice_code, c->bills[i].invoice_number);
         out[i] = first != NULL && (own_claim_id == NULL || strcmp(first, own_claim_id) != 0);
     }
 }
@@ -301,14 +301,12 @@ static fm_status keep_usage(adj_batch *b, const fm_claim *c, int plan_year, cons
  * twice in the claim once). */
 static fm_status claim_invoices(adj_batch *b, const fm_claim *c)
 {
-    char key[256];
     size_t nb = c->n_bills < FM_MAX_BILLS ? c->n_bills : FM_MAX_BILLS;
     for (size_t i = 0; i < nb; i++) {
         int created = 0;
         size_t len = strlen(c->claim_id) + 1;
-        char *first = adj_map_put(&b->invoices,
-                                  adj_map_key2(key, sizeof key, c->bills[i].invoice_code, c->bills[i].invoice_number),
-                                  len, &created);
+        char *first =
+            adj_map_put2(&b->invoices, c->bills[i].invoice_code, c->bills[i].invoice_number, len, &created);
         if (first == NULL)
             return FM_ENOMEM;
         if (!created)

@@ -330,7 +330,6 @@ fm_status adj_store_load_invoices(PGconn *conn, adj_sql_cache *cache, adj_batch 
 {
     adj_params p = {0};
     PGresult *res = NULL;
-    char key[256];
     if (n == 0)
         return FM_OK;
     adj_p_text_array(&p, codes, n);
@@ -339,9 +338,8 @@ fm_status adj_store_load_invoices(PGconn *conn, adj_sql_cache *cache, adj_batch 
     for (int r = 0; st == FM_OK && r < PQntuples(res); r++) {
         const char *first = PQgetvalue(res, r, 2);
         int created = 0;
-        char *v = adj_map_put(&b->invoices,
-                              adj_map_key2(key, sizeof key, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1)),
-                              strlen(first) + 1, &created);
+        char *v = adj_map_put2(&b->invoices, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), strlen(first) + 1,
+                               &created);
         if (v == NULL) {
             fm_error_set(err, "invoices", "ENOMEM", "out of memory loading invoices");
             st = FM_ENOMEM;

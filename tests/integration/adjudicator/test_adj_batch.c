@@ -247,6 +247,69 @@ static void same_invoice_twice_in_one_batch_first_claim_wins(void **state)
     assert_i64_equal(q("SELECT count(*) FROM famins.claim_bills WHERE claim_id = 'I2' AND excluded_duplicate"), 1);
 }
 
+/* Two different invoices whose code + 0x1f + number read alike, ("A", "B<US>C") and ("A<US>B", "C"), in one
+ * batch: both claims paid, no fraud signal (a separator-joined batch key made them one invoice: the second was
+ * declined DUPLICATE_INVOICE). Then the same two again in a later batch: both duplicates, each of its own
+ * first claim, as read back from invoices_claimed. */
+static void invoices_alike_but_for_a_separator_are_two_invoices(void **state)
+{
+    (void)state;
+    batch b = {0};
+    char b1[256], b2[256];
+    add_claim(&b, "ev-U1", "U1", POLICY, CHILD, "accident_medical", "accident", "2026-05-01", NULL,
+              bill(b1, sizeof b1, "A", "B\\u001fC", 60000), NULL);
+    add_claim(&b, "ev-U2", "U2", POLICY2, CHILD2, "accident_medical", "accident", "2026-05-01", NULL,
+              bill(b2, sizeof b2, "A\\u001fB", "C", 60000), NULL);
+    commit_batch(&b);
+    expect("U1", "approved|40000|");
+    expect("U2", "approved|40000|");
+    assert_i64_equal(q("SELECT count(*) FROM famins.fraud_signals"), 0);
+    assert_i64_equal(q("SELECT count(*) FROM famins.invoices_claimed WHERE (invoice_code = 'A' AND"
+                       " invoice_number = E'B\\x1fC' AND first_claim_id = 'U1') OR (invoice_code = E'A\\x1fB' AND"
+                       " invoice_number = 'C' AND first_claim_id = 'U2')"),
+                     2);
+    add_claim(&b, "ev-U3", "U3", POLICY2, CHILD2, "accident_medical", "accident", "2026-05-02", NULL,
+              bill(b1, sizeof b1, "A", "B\\u001fC", 60000), NULL);
+    add_claim(&b, "ev-U4", "U4", POLICY, CHILD, "accident_medical", "accident", "2026-05-02", NULL,
+              bill(b2, sizeof b2, "A\\u001fB", "C", 60000), NULL);
+    commit_batch(&b);
+    expect("U3", "declined|0|DUPLICATE_INVOICE");
+    expect("U4", "declined|0|DUPLICATE_INVOICE");
+    assert_i64_equal(q("SELECT count(*) FROM famins.fraud_signals WHERE code = 'DUPLICATE_INVOICE'"
+                       " AND claim_id IN ('U3', 'U4')"),
+                     2);
+}
+
+/* The longest code and number the schema allows (32 code points each, 4-byte characters: 128 bytes each),
+ * two invoices differing only in the number's last byte, in one batch: both paid (a 256-byte batch key cut
+ * them to one). */
+static void longest_invoices_differing_in_their_last_byte_are_two_invoices(void **state)
+{
+    (void)state;
+    char code[4 * 32 + 1], n1[4 * 32 + 1], n2[4 * 32 + 1];
+    for (size_t i = 0; i < 32; i++) {
+        memcpy(code + 4 * i, "\xF0\x9F\x98\x80", 4); /* U+1F600 */
+        memcpy(n1 + 4 * i, "\xF0\x9F\x98\x81", 4); /* U+1F601 */
+    }
+    code[4 * 32] = n1[4 * 32] = '\0';
+    memcpy(n2, n1, sizeof n2);
+    n2[4 * 32 - 1] = '\x82'; /* U+1F602 last */
+    batch b = {0};
+    char b1[1024], b2[1024];
+    add_claim(&b, "ev-L1", "L1", POLICY, CHILD, "accident_medical", "accident", "2026-05-01", NULL,
+              bill(b1, sizeof b1, code, n1, 60000), NULL);
+    add_claim(&b, "ev-L2", "L2", POLICY2, CHILD2, "accident_medical", "accident", "2026-05-01", NULL,
+              bill(b2, sizeof b2, code, n2, 60000), NULL);
+    commit_batch(&b);
+    expect("L1", "approved|40000|");
+    expect("L2", "approved|40000|");
+    assert_i64_equal(q("SELECT count(*) FROM famins.fraud_signals"), 0);
+    assert_i64_equal(q("SELECT count(DISTINCT invoice_number) FROM famins.invoices_claimed"
+                       " WHERE length(invoice_code) = 32 AND length(invoice_number) = 32"
+                       " AND octet_length(invoice_number) = 128"),
+                     2);
+}
+
 /* Disability, then death (the remainder of the sum insured), then a medical claim of the now deceased child,
  * in one batch. */
 static void death_paid_earlier_in_the_batch_makes_the_person_deceased(void **state)
@@ -361,6 +424,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(same_person_claims_in_one_batch_use_usage_in_order, setup_household),
         cmocka_unit_test_setup(household_limit_in_one_batch_reached_to_the_fen, setup_household),
         cmocka_unit_test_setup(same_invoice_twice_in_one_batch_first_claim_wins, setup_household),
+        cmocka_unit_test_setup(invoices_alike_but_for_a_separator_are_two_invoices, setup_household),
+        cmocka_unit_test_setup(longest_invoices_differing_in_their_last_byte_are_two_invoices, setup_household),
         cmocka_unit_test_setup(death_paid_earlier_in_the_batch_makes_the_person_deceased, setup_household),
         cmocka_unit_test_setup(review_in_the_same_batch_as_its_claim, setup_household),
         cmocka_unit_test_setup(duplicate_claim_id_in_one_batch_is_refused, setup_household),

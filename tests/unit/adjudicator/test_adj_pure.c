@@ -224,7 +224,7 @@ static void map_finds_every_key_through_growth_and_keeps_existing_values(void **
     int *again = adj_map_put(&m, adj_map_key2(key, sizeof key, "FJ2026-H", "17"), sizeof *again, &created);
     assert_int_equal(created, 0);
     assert_int_equal(*again, 17);
-    /* The separator keeps composite keys apart: ("a", "bc") is not ("ab", "c"). */
+    /* Composite keys stay apart: ("a", "bc") is not ("ab", "c"). */
     assert_non_null(adj_map_put(&m, adj_map_key2(key, sizeof key, "a", "bc"), 1, NULL));
     assert_null(adj_map_get(&m, adj_map_key2(key, sizeof key, "ab", "c")));
     assert_null(adj_map_get(&m, "nope"));
