@@ -38,6 +38,31 @@ static fm_status parse(const char *buf, size_t len, json_t **out, fm_error *err)
     return FM_OK;
 }
 
+/* The fixed-size text fields hold their schema's longest value whole: maxLength counts code points, up to 4
+ * bytes each in UTF-8 (1 where the schema's pattern is ASCII). */
+#define FIELD_SIZE(type, field) sizeof(((type *)0)->field)
+_Static_assert(FIELD_SIZE(fm_envelope, event_id) >= FM_ASCII_BYTES(64), "event_id: 64 of [A-Za-z0-9._:-]");
+_Static_assert(FIELD_SIZE(fm_envelope, occurred_at) >= FM_ASCII_BYTES(40), "occurred_at: 40, ASCII pattern");
+_Static_assert(FIELD_SIZE(fm_envelope, producer) >= FM_UTF8_BYTES(64), "producer: 64 code points");
+_Static_assert(FIELD_SIZE(fm_enrollment_decided, source_event_id) >= FM_ASCII_BYTES(64), "source_event_id");
+_Static_assert(FIELD_SIZE(fm_enrollment_decided, household_id) >= FM_ASCII_BYTES(32), "household_id");
+_Static_assert(FIELD_SIZE(fm_enrollment_decided, managing_unit) >= FM_UTF8_BYTES(16), "managing_unit");
+_Static_assert(FIELD_SIZE(fm_enrollment_decided, policy_number) >= FM_ASCII_BYTES(39), "FJ<year>-<hh id>");
+_Static_assert(FIELD_SIZE(fm_enrollment_decided, plan_version) >= FM_UTF8_BYTES(64), "plan_version");
+
+/* Copies s into dst whole, or refuses: never a cut value (the asserts above make a refusal a bug here). */
+static fm_status copy_whole(char *dst, size_t dst_len, const char *s, const char *path, fm_error *err)
+{
+    size_t n = strlen(s);
+    if (n >= dst_len) {
+        fm_error_set(err, path, "TOO_LONG", "%s has %zu bytes, more than the %zu famins keeps", path, n,
+                     dst_len - 1);
+        return FM_EINVAL;
+    }
+    memcpy(dst, s, n + 1);
+    return FM_OK;
+}
+
 /* Checks the envelope fields of root into env (see fm_decode_envelope for the order). */
 static fm_status read_envelope(const json_t *root, fm_envelope *env, fm_error *err)
 {
@@ -82,17 +107,17 @@ static fm_status read_envelope(const json_t *root, fm_envelope *env, fm_error *e
     }
     if ((st = fm_jr_string(root, "", "event_id", 1, 64, FM_JR_EVENT_ID, false, &s, err)) != FM_OK)
         return st;
-    snprintf(env->event_id, sizeof env->event_id, "%s", s);
+    st = copy_whole(env->event_id, sizeof env->event_id, s, "event_id", err);
     free(s);
-    if ((st = fm_jr_timestamp(root, "", "occurred_at", false, &s, err)) != FM_OK)
+    if (st != FM_OK || (st = fm_jr_timestamp(root, "", "occurred_at", false, &s, err)) != FM_OK)
         return st;
-    snprintf(env->occurred_at, sizeof env->occurred_at, "%s", s);
+    st = copy_whole(env->occurred_at, sizeof env->occurred_at, s, "occurred_at", err);
     free(s);
-    if ((st = fm_jr_string(root, "", "producer", 1, 64, FM_JR_ANY, false, &s, err)) != FM_OK)
+    if (st != FM_OK || (st = fm_jr_string(root, "", "producer", 1, 64, FM_JR_ANY, false, &s, err)) != FM_OK)
         return st;
-    snprintf(env->producer, sizeof env->producer, "%s", s);
+    st = copy_whole(env->producer, sizeof env->producer, s, "producer", err);
     free(s);
-    return FM_OK;
+    return st;
 }
 
 fm_status fm_decode_envelope(const char *buf, size_t len, size_t max_bytes, fm_envelope *out, fm_error *err)
@@ -615,9 +640,9 @@ static fm_status copy_string(const json_t *obj, const char *key, size_t min, siz
     fm_status st = fm_jr_string(obj, "", key, min, max, cs, nullable, &s, err);
     if (st != FM_OK)
         return st;
-    snprintf(dst, dst_len, "%s", s ? s : "");
+    st = copy_whole(dst, dst_len, s ? s : "", key, err);
     free(s);
-    return FM_OK;
+    return st;
 }
 
 static fm_status read_decided_members(const json_t *root, fm_enrollment_decided *d, fm_error *err)
@@ -730,12 +755,14 @@ static fm_status read_enrollment_decided(const json_t *root, fm_enrollment_decid
             ok = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z') ||
                  (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '-';
         if (ok)
-            snprintf(d->policy_number, sizeof d->policy_number, "%s", s);
+            st = copy_whole(d->policy_number, sizeof d->policy_number, s, "policy_number", err);
         free(s);
         if (!ok) {
             fm_error_set(err, "policy_number", "BAD_FORMAT", "policy_number must be FJ<year>-<household_id>");
             return FM_EINVAL;
         }
+        if (st != FM_OK)
+            return st;
     }
     if ((st = read_decided_reasons(root, d, err)) != FM_OK ||
         (st = read_code_list(root, "", "applicant_reasons", 4, err)) != FM_OK ||

@@ -31,10 +31,10 @@ const char *fm_event_type_name(fm_event_type t);
 
 /* The envelope of any event. Fixed-size: owns no heap memory. */
 typedef struct fm_envelope {
-    char event_id[65]; /* "" when it could not be read */
+    char event_id[FM_ASCII_BYTES(64)]; /* "" when it could not be read */
     fm_event_type type;
-    char occurred_at[41];
-    char producer[257]; /* 64 code points, up to 4 bytes each */
+    char occurred_at[FM_ASCII_BYTES(40)];
+    char producer[FM_UTF8_BYTES(64)];
     int64_t schema_version;
 } fm_envelope;
 
@@ -61,16 +61,17 @@ fm_status fm_decode_claim(const char *buf, size_t len, fm_claim *out, fm_error *
 fm_status fm_decode_review(const char *buf, size_t len, fm_review *out, fm_error *err);
 
 /* The part of an enrollment.decided event its consumers act on (the subsidy ledger, association
- * systems). Fixed-size: owns no heap memory. */
+ * systems). Fixed-size: owns no heap memory; every text field holds its schema's longest value whole
+ * (FM_UTF8_BYTES). */
 typedef struct fm_enrollment_decided {
-    char event_id[65];
-    char source_event_id[65];
-    char household_id[33];
+    char event_id[FM_ASCII_BYTES(64)];
+    char source_event_id[FM_ASCII_BYTES(64)];
+    char household_id[FM_ASCII_BYTES(32)];
     int plan_year;
-    char managing_unit[65]; /* 16 code points, up to 4 bytes each */
+    char managing_unit[FM_UTF8_BYTES(16)];
     fm_enrollment_outcome outcome;
     fm_category category;   /* FM_CATEGORY_NONE when rejected */
-    char policy_number[49]; /* "" when rejected */
+    char policy_number[FM_ASCII_BYTES(48)]; /* "" when rejected; FJ<year>-<household_id> (ASCII) */
     size_t n_members;
     size_t n_insured; /* members with status insured */
     size_t n_reasons; /* entries of reasons[] */
@@ -82,7 +83,7 @@ typedef struct fm_enrollment_decided {
     bool has_coverage; /* coverage dates were given (accepted) */
     fm_date coverage_start;
     fm_date coverage_end;
-    char plan_version[65]; /* "" when null */
+    char plan_version[FM_UTF8_BYTES(64)]; /* "" when null */
 } fm_enrollment_decided;
 
 /*

@@ -29,6 +29,13 @@ typedef int64_t fm_fen;
 #define FM_MAX_BILLS 200
 #define FM_MAX_INJURIES 20
 
+/* Buffer sizes for text the event schemas limit. JSON Schema's maxLength counts code points, and UTF-8
+ * spends up to 4 bytes on one: a field of n code points needs FM_UTF8_BYTES(n) bytes with its NUL, or a
+ * schema-valid value (30 CJK characters are 90 bytes) would be cut, mid-character, and refused later.
+ * FM_ASCII_BYTES(n) only for a field whose schema pattern admits ASCII alone. */
+#define FM_UTF8_BYTES(n) (4 * (n) + 1)
+#define FM_ASCII_BYTES(n) ((n) + 1)
+
 typedef enum fm_role {
     FM_ROLE_CHILD = 0, /* first insured (第一被保险人) */
     FM_ROLE_PARENT,    /* second insured (第二被保险人) */

@@ -14,14 +14,16 @@
 
 #define SUBS_TEXT_LEN 65
 
-/* The part of an enrollment.decided event the ledger needs. Fixed-size, owns nothing. */
+/* The part of an enrollment.decided event the ledger needs. Fixed-size, owns nothing. Text the schema allows
+ * beyond ASCII is sized in bytes for its code points (FM_UTF8_BYTES): a schema-valid decision is kept
+ * whole. */
 typedef struct subs_decided {
     char event_id[SUBS_TEXT_LEN];       /* the enrollment.decided event's own id: the ledger's source */
     char household_id[SUBS_TEXT_LEN];
     int plan_year;
-    char managing_unit[SUBS_TEXT_LEN];
+    char managing_unit[FM_UTF8_BYTES(16)];
     char policy_number[SUBS_TEXT_LEN];  /* "" when rejected */
-    char plan_version[SUBS_TEXT_LEN];   /* "" when none */
+    char plan_version[FM_UTF8_BYTES(64)]; /* "" when none */
     fm_enrollment_outcome outcome;
     fm_category category;
     fm_fen subsidy;

@@ -9,6 +9,13 @@
 #include "fm_intake.h"
 #include "fm_sha256.h"
 
+/* Each field of subs_decided holds the decoder's whole: copied, never cut. */
+#define COPY_FIELD(dst, src)                                                                           \
+    do {                                                                                               \
+        _Static_assert(sizeof(dst) >= sizeof(src), "subs_decided." #dst " is smaller than the decoder's"); \
+        memcpy((dst), (src), sizeof(src));                                                             \
+    } while (0)
+
 fm_status subs_decode(const void *payload, size_t len, size_t max_bytes, fm_event *out, fm_error *err)
 {
     fm_envelope env;
@@ -33,12 +40,12 @@ fm_status subs_decode(const void *payload, size_t len, size_t max_bytes, fm_even
         st = FM_ENOMEM;
         goto done;
     }
-    snprintf(d->event_id, sizeof d->event_id, "%s", ed.event_id);
-    snprintf(d->household_id, sizeof d->household_id, "%s", ed.household_id);
+    COPY_FIELD(d->event_id, ed.event_id);
+    COPY_FIELD(d->household_id, ed.household_id);
     d->plan_year = ed.plan_year;
-    snprintf(d->managing_unit, sizeof d->managing_unit, "%s", ed.managing_unit);
-    snprintf(d->policy_number, sizeof d->policy_number, "%s", ed.policy_number);
-    snprintf(d->plan_version, sizeof d->plan_version, "%s", ed.plan_version);
+    COPY_FIELD(d->managing_unit, ed.managing_unit);
+    COPY_FIELD(d->policy_number, ed.policy_number);
+    COPY_FIELD(d->plan_version, ed.plan_version);
     d->outcome = ed.outcome;
     d->category = ed.category;
     d->subsidy = ed.subsidy;

@@ -8,6 +8,7 @@
 #include "fm_plan.h"
 #include "fm_test.h"
 #include "subs_apply.h"
+#include "subs_decode.h"
 
 typedef struct fixture {
     PGconn *admin;
@@ -215,6 +216,79 @@ static void the_ledger_never_books_one_decision_twice(void **state)
     free(sum);
 }
 
+/* n copies of the UTF-8 character ch (NUL-terminated in out). */
+static const char *repeat(char *out, const char *ch, size_t n)
+{
+    size_t w = strlen(ch);
+    for (size_t i = 0; i < n; i++)
+        memcpy(out + i * w, ch, w);
+    out[n * w] = '\0';
+    return out;
+}
+
+/* schemas/examples' accepted category-A decision with another event id, plan version and managing unit, as
+ * the subsidy service decodes it from Kafka (subs_decode). */
+static fm_event decoded_example(const char *event_id, const char *plan_version, const char *unit)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/schemas/examples/enrollment.decided/valid/accepted-a.json",
+             getenv("FAMINS_SOURCE_DIR"));
+    json_t *ev = json_load_file(path, 0, NULL);
+    assert_non_null(ev);
+    json_object_set_new(ev, "event_id", json_string(event_id));
+    json_object_set_new(ev, "plan_version", json_string(plan_version));
+    json_object_set_new(ev, "managing_unit", json_string(unit));
+    char *text = json_dumps(ev, JSON_COMPACT);
+    json_decref(ev);
+    fm_event out;
+    fm_error err = {0};
+    fm_status st = subs_decode(text, strlen(text), 0, &out, &err);
+    free(text);
+    if (st != FM_OK)
+        fail_msg("decode: %s %s", err.code, err.text);
+    return out;
+}
+
+/* Books the decision through decode, apply and COPY as famins_subsidy; its texts are in the ledger whole. */
+static void book_and_read_back(const char *event_id, const char *plan_version, const char *unit)
+{
+    fm_event ev = decoded_example(event_id, plan_version, unit);
+    const subs_decided *d = ev.decoded;
+    assert_string_equal(d->plan_version, plan_version);
+    assert_string_equal(d->managing_unit, unit);
+    subs_result res;
+    fm_error err = {0};
+    fm_status st = apply_commit(d, &res, &err);
+    if (st != FM_OK)
+        fail_msg("apply: %s %s %s", fm_status_name(st), err.code, err.text);
+    assert_true(res.allocated);
+    subs_result_free(&res);
+    subs_decoded_free(&ev);
+
+    const char *params[] = {event_id, plan_version, unit};
+    PGresult *r = PQexecParams(fx.admin,
+                               "SELECT count(*) FILTER (WHERE plan_version = $2 AND managing_unit = $3),"
+                               " count(*) FROM famins.subsidy_ledger WHERE source_event_id = $1",
+                               3, NULL, params, NULL, NULL, 0);
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    assert_string_equal(PQgetvalue(r, 0, 1), "2"); /* city and district_or_county */
+    assert_string_equal(PQgetvalue(r, 0, 0), "2"); /* both hold the texts whole */
+    PQclear(r);
+}
+
+/* The schema allows 64 code points of plan_version and 16 of managing_unit: 30 CJK characters (90 bytes,
+ * cut mid-character at 64 before, then refused by COPY as WRITE_REJECTED), and the longest values in 3- and
+ * 4-byte characters, are decoded, booked and stored intact. */
+static void plan_version_of_cjk_characters_is_booked_whole(void **state)
+{
+    (void)state;
+    char version[4 * 64 + 1], unit[4 * 16 + 1];
+    book_and_read_back("dec-cjk-30", repeat(version, "\xE7\x89\x88", 30), "610113"); /* 版 x 30 */
+    book_and_read_back("dec-cjk-64", repeat(version, "\xE8\xAE\xA1", 64), repeat(unit, "\xE5\x8C\xBA", 16));
+    book_and_read_back("dec-emoji-64", repeat(version, "\xF0\x9F\x98\x80", 64),
+                       repeat(unit, "\xF0\x9F\x8F\xA0", 16));
+}
+
 static void long_event_ids_get_a_derived_id_within_64_characters(void **state)
 {
     (void)state;
@@ -239,6 +313,7 @@ int main(void)
         cmocka_unit_test_setup(split_not_adding_to_4000_is_refused_and_books_nothing, reset),
         cmocka_unit_test_setup(catalogue_mismatch_is_flagged_and_the_decisions_split_is_booked, reset),
         cmocka_unit_test_setup(the_ledger_never_books_one_decision_twice, reset),
+        cmocka_unit_test_setup(plan_version_of_cjk_characters_is_booked_whole, reset),
         cmocka_unit_test(long_event_ids_get_a_derived_id_within_64_characters),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
