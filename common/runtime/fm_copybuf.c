@@ -2,6 +2,7 @@
 #include "fm_copybuf.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,10 +160,28 @@ static void set_pg_error(fm_error *err, const char *state, const char *msg)
         err->text[--n] = '\0';
 }
 
+static int put_copy_data(PGconn *conn, const char *data, int len, void *ctx)
+{
+    (void)ctx;
+    return PQputCopyData(conn, data, len);
+}
+
 fm_status fm_copybuf_send(PGconn *conn, const char *copy_sql, const fm_copybuf *buf, fm_error *err)
+{
+    return fm_copybuf_send_io(conn, copy_sql, buf, NULL, err);
+}
+
+fm_status fm_copybuf_send_io(PGconn *conn, const char *copy_sql, const fm_copybuf *buf, const fm_copy_io *io,
+                             fm_error *err)
 {
     if (buf->rows == 0)
         return FM_OK;
+    size_t chunk = io != NULL && io->chunk > 0 ? io->chunk : FM_COPYBUF_CHUNK;
+    if (chunk > INT_MAX)
+        chunk = INT_MAX;
+    int (*put)(PGconn *, const char *, int, void *) = io != NULL && io->put != NULL ? io->put : put_copy_data;
+    void *ctx = io != NULL ? io->ctx : NULL;
+
     PGresult *res = PQexec(conn, copy_sql);
     if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN) {
         set_pg_error(err, res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL,
@@ -171,18 +190,38 @@ fm_status fm_copybuf_send(PGconn *conn, const char *copy_sql, const fm_copybuf *
         return FM_EDB;
     }
     PQclear(res);
-    int ok = PQputCopyData(conn, buf->data, (int)buf->len) == 1;
-    ok = PQputCopyEnd(conn, ok ? NULL : "famins: could not send COPY data") == 1 && ok;
+    /* Every byte, a chunk at a time. A chunk not sent ends the COPY with an error message: the server then
+     * refuses the whole COPY (and so the transaction), never a part of it. */
+    int ok = 1;
+    for (size_t at = 0; ok && at < buf->len; at += chunk) {
+        size_t n = buf->len - at < chunk ? buf->len - at : chunk;
+        ok = put(conn, buf->data + at, (int)n, ctx) == 1;
+    }
+    int ended = PQputCopyEnd(conn, ok ? NULL : "famins: could not send all the COPY data") == 1;
     fm_status st = FM_OK;
+    int stored_all = 0;
     while ((res = PQgetResult(conn)) != NULL) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK && st == FM_OK) {
-            set_pg_error(err, PQresultErrorField(res, PG_DIAG_SQLSTATE), PQresultErrorMessage(res));
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            if (st == FM_OK)
+                set_pg_error(err, PQresultErrorField(res, PG_DIAG_SQLSTATE), PQresultErrorMessage(res));
             st = FM_EDB;
+        } else {
+            /* "COPY n": the server's count of the rows it stored, checked against the rows built. */
+            char *end = NULL;
+            unsigned long long stored = strtoull(PQcmdTuples(res), &end, 10);
+            stored_all = end != NULL && *end == '\0' && end != PQcmdTuples(res) && stored == buf->rows;
+            if (!stored_all && st == FM_OK) {
+                fm_error_set(err, "", "COPY_ROW_COUNT", "COPY stored %s rows of %zu", PQcmdTuples(res),
+                             buf->rows);
+                st = FM_EDB;
+            }
         }
         PQclear(res);
     }
-    if (st == FM_OK && !ok) {
+    if (st == FM_OK && (!ok || !ended || !stored_all)) {
         set_pg_error(err, NULL, PQerrorMessage(conn));
+        if (err != NULL && err->text[0] == '\0')
+            fm_error_set(err, "", "PG_ERROR", "the COPY data could not be sent");
         st = FM_EDB;
     }
     return st;

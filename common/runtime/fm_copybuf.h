@@ -37,8 +37,29 @@ fm_status fm_copybuf_array_item(fm_copybuf *buf, const char *text);
 fm_status fm_copybuf_array_int(fm_copybuf *buf, int64_t value);
 fm_status fm_copybuf_array_close(fm_copybuf *buf);
 
-/* Sends buf's rows with copy_sql ("COPY t (cols) FROM STDIN") on conn, inside the caller's transaction.
- * Nothing is sent for an empty buffer. FM_EDB with err (the transaction is then aborted). */
+/* The most bytes one PQputCopyData call is given: libpq takes an int length, and a buffer of 2 GiB or more
+ * cast to int sent nothing at all (a COPY of no rows that "succeeded"). */
+#define FM_COPYBUF_CHUNK ((size_t)1 << 20)
+
+/* How fm_copybuf_send_io hands the data to libpq. put has PQputCopyData's contract (1: queued; anything
+ * else: not sent); tests shrink chunk (1..INT_MAX) and make put fail. */
+typedef struct fm_copy_io {
+    size_t chunk;
+    int (*put)(PGconn *conn, const char *data, int len, void *ctx);
+    void *ctx;
+} fm_copy_io;
+
+/* Sends buf's rows with copy_sql ("COPY t (cols) FROM STDIN") on conn, inside the caller's transaction, in
+ * chunks of FM_COPYBUF_CHUNK bytes, every call's result checked. Nothing is sent for an empty buffer.
+ * FM_OK only when the server stored exactly buf->rows rows. FM_EDB with err otherwise: the server's error
+ * (err->code its SQLSTATE), a chunk not sent (the COPY is then ended with an error, so nothing of it is
+ * stored), or COPY_ROW_COUNT when the server counted other than buf->rows rows. On FM_EDB the transaction
+ * is aborted, except after COPY_ROW_COUNT: the caller fails its batch either way, so positions never commit
+ * without the rows. */
 fm_status fm_copybuf_send(PGconn *conn, const char *copy_sql, const fm_copybuf *buf, fm_error *err);
+
+/* fm_copybuf_send with io's chunk size and put function (NULL: FM_COPYBUF_CHUNK and PQputCopyData). */
+fm_status fm_copybuf_send_io(PGconn *conn, const char *copy_sql, const fm_copybuf *buf, const fm_copy_io *io,
+                             fm_error *err);
 
 #endif
