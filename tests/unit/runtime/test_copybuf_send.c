@@ -64,7 +64,8 @@ static int empty_tables(void **state)
  * SHA-256 of the texts joined by '\n', as the table is asked for it back. */
 static void build_rows(fm_copybuf *buf, size_t count, size_t width, char hex[FM_SHA256_HEX_LEN])
 {
-    static const char *const pieces[] = {"\xE7\x89\x88", "\t", "\\", "\n", "\r", "\xF0\x9F\x98\x80", "x", "N"};
+    static const char *const pieces[] = {"\xE7\x89\x88", "\t", "\\", "\n",
+                                         "\r",           "\xF0\x9F\x98\x80", "x", "N"};
     fm_sha256 sha;
     fm_sha256_init(&sha);
     char *text = malloc(width + 64);
@@ -211,7 +212,8 @@ static void chunk_not_sent_fails_the_whole_copy_and_its_transaction(void **state
     }
 }
 
-/* The server's own count is checked against the rows built: a buffer holding other than its rows is refused. */
+/* The server's own count is checked against the rows built: a buffer holding other than its rows is
+ * refused. */
 static void rows_stored_other_than_the_rows_built_fail_the_send(void **state)
 {
     (void)state;
