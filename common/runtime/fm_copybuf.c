@@ -201,6 +201,15 @@ fm_status fm_copybuf_send_io(PGconn *conn, const char *copy_sql, const fm_copybu
     fm_status st = FM_OK;
     int stored_all = 0;
     while ((res = PQgetResult(conn)) != NULL) {
+        if (PQresultStatus(res) == PGRES_COPY_IN) {
+            /* The end was never sent (the connection failed under it): libpq would answer COPY_IN for ever.
+             * The caller's FM_EDB makes the connection anew. */
+            PQclear(res);
+            if (st == FM_OK)
+                set_pg_error(err, NULL, PQerrorMessage(conn));
+            st = FM_EDB;
+            break;
+        }
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {
             if (st == FM_OK)
                 set_pg_error(err, PQresultErrorField(res, PG_DIAG_SQLSTATE), PQresultErrorMessage(res));
