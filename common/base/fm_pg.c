@@ -140,8 +140,9 @@ fm_status fm_pg_role_dsn(const char *own_dsn, const char *base_dsn, const char *
         int n = snprintf(out, len, "%s", own_dsn);
         return (n < 0 || (size_t)n >= len) ? FM_EINVAL : FM_OK;
     }
-    /* Parsed, not pasted: a URI or a quoted value is read as libpq reads it, and the admin's user and password
-     * are left out rather than overridden (the role's password comes from a passfile, never the admin's). */
+    /* Parsed, not pasted: a URI or a quoted value is read as libpq reads it, and the admin's user and
+     * password are left out rather than overridden (the role's password comes from a passfile, never the
+     * admin's). */
     PQconninfoOption *opts =
         PQconninfoParse(base_dsn != NULL && base_dsn[0] != '\0' ? base_dsn : FM_PG_DEFAULT_SERVER, NULL);
     if (opts == NULL)

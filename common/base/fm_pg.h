@@ -49,9 +49,10 @@ fm_status fm_pg_query(PGconn *conn, const char *sql, int nparams, const char *co
 #define FM_PG_DEFAULT_SERVER "host=127.0.0.1 port=15432 dbname=famins"
 
 /* A service's own connection string, for least privilege: own_dsn (FAMINS_<SERVICE>_PG_DSN) as it is when set
- * and not empty; else base_dsn (FAMINS_PG_DSN, the admin's; empty: FM_PG_DEFAULT_SERVER) parsed by libpq (key=value
- * or URI) and written back as key=value WITHOUT its user and password, plus user=<role>. The admin's password
- * never reaches a service: a derived DSN logs in with the role's own password from a passfile (PGPASSFILE,
+ * and not empty; else base_dsn (FAMINS_PG_DSN, the admin's; empty: FM_PG_DEFAULT_SERVER) parsed by libpq
+ * (key=value or URI) and written back as key=value WITHOUT its user and password, plus user=<role>. The
+ * admin's password never reaches a service: a derived DSN logs in with the role's own password from a
+ * passfile (PGPASSFILE,
  * ~/.pgpass or passfile=, looked up by host, port, database and the role) or with the role's own DSN.
  * FM_EINVAL when out is too small or base_dsn is not a connection string (out is then empty). NULLs read as
  * empty. */

@@ -178,10 +178,11 @@ fm_status fm_positions_check_group(PGconn *conn, const char *group, fm_error *er
 {
     const char *params[1] = {group};
     PGresult *res = NULL;
-    fm_status st = fm_pg_query(conn,
-                               "SELECT famins.runtime_unrestricted() OR EXISTS (SELECT 1 FROM famins.consumer_groups "
-                               "WHERE consumer_group = $1 AND owner_role = current_user), current_user",
-                               1, params, &res, err);
+    fm_status st =
+        fm_pg_query(conn,
+                    "SELECT famins.runtime_unrestricted() OR EXISTS (SELECT 1 FROM famins.consumer_groups "
+                    "WHERE consumer_group = $1 AND owner_role = current_user), current_user",
+                    1, params, &res, err);
     if (st != FM_OK)
         return st;
     if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "t") != 0) {

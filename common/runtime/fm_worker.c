@@ -728,8 +728,9 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
     }
     w->phase_us[3] = now_us() - t;
     if (st == FM_EDB && strncmp(cause->code, "42", 2) == 0) {
-        /* Class 42 on the runtime's own rows (insufficient_privilege: a group or topic not bound to this role,
-         * migration 060) is the deployment's error, not a transient one: a retry would be refused forever. */
+        /* Class 42 on the runtime's own rows (insufficient_privilege: a group or topic not bound to this
+         * role, migration 060) is the deployment's error, not a transient one: a retry would be refused
+         * forever. */
         *err = *cause;
         goto fatal;
     }

@@ -1,4 +1,5 @@
-/* admin_bindings.c — which role may use a consumer group and write a topic into the outbox (migration 060). */
+/* admin_bindings.c — which role may use a consumer group and write a topic into the outbox (migration 060).
+ */
 #include "admin_bindings.h"
 
 #include <stdio.h>
@@ -8,7 +9,7 @@
 #include "fm_pg.h"
 
 static const char *const worker_roles[ADMIN_DEFAULT_GROUPS] = {"famins_eligibility", "famins_subsidy",
-                                                                "famins_adjudicator"};
+                                                               "famins_adjudicator"};
 static const char *const worker_services[ADMIN_DEFAULT_GROUPS] = {"eligibility", "subsidy", "adjudicator"};
 /* Per worker (same order): the topic it publishes and the .dlq of the topic it consumes. */
 static const fm_topic_id worker_topics[ADMIN_DEFAULT_GROUPS][2] = {
@@ -51,7 +52,8 @@ static fm_status register_one(PGconn *conn, const char *table, const char *colum
 {
     char sql[512];
     snprintf(sql, sizeof sql,
-             "WITH i AS (INSERT INTO famins.%s (%s, owner_role) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1) "
+             "WITH i AS (INSERT INTO famins.%s (%s, owner_role) VALUES ($1, $2) ON CONFLICT DO NOTHING "
+             "RETURNING 1) "
              "SELECT (SELECT count(*) FROM i), (SELECT owner_role FROM famins.%s WHERE %s = $1)",
              table, column, table, column);
     const char *params[2] = {b->name, b->role};
@@ -62,8 +64,8 @@ static fm_status register_one(PGconn *conn, const char *table, const char *colum
     if (strcmp(PQgetvalue(res, 0, 0), "1") == 0)
         (*added)++;
     else if (!PQgetisnull(res, 0, 1) && strcmp(PQgetvalue(res, 0, 1), b->role) != 0)
-        fm_log(logger, FM_LOG_WARN, "binding_kept", "table=%s name=%s role=%s default_role=%s", table, b->name,
-               PQgetvalue(res, 0, 1), b->role);
+        fm_log(logger, FM_LOG_WARN, "binding_kept", "table=%s name=%s role=%s default_role=%s", table,
+               b->name, PQgetvalue(res, 0, 1), b->role);
     PQclear(res);
     return FM_OK;
 }
@@ -88,8 +90,8 @@ fm_status admin_bindings_register(PGconn *conn, const char *prefix, const fm_log
     return st;
 }
 
-fm_status admin_bindings_bind_group(PGconn *conn, const char *group, const char *role, const fm_logger *logger,
-                                    fm_error *err)
+fm_status admin_bindings_bind_group(PGconn *conn, const char *group, const char *role,
+                                    const fm_logger *logger, fm_error *err)
 {
     if (!admin_binding_role_known(role)) {
         fm_error_set(err, "ROLE", "UNKNOWN_ROLE",
@@ -98,18 +100,19 @@ fm_status admin_bindings_bind_group(PGconn *conn, const char *group, const char 
         return FM_EINVAL;
     }
     size_t len = group != NULL ? strlen(group) : 0;
-    if (len == 0 || len >= sizeof ((admin_binding *)0)->name) {
+    if (len == 0 || len >= sizeof((admin_binding *)0)->name) {
         fm_error_set(err, "GROUP", "BAD_GROUP", "the consumer group name is empty or longer than 255 bytes");
         return FM_EINVAL;
     }
     const char *params[2] = {group, role};
     PGresult *res = NULL;
-    fm_status st = fm_pg_query(conn,
-                               "WITH old AS (SELECT owner_role FROM famins.consumer_groups WHERE consumer_group = $1) "
-                               "INSERT INTO famins.consumer_groups (consumer_group, owner_role) VALUES ($1, $2) "
-                               "ON CONFLICT (consumer_group) DO UPDATE SET owner_role = EXCLUDED.owner_role, "
-                               "bound_at = now() RETURNING (SELECT owner_role FROM old)",
-                               2, params, &res, err);
+    fm_status st =
+        fm_pg_query(conn,
+                    "WITH old AS (SELECT owner_role FROM famins.consumer_groups WHERE consumer_group = $1) "
+                    "INSERT INTO famins.consumer_groups (consumer_group, owner_role) VALUES ($1, $2) "
+                    "ON CONFLICT (consumer_group) DO UPDATE SET owner_role = EXCLUDED.owner_role, "
+                    "bound_at = now() RETURNING (SELECT owner_role FROM old)",
+                    2, params, &res, err);
     if (st != FM_OK)
         return st;
     fm_log(logger, FM_LOG_INFO, "group_bound", "group=%s role=%s previous=%s", group, role,

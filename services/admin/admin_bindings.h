@@ -1,4 +1,5 @@
-/* admin_bindings.h — which role may use a consumer group and write a topic into the outbox (migration 060). */
+/* admin_bindings.h — which role may use a consumer group and write a topic into the outbox (migration 060).
+ */
 #ifndef ADMIN_BINDINGS_H
 #define ADMIN_BINDINGS_H
 
@@ -16,8 +17,8 @@ typedef struct admin_binding {
 } admin_binding;
 
 /* 1 when role may own consumer groups and outbox topics: a worker service's role (famins_eligibility,
- * famins_subsidy, famins_adjudicator). Other roles (the relay, the reporter, the operator, the admin, anything
- * unknown) never run a worker, so a binding to them is refused. */
+ * famins_subsidy, famins_adjudicator). Other roles (the relay, the reporter, the operator, the admin,
+ * anything unknown) never run a worker, so a binding to them is refused. */
 int admin_binding_role_known(const char *role);
 
 /* The default bindings of a topic prefix: groups prefix + "famins-<service>" (the runtime's default group id)
@@ -33,10 +34,10 @@ fm_status admin_bindings_defaults(const char *prefix, admin_binding groups[ADMIN
 fm_status admin_bindings_register(PGconn *conn, const char *prefix, const fm_logger *logger, int *added,
                                   fm_error *err);
 
-/* Binds a consumer group to a role (replacing its earlier binding): what a worker started with FAMINS_GROUP_ID
- * needs. FM_EINVAL for an unknown role (see admin_binding_role_known) or an empty or over-long group name,
- * FM_EDB. */
-fm_status admin_bindings_bind_group(PGconn *conn, const char *group, const char *role, const fm_logger *logger,
-                                    fm_error *err);
+/* Binds a consumer group to a role (replacing its earlier binding): what a worker started with
+ * FAMINS_GROUP_ID needs. FM_EINVAL for an unknown role (see admin_binding_role_known) or an empty or
+ * over-long group name, FM_EDB. */
+fm_status admin_bindings_bind_group(PGconn *conn, const char *group, const char *role,
+                                    const fm_logger *logger, fm_error *err);
 
 #endif

@@ -1,5 +1,5 @@
-/* admin_main.c — famins-admin: applies the SQL migrations, binds the default consumer groups and topics to their
- * roles and creates the Kafka topics, idempotently; binds a custom consumer group on request. */
+/* admin_main.c — famins-admin: applies the SQL migrations, binds the default consumer groups and topics to
+ * their roles and creates the Kafka topics, idempotently; binds a custom consumer group on request. */
 #include <stdio.h>
 #include <string.h>
 
@@ -27,20 +27,25 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_DRIFT = 3 };
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: famins-admin [migrate|topics|all]\n"
-            "       famins-admin bind-group GROUP ROLE\n"
-            "  migrate     apply the SQL migrations not applied yet (each in a transaction, checksummed), then bind\n"
-            "              the default consumer groups and outbox topics of FAMINS_TOPIC_PREFIX to their roles:\n"
-            "              PREFIXfamins-eligibility, PREFIXenrollment.decided, PREFIXenrollment.submitted.dlq to\n"
-            "              famins_eligibility; PREFIXfamins-subsidy, PREFIXsubsidy.allocated,\n"
-            "              PREFIXenrollment.decided.dlq to famins_subsidy; PREFIXfamins-adjudicator,\n"
-            "              PREFIXclaim.decided, PREFIXclaim.events.dlq to famins_adjudicator (existing bindings kept)\n"
-            "  topics      create the famins topics that are missing; report partition counts that differ\n"
-            "  all         both (the default)\n"
-            "  bind-group  let ROLE (famins_eligibility, famins_subsidy or famins_adjudicator) use consumer group\n"
-            "              GROUP: needed before a worker starts with FAMINS_GROUP_ID set to GROUP\n"
-            "Exit: 0 done, 1 failed, 2 wrong usage, 3 done but a topic's partition count differs.\n\n");
+    fprintf(
+        out,
+        "Usage: famins-admin [migrate|topics|all]\n"
+        "       famins-admin bind-group GROUP ROLE\n"
+        "  migrate     apply the SQL migrations not applied yet (each in a transaction, checksummed), then "
+        "bind\n"
+        "              the default consumer groups and outbox topics of FAMINS_TOPIC_PREFIX to their roles:\n"
+        "              PREFIXfamins-eligibility, PREFIXenrollment.decided, PREFIXenrollment.submitted.dlq "
+        "to\n"
+        "              famins_eligibility; PREFIXfamins-subsidy, PREFIXsubsidy.allocated,\n"
+        "              PREFIXenrollment.decided.dlq to famins_subsidy; PREFIXfamins-adjudicator,\n"
+        "              PREFIXclaim.decided, PREFIXclaim.events.dlq to famins_adjudicator (existing bindings "
+        "kept)\n"
+        "  topics      create the famins topics that are missing; report partition counts that differ\n"
+        "  all         both (the default)\n"
+        "  bind-group  let ROLE (famins_eligibility, famins_subsidy or famins_adjudicator) use consumer "
+        "group\n"
+        "              GROUP: needed before a worker starts with FAMINS_GROUP_ID set to GROUP\n"
+        "Exit: 0 done, 1 failed, 2 wrong usage, 3 done but a topic's partition count differs.\n\n");
     fm_settings_print_help(out, admin_settings, ADMIN_SETTING_COUNT);
 }
 
@@ -60,7 +65,8 @@ static int run_migrate(const fm_settings *settings, const fm_logger *logger)
         goto done;
     fm_log(logger, FM_LOG_INFO, "migrations_done", "applied=%d known=%zu", applied, set.count);
     int bound = 0;
-    if (admin_bindings_register(conn, fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"), logger, &bound, &err) != FM_OK)
+    if (admin_bindings_register(conn, fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"), logger, &bound,
+                                &err) != FM_OK)
         goto done;
     fm_log(logger, FM_LOG_INFO, "bindings_done", "added=%d", bound);
     code = EXIT_OK;
@@ -73,23 +79,27 @@ done:
     return code;
 }
 
-static int run_bind_group(const fm_settings *settings, const fm_logger *logger, const char *group, const char *role)
+static int run_bind_group(const fm_settings *settings, const fm_logger *logger, const char *group,
+                          const char *role)
 {
     fm_error err = {0};
     PGconn *conn = NULL;
     int code = EXIT_FAILED;
     fm_backoff backoff = {.initial_ms = 200, .max_ms = 2000, .max_attempts = 10};
     if (!admin_binding_role_known(role)) {
-        fprintf(stderr, "famins-admin: bind-group: unknown role \"%s\" (famins_eligibility, famins_subsidy or "
-                        "famins_adjudicator)\n", role);
+        fprintf(stderr,
+                "famins-admin: bind-group: unknown role \"%s\" (famins_eligibility, famins_subsidy or "
+                "famins_adjudicator)\n",
+                role);
         return EXIT_USAGE;
     }
-    if (fm_pg_connect(fm_settings_str(settings, "FAMINS_PG_DSN"), &backoff, NULL, logger, &conn, &err) == FM_OK &&
+    if (fm_pg_connect(fm_settings_str(settings, "FAMINS_PG_DSN"), &backoff, NULL, logger, &conn, &err) ==
+            FM_OK &&
         admin_bindings_bind_group(conn, group, role, logger, &err) == FM_OK)
         code = EXIT_OK;
     else
-        fm_log(logger, FM_LOG_ERROR, "bind_group_failed", "code=%s where=\"%s\" error=\"%s\"", err.code, err.path,
-               err.text);
+        fm_log(logger, FM_LOG_ERROR, "bind_group_failed", "code=%s where=\"%s\" error=\"%s\"", err.code,
+               err.path, err.text);
     PQfinish(conn);
     return code;
 }
@@ -145,7 +155,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (!bind && strcmp(command, "migrate") != 0 && strcmp(command, "topics") != 0 && strcmp(command, "all") != 0) {
+    if (!bind && strcmp(command, "migrate") != 0 && strcmp(command, "topics") != 0 &&
+        strcmp(command, "all") != 0) {
         fprintf(stderr, "famins-admin: unknown command \"%s\"\n", command);
         usage(stderr);
         return EXIT_USAGE;

@@ -229,8 +229,8 @@ static int is_applied(PGconn *conn, int version, fm_error *err, fm_status *st)
     return applied;
 }
 
-static fm_status apply_one(PGconn *conn, const admin_migration *m, int can_comment_roles, const fm_logger *logger,
-                           fm_error *err)
+static fm_status apply_one(PGconn *conn, const admin_migration *m, int can_comment_roles,
+                           const fm_logger *logger, fm_error *err)
 {
     char *sql = NULL;
     int removed = 0;
@@ -239,8 +239,10 @@ static fm_status apply_one(PGconn *conn, const admin_migration *m, int can_comme
         return FM_ENOMEM;
     }
     if (removed > 0)
-        fm_log(logger, FM_LOG_INFO, "migration_role_comments_left", "name=%s count=%d reason=\"cluster-wide, set by "
-               "the bootstrap; the migrating role has no CREATEROLE\"", m->name, removed);
+        fm_log(logger, FM_LOG_INFO, "migration_role_comments_left",
+               "name=%s count=%d reason=\"cluster-wide, set by "
+               "the bootstrap; the migrating role has no CREATEROLE\"",
+               m->name, removed);
     fm_status st = fm_pg_exec(conn, "BEGIN", err);
     if (st == FM_OK)
         st = fm_pg_exec(conn, sql != NULL ? sql : m->sql, err);
@@ -281,8 +283,8 @@ fm_status admin_migrations_apply(PGconn *conn, const admin_migration_set *set, c
     int can_comment_roles = 0;
     PGresult *res = NULL;
     if (st == FM_OK &&
-        (st = fm_pg_query(conn, "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user", 0,
-                          NULL, &res, err)) == FM_OK) {
+        (st = fm_pg_query(conn, "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user",
+                          0, NULL, &res, err)) == FM_OK) {
         can_comment_roles = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
         PQclear(res);
     }

@@ -372,8 +372,9 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
     /* Least privilege: the relay reads and marks the outbox as famins_relay, never as the admin role that
      * FAMINS_PG_DSN names. */
     char dsn[2048];
-    if (fm_pg_role_dsn(fm_settings_str(settings, "FAMINS_RELAY_PG_DSN"), fm_settings_str(settings, "FAMINS_PG_DSN"),
-                       "famins_relay", dsn, sizeof dsn) != FM_OK) {
+    if (fm_pg_role_dsn(fm_settings_str(settings, "FAMINS_RELAY_PG_DSN"),
+                       fm_settings_str(settings, "FAMINS_PG_DSN"), "famins_relay", dsn,
+                       sizeof dsn) != FM_OK) {
         fm_error_set(err, "FAMINS_RELAY_PG_DSN", "BAD_DSN",
                      "FAMINS_RELAY_PG_DSN or FAMINS_PG_DSN is too long or not a connection string");
         return FM_ECONFIG;

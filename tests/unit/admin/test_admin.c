@@ -1,14 +1,14 @@
-/* test_admin.c — unit tests of migration files (names, checksums, scanning, role comments), of the topic plan and of
- * the default role bindings. */
+/* test_admin.c — unit tests of migration files (names, checksums, scanning, role comments), of the topic
+ * plan and of the default role bindings. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fm_test.h"
 #include "admin_bindings.h"
 #include "admin_migrations.h"
 #include "admin_topics.h"
+#include "fm_test.h"
 
 static void migration_names_need_a_number_and_a_lowercase_name(void **state)
 {
@@ -191,9 +191,12 @@ static void default_bindings_give_each_worker_its_group_and_topics(void **state)
     assert_string_equal(groups[2].name, "t.x.1.famins-adjudicator");
     assert_string_equal(groups[2].role, "famins_adjudicator");
     const char *want[ADMIN_DEFAULT_TOPICS][2] = {
-        {"t.x.1.enrollment.decided", "famins_eligibility"}, {"t.x.1.enrollment.submitted.dlq", "famins_eligibility"},
-        {"t.x.1.subsidy.allocated", "famins_subsidy"},      {"t.x.1.enrollment.decided.dlq", "famins_subsidy"},
-        {"t.x.1.claim.decided", "famins_adjudicator"},      {"t.x.1.claim.events.dlq", "famins_adjudicator"},
+        {"t.x.1.enrollment.decided", "famins_eligibility"},
+        {"t.x.1.enrollment.submitted.dlq", "famins_eligibility"},
+        {"t.x.1.subsidy.allocated", "famins_subsidy"},
+        {"t.x.1.enrollment.decided.dlq", "famins_subsidy"},
+        {"t.x.1.claim.decided", "famins_adjudicator"},
+        {"t.x.1.claim.events.dlq", "famins_adjudicator"},
     };
     for (int i = 0; i < ADMIN_DEFAULT_TOPICS; i++) {
         assert_string_equal(topics[i].name, want[i][0]);

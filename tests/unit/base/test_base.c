@@ -191,9 +191,10 @@ static void role_dsn_derives_from_the_shared_dsn_without_user_or_password(void *
 {
     (void)state;
     char dsn[512], v[128];
-    assert_int_equal(fm_pg_role_dsn("", "host=h port=1 dbname=d user=famins_admin password=s3cret application_name=x",
-                                    "famins_subsidy", dsn, sizeof dsn),
-                     FM_OK);
+    assert_int_equal(
+        fm_pg_role_dsn("", "host=h port=1 dbname=d user=famins_admin password=s3cret application_name=x",
+                       "famins_subsidy", dsn, sizeof dsn),
+        FM_OK);
     assert_null(strstr(dsn, "s3cret"));
     assert_null(strstr(dsn, "password"));
     assert_null(strstr(dsn, "famins_admin"));
@@ -214,7 +215,8 @@ static void role_dsn_reads_quoted_values_and_uris_as_libpq_does(void **state)
     (void)state;
     char dsn[512], v[128];
     /* A quoted password holding spaces, a quote and "user=" must not survive, nor split into keywords. */
-    assert_int_equal(fm_pg_role_dsn(NULL, "dbname='my db' password='a b\\'c user=famins_admin' user = famins_admin",
+    assert_int_equal(fm_pg_role_dsn(NULL,
+                                    "dbname='my db' password='a b\\'c user=famins_admin' user = famins_admin",
                                     "famins_relay", dsn, sizeof dsn),
                      FM_OK);
     assert_null(strstr(dsn, "a b"));
@@ -223,11 +225,13 @@ static void role_dsn_reads_quoted_values_and_uris_as_libpq_does(void **state)
     assert_string_equal(dsn_value(dsn, "user", v, sizeof v), "famins_relay");
     assert_string_equal(dsn_value(dsn, "password", v, sizeof v), "");
     /* A value with a quote and a backslash is written back so that libpq reads the same value. */
-    assert_int_equal(fm_pg_role_dsn(NULL, "options='-c search_path=a\\'b\\\\c' host=h", "famins_relay", dsn, sizeof dsn),
-                     FM_OK);
+    assert_int_equal(
+        fm_pg_role_dsn(NULL, "options='-c search_path=a\\'b\\\\c' host=h", "famins_relay", dsn, sizeof dsn),
+        FM_OK);
     assert_string_equal(dsn_value(dsn, "options", v, sizeof v), "-c search_path=a'b\\c");
     /* A URI with credentials: the server and database stay, the credentials go. */
-    assert_int_equal(fm_pg_role_dsn(NULL, "postgresql://famins_admin:pw%20x@db.example:5433/famins?sslmode=require",
+    assert_int_equal(fm_pg_role_dsn(NULL,
+                                    "postgresql://famins_admin:pw%20x@db.example:5433/famins?sslmode=require",
                                     "famins_reporter", dsn, sizeof dsn),
                      FM_OK);
     assert_null(strstr(dsn, "pw"));
@@ -243,7 +247,8 @@ static void role_dsn_refuses_what_does_not_fit_or_parse(void **state)
     char tiny[16], dsn[256];
     assert_int_equal(fm_pg_role_dsn(NULL, "host=a-rather-long-host", "famins_relay", tiny, sizeof tiny), FM_EINVAL);
     assert_string_equal(tiny, "");
-    assert_int_equal(fm_pg_role_dsn("host=a-rather-long-own-host", NULL, "famins_relay", tiny, sizeof tiny), FM_EINVAL);
+    assert_int_equal(fm_pg_role_dsn("host=a-rather-long-own-host", NULL, "famins_relay", tiny, sizeof tiny),
+                     FM_EINVAL);
     assert_int_equal(fm_pg_role_dsn(NULL, "host='unterminated", "famins_relay", dsn, sizeof dsn), FM_EINVAL);
     assert_string_equal(dsn, "");
     assert_int_equal(fm_pg_role_dsn(NULL, "nosuchkeyword=1", "famins_relay", dsn, sizeof dsn), FM_EINVAL);
