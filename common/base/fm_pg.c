@@ -105,16 +105,59 @@ fm_status fm_pg_query(PGconn *conn, const char *sql, int nparams, const char *co
     return FM_OK;
 }
 
+/* Appends " keyword=value" to out at *at, quoting the value when libpq would otherwise split or misread it.
+ * 0 when it does not fit. */
+static int append_option(char *out, size_t len, size_t *at, const char *keyword, const char *value)
+{
+    int quote = value[0] == '\0' || strpbrk(value, " \t\n\r\f\v'\\") != NULL;
+    int n = snprintf(out + *at, len - *at, "%s%s=%s", *at > 0 ? " " : "", keyword, quote ? "'" : "");
+    if (n < 0 || (size_t)n >= len - *at)
+        return 0;
+    *at += (size_t)n;
+    for (const char *p = value; *p; p++) {
+        size_t need = (quote && (*p == '\'' || *p == '\\')) ? 2 : 1;
+        if (*at + need >= len)
+            return 0;
+        if (need == 2)
+            out[(*at)++] = '\\';
+        out[(*at)++] = *p;
+    }
+    if (quote) {
+        if (*at + 1 >= len)
+            return 0;
+        out[(*at)++] = '\'';
+    }
+    out[*at] = '\0';
+    return 1;
+}
+
 fm_status fm_pg_role_dsn(const char *own_dsn, const char *base_dsn, const char *role, char *out, size_t len)
 {
-    int n;
-    if (own_dsn != NULL && own_dsn[0] != '\0')
-        n = snprintf(out, len, "%s", own_dsn);
-    else
-        n = snprintf(out, len, "%s user=%s",
-                     base_dsn != NULL && base_dsn[0] != '\0' ? base_dsn : "host=127.0.0.1 port=15432 dbname=famins",
-                     role);
-    return (n < 0 || (size_t)n >= len) ? FM_EINVAL : FM_OK;
+    if (len == 0)
+        return FM_EINVAL;
+    out[0] = '\0';
+    if (own_dsn != NULL && own_dsn[0] != '\0') {
+        int n = snprintf(out, len, "%s", own_dsn);
+        return (n < 0 || (size_t)n >= len) ? FM_EINVAL : FM_OK;
+    }
+    /* Parsed, not pasted: a URI or a quoted value is read as libpq reads it, and the admin's user and
+     * password are left out rather than overridden (the role's password comes from a passfile, never the
+     * admin's). */
+    PQconninfoOption *opts =
+        PQconninfoParse(base_dsn != NULL && base_dsn[0] != '\0' ? base_dsn : FM_PG_DEFAULT_SERVER, NULL);
+    if (opts == NULL)
+        return FM_EINVAL;
+    size_t at = 0;
+    int ok = 1;
+    for (const PQconninfoOption *o = opts; ok && o->keyword != NULL; o++)
+        if (o->val != NULL && strcmp(o->keyword, "user") != 0 && strcmp(o->keyword, "password") != 0)
+            ok = append_option(out, len, &at, o->keyword, o->val);
+    PQconninfoFree(opts);
+    if (ok)
+        ok = append_option(out, len, &at, "user", role);
+    if (!ok)
+        out[0] = '\0';
+    return ok ? FM_OK : FM_EINVAL;
 }
 
 int fm_pg_connection_lost(const PGconn *conn)

@@ -45,10 +45,17 @@ fm_status fm_pg_exec(PGconn *conn, const char *sql, fm_error *err);
 fm_status fm_pg_query(PGconn *conn, const char *sql, int nparams, const char *const *params, PGresult **out,
                       fm_error *err);
 
-/* A service's own connection string, for least privilege: own_dsn when it is set and not empty, else
- * base_dsn (or, when that is empty too, the local stack's "host=127.0.0.1 port=15432 dbname=famins") with
- * " user=<role>" appended — in a libpq connection string the last value of a keyword wins, so this overrides
- * the admin user of a shared FAMINS_PG_DSN. FM_EINVAL when out is too small. NULLs read as empty. */
+/* The server and database of the local stack, when FAMINS_PG_DSN is not set. */
+#define FM_PG_DEFAULT_SERVER "host=127.0.0.1 port=15432 dbname=famins"
+
+/* A service's own connection string, for least privilege: own_dsn (FAMINS_<SERVICE>_PG_DSN) as it is when set
+ * and not empty; else base_dsn (FAMINS_PG_DSN, the admin's; empty: FM_PG_DEFAULT_SERVER) parsed by libpq
+ * (key=value or URI) and written back as key=value WITHOUT its user and password, plus user=<role>. The
+ * admin's password never reaches a service: a derived DSN logs in with the role's own password from a
+ * passfile (PGPASSFILE,
+ * ~/.pgpass or passfile=, looked up by host, port, database and the role) or with the role's own DSN.
+ * FM_EINVAL when out is too small or base_dsn is not a connection string (out is then empty). NULLs read as
+ * empty. */
 fm_status fm_pg_role_dsn(const char *own_dsn, const char *base_dsn, const char *role, char *out, size_t len);
 
 /* 1 when the last failure looks like a lost connection (retry on a new one), 0 for a real SQL error. */

@@ -174,6 +174,29 @@ fm_status fm_positions_cas(PGconn *conn, const char *group, const char *topic, i
     return fm_positions_cas_all(conn, group, &move, 1, err);
 }
 
+fm_status fm_positions_check_group(PGconn *conn, const char *group, fm_error *err)
+{
+    const char *params[1] = {group};
+    PGresult *res = NULL;
+    fm_status st =
+        fm_pg_query(conn,
+                    "SELECT famins.runtime_unrestricted() OR EXISTS (SELECT 1 FROM famins.consumer_groups "
+                    "WHERE consumer_group = $1 AND owner_role = current_user), current_user",
+                    1, params, &res, err);
+    if (st != FM_OK)
+        return st;
+    if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+        const char *role = PQntuples(res) == 1 ? PQgetvalue(res, 0, 1) : "?";
+        fm_error_set(err, "FAMINS_GROUP_ID", "GROUP_NOT_BOUND",
+                     "consumer group \"%s\" is not bound to role %s, which may not use its positions: "
+                     "famins-admin bind-group %s %s",
+                     group, role, group, role);
+        st = FM_ECONFIG;
+    }
+    PQclear(res);
+    return st;
+}
+
 fm_status fm_positions_alarm(PGconn *conn, const char *group, const char *topic, int32_t partition,
                              const char *kind, int64_t stored, int64_t low, int64_t high, const char *detail,
                              fm_error *err)

@@ -81,6 +81,13 @@ typedef struct fm_position_move {
 fm_status fm_positions_cas_all(PGconn *conn, const char *group, const fm_position_move *moves, size_t n,
                                fm_error *err);
 
+/* Whether the connected role may use group's rows of the runtime tables (migration 060: the group is bound to
+ * it in famins.consumer_groups, or the role is exempt like a table owner). One query, at start-up: a worker
+ * whose group is not its own would otherwise be refused at its first commit, and again at every retry.
+ * FM_OK when it may; FM_ECONFIG when not (err names the group, the role and the command that binds them);
+ * FM_EDB when the query fails. */
+fm_status fm_positions_check_group(PGconn *conn, const char *group, fm_error *err);
+
 /* Records an open alarm for a partition (at most one open per partition and kind), outside any batch.
  * FM_EDB. */
 fm_status fm_positions_alarm(PGconn *conn, const char *group, const char *topic, int32_t partition,

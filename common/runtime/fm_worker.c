@@ -536,7 +536,7 @@ static fm_status lookup_known(worker *w, fm_error *err)
     const char *params[2] = {w->group, w->ids.data};
     PGresult *res = NULL;
     fm_status st = fm_pg_query(w->conn,
-                               "SELECT event_id, content_hash FROM famins.processed_events "
+                               "SELECT event_id, content_hash FROM famins.own_processed_events "
                                "WHERE consumer_group = $1 AND event_id = ANY ($2::text[])",
                                2, params, &res, err);
     if (st != FM_OK)
@@ -727,6 +727,13 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
             add.conflicts++;
     }
     w->phase_us[3] = now_us() - t;
+    if (st == FM_EDB && strncmp(cause->code, "42", 2) == 0) {
+        /* Class 42 on the runtime's own rows (insufficient_privilege: a group or topic not bound to this
+         * role, migration 060) is the deployment's error, not a transient one: a retry would be refused
+         * forever. */
+        *err = *cause;
+        goto fatal;
+    }
     t = now_us();
     if (st == FM_OK)
         st = fm_pg_exec(w->conn, "COMMIT", cause);
@@ -1093,6 +1100,8 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
         goto done;
     }
     st = ensure_db(&w, err);
+    if (st == FM_OK)
+        st = fm_positions_check_group(w.conn, w.group, err);
     if (st != FM_OK)
         goto done;
     st = make_consumer(&w, err);

@@ -707,13 +707,26 @@ psql_super() {
     "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK" -p "$PG_PORT" -U "$PG_SUPERUSER" "$@"
 }
 
-# Idempotently: role famins_admin (CREATEDB: each integration test makes its own database, see
-# tests/support/itest.sh) and database famins owned by it.
+# The bootstrap, as the cluster superuser, idempotently and before any migration runs: the role famins_admin
+# (LOGIN CREATEDB: each integration test makes its own database, see tests/support/itest.sh; NOCREATEROLE,
+# also on a stack made before: in PostgreSQL 15 CREATEROLE lets a role grant itself pg_execute_server_program,
+# i.e. run shell commands as the server), the six service roles with their comments (migration 001 creates
+# them only when missing, which famins_admin no longer can), and the database famins owned by famins_admin.
 ensure_db() {
-    (cd / && psql_super -d postgres) <<EOF || die "could not create role $PG_ADMIN_ROLE / database $PG_DB (PostgreSQL log: stack.sh logs pg)"
-SELECT 'CREATE ROLE $PG_ADMIN_ROLE LOGIN CREATEROLE CREATEDB'
+    (cd / && psql_super -d postgres) <<EOF || die "could not create the roles / database $PG_DB (PostgreSQL log: stack.sh logs pg)"
+SELECT 'CREATE ROLE $PG_ADMIN_ROLE LOGIN CREATEDB NOCREATEROLE'
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_ADMIN_ROLE') \gexec
-ALTER ROLE $PG_ADMIN_ROLE LOGIN CREATEROLE CREATEDB;
+ALTER ROLE $PG_ADMIN_ROLE LOGIN CREATEDB NOCREATEROLE NOSUPERUSER NOBYPASSRLS;
+SELECT format('CREATE ROLE %I LOGIN', r)
+  FROM unnest(ARRAY['famins_eligibility', 'famins_subsidy', 'famins_adjudicator', 'famins_relay',
+                    'famins_reporter', 'famins_operator']) AS r
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
+COMMENT ON ROLE famins_eligibility IS 'famins eligibility service: households, members, policies, enrollment decisions';
+COMMENT ON ROLE famins_subsidy IS 'famins subsidy service: the subsidy ledger';
+COMMENT ON ROLE famins_adjudicator IS 'famins adjudicator: claims, usage, claim decisions, reviews';
+COMMENT ON ROLE famins_relay IS 'famins outbox relay: reads and marks the outbox';
+COMMENT ON ROLE famins_reporter IS 'read-only: the reporting views (famins-report, BI tools)';
+COMMENT ON ROLE famins_operator IS 'operators: dead letters with their raw messages, replay';
 -- The benchmark checkpoints between its measurements, so that one's dirty pages are not flushed during the next.
 GRANT pg_checkpoint TO $PG_ADMIN_ROLE;
 SELECT 'CREATE DATABASE $PG_DB OWNER $PG_ADMIN_ROLE'

@@ -1,7 +1,9 @@
-/* admin_main.c — famins-admin: applies the SQL migrations and creates the Kafka topics, idempotently. */
+/* admin_main.c — famins-admin: applies the SQL migrations, binds the default consumer groups and topics to
+ * their roles and creates the Kafka topics, idempotently; binds a custom consumer group on request. */
 #include <stdio.h>
 #include <string.h>
 
+#include "admin_bindings.h"
 #include "admin_migrations.h"
 #include "admin_topics.h"
 #include "fm_kafka.h"
@@ -25,12 +27,25 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_DRIFT = 3 };
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: famins-admin [migrate|topics|all]\n"
-            "  migrate  apply the SQL migrations not applied yet (each in a transaction, checksummed)\n"
-            "  topics   create the famins topics that are missing; report partition counts that differ\n"
-            "  all      both (the default)\n"
-            "Exit: 0 done, 1 failed, 2 wrong usage, 3 done but a topic's partition count differs.\n\n");
+    fprintf(
+        out,
+        "Usage: famins-admin [migrate|topics|all]\n"
+        "       famins-admin bind-group GROUP ROLE\n"
+        "  migrate     apply the SQL migrations not applied yet (each in a transaction, checksummed), then "
+        "bind\n"
+        "              the default consumer groups and outbox topics of FAMINS_TOPIC_PREFIX to their roles:\n"
+        "              PREFIXfamins-eligibility, PREFIXenrollment.decided, PREFIXenrollment.submitted.dlq "
+        "to\n"
+        "              famins_eligibility; PREFIXfamins-subsidy, PREFIXsubsidy.allocated,\n"
+        "              PREFIXenrollment.decided.dlq to famins_subsidy; PREFIXfamins-adjudicator,\n"
+        "              PREFIXclaim.decided, PREFIXclaim.events.dlq to famins_adjudicator (existing bindings "
+        "kept)\n"
+        "  topics      create the famins topics that are missing; report partition counts that differ\n"
+        "  all         both (the default)\n"
+        "  bind-group  let ROLE (famins_eligibility, famins_subsidy or famins_adjudicator) use consumer "
+        "group\n"
+        "              GROUP: needed before a worker starts with FAMINS_GROUP_ID set to GROUP\n"
+        "Exit: 0 done, 1 failed, 2 wrong usage, 3 done but a topic's partition count differs.\n\n");
     fm_settings_print_help(out, admin_settings, ADMIN_SETTING_COUNT);
 }
 
@@ -49,6 +64,11 @@ static int run_migrate(const fm_settings *settings, const fm_logger *logger)
     if (admin_migrations_apply(conn, &set, logger, &applied, &err) != FM_OK)
         goto done;
     fm_log(logger, FM_LOG_INFO, "migrations_done", "applied=%d known=%zu", applied, set.count);
+    int bound = 0;
+    if (admin_bindings_register(conn, fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"), logger, &bound,
+                                &err) != FM_OK)
+        goto done;
+    fm_log(logger, FM_LOG_INFO, "bindings_done", "added=%d", bound);
     code = EXIT_OK;
 done:
     if (code != EXIT_OK)
@@ -56,6 +76,31 @@ done:
                err.text);
     PQfinish(conn);
     admin_migrations_free(&set);
+    return code;
+}
+
+static int run_bind_group(const fm_settings *settings, const fm_logger *logger, const char *group,
+                          const char *role)
+{
+    fm_error err = {0};
+    PGconn *conn = NULL;
+    int code = EXIT_FAILED;
+    fm_backoff backoff = {.initial_ms = 200, .max_ms = 2000, .max_attempts = 10};
+    if (!admin_binding_role_known(role)) {
+        fprintf(stderr,
+                "famins-admin: bind-group: unknown role \"%s\" (famins_eligibility, famins_subsidy or "
+                "famins_adjudicator)\n",
+                role);
+        return EXIT_USAGE;
+    }
+    if (fm_pg_connect(fm_settings_str(settings, "FAMINS_PG_DSN"), &backoff, NULL, logger, &conn, &err) ==
+            FM_OK &&
+        admin_bindings_bind_group(conn, group, role, logger, &err) == FM_OK)
+        code = EXIT_OK;
+    else
+        fm_log(logger, FM_LOG_ERROR, "bind_group_failed", "code=%s where=\"%s\" error=\"%s\"", err.code,
+               err.path, err.text);
+    PQfinish(conn);
     return code;
 }
 
@@ -100,19 +145,18 @@ done:
 
 int main(int argc, char **argv)
 {
-    const char *command = "all";
-    if (argc > 2) {
+    const char *command = argc >= 2 ? argv[1] : "all";
+    if (argc == 2 && (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0)) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    int bind = strcmp(command, "bind-group") == 0;
+    if (bind ? argc != 4 : argc > 2) {
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (argc == 2) {
-        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-            usage(stdout);
-            return EXIT_OK;
-        }
-        command = argv[1];
-    }
-    if (strcmp(command, "migrate") != 0 && strcmp(command, "topics") != 0 && strcmp(command, "all") != 0) {
+    if (!bind && strcmp(command, "migrate") != 0 && strcmp(command, "topics") != 0 &&
+        strcmp(command, "all") != 0) {
         fprintf(stderr, "famins-admin: unknown command \"%s\"\n", command);
         usage(stderr);
         return EXIT_USAGE;
@@ -131,6 +175,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     int code = EXIT_OK;
+    if (bind)
+        code = run_bind_group(settings, &logger, argv[2], argv[3]);
     if (strcmp(command, "migrate") == 0 || strcmp(command, "all") == 0)
         code = run_migrate(settings, &logger);
     if (code == EXIT_OK && (strcmp(command, "topics") == 0 || strcmp(command, "all") == 0))

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fm_pg.h"
 #include "fm_sha256.h"
@@ -33,6 +34,43 @@ int admin_migration_name_parse(const char *name, int *version)
 void admin_migration_checksum(const char *sql, size_t len, char out[65])
 {
     fm_sha256_hex(sql, len, out);
+}
+
+/* 1 when the line [p, end) is one whole role comment: COMMENT ON ROLE <name> IS '<text>'; (spaces around). */
+static int is_role_comment(const char *p, const char *end)
+{
+    static const char head[] = "COMMENT ON ROLE ";
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+        end--;
+    if ((size_t)(end - p) < sizeof head + 5 || strncasecmp(p, head, sizeof head - 1) != 0 || end[-1] != ';' ||
+        end[-2] != '\'')
+        return 0;
+    const char *is = strstr(p, " IS '");
+    return is != NULL && is < end - 2;
+}
+
+fm_status admin_migration_without_role_comments(const char *sql, char **out, int *removed)
+{
+    size_t len = strlen(sql);
+    char *copy = malloc(len + 1);
+    if (copy == NULL)
+        return FM_ENOMEM;
+    memcpy(copy, sql, len + 1);
+    *removed = 0;
+    for (char *line = copy; *line != '\0';) {
+        char *end = strchr(line, '\n');
+        if (end == NULL)
+            end = line + strlen(line);
+        if (is_role_comment(line, end)) {
+            memset(line, ' ', (size_t)(end - line));
+            (*removed)++;
+        }
+        line = *end == '\n' ? end + 1 : end;
+    }
+    *out = copy;
+    return FM_OK;
 }
 
 static fm_status read_file(const char *path, char **out, size_t *len, fm_error *err)
@@ -191,12 +229,24 @@ static int is_applied(PGconn *conn, int version, fm_error *err, fm_status *st)
     return applied;
 }
 
-static fm_status apply_one(PGconn *conn, const admin_migration *m, fm_error *err)
+static fm_status apply_one(PGconn *conn, const admin_migration *m, int can_comment_roles,
+                           const fm_logger *logger, fm_error *err)
 {
+    char *sql = NULL;
+    int removed = 0;
+    if (!can_comment_roles && admin_migration_without_role_comments(m->sql, &sql, &removed) != FM_OK) {
+        fm_error_set(err, m->name, "NO_MEMORY", "out of memory reading %s", m->name);
+        return FM_ENOMEM;
+    }
+    if (removed > 0)
+        fm_log(logger, FM_LOG_INFO, "migration_role_comments_left",
+               "name=%s count=%d reason=\"cluster-wide, set by "
+               "the bootstrap; the migrating role has no CREATEROLE\"",
+               m->name, removed);
     fm_status st = fm_pg_exec(conn, "BEGIN", err);
-    if (st != FM_OK)
-        return st;
-    st = fm_pg_exec(conn, m->sql, err);
+    if (st == FM_OK)
+        st = fm_pg_exec(conn, sql != NULL ? sql : m->sql, err);
+    free(sql);
     if (st != FM_OK) {
         char server[256];
         snprintf(server, sizeof server, "%s", err->text);
@@ -230,11 +280,19 @@ fm_status admin_migrations_apply(PGconn *conn, const admin_migration_set *set, c
     st = fm_pg_exec(conn, create_meta_sql, err);
     if (st == FM_OK)
         st = check_applied(conn, set, logger, err);
+    int can_comment_roles = 0;
+    PGresult *res = NULL;
+    if (st == FM_OK &&
+        (st = fm_pg_query(conn, "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user",
+                          0, NULL, &res, err)) == FM_OK) {
+        can_comment_roles = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+        PQclear(res);
+    }
     for (size_t i = 0; st == FM_OK && i < set->count; i++) {
         const admin_migration *m = &set->items[i];
         if (is_applied(conn, m->version, err, &st) || st != FM_OK)
             continue;
-        st = apply_one(conn, m, err);
+        st = apply_one(conn, m, can_comment_roles, logger, err);
         if (st == FM_OK) {
             (*applied)++;
             fm_log(logger, FM_LOG_INFO, "migration_applied", "name=%s checksum=%.12s", m->name, m->checksum);

@@ -21,7 +21,10 @@
      "Kafka message.timeout.ms: a row not delivered within this is retried in a later round"},              \
     {"FAMINS_OUTBOX_RETENTION_HOURS", FM_SETTING_INT, "168", 0, 87600,                                      \
      "sent outbox rows older than this are deleted (0: as soon as sent)"},                                  \
-    {"FAMINS_RELAY_CLEANUP_INTERVAL_S", FM_SETTING_INT, "60", 1, 86400, "how often old sent rows are deleted"}
+    {"FAMINS_RELAY_CLEANUP_INTERVAL_S", FM_SETTING_INT, "60", 1, 86400, "how often old sent rows are deleted"}, \
+    {"FAMINS_RELAY_PG_DSN", FM_SETTING_STRING, "", 0, 0,                                                    \
+     "the relay's own connection (role famins_relay); empty: FAMINS_PG_DSN without its user and password, " \
+     "with user=famins_relay (the password then comes from a passfile)"}
 /* clang-format on */
 
 /* The advisory lock key of the relay lease (per database): "famins" in ASCII, then 1. */

@@ -15,10 +15,12 @@
 
 static const fm_setting report_settings[] = {
     FM_COMMON_SETTINGS,
-    {"FAMINS_REPORT_PG_DSN", FM_SETTING_STRING, "host=127.0.0.1 port=15432 dbname=famins user=famins_reporter", 0, 0,
-     "libpq connection string of the read-only reporting role (reads the famins_report views only)"},
+    {"FAMINS_REPORT_PG_DSN", FM_SETTING_STRING, "", 0, 0,
+     "libpq connection string of the read-only reporting role famins_reporter (reads the famins_report views "
+     "only); empty: FAMINS_PG_DSN without its user and password, with user=famins_reporter"},
     {"FAMINS_REPORT_FAR_FACTOR_PCT", FM_SETTING_INT, "150", 101, 100000,
-     "problems found: a unit is named above this % of the city's loss ratio, decline rate or settlement time"},
+     "problems found: a unit is named above this % of the city's loss ratio, decline rate or settlement "
+     "time"},
     {"FAMINS_REPORT_MIN_CLAIMS", FM_SETTING_INT, "5", 1, 1000000,
      "problems found: decided claims a unit needs before it is compared"},
 };
@@ -253,8 +255,15 @@ int main(int argc, char **argv)
     report_rule rule = {.factor_pct = fm_settings_int(settings, "FAMINS_REPORT_FAR_FACTOR_PCT"),
                         .min_claims = fm_settings_int(settings, "FAMINS_REPORT_MIN_CLAIMS")};
     fm_backoff backoff = {.initial_ms = 200, .max_ms = 1000, .max_attempts = 3};
-    if (fm_pg_connect(fm_settings_str(settings, "FAMINS_REPORT_PG_DSN"), &backoff, &stop_requested, &logger, &conn,
-                      &err) != FM_OK)
+    char dsn[2048];
+    if (fm_pg_role_dsn(fm_settings_str(settings, "FAMINS_REPORT_PG_DSN"),
+                       fm_settings_str(settings, "FAMINS_PG_DSN"), "famins_reporter", dsn,
+                       sizeof dsn) != FM_OK) {
+        fm_error_set(&err, "FAMINS_REPORT_PG_DSN", "BAD_DSN",
+                     "FAMINS_REPORT_PG_DSN or FAMINS_PG_DSN is too long or not a connection string");
+        goto done;
+    }
+    if (fm_pg_connect(dsn, &backoff, &stop_requested, &logger, &conn, &err) != FM_OK)
         goto done;
     if (report_load(conn, year, unit, plan, &rule, &rep, &err) != FM_OK)
         goto done;

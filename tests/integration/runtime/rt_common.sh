@@ -26,6 +26,11 @@ rt_cleanup() {
 }
 trap rt_cleanup EXIT
 
+# The echo worker runs as famins_eligibility with its own group (prefix + famins-test-echo): bound to that role
+# as any custom group must be (migration 060), or it would be refused at start-up.
+"$FAMINS_BUILD_DIR/services/admin/famins-admin" bind-group "${FAMINS_TOPIC_PREFIX}famins-test-echo" famins_eligibility \
+    >>"$RT_LOGS/bind-group.log" 2>&1 || rt_fail "famins-admin bind-group failed: $(cat "$RT_LOGS/bind-group.log")"
+
 # The table the echo service writes, writable by the eligibility role the echo runs as (a check of the grants
 # that a real service gets).
 rt_create_echo_table() {

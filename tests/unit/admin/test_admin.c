@@ -1,12 +1,14 @@
-/* test_admin.c — unit tests of migration files (names, checksums, scanning) and of the topic plan. */
+/* test_admin.c — unit tests of migration files (names, checksums, scanning, role comments), of the topic
+ * plan and of the default role bindings. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fm_test.h"
+#include "admin_bindings.h"
 #include "admin_migrations.h"
 #include "admin_topics.h"
+#include "fm_test.h"
 
 static void migration_names_need_a_number_and_a_lowercase_name(void **state)
 {
@@ -134,6 +136,97 @@ static void topic_plan_refuses_bad_overrides(void **state)
     assert_string_equal(err.code, "UNKNOWN_TOPIC");
 }
 
+static void role_comments_are_blanked_and_nothing_else(void **state)
+{
+    (void)state;
+    const char *sql = "CREATE SCHEMA s;\n"
+                      "COMMENT ON ROLE famins_relay IS 'famins outbox relay: reads; and marks the outbox';\n"
+                      "  comment on role r2 IS 'x';  \n"
+                      "COMMENT ON ROLE r3 IS 'no semicolon'\n"
+                      "COMMENT ON TABLE t IS 'kept';\n"
+                      "SELECT 1; COMMENT ON ROLE r4 IS 'after another statement: kept';\n"
+                      "COMMENT ON ROLE r5 IS 'last line';";
+    char *out = NULL;
+    int removed = -1;
+    assert_int_equal(admin_migration_without_role_comments(sql, &out, &removed), FM_OK);
+    assert_int_equal(removed, 3);
+    assert_int_equal(strlen(out), strlen(sql)); /* blanked, not removed: error line numbers still match */
+    assert_null(strstr(out, "famins_relay"));
+    assert_null(strstr(out, "r2"));
+    assert_null(strstr(out, "r5"));
+    assert_non_null(strstr(out, "CREATE SCHEMA s;\n"));
+    assert_non_null(strstr(out, "COMMENT ON ROLE r3 IS 'no semicolon'\n"));
+    assert_non_null(strstr(out, "COMMENT ON TABLE t IS 'kept';"));
+    assert_non_null(strstr(out, "SELECT 1; COMMENT ON ROLE r4"));
+    free(out);
+}
+
+static void the_foundation_migration_loses_only_its_six_role_comments(void **state)
+{
+    (void)state;
+    admin_migration_set set = {0};
+    fm_error err = {0};
+    assert_int_equal(admin_migrations_scan(FAMINS_SOURCE_DIR "/schemas/sql", &set, &err), FM_OK);
+    for (size_t i = 0; i < set.count; i++) {
+        char *out = NULL;
+        int removed = -1;
+        assert_int_equal(admin_migration_without_role_comments(set.items[i].sql, &out, &removed), FM_OK);
+        assert_int_equal(removed, set.items[i].version == 1 ? 6 : 0);
+        assert_null(strstr(out, "COMMENT ON ROLE"));
+        free(out);
+    }
+    admin_migrations_free(&set);
+}
+
+static void default_bindings_give_each_worker_its_group_and_topics(void **state)
+{
+    (void)state;
+    admin_binding groups[ADMIN_DEFAULT_GROUPS], topics[ADMIN_DEFAULT_TOPICS];
+    fm_error err = {0};
+    assert_int_equal(admin_bindings_defaults("t.x.1.", groups, topics, &err), FM_OK);
+    assert_string_equal(groups[0].name, "t.x.1.famins-eligibility");
+    assert_string_equal(groups[0].role, "famins_eligibility");
+    assert_string_equal(groups[1].name, "t.x.1.famins-subsidy");
+    assert_string_equal(groups[1].role, "famins_subsidy");
+    assert_string_equal(groups[2].name, "t.x.1.famins-adjudicator");
+    assert_string_equal(groups[2].role, "famins_adjudicator");
+    const char *want[ADMIN_DEFAULT_TOPICS][2] = {
+        {"t.x.1.enrollment.decided", "famins_eligibility"},
+        {"t.x.1.enrollment.submitted.dlq", "famins_eligibility"},
+        {"t.x.1.subsidy.allocated", "famins_subsidy"},
+        {"t.x.1.enrollment.decided.dlq", "famins_subsidy"},
+        {"t.x.1.claim.decided", "famins_adjudicator"},
+        {"t.x.1.claim.events.dlq", "famins_adjudicator"},
+    };
+    for (int i = 0; i < ADMIN_DEFAULT_TOPICS; i++) {
+        assert_string_equal(topics[i].name, want[i][0]);
+        assert_string_equal(topics[i].role, want[i][1]);
+    }
+    assert_int_equal(admin_bindings_defaults("", groups, topics, &err), FM_OK);
+    assert_string_equal(groups[1].name, "famins-subsidy");
+    assert_int_equal(admin_bindings_defaults("bad prefix ", groups, topics, &err), FM_EINVAL);
+}
+
+static void only_worker_roles_own_groups(void **state)
+{
+    (void)state;
+    assert_true(admin_binding_role_known("famins_eligibility"));
+    assert_true(admin_binding_role_known("famins_subsidy"));
+    assert_true(admin_binding_role_known("famins_adjudicator"));
+    assert_false(admin_binding_role_known("famins_relay"));
+    assert_false(admin_binding_role_known("famins_operator"));
+    assert_false(admin_binding_role_known("famins_admin"));
+    assert_false(admin_binding_role_known("postgres"));
+    assert_false(admin_binding_role_known(""));
+    assert_false(admin_binding_role_known(NULL));
+    fm_error err = {0};
+    /* Refused before any connection is used. */
+    assert_int_equal(admin_bindings_bind_group(NULL, "g", "famins_relay", NULL, &err), FM_EINVAL);
+    assert_string_equal(err.code, "UNKNOWN_ROLE");
+    assert_int_equal(admin_bindings_bind_group(NULL, "", "famins_subsidy", NULL, &err), FM_EINVAL);
+    assert_string_equal(err.code, "BAD_GROUP");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +237,10 @@ int main(void)
         cmocka_unit_test(the_shipped_migrations_scan_cleanly),
         cmocka_unit_test(topic_plan_covers_every_topic_with_overrides),
         cmocka_unit_test(topic_plan_refuses_bad_overrides),
+        cmocka_unit_test(role_comments_are_blanked_and_nothing_else),
+        cmocka_unit_test(the_foundation_migration_loses_only_its_six_role_comments),
+        cmocka_unit_test(default_bindings_give_each_worker_its_group_and_topics),
+        cmocka_unit_test(only_worker_roles_own_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -166,20 +166,92 @@ static void pg_connect_gives_up_after_its_attempts(void **state)
     assert_string_equal(err.code, "PG_UNREACHABLE");
 }
 
-static void role_dsn_prefers_the_service_dsn_else_appends_the_role(void **state)
+/* The value libpq reads for keyword in dsn ("" when absent, "<unparsable>" when dsn is not a DSN). */
+static const char *dsn_value(const char *dsn, const char *keyword, char *buf, size_t len)
+{
+    PQconninfoOption *opts = PQconninfoParse(dsn, NULL);
+    snprintf(buf, len, "%s", opts == NULL ? "<unparsable>" : "");
+    for (const PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
+        if (strcmp(o->keyword, keyword) == 0 && o->val != NULL)
+            snprintf(buf, len, "%s", o->val);
+    PQconninfoFree(opts);
+    return buf;
+}
+
+static void role_dsn_prefers_the_service_dsn_as_it_is(void **state)
 {
     (void)state;
-    char dsn[128];
+    char dsn[256];
     assert_int_equal(fm_pg_role_dsn("host=db user=elig password=x", "host=other", "famins_eligibility", dsn, sizeof dsn),
                      FM_OK);
     assert_string_equal(dsn, "host=db user=elig password=x");
-    assert_int_equal(fm_pg_role_dsn("", "host=h port=1 dbname=d user=famins_admin", "famins_subsidy", dsn, sizeof dsn),
-                     FM_OK);
-    assert_string_equal(dsn, "host=h port=1 dbname=d user=famins_admin user=famins_subsidy");
+}
+
+static void role_dsn_derives_from_the_shared_dsn_without_user_or_password(void **state)
+{
+    (void)state;
+    char dsn[512], v[128];
+    assert_int_equal(
+        fm_pg_role_dsn("", "host=h port=1 dbname=d user=famins_admin password=s3cret application_name=x",
+                       "famins_subsidy", dsn, sizeof dsn),
+        FM_OK);
+    assert_null(strstr(dsn, "s3cret"));
+    assert_null(strstr(dsn, "password"));
+    assert_null(strstr(dsn, "famins_admin"));
+    assert_string_equal(dsn_value(dsn, "user", v, sizeof v), "famins_subsidy");
+    assert_string_equal(dsn_value(dsn, "host", v, sizeof v), "h");
+    assert_string_equal(dsn_value(dsn, "port", v, sizeof v), "1");
+    assert_string_equal(dsn_value(dsn, "dbname", v, sizeof v), "d");
+    assert_string_equal(dsn_value(dsn, "application_name", v, sizeof v), "x");
+    /* Empty: the local stack's server, as the role. */
     assert_int_equal(fm_pg_role_dsn(NULL, NULL, "famins_adjudicator", dsn, sizeof dsn), FM_OK);
-    assert_string_equal(dsn, "host=127.0.0.1 port=15432 dbname=famins user=famins_adjudicator");
-    char tiny[16];
+    assert_string_equal(dsn_value(dsn, "user", v, sizeof v), "famins_adjudicator");
+    assert_string_equal(dsn_value(dsn, "port", v, sizeof v), "15432");
+    assert_string_equal(dsn_value(dsn, "dbname", v, sizeof v), "famins");
+}
+
+static void role_dsn_reads_quoted_values_and_uris_as_libpq_does(void **state)
+{
+    (void)state;
+    char dsn[512], v[128];
+    /* A quoted password holding spaces, a quote and "user=" must not survive, nor split into keywords. */
+    assert_int_equal(fm_pg_role_dsn(NULL,
+                                    "dbname='my db' password='a b\\'c user=famins_admin' user = famins_admin",
+                                    "famins_relay", dsn, sizeof dsn),
+                     FM_OK);
+    assert_null(strstr(dsn, "a b"));
+    assert_null(strstr(dsn, "famins_admin"));
+    assert_string_equal(dsn_value(dsn, "dbname", v, sizeof v), "my db");
+    assert_string_equal(dsn_value(dsn, "user", v, sizeof v), "famins_relay");
+    assert_string_equal(dsn_value(dsn, "password", v, sizeof v), "");
+    /* A value with a quote and a backslash is written back so that libpq reads the same value. */
+    assert_int_equal(
+        fm_pg_role_dsn(NULL, "options='-c search_path=a\\'b\\\\c' host=h", "famins_relay", dsn, sizeof dsn),
+        FM_OK);
+    assert_string_equal(dsn_value(dsn, "options", v, sizeof v), "-c search_path=a'b\\c");
+    /* A URI with credentials: the server and database stay, the credentials go. */
+    assert_int_equal(fm_pg_role_dsn(NULL,
+                                    "postgresql://famins_admin:pw%20x@db.example:5433/famins?sslmode=require",
+                                    "famins_reporter", dsn, sizeof dsn),
+                     FM_OK);
+    assert_null(strstr(dsn, "pw"));
+    assert_string_equal(dsn_value(dsn, "host", v, sizeof v), "db.example");
+    assert_string_equal(dsn_value(dsn, "port", v, sizeof v), "5433");
+    assert_string_equal(dsn_value(dsn, "sslmode", v, sizeof v), "require");
+    assert_string_equal(dsn_value(dsn, "user", v, sizeof v), "famins_reporter");
+}
+
+static void role_dsn_refuses_what_does_not_fit_or_parse(void **state)
+{
+    (void)state;
+    char tiny[16], dsn[256];
     assert_int_equal(fm_pg_role_dsn(NULL, "host=a-rather-long-host", "famins_relay", tiny, sizeof tiny), FM_EINVAL);
+    assert_string_equal(tiny, "");
+    assert_int_equal(fm_pg_role_dsn("host=a-rather-long-own-host", NULL, "famins_relay", tiny, sizeof tiny),
+                     FM_EINVAL);
+    assert_int_equal(fm_pg_role_dsn(NULL, "host='unterminated", "famins_relay", dsn, sizeof dsn), FM_EINVAL);
+    assert_string_equal(dsn, "");
+    assert_int_equal(fm_pg_role_dsn(NULL, "nosuchkeyword=1", "famins_relay", dsn, sizeof dsn), FM_EINVAL);
 }
 
 static void kafka_properties_pass_through_and_refuse_unknown_keys(void **state)
@@ -292,7 +364,10 @@ int main(void)
         cmocka_unit_test(log_writes_key_value_and_json_lines),
         cmocka_unit_test(backoff_doubles_up_to_its_cap),
         cmocka_unit_test(pg_connect_gives_up_after_its_attempts),
-        cmocka_unit_test(role_dsn_prefers_the_service_dsn_else_appends_the_role),
+        cmocka_unit_test(role_dsn_prefers_the_service_dsn_as_it_is),
+        cmocka_unit_test(role_dsn_derives_from_the_shared_dsn_without_user_or_password),
+        cmocka_unit_test(role_dsn_reads_quoted_values_and_uris_as_libpq_does),
+        cmocka_unit_test(role_dsn_refuses_what_does_not_fit_or_parse),
         cmocka_unit_test(kafka_properties_pass_through_and_refuse_unknown_keys),
         cmocka_unit_test(kafka_properties_file_reports_the_bad_line),
         cmocka_unit_test(topic_names_take_the_prefix_and_refuse_bad_characters),
