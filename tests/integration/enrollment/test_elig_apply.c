@@ -660,8 +660,8 @@ static void people_stored_under_a_previous_key_are_found_after_a_rotation(void *
     assert_int_equal(scalar_int(fx.admin, "SELECT count(*) FROM famins.insured_persons WHERE person_key = $1", 1, k),
                      1);
     assert_int_equal(scalar_int(fx.admin,
-                                "SELECT count(*) FROM famins.fraud_signals WHERE source_event_id IN ('t-rot', 't-rot-2')"
-                                " AND detail LIKE '%FJ2026-HROTA%'",
+                                "SELECT count(*) FROM famins.fraud_signals"
+                                " WHERE source_event_id IN ('t-rot', 't-rot-2') AND detail LIKE '%FJ2026-HROTA%'",
                                 0, NULL),
                      2);
     fm_keyring_clear(&rotated);
@@ -709,8 +709,8 @@ static void no_identity_number_is_stored(void **state)
         head[4] = '\0';
         const char *p[2] = {birth, head};
         assert_int_equal(scalar_int(fx.admin,
-                                    "SELECT (SELECT count(*) FROM famins.insured_persons t WHERE strpos(t::text, $1) > 0"
-                                    "  OR strpos(t.masked_id, $2) > 0)"
+                                    "SELECT (SELECT count(*) FROM famins.insured_persons t"
+                                    "  WHERE strpos(t::text, $1) > 0 OR strpos(t.masked_id, $2) > 0)"
                                     " + (SELECT count(*) FROM famins.enrollment_members t"
                                     "  WHERE strpos(t::text, $1) > 0 OR strpos(t.masked_id, $2) > 0)",
                                     2, p),
