@@ -206,6 +206,38 @@ static void same_person_claims_in_one_batch_use_usage_in_order(void **state)
     assert_i64_equal(q("SELECT count(*) FROM famins.claim_decisions WHERE claim_id IN ('B1', 'B2', 'B3')"), 3);
 }
 
+/* After a rotation (k2 current, k1 previous) the same claims in one batch find the child stored under k1: each
+ * claim and the usage stay on the k1 key, so the limit is reached as before; a person not stored in the policy is
+ * looked up (and recorded) under the current key k2. */
+static void person_stored_under_a_previous_key_keeps_it_in_one_batch(void **state)
+{
+    (void)state;
+    fm_keyring rotated;
+    fm_error err = {0};
+    assert_int_equal(fm_keyring_init(&rotated, "k2", "adjudicator-test-secret-2", &err), FM_OK);
+    assert_int_equal(fm_keyring_add(&rotated, ADJ_TEST_KEY_ID, ADJ_TEST_SECRET, &err), FM_OK);
+    env.keyring = &rotated;
+    batch b = {0};
+    char b1[256], b2[256], b3[256];
+    add_claim(&b, "ev-K1", "K1", POLICY, CHILD, "accident_medical", "accident", "2026-05-01", NULL,
+              bill(b1, sizeof b1, "1001", "K1", 1000000), NULL);
+    add_claim(&b, "ev-K2", "K2", POLICY, CHILD, "accident_medical", "accident", "2026-06-01", NULL,
+              bill(b2, sizeof b2, "1001", "K2", 500000), NULL);
+    add_claim(&b, "ev-K3", "K3", POLICY, CHILD2, "accident_medical", "accident", "2026-06-01", NULL,
+              bill(b3, sizeof b3, "1001", "K3", 10000), NULL);
+    commit_batch(&b);
+    env.keyring = &keyring;
+    fm_keyring_clear(&rotated);
+    expect("K1", "approved|792000|");
+    expect("K2", "partial|208000|LIMIT_REACHED");
+    expect("K3", "declined|0|PERSON_NOT_INSURED");
+    assert_fen_equal(usage("accident_medical_paid", CHILD), 1000000); /* usage() reads the k1 key */
+    assert_i64_equal(q("SELECT count(*) FROM famins.claims WHERE claim_id IN ('K1', 'K2') AND person_key LIKE 'k1:%%'"),
+                     2);
+    assert_i64_equal(q("SELECT count(*) FROM famins.claims WHERE claim_id = 'K3' AND person_key LIKE 'k2:%%'"), 1);
+    assert_i64_equal(q("SELECT count(*) FROM famins.person_usage WHERE person_key LIKE 'k2:%%'"), 0);
+}
+
 /* The household's illness limit (1 500 000) reached to the fen by three members in one batch. */
 static void household_limit_in_one_batch_reached_to_the_fen(void **state)
 {
@@ -361,6 +393,7 @@ int main(int argc, char **argv)
                    .cache = &sql_cache};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(same_person_claims_in_one_batch_use_usage_in_order, setup_household),
+        cmocka_unit_test_setup(person_stored_under_a_previous_key_keeps_it_in_one_batch, setup_household),
         cmocka_unit_test_setup(household_limit_in_one_batch_reached_to_the_fen, setup_household),
         cmocka_unit_test_setup(same_invoice_twice_in_one_batch_first_claim_wins, setup_household),
         cmocka_unit_test_setup(death_paid_earlier_in_the_batch_makes_the_person_deceased, setup_household),
