@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Overwrites through a volatile pointer: a plain memset of memory about to be dropped may be optimised out. */
+/* Overwrites through a volatile pointer: a plain memset of memory about to be dropped may be optimised
+ * out. */
 static void wipe(void *p, size_t n)
 {
     volatile unsigned char *v = p;
@@ -17,8 +18,8 @@ static fm_status put_key(fm_keyring *ring, const char *id, const char *secret, c
                          fm_error *err)
 {
     if (!fm_person_key_id_valid(id)) {
-        fm_error_set(err, where, "BAD_KEY_ID", "%s: a key id is 1 to %d characters of a-z, 0-9 and '-'", where,
-                     FM_PERSON_KEY_ID_MAX);
+        fm_error_set(err, where, "BAD_KEY_ID", "%s: a key id is 1 to %d characters of a-z, 0-9 and '-'",
+                     where, FM_PERSON_KEY_ID_MAX);
         return FM_EINVAL;
     }
     size_t len = secret != NULL ? strlen(secret) : 0;
@@ -76,7 +77,8 @@ fm_status fm_keyring_add_lines(fm_keyring *ring, const char *text, const char *s
         char where[160];
         snprintf(where, sizeof where, "%s:%d", source, number);
         if (len >= sizeof line) {
-            fm_error_set(err, where, "LINE_TOO_LONG", "%s: the line is too long for a key id and a secret", where);
+            fm_error_set(err, where, "LINE_TOO_LONG", "%s: the line is too long for a key id and a secret",
+                         where);
             st = FM_EINVAL;
             break;
         }
@@ -151,7 +153,8 @@ static fm_status file_problem(fm_error *err, const char *setting, fm_status st)
     return st == FM_ENOMEM ? FM_ENOMEM : FM_ECONFIG;
 }
 
-fm_status fm_keyring_from_settings(const fm_settings *settings, fm_keyring *ring, bool *dev_secret, fm_error *err)
+fm_status fm_keyring_from_settings(const fm_settings *settings, fm_keyring *ring, bool *dev_secret,
+                                   fm_error *err)
 {
     const char *id = fm_settings_str(settings, "FAMINS_PERSON_KEY_ID");
     const char *secret = fm_settings_str(settings, "FAMINS_PERSON_KEY_SECRET");
@@ -213,7 +216,8 @@ fm_status fm_keyring_from_settings(const fm_settings *settings, fm_keyring *ring
     return FM_OK;
 }
 
-fm_status fm_keyring_person_key(const fm_keyring *ring, size_t i, const char *id_number, char out[FM_PERSON_KEY_LEN])
+fm_status fm_keyring_person_key(const fm_keyring *ring, size_t i, const char *id_number,
+                                char out[FM_PERSON_KEY_LEN])
 {
     if (i >= ring->n)
         return FM_EINVAL;

@@ -9,8 +9,8 @@
 #include "fm_person.h"
 #include "fm_settings.h"
 
-#define FM_KEYRING_MAX 4            /* the current key and up to 3 previous ones */
-#define FM_KEYRING_SECRET_MAX 256   /* bytes of one secret */
+#define FM_KEYRING_MAX 4          /* the current key and up to 3 previous ones */
+#define FM_KEYRING_SECRET_MAX 256 /* bytes of one secret */
 
 /* The development secret FAMINS_ALLOW_DEV_PERSON_KEY=1 stands in for a missing one. Public: never for data
  * that matters. */
@@ -52,11 +52,13 @@ fm_status fm_keyring_add_lines(fm_keyring *ring, const char *text, const char *s
  * caller logs a warning). FM_ECONFIG on any other setting or file problem (err names the setting or the
  * file and line, never a secret). dev_secret may be NULL.
  */
-fm_status fm_keyring_from_settings(const fm_settings *settings, fm_keyring *ring, bool *dev_secret, fm_error *err);
+fm_status fm_keyring_from_settings(const fm_settings *settings, fm_keyring *ring, bool *dev_secret,
+                                   fm_error *err);
 
 /* The person key of id_number under key i of the ring. FM_EINVAL when i is out of range or the number
  * cannot be keyed (fm_person_key). */
-fm_status fm_keyring_person_key(const fm_keyring *ring, size_t i, const char *id_number, char out[FM_PERSON_KEY_LEN]);
+fm_status fm_keyring_person_key(const fm_keyring *ring, size_t i, const char *id_number,
+                                char out[FM_PERSON_KEY_LEN]);
 
 /* Wipes the secrets. */
 void fm_keyring_clear(fm_keyring *ring);

@@ -17,7 +17,8 @@ int fm_person_key_id_valid(const char *id)
     return 1;
 }
 
-fm_status fm_person_key(const char *key_id, const char *secret, const char *id_number, char out[FM_PERSON_KEY_LEN])
+fm_status fm_person_key(const char *key_id, const char *secret, const char *id_number,
+                        char out[FM_PERSON_KEY_LEN])
 {
     size_t len = id_number != NULL ? strlen(id_number) : 0;
     if (!fm_person_key_id_valid(key_id) || secret == NULL || secret[0] == '\0' || len == 0 || len > 32)

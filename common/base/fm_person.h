@@ -24,8 +24,8 @@
  * both.
  */
 
-#define FM_PERSON_KEY_ID_MAX 16  /* a key id is 1 to 16 of [a-z0-9-] */
-#define FM_PERSON_HEX_LEN 64     /* HMAC-SHA256 in hex */
+#define FM_PERSON_KEY_ID_MAX 16 /* a key id is 1 to 16 of [a-z0-9-] */
+#define FM_PERSON_HEX_LEN 64    /* HMAC-SHA256 in hex */
 /* "<key id>:<64 hex>" and a NUL */
 #define FM_PERSON_KEY_LEN (FM_PERSON_KEY_ID_MAX + 1 + FM_PERSON_HEX_LEN + 1)
 #define FM_PERSON_MASK_LEN 24
@@ -39,7 +39,8 @@ int fm_person_key_id_valid(const char *id);
  * enough to enumerate. The key id says which secret made it, so that the secret can be rotated (see
  * fm_keyring.h). FM_EINVAL when the key id is invalid, the secret is empty, or the number is empty or longer
  * than 32 characters. */
-fm_status fm_person_key(const char *key_id, const char *secret, const char *id_number, char out[FM_PERSON_KEY_LEN]);
+fm_status fm_person_key(const char *key_id, const char *secret, const char *id_number,
+                        char out[FM_PERSON_KEY_LEN]);
 
 /* 1 when key has the form "<valid key id>:<64 lowercase hex>". */
 int fm_person_key_valid(const char *key);

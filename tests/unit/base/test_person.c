@@ -3,10 +3,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fm_test.h"
 #include "fm_keyring.h"
 #include "fm_person.h"
 #include "fm_settings.h"
+#include "fm_test.h"
 
 static const fm_setting test_settings[] = {FM_COMMON_SETTINGS};
 #define TEST_SETTING_COUNT (sizeof test_settings / sizeof test_settings[0])
@@ -256,7 +256,8 @@ static void keyring_reads_the_secret_and_previous_keys_from_files(void **state)
     const char *missing[] = {"FAMINS_PERSON_KEY_SECRET_FILE=/nonexistent/famins-secret", NULL};
     assert_int_equal(ring_of(missing, &ring, &dev, &err), FM_ECONFIG);
     assert_string_equal(err.path, "FAMINS_PERSON_KEY_SECRET_FILE");
-    const char *missing_prev[] = {"FAMINS_PERSON_KEY_SECRET=x", "FAMINS_PERSON_KEY_PREVIOUS_FILE=/nonexistent/p", NULL};
+    const char *missing_prev[] = {"FAMINS_PERSON_KEY_SECRET=x",
+                                  "FAMINS_PERSON_KEY_PREVIOUS_FILE=/nonexistent/p", NULL};
     assert_int_equal(ring_of(missing_prev, &ring, &dev, &err), FM_ECONFIG);
     assert_string_equal(err.path, "FAMINS_PERSON_KEY_PREVIOUS_FILE");
     unlink(secret_path);
