@@ -4,6 +4,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build_dir="${FAMINS_BUILD_DIR:-$FAMINS_SOURCE_DIR/build}"
 started=$(date +%s)
+# famins_setup evaluates `stack.sh env`, which exports the local stack's own person-key secret (made once, random):
+# eligibility and the adjudicator refuse to start without one.
 famins_setup "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAMINS_SANITIZE=OFF
 
 famins_step "status"

@@ -12,6 +12,8 @@
 #                           famins_relay)
 #   FAMINS_KAFKA_BOOTSTRAP  (127.0.0.1:19092)
 #   FAMINS_TOPIC_PREFIX     ("")
+#   FAMINS_PERSON_KEY_SECRET or FAMINS_PERSON_KEY_SECRET_FILE (required; stack.sh env gives the local stack's)
+#                           the person-key secret of eligibility and the adjudicator
 #   WAVE_HOUSEHOLDS         (3000) households in the wave
 #   WAVE_SEED               (2026) famins-wavegen's seed: the same seed is the same wave (its events are then
 #                           recognised as already processed and decided only once)
@@ -27,6 +29,13 @@ build="${FAMINS_BUILD_DIR:-$src/build}"
 export FAMINS_PG_DSN="${FAMINS_PG_DSN:-host=127.0.0.1 port=15432 dbname=famins user=famins_admin}"
 export FAMINS_KAFKA_BOOTSTRAP="${FAMINS_KAFKA_BOOTSTRAP:-127.0.0.1:19092}"
 export FAMINS_TOPIC_PREFIX="${FAMINS_TOPIC_PREFIX:-}"
+# The services refuse to start without a person-key secret of their own: eval "$(deploy/local/stack.sh env)"
+# gives the local stack's.
+if [ -z "${FAMINS_PERSON_KEY_SECRET:-}" ] && [ -z "${FAMINS_PERSON_KEY_SECRET_FILE:-}" ]; then
+    echo "run-wave: set FAMINS_PERSON_KEY_SECRET or FAMINS_PERSON_KEY_SECRET_FILE" \
+        "(eval \"\$(deploy/local/stack.sh env)\" sets the local stack's)" >&2
+    exit 2
+fi
 households="${WAVE_HOUSEHOLDS:-3000}"
 seed="${WAVE_SEED:-2026}"
 timeout_s="${WAVE_TIMEOUT_S:-600}"

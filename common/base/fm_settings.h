@@ -39,8 +39,16 @@ typedef struct fm_setting {
      "largest message famins reads; larger ones are dead letters MESSAGE_TOO_LARGE"},                    \
     {"FAMINS_PLAN_DIR", FM_SETTING_STRING, FAMINS_SOURCE_DIR "/schemas/plans", 0, 0,                    \
      "folder of the plan catalogue (plan-<year>.json)"},                                                 \
-    {"FAMINS_PERSON_KEY_SECRET", FM_SETTING_STRING, "famins-local-development-only", 0, 0,              \
-     "secret of the keyed hash that stands for identity numbers in the database; SET IT in production"}
+    {"FAMINS_PERSON_KEY_ID", FM_SETTING_STRING, "k1", 0, 0,                                             \
+     "id of the current person-key secret ([a-z0-9-]{1,16}); new person keys are '<id>:<hex>'"},         \
+    {"FAMINS_PERSON_KEY_SECRET", FM_SETTING_STRING, "", 0, 0,                                           \
+     "secret of the keyed hash that stands for identity numbers (no default: this or the _FILE one)"},   \
+    {"FAMINS_PERSON_KEY_SECRET_FILE", FM_SETTING_STRING, "", 0, 0,                                      \
+     "file holding the person-key secret (one trailing newline stripped)"},                              \
+    {"FAMINS_PERSON_KEY_PREVIOUS_FILE", FM_SETTING_STRING, "", 0, 0,                                    \
+     "file of previous person keys, one '<id> <secret>' a line, still searched for lookups"},           \
+    {"FAMINS_ALLOW_DEV_PERSON_KEY", FM_SETTING_INT, "0", 0, 1,                                          \
+     "1: without a secret, use the public development one (never in production)"}
 
 /* Looks a variable up; returns NULL when unset. Tests pass their own. */
 typedef const char *(*fm_env_lookup)(const char *name, void *ctx);

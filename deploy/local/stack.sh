@@ -61,7 +61,8 @@ Commands:
                    and make sure no process of the stack is left
   status           running/stopped, pid and port of each; exit 0 if both up, 3 otherwise
   reset            down, then wipe Kafka's and PostgreSQL's data (the jar cache is kept)
-  env              print export lines for clients:  eval "\$(deploy/local/stack.sh env)"
+  env              print export lines for clients:  eval "\$(deploy/local/stack.sh env)" (with the stack's
+                   own person-key secret, made once in FAMINS_STACK_DIR/person-key.secret)
   logs [kafka|pg] [lines]
                    tail of the logs (both when no component is named)
   topics [args]    Kafka's TopicCommand against the stack (default: --list), e.g.
@@ -943,10 +944,25 @@ cmd_reset() {
     say "reset: wiped $KAFKA_DATA and $PG_DATA (jar cache $KAFKA_CACHE kept)"
 }
 
+# The stack's own person-key secret: random, made once per stack folder (mode 0600) and kept, so that the
+# services find the persons of earlier runs. Never the public development secret.
+stack_person_key_secret() {
+    local f="$STACK_DIR/person-key.secret"
+    if [[ ! -s $f ]]; then
+        mkdir -p "$STACK_DIR" || die "cannot create $STACK_DIR for the person-key secret"
+        (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$f.tmp" && mv "$f.tmp" "$f") ||
+            die "cannot write the person-key secret in $STACK_DIR"
+    fi
+    cat "$f"
+}
+
 cmd_env() {
+    local secret
+    secret=$(stack_person_key_secret)
     printf "export FAMINS_PG_DSN='host=127.0.0.1 port=%s dbname=%s user=%s'\n" "$PG_PORT" "$PG_DB" "$PG_ADMIN_ROLE"
     printf "export FAMINS_PG_ADMIN_DSN='host=127.0.0.1 port=%s dbname=postgres user=%s'\n" "$PG_PORT" "$PG_SUPERUSER"
     printf "export FAMINS_KAFKA_BOOTSTRAP='127.0.0.1:%s'\n" "$KAFKA_PORT"
+    printf "export FAMINS_PERSON_KEY_SECRET='%s'\n" "$secret"
 }
 
 cmd_logs() {

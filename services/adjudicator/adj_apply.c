@@ -10,6 +10,7 @@
 #include "adj_signals.h"
 #include "fm_encode.h"
 #include "fm_explain.h"
+#include "fm_keyring.h"
 #include "fm_person.h"
 
 #define DECIDED_PREFIX "famins-clm-dec-"
@@ -141,11 +142,39 @@ static void add_bills(const fm_claim *c, const char **codes, const char **number
     }
 }
 
+/* A person's keys under every key of the ring, current first: "k2:<hex>,k1:<hex>" (key ids and hex hold no
+ * ','). FM_EINVAL when the number cannot be keyed. */
+typedef char person_keys[FM_KEYRING_MAX * FM_PERSON_KEY_LEN];
+
+static fm_status keys_of(const fm_keyring *ring, const char *id_number, char out[FM_KEYRING_MAX][FM_PERSON_KEY_LEN],
+                         size_t *n)
+{
+    *n = 0;
+    if (ring == NULL || ring->n == 0)
+        return FM_EINVAL;
+    for (size_t i = 0; i < ring->n && i < FM_KEYRING_MAX; i++)
+        if (fm_keyring_person_key(ring, i, id_number, out[(*n)++]) != FM_OK)
+            return FM_EINVAL;
+    return FM_OK;
+}
+
+static fm_status joined_keys_of(const fm_keyring *ring, const char *id_number, person_keys out)
+{
+    char keys[FM_KEYRING_MAX][FM_PERSON_KEY_LEN];
+    size_t n = 0, used = 0;
+    if (keys_of(ring, id_number, keys, &n) != FM_OK)
+        return FM_EINVAL;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)snprintf(out + used, sizeof(person_keys) - used, "%s%s", i ? "," : "", keys[i]);
+    return FM_OK;
+}
+
 fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_claim *const *claims, size_t n_claims,
                       const fm_review *const *reviews, size_t n_reviews, fm_error *err)
 {
     adj_fact_item *items = NULL;
-    char(*keys)[FM_PERSON_KEY_LEN] = NULL;
+    person_keys *keys = NULL;
     const char **ids = NULL, **codes = NULL, **numbers = NULL;
     fm_status st = FM_ENOMEM;
     size_t n_bills = 0, n_items = 0, n_locks = 0, n_inv = 0;
@@ -185,17 +214,17 @@ fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_c
         /* A claim without an event id or with an identity number that cannot be keyed is a dead letter in
          * adj_decide_claim: nothing to read for it. */
         if (c->event_id == NULL || c->event_id[0] == '\0' ||
-            fm_person_key(env->person_key_secret, c->insured_id_number, keys[i]) != FM_OK)
+            joined_keys_of(env->keyring, c->insured_id_number, keys[i]) != FM_OK)
             continue;
         items[n_items++] = (adj_fact_item){.policy_number = c->policy_number,
-                                           .person_key = keys[i],
+                                           .person_keys = keys[i],
                                            .claim_id = c->claim_id,
                                            .event_id = c->event_id};
         add_bills(c, codes, numbers, &n_locks);
     }
     for (size_t i = 0; i < b->n_stored; i++)
         items[n_items++] = (adj_fact_item){.policy_number = b->stored[i].claim.policy_number,
-                                           .person_key = b->stored[i].person_key};
+                                           .person_keys = b->stored[i].person_key};
     if ((st = adj_store_load_facts(conn, env->cache, b, items, n_items, codes, numbers, n_locks, err)) != FM_OK)
         goto done;
     /* 3. The invoices already claimed: a new statement after the locks. */
@@ -319,10 +348,26 @@ static fm_status claim_invoices(adj_batch *b, const fm_claim *c)
     return FM_OK;
 }
 
+/* The key the person is stored under in the policy: the first of keys (current first) with an entry in
+ * b->persons (adj_store_load_facts made it under the key insured_persons holds, or under the current key when
+ * the person is not in the policy); the current key when the policy is unknown. A person found under a
+ * previous key keeps it: their usage and claims stay on one key. */
+static const char *stored_key(const adj_batch *b, const char *policy_number,
+                              char keys[FM_KEYRING_MAX][FM_PERSON_KEY_LEN], size_t n)
+{
+    char key[256];
+    for (size_t i = 0; i < n; i++)
+        if (adj_map_get(&b->persons, adj_map_key2(key, sizeof key, policy_number, keys[i])) != NULL)
+            return keys[i];
+    return keys[0];
+}
+
 fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *src, const fm_claim *c,
                            const char *occurred_at, adj_output *out, fm_error *err)
 {
-    char person_key[FM_PERSON_KEY_LEN], masked[FM_PERSON_MASK_LEN];
+    char keys[FM_KEYRING_MAX][FM_PERSON_KEY_LEN], masked[FM_PERSON_MASK_LEN];
+    size_t n_keys = 0;
+    const char *person_key;
     char en[EXPLAIN_LEN] = "", zh[EXPLAIN_LEN] = "";
     char *params_json = NULL;
     facts f;
@@ -337,10 +382,11 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
         fm_error_set(err, "event_id", "REQUIRED", "a claim event carries an event_id");
         return FM_EINVAL;
     }
-    if (fm_person_key(env->person_key_secret, c->insured_id_number, person_key) != FM_OK) {
+    if (keys_of(env->keyring, c->insured_id_number, keys, &n_keys) != FM_OK) {
         fm_error_set(err, "insured_id_number", "INVALID_ID_NUMBER", "the insured identity number cannot be keyed");
         return FM_EINVAL;
     }
+    person_key = stored_key(b, c->policy_number, keys, n_keys);
     fm_person_mask(c->insured_id_number, masked);
     if ((st = context_of(b, c->policy_number, person_key, &f, err)) != FM_OK)
         return st;
@@ -379,6 +425,11 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
         (st = keep_usage(b, c, f.ctx.plan_year, person_key, c->policy_number, &d)) != FM_OK)
         goto fail;
     st = FM_ENOMEM;
+    /* A death paid: the person is deceased under each of their keys, for the batch's later claims on
+     * another policy (where they may be stored under another key). */
+    for (size_t i = 0; d.usage_changed && d.new_usage.death_paid > 0 && i < n_keys; i++)
+        if (adj_map_put(&b->deceased, keys[i], 1, NULL) == NULL)
+            goto fail;
     if (adj_map_put(&b->events, c->event_id, 1, NULL) == NULL)
         goto fail;
     cf->recorded = true;

@@ -10,13 +10,14 @@
 #include "adj_store.h"
 #include "fm_claim_rules.h"
 #include "fm_error.h"
+#include "fm_keyring.h"
 #include "fm_model.h"
 #include "fm_plan.h"
 
 /* What apply needs besides the event. Borrowed for the service's lifetime. */
 typedef struct adj_env {
     const fm_plan_catalogue *catalogue;
-    const char *person_key_secret;
+    const fm_keyring *keyring; /* person keys: claims are matched under every key, see adj_prepare */
     adj_config cfg;
     adj_sql_cache *cache;   /* the worker's prepared statements (mutable; NULL: none) */
 } adj_env;

@@ -1,5 +1,6 @@
 /* adj_main.c — famins-adjudicator: decides claims and reviews from claim.events, exactly once, into PostgreSQL. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "adj_config.h"
 #include "adj_worker.h"
+#include "fm_keyring.h"
 #include "fm_pg.h"
 #include "fm_plan.h"
 #include "fm_worker.h"
@@ -92,6 +94,8 @@ int main(int argc, char **argv)
         return 2;
     }
     fm_plan_catalogue *cat = NULL;
+    fm_keyring keyring = {0};
+    bool dev_secret = false;
     fm_logger logger;
     int rc = 2;
     if (fm_settings_load(adj_settings, ADJ_SETTING_COUNT, lookup, &envc, &settings, &err) != FM_OK) {
@@ -104,6 +108,11 @@ int main(int argc, char **argv)
         goto done;
     }
     adj_worker w = {.logger = &logger};
+    /* Before any connection: without a secret of its own the service would key persons under a public one. */
+    if (fm_keyring_from_settings(settings, &keyring, &dev_secret, &err) != FM_OK) {
+        fprintf(stderr, "famins-adjudicator: %s\n", err.text);
+        goto done;
+    }
     if (adj_config_load(settings, &w.env.cfg, &err) != FM_OK) {
         fm_log(&logger, FM_LOG_ERROR, "bad_setting", "variable=%s error=\"%s\"", err.path, err.text);
         goto done;
@@ -115,10 +124,10 @@ int main(int argc, char **argv)
     }
     w.env.catalogue = cat;
     w.env.cache = &w.sql_cache;
-    w.env.person_key_secret = fm_settings_str(settings, "FAMINS_PERSON_KEY_SECRET");
-    if (!fm_settings_is_set(settings, "FAMINS_PERSON_KEY_SECRET"))
-        fm_log(&logger, FM_LOG_WARN, "person_key_secret", "detail=\"FAMINS_PERSON_KEY_SECRET is the development "
-                                                          "default: set it in production\"");
+    w.env.keyring = &keyring;
+    if (dev_secret)
+        fm_log(&logger, FM_LOG_WARN, "person_key_secret_development",
+               "detail=\"FAMINS_ALLOW_DEV_PERSON_KEY=1: persons are keyed under the public development secret\"");
     fm_log(&logger, FM_LOG_INFO, "start", "plans=%zu review_threshold=%s early_claim_days=%d unusual_factor_bp=%d",
            cat->n_plans, w.env.cfg.review_threshold_override ? "setting" : "plan", (int)w.env.cfg.early_claim_days,
            (int)w.env.cfg.unusual_factor_bp);
@@ -155,6 +164,7 @@ int main(int argc, char **argv)
     adj_batch_free(&w.batch);
 done:
     fm_plan_catalogue_free(cat);
+    fm_keyring_clear(&keyring);
     fm_settings_free(settings);
     return rc;
 }

@@ -157,35 +157,43 @@ static const char FACTS_SQL[] =
     "  (p.coverage_end - DATE '1970-01-01') AS coverage_end,"
     "  ip.role,"
     "  (ip.renewal OR EXISTS (SELECT 1 FROM famins.insured_persons pr"
-    "                         WHERE pr.plan_year = p.plan_year - 1 AND pr.person_key = q.pk)) AS renewal,"
-    "  EXISTS (SELECT 1 FROM famins.person_usage d WHERE d.person_key = q.pk AND d.death_paid > 0) AS deceased,"
+    "                         WHERE pr.plan_year = p.plan_year - 1 AND pr.person_key = ANY (k.ks))) AS renewal,"
+    "  EXISTS (SELECT 1 FROM famins.person_usage d WHERE d.person_key = ANY (k.ks) AND d.death_paid > 0)"
+    "    AS deceased,"
     "  u.death_paid, u.disability_paid, u.ci_mild_paid, u.ci_severe_paid,"
     "  u.accident_medical_deductible_used, u.accident_medical_paid,"
     "  u.illness_hospital_deductible_used, u.illness_hospital_paid,"
     "  h.accident_medical_paid AS hh_accident_medical_paid, h.illness_hospital_paid AS hh_illness_hospital_paid,"
     "  EXISTS (SELECT 1 FROM famins.claims c WHERE c.claim_id = q.cid) AS claim_exists,"
     "  EXISTS (SELECT 1 FROM famins.claims c WHERE c.source_event_id = q.eid) AS event_seen,"
+    "  e.pk AS person_key,"
     /* The batch's invoice locks, in one sorted order (an uncorrelated subquery: run once, before the first row
      * is returned). What this statement reads does not depend on them; the invoice read does, and comes next. */
     "  (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT"
     "     hashtextextended(t.c || chr(31) || t.n, 6128) AS k FROM unnest($5::text[], $6::text[]) AS t(c, n)"
     "     ORDER BY k) s1) s2) AS locked"
-    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS q(pol, pk, cid, eid, i)"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS q(pol, pks, cid, eid, i)"
+    /* The person's keys under every key of the keyring, current first (adj_fact_item.person_keys). */
+    " CROSS JOIN LATERAL (SELECT string_to_array(q.pks, ',') AS ks) k"
     " LEFT JOIN famins.policies p ON p.policy_number = q.pol"
     /* LATERAL ... LIMIT 1 (each finds at most one row by its primary key anyway): the subquery cannot be pulled
      * up, so each lookup is an index scan on the whole key. Joined plainly, the prepared statement's generic
      * plan, made while the tables were small, scanned person_usage by plan_year alone and filtered by person:
      * 1 ms per claim once the table had grown. */
-    " LEFT JOIN LATERAL (SELECT x.role, x.renewal FROM famins.insured_persons x"
-    "   WHERE x.policy_number = p.policy_number AND x.person_key = q.pk LIMIT 1) ip ON true"
+    " LEFT JOIN LATERAL (SELECT x.role, x.renewal, x.person_key FROM famins.insured_persons x"
+    "   WHERE x.policy_number = p.policy_number AND x.person_key = ANY (k.ks)"
+    "   ORDER BY array_position(k.ks, x.person_key) LIMIT 1) ip ON true"
+    /* The key the person is stored under in the policy (a previous key for a person keyed before a
+     * rotation), else the current key: the person's usage and claims stay on that one key. */
+    " CROSS JOIN LATERAL (SELECT COALESCE(ip.person_key, k.ks[1]) AS pk) e"
     " LEFT JOIN LATERAL (SELECT x.* FROM famins.person_usage x"
-    "   WHERE x.plan_year = p.plan_year AND x.person_key = q.pk LIMIT 1) u ON true"
+    "   WHERE x.plan_year = p.plan_year AND x.person_key = e.pk LIMIT 1) u ON true"
     " LEFT JOIN LATERAL (SELECT x.accident_medical_paid, x.illness_hospital_paid FROM famins.household_usage x"
     "   WHERE x.policy_number = p.policy_number LIMIT 1) h ON true";
 
 /* Column numbers of FACTS_SQL, looked up once per result. */
 enum { F_I, F_YEAR, F_UNIT, F_START, F_END, F_ROLE, F_RENEWAL, F_DECEASED, F_DEATH, F_DISAB, F_CI_MILD, F_CI_SEVERE,
-       F_AM_DED, F_AM_PAID, F_IH_DED, F_IH_PAID, F_HH_AM, F_HH_IH, F_CLAIM_EXISTS, F_EVENT_SEEN, F_COUNT };
+       F_AM_DED, F_AM_PAID, F_IH_DED, F_IH_PAID, F_HH_AM, F_HH_IH, F_CLAIM_EXISTS, F_EVENT_SEEN, F_PK, F_COUNT };
 
 static int64_t i64_at(const PGresult *res, int r, int c)
 {
@@ -197,11 +205,13 @@ static bool bool_at(const PGresult *res, int r, int c)
     return !PQgetisnull(res, r, c) && PQgetvalue(res, r, c)[0] == 't';
 }
 
-/* Row r of FACTS_SQL for item it into b's maps. */
+/* Row r of FACTS_SQL for item it into b's maps. The person's entries go under the key they are stored
+ * under (F_PK): adj_decide_claim finds it among the person's keys in b->persons. */
 static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresult *res, int r, fm_error *err)
 {
     char key[256];
     int created = 0;
+    const char *person_key = PQgetvalue(res, r, F_PK);
     adj_policy_fact *pol = adj_map_put(&b->policies, it->policy_number, sizeof *pol, &created);
     if (pol == NULL)
         return FM_ENOMEM;
@@ -213,7 +223,7 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
     }
     if (pol->found) {
         adj_person_fact *per =
-            adj_map_put(&b->persons, adj_map_key2(key, sizeof key, it->policy_number, it->person_key), sizeof *per,
+            adj_map_put(&b->persons, adj_map_key2(key, sizeof key, it->policy_number, person_key), sizeof *per,
                         &created);
         if (per == NULL)
             return FM_ENOMEM;
@@ -225,12 +235,12 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
             per->renewal = bool_at(res, r, F_RENEWAL);
         }
         adj_usage_fact *u =
-            adj_map_put(&b->usage, adj_usage_key(key, sizeof key, pol->plan_year, it->person_key), sizeof *u, &created);
+            adj_map_put(&b->usage, adj_usage_key(key, sizeof key, pol->plan_year, person_key), sizeof *u, &created);
         if (u == NULL)
             return FM_ENOMEM;
         if (created) {
             u->plan_year = pol->plan_year;
-            snprintf(u->person_key, sizeof u->person_key, "%s", it->person_key);
+            snprintf(u->person_key, sizeof u->person_key, "%s", person_key);
             u->usage.death_paid = i64_at(res, r, F_DEATH);
             u->usage.disability_paid = i64_at(res, r, F_DISAB);
             u->usage.ci_mild_paid = i64_at(res, r, F_CI_MILD);
@@ -248,7 +258,7 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
             h->medical_paid[FM_LIAB_ILLNESS_HOSPITAL] = i64_at(res, r, F_HH_IH);
         }
     }
-    if (bool_at(res, r, F_DECEASED) && adj_map_put(&b->deceased, it->person_key, 1, NULL) == NULL)
+    if (bool_at(res, r, F_DECEASED) && adj_map_put(&b->deceased, person_key, 1, NULL) == NULL)
         return FM_ENOMEM;
     if (it->claim_id != NULL) {
         adj_claim_fact *c = adj_map_put(&b->claims, it->claim_id, sizeof *c, &created);
@@ -274,7 +284,7 @@ fm_status adj_store_load_facts(PGconn *conn, adj_sql_cache *cache, adj_batch *b,
         "i", "plan_year", "managing_unit", "coverage_start", "coverage_end", "role", "renewal", "deceased",
         "death_paid", "disability_paid", "ci_mild_paid", "ci_severe_paid", "accident_medical_deductible_used",
         "accident_medical_paid", "illness_hospital_deductible_used", "illness_hospital_paid",
-        "hh_accident_medical_paid", "hh_illness_hospital_paid", "claim_exists", "event_seen"};
+        "hh_accident_medical_paid", "hh_illness_hospital_paid", "claim_exists", "event_seen", "person_key"};
     adj_params p = {0};
     PGresult *res = NULL;
     fm_status st = FM_OK;
@@ -285,7 +295,7 @@ fm_status adj_store_load_facts(PGconn *conn, adj_sql_cache *cache, adj_batch *b,
         return FM_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         cols[i] = items[i].policy_number;
-        cols[n + i] = items[i].person_key;
+        cols[n + i] = items[i].person_keys;
         cols[2 * n + i] = items[i].claim_id;
         cols[3 * n + i] = items[i].event_id;
     }

@@ -30,7 +30,7 @@ fm_status adj_store_load_claims(PGconn *conn, adj_sql_cache *cache, adj_batch *b
 /* What one decision needs to know: its policy and person, and for a new claim its claim id and event id. */
 typedef struct adj_fact_item {
     const char *policy_number;
-    const char *person_key;
+    const char *person_keys; /* the person's keys under every key of the ring, current first, joined by ',' */
     const char *claim_id; /* NULL: a review's claim, already loaded */
     const char *event_id; /* NULL likewise */
 } adj_fact_item;
@@ -38,7 +38,9 @@ typedef struct adj_fact_item {
 /* One statement for every item: the policy, the person in it (role, renewal: insured_persons.renewal or
  * insured in the previous plan year), deceased (a death benefit paid in any plan year), the person's usage and
  * the household's for the policy's plan year, whether the claim id and the event id are already recorded.
- * Fills b's maps (an entry already there is kept). The same statement first takes a transaction-scoped
+ * The person is searched under each of their keys; b's person, usage and deceased entries are made under the
+ * key the policy stores them under (else the first, current key). Fills b's maps (an entry already there is
+ * kept). The same statement first takes a transaction-scoped
  * advisory lock per invoice (lock_codes[i] + lock_numbers[i], n_locks of them) in one fixed (sorted) order
  * for the whole batch: two workers deciding claims with the same invoice serialise, and the invoice read that
  * follows (a new statement, so a new snapshot) sees the first one's commit — the first claim wins. */

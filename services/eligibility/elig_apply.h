@@ -17,7 +17,7 @@ fm_status elig_decided_event_id(const char *source_event_id, char out[ELIG_EVENT
 /* What the service needs besides the event. Borrowed; must outlive the calls. */
 typedef struct elig_config {
     const fm_plan_catalogue *catalogue;
-    const char *person_key_secret;
+    const fm_keyring *keyring; /* person keys: the current key for new rows, every key for lookups */
 } elig_config;
 
 /* The result of one applied event. payload is malloc'ed (the caller frees it, or elig_result_free). */

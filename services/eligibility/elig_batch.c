@@ -75,8 +75,8 @@ static fm_status add_param_item(fm_copybuf *p, const char *text)
     return fm_copybuf_array_item(p, text);
 }
 
-fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const char *secret, const fm_enrollment *const *events,
-                             size_t n, fm_error *err)
+fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring,
+                             const fm_enrollment *const *events, size_t n, fm_error *err)
 {
     fm_status st = FM_OK;
     PGresult *res = NULL;
@@ -106,16 +106,20 @@ fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const char *secret, co
             return st;
         for (size_t m = 0; m < en->n_members && m < FM_MAX_MEMBERS; m++) {
             elig_person *person = &people[m];
-            if ((st = elig_person_read(secret, en->members[m].id_number, en->submitted_on, person, err)) != FM_OK)
+            if ((st = elig_person_read(ring, en->members[m].id_number, en->submitted_on, person, err)) != FM_OK)
                 return FM_ECONFIG;
             if (!person->valid)
                 continue;
-            /* This plan year (insured elsewhere) and the year before (renewal). */
-            if ((st = add_param_item(&p[3], person->key)) != FM_OK ||
-                (st = fm_copybuf_array_int(&p[4], en->plan_year)) != FM_OK ||
-                (st = add_param_item(&p[3], person->key)) != FM_OK ||
-                (st = fm_copybuf_array_int(&p[4], (int64_t)en->plan_year - 1)) != FM_OK)
-                return st;
+            /* This plan year (insured elsewhere) and the year before (renewal), under every key of the ring:
+             * a person keyed before a rotation is found under the key they were stored with. */
+            for (size_t k = 0; k <= person->n_previous; k++) {
+                const char *pk = k == 0 ? person->key : person->previous[k - 1];
+                if ((st = add_param_item(&p[3], pk)) != FM_OK ||
+                    (st = fm_copybuf_array_int(&p[4], en->plan_year)) != FM_OK ||
+                    (st = add_param_item(&p[3], pk)) != FM_OK ||
+                    (st = fm_copybuf_array_int(&p[4], (int64_t)en->plan_year - 1)) != FM_OK)
+                    return st;
+            }
         }
     }
     for (int i = 0; i < 5; i++)
@@ -191,14 +195,19 @@ fm_status elig_batch_facts(const elig_batch *b, const fm_enrollment *e, const el
     for (size_t i = 0; i < e->n_members; i++) {
         if (!people[i].valid)
             continue;
-        key_insured(key, sizeof key, e->plan_year, people[i].key);
-        const char *policy = fm_strmap_get(&b->known, key);
-        if (policy != NULL && strcmp(policy, own) != 0) {
-            out->facts.members[i].insured_elsewhere = true;
-            snprintf(out->elsewhere_policy[i], sizeof out->elsewhere_policy[i], "%s", policy);
+        /* Under any key of the ring: the current one (the batch's own rows too) or a previous one. */
+        for (size_t k = 0; k <= people[i].n_previous; k++) {
+            const char *pk = k == 0 ? people[i].key : people[i].previous[k - 1];
+            key_insured(key, sizeof key, e->plan_year, pk);
+            const char *policy = fm_strmap_get(&b->known, key);
+            if (policy != NULL && strcmp(policy, own) != 0 && !out->facts.members[i].insured_elsewhere) {
+                out->facts.members[i].insured_elsewhere = true;
+                snprintf(out->elsewhere_policy[i], sizeof out->elsewhere_policy[i], "%s", policy);
+            }
+            key_insured(key, sizeof key, e->plan_year - 1, pk);
+            if (fm_strmap_get(&b->known, key) != NULL)
+                out->facts.members[i].insured_last_year = true;
         }
-        key_insured(key, sizeof key, e->plan_year - 1, people[i].key);
-        out->facts.members[i].insured_last_year = fm_strmap_get(&b->known, key) != NULL;
     }
     return FM_OK;
 }
@@ -351,7 +360,7 @@ static fm_status add_policy_rows(elig_batch *b, int64_t id, const fm_enrollment 
         PUT(put_int(r, 0, (int64_t)i));
         PUT(fm_copybuf_text_field(r, 0, fm_role_name(e->members[i].role)));
         PUT(fm_copybuf_text_field(r, 0, people[i].masked));
-        PUT(put_date(r, true, people[i].birth_date));
+        PUT(put_int(r, 0, elig_year_of(people[i].birth_date))); /* the year only: see fm_person.h */
         PUT(fm_copybuf_text_field(r, 0, elig_sex_code(people[i].sex)));
         PUT(put_bool(r, d->members[i].renewal));
         PUT(fm_copybuf_end_row(r));
@@ -413,7 +422,7 @@ static const char *const COPY_SQL[ELIG_TABLE_COUNT] = {
     "COPY famins.policies (policy_number, household_id, plan_year, managing_unit, category, premium, subsidy,"
     " self_paid, coverage_start, coverage_end, plan_version, decision_id) FROM STDIN",
     "COPY famins.insured_persons (policy_number, plan_year, person_key, member_index, role, masked_id,"
-    " birth_date, sex, renewal) FROM STDIN",
+    " birth_year, sex, renewal) FROM STDIN",
     "COPY famins.fraud_signals (code, household_id, policy_number, plan_year, managing_unit, detail,"
     " source_event_id) FROM STDIN",
 };

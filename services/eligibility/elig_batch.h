@@ -62,11 +62,12 @@ void elig_batch_free(elig_batch *b);
  * Reads, in the open transaction on conn and in one round trip, what deciding the n events needs: which
  * were decided already, which households hold a policy for their plan year, which members' keys are
  * insured in their plan year and in the year before (with the policy), and n decision ids from the
- * sequence. secret makes the person keys (elig_person_read, as of each submission day). FM_OK; FM_EDB
- * (err->code the SQLSTATE); FM_ECONFIG (no secret); FM_ENOMEM.
+ * sequence. ring makes the person keys (elig_person_read, as of each submission day): every key of the ring
+ * is searched, so a person stored under a previous key is found. FM_OK; FM_EDB (err->code the SQLSTATE);
+ * FM_ECONFIG (an empty ring); FM_ENOMEM.
  */
-fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const char *secret, const fm_enrollment *const *events,
-                             size_t n, fm_error *err);
+fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring,
+                             const fm_enrollment *const *events, size_t n, fm_error *err);
 
 /* The members of e as elig_batch_prepare read them (e->n_members entries), or NULL when e was not prepared.
  * Events are looked up in the order they were prepared. Borrowed until the next elig_batch_begin. */

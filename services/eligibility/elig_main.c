@@ -1,5 +1,6 @@
 /* elig_main.c — famins-eligibility: decides enrollment.submitted events on the exactly-once worker runtime. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "elig_apply.h"
 #include "elig_decode.h"
+#include "fm_keyring.h"
 #include "fm_pg.h"
 #include "fm_plan.h"
 #include "fm_reasons.h"
@@ -127,7 +129,7 @@ static fm_status prepare_cb(void *arg, fm_txn *txn, const fm_event *const *event
     }
     for (size_t i = 0; i < count; i++)
         c->prepared[i] = events[i]->decoded;
-    return elig_batch_prepare(&c->batch, fm_txn_conn(txn), c->cfg.person_key_secret, c->prepared, count, err);
+    return elig_batch_prepare(&c->batch, fm_txn_conn(txn), c->cfg.keyring, c->prepared, count, err);
 }
 
 static fm_status end_cb(void *arg, fm_txn *txn, fm_error *err)
@@ -156,6 +158,7 @@ int main(int argc, char **argv)
     fm_settings *settings = NULL;
     fm_plan_catalogue *cat = NULL;
     elig_ctx ctx = {0};
+    fm_keyring keyring = {0};
     env_ctx env;
     if (own_dsn(&env) != FM_OK) {
         fprintf(stderr, "famins-eligibility: FAMINS_ELIGIBILITY_PG_DSN or FAMINS_PG_DSN is too long\n");
@@ -178,17 +181,23 @@ int main(int argc, char **argv)
         code = 2;
         goto done;
     }
-    if (!fm_settings_is_set(settings, "FAMINS_PERSON_KEY_SECRET"))
-        fm_log(&logger, FM_LOG_WARN, "person_key_secret_default",
-               "detail=\"FAMINS_PERSON_KEY_SECRET is the development default: set it in production\"");
+    /* Before any connection: without a secret of its own the service would key persons under a public one. */
+    bool dev_secret = false;
+    if (fm_keyring_from_settings(settings, &keyring, &dev_secret, &err) != FM_OK) {
+        fprintf(stderr, "famins-eligibility: %s\n", err.text);
+        code = 2;
+        goto done;
+    }
+    if (dev_secret)
+        fm_log(&logger, FM_LOG_WARN, "person_key_secret_development",
+               "detail=\"FAMINS_ALLOW_DEV_PERSON_KEY=1: persons are keyed under the public development secret\"");
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
-    ctx = (elig_ctx){.cfg = {.catalogue = cat,
-                             .person_key_secret = fm_settings_str(settings, "FAMINS_PERSON_KEY_SECRET")},
+    ctx = (elig_ctx){.cfg = {.catalogue = cat, .keyring = &keyring},
                     .logger = &logger,
                     .max_bytes = (size_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES")};
     const fm_topic_id topics[] = {FM_TOPIC_ENROLLMENT_SUBMITTED};
@@ -219,6 +228,7 @@ done:
     elig_batch_free(&ctx.batch);
     free(ctx.prepared);
     fm_plan_catalogue_free(cat);
+    fm_keyring_clear(&keyring);
     fm_settings_free(settings);
     return code;
 }

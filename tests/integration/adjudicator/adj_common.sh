@@ -11,6 +11,9 @@ ADJ_GROUP="${FAMINS_TOPIC_PREFIX}famins-adjudicator"
 ADJ_LOGS=$(mktemp -d "/tmp/itest-${ITEST_NAME}.XXXXXX")
 ADJ_PIDS=()
 ADJ_REF_DB=""
+# The tests' own person-key secret (the services refuse to start without one; adj-testgen seeds with it).
+export FAMINS_PERSON_KEY_SECRET=adj-itest-secret
+unset FAMINS_PERSON_KEY_SECRET_FILE FAMINS_PERSON_KEY_PREVIOUS_FILE FAMINS_PERSON_KEY_ID FAMINS_ALLOW_DEV_PERSON_KEY
 
 adj_fail() {
     echo "FAIL: $*" >&2

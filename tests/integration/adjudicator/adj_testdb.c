@@ -54,11 +54,24 @@ int tdb_policy(PGconn *admin, const char *policy_number, int plan_year, const ch
                &p);
 }
 
+void tdb_keyring(fm_keyring *ring)
+{
+    if (fm_keyring_init(ring, ADJ_TEST_KEY_ID, ADJ_TEST_SECRET, NULL) != FM_OK)
+        memset(ring, 0, sizeof *ring);
+}
+
 int tdb_person(PGconn *admin, const char *policy_number, int plan_year, const char *id_number, const char *role,
                bool renewal)
 {
+    return tdb_person_keyed(admin, policy_number, plan_year, id_number, role, renewal, ADJ_TEST_KEY_ID,
+                            ADJ_TEST_SECRET);
+}
+
+int tdb_person_keyed(PGconn *admin, const char *policy_number, int plan_year, const char *id_number, const char *role,
+                     bool renewal, const char *key_id, const char *secret)
+{
     char key[FM_PERSON_KEY_LEN], masked[FM_PERSON_MASK_LEN];
-    if (fm_person_key(ADJ_TEST_SECRET, id_number, key) != FM_OK)
+    if (fm_person_key(key_id, secret, id_number, key) != FM_OK)
         return -1;
     fm_person_mask(id_number, masked);
     adj_params p = {0};
@@ -70,8 +83,8 @@ int tdb_person(PGconn *admin, const char *policy_number, int plan_year, const ch
     adj_p_bool(&p, renewal);
     return run(admin,
                "INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index, role,"
-               " masked_id, birth_date, sex, renewal) SELECT $1, $2, $3,"
-               " (SELECT count(*) FROM famins.insured_persons WHERE policy_number = $1), $4, $5, '2012-03-05', 'F', $6",
+               " masked_id, birth_year, sex, renewal) SELECT $1, $2, $3,"
+               " (SELECT count(*) FROM famins.insured_persons WHERE policy_number = $1), $4, $5, 2012, 'F', $6",
                &p);
 }
 
@@ -79,7 +92,7 @@ int tdb_usage(PGconn *admin, int plan_year, const char *id_number, int64_t death
               int64_t ci_severe, int64_t am_deductible, int64_t am_paid, int64_t ih_deductible, int64_t ih_paid)
 {
     char key[FM_PERSON_KEY_LEN];
-    if (fm_person_key(ADJ_TEST_SECRET, id_number, key) != FM_OK)
+    if (fm_person_key(ADJ_TEST_KEY_ID, ADJ_TEST_SECRET, id_number, key) != FM_OK)
         return -1;
     adj_params p = {0};
     adj_p_i64(&p, plan_year);

@@ -6,7 +6,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fm_keyring.h"
+
+#define ADJ_TEST_KEY_ID "k1"
 #define ADJ_TEST_SECRET "adjudicator-test-secret"
+
+/* The tests' keyring: the one key ADJ_TEST_KEY_ID under ADJ_TEST_SECRET. */
+void tdb_keyring(fm_keyring *ring);
 
 /* Each returns 0 on success, -1 (message on stderr) otherwise. They commit (autocommit connection). */
 int tdb_exec(PGconn *admin, const char *sql);
@@ -15,6 +21,9 @@ int tdb_policy(PGconn *admin, const char *policy_number, int plan_year, const ch
                const char *end);
 int tdb_person(PGconn *admin, const char *policy_number, int plan_year, const char *id_number, const char *role,
                bool renewal);
+/* The same, keyed under the key key_id with secret (a person keyed before a rotation). */
+int tdb_person_keyed(PGconn *admin, const char *policy_number, int plan_year, const char *id_number, const char *role,
+                     bool renewal, const char *key_id, const char *secret);
 /* Sets a person's usage row (absolute values) for plan_year. */
 int tdb_usage(PGconn *admin, int plan_year, const char *id_number, int64_t death, int64_t disability, int64_t ci_mild,
               int64_t ci_severe, int64_t am_deductible, int64_t am_paid, int64_t ih_deductible, int64_t ih_paid);

@@ -11,7 +11,8 @@
  *   apply  --events FILE             the uninterrupted reference run: apply every line in order with the
  *                                    adjudicator's apply (no Kafka), one transaction per 500 events, a dead
  *                                    letter rolled back to its savepoint
- * Environment: FAMINS_PG_DSN, FAMINS_PERSON_KEY_SECRET (default the development one), FAMINS_PLAN_DIR. */
+ * Environment: FAMINS_PG_DSN, FAMINS_PERSON_KEY_SECRET (required) and FAMINS_PERSON_KEY_ID (default k1),
+ * FAMINS_PLAN_DIR. */
 #include <inttypes.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -26,7 +27,20 @@
 #include "fm_dates.h"
 #include "fm_person.h"
 
-#define DEFAULT_SECRET "famins-local-development-only"
+static const char *env_or(const char *name, const char *dflt);
+
+/* The keyring of the environment (the current key only), as the services build theirs; exits 2 without a
+ * secret, like them. */
+static void env_keyring(fm_keyring *ring)
+{
+    const char *secret = getenv("FAMINS_PERSON_KEY_SECRET");
+    fm_error err = {0};
+    if (secret == NULL || secret[0] == '\0' ||
+        fm_keyring_init(ring, env_or("FAMINS_PERSON_KEY_ID", "k1"), secret, &err) != FM_OK) {
+        fprintf(stderr, "adj-testgen: FAMINS_PERSON_KEY_SECRET (and FAMINS_PERSON_KEY_ID) must be set and valid\n");
+        exit(2);
+    }
+}
 
 static const char *env_or(const char *name, const char *dflt)
 {
@@ -80,7 +94,8 @@ static int seed(int argc, char **argv)
 {
     size_t n = 0;
     json_t **pols = load_policies(arg(argc, argv, "--policies", "policies.jsonl"), &n);
-    const char *secret = env_or("FAMINS_PERSON_KEY_SECRET", DEFAULT_SECRET);
+    fm_keyring ring;
+    env_keyring(&ring);
     PGconn *conn = PQconnectdb(env_or("FAMINS_PG_DSN", ""));
     fm_error err = {0};
     if (PQstatus(conn) != CONNECTION_OK) {
@@ -120,7 +135,7 @@ static int seed(int argc, char **argv)
             if (!json_is_true(json_object_get(m, "insured")))
                 continue;
             char key[FM_PERSON_KEY_LEN], masked[FM_PERSON_MASK_LEN];
-            if (fm_person_key(secret, js(m, "id_number"), key) != FM_OK)
+            if (fm_keyring_person_key(&ring, 0, js(m, "id_number"), key) != FM_OK)
                 continue;
             fm_person_mask(js(m, "id_number"), masked);
             adj_p_str(&q, js(p, "policy_number"));
@@ -129,12 +144,12 @@ static int seed(int argc, char **argv)
             adj_p_i64(&q, (int64_t)k);
             adj_p_str(&q, js(m, "role"));
             adj_p_str(&q, masked);
-            adj_p_str(&q, js(m, "birth_date"));
+            adj_p_i64(&q, atoi(js(m, "birth_date"))); /* the year: "2012-03-05" */
             adj_p_str(&q, strcmp(js(m, "sex"), "male") == 0 ? "M" : "F");
             adj_p_bool(&q, json_is_true(json_object_get(m, "previously_insured")));
             st = adj_sql_run(conn,
                              "INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index,"
-                             " role, masked_id, birth_date, sex, renewal) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                             " role, masked_id, birth_year, sex, renewal) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
                              &q, NULL, &err);
             adj_params_free(&q);
             if (st != FM_OK)
@@ -294,8 +309,9 @@ static int apply(int argc, char **argv)
         return 1;
     }
     fm_logger logger = {.level = FM_LOG_ERROR, .out = stderr, .component = "adj-testgen"};
-    adj_worker w = {.env = {.catalogue = cat, .person_key_secret = env_or("FAMINS_PERSON_KEY_SECRET", DEFAULT_SECRET),
-                            .cfg = adj_config_default()},
+    fm_keyring ring;
+    env_keyring(&ring);
+    adj_worker w = {.env = {.catalogue = cat, .keyring = &ring, .cfg = adj_config_default()},
                     .logger = &logger};
     w.env.cache = &w.sql_cache;
     char *line = NULL;

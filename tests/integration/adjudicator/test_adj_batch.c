@@ -26,6 +26,7 @@
 static PGconn *admin, *adj;
 static fm_plan_catalogue *cat;
 static adj_env env;
+static fm_keyring keyring;
 static adj_sql_cache sql_cache;
 static int64_t offset_counter;
 
@@ -169,7 +170,7 @@ static int64_t q(const char *fmt, ...)
 static int64_t usage(const char *column, const char *id_number)
 {
     char key[FM_PERSON_KEY_LEN];
-    assert_int_equal(fm_person_key(ADJ_TEST_SECRET, id_number, key), FM_OK);
+    assert_int_equal(fm_person_key(ADJ_TEST_KEY_ID, ADJ_TEST_SECRET, id_number, key), FM_OK);
     return q("SELECT COALESCE((SELECT %s FROM famins.person_usage WHERE plan_year = 2026 AND person_key = '%s'), 0)",
              column, key);
 }
@@ -203,6 +204,38 @@ static void same_person_claims_in_one_batch_use_usage_in_order(void **state)
     assert_fen_equal(usage("accident_medical_paid", CHILD), 1000000);
     assert_fen_equal(usage("accident_medical_deductible_used", CHILD), 10000);
     assert_i64_equal(q("SELECT count(*) FROM famins.claim_decisions WHERE claim_id IN ('B1', 'B2', 'B3')"), 3);
+}
+
+/* After a rotation (k2 current, k1 previous) the same claims in one batch find the child stored under k1: each
+ * claim and the usage stay on the k1 key, so the limit is reached as before; a person not stored in the policy is
+ * looked up (and recorded) under the current key k2. */
+static void person_stored_under_a_previous_key_keeps_it_in_one_batch(void **state)
+{
+    (void)state;
+    fm_keyring rotated;
+    fm_error err = {0};
+    assert_int_equal(fm_keyring_init(&rotated, "k2", "adjudicator-test-secret-2", &err), FM_OK);
+    assert_int_equal(fm_keyring_add(&rotated, ADJ_TEST_KEY_ID, ADJ_TEST_SECRET, &err), FM_OK);
+    env.keyring = &rotated;
+    batch b = {0};
+    char b1[256], b2[256], b3[256];
+    add_claim(&b, "ev-K1", "K1", POLICY, CHILD, "accident_medical", "accident", "2026-05-01", NULL,
+              bill(b1, sizeof b1, "1001", "K1", 1000000), NULL);
+    add_claim(&b, "ev-K2", "K2", POLICY, CHILD, "accident_medical", "accident", "2026-06-01", NULL,
+              bill(b2, sizeof b2, "1001", "K2", 500000), NULL);
+    add_claim(&b, "ev-K3", "K3", POLICY, CHILD2, "accident_medical", "accident", "2026-06-01", NULL,
+              bill(b3, sizeof b3, "1001", "K3", 10000), NULL);
+    commit_batch(&b);
+    env.keyring = &keyring;
+    fm_keyring_clear(&rotated);
+    expect("K1", "approved|792000|");
+    expect("K2", "partial|208000|LIMIT_REACHED");
+    expect("K3", "declined|0|PERSON_NOT_INSURED");
+    assert_fen_equal(usage("accident_medical_paid", CHILD), 1000000); /* usage() reads the k1 key */
+    assert_i64_equal(q("SELECT count(*) FROM famins.claims WHERE claim_id IN ('K1', 'K2') AND person_key LIKE 'k1:%%'"),
+                     2);
+    assert_i64_equal(q("SELECT count(*) FROM famins.claims WHERE claim_id = 'K3' AND person_key LIKE 'k2:%%'"), 1);
+    assert_i64_equal(q("SELECT count(*) FROM famins.person_usage WHERE person_key LIKE 'k2:%%'"), 0);
 }
 
 /* The household's illness limit (1 500 000) reached to the fen by three members in one batch. */
@@ -418,10 +451,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "connect: %s %s\n", PQerrorMessage(admin), PQerrorMessage(adj));
         return 1;
     }
-    env = (adj_env){.catalogue = cat, .person_key_secret = ADJ_TEST_SECRET, .cfg = adj_config_default(),
+    tdb_keyring(&keyring);
+    env = (adj_env){.catalogue = cat, .keyring = &keyring, .cfg = adj_config_default(),
                    .cache = &sql_cache};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(same_person_claims_in_one_batch_use_usage_in_order, setup_household),
+        cmocka_unit_test_setup(person_stored_under_a_previous_key_keeps_it_in_one_batch, setup_household),
         cmocka_unit_test_setup(household_limit_in_one_batch_reached_to_the_fen, setup_household),
         cmocka_unit_test_setup(same_invoice_twice_in_one_batch_first_claim_wins, setup_household),
         cmocka_unit_test_setup(invoices_alike_but_for_a_separator_are_two_invoices, setup_household),

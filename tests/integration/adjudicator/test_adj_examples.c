@@ -17,6 +17,7 @@ typedef struct suite {
     PGconn *adj;     /* famins_adjudicator: applies, rolled back after each example */
     fm_plan_catalogue *cat;
     adj_env env;
+    fm_keyring keyring;
     char dir[1024];
 } suite;
 
@@ -334,7 +335,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "connect: %s %s\n", PQerrorMessage(S.admin), PQerrorMessage(S.adj));
         return 1;
     }
-    S.env = (adj_env){.catalogue = S.cat, .person_key_secret = ADJ_TEST_SECRET, .cfg = adj_config_default()};
+    tdb_keyring(&S.keyring);
+    S.env = (adj_env){.catalogue = S.cat, .keyring = &S.keyring, .cfg = adj_config_default()};
 
     example *exs = calloc(200, sizeof *exs);
     struct CMUnitTest *tests = calloc(200, sizeof *tests);

@@ -278,7 +278,7 @@ SELECT md5(string_agg(line, E'\n' ORDER BY k, line)) FROM (
   FROM famins.policies p JOIN famins.enrollment_decisions d USING (decision_id)
   UNION ALL
   SELECT p.policy_number, concat_ws('|', 'I', i.policy_number, i.plan_year, i.person_key, i.member_index, i.role,
-      i.masked_id, i.birth_date, i.sex, i.renewal)
+      i.masked_id, i.birth_year, i.sex, i.renewal)
   FROM famins.insured_persons i JOIN famins.policies p USING (policy_number)
   UNION ALL
   SELECT source_event_id, concat_ws('|', 'S', source_event_id, household_id, policy_number, plan_year, managing_unit,

@@ -19,12 +19,14 @@
 #include "fm_test.h"
 
 #define SECRET "famins-test-secret"
+#define KEY_ID "k1"
 
 typedef struct fixture {
     PGconn *admin;   /* seeds facts, reads every table */
     PGconn *elig;    /* famins_eligibility: what the service may do */
     fm_plan_catalogue *cat;
     elig_config cfg;
+    fm_keyring keyring; /* k1 under SECRET: the service's keyring unless a test rotates it */
     char examples[1024];
 } fixture;
 
@@ -101,7 +103,9 @@ static int setup(void **state)
     if (fm_plan_catalogue_load(plans, &fx.cat, &err) != FM_OK)
         return -1;
     fx.cfg.catalogue = fx.cat;
-    fx.cfg.person_key_secret = SECRET;
+    if (fm_keyring_init(&fx.keyring, KEY_ID, SECRET, &err) != FM_OK)
+        return -1;
+    fx.cfg.keyring = &fx.keyring;
     return 0;
 }
 
@@ -130,7 +134,7 @@ static fm_status apply_batch(PGconn *conn, const char *const *texts, size_t n, i
     }
     elig_batch b = {0};
     elig_batch_begin(&b);
-    fm_status st = elig_batch_prepare(&b, conn, SECRET, list, n, err);
+    fm_status st = elig_batch_prepare(&b, conn, fx.cfg.keyring, list, n, err);
     for (size_t i = 0; i < n && st == FM_OK; i++) {
         elig_source src = {.topic = "enrollment.submitted", .partition = 0, .offset = first_offset + (int64_t)i};
         st = elig_apply(&b, &fx.cfg, &events[i], &src, "2026-01-15T10:00:00Z", &res[i], err);
@@ -192,13 +196,13 @@ static void seed_policy(const char *hh, int year, const char *const *ids, size_t
     PQclear(r);
     for (size_t i = 0; i < n_ids; i++) {
         char key[FM_PERSON_KEY_LEN], idx[24];
-        assert_int_equal(fm_person_key(SECRET, ids[i], key), FM_OK);
+        assert_int_equal(fm_person_key(KEY_ID, SECRET, ids[i], key), FM_OK);
         snprintf(idx, sizeof idx, "%zu", i);
-        const char *q[5] = {policy, y, key, idx, "6101**********0000"};
+        const char *q[5] = {policy, y, key, idx, "**************0000"};
         r = PQexecParams(fx.admin,
                          "INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index, role,"
-                         " masked_id, birth_date, sex, renewal) VALUES ($1, $2::int, $3, $4::int, 'parent', $5,"
-                         " '1985-01-01', 'M', false)",
+                         " masked_id, birth_year, sex, renewal) VALUES ($1, $2::int, $3, $4::int, 'parent', $5,"
+                         " 1985, 'M', false)",
                          5, NULL, q, NULL, NULL, 0);
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
             fail_msg("seed insured person: %s", PQerrorMessage(fx.admin));
@@ -360,15 +364,17 @@ static void check_example(const char *name)
             assert_int_equal(fm_idnum_parse(json_string_value(json_object_get(m, "id_number")), 100000, &id, NULL),
                              FM_OK);
             char key[FM_PERSON_KEY_LEN], birth[16];
-            assert_int_equal(fm_person_key(SECRET, id.canonical, key), FM_OK);
+            assert_int_equal(fm_person_key(KEY_ID, SECRET, id.canonical, key), FM_OK);
             int yy, mm, dd;
             fm_date_to_ymd(id.birth_date, &yy, &mm, &dd);
-            snprintf(birth, sizeof birth, "%04d-%02d-%02d", yy, mm, dd);
-            const char *q[3] = {key, birth, id.sex == FM_SEX_MALE ? "M" : "F"};
+            snprintf(birth, sizeof birth, "%04d", yy);
+            const char *q[4] = {key, birth, id.sex == FM_SEX_MALE ? "M" : "F", id.canonical + 14};
+            /* The year of birth only, and a mask of the last 4 characters. */
             assert_int_equal(scalar_int(fx.admin,
                                         "SELECT count(*) FROM famins.insured_persons WHERE person_key = $1"
-                                        " AND birth_date = $2::date AND sex = $3",
-                                        3, q),
+                                        " AND birth_year = $2::int AND sex = $3"
+                                        " AND upper(masked_id) = repeat('*', 14) || $4",
+                                        4, q),
                              1);
         }
     }
@@ -475,7 +481,7 @@ static void same_child_in_two_households_first_accepted_wins(bool one_transactio
     assert_int_equal(r2.decision.members[1].reasons[0], FM_REASON_ALREADY_INSURED_ELSEWHERE);
 
     char key[FM_PERSON_KEY_LEN];
-    assert_int_equal(fm_person_key(SECRET, shared, key), FM_OK);
+    assert_int_equal(fm_person_key(KEY_ID, SECRET, shared, key), FM_OK);
     const char *k[1] = {key};
     char *policy = scalar(fx.admin, "SELECT policy_number FROM famins.insured_persons WHERE person_key = $1", 1, k);
     assert_string_equal(policy, "FJ2026-HTWO1");
@@ -608,6 +614,63 @@ static void member_insured_last_plan_year_is_a_renewal(void **state)
     free(e);
 }
 
+/* After a rotation (current key k2, k1 previous), people stored under k1 are still found: insured in another
+ * household this plan year, and insured the year before (a renewal); the new rows are keyed under k2. */
+static void people_stored_under_a_previous_key_are_found_after_a_rotation(void **state)
+{
+    (void)state;
+    reset_tables();
+    char child[19], renewing[19], parent[19], parent2[19];
+    make_id("610113", "20170808", 16, child);
+    make_id("610113", "20170909", 27, renewing);
+    make_id("610113", "19850808", 38, parent);
+    make_id("610113", "19860808", 49, parent2);
+    const char *elsewhere[1] = {child}, *last[1] = {renewing};
+    seed_policy("HROTA", 2026, elsewhere, 1); /* under k1, as before the rotation */
+    seed_policy("HROTB", 2025, last, 1);
+    fm_keyring rotated;
+    fm_error err = {0};
+    assert_int_equal(fm_keyring_init(&rotated, "k2", "famins-test-secret-2", &err), FM_OK);
+    assert_int_equal(fm_keyring_add(&rotated, KEY_ID, SECRET, &err), FM_OK);
+    fx.cfg.keyring = &rotated;
+    const char *c[2] = {child, renewing};
+    char *e = household_event("t-rot", "HROTB", c, 2, parent, false);
+    const char *c2[1] = {child};
+    char *e2 = household_event("t-rot-2", "HROTC", c2, 1, parent2, false);
+    elig_result r, r2;
+    apply_commit(e, 1, &r);
+    apply_commit(e2, 2, &r2);
+    fx.cfg.keyring = &fx.keyring;
+    assert_int_equal(r.decision.outcome, FM_ENROLLMENT_ACCEPTED);
+    assert_false(r.decision.members[0].insured);
+    assert_int_equal(r.decision.members[0].reasons[0], FM_REASON_ALREADY_INSURED_ELSEWHERE);
+    assert_true(r.decision.members[1].insured);
+    assert_true(r.decision.members[1].renewal);
+    /* The child insured under k1 in HROTA is not insured again (under k2) by a third household either. */
+    assert_int_equal(r2.decision.outcome, FM_ENROLLMENT_REJECTED);
+    char *rows = scalar(fx.admin,
+                        "SELECT string_agg(role || '=' || renewal::text || '@' || split_part(person_key, ':', 1), ','"
+                        " ORDER BY member_index) FROM famins.insured_persons WHERE policy_number = 'FJ2026-HROTB'",
+                        0, NULL);
+    assert_string_equal(rows, "child=true@k2,parent=false@k2");
+    free(rows);
+    char k2[FM_PERSON_KEY_LEN];
+    assert_int_equal(fm_person_key("k2", "famins-test-secret-2", renewing, k2), FM_OK);
+    const char *k[1] = {k2};
+    assert_int_equal(scalar_int(fx.admin, "SELECT count(*) FROM famins.insured_persons WHERE person_key = $1", 1, k),
+                     1);
+    assert_int_equal(scalar_int(fx.admin,
+                                "SELECT count(*) FROM famins.fraud_signals"
+                                " WHERE source_event_id IN ('t-rot', 't-rot-2') AND detail LIKE '%FJ2026-HROTA%'",
+                                0, NULL),
+                     2);
+    fm_keyring_clear(&rotated);
+    elig_result_free(&r);
+    elig_result_free(&r2);
+    free(e);
+    free(e2);
+}
+
 /* What users rely on: the database never holds an identity number, in any table the service writes. */
 static void no_identity_number_is_stored(void **state)
 {
@@ -636,6 +699,23 @@ static void no_identity_number_is_stored(void **state)
             assert_null(strstr(r1.payload, ids[i]));
             assert_null(strstr(r2.payload, ids[i]));
         }
+    /* Nor the parts a mask could be completed with: the birth date (8 digits) and the first 4 characters
+     * before the last 4, in any column of the person tables. */
+    for (int i = 0; i < 3; i++) {
+        char birth[9], head[5];
+        memcpy(birth, ids[i] + 6, 8);
+        birth[8] = '\0';
+        memcpy(head, ids[i], 4);
+        head[4] = '\0';
+        const char *p[2] = {birth, head};
+        assert_int_equal(scalar_int(fx.admin,
+                                    "SELECT (SELECT count(*) FROM famins.insured_persons t"
+                                    "  WHERE strpos(t::text, $1) > 0 OR strpos(t.masked_id, $2) > 0)"
+                                    " + (SELECT count(*) FROM famins.enrollment_members t"
+                                    "  WHERE strpos(t::text, $1) > 0 OR strpos(t.masked_id, $2) > 0)",
+                                    2, p),
+                         0);
+    }
     elig_result_free(&r1);
     elig_result_free(&r2);
     free(e1);
@@ -709,6 +789,7 @@ int main(void)
         cmocka_unit_test(household_whose_only_child_is_insured_elsewhere_is_rejected_with_a_signal),
         cmocka_unit_test(household_enrolling_twice_gets_already_enrolled_and_one_policy),
         cmocka_unit_test(member_insured_last_plan_year_is_a_renewal),
+        cmocka_unit_test(people_stored_under_a_previous_key_are_found_after_a_rotation),
         cmocka_unit_test(no_identity_number_is_stored),
         cmocka_unit_test(concurrent_workers_listing_one_person_the_later_batch_is_redone),
     };

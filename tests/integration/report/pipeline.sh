@@ -26,6 +26,9 @@ stop_all() {
 }
 trap 'stop_all; itest_done; rm -rf "$work"' EXIT
 server_dsn="host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=${ITEST_DB}"
+# One person-key secret for the wave's eligibility and this test's adjudicator (neither starts without one).
+export FAMINS_PERSON_KEY_SECRET=report-pipeline-secret
+unset FAMINS_PERSON_KEY_SECRET_FILE FAMINS_PERSON_KEY_PREVIOUS_FILE FAMINS_PERSON_KEY_ID FAMINS_ALLOW_DEV_PERSON_KEY
 
 # Enrollment: the services' own wave script, on this test's database and topics.
 FAMINS_BUILD_DIR="$services_build" WAVE_HOUSEHOLDS="$households" WAVE_SEED=2026 WAVE_LOG_DIR="$work/wave" \

@@ -70,13 +70,13 @@ BEGIN
             FOR k IN 1 .. nchild + nadult LOOP
                 INSERT INTO famins.enrollment_members (decision_id, member_index, role, person_key, masked_id, insured)
                 VALUES (did, k, CASE WHEN k <= nchild THEN 'child' WHEN k = nchild + 2 THEN 'guardian' ELSE 'parent' END,
-                        'pk-' || hh || '-' || k, '610***********' || k, true);
+                        'pk-' || hh || '-' || k, '**************' || lpad(k::text, 4, '0'), true);
                 INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index, role, masked_id,
-                    birth_date, sex, renewal)
+                    birth_year, sex, renewal)
                 VALUES (pol, u.yr, 'pk-' || hh || '-' || k, k,
                         CASE WHEN k <= nchild THEN 'child' WHEN k = nchild + 2 THEN 'guardian' ELSE 'parent' END,
-                        '610***********' || k,
-                        CASE WHEN k <= nchild THEN make_date(2012 + k, 5, 1) ELSE make_date(1985, 5, 1) END,
+                        '**************' || lpad(k::text, 4, '0'),
+                        CASE WHEN k <= nchild THEN 2012 + k ELSE 1985 END,
                         CASE WHEN k % 2 = 0 THEN 'F' ELSE 'M' END, i % 2 = 0);
             END LOOP;
             -- The ledger: category A only; 610122 households 1 and 2 never got their district share (the gap).
@@ -177,7 +177,7 @@ BEGIN
         INSERT INTO famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit, person_key,
             masked_id, role, liability, cause, incident_date, report_date, claimed_amount, status, payable, decided_at)
         VALUES ('C2026NOPOL' || j, 'ev-C2026NOPOL' || j, 'FJ2026-H99999999999' || j, NULL, NULL, 'pk-nobody' || j,
-            '610***********9', NULL, 'illness_hospital', 'illness', '2026-07-01', '2026-07-02', 30000, 'declined', 0,
+            '**************0009', NULL, 'illness_hospital', 'illness', '2026-07-01', '2026-07-02', 30000, 'declined', 0,
             '2026-07-03 10:00:00+08');
         INSERT INTO famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount, reasons,
             parameters, plan_version, explanation_en, explanation_zh, source_topic, source_partition, source_offset)
@@ -187,7 +187,7 @@ BEGIN
     -- A claim naming no policy: no year or unit in famins.claims (the views take 2026 from the policy number).
     INSERT INTO famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit, person_key,
         masked_id, role, liability, cause, incident_date, report_date, claimed_amount, status, payable, decided_at)
-    VALUES ('C2026NOPOL1', 'ev-C2026NOPOL1', 'FJ2026-H999999999999', NULL, NULL, 'pk-nobody', '610***********9',
+    VALUES ('C2026NOPOL1', 'ev-C2026NOPOL1', 'FJ2026-H999999999999', NULL, NULL, 'pk-nobody', '**************0009',
         NULL, 'accident_medical', 'accident', '2026-06-01', '2026-06-03', 50000, 'declined', 0,
         '2026-06-04 10:00:00+08');
     INSERT INTO famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount, reasons,

@@ -6,7 +6,6 @@
 #include "fm_test.h"
 #include "fm_kafka.h"
 #include "fm_log.h"
-#include "fm_person.h"
 #include "fm_pg.h"
 #include "fm_settings.h"
 #include "fm_sha256.h"
@@ -323,35 +322,6 @@ static void hmac_sha256_matches_rfc4231(void **state)
     assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
-static void person_key_is_keyed_and_folds_a_lowercase_check_character(void **state)
-{
-    (void)state;
-    char a[FM_PERSON_KEY_LEN], b[FM_PERSON_KEY_LEN], c[FM_PERSON_KEY_LEN];
-    assert_int_equal(fm_person_key("s1", "11010519491231002X", a), FM_OK);
-    assert_int_equal(fm_person_key("s1", "11010519491231002x", b), FM_OK);
-    assert_string_equal(a, b);
-    assert_int_equal(fm_person_key("s2", "11010519491231002X", c), FM_OK);
-    assert_string_not_equal(a, c);
-    assert_null(strstr(a, "11010519491231002X"));
-    assert_int_equal(fm_person_key("", "11010519491231002X", a), FM_EINVAL);
-    assert_int_equal(fm_person_key("s1", "", a), FM_EINVAL);
-    assert_int_equal(fm_person_key("s1", "123456789012345678901234567890123", a), FM_EINVAL);
-}
-
-static void person_mask_keeps_four_characters_at_each_end(void **state)
-{
-    (void)state;
-    char out[FM_PERSON_MASK_LEN];
-    fm_person_mask("11010519491231002X", out);
-    assert_string_equal(out, "1101**********002X");
-    fm_person_mask("12345678", out);
-    assert_string_equal(out, "********");
-    fm_person_mask("", out);
-    assert_string_equal(out, "");
-    fm_person_mask("123456789012345678901234567890", out);
-    assert_int_equal(strlen(out), FM_PERSON_MASK_LEN - 1);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -372,8 +342,6 @@ int main(void)
         cmocka_unit_test(kafka_properties_file_reports_the_bad_line),
         cmocka_unit_test(topic_names_take_the_prefix_and_refuse_bad_characters),
         cmocka_unit_test(hmac_sha256_matches_rfc4231),
-        cmocka_unit_test(person_key_is_keyed_and_folds_a_lowercase_check_character),
-        cmocka_unit_test(person_mask_keeps_four_characters_at_each_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

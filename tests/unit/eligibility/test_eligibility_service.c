@@ -156,7 +156,7 @@ static void oversized_and_wrong_type_messages_are_dead_letters(void **state)
     free(text);
 }
 
-static void a_valid_number_is_kept_as_key_mask_birth_date_and_sex(void **state)
+static void a_valid_number_is_kept_as_key_mask_birth_year_and_sex(void **state)
 {
     (void)state;
     /* A girl's number (even 17th digit) whose check character is X, also typed with a lowercase x by an agent. */
@@ -171,22 +171,46 @@ static void a_valid_number_is_kept_as_key_mask_birth_date_and_sex(void **state)
     snprintf(lower, sizeof lower, "%.17sx", upper);
     elig_person a, b, c;
     fm_error err;
+    fm_keyring s, t;
+    assert_int_equal(fm_keyring_init(&s, "k1", "s", &err), FM_OK);
+    assert_int_equal(fm_keyring_init(&t, "k1", "t", &err), FM_OK);
     fm_date today = fm_date_from_ymd(2026, 1, 15);
-    assert_int_equal(elig_person_read("s", upper, today, &a, &err), FM_OK);
-    assert_int_equal(elig_person_read("s", lower, today, &b, &err), FM_OK);
+    assert_int_equal(elig_person_read(&s, upper, today, &a, &err), FM_OK);
+    assert_int_equal(elig_person_read(&s, lower, today, &b, &err), FM_OK);
     assert_true(a.valid);
     assert_true(b.valid);
     assert_string_equal(a.key, b.key);
-    assert_int_equal(strlen(a.key), 64);
+    assert_int_equal(strlen(a.key), 3 + 64);
+    assert_int_equal(strncmp(a.key, "k1:", 3), 0);
+    assert_int_equal(a.n_previous, 0);
     assert_null(strstr(a.key, "610113"));
     char mask[24];
-    snprintf(mask, sizeof mask, "6101**********%.4s", upper + 14);
+    snprintf(mask, sizeof mask, "**************%.4s", upper + 14);
     assert_string_equal(a.masked, mask);
+    /* The date is for the rules while deciding; the row keeps its year. */
     assert_i64_equal(a.birth_date, fm_date_from_ymd(2012, 3, 5));
+    assert_int_equal(elig_year_of(a.birth_date), 2012);
     assert_string_equal(elig_sex_code(a.sex), "F");
     /* Another secret, another key: the key is keyed, not a plain hash. */
-    assert_int_equal(elig_person_read("t", upper, today, &c, &err), FM_OK);
+    assert_int_equal(elig_person_read(&t, upper, today, &c, &err), FM_OK);
     assert_string_not_equal(a.key, c.key);
+}
+
+static void a_person_is_keyed_under_every_key_of_the_ring_current_first(void **state)
+{
+    (void)state;
+    fm_keyring ring;
+    fm_error err;
+    assert_int_equal(fm_keyring_init(&ring, "k2", "two", &err), FM_OK);
+    assert_int_equal(fm_keyring_add(&ring, "k1", "one", &err), FM_OK);
+    elig_person p;
+    assert_int_equal(elig_person_read(&ring, "11010519491231002X", fm_date_from_ymd(2026, 1, 15), &p, &err), FM_OK);
+    char k1[FM_PERSON_KEY_LEN], k2[FM_PERSON_KEY_LEN];
+    assert_int_equal(fm_person_key("k1", "one", "11010519491231002X", k1), FM_OK);
+    assert_int_equal(fm_person_key("k2", "two", "11010519491231002X", k2), FM_OK);
+    assert_string_equal(p.key, k2);
+    assert_int_equal(p.n_previous, 1);
+    assert_string_equal(p.previous[0], k1);
 }
 
 static void an_invalid_number_keeps_only_its_mask(void **state)
@@ -194,13 +218,15 @@ static void an_invalid_number_keeps_only_its_mask(void **state)
     (void)state;
     elig_person p;
     fm_error err;
-    assert_int_equal(elig_person_read("s", "610113201203050021", fm_date_from_ymd(2026, 1, 15), &p, &err), FM_OK);
+    fm_keyring s, empty = {0};
+    assert_int_equal(fm_keyring_init(&s, "k1", "s", &err), FM_OK);
+    assert_int_equal(elig_person_read(&s, "610113201203050021", fm_date_from_ymd(2026, 1, 15), &p, &err), FM_OK);
     assert_false(p.valid);
     assert_string_equal(p.key, "");
-    assert_string_equal(p.masked, "6101**********0021");
-    assert_int_equal(elig_person_read("s", NULL, 0, &p, &err), FM_OK);
+    assert_string_equal(p.masked, "**************0021");
+    assert_int_equal(elig_person_read(&s, NULL, 0, &p, &err), FM_OK);
     assert_false(p.valid);
-    assert_int_equal(elig_person_read("", "61011320120305002X", 0, &p, &err), FM_EINVAL);
+    assert_int_equal(elig_person_read(&empty, "61011320120305002X", 0, &p, &err), FM_EINVAL);
 }
 
 static void decided_and_allocated_event_ids_are_derived_and_fit_the_envelope(void **state)
@@ -233,7 +259,8 @@ int main(void)
         cmocka_unit_test(every_valid_enrollment_example_decodes_with_a_content_hash),
         cmocka_unit_test(every_invalid_example_is_a_dead_letter_with_the_runtimes_code),
         cmocka_unit_test(oversized_and_wrong_type_messages_are_dead_letters),
-        cmocka_unit_test(a_valid_number_is_kept_as_key_mask_birth_date_and_sex),
+        cmocka_unit_test(a_valid_number_is_kept_as_key_mask_birth_year_and_sex),
+        cmocka_unit_test(a_person_is_keyed_under_every_key_of_the_ring_current_first),
         cmocka_unit_test(an_invalid_number_keeps_only_its_mask),
         cmocka_unit_test(decided_and_allocated_event_ids_are_derived_and_fit_the_envelope),
     };
