@@ -341,7 +341,8 @@ static void an_unknown_field_is_named_by_its_position_never_by_its_key(void **st
     assert_string_equal(err.text, "the message has an unknown field");
     free(j);
     /* in an array item */
-    j = variant(ENROLLMENT, "\"previously_insured\":false", "\"previously_insured\":false,\"" SECRET_ID "\":1");
+    j = variant(ENROLLMENT, "\"previously_insured\":false",
+                "\"previously_insured\":false,\"" SECRET_ID "\":1");
     fm_error_clear(&err);
     assert_int_equal(fm_decode_enrollment(j, strlen(j), &e, &err), FM_EINVAL);
     assert_string_equal(err.path, "members[1]");
@@ -382,7 +383,7 @@ static void an_unknown_key_does_not_reach_the_dead_letter_text(void **state)
     free(j);
 }
 
-/* Values: every refusal of an event whose fields hold the number in the wrong places stays silent about it. */
+/* Values: every refusal of an event holding the number in the wrong places stays silent about it. */
 static void no_refusal_quotes_a_value(void **state)
 {
     (void)state;
@@ -414,8 +415,8 @@ static void no_refusal_quotes_a_value(void **state)
         json_t *root = NULL;
         fm_envelope env;
         fm_error_clear(&err);
-        if (fm_intake_open(j, strlen(j), 0, FM_EVENT_ENROLLMENT_SUBMITTED, "enrollment.submitted", &root, &env,
-                           &err) == FM_OK)
+        if (fm_intake_open(j, strlen(j), 0, FM_EVENT_ENROLLMENT_SUBMITTED, "enrollment.submitted", &root,
+                           &env, &err) == FM_OK)
             json_decref(root);
         else
             assert_no_identity_number(&err);
