@@ -31,7 +31,7 @@ fm_status fm_deadletter_payload(const fm_dead_source *src, const char *group, co
 {
     json_t *o = json_object();
     int bad = o == NULL;
-    /* json_string* refuse a text that is not UTF-8 (NULL): counted as a failure like a failed set. */
+    /* json_string() is NULL for a text that is not UTF-8 (or no memory): the set fails, counted in bad. */
     if (!bad) {
         bad |= json_object_set_new(o, "dead_letter", json_string("famins.dead_letters"));
         bad |= json_object_set_new(o, "consumer_group", json_string(group));
@@ -45,8 +45,8 @@ fm_status fm_deadletter_payload(const fm_dead_source *src, const char *group, co
     char *dumped = bad ? NULL : json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (dumped == NULL) {
-        fm_error_set(err, "", "DEAD_LETTER_PAYLOAD", "the .dlq reference could not be written");
-        return FM_EINVAL;
+        fm_error_set(err, "", "NO_MEMORY", "the .dlq reference could not be written");
+        return FM_ENOMEM;
     }
     *out = dumped;
     return FM_OK;

@@ -38,7 +38,8 @@ fm_status fm_deadletter_headers(const fm_dead_source *src, const char *group, co
  * the row's unique key, without the raw message (common/runtime/README.md, "The .dlq messages"):
  *   {"dead_letter":"famins.dead_letters","consumer_group":G,"topic":T,"partition":P,"offset":O,
  *    "error_code":C,"error_text":X,"message_bytes":N}
- * *out (NUL-terminated) owned by the caller (free). FM_ENOMEM; FM_EINVAL when a text is not UTF-8. */
+ * *out (NUL-terminated) owned by the caller (free). FM_ENOMEM when it cannot be built (out of memory, or a
+ * text that is not UTF-8, which fm_deadletter_stage rules out by keeping texts to printable ASCII). */
 fm_status fm_deadletter_payload(const fm_dead_source *src, const char *group, const char *code,
                                 const char *text, char **out, fm_error *err);
 
