@@ -109,6 +109,28 @@ static bool is_separator_cp(uint32_t c)
     return c == ' ' || c == '-' || c == 0x3000 || c == 0xFF0D;
 }
 
+/* The plain rule: 15+ ASCII digits in a row (14 and an X/x), whatever stands before them. Run after the wider
+ * pass below, so that an escape-like prefix ("\\u1101" then 14 digits) can never hide digits the plain rule
+ * would have masked. */
+static void mask_plain_runs(char *text)
+{
+    size_t i = 0;
+    while (text[i] != '\0') {
+        size_t start = i;
+        while (isdigit((unsigned char)text[i]))
+            i++;
+        size_t run = i - start;
+        if (run >= 14 && (text[i] == 'X' || text[i] == 'x')) {
+            i++;
+            run++;
+        }
+        if (run >= 15)
+            memset(text + start, '*', i - start);
+        if (i == start)
+            i++;
+    }
+}
+
 void fm_log_mask_identity_numbers(char *text)
 {
     size_t i = 0;
@@ -147,6 +169,7 @@ void fm_log_mask_identity_numbers(char *text)
             memset(text + start, '*', end - start);
         i = end;
     }
+    mask_plain_runs(text);
 }
 
 static void write_json_string(FILE *out, const char *s)
