@@ -3,6 +3,8 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -46,7 +48,71 @@ fm_status fm_logger_init(fm_logger *logger, const char *component, const char *l
     return FM_OK;
 }
 
-void fm_log_mask_identity_numbers(char *text)
+/* One character of text at s, in any of the forms an identity number may take in a log detail: a byte, a
+ * UTF-8 sequence, or a JSON escape \uXXXX (after any number of backslashes: an escaped escape too). Sets *cp
+ * to its code point (U+FFFD for a broken sequence) and returns its length in bytes (at least 1). */
+static size_t char_at(const char *s, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] == '\\') {
+        size_t k = 0;
+        while (p[k] == '\\')
+            k++;
+        uint32_t v = 0;
+        size_t h = 0;
+        if (p[k] == 'u')
+            for (; h < 4 && isxdigit(p[k + 1 + h]); h++) {
+                unsigned char d = p[k + 1 + h];
+                v = v * 16 + (uint32_t)(isdigit(d) ? d - '0' : (d | 0x20) - 'a' + 10);
+            }
+        if (h == 4) {
+            *cp = v;
+            return k + 5;
+        }
+        *cp = '\\';
+        return 1;
+    }
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC0 ? 2 : 0;
+    uint32_t v = n == 4 ? p[0] & 0x07u : n == 3 ? p[0] & 0x0Fu : p[0] & 0x1Fu;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            n = 0; /* a continuation byte missing (the NUL included): stop at the lead byte */
+        else
+            v = (v << 6) | (p[i] & 0x3Fu);
+        if (n == 0)
+            break;
+    }
+    *cp = n == 0 ? 0xFFFD : v;
+    return n == 0 ? 1 : n;
+}
+
+/* 0-9 and the full-width digits U+FF10..FF19. */
+static bool is_digit_cp(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+/* The check character X: x, X and their full-width forms U+FF38, U+FF58. */
+static bool is_x_cp(uint32_t c)
+{
+    return c == 'X' || c == 'x' || c == 0xFF38 || c == 0xFF58;
+}
+
+/* What people put between groups of digits: a space or a dash, ASCII, ideographic (U+3000) or full-width
+ * (U+FF0D). */
+static bool is_separator_cp(uint32_t c)
+{
+    return c == ' ' || c == '-' || c == 0x3000 || c == 0xFF0D;
+}
+
+/* The plain rule: 15+ ASCII digits in a row (14 and an X/x), whatever stands before them. Run after the wider
+ * pass below, so that an escape-like prefix ("\\u1101" then 14 digits) can never hide digits the plain rule
+ * would have masked. */
+static void mask_plain_runs(char *text)
 {
     size_t i = 0;
     while (text[i] != '\0') {
@@ -63,6 +129,47 @@ void fm_log_mask_identity_numbers(char *text)
         if (i == start)
             i++;
     }
+}
+
+void fm_log_mask_identity_numbers(char *text)
+{
+    size_t i = 0;
+    while (text[i] != '\0') {
+        uint32_t cp;
+        size_t len = char_at(text + i, &cp);
+        if (!is_digit_cp(cp)) {
+            i += len;
+            continue;
+        }
+        /* A run of digits, in any mix of forms, groups joined by one separator each. */
+        size_t start = i, end = i, digits = 0, j = i;
+        for (;;) {
+            len = char_at(text + j, &cp);
+            if (is_digit_cp(cp)) {
+                digits++;
+                j += len;
+                end = j;
+                continue;
+            }
+            /* A separator counts only between two digits (the NUL after one is not a digit). */
+            uint32_t next = 0;
+            if (is_separator_cp(cp))
+                char_at(text + j + len, &next);
+            if (is_digit_cp(next)) {
+                j += len;
+                continue;
+            }
+            break;
+        }
+        if (digits >= 14 && is_x_cp(cp)) {
+            end += len;
+            digits++;
+        }
+        if (digits >= 15)
+            memset(text + start, '*', end - start);
+        i = end;
+    }
+    mask_plain_runs(text);
 }
 
 static void write_json_string(FILE *out, const char *s)

@@ -29,13 +29,17 @@ fm_status fm_logger_init(fm_logger *logger, const char *component, const char *l
  *   fm_log(lg, FM_LOG_INFO, "batch_committed", "partition=%d messages=%d", p, n);
  * Writes: `ts=... level=info component=x event=batch_committed partition=3 messages=500`, or in JSON
  * `{"ts":...,"level":"info","component":"x","event":"batch_committed","detail":"partition=3 messages=500"}`.
- * Any run of 15 or more digits (with a trailing X) in the details is masked as a safety net, so an
- * identity number that slipped into a message never reaches the log. */
+ * Any run of 15 or more digits (see fm_log_mask_identity_numbers) in the details is masked as a safety net,
+ * so an identity number that slipped into a message never reaches the log. */
 void fm_log(const fm_logger *logger, fm_log_level level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Masks identity-number-like runs (15+ digits, optionally ending in X/x) in place with '*'.
- * Exposed for tests. */
+/* Masks identity-number-like runs in place with '*' (byte for byte, so UTF-8 stays valid): 15 or more
+ * digits, optionally ending in an X, where a digit is ASCII, full-width (U+FF10..FF19) or a JSON escape
+ * (\u0031, \uff11, also escaped again), the X is X/x, full-width or escaped, and groups of digits may be
+ * joined by single spaces or dashes (ASCII, U+3000, U+FF0D, or escaped): "110105 19491231 002X",
+ * "1101-0519-4912-3100-2X". Shorter numbers and groups parted by two separators stay as they are. Used by
+ * fm_log and by the runtime on dead-letter texts. */
 void fm_log_mask_identity_numbers(char *text);
 
 #endif

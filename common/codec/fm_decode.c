@@ -101,8 +101,9 @@ static fm_status read_envelope(const json_t *root, fm_envelope *env, fm_error *e
         return st;
     env->schema_version = version;
     if (version != FM_SCHEMA_VERSION) {
+        /* The value is not quoted: any number may stand there, an identity number too. */
         fm_error_set(err, "schema_version", "UNKNOWN_SCHEMA_VERSION",
-                     "schema_version %lld is not supported (only %d)", (long long)version, FM_SCHEMA_VERSION);
+                     "schema_version is not supported (only %d)", FM_SCHEMA_VERSION);
         return FM_EINVAL;
     }
     if ((st = fm_jr_string(root, "", "event_id", 1, 64, FM_JR_EVENT_ID, false, &s, err)) != FM_OK)

@@ -351,9 +351,11 @@ fm_status fm_jr_no_unknown(const json_t *obj, const char *prefix, const char *co
         for (size_t i = 0; i < n && !found; i++)
             found = strcmp(key, known[i]) == 0;
         if (!found) {
-            char path[FM_JR_PATH_LEN];
-            fm_jr_path(path, sizeof path, prefix, key);
-            fm_error_set(err, path, "UNKNOWN_FIELD", "%s is not a field of this object", path);
+            /* The path is the enclosing object's, never the key: a key is input like a value, and an
+             * identity number written as a key must not reach an error text, a log or a .dlq header. */
+            const char *where = prefix != NULL ? prefix : "";
+            fm_error_set(err, where, "UNKNOWN_FIELD", "%s has an unknown field",
+                         where[0] ? where : "the message");
             return FM_EINVAL;
         }
     }

@@ -11,11 +11,12 @@
 
 /*
  * Every reader takes the enclosing object, the path of that object ("" for the root, "members[2]")
- * and a key; on failure it returns FM_EINVAL with err filled as "<path>.<key>" and a stable code
+ * and a key (always one of famins' own field names, never one read from the input); on failure it returns
+ * FM_EINVAL with err filled as "<path>.<key>" and a stable code
  * (MISSING, WRONG_TYPE, TOO_SHORT, TOO_LONG, BAD_FORMAT, NOT_ONE_OF, NEGATIVE, OUT_OF_RANGE, BAD_DATE,
  * BAD_TIMESTAMP, TOO_MANY, UNKNOWN_FIELD), or FM_ENOMEM. err->text never quotes the value (it may be an
- * identity number). Strings returned through char ** are malloc'ed, owned by the caller; they are
- * written only on FM_OK (NULL for a JSON null where null is allowed).
+ * identity number), nor a key of the input. Strings returned through char ** are malloc'ed, owned by the
+ * caller; they are written only on FM_OK (NULL for a JSON null where null is allowed).
  */
 
 #define FM_JR_PATH_LEN 160
@@ -69,7 +70,8 @@ fm_status fm_jr_array(const json_t *obj, const char *prefix, const char *key, si
                       json_t **out, fm_error *err);
 /* An object (WRONG_TYPE); path is the full path of v. */
 fm_status fm_jr_is_object(const json_t *v, const char *path, fm_error *err);
-/* UNKNOWN_FIELD for the first key of obj not in known[0..n). */
+/* UNKNOWN_FIELD for the first key of obj not in known[0..n), reported at prefix (the object's own path,
+ * "" for the root): the unknown key itself is never quoted, in the path or the text. */
 fm_status fm_jr_no_unknown(const json_t *obj, const char *prefix, const char *const *known, size_t n,
                            fm_error *err);
 

@@ -30,7 +30,7 @@ typedef struct relay {
     int leased;
     rd_kafka_t *producer;
     rd_kafka_topic_t *topics[FM_TOPIC_COUNT]; /* kept so that their partitions' leaders stay known */
-    int batch, idle_ms, standby_ms, message_timeout_ms, retention_hours, cleanup_s;
+    int batch, idle_ms, standby_ms, message_timeout_ms, retention_hours, cleanup_s, raw_retention_days;
     rd_kafka_resp_err_t *results; /* per row of a round, written by the delivery report callback */
     int64_t cursor;               /* the last id of a full, wholly delivered round; 0: scan from the start */
     relay_counters counters;
@@ -326,6 +326,29 @@ static fm_status cleanup(relay *r, fm_error *err)
     }
 }
 
+/* Erases the raw messages of dead letters past FAMINS_DEAD_LETTER_RAW_RETENTION_DAYS (they hold personal
+ * data), through famins.erase_dead_letter_raw_messages (061): a thousand a call, calling again while a call
+ * erased a full thousand. The relay's role may run it, not read what it erases. */
+static fm_status erase_raw_messages(relay *r, fm_error *err)
+{
+    char days[16];
+    snprintf(days, sizeof days, "%d", r->raw_retention_days);
+    const char *params[1] = {days};
+    for (;;) {
+        PGresult *res = NULL;
+        fm_status st = fm_pg_query(
+            r->conn, "SELECT famins.erase_dead_letter_raw_messages(make_interval(days => $1::int), 1000)", 1,
+            params, &res, err);
+        if (st != FM_OK)
+            return st;
+        int rows = atoi(PQgetvalue(res, 0, 0));
+        PQclear(res);
+        r->counters.raw_erased += (uint64_t)rows;
+        if (rows < 1000 || (r->stop != NULL && *r->stop))
+            return FM_OK;
+    }
+}
+
 /* Waits up to ms for a NOTIFY on famins_outbox (or *stop). */
 static void wait_notify(relay *r, int ms)
 {
@@ -354,9 +377,9 @@ static void log_counters(const relay *r, const char *event)
 {
     fm_log(r->lg, FM_LOG_INFO, event,
            "published=%" PRIu64 " rounds=%" PRIu64 " failures=%" PRIu64 " deleted=%" PRIu64
-           " leases=%" PRIu64,
+           " raw_erased=%" PRIu64 " leases=%" PRIu64,
            r->counters.published, r->counters.rounds, r->counters.failures, r->counters.deleted,
-           r->counters.leases);
+           r->counters.raw_erased, r->counters.leases);
 }
 
 fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const volatile sig_atomic_t *stop,
@@ -369,6 +392,7 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
     r.message_timeout_ms = (int)fm_settings_int(settings, "FAMINS_RELAY_MESSAGE_TIMEOUT_MS");
     r.retention_hours = (int)fm_settings_int(settings, "FAMINS_OUTBOX_RETENTION_HOURS");
     r.cleanup_s = (int)fm_settings_int(settings, "FAMINS_RELAY_CLEANUP_INTERVAL_S");
+    r.raw_retention_days = (int)fm_settings_int(settings, "FAMINS_DEAD_LETTER_RAW_RETENTION_DAYS");
     /* Least privilege: the relay reads and marks the outbox as famins_relay, never as the admin role that
      * FAMINS_PG_DSN names. */
     char dsn[2048];
@@ -388,7 +412,8 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
     st = make_producer(&r, err);
     if (st != FM_OK)
         goto done;
-    fm_log(logger, FM_LOG_INFO, "relay_started", "batch=%d retention_hours=%d", r.batch, r.retention_hours);
+    fm_log(logger, FM_LOG_INFO, "relay_started", "batch=%d retention_hours=%d raw_retention_days=%d", r.batch,
+           r.retention_hours, r.raw_retention_days);
     int64_t last_cleanup = 0, last_stats = now_ms();
     int standby_logged = 0, failures_in_row = 0;
     while (!(stop != NULL && *stop)) {
@@ -442,6 +467,8 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
         if (now_ms() - last_cleanup >= (int64_t)r.cleanup_s * 1000) {
             if (cleanup(&r, &e) != FM_OK)
                 fm_log(logger, FM_LOG_WARN, "relay_cleanup_failed", "error=\"%s\"", e.text);
+            if (erase_raw_messages(&r, &e) != FM_OK)
+                fm_log(logger, FM_LOG_WARN, "relay_raw_erase_failed", "error=\"%s\"", e.text);
             last_cleanup = now_ms();
         }
         if (published == 0)

@@ -21,6 +21,8 @@
      "Kafka message.timeout.ms: a row not delivered within this is retried in a later round"},              \
     {"FAMINS_OUTBOX_RETENTION_HOURS", FM_SETTING_INT, "168", 0, 87600,                                      \
      "sent outbox rows older than this are deleted (0: as soon as sent)"},                                  \
+    {"FAMINS_DEAD_LETTER_RAW_RETENTION_DAYS", FM_SETTING_INT, "30", 0, 3650,                                \
+     "raw messages of dead letters older than this are erased (the row stays; 0: at the next clean-up)"}, \
     {"FAMINS_RELAY_CLEANUP_INTERVAL_S", FM_SETTING_INT, "60", 1, 86400, "how often old sent rows are deleted"}, \
     {"FAMINS_RELAY_PG_DSN", FM_SETTING_STRING, "", 0, 0,                                                    \
      "the relay's own connection (role famins_relay); empty: FAMINS_PG_DSN without its user and password, " \
@@ -35,6 +37,7 @@ typedef struct relay_counters {
     uint64_t rounds;
     uint64_t failures; /* rounds that left rows unsent (retried) */
     uint64_t deleted;  /* sent rows removed by retention */
+    uint64_t raw_erased; /* raw messages of dead letters erased by retention */
     uint64_t leases;   /* times the lease was taken */
 } relay_counters;
 

@@ -14,7 +14,11 @@ static fm_status load(const char *buf, size_t len, json_t **root, fm_error *err)
     json_error_t jerr;
     *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
     if (*root == NULL) {
-        fm_error_set(err, "", "INVALID_JSON", "%s (line %d)", jerr.text, jerr.line);
+        /* jansson's own text quotes the token it stopped at (a number, a key): position and a generic
+         * reason only, as the event decoders say it. */
+        bool utf8 = json_error_code(&jerr) == json_error_invalid_utf8;
+        fm_error_set(err, "", utf8 ? "INVALID_UTF8" : "INVALID_JSON", "%s at line %d, column %d (byte %d)",
+                     utf8 ? "invalid UTF-8" : "invalid JSON", jerr.line, jerr.column, jerr.position);
         return FM_EINVAL;
     }
     return fm_jr_is_object(*root, "", err);

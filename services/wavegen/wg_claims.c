@@ -635,7 +635,7 @@ static fm_status unreadable_claim(const wg_claims *g, json_t *o, wg_rng *r, wg_u
             json_object_set_new(o, "claim_id", json_integer(42)), *path = "claim_id", *error = "WRONG_TYPE";
             break;
         default:
-            json_object_set_new(o, "remark", json_string("urgent")), *path = "remark",
+            json_object_set_new(o, "remark", json_string("urgent")), *path = "", /* the object's path */
                                                                      *error = "UNKNOWN_FIELD";
         }
     }

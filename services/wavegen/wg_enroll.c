@@ -725,7 +725,8 @@ static fm_status emit_unreadable(wg_enroll *g, emitter *em, household *h, wg_rng
                                                                                    error = "WRONG_TYPE";
             break;
         default:
-            json_object_set_new(o, "remark", json_string("urgent")), path = "remark", error = "UNKNOWN_FIELD";
+            /* An unknown field is reported at its object (here the message, path ""), never by its key. */
+            json_object_set_new(o, "remark", json_string("urgent")), path = "", error = "UNKNOWN_FIELD";
         }
     }
     if (kind == WG_U_SCHEMA_VERSION)

@@ -40,6 +40,13 @@ kill -0 "$ECHO_PID" 2>/dev/null || rt_fail "the worker stopped (want it to carry
 dead=$(itest_psql -c "SELECT error_code, split_part(error_text, ':', 1) FROM famins.dead_letters ORDER BY error_text")
 [ "$dead" = "WRITE_REJECTED|SQLSTATE 23505
 WRITE_REJECTED|SQLSTATE 23514" ] || rt_fail "want two dead letters WRITE_REJECTED (23505, 23514), got: $dead"
+# The server's secondary fields quote the refused row ("Failing row contains (...)", "Key (...)=(...)"): values
+# of the message, which must not reach a text reporters read.
+texts=$(psql "$(itest_dsn_as famins_reporter)" -qAt -c "SELECT error_text FROM famins_report.dead_letters")
+case "$texts" in *poison_write* | *'"twin"'* | *DETAIL* | *ev-137* | *ev-250* | *ev-260*) rt_fail "a dead letter's text quotes the refused row: $texts" ;; esac
+if grep -E 'event=batch_redo' "$RT_LOGS/echo-set.log" | grep -q -e 'Failing row' -e 'poison_write' -e 'DETAIL'; then
+    rt_fail "a batch_redo log line quotes the refused row"
+fi
 [ "$(itest_psql -c "SELECT count(*) FROM famins.dead_letters d WHERE convert_from(d.raw_message, 'UTF8') LIKE '%\"ev-137\"%'")" = 1 ] ||
     rt_fail "the dead letter 23514 is not ev-137's message"
 rt_ok "one refused row in a COPY batch: the batch redone one message at a time, 2 dead letters, $((N - 2)) applied once"

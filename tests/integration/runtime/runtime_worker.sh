@@ -62,9 +62,14 @@ got=$(itest_psql -c "SELECT string_agg(error_code, ',' ORDER BY error_code) FROM
     rt_fail "the messages after the unreadable ones were not all applied"
 [ "$(itest_psql -c "SELECT count(*) FROM famins.echo_results WHERE event_id = 'refused'")" = 0 ] ||
     rt_fail "the refused message's write survived its redo"
+# The .dlq row refers to the dead letter (its unique key, code and text) and does not copy the raw message.
 [ "$(itest_psql -c "SELECT count(*) FROM famins.dead_letters d JOIN famins.outbox o
         ON o.topic = '$RT_DLQ' AND o.event_id = 'dlq:' || d.consumer_group || ':' || d.topic || ':' || d.partition || ':' || d.kafka_offset
-        AND o.payload = d.raw_message")" = 6 ] || rt_fail "each dead letter needs its outbox row for $RT_DLQ"
+        AND o.payload <> d.raw_message
+        AND convert_from(o.payload, 'UTF8')::jsonb = jsonb_build_object('dead_letter', 'famins.dead_letters',
+            'consumer_group', d.consumer_group, 'topic', d.topic, 'partition', d.partition, 'offset', d.kafka_offset,
+            'error_code', d.error_code, 'error_text', d.error_text, 'message_bytes', octet_length(d.raw_message))")" = 6 ] ||
+    rt_fail "each dead letter needs its outbox row for $RT_DLQ, a reference to it without the raw message"
 rt_ok "each unreadable kind is one dead-letter row with its outbox row; later messages still applied"
 
 # --- the relay publishes them: consume <topic>.dlq back and check the headers -------------------------
@@ -80,8 +85,11 @@ for code in EVENT_ID_CONFLICT INVALID_JSON INVALID_UTF8 MESSAGE_TOO_LARGE TEST_R
 done
 grep -q '^K2|' "$RT_LOGS/dlq.txt" || rt_fail "the dead letter's key must be the source key"
 rt_dump_topic "$RT_DLQ" '%k|%s\n' >"$RT_LOGS/dlq_payloads.txt"
-[ "$(grep -a '^K2|' "$RT_LOGS/dlq_payloads.txt" | cut -d'|' -f2-)" = "$(cat "$RT_LOGS/bad_utf8.bin")" ] ||
-    rt_fail "the invalid-UTF-8 dead letter on $RT_DLQ must carry the raw source bytes"
+k2=$(grep -a '^K2|' "$RT_LOGS/dlq_payloads.txt" | cut -d'|' -f2-)
+[ "$(printf '%s' "$k2" | jq -r '.error_code + " " + .topic + " " + (.offset | tostring)')" = \
+    "INVALID_UTF8 $RT_IN $(itest_psql -c "SELECT kafka_offset FROM famins.dead_letters WHERE error_code = 'INVALID_UTF8'")" ] ||
+    rt_fail "the invalid-UTF-8 dead letter on $RT_DLQ must be a reference to its row: $k2"
+grep -aq 'bad-utf8' "$RT_LOGS/dlq_payloads.txt" && rt_fail "a raw source message was published on $RT_DLQ"
 rt_dump_topic "$RT_OUT" '%h\n' | grep -oE '(^|,)event_id=[^,]*' | sed 's/^,//' | sort >"$RT_LOGS/out_ids.txt"
 [ "$(wc -l <"$RT_LOGS/out_ids.txt")" = "$((N + 5))" ] || rt_fail "want $((N + 5)) messages on $RT_OUT"
 [ -z "$(uniq -d "$RT_LOGS/out_ids.txt")" ] || rt_fail "an event id appears twice on $RT_OUT"
@@ -118,7 +126,30 @@ fi
 if psql "$(itest_dsn_as famins_relay)" -qAt -c "INSERT INTO famins.outbox (topic, payload) VALUES ('x', 'y')" >/dev/null 2>&1; then
     rt_fail "famins_relay can write outbox rows"
 fi
+if psql "$(itest_dsn_as famins_reporter)" -qAt -c "SELECT raw_message FROM famins.dead_letters" >/dev/null 2>&1; then
+    rt_fail "famins_reporter can read raw dead-letter messages"
+fi
 rt_ok "raw dead-letter messages readable by famins_operator only; the relay cannot forge outbox rows"
+
+# --- raw messages are erased after FAMINS_DEAD_LETTER_RAW_RETENTION_DAYS, by the relay -----------------
+for role in famins_eligibility famins_reporter; do
+    if psql "$(itest_dsn_as $role)" -qAt -c "SELECT famins.erase_dead_letter_raw_messages(interval '0')" >/dev/null 2>&1; then
+        rt_fail "$role may erase dead letters' raw messages"
+    fi
+done
+if itest_psql -c "SELECT famins.erase_dead_letter_raw_messages(interval '-1 day')" >/dev/null 2>&1; then
+    rt_fail "a negative retention was accepted"
+fi
+[ "$(psql "$(itest_dsn_as famins_operator)" -qAt -c "SELECT famins.erase_dead_letter_raw_messages(interval '1 day')")" = 0 ] ||
+    rt_fail "a retention of a day erased today's raw messages"
+rt_stop "$RELAY_PID"
+grep -q 'event=relay_started.*raw_retention_days=30' "$RT_LOGS/relay-w1.log" || rt_fail "the default retention is not 30 days"
+rt_start_relay relay-erase FAMINS_DEAD_LETTER_RAW_RETENTION_DAYS=0 FAMINS_RELAY_CLEANUP_INTERVAL_S=1
+RELAY_PID=$RT_LAST_PID
+rt_wait_sql 30 "0|6|6" "SELECT count(raw_message), count(raw_erased_at), count(*) FROM famins.dead_letters"
+[ "$(psql "$(itest_dsn_as famins_reporter)" -qAt -c "SELECT count(raw_erased_at) FROM famins_report.dead_letters")" = 6 ] ||
+    rt_fail "famins_reporter does not see that the raw messages were erased"
+rt_ok "the relay erased the 6 raw messages past a retention of 0 days; the rows stay; only relay and operator may erase"
 
 rt_stop "$ECHO_PID"
 rt_stop "$RELAY_PID"

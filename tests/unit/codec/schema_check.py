@@ -59,11 +59,10 @@ def _leaves(errors):
 
 
 def _path_of(e):
-    """The error's path as the C decoder spells it; a missing or unexpected field names the field."""
+    """The error's path as the C decoder spells it; a missing field names the field (one of the schema's
+    own names), an unexpected field only its object (the key is input, and may be an identity number)."""
     parts = list(e.absolute_path)
     if e.validator == "required":
-        parts.append(e.message.split("'")[1])
-    elif e.validator in ("unevaluatedProperties", "additionalProperties") and "'" in e.message:
         parts.append(e.message.split("'")[1])
     return "".join("[%d]" % p if isinstance(p, int) else ".%s" % p for p in parts).lstrip(".")
 

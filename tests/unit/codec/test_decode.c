@@ -2,6 +2,7 @@
  */
 #include "fm_dates.h"
 #include "fm_decode.h"
+#include "fm_intake.h"
 #include "fm_jread.h"
 #include "fm_test.h"
 
@@ -139,7 +140,7 @@ static void nested_errors_name_the_item(void **state)
     expect_enrollment_error(j, "members[1].role", "NOT_ONE_OF");
     free(j);
     j = variant(ENROLLMENT, "\"previously_insured\":false", "\"previously_insured\":false,\"x\":1");
-    expect_enrollment_error(j, "members[1].x", "UNKNOWN_FIELD");
+    expect_enrollment_error(j, "members[1]", "UNKNOWN_FIELD");
     free(j);
     j = variant(ENROLLMENT, "\"rural_two_daughter\":true", "\"rural_two_daughter\":1");
     expect_enrollment_error(j, "category_evidence.rural_two_daughter", "WRONG_TYPE");
@@ -314,6 +315,115 @@ static void the_error_text_never_quotes_an_identity_number(void **state)
     free(j);
 }
 
+/* A made-up identity number (valid check character) used where a key or a value of the message goes. */
+#define SECRET_ID "11010519491231002X"
+
+/* Asserts that neither the path, the code nor the text of err holds the identity number or its digits. */
+static void assert_no_identity_number(const fm_error *err)
+{
+    assert_null(strstr(err->path, "1101051949"));
+    assert_null(strstr(err->text, "1101051949"));
+    assert_null(strstr(err->code, "1101051949"));
+    assert_null(strstr(err->text, "1231002"));
+}
+
+static void an_unknown_field_is_named_by_its_position_never_by_its_key(void **state)
+{
+    (void)state;
+    fm_enrollment e;
+    fm_error err;
+    /* at the root */
+    char *j = variant(ENROLLMENT, "\"plan_year\":2026", "\"plan_year\":2026,\"" SECRET_ID "\":\"x\"");
+    fm_error_clear(&err);
+    assert_int_equal(fm_decode_enrollment(j, strlen(j), &e, &err), FM_EINVAL);
+    assert_string_equal(err.path, "");
+    assert_string_equal(err.code, "UNKNOWN_FIELD");
+    assert_string_equal(err.text, "the message has an unknown field");
+    free(j);
+    /* in an array item */
+    j = variant(ENROLLMENT, "\"previously_insured\":false",
+                "\"previously_insured\":false,\"" SECRET_ID "\":1");
+    fm_error_clear(&err);
+    assert_int_equal(fm_decode_enrollment(j, strlen(j), &e, &err), FM_EINVAL);
+    assert_string_equal(err.path, "members[1]");
+    assert_string_equal(err.code, "UNKNOWN_FIELD");
+    assert_string_equal(err.text, "members[1] has an unknown field");
+    free(j);
+    /* in a nested object of a claim */
+    j = variant(CLAIM, "\"paid_by_other_insurers\":5", "\"paid_by_other_insurers\":5,\"" SECRET_ID "\":null");
+    fm_claim c;
+    fm_error_clear(&err);
+    assert_int_equal(fm_decode_claim(j, strlen(j), &c, &err), FM_EINVAL);
+    assert_string_equal(err.path, "bills[0]");
+    assert_string_equal(err.code, "UNKNOWN_FIELD");
+    assert_no_identity_number(&err);
+    free(j);
+}
+
+/* What a worker's decode step makes of the message: the dead letter's code and text (famins.dead_letters,
+ * the .dlq header) must not quote the key either. */
+static void an_unknown_key_does_not_reach_the_dead_letter_text(void **state)
+{
+    (void)state;
+    char *j = variant(ENROLLMENT, "\"name\":\"王小雨\"", "\"name\":\"王小雨\",\"" SECRET_ID "\":true");
+    json_t *root = NULL;
+    fm_envelope env;
+    fm_error err;
+    fm_error_clear(&err);
+    assert_int_equal(fm_intake_open(j, strlen(j), 0, FM_EVENT_ENROLLMENT_SUBMITTED, "enrollment.submitted",
+                                    &root, &env, &err),
+                     FM_OK);
+    fm_enrollment e;
+    assert_int_equal(fm_decode_enrollment(j, strlen(j), &e, &err), FM_EINVAL);
+    json_decref(root);
+    assert_int_equal(fm_intake_dead(&err, fm_intake_body_code(&err)), FM_EINVAL);
+    assert_string_equal(err.code, "SCHEMA_VIOLATION");
+    assert_string_equal(err.text, "members[0]: UNKNOWN_FIELD: members[0] has an unknown field");
+    assert_no_identity_number(&err);
+    free(j);
+}
+
+/* Values: every refusal of an event holding the number in the wrong places stays silent about it. */
+static void no_refusal_quotes_a_value(void **state)
+{
+    (void)state;
+    static const char *const variants[][2] = {
+        {"\"schema_version\":1", "\"schema_version\":110105194912310020"},
+        {"\"plan_year\":2026", "\"plan_year\":110105194912310020"},
+        {"\"plan_year\":2026", "\"plan_year\":\"" SECRET_ID "\""},
+        {"\"role\":\"guardian\"", "\"role\":\"" SECRET_ID "\""},
+        {"\"relation\":\"guardian\"", "\"relation\":\"" SECRET_ID "\""},
+        {"\"submitted_on\":\"2026-01-15\"", "\"submitted_on\":\"" SECRET_ID "\""},
+        {"\"at\":\"2026-01-15T09:20:00Z\"", "\"at\":\"" SECRET_ID "\""},
+        {"\"household_id\":\"H1\"", "\"household_id\":\"" SECRET_ID " \""},
+        {"\"managing_unit\":\"610113\"", "\"managing_unit\":\"" SECRET_ID "\""},
+        {"\"id_number\":\"610113201203050027\"", "\"id_number\":\"" SECRET_ID SECRET_ID "\""},
+        {"\"xian_registration\":true", "\"xian_registration\":\"" SECRET_ID "\""},
+        {"\"members\":[", "\"members\":[\"" SECRET_ID "\","},
+        {"\"plan_year\":2026", "\"plan_year\":2026 110105194912310020"},  /* broken JSON */
+        {"\"plan_year\":2026", "\"plan_year\":" SECRET_ID},                /* an unquoted token */
+        {"\"plan_year\":2026", "\"plan_year\":\"" SECRET_ID},             /* unterminated string */
+        {"\"plan_year\":2026", "\"" SECRET_ID "\":2026,\"" SECRET_ID "\":1"}, /* duplicate key */
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+        char *j = variant(ENROLLMENT, variants[i][0], variants[i][1]);
+        fm_enrollment e;
+        fm_error err;
+        fm_error_clear(&err);
+        assert_int_equal(fm_decode_enrollment(j, strlen(j), &e, &err), FM_EINVAL);
+        assert_no_identity_number(&err);
+        json_t *root = NULL;
+        fm_envelope env;
+        fm_error_clear(&err);
+        if (fm_intake_open(j, strlen(j), 0, FM_EVENT_ENROLLMENT_SUBMITTED, "enrollment.submitted", &root,
+                           &env, &err) == FM_OK)
+            json_decref(root);
+        else
+            assert_no_identity_number(&err);
+        free(j);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -332,6 +442,9 @@ int main(void)
         cmocka_unit_test(broken_bytes_are_invalid_json_or_utf8),
         cmocka_unit_test(timestamps_follow_rfc3339_with_offset),
         cmocka_unit_test(the_error_text_never_quotes_an_identity_number),
+        cmocka_unit_test(an_unknown_field_is_named_by_its_position_never_by_its_key),
+        cmocka_unit_test(an_unknown_key_does_not_reach_the_dead_letter_text),
+        cmocka_unit_test(no_refusal_quotes_a_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,7 +61,28 @@ expect 1 "invalid enrollment" -- "$bin" enrollment "$bad" && { contains "$tmp/er
 expect 1 "invalid claim" -- "$bin" claim --context "$ctx" "$ex/claim.submitted/invalid/bill-amount-negative.json" && contains "$tmp/err" "bills[0].amount: NEGATIVE" "invalid claim"
 expect 1 "a claim given to the enrollment command" -- "$bin" enrollment "$clm" && contains "$tmp/err" "type: WRONG_EVENT_TYPE" "wrong command"
 printf '{"policy":null,"member":null,"usage":{"death_pad":1}}' > "$tmp/ctx.json"
-expect 1 "context with a typo" -- "$bin" claim --context "$tmp/ctx.json" "$clm" && contains "$tmp/err" "usage.death_pad: UNKNOWN_FIELD" "context typo"
+expect 1 "context with a typo" -- "$bin" claim --context "$tmp/ctx.json" "$clm" && contains "$tmp/err" "usage: UNKNOWN_FIELD" "context typo"
+
+# Never an identity number on stderr: not as an unknown key, not as the token where the JSON breaks (jansson's
+# own error text quotes it), in a context, a facts file or the event itself.
+id=11010519491231002X
+no_id() { # DESCRIPTION: stderr holds an error, and neither the number nor a long run of its digits
+    if grep -q -e "1101051949" -e "1231002" "$tmp/err"; then echo "FAIL $1: the identity number is on stderr: $(cat "$tmp/err")"; fail=$((fail + 1)); fi
+}
+printf '{"policy":null,"member":null,"usage":{"%s":1}}' "$id" > "$tmp/ctx-key.json"
+expect 1 "context with a number as key" -- "$bin" claim --context "$tmp/ctx-key.json" "$clm" && { contains "$tmp/err" "usage: UNKNOWN_FIELD" "key"; no_id "context key"; }
+printf '{"policy":null,"member":null,"usage":{"death_paid":%s}}' "$id" > "$tmp/ctx-token.json"
+expect 1 "context broken at a number" -- "$bin" claim --context "$tmp/ctx-token.json" "$clm" && { contains "$tmp/err" "INVALID_JSON" "token"; contains "$tmp/err" "line 1, column" "token"; no_id "context token"; }
+printf '{"policy":null,"member":null,"usage":{"death_paid":1}} 110105194912310020' > "$tmp/ctx-trail.json"
+expect 1 "context with a number after it" -- "$bin" claim --context "$tmp/ctx-trail.json" "$clm" && { contains "$tmp/err" "INVALID_JSON" "trail"; no_id "context trail"; }
+printf '{"household_has_policy":false,"%s":true}' "$id" > "$tmp/facts-key.json"
+expect 1 "facts with a number as key" -- "$bin" enrollment --facts "$tmp/facts-key.json" "$enr" && { contains "$tmp/err" ": UNKNOWN_FIELD" "facts key"; no_id "facts key"; }
+printf '{"household_has_policy":%s}' "$id" > "$tmp/facts-token.json"
+expect 1 "facts broken at a number" -- "$bin" enrollment --facts "$tmp/facts-token.json" "$enr" && { contains "$tmp/err" "INVALID_JSON" "facts token"; no_id "facts token"; }
+sed "s/\"previously_insured\": *false/\"previously_insured\": false, \"$id\": 1/" "$enr" > "$tmp/enr-key.json"
+expect 1 "event with a number as key" -- "$bin" enrollment "$tmp/enr-key.json" && { contains "$tmp/err" "UNKNOWN_FIELD" "event key"; no_id "event key"; }
+sed "s/\"plan_year\": *2026/\"plan_year\": $id/" "$enr" > "$tmp/enr-token.json"
+expect 1 "event broken at a number" -- "$bin" enrollment "$tmp/enr-token.json" && { contains "$tmp/err" "INVALID_JSON" "event token"; no_id "event token"; }
 printf '{"members":[{"insured_elsewhere":"yes"}]}' > "$tmp/facts.json"
 expect 1 "facts with a wrong type" -- "$bin" enrollment --facts "$tmp/facts.json" "$enr" && contains "$tmp/err" "members[0].insured_elsewhere: WRONG_TYPE" "facts"
 expect 1 "missing file" -- "$bin" enrollment "$tmp/nope.json" && contains "$tmp/err" "UNREADABLE" "missing file"

@@ -1,6 +1,8 @@
 /* test_runtime.c — unit tests of the worker runtime's pure parts: COPY rows and array literals, the
  * position map, batch bookkeeping, outbox and dead-letter rows and headers, configuration, relay headers. */
+#include <jansson.h>
 #include <librdkafka/rdkafka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,7 +233,9 @@ static void a_dead_letter_is_a_table_row_and_a_dlq_outbox_row_with_context_heade
     assert_string_equal(
         txn.dead.data,
         "grp\tclaim.events\t2\t41\t\\\\x5039\tINVALID_JSON\tend of?input ??? x\t\\\\x7b626164\n");
-    assert_non_null(strstr(txn.outbox.data, "claim.events.dlq\t\\\\x5039\t\\\\x7b626164\t"));
+    /* The .dlq row: the source key, and a reference to the table row as payload, never the raw message. */
+    assert_non_null(strstr(txn.outbox.data, "claim.events.dlq\t\\\\x5039\t\\\\x"));
+    assert_null(strstr(txn.outbox.data, "7b626164"));
     assert_non_null(strstr(txn.outbox.data, "\"famins.errors.code\":\"INVALID_JSON\""));
     assert_non_null(strstr(txn.outbox.data, "\"famins.errors.offset\":\"41\""));
     assert_non_null(strstr(txn.outbox.data, "\"famins.errors.partition\":\"2\""));
@@ -249,7 +253,70 @@ static void a_dead_letter_without_key_keeps_no_key(void **state)
     fm_dead_source src = {.topic = "t", .partition = 0, .offset = 0, .payload = "", .payload_len = 0};
     assert_int_equal(fm_deadletter_stage(&txn, &src, "MESSAGE_TOO_LARGE", "big", NULL), FM_OK);
     assert_string_equal(txn.dead.data, "g\tt\t0\t0\t\\N\tMESSAGE_TOO_LARGE\tbig\t\\\\x\n");
-    assert_non_null(strstr(txn.outbox.data, "t.dlq\t\\N\t\\\\x\t"));
+    assert_non_null(strstr(txn.outbox.data, "t.dlq\t\\N\t\\\\x7b"));
+    fm_copybuf_free(&txn.dead);
+    fm_copybuf_free(&txn.outbox);
+}
+
+/* Decodes the hex of a COPY bytea field ("\\x7b22...") starting at p into a malloc'ed string. */
+static char *unhex_field(const char *p)
+{
+    assert_true(strncmp(p, "\\\\x", 3) == 0);
+    p += 3;
+    size_t n = strcspn(p, "\t\n") / 2;
+    char *out = malloc(n + 1);
+    assert_non_null(out);
+    for (size_t i = 0; i < n; i++) {
+        unsigned v = 0;
+        assert_int_equal(sscanf(p + 2 * i, "%2x", &v), 1);
+        out[i] = (char)v;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+static void a_dlq_message_is_a_reference_to_the_row_without_the_raw_message(void **state)
+{
+    (void)state;
+    fm_txn txn = {.group = "grp", .topic_prefix = ""};
+    static const char raw[] = "{\"id_number\":\"11010519491231002X\",\"name\":\"\xe7\x8e\x8b\"}";
+    fm_dead_source src = {.topic = "enrollment.submitted",
+                          .partition = 3,
+                          .offset = 17,
+                          .key = "H1",
+                          .key_len = 2,
+                          .payload = raw,
+                          .payload_len = strlen(raw)};
+    /* A caller's text quoting a number (full-width here): masked on the row, the payload and the header. */
+    static const char text[] = "event_id \xef\xbc\x91\xef\xbc\x91"
+                               "0105194912310020 was applied";
+    assert_int_equal(fm_deadletter_stage(&txn, &src, "EVENT_ID_CONFLICT", text, NULL), FM_OK);
+    /* topic, key, payload, headers, event id */
+    const char *payload_field = strchr(strchr(txn.outbox.data, '\t') + 1, '\t') + 1;
+    char *payload = unhex_field(payload_field);
+    json_error_t jerr;
+    json_t *o = json_loads(payload, 0, &jerr);
+    assert_non_null(o);
+    assert_int_equal(json_object_size(o), 8);
+    assert_string_equal(json_string_value(json_object_get(o, "dead_letter")), "famins.dead_letters");
+    assert_string_equal(json_string_value(json_object_get(o, "consumer_group")), "grp");
+    assert_string_equal(json_string_value(json_object_get(o, "topic")), "enrollment.submitted");
+    assert_int_equal(json_integer_value(json_object_get(o, "partition")), 3);
+    assert_int_equal(json_integer_value(json_object_get(o, "offset")), 17);
+    assert_string_equal(json_string_value(json_object_get(o, "error_code")), "EVENT_ID_CONFLICT");
+    assert_string_equal(json_string_value(json_object_get(o, "error_text")),
+                        "event_id ********************** was applied");
+    assert_int_equal(json_integer_value(json_object_get(o, "message_bytes")), strlen(raw));
+    json_decref(o);
+    assert_null(strstr(payload, "1101051949"));
+    free(payload);
+    /* the header and the table row carry the masked text too; the raw message stays in the table row only */
+    assert_null(strstr(txn.outbox.data, "0105194912310020"));
+    assert_non_null(
+        strstr(txn.outbox.data, "\"famins.errors.text\":\"event_id ********************** was applied\""));
+    assert_non_null(strstr(txn.dead.data, "\tevent_id ********************** was applied\t"));
+    assert_null(strstr(txn.outbox.data, "3131303130")); /* "11010" in hex: no copy of the raw bytes */
+    assert_non_null(strstr(txn.dead.data, "3131303130"));
     fm_copybuf_free(&txn.dead);
     fm_copybuf_free(&txn.outbox);
 }
@@ -359,6 +426,7 @@ int main(void)
         cmocka_unit_test(outbox_add_prefixes_the_topic_and_stages_one_row),
         cmocka_unit_test(a_dead_letter_is_a_table_row_and_a_dlq_outbox_row_with_context_headers),
         cmocka_unit_test(a_dead_letter_without_key_keeps_no_key),
+        cmocka_unit_test(a_dlq_message_is_a_reference_to_the_row_without_the_raw_message),
         cmocka_unit_test(dead_letter_event_ids_are_stable_and_bounded),
         cmocka_unit_test(the_default_group_is_the_topic_prefix_plus_the_service),
         cmocka_unit_test(an_explicit_group_id_wins),

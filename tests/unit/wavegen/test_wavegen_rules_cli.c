@@ -134,6 +134,8 @@ static void labels_agree_with_famins_rules_on_every_event_of_a_small_wave(void *
             char want[160];
             if (strcmp(dl, "MESSAGE_TOO_LARGE") == 0)
                 snprintf(want, sizeof want, "TOO_LARGE");
+            else if (strcmp(dl, "SCHEMA_VIOLATION") == 0 && s(exp, "path")[0] == '\0')
+                snprintf(want, sizeof want, ": %s (", s(exp, "error")); /* "file: CODE (text)" */
             else if (strcmp(dl, "SCHEMA_VIOLATION") == 0)
                 snprintf(want, sizeof want, "%s: %s", s(exp, "path"), s(exp, "error"));
             else
