@@ -10,8 +10,8 @@ famins_step() {
     printf '\n== %s (%s)\n' "$*" "$(date -u +%H:%M:%S)"
 }
 
-# The fuzzing tool chain (deploy/fuzz.sh, tests/fuzz/): clang and its compiler runtime, which on Debian 12 ships
-# libFuzzer (libclang_rt.fuzzer-x86_64.a) beside the AddressSanitizer and UBSan runtimes; llvm-14 for
+# The fuzzing tool chain (deploy/fuzz.sh, tests/fuzz/): clang and its compiler runtime, which on Debian 12
+# ships libFuzzer (libclang_rt.fuzzer-x86_64.a) beside the AddressSanitizer and UBSan runtimes; llvm-14 for
 # llvm-symbolizer, so that a finding's stack trace names functions and lines.
 FAMINS_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
 

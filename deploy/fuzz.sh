@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# fuzz.sh — builds the libFuzzer harnesses of tests/fuzz with clang into build-fuzz and runs each for N seconds;
-# exits non-zero on any crash, leak, undefined behaviour, timeout or broken property, keeping the input.
+# fuzz.sh — builds the libFuzzer harnesses of tests/fuzz with clang into build-fuzz and runs each for N
+# seconds; exits non-zero on any crash, leak, undefined behaviour, timeout or broken property, keeping the
+# input that did it.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -63,7 +64,11 @@ famins_step "building the harnesses with $cc into $build_dir"
 # checked). The tests and services are not built here: FAMINS_TESTS=OFF and only the famins-fuzz target.
 cmake -S "$FAMINS_SOURCE_DIR" -B "$build_dir" -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Debug \
     -DCMAKE_C_FLAGS_DEBUG="-g -O1" -DFAMINS_FUZZ=ON -DFAMINS_TESTS=OFF >/dev/null
-cmake --build "$build_dir" -j "$(nproc)" --target famins-fuzz >/dev/null
+if ! cmake --build "$build_dir" -j "$(nproc)" --target famins-fuzz >"$build_dir/fuzz-build.log" 2>&1; then
+    tail -40 "$build_dir/fuzz-build.log" >&2
+    echo "fuzz.sh: the build failed (whole output: $build_dir/fuzz-build.log)" >&2
+    exit 1
+fi
 echo "built in $(($(date +%s) - started)) s"
 
 fuzz_dir="$build_dir/tests/fuzz"
@@ -130,5 +135,6 @@ for name in "${failed[@]}"; do
     echo "reproduce:  $fuzz_dir/fuzz_$name <that file>"
 done
 rmdir "$findings" 2>/dev/null || true
-echo "fuzzing finished in $(($(date +%s) - started)) s; ${#failed[@]} of ${#names[@]} harnesses found something"
+echo "fuzzing finished in $(($(date +%s) - started)) s;" \
+    "${#failed[@]} of ${#names[@]} harnesses found something"
 [[ ${#failed[@]} -eq 0 ]]

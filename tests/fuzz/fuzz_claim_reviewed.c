@@ -1,5 +1,5 @@
-/* fuzz_claim_reviewed.c — libFuzzer harness: claim.reviewed decoding, then the review rules on what the decoder
- * accepts, against a pending medical claim (as famins-adjudicator does). */
+/* fuzz_claim_reviewed.c — libFuzzer harness: claim.reviewed decoding, then the review rules on what the
+ * decoder accepts, against a pending medical claim (as famins-adjudicator does). */
 #include "fm_claim_rules.h"
 #include "fm_decode.h"
 #include "fuzz_support.h"

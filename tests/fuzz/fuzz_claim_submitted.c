@@ -1,5 +1,5 @@
-/* fuzz_claim_submitted.c — libFuzzer harness: claim.submitted decoding, then the claim rules on what the decoder
- * accepts (as famins-adjudicator does). */
+/* fuzz_claim_submitted.c — libFuzzer harness: claim.submitted decoding, then the claim rules on what the
+ * decoder accepts (as famins-adjudicator does). */
 #include "fm_claim_rules.h"
 #include "fm_decode.h"
 #include "fuzz_support.h"
@@ -14,7 +14,8 @@ static void check_accepted(const fm_claim *c)
     FUZZ_REQUIRE(c->claim_id != NULL && c->policy_number != NULL && c->insured_id_number != NULL,
                  "required strings are set");
     for (size_t i = 0; i < c->n_bills; i++)
-        FUZZ_REQUIRE(c->bills[i].invoice_code != NULL && c->bills[i].invoice_number != NULL, "a bill's strings");
+        FUZZ_REQUIRE(c->bills[i].invoice_code != NULL && c->bills[i].invoice_number != NULL,
+                     "a bill's strings");
     /* Every plan year of the catalogue, for a child and for a parent: the amounts meet each plan's terms. */
     const fm_plan_catalogue *cat = fuzz_plans();
     for (size_t p = 0; p < cat->n_plans; p++)

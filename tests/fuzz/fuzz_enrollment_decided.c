@@ -1,5 +1,5 @@
-/* fuzz_enrollment_decided.c — libFuzzer harness: enrollment.decided decoding (fm_decode_enrollment_decided), the
- * input of famins-subsidy. */
+/* fuzz_enrollment_decided.c — libFuzzer harness: enrollment.decided decoding, the input of famins-subsidy
+ * (fm_decode_enrollment_decided). */
 #include "fm_decode.h"
 #include "fuzz_support.h"
 
@@ -14,7 +14,8 @@ static bool terminated(const char *s, size_t size)
 
 static void check_accepted(const fm_enrollment_decided *d)
 {
-    FUZZ_REQUIRE(terminated(d->event_id, sizeof d->event_id) && terminated(d->household_id, sizeof d->household_id) &&
+    FUZZ_REQUIRE(terminated(d->event_id, sizeof d->event_id) &&
+                     terminated(d->household_id, sizeof d->household_id) &&
                      terminated(d->managing_unit, sizeof d->managing_unit) &&
                      terminated(d->policy_number, sizeof d->policy_number) &&
                      terminated(d->plan_version, sizeof d->plan_version),

@@ -1,5 +1,5 @@
-/* fuzz_enrollment_submitted.c — libFuzzer harness: enrollment.submitted decoding, then the eligibility rules on
- * what the decoder accepts (as famins-eligibility does). */
+/* fuzz_enrollment_submitted.c — libFuzzer harness: enrollment.submitted decoding, then the eligibility
+ * rules on what the decoder accepts (as famins-eligibility does). */
 #include "fm_decode.h"
 #include "fm_eligibility.h"
 #include "fuzz_support.h"
@@ -13,7 +13,8 @@ static void check_accepted(const fm_enrollment *e)
     FUZZ_REQUIRE(e->n_members >= 1 && e->n_members <= FM_MAX_MEMBERS, "members within the schema's limits");
     FUZZ_REQUIRE(e->household_id != NULL && e->managing_unit != NULL, "required strings are set");
     for (size_t i = 0; i < e->n_members; i++) {
-        FUZZ_REQUIRE(e->members[i].id_number != NULL && e->members[i].name != NULL, "a member's strings are set");
+        FUZZ_REQUIRE(e->members[i].id_number != NULL && e->members[i].name != NULL,
+                     "a member's strings are set");
         FUZZ_REQUIRE(strcmp(fm_role_name(e->members[i].role), "?") != 0, "a member's role is a known one");
     }
     fm_enrollment_decision d;

@@ -1,4 +1,5 @@
-/* fuzz_envelope.c — libFuzzer harness: the envelope of any event (fm_decode_envelope) and the content hash. */
+/* fuzz_envelope.c — libFuzzer harness: the envelope of any event (fm_decode_envelope) and the content hash.
+ */
 #include "fm_decode.h"
 #include "fuzz_support.h"
 
@@ -11,7 +12,8 @@
 static bool event_id_form(const char *id)
 {
     size_t n = strlen(id);
-    return n >= 1 && n <= 64 && strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") == n;
+    return n >= 1 && n <= 64 &&
+           strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") == n;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -25,8 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st == FM_OK) {
         FUZZ_REQUIRE(event_id_form(env.event_id), "an accepted envelope has a well-formed event_id");
         FUZZ_REQUIRE(env.type >= 0 && env.type < FM_EVENT_TYPE_COUNT, "an accepted type is a known one");
-        FUZZ_REQUIRE(env.schema_version == FM_SCHEMA_VERSION, "an accepted schema_version is the supported one");
-        FUZZ_REQUIRE(memchr(env.occurred_at, '\0', sizeof env.occurred_at) != NULL, "occurred_at is terminated");
+        FUZZ_REQUIRE(env.schema_version == FM_SCHEMA_VERSION,
+                     "an accepted schema_version is the supported one");
+        FUZZ_REQUIRE(memchr(env.occurred_at, '\0', sizeof env.occurred_at) != NULL,
+                     "occurred_at is terminated");
         FUZZ_REQUIRE(memchr(env.producer, '\0', sizeof env.producer) != NULL, "producer is terminated");
     } else {
         /* The dead letter names the event when its id was a valid one, and only then. */
@@ -51,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *canon = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
         json_decref(root);
         FUZZ_REQUIRE(canon != NULL, "a parsed message can be written back");
-        FUZZ_REQUIRE(fm_event_content_hash(canon, strlen(canon), again, &err) == FM_OK, "the canonical form hashes");
+        FUZZ_REQUIRE(fm_event_content_hash(canon, strlen(canon), again, &err) == FM_OK,
+                     "the canonical form hashes");
         FUZZ_REQUIRE(memcmp(hash, again, sizeof hash) == 0, "a message hashes as its canonical form");
         free(canon);
     }

@@ -48,13 +48,15 @@ static void worker_intake(const uint8_t *data, size_t size, fm_event_type want, 
         fm_enrollment e;
         st = fm_decode_enrollment_json(root, &e, &err);
         fuzz_check_result(st, &err);
-        FUZZ_REQUIRE(st == FM_OK || strcmp(err.code, "WRONG_EVENT_TYPE") != 0, "the body agrees with the type");
+        FUZZ_REQUIRE(st == FM_OK || strcmp(err.code, "WRONG_EVENT_TYPE") != 0,
+                     "the body agrees with the type");
         fm_enrollment_free(&e);
     } else {
         fm_enrollment_decided d;
         st = fm_decode_enrollment_decided_json(root, &d, &err);
         fuzz_check_result(st, &err);
-        FUZZ_REQUIRE(st == FM_OK || strcmp(err.code, "WRONG_EVENT_TYPE") != 0, "the body agrees with the type");
+        FUZZ_REQUIRE(st == FM_OK || strcmp(err.code, "WRONG_EVENT_TYPE") != 0,
+                     "the body agrees with the type");
     }
     if (st != FM_OK)
         check_body_refusal(&err);

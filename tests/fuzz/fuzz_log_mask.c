@@ -1,5 +1,5 @@
-/* fuzz_log_mask.c — libFuzzer property harness: the log mask (fm_log_mask_identity_numbers) and the logger that
- * applies it, on any text: never a crash, the text keeps its length, no 18-digit run survives. */
+/* fuzz_log_mask.c — libFuzzer property harness: the log mask (fm_log_mask_identity_numbers) and the logger
+ * that applies it, on any text: never a crash, the text keeps its length, no 18-digit run survives. */
 #include "fm_log.h"
 #include "fuzz_support.h"
 
@@ -63,7 +63,8 @@ static void check_logger(const uint8_t *data, size_t size)
         size_t out_len = 0;
         FILE *f = open_memstream(&out, &out_len);
         FUZZ_REQUIRE(f != NULL, "a memory stream");
-        fm_logger logger = {.level = FM_LOG_DEBUG, .format = (fm_log_format)format, .out = f, .component = "fuzz"};
+        fm_logger logger = {
+            .level = FM_LOG_DEBUG, .format = (fm_log_format)format, .out = f, .component = "fuzz"};
         fm_log(&logger, FM_LOG_INFO, "fuzz_input", "detail=%s", text);
         FUZZ_REQUIRE(fclose(f) == 0, "the memory stream closes");
         if (format == FM_LOG_JSON)

@@ -13,7 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static wg_places places;
     fm_error err;
     fm_status st = wg_places_load(fuzz_input_file(data, size), &places, &err);
-    FUZZ_REQUIRE(st == FM_OK || st == FM_EINVAL || st == FM_EIO, "the loader returns FM_OK, FM_EINVAL or FM_EIO");
+    FUZZ_REQUIRE(st == FM_OK || st == FM_EINVAL || st == FM_EIO,
+                 "the loader returns FM_OK, FM_EINVAL or FM_EIO");
     if (st != FM_OK) {
         fuzz_check_error(&err);
         return 0;

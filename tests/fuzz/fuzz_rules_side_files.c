@@ -1,5 +1,7 @@
-/* fuzz_rules_side_files.c — libFuzzer harness: famins-rules' side files, the claim --context and the enrollment
- * --facts (services/rules/rules_context.h), each input read as both; an accepted context goes on to the rules. */
+/* fuzz_rules_side_files.c — libFuzzer harness: famins-rules' side files, the claim --context and the
+ * enrollment
+ * --facts (services/rules/rules_context.h), each input read as both; an accepted context goes on to the
+ * rules. */
 #include "fm_claim_rules.h"
 #include "fm_decode.h"
 #include "fuzz_support.h"

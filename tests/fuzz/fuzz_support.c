@@ -1,4 +1,4 @@
-/* fuzz_support.c — what the libFuzzer harnesses share: property checks that abort and the input as a file. */
+/* fuzz_support.c — what the harnesses share: property checks that abort, the input as a file. */
 #include "fuzz_support.h"
 
 #include <errno.h>
@@ -9,8 +9,8 @@
 
 void fuzz_fail(const char *file, int line, const char *cond, const char *what)
 {
-    fprintf(stderr, "\n==famins-fuzz== property broken at %s:%d: %s\n==famins-fuzz== (%s)\n", file, line, what,
-            cond);
+    fprintf(stderr, "\n==famins-fuzz== property broken at %s:%d: %s\n==famins-fuzz== (%s)\n", file, line,
+            what, cond);
     abort();
 }
 
@@ -89,8 +89,8 @@ const fm_plan_catalogue *fuzz_plans(void)
     if (plans == NULL) {
         fm_error err;
         if (fm_plan_catalogue_load(FAMINS_SOURCE_DIR "/schemas/plans", &plans, &err) != FM_OK) {
-            fprintf(stderr, "famins-fuzz: cannot load %s/schemas/plans: %s: %s\n", FAMINS_SOURCE_DIR, err.path,
-                    err.text);
+            fprintf(stderr, "famins-fuzz: cannot load %s/schemas/plans: %s: %s\n", FAMINS_SOURCE_DIR,
+                    err.path, err.text);
             abort();
         }
         atexit(free_plans);

@@ -16,10 +16,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A property every input must keep: when it does not, say which and abort, so that libFuzzer keeps the input
  * as a crash file. */
-#define FUZZ_REQUIRE(cond, what)                                                                           \
-    do {                                                                                                   \
-        if (!(cond))                                                                                       \
-            fuzz_fail(__FILE__, __LINE__, #cond, what);                                                    \
+#define FUZZ_REQUIRE(cond, what)                                                                             \
+    do {                                                                                                     \
+        if (!(cond))                                                                                         \
+            fuzz_fail(__FILE__, __LINE__, #cond, what);                                                      \
     } while (0)
 
 void fuzz_fail(const char *file, int line, const char *cond, const char *what) __attribute__((noreturn));
