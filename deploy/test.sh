@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # README command 2: install what is missing, build with AddressSanitizer and UBSan, start the local stack
-# and run every test (unit, integration, crash), ending with CTest's summary.
+# and run every test (unit, integration, crash) with CTest's summary, then a few seconds of each fuzz harness.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build_dir="${FAMINS_TEST_BUILD_DIR:-$FAMINS_SOURCE_DIR/build-test}"
 started=$(date +%s)
-famins_setup "$build_dir" -DCMAKE_BUILD_TYPE=Debug -DFAMINS_SANITIZE=ON
+# The fuzz smoke at the end needs clang and libFuzzer: the set-up installs them too.
+FAMINS_SETUP_FUZZ_TOOLS=1 famins_setup "$build_dir" -DCMAKE_BUILD_TYPE=Debug -DFAMINS_SANITIZE=ON
 
 famins_step "running every test"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
@@ -16,5 +17,13 @@ code=0
 # `ctest -L known_issue`.
 ctest --test-dir "$build_dir" --output-on-failure -j "${FAMINS_TEST_JOBS:-2}" -LE known_issue \
     --output-junit "$build_dir/artifacts/ctest.xml" || code=$?
+
+# A smoke of the libFuzzer harnesses (tests/fuzz): a few seconds each, from the seeds in schemas/. Any crash,
+# leak, undefined behaviour or broken property fails the run; the input is kept in artifacts/fuzz-findings.
+# The long run is `bash deploy/fuzz.sh` (5 minutes a harness).
+famins_step "fuzz smoke (${FAMINS_FUZZ_SMOKE_SECONDS:-5} s per harness)"
+bash "$FAMINS_SOURCE_DIR/deploy/fuzz.sh" --no-install --seconds "${FAMINS_FUZZ_SMOKE_SECONDS:-5}" --jobs 2 \
+    --build-dir "${FAMINS_FUZZ_BUILD_DIR:-$FAMINS_SOURCE_DIR/build-fuzz}" \
+    --findings "$build_dir/artifacts/fuzz-findings" || code=1
 echo "all tests finished in $(($(date +%s) - started)) s"
 exit "$code"
