@@ -187,6 +187,34 @@ static void write_json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* A detail cut by vsnprintf may end inside a UTF-8 character: drop the partial character, so that a JSON line
+ * stays valid UTF-8 (a log shipper would reject the whole line). */
+static void trim_partial_utf8(char *s, size_t len)
+{
+    size_t start = len;
+    while (start > 0 && len - start < 4 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0)
+        return;
+    unsigned char lead = (unsigned char)s[start - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (need > 1 && len - (start - 1) < need)
+        s[start - 1] = '\0';
+}
+
+/* kv lines are one event a line: a control character in a detail (a newline could forge a second line) is
+ * written as \xNN. */
+static void write_kv_detail(FILE *out, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\x%02x", c);
+        else
+            fputc(c, out);
+    }
+}
+
 void fm_log(const fm_logger *logger, fm_log_level level, const char *event, const char *fmt, ...)
 {
     if (logger == NULL || level < logger->level)
@@ -194,8 +222,12 @@ void fm_log(const fm_logger *logger, fm_log_level level, const char *event, cons
     char detail[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
+    int n = vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
+    if (n < 0)
+        detail[0] = '\0';
+    else if ((size_t)n >= sizeof detail)
+        trim_partial_utf8(detail, sizeof detail - 1);
     fm_log_mask_identity_numbers(detail);
 
     struct timespec now;
@@ -217,8 +249,10 @@ void fm_log(const fm_logger *logger, fm_log_level level, const char *event, cons
         write_json_string(out, detail);
         fputs("}\n", out);
     } else {
-        fprintf(out, "ts=%s level=%s component=%s event=%s%s%s\n", ts, level_names[level], component, event,
-                detail[0] ? " " : "", detail);
+        fprintf(out, "ts=%s level=%s component=%s event=%s%s", ts, level_names[level], component, event,
+                detail[0] ? " " : "");
+        write_kv_detail(out, detail);
+        fputc('\n', out);
     }
     fflush(out);
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 /* Masks a copy of in and compares it with want. */
 static void expect_mask(const char *in, const char *want)
 {
@@ -133,6 +135,48 @@ static void the_logger_masks_every_form(void **state)
     free(text);
 }
 
+/* A detail longer than the logger's buffer is cut on a character boundary: the JSON line still parses. */
+static void a_cut_detail_keeps_json_lines_valid(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    fm_logger lg;
+    assert_int_equal(fm_logger_init(&lg, "t", "info", "json", out, NULL), FM_OK);
+    char detail[2100];
+    memset(detail, 'a', 2046);
+    strcpy(detail + 2046, "\xe4\xb8\xad tail"); /* 中 straddles the 2047-byte limit */
+    fm_log(&lg, FM_LOG_WARN, "e", "%s", detail);
+    fclose(out);
+    json_error_t jerr;
+    json_t *line = json_loads(text, 0, &jerr);
+    assert_non_null(line);
+    const char *got = json_string_value(json_object_get(line, "detail"));
+    assert_non_null(got);
+    assert_int_equal(strlen(got), 2046);
+    json_decref(line);
+    free(text);
+}
+
+/* A newline in a kv detail cannot start a forged line of its own. */
+static void a_newline_in_a_kv_detail_stays_on_its_line(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    fm_logger lg;
+    assert_int_equal(fm_logger_init(&lg, "t", "info", "kv", out, NULL), FM_OK);
+    fm_log(&lg, FM_LOG_WARN, "e", "note=%s", "x\nts=forged level=error event=fake");
+    fclose(out);
+    assert_non_null(strstr(text, "note=x\\x0ats=forged"));
+    assert_ptr_equal(strchr(text, '\n'), text + strlen(text) - 1);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +186,8 @@ int main(void)
         cmocka_unit_test(json_escaped_digits_are_masked),
         cmocka_unit_test(ordinary_numbers_are_not_masked),
         cmocka_unit_test(the_logger_masks_every_form),
+        cmocka_unit_test(a_cut_detail_keeps_json_lines_valid),
+        cmocka_unit_test(a_newline_in_a_kv_detail_stays_on_its_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
