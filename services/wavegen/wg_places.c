@@ -78,9 +78,11 @@ fm_status wg_places_load(const char *path, wg_places *out, fm_error *err)
         json_t *pop = json_object_get(u, "population");
         json_t *rural = json_object_get(u, "rural_share");
         if (code == NULL || strlen(code) > 16 || name == NULL || kind == NULL || !json_is_integer(pop) ||
-            json_integer_value(pop) <= 0 || !json_is_number(rural)) {
+            json_integer_value(pop) <= 0 || json_integer_value(pop) > WG_MAX_UNIT_POPULATION ||
+            !json_is_number(rural)) {
             fm_error_set(err, "units", "BAD_UNIT",
-                         "unit %zu lacks code, name_zh, kind, population > 0 or rural_share", i);
+                         "unit %zu lacks code, name_zh, kind, population in 1..%d or rural_share", i,
+                         WG_MAX_UNIT_POPULATION);
             goto fail;
         }
         snprintf(w->code, sizeof w->code, "%s", code);

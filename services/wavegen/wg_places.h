@@ -10,6 +10,9 @@
 #define WG_MAX_UNITS 64
 #define WG_MAX_UNIT_AREAS 4
 #define WG_MAX_AREAS 128
+/* Xi'an's largest district has about 1.5 million people: a bound far above any unit that keeps the running
+ * sum of WG_MAX_UNITS populations inside int64_t. */
+#define WG_MAX_UNIT_POPULATION 1000000000
 
 typedef struct wg_unit {
     char code[17];
@@ -35,7 +38,7 @@ typedef struct wg_places {
 } wg_places;
 
 /* Loads the JSON table at path into *out. FM_EIO when unreadable, FM_EINVAL (err says where) when a
- * field is missing or wrong, or a code is not 6 digits, or a population is not positive. */
+ * field is missing or wrong, or a code is not 6 digits, or a population is not in 1..WG_MAX_UNIT_POPULATION. */
 fm_status wg_places_load(const char *path, wg_places *out, fm_error *err);
 
 /* A unit drawn in proportion to population. */
