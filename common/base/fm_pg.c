@@ -38,6 +38,21 @@ static void copy_message(char *dst, size_t len, const char *msg)
             *p = ' ';
 }
 
+void fm_pg_result_text(const PGconn *conn, const PGresult *res, char *dst, size_t len)
+{
+    const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (primary == NULL) {
+        copy_message(dst, len, res ? PQresultErrorMessage(res) : conn ? PQerrorMessage(conn) : "no result");
+        if (dst[0] == '\0')
+            copy_message(dst, len, conn ? PQerrorMessage(conn) : "no result");
+        return;
+    }
+    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY);
+    char text[512];
+    snprintf(text, sizeof text, "%s: %s", severity ? severity : "ERROR", primary);
+    copy_message(dst, len, text);
+}
+
 fm_status fm_pg_connect(const char *dsn, const fm_backoff *backoff, const volatile sig_atomic_t *stop,
                         const fm_logger *logger, PGconn **out, fm_error *err)
 {
@@ -78,7 +93,7 @@ static fm_status result_status(PGconn *conn, PGresult *res, fm_error *err)
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
         return FM_OK;
     char msg[256];
-    copy_message(msg, sizeof msg, res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+    fm_pg_result_text(conn, res, msg, sizeof msg);
     const char *sqlstate = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     fm_error_set(err, "", sqlstate ? sqlstate : "PG_ERROR", "%s", msg);
     return FM_EDB;

@@ -58,6 +58,13 @@ fm_status fm_pg_query(PGconn *conn, const char *sql, int nparams, const char *co
  * empty. */
 fm_status fm_pg_role_dsn(const char *own_dsn, const char *base_dsn, const char *role, char *out, size_t len);
 
+/* The text of a failed result for an error or a log line, on one line: the severity and the server's primary
+ * message only ("ERROR: duplicate key value violates unique constraint ..."). DETAIL, HINT and CONTEXT are
+ * left out on purpose: they quote the refused row's values ("Failing row contains (...)", "Key (...)=(...)"),
+ * which are the message's data and may be personal. Without a result (res NULL or no server fields), the
+ * connection's message. Always NUL-terminates dst. */
+void fm_pg_result_text(const PGconn *conn, const PGresult *res, char *dst, size_t len);
+
 /* 1 when the last failure looks like a lost connection (retry on a new one), 0 for a real SQL error. */
 int fm_pg_connection_lost(const PGconn *conn);
 

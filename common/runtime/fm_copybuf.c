@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fm_pg.h"
+
 void fm_copybuf_reset(fm_copybuf *buf)
 {
     buf->len = 0;
@@ -147,17 +149,13 @@ fm_status fm_copybuf_array_close(fm_copybuf *buf)
 }
 
 /* libpq messages end with (and may hold) newlines; log lines want one line. */
-static void set_pg_error(fm_error *err, const char *state, const char *msg)
+/* The SQLSTATE as the code, the server's primary message as the text (fm_pg_result_text). */
+static void set_pg_error(fm_error *err, const PGconn *conn, const PGresult *res)
 {
-    fm_error_set(err, "", state ? state : "PG_ERROR", "%s", msg ? msg : "");
-    if (err == NULL)
-        return;
-    for (char *p = err->text; *p; p++)
-        if (*p == '\n' || *p == '\t')
-            *p = ' ';
-    size_t n = strlen(err->text);
-    while (n > 0 && err->text[n - 1] == ' ')
-        err->text[--n] = '\0';
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    char msg[256];
+    fm_pg_result_text(conn, res, msg, sizeof msg);
+    fm_error_set(err, "", state ? state : "PG_ERROR", "%s", msg);
 }
 
 static int put_copy_data(PGconn *conn, const char *data, int len, void *ctx)
@@ -184,8 +182,7 @@ fm_status fm_copybuf_send_io(PGconn *conn, const char *copy_sql, const fm_copybu
 
     PGresult *res = PQexec(conn, copy_sql);
     if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN) {
-        set_pg_error(err, res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL,
-                     res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+        set_pg_error(err, conn, res);
         PQclear(res);
         return FM_EDB;
     }
@@ -206,13 +203,13 @@ fm_status fm_copybuf_send_io(PGconn *conn, const char *copy_sql, const fm_copybu
              * The caller's FM_EDB makes the connection anew. */
             PQclear(res);
             if (st == FM_OK)
-                set_pg_error(err, NULL, PQerrorMessage(conn));
+                set_pg_error(err, conn, NULL);
             st = FM_EDB;
             break;
         }
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {
             if (st == FM_OK)
-                set_pg_error(err, PQresultErrorField(res, PG_DIAG_SQLSTATE), PQresultErrorMessage(res));
+                set_pg_error(err, conn, res);
             st = FM_EDB;
         } else {
             /* "COPY n": the server's count of the rows it stored, checked against the rows built. */
@@ -228,7 +225,7 @@ fm_status fm_copybuf_send_io(PGconn *conn, const char *copy_sql, const fm_copybu
         PQclear(res);
     }
     if (st == FM_OK && (!ok || !ended || !stored_all)) {
-        set_pg_error(err, NULL, PQerrorMessage(conn));
+        set_pg_error(err, conn, NULL);
         if (err != NULL && err->text[0] == '\0')
             fm_error_set(err, "", "PG_ERROR", "the COPY data could not be sent");
         st = FM_EDB;

@@ -197,21 +197,6 @@ static poison *poison_find(const worker *w, const char *topic, int32_t partition
     return NULL;
 }
 
-/* The primary message of a server refusal, for a dead letter's text (which reporters read): libpq's text goes
- * on with DETAIL, HINT and CONTEXT fields (newlines already made spaces) that quote the refused row's values
- * ("Failing row contains (...)", "Key (...)=(...)"): the message's data, personal data included, which neither
- * a dead letter nor a log line may carry (the raw message, for operators, shows what was refused). */
-static void primary_message(char *dst, size_t len, const char *text)
-{
-    static const char *const secondary[] = {" DETAIL: ", " HINT: ", " CONTEXT: ", " QUERY: ", " LINE "};
-    snprintf(dst, len, "%s", text);
-    for (size_t i = 0; i < sizeof secondary / sizeof secondary[0]; i++) {
-        char *at = strstr(dst, secondary[i]);
-        if (at != NULL)
-            *at = '\0';
-    }
-}
-
 static fm_status poison_add(worker *w, const char *topic, int32_t partition, int64_t offset,
                             const fm_error *err)
 {
@@ -417,9 +402,9 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
 static fm_status redo(worker *w, const char *reason, const fm_error *cause, fm_error *err)
 {
     w->counters.replays++;
-    char primary[sizeof cause->text];
-    primary_message(primary, sizeof primary, cause->text);
-    fm_log(w->lg, FM_LOG_WARN, "batch_redo", "reason=%s code=%s error=\"%s\"", reason, cause->code, primary);
+    /* cause->text is the server's primary message only (fm_pg_result_text): no DETAIL quoting row values. */
+    fm_log(w->lg, FM_LOG_WARN, "batch_redo", "reason=%s code=%s error=\"%s\"", reason, cause->code,
+           cause->text);
     if (w->conn != NULL && PQstatus(w->conn) == CONNECTION_OK &&
         PQtransactionStatus(w->conn) != PQTRANS_IDLE) {
         fm_error ignored;
@@ -838,9 +823,7 @@ static fm_status process_batch(worker *w, fm_error *err)
              * worker's): this message is the one. The redo makes it a dead letter. */
             fm_error dead = {0};
             const rd_kafka_message_t *m = w->batch.messages[0];
-            char primary[sizeof cause.text];
-            primary_message(primary, sizeof primary, cause.text);
-            fm_error_set(&dead, cause.path, "WRITE_REJECTED", "SQLSTATE %s: %s", cause.code, primary);
+            fm_error_set(&dead, cause.path, "WRITE_REJECTED", "SQLSTATE %s: %s", cause.code, cause.text);
             if (poison_add(w, rd_kafka_topic_name(m->rkt), m->partition, m->offset, &dead) != FM_OK)
                 return FM_ENOMEM;
             w->isolated_refusals = 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fm_dates.h"
+#include "fm_pg.h"
 
 void adj_p_own(adj_params *p, char *s)
 {
@@ -176,7 +177,8 @@ static fm_status finish(PGconn *conn, PGresult *res, PGresult **out, fm_error *e
         return FM_OK;
     }
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+    char msg[256];
+    fm_pg_result_text(conn, res, msg, sizeof msg);
     fm_status st = FM_EDB;
     const char *code = "DB_ERROR";
     if (PQstatus(conn) == CONNECTION_BAD || state == NULL) {
@@ -188,13 +190,7 @@ static fm_status finish(PGconn *conn, PGresult *res, PGresult **out, fm_error *e
         st = FM_ECONFIG;
         code = "DB_SCHEMA";
     }
-    fm_error_set(err, state ? state : "", code, "%s", msg ? msg : "no result");
-    /* The server's message ends with a newline: drop it for one-line logs. */
-    if (err != NULL) {
-        size_t l = strlen(err->text);
-        while (l > 0 && (err->text[l - 1] == '\n' || err->text[l - 1] == ' '))
-            err->text[--l] = '\0';
-    }
+    fm_error_set(err, state ? state : "", code, "%s", msg);
     PQclear(res);
     return st;
 }

@@ -206,7 +206,9 @@ static fm_status publish_round(relay *r, int *published, fm_error *err)
                      "WHERE sent_at IS NULL AND id > $2::bigint ORDER BY id LIMIT $1::int",
                      2, NULL, params, NULL, NULL, 1);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        fm_error_set(err, "", "PG_ERROR", "%s", PQresultErrorMessage(res));
+        char msg[256];
+        fm_pg_result_text(r->conn, res, msg, sizeof msg);
+        fm_error_set(err, "", "PG_ERROR", "%s", msg);
         PQclear(res);
         return FM_EDB;
     }
