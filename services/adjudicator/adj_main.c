@@ -8,6 +8,7 @@
 
 #include "adj_config.h"
 #include "adj_worker.h"
+#include "fm_cli.h"
 #include "fm_keyring.h"
 #include "fm_pg.h"
 #include "fm_plan.h"
@@ -73,7 +74,18 @@ static const char *lookup(const char *name, void *ctx)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+    /* The command line first: --version or a typo must never read settings or connect. */
+    fm_cli_request cli;
+    fm_error cli_err = {0};
+    if (fm_cli_parse_bare(argc, argv, &cli, &cli_err) != FM_OK) {
+        fm_cli_print_usage_error(stderr, "famins-adjudicator", cli_err.text);
+        return FM_EXIT_USAGE;
+    }
+    if (cli == FM_CLI_VERSION) {
+        fm_cli_print_version(stdout, "famins-adjudicator");
+        return FM_EXIT_OK;
+    }
+    if (cli == FM_CLI_HELP) {
         printf("Usage: famins-adjudicator\n"
                "Decides claim.submitted and claim.reviewed events from the claim.events topic, records claims,\n"
                "decisions, reviews, benefit usage and fraud signals in PostgreSQL and publishes claim.decided\n"

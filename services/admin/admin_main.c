@@ -6,6 +6,7 @@
 #include "admin_bindings.h"
 #include "admin_migrations.h"
 #include "admin_topics.h"
+#include "fm_cli.h"
 #include "fm_kafka.h"
 #include "fm_log.h"
 #include "fm_pg.h"
@@ -45,7 +46,9 @@ static void usage(FILE *out)
         "  bind-group  let ROLE (famins_eligibility, famins_subsidy or famins_adjudicator) use consumer "
         "group\n"
         "              GROUP: needed before a worker starts with FAMINS_GROUP_ID set to GROUP\n"
-        "Exit: 0 done, 1 failed, 2 wrong usage, 3 done but a topic's partition count differs.\n\n");
+        "  --version   print the version; --help this text\n"
+        "Exit: 0 done, 1 failed, 2 wrong usage or configuration, 3 done but a topic's partition count "
+        "differs.\n\n");
     fm_settings_print_help(out, admin_settings, ADMIN_SETTING_COUNT);
 }
 
@@ -145,20 +148,45 @@ done:
 
 int main(int argc, char **argv)
 {
-    const char *command = argc >= 2 ? argv[1] : "all";
-    if (argc == 2 && (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0)) {
-        usage(stdout);
+    /* Options first, anywhere on the line: --help and --version answer at once (the first wins), an unknown
+     * option is refused before the command is looked at; nothing is read or connected before this is done. */
+    int ask = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] == '\0')
+            continue;
+        if (!fm_cli_is_help(a) && !fm_cli_is_version(a)) {
+            char text[128];
+            snprintf(text, sizeof text, "unknown option '%.64s'", a);
+            fm_cli_print_usage_error(stderr, "famins-admin", text);
+            return EXIT_USAGE;
+        }
+        if (ask == 0)
+            ask = i;
+    }
+    if (ask != 0) {
+        if (fm_cli_is_help(argv[ask]))
+            usage(stdout);
+        else
+            fm_cli_print_version(stdout, "famins-admin");
         return EXIT_OK;
     }
+    const char *command = argc >= 2 ? argv[1] : "all";
     int bind = strcmp(command, "bind-group") == 0;
-    if (bind ? argc != 4 : argc > 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
     if (!bind && strcmp(command, "migrate") != 0 && strcmp(command, "topics") != 0 &&
         strcmp(command, "all") != 0) {
-        fprintf(stderr, "famins-admin: unknown command \"%s\"\n", command);
-        usage(stderr);
+        char text[128];
+        snprintf(text, sizeof text, "unknown command '%.64s'", command);
+        fm_cli_print_usage_error(stderr, "famins-admin", text);
+        return EXIT_USAGE;
+    }
+    if (bind ? argc != 4 : argc > 2) {
+        char text[128];
+        if (bind)
+            snprintf(text, sizeof text, "bind-group wants GROUP ROLE");
+        else
+            snprintf(text, sizeof text, "unexpected argument '%.64s'", argv[2]);
+        fm_cli_print_usage_error(stderr, "famins-admin", text);
         return EXIT_USAGE;
     }
     fm_error err = {0};

@@ -9,6 +9,7 @@
 
 #include "elig_apply.h"
 #include "elig_decode.h"
+#include "fm_cli.h"
 #include "fm_keyring.h"
 #include "fm_pg.h"
 #include "fm_plan.h"
@@ -145,7 +146,18 @@ static void release_cb(void *arg, fm_event *event)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+    /* The command line first: --version or a typo must never read settings or connect. */
+    fm_cli_request cli;
+    fm_error cli_err = {0};
+    if (fm_cli_parse_bare(argc, argv, &cli, &cli_err) != FM_OK) {
+        fm_cli_print_usage_error(stderr, "famins-eligibility", cli_err.text);
+        return FM_EXIT_USAGE;
+    }
+    if (cli == FM_CLI_VERSION) {
+        fm_cli_print_version(stdout, "famins-eligibility");
+        return FM_EXIT_OK;
+    }
+    if (cli == FM_CLI_HELP) {
         printf("Usage: famins-eligibility\n"
                "Consumes enrollment.submitted, decides each enrollment (domain.md, Decisions / Enrollment), records\n"
                "the decision, members, policy and insured persons, and publishes enrollment.decided through the\n"

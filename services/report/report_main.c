@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fm_cli.h"
 #include "fm_log.h"
 #include "fm_pg.h"
 #include "fm_plan.h"
@@ -48,7 +49,9 @@ static void usage(FILE *out)
             "                report-Y[-CODE].md|.json|.html, and report-Y[-CODE]-<table>.csv per table\n"
             "Without --out: md and json go to stdout; csv goes to stdout as its tables one after another, each\n"
             "with its header row, separated by one empty line; html goes to report-Y[-CODE].html.\n"
-            "Exit: 0 written (an empty year is an empty report), 1 database or file error, 2 wrong usage.\n\n");
+            "--version prints the version.\n"
+            "Exit: 0 written (an empty year is an empty report), 1 database or file error, 2 wrong usage or "
+            "configuration.\n\n");
     fm_settings_print_help(out, report_settings, REPORT_SETTING_COUNT);
 }
 
@@ -171,13 +174,27 @@ int main(int argc, char **argv)
     const char *unit = NULL, *dir = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (fm_cli_is_help(a)) {
             usage(stdout);
             return EXIT_OK;
         }
+        if (fm_cli_is_version(a)) {
+            fm_cli_print_version(stdout, "famins-report");
+            return EXIT_OK;
+        }
+        char text[128];
+        if (strcmp(a, "--year") != 0 && strcmp(a, "--unit") != 0 && strcmp(a, "--format") != 0 &&
+            strcmp(a, "--out") != 0) {
+            if (a[0] == '-' && a[1] != '\0')
+                snprintf(text, sizeof text, "unknown option '%.64s'", a);
+            else
+                snprintf(text, sizeof text, "unexpected argument '%.64s'", a);
+            fm_cli_print_usage_error(stderr, "famins-report", text);
+            return EXIT_USAGE;
+        }
         if (i + 1 >= argc) {
-            fprintf(stderr, "famins-report: %s needs a value (or is unknown)\n\n", a);
-            usage(stderr);
+            snprintf(text, sizeof text, "%s needs a value", a);
+            fm_cli_print_usage_error(stderr, "famins-report", text);
             return EXIT_USAGE;
         }
         const char *v = argv[++i];
@@ -201,17 +218,12 @@ int main(int argc, char **argv)
                         v);
                 return EXIT_USAGE;
             }
-        } else if (strcmp(a, "--out") == 0) {
+        } else { /* --out */
             dir = v;
-        } else {
-            fprintf(stderr, "famins-report: unknown option %s\n\n", a);
-            usage(stderr);
-            return EXIT_USAGE;
         }
     }
     if (year == 0) {
-        fprintf(stderr, "famins-report: --year is required\n\n");
-        usage(stderr);
+        fm_cli_print_usage_error(stderr, "famins-report", "--year is required");
         return EXIT_USAGE;
     }
     if (dir == NULL && __builtin_popcount((unsigned)(formats & (FMT_MD | FMT_CSV | FMT_JSON))) > 1) {

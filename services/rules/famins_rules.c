@@ -1,5 +1,6 @@
 /* famins_rules.c — famins-rules: decide one enrollment or claim from files and print the decision as JSON. */
 #include "fm_claim_rules.h"
+#include "fm_cli.h"
 #include "fm_dates.h"
 #include "fm_decode.h"
 #include "fm_eligibility.h"
@@ -25,7 +26,7 @@ static const char USAGE[] =
     "usage: famins-rules enrollment [--facts FACTS.json] [--today YYYY-MM-DD] [--plan-dir DIR] [FILE|-]\n"
     "       famins-rules claim --context CONTEXT.json [--plan-dir DIR] [FILE|-]\n"
     "       famins-rules review --claim CLAIM.json --context CONTEXT.json [--plan-dir DIR] [FILE|-]\n"
-    "       famins-rules --help\n";
+    "       famins-rules --help | --version\n";
 
 static const char HELP[] =
     "\n"
@@ -271,15 +272,18 @@ done:
     return rc;
 }
 
-/* Parses argv into opt; returns -1 for --help, 0 when fine, EXIT_USAGE (message printed) otherwise. */
+/* Parses argv into opt; returns -1 for --help, -2 for --version, 0 when fine, EXIT_USAGE (message printed)
+ * otherwise. */
 static int parse_args(int argc, char **argv, options *opt)
 {
     memset(opt, 0, sizeof *opt);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+        if (fm_cli_is_help(a))
             return -1;
+        if (fm_cli_is_version(a))
+            return -2;
         if (strcmp(a, "--plan-dir") == 0)
             slot = &opt->plan_dir;
         else if (strcmp(a, "--facts") == 0)
@@ -297,14 +301,18 @@ static int parse_args(int argc, char **argv, options *opt)
             }
             *slot = argv[++i];
         } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "famins-rules: unknown option %s\n%s", a, USAGE);
+            char text[128];
+            snprintf(text, sizeof text, "unknown option '%.64s'", a);
+            fm_cli_print_usage_error(stderr, "famins-rules", text);
             return EXIT_USAGE;
         } else if (opt->command == NULL) {
             opt->command = a;
         } else if (opt->file == NULL) {
             opt->file = a;
         } else {
-            fprintf(stderr, "famins-rules: one input file at most\n%s", USAGE);
+            char text[128];
+            snprintf(text, sizeof text, "unexpected argument '%.64s' (one input file at most)", a);
+            fm_cli_print_usage_error(stderr, "famins-rules", text);
             return EXIT_USAGE;
         }
     }
@@ -351,6 +359,10 @@ int main(int argc, char **argv)
     if (rc == -1) {
         fputs(USAGE, stdout);
         fputs(HELP, stdout);
+        return EXIT_DECIDED;
+    }
+    if (rc == -2) {
+        fm_cli_print_version(stdout, "famins-rules");
         return EXIT_DECIDED;
     }
     if (rc != 0)

@@ -6,11 +6,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fm_cli.h"
 #include "fm_pg.h"
 #include "fm_plan.h"
+#include "fm_worker.h"
 #include "subs_apply.h"
 #include "subs_decode.h"
-#include "fm_worker.h"
 
 static volatile sig_atomic_t stop_requested = 0;
 
@@ -120,7 +121,18 @@ static void release_cb(void *arg, fm_event *event)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+    /* The command line first: --version or a typo must never read settings or connect. */
+    fm_cli_request cli;
+    fm_error cli_err = {0};
+    if (fm_cli_parse_bare(argc, argv, &cli, &cli_err) != FM_OK) {
+        fm_cli_print_usage_error(stderr, "famins-subsidy", cli_err.text);
+        return FM_EXIT_USAGE;
+    }
+    if (cli == FM_CLI_VERSION) {
+        fm_cli_print_version(stdout, "famins-subsidy");
+        return FM_EXIT_OK;
+    }
+    if (cli == FM_CLI_HELP) {
         printf("Usage: famins-subsidy\n"
                "Consumes enrollment.decided; for each accepted category-A household books the 4000-fen subsidy in\n"
                "the ledger, one row per paying payer (city, district or county, development zone), and publishes\n"

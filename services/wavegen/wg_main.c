@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fm_cli.h"
 #include "fm_kafka.h"
 #include "fm_settings.h"
 #include "wg_claims.h"
@@ -196,7 +197,8 @@ enum {
     O_CREATE_TOPIC,
     O_CLAIM_UNREADABLE,
     O_CLAIM_RESEND,
-    O_HELP
+    O_HELP,
+    O_VERSION
 };
 
 static bool parse_double(const char *s, double *out)
@@ -223,36 +225,38 @@ static bool parse_u64(const char *s, uint64_t *out)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    char text[160];
+    if (argc < 2) {
+        fm_cli_print_usage_error(stderr, "famins-wavegen", "say enroll or claims");
+        return 2;
+    }
+    if (fm_cli_is_help(argv[1])) {
+        usage(stdout);
+        return 0;
+    }
+    if (fm_cli_is_version(argv[1])) {
+        fm_cli_print_version(stdout, "famins-wavegen");
+        return 0;
     }
     const char *mode = argv[1];
     bool enroll_mode = strcmp(mode, "enroll") == 0;
     if (!enroll_mode && strcmp(mode, "claims") != 0) {
-        fprintf(stderr, "famins-wavegen: unknown mode '%s' (enroll | claims)\n", mode);
+        if (mode[0] == '-' && mode[1] != '\0')
+            snprintf(text, sizeof text, "unknown option '%.64s'", mode);
+        else
+            snprintf(text, sizeof text, "unknown mode '%.64s' (enroll | claims)", mode);
+        fm_cli_print_usage_error(stderr, "famins-wavegen", text);
         return 2;
     }
 
-    fm_settings *settings = NULL;
-    fm_error serr = {0};
-    if (fm_settings_load(settings_defs, N_SETTINGS, NULL, NULL, &settings, &serr) != FM_OK) {
-        fprintf(stderr, "famins-wavegen: %s: %s\n", serr.path, serr.text);
-        return 2;
-    }
-    fm_logger lg;
-    if (fm_logger_init(&lg, "wavegen", fm_settings_str(settings, "FAMINS_LOG_LEVEL"),
-                       fm_settings_str(settings, "FAMINS_LOG_FORMAT"), stderr, &serr) != FM_OK) {
-        fprintf(stderr, "famins-wavegen: %s: %s\n", serr.path, serr.text);
-        fm_settings_free(settings);
-        return 2;
-    }
+    /* The options are parsed before the settings are read, so that a wrong line fails alone; the options
+     * whose defaults are settings (plan dir, message size) stay unset (NULL, 0) until then. */
     uint64_t create_partitions = 0;
     uint64_t seed = 1, households = 0, plan_year = 2026, flush_ms = 60000;
-    uint64_t max_bytes = (uint64_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES");
+    uint64_t max_bytes = 0;
     double rate = 0, claim_scale = 1.0, claim_unreadable = 0.005, claim_resend = 0.005;
     const char *dry_run = NULL, *labels_path = NULL, *places_path = NULL;
-    const char *plan_dir = fm_settings_str(settings, "FAMINS_PLAN_DIR");
+    const char *plan_dir = NULL;
     const char *policies_out = NULL, *policies_in = NULL, *topic = NULL, *bootstrap = NULL;
     bool quiet = false;
     const char *props[128];
@@ -287,12 +291,14 @@ int main(int argc, char **argv)
         {"claim-unreadable-share", required_argument, NULL, O_CLAIM_UNREADABLE},
         {"claim-resend-share", required_argument, NULL, O_CLAIM_RESEND},
         {"help", no_argument, NULL, O_HELP},
+        {"version", no_argument, NULL, O_VERSION},
         {NULL, 0, NULL, 0},
     };
     optind = 2;
+    opterr = 0; /* the one-line errors below instead of getopt's */
     int c;
     bool ok = true;
-    while ((c = getopt_long(argc, argv, "b:t:X:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":b:t:X:hV", opts, NULL)) != -1) {
         switch (c) {
         case O_PLAN_YEAR: ok = parse_u64(optarg, &plan_year) && plan_year >= 2000 && plan_year <= 2100; break;
         case O_SEED: ok = parse_u64(optarg, &seed); break;
@@ -334,23 +340,52 @@ int main(int argc, char **argv)
             ok =
                 parse_u64(optarg, &create_partitions) && create_partitions >= 1 && create_partitions <= 10000;
             break;
-        case O_HELP:
-            usage(stdout);
-            fm_settings_free(settings);
-            return 0;
+        case 'h':
+        case O_HELP: usage(stdout); return 0;
+        case 'V':
+        case O_VERSION: fm_cli_print_version(stdout, "famins-wavegen"); return 0;
         default: ok = false;
         }
         if (!ok) {
-            if (c != '?')
-                fprintf(stderr, "famins-wavegen: bad value for an option: %s\n", optarg ? optarg : "");
-            usage(stderr);
-            fm_settings_free(settings);
+            /* optind is past the option in question (and past its value when it has one) */
+            const char *opt_text = argv[optind - 1];
+            if (c == '?' && optopt != 0)
+                snprintf(text, sizeof text, "unknown option '-%c'", optopt);
+            else if (c == '?')
+                snprintf(text, sizeof text, "unknown option '%.64s'", opt_text);
+            else if (c == ':')
+                snprintf(text, sizeof text, "%.64s needs a value", opt_text);
+            else
+                snprintf(text, sizeof text, "bad value for an option: '%.64s'", optarg ? optarg : "");
+            fm_cli_print_usage_error(stderr, "famins-wavegen", text);
             return 2;
         }
     }
+    if (optind != argc) {
+        snprintf(text, sizeof text, "unexpected argument '%.64s'", argv[optind]);
+        fm_cli_print_usage_error(stderr, "famins-wavegen", text);
+        return 2;
+    }
+    fm_settings *settings = NULL;
+    fm_error serr = {0};
+    if (fm_settings_load(settings_defs, N_SETTINGS, NULL, NULL, &settings, &serr) != FM_OK) {
+        fprintf(stderr, "famins-wavegen: %s: %s\n", serr.path, serr.text);
+        return 2;
+    }
+    fm_logger lg;
+    if (fm_logger_init(&lg, "wavegen", fm_settings_str(settings, "FAMINS_LOG_LEVEL"),
+                       fm_settings_str(settings, "FAMINS_LOG_FORMAT"), stderr, &serr) != FM_OK) {
+        fprintf(stderr, "famins-wavegen: %s: %s\n", serr.path, serr.text);
+        fm_settings_free(settings);
+        return 2;
+    }
+    if (plan_dir == NULL)
+        plan_dir = fm_settings_str(settings, "FAMINS_PLAN_DIR");
+    if (max_bytes == 0)
+        max_bytes = (uint64_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES");
     /* claims: from a policies file, or from the wave rebuilt from its seed and options (--households) */
     bool from_wave = !enroll_mode && policies_in == NULL && households > 0;
-    if (optind != argc || (enroll_mode && households == 0) ||
+    if ((enroll_mode && households == 0) ||
         (!enroll_mode && policies_in == NULL && !from_wave) ||
         (!enroll_mode && policies_in != NULL && households > 0)) {
         usage(stderr);
