@@ -67,6 +67,8 @@ typedef struct worker {
     size_t isolate_left;       /* messages still to apply one per transaction after a refused set write */
     int isolated_refusals;     /* class-23 refusals in a row of a one-message batch */
     fm_status set_status;      /* what end_batch returned when it made a BATCH_SET_REFUSED */
+    int elsewhere_redos;       /* redos running, without a committed batch, because another member decided one of
+                                  the batch's events after the deduplication read (FM_ECONFLICT, 23505) */
     fm_status fatal;     /* set by the rebalance callback when the worker must stop */
     fm_error fatal_err;
 } worker;
@@ -561,7 +563,18 @@ static fm_status stage_processed(worker *w, const fm_raw_message *raw, const fm_
     return FM_OK;
 }
 
-typedef enum batch_outcome { BATCH_DONE = 0, BATCH_REDO, BATCH_SET_REFUSED, BATCH_FATAL } batch_outcome;
+typedef enum batch_outcome {
+    BATCH_DONE = 0,
+    BATCH_REDO,
+    BATCH_ELSEWHERE, /* another member decided one of the batch's events after its deduplication read: redo */
+    BATCH_SET_REFUSED,
+    BATCH_FATAL
+} batch_outcome;
+
+/* Redos in a row for FM_ECONFLICT before the worker stops: a member that decided an event meanwhile committed
+ * its processed-event row with its decision, so the first redo sees the event as a duplicate. A conflict that
+ * survives this many redos is no race: the service's tables and famins.processed_events disagree. */
+#define ELSEWHERE_REDOS_MAX 5
 
 /* A row the database refused on its data: SQLSTATE class 22 (data exception) or 23 (integrity: unique, check,
  * foreign key, not null...). */
@@ -617,6 +630,8 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
         st = n == 0 ? FM_OK : w->opt->handler.prepare_batch(w->opt->handler.ctx, &w->txn, w->prepared, n, cause);
         if (st == FM_EDB)
             return BATCH_REDO;
+        if (st == FM_ECONFLICT)
+            return BATCH_ELSEWHERE;
         if (st != FM_OK) {
             *err = *cause;
             goto fatal;
@@ -672,6 +687,10 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
             *cause = aerr;
             return BATCH_REDO;
         }
+        if (st == FM_ECONFLICT) {
+            *cause = aerr;
+            return BATCH_ELSEWHERE;
+        }
         if (st != FM_OK) {
             *err = aerr;
             goto fatal;
@@ -688,6 +707,10 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
     t = now_us();
     if (w->opt->handler.end_batch != NULL) {
         st = w->opt->handler.end_batch(w->opt->handler.ctx, &w->txn, cause);
+        if (st == FM_ECONFLICT || (st == FM_EDB && strcmp(cause->code, "23505") == 0 && w->elsewhere_redos == 0))
+            /* Most likely another member's decision of one of these events, committed after the deduplication
+             * read: one plain redo sees it as a duplicate. A unique violation that outlives it is isolated. */
+            return BATCH_ELSEWHERE;
         if (st == FM_EINVAL || (st == FM_EDB && refused_row(cause))) {
             /* A unique violation may be a concurrent worker's row, which a redo resolves: it alone keeps FM_EDB
              * (three refusals in a row before a dead letter); every other refusal is the message's. */
@@ -791,6 +814,7 @@ static fm_status process_batch(worker *w, fm_error *err)
     switch (out) {
     case BATCH_DONE:
         after_commit(w);
+        w->elsewhere_redos = 0;
         w->isolate_left = w->isolate_left > w->batch.count ? w->isolate_left - w->batch.count : 0;
         w->isolated_refusals = 0;
         fm_log(w->lg, FM_LOG_DEBUG, "batch_commit",
@@ -810,6 +834,25 @@ static fm_status process_batch(worker *w, fm_error *err)
                     : strcmp(cause.code, "23505") == 0           ? "event_applied_elsewhere"
                                                                  : "transient",
                     &cause, err);
+    case BATCH_ELSEWHERE:
+        /* Another member (a zombie, or one finishing a revoked partition's batch) committed one of these events
+         * between the deduplication read and this batch's own write: roll back and redo from the dedup step,
+         * where the event is a duplicate. Zombie fencing as much as the compare-and-set is: a conflict. */
+        w->counters.conflicts++;
+        if (++w->elsewhere_redos > ELSEWHERE_REDOS_MAX) {
+            if (w->conn != NULL && PQstatus(w->conn) == CONNECTION_OK &&
+                PQtransactionStatus(w->conn) != PQTRANS_IDLE) {
+                fm_error ignored;
+                fm_pg_exec(w->conn, "ROLLBACK", &ignored);
+            }
+            fm_batch_clear(&w->batch);
+            fm_error_set(err, cause.path, cause.code,
+                         "%d redos running still found an event decided but not processed: the tables disagree "
+                         "(%s)",
+                         ELSEWHERE_REDOS_MAX, cause.text);
+            return FM_ECONFLICT;
+        }
+        return redo(w, "decided_elsewhere", &cause, err);
     case BATCH_SET_REFUSED:
         w->counters.isolations++;
         if (w->batch.count > 1) {

@@ -68,6 +68,10 @@ typedef struct fm_event {
  *              dead letter (err->code, err->text) — so apply may refuse after writing;
  *   FM_EDB     transient (connection lost, serialization failure...): the batch is rolled back, the
  *              connection re-made with backoff and the batch redone from its stored positions;
+ *   FM_ECONFLICT  the event was decided by another member (a zombie, or one finishing a revoked partition's
+ *              batch) after the batch's deduplication read: rolled back and redone like FM_EDB, where the event
+ *              is then a duplicate; counted as a conflict. Five in a row without a committed batch is no race
+ *              (the service's tables and processed_events disagree): the worker stops;
  *   other      the worker stops (exit non-zero); nothing of the batch is committed.
  * release (may be NULL) frees event->decoded. ctx is passed to every callback.
  * begin_batch, prepare_batch and end_batch (all optional) make set-based services: per batch, one read of
@@ -75,8 +79,11 @@ typedef struct fm_event {
  *   begin_batch   first in the transaction (again when a batch is redone): reset the buffers;
  *   prepare_batch then, with the events apply will be given, in order (events the group applied before are
  *                 left out; an event repeated inside the batch may be listed twice): read their facts in one
- *                 round trip. FM_EDB redoes the batch, any other failure stops the worker;
- *   end_batch     after the last apply: write the buffered rows. FM_EDB redoes the batch. A row the database
+ *                 round trip. FM_EDB and FM_ECONFLICT (as for apply) redo the batch, any other failure stops
+ *                 the worker;
+ *   end_batch     after the last apply: write the buffered rows. FM_EDB and FM_ECONFLICT redo the batch; so does
+ *                 a first unique violation (23505: another member's row committed after the deduplication
+ *                 read, counted as a conflict). A row the database
  *                 refused on its data (FM_EINVAL, or FM_EDB with err->code a SQLSTATE of class 22 or 23, as
  *                 fm_copybuf_send and fm_pg_query leave it) cannot be tied to its message here, so the runtime
  *                 redoes the batch one message per transaction: the message whose write is refused alone
@@ -104,7 +111,8 @@ typedef struct fm_worker_counters {
     uint64_t duplicates;    /* re-sent events (same id, same content) ignored */
     uint64_t replays;       /* batches rolled back and redone */
     uint64_t conflicts;     /* of those, zombie fencing: a refused compare-and-set, or events another
-                               member had applied meanwhile (processed-event key) */
+                               member had applied meanwhile (processed-event key, a service's unique key,
+                               or a service's FM_ECONFLICT) */
     uint64_t skipped_below; /* messages below the stored position (Kafka replayed them), skipped */
     uint64_t isolations;    /* batches whose set write was refused, redone one message per transaction */
 } fm_worker_counters;

@@ -393,7 +393,16 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
     adj_claim_fact *cf = adj_map_get(&b->claims, c->claim_id);
     if (cf == NULL)
         return not_prepared(err, "claim", c->claim_id);
-    if (adj_map_get(&b->events, c->event_id) != NULL) {
+    const char *seen = adj_map_get(&b->events, c->event_id);
+    if (seen != NULL && *seen == ADJ_EVENT_IN_DATABASE) {
+        /* The runtime's deduplication read did not find it, the facts read did: another member (a zombie, or one
+         * finishing a revoked partition's batch) committed it meanwhile. The runtime redoes the batch, which then
+         * skips the event as a duplicate. */
+        fm_error_set(err, "event_id", "DECIDED_ELSEWHERE",
+                     "event %s was recorded by another member after the deduplication read", c->event_id);
+        return FM_ECONFLICT;
+    }
+    if (seen != NULL) {
         fm_error_set(err, "event_id", "EVENT_ID_CONFLICT", "event %s already recorded another claim", c->event_id);
         return FM_EINVAL;
     }

@@ -67,8 +67,10 @@ fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_c
  *   INVALID_ID_NUMBER   the identity number cannot be keyed,
  *   DUPLICATE_CLAIM_ID  the claim_id is already recorded under another event (the first claim stands; a
  *                       decline on claim.decided would read, downstream, as a decline of the first claim),
- *   EVENT_ID_CONFLICT   the event id already recorded another claim,
+ *   EVENT_ID_CONFLICT   the event id already recorded another claim earlier in this batch,
  *   a code of the rules (e.g. AMOUNT_OUT_OF_RANGE);
+ * FM_ECONFLICT (DECIDED_ELSEWHERE) when the facts read found the event recorded although the runtime's
+ * deduplication read did not: another member committed it meanwhile; the runtime redoes the batch;
  * FM_ECONFIG (the policy's plan year is not in the catalogue; NOT_PREPARED: the claim was not given to
  * adj_prepare), FM_ENOMEM. On FM_EINVAL the batch must be redone without the message (b may hold part of it).
  */

@@ -24,6 +24,9 @@
 
 #define ADJ_STATUS_LEN 24
 
+/* adj_batch.events' value for an event the facts read found recorded in the database (not by this batch). */
+#define ADJ_EVENT_IN_DATABASE 'D'
+
 typedef struct adj_policy_fact { /* key: policy number */
     bool found;
     int plan_year;
@@ -83,7 +86,7 @@ typedef struct adj_review_row {
 
 typedef struct adj_batch {
     adj_map policies, persons, usage, households, claims, invoices;
-    adj_map events;   /* event ids that recorded a claim (value unused) */
+    adj_map events;   /* event ids that recorded a claim: one char, ADJ_EVENT_IN_DATABASE or 0 (this batch) */
     adj_map deceased; /* person keys with a death benefit paid, any plan year (value unused) */
     adj_stored_claim *stored;
     size_t n_stored, cap_stored;

@@ -271,8 +271,13 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
         if (bool_at(res, r, F_CLAIM_EXISTS))
             c->recorded = true;
     }
-    if (it->event_id != NULL && bool_at(res, r, F_EVENT_SEEN) && adj_map_put(&b->events, it->event_id, 1, NULL) == NULL)
-        return FM_ENOMEM;
+    if (it->event_id != NULL && bool_at(res, r, F_EVENT_SEEN)) {
+        /* Marked as the database's: the event was recorded by a commit after the deduplication read. */
+        char *seen = adj_map_put(&b->events, it->event_id, 1, NULL);
+        if (seen == NULL)
+            return FM_ENOMEM;
+        *seen = ADJ_EVENT_IN_DATABASE;
+    }
     return FM_OK;
 }
 

@@ -42,6 +42,7 @@ typedef struct echo_ctx {
      * apply can check it is only ever given those events, in that order. */
     const fm_event *const *prepared;
     size_t n_prepared, next_prepared;
+    int elsewhere_once_done; /* a "decided_elsewhere":"once" event was refused once already */
 } echo_ctx;
 
 static fm_status echo_decode(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err)
@@ -95,6 +96,14 @@ static fm_status echo_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, c
             return FM_ECONFIG;
         }
         c->next_prepared++;
+    }
+    /* "decided_elsewhere": as a service whose facts read finds the event decided by another member after the
+     * deduplication read: "once" (a race, which the redo resolves) or "always" (tables that disagree). */
+    const char *elsewhere = json_string_value(json_object_get(root, "decided_elsewhere"));
+    if (elsewhere != NULL && (strcmp(elsewhere, "always") == 0 || !c->elsewhere_once_done)) {
+        c->elsewhere_once_done = 1;
+        fm_error_set(err, "event_id", "ALREADY_DECIDED", "event %s decided elsewhere (test)", event->event_id);
+        return FM_ECONFLICT;
     }
     if (json_object_get(root, "refuse") != NULL) {
         fm_error_set(err, "refuse", "TEST_REFUSED", "refused by the echo service after writing");
