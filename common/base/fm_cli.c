@@ -54,3 +54,22 @@ void fm_cli_print_usage_error(FILE *out, const char *program, const char *text)
 {
     fprintf(out, "%s: %s; see --help\n", program, text);
 }
+
+int fm_cli_answer_bare(int argc, char *const argv[], const char *program, int *help, int *exit_code)
+{
+    fm_cli_request cli = FM_CLI_RUN;
+    fm_error err = {0};
+    *help = 0;
+    if (fm_cli_parse_bare(argc, argv, &cli, &err) != FM_OK) {
+        fm_cli_print_usage_error(stderr, program, err.text);
+        *exit_code = FM_EXIT_USAGE;
+        return 1;
+    }
+    if (cli == FM_CLI_VERSION) {
+        fm_cli_print_version(stdout, program);
+        *exit_code = FM_EXIT_OK;
+        return 1;
+    }
+    *help = cli == FM_CLI_HELP;
+    return 0;
+}

@@ -24,6 +24,12 @@ const char *fm_cli_version(void);
  * "unexpected argument 'x'" (code USAGE): checked before anything is read or connected. */
 fm_status fm_cli_parse_bare(int argc, char *const argv[], fm_cli_request *out, fm_error *err);
 
+/* The start of a program that takes no arguments: parses argv (fm_cli_parse_bare) and answers misuse (the
+ * one-line usage error on stderr, *exit_code FM_EXIT_USAGE) and --version (on stdout, FM_EXIT_OK) itself.
+ * Returns 1 when main should return *exit_code now, 0 when it goes on; *help then says whether --help was
+ * asked (the caller prints its own usage and settings). */
+int fm_cli_answer_bare(int argc, char *const argv[], const char *program, int *help, int *exit_code);
+
 /* Prints "PROGRAM VERSION" and a newline to out. */
 void fm_cli_print_version(FILE *out, const char *program);
 

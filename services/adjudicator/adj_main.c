@@ -75,17 +75,10 @@ static const char *lookup(const char *name, void *ctx)
 int main(int argc, char **argv)
 {
     /* The command line first: --version or a typo must never read settings or connect. */
-    fm_cli_request cli;
-    fm_error cli_err = {0};
-    if (fm_cli_parse_bare(argc, argv, &cli, &cli_err) != FM_OK) {
-        fm_cli_print_usage_error(stderr, "famins-adjudicator", cli_err.text);
-        return FM_EXIT_USAGE;
-    }
-    if (cli == FM_CLI_VERSION) {
-        fm_cli_print_version(stdout, "famins-adjudicator");
-        return FM_EXIT_OK;
-    }
-    if (cli == FM_CLI_HELP) {
+    int help = 0, cli_exit = FM_EXIT_OK;
+    if (fm_cli_answer_bare(argc, argv, "famins-adjudicator", &help, &cli_exit))
+        return cli_exit;
+    if (help) {
         printf("Usage: famins-adjudicator\n"
                "Decides claim.submitted and claim.reviewed events from the claim.events topic, records claims,\n"
                "decisions, reviews, benefit usage and fraud signals in PostgreSQL and publishes claim.decided\n"

@@ -147,17 +147,10 @@ static void release_cb(void *arg, fm_event *event)
 int main(int argc, char **argv)
 {
     /* The command line first: --version or a typo must never read settings or connect. */
-    fm_cli_request cli;
-    fm_error cli_err = {0};
-    if (fm_cli_parse_bare(argc, argv, &cli, &cli_err) != FM_OK) {
-        fm_cli_print_usage_error(stderr, "famins-eligibility", cli_err.text);
-        return FM_EXIT_USAGE;
-    }
-    if (cli == FM_CLI_VERSION) {
-        fm_cli_print_version(stdout, "famins-eligibility");
-        return FM_EXIT_OK;
-    }
-    if (cli == FM_CLI_HELP) {
+    int help = 0, cli_exit = FM_EXIT_OK;
+    if (fm_cli_answer_bare(argc, argv, "famins-eligibility", &help, &cli_exit))
+        return cli_exit;
+    if (help) {
         printf("Usage: famins-eligibility\n"
                "Consumes enrollment.submitted, decides each enrollment (domain.md, Decisions / Enrollment), records\n"
                "the decision, members, policy and insured persons, and publishes enrollment.decided through the\n"

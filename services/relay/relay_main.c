@@ -24,17 +24,10 @@ static const fm_setting relay_settings[] = {FM_COMMON_SETTINGS, RELAY_SETTINGS};
 int main(int argc, char **argv)
 {
     /* The command line first: --version or a typo must never read settings or connect. */
-    fm_cli_request cli;
-    fm_error cli_err = {0};
-    if (fm_cli_parse_bare(argc, argv, &cli, &cli_err) != FM_OK) {
-        fm_cli_print_usage_error(stderr, "famins-relay", cli_err.text);
-        return FM_EXIT_USAGE;
-    }
-    if (cli == FM_CLI_VERSION) {
-        fm_cli_print_version(stdout, "famins-relay");
-        return FM_EXIT_OK;
-    }
-    if (cli == FM_CLI_HELP) {
+    int help = 0, cli_exit = FM_EXIT_OK;
+    if (fm_cli_answer_bare(argc, argv, "famins-relay", &help, &cli_exit))
+        return cli_exit;
+    if (help) {
         printf(
             "Usage: famins-relay\n"
             "Publishes famins.outbox rows to Kafka in id order and marks them sent. Several relays may run;\n"
