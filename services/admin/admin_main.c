@@ -5,6 +5,7 @@
 
 #include "admin_bindings.h"
 #include "admin_migrations.h"
+#include "admin_ops.h"
 #include "admin_topics.h"
 #include "fm_cli.h"
 #include "fm_kafka.h"
@@ -49,6 +50,8 @@ static void usage(FILE *out)
         "  --version   print the version; --help this text\n"
         "Exit: 0 done, 1 failed, 2 wrong usage or configuration, 3 done but a topic's partition count "
         "differs.\n\n");
+    admin_ops_usage_summary(out);
+    fputc('\n', out);
     fm_settings_print_help(out, admin_settings, ADMIN_SETTING_COUNT);
 }
 
@@ -148,6 +151,9 @@ done:
 
 int main(int argc, char **argv)
 {
+    /* The operator commands (dead-letters, alarms, outbox) have options of their own: admin_ops.c. */
+    if (argc >= 2 && admin_ops_is_noun(argv[1]))
+        return admin_ops_main(argc, argv);
     /* Options first, anywhere on the line: --help and --version answer at once (the first wins), an unknown
      * option is refused before the command is looked at; nothing is read or connected before this is done. */
     int ask = 0;
