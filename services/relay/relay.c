@@ -21,6 +21,7 @@
 #include "fm_copybuf.h"
 #include "fm_kafka.h"
 #include "fm_pg.h"
+#include "relay_park.h"
 
 typedef struct relay {
     const fm_settings *settings;
@@ -33,6 +34,8 @@ typedef struct relay {
     int batch, idle_ms, standby_ms, message_timeout_ms, retention_hours, cleanup_s, raw_retention_days;
     rd_kafka_resp_err_t *results; /* per row of a round, written by the delivery report callback */
     int64_t cursor;               /* the last id of a full, wholly delivered round; 0: scan from the start */
+    relay_failed_row failed;      /* the row a failed round blames (relay_park.c) */
+    int park_after;
     relay_counters counters;
 } relay;
 
@@ -136,6 +139,9 @@ static fm_status make_producer(relay *r, fm_error *err)
     snprintf(value, sizeof value, "%d", r->message_timeout_ms);
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "message.timeout.ms", value, err);
+    snprintf(value, sizeof value, "%" PRId64, fm_settings_int(r->settings, "FAMINS_RELAY_MESSAGE_MAX_BYTES"));
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "message.max.bytes", value, err);
     if (st != FM_OK) {
         rd_kafka_conf_destroy(conf);
         return st;
@@ -218,6 +224,7 @@ static fm_status publish_round(relay *r, int *published, fm_error *err)
     fm_status st = FM_OK;
     fm_copybuf ids = {0};
     r->cursor = 0; /* unless this round turns out full and wholly delivered */
+    r->failed = (relay_failed_row){0};
     if (n == 0)
         goto done;
     for (int i = 0; i < n; i++)
@@ -232,6 +239,8 @@ static fm_status publish_round(relay *r, int *published, fm_error *err)
                          "outbox row %" PRId64 " has headers that are not an object "
                          "of strings",
                          be_int64(PQgetvalue(res, i, 0)));
+            r->failed = (relay_failed_row){.id = be_int64(PQgetvalue(res, i, 0)), .permanent = 1};
+            snprintf(r->failed.error, sizeof r->failed.error, "headers are not an object of strings");
             st = FM_EINVAL;
             break;
         }
@@ -253,6 +262,9 @@ static fm_status publish_round(relay *r, int *published, fm_error *err)
             }
             rd_kafka_headers_destroy(headers); /* not taken on failure */
             fm_error_set(err, "", "PRODUCE_FAILED", "%s", rd_kafka_err2str(e));
+            r->failed = (relay_failed_row){.id = be_int64(PQgetvalue(res, i, 0)),
+                                           .permanent = relay_park_is_permanent(e)};
+            snprintf(r->failed.error, sizeof r->failed.error, "%s", rd_kafka_err2str(e));
             st = FM_EKAFKA;
             break;
         }
@@ -268,6 +280,9 @@ static fm_status publish_round(relay *r, int *published, fm_error *err)
         fm_error_set(err, "", "DELIVERY_FAILED", "outbox row %" PRId64 ": %s",
                      be_int64(PQgetvalue(res, delivered, 0)),
                      e == RD_KAFKA_RESP_ERR__IN_PROGRESS ? "no delivery report" : rd_kafka_err2str(e));
+        r->failed = (relay_failed_row){.id = be_int64(PQgetvalue(res, delivered, 0)),
+                                       .permanent = relay_park_is_permanent(e)};
+        snprintf(r->failed.error, sizeof r->failed.error, "%s", rd_kafka_err2str(e));
         st = FM_EKAFKA;
     }
     /* Only the delivered prefix is marked, so a failed row is never overtaken by a later one of its key. */
@@ -395,6 +410,7 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
     r.retention_hours = (int)fm_settings_int(settings, "FAMINS_OUTBOX_RETENTION_HOURS");
     r.cleanup_s = (int)fm_settings_int(settings, "FAMINS_RELAY_CLEANUP_INTERVAL_S");
     r.raw_retention_days = (int)fm_settings_int(settings, "FAMINS_DEAD_LETTER_RAW_RETENTION_DAYS");
+    r.park_after = (int)fm_settings_int(settings, "FAMINS_RELAY_PARK_AFTER");
     /* Least privilege: the relay reads and marks the outbox as famins_relay, never as the admin role that
      * FAMINS_PG_DSN names. */
     char dsn[2048];
@@ -455,6 +471,13 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
             failures_in_row++;
             fm_log(logger, FM_LOG_ERROR, "relay_round_failed", "status=%s code=%s error=\"%s\"",
                    fm_status_name(rst), e.code, e.text);
+            /* A row failing on its own account is counted, and parked at FAMINS_RELAY_PARK_AFTER. */
+            int parked = 0;
+            if (r.failed.id > 0 && PQstatus(r.conn) == CONNECTION_OK &&
+                relay_park_report(r.conn, &r.failed, r.park_after, logger, &parked, &e) != FM_OK)
+                fm_log(logger, FM_LOG_WARN, "relay_park_failed", "error=\"%s\"", e.text);
+            if (parked)
+                failures_in_row = 0; /* the row behind it goes at once */
             if (rd_kafka_fatal_error(r.producer, NULL, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
                 /* An idempotent producer in a fatal state must be replaced. */
                 drop_producer(&r);

@@ -9,6 +9,7 @@
 #include "fm_error.h"
 #include "fm_log.h"
 #include "fm_settings.h"
+#include "relay_park.h"
 
 /* clang-format off */
 #define RELAY_SETTINGS                                                                                      \
@@ -26,7 +27,8 @@
     {"FAMINS_RELAY_CLEANUP_INTERVAL_S", FM_SETTING_INT, "60", 1, 86400, "how often old sent rows are deleted"}, \
     {"FAMINS_RELAY_PG_DSN", FM_SETTING_STRING, "", 0, 0,                                                    \
      "the relay's own connection (role famins_relay); empty: FAMINS_PG_DSN without its user and password, " \
-     "with user=famins_relay (the password then comes from a passfile)"}
+     "with user=famins_relay (the password then comes from a passfile)"},                                   \
+    RELAY_PARK_SETTINGS
 /* clang-format on */
 
 /* The advisory lock key of the relay lease (per database): "famins" in ASCII, then 1. */
