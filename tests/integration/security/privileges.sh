@@ -169,8 +169,11 @@ refused "famins_eligibility raises an alarm for the adjudicator's group" "$NOT_B
 allowed "famins_adjudicator raises its own alarm (twin)" \
     as famins_adjudicator "INSERT INTO $AL VALUES ('$ADJ_GROUP', '${P}claim.events', 0, 'below_low_watermark')"
 same "famins_eligibility sees no other group's alarm" "0" as famins_eligibility "SELECT count(*) FROM famins.consumer_alarms"
-same "famins_operator resolves any group's alarm" "UPDATE 1" \
-    psql "$(itest_dsn_as famins_operator)" -X -v ON_ERROR_STOP=1 -c "UPDATE famins.consumer_alarms SET resolved_at = now()"
+refused "famins_operator updates an alarm directly (every change goes through an audited function, 063)" \
+    'permission denied' as famins_operator "UPDATE famins.consumer_alarms SET resolved_at = now()"
+same "famins_operator resolves any group's alarm through famins.op_resolve_alarm (twin)" "|" \
+    as famins_operator "SELECT * FROM famins.op_resolve_alarm((SELECT min(id) FROM famins.consumer_alarms), NULL, NULL,
+        'probe', 'privileges test')"
 
 # ---- the database: PUBLIC has neither CONNECT nor TEMP ------------------------------------------------------
 psql "$SUPER_DSN" -X -v ON_ERROR_STOP=1 -qAt -c "DROP ROLE IF EXISTS $PROBE_ROLE" -c "CREATE ROLE $PROBE_ROLE LOGIN" >/dev/null
