@@ -26,21 +26,24 @@ static const fm_setting ops_settings[] = {
 /* UTC timestamps as ISO text, whatever the session's TimeZone. */
 #define UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
-/* The dead-letter filters: $1 group, $2 code, $3 since, $4 until, $5 state ('all': any), $6 ids (NULL: any). */
-#define DL_WHERE                                                                                            \
-    " WHERE ($1::text IS NULL OR consumer_group = $1) AND ($2::text IS NULL OR error_code = $2)"           \
-    " AND ($3::timestamptz IS NULL OR received_at >= $3::timestamptz)"                                    \
-    " AND ($4::timestamptz IS NULL OR received_at < $4::timestamptz)"                                     \
+/* The dead-letter filters: $1 group, $2 code, $3 since, $4 until, $5 state ('all': any), $6 ids (NULL: any).
+ */
+#define DL_WHERE                                                                                             \
+    " WHERE ($1::text IS NULL OR consumer_group = $1) AND ($2::text IS NULL OR error_code = $2)"             \
+    " AND ($3::timestamptz IS NULL OR received_at >= $3::timestamptz)"                                       \
+    " AND ($4::timestamptz IS NULL OR received_at < $4::timestamptz)"                                        \
     " AND ($5::text = 'all' OR state = $5) AND ($6::bigint[] IS NULL OR id = ANY ($6::bigint[]))"
 
 /* What a list shows of a dead letter: never raw_message or message_key (personal data), their sizes only. */
 static const char dl_list_sql[] =
-    "SELECT id, consumer_group AS \"group\", topic, partition, kafka_offset AS \"offset\", error_code AS code, "
+    "SELECT id, consumer_group AS \"group\", topic, partition, kafka_offset AS \"offset\", error_code AS "
+    "code, "
     "state, octet_length(raw_message) AS bytes, " UTC("received_at") " AS received_at, error_text AS text "
-    "FROM famins.dead_letters" DL_WHERE " ORDER BY id DESC LIMIT $7::int";
+                                                                     "FROM famins.dead_letters" DL_WHERE
+                                                                     " ORDER BY id DESC LIMIT $7::int";
 
 /* The open dead letters a filter selects, for replay/discard (same parameters, $5 unused but typed). */
-#define DL_SELECTION                                                                                        \
+#define DL_SELECTION                                                                                         \
     "ARRAY(SELECT id FROM famins.dead_letters" DL_WHERE " AND state = 'open' ORDER BY id LIMIT $7::int)"
 
 static const char dl_replay_filter_sql[] =
@@ -53,10 +56,12 @@ static const char dl_discard_ids_sql[] =
     "SELECT dead_letter_id, outcome FROM famins.op_discard_dead_letters($1::bigint[], $2, $3)";
 
 static const char alarms_list_sql[] =
-    "SELECT id, consumer_group AS \"group\", topic, partition, kind, stored_offset AS stored, low_watermark AS low, "
-    "high_watermark AS high, " UTC("raised_at") " AS raised_at, " UTC("resolved_at") " AS resolved_at, detail "
-    "FROM famins.consumer_alarms WHERE ($1::text IS NULL OR consumer_group = $1) "
-    "AND ($2::boolean OR resolved_at IS NULL) ORDER BY id LIMIT $3::int";
+    "SELECT id, consumer_group AS \"group\", topic, partition, kind, stored_offset AS stored, low_watermark "
+    "AS low, "
+    "high_watermark AS high, " UTC("raised_at") " AS raised_at, " UTC(
+        "resolved_at") " AS resolved_at, detail "
+                       "FROM famins.consumer_alarms WHERE ($1::text IS NULL OR consumer_group = $1) "
+                       "AND ($2::boolean OR resolved_at IS NULL) ORDER BY id LIMIT $3::int";
 
 static const char alarm_resolve_sql[] =
     "SELECT from_offset, to_offset FROM famins.op_resolve_alarm($1::bigint, $2::bigint, $3::bigint, $4, $5)";
@@ -73,14 +78,18 @@ static const char backlog_sql[] =
     "LEFT JOIN u USING (topic) LEFT JOIN f USING (topic) LEFT JOIN p USING (topic) ORDER BY t.topic";
 
 static const char parked_list_sql[] =
-    "SELECT outbox_id AS id, topic, payload_bytes AS bytes, attempts, state, " UTC("parked_at") " AS parked_at, "
-    "requeued_outbox_id AS requeued_as, last_error FROM famins.outbox_parked "
-    "WHERE ($1::boolean OR state = 'parked') ORDER BY outbox_id LIMIT $2::int";
+    "SELECT outbox_id AS id, topic, payload_bytes AS bytes, attempts, state, " UTC(
+        "parked_at") " AS parked_at, "
+                     "requeued_outbox_id AS requeued_as, last_error FROM famins.outbox_parked "
+                     "WHERE ($1::boolean OR state = 'parked') ORDER BY outbox_id LIMIT $2::int";
 
-static const char parked_handle_sql[] =
-    "SELECT parked_id AS id, outcome, outbox_id FROM famins.op_handle_parked($1::bigint[], $2::boolean, $3, $4)";
+static const char parked_handle_sql[] = "SELECT parked_id AS id, outcome, outbox_id FROM "
+                                        "famins.op_handle_parked($1::bigint[], $2::boolean, $3, $4)";
 
-static int is_int_type(Oid type) { return type == 20 || type == 21 || type == 23; }
+static int is_int_type(Oid type)
+{
+    return type == 20 || type == 21 || type == 23;
+}
 
 /* Prints a query's answer as a table or JSON. */
 static fm_status print_result(FILE *out, const PGresult *res, int json, fm_error *err)
@@ -150,7 +159,10 @@ static int run_dead_letters(PGconn *conn, const admin_op_request *req, const cha
     if (admin_ops_ids_literal(req, ids, sizeof ids, err) != FM_OK)
         return FM_EXIT_USAGE;
     snprintf(limit, sizeof limit, "%ld", req->limit);
-    const char *state = req->kind != ADMIN_OP_DL_LIST ? "open" : req->all ? "all" : req->state ? req->state : "open";
+    const char *state = req->kind != ADMIN_OP_DL_LIST ? "open"
+                        : req->all                    ? "all"
+                        : req->state                  ? req->state
+                                                      : "open";
     const char *params[9] = {req->group,
                              req->code,
                              req->since[0] ? req->since : NULL,
@@ -176,8 +188,8 @@ static int run_dead_letters(PGconn *conn, const admin_op_request *req, const cha
     if (code != FM_EXIT_OK)
         return code;
     int done = count_value(res, 1, replay ? "replayed" : "discarded");
-    fprintf(stderr, "famins-admin: %s %d of %d dead letters (audited)\n", replay ? "replayed" : "discarded", done,
-            PQntuples(res));
+    fprintf(stderr, "famins-admin: %s %d of %d dead letters (audited)\n", replay ? "replayed" : "discarded",
+            done, PQntuples(res));
     PQclear(res);
     return FM_EXIT_OK;
 }
@@ -240,13 +252,10 @@ int admin_ops_run(PGconn *conn, const admin_op_request *req, const char *operato
     if (operator_name == NULL && operator_default != NULL && operator_default[0] != '\0')
         operator_name = operator_default;
     switch (req->noun) {
-    case ADMIN_NOUN_DEAD_LETTERS:
-        return run_dead_letters(conn, req, operator_name, out, err);
-    case ADMIN_NOUN_ALARMS:
-        return run_alarms(conn, req, operator_name, out, err);
+    case ADMIN_NOUN_DEAD_LETTERS: return run_dead_letters(conn, req, operator_name, out, err);
+    case ADMIN_NOUN_ALARMS: return run_alarms(conn, req, operator_name, out, err);
     case ADMIN_NOUN_OUTBOX:
-    default:
-        return run_outbox(conn, req, operator_name, out, err);
+    default: return run_outbox(conn, req, operator_name, out, err);
     }
 }
 
@@ -285,9 +294,11 @@ int admin_ops_main(int argc, char *const argv[])
     /* Least privilege: operator commands run as famins_operator, never as the admin role that migrates. */
     char dsn[2048];
     if (fm_pg_role_dsn(fm_settings_str(settings, "FAMINS_OPERATOR_PG_DSN"),
-                       fm_settings_str(settings, "FAMINS_PG_DSN"), "famins_operator", dsn, sizeof dsn) != FM_OK) {
-        fprintf(stderr, "famins-admin: FAMINS_OPERATOR_PG_DSN or FAMINS_PG_DSN is too long or not a connection "
-                        "string\n");
+                       fm_settings_str(settings, "FAMINS_PG_DSN"), "famins_operator", dsn,
+                       sizeof dsn) != FM_OK) {
+        fprintf(stderr,
+                "famins-admin: FAMINS_OPERATOR_PG_DSN or FAMINS_PG_DSN is too long or not a connection "
+                "string\n");
         goto done;
     }
     code = FM_EXIT_FAILED;
@@ -298,7 +309,8 @@ int admin_ops_main(int argc, char *const argv[])
     }
     code = admin_ops_run(conn, req, fm_settings_str(settings, "FAMINS_OPERATOR_NAME"), stdout, &err);
     if (code != FM_EXIT_OK)
-        fm_log(&logger, FM_LOG_ERROR, code == ADMIN_EXIT_REFUSED ? "operator_command_refused" : "operator_command_failed",
+        fm_log(&logger, FM_LOG_ERROR,
+               code == ADMIN_EXIT_REFUSED ? "operator_command_refused" : "operator_command_failed",
                "command=\"%s %s\" code=%s error=\"%s\"", argv[1], argv[2], err.code, err.text);
 done:
     PQfinish(conn);

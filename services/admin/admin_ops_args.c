@@ -1,4 +1,4 @@
-/* admin_ops_args.c — the command lines of famins-admin's operator commands, parsed into a request (pure). */
+/* admin_ops_args.c — the command lines of famins-admin's operator commands, parsed into a request. */
 #include "admin_ops_args.h"
 
 #include <ctype.h>
@@ -49,25 +49,17 @@ enum {
 static unsigned allowed_options(admin_op_kind kind)
 {
     switch (kind) {
-    case ADMIN_OP_DL_LIST:
-        return DL_FILTERS | OPT_STATE | OPT_ALL | OPT_JSON | OPT_ID;
+    case ADMIN_OP_DL_LIST: return DL_FILTERS | OPT_STATE | OPT_ALL | OPT_JSON | OPT_ID;
     case ADMIN_OP_DL_REPLAY:
-    case ADMIN_OP_DL_DISCARD:
-        return DL_FILTERS | OPT_ID | OPT_DRY | ACTION | OPT_JSON;
-    case ADMIN_OP_ALARMS_LIST:
-        return OPT_GROUP | OPT_ALL | OPT_JSON | OPT_LIMIT;
-    case ADMIN_OP_ALARMS_RESOLVE:
-        return OPT_ID | OPT_MOVE | OPT_EXPECT | ACTION;
-    case ADMIN_OP_OUTBOX_BACKLOG:
-        return OPT_JSON;
-    case ADMIN_OP_OUTBOX_PARKED:
-        return OPT_ALL | OPT_JSON | OPT_LIMIT;
+    case ADMIN_OP_DL_DISCARD: return DL_FILTERS | OPT_ID | OPT_DRY | ACTION | OPT_JSON;
+    case ADMIN_OP_ALARMS_LIST: return OPT_GROUP | OPT_ALL | OPT_JSON | OPT_LIMIT;
+    case ADMIN_OP_ALARMS_RESOLVE: return OPT_ID | OPT_MOVE | OPT_EXPECT | ACTION;
+    case ADMIN_OP_OUTBOX_BACKLOG: return OPT_JSON;
+    case ADMIN_OP_OUTBOX_PARKED: return OPT_ALL | OPT_JSON | OPT_LIMIT;
     case ADMIN_OP_OUTBOX_REQUEUE:
-    case ADMIN_OP_OUTBOX_DISCARD:
-        return OPT_ID | ACTION | OPT_JSON;
+    case ADMIN_OP_OUTBOX_DISCARD: return OPT_ID | ACTION | OPT_JSON;
     case ADMIN_OP_NONE:
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -183,7 +175,8 @@ fm_status admin_ops_time_arg(const char *arg, time_t now, char *out, size_t len,
         return FM_OK;
     }
     fm_error_set(err, "time", "BAD_TIME",
-                 "'%.40s' is not a time: use 30m, 2h, 7d (before now) or 2026-12-01[T08:00:00Z]", arg ? arg : "");
+                 "'%.40s' is not a time: use 30m, 2h, 7d (before now) or 2026-12-01[T08:00:00Z]",
+                 arg ? arg : "");
     return FM_EINVAL;
 }
 
@@ -194,11 +187,11 @@ typedef struct option_def {
 } option_def;
 
 static const option_def options[] = {
-    {"--json", OPT_JSON, 0},         {"--all", OPT_ALL, 0},           {"--dry-run", OPT_DRY, 0},
-    {"--group", OPT_GROUP, 1},       {"--code", OPT_CODE, 1},         {"--state", OPT_STATE, 1},
-    {"--since", OPT_SINCE, 1},       {"--until", OPT_UNTIL, 1},       {"--operator", OPT_OPERATOR, 1},
-    {"--reason", OPT_REASON, 1},     {"--id", OPT_ID, 1},             {"--move-to", OPT_MOVE, 1},
-    {"--expect", OPT_EXPECT, 1},     {"--limit", OPT_LIMIT, 1},
+    {"--json", OPT_JSON, 0},     {"--all", OPT_ALL, 0},     {"--dry-run", OPT_DRY, 0},
+    {"--group", OPT_GROUP, 1},   {"--code", OPT_CODE, 1},   {"--state", OPT_STATE, 1},
+    {"--since", OPT_SINCE, 1},   {"--until", OPT_UNTIL, 1}, {"--operator", OPT_OPERATOR, 1},
+    {"--reason", OPT_REASON, 1}, {"--id", OPT_ID, 1},       {"--move-to", OPT_MOVE, 1},
+    {"--expect", OPT_EXPECT, 1}, {"--limit", OPT_LIMIT, 1},
 };
 
 static const option_def *find_option(const char *name, size_t len)
@@ -209,19 +202,18 @@ static const option_def *find_option(const char *name, size_t len)
     return NULL;
 }
 
-static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
+static int is_help(const char *a)
+{
+    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
 
 static fm_status set_value(admin_op_request *req, const option_def *opt, const char *value, time_t now,
                            fm_error *err)
 {
     int64_t v = 0;
     switch (opt->bit) {
-    case OPT_GROUP:
-        req->group = value;
-        break;
-    case OPT_CODE:
-        req->code = value;
-        break;
+    case OPT_GROUP: req->group = value; break;
+    case OPT_CODE: req->code = value; break;
     case OPT_STATE:
         if (strcmp(value, "open") != 0 && strcmp(value, "replayed") != 0 && strcmp(value, "discarded") != 0 &&
             strcmp(value, "all") != 0) {
@@ -230,10 +222,8 @@ static fm_status set_value(admin_op_request *req, const option_def *opt, const c
         }
         req->state = value;
         break;
-    case OPT_SINCE:
-        return admin_ops_time_arg(value, now, req->since, sizeof req->since, err);
-    case OPT_UNTIL:
-        return admin_ops_time_arg(value, now, req->until, sizeof req->until, err);
+    case OPT_SINCE: return admin_ops_time_arg(value, now, req->since, sizeof req->since, err);
+    case OPT_UNTIL: return admin_ops_time_arg(value, now, req->until, sizeof req->until, err);
     case OPT_OPERATOR:
         if (value[0] == '\0' || strlen(value) > 128) {
             fm_error_set(err, "--operator", "BAD_OPERATOR", "--operator wants a name of 1 to 128 characters");
@@ -248,8 +238,7 @@ static fm_status set_value(admin_op_request *req, const option_def *opt, const c
         }
         req->reason = value;
         break;
-    case OPT_ID:
-        return admin_ops_add_ids(req, value, err);
+    case OPT_ID: return admin_ops_add_ids(req, value, err);
     case OPT_MOVE:
     case OPT_EXPECT:
         if (!parse_int64(value, 0, &v)) {
@@ -271,8 +260,7 @@ static fm_status set_value(admin_op_request *req, const option_def *opt, const c
         }
         req->limit = (long)v;
         break;
-    default:
-        break;
+    default: break;
     }
     return FM_OK;
 }
@@ -317,8 +305,7 @@ static fm_status check_request(const admin_op_request *req, unsigned seen, fm_er
             return FM_EINVAL;
         }
         break;
-    default:
-        break;
+    default: break;
     }
     if ((req->kind == ADMIN_OP_DL_DISCARD || req->kind == ADMIN_OP_OUTBOX_DISCARD) && !req->dry_run &&
         (req->reason == NULL || req->reason[0] == '\0')) {
@@ -406,31 +393,40 @@ fm_status admin_ops_parse(int argc, char *const argv[], time_t now, admin_op_req
     return check_request(out, seen, err);
 }
 
-/* ---- usage ------------------------------------------------------------------------------------------------ */
+/* ---- usage ------------------------------------------------------------------------------------------------
+ */
 
 static const char *const dl_usage =
     "Usage: famins-admin dead-letters list [--group G] [--code C] [--since T] [--until T]\n"
-    "                                      [--state open|replayed|discarded|all | --all] [--id N] [--limit N] "
+    "                                      [--state open|replayed|discarded|all | --all] [--id N] [--limit "
+    "N] "
     "[--json]\n"
     "       famins-admin dead-letters replay (--id N[,N...] | FILTERS) [--dry-run] [--operator NAME] "
     "[--reason TEXT]\n"
     "       famins-admin dead-letters discard (--id N[,N...] | FILTERS) --reason TEXT [--dry-run] "
     "[--operator NAME]\n"
     "  list     dead letters (default: open ones, newest first, at most --limit 1000): id, group, source\n"
-    "           topic/partition/offset, code, the reason text, the raw message's size and whether it is kept.\n"
+    "           topic/partition/offset, code, the reason text, the raw message's size and whether it is "
+    "kept.\n"
     "           Never the message itself or its key (personal data); --json prints a JSON array.\n"
     "  replay   once the cause is fixed (a constraint relaxed, a worker upgraded): each selected OPEN dead\n"
     "           letter goes back to its source topic with its original key and raw message and the header\n"
-    "           famins-replay=<id>, through the outbox (the relay publishes it), in one transaction with its\n"
-    "           state 'replayed' and the audit row. The worker then decides it like any other message, by its\n"
-    "           event id: a dead letter never entered famins.processed_events, so the replay is applied once;\n"
+    "           famins-replay=<id>, through the outbox (the relay publishes it), in one transaction with "
+    "its\n"
+    "           state 'replayed' and the audit row. The worker then decides it like any other message, by "
+    "its\n"
+    "           event id: a dead letter never entered famins.processed_events, so the replay is applied "
+    "once;\n"
     "           a second copy of it (relay re-send) is a duplicate. A dead letter already replayed or\n"
-    "           discarded, or whose raw message was erased, is left alone (outcome printed): replaying twice\n"
+    "           discarded, or whose raw message was erased, is left alone (outcome printed): replaying "
+    "twice\n"
     "           does nothing the second time. A replay that still fails becomes a new dead letter.\n"
-    "  discard  marks the selected open dead letters 'discarded' and erases their raw messages, audited with\n"
+    "  discard  marks the selected open dead letters 'discarded' and erases their raw messages, audited "
+    "with\n"
     "           the reason (e.g. the producer re-sent a corrected message).\n"
     "  FILTERS  --group G, --code C (e.g. WRITE_REJECTED), --since T, --until T (received_at; T is 30m, 2h,\n"
-    "           7d before now, or 2026-12-01[T08:00:00Z]); replay/discard select open dead letters only, in id\n"
+    "           7d before now, or 2026-12-01[T08:00:00Z]); replay/discard select open dead letters only, in "
+    "id\n"
     "           order, at most --limit (1000). --dry-run lists the selection and changes nothing.\n"
     "  --operator NAME  your name, recorded in famins.operator_audit beside the database role\n"
     "                   (default: FAMINS_OPERATOR_NAME)\n";
@@ -444,17 +440,21 @@ static const char *const alarms_usage =
     "           POSITION_ABOVE_HIGH_WATERMARK, POSITION_OUT_OF_RANGE (a worker stopped that partition),\n"
     "           OUTBOX_ROW_PARKED (group famins-relay: see famins-admin outbox parked).\n"
     "  resolve  marks the alarm resolved, audited. With --move-to, in the same transaction, the partition's\n"
-    "           stored position (famins.consumer_positions) moves to OFFSET as a fenced compare-and-set: only\n"
+    "           stored position (famins.consumer_positions) moves to OFFSET as a fenced compare-and-set: "
+    "only\n"
     "           if it still is --expect OFFSET (default: the alarm's stored offset), else nothing changes\n"
     "           (exit 4: look again). Rules that keep exactly-once:\n"
     "           - a worker never applies a batch across the move: its own compare-and-set fails and it\n"
-    "             re-reads the position; still, move a partition while its group's workers are stopped or the\n"
+    "             re-reads the position; still, move a partition while its group's workers are stopped or "
+    "the\n"
     "             partition is stopped by the alarm (it is: the worker does not consume it);\n"
     "           - moving FORWARD skips the messages in between for this group for good (use it for messages\n"
-    "             Kafka no longer holds: the low watermark, or the high watermark after a topic re-creation);\n"
+    "             Kafka no longer holds: the low watermark, or the high watermark after a topic "
+    "re-creation);\n"
     "           - moving BACK re-reads messages: those still in famins.processed_events are duplicates and\n"
     "             ignored; older than the deduplication window they would be decided again, so don't;\n"
-    "           - choose OFFSET between the partition's low and high watermark (kcat -Q, kafka-get-offsets).\n"
+    "           - choose OFFSET between the partition's low and high watermark (kafka-get-offsets.sh --time "
+    "-2 / -1).\n"
     "           A stopped partition is consumed again after its workers restart (or rebalance).\n";
 
 static const char *const outbox_usage =
@@ -462,22 +462,27 @@ static const char *const outbox_usage =
     "       famins-admin outbox parked [--all] [--limit N] [--json]\n"
     "       famins-admin outbox requeue --id N[,N...] [--operator NAME] [--reason TEXT]\n"
     "       famins-admin outbox discard --id N[,N...] --reason TEXT [--operator NAME]\n"
-    "  backlog  per topic: unsent rows, the oldest one's age in seconds, rows with failed deliveries, parked\n"
+    "  backlog  per topic: unsent rows, the oldest one's age in seconds, rows with failed deliveries, "
+    "parked\n"
     "           rows (the partition is chosen by the relay's producer from the key, not stored)\n"
     "  parked   rows the relay parked after FAMINS_RELAY_PARK_AFTER failed deliveries (--all: handled ones\n"
     "           too): id, topic, size, attempts, the last error. Never the payload or key.\n"
     "  requeue  puts parked rows back into the outbox as new rows (after whatever is queued now: a parked\n"
     "           row loses its place in its key's order) once the cause is fixed; discard drops them with a\n"
-    "           reason. Both erase the parked copy and, when no row of its topic is parked any more, resolve\n"
+    "           reason. Both erase the parked copy and, when no row of its topic is parked any more, "
+    "resolve\n"
     "           the topic's OUTBOX_ROW_PARKED alarm; audited.\n";
 
 void admin_ops_usage(FILE *out, admin_op_noun noun, admin_op_kind kind)
 {
     (void)kind; /* one text per noun: a command's options are best read beside its siblings' */
-    fputs(noun == ADMIN_NOUN_DEAD_LETTERS ? dl_usage : noun == ADMIN_NOUN_ALARMS ? alarms_usage : outbox_usage,
+    fputs(noun == ADMIN_NOUN_DEAD_LETTERS ? dl_usage
+          : noun == ADMIN_NOUN_ALARMS     ? alarms_usage
+                                          : outbox_usage,
           out);
     fputs("Runs as famins_operator: FAMINS_OPERATOR_PG_DSN, else FAMINS_PG_DSN with user=famins_operator.\n"
-          "Exit: 0 done, 1 failed, 2 wrong usage or configuration, 4 refused by the state found (alarm unknown\n"
+          "Exit: 0 done, 1 failed, 2 wrong usage or configuration, 4 refused by the state found (alarm "
+          "unknown\n"
           "or resolved, position not the expected one).\n",
           out);
 }

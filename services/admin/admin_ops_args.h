@@ -5,8 +5,8 @@
 #define ADMIN_OPS_ARGS_H
 
 #include <stddef.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "fm_error.h"
@@ -30,16 +30,20 @@ typedef enum admin_op_kind {
     ADMIN_OP_OUTBOX_DISCARD,
 } admin_op_kind;
 
-typedef enum admin_op_noun { ADMIN_NOUN_DEAD_LETTERS = 1, ADMIN_NOUN_ALARMS, ADMIN_NOUN_OUTBOX } admin_op_noun;
+typedef enum admin_op_noun {
+    ADMIN_NOUN_DEAD_LETTERS = 1,
+    ADMIN_NOUN_ALARMS,
+    ADMIN_NOUN_OUTBOX
+} admin_op_noun;
 
 /* A parsed command. Strings are borrowed from argv, except the times, which are normalised copies. */
 typedef struct admin_op_request {
     admin_op_noun noun;
     admin_op_kind kind;
-    int help;      /* --help or -h: print the usage of kind (or of the noun when kind is ADMIN_OP_NONE) */
-    int json;      /* --json: lists print a JSON array instead of a table */
-    int all;       /* --all: alarms and parked rows already handled too; dead letters of every state */
-    int dry_run;   /* --dry-run: replay/discard print what they would select and change nothing */
+    int help;    /* --help or -h: print the usage of kind (or of the noun when kind is ADMIN_OP_NONE) */
+    int json;    /* --json: lists print a JSON array instead of a table */
+    int all;     /* --all: alarms and parked rows already handled too; dead letters of every state */
+    int dry_run; /* --dry-run: replay/discard print what they would select and change nothing */
     const char *group, *code, *state; /* filters; NULL: any (state defaults to "open") */
     char since[40], until[40];        /* UTC "YYYY-MM-DDTHH:MM:SSZ" or the ISO text given; "" when absent */
     const char *operator_name;        /* --operator NAME; NULL: none given */

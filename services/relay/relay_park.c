@@ -23,10 +23,8 @@ int relay_park_is_permanent(rd_kafka_resp_err_t err)
     case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
     case RD_KAFKA_RESP_ERR__INVALID_ARG:
     case RD_KAFKA_RESP_ERR__BAD_MSG:
-    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
-        return 1;
-    default:
-        return 0;
+    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION: return 1;
+    default: return 0;
     }
 }
 
@@ -42,16 +40,17 @@ fm_status relay_park_report(PGconn *conn, const relay_failed_row *row, int park_
     snprintf(after, sizeof after, "%d", park_after);
     const char *params[3] = {id, row->error, after};
     PGresult *res = NULL;
-    fm_status st = fm_pg_query(conn, "SELECT famins.outbox_delivery_failed($1::bigint, $2, $3::int)", 3, params,
-                               &res, err);
+    fm_status st = fm_pg_query(conn, "SELECT famins.outbox_delivery_failed($1::bigint, $2, $3::int)", 3,
+                               params, &res, err);
     if (st != FM_OK)
         return st;
     const char *outcome = PQgetvalue(res, 0, 0);
     if (strcmp(outcome, "parked") == 0) {
-        fm_log(lg, FM_LOG_ERROR, "relay_row_parked",
-               "outbox_id=%s attempts=%d error=\"%s\" action=\"famins-admin outbox parked; fix the cause, then "
-               "outbox requeue or discard\"",
-               id, park_after, row->error);
+        fm_log(
+            lg, FM_LOG_ERROR, "relay_row_parked",
+            "outbox_id=%s attempts=%d error=\"%s\" action=\"famins-admin outbox parked; fix the cause, then "
+            "outbox requeue or discard\"",
+            id, park_after, row->error);
         if (parked != NULL)
             *parked = 1;
     } else {

@@ -1,7 +1,7 @@
-/* relay_park.h — poison outbox rows: a row whose delivery fails for a reason of its own (too large, an unknown
- * or forbidden topic, bad headers) is counted on each failure and, at FAMINS_RELAY_PARK_AFTER, moved out of the
- * outbox into famins.outbox_parked with an alarm (migration 063), so that it no longer blocks the rows behind
- * it. Outages (timeouts, brokers down) are never counted: they are nobody's row's fault. */
+/* relay_park.h — poison outbox rows: a row whose delivery fails for a reason of its own (too large, an
+ * unknown or forbidden topic, bad headers) is counted on each failure and, at FAMINS_RELAY_PARK_AFTER, moved
+ * out of the outbox into famins.outbox_parked with an alarm (migration 063), so that it no longer blocks the
+ * rows behind it. Outages (timeouts, brokers down) are never counted: they are nobody's row's fault. */
 #ifndef RELAY_PARK_H
 #define RELAY_PARK_H
 
@@ -36,7 +36,8 @@ int relay_park_is_permanent(rd_kafka_resp_err_t err);
 
 /* Records the failed row (famins.outbox_delivery_failed): counted, or parked at park_after with an alarm.
  * Nothing for a row that is not permanent. *parked (may be NULL) is set to 1 when the row was parked. Logs
- * relay_row_failed / relay_row_parked. FM_EDB when the database refused (the row is then retried as before). */
+ * relay_row_failed / relay_row_parked. FM_EDB when the database refused (the row is then retried as before).
+ */
 fm_status relay_park_report(PGconn *conn, const relay_failed_row *row, int park_after, const fm_logger *lg,
                             int *parked, fm_error *err);
 

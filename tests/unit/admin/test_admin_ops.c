@@ -17,8 +17,8 @@ static fm_status parse(admin_op_request *req, fm_error *err, int argc, const cha
     return admin_ops_parse(argc, (char *const *)argv, NOW, req, err);
 }
 
-#define PARSE(req, err, ...)                                                                                   \
-    parse(req, err, (int)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)),                       \
+#define PARSE(req, err, ...)                                                                                 \
+    parse(req, err, (int)(sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)),                     \
           (const char *const[]){__VA_ARGS__})
 
 static void list_takes_filters_and_defaults_to_open_dead_letters(void **state)
@@ -26,8 +26,9 @@ static void list_takes_filters_and_defaults_to_open_dead_letters(void **state)
     (void)state;
     admin_op_request req;
     fm_error err = {0};
-    assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "list", "--group", "g1", "--code=SCHEMA_VIOLATION",
-                           "--since", "2h", "--until", "2026-12-03", "--json", "--limit", "5"),
+    assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "list", "--group", "g1",
+                           "--code=SCHEMA_VIOLATION", "--since", "2h", "--until", "2026-12-03", "--json",
+                           "--limit", "5"),
                      FM_OK);
     assert_int_equal(req.kind, ADMIN_OP_DL_LIST);
     assert_string_equal(req.group, "g1");
@@ -58,8 +59,8 @@ static void unknown_options_stray_arguments_and_unknown_verbs_are_refused(void *
     assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "list", "--group"), FM_EINVAL);
     assert_string_equal(err.text, "--group wants a value");
     assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "list", "--json=yes"), FM_EINVAL);
-    assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "list", "--group", "a", "--group", "b"),
-                     FM_EINVAL);
+    assert_int_equal(
+        PARSE(&req, &err, "famins-admin", "dead-letters", "list", "--group", "a", "--group", "b"), FM_EINVAL);
 }
 
 static void help_wins_over_missing_values_but_not_over_unknown_options(void **state)
@@ -89,15 +90,17 @@ static void replay_and_discard_need_a_selection_and_discard_a_reason(void **stat
     assert_int_equal(req.id_count, 3);
     assert_i64_equal(req.ids[2], 9);
     assert_string_equal(req.operator_name, "alice");
-    assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "replay", "--code", "WRITE_REJECTED"), FM_OK);
+    assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "replay", "--code", "WRITE_REJECTED"),
+                     FM_OK);
     assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "replay", "--id", "3", "--code", "X"),
                      FM_EINVAL);
     assert_string_equal(err.text, "--id or a filter, not both");
     assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "discard", "--id", "3"), FM_EINVAL);
     assert_string_equal(err.text, "a discard needs --reason TEXT");
-    assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "discard", "--id", "3", "--reason", ""),
-                     FM_EINVAL);
-    assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "discard", "--id", "3", "--dry-run"), FM_OK);
+    assert_int_equal(
+        PARSE(&req, &err, "famins-admin", "dead-letters", "discard", "--id", "3", "--reason", ""), FM_EINVAL);
+    assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "discard", "--id", "3", "--dry-run"),
+                     FM_OK);
     assert_int_equal(PARSE(&req, &err, "famins-admin", "outbox", "discard", "--id", "7"), FM_EINVAL);
     assert_int_equal(PARSE(&req, &err, "famins-admin", "outbox", "requeue"), FM_EINVAL);
     assert_int_equal(PARSE(&req, &err, "famins-admin", "outbox", "requeue", "--id", "7"), FM_OK);
