@@ -274,6 +274,11 @@ int admin_ops_main(int argc, char *const argv[])
         fm_cli_print_usage_error(stderr, "famins-admin", err.text);
         goto done;
     }
+    if (req->version) {
+        fm_cli_print_version(stdout, "famins-admin");
+        code = FM_EXIT_OK;
+        goto done;
+    }
     if (req->help) {
         admin_ops_usage(stdout, req->noun, req->kind);
         fputc('\n', stdout);

@@ -207,6 +207,20 @@ static int is_help(const char *a)
     return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
 }
 
+static int is_version(const char *a)
+{
+    return strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0;
+}
+
+/* --help or --version, whichever comes first, as fm_cli does. */
+static void ask(admin_op_request *req, const char *a)
+{
+    if (!req->help && !req->version) {
+        req->help = is_help(a);
+        req->version = is_version(a);
+    }
+}
+
 static fm_status set_value(admin_op_request *req, const option_def *opt, const char *value, time_t now,
                            fm_error *err)
 {
@@ -326,8 +340,8 @@ fm_status admin_ops_parse(int argc, char *const argv[], time_t now, admin_op_req
     out->noun = noun_of(argv[1]);
     if (argc < 3 || argv[2][0] == '-') {
         /* "famins-admin alarms --help": the noun's usage; anything else without a verb is misuse. */
-        if (argc == 3 && is_help(argv[2])) {
-            out->help = 1;
+        if (argc == 3 && (is_help(argv[2]) || is_version(argv[2]))) {
+            ask(out, argv[2]);
             return FM_OK;
         }
         fm_error_set(err, "", "NO_VERB", "%s wants a command (see %s --help)", argv[1], argv[1]);
@@ -342,10 +356,12 @@ fm_status admin_ops_parse(int argc, char *const argv[], time_t now, admin_op_req
     }
     /* --help anywhere wins over everything else but an unknown option (checked below, as fm_cli does). */
     unsigned allowed = allowed_options(out->kind), seen = 0;
+    for (int i = 3; i < argc; i++)
+        ask(out, argv[i]);
     for (int i = 3; i < argc; i++) {
         const char *a = argv[i];
-        if (is_help(a)) {
-            out->help = 1;
+        if (is_help(a) || is_version(a)) {
+            ask(out, a);
             continue;
         }
         if (strncmp(a, "--", 2) != 0) {
@@ -358,8 +374,10 @@ fm_status admin_ops_parse(int argc, char *const argv[], time_t now, admin_op_req
             fm_error_set(err, "", "UNKNOWN_OPTION", "unknown option '%.64s'", a);
             return FM_EINVAL;
         }
-        if (out->help)
+        if (out->help || out->version) {
+            i += opt->takes_value && eq == NULL; /* its value, unread */
             continue;
+        }
         if ((seen & opt->bit) && opt->bit != OPT_ID) {
             fm_error_set(err, opt->name, "REPEATED", "%s given twice", opt->name);
             return FM_EINVAL;
@@ -388,7 +406,7 @@ fm_status admin_ops_parse(int argc, char *const argv[], time_t now, admin_op_req
         else if (set_value(out, opt, value, now, err) != FM_OK)
             return FM_EINVAL;
     }
-    if (out->help)
+    if (out->help || out->version)
         return FM_OK;
     return check_request(out, seen, err);
 }

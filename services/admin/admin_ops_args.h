@@ -41,6 +41,7 @@ typedef struct admin_op_request {
     admin_op_noun noun;
     admin_op_kind kind;
     int help;    /* --help or -h: print the usage of kind (or of the noun when kind is ADMIN_OP_NONE) */
+    int version; /* --version or -V (when it comes before any --help): print the version */
     int json;    /* --json: lists print a JSON array instead of a table */
     int all;     /* --all: alarms and parked rows already handled too; dead letters of every state */
     int dry_run; /* --dry-run: replay/discard print what they would select and change nothing */

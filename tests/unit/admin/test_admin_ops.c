@@ -76,6 +76,14 @@ static void help_wins_over_missing_values_but_not_over_unknown_options(void **st
     assert_int_equal(req.kind, ADMIN_OP_NONE);
     assert_int_equal(req.noun, ADMIN_NOUN_ALARMS);
     assert_int_equal(PARSE(&req, &err, "famins-admin", "outbox", "parked", "--help", "--nope"), FM_EINVAL);
+    /* a bad value before --help does not hide the help; --version answers too, the first of the two wins */
+    assert_int_equal(PARSE(&req, &err, "famins-admin", "outbox", "parked", "--limit", "x", "--help"), FM_OK);
+    assert_true(req.help);
+    assert_int_equal(PARSE(&req, &err, "famins-admin", "alarms", "resolve", "-V", "--help"), FM_OK);
+    assert_true(req.version);
+    assert_false(req.help);
+    assert_int_equal(PARSE(&req, &err, "famins-admin", "dead-letters", "--version"), FM_OK);
+    assert_true(req.version);
 }
 
 static void replay_and_discard_need_a_selection_and_discard_a_reason(void **state)
