@@ -7,8 +7,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin_backlog.h"
 #include "admin_table.h"
 #include "fm_cli.h"
+#include "fm_kafka.h"
 #include "fm_log.h"
 #include "fm_pg.h"
 #include "fm_settings.h"
@@ -220,9 +222,12 @@ static int run_alarms(PGconn *conn, const admin_op_request *req, const char *ope
     return FM_EXIT_OK;
 }
 
-static int run_outbox(PGconn *conn, const admin_op_request *req, const char *operator_name, FILE *out,
-                      fm_error *err)
+static int run_outbox(PGconn *conn, rd_kafka_t *rk, const admin_op_request *req, const char *operator_name,
+                      FILE *out, fm_error *err)
 {
+    if (req->kind == ADMIN_OP_OUTBOX_BACKLOG && req->by_partition)
+        return admin_backlog_by_partition(conn, rk, 10000, req->json, out, err) == FM_OK ? FM_EXIT_OK
+                                                                                         : FM_EXIT_FAILED;
     char ids[ADMIN_OPS_MAX_IDS * 21 + 3], limit[24];
     snprintf(limit, sizeof limit, "%ld", req->limit);
     if (req->kind == ADMIN_OP_OUTBOX_BACKLOG)
@@ -245,8 +250,8 @@ static int run_outbox(PGconn *conn, const admin_op_request *req, const char *ope
     return FM_EXIT_OK;
 }
 
-int admin_ops_run(PGconn *conn, const admin_op_request *req, const char *operator_default, FILE *out,
-                  fm_error *err)
+int admin_ops_run(PGconn *conn, rd_kafka_t *rk, const admin_op_request *req, const char *operator_default,
+                  FILE *out, fm_error *err)
 {
     const char *operator_name = req->operator_name;
     if (operator_name == NULL && operator_default != NULL && operator_default[0] != '\0')
@@ -255,7 +260,7 @@ int admin_ops_run(PGconn *conn, const admin_op_request *req, const char *operato
     case ADMIN_NOUN_DEAD_LETTERS: return run_dead_letters(conn, req, operator_name, out, err);
     case ADMIN_NOUN_ALARMS: return run_alarms(conn, req, operator_name, out, err);
     case ADMIN_NOUN_OUTBOX:
-    default: return run_outbox(conn, req, operator_name, out, err);
+    default: return run_outbox(conn, rk, req, operator_name, out, err);
     }
 }
 
@@ -270,6 +275,7 @@ int admin_ops_main(int argc, char *const argv[])
     int code = FM_EXIT_USAGE;
     fm_settings *settings = NULL;
     PGconn *conn = NULL;
+    rd_kafka_t *rk = NULL;
     if (admin_ops_parse(argc, argv, time(NULL), req, &err) != FM_OK) {
         fm_cli_print_usage_error(stderr, "famins-admin", err.text);
         goto done;
@@ -312,12 +318,28 @@ int admin_ops_main(int argc, char *const argv[])
         fm_log(&logger, FM_LOG_ERROR, "operator_command_failed", "code=%s error=\"%s\"", err.code, err.text);
         goto done;
     }
-    code = admin_ops_run(conn, req, fm_settings_str(settings, "FAMINS_OPERATOR_NAME"), stdout, &err);
+    if (req->kind == ADMIN_OP_OUTBOX_BACKLOG && req->by_partition) {
+        /* Only Kafka's partition counts are needed: a producer handle never produces here. */
+        rd_kafka_conf_t *conf = NULL;
+        char errstr[512] = "";
+        if (fm_kafka_conf_new(settings, "famins-admin", &conf, &err) == FM_OK)
+            rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+        if (rk == NULL) {
+            if (conf != NULL)
+                rd_kafka_conf_destroy(conf);
+            fm_log(&logger, FM_LOG_ERROR, "operator_command_failed", "code=KAFKA_CLIENT error=\"%s%s\"",
+                   err.text, errstr);
+            goto done;
+        }
+    }
+    code = admin_ops_run(conn, rk, req, fm_settings_str(settings, "FAMINS_OPERATOR_NAME"), stdout, &err);
     if (code != FM_EXIT_OK)
         fm_log(&logger, FM_LOG_ERROR,
                code == ADMIN_EXIT_REFUSED ? "operator_command_refused" : "operator_command_failed",
                "command=\"%s %s\" code=%s error=\"%s\"", argv[1], argv[2], err.code, err.text);
 done:
+    if (rk != NULL)
+        rd_kafka_destroy(rk);
     PQfinish(conn);
     fm_settings_free(settings);
     free(req);

@@ -4,6 +4,7 @@
 #define ADMIN_OPS_H
 
 #include <libpq-fe.h>
+#include <librdkafka/rdkafka.h>
 
 #include "admin_ops_args.h"
 #include "fm_error.h"
@@ -17,9 +18,10 @@
  * Returns the exit code. */
 int admin_ops_main(int argc, char *const argv[]);
 
-/* Runs a parsed request on conn, printing the answer on out. operator_default: the operator name recorded
- * when the request has none (NULL or "": none). Returns the exit code; err says why on 1 and 4. */
-int admin_ops_run(PGconn *conn, const admin_op_request *req, const char *operator_default, FILE *out,
-                  fm_error *err);
+/* Runs a parsed request on conn, printing the answer on out. rk: a Kafka client for outbox backlog
+ * --partitions (metadata only), else may be NULL. operator_default: the operator name recorded when the
+ * request has none (NULL or "": none). Returns the exit code; err says why on 1 and 4. */
+int admin_ops_run(PGconn *conn, rd_kafka_t *rk, const admin_op_request *req, const char *operator_default,
+                  FILE *out, fm_error *err);
 
 #endif

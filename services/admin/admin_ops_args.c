@@ -41,6 +41,7 @@ enum {
     OPT_MOVE = 1 << 11,
     OPT_EXPECT = 1 << 12,
     OPT_LIMIT = 1 << 13,
+    OPT_PARTITIONS = 1 << 14,
 };
 
 #define DL_FILTERS (OPT_GROUP | OPT_CODE | OPT_SINCE | OPT_UNTIL | OPT_LIMIT)
@@ -54,7 +55,7 @@ static unsigned allowed_options(admin_op_kind kind)
     case ADMIN_OP_DL_DISCARD: return DL_FILTERS | OPT_ID | OPT_DRY | ACTION | OPT_JSON;
     case ADMIN_OP_ALARMS_LIST: return OPT_GROUP | OPT_ALL | OPT_JSON | OPT_LIMIT;
     case ADMIN_OP_ALARMS_RESOLVE: return OPT_ID | OPT_MOVE | OPT_EXPECT | ACTION;
-    case ADMIN_OP_OUTBOX_BACKLOG: return OPT_JSON;
+    case ADMIN_OP_OUTBOX_BACKLOG: return OPT_JSON | OPT_PARTITIONS;
     case ADMIN_OP_OUTBOX_PARKED: return OPT_ALL | OPT_JSON | OPT_LIMIT;
     case ADMIN_OP_OUTBOX_REQUEUE:
     case ADMIN_OP_OUTBOX_DISCARD: return OPT_ID | ACTION | OPT_JSON;
@@ -191,7 +192,7 @@ static const option_def options[] = {
     {"--group", OPT_GROUP, 1},   {"--code", OPT_CODE, 1},   {"--state", OPT_STATE, 1},
     {"--since", OPT_SINCE, 1},   {"--until", OPT_UNTIL, 1}, {"--operator", OPT_OPERATOR, 1},
     {"--reason", OPT_REASON, 1}, {"--id", OPT_ID, 1},       {"--move-to", OPT_MOVE, 1},
-    {"--expect", OPT_EXPECT, 1}, {"--limit", OPT_LIMIT, 1},
+    {"--expect", OPT_EXPECT, 1}, {"--limit", OPT_LIMIT, 1}, {"--partitions", OPT_PARTITIONS, 0},
 };
 
 static const option_def *find_option(const char *name, size_t len)
@@ -403,6 +404,8 @@ fm_status admin_ops_parse(int argc, char *const argv[], time_t now, admin_op_req
             out->all = 1;
         else if (opt->bit == OPT_DRY)
             out->dry_run = 1;
+        else if (opt->bit == OPT_PARTITIONS)
+            out->by_partition = 1;
         else if (set_value(out, opt, value, now, err) != FM_OK)
             return FM_EINVAL;
     }
@@ -476,13 +479,17 @@ static const char *const alarms_usage =
     "           A stopped partition is consumed again after its workers restart (or rebalance).\n";
 
 static const char *const outbox_usage =
-    "Usage: famins-admin outbox backlog [--json]\n"
+    "Usage: famins-admin outbox backlog [--partitions] [--json]\n"
     "       famins-admin outbox parked [--all] [--limit N] [--json]\n"
     "       famins-admin outbox requeue --id N[,N...] [--operator NAME] [--reason TEXT]\n"
     "       famins-admin outbox discard --id N[,N...] --reason TEXT [--operator NAME]\n"
     "  backlog  per topic: unsent rows, the oldest one's age in seconds, rows with failed deliveries, "
     "parked\n"
-    "           rows (the partition is chosen by the relay's producer from the key, not stored)\n"
+    "           rows. --partitions: per topic and partition instead, the partition being the one the "
+    "relay's\n"
+    "           producer will choose (murmur2 of the key, the topic's partition count from Kafka; '-' for "
+    "rows\n"
+    "           without a key, which go to a random partition)\n"
     "  parked   rows the relay parked after FAMINS_RELAY_PARK_AFTER failed deliveries (--all: handled ones\n"
     "           too): id, topic, size, attempts, the last error. Never the payload or key.\n"
     "  requeue  puts parked rows back into the outbox as new rows (after whatever is queued now: a parked\n"

@@ -40,11 +40,12 @@ typedef enum admin_op_noun {
 typedef struct admin_op_request {
     admin_op_noun noun;
     admin_op_kind kind;
-    int help;    /* --help or -h: print the usage of kind (or of the noun when kind is ADMIN_OP_NONE) */
-    int version; /* --version or -V (when it comes before any --help): print the version */
-    int json;    /* --json: lists print a JSON array instead of a table */
-    int all;     /* --all: alarms and parked rows already handled too; dead letters of every state */
-    int dry_run; /* --dry-run: replay/discard print what they would select and change nothing */
+    int help;         /* --help or -h: print the usage of kind (or of the noun when kind is ADMIN_OP_NONE) */
+    int version;      /* --version or -V (when it comes before any --help): print the version */
+    int json;         /* --json: lists print a JSON array instead of a table */
+    int all;          /* --all: alarms and parked rows already handled too; dead letters of every state */
+    int dry_run;      /* --dry-run: replay/discard print what they would select and change nothing */
+    int by_partition; /* outbox backlog --partitions: per partition the relay's producer will choose */
     const char *group, *code, *state; /* filters; NULL: any (state defaults to "open") */
     char since[40], until[40];        /* UTC "YYYY-MM-DDTHH:MM:SSZ" or the ISO text given; "" when absent */
     const char *operator_name;        /* --operator NAME; NULL: none given */

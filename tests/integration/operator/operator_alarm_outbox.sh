@@ -67,6 +67,26 @@ rt_wait_sql 60 400 "$rt_consumed_sql"
 rt_stop "$ECHO_PID"
 rt_ok "alarm resolved with a fenced position move: refused on a wrong --expect, audited, every event decided once"
 
+# ---- the backlog per partition: the 400 echoes are unsent (no relay ran yet) ----------------------------------
+"$ADMIN" outbox backlog --json >"$RT_LOGS/backlog0.json"
+"$ADMIN" outbox backlog --partitions --json >"$RT_LOGS/backlog_p.json" 2>"$RT_LOGS/backlog_p.err" ||
+    rt_fail "outbox backlog --partitions failed: $(cat "$RT_LOGS/backlog_p.err")"
+python3 -c "
+import json, sys
+topics = {r['topic']: r for r in json.load(open(sys.argv[1]))}
+assert topics[sys.argv[3]]['unsent'] == 400 and topics[sys.argv[3]]['oldest_age_s'] >= 0, topics
+parts = [r for r in json.load(open(sys.argv[2])) if r['topic'] == sys.argv[3]]
+assert sum(r['unsent'] for r in parts) == 400 and all(r['partition'] is not None for r in parts), parts
+for r in parts: print(r['partition'], r['unsent'])" "$RT_LOGS/backlog0.json" "$RT_LOGS/backlog_p.json" "$RT_OUT" |
+    sort -n >"$RT_LOGS/predicted.txt" || rt_fail "outbox backlog: $(cat "$RT_LOGS/backlog0.json" "$RT_LOGS/backlog_p.json")"
+rt_start_relay relay-first
+rt_wait_sql 60 0 "SELECT count(*) FROM famins.outbox WHERE sent_at IS NULL"
+rt_stop "$RT_LAST_PID"
+rt_dump_topic "$RT_OUT" '%p\n' | sort -n | uniq -c | awk '{print $2, $1}' >"$RT_LOGS/actual.txt"
+cmp -s "$RT_LOGS/predicted.txt" "$RT_LOGS/actual.txt" ||
+    rt_fail "backlog per partition: predicted [$(tr '\n' ' ' <"$RT_LOGS/predicted.txt")], published [$(tr '\n' ' ' <"$RT_LOGS/actual.txt")]"
+rt_ok "outbox backlog per topic, and per partition as the relay then published them: $(tr '\n' ' ' <"$RT_LOGS/actual.txt")"
+
 # ---- a poison outbox row parked and re-queued ----------------------------------------------------------------
 rt_start_relay relay-small FAMINS_RELAY_PARK_AFTER=3 FAMINS_RELAY_MESSAGE_MAX_BYTES=20000
 RELAY_PID=$RT_LAST_PID

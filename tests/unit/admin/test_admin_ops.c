@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin_backlog.h"
 #include "admin_ops_args.h"
 #include "admin_table.h"
 #include "fm_test.h"
@@ -220,6 +221,17 @@ static void table_aligns_columns_and_json_keeps_types_and_nulls(void **state)
     free(json);
 }
 
+static void keys_come_back_from_hex_exactly(void **state)
+{
+    (void)state;
+    unsigned char out[8];
+    assert_int_equal(admin_backlog_unhex("", out), 0);
+    assert_int_equal(admin_backlog_unhex("48370aFF", out), 4);
+    assert_memory_equal(out, "H7\n\xff", 4);
+    assert_int_equal(admin_backlog_unhex("483", out), -1);
+    assert_int_equal(admin_backlog_unhex("4g", out), -1);
+}
+
 static void only_a_rows_own_delivery_errors_count_towards_parking(void **state)
 {
     (void)state;
@@ -257,6 +269,7 @@ int main(void)
         cmocka_unit_test(ids_are_positive_integers_and_become_an_array_literal),
         cmocka_unit_test(times_are_relative_durations_or_iso_dates),
         cmocka_unit_test(table_aligns_columns_and_json_keeps_types_and_nulls),
+        cmocka_unit_test(keys_come_back_from_hex_exactly),
         cmocka_unit_test(only_a_rows_own_delivery_errors_count_towards_parking),
         cmocka_unit_test(a_failure_that_is_not_the_rows_own_is_not_reported),
     };
