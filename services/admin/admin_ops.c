@@ -161,9 +161,12 @@ static int run_dead_letters(PGconn *conn, const admin_op_request *req, const cha
     if (admin_ops_ids_literal(req, ids, sizeof ids, err) != FM_OK)
         return FM_EXIT_USAGE;
     snprintf(limit, sizeof limit, "%ld", req->limit);
+    /* A list names states; ids name dead letters whatever their state; replay and discard select open ones.
+     */
     const char *state = req->kind != ADMIN_OP_DL_LIST ? "open"
                         : req->all                    ? "all"
-                        : req->state                  ? req->state
+                        : req->state != NULL          ? req->state
+                        : req->id_count > 0           ? "all"
                                                       : "open";
     const char *params[9] = {req->group,
                              req->code,

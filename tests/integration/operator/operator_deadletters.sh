@@ -55,7 +55,12 @@ if grep -q -e 'Zhang' -e '110101' -e 'Li Si' -e 'poison_write' -e '"H7"' "$RT_LO
 fi
 rt_ok "dead-letters list: table, --json, filters by code and time; sizes and codes only"
 
-# ---- WRITE_REJECTED: replay before and after the cause is fixed ------------------------------------------
+# ---- WRITE_REJECTED: replay after the cause is fixed -------------------------------------------------------
+"$ADMIN" dead-letters replay --code WRITE_REJECTED --dry-run --json >"$RT_LOGS/dry.json" 2>&1 || rt_fail "dry run failed"
+python3 -c "import json, sys; rows = json.load(open(sys.argv[1])); assert [r['id'] for r in rows] == [int(sys.argv[2])], rows" \
+    "$RT_LOGS/dry.json" "$WR" || rt_fail "the dry run did not select the WRITE_REJECTED dead letter: $(cat "$RT_LOGS/dry.json")"
+[ "$(itest_psql -c "SELECT count(*) FROM famins.operator_audit") $(itest_psql -c "SELECT state FROM famins.dead_letters WHERE id = $WR")" = "0 open" ] ||
+    rt_fail "the dry run changed something"
 itest_psql -c "ALTER TABLE famins.echo_results DROP CONSTRAINT no_poison" >/dev/null
 "$ADMIN" dead-letters replay --code WRITE_REJECTED --operator alice --reason "no_poison constraint relaxed" \
     >"$RT_LOGS/replay1.txt" 2>&1 || rt_fail "replay failed: $(cat "$RT_LOGS/replay1.txt")"
@@ -94,7 +99,7 @@ echo 'H12|{"event_id":"ev-12","type":"enrollment.submitted","schema_version":1,"
 rt_produce_lines "$RT_LOGS/fixed.txt"
 rt_wait_sql 30 1 "SELECT count(*) FROM famins.echo_results WHERE event_id = 'ev-12'"
 "$ADMIN" dead-letters discard --id "$SV" >"$RT_LOGS/discard0.txt" 2>&1 && rt_fail "a discard without --reason ran"
-"$ADMIN" dead-letters discard --id "$SV" --operator bob --reason "corrected message re-sent by the producer" \
+FAMINS_OPERATOR_NAME=bob "$ADMIN" dead-letters discard --id "$SV" --reason "corrected message re-sent by the producer" \
     >"$RT_LOGS/discard.txt" 2>&1 || rt_fail "discard failed: $(cat "$RT_LOGS/discard.txt")"
 grep -Eq "^ *$SV +discarded" "$RT_LOGS/discard.txt" || rt_fail "discard outcome: $(cat "$RT_LOGS/discard.txt")"
 [ "$(itest_psql -c "SELECT state, raw_message IS NULL, raw_erased_at IS NOT NULL FROM famins.dead_letters WHERE id = $SV")" = "discarded|t|t" ] ||
@@ -103,6 +108,8 @@ grep -Eq "^ *$SV +discarded" "$RT_LOGS/discard.txt" || rt_fail "discard outcome:
     "bob|corrected message re-sent by the producer" ] || rt_fail "the discard is not audited with its reason"
 "$ADMIN" dead-letters replay --id "$SV" >"$RT_LOGS/replay3.txt" 2>&1 || rt_fail "replay of a discarded one failed"
 grep -Eq "^ *$SV +already_discarded" "$RT_LOGS/replay3.txt" || rt_fail "a discarded dead letter was replayed"
+[ "$("$ADMIN" dead-letters list --id "$WR,$SV" --json | python3 -c "import json, sys; print(' '.join(sorted(r['state'] for r in json.load(sys.stdin))))")" = "discarded replayed" ] ||
+    rt_fail "dead-letters list --id does not show handled dead letters"
 rt_produce_lines "$RT_LOGS/fixed.txt" # the producer re-sends once more: a duplicate
 rt_wait_sql 30 34 "$rt_consumed_sql"
 [ "$(itest_psql -c "SELECT count(*) FROM famins.echo_results WHERE event_id = 'ev-12'")" = 1 ] || rt_fail "ev-12 applied twice"
