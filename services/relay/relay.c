@@ -20,7 +20,9 @@
 
 #include "fm_copybuf.h"
 #include "fm_kafka.h"
+#include "fm_ops.h"
 #include "fm_pg.h"
+#include "relay_metrics.h"
 
 typedef struct relay {
     const fm_settings *settings;
@@ -34,6 +36,8 @@ typedef struct relay {
     rd_kafka_resp_err_t *results; /* per row of a round, written by the delivery report callback */
     int64_t cursor;               /* the last id of a full, wholly delivered round; 0: scan from the start */
     relay_counters counters;
+    fm_ops *ops;        /* metrics and health; NULL when off */
+    relay_metrics rm;   /* all NULL when off */
 } relay;
 
 static int64_t now_ms(void)
@@ -119,6 +123,14 @@ static void warm_topics(relay *r)
     }
 }
 
+/* librdkafka's statistics (served by rd_kafka_poll/flush on this thread): broker state, queues. */
+static int stats_cb(rd_kafka_t *rk, char *json, size_t json_len, void *opaque)
+{
+    (void)rk;
+    fm_ops_kafka_stats(((relay *)opaque)->ops, json, json_len, 0);
+    return 0;
+}
+
 static fm_status make_producer(relay *r, fm_error *err)
 {
     rd_kafka_conf_t *conf = NULL;
@@ -136,11 +148,14 @@ static fm_status make_producer(relay *r, fm_error *err)
     snprintf(value, sizeof value, "%d", r->message_timeout_ms);
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "message.timeout.ms", value, err);
+    if (st == FM_OK)
+        st = fm_ops_kafka_conf(r->ops, conf, stats_cb, err);
     if (st != FM_OK) {
         rd_kafka_conf_destroy(conf);
         return st;
     }
     rd_kafka_conf_set_dr_msg_cb(conf, delivery_cb);
+    rd_kafka_conf_set_opaque(conf, r);
     char errstr[512];
     r->producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
     if (r->producer == NULL) {
@@ -411,7 +426,11 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
     r.results = calloc((size_t)r.batch, sizeof *r.results);
     if (r.results == NULL)
         goto done;
-    st = make_producer(&r, err);
+    st = fm_ops_start(settings, "relay", logger, &r.ops, err);
+    if (st == FM_OK && r.ops != NULL)
+        st = relay_metrics_register(r.ops, &r.rm);
+    if (st == FM_OK)
+        st = make_producer(&r, err);
     if (st != FM_OK)
         goto done;
     fm_log(logger, FM_LOG_INFO, "relay_started", "batch=%d retention_hours=%d raw_retention_days=%d", r.batch,
@@ -423,9 +442,12 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
             if (r.leased)
                 fm_log(logger, FM_LOG_WARN, "relay_lease_lost", "reason=\"database session ended\"");
             r.leased = 0;
+            fm_ops_db(r.ops, 0);
             if (fm_pg_ensure(&r.conn, dsn, &backoff, stop, logger, err) != FM_OK)
                 continue;
+            fm_ops_db(r.ops, 1);
         }
+        relay_metrics_update(r.ops, &r.rm, r.conn, r.leased, &r.counters);
         if (now_ms() - last_stats >= 60000) {
             log_counters(&r, "relay_counters");
             last_stats = now_ms();
@@ -482,6 +504,7 @@ done:
     if (r.producer != NULL)
         rd_kafka_flush(r.producer, 5000);
     drop_producer(&r);
+    fm_ops_stop(r.ops); /* after the producer: its last flush may still report statistics */
     PQfinish(r.conn); /* releases the lease */
     free(r.results);
     if (counters != NULL)
