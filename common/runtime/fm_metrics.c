@@ -387,7 +387,8 @@ static void render_family(text *t, const fm_metric *f)
 fm_status fm_metrics_render(fm_metrics *m, char **out, size_t *len)
 {
     text t = {0};
-    reserve(&t, 0);
+    if (reserve(&t, 0))
+        t.data[0] = '\0'; /* no family with a sample: an empty body */
     pthread_mutex_lock(&m->lock);
     for (size_t i = 0; i < m->count; i++)
         render_family(&t, m->families[i]);
