@@ -16,8 +16,8 @@ struct fm_http {
     fm_health *health;
 };
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type, char *body, size_t len,
-                             enum MHD_ResponseMemoryMode mode)
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type, char *body,
+                             size_t len, enum MHD_ResponseMemoryMode mode)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(len, body, mode);
     if (r == NULL) {
@@ -48,8 +48,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
         char *body = NULL;
         size_t len = 0;
         if (fm_metrics_render(http->metrics, &body, &len) != FM_OK)
-            return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, text, "out of memory\n", 14, MHD_RESPMEM_PERSISTENT);
-        return reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", body, len, MHD_RESPMEM_MUST_FREE);
+            return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, text, "out of memory\n", 14,
+                         MHD_RESPMEM_PERSISTENT);
+        return reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", body, len,
+                     MHD_RESPMEM_MUST_FREE);
     }
     if (strcmp(url, "/healthz") == 0)
         return reply(c, MHD_HTTP_OK, text, "ok\n", 3, MHD_RESPMEM_PERSISTENT);
@@ -99,8 +101,8 @@ fm_status fm_http_start(const char *address, int port, fm_metrics *metrics, fm_h
     if (http->daemon == NULL) {
         int e = errno;
         free(http);
-        fm_error_set(err, "FAMINS_METRICS_PORT", "LISTEN_FAILED", "cannot listen on %s port %d: %s", address, port,
-                     strerror(e));
+        fm_error_set(err, "FAMINS_METRICS_PORT", "LISTEN_FAILED", "cannot listen on %s port %d: %s", address,
+                     port, strerror(e));
         return FM_EIO;
     }
     *out = http;

@@ -10,8 +10,8 @@
 typedef struct fm_http fm_http;
 
 /* Listens on address:port (IPv4 or IPv6 literal) and serves metrics and health from its own thread until
- * fm_http_stop. metrics and health are borrowed and must outlive the server. FM_ECONFIG for an address that is
- * not a literal, FM_EIO when the port cannot be bound (err says which), FM_ENOMEM. */
+ * fm_http_stop. metrics and health are borrowed and must outlive the server. FM_ECONFIG for an address that
+ * is not a literal, FM_EIO when the port cannot be bound (err says which), FM_ENOMEM. */
 fm_status fm_http_start(const char *address, int port, fm_metrics *metrics, fm_health *health, fm_http **out,
                         fm_error *err);
 

@@ -31,11 +31,13 @@ fm_status fm_kstats_register(fm_metrics *m, fm_kstats_metrics *out)
                                broker, NULL, 0, &k.broker_waitresp);
     if (st == FM_OK)
         st = fm_metrics_family(m, "famins_kafka_queue_messages", FM_METRIC_GAUGE,
-                               "Messages in the client's producer queues (msg_cnt)", NULL, NULL, 0, &k.msg_cnt);
+                               "Messages in the client's producer queues (msg_cnt)", NULL, NULL, 0,
+                               &k.msg_cnt);
     if (st == FM_OK)
-        st = fm_metrics_family(m, "famins_kafka_reply_queue_ops", FM_METRIC_GAUGE,
-                               "Operations (callbacks, events) waiting to be served by the application (replyq)",
-                               NULL, NULL, 0, &k.replyq);
+        st = fm_metrics_family(
+            m, "famins_kafka_reply_queue_ops", FM_METRIC_GAUGE,
+            "Operations (callbacks, events) waiting to be served by the application (replyq)", NULL, NULL, 0,
+            &k.replyq);
     if (st == FM_OK)
         st = fm_metrics_family(m, "famins_kafka_group_up", FM_METRIC_GAUGE,
                                "1 when the consumer group state is up (a member of the group), else 0", NULL,
@@ -51,7 +53,8 @@ static int64_t int_of(const json_t *obj, const char *key, int64_t fallback)
     return json_is_integer(v) ? (int64_t)json_integer_value(v) : fallback;
 }
 
-static fm_status partitions(const char *topic, json_t *parts, const fm_kstats_metrics *k, fm_kstats_summary *sum)
+static fm_status partitions(const char *topic, json_t *parts, const fm_kstats_metrics *k,
+                            fm_kstats_summary *sum)
 {
     const char *id;
     json_t *p;
@@ -75,7 +78,8 @@ static fm_status partitions(const char *topic, json_t *parts, const fm_kstats_me
     return FM_OK;
 }
 
-fm_status fm_kstats_apply(const char *json, size_t json_len, const fm_kstats_metrics *k, fm_kstats_summary *sum)
+fm_status fm_kstats_apply(const char *json, size_t json_len, const fm_kstats_metrics *k,
+                          fm_kstats_summary *sum)
 {
     *sum = (fm_kstats_summary){.lag = -1};
     json_error_t jerr;

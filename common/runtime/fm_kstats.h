@@ -11,21 +11,21 @@
 #include "fm_metrics.h"
 
 typedef struct fm_kstats_metrics {
-    fm_metric *lag;            /* famins_kafka_consumer_lag{topic,partition} */
-    fm_metric *fetchq;         /* famins_kafka_fetch_queue_messages{topic,partition} */
-    fm_metric *broker_up;      /* famins_kafka_broker_up{broker} */
-    fm_metric *broker_outbuf;  /* famins_kafka_broker_outbuf_requests{broker} */
+    fm_metric *lag;             /* famins_kafka_consumer_lag{topic,partition} */
+    fm_metric *fetchq;          /* famins_kafka_fetch_queue_messages{topic,partition} */
+    fm_metric *broker_up;       /* famins_kafka_broker_up{broker} */
+    fm_metric *broker_outbuf;   /* famins_kafka_broker_outbuf_requests{broker} */
     fm_metric *broker_waitresp; /* famins_kafka_broker_waitresp_requests{broker} */
-    fm_metric *msg_cnt;        /* famins_kafka_queue_messages (producer queue) */
-    fm_metric *replyq;         /* famins_kafka_reply_queue_ops */
-    fm_metric *group_up;       /* famins_kafka_group_up */
+    fm_metric *msg_cnt;         /* famins_kafka_queue_messages (producer queue) */
+    fm_metric *replyq;          /* famins_kafka_reply_queue_ops */
+    fm_metric *group_up;        /* famins_kafka_group_up */
 } fm_kstats_metrics;
 
 /* What the readiness rule needs from one statistics report. */
 typedef struct fm_kstats_summary {
-    int64_t lag;       /* sum of the known consumer lags of fetched partitions; -1 when none is known */
-    int group_up;      /* the consumer group state is "up" (0 for a producer) */
-    int assigned;      /* cgrp.assignment_size */
+    int64_t lag;  /* sum of the known consumer lags of fetched partitions; -1 when none is known */
+    int group_up; /* the consumer group state is "up" (0 for a producer) */
+    int assigned; /* cgrp.assignment_size */
 } fm_kstats_summary;
 
 /* Registers the families in m. FM_EINVAL (a duplicate name), FM_ENOMEM. */
@@ -35,6 +35,7 @@ fm_status fm_kstats_register(fm_metrics *m, fm_kstats_metrics *out);
  * per-broker series with what it says. Partition -1 (librdkafka's unassigned placeholder) and partitions not
  * being fetched are left out; a lag of -1 (unknown) is not exported. FM_EINVAL when it is not librdkafka's
  * statistics object; FM_ENOMEM. Metrics pointers may be NULL. */
-fm_status fm_kstats_apply(const char *json, size_t json_len, const fm_kstats_metrics *k, fm_kstats_summary *sum);
+fm_status fm_kstats_apply(const char *json, size_t json_len, const fm_kstats_metrics *k,
+                          fm_kstats_summary *sum);
 
 #endif

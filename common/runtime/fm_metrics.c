@@ -14,7 +14,7 @@
 
 typedef struct series {
     char *labels[FM_METRIC_LABELS_MAX];
-    double value;                               /* counter, gauge */
+    double value;                                /* counter, gauge */
     uint64_t buckets[FM_METRIC_BUCKETS_MAX + 1]; /* histogram: per bucket (not cumulative), last = +Inf */
     double sum;
     uint64_t count;
@@ -175,8 +175,7 @@ static fm_status update(fm_metric *f, const char *const *values, op what, const 
 {
     if (f == NULL)
         return FM_OK;
-    if ((what == OP_OBSERVE) != (f->type == FM_METRIC_HISTOGRAM) ||
-        (f->label_count > 0 && values == NULL))
+    if ((what == OP_OBSERVE) != (f->type == FM_METRIC_HISTOGRAM) || (f->label_count > 0 && values == NULL))
         return FM_EINVAL;
     pthread_mutex_lock(&f->owner->lock);
     series *s = find_series(f, values);
@@ -215,7 +214,8 @@ fm_status fm_metric_observe(fm_metric *f, const char *const *label_values, doubl
     return update(f, label_values, OP_OBSERVE, &value, 1);
 }
 
-fm_status fm_metric_observe_many(fm_metric *f, const char *const *label_values, const double *values, size_t n)
+fm_status fm_metric_observe_many(fm_metric *f, const char *const *label_values, const double *values,
+                                 size_t n)
 {
     return update(f, label_values, OP_OBSERVE, values, n);
 }
@@ -258,7 +258,8 @@ void fm_metrics_format_value(double v, char *out, size_t cap)
         snprintf(out, cap, "NaN");
     else if (isinf(v))
         snprintf(out, cap, "%s", v > 0 ? "+Inf" : "-Inf");
-    else if (v == floor(v) && fabs(v) < 9007199254740992.0) /* 2^53: exact integers print without a fraction */
+    else if (v == floor(v) &&
+             fabs(v) < 9007199254740992.0) /* 2^53: exact integers print without a fraction */
         snprintf(out, cap, "%.0f", v);
     else
         snprintf(out, cap, "%.17g", v);

@@ -38,7 +38,8 @@ fm_status fm_metric_set(fm_metric *f, const char *const *label_values, double va
 fm_status fm_metric_observe(fm_metric *f, const char *const *label_values, double value); /* histogram */
 
 /* Observes n values at once into a histogram (one lock for a whole batch's latencies). */
-fm_status fm_metric_observe_many(fm_metric *f, const char *const *label_values, const double *values, size_t n);
+fm_status fm_metric_observe_many(fm_metric *f, const char *const *label_values, const double *values,
+                                 size_t n);
 
 /* Drops every series of a family (gauges whose label set changes, e.g. per-partition lag). */
 void fm_metric_clear(fm_metric *f);
@@ -50,8 +51,8 @@ void fm_metric_clear(fm_metric *f);
 fm_status fm_metrics_render(fm_metrics *m, char **out, size_t *len);
 
 /* Writes s into out (capacity cap) escaped as a label value (backslash, double quote, line feed) or, with
- * help != 0, as a HELP text (backslash, line feed). Returns the length it needs without the NUL (as snprintf).
- * Pure: exposed for tests. */
+ * help != 0, as a HELP text (backslash, line feed). Returns the length it needs without the NUL (as
+ * snprintf). Pure: exposed for tests. */
 size_t fm_metrics_escape(const char *s, int help, char *out, size_t cap);
 
 /* Formats a sample value as Prometheus reads it: integers without a fraction, +Inf, -Inf, NaN. */

@@ -14,19 +14,21 @@ static fm_status shared_families(fm_ops *ops, const char *service)
     static const char *const info_labels[] = {"service", "version", NULL};
     fm_metric *info = NULL, *start = NULL;
     fm_status st = fm_metrics_family(ops->metrics, "famins_build_info", FM_METRIC_GAUGE,
-                                     "Always 1; the labels name the service and the famins version", info_labels,
-                                     NULL, 0, &info);
+                                     "Always 1; the labels name the service and the famins version",
+                                     info_labels, NULL, 0, &info);
     if (st == FM_OK)
         st = fm_metrics_family(ops->metrics, "famins_process_start_time_seconds", FM_METRIC_GAUGE,
-                               "Start time of the process since the Unix epoch, in seconds", NULL, NULL, 0, &start);
+                               "Start time of the process since the Unix epoch, in seconds", NULL, NULL, 0,
+                               &start);
     if (st == FM_OK)
-        st = fm_metrics_family(ops->metrics, "famins_ready", FM_METRIC_GAUGE,
-                               "1 when /readyz answered ready at the last database or Kafka statistics update, else 0", NULL, NULL, 0,
-                               &ops->ready_gauge);
+        st = fm_metrics_family(
+            ops->metrics, "famins_ready", FM_METRIC_GAUGE,
+            "1 when /readyz answered ready at the last database or Kafka statistics update, else 0", NULL,
+            NULL, 0, &ops->ready_gauge);
     if (st == FM_OK)
         st = fm_metrics_family(ops->metrics, "famins_db_up", FM_METRIC_GAUGE,
-                               "1 when the last use of the PostgreSQL connection worked, else 0", NULL, NULL, 0,
-                               &ops->db_up);
+                               "1 when the last use of the PostgreSQL connection worked, else 0", NULL, NULL,
+                               0, &ops->db_up);
     if (st == FM_OK)
         st = fm_metrics_family(ops->metrics, "famins_db_reconnects_total", FM_METRIC_COUNTER,
                                "PostgreSQL connections re-made after the connection was lost", NULL, NULL, 0,
@@ -41,8 +43,8 @@ static fm_status shared_families(fm_ops *ops, const char *service)
     return st;
 }
 
-fm_status fm_ops_start(const fm_settings *settings, const char *service, const fm_logger *logger, fm_ops **out,
-                       fm_error *err)
+fm_status fm_ops_start(const fm_settings *settings, const char *service, const fm_logger *logger,
+                       fm_ops **out, fm_error *err)
 {
     *out = NULL;
     int port = (int)fm_settings_int(settings, "FAMINS_METRICS_PORT");
@@ -70,8 +72,8 @@ fm_status fm_ops_start(const fm_settings *settings, const char *service, const f
         fm_ops_stop(ops);
         return st;
     }
-    fm_log(logger, FM_LOG_INFO, "metrics_listening", "address=%s port=%d paths=/metrics,/healthz,/readyz", address,
-           port);
+    fm_log(logger, FM_LOG_INFO, "metrics_listening", "address=%s port=%d paths=/metrics,/healthz,/readyz",
+           address, port);
     *out = ops;
     return FM_OK;
 }

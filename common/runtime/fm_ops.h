@@ -26,7 +26,7 @@
      "/readyz turns not ready when work waits (lag > 0) and nothing was committed for this long"},           \
     {"FAMINS_METRICS_KAFKA_STATS_MS", FM_SETTING_INT, "5000", 100, 3600000,                                  \
      "librdkafka statistics.interval.ms while metrics are on (consumer lag, broker state, queues)"},         \
-    {"FAMINS_METRICS_DB_PROBE_S", FM_SETTING_INT, "5", 1, 3600,                                               \
+    {"FAMINS_METRICS_DB_PROBE_S", FM_SETTING_INT, "5", 1, 3600,                                              \
      "an idle worker checks its database connection this often, so /readyz sees it lost"}
 /* clang-format on */
 
@@ -45,8 +45,8 @@ typedef struct fm_ops {
  * seconds, famins_db_up, famins_db_reconnects_total, the librdkafka ones) and starts the HTTP endpoint.
  * The caller registers its own families on (*out)->metrics, then sets health.started. Free with fm_ops_stop.
  * FM_ECONFIG / FM_EIO (the port cannot be bound) with err saying why, FM_ENOMEM. */
-fm_status fm_ops_start(const fm_settings *settings, const char *service, const fm_logger *logger, fm_ops **out,
-                       fm_error *err);
+fm_status fm_ops_start(const fm_settings *settings, const char *service, const fm_logger *logger,
+                       fm_ops **out, fm_error *err);
 void fm_ops_stop(fm_ops *ops);
 
 /* The database connection works (up = 1) or does not. A change from down to up after the first connection

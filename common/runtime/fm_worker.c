@@ -307,7 +307,8 @@ static void note_assignment(worker *w)
     for (size_t i = 0; i < w->map.count; i++)
         held += !w->map.items[i].stopped;
     atomic_store(&w->ops->health.assigned, held);
-    fm_health_progress(&w->ops->health, fm_health_now_ms()); /* a new assignment's backlog is not "stuck" yet */
+    /* A new assignment's backlog is not "stuck" yet. */
+    fm_health_progress(&w->ops->health, fm_health_now_ms());
     fm_metric_set(w->wm.assigned, NULL, held);
 }
 

@@ -3,9 +3,10 @@
 
 /* Batches take milliseconds to seconds; decisions are expected within a second of the event, but a backlog
  * (a wave produced faster than applied, a worker restarted) makes minutes. */
-static const double batch_seconds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+static const double batch_seconds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                       0.25,  0.5,    1,     2.5,  5,     10,   30};
 static const double batch_messages[] = {1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000};
-static const double latency_seconds[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,   2.5,
+static const double latency_seconds[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,    2.5,
                                          5,     10,   30,    60,   120, 300,  600, 1800, 3600};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

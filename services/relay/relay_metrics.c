@@ -9,32 +9,34 @@ fm_status relay_metrics_register(fm_ops *ops, relay_metrics *out)
 {
     relay_metrics rm = {0};
     fm_metrics *m = ops->metrics;
-    fm_status st = fm_metrics_family(m, "famins_relay_published_total", FM_METRIC_COUNTER,
-                                     "Outbox rows delivered to Kafka and marked sent", NULL, NULL, 0, &rm.published);
+    fm_status st =
+        fm_metrics_family(m, "famins_relay_published_total", FM_METRIC_COUNTER,
+                          "Outbox rows delivered to Kafka and marked sent", NULL, NULL, 0, &rm.published);
     if (st == FM_OK)
-        st = fm_metrics_family(m, "famins_relay_rounds_total", FM_METRIC_COUNTER, "Publishing rounds run", NULL,
-                               NULL, 0, &rm.rounds);
+        st = fm_metrics_family(m, "famins_relay_rounds_total", FM_METRIC_COUNTER, "Publishing rounds run",
+                               NULL, NULL, 0, &rm.rounds);
     if (st == FM_OK)
         st = fm_metrics_family(m, "famins_relay_round_failures_total", FM_METRIC_COUNTER,
-                               "Rounds that left rows unsent (a delivery or database failure; retried)", NULL, NULL,
-                               0, &rm.failures);
+                               "Rounds that left rows unsent (a delivery or database failure; retried)", NULL,
+                               NULL, 0, &rm.failures);
     if (st == FM_OK)
-        st = fm_metrics_family(m, "famins_relay_leases_total", FM_METRIC_COUNTER, "Times this relay took the lease",
-                               NULL, NULL, 0, &rm.leases);
+        st = fm_metrics_family(m, "famins_relay_leases_total", FM_METRIC_COUNTER,
+                               "Times this relay took the lease", NULL, NULL, 0, &rm.leases);
     if (st == FM_OK)
         st = fm_metrics_family(m, "famins_relay_deleted_total", FM_METRIC_COUNTER,
                                "Sent outbox rows deleted by retention", NULL, NULL, 0, &rm.deleted);
     if (st == FM_OK)
         st = fm_metrics_family(m, "famins_relay_raw_erased_total", FM_METRIC_COUNTER,
-                               "Raw messages of dead letters erased by retention", NULL, NULL, 0, &rm.raw_erased);
+                               "Raw messages of dead letters erased by retention", NULL, NULL, 0,
+                               &rm.raw_erased);
     if (st == FM_OK)
         st = fm_metrics_family(m, "famins_relay_lease_held", FM_METRIC_GAUGE,
-                               "1 while this relay holds the lease and publishes, 0 while it stands by", NULL, NULL,
-                               0, &rm.lease_held);
+                               "1 while this relay holds the lease and publishes, 0 while it stands by", NULL,
+                               NULL, 0, &rm.lease_held);
     if (st == FM_OK)
         st = fm_metrics_family(m, "famins_outbox_backlog_rows", FM_METRIC_GAUGE,
-                               "Outbox rows not yet published (all relays see the same figure)", NULL, NULL, 0,
-                               &rm.backlog);
+                               "Outbox rows not yet published (all relays see the same figure)", NULL, NULL,
+                               0, &rm.backlog);
     if (st == FM_OK)
         st = fm_metrics_family(m, "famins_outbox_oldest_unsent_age_seconds", FM_METRIC_GAUGE,
                                "Age of the oldest unpublished outbox row (0 when none)", NULL, NULL, 0,
@@ -68,10 +70,11 @@ void relay_metrics_update(fm_ops *ops, relay_metrics *rm, PGconn *conn, int leas
     rm->last_backlog_ms = now;
     PGresult *res = NULL;
     fm_error err = {0};
-    if (fm_pg_query(conn,
-                    "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM famins.outbox "
-                    "WHERE sent_at IS NULL",
-                    0, NULL, &res, &err) != FM_OK)
+    if (fm_pg_query(
+            conn,
+            "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM famins.outbox "
+            "WHERE sent_at IS NULL",
+            0, NULL, &res, &err) != FM_OK)
         return;
     long long backlog = atoll(PQgetvalue(res, 0, 0));
     fm_metric_set(rm->backlog, NULL, (double)backlog);

@@ -11,7 +11,8 @@
 #include "relay.h"
 
 typedef struct relay_metrics {
-    fm_metric *published, *rounds, *failures, *leases, *deleted, *raw_erased, *lease_held, *backlog, *oldest_age;
+    fm_metric *published, *rounds, *failures, *leases, *deleted, *raw_erased, *lease_held, *backlog,
+        *oldest_age;
     int64_t last_backlog_ms; /* when the backlog was last counted */
     uint64_t last_published; /* counters.published then */
 } relay_metrics;

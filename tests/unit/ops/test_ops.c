@@ -11,9 +11,9 @@
 
 #include "fm_health.h"
 #include "fm_http.h"
-#include "fm_ops.h"
 #include "fm_kstats.h"
 #include "fm_metrics.h"
+#include "fm_ops.h"
 #include "fm_test.h"
 
 static char *render(fm_metrics *m)
@@ -31,10 +31,11 @@ static void counter_renders_help_type_and_value(void **state)
     fm_metrics *m = NULL;
     fm_metric *c = NULL;
     assert_int_equal(fm_metrics_new(&m), FM_OK);
-    assert_int_equal(fm_metrics_family(m, "famins_x_total", FM_METRIC_COUNTER, "Things done", NULL, NULL, 0, &c),
-                     FM_OK);
+    assert_int_equal(
+        fm_metrics_family(m, "famins_x_total", FM_METRIC_COUNTER, "Things done", NULL, NULL, 0, &c), FM_OK);
     char *text = render(m);
-    assert_string_equal(text, "# HELP famins_x_total Things done\n# TYPE famins_x_total counter\nfamins_x_total 0\n");
+    assert_string_equal(
+        text, "# HELP famins_x_total Things done\n# TYPE famins_x_total counter\nfamins_x_total 0\n");
     free(text);
     assert_int_equal(fm_metric_add(c, NULL, 2), FM_OK);
     assert_int_equal(fm_metric_add(c, NULL, 3), FM_OK);
@@ -81,8 +82,8 @@ static void histogram_buckets_are_cumulative_and_end_with_inf_sum_count(void **s
     static const double bounds[] = {0.005, 0.1, 1};
     static const char *const names[] = {"code", NULL};
     assert_int_equal(fm_metrics_new(&m), FM_OK);
-    assert_int_equal(fm_metrics_family(m, "famins_seconds", FM_METRIC_HISTOGRAM, "Time", names, bounds, 3, &h),
-                     FM_OK);
+    assert_int_equal(
+        fm_metrics_family(m, "famins_seconds", FM_METRIC_HISTOGRAM, "Time", names, bounds, 3, &h), FM_OK);
     const char *labels[] = {"A"};
     /* 0.005 falls in le="0.005" (upper bounds are inclusive); 2 only in +Inf. */
     const double values[] = {0.001, 0.005, 0.05, 0.5, 2};
@@ -118,7 +119,8 @@ static void misuse_is_refused(void **state)
     assert_int_equal(fm_metrics_family(m, "h", FM_METRIC_HISTOGRAM, "", le, ok, 1, &f), FM_EINVAL);
     assert_int_equal(fm_metrics_family(m, "g", FM_METRIC_GAUGE, "", bad_label, NULL, 0, &f), FM_EINVAL);
     assert_int_equal(fm_metrics_family(m, "g", FM_METRIC_GAUGE, "", NULL, NULL, 0, &f), FM_OK);
-    assert_int_equal(fm_metrics_family(m, "g", FM_METRIC_COUNTER, "", NULL, NULL, 0, &f), FM_EINVAL); /* twice */
+    assert_int_equal(fm_metrics_family(m, "g", FM_METRIC_COUNTER, "", NULL, NULL, 0, &f),
+                     FM_EINVAL); /* twice */
     assert_int_equal(fm_metrics_family(m, "h", FM_METRIC_HISTOGRAM, "", NULL, ok, 1, &h), FM_OK);
     assert_int_equal(fm_metric_observe(f, NULL, 1), FM_EINVAL);
     assert_int_equal(fm_metric_add(h, NULL, 1), FM_EINVAL);
@@ -278,12 +280,15 @@ static void kafka_statistics_give_lag_brokers_and_group(void **state)
     assert_int_equal(sum.group_up, 1);
     assert_int_equal(sum.assigned, 3);
     char *text = render(m);
-    assert_non_null(strstr(text, "famins_kafka_consumer_lag{topic=\"t.enrollment.submitted\",partition=\"0\"} 12\n"));
-    assert_non_null(strstr(text, "famins_kafka_consumer_lag{topic=\"t.enrollment.submitted\",partition=\"3\"} 3\n"));
+    assert_non_null(
+        strstr(text, "famins_kafka_consumer_lag{topic=\"t.enrollment.submitted\",partition=\"0\"} 12\n"));
+    assert_non_null(
+        strstr(text, "famins_kafka_consumer_lag{topic=\"t.enrollment.submitted\",partition=\"3\"} 3\n"));
     assert_null(strstr(text, "partition=\"1\"} -1"));
     assert_null(strstr(text, "partition=\"2\""));
     assert_null(strstr(text, "partition=\"-1\""));
-    assert_non_null(strstr(text, "famins_kafka_fetch_queue_messages{topic=\"t.enrollment.submitted\",partition=\"1\"} 0\n"));
+    assert_non_null(strstr(
+        text, "famins_kafka_fetch_queue_messages{topic=\"t.enrollment.submitted\",partition=\"1\"} 0\n"));
     assert_non_null(strstr(text, "famins_kafka_broker_up{broker=\"127.0.0.1:19092/1\"} 1\n"));
     assert_non_null(strstr(text, "famins_kafka_broker_up{broker=\"127.0.0.1:19093/2\"} 0\n"));
     assert_null(strstr(text, "GroupCoordinator"));
@@ -292,8 +297,9 @@ static void kafka_statistics_give_lag_brokers_and_group(void **state)
     assert_non_null(strstr(text, "famins_kafka_group_up 1\n"));
     free(text);
     /* the next report replaces the partitions: a revoked one disappears */
-    const char next[] = "{\"type\":\"consumer\",\"topics\":{\"t\":{\"partitions\":{\"5\":{\"fetch_state\":\"active\","
-                        "\"consumer_lag\":0}}}},\"cgrp\":{\"state\":\"wait-join\",\"assignment_size\":0}}";
+    const char next[] =
+        "{\"type\":\"consumer\",\"topics\":{\"t\":{\"partitions\":{\"5\":{\"fetch_state\":\"active\","
+        "\"consumer_lag\":0}}}},\"cgrp\":{\"state\":\"wait-join\",\"assignment_size\":0}}";
     assert_int_equal(fm_kstats_apply(next, strlen(next), &k, &sum), FM_OK);
     assert_i64_equal(sum.lag, 0);
     assert_int_equal(sum.group_up, 0);
