@@ -26,6 +26,11 @@ int fm_health_ready(const fm_health_view *v, char *reason, size_t cap)
         snprintf(reason, cap, "not in the consumer group and no partition assigned");
         return 0;
     }
+    if (v->busy_since_ms > 0 && v->now_ms - v->busy_since_ms > v->stuck_ms) {
+        snprintf(reason, cap, "stuck: one batch in hand for %" PRId64 " s",
+                 (v->now_ms - v->busy_since_ms) / 1000);
+        return 0;
+    }
     if (v->lag > 0) {
         /* Stuck is measured from the later of the last commit and the moment work appeared: an idle worker
          * that just received messages is not stuck merely because its previous batch is old. */
@@ -49,6 +54,7 @@ void fm_health_view_of(fm_health *h, int64_t now_ms, fm_health_view *out)
                             .lag = atomic_load(&h->lag),
                             .lag_since_ms = atomic_load(&h->lag_since_ms),
                             .last_progress_ms = atomic_load(&h->last_progress_ms),
+                            .busy_since_ms = atomic_load(&h->busy_since_ms),
                             .now_ms = now_ms,
                             .stuck_ms = h->stuck_ms};
 }

@@ -890,6 +890,8 @@ static fm_status process_batch(worker *w, fm_error *err)
     fm_log(w->lg, FM_LOG_DEBUG, "batch_begin", "messages=%zu ranges=%s", w->batch.count, ranges);
     int64_t t = now_us(), started_us = t;
     fm_metric_add(w->wm.consumed, NULL, (double)w->batch.count);
+    if (w->ops != NULL)
+        atomic_store(&w->ops->health.busy_since_ms, fm_health_now_ms());
     fm_status st = decode_all(w, err);
     w->phase_us[0] = now_us() - t;
     if (st != FM_OK)
@@ -901,6 +903,8 @@ static fm_status process_batch(worker *w, fm_error *err)
     if (st != FM_OK)
         fatal = st;
     release_events(w, w->batch.count);
+    if (w->ops != NULL)
+        atomic_store(&w->ops->health.busy_since_ms, 0);
     switch (out) {
     case BATCH_DONE:
         after_commit(w);

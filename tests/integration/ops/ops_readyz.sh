@@ -2,7 +2,9 @@
 # ops_readyz.sh — /readyz follows the database: famins-eligibility and famins-relay reach PostgreSQL through a
 # TCP proxy of the test's own (the shared server is never touched); killing the proxy cuts their connections and
 # refuses new ones, and /readyz turns 503 "database unreachable" while /healthz stays 200; starting the proxy
-# again brings /readyz back to 200, counts a reconnect, and a wave sent afterwards is decided.
+# again brings /readyz back to 200, counts a reconnect, and a wave sent afterwards is decided. Then a worker
+# whose batch is blocked in the database (a lock the test holds) turns not ready as "stuck" after
+# FAMINS_READY_STUCK_S, and ready again once the lock is gone.
 set -euo pipefail
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
 itest_init ops_readyz
@@ -28,7 +30,7 @@ start_proxy() {
 }
 start_proxy 1
 via_proxy="host=127.0.0.1 port=$proxy_port dbname=$ITEST_DB connect_timeout=3"
-metrics_env=(FAMINS_METRICS_KAFKA_STATS_MS=1000 FAMINS_METRICS_DB_PROBE_S=1)
+metrics_env=(FAMINS_METRICS_KAFKA_STATS_MS=1000 FAMINS_METRICS_DB_PROBE_S=1 FAMINS_READY_STUCK_S=3)
 
 enr_start_elig elig-1 "${metrics_env[@]}" FAMINS_METRICS_PORT="$elig_port" \
     FAMINS_ELIGIBILITY_PG_DSN="$via_proxy user=famins_eligibility application_name=elig-1"
@@ -45,10 +47,11 @@ kill "$PROXY_PID"
 wait "$PROXY_PID" 2>/dev/null || true
 ops_wait_status "$elig/readyz" 503 20 "eligibility not ready without its database"
 ops_wait_status "$relay/readyz" 503 20 "relay not ready without its database"
-curl -s -m 5 "$elig/readyz" | grep -q "database unreachable" || enr_fail "eligibility's reason is not the database"
+grep -q "database unreachable" <<<"$(curl -s -m 5 "$elig/readyz")" || enr_fail "eligibility's reason is not the database"
 [ "$(ops_status "$elig/healthz")" = 200 ] || enr_fail "eligibility's /healthz is not 200 while the database is away"
 [ "$(ops_status "$relay/healthz")" = 200 ] || enr_fail "relay's /healthz is not 200 while the database is away"
-curl -s -m 5 "$elig/metrics" | grep -qx 'famins_db_up 0' || enr_fail "famins_db_up is not 0 while the database is away"
+metrics=$(curl -s -m 5 "$elig/metrics")
+grep -qx 'famins_db_up 0' <<<"$metrics" || enr_fail "famins_db_up is not 0 while the database is away"
 enr_ok "without the database: /readyz 503 database unreachable, /healthz 200, famins_db_up 0"
 sleep 3 # it stays not ready while the database stays away
 [ "$(ops_status "$elig/readyz")" = 503 ] || enr_fail "eligibility ready again without a database"
@@ -74,8 +77,30 @@ decided=$(itest_psql -c "SELECT count(*) FROM famins.enrollment_decisions")
 [ "$decided" -gt 0 ] || enr_fail "no decision after the reconnect"
 enr_ok "after the reconnect: $decided decisions made and published"
 
+# Stuck: the test holds an exclusive lock on processed_events, so the worker's next batch waits in its
+# deduplication read; the database answers, yet nothing is committed.
+itest_psql -c "BEGIN; LOCK TABLE famins.processed_events IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(12); COMMIT" \
+    >/dev/null 2>&1 &
+LOCK_PID=$!
+ENR_PIDS+=("$LOCK_PID")
+until [ "$(itest_psql -c "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted
+    AND relation = 'famins.processed_events'::regclass")" = 1 ]; do sleep 0.1; done
+enr_wave 20 20264 "$ENR_LOGS/labels-2.jsonl"
+ops_wait_status "$elig/readyz" 503 15 "eligibility not ready while its batch is blocked"
+grep -q "^stuck" <<<"$(curl -s -m 5 "$elig/readyz")" || enr_fail "eligibility's reason is not stuck: $(curl -s "$elig/readyz")"
+[ "$(ops_status "$elig/healthz")" = 200 ] || enr_fail "eligibility's /healthz is not 200 while stuck"
+enr_ok "a batch blocked in the database: /readyz 503 ($(curl -s -m 5 "$elig/readyz"))"
+wait "$LOCK_PID" || true
+ops_wait_status "$elig/readyz" 200 30 "eligibility ready once the lock is gone"
+deadline=$(($(date +%s) + 60))
+until [ "$(enr_lag "$ENR_ELIG_GROUP" "$ENR_IN")" = 0 ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || enr_fail "the blocked wave was not decided after the lock"
+    sleep 0.5
+done
+enr_ok "lock released: /readyz 200 again and the blocked wave decided"
+
 for pid in "${ENR_PIDS[@]}"; do
-    [ "$pid" = "$PROXY_PID" ] && continue
+    [ "$pid" = "$PROXY_PID" ] || [ "$pid" = "$LOCK_PID" ] && continue
     kill -0 "$pid" 2>/dev/null && enr_stop "$pid"
 done
 kill "$PROXY_PID" 2>/dev/null || true

@@ -232,6 +232,21 @@ static void stuck_means_lag_without_a_commit_for_longer_than_the_limit(void **st
     assert_int_equal(fm_health_ready(&v, reason, sizeof reason), 1);
 }
 
+static void a_batch_in_hand_for_longer_than_the_limit_is_stuck(void **state)
+{
+    (void)state;
+    char reason[200];
+    fm_health_view v = healthy();
+    v.busy_since_ms =
+        v.now_ms - 60000; /* lag unknown: a batch blocked in the database serves no statistics */
+    assert_int_equal(fm_health_ready(&v, reason, sizeof reason), 1);
+    v.busy_since_ms = v.now_ms - 61000;
+    assert_int_equal(fm_health_ready(&v, reason, sizeof reason), 0);
+    assert_string_equal(reason, "stuck: one batch in hand for 61 s");
+    v.busy_since_ms = 0; /* no batch in hand */
+    assert_int_equal(fm_health_ready(&v, reason, sizeof reason), 1);
+}
+
 static void lag_since_is_the_moment_lag_appears(void **state)
 {
     (void)state;
@@ -375,6 +390,7 @@ int main(void)
         cmocka_unit_test(ready_when_started_in_the_group_with_a_database_and_no_lag),
         cmocka_unit_test(not_ready_before_start_without_database_or_outside_the_group),
         cmocka_unit_test(stuck_means_lag_without_a_commit_for_longer_than_the_limit),
+        cmocka_unit_test(a_batch_in_hand_for_longer_than_the_limit_is_stuck),
         cmocka_unit_test(lag_since_is_the_moment_lag_appears),
         cmocka_unit_test(kafka_statistics_give_lag_brokers_and_group),
         cmocka_unit_test(metrics_are_off_unless_a_port_is_set),
