@@ -379,6 +379,80 @@ static void endpoint_refuses_a_bad_address_and_a_busy_port(void **state)
     fm_metrics_free(m);
 }
 
+/* One HTTP/1.0 request to 127.0.0.1:port; the whole response (status line, headers, body) into buf. */
+static void http_get(int port, const char *method, const char *path, char *buf, size_t cap)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {
+        .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    char req[256];
+    int n = snprintf(req, sizeof req, "%s %s HTTP/1.0\r\nHost: test\r\n\r\n", method, path);
+    assert_int_equal(write(fd, req, (size_t)n), n);
+    size_t got = 0;
+    ssize_t r;
+    while (got + 1 < cap && (r = read(fd, buf + got, cap - 1 - got)) > 0)
+        got += (size_t)r;
+    buf[got] = '\0';
+    close(fd);
+}
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static void endpoint_serves_metrics_health_and_readiness(void **state)
+{
+    (void)state;
+    fm_metrics *m = NULL;
+    fm_metric *c = NULL;
+    fm_health h = {.stuck_ms = 60000};
+    fm_http *http = NULL;
+    fm_error err = {0};
+    char buf[8192];
+    assert_int_equal(fm_metrics_new(&m), FM_OK);
+    assert_int_equal(fm_metrics_family(m, "famins_t_total", FM_METRIC_COUNTER, "T", NULL, NULL, 0, &c),
+                     FM_OK);
+    assert_int_equal(fm_metric_add(c, NULL, 3), FM_OK);
+    int port = free_port();
+    assert_int_equal(fm_http_start("127.0.0.1", port, m, &h, &http, &err), FM_OK);
+
+    http_get(port, "GET", "/metrics", buf, sizeof buf);
+    assert_non_null(strstr(buf, " 200 OK\r\n"));
+    assert_non_null(strstr(buf, "text/plain; version=0.0.4"));
+    assert_non_null(
+        strstr(buf, "\r\n\r\n# HELP famins_t_total T\n# TYPE famins_t_total counter\nfamins_t_total 3\n"));
+    http_get(port, "GET", "/healthz", buf, sizeof buf);
+    assert_non_null(strstr(buf, " 200 "));
+    http_get(port, "GET", "/readyz", buf, sizeof buf); /* nothing started yet */
+    assert_non_null(strstr(buf, " 503 "));
+    assert_non_null(strstr(buf, "\r\n\r\nstarting\n"));
+    atomic_store(&h.started, 1);
+    atomic_store(&h.db_up, 1);
+    atomic_store(&h.member, 1);
+    atomic_store(&h.lag, -1);
+    atomic_store(&h.last_progress_ms, fm_health_now_ms());
+    http_get(port, "GET", "/readyz", buf, sizeof buf);
+    assert_non_null(strstr(buf, " 200 "));
+    assert_non_null(strstr(buf, "\r\n\r\nready\n"));
+    atomic_store(&h.db_up, 0);
+    http_get(port, "GET", "/readyz", buf, sizeof buf);
+    assert_non_null(strstr(buf, "\r\n\r\ndatabase unreachable\n"));
+    http_get(port, "GET", "/other", buf, sizeof buf);
+    assert_non_null(strstr(buf, " 404 "));
+    http_get(port, "POST", "/metrics", buf, sizeof buf);
+    assert_non_null(strstr(buf, " 405 "));
+    fm_http_stop(http);
+    fm_metrics_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +469,7 @@ int main(void)
         cmocka_unit_test(kafka_statistics_give_lag_brokers_and_group),
         cmocka_unit_test(metrics_are_off_unless_a_port_is_set),
         cmocka_unit_test(endpoint_refuses_a_bad_address_and_a_busy_port),
+        cmocka_unit_test(endpoint_serves_metrics_health_and_readiness),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
