@@ -469,7 +469,9 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
             standby_logged = 0;
         }
         int published = 0;
+        relay_metrics_busy(r.ops, 1);
         fm_status rst = publish_round(&r, &published, &e);
+        relay_metrics_busy(r.ops, 0);
         r.counters.rounds++;
         r.counters.published += (uint64_t)published;
         if (rst != FM_OK) {

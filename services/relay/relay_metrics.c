@@ -46,6 +46,12 @@ fm_status relay_metrics_register(fm_ops *ops, relay_metrics *out)
     return st;
 }
 
+void relay_metrics_busy(fm_ops *ops, int busy)
+{
+    if (ops != NULL)
+        atomic_store(&ops->health.busy_since_ms, busy ? fm_health_now_ms() : 0);
+}
+
 void relay_metrics_update(fm_ops *ops, relay_metrics *rm, PGconn *conn, int leased, const relay_counters *c)
 {
     if (ops == NULL)
@@ -70,11 +76,13 @@ void relay_metrics_update(fm_ops *ops, relay_metrics *rm, PGconn *conn, int leas
     rm->last_backlog_ms = now;
     PGresult *res = NULL;
     fm_error err = {0};
-    if (fm_pg_query(
-            conn,
-            "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM famins.outbox "
-            "WHERE sent_at IS NULL",
-            0, NULL, &res, &err) != FM_OK)
+    relay_metrics_busy(ops, 1); /* this count may wait on the outbox like a round */
+    fm_status st = fm_pg_query(conn,
+                               "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+                               "FROM famins.outbox WHERE sent_at IS NULL",
+                               0, NULL, &res, &err);
+    relay_metrics_busy(ops, 0);
+    if (st != FM_OK)
         return;
     long long backlog = atoll(PQgetvalue(res, 0, 0));
     fm_metric_set(rm->backlog, NULL, (double)backlog);

@@ -26,4 +26,8 @@ fm_status relay_metrics_register(fm_ops *ops, relay_metrics *out);
  * turn: the loop itself notices a lost connection. */
 void relay_metrics_update(fm_ops *ops, relay_metrics *rm, PGconn *conn, int leased, const relay_counters *c);
 
+/* A round begins (busy = 1) or ends (0): a round blocked longer than FAMINS_READY_STUCK_S (in the database,
+ * or waiting for Kafka) makes /readyz not ready. */
+void relay_metrics_busy(fm_ops *ops, int busy);
+
 #endif

@@ -3,8 +3,8 @@
 # TCP proxy of the test's own (the shared server is never touched); killing the proxy cuts their connections and
 # refuses new ones, and /readyz turns 503 "database unreachable" while /healthz stays 200; starting the proxy
 # again brings /readyz back to 200, counts a reconnect, and a wave sent afterwards is decided. Then a worker
-# whose batch is blocked in the database (a lock the test holds) turns not ready as "stuck" after
-# FAMINS_READY_STUCK_S, and ready again once the lock is gone.
+# whose batch and a relay whose round are blocked in the database (locks the test holds) turn not ready as
+# "stuck" after FAMINS_READY_STUCK_S, and ready again once the locks are gone.
 set -euo pipefail
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
 itest_init ops_readyz
@@ -77,27 +77,32 @@ decided=$(itest_psql -c "SELECT count(*) FROM famins.enrollment_decisions")
 [ "$decided" -gt 0 ] || enr_fail "no decision after the reconnect"
 enr_ok "after the reconnect: $decided decisions made and published"
 
-# Stuck: the test holds an exclusive lock on processed_events, so the worker's next batch waits in its
-# deduplication read; the database answers, yet nothing is committed.
-itest_psql -c "BEGIN; LOCK TABLE famins.processed_events IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(12); COMMIT" \
-    >/dev/null 2>&1 &
+# Stuck: the test holds exclusive locks on processed_events and the outbox, so the worker's next batch waits in
+# its deduplication read and the relay's next round in its read of the outbox; the database answers, yet
+# nothing is committed.
+itest_psql -c "BEGIN; LOCK TABLE famins.processed_events, famins.outbox IN ACCESS EXCLUSIVE MODE;
+    SELECT pg_sleep(12); COMMIT" >/dev/null 2>&1 &
 LOCK_PID=$!
 ENR_PIDS+=("$LOCK_PID")
 until [ "$(itest_psql -c "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted
-    AND relation = 'famins.processed_events'::regclass")" = 1 ]; do sleep 0.1; done
+    AND relation IN ('famins.processed_events'::regclass, 'famins.outbox'::regclass)")" = 2 ]; do sleep 0.1; done
 enr_wave 20 20264 "$ENR_LOGS/labels-2.jsonl"
 ops_wait_status "$elig/readyz" 503 15 "eligibility not ready while its batch is blocked"
 grep -q "^stuck" <<<"$(curl -s -m 5 "$elig/readyz")" || enr_fail "eligibility's reason is not stuck: $(curl -s "$elig/readyz")"
 [ "$(ops_status "$elig/healthz")" = 200 ] || enr_fail "eligibility's /healthz is not 200 while stuck"
 enr_ok "a batch blocked in the database: /readyz 503 ($(curl -s -m 5 "$elig/readyz"))"
+ops_wait_status "$relay/readyz" 503 15 "relay not ready while its round is blocked"
+grep -q "^stuck" <<<"$(curl -s -m 5 "$relay/readyz")" || enr_fail "relay's reason is not stuck: $(curl -s "$relay/readyz")"
+enr_ok "a relay round blocked in the database: /readyz 503 ($(curl -s -m 5 "$relay/readyz"))"
 wait "$LOCK_PID" || true
 ops_wait_status "$elig/readyz" 200 30 "eligibility ready once the lock is gone"
+ops_wait_status "$relay/readyz" 200 30 "relay ready once the lock is gone"
 deadline=$(($(date +%s) + 60))
-until [ "$(enr_lag "$ENR_ELIG_GROUP" "$ENR_IN")" = 0 ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || enr_fail "the blocked wave was not decided after the lock"
+until [ "$(enr_lag "$ENR_ELIG_GROUP" "$ENR_IN")" = 0 ] && [ "$(enr_unsent)" = 0 ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || enr_fail "the blocked wave was not decided and published after the lock"
     sleep 0.5
 done
-enr_ok "lock released: /readyz 200 again and the blocked wave decided"
+enr_ok "locks released: /readyz 200 again, the blocked wave decided and published"
 
 for pid in "${ENR_PIDS[@]}"; do
     [ "$pid" = "$PROXY_PID" ] || [ "$pid" = "$LOCK_PID" ] && continue
