@@ -16,9 +16,11 @@
 
 #include "fm_batch.h"
 #include "fm_deadletter.h"
+#include "fm_ops.h"
 #include "fm_outbox.h"
 #include "fm_pg.h"
 #include "fm_positions.h"
+#include "fm_worker_metrics.h"
 
 /* A message apply refused (FM_EINVAL): on the redo it becomes a dead letter. */
 typedef struct poison {
@@ -71,6 +73,9 @@ typedef struct worker {
                                   the batch's events after the deduplication read (FM_ECONFLICT, 23505) */
     fm_status fatal;     /* set by the rebalance callback when the worker must stop */
     fm_error fatal_err;
+    fm_ops *ops;           /* metrics and health; NULL when off (FAMINS_METRICS_PORT 0) */
+    fm_worker_metrics wm;  /* all NULL when off */
+    int64_t last_db_ms;    /* when the database was last used or probed */
 } worker;
 
 enum { KIND_APPLY = 0, KIND_DEAD, KIND_DUPLICATE };
@@ -240,8 +245,12 @@ static void poison_prune(worker *w)
 static fm_status ensure_db(worker *w, fm_error *err)
 {
     fm_backoff backoff = FM_BACKOFF_DEFAULT;
+    if (w->conn == NULL || PQstatus(w->conn) != CONNECTION_OK)
+        fm_ops_db(w->ops, 0);
     for (;;) {
         fm_status st = fm_pg_ensure(&w->conn, w->dsn, &backoff, w->opt->stop, w->lg, err);
+        if (st == FM_OK)
+            fm_ops_db(w->ops, 1);
         if (st == FM_OK || (w->opt->stop != NULL && *w->opt->stop))
             return st;
         fm_log(w->lg, FM_LOG_ERROR, "pg_unreachable", "error=\"%s\" action=retry", err->text);
@@ -267,7 +276,41 @@ static fm_status load_positions(worker *w, fm_error *err)
     return FM_EDB;
 }
 
+/* With metrics on, an idle worker checks its connection every FAMINS_METRICS_DB_PROBE_S, so that /readyz
+ * sees a lost database without waiting for the next message; one connection attempt, no waiting (the next
+ * batch's ensure_db waits with backoff as ever). */
+static void probe_idle_db(worker *w)
+{
+    if (w->ops == NULL || w->batch.count > 0 || now_ms() - w->last_db_ms < w->ops->probe_ms)
+        return;
+    w->last_db_ms = now_ms();
+    fm_error e = {0};
+    if (w->conn != NULL && PQstatus(w->conn) == CONNECTION_OK && fm_pg_exec(w->conn, "SELECT 1", &e) == FM_OK)
+        return;
+    fm_ops_db(w->ops, 0);
+    PQfinish(w->conn);
+    w->conn = NULL;
+    fm_backoff once = FM_BACKOFF_DEFAULT;
+    once.max_attempts = 1;
+    if (fm_pg_connect(w->dsn, &once, w->opt->stop, w->lg, &w->conn, &e) == FM_OK)
+        fm_ops_db(w->ops, 1);
+}
+
 /* ---- rebalancing ------------------------------------------------------------------------------------ */
+
+/* Partitions held (stopped ones left out), for /readyz and famins_assigned_partitions. */
+static void note_assignment(worker *w)
+{
+    if (w->ops == NULL)
+        return;
+    int held = 0;
+    for (size_t i = 0; i < w->map.count; i++)
+        held += !w->map.items[i].stopped;
+    atomic_store(&w->ops->health.assigned, held);
+    /* A new assignment's backlog is not "stuck" yet. */
+    fm_health_progress(&w->ops->health, fm_health_now_ms());
+    fm_metric_set(w->wm.assigned, NULL, held);
+}
 
 /* Stops a partition whose stored position Kafka no longer holds: alarm row + error log, never a skip. */
 static void stop_partition(worker *w, fm_position *pos, const char *kind, int64_t low, int64_t high,
@@ -328,7 +371,8 @@ static void on_assign(worker *w, rd_kafka_t *rk, rd_kafka_topic_partition_list_t
                "group=%s topic=%s partition=%" PRId32 " next_offset=%s", w->group, pos->topic, pos->partition,
                next);
     }
-assign:;
+assign:
+    note_assignment(w);
     rd_kafka_error_t *error = NULL;
     rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
     if (w->cooperative)
@@ -375,6 +419,7 @@ static void on_revoke(worker *w, rd_kafka_t *rk, rd_kafka_topic_partition_list_t
     }
     rd_kafka_topic_partition_list_destroy(gone);
     poison_prune(w);
+    note_assignment(w);
 }
 
 static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
@@ -393,8 +438,21 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
             fm_batch_clear(&w->batch);
             fm_position_map_clear(&w->map);
             rd_kafka_assign(rk, NULL);
+            note_assignment(w);
         }
     }
+}
+
+/* The counters kept in w->counters, mirrored into their metric families (no-ops when metrics are off). */
+static void sync_counters(worker *w)
+{
+    const fm_worker_counters *c = &w->counters;
+    fm_metric_set(w->wm.applied, NULL, (double)c->applied);
+    fm_metric_set(w->wm.duplicates, NULL, (double)c->duplicates);
+    fm_metric_set(w->wm.batches, NULL, (double)c->batches);
+    fm_metric_set(w->wm.conflicts, NULL, (double)c->conflicts);
+    fm_metric_set(w->wm.skipped, NULL, (double)c->skipped_below);
+    fm_metric_set(w->wm.isolations, NULL, (double)c->isolations);
 }
 
 /* ---- redo -------------------------------------------------------------------------------------------- */
@@ -404,6 +462,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic
 static fm_status redo(worker *w, const char *reason, const fm_error *cause, fm_error *err)
 {
     w->counters.replays++;
+    fm_metric_add(w->wm.redos, (const char *const[]){reason}, 1);
     /* cause->text is the server's primary message only (fm_pg_result_text): no DETAIL quoting row values. */
     fm_log(w->lg, FM_LOG_WARN, "batch_redo", "reason=%s code=%s error=\"%s\"", reason, cause->code,
            cause->text);
@@ -416,6 +475,7 @@ static fm_status redo(worker *w, const char *reason, const fm_error *cause, fm_e
     fm_status st = load_positions(w, err);
     if (st != FM_OK)
         return st;
+    sync_counters(w);
     rd_kafka_topic_partition_list_t *seek = rd_kafka_topic_partition_list_new((int)w->map.count + 1);
     for (size_t i = 0; i < w->map.count; i++) {
         fm_position *pos = &w->map.items[i];
@@ -794,12 +854,44 @@ static void after_commit(worker *w)
     poison_prune(w);
 }
 
+/* A committed batch: its duration and size, its dead letters by code, each message's decision latency (its
+ * Kafka timestamp to now, on the wall clock both use), and progress for /readyz. */
+static void observe_commit(worker *w, int64_t started_us)
+{
+    if (w->ops == NULL)
+        return;
+    sync_counters(w);
+    fm_metric_observe(w->wm.batch_seconds, NULL, (double)(now_us() - started_us) / 1e6);
+    fm_metric_observe(w->wm.batch_messages, NULL, (double)w->batch.count);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t wall_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    double latencies[128];
+    size_t n = 0;
+    for (size_t i = 0; i < w->batch.count; i++) {
+        if (w->kinds[i] == KIND_DEAD)
+            fm_metric_add(w->wm.dead_letters, (const char *const[]){w->errors[i].code}, 1);
+        int64_t at = rd_kafka_message_timestamp(w->batch.messages[i], NULL);
+        if (at >= 0)
+            latencies[n++] = wall_ms > at ? (double)(wall_ms - at) / 1000.0 : 0.0; /* clocks may differ */
+        if (n == sizeof latencies / sizeof latencies[0] || (i + 1 == w->batch.count && n > 0)) {
+            fm_metric_observe_many(w->wm.latency_seconds, NULL, latencies, n);
+            n = 0;
+        }
+    }
+    w->last_db_ms = now_ms();
+    fm_health_progress(&w->ops->health, fm_health_now_ms());
+}
+
 static fm_status process_batch(worker *w, fm_error *err)
 {
     char ranges[512];
     fm_batch_describe(&w->batch, ranges, sizeof ranges);
     fm_log(w->lg, FM_LOG_DEBUG, "batch_begin", "messages=%zu ranges=%s", w->batch.count, ranges);
-    int64_t t = now_us();
+    int64_t t = now_us(), started_us = t;
+    fm_metric_add(w->wm.consumed, NULL, (double)w->batch.count);
+    if (w->ops != NULL)
+        atomic_store(&w->ops->health.busy_since_ms, fm_health_now_ms());
     fm_status st = decode_all(w, err);
     w->phase_us[0] = now_us() - t;
     if (st != FM_OK)
@@ -811,9 +903,12 @@ static fm_status process_batch(worker *w, fm_error *err)
     if (st != FM_OK)
         fatal = st;
     release_events(w, w->batch.count);
+    if (w->ops != NULL)
+        atomic_store(&w->ops->health.busy_since_ms, 0);
     switch (out) {
     case BATCH_DONE:
         after_commit(w);
+        observe_commit(w, started_us);
         w->elsewhere_redos = 0;
         w->isolate_left = w->isolate_left > w->batch.count ? w->isolate_left - w->batch.count : 0;
         w->isolated_refusals = 0;
@@ -959,6 +1054,8 @@ static fm_status collect(worker *w, int64_t *last_stats)
             timeout = left < 100 ? (int)left : 100;
         }
         rd_kafka_message_t *m = rd_kafka_consumer_poll(w->rk, timeout);
+        if (m == NULL)
+            probe_idle_db(w);
         if (now_ms() - *last_stats >= (int64_t)w->stats_s * 1000) {
             log_counters(w, "worker_counters");
             *last_stats = now_ms();
@@ -987,6 +1084,14 @@ static fm_status collect(worker *w, int64_t *last_stats)
             return FM_ENOMEM;
     }
     return w->fatal;
+}
+
+/* librdkafka's statistics, served by consumer_poll on this thread: lag, broker state, group membership. */
+static int stats_cb(rd_kafka_t *rk, char *json, size_t json_len, void *opaque)
+{
+    (void)rk;
+    fm_ops_kafka_stats(((worker *)opaque)->ops, json, json_len, 1);
+    return 0; /* librdkafka frees json */
 }
 
 static fm_status make_consumer(worker *w, fm_error *err)
@@ -1028,6 +1133,8 @@ static fm_status make_consumer(worker *w, fm_error *err)
     const char *instance = fm_settings_str(s, "FAMINS_GROUP_INSTANCE_ID");
     if (st == FM_OK && instance[0] != '\0')
         st = fm_kafka_conf_set(conf, "group.instance.id", instance, err);
+    if (st == FM_OK)
+        st = fm_ops_kafka_conf(w->ops, conf, stats_cb, err);
     if (st != FM_OK) {
         rd_kafka_conf_destroy(conf);
         return st;
@@ -1143,6 +1250,11 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
         st = FM_ENOMEM;
         goto done;
     }
+    st = fm_ops_start(s, opt->service, w.lg, &w.ops, err);
+    if (st == FM_OK && w.ops != NULL)
+        st = fm_worker_metrics_register(w.ops->metrics, &w.wm);
+    if (st != FM_OK)
+        goto done;
     st = ensure_db(&w, err);
     if (st == FM_OK)
         st = fm_positions_check_group(w.conn, w.group, err);
@@ -1151,6 +1263,8 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
     st = make_consumer(&w, err);
     if (st != FM_OK)
         goto done;
+    if (w.ops != NULL)
+        atomic_store(&w.ops->health.started, 1);
     fm_log(w.lg, FM_LOG_INFO, "worker_started", "group=%s topics=%s%s assignor=%s batch_max=%d batch_ms=%d",
            w.group, w.topics[0], w.topic_count > 1 ? ",..." : "", fm_settings_str(s, "FAMINS_ASSIGNOR"),
            w.batch_max, w.batch_ms);
@@ -1182,6 +1296,7 @@ done:
     }
     if (counters != NULL)
         *counters = w.counters;
+    fm_ops_stop(w.ops);
     worker_free(&w);
     return st;
 }

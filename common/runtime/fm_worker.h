@@ -11,6 +11,7 @@
 #include "fm_error.h"
 #include "fm_kafka.h"
 #include "fm_log.h"
+#include "fm_ops.h"
 #include "fm_settings.h"
 #include "fm_txn.h"
 
@@ -35,7 +36,8 @@
     {"FAMINS_PG_IDLE_TXN_TIMEOUT_MS", FM_SETTING_INT, "60000", 1000, 86400000,                               \
      "PostgreSQL ends a worker session idle inside a batch this long (a frozen zombie releases its locks)"},  \
     {"FAMINS_PREFETCH_KBYTES", FM_SETTING_INT, "16384", 1024, 2097151,                                       \
-     "Kafka queued.max.messages.kbytes: messages fetched ahead of the batch in hand (the worker's memory)"}
+     "Kafka queued.max.messages.kbytes: messages fetched ahead of the batch in hand (the worker's memory)"}, \
+    FM_METRICS_SETTINGS
 /* clang-format on */
 
 /* One Kafka message as the service sees it. Pointers are borrowed for the callback's duration. */

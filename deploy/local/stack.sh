@@ -186,7 +186,7 @@ do_install() {
     t0=$(now)
     pkgs=(build-essential cmake ninja-build pkg-config librdkafka-dev libjansson-dev libpq-dev
         libcmocka-dev postgresql postgresql-client maven python3-jsonschema kcat procps iproute2
-        chromium fonts-wqy-zenhei)
+        chromium fonts-wqy-zenhei libmicrohttpd-dev prometheus curl)
     # chromium and the CJK font: the report test renders the HTML report in headless Chromium.
     # Any Java 17+ already there will do; otherwise Debian 12's OpenJDK 17.
     find_java >/dev/null 2>&1 || pkgs+=(openjdk-17-jre-headless)

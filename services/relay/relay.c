@@ -20,7 +20,9 @@
 
 #include "fm_copybuf.h"
 #include "fm_kafka.h"
+#include "fm_ops.h"
 #include "fm_pg.h"
+#include "relay_metrics.h"
 #include "relay_park.h"
 
 typedef struct relay {
@@ -37,6 +39,8 @@ typedef struct relay {
     relay_failed_row failed;      /* the row a failed round blames (relay_park.c) */
     int park_after;
     relay_counters counters;
+    fm_ops *ops;        /* metrics and health; NULL when off */
+    relay_metrics rm;   /* all NULL when off */
 } relay;
 
 static int64_t now_ms(void)
@@ -122,6 +126,14 @@ static void warm_topics(relay *r)
     }
 }
 
+/* librdkafka's statistics (served by rd_kafka_poll/flush on this thread): broker state, queues. */
+static int stats_cb(rd_kafka_t *rk, char *json, size_t json_len, void *opaque)
+{
+    (void)rk;
+    fm_ops_kafka_stats(((relay *)opaque)->ops, json, json_len, 0);
+    return 0;
+}
+
 static fm_status make_producer(relay *r, fm_error *err)
 {
     rd_kafka_conf_t *conf = NULL;
@@ -142,11 +154,14 @@ static fm_status make_producer(relay *r, fm_error *err)
     snprintf(value, sizeof value, "%" PRId64, fm_settings_int(r->settings, "FAMINS_RELAY_MESSAGE_MAX_BYTES"));
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "message.max.bytes", value, err);
+    if (st == FM_OK)
+        st = fm_ops_kafka_conf(r->ops, conf, stats_cb, err);
     if (st != FM_OK) {
         rd_kafka_conf_destroy(conf);
         return st;
     }
     rd_kafka_conf_set_dr_msg_cb(conf, delivery_cb);
+    rd_kafka_conf_set_opaque(conf, r);
     char errstr[512];
     r->producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
     if (r->producer == NULL) {
@@ -427,7 +442,11 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
     r.results = calloc((size_t)r.batch, sizeof *r.results);
     if (r.results == NULL)
         goto done;
-    st = make_producer(&r, err);
+    st = fm_ops_start(settings, "relay", logger, &r.ops, err);
+    if (st == FM_OK && r.ops != NULL)
+        st = relay_metrics_register(r.ops, &r.rm);
+    if (st == FM_OK)
+        st = make_producer(&r, err);
     if (st != FM_OK)
         goto done;
     fm_log(logger, FM_LOG_INFO, "relay_started", "batch=%d retention_hours=%d raw_retention_days=%d", r.batch,
@@ -439,9 +458,12 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
             if (r.leased)
                 fm_log(logger, FM_LOG_WARN, "relay_lease_lost", "reason=\"database session ended\"");
             r.leased = 0;
+            fm_ops_db(r.ops, 0);
             if (fm_pg_ensure(&r.conn, dsn, &backoff, stop, logger, err) != FM_OK)
                 continue;
+            fm_ops_db(r.ops, 1);
         }
+        relay_metrics_update(r.ops, &r.rm, r.conn, r.leased, &r.counters);
         if (now_ms() - last_stats >= 60000) {
             log_counters(&r, "relay_counters");
             last_stats = now_ms();
@@ -463,7 +485,9 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
             standby_logged = 0;
         }
         int published = 0;
+        relay_metrics_busy(r.ops, 1);
         fm_status rst = publish_round(&r, &published, &e);
+        relay_metrics_busy(r.ops, 0);
         r.counters.rounds++;
         r.counters.published += (uint64_t)published;
         if (rst != FM_OK) {
@@ -505,6 +529,7 @@ done:
     if (r.producer != NULL)
         rd_kafka_flush(r.producer, 5000);
     drop_producer(&r);
+    fm_ops_stop(r.ops); /* after the producer: its last flush may still report statistics */
     PQfinish(r.conn); /* releases the lease */
     free(r.results);
     if (counters != NULL)

@@ -8,6 +8,7 @@
 
 #include "fm_error.h"
 #include "fm_log.h"
+#include "fm_ops.h" /* FM_METRICS_SETTINGS, which the relay reads too */
 #include "fm_settings.h"
 #include "relay_park.h"
 

@@ -18,7 +18,7 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-static const fm_setting relay_settings[] = {FM_COMMON_SETTINGS, RELAY_SETTINGS};
+static const fm_setting relay_settings[] = {FM_COMMON_SETTINGS, RELAY_SETTINGS, FM_METRICS_SETTINGS};
 #define RELAY_SETTING_COUNT (sizeof relay_settings / sizeof relay_settings[0])
 
 int main(int argc, char **argv)
