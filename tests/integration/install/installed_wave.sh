@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# installed_wave.sh — famins run from an installation only: the working tree's files (what is there, committed or
+# not) copied into a temporary folder, configured Release without sanitizers, built, `cmake --install`ed into a
+# temporary prefix; then the copy's source and build folders are DELETED, and from the installed programs alone:
+# famins-admin migrates a fresh database and creates the topics, famins-wavegen produces an enrollment wave,
+# famins-eligibility, famins-subsidy and famins-relay decide it (every decision equal to its label, the subsidy
+# ledger reconciled), a year of claims is decided by famins-adjudicator (equal to its labels), and famins-report's
+# every figure equals independent sums over the database. The installed programs carry no path of the deleted
+# tree. Sizes: INSTALL_WAVE_HOUSEHOLDS (default 400), INSTALL_CLAIM_SCALE (default 4); INSTALL_BUILD_JOBS (2).
+set -euo pipefail
+source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
+src="$FAMINS_SOURCE_DIR"
+households="${INSTALL_WAVE_HOUSEHOLDS:-400}"
+scale="${INSTALL_CLAIM_SCALE:-4}"
+work=$(mktemp -d /tmp/famins-installed.XXXXXX)
+copy="$work/famins-src"
+build="$work/famins-build"
+prefix="$work/prefix"
+mkdir -p "$copy" "$work/logs" "$work/run"
+say() { echo "$*"; }
+die() {
+    echo "FAIL: $*" >&2
+    echo "logs in $work/logs" >&2
+    exit 1
+}
+trap 'rm -rf "$copy" "$build"' EXIT
+
+# 1. The working tree as it is: tracked and new files (not ignored ones, not build folders); a file deleted in the
+# working tree is left out. Without git, everything but build folders.
+t0=$(date +%s)
+if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    (cd "$src" && git ls-files -z --cached --others --exclude-standard |
+        while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+        tar --null -T - -cf -) | tar -C "$copy" -xf -
+else
+    (cd "$src" && tar --exclude='./build*' --exclude='./.git' -cf - .) | tar -C "$copy" -xf -
+fi
+[ -f "$copy/CMakeLists.txt" ] || die "the copy of $src has no CMakeLists.txt"
+
+# 2. Release, no sanitizers, no tests; installed into the prefix given at configure time.
+cmake -S "$copy" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFAMINS_SANITIZE=OFF -DFAMINS_TESTS=OFF \
+    -DCMAKE_INSTALL_PREFIX="$prefix" >"$work/logs/configure.log" 2>&1 ||
+    { tail -20 "$work/logs/configure.log"; die "configure"; }
+nice cmake --build "$build" -j "${INSTALL_BUILD_JOBS:-2}" >"$work/logs/build.log" 2>&1 ||
+    { tail -30 "$work/logs/build.log"; die "build"; }
+cmake --install "$build" >"$work/logs/install.log" 2>&1 || { tail -20 "$work/logs/install.log"; die "install"; }
+say "ok: copied, built (Release) and installed into $prefix in $(($(date +%s) - t0)) s"
+
+# 3. Nothing of the copy remains, and no installed file points back at it.
+rm -rf "$copy" "$build"
+[ ! -e "$copy" ] && [ ! -e "$build" ] || die "the copy could not be deleted"
+for f in "$prefix"/bin/* "$prefix"/lib/systemd/system/*; do
+    if grep -aqF -e "$copy" -e "$build" "$f"; then die "$f holds the path of the deleted source or build folder"; fi
+done
+say "ok: source and build folders deleted; no installed program or unit names them"
+
+bin="$prefix/bin"
+# Every program is started from an unrelated folder, with no data folder set: they must find share/famins.
+unset FAMINS_PLAN_DIR FAMINS_SQL_DIR
+cd "$work/run"
+
+# 4. A fresh database and topic prefix (as tests/support/itest.sh makes them), migrated by the installed
+# famins-admin from the installed migrations.
+ITEST_NAME=installed
+ITEST_DB="famins_t_${ITEST_NAME}_$$"
+psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "SELECT 1" >/dev/null 2>&1 ||
+    die "PostgreSQL is not reachable ($ITEST_ADMIN_DSN): run 'bash deploy/local/stack.sh up'"
+psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "DROP DATABASE IF EXISTS \"$ITEST_DB\"" >/dev/null
+psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE \"$ITEST_DB\" OWNER famins_admin" >/dev/null
+export FAMINS_PG_DSN="host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=${ITEST_DB} user=famins_admin"
+export FAMINS_TOPIC_PREFIX="t.${ITEST_NAME}.$$."
+trap 'rm -rf "$copy" "$build"; itest_done' EXIT
+"$bin/famins-admin" all >"$work/logs/admin.log" 2>&1 || { cat "$work/logs/admin.log"; die "famins-admin all"; }
+migrations=$(itest_psql -c "SELECT count(*) FROM famins_meta.schema_migrations")
+want=$(ls "$prefix/share/famins/sql"/*.sql | wc -l)
+[ "$migrations" = "$want" ] || die "$migrations migrations applied, $want installed"
+say "ok: installed famins-admin applied the $want installed migrations and created the topics"
+
+# 5. The enrollment wave through the installed workers (the harness of tests/integration/enrollment, pointed at
+# the installed programs).
+ENR_LOGS="$work/logs"
+source "$src/tests/integration/enrollment/enr_common.sh"
+source "$src/tests/integration/adjudicator/adj_common.sh" # sets the tests' person-key secret
+rmdir "$ADJ_LOGS"
+ENR_ELIG_BIN="$bin/famins-eligibility" ENR_SUBS_BIN="$bin/famins-subsidy" ENR_RELAY_BIN="$bin/famins-relay"
+ENR_WAVEGEN_BIN="$bin/famins-wavegen" ADJ_BIN="$bin/famins-adjudicator" WAVEGEN_BIN="$bin/famins-wavegen"
+ADJ_LOGS="$work/logs"
+enr_worker_env=(FAMINS_SESSION_TIMEOUT_MS=6000 FAMINS_BATCH_MAX_MS=50 FAMINS_STATS_INTERVAL_S=5
+    FAMINS_PERSON_KEY_SECRET="$FAMINS_PERSON_KEY_SECRET")
+cleanup() {
+    local pid
+    for pid in "${ENR_PIDS[@]}" "${ADJ_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    itest_done
+    rm -rf "$copy" "$build"
+    [ "${FAMINS_KEEP_TEST_DB:-0}" = 1 ] || [ -n "${failed:-}" ] || rm -rf "$work"
+}
+failed=1
+trap cleanup EXIT
+
+enr_start_elig installed-elig
+enr_start_relay installed-relay
+enr_start_subs installed-subs
+enr_wave "$households" 2026 "$work/logs/labels.jsonl" --policies-out "$work/logs/policies.jsonl"
+enr_drain 240
+enr_load_labels "$work/logs/labels.jsonl" >/dev/null
+enr_check_labels "installed programs, wave of $households households"
+enr_check_ledger "installed programs, wave of $households households"
+
+# 6. A year of claims through the installed adjudicator (its catalogue from share/famins/plans).
+"$bin/famins-wavegen" claims --policies "$work/logs/policies.jsonl" --seed 5 --claim-rate-scale "$scale" \
+    --labels "$work/logs/claim-labels.jsonl" -b "$FAMINS_KAFKA_BOOTSTRAP" --quiet >>"$work/logs/wavegen.log" 2>&1 ||
+    die "famins-wavegen claims"
+events=$(wc -l <"$work/logs/claim-labels.jsonl")
+[ "$events" -gt 0 ] || die "no claim events generated"
+adj_start installed-adj
+adj_wait_sql 240 "$events" "$adj_consumed_sql"
+"$TESTGEN_BIN" check-labels --labels "$work/logs/claim-labels.jsonl" --group "$ADJ_GROUP" \
+    >"$work/logs/check-labels.log" 2>&1 || { tail -20 "$work/logs/check-labels.log"; die "claim decisions differ from their labels"; }
+claims=$(itest_psql -c "SELECT count(*) FROM famins.claims")
+[ "$claims" -gt 0 ] || die "no claim recorded"
+say "ok: $events claim events decided by the installed famins-adjudicator as labelled ($claims claims)"
+
+# 7. The report of the year from the installed famins-report (unit names from share/famins/plans), every figure
+# compared with independent sums over the base tables.
+FAMINS_REPORT_PG_DSN="$(itest_dsn_as famins_reporter)" "$bin/famins-report" --year 2026 --format csv,json,html \
+    --out "$work/report" >"$work/logs/report.log" 2>&1 || { cat "$work/logs/report.log"; die "famins-report"; }
+/usr/bin/python3 "$src/tests/integration/report/check_report.py" "$FAMINS_PG_DSN" "$work/report" 2026 "" \
+    >"$work/logs/check-report.log" 2>&1 || { tail -20 "$work/logs/check-report.log"; die "the report differs from the database"; }
+! grep -q "catalogue_unavailable" "$work/logs/report.log" ||
+    die "famins-report did not find the installed plan catalogue: $(cat "$work/logs/report.log")"
+say "ok: the installed famins-report of 2026 equals the independent sums"
+
+# 8. Every service stops cleanly on SIGTERM, with no error in its log.
+for pid in "${ENR_PIDS[@]}" "${ADJ_PIDS[@]}"; do enr_stop "$pid"; done
+ENR_PIDS=() ADJ_PIDS=()
+if grep -h "worker_exit\|level=error" "$work"/logs/installed-*.log; then die "errors in the service logs"; fi
+failed=
+say "installed wave: ok ($households households, $events claim events, from $prefix only)"
