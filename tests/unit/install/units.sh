@@ -26,6 +26,12 @@ for p in "${programs[@]}"; do
     [ -x "$prefix/bin/$p" ] || bad "$prefix/bin/$p is not installed"
 done
 ok "${#programs[@]} programs in bin/"
+# No RPATH back into the build or source tree (the programs link no library of ours).
+for p in "${programs[@]}"; do
+    rpath=$(readelf -d "$prefix/bin/$p" | sed -n 's/.*(R\(UN\)\{0,1\}PATH).*\[\(.*\)\]/\2/p')
+    case "$rpath" in *"$FAMINS_BUILD_DIR"* | *"$src"*) bad "$p: RPATH $rpath points into the build" ;; esac
+done
+ok "no installed program has an RPATH into the build or source tree"
 
 # Data: the same files as the source's (a changed or missing migration would be refused or skipped).
 same_files() { # SOURCE_DIR INSTALLED_DIR PATTERN
@@ -69,6 +75,18 @@ for s in "${services[@]}"; do
     done
 done
 [ -f "$units_dir/famins.target" ] || bad "famins.target not installed"
+# Every setting an example environment file names (commented ones too) is one the program reads: a typo there
+# would be ignored silently by the service.
+settings_of() { "$prefix/bin/famins-$1" --help 2>/dev/null | sed -n 's/^  \(FAMINS_[A-Z0-9_]*\) .*/\1/p'; }
+for env in eligibility subsidy adjudicator relay admin famins; do
+    users=$env
+    [ "$env" = famins ] && users="eligibility subsidy adjudicator relay admin"
+    for name in $(sed -n 's/^#\{0,1\}\(FAMINS_[A-Z0-9_]*\)=.*/\1/p' "$src/deploy/systemd/$env.env"); do
+        for user in $users; do
+            settings_of "$user" | grep -qx "$name" || bad "$env.env: famins-$user does not read $name"
+        done
+    done
+done
 ok "units name the installed programs, carry the hardening and read documented environment files"
 
 # systemd-analyze verify: exit 0 and no complaint at all (it only warns, exit 0, on an unknown key or a value it
