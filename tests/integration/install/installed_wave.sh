@@ -5,8 +5,9 @@
 # famins-admin migrates a fresh database and creates the topics, famins-wavegen produces an enrollment wave,
 # famins-eligibility, famins-subsidy and famins-relay decide it (every decision equal to its label, the subsidy
 # ledger reconciled), a year of claims is decided by famins-adjudicator (equal to its labels), and famins-report's
-# every figure equals independent sums over the database. The installed programs carry no path of the deleted
-# tree. Sizes: INSTALL_WAVE_HOUSEHOLDS (default 400), INSTALL_CLAIM_SCALE (default 4); INSTALL_BUILD_JOBS (2).
+# every figure equals independent sums over the database. Each service runs as its installed unit runs it (its
+# ExecStart=, Environment= and credential files), and no installed file carries a path of the deleted tree.
+# Sizes: INSTALL_WAVE_HOUSEHOLDS (default 400), INSTALL_CLAIM_SCALE (default 4); INSTALL_BUILD_JOBS (2).
 set -euo pipefail
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
 src="$FAMINS_SOURCE_DIR"
@@ -59,6 +60,28 @@ bin="$prefix/bin"
 unset FAMINS_PLAN_DIR FAMINS_SQL_DIR
 cd "$work/run"
 
+# The services run as their units run them: the program of ExecStart=, the variables of Environment= (%d the
+# credentials folder), and the credential files as systemd hands them over: the person key, and where an
+# optional file is absent the unit's SetCredential= fallback. So the test also checks that the programs accept
+# what the units give them.
+units="$prefix/lib/systemd/system"
+creds="$work/credentials"
+secret=installed-wave-person-key
+install -d -m 0700 "$creds"
+(
+    umask 077
+    printf '%s\n' "$secret" >"$creds/person-key"
+    sed -n 's/^SetCredential=\([^:]*\):\(.*\)/\1 \2/p' "$units"/famins-*.service | sort -u |
+        while read -r id value; do printf '%s\n' "$value" >"$creds/$id"; done
+)
+for s in eligibility subsidy adjudicator relay migrate; do
+    for id in $(sed -n 's/^LoadCredential=\([^:]*\):.*/\1/p' "$units/famins-$s.service"); do
+        [ -f "$creds/$id" ] || die "famins-$s.service loads credential $id, which the test does not provide"
+    done
+done
+unit_exec() { sed -n 's/^ExecStart=//p' "$units/$1.service"; }
+unit_env() { sed -n 's/^Environment=//p' "$units/$1.service" | sed "s|%d|$creds|g"; }
+
 # 4. A fresh database and topic prefix (as tests/support/itest.sh makes them), migrated by the installed
 # famins-admin from the installed migrations.
 ITEST_NAME=installed
@@ -70,7 +93,11 @@ psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE \"$ITEST_DB\
 export FAMINS_PG_DSN="host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=${ITEST_DB} user=famins_admin"
 export FAMINS_TOPIC_PREFIX="t.${ITEST_NAME}.$$."
 trap 'rm -rf "$copy" "$build"; itest_done' EXIT
-"$bin/famins-admin" all >"$work/logs/admin.log" 2>&1 || { cat "$work/logs/admin.log"; die "famins-admin all"; }
+mapfile -t migrate_env < <(unit_env famins-migrate)
+read -r -a migrate_cmd <<<"$(unit_exec famins-migrate)"
+[ "${migrate_cmd[0]}" = "$bin/famins-admin" ] || die "famins-migrate.service runs ${migrate_cmd[*]}"
+env "${migrate_env[@]}" "${migrate_cmd[@]}" >"$work/logs/admin.log" 2>&1 ||
+    { cat "$work/logs/admin.log"; die "famins-migrate.service's command"; }
 migrations=$(itest_psql -c "SELECT count(*) FROM famins_meta.schema_migrations")
 want=$(ls "$prefix/share/famins/sql"/*.sql | wc -l)
 [ "$migrations" = "$want" ] || die "$migrations migrations applied, $want installed"
@@ -82,11 +109,21 @@ ENR_LOGS="$work/logs"
 source "$src/tests/integration/enrollment/enr_common.sh"
 source "$src/tests/integration/adjudicator/adj_common.sh" # sets the tests' person-key secret
 rmdir "$ADJ_LOGS"
-ENR_ELIG_BIN="$bin/famins-eligibility" ENR_SUBS_BIN="$bin/famins-subsidy" ENR_RELAY_BIN="$bin/famins-relay"
-ENR_WAVEGEN_BIN="$bin/famins-wavegen" ADJ_BIN="$bin/famins-adjudicator" WAVEGEN_BIN="$bin/famins-wavegen"
+unset FAMINS_PERSON_KEY_SECRET # the services read the credential file, as under systemd
+ENR_ELIG_BIN="$(unit_exec famins-eligibility)" ENR_SUBS_BIN="$(unit_exec famins-subsidy)"
+ENR_RELAY_BIN="$(unit_exec famins-relay)" ADJ_BIN="$(unit_exec famins-adjudicator)"
+for b in "$ENR_ELIG_BIN" "$ENR_SUBS_BIN" "$ENR_RELAY_BIN" "$ADJ_BIN"; do
+    [[ $b == "$bin/famins-"* ]] || die "a unit runs $b, not an installed program"
+done
+ENR_WAVEGEN_BIN="$bin/famins-wavegen" WAVEGEN_BIN="$bin/famins-wavegen"
 ADJ_LOGS="$work/logs"
-enr_worker_env=(FAMINS_SESSION_TIMEOUT_MS=6000 FAMINS_BATCH_MAX_MS=50 FAMINS_STATS_INTERVAL_S=5
-    FAMINS_PERSON_KEY_SECRET="$FAMINS_PERSON_KEY_SECRET")
+enr_worker_env=(FAMINS_SESSION_TIMEOUT_MS=6000 FAMINS_BATCH_MAX_MS=50 FAMINS_STATS_INTERVAL_S=5)
+mapfile -t elig_env < <(unit_env famins-eligibility)
+mapfile -t subs_env < <(unit_env famins-subsidy)
+mapfile -t relay_env < <(unit_env famins-relay)
+mapfile -t adj_env < <(unit_env famins-adjudicator)
+printf '%s\n' "${elig_env[@]}" | grep -q "^FAMINS_PERSON_KEY_SECRET_FILE=$creds/person-key$" ||
+    die "famins-eligibility.service does not point FAMINS_PERSON_KEY_SECRET_FILE at its credential"
 cleanup() {
     local pid
     for pid in "${ENR_PIDS[@]}" "${ADJ_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
@@ -97,9 +134,9 @@ cleanup() {
 failed=1
 trap cleanup EXIT
 
-enr_start_elig installed-elig
-enr_start_relay installed-relay
-enr_start_subs installed-subs
+enr_start_elig installed-elig "${elig_env[@]}"
+enr_start_relay installed-relay "${relay_env[@]}"
+enr_start_subs installed-subs "${subs_env[@]}"
 enr_wave "$households" 2026 "$work/logs/labels.jsonl" --policies-out "$work/logs/policies.jsonl"
 enr_drain 240
 enr_load_labels "$work/logs/labels.jsonl" >/dev/null
@@ -112,9 +149,9 @@ enr_check_ledger "installed programs, wave of $households households"
     die "famins-wavegen claims"
 events=$(wc -l <"$work/logs/claim-labels.jsonl")
 [ "$events" -gt 0 ] || die "no claim events generated"
-adj_start installed-adj
+adj_start installed-adj "${adj_env[@]}"
 adj_wait_sql 240 "$events" "$adj_consumed_sql"
-"$TESTGEN_BIN" check-labels --labels "$work/logs/claim-labels.jsonl" --group "$ADJ_GROUP" \
+FAMINS_PERSON_KEY_SECRET="$secret" "$TESTGEN_BIN" check-labels --labels "$work/logs/claim-labels.jsonl" --group "$ADJ_GROUP" \
     >"$work/logs/check-labels.log" 2>&1 || { tail -20 "$work/logs/check-labels.log"; die "claim decisions differ from their labels"; }
 claims=$(itest_psql -c "SELECT count(*) FROM famins.claims")
 [ "$claims" -gt 0 ] || die "no claim recorded"
