@@ -122,6 +122,15 @@ mapfile -t elig_env < <(unit_env famins-eligibility)
 mapfile -t subs_env < <(unit_env famins-subsidy)
 mapfile -t relay_env < <(unit_env famins-relay)
 mapfile -t adj_env < <(unit_env famins-adjudicator)
+# famins-eligibility and famins-relay run under strace, which counts their system calls: each must be one the
+# units' filter allows (@system-service without @privileged and @resources), or the service would meet EPERM.
+traced() { # NAME PROGRAM: prints a script that runs PROGRAM under strace -c into logs/NAME.syscalls
+    local script="$work/run/traced-$1"
+    printf '#!/bin/sh\nexec strace -f -qq -c -o "%s" "%s"\n' "$work/logs/$1.syscalls" "$2" >"$script"
+    chmod +x "$script"
+    echo "$script"
+}
+ENR_ELIG_BIN=$(traced eligibility "$ENR_ELIG_BIN") ENR_RELAY_BIN=$(traced relay "$ENR_RELAY_BIN")
 printf '%s\n' "${elig_env[@]}" | grep -q "^FAMINS_PERSON_KEY_SECRET_FILE=$creds/person-key$" ||
     die "famins-eligibility.service does not point FAMINS_PERSON_KEY_SECRET_FILE at its credential"
 cleanup() {
@@ -167,9 +176,40 @@ FAMINS_REPORT_PG_DSN="$(itest_dsn_as famins_reporter)" "$bin/famins-report" --ye
     die "famins-report did not find the installed plan catalogue: $(cat "$work/logs/report.log")"
 say "ok: the installed famins-report of 2026 equals the independent sums"
 
-# 8. Every service stops cleanly on SIGTERM, with no error in its log.
-for pid in "${ENR_PIDS[@]}" "${ADJ_PIDS[@]}"; do enr_stop "$pid"; done
+# 8. Every service stops cleanly on SIGTERM, with no error in its log (a traced one: SIGTERM to the program
+# strace runs, its child; strace then exits with the program's status).
+for pid in "${ENR_PIDS[@]}" "${ADJ_PIDS[@]}"; do
+    child=$(pgrep -P "$pid" || true)
+    if [ -n "$child" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = strace ]; then
+        kill -TERM "$child"
+        rc=0
+        wait "$pid" || rc=$?
+        [ "$rc" = 0 ] || die "traced process $child exited $rc after SIGTERM (want 0)"
+    else
+        enr_stop "$pid"
+    fi
+done
 ENR_PIDS=() ADJ_PIDS=()
 if grep -h "worker_exit\|level=error" "$work"/logs/installed-*.log; then die "errors in the service logs"; fi
+
+# 9. The system calls of the traced services against the units' filter.
+filter_calls() { # GROUP: its system calls, nested groups expanded
+    systemd-analyze syscall-filter "$1" | sed -n '2,$p' | sed 's/^ *//; /^#/d; /^$/d' | while read -r x; do
+        case $x in @*) filter_calls "$x" ;; *) echo "$x" ;; esac
+    done
+}
+filter_calls @system-service | sort -u >"$work/logs/allowed.txt"
+{ filter_calls @privileged; filter_calls @resources; } | sort -u >"$work/logs/denied.txt"
+[ "$(wc -l <"$work/logs/allowed.txt")" -gt 100 ] || die "systemd-analyze syscall-filter listed no @system-service"
+for s in eligibility relay; do
+    # strace -c: a table whose last column is the call's name, between dashed lines, then a total
+    awk '/^-/ { n++; next } n == 1 { print $NF }' "$work/logs/$s.syscalls" | sort -u >"$work/logs/$s.used"
+    [ "$(wc -l <"$work/logs/$s.used")" -gt 10 ] || die "strace counted no system calls of famins-$s"
+    outside=$(comm -23 "$work/logs/$s.used" "$work/logs/allowed.txt" | tr '\n' ' ')
+    denied=$(comm -12 "$work/logs/$s.used" "$work/logs/denied.txt" | tr '\n' ' ')
+    [ -z "$outside$denied" ] ||
+        die "famins-$s makes system calls its unit refuses: outside @system-service [$outside], denied [$denied]"
+done
+say "ok: every system call of famins-eligibility and famins-relay is allowed by their units' filter"
 failed=
 say "installed wave: ok ($households households, $events claim events, from $prefix only)"
