@@ -130,7 +130,14 @@ traced() { # NAME PROGRAM: prints a script that runs PROGRAM under strace -c int
     chmod +x "$script"
     echo "$script"
 }
-ENR_ELIG_BIN=$(traced eligibility "$ENR_ELIG_BIN") ENR_RELAY_BIN=$(traced relay "$ENR_RELAY_BIN")
+# A machine that forbids ptrace (some container runtimes) skips this part, saying so.
+if strace -f -qq -o /dev/null true 2>/dev/null; then
+    tracing=1
+    ENR_ELIG_BIN=$(traced eligibility "$ENR_ELIG_BIN") ENR_RELAY_BIN=$(traced relay "$ENR_RELAY_BIN")
+else
+    tracing=
+    say "SKIP: strace cannot trace on this machine: the system calls are not checked against the units' filter"
+fi
 printf '%s\n' "${elig_env[@]}" | grep -q "^FAMINS_PERSON_KEY_SECRET_FILE=$creds/person-key$" ||
     die "famins-eligibility.service does not point FAMINS_PERSON_KEY_SECRET_FILE at its credential"
 cleanup() {
@@ -201,7 +208,7 @@ filter_calls() { # GROUP: its system calls, nested groups expanded
 filter_calls @system-service | sort -u >"$work/logs/allowed.txt"
 { filter_calls @privileged; filter_calls @resources; } | sort -u >"$work/logs/denied.txt"
 [ "$(wc -l <"$work/logs/allowed.txt")" -gt 100 ] || die "systemd-analyze syscall-filter listed no @system-service"
-for s in eligibility relay; do
+for s in ${tracing:+eligibility relay}; do
     # strace -c: a table whose last column is the call's name, between dashed lines, then a total
     awk '/^-/ { n++; next } n == 1 { print $NF }' "$work/logs/$s.syscalls" | sort -u >"$work/logs/$s.used"
     [ "$(wc -l <"$work/logs/$s.used")" -gt 10 ] || die "strace counted no system calls of famins-$s"
@@ -210,6 +217,6 @@ for s in eligibility relay; do
     [ -z "$outside$denied" ] ||
         die "famins-$s makes system calls its unit refuses: outside @system-service [$outside], denied [$denied]"
 done
-say "ok: every system call of famins-eligibility and famins-relay is allowed by their units' filter"
+[ -z "$tracing" ] || say "ok: every system call of famins-eligibility and famins-relay is allowed by their units' filter"
 failed=
 say "installed wave: ok ($households households, $events claim events, from $prefix only)"
