@@ -167,8 +167,9 @@ events=$(wc -l <"$work/logs/claim-labels.jsonl")
 [ "$events" -gt 0 ] || die "no claim events generated"
 adj_start installed-adj "${adj_env[@]}"
 adj_wait_sql 240 "$events" "$adj_consumed_sql"
-FAMINS_PERSON_KEY_SECRET="$secret" "$TESTGEN_BIN" check-labels --labels "$work/logs/claim-labels.jsonl" --group "$ADJ_GROUP" \
-    >"$work/logs/check-labels.log" 2>&1 || { tail -20 "$work/logs/check-labels.log"; die "claim decisions differ from their labels"; }
+FAMINS_PERSON_KEY_SECRET="$secret" "$TESTGEN_BIN" check-labels --labels "$work/logs/claim-labels.jsonl" \
+    --group "$ADJ_GROUP" >"$work/logs/check-labels.log" 2>&1 ||
+    { tail -20 "$work/logs/check-labels.log"; die "claim decisions differ from their labels"; }
 claims=$(itest_psql -c "SELECT count(*) FROM famins.claims")
 [ "$claims" -gt 0 ] || die "no claim recorded"
 say "ok: $events claim events decided by the installed famins-adjudicator as labelled ($claims claims)"
@@ -178,7 +179,8 @@ say "ok: $events claim events decided by the installed famins-adjudicator as lab
 FAMINS_REPORT_PG_DSN="$(itest_dsn_as famins_reporter)" "$bin/famins-report" --year 2026 --format csv,json,html \
     --out "$work/report" >"$work/logs/report.log" 2>&1 || { cat "$work/logs/report.log"; die "famins-report"; }
 /usr/bin/python3 "$src/tests/integration/report/check_report.py" "$FAMINS_PG_DSN" "$work/report" 2026 "" \
-    >"$work/logs/check-report.log" 2>&1 || { tail -20 "$work/logs/check-report.log"; die "the report differs from the database"; }
+    >"$work/logs/check-report.log" 2>&1 ||
+    { tail -20 "$work/logs/check-report.log"; die "the report differs from the database"; }
 ! grep -q "catalogue_unavailable" "$work/logs/report.log" ||
     die "famins-report did not find the installed plan catalogue: $(cat "$work/logs/report.log")"
 say "ok: the installed famins-report of 2026 equals the independent sums"

@@ -102,7 +102,10 @@ for s in "${services[@]}"; do
     (cd "$work" && systemd-analyze security --offline=yes --threshold=20 "$units_dir/$s.service" \
         >"$work/security-$s.txt" 2>&1) || bad "$s: exposure above 2.0: $(tail -1 "$work/security-$s.txt")"
 done
-ok "systemd-analyze security: $(for s in "${services[@]}"; do sed -n 's/.*Overall exposure level for \(.*\): \([0-9.]*\).*/\1 \2/p' "$work/security-$s.txt"; done | tr '\n' ' ')"
+exposure=$(for s in "${services[@]}"; do
+    sed -n 's/.*Overall exposure level for \(.*\): \([0-9.]*\).*/\1 \2/p' "$work/security-$s.txt"
+done | tr '\n' ' ')
+ok "systemd-analyze security: $exposure"
 
 # The installed programs find the installed data (the build tree's marker is not there, so nothing else could
 # give them the catalogue) ...
