@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <libpq-fe.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fm_kafka.h"
+#include "fm_paths.h"
 
 struct fm_settings {
     const fm_setting *defs;
@@ -52,8 +54,17 @@ fm_status fm_settings_load(const fm_setting *defs, size_t count, fm_env_lookup l
     for (size_t i = 0; i < count; i++) {
         const char *value = lookup(defs[i].name, ctx);
         s->from_env[i] = value != NULL;
-        if (value == NULL)
+        char data_dir[PATH_MAX];
+        if (defs[i].type == FM_SETTING_DATA_DIR && (value == NULL || value[0] == '\0')) {
+            /* Found next to the program. When it is not there, the folder looked in becomes the value, so
+             * that the error of whoever reads it names it, and a program that never reads it (the relay never
+             * reads the plans) still starts. */
+            s->from_env[i] = 0;
+            (void)fm_paths_data_dir(defs[i].default_value, data_dir, sizeof data_dir, NULL);
+            value = data_dir;
+        } else if (value == NULL) {
             value = defs[i].default_value;
+        }
         s->values[i] = strdup(value);
         if (s->values[i] == NULL)
             goto fail;
@@ -120,8 +131,12 @@ int fm_settings_is_set(const fm_settings *s, const char *name)
 void fm_settings_print_help(FILE *out, const fm_setting *defs, size_t count)
 {
     fprintf(out, "Environment variables (default in brackets):\n");
+    char where[256];
     for (size_t i = 0; i < count; i++)
-        fprintf(out, "  %-30s %s [%s]\n", defs[i].name, defs[i].help, defs[i].default_value);
+        fprintf(out, "  %-30s %s [%s]\n", defs[i].name, defs[i].help,
+                defs[i].type == FM_SETTING_DATA_DIR
+                    ? fm_paths_describe(defs[i].default_value, where, sizeof where)
+                    : defs[i].default_value);
 }
 
 /* Property values may hold passwords: print the keys only, and a key only when it is a well-formed property

@@ -7,7 +7,9 @@
 
 #include "fm_error.h"
 
-typedef enum fm_setting_type { FM_SETTING_STRING, FM_SETTING_INT } fm_setting_type;
+/* FM_SETTING_DATA_DIR: a folder of famins's data; its default_value is its name under share/famins
+ * ("plans"). Unset or empty, it is found next to the program (fm_paths.h): no build path is compiled in. */
+typedef enum fm_setting_type { FM_SETTING_STRING, FM_SETTING_INT, FM_SETTING_DATA_DIR } fm_setting_type;
 
 /* One configuration variable. Integers are checked against [min, max]. */
 typedef struct fm_setting {
@@ -37,7 +39,7 @@ typedef struct fm_setting {
     {"FAMINS_LOG_FORMAT", FM_SETTING_STRING, "kv", 0, 0, "kv (key=value lines) or json (JSON lines)"},  \
     {"FAMINS_MAX_MESSAGE_BYTES", FM_SETTING_INT, "262144", 1024, 1000000,                              \
      "largest message famins reads; larger ones are dead letters MESSAGE_TOO_LARGE"},                    \
-    {"FAMINS_PLAN_DIR", FM_SETTING_STRING, FAMINS_SOURCE_DIR "/schemas/plans", 0, 0,                    \
+    {"FAMINS_PLAN_DIR", FM_SETTING_DATA_DIR, "plans", 0, 0,                                             \
      "folder of the plan catalogue (plan-<year>.json)"},                                                 \
     {"FAMINS_PERSON_KEY_ID", FM_SETTING_STRING, "k1", 0, 0,                                             \
      "id of the current person-key secret ([a-z0-9-]{1,16}); new person keys are '<id>:<hex>'"},         \

@@ -188,6 +188,9 @@ do_install() {
         libcmocka-dev postgresql postgresql-client maven python3-jsonschema kcat procps iproute2
         chromium fonts-wqy-zenhei libmicrohttpd-dev prometheus curl)
     # chromium and the CJK font: the report test renders the HTML report in headless Chromium.
+    # systemd-analyze: tests/unit/install checks the installed units (no running systemd needed); strace:
+    # tests/integration/install checks the services' system calls against the units' filter.
+    pkgs+=(systemd strace)
     # Any Java 17+ already there will do; otherwise Debian 12's OpenJDK 17.
     find_java >/dev/null 2>&1 || pkgs+=(openjdk-17-jre-headless)
     mapfile -t missing < <(pkg_missing "${pkgs[@]}")

@@ -448,8 +448,10 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
         adj_stored_claim sc = {0};
         if (adj_claim_clone_stored(c, &sc.claim) != FM_OK)
             goto fail;
-        snprintf(sc.person_key, sizeof sc.person_key, "%s", person_key);
-        if (adj_batch_add_stored(b, &sc, &cf->stored) != FM_OK) {
+        /* person_key is one of the keys above (FM_PERSON_KEY_LEN each), so it fits; the check is for gcc -O3,
+         * whose truncation warning (an error under -Werror) cannot see that. */
+        if (snprintf(sc.person_key, sizeof sc.person_key, "%s", person_key) >= (int)sizeof sc.person_key ||
+            adj_batch_add_stored(b, &sc, &cf->stored) != FM_OK) {
             fm_claim_free(&sc.claim);
             goto fail;
         }

@@ -15,7 +15,7 @@
 
 static const fm_setting admin_settings[] = {
     FM_COMMON_SETTINGS,
-    {"FAMINS_SQL_DIR", FM_SETTING_STRING, FAMINS_SOURCE_DIR "/schemas/sql", 0, 0,
+    {"FAMINS_SQL_DIR", FM_SETTING_DATA_DIR, "sql", 0, 0,
      "folder of the numbered SQL migrations"},
     {"FAMINS_TOPIC_PARTITIONS", FM_SETTING_INT, "6", 1, 10000, "partitions of each famins topic"},
     {"FAMINS_TOPIC_PARTITIONS_OVERRIDES", FM_SETTING_STRING, "", 0, 0,

@@ -5,10 +5,12 @@
 #include "fm_decode.h"
 #include "fm_eligibility.h"
 #include "fm_encode.h"
+#include "fm_paths.h"
 #include "fm_plan.h"
 #include "rules_context.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +39,9 @@ static const char HELP[] =
     "parameters applied and a one-line explanation in English and Chinese. FILE is the event (default: "
     "stdin).\n"
     "\n"
-    "  --plan-dir DIR     the plan catalogue (plan-*.json). Default: $FAMINS_PLAN_DIR, else the source\n"
-    "                     tree's schemas/plans (" FAMINS_SOURCE_DIR "/schemas/plans).\n"
+    "  --plan-dir DIR     the plan catalogue (plan-*.json). Default: $FAMINS_PLAN_DIR, else the installed\n"
+    "                     one (<bin>/../share/famins/plans), for a program in its build tree the source\n"
+    "                     tree's schemas/plans.\n"
     "  --facts FILE       enrollment: what famins' database would know (household already enrolled, members\n"
     "                     insured elsewhere or last year). Default: nothing known.\n"
     "  --today DATE       enrollment: the date for the identity numbers' birth-date check. Default and only\n"
@@ -124,10 +127,14 @@ static int print_json(json_t *o)
 static fm_status load_plans(const options *opt, fm_plan_catalogue **cat, fm_error *err)
 {
     const char *dir = opt->plan_dir;
+    char found[PATH_MAX];
     if (dir == NULL)
         dir = getenv("FAMINS_PLAN_DIR");
-    if (dir == NULL || dir[0] == '\0')
-        dir = FAMINS_SOURCE_DIR "/schemas/plans";
+    if (dir == NULL || dir[0] == '\0') {
+        if (fm_paths_data_dir("plans", found, sizeof found, err) != FM_OK)
+            return FM_ENOTFOUND;
+        dir = found;
+    }
     return fm_plan_catalogue_load(dir, cat, err);
 }
 

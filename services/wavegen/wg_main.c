@@ -9,6 +9,7 @@
 
 #include "fm_cli.h"
 #include "fm_kafka.h"
+#include "fm_paths.h"
 #include "fm_settings.h"
 #include "wg_claims.h"
 #include "wg_emit.h"
@@ -135,8 +136,9 @@ static void usage(FILE *f)
         "  --dry-run FILE           write the events as lines to FILE ('-' = stdout) instead of Kafka\n"
         "  --labels FILE            write the intended decision of each event as JSON lines\n"
         "  --plan-dir DIR           plan catalogue (default $FAMINS_PLAN_DIR)\n"
-        "  --places FILE            population table (default "
-        "<source>/schemas/places/xian-managing-units.json)\n"
+        "  --places FILE            population table (default <bin>/../share/famins/places/"
+        "xian-managing-units.json;\n"
+        "                           for a program in its build tree the source's schemas/places)\n"
         "  -b, --bootstrap HOSTS    Kafka bootstrap servers (default $FAMINS_KAFKA_BOOTSTRAP)\n"
         "  -t, --topic NAME         topic (default $FAMINS_TOPIC_PREFIX + enrollment.submitted | "
         "claim.events)\n"
@@ -405,10 +407,11 @@ int main(int argc, char **argv)
     size_t line_cap = 0;
     if (plan == NULL || places == NULL || r == NULL)
         goto done;
-    char default_places[4096];
+    char places_dir[4096], default_places[sizeof places_dir + 64];
     if (places_path == NULL) {
-        snprintf(default_places, sizeof default_places, "%s/schemas/places/xian-managing-units.json",
-                 FAMINS_SOURCE_DIR);
+        /* Not found: the folder looked in stays in the path, so the error below names it. */
+        (void)fm_paths_data_dir("places", places_dir, sizeof places_dir, NULL);
+        snprintf(default_places, sizeof default_places, "%s/xian-managing-units.json", places_dir);
         places_path = default_places;
     }
     fm_status st = wg_plan_load(plan_dir, (int)plan_year, plan, &err);
