@@ -46,9 +46,10 @@ fm_status fm_service_settings_table(const fm_service *svc, fm_setting **out, fm_
     *out = NULL;
     if (svc->dsn_setting == NULL || svc->role == NULL || svc->role[0] == '\0' ||
         find_setting(svc->settings, svc->setting_count, svc->dsn_setting) == NULL) {
-        fm_error_set(err, svc->dsn_setting ? svc->dsn_setting : "", "NO_DSN_SETTING",
-                     "service %s: its own connection variable and role must be given, the variable in its table",
-                     svc->name);
+        fm_error_set(
+            err, svc->dsn_setting ? svc->dsn_setting : "", "NO_DSN_SETTING",
+            "service %s: its own connection variable and role must be given, the variable in its table",
+            svc->name);
         return FM_ECONFIG;
     }
     fm_setting *table = malloc(svc->setting_count * sizeof *table);
@@ -75,12 +76,12 @@ fm_status fm_service_settings_table(const fm_service *svc, fm_setting **out, fm_
 fm_status fm_service_dsn(const fm_service *svc, const fm_settings *settings, char *out, size_t len,
                          fm_error *err)
 {
-    if (fm_pg_role_dsn(fm_settings_str(settings, svc->dsn_setting), fm_settings_str(settings, "FAMINS_PG_DSN"),
-                       svc->role, out, len) != FM_OK) {
+    if (fm_pg_role_dsn(fm_settings_str(settings, svc->dsn_setting),
+                       fm_settings_str(settings, "FAMINS_PG_DSN"), svc->role, out, len) != FM_OK) {
         if (len > 0)
             out[0] = '\0';
-        fm_error_set(err, svc->dsn_setting, "BAD_DSN", "%s or FAMINS_PG_DSN is too long or not a connection string",
-                     svc->dsn_setting);
+        fm_error_set(err, svc->dsn_setting, "BAD_DSN",
+                     "%s or FAMINS_PG_DSN is too long or not a connection string", svc->dsn_setting);
         return FM_ECONFIG;
     }
     return FM_OK;
@@ -141,7 +142,8 @@ fm_status fm_service_start(const fm_service *svc, fm_env_lookup lookup, void *ct
     }
     if (dev_secret)
         fm_log(&env->logger, FM_LOG_WARN, "person_key_secret_development",
-               "detail=\"FAMINS_ALLOW_DEV_PERSON_KEY=1: persons are keyed under the public development secret\"");
+               "detail=\"FAMINS_ALLOW_DEV_PERSON_KEY=1: persons are keyed under the public development "
+               "secret\"");
     return FM_OK;
 }
 
@@ -184,8 +186,9 @@ int fm_service_main(const fm_service *svc, int argc, char *const argv[], fm_serv
     fm_service_signals_install(&env.stop);
     st = run(arg, &env, &err);
     if (st != FM_OK)
-        fm_log(&env.logger, FM_LOG_ERROR, "service_exit", "status=%s exit=%d code=%s path=\"%s\" error=\"%s\"",
-               fm_status_name(st), fm_service_exit_code(st), err.code, err.path, err.text);
+        fm_log(&env.logger, FM_LOG_ERROR, "service_exit",
+               "status=%s exit=%d code=%s path=\"%s\" error=\"%s\"", fm_status_name(st),
+               fm_service_exit_code(st), err.code, err.path, err.text);
     fm_service_env_free(&env);
     return fm_service_exit_code(st);
 }

@@ -20,10 +20,12 @@
 
 /* The entry of a service's own connection string in its settings table, with the wording every service uses:
  * VAR is FAMINS_<SERVICE>_PG_DSN, ROLE the PostgreSQL role it logs in as. */
-#define FM_SERVICE_DSN_SETTING(VAR, ROLE)                                                                      \
-    {VAR, FM_SETTING_STRING, "", 0, 0,                                                                         \
-     "the service's own connection (role " ROLE "), used as it is; empty: FAMINS_PG_DSN without its user and " \
-     "password, with user=" ROLE " (the password then comes from a passfile)"}
+/* clang-format off */
+#define FM_SERVICE_DSN_SETTING(VAR, ROLE)                                                                    \
+    {VAR, FM_SETTING_STRING, "", 0, 0,                                                                       \
+     "the service's own connection (role " ROLE "), used as it is; empty: FAMINS_PG_DSN without its user "  \
+     "and password, with user=" ROLE " (the password then comes from a passfile)"}
+/* clang-format on */
 
 /* A default of the service's own for a setting of its table, e.g. the adjudicator's FAMINS_BATCH_MAX_MS 5
  * where the runtime's is 200: used when the variable is not set, and shown by --help. */
@@ -54,13 +56,13 @@ typedef struct fm_service {
 /* What the start-up made, handed to the service's run. Owned by fm_service_main (fm_service_env_free). */
 typedef struct fm_service_env {
     const fm_service *service;
-    fm_setting *table;     /* the service's settings with its own defaults in place (settings points into it) */
+    fm_setting *table; /* the service's settings with its own defaults in place (settings points into it) */
     fm_settings *settings; /* loaded from table */
     fm_logger logger;
-    char dsn[FM_SERVICE_DSN_MAX];       /* its own role's connection string (fm_service_dsn) */
-    fm_keyring keyring;                 /* empty unless FM_SERVICE_KEYRING */
-    fm_plan_catalogue *catalogue;       /* NULL unless FM_SERVICE_CATALOGUE */
-    const volatile sig_atomic_t *stop;  /* set by the first SIGTERM/SIGINT: finish the batch, return FM_OK */
+    char dsn[FM_SERVICE_DSN_MAX];      /* its own role's connection string (fm_service_dsn) */
+    fm_keyring keyring;                /* empty unless FM_SERVICE_KEYRING */
+    fm_plan_catalogue *catalogue;      /* NULL unless FM_SERVICE_CATALOGUE */
+    const volatile sig_atomic_t *stop; /* set by the first SIGTERM/SIGINT: finish the batch, return FM_OK */
 } fm_service_env;
 
 /* The service's own part, after start-up: runs until *env->stop (FM_OK) or a failure (its status, with err
@@ -75,9 +77,9 @@ typedef fm_status (*fm_service_run_fn)(void *arg, const fm_service_env *env, fm_
 int fm_service_main(const fm_service *svc, int argc, char *const argv[], fm_service_run_fn run, void *arg);
 
 /* The start-up without the command line and the signals, in this order: the settings through lookup (NULL:
- * getenv) with the service's defaults, its connection string, the logger (writing to log_out), the keyring and
- * the catalogue when needed. Connects to nothing. On FM_OK env is filled (free with fm_service_env_free; stop
- * is left NULL); otherwise env is freed and empty and err says why: FM_EINVAL/FM_ECONFIG for the
+ * getenv) with the service's defaults, its connection string, the logger (writing to log_out), the keyring
+ * and the catalogue when needed. Connects to nothing. On FM_OK env is filled (free with fm_service_env_free;
+ * stop is left NULL); otherwise env is freed and empty and err says why: FM_EINVAL/FM_ECONFIG for the
  * configuration (err->path the variable when one is to blame), FM_EIO for an unreadable file, FM_ENOMEM. */
 fm_status fm_service_start(const fm_service *svc, fm_env_lookup lookup, void *ctx, FILE *log_out,
                            fm_service_env *env, fm_error *err);
@@ -85,10 +87,10 @@ fm_status fm_service_start(const fm_service *svc, fm_env_lookup lookup, void *ct
 /* Frees what fm_service_start made and wipes the keyring; env is empty afterwards. NULL-safe, idempotent. */
 void fm_service_env_free(fm_service_env *env);
 
-/* svc->settings with svc->defaults in place of the table's defaults, in *out (the caller frees it with free()).
- * FM_ECONFIG (code UNKNOWN_SETTING) when a default names a setting not in the table, or (code NO_DSN_SETTING)
- * when svc->dsn_setting is not in it or svc->role is empty: programming errors, reported, never silent.
- * FM_ENOMEM. Pure. */
+/* svc->settings with svc->defaults in place of the table's defaults, in *out (the caller frees it with
+ * free()). FM_ECONFIG (code UNKNOWN_SETTING) when a default names a setting not in the table, or (code
+ * NO_DSN_SETTING) when svc->dsn_setting is not in it or svc->role is empty: programming errors, reported,
+ * never silent. FM_ENOMEM. Pure. */
 fm_status fm_service_settings_table(const fm_service *svc, fm_setting **out, fm_error *err);
 
 /* The service's own connection string, the one way every famins program finds its connection: its own
@@ -102,9 +104,9 @@ fm_status fm_service_dsn(const fm_service *svc, const fm_settings *settings, cha
  * other 1 (FM_EXIT_FAILED). */
 int fm_service_exit_code(fm_status st);
 
-/* Installs the SIGTERM and SIGINT handlers: the first sets *stop (the service finishes its batch and returns),
- * a second exits at once with 130 (nothing committed is lost: the open transaction is rolled back by the
- * server). *stop is the one flag of the process, static in fm_service.c. */
+/* Installs the SIGTERM and SIGINT handlers: the first sets *stop (the service finishes its batch and
+ * returns), a second exits at once with 130 (nothing committed is lost: the open transaction is rolled back
+ * by the server). *stop is the one flag of the process, static in fm_service.c. */
 void fm_service_signals_install(const volatile sig_atomic_t **stop);
 
 /* The fields of fm_worker_options every worker fills the same way from env: settings, service name, logger,

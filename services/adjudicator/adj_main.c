@@ -1,4 +1,5 @@
-/* adj_main.c — famins-adjudicator: decides claims and reviews from claim.events, exactly once, into PostgreSQL. */
+/* adj_main.c — famins-adjudicator: decides claims and reviews from claim.events, exactly once, into
+ * PostgreSQL. */
 #include <stdio.h>
 
 #include "adj_config.h"
@@ -15,13 +16,13 @@ static const fm_setting adj_settings[] = {
 
 /* The adjudicator's own defaults for two of the runtime's settings (the common ones, 200 ms and 500 messages,
  * suit throughput-bound services):
- * FAMINS_BATCH_MAX_MS: a claim waits at most this long for its batch to fill, and a decision's latency includes
- * that wait. Measured at a steady 1,000 claims/s (README, Figures): decided_at p50/p99 46/82 ms with 20 ms,
- * 36/90 with 10, 30/48 with 5 — batches of 5 to 15 claims take 2 to 5 ms. At saturation batches fill to
- * FAMINS_BATCH_MAX_MESSAGES long before the wait ends, so it costs no throughput.
- * FAMINS_BATCH_MAX_MESSAGES: at saturation, batches of 2,000 decided about 1.2 times as many claims per second as
- * batches of 500 (fewer round trips and commits per claim). A batch whose set write is refused is redone one
- * message per transaction: 2,000 small transactions, a few seconds, for a rare event. */
+ * FAMINS_BATCH_MAX_MS: a claim waits at most this long for its batch to fill, and a decision's latency
+ * includes that wait. Measured at a steady 1,000 claims/s (README, Figures): decided_at p50/p99 46/82 ms with
+ * 20 ms, 36/90 with 10, 30/48 with 5 — batches of 5 to 15 claims take 2 to 5 ms. At saturation batches fill
+ * to FAMINS_BATCH_MAX_MESSAGES long before the wait ends, so it costs no throughput.
+ * FAMINS_BATCH_MAX_MESSAGES: at saturation, batches of 2,000 decided about 1.2 times as many claims per
+ * second as batches of 500 (fewer round trips and commits per claim). A batch whose set write is refused is
+ * redone one message per transaction: 2,000 small transactions, a few seconds, for a rare event. */
 static const fm_service_default adj_defaults[] = {
     {"FAMINS_BATCH_MAX_MS", "5"},
     {"FAMINS_BATCH_MAX_MESSAGES", "2000"},
@@ -31,12 +32,13 @@ static const fm_service adj_service = {
     .name = "adjudicator",
     .role = "famins_adjudicator",
     .dsn_setting = "FAMINS_ADJUDICATOR_PG_DSN",
-    .usage = "Usage: famins-adjudicator\n"
-             "Decides claim.submitted and claim.reviewed events from the claim.events topic, records claims,\n"
-             "decisions, reviews, benefit usage and fraud signals in PostgreSQL and publishes claim.decided\n"
-             "through the outbox, exactly once. Stops on SIGTERM/SIGINT after the batch in hand (a second\n"
-             "signal: at once). Its defaults of FAMINS_BATCH_MAX_MS and FAMINS_BATCH_MAX_MESSAGES are its own\n"
-             "(a claim's decision latency includes the wait for its batch), not the other workers'.\n",
+    .usage =
+        "Usage: famins-adjudicator\n"
+        "Decides claim.submitted and claim.reviewed events from the claim.events topic, records claims,\n"
+        "decisions, reviews, benefit usage and fraud signals in PostgreSQL and publishes claim.decided\n"
+        "through the outbox, exactly once. Stops on SIGTERM/SIGINT after the batch in hand (a second\n"
+        "signal: at once). Its defaults of FAMINS_BATCH_MAX_MS and FAMINS_BATCH_MAX_MESSAGES are its own\n"
+        "(a claim's decision latency includes the wait for its batch), not the other workers'.\n",
     .settings = adj_settings,
     .setting_count = sizeof adj_settings / sizeof adj_settings[0],
     .defaults = adj_defaults,

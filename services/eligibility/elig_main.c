@@ -1,4 +1,5 @@
-/* elig_main.c — famins-eligibility: decides enrollment.submitted events on the exactly-once worker runtime. */
+/* elig_main.c — famins-eligibility: decides enrollment.submitted events on the exactly-once worker runtime.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -19,10 +20,12 @@ static const fm_service elig_service = {
     .name = "eligibility",
     .role = "famins_eligibility",
     .dsn_setting = "FAMINS_ELIGIBILITY_PG_DSN",
-    .usage = "Usage: famins-eligibility\n"
-             "Consumes enrollment.submitted, decides each enrollment (domain.md, Decisions / Enrollment), records\n"
-             "the decision, members, policy and insured persons, and publishes enrollment.decided through the\n"
-             "outbox, exactly once. Stops on SIGTERM/SIGINT after the batch in hand (a second signal: at once).\n",
+    .usage =
+        "Usage: famins-eligibility\n"
+        "Consumes enrollment.submitted, decides each enrollment (domain.md, Decisions / Enrollment), "
+        "records\n"
+        "the decision, members, policy and insured persons, and publishes enrollment.decided through the\n"
+        "outbox, exactly once. Stops on SIGTERM/SIGINT after the batch in hand (a second signal: at once).\n",
     .settings = elig_settings,
     .setting_count = sizeof elig_settings / sizeof elig_settings[0],
     .needs = FM_SERVICE_CATALOGUE | FM_SERVICE_KEYRING,
@@ -56,7 +59,8 @@ static void utc_now(char *buf, size_t len)
     snprintf(buf, len, "%s.%03dZ", date, (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
-static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err)
+static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, const fm_event *event,
+                          fm_error *err)
 {
     elig_ctx *c = arg;
     const fm_enrollment *e = event->decoded;
@@ -68,7 +72,8 @@ static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, con
     if (st != FM_OK)
         return st;
     fm_header headers[] = {{"famins.source.event_id", e->event_id}};
-    st = fm_outbox_add(txn, FM_TOPIC_ENROLLMENT_DECIDED, e->household_id, res.event_id, res.payload, headers, 1, err);
+    st = fm_outbox_add(txn, FM_TOPIC_ENROLLMENT_DECIDED, e->household_id, res.event_id, res.payload, headers,
+                       1, err);
     if (st == FM_OK && c->logger->level <= FM_LOG_DEBUG)
         fm_log(c->logger, FM_LOG_DEBUG, "enrollment_decided",
                "event_id=%s household_id=%s outcome=%s category=%s reasons=%zu first_reason=%s partition=%d "
@@ -89,7 +94,8 @@ static fm_status begin_cb(void *arg, fm_txn *txn, fm_error *err)
     return FM_OK;
 }
 
-static fm_status prepare_cb(void *arg, fm_txn *txn, const fm_event *const *events, size_t count, fm_error *err)
+static fm_status prepare_cb(void *arg, fm_txn *txn, const fm_event *const *events, size_t count,
+                            fm_error *err)
 {
     elig_ctx *c = arg;
     if (count > c->prepared_cap) {

@@ -11,11 +11,12 @@ static const fm_service relay_service = {
     .name = "relay",
     .role = "famins_relay",
     .dsn_setting = "FAMINS_RELAY_PG_DSN",
-    .usage = "Usage: famins-relay\n"
-             "Publishes famins.outbox rows to Kafka in id order and marks them sent. Several relays may run;\n"
-             "one holds the lease (a PostgreSQL advisory lock), the others wait to take over.\n"
-             "Delivery is at-least-once: consumers deduplicate by the event_id header. Stops on SIGTERM/SIGINT\n"
-             "after the round in hand (a second signal: at once).\n\n",
+    .usage =
+        "Usage: famins-relay\n"
+        "Publishes famins.outbox rows to Kafka in id order and marks them sent. Several relays may run;\n"
+        "one holds the lease (a PostgreSQL advisory lock), the others wait to take over.\n"
+        "Delivery is at-least-once: consumers deduplicate by the event_id header. Stops on SIGTERM/SIGINT\n"
+        "after the round in hand (a second signal: at once).\n\n",
     .settings = relay_settings,
     .setting_count = sizeof relay_settings / sizeof relay_settings[0],
 };

@@ -17,11 +17,12 @@ static const fm_service subs_service = {
     .name = "subsidy",
     .role = "famins_subsidy",
     .dsn_setting = "FAMINS_SUBSIDY_PG_DSN",
-    .usage = "Usage: famins-subsidy\n"
-             "Consumes enrollment.decided; for each accepted category-A household books the 4000-fen subsidy in\n"
-             "the ledger, one row per paying payer (city, district or county, development zone), and publishes\n"
-             "subsidy.allocated through the outbox, exactly once. Stops on SIGTERM/SIGINT after the batch in\n"
-             "hand (a second signal: at once).\n",
+    .usage =
+        "Usage: famins-subsidy\n"
+        "Consumes enrollment.decided; for each accepted category-A household books the 4000-fen subsidy in\n"
+        "the ledger, one row per paying payer (city, district or county, development zone), and publishes\n"
+        "subsidy.allocated through the outbox, exactly once. Stops on SIGTERM/SIGINT after the batch in\n"
+        "hand (a second signal: at once).\n",
     .settings = subs_settings,
     .setting_count = sizeof subs_settings / sizeof subs_settings[0],
     .needs = FM_SERVICE_CATALOGUE,
@@ -53,7 +54,8 @@ static void utc_now(char *buf, size_t len)
     snprintf(buf, len, "%s.%03dZ", date, (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
-static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err)
+static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, const fm_event *event,
+                          fm_error *err)
 {
     (void)msg;
     subs_ctx *c = arg;
@@ -65,7 +67,8 @@ static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, con
     if (st != FM_OK || !res.allocated)
         return st;
     fm_header headers[] = {{"famins.source.event_id", d->event_id}};
-    st = fm_outbox_add(txn, FM_TOPIC_SUBSIDY_ALLOCATED, d->household_id, res.event_id, res.payload, headers, 1, err);
+    st = fm_outbox_add(txn, FM_TOPIC_SUBSIDY_ALLOCATED, d->household_id, res.event_id, res.payload, headers,
+                       1, err);
     if (st == FM_OK && c->logger->level <= FM_LOG_DEBUG)
         fm_log(c->logger, FM_LOG_DEBUG, "subsidy_allocated", "event_id=%s household_id=%s managing_unit=%s",
                d->event_id, d->household_id, d->managing_unit);

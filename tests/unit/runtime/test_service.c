@@ -17,7 +17,8 @@ static const fm_setting test_settings[] = {
 };
 #define TEST_SETTING_COUNT (sizeof test_settings / sizeof test_settings[0])
 
-static const fm_service_default test_defaults[] = {{"FAMINS_BATCH_MAX_MS", "5"}, {"FAMINS_BATCH_MAX_MESSAGES", "2000"}};
+static const fm_service_default test_defaults[] = {{"FAMINS_BATCH_MAX_MS", "5"},
+                                                   {"FAMINS_BATCH_MAX_MESSAGES", "2000"}};
 
 static fm_service service(unsigned needs)
 {
@@ -169,8 +170,9 @@ static void without_it_famins_pg_dsn_is_taken_with_the_services_role_and_no_pass
     fm_service svc = service(0);
     fm_service_env env;
     fm_error err;
-    const char *e[] = {"FAMINS_TESTSVC_PG_DSN=",
-                       "FAMINS_PG_DSN=host=pg.example port=6543 dbname=prod user=famins_admin password=s3cret", NULL};
+    const char *e[] = {
+        "FAMINS_TESTSVC_PG_DSN=",
+        "FAMINS_PG_DSN=host=pg.example port=6543 dbname=prod user=famins_admin password=s3cret", NULL};
     assert_int_equal(start(&svc, e, &env, &err), FM_OK);
     assert_non_null(strstr(env.dsn, "host=pg.example"));
     assert_non_null(strstr(env.dsn, "port=6543"));
@@ -408,24 +410,24 @@ static void main_runs_the_service_and_maps_its_status_to_the_exit_code(void **st
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(own_defaults_stand_in_for_the_tables_and_the_environment_still_wins, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(own_defaults_stand_in_for_the_tables_and_the_environment_still_wins,
+                                        setup, teardown),
         cmocka_unit_test(the_help_table_shows_the_services_defaults_and_leaves_the_shared_table_alone),
         cmocka_unit_test_setup_teardown(a_default_for_a_setting_the_service_does_not_read_is_refused, setup,
                                         teardown),
         cmocka_unit_test(a_service_without_its_connection_variable_or_role_is_refused),
         cmocka_unit_test_setup_teardown(its_own_connection_string_is_used_as_it_is, setup, teardown),
-        cmocka_unit_test_setup_teardown(without_it_famins_pg_dsn_is_taken_with_the_services_role_and_no_password,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(a_connection_string_that_does_not_fit_or_parse_is_refused_naming_the_variable,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(a_bad_setting_is_refused_before_anything_else_and_leaves_nothing_behind,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            without_it_famins_pg_dsn_is_taken_with_the_services_role_and_no_password, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_connection_string_that_does_not_fit_or_parse_is_refused_naming_the_variable, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_bad_setting_is_refused_before_anything_else_and_leaves_nothing_behind, setup, teardown),
         cmocka_unit_test_setup_teardown(a_service_that_keys_persons_needs_a_secret, setup, teardown),
-        cmocka_unit_test_setup_teardown(the_catalogue_is_loaded_when_needed_and_a_bad_folder_is_refused, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(worker_options_carry_the_services_connection_name_logger_and_stop_flag,
+        cmocka_unit_test_setup_teardown(the_catalogue_is_loaded_when_needed_and_a_bad_folder_is_refused,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            worker_options_carry_the_services_connection_name_logger_and_stop_flag, setup, teardown),
         cmocka_unit_test(exit_codes_follow_the_documented_conventions),
         cmocka_unit_test(a_first_signal_asks_to_stop_and_a_second_exits_at_once),
         cmocka_unit_test(main_runs_the_service_and_maps_its_status_to_the_exit_code),
