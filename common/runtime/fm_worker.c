@@ -1244,7 +1244,7 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
     w.stats_s = (int)fm_settings_int(s, "FAMINS_STATS_INTERVAL_S");
     w.txn.group = w.group;
     w.txn.topic_prefix = fm_settings_str(s, "FAMINS_TOPIC_PREFIX");
-    w.dsn = dsn_for_worker(fm_settings_str(s, "FAMINS_PG_DSN"), opt->service,
+    w.dsn = dsn_for_worker(opt->dsn != NULL ? opt->dsn : fm_settings_str(s, "FAMINS_PG_DSN"), opt->service,
                            fm_settings_int(s, "FAMINS_PG_IDLE_TXN_TIMEOUT_MS"));
     if (w.dsn == NULL) {
         st = FM_ENOMEM;

@@ -122,6 +122,7 @@ typedef struct fm_worker_counters {
 typedef struct fm_worker_options {
     const fm_settings *settings; /* loaded from FM_COMMON_SETTINGS + FM_WORKER_SETTINGS (+ the service's) */
     const char *service;         /* "eligibility": client.id famins-eligibility, default group */
+    const char *dsn;             /* its own role's connection string (fm_service_dsn); NULL: FAMINS_PG_DSN */
     const fm_topic_id *topics;   /* the topics to consume */
     size_t topic_count;
     fm_worker_handler handler;

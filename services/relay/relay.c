@@ -414,8 +414,8 @@ static void log_counters(const relay *r, const char *event)
            r->counters.raw_erased, r->counters.leases);
 }
 
-fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const volatile sig_atomic_t *stop,
-                    relay_counters *counters, fm_error *err)
+fm_status relay_run(const fm_settings *settings, const char *dsn, const fm_logger *logger,
+                    const volatile sig_atomic_t *stop, relay_counters *counters, fm_error *err)
 {
     relay r = {.settings = settings, .lg = logger, .stop = stop};
     r.batch = (int)fm_settings_int(settings, "FAMINS_RELAY_BATCH");
@@ -426,16 +426,6 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
     r.cleanup_s = (int)fm_settings_int(settings, "FAMINS_RELAY_CLEANUP_INTERVAL_S");
     r.raw_retention_days = (int)fm_settings_int(settings, "FAMINS_DEAD_LETTER_RAW_RETENTION_DAYS");
     r.park_after = (int)fm_settings_int(settings, "FAMINS_RELAY_PARK_AFTER");
-    /* Least privilege: the relay reads and marks the outbox as famins_relay, never as the admin role that
-     * FAMINS_PG_DSN names. */
-    char dsn[2048];
-    if (fm_pg_role_dsn(fm_settings_str(settings, "FAMINS_RELAY_PG_DSN"),
-                       fm_settings_str(settings, "FAMINS_PG_DSN"), "famins_relay", dsn,
-                       sizeof dsn) != FM_OK) {
-        fm_error_set(err, "FAMINS_RELAY_PG_DSN", "BAD_DSN",
-                     "FAMINS_RELAY_PG_DSN or FAMINS_PG_DSN is too long or not a connection string");
-        return FM_ECONFIG;
-    }
     fm_backoff backoff = FM_BACKOFF_DEFAULT;
     backoff.max_attempts = 0; /* a relay waits for its database as long as it takes */
     fm_status st = FM_ENOMEM;

@@ -44,9 +44,11 @@ typedef struct relay_counters {
     uint64_t leases;   /* times the lease was taken */
 } relay_counters;
 
-/* Runs until *stop. FM_OK after a clean stop; FM_ECONFIG/FM_EKAFKA when the producer cannot be made. */
-fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const volatile sig_atomic_t *stop,
-                    relay_counters *counters, fm_error *err);
+/* Runs until *stop, connected with dsn (the relay's own role's, fm_service_dsn: it reads and marks the outbox
+ * as famins_relay, never as the admin role FAMINS_PG_DSN names). FM_OK after a clean stop; FM_ECONFIG/FM_EKAFKA
+ * when the producer cannot be made. */
+fm_status relay_run(const fm_settings *settings, const char *dsn, const fm_logger *logger,
+                    const volatile sig_atomic_t *stop, relay_counters *counters, fm_error *err);
 
 /* Parses the text form of a famins.outbox headers object into (name, value) pairs for the producer, plus
  * "event_id" when event_id is not NULL. Pure: exposed for tests. Returns the count added to *out (an

@@ -21,7 +21,7 @@ rt_produce_lines "$RT_LOGS/events.txt"
 # The worker runs as the database owner so that pg_stat_activity shows this test its session state.
 # A 1 ms apply delay in batches of 100 keeps a transaction open most of the time the worker runs.
 start_worker() {
-    rt_start_echo "$APP" FAMINS_PG_DSN="$FAMINS_PG_DSN application_name=$APP" FAMINS_TEST_APPLY_DELAY_US=1000 \
+    rt_start_echo "$APP" FAMINS_TEST_ECHO_PG_DSN="$FAMINS_PG_DSN application_name=$APP" FAMINS_TEST_APPLY_DELAY_US=1000 \
         FAMINS_BATCH_MAX_MESSAGES=100 FAMINS_LOG_LEVEL=info
 }
 

@@ -69,5 +69,5 @@ enr_ok "$a_households subsidy.allocated households"
 
 for pid in "${ENR_PIDS[@]}"; do enr_stop "$pid"; done
 ENR_PIDS=()
-grep -h "worker_exit\|ERROR\|level=error" "$ENR_LOGS"/*.log && enr_fail "errors in the service logs" || true
+grep -h "service_exit\|ERROR\|level=error" "$ENR_LOGS"/*.log && enr_fail "errors in the service logs" || true
 enr_ok "services stopped cleanly on SIGTERM"

@@ -2,27 +2,15 @@
  * and crash tests. It consumes enrollment.submitted, records each event in famins.echo_results (a table the
  * test creates) and echoes it to enrollment.decided through the outbox. */
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "fm_pg.h"
+#include "fm_service.h"
 #include "fm_sha256.h"
 #include "fm_worker.h"
-
-static volatile sig_atomic_t stop_requested = 0;
-
-/* First signal: finish the batch and leave. Second: leave now. */
-static void on_signal(int sig)
-{
-    (void)sig;
-    if (stop_requested)
-        _exit(130);
-    stop_requested = 1;
-}
 
 static const fm_setting echo_settings[] = {
     FM_COMMON_SETTINGS,
@@ -31,8 +19,19 @@ static const fm_setting echo_settings[] = {
      "test only: sleep this long in each apply (keeps batch transactions open for the crash test)"},
     {"FAMINS_TEST_ECHO_COPY", FM_SETTING_INT, "0", 0, 1,
      "test only: 1 buffers the result rows and writes them with one COPY per batch (end_batch)"},
+    FM_SERVICE_DSN_SETTING("FAMINS_TEST_ECHO_PG_DSN", "famins_eligibility"),
 };
-#define ECHO_SETTING_COUNT (sizeof echo_settings / sizeof echo_settings[0])
+
+/* It runs as famins_eligibility (the tests bind its group and grant its table to that role); a test that must
+ * see its sessions' state as the database owner gives it FAMINS_TEST_ECHO_PG_DSN. */
+static const fm_service echo_service = {
+    .name = "test-echo",
+    .role = "famins_eligibility",
+    .dsn_setting = "FAMINS_TEST_ECHO_PG_DSN",
+    .usage = "Usage: famins-test-echo\nA test service on the famins worker runtime.\n",
+    .settings = echo_settings,
+    .setting_count = sizeof echo_settings / sizeof echo_settings[0],
+};
 
 typedef struct echo_ctx {
     long delay_us;
@@ -199,56 +198,29 @@ static void echo_release(void *ctx, fm_event *event)
     json_decref(event->decoded);
 }
 
-int main(int argc, char **argv)
+static fm_status run(void *arg, const fm_service_env *env, fm_error *err)
 {
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("Usage: famins-test-echo\nA test service on the famins worker runtime.\n");
-        fm_settings_print_help(stdout, echo_settings, ECHO_SETTING_COUNT);
-        return 0;
-    }
-    fm_error err = {0};
-    fm_settings *settings = NULL;
-    if (fm_settings_load(echo_settings, ECHO_SETTING_COUNT, NULL, NULL, &settings, &err) != FM_OK) {
-        fprintf(stderr, "famins-test-echo: %s\n", err.text);
-        return 2;
-    }
-    fm_logger logger;
-    if (fm_logger_init(&logger, "test-echo", fm_settings_str(settings, "FAMINS_LOG_LEVEL"),
-                       fm_settings_str(settings, "FAMINS_LOG_FORMAT"), stderr, &err) != FM_OK) {
-        fprintf(stderr, "famins-test-echo: %s\n", err.text);
-        fm_settings_free(settings);
-        return 2;
-    }
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-
-    echo_ctx ctx = {.delay_us = (long)fm_settings_int(settings, "FAMINS_TEST_APPLY_DELAY_US"),
-                    .copy = (int)fm_settings_int(settings, "FAMINS_TEST_ECHO_COPY")};
+    (void)arg;
+    echo_ctx ctx = {.delay_us = (long)fm_settings_int(env->settings, "FAMINS_TEST_APPLY_DELAY_US"),
+                    .copy = (int)fm_settings_int(env->settings, "FAMINS_TEST_ECHO_COPY")};
     const fm_topic_id topics[] = {FM_TOPIC_ENROLLMENT_SUBMITTED};
-    fm_worker_options opt = {
-        .settings = settings,
-        .service = "test-echo",
-        .topics = topics,
-        .topic_count = 1,
-        .handler = {.ctx = &ctx,
-                    .decode = echo_decode,
-                    .apply = echo_apply,
-                    .release = echo_release,
-                    .begin_batch = echo_begin_batch,
-                    .end_batch = echo_end_batch},
-        .logger = &logger,
-        .stop = &stop_requested,
-    };
+    fm_worker_options opt = fm_service_worker_options(env);
+    opt.topics = topics;
+    opt.topic_count = 1;
+    opt.handler = (fm_worker_handler){.ctx = &ctx,
+                                      .decode = echo_decode,
+                                      .apply = echo_apply,
+                                      .release = echo_release,
+                                      .begin_batch = echo_begin_batch,
+                                      .end_batch = echo_end_batch};
     if (ctx.copy)
         opt.handler.prepare_batch = echo_prepare_batch;
-    fm_status st = fm_worker_run(&opt, NULL, &err);
-    if (st != FM_OK)
-        fm_log(&logger, FM_LOG_ERROR, "worker_exit", "status=%s code=%s error=\"%s\"", fm_status_name(st),
-               err.code, err.text);
+    fm_status st = fm_worker_run(&opt, NULL, err);
     fm_copybuf_free(&ctx.rows);
-    fm_settings_free(settings);
-    return st == FM_OK ? 0 : 1;
+    return st;
+}
+
+int main(int argc, char **argv)
+{
+    return fm_service_main(&echo_service, argc, argv, run, NULL);
 }

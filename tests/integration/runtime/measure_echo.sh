@@ -11,7 +11,7 @@ N=${N:-100000}
 rt_events 1 "$N" 1000 >"$RT_LOGS/events.txt"
 rt_produce_lines "$RT_LOGS/events.txt"
 t0=$(date +%s.%N)
-rt_start_echo echo-bench FAMINS_LOG_LEVEL=${LOGLEVEL:-info} FAMINS_BATCH_MAX_MESSAGES=${BATCH:-500} FAMINS_TEST_ECHO_COPY=${COPY:-0} FAMINS_PG_DSN="$FAMINS_PG_DSN application_name=echo-bench"
+rt_start_echo echo-bench FAMINS_LOG_LEVEL=${LOGLEVEL:-info} FAMINS_BATCH_MAX_MESSAGES=${BATCH:-500} FAMINS_TEST_ECHO_COPY=${COPY:-0} FAMINS_TEST_ECHO_PG_DSN="$FAMINS_PG_DSN application_name=echo-bench"
 pid=$RT_LAST_PID
 rt_wait_sql 600 "$N" "$rt_consumed_sql"
 t1=$(date +%s.%N)

@@ -14,7 +14,7 @@ rt_events 1 "$N" >"$RT_LOGS/events.txt"
 # the test database's owner here: only a role's members (or superusers) may terminate its sessions.
 # It buffers its result rows and writes them with one COPY per batch (end_batch), so that path is killed too.
 rt_start_echo echo-rc FAMINS_TEST_APPLY_DELAY_US=300 FAMINS_BATCH_MAX_MESSAGES=200 FAMINS_TEST_ECHO_COPY=1 \
-    FAMINS_PG_DSN="$FAMINS_PG_DSN application_name=echo-rc"
+    FAMINS_TEST_ECHO_PG_DSN="$FAMINS_PG_DSN application_name=echo-rc"
 ECHO_PID=$RT_LAST_PID
 rt_produce_lines "$RT_LOGS/events.txt"
 kills=0

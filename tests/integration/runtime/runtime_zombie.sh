@@ -16,7 +16,7 @@ rt_produce_lines "$RT_LOGS/events.txt"
 # batches of 200) keep A inside a batch transaction most of the time. Both run as the database owner so
 # that pg_stat_activity shows this test their session state.
 common=(FAMINS_GROUP_INSTANCE_ID= FAMINS_TEST_APPLY_DELAY_US=2000 FAMINS_BATCH_MAX_MESSAGES=200)
-rt_start_echo echo-za "${common[@]}" FAMINS_PG_DSN="$FAMINS_PG_DSN application_name=echo-za"
+rt_start_echo echo-za "${common[@]}" FAMINS_TEST_ECHO_PG_DSN="$FAMINS_PG_DSN application_name=echo-za"
 A=$RT_LAST_PID
 rt_wait_sql 30 t "SELECT (${rt_consumed_sql}) > 0"
 # Freeze A inside a batch transaction.

@@ -18,6 +18,7 @@ pg_port=$(free_port) && kafka_port=$(free_port) || { echo "FAIL: no free port"; 
 dsn="host=127.0.0.1 port=$pg_port dbname=famins user=famins connect_timeout=30"
 export FAMINS_PG_DSN="$dsn" FAMINS_ELIGIBILITY_PG_DSN="$dsn" FAMINS_SUBSIDY_PG_DSN="$dsn"
 export FAMINS_ADJUDICATOR_PG_DSN="$dsn" FAMINS_REPORT_PG_DSN="$dsn" FAMINS_RELAY_PG_DSN="$dsn"
+export FAMINS_TEST_ECHO_PG_DSN="$dsn"
 export FAMINS_KAFKA_BOOTSTRAP="127.0.0.1:$kafka_port"
 
 # run CODE DESCRIPTION -- COMMAND...: runs the command for at most 5 s; stdout/stderr in $tmp/out, $tmp/err.
@@ -71,6 +72,7 @@ for bin in "$@"; do
     famins-report) setting=FAMINS_REPORT_PG_DSN; stray="--year 2026 stray" ;;
     famins-wavegen) setting=FAMINS_KAFKA_BOOTSTRAP; stray="enroll --households 1 stray" ;;
     famins-rules) setting=FAMINS_PLAN_DIR; stray="enrollment a.json stray" ;;
+    famins-test-echo) setting=FAMINS_TEST_ECHO_PG_DSN; stray="stray" ;;
     *) echo "FAIL: no expectations for $name"; fail=$((fail + 1)); continue ;;
     esac
     for opt in --version -V; do
@@ -96,12 +98,25 @@ done
 # The programs without arguments: a stray argument alone, and a bad option before or after a good one.
 for bin in "$@"; do
     name=$(basename "$bin")
-    case $name in famins-eligibility | famins-subsidy | famins-adjudicator | famins-relay) ;; *) continue ;; esac
+    case $name in famins-eligibility | famins-subsidy | famins-adjudicator | famins-relay | famins-test-echo) ;;
+    *) continue ;;
+    esac
     usage_error "$name stray" -- "$bin" stray
     contains "$tmp/err" "unexpected argument 'stray'" "$name stray"
     usage_error "$name --version --x" -- "$bin" --version --x
     usage_error "$name --x --help" -- "$bin" --x --help
     usage_error "$name --help=1" -- "$bin" --help=1
+done
+
+# A service's own defaults are what --help shows (the adjudicator's batch settings differ from the runtime's).
+for bin in "$@"; do
+    [ "$(basename "$bin")" = famins-adjudicator ] || continue
+    run 0 "famins-adjudicator --help" -- "$bin" --help && {
+        grep -qE '^  FAMINS_BATCH_MAX_MS +.*\[5\]$' "$tmp/out" ||
+            { echo "FAIL famins-adjudicator --help: FAMINS_BATCH_MAX_MS not shown with its own default 5"; fail=$((fail + 1)); }
+        grep -qE '^  FAMINS_BATCH_MAX_MESSAGES +.*\[2000\]$' "$tmp/out" ||
+            { echo "FAIL famins-adjudicator --help: FAMINS_BATCH_MAX_MESSAGES not shown with its own default"; fail=$((fail + 1)); }
+    }
 done
 
 if [ "$fail" -ne 0 ]; then
