@@ -23,6 +23,7 @@
 #include "fm_pg.h"
 
 typedef struct relay {
+    fm_kafka_log_ref kafka_log; /* first: librdkafka's log lines find the logger through the opaque */
     const fm_settings *settings;
     const fm_logger *lg;
     const volatile sig_atomic_t *stop;
@@ -126,6 +127,7 @@ static fm_status make_producer(relay *r, fm_error *err)
     fm_status st = fm_kafka_conf_new(r->settings, "famins-relay", &conf, err);
     if (st != FM_OK)
         return st;
+    fm_kafka_conf_log_to(conf, r->lg, &r->kafka_log);
     /* Idempotence: broker-side dedup of our own retries, in order per partition. murmur2: the same partition
      * for a key whoever produces it (architecture.md). */
     st = fm_kafka_conf_set(conf, "enable.idempotence", "true", err);
