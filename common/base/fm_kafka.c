@@ -235,8 +235,12 @@ void fm_kafka_log_line(const fm_logger *logger, int syslog_level, const char *fa
 {
     /* Without a logger: still one masked kv line, on stderr, as librdkafka's own printer would. */
     fm_logger fallback = {.level = FM_LOG_INFO, .format = FM_LOG_KV, .out = stderr, .component = "kafka"};
-    fm_log_level level = syslog_level <= 3   ? FM_LOG_ERROR
-                         : syslog_level == 4 ? FM_LOG_WARN
+    /* librdkafka logs conditions it recovers from on its own (a refused connection, all brokers down: it
+     * retries) at LOG_ERR: those are warnings of the program, whose own error lines are what it cannot
+     * recover from (kafka_fatal_error, relay_round_failed, partition_stopped). emerg, alert and crit stay
+     * errors. */
+    fm_log_level level = syslog_level <= 2   ? FM_LOG_ERROR
+                         : syslog_level <= 4 ? FM_LOG_WARN
                          : syslog_level <= 6 ? FM_LOG_INFO
                                              : FM_LOG_DEBUG;
     fm_log(logger != NULL ? logger : &fallback, level, "kafka_log",

@@ -62,8 +62,9 @@ typedef struct fm_kafka_log_ref {
 } fm_kafka_log_ref;
 
 /* Sends librdkafka's log lines of handles made from conf to logger: sets ref (which, like the logger, must
- * outlive the handle), the log callback, and the opaque to ref. Levels map from syslog's: emerg..err ->
- * error, warning -> warn, notice and info -> info, debug -> debug; each line is event=kafka_log with
+ * outlive the handle), the log callback, and the opaque to ref. Levels map from syslog's: emerg, alert,
+ * crit -> error; err and warning -> warn (librdkafka retries what it logs at err: a refused connection, all
+ * brokers down); notice and info -> info; debug -> debug; each line is event=kafka_log with
  * facility, syslog_level and message (masked like any other line). Cannot fail. */
 void fm_kafka_conf_log_to(rd_kafka_conf_t *conf, const fm_logger *logger, fm_kafka_log_ref *ref);
 
