@@ -21,6 +21,7 @@
 #include "fm_copybuf.h"
 #include "fm_kafka.h"
 #include "fm_pg.h"
+#include "relay_retention.h"
 
 typedef struct relay {
     fm_kafka_log_ref kafka_log; /* first: librdkafka's log lines find the logger through the opaque */
@@ -473,6 +474,7 @@ fm_status relay_run(const fm_settings *settings, const fm_logger *logger, const 
                 fm_log(logger, FM_LOG_WARN, "relay_cleanup_failed", "error=\"%s\"", e.text);
             if (erase_raw_messages(&r, &e) != FM_OK)
                 fm_log(logger, FM_LOG_WARN, "relay_raw_erase_failed", "error=\"%s\"", e.text);
+            relay_retention_run(r.conn, settings, logger, stop, NULL, NULL); /* logs its own failures */
             last_cleanup = now_ms();
         }
         if (published == 0)

@@ -6,6 +6,7 @@
 
 #include "fm_cli.h"
 #include "relay.h"
+#include "relay_retention.h"
 
 static volatile sig_atomic_t stop_requested = 0;
 
@@ -18,7 +19,7 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-static const fm_setting relay_settings[] = {FM_COMMON_SETTINGS, RELAY_SETTINGS};
+static const fm_setting relay_settings[] = {FM_COMMON_SETTINGS, RELAY_SETTINGS, RELAY_RETENTION_SETTINGS};
 #define RELAY_SETTING_COUNT (sizeof relay_settings / sizeof relay_settings[0])
 
 int main(int argc, char **argv)
