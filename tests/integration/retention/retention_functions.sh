@@ -112,3 +112,41 @@ for role in famins_eligibility famins_reporter; do
         >/dev/null 2>&1; then fail "$role may purge processed events"; fi
 done
 ok "famins_relay purges through the functions only; service roles and reporters may not purge"
+
+# The relay's side (relay_retention.c): a refused call is logged (retention_failed, with the SQLSTATE) and the
+# relay goes on; a run stops at FAMINS_RETENTION_MAX_MS and says so (more=yes), the next clean-up goes on.
+logs=$(mktemp -d "/tmp/itest-retention_functions.XXXXXX")
+itest_psql -c "INSERT INTO famins.processed_events (consumer_group, event_id, content_hash, topic, partition,
+    kafka_offset, processed_at)
+  SELECT 'g', 'relay-' || i, 'h', 't', 0, 5000 + i, now() - make_interval(days => 1200, secs => i) FROM generate_series(1, 300) i" \
+    >/dev/null
+itest_psql -c "REVOKE EXECUTE ON FUNCTION famins.purge_dead_letters(interval, integer) FROM famins_relay" >/dev/null
+FAMINS_PG_DSN="$(itest_dsn_as famins_relay)" FAMINS_LOG_LEVEL=debug FAMINS_RELAY_CLEANUP_INTERVAL_S=1 FAMINS_RETENTION_BATCH=1 \
+    FAMINS_RETENTION_MAX_MS=10 FAMINS_RELAY_IDLE_MS=100 "$FAMINS_BUILD_DIR/services/relay/famins-relay" \
+    >"$logs/relay.log" 2>&1 &
+relay=$!
+trap 'kill -9 $relay 2>/dev/null || true; itest_done' EXIT
+deadline=$(($(date +%s) + 30))
+until grep -q 'event=retention_failed table=dead_letters code=42501' "$logs/relay.log"; do
+    [ "$(date +%s)" -lt "$deadline" ] || { cat "$logs/relay.log" >&2; fail "no retention_failed line"; }
+    sleep 0.2
+done
+itest_psql -c "GRANT EXECUTE ON FUNCTION famins.purge_dead_letters(interval, integer) TO famins_relay" >/dev/null
+until [ "$(itest_psql -c "SELECT count(*) FROM famins.processed_events WHERE event_id LIKE 'relay-%'")" = 0 ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || { cat "$logs/relay.log" >&2; fail "the relay did not delete the 300 old rows"; }
+    sleep 0.2
+done
+kill -TERM "$relay"
+rc=0
+wait "$relay" || rc=$?
+[ "$rc" = 0 ] || fail "the relay exited $rc"
+grep -q 'event=retention_done .* more=yes' "$logs/relay.log" || fail "no run stopped at its time budget (more=yes)"
+runs=$(grep -c 'event=retention_done' "$logs/relay.log")
+[ "$runs" -ge 2 ] || fail "300 rows one at a time in 10 ms runs took $runs run(s)"
+batches=$(grep -c 'event=retention_batch table=processed_events' "$logs/relay.log" || true)
+[ "$batches" -ge 300 ] || fail "only $batches retention_batch lines for 300 rows one at a time"
+over=$(grep 'event=retention_batch' "$logs/relay.log" | grep -vc ' deleted=[01] limit=1 ' || true)
+[ "$over" = 0 ] || fail "$over retention batches beyond their limit of 1"
+grep -q 'level=error' "$logs/relay.log" && fail "errors in the relay's log"
+ok "relay: a refused purge is logged (retention_failed 42501) and retried; runs stop at their budget ($runs runs, more=yes)"
+rm -rf "$logs"
