@@ -357,8 +357,10 @@ static void render(rendered *r, const char *fmt, va_list ap)
         if (n < 0)
             n = 0;
         size_t wrote = (size_t)n < cap ? (size_t)n : cap - 1;
-        if ((size_t)n >= cap)
+        if ((size_t)n >= cap) { /* cut: a number's first digits are no number of the logger's */
             r->truncated = 1;
+            kind = PIECE_TEXT;
+        }
         memset(r->literal + r->len, 0, wrote);
         if (r->n_pieces < PIECES_MAX)
             r->pieces[r->n_pieces++] = (piece){r->len, r->len + wrote, kind};

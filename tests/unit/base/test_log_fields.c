@@ -181,6 +181,26 @@ static void a_utf8_cut_keeps_the_line_json_and_says_truncated(void **state)
     }
 }
 
+/* A number the cut goes through is not written as the number of its first digits. */
+static void a_number_cut_short_is_text(void **state)
+{
+    (void)state;
+    char pad[2100];
+    memset(pad, 'p', sizeof pad);
+    pad[2038] = '\0'; /* "pad=" + 2038 + " b=" = 2045 bytes: 2 digits fit in the 2047 */
+    capture c;
+    capture_open(&c, "json");
+    fm_log(&c.lg, FM_LOG_INFO, "e", "pad=%s b=%lld", pad, 1234567LL);
+    char *text = capture_close(&c);
+    json_t *line = one_json_line(text);
+    json_t *b = json_object_get(line, "b");
+    assert_true(json_is_string(b));
+    assert_string_equal(json_string_value(b), "12");
+    assert_true(json_is_true(json_object_get(line, "truncated")));
+    json_decref(line);
+    free(text);
+}
+
 /* ts, level, component and event are the line's: a field of that name, or a repeated one, gets a suffix. */
 static void reserved_and_repeated_keys_get_a_suffix(void **state)
 {
@@ -276,6 +296,7 @@ int main(void)
         cmocka_unit_test(keys_and_values_are_escaped),
         cmocka_unit_test(identity_numbers_are_masked_in_every_field_and_type),
         cmocka_unit_test(a_utf8_cut_keeps_the_line_json_and_says_truncated),
+        cmocka_unit_test(a_number_cut_short_is_text),
         cmocka_unit_test(reserved_and_repeated_keys_get_a_suffix),
         cmocka_unit_test(text_outside_fields_is_kept),
         cmocka_unit_test(kv_escapes_quotes_and_control_characters),
