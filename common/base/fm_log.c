@@ -587,7 +587,10 @@ static char *kv_line(const char *ts, const char *level, const char *component, c
     FILE *out = open_memstream(&line, &size);
     if (out == NULL)
         return NULL;
-    fprintf(out, "ts=%s level=%s component=%s event=%s", ts, level, component, event);
+    fprintf(out, "ts=%s level=%s component=", ts, level);
+    kv_value(out, component, strlen(component), 0);
+    fputs(" event=", out);
+    kv_value(out, event, strlen(event), 0);
     for (size_t i = 0; i < fs->n; i++) {
         const field *f = &fs->f[i];
         fprintf(out, " %.*s=", (int)f->key_len, f->key);

@@ -269,6 +269,20 @@ static void kv_escapes_quotes_and_control_characters(void **state)
     free(text);
 }
 
+/* kv: the component and the event are escaped like values (code names them, but a line stays a line). */
+static void kv_escapes_the_event_and_component_too(void **state)
+{
+    (void)state;
+    capture c;
+    capture_open(&c, "kv");
+    c.lg.component = "a b";
+    fm_log(&c.lg, FM_LOG_INFO, "ev\n\"x\"", "n=%d", 1);
+    char *text = capture_close(&c);
+    assert_non_null(strstr(text, " component=\"a b\" event=\"ev\\x0a\\\"x\\\"\" n=1\n"));
+    assert_ptr_equal(strchr(text, '\n'), text + strlen(text) - 1);
+    free(text);
+}
+
 /* Below the logger's level nothing is written; every call above it writes exactly one line. */
 static void one_line_per_call_above_the_level(void **state)
 {
@@ -300,6 +314,7 @@ int main(void)
         cmocka_unit_test(reserved_and_repeated_keys_get_a_suffix),
         cmocka_unit_test(text_outside_fields_is_kept),
         cmocka_unit_test(kv_escapes_quotes_and_control_characters),
+        cmocka_unit_test(kv_escapes_the_event_and_component_too),
         cmocka_unit_test(one_line_per_call_above_the_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
