@@ -182,7 +182,8 @@ fm_status fm_kafka_conf_new(const fm_settings *settings, const char *client_id, 
                             fm_error *err)
 {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    fm_status st = fm_kafka_conf_set(conf, "bootstrap.servers", fm_settings_str(settings, "FAMINS_KAFKA_BOOTSTRAP"), err);
+    fm_status st = fm_kafka_conf_set(conf, "bootstrap.servers",
+                                     fm_settings_str(settings, "FAMINS_KAFKA_BOOTSTRAP"), err);
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "client.id", client_id, err);
     const char *file = fm_settings_str(settings, "FAMINS_KAFKA_PROPERTIES_FILE");
@@ -228,4 +229,38 @@ fm_status fm_topic_name(const char *prefix, const char *base, char *buf, size_t 
             return FM_EINVAL;
         }
     return FM_OK;
+}
+
+void fm_kafka_log_line(const fm_logger *logger, int syslog_level, const char *facility, const char *message)
+{
+    /* Without a logger: still one masked kv line, on stderr, as librdkafka's own printer would. */
+    fm_logger fallback = {.level = FM_LOG_INFO, .format = FM_LOG_KV, .out = stderr, .component = "kafka"};
+    /* librdkafka logs conditions it recovers from on its own (a refused connection, all brokers down: it
+     * retries) at LOG_ERR: those are warnings of the program, whose own error lines are what it cannot
+     * recover from (kafka_fatal_error, relay_round_failed, partition_stopped). emerg, alert and crit stay
+     * errors. */
+    fm_log_level level = syslog_level <= 2   ? FM_LOG_ERROR
+                         : syslog_level <= 4 ? FM_LOG_WARN
+                         : syslog_level <= 6 ? FM_LOG_INFO
+                                             : FM_LOG_DEBUG;
+    fm_log(logger != NULL ? logger : &fallback, level, "kafka_log",
+           "facility=%s syslog_level=%d message=\"%s\"", facility != NULL ? facility : "", syslog_level,
+           message != NULL ? message : "");
+}
+
+/* Called from librdkafka's own threads: it only reads the opaque (rd_kafka_opaque is a plain accessor, no
+ * other librdkafka call) and writes one line (fm_log is thread-safe). */
+static void on_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    const fm_kafka_log_ref *ref = rk != NULL ? rd_kafka_opaque(rk) : NULL;
+    const fm_logger *logger = ref != NULL && ref->magic == FM_KAFKA_LOG_MAGIC ? ref->logger : NULL;
+    fm_kafka_log_line(logger, level, fac, buf);
+}
+
+void fm_kafka_conf_log_to(rd_kafka_conf_t *conf, const fm_logger *logger, fm_kafka_log_ref *ref)
+{
+    ref->magic = FM_KAFKA_LOG_MAGIC;
+    ref->logger = logger;
+    rd_kafka_conf_set_log_cb(conf, on_kafka_log);
+    rd_kafka_conf_set_opaque(conf, ref);
 }

@@ -4,8 +4,10 @@
 
 #include <librdkafka/rdkafka.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fm_error.h"
+#include "fm_log.h"
 #include "fm_settings.h"
 
 /* Configuration errors (FM_ECONFIG) name the item ("FAMINS_KAFKA_PROPERTIES item 3", "file:line", and its
@@ -47,6 +49,27 @@ fm_status fm_kafka_conf_apply_file(rd_kafka_conf_t *conf, const char *path, fm_e
  * (rd_kafka_conf_destroy, or hand it to rd_kafka_new). */
 fm_status fm_kafka_conf_new(const fm_settings *settings, const char *client_id, rd_kafka_conf_t **out,
                             fm_error *err);
+
+/* librdkafka's own log lines go through the program's logger (fm_kafka_conf_log_to). librdkafka hands its
+ * log callback nothing but the handle, so the logger is found through the handle's opaque: a
+ * fm_kafka_log_ref, or a program's own struct whose FIRST member is one (then the program may set that
+ * struct as the opaque for its other callbacks). An opaque without the magic (a program that set another
+ * opaque) still logs, to stderr in kv. */
+#define FM_KAFKA_LOG_MAGIC 0x464d4c47u /* "FMLG" */
+typedef struct fm_kafka_log_ref {
+    uint32_t magic;
+    const fm_logger *logger; /* not owned */
+} fm_kafka_log_ref;
+
+/* Sends librdkafka's log lines of handles made from conf to logger: sets ref (which, like the logger, must
+ * outlive the handle), the log callback, and the opaque to ref. Levels map from syslog's: emerg, alert,
+ * crit -> error; err and warning -> warn (librdkafka retries what it logs at err: a refused connection, all
+ * brokers down); notice and info -> info; debug -> debug; each line is event=kafka_log with
+ * facility, syslog_level and message (masked like any other line). Cannot fail. */
+void fm_kafka_conf_log_to(rd_kafka_conf_t *conf, const fm_logger *logger, fm_kafka_log_ref *ref);
+
+/* What the log callback writes for one librdkafka line (logger NULL: stderr, kv). Cannot fail. */
+void fm_kafka_log_line(const fm_logger *logger, int syslog_level, const char *facility, const char *message);
 
 /* The famins topics (architecture.md's topic table). */
 typedef enum fm_topic_id {

@@ -42,6 +42,7 @@ typedef struct idset {
 } idset;
 
 typedef struct worker {
+    fm_kafka_log_ref kafka_log; /* first: the consumer's opaque is the worker, its log lines find the logger */
     const fm_worker_options *opt;
     const fm_logger *lg;
     char group[256];
@@ -1140,6 +1141,7 @@ static fm_status make_consumer(worker *w, fm_error *err)
         return st;
     }
     rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
+    fm_kafka_conf_log_to(conf, w->lg, &w->kafka_log);
     rd_kafka_conf_set_opaque(conf, w);
     char errstr[512];
     w->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);

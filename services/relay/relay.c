@@ -24,8 +24,10 @@
 #include "fm_pg.h"
 #include "relay_metrics.h"
 #include "relay_park.h"
+#include "relay_retention.h"
 
 typedef struct relay {
+    fm_kafka_log_ref kafka_log; /* first: librdkafka's log lines find the logger through the opaque */
     const fm_settings *settings;
     const fm_logger *lg;
     const volatile sig_atomic_t *stop;
@@ -141,6 +143,7 @@ static fm_status make_producer(relay *r, fm_error *err)
     fm_status st = fm_kafka_conf_new(r->settings, "famins-relay", &conf, err);
     if (st != FM_OK)
         return st;
+    fm_kafka_conf_log_to(conf, r->lg, &r->kafka_log);
     /* Idempotence: broker-side dedup of our own retries, in order per partition. murmur2: the same partition
      * for a key whoever produces it (architecture.md). */
     st = fm_kafka_conf_set(conf, "enable.idempotence", "true", err);
@@ -508,6 +511,7 @@ fm_status relay_run(const fm_settings *settings, const char *dsn, const fm_logge
                 fm_log(logger, FM_LOG_WARN, "relay_cleanup_failed", "error=\"%s\"", e.text);
             if (erase_raw_messages(&r, &e) != FM_OK)
                 fm_log(logger, FM_LOG_WARN, "relay_raw_erase_failed", "error=\"%s\"", e.text);
+            relay_retention_run(r.conn, settings, logger, stop, NULL, NULL); /* logs its own failures */
             last_cleanup = now_ms();
         }
         if (published == 0)

@@ -1,6 +1,8 @@
 /* wg_sink.c — the dry-run file writer and the librdkafka producer with checked delivery reports. */
 #include "wg_sink.h"
 
+#include "fm_kafka.h"
+
 #include <librdkafka/rdkafka.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <time.h>
 
 struct wg_sink {
+    fm_kafka_log_ref kafka_log; /* first: the producer's opaque is the sink, its log lines find the logger */
     FILE *file;
     bool own_file;
     rd_kafka_t *rk;
@@ -104,6 +107,7 @@ fm_status wg_sink_kafka_open(const char *topic, rd_kafka_conf_t *base, const cha
             goto config;
         }
     }
+    fm_kafka_conf_log_to(conf, log, &s->kafka_log);
     rd_kafka_conf_set_opaque(conf, s);
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_error_cb(conf, on_error);

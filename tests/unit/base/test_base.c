@@ -131,7 +131,7 @@ static void log_writes_key_value_and_json_lines(void **state)
     assert_null(strstr(text, "hidden"));
     assert_non_null(strstr(text, "\"level\":\"warn\""));
     assert_non_null(strstr(text, "\"event\":\"said\""));
-    assert_non_null(strstr(text, "quote=\\\"a\\\""));
+    assert_non_null(strstr(text, "\"quote\":\"a\""));
     assert_null(strstr(text, "610113198501010011"));
     free(text);
 
