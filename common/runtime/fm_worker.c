@@ -624,6 +624,21 @@ static fm_status stage_processed(worker *w, const fm_raw_message *raw, const fm_
     return FM_OK;
 }
 
+/* Whether the group's deduplication row of one event is there now (a fresh read, after the batch's first one). */
+static fm_status processed_now(worker *w, const char *event_id, int *present, fm_error *err)
+{
+    const char *params[2] = {w->group, event_id};
+    PGresult *res = NULL;
+    fm_status st = fm_pg_query(w->conn,
+                               "SELECT 1 FROM famins.own_processed_events WHERE consumer_group = $1 AND event_id = $2",
+                               2, params, &res, err);
+    if (st != FM_OK)
+        return st;
+    *present = PQntuples(res) > 0;
+    PQclear(res);
+    return FM_OK;
+}
+
 typedef enum batch_outcome {
     BATCH_DONE = 0,
     BATCH_REDO,
@@ -749,8 +764,29 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
             return BATCH_REDO;
         }
         if (st == FM_ECONFLICT) {
-            *cause = aerr;
-            return BATCH_ELSEWHERE;
+            /* The service found the event decided in its own tables. With the group's deduplication row there
+             * now, another member committed it after this batch's read: a redo sees a duplicate. Without it, the
+             * row went with retention (an event re-sent after the deduplication window): the service's key
+             * already holds its one effect, so it is a duplicate here and now, and its row is written again. */
+            int present = 1;
+            if (processed_now(w, ev->event_id, &present, &aerr) != FM_OK) {
+                *cause = aerr;
+                return BATCH_REDO;
+            }
+            if (present) {
+                *cause = aerr;
+                return BATCH_ELSEWHERE;
+            }
+            if (stage_processed(w, &raw, ev) != FM_OK ||
+                idset_put(&w->seen, ev->event_id, ev->content_hash) != FM_OK) {
+                st = FM_ENOMEM;
+                goto fatal;
+            }
+            fm_log(w->lg, FM_LOG_INFO, "duplicate_after_window",
+                   "topic=%s partition=%" PRId32 " offset=%" PRId64 " code=%s", raw.topic, raw.partition,
+                   raw.offset, aerr.code);
+            add.duplicates++;
+            continue;
         }
         if (st != FM_OK) {
             *err = aerr;
