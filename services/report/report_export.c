@@ -130,7 +130,7 @@ static char *manifest_text(const report_export_request *req, const char *generat
         "plan_year", req->plan_year, "managing_unit", req->unit, "generated_at", generated_at, "famins_version",
         fm_cli_version(), "exported_by", req->login ? req->login : "", "csv", "encoding", "UTF-8", "bom", req->bom,
         "header", 1, "money", "integer fen, in the columns named *_fen", "lists", "codes separated by ';'",
-        "timestamps", "ISO 8601 with the offset of Asia/Shanghai", "person_ref",
+        "timestamps", "YYYY-MM-DD HH:MM:SS[.ffffff]+08 (Asia/Shanghai); booleans t or f", "person_ref",
         "the person's key: HMAC-SHA256 of the identity number under the insurer's secret ('<key id>:<hex>'); the "
         "same person has the same reference in every file and year under one key; it cannot be turned back into "
         "an identity number",
