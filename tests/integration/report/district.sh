@@ -52,6 +52,8 @@ expect_exit 1 "$admin" district-role 610122 "rad${$}_nobody"
 grep -q "does not exist" "$work/err.txt" || itest_fail "binding a missing role: $(cat "$work/err.txt")"
 expect_exit 1 "$admin" district-role "61'0" "$D1"
 expect_exit 1 "$admin" district-role UNKNOWN "$D1"
+expect_exit 1 "$admin" district-role 610122 "bad role"
+grep -q "role name" "$work/err.txt" || itest_fail "a bad role name: $(cat "$work/err.txt")"
 expect_exit 2 "$admin" district-role 610122
 [ "$(itest_psql -c "SELECT managing_unit FROM famins.district_logins WHERE role_name = '$D1'")" = 610122 ] ||
     itest_fail "a refused binding changed $D1's unit"
