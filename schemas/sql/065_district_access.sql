@@ -201,11 +201,13 @@ ALTER VIEW famins_report.claims_by_month SET (security_barrier = true);
 -- Persons by their keyed reference (person_key: HMAC-SHA256 of the identity number under the insurer's secret,
 -- '<key id>:<hex>'), never a masked or full identity number, a name or a birth date. famins has no payment
 -- table: what a claim pays is the payable of its current decision (claims: status approved or partial).
+-- Money is integer fen, in columns named *_fen.
 
 CREATE VIEW famins_report.share_enrollment_decisions WITH (security_barrier) AS
 SELECT d.decision_id, d.plan_year, d.managing_unit, d.household_id, d.submitted_on, d.outcome, d.category,
-       array_to_string(d.reasons, ';') AS reasons, d.insured_children, d.insured_adults, d.premium, d.self_paid,
-       d.subsidy, d.subsidy_city, d.subsidy_district, d.subsidy_zone, d.policy_number, d.coverage_start,
+       array_to_string(d.reasons, ';') AS reasons, d.insured_children, d.insured_adults, d.premium AS premium_fen,
+       d.self_paid AS self_paid_fen, d.subsidy AS subsidy_fen, d.subsidy_city AS subsidy_city_fen,
+       d.subsidy_district AS subsidy_district_fen, d.subsidy_zone AS subsidy_zone_fen, d.policy_number, d.coverage_start,
        d.coverage_end, d.plan_version, d.decided_at
 FROM famins.enrollment_decisions d
 WHERE (SELECT s.all_units FROM famins.report_scope s) OR d.managing_unit = (SELECT s.unit FROM famins.report_scope s);
@@ -218,13 +220,14 @@ WHERE (SELECT s.all_units FROM famins.report_scope s) OR p.managing_unit = (SELE
 
 CREATE VIEW famins_report.share_claims WITH (security_barrier) AS
 SELECT c.claim_id, c.plan_year, c.managing_unit, c.policy_number, c.person_key AS person_ref, c.role, c.liability,
-       c.cause, c.incident_date, c.report_date, c.claimed_amount, c.status,
-       CASE WHEN c.status IN ('approved', 'partial') THEN c.payable ELSE 0 END AS paid, c.decided_at
+       c.cause, c.incident_date, c.report_date, c.claimed_amount AS claimed_fen, c.status,
+       CASE WHEN c.status IN ('approved', 'partial') THEN c.payable ELSE 0 END AS paid_fen, c.decided_at
 FROM famins.claims c
 WHERE (SELECT s.all_units FROM famins.report_scope s) OR c.managing_unit = (SELECT s.unit FROM famins.report_scope s);
 
 CREATE VIEW famins_report.share_claim_decisions WITH (security_barrier) AS
-SELECT cd.decision_id, cd.claim_id, c.plan_year, c.managing_unit, cd.kind, cd.outcome, cd.payable, cd.full_amount,
+SELECT cd.decision_id, cd.claim_id, c.plan_year, c.managing_unit, cd.kind, cd.outcome, cd.payable AS payable_fen,
+       cd.full_amount AS full_amount_fen,
        array_to_string(cd.reasons, ';') AS reasons, cd.plan_version, cd.decided_at
 FROM famins.claim_decisions cd JOIN famins.claims c ON c.claim_id = cd.claim_id
 WHERE (SELECT s.all_units FROM famins.report_scope s) OR c.managing_unit = (SELECT s.unit FROM famins.report_scope s);
@@ -274,10 +277,11 @@ $$;
 
 -- Binds an existing login role to a managing unit (or moves it to another). Refused: a role that does not exist,
 -- a superuser, a famins service role or the owner, and a member of famins_reporter or famins_operator (it could
--- SET ROLE to them and read every unit).
+-- SET ROLE to them and read every unit). Audited in famins.operator_audit when that table exists (migration 063).
 CREATE FUNCTION famins.bind_district_login(login name, unit text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     r pg_roles%ROWTYPE;
+    previous text;
 BEGIN
     SELECT * INTO r FROM pg_roles WHERE rolname = login;
     IF NOT FOUND THEN
@@ -294,10 +298,16 @@ BEGIN
     IF unit IS NULL OR unit !~ '^[0-9A-Za-z_-]{1,31}$' OR unit = 'UNKNOWN' THEN
         RAISE EXCEPTION 'managing unit "%" is not a unit code', unit USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    SELECT managing_unit INTO previous FROM famins.district_logins WHERE role_name = login FOR UPDATE;
     INSERT INTO famins.district_logins (role_name, managing_unit) VALUES (login, unit)
         ON CONFLICT (role_name) DO UPDATE SET managing_unit = EXCLUDED.managing_unit, bound_at = now(),
                                               bound_by = session_user;
     PERFORM famins.grant_district_views();
+    IF to_regclass('famins.operator_audit') IS NOT NULL THEN
+        EXECUTE 'INSERT INTO famins.operator_audit (action, target_kind, target_ids, detail) VALUES ($1, $2, $3, $4)'
+            USING 'district-role', 'district_login', '{}'::bigint[],
+                  jsonb_build_object('role', login, 'managing_unit', unit, 'previous_unit', previous);
+    END IF;
 END
 $$;
 REVOKE EXECUTE ON FUNCTION famins.grant_district_views(), famins.bind_district_login(name, text) FROM PUBLIC;
