@@ -1,4 +1,4 @@
-/* admin_district.c — famins-admin district-role UNIT ROLE: binds a district association's login to its unit. */
+/* admin_district.c — famins-admin district-role UNIT ROLE: binds an association's login to its unit. */
 #include "admin_district.h"
 
 #include <stdio.h>
@@ -39,12 +39,14 @@ fm_status admin_district_bind(PGconn *conn, const char *unit, const char *role, 
     }
     const char *params[2] = {role, unit};
     PGresult *res = NULL;
-    fm_status st = fm_pg_query(conn, "SELECT famins.bind_district_login($1::name, $2::text)", 2, params, &res, err);
+    fm_status st =
+        fm_pg_query(conn, "SELECT famins.bind_district_login($1::name, $2::text)", 2, params, &res, err);
     if (st != FM_OK) {
         /* The function's refusals carry their SQLSTATE: a missing role is not a database failure. */
         if (strstr(err->text, "does not exist") != NULL)
             return FM_ENOTFOUND;
-        if (strstr(err->text, "cannot be a district login") != NULL || strstr(err->text, "not a unit code") != NULL)
+        if (strstr(err->text, "cannot be a district login") != NULL ||
+            strstr(err->text, "not a unit code") != NULL)
             return FM_EINVAL;
         return st;
     }
@@ -75,7 +77,8 @@ int admin_district_main(int argc, char **argv)
     PGconn *conn = NULL;
     int code = EXIT_FAILED;
     fm_backoff backoff = {.initial_ms = 200, .max_ms = 2000, .max_attempts = 10};
-    if (fm_pg_connect(fm_settings_str(settings, "FAMINS_PG_DSN"), &backoff, NULL, &logger, &conn, &err) == FM_OK &&
+    if (fm_pg_connect(fm_settings_str(settings, "FAMINS_PG_DSN"), &backoff, NULL, &logger, &conn, &err) ==
+            FM_OK &&
         admin_district_bind(conn, argv[2], argv[3], &logger, &err) == FM_OK)
         code = EXIT_OK;
     else

@@ -1,5 +1,5 @@
-/* report_export.c — data sharing (共享参保理赔信息): one managing unit's plan year as CSV files, a manifest and
- * sha256sum-compatible checksums, for the district association. */
+/* report_export.c — data sharing (共享参保理赔信息): one managing unit's plan year as CSV files, a manifest
+ * and sha256sum-compatible checksums, for the district association. */
 #include "report_export.h"
 
 #include <errno.h>
@@ -16,7 +16,8 @@
 #include "fm_sha256.h"
 #include "report_format.h"
 
-/* The tables shared, each from its view, in a stable order (so that two exports of the same data are equal). */
+/* The tables shared, each from its view, in a stable order (so that two exports of the same data are equal).
+ */
 static const struct {
     const char *file;
     const char *view;
@@ -48,7 +49,8 @@ static int put(FILE *f, fm_sha256 *sha, const void *data, size_t len)
 }
 
 /* COPY (query) TO STDOUT as CSV with its header into path: every row counted and hashed. */
-static fm_status copy_table(PGconn *conn, const char *query, const char *path, bool bom, written *out, fm_error *err)
+static fm_status copy_table(PGconn *conn, const char *query, const char *path, bool bom, written *out,
+                            fm_error *err)
 {
     FILE *f = fopen(path, "wb");
     if (f == NULL) {
@@ -125,22 +127,25 @@ static fm_status write_text(const char *path, const char *text, fm_error *err)
 static char *manifest_text(const report_export_request *req, const char *generated_at, const written *w)
 {
     json_t *files = json_array();
-    json_t *root = json_pack(
-        "{s:s, s:i, s:s, s:s, s:s, s:s, s:{s:s, s:b, s:b, s:s, s:s, s:s}, s:s, s:o}", "format", "famins-share-1",
-        "plan_year", req->plan_year, "managing_unit", req->unit, "generated_at", generated_at, "famins_version",
-        fm_cli_version(), "exported_by", req->login ? req->login : "", "csv", "encoding", "UTF-8", "bom", req->bom,
-        "header", 1, "money", "integer fen, in the columns named *_fen", "lists", "codes separated by ';'",
-        "timestamps", "YYYY-MM-DD HH:MM:SS[.ffffff]+08 (Asia/Shanghai); booleans t or f", "person_ref",
-        "the person's key: HMAC-SHA256 of the identity number under the insurer's secret ('<key id>:<hex>'); the "
-        "same person has the same reference in every file and year under one key; it cannot be turned back into "
-        "an identity number",
-        "files", files);
+    json_t *root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:{s:s, s:b, s:b, s:s, s:s, s:s}, s:s, s:o}",
+                             "format", "famins-share-1", "plan_year", req->plan_year, "managing_unit",
+                             req->unit, "generated_at", generated_at, "famins_version", fm_cli_version(),
+                             "exported_by", req->login ? req->login : "", "csv", "encoding", "UTF-8", "bom",
+                             req->bom, "header", 1, "money", "integer fen, in the columns named *_fen",
+                             "lists", "codes separated by ';'", "timestamps",
+                             "YYYY-MM-DD HH:MM:SS[.ffffff]+08 (Asia/Shanghai); booleans t or f", "person_ref",
+                             "the person's key: HMAC-SHA256 of the identity number under the insurer's "
+                             "secret ('<key id>:<hex>'); the "
+                             "same person has the same reference in every file and year under one key; it "
+                             "cannot be turned back into "
+                             "an identity number",
+                             "files", files);
     if (root == NULL)
         return NULL;
     for (size_t i = 0; i < TABLE_COUNT; i++)
         if (json_array_append_new(files, json_pack("{s:s, s:I, s:I, s:s}", "name", tables[i].file, "rows",
-                                                   (json_int_t)w[i].rows, "bytes", (json_int_t)w[i].bytes, "sha256",
-                                                   w[i].sha256)) != 0) {
+                                                   (json_int_t)w[i].rows, "bytes", (json_int_t)w[i].bytes,
+                                                   "sha256", w[i].sha256)) != 0) {
             json_decref(root);
             return NULL;
         }
@@ -158,14 +163,16 @@ static char *manifest_text(const report_export_request *req, const char *generat
     return with_newline;
 }
 
-fm_status report_export_write(PGconn *conn, const report_export_request *req, long long *rows_out, fm_error *err)
+fm_status report_export_write(PGconn *conn, const report_export_request *req, long long *rows_out,
+                              fm_error *err)
 {
     char path[1024];
     if (mkdir(req->dir, 0755) != 0 && errno != EEXIST) {
         fm_error_set(err, req->dir, "UNWRITABLE", "cannot create %s: %s", req->dir, strerror(errno));
         return FM_EIO;
     }
-    /* An earlier export's manifest and sums go first: until the new ones are written the folder is incomplete. */
+    /* An earlier export's manifest and sums go first: until the new ones are written the folder is
+     * incomplete. */
     const char *finals[] = {REPORT_EXPORT_SUMS, REPORT_EXPORT_MANIFEST};
     for (size_t i = 0; i < 2; i++) {
         join_path(path, sizeof path, req->dir, finals[i]);
