@@ -310,4 +310,31 @@ BEGIN
     END IF;
 END
 $$;
-REVOKE EXECUTE ON FUNCTION famins.grant_district_views(), famins.bind_district_login(name, text) FROM PUBLIC;
+-- Unbinds a login: its binding and every grant binding gave (the views, the schema, CONNECT). Before the DBA drops
+-- the role, or when an association's person leaves. Returns false when the role was not bound.
+CREATE FUNCTION famins.unbind_district_login(login name) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    v regclass;
+    previous text;
+BEGIN
+    DELETE FROM famins.district_logins WHERE role_name = login RETURNING managing_unit INTO previous;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
+        FOR v IN SELECT view_name FROM famins.district_views LOOP
+            EXECUTE format('REVOKE SELECT ON %s FROM %I', v, login);
+        END LOOP;
+        EXECUTE format('REVOKE USAGE ON SCHEMA famins_report FROM %I', login);
+        EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM %I', current_database(), login);
+    END IF;
+    IF to_regclass('famins.operator_audit') IS NOT NULL THEN
+        EXECUTE 'INSERT INTO famins.operator_audit (action, target_kind, target_ids, detail) VALUES ($1, $2, $3, $4)'
+            USING 'district-role unbind', 'district_login', '{}'::bigint[],
+                  jsonb_build_object('role', login, 'previous_unit', previous);
+    END IF;
+    RETURN true;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION famins.grant_district_views(), famins.bind_district_login(name, text),
+    famins.unbind_district_login(name) FROM PUBLIC;

@@ -167,6 +167,18 @@ done
     itest_fail "a reporting view has an identity column"
 echo "$CANARY" | grep -qE '[0-9]{17}[0-9Xx]' || itest_fail "twin: the identity pattern misses the canary"
 
+# ---- unbinding: no grant left, the login cannot even connect -----------------------------------------------
+expect_exit 0 "$admin" district-role 610113 "$DX"
+[ "$(as "$DX" -c "SELECT count(DISTINCT managing_unit) FROM famins_report.claim_facts")" = 1 ] || itest_fail "$DX rebound"
+[ "$(itest_psql -c "SELECT famins.unbind_district_login('$DX'), famins.unbind_district_login('$DX')")" = "t|f" ] ||
+    itest_fail "unbind_district_login"
+[ "$(itest_psql -c "SELECT count(*) FROM information_schema.table_privileges WHERE grantee = '$DX'")" = 0 ] ||
+    itest_fail "an unbound login keeps grants"
+as "$DX" -c "SELECT 1" >/dev/null 2>"$work/unbound.err" && itest_fail "an unbound login still connects"
+grep -q "permission denied for database" "$work/unbound.err" || itest_fail "unbound: $(cat "$work/unbound.err")"
+[ "$(itest_psql -c "SELECT count(*) FROM famins.operator_audit WHERE action = 'district-role unbind'
+    AND detail->>'role' = '$DX' AND detail->>'previous_unit' = '610113'")" = 1 ] || itest_fail "unbind is not audited"
+
 # ---- famins-report as the district -------------------------------------------------------------------------
 D1_DSN="$(itest_dsn_as "$D1")"
 FAMINS_REPORT_PG_DSN="$D1_DSN" expect_exit 0 "$report" --year 2026 --unit 610122 --format csv,json,html --out "$work/d1"
