@@ -349,7 +349,7 @@ static void cards(FILE *out, const report *rep)
 
 fm_status report_write_html(FILE *out, const report *rep)
 {
-    char title[256], rule[1024];
+    char title[256], rule[2048];
     snprintf(title, sizeof title, "西安市计划生育家庭综合保险 %d 年度理赔报告", rep->plan_year);
     fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",

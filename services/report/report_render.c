@@ -16,18 +16,26 @@ void report_rule_text(const report_rule *rule, int chinese, char *out, size_t ca
         snprintf(factor, sizeof factor, "%lld.%lld", whole, frac / 10);
     else
         snprintf(factor, sizeof factor, "%lld.%02lld", whole, frac);
+    char expected[REPORT_NUM_LEN] = "—";
+    if (rule->expected_loss_bp > 0)
+        report_bp_to_percent(rule->expected_loss_bp, expected);
     if (chinese)
         snprintf(out, cap,
                  "判定规则：已结案件不少于%lld件的管理单位，其赔付率、拒赔率或平均结案天数超过全市水平的%s倍，"
-                 "即列为突出问题；财政补贴应拨与已拨不一致的单位一律列出。保单未找到的案件计入全市数字，但不作为单位比较。",
-                 (long long)rule->min_claims, factor);
+                 "即列为突出问题；财政补贴应拨与已拨不一致的单位一律列出；参保人数不少于%lld人的单位，"
+                 "其每千人案件数低于全市水平的1/%s，列为异常偏低；全市赔付率高于方案预期赔付率（%s）的%s倍"
+                 "或低于其1/%s，亦列为突出问题。保单未找到的案件计入全市数字，但不作为单位比较。",
+                 (long long)rule->min_claims, factor, (long long)rule->min_insured, factor, expected, factor,
+                 factor);
     else
         snprintf(out, cap,
                  "Rule: a managing unit with at least %lld decided claims is named when its loss ratio, decline "
                  "rate or mean settlement time is more than %s times the city's; any unit whose subsidy allocated "
-                 "differs from the subsidy due is named too. Claims naming no policy count in the city's figures but are "
-                 "not compared as a unit.",
-                 (long long)rule->min_claims, factor);
+                 "differs from the subsidy due is named too; a unit with at least %lld insured persons whose claims per "
+                 "1,000 insured are below the city's divided by %s is named as suspiciously low; the city is named "
+                 "when its loss ratio is more than %s times the plan's expected loss ratio (%s) or below it divided by "
+                 "%s. Claims naming no policy count in the city's figures but are not compared as a unit.",
+                 (long long)rule->min_claims, factor, (long long)rule->min_insured, factor, factor, expected, factor);
 }
 
 static const char *code_label(const report *rep, const report_column *col, const char *code, bool chinese)
@@ -146,7 +154,7 @@ static void md_table(FILE *out, const report *rep, const report_table *t, int nu
 
 fm_status report_write_md(FILE *out, const report *rep)
 {
-    char rule[1024];
+    char rule[2048];
     fprintf(out, "# 西安市计划生育家庭综合保险 %d 年度理赔报告\n\n", rep->plan_year);
     fprintf(out, "**Annual claims report %d — Xi'an family-planning family comprehensive insurance**\n\n",
             rep->plan_year);
@@ -309,7 +317,7 @@ fail:
 
 fm_status report_write_json(FILE *out, const report *rep)
 {
-    char rule_zh[1024], rule_en[1024];
+    char rule_zh[2048], rule_en[2048];
     report_rule_text(&rep->rule, 1, rule_zh, sizeof rule_zh);
     report_rule_text(&rep->rule, 0, rule_en, sizeof rule_en);
     fm_status st = FM_ENOMEM;

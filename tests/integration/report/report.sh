@@ -37,7 +37,7 @@ grep -qF '| 赔付金额 Paid (元 yuan) |' "$work/city/report-2026.md" || itest
 "$report" --year 2025 --format csv,json,html --out "$work/y2025" 2>/dev/null || itest_fail "2025 report failed"
 /usr/bin/python3 "$here/check_report.py" "$FAMINS_PG_DSN" "$work/y2025" 2025 || itest_fail "2025 figures differ"
 
-# stdout: json equals the file; csv is the 11 tables separated by empty lines; md starts with the title;
+# stdout: json equals the file; csv is the 16 tables separated by empty lines; md starts with the title;
 # html without --out lands in report-<year>.html in the current folder.
 "$report" --year 2026 --format json 2>/dev/null >"$work/stdout.json"
 cmp -s "$work/stdout.json" "$work/city/report-2026.json" || itest_fail "json on stdout differs from the file"
@@ -46,7 +46,7 @@ cmp -s "$work/stdout.json" "$work/city/report-2026.json" || itest_fail "json on 
 import sys, glob
 blocks = [b for b in open(sys.argv[1], newline="").read().split("\r\n\r\n") if b]
 files = {open(p, newline="").read().rstrip("\r\n") for p in glob.glob(sys.argv[2] + "/report-2026-*.csv")}
-assert len(blocks) == 11 == len(files), (len(blocks), len(files))
+assert len(blocks) == 16 == len(files), (len(blocks), len(files))
 assert {b.rstrip("\r\n") for b in blocks} == files
 PY
 "$report" --year 2026 2>/dev/null >"$work/stdout.md" || itest_fail "md on stdout failed"

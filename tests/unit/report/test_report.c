@@ -300,7 +300,9 @@ static void an_empty_report_renders_everywhere(void **state)
                                             {"mean_days", "平均结案天数", "Mean settlement days", REPORT_TENTHS, 0},
                                             {"premium", "保费收入", "Premium income", REPORT_FEN, 0},
                                             {"households", "参保家庭", "Insured households", REPORT_COUNT, 0}};
-    static const char *const keys[REPORT_T_COUNT] = {"summary", "problems", "enrollment", "premium",
+    static const char *const keys[REPORT_T_COUNT] = {"summary", "problems", "yoy_volume", "yoy_rates",
+                                                     "claim_frequency", "pending_by_age", "declines_fraud_trend",
+                                                     "enrollment", "premium",
                                                      "claims_by_liability", "loss_ratio", "settlement_time",
                                                      "decline_reasons", "fraud_signals", "subsidy_reconciliation",
                                                      "claims_by_month"};
