@@ -547,6 +547,7 @@ static fm_status fill_yoy(PGconn *conn, report *rep, fm_error *err)
         yoy_cells(v, a, f != NULL ? f : scratch, &prev, &cur);
     }
     rep->prev_year_empty = !tot_prev.present;
+    tot_cur.present = true; /* the report's own year has figures, zeros when empty (as the summary shows) */
     /* Totals: the city's (or the unit's) means come from the settlement views, not from the rows. */
     if (rep->unit[0] == '\0') {
         if ((st = query(conn, sql_city_days, rep->plan_year, NULL, &days, err)) != FM_OK)
@@ -601,10 +602,7 @@ static fm_status fill_pending_and_trend(PGconn *conn, report *rep, fm_error *err
             *prev = (report_cell){.num = 0};
         *report_table_cell(tr, r, 3) = (report_cell){.num = cur->num - prev->num, .null = prev->null};
     }
-    if ((st = report_table_sum_total(tr)) != FM_OK)
-        return st;
-    tr->total[1].null = tr->total[3].null = rep->prev_year_empty;
-    return FM_OK;
+    return FM_OK; /* no total: declined claims and fraud signals do not add up */
 }
 
 /* One text value of a one-row query into out ("" when NULL). */
@@ -687,8 +685,8 @@ static fm_status fill_problems(PGconn *conn, report *rep, fm_error *err)
         case REPORT_IND_LOW_FREQUENCY:
             report_tenths_text(p->unit_value, uv);
             report_tenths_text(p->city_value, cv);
-            strcat(uv, " ‰ 每千人 per 1,000");
-            strcat(cv, " ‰ 每千人 per 1,000");
+            strcat(uv, " ‰");
+            strcat(cv, " ‰");
             break;
         case REPORT_IND_EXPECTED_LOSS:
             report_bp_to_percent(p->unit_value, uv);

@@ -1,8 +1,12 @@
 /* report_html.c — the report as one self-contained, printable HTML page with inline SVG charts (no script, no
  * network). Every bar and point carries data-label and data-value so that a test can read the figures drawn. */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "fm_cli.h"
 #include "report_format.h"
+#include "report_narrative.h"
 #include "report_labels.h"
 #include "report_render.h"
 
@@ -36,9 +40,16 @@ static const char css[] =
     ".problems td{background:#fdf1f0}"
     ".rule{background:#fff8e1;border:1px solid #e8d9a0;padding:6px 10px;border-radius:4px;font-size:12.5px}"
     "footer{margin-top:28px;color:#55606e;font-size:12px;border-top:1px solid #d5dbe3;padding-top:6px}"
+    ".narrative{background:#f3f7fb;border:1px solid #cfdbe8;border-radius:6px;padding:8px 12px;margin:14px 0;"
+    "line-height:1.6}.narrative p{margin:4px 0}"
+    "footer dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:4px 0}footer dd{margin:0}"
     "@page{size:A4;margin:12mm}"
-    "@media print{body{max-width:none;padding:0;font-size:11px}.charts{grid-template-columns:1fr 1fr}"
-    ".chart,table,.cards{break-inside:avoid}h2{break-after:avoid}}";
+    /* Print: each part starts a page; a table split across pages repeats its header row; rows, charts and
+     * cards are not cut in two. */
+    "@media print{body{max-width:none;padding:0;font-size:10px}.charts{grid-template-columns:1fr 1fr}"
+    ".part{break-before:page}thead{display:table-header-group}tfoot{display:table-footer-group}"
+    "tr,.chart,.cards,.narrative{break-inside:avoid}h2{break-after:avoid}th .en{font-size:9px}"
+    "table{font-size:9.5px}th,td{padding:2px 4px}}";
 
 static void heading(FILE *out, const char *tag, const char *zh, const char *en)
 {
@@ -274,7 +285,8 @@ static void html_table(FILE *out, const report *rep, const report_table *t, int 
         return;
     }
     if (t->nrows == 0) {
-        const char *empty = strcmp(t->key, "problems") == 0 ? "未发现突出问题 No problems found."
+        const char *empty = strcmp(t->key, "problems") == 0         ? "未发现突出问题 No problems found."
+                            : strcmp(t->key, "pending_by_age") == 0 ? "无待审核案件 No claims pending review."
                             : (strncmp(t->key, "claims", 6) == 0 || strcmp(t->key, "settlement_time") == 0 ||
                                strcmp(t->key, "decline_reasons") == 0)
                                 ? "无理赔 No claims."
@@ -325,12 +337,15 @@ static void html_table(FILE *out, const report *rep, const report_table *t, int 
 static void cards(FILE *out, const report *rep)
 {
     const report_table *s = &rep->tables[REPORT_T_SUMMARY];
-    static const char *const keys[] = {"claims",   "paid",       "loss_ratio", "decline_rate",
-                                       "pending",  "mean_days",  "premium",    "households"};
+    static const char *const keys[] = {"claims",          "paid",          "loss_ratio",          "decline_rate",
+                                       "pending",         "mean_days",     "premium",             "households",
+                                       "claims_per_1000", "average_paid",  "pending_outstanding", "insured"};
     char text[256];
     fputs("<section id=\"key-figures\" class=\"cards\">\n", out);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         int c = report_table_col(s, keys[i]);
+        if (c < 0 || s->nrows != 1)
+            continue;
         const report_column *col = &s->cols[c];
         const report_cell *cell = report_table_cell(s, 0, (size_t)c);
         report_cell_human(rep, col, cell, text, sizeof text);
@@ -339,12 +354,59 @@ static void cards(FILE *out, const report *rep)
         H(col->zh);
         fputs(" ", out);
         H(col->en);
-        fputs(col->kind == REPORT_FEN ? "（元）" : col->kind == REPORT_TENTHS ? "（天）" : "", out);
+        fputs(col->kind == REPORT_FEN ? "（元）" : strcmp(col->key, "mean_days") == 0 ? "（天）" : "", out);
         fputs("</div><div class=\"v\">", out);
         H(text);
         fputs("</div></div>\n", out);
     }
     fputs("</section>\n", out);
+}
+
+/* The generated sentences, Chinese then English. */
+static fm_status narrative(FILE *out, const report *rep)
+{
+    fputs("<section id=\"narrative\" class=\"narrative\">", out);
+    for (int zh = 1; zh >= 0; zh--) {
+        char *text = NULL;
+        fm_status st = report_narrative(rep, zh, &text);
+        if (st != FM_OK)
+            return st;
+        fprintf(out, "<p lang=\"%s\">", zh ? "zh-CN" : "en");
+        H(text);
+        fputs("</p>", out);
+        free(text);
+    }
+    fputs("</section>\n", out);
+    return FM_OK;
+}
+
+/* Where the figures come from: when written, the last decision included, the plan versions, famins' version. */
+static void footer(FILE *out, const report *rep)
+{
+    char when[64] = "";
+    time_t now = time(NULL) + 8 * 3600; /* Beijing time without depending on the machine's time zone */
+    struct tm tm;
+    if (gmtime_r(&now, &tm) != NULL)
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    fputs("<footer id=\"report-footer\"><dl>", out);
+    fputs("<dt>生成时间 Generated</dt><dd class=\"generated\">", out);
+    H(when);
+    fputs(" 北京时间 (UTC+8)</dd>\n<dt>数据截止 Data cut-off</dt><dd class=\"cutoff\">", out);
+    if (rep->cutoff[0]) {
+        H(rep->cutoff);
+        fputs(" 北京时间 (UTC+8) — 所含最后一项理赔决定 the last claim decision included", out);
+    } else {
+        fputs("无理赔决定 no claim decision", out);
+    }
+    fputs("</dd>\n<dt>保险方案版本 Plan versions</dt><dd class=\"plan-versions\">", out);
+    H(rep->plan_versions[0] ? rep->plan_versions : "—");
+    fputs(" (决定所用 named by the decisions); 名称取自 names from: ", out);
+    H(rep->plan_version[0] ? rep->plan_version : "—");
+    fputs("</dd>\n<dt>famins 版本 famins version</dt><dd class=\"famins-version\">", out);
+    H(fm_cli_version());
+    fputs("</dd>\n<dt>数据来源 Source</dt><dd>PostgreSQL famins_report views (one consistent snapshot) · "
+          "金额由整数分计算 amounts computed from integer fen</dd></dl></footer>\n",
+          out);
 }
 
 fm_status report_write_html(FILE *out, const report *rep)
@@ -378,6 +440,9 @@ fm_status report_write_html(FILE *out, const report *rep)
     fputs("</p></header>\n", out);
 
     cards(out, rep);
+    fm_status st = narrative(out, rep);
+    if (st != FM_OK)
+        return st;
     html_table(out, rep, &rep->tables[REPORT_T_PROBLEMS], 1, "problems");
     fputs("<p class=\"rule\">", out);
     report_rule_text(&rep->rule, 1, rule, sizeof rule);
@@ -386,14 +451,25 @@ fm_status report_write_html(FILE *out, const report *rep)
     report_rule_text(&rep->rule, 0, rule, sizeof rule);
     H(rule);
     fputs("</p>\n", out);
+    fputs("<div class=\"part\">", out);
     heading(out, "h2", "2. 图表", "Charts");
     charts(out, rep);
+    fputs("</div>\n", out);
     int number = 3;
-    for (int i = 0; i < REPORT_T_COUNT; i++)
-        if (i != REPORT_T_PROBLEMS)
-            html_table(out, rep, &rep->tables[i], number++, "");
-    fputs("<footer>famins-report · 数据来源 source: PostgreSQL famins_report views (one consistent snapshot) · "
-          "金额由整数分计算 amounts computed from integer fen</footer>\n</body></html>\n",
-          out);
+    for (int i = 0; i < REPORT_T_COUNT; i++) {
+        if (i == REPORT_T_PROBLEMS)
+            continue;
+        /* Parts of the printed report: the summary, the comparisons with the previous year, the details. */
+        if (i == REPORT_T_SUMMARY || i == REPORT_T_YOY_VOLUME || i == REPORT_T_ENROLLMENT)
+            fputs(i == REPORT_T_SUMMARY ? "<div class=\"part\">\n" : "</div><div class=\"part\">\n", out);
+        if (i == REPORT_T_YOY_VOLUME && rep->prev_year_empty)
+            fprintf(out, "<p class=\"rule\" id=\"no-previous-year\">上一方案年度（%d）无数据，无法对比。 No data for the "
+                         "previous plan year (%d): nothing to compare with.</p>\n",
+                    rep->plan_year - 1, rep->plan_year - 1);
+        html_table(out, rep, &rep->tables[i], number++, "");
+    }
+    fputs("</div>\n", out);
+    footer(out, rep);
+    fputs("</body></html>\n", out);
     return ferror(out) ? FM_EIO : FM_OK;
 }

@@ -2,9 +2,12 @@
 #include "report_render.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "fm_cli.h"
 #include "report_format.h"
+#include "report_narrative.h"
 
 void report_rule_text(const report_rule *rule, int chinese, char *out, size_t cap)
 {
@@ -87,6 +90,8 @@ static const char *empty_text(const report_table *t)
         return "无理赔 No claims.";
     if (strcmp(t->key, "problems") == 0)
         return "未发现突出问题 No problems found.";
+    if (strcmp(t->key, "pending_by_age") == 0)
+        return "无待审核案件 No claims pending review.";
     return "无数据 No data.";
 }
 
@@ -166,7 +171,18 @@ fm_status report_write_md(FILE *out, const report *rep)
     }
     fprintf(out, "金额单位：元 Amounts in yuan. 保险方案 Plan catalogue: %s\n\n",
             rep->plan_version[0] ? rep->plan_version : "(not found: unit names are codes)");
+    for (int zh = 1; zh >= 0; zh--) {
+        char *text = NULL;
+        fm_status st = report_narrative(rep, zh, &text);
+        if (st != FM_OK)
+            return st;
+        fprintf(out, "%s\n\n", text);
+        free(text);
+    }
     for (int i = 0; i < REPORT_T_COUNT; i++) {
+        if (i == REPORT_T_YOY_VOLUME && rep->prev_year_empty)
+            fprintf(out, "上一方案年度（%d）无数据，无法对比。 No data for the previous plan year (%d).\n\n",
+                    rep->plan_year - 1, rep->plan_year - 1);
         md_table(out, rep, &rep->tables[i], i + 1);
         if (i == REPORT_T_PROBLEMS) {
             report_rule_text(&rep->rule, 1, rule, sizeof rule);
@@ -175,6 +191,10 @@ fm_status report_write_md(FILE *out, const report *rep)
             fprintf(out, "%s\n\n", rule);
         }
     }
+    /* No generation time here: md (like json) is the same text for the same data. */
+    fprintf(out, "---\n数据截止 Data cut-off: %s · 保险方案版本 Plan versions: %s · famins %s\n",
+            rep->cutoff[0] ? rep->cutoff : "无理赔决定 no claim decision",
+            rep->plan_versions[0] ? rep->plan_versions : "—", fm_cli_version());
     return ferror(out) ? FM_EIO : FM_OK;
 }
 
@@ -331,6 +351,23 @@ fm_status report_write_json(FILE *out, const report *rep)
                              json_object());
     if (root == NULL)
         goto done;
+    char *nzh = NULL, *nen = NULL;
+    if (report_narrative(rep, true, &nzh) != FM_OK || report_narrative(rep, false, &nen) != FM_OK ||
+        json_object_set_new(root, "narrative_zh", json_string(nzh)) != 0 ||
+        json_object_set_new(root, "narrative_en", json_string(nen)) != 0 ||
+        json_object_set_new(root, "previous_year_has_data", json_boolean(!rep->prev_year_empty)) != 0 ||
+        json_object_set_new(root, "data_cutoff", rep->cutoff[0] ? json_string(rep->cutoff) : json_null()) != 0 ||
+        json_object_set_new(root, "plan_versions", json_string(rep->plan_versions)) != 0 ||
+        json_object_set_new(root, "famins_version", json_string(fm_cli_version())) != 0 ||
+        json_object_set_new(json_object_get(root, "rule"), "min_insured", json_integer(rep->rule.min_insured)) != 0 ||
+        json_object_set_new(json_object_get(root, "rule"), "expected_loss_ratio_bp",
+                            json_integer(rep->rule.expected_loss_bp)) != 0) {
+        free(nzh);
+        free(nen);
+        goto done;
+    }
+    free(nzh);
+    free(nen);
     json_t *tables = json_object_get(root, "tables");
     for (int i = 0; i < REPORT_T_COUNT; i++) {
         json_t *t = json_table(rep, &rep->tables[i]);

@@ -73,7 +73,7 @@ expect_exit() {
 }
 expect_exit 2 "$report"
 expect_exit 2 "$report" --year abc
-expect_exit 2 "$report" --year 2026 --format pdf
+expect_exit 2 "$report" --year 2026 --format xls
 expect_exit 2 "$report" --year 2026 --format md,json
 expect_exit 2 "$report" --year 2026 --unit "61'0"
 expect_exit 2 "$report" --year 2026 --bogus 1
