@@ -153,9 +153,7 @@ fm_status report_narrative(const report *rep, bool chinese, char **out)
         one_language(report_table_cell(p, r, 3)->text, chinese, cv, sizeof cv);
         bool city = strcmp(unit, REPORT_CITY_CODE) == 0;
         if (city) {
-            char *space = strchr(cv, ' '); /* "50.00% expected": the number alone */
-            if (space != NULL)
-                *space = '\0';
+            cv[strspn(cv, "0123456789.%")] = '\0'; /* "50.00% expected": the number alone */
             if (chinese)
                 fprintf(f, "%s%zu. 全市赔付率%s，偏离方案预期赔付率%s", r ? "；" : "", r + 1, uv, cv);
             else
