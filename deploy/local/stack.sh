@@ -186,8 +186,9 @@ do_install() {
     t0=$(now)
     pkgs=(build-essential cmake ninja-build pkg-config librdkafka-dev libjansson-dev libpq-dev
         libcmocka-dev postgresql postgresql-client maven python3-jsonschema kcat procps iproute2
-        chromium fonts-wqy-zenhei)
-    # chromium and the CJK font: the report test renders the HTML report in headless Chromium.
+        chromium fonts-wqy-zenhei poppler-utils)
+    # chromium and the CJK font: the report test renders the HTML report in headless Chromium, and famins-report
+    # --format pdf prints it with Chromium; poppler-utils (pdftoppm, pdftotext): the PDF test reads the PDF back.
     # Any Java 17+ already there will do; otherwise Debian 12's OpenJDK 17.
     find_java >/dev/null 2>&1 || pkgs+=(openjdk-17-jre-headless)
     mapfile -t missing < <(pkg_missing "${pkgs[@]}")
