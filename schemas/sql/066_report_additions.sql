@@ -5,10 +5,11 @@
 -- Claims pending review (the adjudicator's pending_review: awaiting a reviewer or documents), by how long they
 -- have waited since their report date, as of today in Asia/Shanghai. outstanding = the claimed amount of the
 -- pending claims (nothing is paid before a decision; the payable of a pending claim is not yet decided).
--- band_order sorts the bands; age bands are closed: 0-30, 31-60, 61-90, 91 days and more.
+-- band_order sorts the bands; age bands are closed: 0-30, 31-60, 61-90, 91 days and more. A report date after
+-- today (a clock or data error) counts as 0 days, not as a negative age.
 CREATE VIEW famins_report.pending_claims_by_age AS
 WITH p AS (SELECT plan_year, managing_unit, claimed_amount,
-                  (now() AT TIME ZONE 'Asia/Shanghai')::date - report_date AS age_days
+                  greatest((now() AT TIME ZONE 'Asia/Shanghai')::date - report_date, 0) AS age_days
            FROM famins_report.claim_facts
            WHERE status = 'pending_review')
 SELECT plan_year,

@@ -285,7 +285,7 @@ pend = {}
 for age, amount in sql(f"""
     SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date - report_date, claimed_amount
     FROM {CLAIMS} WHERE y = {YEAR} AND status = 'pending_review' {uf('u')}"""):
-    age = int(age)
+    age = max(int(age), 0)  # a report date after today waits 0 days
     band = next(b for b, lo, hi in BANDS if lo <= age <= hi)
     n, amt, oldest = pend.get(band, (0, 0, 0))
     pend[band] = (n + 1, amt + int(amount), max(oldest, age))
