@@ -67,6 +67,7 @@ typedef struct bar {
     char text[256];   /* what the reader sees */
     int64_t value;    /* data-value */
     char shown[REPORT_NUM_LEN];
+    const char *color; /* NULL: the chart's */
 } bar;
 
 #define MAX_BARS 64
@@ -100,7 +101,7 @@ static void svg_hbars(FILE *out, const char *id, const char *zh, const char *en,
         H(bars[i].text);
         fprintf(out, "</text><rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" fill=\"%s\" "
                      "data-label=\"",
-                label_w, y + 3, (long long)w, row_h - 6, color);
+                label_w, y + 3, (long long)w, row_h - 6, bars[i].color ? bars[i].color : color);
         H(bars[i].key);
         fprintf(out, "\" data-value=\"%lld\"><title>", (long long)bars[i].value);
         H(bars[i].text);
@@ -184,6 +185,7 @@ static void svg_months(FILE *out, const report_table *t)
 static void charts(FILE *out, const report *rep)
 {
     bar bars[MAX_BARS];
+    memset(bars, 0, sizeof bars);
     size_t n = 0;
     /* Paid by liability: every liability, paid or not. */
     const report_table *cl = &rep->tables[REPORT_T_CLAIMS];
@@ -250,6 +252,56 @@ static void charts(FILE *out, const report *rep)
     }
     svg_hbars(out, "chart-enrollment-by-category", "各类别参保情况", "Enrollment by category", "count", bars, n,
               "#2e7d32", -1, NULL);
+
+    /* Claims per unit, the previous plan year (grey, when it has data) above this one. */
+    const report_table *yv = &rep->tables[REPORT_T_YOY_VOLUME];
+    memset(bars, 0, sizeof bars);
+    n = 0;
+    for (size_t r = 0; r < yv->nrows && n + 2 <= MAX_BARS; r++) {
+        const char *code = report_table_cell(yv, r, 0)->text;
+        const char *zh = report_unit_name_of(rep, code, true);
+        for (int prev = 1; prev >= 0; prev--) {
+            const report_cell *c = report_table_cell(yv, r, prev ? 5 : 6);
+            if (c->null)
+                continue;
+            bar *b = &bars[n++];
+            snprintf(b->key, sizeof b->key, "%s:%d", code, rep->plan_year - prev);
+            snprintf(b->text, sizeof b->text, "%s %d", zh ? zh : code, rep->plan_year - prev);
+            b->value = c->num;
+            b->color = prev ? "#9aa5b1" : NULL;
+            report_count_text(b->value, true, b->shown);
+        }
+    }
+    svg_hbars(out, "chart-claims-year-over-year", "各单位理赔案件数：上年与本年", "Claims by unit: previous and this year",
+              "count", bars, n, "#1f6fb2", -1, NULL);
+
+    /* Claims per 1,000 insured by unit, the city's as a dashed line (a unit far below it may be under-reporting). */
+    const report_table *fq = &rep->tables[REPORT_T_FREQUENCY];
+    memset(bars, 0, sizeof bars);
+    n = 0;
+    for (size_t r = 0; r < fq->nrows && n < MAX_BARS; r++) {
+        const report_cell *v = report_table_cell(fq, r, 3);
+        if (v->null)
+            continue; /* no insured: no frequency */
+        bar *b = &bars[n++];
+        const char *code = report_table_cell(fq, r, 0)->text;
+        const char *zh = report_unit_name_of(rep, code, true);
+        snprintf(b->key, sizeof b->key, "%s", code);
+        snprintf(b->text, sizeof b->text, "%s", zh ? zh : code);
+        b->value = v->num;
+        report_tenths_text(b->value, b->shown);
+        strcat(b->shown, "‰");
+    }
+    ref = -1;
+    ref_text[0] = '\0';
+    if (rep->unit[0] == '\0' && fq->total != NULL && !fq->total[3].null) {
+        char per[REPORT_NUM_LEN];
+        ref = fq->total[3].num;
+        report_tenths_text(ref, per);
+        snprintf(ref_text, sizeof ref_text, "全市 city %s‰", per);
+    }
+    svg_hbars(out, "chart-claim-frequency-by-unit", "各单位每千名参保人案件数", "Claims per 1,000 insured by unit",
+              "tenths_per_mille", bars, n, "#8e5bb5", ref, ref_text);
     fputs("</section>\n", out);
 }
 

@@ -532,6 +532,18 @@ for cat in ("A", "B"):
 check(p.values.get("chart-enrollment-by-category") == want_en,
       f"html enrollment: {p.values.get('chart-enrollment-by-category')} want {want_en}")
 
+want_yoy = {}
+for (u,), v in exp["yoy_volume"].items():
+    if v[4] is not None:
+        want_yoy[f"{u}:{YEAR - 1}"] = v[4]
+    if v[5] is not None:
+        want_yoy[f"{u}:{YEAR}"] = v[5]
+check(p.values.get("chart-claims-year-over-year") == want_yoy,
+      f"html claims year over year: {p.values.get('chart-claims-year-over-year')} want {want_yoy}")
+want_freq = {u: v[2] for (u,), v in exp["claim_frequency"].items() if v[2] is not None}
+check(p.values.get("chart-claim-frequency-by-unit") == want_freq,
+      f"html claim frequency: {p.values.get('chart-claim-frequency-by-unit')} want {want_freq}")
+
 if failures:
     for f in failures:
         print("MISMATCH:", f)
