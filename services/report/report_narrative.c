@@ -1,4 +1,5 @@
-/* report_narrative.c — the report's few sentences in Chinese and English: the year's main figures and each problem. */
+/* report_narrative.c — the report's few sentences in Chinese and English: the year's main figures and each
+ * problem. */
 #include "report_narrative.h"
 
 #include <stdio.h>
@@ -20,7 +21,8 @@ static const report_cell *summary_cell(const report *rep, const char *key, const
     return report_table_cell(s, 0, (size_t)c);
 }
 
-static void value_text(const report_column *col, const report_cell *cell, bool chinese, char out[REPORT_NUM_LEN])
+static void value_text(const report_column *col, const report_cell *cell, bool chinese,
+                       char out[REPORT_NUM_LEN])
 {
     if (cell == NULL || cell->null) {
         snprintf(out, REPORT_NUM_LEN, "%s", chinese ? "无数据" : "no data");
@@ -61,7 +63,10 @@ static void change_text(const report_table *t, const char *key, bool chinese, ch
         report_count_text(t->total[cp].num, true, prev);
     }
     if (chinese)
-        snprintf(out, cap, d == 0 ? "与上年（%s）持平%s%s" : "比上年（%s）%s%s", prev, d == 0 ? "" : d > 0 ? "增加" : "减少",
+        snprintf(out, cap, d == 0 ? "与上年（%s）持平%s%s" : "比上年（%s）%s%s", prev,
+                 d == 0  ? ""
+                 : d > 0 ? "增加"
+                         : "减少",
                  d == 0 ? "" : num);
     else if (d == 0)
         snprintf(out, cap, "the same as the previous year's %s", prev);
@@ -69,11 +74,12 @@ static void change_text(const report_table *t, const char *key, bool chinese, ch
         snprintf(out, cap, "%s %s from the previous year's %s", d > 0 ? "up" : "down", num, prev);
 }
 
-/* A problem's value in one language: the table's cells say "44.5 天 days"; the sentence wants "44.5天" or "44.5
- * days". */
+/* A problem's value in one language: the table's cells say "44.5 天 days"; the sentence wants "44.5天" or
+ * "44.5 days". */
 static void one_language(const char *cell, bool chinese, char *out, size_t cap)
 {
-    static const char *const pairs[][2] = {{" 天 days", "天"}, {" 元 yuan", "元"}, {" 预期 expected", "预期"}};
+    static const char *const pairs[][2] = {
+        {" 天 days", "天"}, {" 元 yuan", "元"}, {" 预期 expected", "预期"}};
     snprintf(out, cap, "%s", cell != NULL ? cell : "");
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         char *at = strstr(out, pairs[i][0]);
@@ -130,16 +136,18 @@ fm_status report_narrative(const report *rep, bool chinese, char **out)
                 "赔付金额%s元（件均%s元），%s；赔付率%s%s%s%s。拒赔%s件，拒赔率%s；待审核%s件，申请金额%s元；"
                 "平均结案%s天。",
                 rep->plan_year, scope, hh, ins, prem, claims, freq, ch_claims, paid, avg, ch_paid, loss,
-                expected[0] ? "（方案预期" : "", expected, expected[0] ? "）" : "", decl, rate, pend, outst, days);
-    else
-        fprintf(f,
-                "In plan year %d, %s insured %s households (%s persons) for %s yuan of premium; %s claims were "
-                "made (%s per 1,000 insured), %s; %s yuan was paid (%s per paid claim), %s; the loss ratio is "
-                "%s%s%s%s. %s claims were declined (decline rate %s); %s are pending review, claiming %s yuan; "
-                "the mean settlement time is %s days.",
-                rep->plan_year, scope, hh, ins, prem, claims, freq, ch_claims, paid, avg, ch_paid, loss,
-                expected[0] ? " (the plan expects " : "", expected, expected[0] ? ")" : "", decl, rate, pend, outst,
+                expected[0] ? "（方案预期" : "", expected, expected[0] ? "）" : "", decl, rate, pend, outst,
                 days);
+    else
+        fprintf(
+            f,
+            "In plan year %d, %s insured %s households (%s persons) for %s yuan of premium; %s claims were "
+            "made (%s per 1,000 insured), %s; %s yuan was paid (%s per paid claim), %s; the loss ratio is "
+            "%s%s%s%s. %s claims were declined (decline rate %s); %s are pending review, claiming %s yuan; "
+            "the mean settlement time is %s days.",
+            rep->plan_year, scope, hh, ins, prem, claims, freq, ch_claims, paid, avg, ch_paid, loss,
+            expected[0] ? " (the plan expects " : "", expected, expected[0] ? ")" : "", decl, rate, pend,
+            outst, days);
     const report_table *p = &rep->tables[REPORT_T_PROBLEMS];
     if (p->nrows == 0)
         fputs(chinese ? "按判定规则未发现突出问题。" : " By the rule, no problem stands out.", f);
@@ -147,7 +155,8 @@ fm_status report_narrative(const report *rep, bool chinese, char **out)
         fprintf(f, chinese ? "发现突出问题%zu项：" : " %zu problems stand out:", p->nrows);
     for (size_t r = 0; r < p->nrows; r++) {
         const char *unit = report_table_cell(p, r, 0)->text, *ind = report_table_cell(p, r, 1)->text;
-        const char *uname = report_unit_name_of(rep, unit, chinese), *label = report_label(REPORT_CODE_INDICATOR, ind, chinese);
+        const char *uname = report_unit_name_of(rep, unit, chinese),
+                   *label = report_label(REPORT_CODE_INDICATOR, ind, chinese);
         char uv[96], cv[96];
         one_language(report_table_cell(p, r, 2)->text, chinese, uv, sizeof uv);
         one_language(report_table_cell(p, r, 3)->text, chinese, cv, sizeof cv);
@@ -157,14 +166,14 @@ fm_status report_narrative(const report *rep, bool chinese, char **out)
             if (chinese)
                 fprintf(f, "%s%zu. 全市赔付率%s，偏离方案预期赔付率%s", r ? "；" : "", r + 1, uv, cv);
             else
-                fprintf(f, " %zu. the city's loss ratio %s is far from the plan's expected %s%s", r + 1, uv, cv,
-                        r + 1 < p->nrows ? ";" : ".");
+                fprintf(f, " %zu. the city's loss ratio %s is far from the plan's expected %s%s", r + 1, uv,
+                        cv, r + 1 < p->nrows ? ";" : ".");
         } else if (chinese)
-            fprintf(f, "%s%zu. %s%s为%s（全市%s）", r ? "；" : "", r + 1, uname ? uname : unit, label ? label : ind,
-                    uv, cv);
+            fprintf(f, "%s%zu. %s%s为%s（全市%s）", r ? "；" : "", r + 1, uname ? uname : unit,
+                    label ? label : ind, uv, cv);
         else
-            fprintf(f, " %zu. %s: %s %s (city %s)%s", r + 1, uname ? uname : unit, label ? label : ind, uv, cv,
-                    r + 1 < p->nrows ? ";" : ".");
+            fprintf(f, " %zu. %s: %s %s (city %s)%s", r + 1, uname ? uname : unit, label ? label : ind, uv,
+                    cv, r + 1 < p->nrows ? ";" : ".");
     }
     if (chinese && p->nrows > 0)
         fputs("。", f);

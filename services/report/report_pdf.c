@@ -66,18 +66,30 @@ fm_status report_pdf_print(const char *chromium, const char *html_path, const ch
     snprintf(opt_profile, sizeof opt_profile, "--user-data-dir=%s", profile);
     snprintf(opt_pdf, sizeof opt_pdf, "--print-to-pdf=%s", pdf_path);
     snprintf(log_path, sizeof log_path, "%s/chromium.log", profile);
-    /* No network, no state, no sandbox (it needs user namespaces a service often lacks; the page is our own). */
-    char *argv[] = {(char *)chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-quic", opt_profile, "--no-pdf-header-footer", opt_pdf, url, NULL};
+    /* No network, no state, no sandbox (it needs user namespaces a service often lacks; the page is our own).
+     */
+    char *argv[] = {(char *)chromium,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-quic",
+                    opt_profile,
+                    "--no-pdf-header-footer",
+                    opt_pdf,
+                    url,
+                    NULL};
     unlink(pdf_path); /* a PDF left from an earlier run must not pass for this one */
     fm_status st = FM_EIO;
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     posix_spawn_file_actions_init(&fa);
     posix_spawnattr_init(&attr);
-    /* Its chatter goes to a log in the profile folder, not into ours; it runs in a process group of its own so
-     * that a timeout kills the renderer and GPU children too. */
+    /* Its chatter goes to a log in the profile folder, not into ours; it runs in a process group of its own
+     * so that a timeout kills the renderer and GPU children too. */
     posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
@@ -97,10 +109,11 @@ fm_status report_pdf_print(const char *chromium, const char *html_path, const ch
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) {
-        fm_error_set(err, chromium, "NO_CHROMIUM",
-                     "cannot run \"%s\" (%s): PDF needs Chromium, an optional dependency (Debian: apt-get install "
-                     "chromium fonts-wqy-zenhei; or set FAMINS_REPORT_CHROMIUM)",
-                     chromium, strerror(rc));
+        fm_error_set(
+            err, chromium, "NO_CHROMIUM",
+            "cannot run \"%s\" (%s): PDF needs Chromium, an optional dependency (Debian: apt-get install "
+            "chromium fonts-wqy-zenhei; or set FAMINS_REPORT_CHROMIUM)",
+            chromium, strerror(rc));
         goto done;
     }
     int status = 0;
@@ -134,8 +147,8 @@ done:
     return st;
 }
 
-fm_status report_write_pdf(const report *rep, const char *dir, const char *chromium, int timeout_s, bool keep_html,
-                           fm_error *err)
+fm_status report_write_pdf(const report *rep, const char *dir, const char *chromium, int timeout_s,
+                           bool keep_html, fm_error *err)
 {
     char base[PATH_MAX / 2], html[PATH_MAX], pdf[PATH_MAX];
     const char *prefix = dir != NULL ? dir : ".";
