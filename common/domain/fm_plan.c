@@ -442,8 +442,9 @@ static fm_status load_plan(ctx *c, json_t *root, fm_plan *p)
         return st;
     if ((note = json_object_get(root, "note")) != NULL && !json_is_string(note))
         return fail(c, "note", "WRONG_TYPE", "the note is text");
-    /* Optional (older files lack it): the loss ratio the plan was priced for, which the annual report compares the
-     * city's with. Up to 1000 %: a loss-making year is a fact to report, not a malformed file. */
+    /* Optional (older files lack it): the loss ratio the plan was priced for, which the annual report
+     * compares the city's with. Up to 1000 %: a loss-making year is a fact to report, not a malformed file.
+     */
     p->expected_loss_ratio_bp = FM_EXPECTED_LOSS_RATIO_BP_DEFAULT;
     if (json_object_get(root, "expected_loss_ratio_percent") != NULL) {
         int32_t pct = 0;

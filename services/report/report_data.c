@@ -234,17 +234,20 @@ static const char sql_monthly[] =
     " sum(paid)::bigint FROM famins_report.claims_by_month" WHERE_YEAR_UNIT "GROUP BY month ORDER BY month";
 
 /* Year over year: one row per unit and year (this and the previous) with what both comparison tables and the
- * frequency table need: households, insured, premium, claims, paid, declined, paid claims, fraud signals, mean
- * settlement days x 10. A unit absent from a year has no row for it (shown as "no data", not as zeros). */
+ * frequency table need: households, insured, premium, claims, paid, declined, paid claims, fraud signals,
+ * mean settlement days x 10. A unit absent from a year has no row for it (shown as "no data", not as zeros).
+ */
 #define YEARS " WHERE plan_year IN ($1::integer, $1::integer - 1) "
 static const char sql_yoy[] =
     "WITH e AS (SELECT plan_year, managing_unit, sum(households)::bigint AS hh,"
     "           sum(insured_children + insured_parents_guardians)::bigint AS ins"
     "           FROM famins_report.enrollment_by_unit" YEARS "GROUP BY 1, 2),"
-    " l AS (SELECT plan_year, managing_unit, premium, claims, paid FROM famins_report.loss_ratio_by_unit" YEARS "),"
+    " l AS (SELECT plan_year, managing_unit, premium, claims, paid FROM "
+    "famins_report.loss_ratio_by_unit" YEARS "),"
     " s AS (SELECT plan_year, managing_unit, mean_days FROM famins_report.settlement_time_by_unit" YEARS "),"
     " c AS (SELECT plan_year, managing_unit, sum(declined)::bigint AS declined,"
-    "       sum(approved + partial)::bigint AS paid_claims FROM famins_report.claims_by_liability" YEARS "GROUP BY 1, 2),"
+    "       sum(approved + partial)::bigint AS paid_claims FROM famins_report.claims_by_liability" YEARS
+    "GROUP BY 1, 2),"
     " f AS (SELECT plan_year, managing_unit, sum(signals)::bigint AS signals"
     "       FROM famins_report.fraud_signals_by_unit" YEARS "GROUP BY 1, 2),"
     " k AS (SELECT plan_year, managing_unit FROM e UNION SELECT plan_year, managing_unit FROM l"
@@ -263,14 +266,16 @@ static const char sql_city_days[] =
 
 static const char sql_pending[] =
     "SELECT age_band, sum(claims)::bigint, sum(outstanding)::bigint, max(oldest_days)::bigint"
-    " FROM famins_report.pending_claims_by_age" WHERE_YEAR_UNIT "GROUP BY band_order, age_band ORDER BY band_order";
+    " FROM famins_report.pending_claims_by_age" WHERE_YEAR_UNIT
+    "GROUP BY band_order, age_band ORDER BY band_order";
 
 /* Declined claims, then every fraud signal code, in the previous and this year (NULL: no row that year). */
 static const char sql_trend[] =
     "WITH a AS (SELECT 'DECLINED'::text AS item, plan_year, sum(declined)::bigint AS n"
     "           FROM famins_report.claims_by_liability" YEARS
     "           AND ($2::text IS NULL OR managing_unit = $2::text) GROUP BY plan_year"
-    "           UNION ALL SELECT code, plan_year, sum(signals)::bigint FROM famins_report.fraud_signals_by_unit" YEARS
+    "           UNION ALL SELECT code, plan_year, sum(signals)::bigint FROM "
+    "famins_report.fraud_signals_by_unit" YEARS
     "           AND ($2::text IS NULL OR managing_unit = $2::text) GROUP BY code, plan_year)"
     " SELECT item, sum(n) FILTER (WHERE plan_year = $1::integer - 1)::bigint,"
     " coalesce(sum(n) FILTER (WHERE plan_year = $1::integer), 0)::bigint, NULL::bigint"
@@ -280,27 +285,30 @@ static const char sql_trend[] =
 static const char sql_cutoff[] =
     "SELECT to_char(max(last_decided_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS')"
     " FROM famins_report.decision_cutoff" WHERE_YEAR_UNIT;
-static const char sql_versions[] =
-    "SELECT string_agg(DISTINCT plan_version, ', ' ORDER BY plan_version) FROM famins_report.plan_versions"
-    WHERE_YEAR_UNIT;
+static const char sql_versions[] = "SELECT string_agg(DISTINCT plan_version, ', ' ORDER BY plan_version) "
+                                   "FROM famins_report.plan_versions" WHERE_YEAR_UNIT;
 
 /* The figures of every unit of the year (never filtered: a unit is compared with the whole city). Each view is
  * read once (MATERIALIZED), never re-run per unit by a nested loop. */
 static const char sql_unit_stats[] =
-    "WITH l AS MATERIALIZED (SELECT managing_unit, premium, paid, claims FROM famins_report.loss_ratio_by_unit"
+    "WITH l AS MATERIALIZED (SELECT managing_unit, premium, paid, claims FROM "
+    "famins_report.loss_ratio_by_unit"
     "                        WHERE plan_year = $1::integer),"
     " r AS MATERIALIZED (SELECT managing_unit, gap_total FROM famins_report.subsidy_reconciliation"
     "                    WHERE plan_year = $1::integer),"
-    " s AS MATERIALIZED (SELECT managing_unit, decided_claims, mean_days FROM famins_report.settlement_time_by_unit"
+    " s AS MATERIALIZED (SELECT managing_unit, decided_claims, mean_days FROM "
+    "famins_report.settlement_time_by_unit"
     "                    WHERE plan_year = $1::integer),"
     " c AS MATERIALIZED (SELECT managing_unit, sum(approved + partial + declined)::bigint AS decided,"
     "                    sum(declined)::bigint AS declined FROM famins_report.claims_by_liability"
     "                    WHERE plan_year = $1::integer GROUP BY 1),"
-    " e AS MATERIALIZED (SELECT managing_unit, sum(insured_children + insured_parents_guardians)::bigint AS ins"
+    " e AS MATERIALIZED (SELECT managing_unit, sum(insured_children + insured_parents_guardians)::bigint AS "
+    "ins"
     "                    FROM famins_report.enrollment_by_unit WHERE plan_year = $1::integer GROUP BY 1),"
     " units AS (SELECT managing_unit FROM l UNION SELECT managing_unit FROM r)"
     " SELECT u.managing_unit, coalesce(l.premium, 0), coalesce(l.paid, 0), coalesce(c.decided, 0),"
-    " coalesce(c.declined, 0), coalesce(s.decided_claims, 0), (s.mean_days * 10)::bigint, coalesce(r.gap_total, 0),"
+    " coalesce(c.declined, 0), coalesce(s.decided_claims, 0), (s.mean_days * 10)::bigint, "
+    "coalesce(r.gap_total, 0),"
     " coalesce(e.ins, 0), coalesce(l.claims, 0)"
     " FROM units u LEFT JOIN l USING (managing_unit) LEFT JOIN c USING (managing_unit)"
     " LEFT JOIN s USING (managing_unit) LEFT JOIN r USING (managing_unit) LEFT JOIN e USING (managing_unit)"
@@ -444,7 +452,6 @@ static fm_status fill_summary(report *rep)
     return FM_OK;
 }
 
-
 /* One unit's figures of one year, as sql_yoy returns them. */
 typedef struct yoy_year {
     bool present;
@@ -454,8 +461,8 @@ typedef struct yoy_year {
 
 static fm_status parse_yoy(PGresult *res, int r, yoy_year *y, fm_error *err)
 {
-    int64_t *f[] = {&y->households, &y->insured, &y->premium, &y->claims, &y->paid, &y->declined, &y->paid_claims,
-                    &y->signals};
+    int64_t *f[] = {&y->households, &y->insured,  &y->premium,     &y->claims,
+                    &y->paid,       &y->declined, &y->paid_claims, &y->signals};
     fm_status st = FM_OK;
     for (int i = 0; i < 8 && st == FM_OK; i++)
         st = parse_int(PQgetvalue(res, r, 2 + i), f[i], err);
@@ -499,7 +506,8 @@ static void yoy_cells(report_cell *vol, report_cell *rat, report_cell *freq, con
     }
     freq[1].num = cur->insured;
     freq[2].num = cur->claims;
-    freq[3].null = !report_ratio_bp(cur->claims, cur->insured, &freq[3].num); /* bp of a ratio = tenths of per mille */
+    freq[3].null =
+        !report_ratio_bp(cur->claims, cur->insured, &freq[3].num); /* bp of a ratio = tenths of per mille */
     freq[4].num = cur->paid_claims;
     freq[5].num = cur->paid;
     freq[6].null = cur->paid_claims <= 0;
@@ -579,8 +587,8 @@ done:
     return st;
 }
 
-/* Pending claims by age (the total's oldest is the max, not a sum) and the declines and fraud trend (a code absent
- * in the previous year counts 0 when that year has data, "no data" when it has none). */
+/* Pending claims by age (the total's oldest is the max, not a sum) and the declines and fraud trend (a code
+ * absent in the previous year counts 0 when that year has data, "no data" when it has none). */
 static fm_status fill_pending_and_trend(PGconn *conn, report *rep, fm_error *err)
 {
     const char *unit = rep->unit[0] ? rep->unit : NULL;
@@ -606,7 +614,8 @@ static fm_status fill_pending_and_trend(PGconn *conn, report *rep, fm_error *err
 }
 
 /* One text value of a one-row query into out ("" when NULL). */
-static fm_status read_text(PGconn *conn, const char *sql, const report *rep, char *out, size_t cap, fm_error *err)
+static fm_status read_text(PGconn *conn, const char *sql, const report *rep, char *out, size_t cap,
+                           fm_error *err)
 {
     PGresult *res = NULL;
     fm_status st = query(conn, sql, rep->plan_year, rep->unit[0] ? rep->unit : NULL, &res, err);
@@ -764,7 +773,8 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
     memset(&rep, 0, sizeof rep);
     rep.plan_year = plan_year;
     rep.rule = *rule;
-    rep.rule.expected_loss_bp = plan != NULL ? plan->expected_loss_ratio_bp : FM_EXPECTED_LOSS_RATIO_BP_DEFAULT;
+    rep.rule.expected_loss_bp =
+        plan != NULL ? plan->expected_loss_ratio_bp : FM_EXPECTED_LOSS_RATIO_BP_DEFAULT;
     if (unit != NULL)
         snprintf(rep.unit, sizeof rep.unit, "%s", unit);
     report_table *T = rep.tables;
@@ -772,30 +782,37 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
     T[REPORT_T_SUMMARY].vertical = true;
     report_table_init(&T[REPORT_T_PROBLEMS], "problems", "存在突出问题", "Problems found", problem_cols,
                       N(problem_cols));
-    report_table_init(&T[REPORT_T_YOY_VOLUME], "yoy_volume", "与上年对比：参保与理赔", "Year over year: enrollment and claims",
-                      yoy_volume_cols, N(yoy_volume_cols));
+    report_table_init(&T[REPORT_T_YOY_VOLUME], "yoy_volume", "与上年对比：参保与理赔",
+                      "Year over year: enrollment and claims", yoy_volume_cols, N(yoy_volume_cols));
     report_table_init(&T[REPORT_T_YOY_RATES], "yoy_rates", "与上年对比：赔付率、时效、拒赔与风险信号",
-                      "Year over year: loss ratio, settlement time, declines and fraud signals", yoy_rates_cols,
-                      N(yoy_rates_cols));
+                      "Year over year: loss ratio, settlement time, declines and fraud signals",
+                      yoy_rates_cols, N(yoy_rates_cols));
     report_table_init(&T[REPORT_T_FREQUENCY], "claim_frequency", "出险率与件均赔付",
                       "Claim frequency and average paid", frequency_cols, N(frequency_cols));
-    report_table_init(&T[REPORT_T_PENDING_AGE], "pending_by_age", "待审核案件账龄", "Claims pending review by age",
-                      pending_cols, N(pending_cols));
+    report_table_init(&T[REPORT_T_PENDING_AGE], "pending_by_age", "待审核案件账龄",
+                      "Claims pending review by age", pending_cols, N(pending_cols));
     report_table_init(&T[REPORT_T_TREND], "declines_fraud_trend", "拒赔与欺诈风险信号趋势",
                       "Declines and fraud signals against the previous year", trend_cols, N(trend_cols));
     T[REPORT_T_YOY_VOLUME].note_zh = "上年 = 上一方案年度；“—”表示该年度无数据（不是零）。";
-    T[REPORT_T_YOY_VOLUME].note_en = "Previous year = the previous plan year; \"—\" means no data that year (not zero).";
+    T[REPORT_T_YOY_VOLUME].note_en =
+        "Previous year = the previous plan year; \"—\" means no data that year (not zero).";
     T[REPORT_T_YOY_RATES].note_zh = "赔付率 = 赔付金额 ÷ 保费收入（无保费时无赔付率）；“—”表示无数据。";
-    T[REPORT_T_YOY_RATES].note_en = "Loss ratio = paid / premium (none without premium); \"—\" means no data.";
-    T[REPORT_T_FREQUENCY].note_zh = "每千名参保人案件数 = 案件数（含待审核、拒赔）÷ 参保人数 × 1000；件均赔付 = 赔付金额 ÷ 全额及部分赔付案件数。";
-    T[REPORT_T_FREQUENCY].note_en = "Claims per 1,000 insured = claims (pending and declined included) / insured persons x 1000; "
-                                    "average paid = paid / approved and partly paid claims.";
-    T[REPORT_T_PENDING_AGE].note_zh = "待审核（等待复核或补充材料）的案件，按报案日至今日（北京时间）的天数分段；未决金额为其申请金额。";
-    T[REPORT_T_PENDING_AGE].note_en = "Claims pending review (awaiting a reviewer or documents) by days from report date to today "
-                                      "(Asia/Shanghai); outstanding = their claimed amount.";
+    T[REPORT_T_YOY_RATES].note_en =
+        "Loss ratio = paid / premium (none without premium); \"—\" means no data.";
+    T[REPORT_T_FREQUENCY].note_zh = "每千名参保人案件数 = 案件数（含待审核、拒赔）÷ 参保人数 × "
+                                    "1000；件均赔付 = 赔付金额 ÷ 全额及部分赔付案件数。";
+    T[REPORT_T_FREQUENCY].note_en =
+        "Claims per 1,000 insured = claims (pending and declined included) / insured persons x 1000; "
+        "average paid = paid / approved and partly paid claims.";
+    T[REPORT_T_PENDING_AGE].note_zh =
+        "待审核（等待复核或补充材料）的案件，按报案日至今日（北京时间）的天数分段；未决金额为其申请金额。";
+    T[REPORT_T_PENDING_AGE].note_en =
+        "Claims pending review (awaiting a reviewer or documents) by days from report date to today "
+        "(Asia/Shanghai); outstanding = their claimed amount.";
     T[REPORT_T_TREND].note_zh = "拒赔案件与各类欺诈风险信号，本年与上一方案年度对比；增减 = 本年 − 上年。";
-    T[REPORT_T_TREND].note_en = "Declined claims and each kind of fraud signal, this plan year against the previous; "
-                                "change = this year - previous.";
+    T[REPORT_T_TREND].note_en =
+        "Declined claims and each kind of fraud signal, this plan year against the previous; "
+        "change = this year - previous.";
     report_table_init(&T[REPORT_T_ENROLLMENT], "enrollment", "参保情况", "Enrollment", enrollment_cols,
                       N(enrollment_cols));
     report_table_init(&T[REPORT_T_PREMIUM], "premium", "保费收入", "Premium income", premium_cols, N(premium_cols));
@@ -846,7 +863,8 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
     fill_loss_ratios(&T[REPORT_T_LOSS_RATIO]);
     if ((st = settlement_total(conn, &rep, err)) != FM_OK)
         goto fail;
-    if ((st = fill_yoy(conn, &rep, err)) != FM_OK || (st = fill_pending_and_trend(conn, &rep, err)) != FM_OK ||
+    if ((st = fill_yoy(conn, &rep, err)) != FM_OK ||
+        (st = fill_pending_and_trend(conn, &rep, err)) != FM_OK ||
         (st = read_text(conn, sql_cutoff, &rep, rep.cutoff, sizeof rep.cutoff, err)) != FM_OK ||
         (st = read_text(conn, sql_versions, &rep, rep.plan_versions, sizeof rep.plan_versions, err)) != FM_OK)
         goto fail;

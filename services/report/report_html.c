@@ -6,8 +6,8 @@
 
 #include "fm_cli.h"
 #include "report_format.h"
-#include "report_narrative.h"
 #include "report_labels.h"
+#include "report_narrative.h"
 #include "report_render.h"
 
 #define H(s) report_html_escape(out, (s))
@@ -30,7 +30,8 @@ static const char css[] =
     "svg{width:100%;height:auto;display:block}"
     "table{border-collapse:collapse;width:100%;margin:6px 0 4px;font-size:12.5px}"
     "th,td{border:1px solid #d5dbe3;padding:4px 6px;vertical-align:top}"
-    "th{background:#eef2f6;text-align:left;font-weight:600}th .en{display:block;font-weight:normal;color:#55606e;"
+    "th{background:#eef2f6;text-align:left;font-weight:600}th "
+    ".en{display:block;font-weight:normal;color:#55606e;"
     "font-size:11px}"
     "td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
     "tr.total td{font-weight:bold;background:#f7f9fb}"
@@ -42,7 +43,8 @@ static const char css[] =
     "footer{margin-top:28px;color:#55606e;font-size:12px;border-top:1px solid #d5dbe3;padding-top:6px}"
     ".narrative{background:#f3f7fb;border:1px solid #cfdbe8;border-radius:6px;padding:8px 12px;margin:14px 0;"
     "line-height:1.6}.narrative p{margin:4px 0}"
-    "footer dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:4px 0}footer dd{margin:0}"
+    "footer dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:4px 0}footer "
+    "dd{margin:0}"
     "@page{size:A4;margin:12mm}"
     /* Print: each part starts a page; a table split across pages repeats its header row; rows, charts and
      * cards are not cut in two. */
@@ -99,8 +101,9 @@ static void svg_hbars(FILE *out, const char *id, const char *zh, const char *en,
             w = 1;
         fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#1d2733\">", label_w - 6, y + 16);
         H(bars[i].text);
-        fprintf(out, "</text><rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" fill=\"%s\" "
-                     "data-label=\"",
+        fprintf(out,
+                "</text><rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" fill=\"%s\" "
+                "data-label=\"",
                 label_w, y + 3, (long long)w, row_h - 6, bars[i].color ? bars[i].color : color);
         H(bars[i].key);
         fprintf(out, "\" data-value=\"%lld\"><title>", (long long)bars[i].value);
@@ -272,10 +275,11 @@ static void charts(FILE *out, const report *rep)
             report_count_text(b->value, true, b->shown);
         }
     }
-    svg_hbars(out, "chart-claims-year-over-year", "各单位理赔案件数：上年与本年", "Claims by unit: previous and this year",
-              "count", bars, n, "#1f6fb2", -1, NULL);
+    svg_hbars(out, "chart-claims-year-over-year", "各单位理赔案件数：上年与本年",
+              "Claims by unit: previous and this year", "count", bars, n, "#1f6fb2", -1, NULL);
 
-    /* Claims per 1,000 insured by unit, the city's as a dashed line (a unit far below it may be under-reporting). */
+    /* Claims per 1,000 insured by unit, the city's as a dashed line (a unit far below it may be
+     * under-reporting). */
     const report_table *fq = &rep->tables[REPORT_T_FREQUENCY];
     memset(bars, 0, sizeof bars);
     n = 0;
@@ -300,8 +304,8 @@ static void charts(FILE *out, const report *rep)
         report_tenths_text(ref, per);
         snprintf(ref_text, sizeof ref_text, "全市 city %s‰", per);
     }
-    svg_hbars(out, "chart-claim-frequency-by-unit", "各单位每千名参保人案件数", "Claims per 1,000 insured by unit",
-              "tenths_per_mille", bars, n, "#8e5bb5", ref, ref_text);
+    svg_hbars(out, "chart-claim-frequency-by-unit", "各单位每千名参保人案件数",
+              "Claims per 1,000 insured by unit", "tenths_per_mille", bars, n, "#8e5bb5", ref, ref_text);
     fputs("</section>\n", out);
 }
 
@@ -337,7 +341,7 @@ static void html_table(FILE *out, const report *rep, const report_table *t, int 
         return;
     }
     if (t->nrows == 0) {
-        const char *empty = strcmp(t->key, "problems") == 0         ? "未发现突出问题 No problems found."
+        const char *empty = strcmp(t->key, "problems") == 0 ? "未发现突出问题 No problems found."
                             : strcmp(t->key, "pending_by_age") == 0 ? "无待审核案件 No claims pending review."
                             : (strncmp(t->key, "claims", 6) == 0 || strcmp(t->key, "settlement_time") == 0 ||
                                strcmp(t->key, "decline_reasons") == 0)
@@ -389,9 +393,18 @@ static void html_table(FILE *out, const report *rep, const report_table *t, int 
 static void cards(FILE *out, const report *rep)
 {
     const report_table *s = &rep->tables[REPORT_T_SUMMARY];
-    static const char *const keys[] = {"claims",          "paid",          "loss_ratio",          "decline_rate",
-                                       "pending",         "mean_days",     "premium",             "households",
-                                       "claims_per_1000", "average_paid",  "pending_outstanding", "insured"};
+    static const char *const keys[] = {"claims",
+                                       "paid",
+                                       "loss_ratio",
+                                       "decline_rate",
+                                       "pending",
+                                       "mean_days",
+                                       "premium",
+                                       "households",
+                                       "claims_per_1000",
+                                       "average_paid",
+                                       "pending_outstanding",
+                                       "insured"};
     char text[256];
     fputs("<section id=\"key-figures\" class=\"cards\">\n", out);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -432,7 +445,8 @@ static fm_status narrative(FILE *out, const report *rep)
     return FM_OK;
 }
 
-/* Where the figures come from: when written, the last decision included, the plan versions, famins' version. */
+/* Where the figures come from: when written, the last decision included, the plan versions, famins' version.
+ */
 static void footer(FILE *out, const report *rep)
 {
     char when[64] = "";
@@ -515,8 +529,10 @@ fm_status report_write_html(FILE *out, const report *rep)
         if (i == REPORT_T_SUMMARY || i == REPORT_T_YOY_VOLUME || i == REPORT_T_ENROLLMENT)
             fputs(i == REPORT_T_SUMMARY ? "<div class=\"part\">\n" : "</div><div class=\"part\">\n", out);
         if (i == REPORT_T_YOY_VOLUME && rep->prev_year_empty)
-            fprintf(out, "<p class=\"rule\" id=\"no-previous-year\">上一方案年度（%d）无数据，无法对比。 No data for the "
-                         "previous plan year (%d): nothing to compare with.</p>\n",
+            fprintf(out,
+                    "<p class=\"rule\" id=\"no-previous-year\">上一方案年度（%d）无数据，无法对比。 No data "
+                    "for the "
+                    "previous plan year (%d): nothing to compare with.</p>\n",
                     rep->plan_year - 1, rep->plan_year - 1);
         html_table(out, rep, &rep->tables[i], number++, "");
     }

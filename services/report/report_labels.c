@@ -51,7 +51,8 @@ static const label indicators[] = {
     {"decline_rate", "拒赔率", "Decline rate"},
     {"settlement_days", "平均结案天数", "Mean settlement time"},
     {"subsidy_gap", "补贴未到位", "Subsidy gap"},
-    {"low_claim_frequency", "出险率异常偏低（每千人案件数）", "Claim frequency suspiciously low (per 1,000 insured)"},
+    {"low_claim_frequency", "出险率异常偏低（每千人案件数）",
+     "Claim frequency suspiciously low (per 1,000 insured)"},
     {"loss_ratio_vs_expected", "全市赔付率偏离方案预期", "City loss ratio far from the plan's expected"},
 };
 

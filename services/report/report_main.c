@@ -224,7 +224,9 @@ int main(int argc, char **argv)
             unit = v;
         } else if (strcmp(a, "--format") == 0) {
             if (parse_formats(v, &formats) != 0) {
-                fprintf(stderr, "famins-report: --format wants md, csv, json, html or pdf (comma-separated), not \"%s\"\n",
+                fprintf(stderr,
+                        "famins-report: --format wants md, csv, json, html or pdf (comma-separated), not "
+                        "\"%s\"\n",
                         v);
                 return EXIT_USAGE;
             }
@@ -295,8 +297,8 @@ int main(int argc, char **argv)
         goto done;
     if ((formats & FMT_PDF) &&
         report_write_pdf(&rep, dir, fm_settings_str(settings, "FAMINS_REPORT_CHROMIUM"),
-                         (int)fm_settings_int(settings, "FAMINS_REPORT_PDF_TIMEOUT_S"), (formats & FMT_HTML) != 0,
-                         &err) != FM_OK)
+                         (int)fm_settings_int(settings, "FAMINS_REPORT_PDF_TIMEOUT_S"),
+                         (formats & FMT_HTML) != 0, &err) != FM_OK)
         goto done;
     fm_log(&logger, FM_LOG_INFO, "report_written", "year=%d unit=%s claims=%lld problems=%zu", year,
            unit ? unit : "all", (long long)rep.tables[REPORT_T_SUMMARY].cells[6].num,

@@ -11,9 +11,10 @@
 /* What "far" means: a unit is named when its indicator exceeds factor_pct % of the city's (150: 1.5 times)
  * and it has at least min_claims decided claims (so that two claims do not make a problem). A subsidy gap
  * (expected differs from allocated) is named whatever its size. Suspiciously low: a unit with at least
- * min_insured insured persons whose claim frequency is below the city's divided by the factor (under-reporting,
- * or claims not reaching the insurer). The city: its loss ratio more than factor times the plan's expected one,
- * or below it divided by the factor (with at least min_claims decided claims; expected_loss_bp 0: not compared). */
+ * min_insured insured persons whose claim frequency is below the city's divided by the factor
+ * (under-reporting, or claims not reaching the insurer). The city: its loss ratio more than factor times the
+ * plan's expected one, or below it divided by the factor (with at least min_claims decided claims;
+ * expected_loss_bp 0: not compared). */
 typedef struct report_rule {
     int64_t factor_pct;
     int64_t min_claims;
@@ -47,7 +48,8 @@ typedef enum report_indicator {
     REPORT_IND_SETTLEMENT,     /* tenths of a day */
     REPORT_IND_SUBSIDY_GAP,    /* fen */
     REPORT_IND_LOW_FREQUENCY,  /* claims per 1,000 insured in tenths (= claims / insured in basis points) */
-    REPORT_IND_EXPECTED_LOSS   /* the city's loss ratio (unit_value) against the plan's expected (city_value), bp */
+    REPORT_IND_EXPECTED_LOSS   /* the city's loss ratio (unit_value) against the plan's expected (city_value),
+                                  bp */
 } report_indicator;
 
 typedef struct report_problem {
@@ -61,9 +63,9 @@ typedef struct report_problem {
  * "low_claim_frequency", "loss_ratio_vs_expected"). */
 const char *report_indicator_code(report_indicator ind);
 
-/* Finds the problems of units[0..n) against city under rule, in unit order then indicator order, then the city's
- * own (unit REPORT_CITY_CODE).
- * On FM_OK *out is a new array the caller frees (NULL when *count is 0). FM_ENOMEM. */
+/* Finds the problems of units[0..n) against city under rule, in unit order then indicator order, then the
+ * city's own (unit REPORT_CITY_CODE). On FM_OK *out is a new array the caller frees (NULL when *count is 0).
+ * FM_ENOMEM. */
 fm_status report_find_problems(const report_unit_stats *units, size_t n, const report_unit_stats *city,
                                const report_rule *rule, report_problem **out, size_t *count);
 

@@ -23,22 +23,28 @@ void report_rule_text(const report_rule *rule, int chinese, char *out, size_t ca
     if (rule->expected_loss_bp > 0)
         report_bp_to_percent(rule->expected_loss_bp, expected);
     if (chinese)
-        snprintf(out, cap,
-                 "判定规则：已结案件不少于%lld件的管理单位，其赔付率、拒赔率或平均结案天数超过全市水平的%s倍，"
-                 "即列为突出问题；财政补贴应拨与已拨不一致的单位一律列出；参保人数不少于%lld人的单位，"
-                 "其每千人案件数低于全市水平的1/%s，列为异常偏低；全市赔付率高于方案预期赔付率（%s）的%s倍"
-                 "或低于其1/%s，亦列为突出问题。保单未找到的案件计入全市数字，但不作为单位比较。",
-                 (long long)rule->min_claims, factor, (long long)rule->min_insured, factor, expected, factor,
-                 factor);
+        snprintf(
+            out, cap,
+            "判定规则：已结案件不少于%lld件的管理单位，其赔付率、拒赔率或平均结案天数超过全市水平的%s倍，"
+            "即列为突出问题；财政补贴应拨与已拨不一致的单位一律列出；参保人数不少于%lld人的单位，"
+            "其每千人案件数低于全市水平的1/%s，列为异常偏低；全市赔付率高于方案预期赔付率（%s）的%s倍"
+            "或低于其1/%s，亦列为突出问题。保单未找到的案件计入全市数字，但不作为单位比较。",
+            (long long)rule->min_claims, factor, (long long)rule->min_insured, factor, expected, factor,
+            factor);
     else
-        snprintf(out, cap,
-                 "Rule: a managing unit with at least %lld decided claims is named when its loss ratio, decline "
-                 "rate or mean settlement time is more than %s times the city's; any unit whose subsidy allocated "
-                 "differs from the subsidy due is named too; a unit with at least %lld insured persons whose claims per "
-                 "1,000 insured are below the city's divided by %s is named as suspiciously low; the city is named "
-                 "when its loss ratio is more than %s times the plan's expected loss ratio (%s) or below it divided by "
-                 "%s. Claims naming no policy count in the city's figures but are not compared as a unit.",
-                 (long long)rule->min_claims, factor, (long long)rule->min_insured, factor, factor, expected, factor);
+        snprintf(
+            out, cap,
+            "Rule: a managing unit with at least %lld decided claims is named when its loss ratio, decline "
+            "rate or mean settlement time is more than %s times the city's; any unit whose subsidy allocated "
+            "differs from the subsidy due is named too; a unit with at least %lld insured persons whose "
+            "claims per "
+            "1,000 insured are below the city's divided by %s is named as suspiciously low; the city is "
+            "named "
+            "when its loss ratio is more than %s times the plan's expected loss ratio (%s) or below it "
+            "divided by "
+            "%s. Claims naming no policy count in the city's figures but are not compared as a unit.",
+            (long long)rule->min_claims, factor, (long long)rule->min_insured, factor, factor, expected,
+            factor);
 }
 
 static const char *code_label(const report *rep, const report_column *col, const char *code, bool chinese)
@@ -356,10 +362,12 @@ fm_status report_write_json(FILE *out, const report *rep)
         json_object_set_new(root, "narrative_zh", json_string(nzh)) != 0 ||
         json_object_set_new(root, "narrative_en", json_string(nen)) != 0 ||
         json_object_set_new(root, "previous_year_has_data", json_boolean(!rep->prev_year_empty)) != 0 ||
-        json_object_set_new(root, "data_cutoff", rep->cutoff[0] ? json_string(rep->cutoff) : json_null()) != 0 ||
+        json_object_set_new(root, "data_cutoff", rep->cutoff[0] ? json_string(rep->cutoff) : json_null()) !=
+            0 ||
         json_object_set_new(root, "plan_versions", json_string(rep->plan_versions)) != 0 ||
         json_object_set_new(root, "famins_version", json_string(fm_cli_version())) != 0 ||
-        json_object_set_new(json_object_get(root, "rule"), "min_insured", json_integer(rep->rule.min_insured)) != 0 ||
+        json_object_set_new(json_object_get(root, "rule"), "min_insured",
+                            json_integer(rep->rule.min_insured)) != 0 ||
         json_object_set_new(json_object_get(root, "rule"), "expected_loss_ratio_bp",
                             json_integer(rep->rule.expected_loss_bp)) != 0) {
         free(nzh);

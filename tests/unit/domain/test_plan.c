@@ -94,7 +94,8 @@ static void expected_loss_ratio_is_read_when_given(void **state)
     (void)state;
     fm_plan_catalogue *cat = NULL;
     assert_int_equal(
-        fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/expected_loss_ratio/plan-2026.json", &cat, NULL), FM_OK);
+        fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/expected_loss_ratio/plan-2026.json", &cat, NULL),
+        FM_OK);
     assert_int_equal(cat->plans[0].expected_loss_ratio_bp, 8500);
     fm_plan_catalogue_free(cat);
 }

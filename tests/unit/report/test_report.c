@@ -188,7 +188,8 @@ static void units_far_above_the_city_are_named_and_small_ones_are_not(void **sta
 static void a_suspiciously_low_claim_frequency_is_named(void **state)
 {
     (void)state;
-    /* City: 40 claims per 1,000 insured (200 of 5000). Low: below 40 / 1.5 = 26.67 per mille, with >= 100 insured. */
+    /* City: 40 claims per 1,000 insured (200 of 5000). Low: below 40 / 1.5 = 26.67 per mille, with >= 100
+     * insured. */
     report_unit_stats units[] = {
         unit("NORMAL", 1000, 500, 10, 1, 100, 0), unit("LOW", 1000, 500, 10, 1, 100, 0),
         unit("EDGE", 1000, 500, 10, 1, 100, 0),   unit("FEWINSURED", 1000, 500, 10, 1, 100, 0),
@@ -199,8 +200,15 @@ static void a_suspiciously_low_claim_frequency_is_named(void **state)
         units[i].insured = insured[i];
         units[i].claims = claims[i];
     }
-    report_unit_stats city = {.premium = 10000, .paid = 5000, .decided = 100, .declined = 10, .settled = 100,
-                              .mean_tenths = 100, .has_mean = true, .insured = 5000, .claims = 200};
+    report_unit_stats city = {.premium = 10000,
+                              .paid = 5000,
+                              .decided = 100,
+                              .declined = 10,
+                              .settled = 100,
+                              .mean_tenths = 100,
+                              .has_mean = true,
+                              .insured = 5000,
+                              .claims = 200};
     report_rule rule = REPORT_RULE_DEFAULT;
     report_problem *p = NULL;
     size_t n = 0;
@@ -380,11 +388,21 @@ static void an_empty_report_renders_everywhere(void **state)
                                             {"mean_days", "平均结案天数", "Mean settlement days", REPORT_TENTHS, 0},
                                             {"premium", "保费收入", "Premium income", REPORT_FEN, 0},
                                             {"households", "参保家庭", "Insured households", REPORT_COUNT, 0}};
-    static const char *const keys[REPORT_T_COUNT] = {"summary", "problems", "yoy_volume", "yoy_rates",
-                                                     "claim_frequency", "pending_by_age", "declines_fraud_trend",
-                                                     "enrollment", "premium",
-                                                     "claims_by_liability", "loss_ratio", "settlement_time",
-                                                     "decline_reasons", "fraud_signals", "subsidy_reconciliation",
+    static const char *const keys[REPORT_T_COUNT] = {"summary",
+                                                     "problems",
+                                                     "yoy_volume",
+                                                     "yoy_rates",
+                                                     "claim_frequency",
+                                                     "pending_by_age",
+                                                     "declines_fraud_trend",
+                                                     "enrollment",
+                                                     "premium",
+                                                     "claims_by_liability",
+                                                     "loss_ratio",
+                                                     "settlement_time",
+                                                     "decline_reasons",
+                                                     "fraud_signals",
+                                                     "subsidy_reconciliation",
                                                      "claims_by_month"};
     static const report_column loss[] = {{"unit", "管理单位", "Managing unit", REPORT_UNIT, 0},
                                          {"premium", "保费收入", "Premium", REPORT_FEN, 0},
