@@ -36,6 +36,9 @@ for png in "$work"/page-*.png; do
     n=$((n + 1))
 done
 [ "$n" -eq "$pages" ] || itest_fail "$n images for $pages pages"
+# The first page as an artifact: what a claims officer sees first on paper.
+mkdir -p "$FAMINS_BUILD_DIR/artifacts"
+pdftoppm -r 80 -png -f 1 -l 1 -singlefile "$pdf" "$FAMINS_BUILD_DIR/artifacts/report-pdf-page-1"
 
 # The charts' values, which check_report.py proves equal to the independent sums, are in the PDF's text.
 /usr/bin/python3 "$here/check_report.py" "$FAMINS_PG_DSN" "$work/city" 2026 >/dev/null ||
