@@ -3,15 +3,18 @@
 -- managing_unit on every view, money in integer fen, no person_key and no identity number.
 
 -- Claims pending review (the adjudicator's pending_review: awaiting a reviewer or documents), by how long they
--- have waited since their report date, as of today in Asia/Shanghai. outstanding = the claimed amount of the
--- pending claims (nothing is paid before a decision; the payable of a pending claim is not yet decided).
--- band_order sorts the bands; age bands are closed: 0-30, 31-60, 61-90, 91 days and more. A report date after
--- today (a clock or data error) counts as 0 days, not as a negative age.
+-- have waited since their report date, as of today in Asia/Shanghai. Two amounts outstanding: claimed = the bills
+-- the pending claims submitted (0 for a liability paid as a sum insured, e.g. death), assessed = the full amount
+-- their current decision computed before review (what an approval would pay before limits and earlier payments;
+-- nothing is payable before the decision). band_order sorts the bands; bands are closed: 0-30, 31-60, 61-90, 91 days
+-- and more. A report date after today (a clock or data error) counts as 0 days, not as a negative age.
 CREATE VIEW famins_report.pending_claims_by_age AS
-WITH p AS (SELECT plan_year, managing_unit, claimed_amount,
-                  greatest((now() AT TIME ZONE 'Asia/Shanghai')::date - report_date, 0) AS age_days
-           FROM famins_report.claim_facts
-           WHERE status = 'pending_review')
+WITH p AS (SELECT f.plan_year, f.managing_unit, f.claimed_amount,
+                  coalesce((SELECT cd.full_amount FROM famins.claim_decisions cd
+                            WHERE cd.claim_id = f.claim_id ORDER BY cd.decision_id DESC LIMIT 1), 0) AS assessed,
+                  greatest((now() AT TIME ZONE 'Asia/Shanghai')::date - f.report_date, 0) AS age_days
+           FROM famins_report.claim_facts f
+           WHERE f.status = 'pending_review')
 SELECT plan_year,
        managing_unit,
        CASE WHEN age_days <= 30 THEN 1 WHEN age_days <= 60 THEN 2 WHEN age_days <= 90 THEN 3 ELSE 4 END
@@ -20,11 +23,13 @@ SELECT plan_year,
             ELSE '91+' END AS age_band,
        count(*) AS claims,
        sum(claimed_amount)::bigint AS outstanding,
+       sum(assessed)::bigint AS assessed,
        max(age_days) AS oldest_days
 FROM p
 GROUP BY 1, 2, 3, 4;
 COMMENT ON VIEW famins_report.pending_claims_by_age IS
-    'claims pending review per unit and age band (days since report, today in Asia/Shanghai): count, claimed fen';
+    'claims pending review per unit and age band (days since report, today in Asia/Shanghai): count, claimed and '
+    'assessed fen, longest wait';
 
 -- The data's cut-off: the time of the latest decision (decided_at of the current decision, pending-review ones
 -- included) among the claims of a plan year and unit. NULL-free: a year without claims has no row.

@@ -77,6 +77,7 @@ static const report_column pending_cols[] = {
     {"age_band", "等待天数", "Days waiting", REPORT_TEXT, 0},
     {"claims", "待审核案件", "Claims pending review", REPORT_COUNT, 0},
     {"outstanding", "申请金额（未决）", "Claimed, outstanding", REPORT_FEN, 0},
+    {"assessed", "审核前核算金额", "Assessed before review", REPORT_FEN, 0},
     {"oldest_days", "最长等待天数", "Longest wait (days)", REPORT_COUNT, 0},
 };
 
@@ -264,10 +265,10 @@ static const char sql_yoy[] =
 static const char sql_city_days[] =
     "SELECT plan_year, (mean_days * 10)::bigint FROM famins_report.settlement_time_city" YEARS;
 
-static const char sql_pending[] =
-    "SELECT age_band, sum(claims)::bigint, sum(outstanding)::bigint, max(oldest_days)::bigint"
-    " FROM famins_report.pending_claims_by_age" WHERE_YEAR_UNIT
-    "GROUP BY band_order, age_band ORDER BY band_order";
+static const char sql_pending[] = "SELECT age_band, sum(claims)::bigint, sum(outstanding)::bigint, "
+                                  "sum(assessed)::bigint, max(oldest_days)::bigint"
+                                  " FROM famins_report.pending_claims_by_age" WHERE_YEAR_UNIT
+                                  "GROUP BY band_order, age_band ORDER BY band_order";
 
 /* Declined claims, then every fraud signal code, in the previous and this year (NULL: no row that year). */
 static const char sql_trend[] =
@@ -598,10 +599,10 @@ static fm_status fill_pending_and_trend(PGconn *conn, report *rep, fm_error *err
         st = report_table_sum_total(pe);
     if (st != FM_OK)
         return st;
-    pe->total[3] = (report_cell){.null = pe->nrows == 0};
+    pe->total[4] = (report_cell){.null = pe->nrows == 0};
     for (size_t r = 0; r < pe->nrows; r++)
-        if (report_table_cell(pe, r, 3)->num > pe->total[3].num)
-            pe->total[3].num = report_table_cell(pe, r, 3)->num;
+        if (report_table_cell(pe, r, 4)->num > pe->total[4].num)
+            pe->total[4].num = report_table_cell(pe, r, 4)->num;
     if ((st = load_table(conn, tr, sql_trend, rep->plan_year, unit, err)) != FM_OK)
         return st;
     for (size_t r = 0; r < tr->nrows; r++) {
@@ -805,10 +806,13 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
         "Claims per 1,000 insured = claims (pending and declined included) / insured persons x 1000; "
         "average paid = paid / approved and partly paid claims.";
     T[REPORT_T_PENDING_AGE].note_zh =
-        "待审核（等待复核或补充材料）的案件，按报案日至今日（北京时间）的天数分段；未决金额为其申请金额。";
+        "待审核（等待复核或补充材料）的案件，按报案日至今日（北京时间）的天数分段；申请金额为其票据金额（身故"
+        "等定额责任为0）；审核前核算金额为当前决定在复核前算出的金额。";
     T[REPORT_T_PENDING_AGE].note_en =
         "Claims pending review (awaiting a reviewer or documents) by days from report date to today "
-        "(Asia/Shanghai); outstanding = their claimed amount.";
+        "(Asia/Shanghai); claimed = their bills (0 for a sum-insured liability such as death); assessed = "
+        "what their "
+        "current decision computed before review.";
     T[REPORT_T_TREND].note_zh = "拒赔案件与各类欺诈风险信号，本年与上一方案年度对比；增减 = 本年 − 上年。";
     T[REPORT_T_TREND].note_en =
         "Declined claims and each kind of fraud signal, this plan year against the previous; "

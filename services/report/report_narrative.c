@@ -42,6 +42,22 @@ static void fig(const report *rep, const char *key, bool chinese, char out[REPOR
     value_text(col, summary_cell(rep, key, &col), chinese, out);
 }
 
+/* A figure with its unit ("40.1件", "8.5 days"), or what is missing ("无数据", "not known") when it has no
+ * value. */
+static void fig_unit(const report *rep, const char *key, bool chinese, const char *unit, char *out,
+                     size_t cap)
+{
+    const report_column *col = NULL;
+    const report_cell *cell = summary_cell(rep, key, &col);
+    char num[REPORT_NUM_LEN];
+    if (cell == NULL || cell->null) {
+        snprintf(out, cap, "%s", chinese ? "无数据" : "not known");
+        return;
+    }
+    value_text(col, cell, chinese, num);
+    snprintf(out, cap, "%s%s", num, unit);
+}
+
 /* "增加 12" / "up 12" of this year against the previous, from the comparison tables' total row. */
 static void change_text(const report_table *t, const char *key, bool chinese, char *out, size_t cap)
 {
@@ -108,22 +124,22 @@ fm_status report_narrative(const report *rep, bool chinese, char **out)
     if (f == NULL)
         return FM_ENOMEM;
     char hh[REPORT_NUM_LEN], ins[REPORT_NUM_LEN], prem[REPORT_NUM_LEN], claims[REPORT_NUM_LEN];
-    char freq[REPORT_NUM_LEN], paid[REPORT_NUM_LEN], loss[REPORT_NUM_LEN], decl[REPORT_NUM_LEN];
-    char rate[REPORT_NUM_LEN], pend[REPORT_NUM_LEN], outst[REPORT_NUM_LEN], days[REPORT_NUM_LEN];
-    char avg[REPORT_NUM_LEN], expected[REPORT_NUM_LEN] = "", scope[160], ch_claims[160], ch_paid[160];
+    char paid[REPORT_NUM_LEN], decl[REPORT_NUM_LEN], pend[REPORT_NUM_LEN], outst[REPORT_NUM_LEN];
+    char freq[64], avg[64], loss[64], rate[64], days[64];
+    char expected[REPORT_NUM_LEN] = "", scope[160], ch_claims[160], ch_paid[160];
     fig(rep, "households", chinese, hh);
     fig(rep, "insured", chinese, ins);
     fig(rep, "premium", chinese, prem);
     fig(rep, "claims", chinese, claims);
-    fig(rep, "claims_per_1000", chinese, freq);
     fig(rep, "paid", chinese, paid);
-    fig(rep, "average_paid", chinese, avg);
-    fig(rep, "loss_ratio", chinese, loss);
     fig(rep, "declined", chinese, decl);
-    fig(rep, "decline_rate", chinese, rate);
     fig(rep, "pending", chinese, pend);
     fig(rep, "pending_outstanding", chinese, outst);
-    fig(rep, "mean_days", chinese, days);
+    fig_unit(rep, "claims_per_1000", chinese, chinese ? "件" : "", freq, sizeof freq);
+    fig_unit(rep, "average_paid", chinese, chinese ? "元" : " yuan", avg, sizeof avg);
+    fig_unit(rep, "loss_ratio", chinese, "", loss, sizeof loss);
+    fig_unit(rep, "decline_rate", chinese, "", rate, sizeof rate);
+    fig_unit(rep, "mean_days", chinese, chinese ? "天" : " days", days, sizeof days);
     if (rep->rule.expected_loss_bp > 0)
         report_bp_to_percent(rep->rule.expected_loss_bp, expected);
     scope_name(rep, chinese, scope, sizeof scope);
@@ -131,20 +147,21 @@ fm_status report_narrative(const report *rep, bool chinese, char **out)
     change_text(vol, "claims", chinese, ch_claims, sizeof ch_claims);
     change_text(vol, "paid", chinese, ch_paid, sizeof ch_paid);
     if (chinese)
-        fprintf(f,
-                "%d年度，%s参保家庭%s户、参保%s人，保费收入%s元；受理理赔案件%s件（每千名参保人%s件），%s；"
-                "赔付金额%s元（件均%s元），%s；赔付率%s%s%s%s。拒赔%s件，拒赔率%s；待审核%s件，申请金额%s元；"
-                "平均结案%s天。",
-                rep->plan_year, scope, hh, ins, prem, claims, freq, ch_claims, paid, avg, ch_paid, loss,
-                expected[0] ? "（方案预期" : "", expected, expected[0] ? "）" : "", decl, rate, pend, outst,
-                days);
+        fprintf(
+            f,
+            "%d年度，%s参保家庭%s户、参保%s人，保费收入%s元；受理理赔案件%s件（每千名参保人：%s），%s；"
+            "赔付金额%s元（件均：%s），%s；赔付率：%s%s%s%s。拒赔%s件，拒赔率：%s；待审核%s件，申请金额%s元；"
+            "平均结案时间：%s。",
+            rep->plan_year, scope, hh, ins, prem, claims, freq, ch_claims, paid, avg, ch_paid, loss,
+            expected[0] ? "（方案预期" : "", expected, expected[0] ? "）" : "", decl, rate, pend, outst,
+            days);
     else
         fprintf(
             f,
             "In plan year %d, %s insured %s households (%s persons) for %s yuan of premium; %s claims were "
-            "made (%s per 1,000 insured), %s; %s yuan was paid (%s per paid claim), %s; the loss ratio is "
-            "%s%s%s%s. %s claims were declined (decline rate %s); %s are pending review, claiming %s yuan; "
-            "the mean settlement time is %s days.",
+            "made (per 1,000 insured: %s), %s; %s yuan was paid (per paid claim: %s), %s; loss ratio: "
+            "%s%s%s%s. %s claims were declined (decline rate: %s); %s pending review, claiming %s yuan; "
+            "mean settlement time: %s.",
             rep->plan_year, scope, hh, ins, prem, claims, freq, ch_claims, paid, avg, ch_paid, loss,
             expected[0] ? " (the plan expects " : "", expected, expected[0] ? ")" : "", decl, rate, pend,
             outst, days);
@@ -152,7 +169,11 @@ fm_status report_narrative(const report *rep, bool chinese, char **out)
     if (p->nrows == 0)
         fputs(chinese ? "按判定规则未发现突出问题。" : " By the rule, no problem stands out.", f);
     else
-        fprintf(f, chinese ? "发现突出问题%zu项：" : " %zu problems stand out:", p->nrows);
+        fprintf(f,
+                chinese         ? "发现突出问题%zu项："
+                : p->nrows == 1 ? " %zu problem stands out:"
+                                : " %zu problems stand out:",
+                p->nrows);
     for (size_t r = 0; r < p->nrows; r++) {
         const char *unit = report_table_cell(p, r, 0)->text, *ind = report_table_cell(p, r, 1)->text;
         const char *uname = report_unit_name_of(rep, unit, chinese),

@@ -282,13 +282,16 @@ exp_totals = {
 # Pending review by age: days from the report date to today (Asia/Shanghai).
 BANDS = [("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("91+", 91, 10 ** 9)]
 pend = {}
-for age, amount in sql(f"""
-    SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date - report_date, claimed_amount
+for age, amount, assessed in sql(f"""
+    SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date - report_date, claimed_amount,
+           coalesce((SELECT d.full_amount FROM famins.claim_decisions d WHERE d.claim_id = cc.claim_id
+                     AND d.decision_id = (SELECT max(decision_id) FROM famins.claim_decisions x
+                                          WHERE x.claim_id = cc.claim_id)), 0)
     FROM {CLAIMS} WHERE y = {YEAR} AND status = 'pending_review' {uf('u')}"""):
     age = max(int(age), 0)  # a report date after today waits 0 days
     band = next(b for b, lo, hi in BANDS if lo <= age <= hi)
-    n, amt, oldest = pend.get(band, (0, 0, 0))
-    pend[band] = (n + 1, amt + int(amount), max(oldest, age))
+    n, amt, ass, oldest = pend.get(band, (0, 0, 0, 0))
+    pend[band] = (n + 1, amt + int(amount), ass + int(assessed), max(oldest, age))
 exp["pending_by_age"] = {(b,): v for b, v in pend.items()}
 
 # Declines and fraud signals, this year against the previous (0 when the previous year has data, None when not).
@@ -406,7 +409,7 @@ KEYS = {
                              "declined", "fraud_signals_prev", "fraud_signals"]),
     "claim_frequency": (["unit"], ["insured", "claims", "claims_per_1000", "paid_claims", "paid_fen",
                                    "average_paid_fen"]),
-    "pending_by_age": (["age_band"], ["claims", "outstanding_fen", "oldest_days"]),
+    "pending_by_age": (["age_band"], ["claims", "outstanding_fen", "assessed_fen", "oldest_days"]),
     "declines_fraud_trend": (["item"], ["previous", "current", "change"]),
 }
 DAYS = {"mean_days", "median_days", "p90_days", "mean_days_prev", "claims_per_1000"}
@@ -440,8 +443,8 @@ for table, want in exp_totals.items():
     for k, v in want.items():
         check(norm(k, total.get(k)) == v, f"json {table} total {k}: got {total.get(k)} want {v}")
 ptotal = doc["tables"]["pending_by_age"]["total"]
-check((ptotal["claims"], ptotal["outstanding_fen"]) == (sum(v[0] for v in pend.values()), sum(v[1] for v in pend.values())),
-      f"json pending total: {ptotal}")
+check((ptotal["claims"], ptotal["outstanding_fen"], ptotal["assessed_fen"]) ==
+      tuple(sum(v[i] for v in pend.values()) for i in range(3)), f"json pending total: {ptotal}")
 check(doc["previous_year_has_data"] == (not prev_empty), "json previous_year_has_data")
 check(doc["data_cutoff"] == want_cutoff, f"json data_cutoff: got {doc['data_cutoff']} want {want_cutoff}")
 check(doc["rule"]["expected_loss_ratio_bp"] == EXPECTED_LOSS_BP, "json rule expected loss ratio")
