@@ -15,6 +15,7 @@
 #include "report_access.h"
 #include "report_export.h"
 #include "report_format.h"
+#include "report_pdf.h"
 #include "report_render.h"
 
 static const fm_setting report_settings[] = {
@@ -29,11 +30,17 @@ static const fm_setting report_settings[] = {
      "problems found: decided claims a unit needs before it is compared"},
     {"FAMINS_REPORT_CSV_BOM", FM_SETTING_INT, "0", 0, 1,
      "1: every CSV file starts with a UTF-8 byte-order mark (as --csv-bom), so that Excel opens it as UTF-8"},
+    {"FAMINS_REPORT_MIN_INSURED", FM_SETTING_INT, "100", 1, 100000000,
+     "problems found: insured persons a unit needs before a low claim frequency is named"},
+    {"FAMINS_REPORT_CHROMIUM", FM_SETTING_STRING, "chromium", 0, 0,
+     "--format pdf: the headless Chromium program (name on PATH or path); optional dependency"},
+    {"FAMINS_REPORT_PDF_TIMEOUT_S", FM_SETTING_INT, "120", 5, 3600,
+     "--format pdf: seconds Chromium may take to print before it is killed"},
 };
 #define REPORT_SETTING_COUNT (sizeof report_settings / sizeof report_settings[0])
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
-enum { FMT_MD = 1, FMT_CSV = 2, FMT_JSON = 4, FMT_HTML = 8 };
+enum { FMT_MD = 1, FMT_CSV = 2, FMT_JSON = 4, FMT_HTML = 8, FMT_PDF = 16 };
 
 static volatile sig_atomic_t stop_requested = 0;
 
@@ -46,11 +53,12 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: famins-report --year Y [--unit CODE] [--format md|csv|json|html[,...]] [--out DIR] [--csv-bom]\n"
+            "Usage: famins-report --year Y [--unit CODE] [--format md|csv|json|html|pdf[,...]] [--out DIR] [--csv-bom]\n"
             "       famins-report export --year Y [--unit CODE] --out DIR [--csv-bom]\n"
             "  --year Y      plan year (the year starting on 1 March of Y)\n"
             "  --unit CODE   one managing unit (e.g. 610113, GXQ); default: the whole city\n"
-            "  --format F    md (default), csv, json, html; several with commas when --out is given\n"
+            "  --format F    md (default), csv, json, html, pdf (the html printed by headless Chromium, an\n"
+            "                optional dependency); several with commas when --out is given\n"
             "  --out DIR     write one file per format into DIR (created when missing):\n"
             "                report-Y[-CODE].md|.json|.html, and report-Y[-CODE]-<table>.csv per table\n"
             "  --csv-bom     start each CSV with a UTF-8 byte-order mark (Excel on a Chinese Windows)\n"
@@ -60,7 +68,7 @@ static void usage(FILE *out)
             "A district association's role (famins-admin district-role) reads its own unit only: --unit defaults to\n"
             "it, another unit is refused (exit 1).\n"
             "Without --out: md and json go to stdout; csv goes to stdout as its tables one after another, each\n"
-            "with its header row, separated by one empty line; html goes to report-Y[-CODE].html.\n"
+            "with its header row, separated by one empty line; html and pdf go to report-Y[-CODE].html/.pdf.\n"
             "--version prints the version.\n"
             "Exit: 0 written (an empty year is an empty report), 1 database or file error, 2 wrong usage or "
             "configuration.\n\n");
@@ -83,6 +91,8 @@ static int parse_formats(const char *text, int *out)
             set |= FMT_JSON;
         else if (strcmp(tok, "html") == 0)
             set |= FMT_HTML;
+        else if (strcmp(tok, "pdf") == 0)
+            set |= FMT_PDF;
         else
             return -1;
     }
@@ -256,7 +266,9 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--format") == 0) {
             format_given = 1;
             if (parse_formats(v, &formats) != 0) {
-                fprintf(stderr, "famins-report: --format wants md, csv, json or html (comma-separated), not \"%s\"\n",
+                fprintf(stderr,
+                        "famins-report: --format wants md, csv, json, html or pdf (comma-separated), not "
+                        "\"%s\"\n",
                         v);
                 return EXIT_USAGE;
             }
@@ -311,7 +323,8 @@ int main(int argc, char **argv)
         fm_log(&logger, FM_LOG_WARN, "unit_not_in_catalogue", "unit=%s year=%d", unit, year);
 
     report_rule rule = {.factor_pct = fm_settings_int(settings, "FAMINS_REPORT_FAR_FACTOR_PCT"),
-                        .min_claims = fm_settings_int(settings, "FAMINS_REPORT_MIN_CLAIMS")};
+                        .min_claims = fm_settings_int(settings, "FAMINS_REPORT_MIN_CLAIMS"),
+                        .min_insured = fm_settings_int(settings, "FAMINS_REPORT_MIN_INSURED")};
     fm_backoff backoff = {.initial_ms = 200, .max_ms = 1000, .max_attempts = 3};
     char dsn[2048];
     if (fm_pg_role_dsn(fm_settings_str(settings, "FAMINS_REPORT_PG_DSN"),
@@ -337,6 +350,11 @@ int main(int argc, char **argv)
         goto done;
     loaded = true;
     if (write_outputs(&rep, formats, dir, bom, &err) != FM_OK)
+        goto done;
+    if ((formats & FMT_PDF) &&
+        report_write_pdf(&rep, dir, fm_settings_str(settings, "FAMINS_REPORT_CHROMIUM"),
+                         (int)fm_settings_int(settings, "FAMINS_REPORT_PDF_TIMEOUT_S"),
+                         (formats & FMT_HTML) != 0, &err) != FM_OK)
         goto done;
     fm_log(&logger, FM_LOG_INFO, "report_written", "year=%d unit=%s claims=%lld problems=%zu", year,
            unit ? unit : "all", (long long)rep.tables[REPORT_T_SUMMARY].cells[6].num,
