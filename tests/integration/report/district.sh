@@ -89,7 +89,11 @@ granted_d1=$(itest_psql -c "SELECT DISTINCT table_name FROM information_schema.t
     WHERE grantee = '$D1' AND privilege_type = 'SELECT' ORDER BY 1")
 for v in $views_with_unit; do
     got=$(as famins_reporter -c "SELECT count(DISTINCT managing_unit) FROM famins_report.$v WHERE managing_unit <> 'UNKNOWN'")
-    [ "$got" -eq 4 ] || itest_fail "famins_reporter sees $got units in $v, expected all 4"
+    # Claims pending review are seeded in 610113 and GXQ only: that view holds two units (and GXQ, which makes the
+    # cast probe below bite); every other view holds all four.
+    min=4
+    [ "$v" = pending_claims_by_age ] && min=2
+    [ "$got" -ge "$min" ] || itest_fail "famins_reporter sees $got units in $v, expected at least $min"
     if ! echo "$granted_d1" | grep -qx "$v"; then
         as "$D1" -c "SELECT 1 FROM famins_report.$v LIMIT 1" >/dev/null 2>&1 && itest_fail "$D1 reads ungranted $v"
         continue
@@ -222,7 +226,7 @@ for p in plain:
         b = open(f"{work}/{d}/{name}", "rb").read()
         assert b == BOM + body, f"{d}/{name}: not the mark followed by the same bytes"
     # Value columns: a number, plain (no unit, no thousands separator), or empty.
-    text_cols = re.compile(r"(^|_)(unit|name_zh|name_en|zh|en|category|liability|role|reason|code|indicator|month)$")
+    text_cols = re.compile(r"(^|_)(unit|name_zh|name_en|zh|en|category|liability|role|reason|code|indicator|month|item|age_band|band|kind|signal)$")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
     for r in rows[1:]:
         for h, v in zip(rows[0], r):
