@@ -91,8 +91,11 @@ static const report_column trend_cols[] = {
 static const report_column problem_cols[] = {
     {"unit", "管理单位", "Managing unit", REPORT_UNIT, 0},
     CODED("indicator", "指标", "Indicator", REPORT_CODE_INDICATOR),
-    {"unit_value", "本单位", "Unit", REPORT_TEXT, 0},
-    {"city_value", "全市", "City", REPORT_TEXT, 0},
+    CODED("measure", "计量", "Measure", REPORT_CODE_MEASURE),
+    {"unit_value", "本单位", "Unit", REPORT_MEASURED, 0},
+    /* On the city's own row (loss_ratio_vs_expected) the value it is compared with is the plan's. */
+    {"city_value", "全市（全市行：方案预期赔付率）", "City (on the city's row: the plan's expected loss ratio)",
+     REPORT_MEASURED, 0},
 };
 
 static const report_column enrollment_cols[] = {
@@ -690,42 +693,16 @@ static fm_status fill_problems(PGconn *conn, report *rep, fm_error *err)
         const report_problem *p = &problems[i];
         if (rep->unit[0] != '\0' && strcmp(rep->unit, p->unit) != 0)
             continue;
-        char uv[REPORT_NUM_LEN + 24], cv[REPORT_NUM_LEN + 24];
-        switch (p->indicator) {
-        case REPORT_IND_LOW_FREQUENCY:
-            report_tenths_text(p->unit_value, uv);
-            report_tenths_text(p->city_value, cv);
-            strcat(uv, " ‰");
-            strcat(cv, " ‰");
-            break;
-        case REPORT_IND_EXPECTED_LOSS:
-            report_bp_to_percent(p->unit_value, uv);
-            report_bp_to_percent(p->city_value, cv);
-            strcat(cv, " 预期 expected");
-            break;
-        case REPORT_IND_LOSS_RATIO:
-        case REPORT_IND_DECLINE_RATE:
-            report_bp_to_percent(p->unit_value, uv);
-            report_bp_to_percent(p->city_value, cv);
-            break;
-        case REPORT_IND_SETTLEMENT:
-            report_tenths_text(p->unit_value, uv);
-            report_tenths_text(p->city_value, cv);
-            strcat(uv, " 天 days");
-            strcat(cv, " 天 days");
-            break;
-        case REPORT_IND_SUBSIDY_GAP:
-            report_fen_to_yuan(p->unit_value, true, uv);
-            report_fen_to_yuan(p->city_value, true, cv);
-            strcat(uv, " 元 yuan");
-            strcat(cv, " 元 yuan");
-            break;
-        }
+        const char *measure = report_measure_code(report_indicator_measure(p->indicator));
         report_cell *row;
         if ((st = report_table_add_row(t, &row)) != FM_OK || (st = report_cell_set_text(&row[0], p->unit)) != FM_OK ||
             (st = report_cell_set_text(&row[1], report_indicator_code(p->indicator))) != FM_OK ||
-            (st = report_cell_set_text(&row[2], uv)) != FM_OK || (st = report_cell_set_text(&row[3], cv)) != FM_OK)
+            (st = report_cell_set_text(&row[2], measure)) != FM_OK ||
+            (st = report_cell_set_text(&row[3], measure)) != FM_OK ||
+            (st = report_cell_set_text(&row[4], measure)) != FM_OK)
             goto done;
+        row[3].num = p->unit_value;
+        row[4].num = p->city_value;
     }
 done:
     PQclear(res);

@@ -71,6 +71,42 @@ void report_tenths_text(int64_t tenths, char out[REPORT_NUM_LEN])
              (unsigned)(m % 10));
 }
 
+static const char *const measure_codes[] = {"percent", "permille", "days", "yuan"};
+
+const char *report_measure_code(report_measure m)
+{
+    return (unsigned)m < sizeof measure_codes / sizeof measure_codes[0] ? measure_codes[m] : "?";
+}
+
+bool report_measure_parse(const char *code, report_measure *out)
+{
+    for (size_t i = 0; code != NULL && i < sizeof measure_codes / sizeof measure_codes[0]; i++)
+        if (strcmp(code, measure_codes[i]) == 0) {
+            *out = (report_measure)i;
+            return true;
+        }
+    return false;
+}
+
+int64_t report_measure_divisor(report_measure m)
+{
+    return m == REPORT_MEASURE_PERCENT || m == REPORT_MEASURE_YUAN ? 100 : 10;
+}
+
+void report_measure_number(report_measure m, int64_t kept, bool grouping, char out[REPORT_NUM_LEN])
+{
+    switch (m) {
+    case REPORT_MEASURE_PERCENT:
+        report_bp_to_percent(kept, out);
+        out[strlen(out) - 1] = '\0'; /* the unit is the measure's */
+        return;
+    case REPORT_MEASURE_PERMILLE:
+    case REPORT_MEASURE_DAYS: report_tenths_text(kept, out); return;
+    case REPORT_MEASURE_YUAN: report_fen_to_yuan(kept, grouping, out); return;
+    }
+    report_count_text(kept, grouping, out);
+}
+
 bool report_parse_scaled(const char *text, int scale, int64_t *out)
 {
     if (text == NULL || scale < 0 || scale > 6)

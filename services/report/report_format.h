@@ -27,6 +27,28 @@ void report_bp_to_percent(int64_t bp, char out[REPORT_NUM_LEN]);
 /* Tenths of a day as days with one decimal ("12.5"). */
 void report_tenths_text(int64_t tenths, char out[REPORT_NUM_LEN]);
 
+/* The measure of a value whose unit differs from row to row (the problems found), and the integer the value is
+ * kept in: written without a unit where numbers are data (CSV, JSON), with one where people read them. */
+typedef enum report_measure {
+    REPORT_MEASURE_PERCENT = 0, /* kept in basis points, written "12.34" */
+    REPORT_MEASURE_PERMILLE,    /* kept in tenths of a per mille, written "27.1" */
+    REPORT_MEASURE_DAYS,        /* kept in tenths of a day, written "3.5" */
+    REPORT_MEASURE_YUAN         /* kept in fen, written "1234.00" */
+} report_measure;
+
+/* The measure's stable code: "percent", "permille", "days", "yuan". */
+const char *report_measure_code(report_measure m);
+
+/* The measure of a code; false when the code is none of the above. */
+bool report_measure_parse(const char *code, report_measure *out);
+
+/* What the kept integer is divided by to give the measure's number (100 for percent and yuan, 10 otherwise). */
+int64_t report_measure_divisor(report_measure m);
+
+/* Writes the kept integer as the measure's bare number (no unit; thousands grouped only on request, for
+ * people). */
+void report_measure_number(report_measure m, int64_t kept, bool grouping, char out[REPORT_NUM_LEN]);
+
 /* Parses a decimal text with at most `scale` decimals into an integer scaled by 10^scale ("12.5", 1 -> 125).
  * false on anything else (more decimals, junk, overflow). */
 bool report_parse_scaled(const char *text, int scale, int64_t *out);

@@ -56,6 +56,26 @@ static const label indicators[] = {
     {"loss_ratio_vs_expected", "全市赔付率偏离方案预期", "City loss ratio far from the plan's expected"},
 };
 
+static const label measures[] = {
+    {"percent", "百分比（%）", "Percent (%)"},
+    {"permille", "千分比（每千名参保人，‰）", "Per mille (per 1,000 insured, ‰)"},
+    {"days", "天数", "Days"},
+    {"yuan", "金额（元）", "Amount (yuan)"},
+};
+
+const char *report_measure_unit(report_measure m, report_lang lang)
+{
+    static const char *const units[][3] = {
+        [REPORT_MEASURE_PERCENT] = {"%", "%", "%"},
+        [REPORT_MEASURE_PERMILLE] = {"‰", "‰", "‰"},
+        [REPORT_MEASURE_DAYS] = {" days", "天", " 天 days"},
+        [REPORT_MEASURE_YUAN] = {" yuan", "元", " 元 yuan"},
+    };
+    if ((unsigned)m >= sizeof units / sizeof units[0] || (unsigned)lang > REPORT_LANG_BOTH)
+        return "";
+    return units[m][lang];
+}
+
 static const char *find(const label *list, size_t n, const char *code, bool chinese)
 {
     for (size_t i = 0; i < n; i++)
@@ -76,6 +96,7 @@ const char *report_label(report_code_kind kind, const char *code, bool chinese)
     case REPORT_CODE_CATEGORY: return FIND(categories);
     case REPORT_CODE_SIGNAL: return FIND(signals);
     case REPORT_CODE_INDICATOR: return FIND(indicators);
+    case REPORT_CODE_MEASURE: return FIND(measures);
     case REPORT_CODE_REASON: {
         fm_reason r;
         if (!fm_reason_parse(code, &r))

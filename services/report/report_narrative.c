@@ -90,20 +90,30 @@ static void change_text(const report_table *t, const char *key, bool chinese, ch
         snprintf(out, cap, "%s %s from the previous year's %s", d > 0 ? "up" : "down", num, prev);
 }
 
-/* A problem's value in one language: the table's cells say "44.5 天 days"; the sentence wants "44.5天" or
- * "44.5 days". */
-static void one_language(const char *cell, bool chinese, char *out, size_t cap)
+/* The cell of row r in the problems table's column key (NULL when the table has no such column). */
+static const report_cell *value_cell(const report_table *p, size_t r, const char *key)
 {
-    static const char *const pairs[][2] = {
-        {" 天 days", "天"}, {" 元 yuan", "元"}, {" 预期 expected", "预期"}};
-    snprintf(out, cap, "%s", cell != NULL ? cell : "");
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        char *at = strstr(out, pairs[i][0]);
-        if (at == NULL)
-            continue;
-        const char *word = chinese ? pairs[i][1] : strrchr(pairs[i][0], ' ');
-        snprintf(at, cap - (size_t)(at - out), "%s", word);
+    int c = report_table_col(p, key);
+    return c < 0 ? NULL : report_table_cell(p, r, (size_t)c);
+}
+
+/* A problem's value in one language ("44.5天", "44.5 days", "1,234.00元", "12.34%"), from its number and
+ * measure. */
+static void one_language(const report_cell *cell, bool chinese, char *out, size_t cap)
+{
+    char num[REPORT_NUM_LEN];
+    report_measure m;
+    if (cell == NULL || cell->null) {
+        snprintf(out, cap, "%s", chinese ? "无数据" : "no data");
+        return;
     }
+    if (!report_measure_parse(cell->text, &m)) {
+        report_count_text(cell->num, true, num);
+        snprintf(out, cap, "%s", num);
+        return;
+    }
+    report_measure_number(m, cell->num, true, num);
+    snprintf(out, cap, "%s%s", num, report_measure_unit(m, chinese ? REPORT_LANG_ZH : REPORT_LANG_EN));
 }
 
 static void scope_name(const report *rep, bool chinese, char *out, size_t cap)
@@ -179,11 +189,10 @@ fm_status report_narrative(const report *rep, bool chinese, char **out)
         const char *uname = report_unit_name_of(rep, unit, chinese),
                    *label = report_label(REPORT_CODE_INDICATOR, ind, chinese);
         char uv[96], cv[96];
-        one_language(report_table_cell(p, r, 2)->text, chinese, uv, sizeof uv);
-        one_language(report_table_cell(p, r, 3)->text, chinese, cv, sizeof cv);
+        one_language(value_cell(p, r, "unit_value"), chinese, uv, sizeof uv);
+        one_language(value_cell(p, r, "city_value"), chinese, cv, sizeof cv);
         bool city = strcmp(unit, REPORT_CITY_CODE) == 0;
-        if (city) {
-            cv[strspn(cv, "0123456789.%")] = '\0'; /* "50.00% expected": the number alone */
+        if (city) { /* its city_value is the plan's expected loss ratio */
             if (chinese)
                 fprintf(f, "%s%zu. 全市赔付率%s，偏离方案预期赔付率%s", r ? "；" : "", r + 1, uv, cv);
             else

@@ -19,6 +19,19 @@ const char *report_indicator_code(report_indicator ind)
     return "?";
 }
 
+report_measure report_indicator_measure(report_indicator ind)
+{
+    switch (ind) {
+    case REPORT_IND_LOSS_RATIO:
+    case REPORT_IND_DECLINE_RATE:
+    case REPORT_IND_EXPECTED_LOSS: return REPORT_MEASURE_PERCENT;
+    case REPORT_IND_SETTLEMENT: return REPORT_MEASURE_DAYS;
+    case REPORT_IND_SUBSIDY_GAP: return REPORT_MEASURE_YUAN;
+    case REPORT_IND_LOW_FREQUENCY: return REPORT_MEASURE_PERMILLE;
+    }
+    return REPORT_MEASURE_PERCENT;
+}
+
 /* value > factor_pct % of city, in integers: value * 100 > city * factor_pct. Values are bp or tenths of a
  * day, far below 2^50, so the products fit. */
 static bool far_above(int64_t value, int64_t city, int64_t factor_pct)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "fm_error.h"
+#include "report_format.h"
 
 /* What "far" means: a unit is named when its indicator exceeds factor_pct % of the city's (150: 1.5 times)
  * and it has at least min_claims decided claims (so that two claims do not make a problem). A subsidy gap
@@ -62,6 +63,10 @@ typedef struct report_problem {
 /* The stable code of an indicator ("loss_ratio", "decline_rate", "settlement_days", "subsidy_gap",
  * "low_claim_frequency", "loss_ratio_vs_expected"). */
 const char *report_indicator_code(report_indicator ind);
+
+/* The measure an indicator's values are kept in (percent for ratios, permille for the claim frequency, days,
+ * yuan for the subsidy gap). */
+report_measure report_indicator_measure(report_indicator ind);
 
 /* Finds the problems of units[0..n) against city under rule, in unit order then indicator order, then the
  * city's own (unit REPORT_CITY_CODE). On FM_OK *out is a new array the caller frees (NULL when *count is 0).

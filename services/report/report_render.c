@@ -83,6 +83,16 @@ void report_cell_human(const report *rep, const report_column *col, const report
     case REPORT_FEN: report_fen_to_yuan(cell->num, true, num); break;
     case REPORT_BP: report_bp_to_percent(cell->num, num); break;
     case REPORT_TENTHS: report_tenths_text(cell->num, num); break;
+    case REPORT_MEASURED: {
+        report_measure m;
+        if (!report_measure_parse(cell->text, &m)) { /* not made by the report: the number as it is */
+            report_count_text(cell->num, true, num);
+            break;
+        }
+        report_measure_number(m, cell->num, true, num);
+        snprintf(out, cap, "%s%s", num, report_measure_unit(m, REPORT_LANG_BOTH));
+        return;
+    }
     }
     snprintf(out, cap, "%s", num);
 }
@@ -222,6 +232,14 @@ static void csv_value(FILE *out, const report_column *col, const report_cell *ce
         num[strlen(num) - 1] = '\0'; /* the header says _pct */
         break;
     case REPORT_TENTHS: report_tenths_text(cell->num, num); break;
+    case REPORT_MEASURED: {
+        report_measure m;
+        if (report_measure_parse(cell->text, &m))
+            report_measure_number(m, cell->num, false, num);
+        else
+            report_count_text(cell->num, false, num);
+        break;
+    }
     }
     fputs(num, out);
 }
@@ -291,6 +309,19 @@ static int json_cell(json_t *obj, const report *rep, const report_column *col, c
         snprintf(key, sizeof key, "%s", col->key);
         /* Days are not money: a number with one decimal is what a reader expects. */
         v = cell->null ? json_null() : json_real((double)cell->num / 10.0);
+        break;
+    }
+    case REPORT_MEASURED: {
+        /* The CSV's number in the row's measure (12.34 percent, 1234.5 yuan): a value to read beside the
+         * city's, not an amount to add up (the tables of amounts keep integer fen). */
+        report_measure m;
+        snprintf(key, sizeof key, "%s", col->key);
+        if (cell->null)
+            v = json_null();
+        else if (!report_measure_parse(cell->text, &m))
+            v = json_integer(cell->num);
+        else
+            v = json_real((double)cell->num / (double)report_measure_divisor(m));
         break;
     }
     }

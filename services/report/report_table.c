@@ -67,7 +67,7 @@ fm_status report_table_sum_total(report_table *t)
         if (k == REPORT_COUNT || k == REPORT_FEN) {
             for (size_t r = 0; r < t->nrows; r++)
                 total[c].num += report_table_cell(t, r, c)->num;
-        } else if (k == REPORT_BP || k == REPORT_TENTHS) {
+        } else if (k == REPORT_BP || k == REPORT_TENTHS || k == REPORT_MEASURED) {
             total[c].null = true;
         }
     }

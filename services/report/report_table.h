@@ -17,7 +17,9 @@ typedef enum report_kind {
     REPORT_COUNT,      /* an integer count */
     REPORT_FEN,        /* money in fen; written as yuan with two decimals (json: integer fen) */
     REPORT_BP,         /* a ratio in basis points; written as a percentage */
-    REPORT_TENTHS      /* days in tenths; written with one decimal */
+    REPORT_TENTHS,     /* days in tenths; written with one decimal */
+    REPORT_MEASURED    /* a number whose measure differs by row: num is the kept integer, text the measure's
+                          code (report_measure_code); written bare in CSV and JSON, with its unit for people */
 } report_kind;
 
 typedef struct report_column {
@@ -28,8 +30,8 @@ typedef struct report_column {
     report_code_kind code_kind;  /* REPORT_CODED only */
 } report_column;
 
-/* One cell: text for TEXT/UNIT/CODED, num for the numbers; null when there is no value (a ratio without
- * a denominator). text is owned by the table. */
+/* One cell: text for TEXT/UNIT/CODED (and the measure of MEASURED), num for the numbers; null when there is
+ * no value (a ratio without a denominator). text is owned by the table. */
 typedef struct report_cell {
     char *text;
     int64_t num;

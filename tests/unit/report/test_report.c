@@ -7,6 +7,7 @@
 #include "report.h"
 #include "report_format.h"
 #include "report_labels.h"
+#include "report_narrative.h"
 #include "report_problems.h"
 #include "report_render.h"
 
@@ -372,6 +373,132 @@ static void csv_writes_yuan_labels_and_escapes(void **state)
     report_table_free(&t);
 }
 
+static void measures_write_bare_numbers_and_their_units_apart(void **state)
+{
+    (void)state;
+    char out[REPORT_NUM_LEN];
+    report_measure_number(REPORT_MEASURE_PERCENT, 1234, true, out);
+    assert_string_equal(out, "12.34");
+    report_measure_number(REPORT_MEASURE_PERCENT, -5, false, out);
+    assert_string_equal(out, "-0.05");
+    report_measure_number(REPORT_MEASURE_PERMILLE, 271, false, out);
+    assert_string_equal(out, "27.1");
+    report_measure_number(REPORT_MEASURE_DAYS, 35, false, out);
+    assert_string_equal(out, "3.5");
+    report_measure_number(REPORT_MEASURE_YUAN, 123400, false, out);
+    assert_string_equal(out, "1234.00");
+    report_measure_number(REPORT_MEASURE_YUAN, 123400, true, out);
+    assert_string_equal(out, "1,234.00");
+    report_measure m = REPORT_MEASURE_YUAN;
+    const char *codes[] = {"percent", "permille", "days", "yuan"};
+    for (int i = 0; i < 4; i++) {
+        assert_string_equal(report_measure_code((report_measure)i), codes[i]);
+        assert_true(report_measure_parse(codes[i], &m));
+        assert_int_equal(m, i);
+        assert_non_null(report_label(REPORT_CODE_MEASURE, codes[i], true));
+        assert_non_null(report_label(REPORT_CODE_MEASURE, codes[i], false));
+    }
+    assert_false(report_measure_parse("percent ", &m));
+    assert_false(report_measure_parse(NULL, &m));
+    assert_int_equal(m, REPORT_MEASURE_YUAN);
+    assert_i64_equal(report_measure_divisor(REPORT_MEASURE_PERCENT), 100);
+    assert_i64_equal(report_measure_divisor(REPORT_MEASURE_DAYS), 10);
+    assert_string_equal(report_measure_unit(REPORT_MEASURE_DAYS, REPORT_LANG_ZH), "天");
+    assert_string_equal(report_measure_unit(REPORT_MEASURE_DAYS, REPORT_LANG_EN), " days");
+    assert_string_equal(report_measure_unit(REPORT_MEASURE_YUAN, REPORT_LANG_BOTH), " 元 yuan");
+    assert_string_equal(report_measure_unit(REPORT_MEASURE_PERMILLE, REPORT_LANG_EN), "‰");
+    assert_int_equal(report_indicator_measure(REPORT_IND_LOSS_RATIO), REPORT_MEASURE_PERCENT);
+    assert_int_equal(report_indicator_measure(REPORT_IND_DECLINE_RATE), REPORT_MEASURE_PERCENT);
+    assert_int_equal(report_indicator_measure(REPORT_IND_EXPECTED_LOSS), REPORT_MEASURE_PERCENT);
+    assert_int_equal(report_indicator_measure(REPORT_IND_SETTLEMENT), REPORT_MEASURE_DAYS);
+    assert_int_equal(report_indicator_measure(REPORT_IND_SUBSIDY_GAP), REPORT_MEASURE_YUAN);
+    assert_int_equal(report_indicator_measure(REPORT_IND_LOW_FREQUENCY), REPORT_MEASURE_PERMILLE);
+}
+
+static const report_column problem_test_cols[] = {
+    {"unit", "管理单位", "Managing unit", REPORT_UNIT, 0},
+    {"indicator", "指标", "Indicator", REPORT_CODED, REPORT_CODE_INDICATOR},
+    {"measure", "计量", "Measure", REPORT_CODED, REPORT_CODE_MEASURE},
+    {"unit_value", "本单位", "Unit", REPORT_MEASURED, 0},
+    {"city_value", "全市", "City", REPORT_MEASURED, 0},
+};
+
+static void add_problem(report_table *t, const char *unit, const char *indicator, const char *measure, int64_t uv,
+                        int64_t cv)
+{
+    report_cell *row;
+    assert_int_equal(report_table_add_row(t, &row), FM_OK);
+    assert_int_equal(report_cell_set_text(&row[0], unit), FM_OK);
+    assert_int_equal(report_cell_set_text(&row[1], indicator), FM_OK);
+    for (int c = 2; c < 5; c++)
+        assert_int_equal(report_cell_set_text(&row[c], measure), FM_OK);
+    row[3].num = uv;
+    row[4].num = cv;
+}
+
+static void problems_are_bare_numbers_in_data_and_carry_units_for_people(void **state)
+{
+    (void)state;
+    report rep;
+    memset(&rep, 0, sizeof rep);
+    rep.plan_year = 2026;
+    rep.rule = REPORT_RULE_DEFAULT;
+    report_unit_name names[] = {{"610102", "新城区", "Xincheng District"}, {"610122", "蓝田县", "Lantian County"}};
+    rep.names = names;
+    rep.n_names = 2;
+    for (int i = 0; i < REPORT_T_COUNT; i++)
+        report_table_init(&rep.tables[i], i == 0 ? "summary" : "other", "表", "Table", test_cols, 4);
+    report_table *t = &rep.tables[REPORT_T_PROBLEMS];
+    report_table_init(t, "problems", "存在突出问题", "Problems found", problem_test_cols, 5);
+    add_problem(t, "610102", "loss_ratio", "percent", 15120, 8986);
+    add_problem(t, "610102", "settlement_days", "days", 445, 120);
+    add_problem(t, "610122", "subsidy_gap", "yuan", 123400, 123400);
+    add_problem(t, "610122", "low_claim_frequency", "permille", 271, 401);
+    add_problem(t, "CITY", "loss_ratio_vs_expected", "percent", 8986, 5000);
+    capture c;
+    capture_open(&c);
+    assert_int_equal(report_write_csv_table(c.f, &rep, t), FM_OK);
+    const char *csv = capture_close(&c);
+    assert_non_null(strstr(csv, "unit,unit_name_zh,unit_name_en,indicator,indicator_zh,indicator_en,measure,"
+                                "measure_zh,measure_en,unit_value,city_value\r\n"));
+    assert_non_null(strstr(csv, ",percent,百分比（%）,Percent (%),151.20,89.86\r\n"));
+    assert_non_null(strstr(csv, ",days,天数,Days,44.5,12.0\r\n"));
+    assert_non_null(strstr(csv, ",yuan,金额（元）,Amount (yuan),1234.00,1234.00\r\n"));
+    assert_non_null(strstr(csv, ",27.1,40.1\r\n"));
+    assert_null(strstr(csv, "%,")); /* no unit in a value */
+    free(c.text);
+    char text[128];
+    report_cell_human(&rep, &t->cols[3], report_table_cell(t, 2, 3), text, sizeof text);
+    assert_string_equal(text, "1,234.00 元 yuan");
+    report_cell_human(&rep, &t->cols[4], report_table_cell(t, 0, 4), text, sizeof text);
+    assert_string_equal(text, "89.86%");
+    report_cell_human(&rep, &t->cols[3], report_table_cell(t, 1, 3), text, sizeof text);
+    assert_string_equal(text, "44.5 天 days");
+    report_cell_human(&rep, &t->cols[3], report_table_cell(t, 3, 3), text, sizeof text);
+    assert_string_equal(text, "27.1‰");
+    char *zh = NULL, *en = NULL;
+    assert_int_equal(report_narrative(&rep, true, &zh), FM_OK);
+    assert_int_equal(report_narrative(&rep, false, &en), FM_OK);
+    assert_non_null(strstr(zh, "新城区平均结案天数为44.5天（全市12.0天）"));
+    assert_non_null(strstr(zh, "蓝田县补贴未到位为1,234.00元（全市1,234.00元）"));
+    assert_non_null(strstr(zh, "全市赔付率89.86%，偏离方案预期赔付率50.00%"));
+    assert_non_null(strstr(en, "Xincheng District: Mean settlement time 44.5 days (city 12.0 days)"));
+    assert_non_null(strstr(en, "Lantian County: Claim frequency suspiciously low (per 1,000 insured) 27.1‰ (city "
+                               "40.1‰)"));
+    assert_non_null(strstr(en, "the city's loss ratio 89.86% is far from the plan's expected 50.00%."));
+    free(zh);
+    free(en);
+    capture_open(&c);
+    assert_int_equal(report_write_json(c.f, &rep), FM_OK);
+    const char *json = capture_close(&c);
+    assert_non_null(strstr(json, "\"measure\": \"percent\""));
+    assert_non_null(strstr(json, "\"unit_value\": 151.2,"));
+    assert_non_null(strstr(json, "\"city_value\": 12.0"));
+    assert_non_null(strstr(json, "\"unit_value\": 1234.0,"));
+    free(c.text);
+    report_table_free(t);
+}
+
 static void an_empty_report_renders_everywhere(void **state)
 {
     (void)state;
@@ -458,6 +585,8 @@ int main(void)
         cmocka_unit_test(labels_exist_in_both_languages),
         cmocka_unit_test(totals_sum_counts_and_money_only),
         cmocka_unit_test(csv_writes_yuan_labels_and_escapes),
+        cmocka_unit_test(measures_write_bare_numbers_and_their_units_apart),
+        cmocka_unit_test(problems_are_bare_numbers_in_data_and_carry_units_for_people),
         cmocka_unit_test(an_empty_report_renders_everywhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
