@@ -353,19 +353,20 @@ city_paid = sum(v[1] for v in claims_by_unit.values())
 city_decided = sum(v[2] for v in claims_by_unit.values())
 city_declined = sum(v[3] for v in claims_by_unit.values())
 city_loss, city_decl = bp(city_paid, city_prem), bp(city_declined, city_decided)
-problems = set()
+# (unit, indicator) -> (measure, unit value, city value), the values as kept: bp, tenths, fen.
+problems = {}
 for u in (set(premium_by_unit) | set(claims_by_unit) | set(gap_by_unit)) - {"UNKNOWN"}:  # not a unit
     n, paid, decided, declined = claims_by_unit.get(u, (0, 0, 0, 0))
     prem = premium_by_unit.get(u, 0)
     if decided >= 5 and city_loss is not None and prem > 0 and bp(paid, prem) * 100 > city_loss * FACTOR:
-        problems.add((u, "loss_ratio"))
+        problems[(u, "loss_ratio")] = ("percent", bp(paid, prem), city_loss)
     if decided >= 5 and city_decl is not None and bp(declined, decided) * 100 > city_decl * FACTOR:
-        problems.add((u, "decline_rate"))
+        problems[(u, "decline_rate")] = ("percent", bp(declined, decided), city_decl)
     st = settle(days_by_unit.get(u, []))
     if st[0] >= 5 and city_settle[1] is not None and st[1] * 100 > city_settle[1] * FACTOR:
-        problems.add((u, "settlement_days"))
+        problems[(u, "settlement_days")] = ("days", st[1], city_settle[1])
     if gap_by_unit.get(u, 0) != 0:
-        problems.add((u, "subsidy_gap"))
+        problems[(u, "subsidy_gap")] = ("yuan", gap_by_unit[u], sum(gap_by_unit.values()))
 city_claims = sum(v[0] for v in claims_by_unit.values())
 city_insured = int(sql(f"""SELECT count(*) FROM famins.insured_persons i JOIN famins.policies p
                            ON p.policy_number = i.policy_number WHERE p.plan_year = {YEAR}
@@ -378,12 +379,12 @@ for u in (set(premium_by_unit) | set(claims_by_unit) | set(gap_by_unit)) - {"UNK
     ins = ins_by_unit.get(u, 0)
     n = claims_by_unit.get(u, (0,))[0]
     if ins >= MIN_INSURED and city_freq and bp(n, ins) * FACTOR < city_freq * 100:
-        problems.add((u, "low_claim_frequency"))
+        problems[(u, "low_claim_frequency")] = ("permille", bp(n, ins), city_freq)
 if (city_decided >= 5 and city_loss is not None and
         (city_loss * 100 > EXPECTED_LOSS_BP * FACTOR or city_loss * FACTOR < EXPECTED_LOSS_BP * 100)):
-    problems.add(("CITY", "loss_ratio_vs_expected"))
+    problems[("CITY", "loss_ratio_vs_expected")] = ("percent", city_loss, EXPECTED_LOSS_BP)
 if UNIT:
-    problems = {p for p in problems if p[0] == UNIT}
+    problems = {p: v for p, v in problems.items() if p[0] == UNIT}
 
 
 # ------------------------------------------------------------------ JSON
@@ -450,8 +451,12 @@ check(doc["data_cutoff"] == want_cutoff, f"json data_cutoff: got {doc['data_cuto
 check(doc["rule"]["expected_loss_ratio_bp"] == EXPECTED_LOSS_BP, "json rule expected loss ratio")
 check(len(doc["narrative_zh"]) > 40 and len(doc["narrative_en"]) > 80, "json narrative missing")
 check(f"{YEAR}年度" in doc["narrative_zh"] and f"plan year {YEAR}" in doc["narrative_en"], "narrative year")
-got_problems = {(r["unit"], r["indicator"]) for r in doc["tables"]["problems"]["rows"]}
-check(got_problems == problems, f"json problems: got {sorted(got_problems)} want {sorted(problems)}")
+# Values in the row's measure, bare: percent 12.34, permille and days with one decimal, yuan with two.
+SCALE = {"percent": 100, "permille": 10, "days": 10, "yuan": 100}
+got_problems = {(r["unit"], r["indicator"]): (r["measure"], round(Decimal(str(r["unit_value"])) * SCALE[r["measure"]]),
+                                               round(Decimal(str(r["city_value"])) * SCALE[r["measure"]]))
+                for r in doc["tables"]["problems"]["rows"]}
+check(got_problems == problems, f"json problems: got {sorted(got_problems.items())} want {sorted(problems.items())}")
 check(doc["rule"]["factor_pct"] == FACTOR and doc["rule"]["min_claims"] == 5, "json rule")
 
 # ------------------------------------------------------------------ CSV (one file per table, yuan and percentages)
@@ -479,6 +484,16 @@ for table, (ids, vals) in KEYS.items():
     for r in rows:
         if "unit" in ids and r["unit"] not in ("UNKNOWN",):
             check(r["unit_name_zh"] != "" and r["unit_name_en"] != "", f"csv {table}: unit {r['unit']} has no name")
+with open(f"{BASE}-problems.csv", encoding="utf-8", newline="") as f:
+    rows = list(csv.DictReader(f))
+got = {}
+for r in rows:
+    for k in ("unit_value", "city_value"):  # a bare number: no unit, no thousands separator
+        check(r[k].lstrip("-").replace(".", "", 1).isdigit(), f"csv problems {k}: {r[k]!r} is not a bare number")
+    got[(r["unit"], r["indicator"])] = (r["measure"], int(Decimal(r["unit_value"]) * SCALE[r["measure"]]),
+                                        int(Decimal(r["city_value"]) * SCALE[r["measure"]]))
+    check(r["measure_zh"] != "" and r["measure_en"] != "", f"csv problems: measure {r['measure']} has no labels")
+check(got == problems, f"csv problems: got {sorted(got.items())} want {sorted(problems.items())}")
 with open(f"{BASE}-summary.csv", encoding="utf-8", newline="") as f:
     srow = list(csv.DictReader(f))[0]
 for k, v in summary.items():

@@ -226,13 +226,16 @@ for p in plain:
         b = open(f"{work}/{d}/{name}", "rb").read()
         assert b == BOM + body, f"{d}/{name}: not the mark followed by the same bytes"
     # Value columns: a number, plain (no unit, no thousands separator), or empty.
-    text_cols = re.compile(r"(^|_)(unit|name_zh|name_en|zh|en|category|liability|role|reason|code|indicator|month|item|age_band|band|kind|signal)$")
+    text_cols = re.compile(r"(^|_)(unit|name_zh|name_en|zh|en|category|liability|role|reason|code|indicator|measure|month|item|age_band|band|kind|signal)$")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
     for r in rows[1:]:
         for h, v in zip(rows[0], r):
-            if text_cols.search(h) or name.endswith("-problems.csv"):
+            if text_cols.search(h):
                 continue
             assert v == "" or re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", v), f"{name}: {h} = {v!r} is not a bare number"
+# The problems' values too: the seed names units, each value with its measure beside it.
+problems = list(csv.DictReader(open(f"{work}/plain/report-2026-problems.csv", encoding="utf-8", newline="")))
+assert problems and all(r["measure"] in ("percent", "permille", "days", "yuan") for r in problems), problems
 stdout = open(work + "/stdout-bom.csv", "rb").read()
 assert stdout.startswith(BOM) and stdout.count(BOM) == 1, "stdout csv: one mark at the start"
 # Excel's check, in effect: decoded as utf-8-sig the first header is the column name, not the mark.
