@@ -352,6 +352,8 @@ static void html_table(FILE *out, const report *rep, const report_table *t, int 
     }
     fprintf(out, "<table class=\"%s\"><thead><tr>", extra_class);
     for (size_t c = 0; c < t->ncols; c++) {
+        if (!report_column_for_people(&t->cols[c]))
+            continue;
         fputs("<th>", out);
         H(t->cols[c].zh);
         fputs("<span class=\"en\">", out);
@@ -363,6 +365,8 @@ static void html_table(FILE *out, const report *rep, const report_table *t, int 
     for (size_t r = 0; r < t->nrows; r++) {
         fputs("<tr>", out);
         for (size_t c = 0; c < t->ncols; c++) {
+            if (!report_column_for_people(&t->cols[c]))
+                continue;
             report_cell_human(rep, &t->cols[c], report_table_cell(t, r, c), text, sizeof text);
             fputs(t->cols[c].kind >= REPORT_COUNT ? "<td class=\"n\">" : "<td>", out);
             H(text);
@@ -373,6 +377,8 @@ static void html_table(FILE *out, const report *rep, const report_table *t, int 
     if (t->total != NULL) {
         fputs("<tr class=\"total\">", out);
         for (size_t c = 0; c < t->ncols; c++) {
+            if (!report_column_for_people(&t->cols[c]))
+                continue;
             if (c == 0)
                 snprintf(text, sizeof text, "%s", rep->unit[0] || t != &rep->tables[REPORT_T_SETTLEMENT]
                                                       ? "合计 Total" : "全市 City");

@@ -56,6 +56,11 @@ static const char *code_label(const report *rep, const report_column *col, const
     return NULL;
 }
 
+bool report_column_for_people(const report_column *col)
+{
+    return !(col->kind == REPORT_CODED && col->code_kind == REPORT_CODE_MEASURE);
+}
+
 void report_cell_human(const report *rep, const report_column *col, const report_cell *cell, char *out, size_t cap)
 {
     char num[REPORT_NUM_LEN];
@@ -142,14 +147,18 @@ static void md_table(FILE *out, const report *rep, const report_table *t, int nu
     }
     fputc('|', out);
     for (size_t c = 0; c < t->ncols; c++)
-        md_heading(out, &t->cols[c]);
+        if (report_column_for_people(&t->cols[c]))
+            md_heading(out, &t->cols[c]);
     fputs("\n|", out);
     for (size_t c = 0; c < t->ncols; c++)
-        fputs(t->cols[c].kind >= REPORT_COUNT ? "---:|" : "---|", out);
+        if (report_column_for_people(&t->cols[c]))
+            fputs(t->cols[c].kind >= REPORT_COUNT ? "---:|" : "---|", out);
     fputc('\n', out);
     for (size_t r = 0; r < t->nrows; r++) {
         fputc('|', out);
         for (size_t c = 0; c < t->ncols; c++) {
+            if (!report_column_for_people(&t->cols[c]))
+                continue;
             report_cell_human(rep, &t->cols[c], report_table_cell(t, r, c), text, sizeof text);
             fputc(' ', out);
             report_md_cell(out, text);
@@ -160,6 +169,8 @@ static void md_table(FILE *out, const report *rep, const report_table *t, int nu
     if (t->total != NULL) {
         fputc('|', out);
         for (size_t c = 0; c < t->ncols; c++) {
+            if (!report_column_for_people(&t->cols[c]))
+                continue;
             if (c == 0)
                 snprintf(text, sizeof text, "**合计 Total**");
             else if (t->cols[c].kind < REPORT_COUNT)

@@ -11,6 +11,10 @@
  * Chinese and English names, a code's labels; "—" for no value. out holds cap bytes (truncated to fit). */
 void report_cell_human(const report *rep, const report_column *col, const report_cell *cell, char *out, size_t cap);
 
+/* Whether the tables for people (Markdown, HTML) show column col: not the problems' measure, whose unit the
+ * values beside it carry ("12.34%", "3.5 天 days"); CSV and JSON have every column. */
+bool report_column_for_people(const report_column *col);
+
 /* The "problems found" rule in Chinese and English, for every format. out holds cap bytes. */
 void report_rule_text(const report_rule *rule, int chinese, char *out, size_t cap);
 

@@ -496,6 +496,21 @@ static void problems_are_bare_numbers_in_data_and_carry_units_for_people(void **
     assert_non_null(strstr(json, "\"city_value\": 12.0"));
     assert_non_null(strstr(json, "\"unit_value\": 1234.0,"));
     free(c.text);
+    /* For people the unit is in the value, so the measure column is left out. */
+    capture_open(&c);
+    assert_int_equal(report_write_md(c.f, &rep), FM_OK);
+    const char *md = capture_close(&c);
+    assert_non_null(strstr(md, "| 指标 Indicator | 本单位 Unit | 全市 City |\n|---|---|---:|---:|\n"));
+    assert_non_null(strstr(md, "| 赔付率 Loss ratio | 151.20% | 89.86% |"));
+    assert_non_null(strstr(md, "| 44.5 天 days | 12.0 天 days |"));
+    assert_null(strstr(md, "Percent (%)"));
+    free(c.text);
+    capture_open(&c);
+    assert_int_equal(report_write_html(c.f, &rep), FM_OK);
+    const char *html = capture_close(&c);
+    assert_non_null(strstr(html, "<td class=\"n\">1,234.00 元 yuan</td><td class=\"n\">1,234.00 元 yuan</td>"));
+    assert_null(strstr(html, "Percent (%)"));
+    free(c.text);
     report_table_free(t);
 }
 
