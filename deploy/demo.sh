@@ -27,4 +27,8 @@ else
     "$build_dir/services/report/famins-report" --year 2026 --format html,md --out "$report_dir"
     echo "the report: $report_dir/report-2026.html (and .md beside it); no PDF: chromium is not installed"
 fi
+
+famins_step "one district's own report: its association's login, bound to its unit, sees that unit only"
+# The busiest managing unit; the login famins_demo_district is made once (the local stack needs no password).
+bash "$FAMINS_SOURCE_DIR/deploy/demo-district.sh" "$build_dir" "$report_dir" 2026
 echo "done in $(($(date +%s) - started)) s"
