@@ -27,8 +27,8 @@ void report_bp_to_percent(int64_t bp, char out[REPORT_NUM_LEN]);
 /* Tenths of a day as days with one decimal ("12.5"). */
 void report_tenths_text(int64_t tenths, char out[REPORT_NUM_LEN]);
 
-/* The measure of a value whose unit differs from row to row (the problems found), and the integer the value is
- * kept in: written without a unit where numbers are data (CSV, JSON), with one where people read them. */
+/* The measure of a value whose unit differs from row to row (the problems found), and the integer the value
+ * is kept in: written without a unit where numbers are data (CSV, JSON), with one where people read them. */
 typedef enum report_measure {
     REPORT_MEASURE_PERCENT = 0, /* kept in basis points, written "12.34" */
     REPORT_MEASURE_PERMILLE,    /* kept in tenths of a per mille, written "27.1" */
@@ -42,7 +42,7 @@ const char *report_measure_code(report_measure m);
 /* The measure of a code; false when the code is none of the above. */
 bool report_measure_parse(const char *code, report_measure *out);
 
-/* What the kept integer is divided by to give the measure's number (100 for percent and yuan, 10 otherwise). */
+/* What the kept integer is divided by to give the measure's number (100: percent, yuan; 10: the others). */
 int64_t report_measure_divisor(report_measure m);
 
 /* Writes the kept integer as the measure's bare number (no unit; thousands grouped only on request, for

@@ -18,8 +18,8 @@ typedef enum report_kind {
     REPORT_FEN,        /* money in fen; written as yuan with two decimals (json: integer fen) */
     REPORT_BP,         /* a ratio in basis points; written as a percentage */
     REPORT_TENTHS,     /* days in tenths; written with one decimal */
-    REPORT_MEASURED    /* a number whose measure differs by row: num is the kept integer, text the measure's
-                          code (report_measure_code); written bare in CSV and JSON, with its unit for people */
+    REPORT_MEASURED    /* a number whose measure differs by row: num is the kept integer, text the
+                          measure's code (report_measure_code); bare in CSV and JSON, with its unit for people */
 } report_kind;
 
 typedef struct report_column {

@@ -423,8 +423,8 @@ static const report_column problem_test_cols[] = {
     {"city_value", "全市", "City", REPORT_MEASURED, 0},
 };
 
-static void add_problem(report_table *t, const char *unit, const char *indicator, const char *measure, int64_t uv,
-                        int64_t cv)
+static void add_problem(report_table *t, const char *unit, const char *indicator, const char *measure,
+                        int64_t uv, int64_t cv)
 {
     report_cell *row;
     assert_int_equal(report_table_add_row(t, &row), FM_OK);
@@ -483,8 +483,8 @@ static void problems_are_bare_numbers_in_data_and_carry_units_for_people(void **
     assert_non_null(strstr(zh, "蓝田县补贴未到位为1,234.00元（全市1,234.00元）"));
     assert_non_null(strstr(zh, "全市赔付率89.86%，偏离方案预期赔付率50.00%"));
     assert_non_null(strstr(en, "Xincheng District: Mean settlement time 44.5 days (city 12.0 days)"));
-    assert_non_null(strstr(en, "Lantian County: Claim frequency suspiciously low (per 1,000 insured) 27.1‰ (city "
-                               "40.1‰)"));
+    assert_non_null(strstr(en, "Lantian County: Claim frequency suspiciously low (per 1,000 insured) "
+                               "27.1‰ (city 40.1‰)"));
     assert_non_null(strstr(en, "the city's loss ratio 89.86% is far from the plan's expected 50.00%."));
     free(zh);
     free(en);
