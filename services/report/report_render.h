@@ -22,12 +22,13 @@ void report_rule_text(const report_rule *rule, int chinese, char *out, size_t ca
 fm_status report_write_md(FILE *out, const report *rep);
 
 /* CSV of one table (RFC 4180, header row of machine names): amounts in yuan with two decimals (columns
- * <key>_yuan), ratios as percentages (<key>_pct), days with one decimal, units and codes followed by their
- * Chinese and English labels. FM_EIO when out fails. */
+ * <key>_yuan), ratios as percentages (<key>_pct), days with one decimal, measured values bare in their row's
+ * measure, units and codes followed by their Chinese and English labels. FM_EIO when out fails. */
 fm_status report_write_csv_table(FILE *out, const report *rep, const report_table *t);
 
 /* JSON: one object with every table (rows and total); amounts are integer fen (<key>_fen), ratios integer basis
- * points (<key>_bp), days numbers with one decimal. FM_ENOMEM, FM_EIO. */
+ * points (<key>_bp), days numbers with one decimal; the problems' values are numbers in their row's measure, as
+ * in the CSV. FM_ENOMEM, FM_EIO. */
 fm_status report_write_json(FILE *out, const report *rep);
 
 /* HTML: one self-contained page (inline CSS, inline SVG charts, no script, no network), printable. Each bar or
