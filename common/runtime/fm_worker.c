@@ -778,6 +778,8 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
             w->set_status = st == FM_EDB && strcmp(cause->code, "23505") == 0 ? FM_EDB : FM_EINVAL;
             return BATCH_SET_REFUSED;
         }
+        if (st == FM_EDB && strncmp(cause->code, "42", 2) == 0 && strlen(cause->code) == 5)
+            st = FM_ECONFIG; /* a missing privilege or table (class 42): a redo cannot mend the deployment */
         if (st == FM_EDB)
             return BATCH_REDO;
         if (st != FM_OK) {

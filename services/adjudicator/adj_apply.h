@@ -91,7 +91,7 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
 
 /* One event as a batch of its own on conn, inside the caller's transaction: prepare, decide, write. Used by
  * tests and by the reference run. Statuses as adj_decide_claim / adj_decide_review, plus adj_store_write's
- * (FM_EINVAL with the SQLSTATE in err->code when the database refused a row). */
+ * (FM_EDB with the SQLSTATE in err->code when the database refused a row). */
 fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *src, const fm_claim *c,
                           const char *occurred_at, adj_output *out, fm_error *err);
 fm_status adj_apply_review(const adj_env *env, PGconn *conn, const adj_source *src, const fm_review *r,

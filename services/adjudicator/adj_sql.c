@@ -161,7 +161,7 @@ fm_status adj_sql_run_stmt(PGconn *conn, adj_sql_cache *cache, adj_stmt id, cons
         cache->prepared[id] = true;
     }
     st = finish(conn, PQexecPrepared(conn, name, p ? p->n : 0, p ? p->values : NULL, NULL, NULL, 0), out, err);
-    if (st != FM_OK && err != NULL && strcmp(err->path, "26000") == 0)
+    if (st != FM_OK && err != NULL && strcmp(err->code, "26000") == 0)
         memset(cache, 0, sizeof *cache);
     return st;
 }
@@ -179,18 +179,13 @@ static fm_status finish(PGconn *conn, PGresult *res, PGresult **out, fm_error *e
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     char msg[256];
     fm_pg_result_text(conn, res, msg, sizeof msg);
+    /* As fm_pg_query: err->code the SQLSTATE, and the runtime classifies a refused row (classes 22, 23). Only a
+     * missing privilege or object (class 42) is told apart here: redoing cannot mend a deployment. */
     fm_status st = FM_EDB;
-    const char *code = "DB_ERROR";
-    if (PQstatus(conn) == CONNECTION_BAD || state == NULL) {
-        code = "CONNECTION_LOST";
-    } else if (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0) {
-        st = FM_EINVAL;
-        code = "DATA_REJECTED";
-    } else if (strncmp(state, "42", 2) == 0) {
+    if (PQstatus(conn) != CONNECTION_BAD && state != NULL && strncmp(state, "42", 2) == 0)
         st = FM_ECONFIG;
-        code = "DB_SCHEMA";
-    }
-    fm_error_set(err, state ? state : "", code, "%s", msg);
+    fm_error_set(err, "", state ? state : PQstatus(conn) == CONNECTION_BAD ? "CONNECTION_LOST" : "PG_ERROR", "%s",
+                 msg);
     PQclear(res);
     return st;
 }

@@ -38,11 +38,10 @@ char *adj_text_array_literal(const char *const *items, size_t n);
 
 /*
  * Runs sql with p's parameters on conn (inside the caller's transaction). On FM_OK *out (may be NULL when
- * the caller needs no rows) is the result, owned by the caller (PQclear). Errors, by what the batch should do:
- *   FM_EDB     transient: the connection is gone, a serialization failure or deadlock (SQLSTATE class 40),
- *              or anything unclassified — the batch is redone;
- *   FM_EINVAL  the data itself was refused (SQLSTATE classes 22, 23): the message is a dead letter
- *              (err->code DATA_REJECTED);
+ * the caller needs no rows) is the result, owned by the caller (PQclear). Errors as fm_pg_query's, err->code
+ * the SQLSTATE ("CONNECTION_LOST" or "PG_ERROR" without one):
+ *   FM_EDB     anything the batch may redo, a refused row too (classes 22 and 23: the runtime classifies it
+ *              by err->code, see fm_worker.h's end_batch);
  *   FM_ECONFIG a missing privilege or object (class 42): the deployment is wrong, the worker stops;
  *   FM_ENOMEM.
  * err->text holds the server's message (which never holds an identity number: none is ever a parameter).

@@ -369,36 +369,6 @@ fm_status adj_store_load_invoices(PGconn *conn, adj_sql_cache *cache, adj_batch 
 
 /* ---- writes ---- */
 
-/* end_batch's contract (fm_worker.h): err->code the SQLSTATE. state: the SQLSTATE ("" when none). */
-static fm_status refusal(fm_status st, const char *state, fm_error *err)
-{
-    char s[6];
-    snprintf(s, sizeof s, "%s", state ? state : "");
-    if (st == FM_ENOMEM || st == FM_OK)
-        return st;
-    if (err != NULL && s[0] != '\0')
-        snprintf(err->code, sizeof err->code, "%s", s);
-    if (strlen(s) == 5 && strncmp(s, "42", 2) == 0)
-        return FM_ECONFIG;
-    if (strcmp(s, "23505") == 0)
-        return FM_EDB; /* perhaps a concurrent worker's row: the runtime redoes, then isolates */
-    if (strlen(s) == 5 && (strncmp(s, "22", 2) == 0 || strncmp(s, "23", 2) == 0))
-        return FM_EINVAL;
-    return FM_EDB;
-}
-
-static fm_status copy_rows(PGconn *conn, const char *sql, const fm_copybuf *buf, fm_error *err)
-{
-    fm_status st = fm_copybuf_send(conn, sql, buf, err);
-    return st == FM_OK ? st : refusal(st, err ? err->code : "", err);
-}
-
-static fm_status run(PGconn *conn, adj_sql_cache *cache, adj_stmt id, const char *sql, adj_params *p, fm_error *err)
-{
-    fm_status st = adj_sql_run_stmt(conn, cache, id, sql, p, NULL, err);
-    return st == FM_OK ? st : refusal(st, err ? err->path : "", err);
-}
-
 static const char REVIEWS_SQL[] =
     "INSERT INTO famins.claim_reviews (claim_id, source_event_id, reviewer, action, amount, note, status_before,"
     " status_after, payable_after, decision_id, ignored_reason)"
@@ -500,7 +470,7 @@ static fm_status write_reviews(PGconn *conn, adj_sql_cache *cache, const adj_bat
     adj_p_own(&p, nullable_i64_array(v + n, has + n, n));
     adj_p_bool_array(&p, decided, n);
     adj_p_own(&p, nullable_text_array(ign, n));
-    st = run(conn, cache, ADJ_STMT_REVIEWS, REVIEWS_SQL, &p, err);
+    st = adj_sql_run_stmt(conn, cache, ADJ_STMT_REVIEWS, REVIEWS_SQL, &p, NULL, err);
 done:
     free(ign);
     free(t);
@@ -620,7 +590,7 @@ static fm_status write_sets(PGconn *conn, adj_sql_cache *cache, adj_batch *b, fm
         adj_p_text_array(&p, g.t1, g.n);
         adj_p_text_array(&p, g.t2, g.n);
         adj_p_i64_array(&p, g.v, g.n);
-        if ((st = run(conn, cache, ADJ_STMT_UPDATE_CLAIMS, UPDATE_CLAIMS_SQL, &p, err)) != FM_OK)
+        if ((st = adj_sql_run_stmt(conn, cache, ADJ_STMT_UPDATE_CLAIMS, UPDATE_CLAIMS_SQL, &p, NULL, err)) != FM_OK)
             goto done;
         adj_params_free(&p);
     }
@@ -631,7 +601,7 @@ static fm_status write_sets(PGconn *conn, adj_sql_cache *cache, adj_batch *b, fm
         adj_p_text_array(&p, g.t1, g.n);
         for (size_t k = 1; k < 9; k++)
             column(&p, g.v, g.n, 9, k);
-        if ((st = run(conn, cache, ADJ_STMT_PERSON_USAGE, PERSON_USAGE_SQL, &p, err)) != FM_OK)
+        if ((st = adj_sql_run_stmt(conn, cache, ADJ_STMT_PERSON_USAGE, PERSON_USAGE_SQL, &p, NULL, err)) != FM_OK)
             goto done;
         adj_params_free(&p);
     }
@@ -641,7 +611,7 @@ static fm_status write_sets(PGconn *conn, adj_sql_cache *cache, adj_batch *b, fm
         adj_p_text_array(&p, g.t1, g.n);
         column(&p, g.v, g.n, 2, 0);
         column(&p, g.v, g.n, 2, 1);
-        if ((st = run(conn, cache, ADJ_STMT_HOUSEHOLD, HOUSEHOLD_USAGE_SQL, &p, err)) != FM_OK)
+        if ((st = adj_sql_run_stmt(conn, cache, ADJ_STMT_HOUSEHOLD, HOUSEHOLD_USAGE_SQL, &p, NULL, err)) != FM_OK)
             goto done;
     }
     st = FM_OK;
@@ -657,28 +627,28 @@ done:
 
 fm_status adj_store_write(PGconn *conn, adj_sql_cache *cache, adj_batch *b, fm_error *err)
 {
-    fm_status st = copy_rows(conn,
+    fm_status st = fm_copybuf_send(conn,
                              "COPY famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit,"
                              " person_key, masked_id, role, liability, cause, incident_date, event_date, report_date,"
                              " claimed_amount, critical_illness_code, documents, injury_grades, status, payable)"
                              " FROM STDIN",
                              &b->claim_rows, err);
     if (st == FM_OK)
-        st = copy_rows(conn,
+        st = fm_copybuf_send(conn,
                        "COPY famins.claim_bills (claim_id, bill_index, invoice_code, invoice_number, amount,"
                        " paid_by_social_insurance, paid_by_other_insurers, excluded_duplicate) FROM STDIN",
                        &b->bill_rows, err);
     if (st == FM_OK)
-        st = copy_rows(conn, "COPY famins.invoices_claimed (invoice_code, invoice_number, first_claim_id) FROM STDIN",
+        st = fm_copybuf_send(conn, "COPY famins.invoices_claimed (invoice_code, invoice_number, first_claim_id) FROM STDIN",
                        &b->invoice_rows, err);
     if (st == FM_OK)
-        st = copy_rows(conn,
+        st = fm_copybuf_send(conn,
                        "COPY famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount,"
                        " reasons, parameters, plan_version, explanation_en, explanation_zh, source_topic,"
                        " source_partition, source_offset) FROM STDIN",
                        &b->decision_rows, err);
     if (st == FM_OK)
-        st = copy_rows(conn,
+        st = fm_copybuf_send(conn,
                        "COPY famins.fraud_signals (code, detail, claim_id, policy_number, plan_year, managing_unit,"
                        " source_event_id) FROM STDIN",
                        &b->signal_rows, err);

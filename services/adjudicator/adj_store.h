@@ -57,9 +57,8 @@ fm_status adj_store_load_invoices(PGconn *conn, adj_sql_cache *cache, adj_batch 
  * (decided_at: the column default clock_timestamp(), migration 041) and fraud_signals; then one statement each
  * for the reviews (their decision ids joined by event id), the claims a review changed, the person usage and the
  * household usage (upserts of absolute values from unnest() arrays).
- * Returns FM_OK; on a refusal err->code is the SQLSTATE: FM_EINVAL for a value the database refused (classes 22
- * and 23 but a unique violation), FM_EDB for a unique violation (23505, maybe a concurrent worker's) and for
- * transient errors, FM_ECONFIG for class 42, FM_ENOMEM.
+ * Returns FM_OK; else fm_copybuf_send's and adj_sql_run's statuses as they are, err->code the SQLSTATE: the
+ * runtime classifies a refused row (fm_worker.h's end_batch), FM_ECONFIG for class 42 in a statement, FM_ENOMEM.
  */
 fm_status adj_store_write(PGconn *conn, adj_sql_cache *cache, adj_batch *b, fm_error *err);
 
