@@ -6,12 +6,12 @@
 
 #include "adj_batch.h"
 #include "adj_config.h"
-#include "adj_sql.h"
 #include "adj_store.h"
 #include "fm_claim_rules.h"
 #include "fm_error.h"
 #include "fm_keyring.h"
 #include "fm_model.h"
+#include "fm_pgstmt.h"
 #include "fm_plan.h"
 
 /* What apply needs besides the event. Borrowed for the service's lifetime. */
@@ -19,7 +19,7 @@ typedef struct adj_env {
     const fm_plan_catalogue *catalogue;
     const fm_keyring *keyring; /* person keys: claims are matched under every key, see adj_prepare */
     adj_config cfg;
-    adj_sql_cache *cache;   /* the worker's prepared statements (mutable; NULL: none) */
+    fm_pg_stmts *cache;   /* the worker's prepared statements (mutable; NULL: none) */
 } adj_env;
 
 /* The claim.decided event to publish through the outbox (key: the policy number). */

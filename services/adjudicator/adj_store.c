@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adj_sql.h"
+#include "fm_pgstmt.h"
 #include "fm_dates.h"
 
 /* ---- reads ---- */
@@ -38,31 +38,31 @@ static fm_status parse_claim(const PGresult *res, int r, adj_stored_claim *out, 
     bool failed = false;
     fm_claim *c = &out->claim;
     memset(out, 0, sizeof *out);
-    c->claim_id = dup_or_fail(adj_col_str(res, r, "claim_id"), &failed);
-    c->event_id = dup_or_fail(adj_col_str(res, r, "source_event_id"), &failed);
-    c->policy_number = dup_or_fail(adj_col_str(res, r, "policy_number"), &failed);
+    c->claim_id = dup_or_fail(fm_pg_col_str(res, r, "claim_id"), &failed);
+    c->event_id = dup_or_fail(fm_pg_col_str(res, r, "source_event_id"), &failed);
+    c->policy_number = dup_or_fail(fm_pg_col_str(res, r, "policy_number"), &failed);
     c->insured_id_number = dup_or_fail("", &failed);
-    snprintf(out->person_key, sizeof out->person_key, "%s", adj_col_str(res, r, "person_key"));
-    if (!fm_liability_parse(adj_col_str(res, r, "liability"), &c->liability) ||
-        !fm_cause_parse(adj_col_str(res, r, "cause"), &c->cause)) {
+    snprintf(out->person_key, sizeof out->person_key, "%s", fm_pg_col_str(res, r, "person_key"));
+    if (!fm_liability_parse(fm_pg_col_str(res, r, "liability"), &c->liability) ||
+        !fm_cause_parse(fm_pg_col_str(res, r, "cause"), &c->cause)) {
         fm_error_set(err, "claims", "DB_SCHEMA", "unknown liability or cause in claims");
         fm_claim_free(c);
         return FM_ECONFIG;
     }
-    c->incident_date = (fm_date)adj_col_i64(res, r, "incident_date");
-    c->has_event_date = !adj_col_null(res, r, "event_date");
-    c->event_date = (fm_date)adj_col_i64(res, r, "event_date");
-    c->report_date = (fm_date)adj_col_i64(res, r, "report_date");
-    if (!adj_col_null(res, r, "critical_illness_code"))
-        c->critical_illness_code = dup_or_fail(adj_col_str(res, r, "critical_illness_code"), &failed);
+    c->incident_date = (fm_date)fm_pg_col_i64(res, r, "incident_date");
+    c->has_event_date = !fm_pg_col_null(res, r, "event_date");
+    c->event_date = (fm_date)fm_pg_col_i64(res, r, "event_date");
+    c->report_date = (fm_date)fm_pg_col_i64(res, r, "report_date");
+    if (!fm_pg_col_null(res, r, "critical_illness_code"))
+        c->critical_illness_code = dup_or_fail(fm_pg_col_str(res, r, "critical_illness_code"), &failed);
     char docs[512];
-    snprintf(docs, sizeof docs, "%s", adj_col_str(res, r, "documents"));
+    snprintf(docs, sizeof docs, "%s", fm_pg_col_str(res, r, "documents"));
     for (char *save = NULL, *tok = strtok_r(docs, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         fm_document d;
         if (fm_document_parse(tok, &d))
             c->documents |= FM_DOC_BIT(d);
     }
-    const char *g = adj_col_str(res, r, "injury_grades");
+    const char *g = fm_pg_col_str(res, r, "injury_grades");
     size_t n_inj = *g ? 1 : 0;
     for (const char *q = g; *q; q++)
         n_inj += *q == ',';
@@ -92,36 +92,36 @@ static fm_status parse_bills(const PGresult *res, int from, int to, fm_claim *c)
         return FM_ENOMEM;
     for (int i = from; i < to; i++) {
         fm_bill *b = &c->bills[i - from];
-        b->invoice_code = dup_or_fail(adj_col_str(res, i, "invoice_code"), &failed);
-        b->invoice_number = dup_or_fail(adj_col_str(res, i, "invoice_number"), &failed);
-        b->amount = adj_col_i64(res, i, "amount");
-        b->paid_by_social_insurance = adj_col_i64(res, i, "paid_by_social_insurance");
-        b->paid_by_other_insurers = adj_col_i64(res, i, "paid_by_other_insurers");
+        b->invoice_code = dup_or_fail(fm_pg_col_str(res, i, "invoice_code"), &failed);
+        b->invoice_number = dup_or_fail(fm_pg_col_str(res, i, "invoice_number"), &failed);
+        b->amount = fm_pg_col_i64(res, i, "amount");
+        b->paid_by_social_insurance = fm_pg_col_i64(res, i, "paid_by_social_insurance");
+        b->paid_by_other_insurers = fm_pg_col_i64(res, i, "paid_by_other_insurers");
         c->n_bills = (size_t)(i - from) + 1;
     }
     return failed ? FM_ENOMEM : FM_OK;
 }
 
-fm_status adj_store_load_claims(PGconn *conn, adj_sql_cache *cache, adj_batch *b, const char *const *claim_ids,
+fm_status adj_store_load_claims(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, const char *const *claim_ids,
                                 size_t n, fm_error *err)
 {
-    adj_params p = {0};
+    fm_pg_params p = {0};
     PGresult *res = NULL, *bills = NULL;
     adj_stored_claim sc = {0};
     if (n == 0)
         return FM_OK;
-    adj_p_text_array(&p, claim_ids, n);
-    fm_status st = adj_sql_run_stmt(conn, cache, ADJ_STMT_LOAD_CLAIMS, LOAD_CLAIMS_SQL, &p, &res, err);
+    fm_pg_p_text_array(&p, claim_ids, n);
+    fm_status st = fm_pg_run_prepared(conn, cache, ADJ_STMT_LOAD_CLAIMS, LOAD_CLAIMS_SQL, &p, &res, err);
     if (st != FM_OK || PQntuples(res) == 0)
         goto done;
-    if ((st = adj_sql_run_stmt(conn, cache, ADJ_STMT_LOAD_BILLS, LOAD_BILLS_SQL, &p, &bills, err)) != FM_OK)
+    if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_LOAD_BILLS, LOAD_BILLS_SQL, &p, &bills, err)) != FM_OK)
         goto done;
     for (int r = 0, nb = PQntuples(bills), bi = 0; r < PQntuples(res); r++) {
         if ((st = parse_claim(res, r, &sc, err)) != FM_OK)
             goto done;
         /* Both results are ordered by claim id (the same collation): the bills of claim r come next. */
         int from = bi;
-        while (bi < nb && strcmp(adj_col_str(bills, bi, "claim_id"), sc.claim.claim_id) == 0)
+        while (bi < nb && strcmp(fm_pg_col_str(bills, bi, "claim_id"), sc.claim.claim_id) == 0)
             bi++;
         if (bi > from && (st = parse_bills(bills, from, bi, &sc.claim)) != FM_OK)
             goto done;
@@ -136,8 +136,8 @@ fm_status adj_store_load_claims(PGconn *conn, adj_sql_cache *cache, adj_batch *b
             continue;
         }
         f->recorded = true;
-        snprintf(f->status, sizeof f->status, "%s", adj_col_str(res, r, "status"));
-        f->payable = adj_col_i64(res, r, "payable");
+        snprintf(f->status, sizeof f->status, "%s", fm_pg_col_str(res, r, "status"));
+        f->payable = fm_pg_col_i64(res, r, "payable");
         if ((st = adj_batch_add_stored(b, &sc, &f->stored)) != FM_OK)
             goto done;
     }
@@ -147,7 +147,7 @@ done:
     fm_claim_free(&sc.claim);
     PQclear(res);
     PQclear(bills);
-    adj_params_free(&p);
+    fm_pg_params_free(&p);
     return st;
 }
 
@@ -281,7 +281,7 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
     return FM_OK;
 }
 
-fm_status adj_store_load_facts(PGconn *conn, adj_sql_cache *cache, adj_batch *b, const adj_fact_item *items,
+fm_status adj_store_load_facts(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, const adj_fact_item *items,
                                size_t n, const char *const *lock_codes, const char *const *lock_numbers,
                                size_t n_locks, fm_error *err)
 {
@@ -290,7 +290,7 @@ fm_status adj_store_load_facts(PGconn *conn, adj_sql_cache *cache, adj_batch *b,
         "death_paid", "disability_paid", "ci_mild_paid", "ci_severe_paid", "accident_medical_deductible_used",
         "accident_medical_paid", "illness_hospital_deductible_used", "illness_hospital_paid",
         "hh_accident_medical_paid", "hh_illness_hospital_paid", "claim_exists", "event_seen", "person_key"};
-    adj_params p = {0};
+    fm_pg_params p = {0};
     PGresult *res = NULL;
     fm_status st = FM_OK;
     if (n == 0)
@@ -307,11 +307,11 @@ fm_status adj_store_load_facts(PGconn *conn, adj_sql_cache *cache, adj_batch *b,
     /* NULL items become "" in the literal: an empty claim id or event id is never recorded (the decoder
      * requires both), so "" finds nothing, as NULL would. */
     for (int k = 0; k < 4; k++)
-        adj_p_text_array(&p, cols + (size_t)k * n, n);
-    adj_p_text_array(&p, lock_codes, n_locks);
-    adj_p_text_array(&p, lock_numbers, n_locks);
+        fm_pg_p_text_array(&p, cols + (size_t)k * n, n);
+    fm_pg_p_text_array(&p, lock_codes, n_locks);
+    fm_pg_p_text_array(&p, lock_numbers, n_locks);
     free(cols);
-    if ((st = adj_sql_run_stmt(conn, cache, ADJ_STMT_FACTS, FACTS_SQL, &p, &res, err)) != FM_OK)
+    if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_FACTS, FACTS_SQL, &p, &res, err)) != FM_OK)
         goto done;
     int col[F_COUNT];
     for (int k = 0; k < F_COUNT; k++)
@@ -331,7 +331,7 @@ done:
     if (st == FM_ENOMEM)
         fm_error_set(err, "facts", "ENOMEM", "out of memory loading facts");
     PQclear(res);
-    adj_params_free(&p);
+    fm_pg_params_free(&p);
     return st;
 }
 
@@ -340,16 +340,16 @@ static const char INVOICES_SQL[] =
     " FROM unnest($1::text[], $2::text[]) AS t(c, n)"
     " JOIN famins.invoices_claimed ic ON ic.invoice_code = t.c AND ic.invoice_number = t.n";
 
-fm_status adj_store_load_invoices(PGconn *conn, adj_sql_cache *cache, adj_batch *b, const char *const *codes,
+fm_status adj_store_load_invoices(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, const char *const *codes,
                                   const char *const *numbers, size_t n, fm_error *err)
 {
-    adj_params p = {0};
+    fm_pg_params p = {0};
     PGresult *res = NULL;
     if (n == 0)
         return FM_OK;
-    adj_p_text_array(&p, codes, n);
-    adj_p_text_array(&p, numbers, n);
-    fm_status st = adj_sql_run_stmt(conn, cache, ADJ_STMT_INVOICES, INVOICES_SQL, &p, &res, err);
+    fm_pg_p_text_array(&p, codes, n);
+    fm_pg_p_text_array(&p, numbers, n);
+    fm_status st = fm_pg_run_prepared(conn, cache, ADJ_STMT_INVOICES, INVOICES_SQL, &p, &res, err);
     for (int r = 0; st == FM_OK && r < PQntuples(res); r++) {
         const char *first = PQgetvalue(res, r, 2);
         int created = 0;
@@ -363,7 +363,7 @@ fm_status adj_store_load_invoices(PGconn *conn, adj_sql_cache *cache, adj_batch 
         }
     }
     PQclear(res);
-    adj_params_free(&p);
+    fm_pg_params_free(&p);
     return st;
 }
 
@@ -393,7 +393,7 @@ static char *nullable_text_array(const char *const *items, size_t n)
             st = fm_copybuf_append(&a, "NULL", 4);
             continue;
         }
-        char *one = adj_text_array_literal(&items[i], 1); /* {"..."} */
+        char *one = fm_pg_text_array_literal(&items[i], 1); /* {"..."} */
         if (one == NULL) {
             st = FM_ENOMEM;
             break;
@@ -429,12 +429,12 @@ static char *nullable_i64_array(const int64_t *v, const bool *has, size_t n)
     return a.data;
 }
 
-static fm_status write_reviews(PGconn *conn, adj_sql_cache *cache, const adj_batch *b, fm_error *err)
+static fm_status write_reviews(PGconn *conn, fm_pg_stmts *cache, const adj_batch *b, fm_error *err)
 {
     size_t n = b->n_reviews;
     if (n == 0)
         return FM_OK;
-    adj_params p = {0};
+    fm_pg_params p = {0};
     const char **t = calloc(7 * n, sizeof *t);
     int64_t *v = calloc(2 * n, sizeof *v);
     bool *has = calloc(2 * n, sizeof *has), *decided = calloc(n, sizeof *decided);
@@ -459,25 +459,25 @@ static fm_status write_reviews(PGconn *conn, adj_sql_cache *cache, const adj_bat
     }
     for (size_t i = 0; i < n; i++)
         ign[i] = b->reviews[i].ignored_reason;
-    adj_p_text_array(&p, t, n);
-    adj_p_text_array(&p, t + n, n);
-    adj_p_text_array(&p, t + 2 * n, n);
-    adj_p_text_array(&p, t + 3 * n, n);
-    adj_p_own(&p, nullable_i64_array(v, has, n));
-    adj_p_own(&p, nullable_text_array(t + 4 * n, n));
-    adj_p_text_array(&p, t + 5 * n, n);
-    adj_p_text_array(&p, t + 6 * n, n);
-    adj_p_own(&p, nullable_i64_array(v + n, has + n, n));
-    adj_p_bool_array(&p, decided, n);
-    adj_p_own(&p, nullable_text_array(ign, n));
-    st = adj_sql_run_stmt(conn, cache, ADJ_STMT_REVIEWS, REVIEWS_SQL, &p, NULL, err);
+    fm_pg_p_text_array(&p, t, n);
+    fm_pg_p_text_array(&p, t + n, n);
+    fm_pg_p_text_array(&p, t + 2 * n, n);
+    fm_pg_p_text_array(&p, t + 3 * n, n);
+    fm_pg_p_own(&p, nullable_i64_array(v, has, n));
+    fm_pg_p_own(&p, nullable_text_array(t + 4 * n, n));
+    fm_pg_p_text_array(&p, t + 5 * n, n);
+    fm_pg_p_text_array(&p, t + 6 * n, n);
+    fm_pg_p_own(&p, nullable_i64_array(v + n, has + n, n));
+    fm_pg_p_bool_array(&p, decided, n);
+    fm_pg_p_own(&p, nullable_text_array(ign, n));
+    st = fm_pg_run_prepared(conn, cache, ADJ_STMT_REVIEWS, REVIEWS_SQL, &p, NULL, err);
 done:
     free(ign);
     free(t);
     free(v);
     free(has);
     free(decided);
-    adj_params_free(&p);
+    fm_pg_params_free(&p);
     return st;
 }
 
@@ -562,7 +562,7 @@ static fm_status gather_household(const char *key, void *value, void *ctx)
 }
 
 /* Column k of a gathered row-major int64 table (n rows of width w) as a bigint[] parameter. */
-static void column(adj_params *p, const int64_t *v, size_t n, size_t w, size_t k)
+static void column(fm_pg_params *p, const int64_t *v, size_t n, size_t w, size_t k)
 {
     int64_t *c = calloc(n + 1, sizeof *c);
     if (c == NULL) {
@@ -571,61 +571,61 @@ static void column(adj_params *p, const int64_t *v, size_t n, size_t w, size_t k
     }
     for (size_t i = 0; i < n; i++)
         c[i] = v[i * w + k];
-    adj_p_i64_array(p, c, n);
+    fm_pg_p_i64_array(p, c, n);
     free(c);
 }
 
-static fm_status write_sets(PGconn *conn, adj_sql_cache *cache, adj_batch *b, fm_error *err)
+static fm_status write_sets(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_error *err)
 {
     size_t most = b->claims.n > b->usage.n ? b->claims.n : b->usage.n;
     most = most > b->households.n ? most : b->households.n;
     gather g = {.t1 = calloc(most + 1, sizeof(char *)), .t2 = calloc(most + 1, sizeof(char *)),
                 .v = calloc(9 * (most + 1), sizeof(int64_t))};
-    adj_params p = {0};
+    fm_pg_params p = {0};
     fm_status st = FM_ENOMEM;
     if (g.t1 == NULL || g.t2 == NULL || g.v == NULL)
         goto done;
     (void)adj_map_each(&b->claims, gather_claim, &g);
     if (g.n > 0) {
-        adj_p_text_array(&p, g.t1, g.n);
-        adj_p_text_array(&p, g.t2, g.n);
-        adj_p_i64_array(&p, g.v, g.n);
-        if ((st = adj_sql_run_stmt(conn, cache, ADJ_STMT_UPDATE_CLAIMS, UPDATE_CLAIMS_SQL, &p, NULL, err)) != FM_OK)
+        fm_pg_p_text_array(&p, g.t1, g.n);
+        fm_pg_p_text_array(&p, g.t2, g.n);
+        fm_pg_p_i64_array(&p, g.v, g.n);
+        if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_UPDATE_CLAIMS, UPDATE_CLAIMS_SQL, &p, NULL, err)) != FM_OK)
             goto done;
-        adj_params_free(&p);
+        fm_pg_params_free(&p);
     }
     g.n = 0;
     (void)adj_map_each(&b->usage, gather_usage, &g);
     if (g.n > 0) {
         column(&p, g.v, g.n, 9, 0);
-        adj_p_text_array(&p, g.t1, g.n);
+        fm_pg_p_text_array(&p, g.t1, g.n);
         for (size_t k = 1; k < 9; k++)
             column(&p, g.v, g.n, 9, k);
-        if ((st = adj_sql_run_stmt(conn, cache, ADJ_STMT_PERSON_USAGE, PERSON_USAGE_SQL, &p, NULL, err)) != FM_OK)
+        if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_PERSON_USAGE, PERSON_USAGE_SQL, &p, NULL, err)) != FM_OK)
             goto done;
-        adj_params_free(&p);
+        fm_pg_params_free(&p);
     }
     g.n = 0;
     (void)adj_map_each(&b->households, gather_household, &g);
     if (g.n > 0) {
-        adj_p_text_array(&p, g.t1, g.n);
+        fm_pg_p_text_array(&p, g.t1, g.n);
         column(&p, g.v, g.n, 2, 0);
         column(&p, g.v, g.n, 2, 1);
-        if ((st = adj_sql_run_stmt(conn, cache, ADJ_STMT_HOUSEHOLD, HOUSEHOLD_USAGE_SQL, &p, NULL, err)) != FM_OK)
+        if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_HOUSEHOLD, HOUSEHOLD_USAGE_SQL, &p, NULL, err)) != FM_OK)
             goto done;
     }
     st = FM_OK;
 done:
     if (st == FM_ENOMEM)
         fm_error_set(err, "write", "ENOMEM", "out of memory writing the batch");
-    adj_params_free(&p);
+    fm_pg_params_free(&p);
     free(g.t1);
     free(g.t2);
     free(g.v);
     return st;
 }
 
-fm_status adj_store_write(PGconn *conn, adj_sql_cache *cache, adj_batch *b, fm_error *err)
+fm_status adj_store_write(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_error *err)
 {
     fm_status st = fm_copybuf_send(conn,
                              "COPY famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit,"
@@ -741,7 +741,7 @@ fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *pe
     r_date(&r, c->report_date);
     r_int(&r, claimed);
     r_text(&r, c->critical_illness_code);
-    r_owned(&r, adj_text_array_literal(docs, n_docs));
+    r_owned(&r, fm_pg_text_array_literal(docs, n_docs));
     fm_copybuf lit = {0};
     fm_status st = fm_copybuf_append(&lit, "{", 1);
     for (size_t i = 0; st == FM_OK && i < n_inj; i++) {
@@ -798,7 +798,7 @@ fm_status adj_store_buffer_decision(adj_batch *b, const char *claim_id, const ch
     r_text(&r, fm_claim_outcome_name(d->outcome));
     r_int(&r, d->payable);
     r_int(&r, d->full);
-    r_owned(&r, adj_text_array_literal(reasons, n_reasons));
+    r_owned(&r, fm_pg_text_array_literal(reasons, n_reasons));
     r_text(&r, parameters_json);
     r_text(&r, d->plan_version);
     r_text(&r, en);

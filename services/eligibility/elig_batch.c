@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fm_dates.h"
-#include "fm_pg.h"
+#include "fm_pgstmt.h"
 #include "fm_reasons.h"
 
 void elig_batch_begin(elig_batch *b)
@@ -125,8 +125,6 @@ fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring
     for (int i = 0; i < 5; i++)
         if ((st = fm_copybuf_array_close(&p[i])) != FM_OK)
             return st;
-    char count[24];
-    snprintf(count, sizeof count, "%zu", n);
     if (n > b->ids_cap) {
         int64_t *ids = realloc(b->ids, n * sizeof *ids);
         if (ids == NULL)
@@ -134,8 +132,13 @@ fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring
         b->ids = ids;
         b->ids_cap = n;
     }
-    const char *params[6] = {p[0].data, p[1].data, p[2].data, p[3].data, p[4].data, count};
-    if ((st = fm_pg_query(conn, FACTS_SQL, 6, params, &res, err)) != FM_OK)
+    fm_pg_params q = {0};
+    for (int i = 0; i < 5; i++)
+        fm_pg_p_str(&q, p[i].data);
+    fm_pg_p_i64(&q, (int64_t)n);
+    st = fm_pg_run(conn, FACTS_SQL, &q, &res, err);
+    fm_pg_params_free(&q);
+    if (st != FM_OK)
         return st;
     char key[512];
     for (int r = 0; r < PQntuples(res) && st == FM_OK; r++) {

@@ -64,7 +64,8 @@ void elig_batch_free(elig_batch *b);
  * insured in their plan year and in the year before (with the policy), and n decision ids from the
  * sequence. ring makes the person keys (elig_person_read, as of each submission day): every key of the ring
  * is searched, so a person stored under a previous key is found. FM_OK; FM_EDB (err->code the SQLSTATE);
- * FM_ECONFIG (an empty ring); FM_ENOMEM.
+ * FM_ECONFIG for a missing privilege or table (fm_pg_run) or
+ * an empty ring; FM_ENOMEM.
  */
 fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring,
                              const fm_enrollment *const *events, size_t n, fm_error *err);

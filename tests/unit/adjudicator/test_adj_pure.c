@@ -9,7 +9,7 @@
 #include "adj_map.h"
 #include "adj_config.h"
 #include "adj_signals.h"
-#include "adj_sql.h"
+#include "fm_pgstmt.h"
 #include "fm_dates.h"
 #include "fm_test.h"
 
@@ -46,10 +46,10 @@ static void text_array_literal_quotes_what_needs_it(void **state)
 {
     (void)state;
     const char *items[] = {"a", "b\"c", "d\\e", "", "x,y{}"};
-    char *s = adj_text_array_literal(items, 5);
+    char *s = fm_pg_text_array_literal(items, 5);
     assert_string_equal(s, "{\"a\",\"b\\\"c\",\"d\\\\e\",\"\",\"x,y{}\"}");
     free(s);
-    s = adj_text_array_literal(NULL, 0);
+    s = fm_pg_text_array_literal(NULL, 0);
     assert_string_equal(s, "{}");
     free(s);
 }

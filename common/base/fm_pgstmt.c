@@ -1,17 +1,17 @@
-/* adj_sql.c — parameter lists and statement execution for the adjudicator's SQL, with error classes. */
-#include "adj_sql.h"
+/* fm_pgstmt.c — one statement's text parameters (arrays too), its run with error classes, and a session's
+ * prepared statements. */
+#include "fm_pgstmt.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fm_dates.h"
 #include "fm_pg.h"
 
-void adj_p_own(adj_params *p, char *s)
+void fm_pg_p_own(fm_pg_params *p, char *s)
 {
-    if (s == NULL || p->n >= ADJ_SQL_MAX_PARAMS) {
+    if (s == NULL || p->n >= FM_PG_MAX_PARAMS) {
         free(s);
         p->failed = true;
         return;
@@ -20,9 +20,9 @@ void adj_p_own(adj_params *p, char *s)
     p->values[p->n++] = s;
 }
 
-void adj_p_str(adj_params *p, const char *s)
+void fm_pg_p_str(fm_pg_params *p, const char *s)
 {
-    if (p->n >= ADJ_SQL_MAX_PARAMS) {
+    if (p->n >= FM_PG_MAX_PARAMS) {
         p->failed = true;
         return;
     }
@@ -30,30 +30,20 @@ void adj_p_str(adj_params *p, const char *s)
     p->values[p->n++] = s;
 }
 
-void adj_p_i64(adj_params *p, int64_t v)
+void fm_pg_p_i64(fm_pg_params *p, int64_t v)
 {
     char *s = malloc(24);
     if (s != NULL)
         snprintf(s, 24, "%" PRId64, v);
-    adj_p_own(p, s);
+    fm_pg_p_own(p, s);
 }
 
-void adj_p_bool(adj_params *p, bool v)
+void fm_pg_p_bool(fm_pg_params *p, bool v)
 {
-    adj_p_str(p, v ? "t" : "f");
+    fm_pg_p_str(p, v ? "t" : "f");
 }
 
-void adj_p_date(adj_params *p, fm_date d)
-{
-    char *s = malloc(FM_DATE_TEXT_LEN);
-    if (s != NULL && fm_date_format(d, s, FM_DATE_TEXT_LEN) != FM_OK) {
-        free(s);
-        s = NULL;
-    }
-    adj_p_own(p, s);
-}
-
-char *adj_text_array_literal(const char *const *items, size_t n)
+char *fm_pg_text_array_literal(const char *const *items, size_t n)
 {
     size_t len = 3;
     for (size_t i = 0; i < n; i++)
@@ -79,12 +69,12 @@ char *adj_text_array_literal(const char *const *items, size_t n)
     return s;
 }
 
-void adj_p_text_array(adj_params *p, const char *const *items, size_t n)
+void fm_pg_p_text_array(fm_pg_params *p, const char *const *items, size_t n)
 {
-    adj_p_own(p, adj_text_array_literal(items, n));
+    fm_pg_p_own(p, fm_pg_text_array_literal(items, n));
 }
 
-void adj_p_i64_array(adj_params *p, const int64_t *items, size_t n)
+void fm_pg_p_i64_array(fm_pg_params *p, const int64_t *items, size_t n)
 {
     size_t len = 3 + n * 22;
     char *s = malloc(len), *w = s;
@@ -95,10 +85,10 @@ void adj_p_i64_array(adj_params *p, const int64_t *items, size_t n)
         *w++ = '}';
         *w = '\0';
     }
-    adj_p_own(p, s);
+    fm_pg_p_own(p, s);
 }
 
-void adj_p_bool_array(adj_params *p, const bool *items, size_t n)
+void fm_pg_p_bool_array(fm_pg_params *p, const bool *items, size_t n)
 {
     char *s = malloc(3 + 2 * n), *w = s;
     if (s != NULL) {
@@ -111,10 +101,10 @@ void adj_p_bool_array(adj_params *p, const bool *items, size_t n)
         *w++ = '}';
         *w = '\0';
     }
-    adj_p_own(p, s);
+    fm_pg_p_own(p, s);
 }
 
-void adj_params_free(adj_params *p)
+void fm_pg_params_free(fm_pg_params *p)
 {
     for (int i = 0; i < p->n; i++)
         free(p->owned[i]);
@@ -124,7 +114,7 @@ void adj_params_free(adj_params *p)
 /* Classifies res (consumed). */
 static fm_status finish(PGconn *conn, PGresult *res, PGresult **out, fm_error *err);
 
-fm_status adj_sql_run(PGconn *conn, const char *sql, adj_params *p, PGresult **out, fm_error *err)
+fm_status fm_pg_run(PGconn *conn, const char *sql, fm_pg_params *p, PGresult **out, fm_error *err)
 {
     if (out != NULL)
         *out = NULL;
@@ -135,11 +125,11 @@ fm_status adj_sql_run(PGconn *conn, const char *sql, adj_params *p, PGresult **o
     return finish(conn, PQexecParams(conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0), out, err);
 }
 
-fm_status adj_sql_run_stmt(PGconn *conn, adj_sql_cache *cache, adj_stmt id, const char *sql, adj_params *p,
+fm_status fm_pg_run_prepared(PGconn *conn, fm_pg_stmts *cache, int id, const char *sql, fm_pg_params *p,
                            PGresult **out, fm_error *err)
 {
-    if (cache == NULL || id < 0 || id >= ADJ_STMT_COUNT)
-        return adj_sql_run(conn, sql, p, out, err);
+    if (cache == NULL || id < 0 || id >= FM_PG_STMTS_MAX)
+        return fm_pg_run(conn, sql, p, out, err);
     if (out != NULL)
         *out = NULL;
     if (p != NULL && p->failed) {
@@ -153,7 +143,7 @@ fm_status adj_sql_run_stmt(PGconn *conn, adj_sql_cache *cache, adj_stmt id, cons
         cache->backend_pid = pid;
     }
     char name[24];
-    snprintf(name, sizeof name, "adj_stmt_%d", (int)id);
+    snprintf(name, sizeof name, "fm_stmt_%d", (int)id);
     fm_status st;
     if (!cache->prepared[id]) {
         if ((st = finish(conn, PQprepare(conn, name, sql, 0, NULL), NULL, err)) != FM_OK)
@@ -195,26 +185,20 @@ static int col(const PGresult *res, const char *name)
     return PQfnumber(res, name);
 }
 
-bool adj_col_null(const PGresult *res, int row, const char *name)
+bool fm_pg_col_null(const PGresult *res, int row, const char *name)
 {
     int c = col(res, name);
     return c < 0 || PQgetisnull(res, row, c);
 }
 
-const char *adj_col_str(const PGresult *res, int row, const char *name)
+const char *fm_pg_col_str(const PGresult *res, int row, const char *name)
 {
     int c = col(res, name);
     return c < 0 || PQgetisnull(res, row, c) ? "" : PQgetvalue(res, row, c);
 }
 
-int64_t adj_col_i64(const PGresult *res, int row, const char *name)
+int64_t fm_pg_col_i64(const PGresult *res, int row, const char *name)
 {
     int c = col(res, name);
     return c < 0 || PQgetisnull(res, row, c) ? 0 : strtoll(PQgetvalue(res, row, c), NULL, 10);
-}
-
-bool adj_col_bool(const PGresult *res, int row, const char *name)
-{
-    int c = col(res, name);
-    return c >= 0 && !PQgetisnull(res, row, c) && PQgetvalue(res, row, c)[0] == 't';
 }
