@@ -1,7 +1,6 @@
 /* adj_apply.c — deciding claims and reviews of a batch against its facts: prepare, decide, buffer, publish. */
 #include "adj_apply.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,20 +86,28 @@ static fm_status choose_plan(const adj_env *env, const fm_claim_context *ctx, fm
     return FM_OK;
 }
 
-/* The "parameters" object of the decision (codec's choice of fields) as compact JSON, and the explanations. */
-static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const fm_review *r, char **params_json,
-                          char en[EXPLAIN_LEN], char zh[EXPLAIN_LEN])
+/* The claim.decided event into out (its id, key and payload) and, from the same encoding, the decision's
+ * "parameters" object as compact JSON (*params_json, for claim_decisions) and its explanations. On failure out
+ * and *params_json are empty. */
+static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const fm_review *r, const char *source_event_id,
+                          const char *occurred_at, adj_output *out, char **params_json, char en[EXPLAIN_LEN],
+                          char zh[EXPLAIN_LEN], fm_error *err)
 {
-    json_t *body = NULL;
-    *params_json = NULL;
-    fm_status st = fm_claim_decision_json(c, d, r, false, &body);
-    if (st != FM_OK)
+    adj_decided_event_id(source_event_id, out->event_id);
+    fm_status st =
+        fm_encode_claim_decided_params(c, d, r, out->event_id, occurred_at, &out->payload, params_json);
+    if (st == FM_OK && (out->key = strdup(c->policy_number)) == NULL)
+        st = FM_ENOMEM;
+    if (st != FM_OK) {
+        fm_error_set(err, "claim.decided", st == FM_ENOMEM ? "ENOMEM" : "ENCODE_FAILED",
+                     "could not encode claim.decided");
+        free(*params_json);
+        *params_json = NULL;
+        adj_output_free(out);
         return st;
-    json_t *params = json_object_get(body, "parameters");
-    *params_json = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
-    json_decref(body);
-    if (*params_json == NULL)
-        return FM_ENOMEM;
+    }
+    out->outcome = d->outcome;
+    out->payable = d->payable;
     /* A truncated line is still a line (cut at a character boundary); an empty one is not allowed. */
     (void)fm_explain_claim(d, c->liability, FM_LANG_EN, en, EXPLAIN_LEN);
     (void)fm_explain_claim(d, c->liability, FM_LANG_ZH, zh, EXPLAIN_LEN);
@@ -108,24 +115,6 @@ static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const f
         snprintf(en, EXPLAIN_LEN, "%s", fm_claim_outcome_name(d->outcome));
     if (zh[0] == '\0')
         snprintf(zh, EXPLAIN_LEN, "%s", fm_claim_outcome_name(d->outcome));
-    return FM_OK;
-}
-
-static fm_status publish(const fm_claim *c, const fm_claim_decision *d, const fm_review *r, const char *source_event_id,
-                         const char *occurred_at, adj_output *out, fm_error *err)
-{
-    adj_decided_event_id(source_event_id, out->event_id);
-    fm_status st = fm_encode_claim_decided(c, d, r, out->event_id, occurred_at, &out->payload);
-    if (st == FM_OK && (out->key = strdup(c->policy_number)) == NULL)
-        st = FM_ENOMEM;
-    if (st != FM_OK) {
-        fm_error_set(err, "claim.decided", st == FM_ENOMEM ? "ENOMEM" : "ENCODE_FAILED",
-                     "could not encode claim.decided");
-        adj_output_free(out);
-        return st;
-    }
-    out->outcome = d->outcome;
-    out->payable = d->payable;
     return FM_OK;
 }
 
@@ -420,10 +409,8 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
         return st;
     if ((st = adj_claimed_amount(c, &claimed, err)) != FM_OK)
         return st;
-    if ((st = describe(c, &d, NULL, &params_json, en, zh)) != FM_OK) {
-        fm_error_set(err, "claim.decided", "ENOMEM", "could not describe the decision");
+    if ((st = describe(c, &d, NULL, c->event_id, occurred_at, out, &params_json, en, zh, err)) != FM_OK)
         return st;
-    }
     /* The rows, then what later events of the batch must see. */
     if ((st = adj_store_buffer_claim(b, c, person_key, masked, f.policy, f.person, claimed, &d)) != FM_OK ||
         (st = claim_invoices(b, c)) != FM_OK ||
@@ -456,10 +443,10 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
             goto fail;
         }
     }
-    st = publish(c, &d, NULL, c->event_id, occurred_at, out, err);
     free(params_json);
-    return st;
+    return FM_OK;
 fail:
+    adj_output_free(out);
     if (st == FM_ENOMEM)
         fm_error_set(err, "batch", "ENOMEM", "out of memory buffering the decision");
     else if (st == FM_EINVAL)
@@ -512,10 +499,8 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
     claimed_bills(b, &sc->claim, sc->claim.claim_id, f.ctx.bill_already_claimed);
     if ((st = fm_decide_review(&plan, &sc->claim, &f.ctx, r, &d, err)) != FM_OK)
         return st;
-    if ((st = describe(&sc->claim, &d, r, &params_json, en, zh)) != FM_OK) {
-        fm_error_set(err, "claim.decided", "ENOMEM", "could not describe the decision");
+    if ((st = describe(&sc->claim, &d, r, r->event_id, occurred_at, out, &params_json, en, zh, err)) != FM_OK)
         return st;
-    }
     snprintf(status_before, sizeof status_before, "%s", cf->status);
     if ((st = adj_store_buffer_decision(b, sc->claim.claim_id, r->event_id, "review", &d, params_json, en, zh, src)) !=
             FM_OK ||
@@ -524,15 +509,15 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
         (st = adj_batch_add_review(b, r, status_before, fm_claim_outcome_name(d.outcome), d.payable, true, NULL)) !=
             FM_OK) {
         fm_error_set(err, "batch", "ENOMEM", "out of memory buffering the review");
+        adj_output_free(out);
         free(params_json);
         return st;
     }
     snprintf(cf->status, sizeof cf->status, "%s", fm_claim_outcome_name(d.outcome));
     cf->payable = d.payable;
     cf->status_dirty = true;
-    st = publish(&sc->claim, &d, r, r->event_id, occurred_at, out, err);
     free(params_json);
-    return st;
+    return FM_OK;
 }
 
 /* ---- one event as a batch ---- */
