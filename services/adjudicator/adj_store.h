@@ -1,4 +1,5 @@
-/* adj_store.h — the adjudicator's SQL: a batch's reads (a few statements per batch) and its writes (COPY). */
+/* adj_store.h — the adjudicator's SQL: a batch's reads (adj_store_read.c, a few statements per batch) and its
+ * writes (adj_store_write.c: rows buffered for COPY, then written). */
 #ifndef ADJ_STORE_H
 #define ADJ_STORE_H
 
@@ -29,12 +30,7 @@ _Static_assert(ADJ_STMT_COUNT <= FM_PG_STMTS_MAX, "fm_pg_stmts holds every state
  * session's prepared statements (fm_pgstmt.h). Reads return fm_pg_run's classes: FM_OK, FM_EDB (redo the
  * batch), FM_ECONFIG (a missing privilege or table), FM_ENOMEM. */
 
-/* Where the decided event came from (claim_decisions.source_*). Borrowed strings. */
-typedef struct adj_source {
-    const char *topic;
-    int32_t partition;
-    int64_t offset;
-} adj_source;
+/* ---- reading (adj_store_read.c) ---- */
 
 /* Loads the recorded claims among claim_ids (n of them; duplicates allowed) with their bills, locking their
  * rows (FOR UPDATE: a review changes them), into b->claims (recorded, status, payable) and b->stored. */
@@ -65,6 +61,15 @@ fm_status adj_store_load_facts(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, c
 /* Which of the invoices (codes[i] + numbers[i]) are already claimed, and by which claim: into b->invoices. */
 fm_status adj_store_load_invoices(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, const char *const *codes,
                                   const char *const *numbers, size_t n, fm_error *err);
+
+/* ---- writing (adj_store_write.c) ---- */
+
+/* Where the decided event came from (claim_decisions.source_*). Borrowed strings. */
+typedef struct adj_source {
+    const char *topic;
+    int32_t partition;
+    int64_t offset;
+} adj_source;
 
 /*
  * Writes what the batch buffered: one COPY each for claims, claim_bills, invoices_claimed, claim_decisions
