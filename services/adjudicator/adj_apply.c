@@ -8,11 +8,11 @@
 
 #include "adj_signals.h"
 #include "fm_encode.h"
+#include "fm_event_id.h"
 #include "fm_explain.h"
 #include "fm_keyring.h"
 #include "fm_person.h"
 
-#define DECIDED_PREFIX "famins-clm-dec-"
 #define EXPLAIN_LEN 512
 
 void adj_output_free(adj_output *o)
@@ -24,25 +24,10 @@ void adj_output_free(adj_output *o)
     memset(o, 0, sizeof *o);
 }
 
-/* 64-bit FNV-1a with a chosen offset basis: two bases give 128 bits, plenty to tell event ids apart. */
-static uint64_t fnv1a(const char *s, uint64_t h)
+void adj_decided_event_id(const char *source_event_id, char out[FM_EVENT_ID_LEN + 1])
 {
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-void adj_decided_event_id(const char *source_event_id, char out[65])
-{
-    const char *s = source_event_id ? source_event_id : "";
-    if (strlen(DECIDED_PREFIX) + strlen(s) <= 64) {
-        snprintf(out, 65, DECIDED_PREFIX "%s", s);
-        return;
-    }
-    snprintf(out, 65, DECIDED_PREFIX "h%016llx%016llx", (unsigned long long)fnv1a(s, 0xcbf29ce484222325ULL),
-             (unsigned long long)fnv1a(s, 0x84222325cbf29ce4ULL));
+    /* The source id is checked before (REQUIRED); an empty one gives an empty id. */
+    (void)fm_derived_event_id(&FM_ID_CLAIM_DECIDED, source_event_id, out);
 }
 
 void adj_now_shanghai(char out[32])

@@ -9,6 +9,7 @@
 #include "adj_store.h"
 #include "fm_claim_rules.h"
 #include "fm_error.h"
+#include "fm_event_id.h"
 #include "fm_keyring.h"
 #include "fm_model.h"
 #include "fm_pgstmt.h"
@@ -24,7 +25,7 @@ typedef struct adj_env {
 
 /* The claim.decided event to publish through the outbox (key: the policy number). */
 typedef struct adj_output {
-    char event_id[65];
+    char event_id[FM_EVENT_ID_LEN + 1];
     char *key;                   /* malloc'ed; owned */
     char *payload;               /* malloc'ed JSON; owned */
     fm_claim_outcome outcome;    /* for logs and tests */
@@ -33,10 +34,10 @@ typedef struct adj_output {
 
 void adj_output_free(adj_output *o);
 
-/* The event id of the claim.decided that decides source_event_id: "famins-clm-dec-<source id>", or, when that
- * exceeds the contract's 64 characters, "famins-clm-dec-h" + a 32-hex-digit hash of the source id. Pure and
- * stable, so that a replayed decision gets the same id. */
-void adj_decided_event_id(const char *source_event_id, char out[65]);
+/* The event id of the claim.decided that decides source_event_id (fm_derived_event_id, FM_ID_CLAIM_DECIDED):
+ * "famins-clm-dec-<source id>", or, when that exceeds FM_EVENT_ID_LEN, "famins-clm-dec-h" + a 32-hex-digit hash
+ * of the source id. Pure and stable, so that a replayed decision gets the same id. */
+void adj_decided_event_id(const char *source_event_id, char out[FM_EVENT_ID_LEN + 1]);
 
 /* The current time as RFC 3339 in Asia/Shanghai (UTC+8, no daylight saving): "2026-06-02T10:00:03+08:00". */
 void adj_now_shanghai(char out[32]);
