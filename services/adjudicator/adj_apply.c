@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "adj_signals.h"
 #include "fm_encode.h"
@@ -28,14 +27,6 @@ void adj_decided_event_id(const char *source_event_id, char out[FM_EVENT_ID_LEN 
 {
     /* The source id is checked before (REQUIRED); an empty one gives an empty id. */
     (void)fm_derived_event_id(&FM_ID_CLAIM_DECIDED, source_event_id, out);
-}
-
-void adj_now_shanghai(char out[32])
-{
-    time_t t = time(NULL) + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
 const fm_plan *adj_plan_for_claim(const fm_plan_catalogue *cat, const fm_claim_context *ctx, fm_date incident)

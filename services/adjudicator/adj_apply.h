@@ -39,9 +39,6 @@ void adj_output_free(adj_output *o);
  * of the source id. Pure and stable, so that a replayed decision gets the same id. */
 void adj_decided_event_id(const char *source_event_id, char out[FM_EVENT_ID_LEN + 1]);
 
-/* The current time as RFC 3339 in Asia/Shanghai (UTC+8, no daylight saving): "2026-06-02T10:00:03+08:00". */
-void adj_now_shanghai(char out[32]);
-
 /* The plan a claim is decided with: the policy's plan year when the policy is known (NULL when the catalogue
  * lacks it); otherwise the plan year covering the incident date, else the latest one starting before it, else
  * the first (a claim on an unknown policy is declined whatever the plan; the decision still names one). */

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "fm_clock.h"
 #include "fm_decode.h"
 #include "fm_intake.h"
 #include "fm_sha256.h"
@@ -64,17 +64,10 @@ fm_status adj_worker_decide(adj_worker *w, PGconn *conn, const fm_raw_message *m
 {
     const adj_event *ev = event->decoded;
     adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
-    char now[32];
-    adj_now_shanghai(now);
+    char now[FM_TIMESTAMP_LEN];
+    fm_clock_occurred_at(now);
     return ev->type == FM_EVENT_CLAIM_SUBMITTED ? adj_apply_claim(&w->env, conn, &src, &ev->claim, now, out, err)
                                                 : adj_apply_review(&w->env, conn, &src, &ev->review, now, out, err);
-}
-
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 fm_status adj_worker_begin_batch(void *ctx, fm_txn *txn, fm_error *err)
@@ -105,10 +98,10 @@ fm_status adj_worker_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const
         else
             reviews[nr++] = &ev->review;
     }
-    int64_t t = now_us();
+    int64_t t = fm_clock_mono_us();
     st = adj_prepare(&w->env, fm_txn_conn(txn), &w->batch, claims, nc, reviews, nr, err);
     fm_log(w->logger, FM_LOG_DEBUG, "batch_prepared", "claims=%zu reviews=%zu us=%lld", nc, nr,
-           (long long)(now_us() - t));
+           (long long)(fm_clock_mono_us() - t));
 done:
     free(claims);
     free(reviews);
@@ -118,10 +111,10 @@ done:
 fm_status adj_worker_end_batch(void *ctx, fm_txn *txn, fm_error *err)
 {
     adj_worker *w = ctx;
-    int64_t t = now_us();
+    int64_t t = fm_clock_mono_us();
     fm_status st = adj_store_write(fm_txn_conn(txn), w->env.cache, &w->batch, err);
     fm_log(w->logger, FM_LOG_DEBUG, "batch_written", "status=%s us=%lld", fm_status_name(st),
-           (long long)(now_us() - t));
+           (long long)(fm_clock_mono_us() - t));
     return st;
 }
 
@@ -131,8 +124,8 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
     const adj_event *ev = event->decoded;
     adj_output out = {0};
     adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
-    char now[32];
-    adj_now_shanghai(now);
+    char now[FM_TIMESTAMP_LEN];
+    fm_clock_occurred_at(now);
     fm_status st = ev->type == FM_EVENT_CLAIM_SUBMITTED
                        ? adj_decide_claim(&w->env, &w->batch, &src, &ev->claim, now, &out, err)
                        : adj_decide_review(&w->env, &w->batch, &src, &ev->review, now, &out, err);
