@@ -119,7 +119,7 @@ fm_status fm_pg_run(PGconn *conn, const char *sql, fm_pg_params *p, PGresult **o
     if (out != NULL)
         *out = NULL;
     if (p != NULL && p->failed) {
-        fm_error_set(err, "sql", "ENOMEM", "out of memory building parameters");
+        fm_error_set(err, "sql", FM_NO_MEMORY, "out of memory building parameters");
         return FM_ENOMEM;
     }
     return finish(conn, PQexecParams(conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0), out, err);
@@ -133,7 +133,7 @@ fm_status fm_pg_run_prepared(PGconn *conn, fm_pg_stmts *cache, int id, const cha
     if (out != NULL)
         *out = NULL;
     if (p != NULL && p->failed) {
-        fm_error_set(err, "sql", "ENOMEM", "out of memory building parameters");
+        fm_error_set(err, "sql", FM_NO_MEMORY, "out of memory building parameters");
         return FM_ENOMEM;
     }
     int pid = PQbackendPID(conn);

@@ -75,7 +75,7 @@ static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const f
     if (st == FM_OK && (out->key = strdup(c->policy_number)) == NULL)
         st = FM_ENOMEM;
     if (st != FM_OK) {
-        fm_error_set(err, "claim.decided", st == FM_ENOMEM ? "ENOMEM" : "ENCODE_FAILED",
+        fm_error_set(err, "claim.decided", st == FM_ENOMEM ? FM_NO_MEMORY : "ENCODE_FAILED",
                      "could not encode claim.decided");
         free(*params_json);
         *params_json = NULL;
@@ -199,7 +199,7 @@ fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_c
     st = adj_store_load_invoices(conn, env->cache, b, codes, numbers, n_inv, err);
 done:
     if (st == FM_ENOMEM)
-        fm_error_set(err, "batch", "ENOMEM", "out of memory preparing the batch");
+        fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory preparing the batch");
     free(items);
     free(keys);
     free(ids);
@@ -424,7 +424,7 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
 fail:
     adj_output_free(out);
     if (st == FM_ENOMEM)
-        fm_error_set(err, "batch", "ENOMEM", "out of memory buffering the decision");
+        fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory buffering the decision");
     else if (st == FM_EINVAL)
         fm_error_set(err, "claim", "DATA_REJECTED", "a date of the claim cannot be written");
     free(params_json);
@@ -466,7 +466,7 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
         /* Kept on record and ignored: the claim's decision stands, nothing is published. */
         st = adj_batch_add_review(b, r, cf->status, cf->status, cf->payable, false, "REVIEW_NOT_APPLICABLE");
         if (st != FM_OK)
-            fm_error_set(err, "batch", "ENOMEM", "out of memory buffering the review");
+            fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory buffering the review");
         return st;
     }
     if ((st = context_of(b, sc->claim.policy_number, sc->person_key, &f, err)) != FM_OK ||
@@ -484,7 +484,7 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
          (st = keep_usage(b, &sc->claim, f.ctx.plan_year, sc->person_key, sc->claim.policy_number, &d)) != FM_OK) ||
         (st = adj_batch_add_review(b, r, status_before, fm_claim_outcome_name(d.outcome), d.payable, true, NULL)) !=
             FM_OK) {
-        fm_error_set(err, "batch", "ENOMEM", "out of memory buffering the review");
+        fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory buffering the review");
         adj_output_free(out);
         free(params_json);
         return st;

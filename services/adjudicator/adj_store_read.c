@@ -140,7 +140,7 @@ fm_status adj_store_load_claims(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, 
     }
 done:
     if (st == FM_ENOMEM)
-        fm_error_set(err, "claims", "ENOMEM", "out of memory loading claims");
+        fm_error_set(err, "claims", FM_NO_MEMORY, "out of memory loading claims");
     fm_claim_free(&sc.claim);
     PQclear(res);
     PQclear(bills);
@@ -326,7 +326,7 @@ fm_status adj_store_load_facts(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, c
     }
 done:
     if (st == FM_ENOMEM)
-        fm_error_set(err, "facts", "ENOMEM", "out of memory loading facts");
+        fm_error_set(err, "facts", FM_NO_MEMORY, "out of memory loading facts");
     PQclear(res);
     fm_pg_params_free(&p);
     return st;
@@ -353,7 +353,7 @@ fm_status adj_store_load_invoices(PGconn *conn, fm_pg_stmts *cache, adj_batch *b
         char *v = adj_map_put2(&b->invoices, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), strlen(first) + 1,
                                &created);
         if (v == NULL) {
-            fm_error_set(err, "invoices", "ENOMEM", "out of memory loading invoices");
+            fm_error_set(err, "invoices", FM_NO_MEMORY, "out of memory loading invoices");
             st = FM_ENOMEM;
         } else if (created) {
             memcpy(v, first, strlen(first) + 1);

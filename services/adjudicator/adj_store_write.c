@@ -256,7 +256,7 @@ static fm_status write_sets(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_e
     st = FM_OK;
 done:
     if (st == FM_ENOMEM)
-        fm_error_set(err, "write", "ENOMEM", "out of memory writing the batch");
+        fm_error_set(err, "write", FM_NO_MEMORY, "out of memory writing the batch");
     fm_pg_params_free(&p);
     free(g.t1);
     free(g.t2);

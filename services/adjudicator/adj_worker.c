@@ -86,7 +86,7 @@ fm_status adj_worker_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const
     size_t nc = 0, nr = 0;
     fm_status st = FM_ENOMEM;
     if (claims == NULL || reviews == NULL) {
-        fm_error_set(err, "batch", "ENOMEM", "out of memory preparing the batch");
+        fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory preparing the batch");
         goto done;
     }
     for (size_t i = 0; i < count; i++) {
