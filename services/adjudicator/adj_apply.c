@@ -155,7 +155,7 @@ fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_c
         st = FM_ENOMEM;
         for (size_t i = 0; i < n_reviews; i++) {
             int created = 0;
-            adj_claim_fact *f = adj_map_put(&b->claims, ids[i], sizeof *f, &created);
+            adj_claim_fact *f = fm_map_put(&b->claims, ids[i], sizeof *f, &created);
             if (f == NULL)
                 goto done;
             if (created)
@@ -228,7 +228,7 @@ static fm_status context_of(const adj_batch *b, const char *policy_number, const
 {
     char key[256];
     memset(f, 0, sizeof *f);
-    if ((f->policy = adj_map_get(&b->policies, policy_number)) == NULL)
+    if ((f->policy = fm_map_get(&b->policies, policy_number)) == NULL)
         return not_prepared(err, "policy", policy_number);
     fm_claim_context *x = &f->ctx;
     x->policy_found = f->policy->found;
@@ -236,9 +236,9 @@ static fm_status context_of(const adj_batch *b, const char *policy_number, const
         x->plan_year = f->policy->plan_year;
         x->coverage_start = f->policy->coverage_start;
         x->coverage_end = f->policy->coverage_end;
-        f->person = adj_map_get(&b->persons, adj_map_key2(key, sizeof key, policy_number, person_key));
-        const adj_usage_fact *u = adj_map_get(&b->usage, adj_usage_key(key, sizeof key, x->plan_year, person_key));
-        const adj_household_fact *h = adj_map_get(&b->households, policy_number);
+        f->person = fm_map_get(&b->persons, fm_map_key2(key, sizeof key, policy_number, person_key));
+        const adj_usage_fact *u = fm_map_get(&b->usage, adj_usage_key(key, sizeof key, x->plan_year, person_key));
+        const adj_household_fact *h = fm_map_get(&b->households, policy_number);
         if (f->person == NULL || u == NULL || h == NULL)
             return not_prepared(err, "policy", policy_number);
         x->person_found = f->person->found;
@@ -248,7 +248,7 @@ static fm_status context_of(const adj_batch *b, const char *policy_number, const
         x->household_medical_paid[FM_LIAB_ACCIDENT_MEDICAL] = h->medical_paid[FM_LIAB_ACCIDENT_MEDICAL];
         x->household_medical_paid[FM_LIAB_ILLNESS_HOSPITAL] = h->medical_paid[FM_LIAB_ILLNESS_HOSPITAL];
     }
-    x->deceased = adj_map_get(&b->deceased, person_key) != NULL;
+    x->deceased = fm_map_get(&b->deceased, person_key) != NULL;
     return FM_OK;
 }
 
@@ -260,7 +260,7 @@ static void claimed_bills(const adj_batch *b, const fm_claim *c, const char *own
     for (size_t i = 0; i < nb; i++) {
         /* A composite key, not code + separator + number: a separator inside a code or number would make two
          * invoices one (a false DUPLICATE_INVOICE and fraud signal). */
-        const char *first = adj_map_get2(&b->invoices, c->bills[i].invoice_code, c->bills[i].invoice_number);
+        const char *first = fm_map_get2(&b->invoices, c->bills[i].invoice_code, c->bills[i].invoice_number);
         out[i] = first != NULL && (own_claim_id == NULL || strcmp(first, own_claim_id) != 0);
     }
 }
@@ -271,17 +271,17 @@ static fm_status keep_usage(adj_batch *b, const fm_claim *c, int plan_year, cons
                             const char *policy_number, const fm_claim_decision *d)
 {
     char key[256];
-    adj_usage_fact *u = adj_map_put(&b->usage, adj_usage_key(key, sizeof key, plan_year, person_key), sizeof *u, NULL);
+    adj_usage_fact *u = fm_map_put(&b->usage, adj_usage_key(key, sizeof key, plan_year, person_key), sizeof *u, NULL);
     if (u == NULL)
         return FM_ENOMEM;
     u->plan_year = plan_year;
     snprintf(u->person_key, sizeof u->person_key, "%s", person_key);
     u->usage = d->new_usage;
     u->dirty = true;
-    if (d->new_usage.death_paid > 0 && adj_map_put(&b->deceased, person_key, 1, NULL) == NULL)
+    if (d->new_usage.death_paid > 0 && fm_map_put(&b->deceased, person_key, 1, NULL) == NULL)
         return FM_ENOMEM;
     if (fm_liability_is_medical(c->liability)) {
-        adj_household_fact *h = adj_map_put(&b->households, policy_number, sizeof *h, NULL);
+        adj_household_fact *h = fm_map_put(&b->households, policy_number, sizeof *h, NULL);
         if (h == NULL)
             return FM_ENOMEM;
         h->medical_paid[FM_LIAB_ACCIDENT_MEDICAL] = d->new_household_medical_paid[FM_LIAB_ACCIDENT_MEDICAL];
@@ -300,7 +300,7 @@ static fm_status claim_invoices(adj_batch *b, const fm_claim *c)
         int created = 0;
         size_t len = strlen(c->claim_id) + 1;
         char *first =
-            adj_map_put2(&b->invoices, c->bills[i].invoice_code, c->bills[i].invoice_number, len, &created);
+            fm_map_put2(&b->invoices, c->bills[i].invoice_code, c->bills[i].invoice_number, len, &created);
         if (first == NULL)
             return FM_ENOMEM;
         if (!created)
@@ -322,7 +322,7 @@ static const char *stored_key(const adj_batch *b, const char *policy_number,
 {
     char key[256];
     for (size_t i = 0; i < n; i++)
-        if (adj_map_get(&b->persons, adj_map_key2(key, sizeof key, policy_number, keys[i])) != NULL)
+        if (fm_map_get(&b->persons, fm_map_key2(key, sizeof key, policy_number, keys[i])) != NULL)
             return keys[i];
     return keys[0];
 }
@@ -355,10 +355,10 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
     fm_person_mask(c->insured_id_number, masked);
     if ((st = context_of(b, c->policy_number, person_key, &f, err)) != FM_OK)
         return st;
-    adj_claim_fact *cf = adj_map_get(&b->claims, c->claim_id);
+    adj_claim_fact *cf = fm_map_get(&b->claims, c->claim_id);
     if (cf == NULL)
         return not_prepared(err, "claim", c->claim_id);
-    const char *seen = adj_map_get(&b->events, c->event_id);
+    const char *seen = fm_map_get(&b->events, c->event_id);
     if (seen != NULL && *seen == ADJ_EVENT_IN_DATABASE) {
         /* The runtime's deduplication read did not find it, the facts read did: another member (a zombie, or one
          * finishing a revoked partition's batch) committed it meanwhile. The runtime redoes the batch, which then
@@ -400,9 +400,9 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
     /* A death paid: the person is deceased under each of their keys, for the batch's later claims on
      * another policy (where they may be stored under another key). */
     for (size_t i = 0; d.usage_changed && d.new_usage.death_paid > 0 && i < n_keys; i++)
-        if (adj_map_put(&b->deceased, keys[i], 1, NULL) == NULL)
+        if (fm_map_put(&b->deceased, keys[i], 1, NULL) == NULL)
             goto fail;
-    if (adj_map_put(&b->events, c->event_id, 1, NULL) == NULL)
+    if (fm_map_put(&b->events, c->event_id, 1, NULL) == NULL)
         goto fail;
     cf->recorded = true;
     snprintf(cf->status, sizeof cf->status, "%s", fm_claim_outcome_name(d.outcome));
@@ -447,7 +447,7 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
         fm_error_set(err, "event_id", "REQUIRED", "a review event carries an event_id");
         return FM_EINVAL;
     }
-    adj_claim_fact *cf = adj_map_get(&b->claims, r->claim_id ? r->claim_id : "");
+    adj_claim_fact *cf = fm_map_get(&b->claims, r->claim_id ? r->claim_id : "");
     if (cf == NULL)
         return not_prepared(err, "review of claim", r->claim_id);
     if (!cf->recorded) {

@@ -123,7 +123,7 @@ fm_status adj_store_load_claims(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, 
         if (bi > from && (st = parse_bills(bills, from, bi, &sc.claim)) != FM_OK)
             goto done;
         int created = 0;
-        adj_claim_fact *f = adj_map_put(&b->claims, sc.claim.claim_id, sizeof *f, &created);
+        adj_claim_fact *f = fm_map_put(&b->claims, sc.claim.claim_id, sizeof *f, &created);
         if (f == NULL) {
             st = FM_ENOMEM;
             goto done;
@@ -209,7 +209,7 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
     char key[256];
     int created = 0;
     const char *person_key = PQgetvalue(res, r, F_PK);
-    adj_policy_fact *pol = adj_map_put(&b->policies, it->policy_number, sizeof *pol, &created);
+    adj_policy_fact *pol = fm_map_put(&b->policies, it->policy_number, sizeof *pol, &created);
     if (pol == NULL)
         return FM_ENOMEM;
     if (created && (pol->found = !PQgetisnull(res, r, F_YEAR))) {
@@ -220,7 +220,7 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
     }
     if (pol->found) {
         adj_person_fact *per =
-            adj_map_put(&b->persons, adj_map_key2(key, sizeof key, it->policy_number, person_key), sizeof *per,
+            fm_map_put(&b->persons, fm_map_key2(key, sizeof key, it->policy_number, person_key), sizeof *per,
                         &created);
         if (per == NULL)
             return FM_ENOMEM;
@@ -232,7 +232,7 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
             per->renewal = bool_at(res, r, F_RENEWAL);
         }
         adj_usage_fact *u =
-            adj_map_put(&b->usage, adj_usage_key(key, sizeof key, pol->plan_year, person_key), sizeof *u, &created);
+            fm_map_put(&b->usage, adj_usage_key(key, sizeof key, pol->plan_year, person_key), sizeof *u, &created);
         if (u == NULL)
             return FM_ENOMEM;
         if (created) {
@@ -247,7 +247,7 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
             u->usage.deductible_used[FM_LIAB_ILLNESS_HOSPITAL] = i64_at(res, r, F_IH_DED);
             u->usage.medical_paid[FM_LIAB_ILLNESS_HOSPITAL] = i64_at(res, r, F_IH_PAID);
         }
-        adj_household_fact *h = adj_map_put(&b->households, it->policy_number, sizeof *h, &created);
+        adj_household_fact *h = fm_map_put(&b->households, it->policy_number, sizeof *h, &created);
         if (h == NULL)
             return FM_ENOMEM;
         if (created) {
@@ -255,10 +255,10 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
             h->medical_paid[FM_LIAB_ILLNESS_HOSPITAL] = i64_at(res, r, F_HH_IH);
         }
     }
-    if (bool_at(res, r, F_DECEASED) && adj_map_put(&b->deceased, person_key, 1, NULL) == NULL)
+    if (bool_at(res, r, F_DECEASED) && fm_map_put(&b->deceased, person_key, 1, NULL) == NULL)
         return FM_ENOMEM;
     if (it->claim_id != NULL) {
-        adj_claim_fact *c = adj_map_put(&b->claims, it->claim_id, sizeof *c, &created);
+        adj_claim_fact *c = fm_map_put(&b->claims, it->claim_id, sizeof *c, &created);
         if (c == NULL)
             return FM_ENOMEM;
         if (created)
@@ -270,7 +270,7 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
     }
     if (it->event_id != NULL && bool_at(res, r, F_EVENT_SEEN)) {
         /* Marked as the database's: the event was recorded by a commit after the deduplication read. */
-        char *seen = adj_map_put(&b->events, it->event_id, 1, NULL);
+        char *seen = fm_map_put(&b->events, it->event_id, 1, NULL);
         if (seen == NULL)
             return FM_ENOMEM;
         *seen = ADJ_EVENT_IN_DATABASE;
@@ -350,7 +350,7 @@ fm_status adj_store_load_invoices(PGconn *conn, fm_pg_stmts *cache, adj_batch *b
     for (int r = 0; st == FM_OK && r < PQntuples(res); r++) {
         const char *first = PQgetvalue(res, r, 2);
         int created = 0;
-        char *v = adj_map_put2(&b->invoices, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), strlen(first) + 1,
+        char *v = fm_map_put2(&b->invoices, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), strlen(first) + 1,
                                &created);
         if (v == NULL) {
             fm_error_set(err, "invoices", FM_NO_MEMORY, "out of memory loading invoices");

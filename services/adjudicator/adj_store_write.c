@@ -224,7 +224,7 @@ static fm_status write_sets(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_e
     fm_status st = FM_ENOMEM;
     if (g.t1 == NULL || g.t2 == NULL || g.v == NULL)
         goto done;
-    (void)adj_map_each(&b->claims, gather_claim, &g);
+    (void)fm_map_each(&b->claims, gather_claim, &g);
     if (g.n > 0) {
         fm_pg_p_text_array(&p, g.t1, g.n);
         fm_pg_p_text_array(&p, g.t2, g.n);
@@ -234,7 +234,7 @@ static fm_status write_sets(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_e
         fm_pg_params_free(&p);
     }
     g.n = 0;
-    (void)adj_map_each(&b->usage, gather_usage, &g);
+    (void)fm_map_each(&b->usage, gather_usage, &g);
     if (g.n > 0) {
         column(&p, g.v, g.n, 9, 0);
         fm_pg_p_text_array(&p, g.t1, g.n);
@@ -245,7 +245,7 @@ static fm_status write_sets(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_e
         fm_pg_params_free(&p);
     }
     g.n = 0;
-    (void)adj_map_each(&b->households, gather_household, &g);
+    (void)fm_map_each(&b->households, gather_household, &g);
     if (g.n > 0) {
         fm_pg_p_text_array(&p, g.t1, g.n);
         column(&p, g.v, g.n, 2, 0);

@@ -13,7 +13,7 @@
 #include "fm_eligibility.h"
 #include "fm_error.h"
 #include "fm_model.h"
-#include "fm_strmap.h"
+#include "fm_map.h"
 
 /* Where the decided event came from (for the decision row). Strings are borrowed. */
 typedef struct elig_source {
@@ -42,7 +42,7 @@ enum { ELIG_TABLE_DECISIONS, ELIG_TABLE_MEMBERS, ELIG_TABLE_POLICIES, ELIG_TABLE
 /* One batch. Zero-initialise ({0}); elig_batch_begin before each batch (or redo); elig_batch_free at the end.
  * Owns its memory. */
 typedef struct elig_batch {
-    fm_strmap known;     /* "D|event" decided; "P|year|household" -> policy; "I|year|person_key" -> policy */
+    fm_map known;     /* "D|event" decided; "P|year|household" -> policy; "I|year|person_key" -> policy */
     int64_t *ids;        /* decision ids reserved for the batch */
     size_t n_ids, next_id, ids_cap;
     fm_copybuf rows[ELIG_TABLE_COUNT];
