@@ -1,4 +1,4 @@
-/* fm_clock.c — the clocks famins reads: now as an event's occurred_at, and a monotonic clock for durations. */
+/* fm_clock.c — the clocks famins reads: now as an event's occurred_at, and a monotonic one for durations. */
 #include "fm_clock.h"
 
 #include <stdio.h>

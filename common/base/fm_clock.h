@@ -1,4 +1,4 @@
-/* fm_clock.h — the clocks famins reads: now as an event's occurred_at, and a monotonic clock for durations. */
+/* fm_clock.h — the clocks famins reads: now as an event's occurred_at, and a monotonic one for durations. */
 #ifndef FM_CLOCK_H
 #define FM_CLOCK_H
 
@@ -8,7 +8,8 @@
 #define FM_TIMESTAMP_LEN 32
 
 /* Now, in UTC, as RFC 3339 with milliseconds: "2026-06-02T02:00:03.123Z". The one convention for the
- * occurred_at of the events famins produces (the envelope allows any offset: schemas/events/envelope.schema.json). */
+ * occurred_at of the events famins produces (the envelope allows any offset:
+ * schemas/events/envelope.schema.json). */
 void fm_clock_occurred_at(char out[FM_TIMESTAMP_LEN]);
 
 /* Microseconds of CLOCK_MONOTONIC: for durations only (its zero is arbitrary). */

@@ -1,4 +1,4 @@
-/* fm_event_id.c — event ids: their length, and the ids derived from another event's (a decision's, a booking's). */
+/* fm_event_id.c — event ids derived from another event's: one function, each service's format as data. */
 #include "fm_event_id.h"
 
 #include <stdio.h>
@@ -7,15 +7,26 @@
 #define FNV_BASIS 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 
-/* Eligibility's and subsidy's first basis lacks the standard basis's last digit (14695981039346656037): kept, as
- * their ids must stay what they were. */
-const fm_derived_id_format FM_ID_ENROLLMENT_DECIDED = {
-    .prefix = "dec-", .hashed_prefix = "dech-", .basis1 = 1469598103934665603ULL, .basis2 = FNV_PRIME * 31ULL, .add2 = 0x9e3779b97f4a7c15ULL, .tail = 26};
-const fm_derived_id_format FM_ID_SUBSIDY_ALLOCATED = {
-    .prefix = "sub-", .hashed_prefix = "subh-", .basis1 = 1469598103934665603ULL, .basis2 = FNV_PRIME * 31ULL, .add2 = 0x9e3779b97f4a7c15ULL, .tail = 26};
-const fm_derived_id_format FM_ID_CLAIM_DECIDED = {
-    .prefix = "famins-clm-dec-", .hashed_prefix = "famins-clm-dec-h", .basis1 = FNV_BASIS, .basis2 = 0x84222325cbf29ce4ULL, .add2 = 0,
-    .tail = 0};
+/* Eligibility's and subsidy's first basis lacks the standard basis's last digit (14695981039346656037): kept,
+ * as their ids must stay what they were. */
+const fm_derived_id_format FM_ID_ENROLLMENT_DECIDED = {.prefix = "dec-",
+                                                       .hashed_prefix = "dech-",
+                                                       .basis1 = 1469598103934665603ULL,
+                                                       .basis2 = FNV_PRIME * 31ULL,
+                                                       .add2 = 0x9e3779b97f4a7c15ULL,
+                                                       .tail = 26};
+const fm_derived_id_format FM_ID_SUBSIDY_ALLOCATED = {.prefix = "sub-",
+                                                      .hashed_prefix = "subh-",
+                                                      .basis1 = 1469598103934665603ULL,
+                                                      .basis2 = FNV_PRIME * 31ULL,
+                                                      .add2 = 0x9e3779b97f4a7c15ULL,
+                                                      .tail = 26};
+const fm_derived_id_format FM_ID_CLAIM_DECIDED = {.prefix = "famins-clm-dec-",
+                                                  .hashed_prefix = "famins-clm-dec-h",
+                                                  .basis1 = FNV_BASIS,
+                                                  .basis2 = 0x84222325cbf29ce4ULL,
+                                                  .add2 = 0,
+                                                  .tail = 0};
 
 fm_status fm_derived_event_id(const fm_derived_id_format *f, const char *source_event_id,
                               char out[FM_EVENT_ID_LEN + 1])
@@ -27,7 +38,8 @@ fm_status fm_derived_event_id(const fm_derived_id_format *f, const char *source_
         snprintf(out, FM_EVENT_ID_LEN + 1, "%s%s", f->prefix, source_event_id);
         return FM_OK;
     }
-    /* Too long to prefix: 128 bits of two FNV-1a digests tell ids apart and keep the id within the envelope. */
+    /* Too long to prefix: 128 bits of two FNV-1a digests tell ids apart and keep the id within the envelope.
+     */
     uint64_t h1 = f->basis1, h2 = f->basis2;
     for (const unsigned char *c = (const unsigned char *)source_event_id; *c; c++) {
         h1 = (h1 ^ *c) * FNV_PRIME;

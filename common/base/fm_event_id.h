@@ -1,4 +1,4 @@
-/* fm_event_id.h — event ids: their length, and the ids derived from another event's (a decision's, a booking's). */
+/* fm_event_id.h — event ids: their length, and the ids derived from another event's id. */
 #ifndef FM_EVENT_ID_H
 #define FM_EVENT_ID_H
 
@@ -6,7 +6,8 @@
 
 #include "fm_error.h"
 
-/* The envelope's event_id limit in characters (schemas/events/envelope.schema.json); a buffer holds one more. */
+/* The envelope's event_id limit in characters (schemas/events/envelope.schema.json); buffers hold one more.
+ */
 #define FM_EVENT_ID_LEN 64
 
 /* How one service derives its events' ids from their sources': prefix + source id while that fits in
@@ -23,10 +24,12 @@ typedef struct fm_derived_id_format {
     int tail;
 } fm_derived_id_format;
 
-/* The formats in use (each service's own; see services/<name>/README.md). */
-extern const fm_derived_id_format FM_ID_ENROLLMENT_DECIDED; /* "dec-<id>", "dech-<hex><hex>-<26 bytes>" */
-extern const fm_derived_id_format FM_ID_SUBSIDY_ALLOCATED;  /* "sub-<id>", "subh-<hex><hex>-<26 bytes>" */
-extern const fm_derived_id_format FM_ID_CLAIM_DECIDED;      /* "famins-clm-dec-<id>", "famins-clm-dec-h<hex><hex>" */
+/* The formats in use (each service's own; see services/<name>/README.md):
+ * "dec-<id>", "dech-<hex><hex>-<26 bytes>"; "sub-<id>", "subh-<hex><hex>-<26 bytes>";
+ * "famins-clm-dec-<id>", "famins-clm-dec-h<hex><hex>". */
+extern const fm_derived_id_format FM_ID_ENROLLMENT_DECIDED;
+extern const fm_derived_id_format FM_ID_SUBSIDY_ALLOCATED;
+extern const fm_derived_id_format FM_ID_CLAIM_DECIDED;
 
 /* The id derived from source_event_id in format f, into out. Pure and stable: a replayed source gets the same
  * id. FM_EINVAL (out empty) when source_event_id is NULL or empty. */

@@ -1,4 +1,4 @@
-/* fm_map.c — the string-keyed hash table of famins: open addressing, linear probing, FNV-1a, half full at most. */
+/* fm_map.c — famins' string-keyed hash table: open addressing, linear probing, FNV-1a, at most half full. */
 #include "fm_map.h"
 
 #include <stdint.h>

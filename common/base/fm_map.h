@@ -1,4 +1,4 @@
-/* fm_map.h — the string-keyed hash table of famins: a batch's facts, overlay, known ids; owns keys and values. */
+/* fm_map.h — famins' string-keyed hash table (a batch's facts, overlay, known ids); owns keys and values. */
 #ifndef FM_MAP_H
 #define FM_MAP_H
 
@@ -23,16 +23,16 @@ void *fm_map_get(const fm_map *m, const char *key);
 void *fm_map_put(fm_map *m, const char *key, size_t size, int *created);
 
 /* fm_map_get and fm_map_put for the composite key (a, b) (NULL reads as ""): stored as the decimal length
- * of a, ':', a, then b, so no two pairs share a key whatever bytes they hold, and no part is ever cut (lookups
- * allocate nothing). fm_map_put2 returns NULL only on allocation failure (the map unchanged). */
+ * of a, ':', a, then b, so no two pairs share a key whatever bytes they hold, and no part is ever cut
+ * (lookups allocate nothing). fm_map_put2 returns NULL only on allocation failure (the map unchanged). */
 void *fm_map_get2(const fm_map *m, const char *a, const char *b);
 void *fm_map_put2(fm_map *m, const char *a, const char *b, size_t size, int *created);
 
 /* Calls fn(key, value, ctx) for every entry, in no particular order; stops at the first status not FM_OK. */
 fm_status fm_map_each(const fm_map *m, fm_status (*fn)(const char *key, void *value, void *ctx), void *ctx);
 
-/* A string value: the value under key becomes a copy of value (replacing any earlier one). FM_ENOMEM leaves the
- * map as it was. Read it back with fm_map_get (a const char *). */
+/* A string value: the value under key becomes a copy of value (replacing any earlier one). FM_ENOMEM leaves
+ * the map as it was. Read it back with fm_map_get (a const char *). */
 fm_status fm_map_put_str(fm_map *m, const char *key, const char *value);
 
 /* How many entries m holds. */

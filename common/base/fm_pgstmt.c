@@ -122,11 +122,12 @@ fm_status fm_pg_run(PGconn *conn, const char *sql, fm_pg_params *p, PGresult **o
         fm_error_set(err, "sql", FM_NO_MEMORY, "out of memory building parameters");
         return FM_ENOMEM;
     }
-    return finish(conn, PQexecParams(conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0), out, err);
+    return finish(conn, PQexecParams(conn, sql, p ? p->n : 0, NULL, p ? p->values : NULL, NULL, NULL, 0), out,
+                  err);
 }
 
 fm_status fm_pg_run_prepared(PGconn *conn, fm_pg_stmts *cache, int id, const char *sql, fm_pg_params *p,
-                           PGresult **out, fm_error *err)
+                             PGresult **out, fm_error *err)
 {
     if (cache == NULL || id < 0 || id >= FM_PG_STMTS_MAX)
         return fm_pg_run(conn, sql, p, out, err);
@@ -150,7 +151,8 @@ fm_status fm_pg_run_prepared(PGconn *conn, fm_pg_stmts *cache, int id, const cha
             return st;
         cache->prepared[id] = true;
     }
-    st = finish(conn, PQexecPrepared(conn, name, p ? p->n : 0, p ? p->values : NULL, NULL, NULL, 0), out, err);
+    st =
+        finish(conn, PQexecPrepared(conn, name, p ? p->n : 0, p ? p->values : NULL, NULL, NULL, 0), out, err);
     if (st != FM_OK && err != NULL && strcmp(err->code, "26000") == 0)
         memset(cache, 0, sizeof *cache);
     return st;
@@ -169,13 +171,16 @@ static fm_status finish(PGconn *conn, PGresult *res, PGresult **out, fm_error *e
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     char msg[256];
     fm_pg_result_text(conn, res, msg, sizeof msg);
-    /* As fm_pg_query: err->code the SQLSTATE, and the runtime classifies a refused row (classes 22, 23). Only a
-     * missing privilege or object (class 42) is told apart here: redoing cannot mend a deployment. */
+    /* As fm_pg_query: err->code the SQLSTATE, and the runtime classifies a refused row (classes 22, 23). Only
+     * a missing privilege or object (class 42) is told apart here: redoing cannot mend a deployment. */
     fm_status st = FM_EDB;
     if (PQstatus(conn) != CONNECTION_BAD && state != NULL && strncmp(state, "42", 2) == 0)
         st = FM_ECONFIG;
-    fm_error_set(err, "", state ? state : PQstatus(conn) == CONNECTION_BAD ? "CONNECTION_LOST" : "PG_ERROR", "%s",
-                 msg);
+    fm_error_set(err, "",
+                 state                              ? state
+                 : PQstatus(conn) == CONNECTION_BAD ? "CONNECTION_LOST"
+                                                    : "PG_ERROR",
+                 "%s", msg);
     PQclear(res);
     return st;
 }

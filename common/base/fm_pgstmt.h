@@ -36,13 +36,13 @@ void fm_pg_params_free(fm_pg_params *p);
 char *fm_pg_text_array_literal(const char *const *items, size_t n);
 
 /*
- * Runs sql with p's parameters (p may be NULL) on conn (inside the caller's transaction). On FM_OK *out (may be
- * NULL when the caller needs no rows) is the result, owned by the caller (PQclear). Errors as fm_pg_query's,
- * err->code the SQLSTATE ("CONNECTION_LOST" or "PG_ERROR" without one):
- *   FM_EDB     anything a batch may redo, a refused row too (classes 22 and 23: a worker's runtime classifies it
- *              by err->code, see fm_worker.h's end_batch);
+ * Runs sql with p's parameters (p may be NULL) on conn (inside the caller's transaction). On FM_OK *out
+ * (may be NULL when the caller needs no rows) is the result, owned by the caller (PQclear).
+ * Errors as fm_pg_query's, err->code the SQLSTATE ("CONNECTION_LOST" or "PG_ERROR" without one):
+ *   FM_EDB     anything a batch may redo, a refused row too (classes 22 and 23: a worker's runtime
+ *              classifies it by err->code, see fm_worker.h's end_batch);
  *   FM_ECONFIG a missing privilege or object (class 42): the deployment is wrong, redoing cannot help;
- *   FM_ENOMEM  (parameters that could not be built).
+ *   FM_ENOMEM  parameters that could not be built.
  * err->text holds the server's primary message only (fm_pg_result_text).
  */
 fm_status fm_pg_run(PGconn *conn, const char *sql, fm_pg_params *p, PGresult **out, fm_error *err);

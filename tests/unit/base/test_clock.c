@@ -1,5 +1,5 @@
-/* test_clock.c — fm_clock: occurred_at is now, in UTC, RFC 3339 with milliseconds (the envelope's format); the
- * monotonic clock never goes back. */
+/* test_clock.c — fm_clock: occurred_at is now, in UTC, RFC 3339 with milliseconds (the envelope's format);
+ * the monotonic clock never goes back. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -17,8 +17,8 @@ static void occurred_at_is_now_in_utc(void **state)
     assert_int_equal(strlen(at), 24);
     struct tm tm = {0};
     int ms = -1, used = 0;
-    assert_int_equal(sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d.%3d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                            &tm.tm_min, &tm.tm_sec, &ms, &used),
+    assert_int_equal(sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d.%3d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                            &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms, &used),
                      7);
     assert_string_equal(at + used, "Z");
     assert_true(ms >= 0 && ms <= 999);

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fm_test.h"
 #include "fm_map.h"
+#include "fm_test.h"
 
 /* Stores tag under (a, b), which must be new. */
 static void put_new(fm_map *m, const char *a, const char *b, int tag)
@@ -27,16 +27,29 @@ static void invoices_differing_in_where_a_separator_falls_are_two_keys(void **st
     (void)state;
     fm_map m = {0};
     /* The pair: code + 0x1f + number made one key of both. */
-    put_new(&m, "A", "B\x1f" "C", 1);
-    put_new(&m, "A\x1f" "B", "C", 2);
+    put_new(&m, "A",
+            "B\x1f"
+            "C",
+            1);
+    put_new(&m,
+            "A\x1f"
+            "B",
+            "C", 2);
     /* Nor can a length prefix be forged: ("1", "23") / ("12", "3") / ("", "2:12") / ("2:", "12"). */
     put_new(&m, "1", "23", 3);
     put_new(&m, "12", "3", 4);
     put_new(&m, "", "2:12", 5);
     put_new(&m, "2:", "12", 6);
     put_new(&m, "1:", "", 7);
-    assert_int_equal(tag_of(&m, "A", "B\x1f" "C"), 1);
-    assert_int_equal(tag_of(&m, "A\x1f" "B", "C"), 2);
+    assert_int_equal(tag_of(&m, "A",
+                            "B\x1f"
+                            "C"),
+                     1);
+    assert_int_equal(tag_of(&m,
+                            "A\x1f"
+                            "B",
+                            "C"),
+                     2);
     assert_int_equal(tag_of(&m, "1", "23"), 3);
     assert_int_equal(tag_of(&m, "12", "3"), 4);
     assert_int_equal(tag_of(&m, "", "2:12"), 5);
@@ -46,7 +59,10 @@ static void invoices_differing_in_where_a_separator_falls_are_two_keys(void **st
     assert_int_equal(tag_of(&m, "A", "B"), -1);
     assert_int_equal(tag_of(&m, "AB", "C"), -1);
     int created = 1;
-    int *again = fm_map_put2(&m, "A\x1f" "B", "C", sizeof *again, &created);
+    int *again = fm_map_put2(&m,
+                             "A\x1f"
+                             "B",
+                             "C", sizeof *again, &created);
     assert_int_equal(created, 0);
     assert_int_equal(*again, 2);
     fm_map_free(&m);
@@ -109,7 +125,12 @@ static void pairs_are_found_through_growth_and_by_their_written_key(void **state
     const int *v = fm_map_get(&m, fm_map_key2(key, sizeof key, "3300", "17"));
     assert_non_null(v);
     assert_int_equal(*v, 17);
-    assert_string_equal(fm_map_key2(key, sizeof key, "A\x1f" "B", "C"), "3:A\x1f" "BC");
+    assert_string_equal(fm_map_key2(key, sizeof key,
+                                    "A\x1f"
+                                    "B",
+                                    "C"),
+                        "3:A\x1f"
+                        "BC");
     assert_null(fm_map_get(&m, fm_map_key2(key, sizeof key, "330", "017")));
     fm_map_clear(&m);
     assert_int_equal(tag_of(&m, "3300", "17"), -1);
