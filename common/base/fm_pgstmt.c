@@ -43,11 +43,12 @@ void fm_pg_p_bool(fm_pg_params *p, bool v)
     fm_pg_p_str(p, v ? "t" : "f");
 }
 
-char *fm_pg_text_array_literal(const char *const *items, size_t n)
+/* The text[] literal of items; a NULL item is "" or, with nulls, a NULL element. */
+static char *text_array(const char *const *items, size_t n, bool nulls)
 {
     size_t len = 3;
     for (size_t i = 0; i < n; i++)
-        len += 3 + 2 * strlen(items[i] ? items[i] : "");
+        len += 5 + 2 * strlen(items[i] ? items[i] : "");
     char *s = malloc(len), *w = s;
     if (s == NULL)
         return NULL;
@@ -55,6 +56,11 @@ char *fm_pg_text_array_literal(const char *const *items, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
             *w++ = ',';
+        if (nulls && items[i] == NULL) {
+            memcpy(w, "NULL", 4);
+            w += 4;
+            continue;
+        }
         *w++ = '"';
         /* Inside a quoted element only '"' and '\' need a backslash. */
         for (const char *r = items[i] ? items[i] : ""; *r; r++) {
@@ -69,23 +75,46 @@ char *fm_pg_text_array_literal(const char *const *items, size_t n)
     return s;
 }
 
+char *fm_pg_text_array_literal(const char *const *items, size_t n)
+{
+    return text_array(items, n, false);
+}
+
+char *fm_pg_i64_array_literal(const int64_t *items, const bool *has, size_t n)
+{
+    char *s = malloc(3 + n * 22), *w = s;
+    if (s == NULL)
+        return NULL;
+    *w++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (has != NULL && !has[i])
+            w += snprintf(w, 23, "%sNULL", i ? "," : "");
+        else
+            w += snprintf(w, 23, "%s%" PRId64, i ? "," : "", items[i]);
+    }
+    *w++ = '}';
+    *w = '\0';
+    return s;
+}
+
 void fm_pg_p_text_array(fm_pg_params *p, const char *const *items, size_t n)
 {
-    fm_pg_p_own(p, fm_pg_text_array_literal(items, n));
+    fm_pg_p_own(p, text_array(items, n, false));
+}
+
+void fm_pg_p_text_array_nulls(fm_pg_params *p, const char *const *items, size_t n)
+{
+    fm_pg_p_own(p, text_array(items, n, true));
 }
 
 void fm_pg_p_i64_array(fm_pg_params *p, const int64_t *items, size_t n)
 {
-    size_t len = 3 + n * 22;
-    char *s = malloc(len), *w = s;
-    if (s != NULL) {
-        *w++ = '{';
-        for (size_t i = 0; i < n; i++)
-            w += snprintf(w, 23, "%s%" PRId64, i ? "," : "", items[i]);
-        *w++ = '}';
-        *w = '\0';
-    }
-    fm_pg_p_own(p, s);
+    fm_pg_p_own(p, fm_pg_i64_array_literal(items, NULL, n));
+}
+
+void fm_pg_p_i64_array_nulls(fm_pg_params *p, const int64_t *items, const bool *has, size_t n)
+{
+    fm_pg_p_own(p, fm_pg_i64_array_literal(items, has, n));
 }
 
 void fm_pg_p_bool_array(fm_pg_params *p, const bool *items, size_t n)

@@ -30,10 +30,16 @@ void fm_pg_p_bool(fm_pg_params *p, bool v);
 void fm_pg_p_text_array(fm_pg_params *p, const char *const *items, size_t n);
 void fm_pg_p_i64_array(fm_pg_params *p, const int64_t *items, size_t n);
 void fm_pg_p_bool_array(fm_pg_params *p, const bool *items, size_t n);
+/* The same with NULL elements: a NULL item, or one whose has[i] is false. */
+void fm_pg_p_text_array_nulls(fm_pg_params *p, const char *const *items, size_t n);
+void fm_pg_p_i64_array_nulls(fm_pg_params *p, const int64_t *items, const bool *has, size_t n);
 void fm_pg_params_free(fm_pg_params *p);
 
 /* The text[] literal of items ("{\"a\",\"b\\\"c\"}"), malloc'ed; NULL on allocation failure. Pure. */
 char *fm_pg_text_array_literal(const char *const *items, size_t n);
+/* The bigint[] literal of items ("{1,-2,NULL}"; has NULL: every item present), malloc'ed; NULL on allocation
+ * failure. Pure. */
+char *fm_pg_i64_array_literal(const int64_t *items, const bool *has, size_t n);
 
 /*
  * Runs sql with p's parameters (p may be NULL) on conn (inside the caller's transaction). On FM_OK *out

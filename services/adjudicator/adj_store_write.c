@@ -18,56 +18,6 @@ static const char REVIEWS_SQL[] =
     " LEFT JOIN famins.claim_decisions d ON q.decided AND d.source_event_id = q.eid"
     " ORDER BY q.i";
 
-/* text[] / bigint[] literals with NULL elements: items NULL (or has[i] false) become NULL. */
-static char *nullable_text_array(const char *const *items, size_t n)
-{
-    fm_copybuf a = {0};
-    fm_status st = fm_copybuf_append(&a, "{", 1);
-    for (size_t i = 0; st == FM_OK && i < n; i++) {
-        if (i > 0)
-            st = fm_copybuf_append(&a, ",", 1);
-        if (st != FM_OK)
-            break;
-        if (items[i] == NULL) {
-            st = fm_copybuf_append(&a, "NULL", 4);
-            continue;
-        }
-        char *one = fm_pg_text_array_literal(&items[i], 1); /* {"..."} */
-        if (one == NULL) {
-            st = FM_ENOMEM;
-            break;
-        }
-        st = fm_copybuf_append(&a, one + 1, strlen(one) - 2);
-        free(one);
-    }
-    if (st == FM_OK)
-        st = fm_copybuf_append(&a, "}", 2); /* with the NUL */
-    if (st != FM_OK) {
-        fm_copybuf_free(&a);
-        return NULL;
-    }
-    return a.data;
-}
-
-static char *nullable_i64_array(const int64_t *v, const bool *has, size_t n)
-{
-    fm_copybuf a = {0};
-    char num[24];
-    fm_status st = fm_copybuf_append(&a, "{", 1);
-    for (size_t i = 0; st == FM_OK && i < n; i++) {
-        int len = has[i] ? snprintf(num, sizeof num, "%s%lld", i ? "," : "", (long long)v[i])
-                         : snprintf(num, sizeof num, "%sNULL", i ? "," : "");
-        st = fm_copybuf_append(&a, num, (size_t)len);
-    }
-    if (st == FM_OK)
-        st = fm_copybuf_append(&a, "}", 2);
-    if (st != FM_OK) {
-        fm_copybuf_free(&a);
-        return NULL;
-    }
-    return a.data;
-}
-
 static fm_status write_reviews(PGconn *conn, fm_pg_stmts *cache, const adj_batch *b, fm_error *err)
 {
     size_t n = b->n_reviews;
@@ -102,13 +52,13 @@ static fm_status write_reviews(PGconn *conn, fm_pg_stmts *cache, const adj_batch
     fm_pg_p_text_array(&p, t + n, n);
     fm_pg_p_text_array(&p, t + 2 * n, n);
     fm_pg_p_text_array(&p, t + 3 * n, n);
-    fm_pg_p_own(&p, nullable_i64_array(v, has, n));
-    fm_pg_p_own(&p, nullable_text_array(t + 4 * n, n));
+    fm_pg_p_i64_array_nulls(&p, v, has, n);
+    fm_pg_p_text_array_nulls(&p, t + 4 * n, n);
     fm_pg_p_text_array(&p, t + 5 * n, n);
     fm_pg_p_text_array(&p, t + 6 * n, n);
-    fm_pg_p_own(&p, nullable_i64_array(v + n, has + n, n));
+    fm_pg_p_i64_array_nulls(&p, v + n, has + n, n);
     fm_pg_p_bool_array(&p, decided, n);
-    fm_pg_p_own(&p, nullable_text_array(ign, n));
+    fm_pg_p_text_array_nulls(&p, ign, n);
     st = fm_pg_run_prepared(conn, cache, ADJ_STMT_REVIEWS, REVIEWS_SQL, &p, NULL, err);
 done:
     free(ign);
@@ -381,16 +331,7 @@ fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *pe
     r_int(&r, claimed);
     r_text(&r, c->critical_illness_code);
     r_owned(&r, fm_pg_text_array_literal(docs, n_docs));
-    fm_copybuf lit = {0};
-    fm_status st = fm_copybuf_append(&lit, "{", 1);
-    for (size_t i = 0; st == FM_OK && i < n_inj; i++) {
-        char num[24];
-        int len = snprintf(num, sizeof num, "%s%lld", i ? "," : "", (long long)grades[i]);
-        st = fm_copybuf_append(&lit, num, (size_t)len);
-    }
-    if (st == FM_OK)
-        st = fm_copybuf_append(&lit, "}", 2);
-    r_owned(&r, st == FM_OK ? lit.data : (fm_copybuf_free(&lit), NULL));
+    r_owned(&r, fm_pg_i64_array_literal(grades, NULL, n_inj));
     r_text(&r, fm_claim_outcome_name(d->outcome));
     r_int(&r, d->payable);
     if (r_end(&r) != FM_OK)
