@@ -34,12 +34,13 @@ fm_status fm_derived_event_id(const fm_derived_id_format *f, const char *source_
     out[0] = '\0';
     if (source_event_id == NULL || source_event_id[0] == '\0')
         return FM_EINVAL;
-    if (strlen(f->prefix) + strlen(source_event_id) <= FM_EVENT_ID_LEN) {
-        snprintf(out, FM_EVENT_ID_LEN + 1, "%s%s", f->prefix, source_event_id);
+    size_t lp = strlen(f->prefix), ls = strlen(source_event_id);
+    if (lp + ls <= FM_EVENT_ID_LEN) {
+        memcpy(out, f->prefix, lp);
+        memcpy(out + lp, source_event_id, ls + 1);
         return FM_OK;
     }
-    /* Too long to prefix: 128 bits of two FNV-1a digests tell ids apart and keep the id within the envelope.
-     */
+    /* Too long to prefix: 128 bits of two FNV-1a digests tell ids apart, within the envelope's limit. */
     uint64_t h1 = f->basis1, h2 = f->basis2;
     for (const unsigned char *c = (const unsigned char *)source_event_id; *c; c++) {
         h1 = (h1 ^ *c) * FNV_PRIME;
@@ -47,7 +48,13 @@ fm_status fm_derived_event_id(const fm_derived_id_format *f, const char *source_
     }
     int n = snprintf(out, FM_EVENT_ID_LEN + 1, "%s%016llx%016llx", f->hashed_prefix, (unsigned long long)h1,
                      (unsigned long long)h2);
-    if (f->tail > 0 && n > 0 && n < FM_EVENT_ID_LEN)
-        snprintf(out + n, (size_t)(FM_EVENT_ID_LEN + 1 - n), "-%.*s", f->tail, source_event_id);
+    if (f->tail > 0 && n > 0 && n < FM_EVENT_ID_LEN) {
+        /* The tail is cut to what is left (the formats in use fill the limit exactly). */
+        size_t room = (size_t)(FM_EVENT_ID_LEN - n) - 1, take = ls < (size_t)f->tail ? ls : (size_t)f->tail;
+        take = take < room ? take : room;
+        out[n] = '-';
+        memcpy(out + n + 1, source_event_id, take);
+        out[n + 1 + take] = '\0';
+    }
     return FM_OK;
 }

@@ -1,6 +1,7 @@
 /* elig_apply.c — one enrollment.submitted event of a batch taken to its decision: facts, rules, rows, decided event. */
 #include "elig_apply.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
