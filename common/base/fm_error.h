@@ -27,6 +27,9 @@ typedef struct fm_error {
     char text[256];
 } fm_error;
 
+/* The fm_error code of an allocation failure, whoever reports it (with FM_ENOMEM). */
+#define FM_NO_MEMORY "NO_MEMORY"
+
 /* Returns the stable name of a status ("FM_EINVAL"); never NULL. */
 const char *fm_status_name(fm_status status);
 

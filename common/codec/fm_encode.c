@@ -371,15 +371,36 @@ fm_status fm_encode_subsidy_allocated(const fm_enrollment *e, const fm_enrollmen
     return finish(body, "subsidy.allocated", event_id, occurred_at, json_out);
 }
 
-fm_status fm_encode_claim_decided(const fm_claim *c, const fm_claim_decision *d, const fm_review *review,
-                                  const char *event_id, const char *occurred_at, char **json_out)
+fm_status fm_encode_claim_decided_params(const fm_claim *c, const fm_claim_decision *d, const fm_review *review,
+                                         const char *event_id, const char *occurred_at, char **json_out,
+                                         char **params_out)
 {
     json_t *body = NULL;
     *json_out = NULL;
+    if (params_out != NULL)
+        *params_out = NULL;
     if (event_id == NULL || occurred_at == NULL || (review ? review->event_id : c->event_id) == NULL)
         return FM_EINVAL;
     fm_status st = fm_claim_decision_json(c, d, review, false, &body);
     if (st != FM_OK)
         return st;
-    return finish(body, "claim.decided", event_id, occurred_at, json_out);
+    if (params_out != NULL) {
+        json_t *params = json_object_get(body, "parameters");
+        if ((*params_out = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}")) == NULL) {
+            json_decref(body);
+            return FM_ENOMEM;
+        }
+    }
+    st = finish(body, "claim.decided", event_id, occurred_at, json_out);
+    if (st != FM_OK && params_out != NULL) {
+        free(*params_out);
+        *params_out = NULL;
+    }
+    return st;
+}
+
+fm_status fm_encode_claim_decided(const fm_claim *c, const fm_claim_decision *d, const fm_review *review,
+                                  const char *event_id, const char *occurred_at, char **json_out)
+{
+    return fm_encode_claim_decided_params(c, d, review, event_id, occurred_at, json_out, NULL);
 }

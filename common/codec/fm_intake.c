@@ -33,13 +33,16 @@ const char *fm_intake_body_code(const fm_error *err)
     return strcmp(err->code, "UNKNOWN_SCHEMA_VERSION") == 0 ? "UNKNOWN_SCHEMA_VERSION" : "SCHEMA_VIOLATION";
 }
 
-fm_status fm_intake_open(const void *payload, size_t len, size_t max_bytes, fm_event_type want, const char *topic,
-                         json_t **root, fm_envelope *env, fm_error *err)
+fm_status fm_intake_open_any(const void *payload, size_t len, size_t max_bytes, const fm_event_type *want,
+                             size_t n_want, const char *topic, json_t **root, fm_envelope *env, fm_error *err)
 {
     fm_status st = fm_decode_parse(payload, len, max_bytes, root, err);
     if (st == FM_OK)
         st = fm_decode_envelope_json(*root, env, err);
-    if (st == FM_OK && env->type != want) {
+    size_t i = 0;
+    while (st == FM_OK && i < n_want && env->type != want[i])
+        i++;
+    if (st == FM_OK && i == n_want) {
         fm_error_set(err, "type", "WRONG_EVENT_TYPE", "%s on the %s topic", fm_event_type_name(env->type), topic);
         st = fm_intake_dead(err, "UNKNOWN_TYPE");
     } else if (st == FM_EINVAL) {
@@ -50,4 +53,10 @@ fm_status fm_intake_open(const void *payload, size_t len, size_t max_bytes, fm_e
         *root = NULL;
     }
     return st;
+}
+
+fm_status fm_intake_open(const void *payload, size_t len, size_t max_bytes, fm_event_type want, const char *topic,
+                         json_t **root, fm_envelope *env, fm_error *err)
+{
+    return fm_intake_open_any(payload, len, max_bytes, &want, 1, topic, root, env, err);
 }

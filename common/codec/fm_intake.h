@@ -1,5 +1,5 @@
 /* fm_intake.h — a message's way into a worker's decode step: parsed once, its envelope checked and its type
- * the one the topic carries, and any refusal worded as one of the runtime's dead-letter codes. */
+ * one the topic carries, and any refusal worded as one of the runtime's dead-letter codes. */
 #ifndef FM_INTAKE_H
 #define FM_INTAKE_H
 
@@ -18,6 +18,10 @@
  */
 fm_status fm_intake_open(const void *payload, size_t len, size_t max_bytes, fm_event_type want, const char *topic,
                          json_t **root, fm_envelope *env, fm_error *err);
+
+/* fm_intake_open for a topic that carries several event types: the type must be one of want[0..n_want). */
+fm_status fm_intake_open_any(const void *payload, size_t len, size_t max_bytes, const fm_event_type *want,
+                             size_t n_want, const char *topic, json_t **root, fm_envelope *env, fm_error *err);
 
 /* Rewords the codec's error in err as the dead letter code, keeping the codec's path and code in the text
  * ("members[2].role: NOT_ONE_OF: ..."). Returns FM_EINVAL. */

@@ -16,6 +16,7 @@
 
 #include "fm_batch.h"
 #include "fm_deadletter.h"
+#include "fm_map.h"
 #include "fm_ops.h"
 #include "fm_outbox.h"
 #include "fm_pg.h"
@@ -29,17 +30,6 @@ typedef struct poison {
     int64_t offset;
     fm_error err;
 } poison;
-
-/* event_id -> content hash for one batch: what the database knew, plus what the batch applied. */
-typedef struct idset_entry {
-    char *id; /* NULL: empty slot */
-    char *hash;
-} idset_entry;
-
-typedef struct idset {
-    idset_entry *slots;
-    size_t cap, used;
-} idset;
 
 typedef struct worker {
     fm_kafka_log_ref kafka_log; /* first: the consumer's opaque is the worker, its log lines find the logger */
@@ -61,7 +51,7 @@ typedef struct worker {
     int *kinds;       /* one per batch message: what to do with it */
     fm_error *errors; /* one per batch message: the dead-letter reason */
     size_t events_cap;
-    idset seen;
+    fm_map seen; /* event_id -> content hash for one batch: what the database knew, plus what it applied */
     fm_copybuf ids;
     fm_txn txn;
     fm_worker_counters counters;
@@ -124,74 +114,6 @@ fm_status fm_worker_assignor_parse(const char *name, int *cooperative, fm_error 
     fm_error_set(err, "FAMINS_ASSIGNOR", "BAD_ASSIGNOR",
                  "FAMINS_ASSIGNOR=\"%s\": use range, roundrobin or cooperative-sticky", name);
     return FM_ECONFIG;
-}
-
-static uint64_t hash_text(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static void idset_clear(idset *set)
-{
-    for (size_t i = 0; i < set->cap; i++) {
-        free(set->slots[i].id);
-        free(set->slots[i].hash);
-        set->slots[i] = (idset_entry){0};
-    }
-    set->used = 0;
-}
-
-static void idset_free(idset *set)
-{
-    idset_clear(set);
-    free(set->slots);
-    *set = (idset){0};
-}
-
-/* Makes room for n entries (load factor 1/2); only called on an empty set. */
-static fm_status idset_reserve(idset *set, size_t n)
-{
-    size_t cap = 64;
-    while (cap < 2 * n + 2)
-        cap *= 2;
-    if (cap <= set->cap)
-        return FM_OK;
-    idset_clear(set);
-    idset_entry *slots = calloc(cap, sizeof *slots);
-    if (slots == NULL)
-        return FM_ENOMEM;
-    free(set->slots);
-    set->slots = slots;
-    set->cap = cap;
-    return FM_OK;
-}
-
-static idset_entry *idset_slot(const idset *set, const char *id)
-{
-    size_t i = hash_text(id) & (set->cap - 1);
-    while (set->slots[i].id != NULL && strcmp(set->slots[i].id, id) != 0)
-        i = (i + 1) & (set->cap - 1);
-    return &set->slots[i];
-}
-
-static fm_status idset_put(idset *set, const char *id, const char *hash)
-{
-    idset_entry *e = idset_slot(set, id);
-    if (e->id != NULL)
-        return FM_OK;
-    e->id = strdup(id);
-    e->hash = strdup(hash);
-    if (e->id == NULL || e->hash == NULL) {
-        free(e->id);
-        free(e->hash);
-        *e = (idset_entry){0};
-        return FM_ENOMEM;
-    }
-    set->used++;
-    return FM_OK;
 }
 
 /* ---- poison list --------------------------------------------------------------------------------------- */
@@ -587,9 +509,9 @@ static fm_status decode_all(worker *w, fm_error *err)
 static fm_status lookup_known(worker *w, fm_error *err)
 {
     fm_copybuf_reset(&w->ids);
-    if (idset_reserve(&w->seen, w->batch.count) != FM_OK)
+    fm_map_clear(&w->seen);
+    if (fm_map_reserve(&w->seen, w->batch.count) != FM_OK)
         return FM_ENOMEM;
-    idset_clear(&w->seen);
     for (size_t i = 0; i < w->batch.count; i++)
         if (w->kinds[i] == KIND_APPLY && fm_copybuf_array_item(&w->ids, w->events[i].event_id) != FM_OK)
             return FM_ENOMEM;
@@ -606,7 +528,7 @@ static fm_status lookup_known(worker *w, fm_error *err)
     if (st != FM_OK)
         return st;
     for (int r = 0; r < PQntuples(res) && st == FM_OK; r++)
-        st = idset_put(&w->seen, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1));
+        st = fm_map_put_str(&w->seen, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1));
     PQclear(res);
     return st;
 }
@@ -666,8 +588,7 @@ static size_t list_prepared(worker *w)
     for (size_t i = 0; i < w->batch.count; i++) {
         if (w->kinds[i] != KIND_APPLY)
             continue;
-        const idset_entry *known = idset_slot(&w->seen, w->events[i].event_id);
-        if (known->id == NULL)
+        if (fm_map_get(&w->seen, w->events[i].event_id) == NULL)
             w->prepared[n++] = &w->events[i];
     }
     return n;
@@ -719,12 +640,12 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
         raw_of(w->batch.messages[i], &raw);
         fm_event *ev = &w->events[i];
         if (w->kinds[i] == KIND_APPLY) {
-            idset_entry *known = idset_slot(&w->seen, ev->event_id);
-            if (known->id != NULL && strcmp(known->hash, ev->content_hash) == 0) {
+            const char *known = fm_map_get(&w->seen, ev->event_id); /* its content hash */
+            if (known != NULL && strcmp(known, ev->content_hash) == 0) {
                 add.duplicates++;
                 continue;
             }
-            if (known->id != NULL) {
+            if (known != NULL) {
                 fm_error_set(&w->errors[i], "event_id", "EVENT_ID_CONFLICT",
                              "event_id %s was applied before with other content", ev->event_id);
                 w->kinds[i] = KIND_DEAD;
@@ -793,7 +714,7 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
             goto fatal;
         }
         if (stage_processed(w, &raw, ev) != FM_OK ||
-            idset_put(&w->seen, ev->event_id, ev->content_hash) != FM_OK) {
+            fm_map_put_str(&w->seen, ev->event_id, ev->content_hash) != FM_OK) {
             st = FM_ENOMEM;
             goto fatal;
         }
@@ -814,6 +735,8 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
             w->set_status = st == FM_EDB && strcmp(cause->code, "23505") == 0 ? FM_EDB : FM_EINVAL;
             return BATCH_SET_REFUSED;
         }
+        if (st == FM_EDB && strncmp(cause->code, "42", 2) == 0 && strlen(cause->code) == 5)
+            st = FM_ECONFIG; /* a missing privilege or table (class 42): a redo cannot mend the deployment */
         if (st == FM_EDB)
             return BATCH_REDO;
         if (st != FM_OK) {
@@ -1233,7 +1156,7 @@ static void worker_free(worker *w)
     free(w->kinds);
     free(w->errors);
     free(w->prepared);
-    idset_free(&w->seen);
+    fm_map_free(&w->seen);
     fm_copybuf_free(&w->ids);
     fm_copybuf_free(&w->txn.outbox);
     fm_copybuf_free(&w->txn.dead);

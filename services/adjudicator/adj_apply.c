@@ -1,19 +1,17 @@
 /* adj_apply.c — deciding claims and reviews of a batch against its facts: prepare, decide, buffer, publish. */
 #include "adj_apply.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "adj_signals.h"
 #include "fm_encode.h"
+#include "fm_event_id.h"
 #include "fm_explain.h"
 #include "fm_keyring.h"
 #include "fm_person.h"
 
-#define DECIDED_PREFIX "famins-clm-dec-"
 #define EXPLAIN_LEN 512
 
 void adj_output_free(adj_output *o)
@@ -25,33 +23,10 @@ void adj_output_free(adj_output *o)
     memset(o, 0, sizeof *o);
 }
 
-/* 64-bit FNV-1a with a chosen offset basis: two bases give 128 bits, plenty to tell event ids apart. */
-static uint64_t fnv1a(const char *s, uint64_t h)
+void adj_decided_event_id(const char *source_event_id, char out[FM_EVENT_ID_LEN + 1])
 {
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-void adj_decided_event_id(const char *source_event_id, char out[65])
-{
-    const char *s = source_event_id ? source_event_id : "";
-    if (strlen(DECIDED_PREFIX) + strlen(s) <= 64) {
-        snprintf(out, 65, DECIDED_PREFIX "%s", s);
-        return;
-    }
-    snprintf(out, 65, DECIDED_PREFIX "h%016llx%016llx", (unsigned long long)fnv1a(s, 0xcbf29ce484222325ULL),
-             (unsigned long long)fnv1a(s, 0x84222325cbf29ce4ULL));
-}
-
-void adj_now_shanghai(char out[32])
-{
-    time_t t = time(NULL) + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+    /* The source id is checked before (REQUIRED); an empty one gives an empty id. */
+    (void)fm_derived_event_id(&FM_ID_CLAIM_DECIDED, source_event_id, out);
 }
 
 const fm_plan *adj_plan_for_claim(const fm_plan_catalogue *cat, const fm_claim_context *ctx, fm_date incident)
@@ -87,20 +62,28 @@ static fm_status choose_plan(const adj_env *env, const fm_claim_context *ctx, fm
     return FM_OK;
 }
 
-/* The "parameters" object of the decision (codec's choice of fields) as compact JSON, and the explanations. */
-static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const fm_review *r, char **params_json,
-                          char en[EXPLAIN_LEN], char zh[EXPLAIN_LEN])
+/* The claim.decided event into out (its id, key and payload) and, from the same encoding, the decision's
+ * "parameters" object as compact JSON (*params_json, for claim_decisions) and its explanations. On failure out
+ * and *params_json are empty. */
+static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const fm_review *r, const char *source_event_id,
+                          const char *occurred_at, adj_output *out, char **params_json, char en[EXPLAIN_LEN],
+                          char zh[EXPLAIN_LEN], fm_error *err)
 {
-    json_t *body = NULL;
-    *params_json = NULL;
-    fm_status st = fm_claim_decision_json(c, d, r, false, &body);
-    if (st != FM_OK)
+    adj_decided_event_id(source_event_id, out->event_id);
+    fm_status st =
+        fm_encode_claim_decided_params(c, d, r, out->event_id, occurred_at, &out->payload, params_json);
+    if (st == FM_OK && (out->key = strdup(c->policy_number)) == NULL)
+        st = FM_ENOMEM;
+    if (st != FM_OK) {
+        fm_error_set(err, "claim.decided", st == FM_ENOMEM ? FM_NO_MEMORY : "ENCODE_FAILED",
+                     "could not encode claim.decided");
+        free(*params_json);
+        *params_json = NULL;
+        adj_output_free(out);
         return st;
-    json_t *params = json_object_get(body, "parameters");
-    *params_json = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
-    json_decref(body);
-    if (*params_json == NULL)
-        return FM_ENOMEM;
+    }
+    out->outcome = d->outcome;
+    out->payable = d->payable;
     /* A truncated line is still a line (cut at a character boundary); an empty one is not allowed. */
     (void)fm_explain_claim(d, c->liability, FM_LANG_EN, en, EXPLAIN_LEN);
     (void)fm_explain_claim(d, c->liability, FM_LANG_ZH, zh, EXPLAIN_LEN);
@@ -108,24 +91,6 @@ static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const f
         snprintf(en, EXPLAIN_LEN, "%s", fm_claim_outcome_name(d->outcome));
     if (zh[0] == '\0')
         snprintf(zh, EXPLAIN_LEN, "%s", fm_claim_outcome_name(d->outcome));
-    return FM_OK;
-}
-
-static fm_status publish(const fm_claim *c, const fm_claim_decision *d, const fm_review *r, const char *source_event_id,
-                         const char *occurred_at, adj_output *out, fm_error *err)
-{
-    adj_decided_event_id(source_event_id, out->event_id);
-    fm_status st = fm_encode_claim_decided(c, d, r, out->event_id, occurred_at, &out->payload);
-    if (st == FM_OK && (out->key = strdup(c->policy_number)) == NULL)
-        st = FM_ENOMEM;
-    if (st != FM_OK) {
-        fm_error_set(err, "claim.decided", st == FM_ENOMEM ? "ENOMEM" : "ENCODE_FAILED",
-                     "could not encode claim.decided");
-        adj_output_free(out);
-        return st;
-    }
-    out->outcome = d->outcome;
-    out->payable = d->payable;
     return FM_OK;
 }
 
@@ -190,7 +155,7 @@ fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_c
         st = FM_ENOMEM;
         for (size_t i = 0; i < n_reviews; i++) {
             int created = 0;
-            adj_claim_fact *f = adj_map_put(&b->claims, ids[i], sizeof *f, &created);
+            adj_claim_fact *f = fm_map_put(&b->claims, ids[i], sizeof *f, &created);
             if (f == NULL)
                 goto done;
             if (created)
@@ -234,7 +199,7 @@ fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_c
     st = adj_store_load_invoices(conn, env->cache, b, codes, numbers, n_inv, err);
 done:
     if (st == FM_ENOMEM)
-        fm_error_set(err, "batch", "ENOMEM", "out of memory preparing the batch");
+        fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory preparing the batch");
     free(items);
     free(keys);
     free(ids);
@@ -263,7 +228,7 @@ static fm_status context_of(const adj_batch *b, const char *policy_number, const
 {
     char key[256];
     memset(f, 0, sizeof *f);
-    if ((f->policy = adj_map_get(&b->policies, policy_number)) == NULL)
+    if ((f->policy = fm_map_get(&b->policies, policy_number)) == NULL)
         return not_prepared(err, "policy", policy_number);
     fm_claim_context *x = &f->ctx;
     x->policy_found = f->policy->found;
@@ -271,9 +236,9 @@ static fm_status context_of(const adj_batch *b, const char *policy_number, const
         x->plan_year = f->policy->plan_year;
         x->coverage_start = f->policy->coverage_start;
         x->coverage_end = f->policy->coverage_end;
-        f->person = adj_map_get(&b->persons, adj_map_key2(key, sizeof key, policy_number, person_key));
-        const adj_usage_fact *u = adj_map_get(&b->usage, adj_usage_key(key, sizeof key, x->plan_year, person_key));
-        const adj_household_fact *h = adj_map_get(&b->households, policy_number);
+        f->person = fm_map_get(&b->persons, fm_map_key2(key, sizeof key, policy_number, person_key));
+        const adj_usage_fact *u = fm_map_get(&b->usage, adj_usage_key(key, sizeof key, x->plan_year, person_key));
+        const adj_household_fact *h = fm_map_get(&b->households, policy_number);
         if (f->person == NULL || u == NULL || h == NULL)
             return not_prepared(err, "policy", policy_number);
         x->person_found = f->person->found;
@@ -283,7 +248,7 @@ static fm_status context_of(const adj_batch *b, const char *policy_number, const
         x->household_medical_paid[FM_LIAB_ACCIDENT_MEDICAL] = h->medical_paid[FM_LIAB_ACCIDENT_MEDICAL];
         x->household_medical_paid[FM_LIAB_ILLNESS_HOSPITAL] = h->medical_paid[FM_LIAB_ILLNESS_HOSPITAL];
     }
-    x->deceased = adj_map_get(&b->deceased, person_key) != NULL;
+    x->deceased = fm_map_get(&b->deceased, person_key) != NULL;
     return FM_OK;
 }
 
@@ -295,7 +260,7 @@ static void claimed_bills(const adj_batch *b, const fm_claim *c, const char *own
     for (size_t i = 0; i < nb; i++) {
         /* A composite key, not code + separator + number: a separator inside a code or number would make two
          * invoices one (a false DUPLICATE_INVOICE and fraud signal). */
-        const char *first = adj_map_get2(&b->invoices, c->bills[i].invoice_code, c->bills[i].invoice_number);
+        const char *first = fm_map_get2(&b->invoices, c->bills[i].invoice_code, c->bills[i].invoice_number);
         out[i] = first != NULL && (own_claim_id == NULL || strcmp(first, own_claim_id) != 0);
     }
 }
@@ -306,17 +271,17 @@ static fm_status keep_usage(adj_batch *b, const fm_claim *c, int plan_year, cons
                             const char *policy_number, const fm_claim_decision *d)
 {
     char key[256];
-    adj_usage_fact *u = adj_map_put(&b->usage, adj_usage_key(key, sizeof key, plan_year, person_key), sizeof *u, NULL);
+    adj_usage_fact *u = fm_map_put(&b->usage, adj_usage_key(key, sizeof key, plan_year, person_key), sizeof *u, NULL);
     if (u == NULL)
         return FM_ENOMEM;
     u->plan_year = plan_year;
     snprintf(u->person_key, sizeof u->person_key, "%s", person_key);
     u->usage = d->new_usage;
     u->dirty = true;
-    if (d->new_usage.death_paid > 0 && adj_map_put(&b->deceased, person_key, 1, NULL) == NULL)
+    if (d->new_usage.death_paid > 0 && fm_map_put(&b->deceased, person_key, 1, NULL) == NULL)
         return FM_ENOMEM;
     if (fm_liability_is_medical(c->liability)) {
-        adj_household_fact *h = adj_map_put(&b->households, policy_number, sizeof *h, NULL);
+        adj_household_fact *h = fm_map_put(&b->households, policy_number, sizeof *h, NULL);
         if (h == NULL)
             return FM_ENOMEM;
         h->medical_paid[FM_LIAB_ACCIDENT_MEDICAL] = d->new_household_medical_paid[FM_LIAB_ACCIDENT_MEDICAL];
@@ -335,7 +300,7 @@ static fm_status claim_invoices(adj_batch *b, const fm_claim *c)
         int created = 0;
         size_t len = strlen(c->claim_id) + 1;
         char *first =
-            adj_map_put2(&b->invoices, c->bills[i].invoice_code, c->bills[i].invoice_number, len, &created);
+            fm_map_put2(&b->invoices, c->bills[i].invoice_code, c->bills[i].invoice_number, len, &created);
         if (first == NULL)
             return FM_ENOMEM;
         if (!created)
@@ -357,7 +322,7 @@ static const char *stored_key(const adj_batch *b, const char *policy_number,
 {
     char key[256];
     for (size_t i = 0; i < n; i++)
-        if (adj_map_get(&b->persons, adj_map_key2(key, sizeof key, policy_number, keys[i])) != NULL)
+        if (fm_map_get(&b->persons, fm_map_key2(key, sizeof key, policy_number, keys[i])) != NULL)
             return keys[i];
     return keys[0];
 }
@@ -390,10 +355,10 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
     fm_person_mask(c->insured_id_number, masked);
     if ((st = context_of(b, c->policy_number, person_key, &f, err)) != FM_OK)
         return st;
-    adj_claim_fact *cf = adj_map_get(&b->claims, c->claim_id);
+    adj_claim_fact *cf = fm_map_get(&b->claims, c->claim_id);
     if (cf == NULL)
         return not_prepared(err, "claim", c->claim_id);
-    const char *seen = adj_map_get(&b->events, c->event_id);
+    const char *seen = fm_map_get(&b->events, c->event_id);
     if (seen != NULL && *seen == ADJ_EVENT_IN_DATABASE) {
         /* The runtime's deduplication read did not find it, the facts read did: another member (a zombie, or one
          * finishing a revoked partition's batch) committed it meanwhile. The runtime redoes the batch, which then
@@ -420,10 +385,8 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
         return st;
     if ((st = adj_claimed_amount(c, &claimed, err)) != FM_OK)
         return st;
-    if ((st = describe(c, &d, NULL, &params_json, en, zh)) != FM_OK) {
-        fm_error_set(err, "claim.decided", "ENOMEM", "could not describe the decision");
+    if ((st = describe(c, &d, NULL, c->event_id, occurred_at, out, &params_json, en, zh, err)) != FM_OK)
         return st;
-    }
     /* The rows, then what later events of the batch must see. */
     if ((st = adj_store_buffer_claim(b, c, person_key, masked, f.policy, f.person, claimed, &d)) != FM_OK ||
         (st = claim_invoices(b, c)) != FM_OK ||
@@ -437,9 +400,9 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
     /* A death paid: the person is deceased under each of their keys, for the batch's later claims on
      * another policy (where they may be stored under another key). */
     for (size_t i = 0; d.usage_changed && d.new_usage.death_paid > 0 && i < n_keys; i++)
-        if (adj_map_put(&b->deceased, keys[i], 1, NULL) == NULL)
+        if (fm_map_put(&b->deceased, keys[i], 1, NULL) == NULL)
             goto fail;
-    if (adj_map_put(&b->events, c->event_id, 1, NULL) == NULL)
+    if (fm_map_put(&b->events, c->event_id, 1, NULL) == NULL)
         goto fail;
     cf->recorded = true;
     snprintf(cf->status, sizeof cf->status, "%s", fm_claim_outcome_name(d.outcome));
@@ -456,12 +419,12 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
             goto fail;
         }
     }
-    st = publish(c, &d, NULL, c->event_id, occurred_at, out, err);
     free(params_json);
-    return st;
+    return FM_OK;
 fail:
+    adj_output_free(out);
     if (st == FM_ENOMEM)
-        fm_error_set(err, "batch", "ENOMEM", "out of memory buffering the decision");
+        fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory buffering the decision");
     else if (st == FM_EINVAL)
         fm_error_set(err, "claim", "DATA_REJECTED", "a date of the claim cannot be written");
     free(params_json);
@@ -484,7 +447,7 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
         fm_error_set(err, "event_id", "REQUIRED", "a review event carries an event_id");
         return FM_EINVAL;
     }
-    adj_claim_fact *cf = adj_map_get(&b->claims, r->claim_id ? r->claim_id : "");
+    adj_claim_fact *cf = fm_map_get(&b->claims, r->claim_id ? r->claim_id : "");
     if (cf == NULL)
         return not_prepared(err, "review of claim", r->claim_id);
     if (!cf->recorded) {
@@ -503,7 +466,7 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
         /* Kept on record and ignored: the claim's decision stands, nothing is published. */
         st = adj_batch_add_review(b, r, cf->status, cf->status, cf->payable, false, "REVIEW_NOT_APPLICABLE");
         if (st != FM_OK)
-            fm_error_set(err, "batch", "ENOMEM", "out of memory buffering the review");
+            fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory buffering the review");
         return st;
     }
     if ((st = context_of(b, sc->claim.policy_number, sc->person_key, &f, err)) != FM_OK ||
@@ -512,10 +475,8 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
     claimed_bills(b, &sc->claim, sc->claim.claim_id, f.ctx.bill_already_claimed);
     if ((st = fm_decide_review(&plan, &sc->claim, &f.ctx, r, &d, err)) != FM_OK)
         return st;
-    if ((st = describe(&sc->claim, &d, r, &params_json, en, zh)) != FM_OK) {
-        fm_error_set(err, "claim.decided", "ENOMEM", "could not describe the decision");
+    if ((st = describe(&sc->claim, &d, r, r->event_id, occurred_at, out, &params_json, en, zh, err)) != FM_OK)
         return st;
-    }
     snprintf(status_before, sizeof status_before, "%s", cf->status);
     if ((st = adj_store_buffer_decision(b, sc->claim.claim_id, r->event_id, "review", &d, params_json, en, zh, src)) !=
             FM_OK ||
@@ -523,16 +484,16 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
          (st = keep_usage(b, &sc->claim, f.ctx.plan_year, sc->person_key, sc->claim.policy_number, &d)) != FM_OK) ||
         (st = adj_batch_add_review(b, r, status_before, fm_claim_outcome_name(d.outcome), d.payable, true, NULL)) !=
             FM_OK) {
-        fm_error_set(err, "batch", "ENOMEM", "out of memory buffering the review");
+        fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory buffering the review");
+        adj_output_free(out);
         free(params_json);
         return st;
     }
     snprintf(cf->status, sizeof cf->status, "%s", fm_claim_outcome_name(d.outcome));
     cf->payable = d.payable;
     cf->status_dirty = true;
-    st = publish(&sc->claim, &d, r, r->event_id, occurred_at, out, err);
     free(params_json);
-    return st;
+    return FM_OK;
 }
 
 /* ---- one event as a batch ---- */

@@ -6,12 +6,13 @@
 
 #include "adj_batch.h"
 #include "adj_config.h"
-#include "adj_sql.h"
 #include "adj_store.h"
 #include "fm_claim_rules.h"
 #include "fm_error.h"
+#include "fm_event_id.h"
 #include "fm_keyring.h"
 #include "fm_model.h"
+#include "fm_pgstmt.h"
 #include "fm_plan.h"
 
 /* What apply needs besides the event. Borrowed for the service's lifetime. */
@@ -19,12 +20,12 @@ typedef struct adj_env {
     const fm_plan_catalogue *catalogue;
     const fm_keyring *keyring; /* person keys: claims are matched under every key, see adj_prepare */
     adj_config cfg;
-    adj_sql_cache *cache;   /* the worker's prepared statements (mutable; NULL: none) */
+    fm_pg_stmts *cache;   /* the worker's prepared statements (mutable; NULL: none) */
 } adj_env;
 
 /* The claim.decided event to publish through the outbox (key: the policy number). */
 typedef struct adj_output {
-    char event_id[65];
+    char event_id[FM_EVENT_ID_LEN + 1];
     char *key;                   /* malloc'ed; owned */
     char *payload;               /* malloc'ed JSON; owned */
     fm_claim_outcome outcome;    /* for logs and tests */
@@ -33,13 +34,10 @@ typedef struct adj_output {
 
 void adj_output_free(adj_output *o);
 
-/* The event id of the claim.decided that decides source_event_id: "famins-clm-dec-<source id>", or, when that
- * exceeds the contract's 64 characters, "famins-clm-dec-h" + a 32-hex-digit hash of the source id. Pure and
- * stable, so that a replayed decision gets the same id. */
-void adj_decided_event_id(const char *source_event_id, char out[65]);
-
-/* The current time as RFC 3339 in Asia/Shanghai (UTC+8, no daylight saving): "2026-06-02T10:00:03+08:00". */
-void adj_now_shanghai(char out[32]);
+/* The event id of the claim.decided that decides source_event_id (fm_derived_event_id, FM_ID_CLAIM_DECIDED):
+ * "famins-clm-dec-<source id>", or, when that exceeds FM_EVENT_ID_LEN, "famins-clm-dec-h" + a 32-hex-digit hash
+ * of the source id. Pure and stable, so that a replayed decision gets the same id. */
+void adj_decided_event_id(const char *source_event_id, char out[FM_EVENT_ID_LEN + 1]);
 
 /* The plan a claim is decided with: the policy's plan year when the policy is known (NULL when the catalogue
  * lacks it); otherwise the plan year covering the incident date, else the latest one starting before it, else
@@ -91,7 +89,7 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
 
 /* One event as a batch of its own on conn, inside the caller's transaction: prepare, decide, write. Used by
  * tests and by the reference run. Statuses as adj_decide_claim / adj_decide_review, plus adj_store_write's
- * (FM_EINVAL with the SQLSTATE in err->code when the database refused a row). */
+ * (FM_EDB with the SQLSTATE in err->code when the database refused a row). */
 fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *src, const fm_claim *c,
                           const char *occurred_at, adj_output *out, fm_error *err);
 fm_status adj_apply_review(const adj_env *env, PGconn *conn, const adj_source *src, const fm_review *r,

@@ -22,10 +22,10 @@ static void free_stored_and_reviews(adj_batch *b)
 
 void adj_batch_reset(adj_batch *b)
 {
-    adj_map *maps[] = {&b->policies, &b->persons, &b->usage,  &b->households,
+    fm_map *maps[] = {&b->policies, &b->persons, &b->usage,  &b->households,
                        &b->claims,   &b->invoices, &b->events, &b->deceased};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
-        adj_map_clear(maps[i]);
+        fm_map_clear(maps[i]);
     free_stored_and_reviews(b);
     fm_copybuf *bufs[] = {&b->claim_rows, &b->bill_rows, &b->invoice_rows, &b->decision_rows, &b->signal_rows};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
@@ -36,10 +36,10 @@ void adj_batch_free(adj_batch *b)
 {
     if (b == NULL)
         return;
-    adj_map *maps[] = {&b->policies, &b->persons, &b->usage,  &b->households,
+    fm_map *maps[] = {&b->policies, &b->persons, &b->usage,  &b->households,
                        &b->claims,   &b->invoices, &b->events, &b->deceased};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
-        adj_map_free(maps[i]);
+        fm_map_free(maps[i]);
     free_stored_and_reviews(b);
     free(b->stored);
     free(b->reviews);

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "adj_map.h"
+#include "fm_map.h"
 #include "fm_claim_rules.h"
 #include "fm_copybuf.h"
 #include "fm_error.h"
@@ -85,9 +85,9 @@ typedef struct adj_review_row {
 } adj_review_row;
 
 typedef struct adj_batch {
-    adj_map policies, persons, usage, households, claims, invoices;
-    adj_map events;   /* event ids that recorded a claim: one char, ADJ_EVENT_IN_DATABASE or 0 (this batch) */
-    adj_map deceased; /* person keys with a death benefit paid, any plan year (value unused) */
+    fm_map policies, persons, usage, households, claims, invoices;
+    fm_map events;   /* event ids that recorded a claim: one char, ADJ_EVENT_IN_DATABASE or 0 (this batch) */
+    fm_map deceased; /* person keys with a death benefit paid, any plan year (value unused) */
     adj_stored_claim *stored;
     size_t n_stored, cap_stored;
     /* COPY rows */

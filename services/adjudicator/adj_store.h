@@ -1,4 +1,5 @@
-/* adj_store.h — the adjudicator's SQL: a batch's reads (a few statements per batch) and its writes (COPY). */
+/* adj_store.h — the adjudicator's SQL: a batch's reads (adj_store_read.c, a few statements per batch) and its
+ * writes (adj_store_write.c: rows buffered for COPY, then written). */
 #ifndef ADJ_STORE_H
 #define ADJ_STORE_H
 
@@ -8,23 +9,32 @@
 
 #include "adj_batch.h"
 #include "adj_signals.h"
-#include "adj_sql.h"
 #include "fm_error.h"
+#include "fm_pgstmt.h"
+
+/* The statements every batch runs, prepared once per session (fm_pg_run_prepared's numbers). */
+typedef enum adj_stmt {
+    ADJ_STMT_LOAD_CLAIMS = 0,
+    ADJ_STMT_LOAD_BILLS,
+    ADJ_STMT_FACTS,
+    ADJ_STMT_INVOICES,
+    ADJ_STMT_REVIEWS,
+    ADJ_STMT_UPDATE_CLAIMS,
+    ADJ_STMT_PERSON_USAGE,
+    ADJ_STMT_HOUSEHOLD,
+    ADJ_STMT_COUNT
+} adj_stmt;
+_Static_assert(ADJ_STMT_COUNT <= FM_PG_STMTS_MAX, "fm_pg_stmts holds every statement");
 
 /* Every function runs in the open transaction of conn (never BEGIN/COMMIT); cache (may be NULL) keeps the
- * session's prepared statements (adj_sql.h). Reads return adj_sql_run's classes: FM_OK, FM_EDB (redo the
+ * session's prepared statements (fm_pgstmt.h). Reads return fm_pg_run's classes: FM_OK, FM_EDB (redo the
  * batch), FM_ECONFIG (a missing privilege or table), FM_ENOMEM. */
 
-/* Where the decided event came from (claim_decisions.source_*). Borrowed strings. */
-typedef struct adj_source {
-    const char *topic;
-    int32_t partition;
-    int64_t offset;
-} adj_source;
+/* ---- reading (adj_store_read.c) ---- */
 
 /* Loads the recorded claims among claim_ids (n of them; duplicates allowed) with their bills, locking their
  * rows (FOR UPDATE: a review changes them), into b->claims (recorded, status, payable) and b->stored. */
-fm_status adj_store_load_claims(PGconn *conn, adj_sql_cache *cache, adj_batch *b, const char *const *claim_ids,
+fm_status adj_store_load_claims(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, const char *const *claim_ids,
                                 size_t n, fm_error *err);
 
 /* What one decision needs to know: its policy and person, and for a new claim its claim id and event id. */
@@ -44,24 +54,32 @@ typedef struct adj_fact_item {
  * advisory lock per invoice (lock_codes[i] + lock_numbers[i], n_locks of them) in one fixed (sorted) order
  * for the whole batch: two workers deciding claims with the same invoice serialise, and the invoice read that
  * follows (a new statement, so a new snapshot) sees the first one's commit — the first claim wins. */
-fm_status adj_store_load_facts(PGconn *conn, adj_sql_cache *cache, adj_batch *b, const adj_fact_item *items,
+fm_status adj_store_load_facts(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, const adj_fact_item *items,
                                size_t n, const char *const *lock_codes, const char *const *lock_numbers,
                                size_t n_locks, fm_error *err);
 
 /* Which of the invoices (codes[i] + numbers[i]) are already claimed, and by which claim: into b->invoices. */
-fm_status adj_store_load_invoices(PGconn *conn, adj_sql_cache *cache, adj_batch *b, const char *const *codes,
+fm_status adj_store_load_invoices(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, const char *const *codes,
                                   const char *const *numbers, size_t n, fm_error *err);
+
+/* ---- writing (adj_store_write.c) ---- */
+
+/* Where the decided event came from (claim_decisions.source_*). Borrowed strings. */
+typedef struct adj_source {
+    const char *topic;
+    int32_t partition;
+    int64_t offset;
+} adj_source;
 
 /*
  * Writes what the batch buffered: one COPY each for claims, claim_bills, invoices_claimed, claim_decisions
  * (decided_at: the column default clock_timestamp(), migration 041) and fraud_signals; then one statement each
  * for the reviews (their decision ids joined by event id), the claims a review changed, the person usage and the
  * household usage (upserts of absolute values from unnest() arrays).
- * Returns FM_OK; on a refusal err->code is the SQLSTATE: FM_EINVAL for a value the database refused (classes 22
- * and 23 but a unique violation), FM_EDB for a unique violation (23505, maybe a concurrent worker's) and for
- * transient errors, FM_ECONFIG for class 42, FM_ENOMEM.
+ * Returns FM_OK; else fm_copybuf_send's and fm_pg_run's statuses as they are, err->code the SQLSTATE: the
+ * runtime classifies a refused row (fm_worker.h's end_batch), FM_ECONFIG for class 42 in a statement, FM_ENOMEM.
  */
-fm_status adj_store_write(PGconn *conn, adj_sql_cache *cache, adj_batch *b, fm_error *err);
+fm_status adj_store_write(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_error *err);
 
 /* Rows for the COPYs of adj_store_write, appended to b's buffers. FM_ENOMEM (the batch's buffers are then
  * incomplete: the batch must not be written), FM_EINVAL for a date out of range. */

@@ -5,9 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "fm_clock.h"
 #include "fm_decode.h"
+#include "fm_intake.h"
 #include "fm_sha256.h"
 
 /* What decode hands to apply. */
@@ -17,53 +18,29 @@ typedef struct adj_event {
     fm_review review;
 } adj_event;
 
-/* The codec's error codes become the runtime's dead-letter codes. */
-static fm_status dead_letter(const fm_error *in, fm_error *err)
-{
-    static const char *const kept[] = {"INVALID_JSON", "INVALID_UTF8", "UNKNOWN_SCHEMA_VERSION", "UNKNOWN_TYPE"};
-    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
-        if (strcmp(in->code, kept[i]) == 0) {
-            fm_error_set(err, in->path, in->code, "%s", in->text);
-            return FM_EINVAL;
-        }
-    if (strcmp(in->code, "TOO_LARGE") == 0) {
-        fm_error_set(err, in->path, "MESSAGE_TOO_LARGE", "%s", in->text);
-        return FM_EINVAL;
-    }
-    fm_error_set(err, in->path, "SCHEMA_VIOLATION", "%s: %s %s", in->path[0] ? in->path : "(message)", in->code,
-                 in->text);
-    return FM_EINVAL;
-}
-
 fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err)
 {
     (void)ctx;
+    static const fm_event_type carried[] = {FM_EVENT_CLAIM_SUBMITTED, FM_EVENT_CLAIM_REVIEWED};
     fm_envelope envl;
-    fm_error derr = {0};
     uint8_t digest[FM_SHA256_LEN];
     json_t *root = NULL;
     adj_event *ev = NULL;
     /* One parse for the envelope, the body and the content hash (parsing is most of a decoder's cost). The size
      * limit is the runtime's (MESSAGE_TOO_LARGE before decode). */
-    fm_status st = fm_decode_parse(msg->payload, msg->payload_len, (size_t)-1 / 2, &root, &derr);
-    if (st == FM_OK)
-        st = fm_decode_envelope_json(root, &envl, &derr);
+    fm_status st = fm_intake_open_any(msg->payload, msg->payload_len, (size_t)-1 / 2, carried, 2, "claim.events",
+                                      &root, &envl, err);
     if (st != FM_OK)
-        goto fail;
-    if (envl.type != FM_EVENT_CLAIM_SUBMITTED && envl.type != FM_EVENT_CLAIM_REVIEWED) {
-        json_decref(root);
-        fm_error_set(err, "type", "UNKNOWN_TYPE", "%s is not an event of claim.events", fm_event_type_name(envl.type));
-        return FM_EINVAL;
-    }
+        return st;
     if ((ev = calloc(1, sizeof *ev)) == NULL) {
         st = FM_ENOMEM;
         goto fail;
     }
     ev->type = envl.type;
-    st = envl.type == FM_EVENT_CLAIM_SUBMITTED ? fm_decode_claim_json(root, &ev->claim, &derr)
-                                               : fm_decode_review_json(root, &ev->review, &derr);
+    st = envl.type == FM_EVENT_CLAIM_SUBMITTED ? fm_decode_claim_json(root, &ev->claim, err)
+                                               : fm_decode_review_json(root, &ev->review, err);
     if (st == FM_OK)
-        st = fm_event_content_hash_json(root, digest, &derr);
+        st = fm_event_content_hash_json(root, digest, err);
     if (st != FM_OK)
         goto fail;
     json_decref(root);
@@ -79,7 +56,7 @@ fail:
         fm_review_free(&ev->review);
         free(ev);
     }
-    return st == FM_EINVAL ? dead_letter(&derr, err) : st;
+    return st == FM_EINVAL ? fm_intake_dead(err, fm_intake_body_code(err)) : st;
 }
 
 fm_status adj_worker_decide(adj_worker *w, PGconn *conn, const fm_raw_message *msg, const fm_event *event,
@@ -87,17 +64,10 @@ fm_status adj_worker_decide(adj_worker *w, PGconn *conn, const fm_raw_message *m
 {
     const adj_event *ev = event->decoded;
     adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
-    char now[32];
-    adj_now_shanghai(now);
+    char now[FM_TIMESTAMP_LEN];
+    fm_clock_occurred_at(now);
     return ev->type == FM_EVENT_CLAIM_SUBMITTED ? adj_apply_claim(&w->env, conn, &src, &ev->claim, now, out, err)
                                                 : adj_apply_review(&w->env, conn, &src, &ev->review, now, out, err);
-}
-
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 fm_status adj_worker_begin_batch(void *ctx, fm_txn *txn, fm_error *err)
@@ -116,7 +86,7 @@ fm_status adj_worker_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const
     size_t nc = 0, nr = 0;
     fm_status st = FM_ENOMEM;
     if (claims == NULL || reviews == NULL) {
-        fm_error_set(err, "batch", "ENOMEM", "out of memory preparing the batch");
+        fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory preparing the batch");
         goto done;
     }
     for (size_t i = 0; i < count; i++) {
@@ -128,10 +98,10 @@ fm_status adj_worker_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const
         else
             reviews[nr++] = &ev->review;
     }
-    int64_t t = now_us();
+    int64_t t = fm_clock_mono_us();
     st = adj_prepare(&w->env, fm_txn_conn(txn), &w->batch, claims, nc, reviews, nr, err);
     fm_log(w->logger, FM_LOG_DEBUG, "batch_prepared", "claims=%zu reviews=%zu us=%lld", nc, nr,
-           (long long)(now_us() - t));
+           (long long)(fm_clock_mono_us() - t));
 done:
     free(claims);
     free(reviews);
@@ -141,10 +111,10 @@ done:
 fm_status adj_worker_end_batch(void *ctx, fm_txn *txn, fm_error *err)
 {
     adj_worker *w = ctx;
-    int64_t t = now_us();
+    int64_t t = fm_clock_mono_us();
     fm_status st = adj_store_write(fm_txn_conn(txn), w->env.cache, &w->batch, err);
     fm_log(w->logger, FM_LOG_DEBUG, "batch_written", "status=%s us=%lld", fm_status_name(st),
-           (long long)(now_us() - t));
+           (long long)(fm_clock_mono_us() - t));
     return st;
 }
 
@@ -154,8 +124,8 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
     const adj_event *ev = event->decoded;
     adj_output out = {0};
     adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
-    char now[32];
-    adj_now_shanghai(now);
+    char now[FM_TIMESTAMP_LEN];
+    fm_clock_occurred_at(now);
     fm_status st = ev->type == FM_EVENT_CLAIM_SUBMITTED
                        ? adj_decide_claim(&w->env, &w->batch, &src, &ev->claim, now, &out, err)
                        : adj_decide_review(&w->env, &w->batch, &src, &ev->review, now, &out, err);

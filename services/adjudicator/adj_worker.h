@@ -11,7 +11,7 @@
 /* The service's state for the callbacks. Borrowed pointers live as long as the worker runs. */
 typedef struct adj_worker {
     adj_env env;            /* env.cache points at sql_cache below when set up by the service */
-    adj_sql_cache sql_cache;
+    fm_pg_stmts sql_cache;
     adj_batch batch;        /* the open batch's facts and rows (adj_batch_free when done) */
     const fm_logger *logger;
     uint64_t decided[4];      /* per fm_claim_outcome, for the exit log */

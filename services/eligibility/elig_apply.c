@@ -7,31 +7,12 @@
 #include <string.h>
 
 #include "fm_encode.h"
+#include "fm_event_id.h"
 #include "fm_explain.h"
-
-/* The envelope's event_id limit (schemas/events/envelope.schema.json). */
-#define EVENT_ID_MAX 64
 
 fm_status elig_decided_event_id(const char *source_event_id, char out[ELIG_EVENT_ID_LEN])
 {
-    out[0] = '\0';
-    if (source_event_id == NULL || source_event_id[0] == '\0')
-        return FM_EINVAL;
-    if (strlen(source_event_id) + 4 <= EVENT_ID_MAX) {
-        snprintf(out, ELIG_EVENT_ID_LEN, "dec-%s", source_event_id);
-        return FM_OK;
-    }
-    /* Too long to prefix: two 64-bit FNV-1a digests keep the id deterministic and within the envelope's
-     * format, with the start of the source id kept readable. (Not SHA-256: common/base and common/codec
-     * both ship an fm_sha256.h under one include guard; see the services README.) */
-    uint64_t h1 = 1469598103934665603ULL, h2 = 1099511628211ULL * 31ULL;
-    for (const unsigned char *c = (const unsigned char *)source_event_id; *c; c++) {
-        h1 = (h1 ^ *c) * 1099511628211ULL;
-        h2 = (h2 ^ *c) * 1099511628211ULL + 0x9e3779b97f4a7c15ULL;
-    }
-    snprintf(out, ELIG_EVENT_ID_LEN, "dech-%016llx%016llx-%.26s", (unsigned long long)h1, (unsigned long long)h2,
-             source_event_id);
-    return FM_OK;
+    return fm_derived_event_id(&FM_ID_ENROLLMENT_DECIDED, source_event_id, out);
 }
 
 void elig_result_free(elig_result *out)

@@ -4,14 +4,16 @@
 
 #include "elig_batch.h"
 #include "fm_eligibility.h"
+#include "fm_event_id.h"
 #include "fm_error.h"
+#include "fm_event_id.h"
 #include "fm_model.h"
 #include "fm_plan.h"
 
 /* The event id of the enrollment.decided event for a source event: "dec-<source>", or, when that would
  * pass the envelope's 64 characters, "dech-" + a 32-hex-digit digest + "-" + the first 26 characters of the
  * source id. The same source always gives the same id, so consumers deduplicate a decision published twice. */
-#define ELIG_EVENT_ID_LEN 65
+#define ELIG_EVENT_ID_LEN (FM_EVENT_ID_LEN + 1)
 fm_status elig_decided_event_id(const char *source_event_id, char out[ELIG_EVENT_ID_LEN]);
 
 /* What the service needs besides the event. Borrowed; must outlive the calls. */

@@ -7,12 +7,12 @@
 #include <string.h>
 
 #include "fm_dates.h"
-#include "fm_pg.h"
+#include "fm_pgstmt.h"
 #include "fm_reasons.h"
 
 void elig_batch_begin(elig_batch *b)
 {
-    fm_strmap_clear(&b->known);
+    fm_map_clear(&b->known);
     b->n_ids = b->next_id = 0;
     b->n_events = b->next_event = 0;
     for (int t = 0; t < ELIG_TABLE_COUNT; t++)
@@ -23,7 +23,7 @@ void elig_batch_free(elig_batch *b)
 {
     if (b == NULL)
         return;
-    fm_strmap_free(&b->known);
+    fm_map_free(&b->known);
     free(b->ids);
     free(b->events);
     free(b->people);
@@ -125,8 +125,6 @@ fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring
     for (int i = 0; i < 5; i++)
         if ((st = fm_copybuf_array_close(&p[i])) != FM_OK)
             return st;
-    char count[24];
-    snprintf(count, sizeof count, "%zu", n);
     if (n > b->ids_cap) {
         int64_t *ids = realloc(b->ids, n * sizeof *ids);
         if (ids == NULL)
@@ -134,8 +132,13 @@ fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring
         b->ids = ids;
         b->ids_cap = n;
     }
-    const char *params[6] = {p[0].data, p[1].data, p[2].data, p[3].data, p[4].data, count};
-    if ((st = fm_pg_query(conn, FACTS_SQL, 6, params, &res, err)) != FM_OK)
+    fm_pg_params q = {0};
+    for (int i = 0; i < 5; i++)
+        fm_pg_p_str(&q, p[i].data);
+    fm_pg_p_i64(&q, (int64_t)n);
+    st = fm_pg_run(conn, FACTS_SQL, &q, &res, err);
+    fm_pg_params_free(&q);
+    if (st != FM_OK)
         return st;
     char key[512];
     for (int r = 0; r < PQntuples(res) && st == FM_OK; r++) {
@@ -144,15 +147,15 @@ fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring
         switch (kind[0]) {
         case 'D':
             key_decided(key, sizeof key, name);
-            st = fm_strmap_put(&b->known, key, "1");
+            st = fm_map_put_str(&b->known, key, "1");
             break;
         case 'P':
             key_policy(key, sizeof key, year, name);
-            st = fm_strmap_put(&b->known, key, value);
+            st = fm_map_put_str(&b->known, key, value);
             break;
         case 'I':
             key_insured(key, sizeof key, year, name);
-            st = fm_strmap_put(&b->known, key, value);
+            st = fm_map_put_str(&b->known, key, value);
             break;
         default:
             if (b->n_ids < n)
@@ -188,10 +191,10 @@ fm_status elig_batch_facts(const elig_batch *b, const fm_enrollment *e, const el
         own[0] = '\0';
     if (e->event_id != NULL) {
         key_decided(key, sizeof key, e->event_id);
-        out->already_decided = fm_strmap_get(&b->known, key) != NULL;
+        out->already_decided = fm_map_get(&b->known, key) != NULL;
     }
     key_policy(key, sizeof key, e->plan_year, e->household_id);
-    out->facts.household_has_policy = fm_strmap_get(&b->known, key) != NULL;
+    out->facts.household_has_policy = fm_map_get(&b->known, key) != NULL;
     for (size_t i = 0; i < e->n_members; i++) {
         if (!people[i].valid)
             continue;
@@ -199,13 +202,13 @@ fm_status elig_batch_facts(const elig_batch *b, const fm_enrollment *e, const el
         for (size_t k = 0; k <= people[i].n_previous; k++) {
             const char *pk = k == 0 ? people[i].key : people[i].previous[k - 1];
             key_insured(key, sizeof key, e->plan_year, pk);
-            const char *policy = fm_strmap_get(&b->known, key);
+            const char *policy = fm_map_get(&b->known, key);
             if (policy != NULL && strcmp(policy, own) != 0 && !out->facts.members[i].insured_elsewhere) {
                 out->facts.members[i].insured_elsewhere = true;
                 snprintf(out->elsewhere_policy[i], sizeof out->elsewhere_policy[i], "%s", policy);
             }
             key_insured(key, sizeof key, e->plan_year - 1, pk);
-            if (fm_strmap_get(&b->known, key) != NULL)
+            if (fm_map_get(&b->known, key) != NULL)
                 out->facts.members[i].insured_last_year = true;
         }
     }
@@ -349,7 +352,7 @@ static fm_status add_policy_rows(elig_batch *b, int64_t id, const fm_enrollment 
     PUT(put_int(r, 0, id));
     PUT(fm_copybuf_end_row(r));
     key_policy(key, sizeof key, e->plan_year, e->household_id);
-    PUT(fm_strmap_put(&b->known, key, d->policy_number));
+    PUT(fm_map_put_str(&b->known, key, d->policy_number));
     r = &b->rows[ELIG_TABLE_INSURED];
     for (size_t i = 0; i < e->n_members; i++) {
         if (!d->members[i].insured || !people[i].valid)
@@ -365,7 +368,7 @@ static fm_status add_policy_rows(elig_batch *b, int64_t id, const fm_enrollment 
         PUT(put_bool(r, d->members[i].renewal));
         PUT(fm_copybuf_end_row(r));
         key_insured(key, sizeof key, e->plan_year, people[i].key);
-        PUT(fm_strmap_put(&b->known, key, d->policy_number));
+        PUT(fm_map_put_str(&b->known, key, d->policy_number));
     }
     return st;
 }

@@ -13,7 +13,7 @@
 #include "fm_eligibility.h"
 #include "fm_error.h"
 #include "fm_model.h"
-#include "fm_strmap.h"
+#include "fm_map.h"
 
 /* Where the decided event came from (for the decision row). Strings are borrowed. */
 typedef struct elig_source {
@@ -42,7 +42,7 @@ enum { ELIG_TABLE_DECISIONS, ELIG_TABLE_MEMBERS, ELIG_TABLE_POLICIES, ELIG_TABLE
 /* One batch. Zero-initialise ({0}); elig_batch_begin before each batch (or redo); elig_batch_free at the end.
  * Owns its memory. */
 typedef struct elig_batch {
-    fm_strmap known;     /* "D|event" decided; "P|year|household" -> policy; "I|year|person_key" -> policy */
+    fm_map known;     /* "D|event" decided; "P|year|household" -> policy; "I|year|person_key" -> policy */
     int64_t *ids;        /* decision ids reserved for the batch */
     size_t n_ids, next_id, ids_cap;
     fm_copybuf rows[ELIG_TABLE_COUNT];
@@ -64,7 +64,8 @@ void elig_batch_free(elig_batch *b);
  * insured in their plan year and in the year before (with the policy), and n decision ids from the
  * sequence. ring makes the person keys (elig_person_read, as of each submission day): every key of the ring
  * is searched, so a person stored under a previous key is found. FM_OK; FM_EDB (err->code the SQLSTATE);
- * FM_ECONFIG (an empty ring); FM_ENOMEM.
+ * FM_ECONFIG for a missing privilege or table (fm_pg_run) or
+ * an empty ring; FM_ENOMEM.
  */
 fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring,
                              const fm_enrollment *const *events, size_t n, fm_error *err);

@@ -2,10 +2,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "elig_apply.h"
 #include "elig_decode.h"
+#include "fm_clock.h"
 #include "fm_reasons.h"
 #include "fm_service.h"
 #include "fm_worker.h"
@@ -46,27 +46,14 @@ static fm_status decode_cb(void *arg, const fm_raw_message *msg, fm_event *out, 
     return elig_decode(msg->payload, msg->payload_len, c->max_bytes, out, err);
 }
 
-/* The decided event's timestamp: now, UTC. */
-static void utc_now(char *buf, size_t len)
-{
-    struct timespec ts;
-    struct tm tm;
-    char date[32];
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    if (strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-        snprintf(date, sizeof date, "1970-01-01T00:00:00");
-    snprintf(buf, len, "%s.%03dZ", date, (int)(ts.tv_nsec / 1000000) % 1000);
-}
-
 static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, const fm_event *event,
                           fm_error *err)
 {
     elig_ctx *c = arg;
     const fm_enrollment *e = event->decoded;
     elig_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
-    char now[64];
-    utc_now(now, sizeof now);
+    char now[FM_TIMESTAMP_LEN];
+    fm_clock_occurred_at(now);
     elig_result res;
     fm_status st = elig_apply(&c->batch, &c->cfg, e, &src, now, &res, err);
     if (st != FM_OK)

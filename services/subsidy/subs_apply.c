@@ -9,28 +9,11 @@
 
 #include "fm_eligibility.h"
 #include "fm_encode.h"
-
-/* The envelope's event_id limit (schemas/events/envelope.schema.json). */
-#define EVENT_ID_MAX 64
+#include "fm_event_id.h"
 
 fm_status subs_event_id(const char *decided_event_id, char out[SUBS_TEXT_LEN])
 {
-    out[0] = '\0';
-    if (decided_event_id == NULL || decided_event_id[0] == '\0')
-        return FM_EINVAL;
-    if (strlen(decided_event_id) + 4 <= EVENT_ID_MAX) {
-        snprintf(out, SUBS_TEXT_LEN, "sub-%s", decided_event_id);
-        return FM_OK;
-    }
-    /* Too long to prefix: two 64-bit FNV-1a digests, as for the decided events (services/eligibility). */
-    uint64_t h1 = 1469598103934665603ULL, h2 = 1099511628211ULL * 31ULL;
-    for (const unsigned char *c = (const unsigned char *)decided_event_id; *c; c++) {
-        h1 = (h1 ^ *c) * 1099511628211ULL;
-        h2 = (h2 ^ *c) * 1099511628211ULL + 0x9e3779b97f4a7c15ULL;
-    }
-    snprintf(out, SUBS_TEXT_LEN, "subh-%016llx%016llx-%.26s", (unsigned long long)h1, (unsigned long long)h2,
-             decided_event_id);
-    return FM_OK;
+    return fm_derived_event_id(&FM_ID_SUBSIDY_ALLOCATED, decided_event_id, out);
 }
 
 void subs_result_free(subs_result *out)

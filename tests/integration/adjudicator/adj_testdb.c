@@ -4,15 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "adj_sql.h"
+#include "fm_pgstmt.h"
 #include "fm_person.h"
 
-static int run(PGconn *admin, const char *sql, adj_params *p)
+static int run(PGconn *admin, const char *sql, fm_pg_params *p)
 {
     fm_error err = {0};
-    fm_status st = adj_sql_run(admin, sql, p, NULL, &err);
+    fm_status st = fm_pg_run(admin, sql, p, NULL, &err);
     if (p != NULL)
-        adj_params_free(p);
+        fm_pg_params_free(p);
     if (st != FM_OK) {
         fprintf(stderr, "seed failed: %s: %s\n", err.code, err.text);
         return -1;
@@ -36,12 +36,12 @@ int tdb_reset(PGconn *admin)
 int tdb_policy(PGconn *admin, const char *policy_number, int plan_year, const char *unit, const char *start,
                const char *end)
 {
-    adj_params p = {0};
-    adj_p_str(&p, policy_number);
-    adj_p_i64(&p, plan_year);
-    adj_p_str(&p, unit);
-    adj_p_str(&p, start);
-    adj_p_str(&p, end);
+    fm_pg_params p = {0};
+    fm_pg_p_str(&p, policy_number);
+    fm_pg_p_i64(&p, plan_year);
+    fm_pg_p_str(&p, unit);
+    fm_pg_p_str(&p, start);
+    fm_pg_p_str(&p, end);
     return run(admin,
                "WITH d AS (INSERT INTO famins.enrollment_decisions (source_event_id, household_id, plan_year,"
                " managing_unit, submitted_on, outcome, category, policy_number, coverage_start, coverage_end,"
@@ -74,13 +74,13 @@ int tdb_person_keyed(PGconn *admin, const char *policy_number, int plan_year, co
     if (fm_person_key(key_id, secret, id_number, key) != FM_OK)
         return -1;
     fm_person_mask(id_number, masked);
-    adj_params p = {0};
-    adj_p_str(&p, policy_number);
-    adj_p_i64(&p, plan_year);
-    adj_p_str(&p, key);
-    adj_p_str(&p, role);
-    adj_p_str(&p, masked);
-    adj_p_bool(&p, renewal);
+    fm_pg_params p = {0};
+    fm_pg_p_str(&p, policy_number);
+    fm_pg_p_i64(&p, plan_year);
+    fm_pg_p_str(&p, key);
+    fm_pg_p_str(&p, role);
+    fm_pg_p_str(&p, masked);
+    fm_pg_p_bool(&p, renewal);
     return run(admin,
                "INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index, role,"
                " masked_id, birth_year, sex, renewal) SELECT $1, $2, $3,"
@@ -94,17 +94,17 @@ int tdb_usage(PGconn *admin, int plan_year, const char *id_number, int64_t death
     char key[FM_PERSON_KEY_LEN];
     if (fm_person_key(ADJ_TEST_KEY_ID, ADJ_TEST_SECRET, id_number, key) != FM_OK)
         return -1;
-    adj_params p = {0};
-    adj_p_i64(&p, plan_year);
-    adj_p_str(&p, key);
-    adj_p_i64(&p, death);
-    adj_p_i64(&p, disability);
-    adj_p_i64(&p, ci_mild);
-    adj_p_i64(&p, ci_severe);
-    adj_p_i64(&p, am_deductible);
-    adj_p_i64(&p, am_paid);
-    adj_p_i64(&p, ih_deductible);
-    adj_p_i64(&p, ih_paid);
+    fm_pg_params p = {0};
+    fm_pg_p_i64(&p, plan_year);
+    fm_pg_p_str(&p, key);
+    fm_pg_p_i64(&p, death);
+    fm_pg_p_i64(&p, disability);
+    fm_pg_p_i64(&p, ci_mild);
+    fm_pg_p_i64(&p, ci_severe);
+    fm_pg_p_i64(&p, am_deductible);
+    fm_pg_p_i64(&p, am_paid);
+    fm_pg_p_i64(&p, ih_deductible);
+    fm_pg_p_i64(&p, ih_paid);
     return run(admin,
                "INSERT INTO famins.person_usage (plan_year, person_key, death_paid, disability_paid, ci_mild_paid,"
                " ci_severe_paid, accident_medical_deductible_used, accident_medical_paid,"
@@ -114,10 +114,10 @@ int tdb_usage(PGconn *admin, int plan_year, const char *id_number, int64_t death
 
 int tdb_household(PGconn *admin, const char *policy_number, int64_t am_paid, int64_t ih_paid)
 {
-    adj_params p = {0};
-    adj_p_str(&p, policy_number);
-    adj_p_i64(&p, am_paid);
-    adj_p_i64(&p, ih_paid);
+    fm_pg_params p = {0};
+    fm_pg_p_str(&p, policy_number);
+    fm_pg_p_i64(&p, am_paid);
+    fm_pg_p_i64(&p, ih_paid);
     return run(admin,
                "INSERT INTO famins.household_usage (policy_number, accident_medical_paid, illness_hospital_paid)"
                " VALUES ($1, $2, $3)",
@@ -126,10 +126,10 @@ int tdb_household(PGconn *admin, const char *policy_number, int64_t am_paid, int
 
 int tdb_claimed_invoice(PGconn *admin, const char *policy_number, const char *code, const char *number)
 {
-    adj_params p = {0};
-    adj_p_str(&p, policy_number);
-    adj_p_str(&p, code);
-    adj_p_str(&p, number);
+    fm_pg_params p = {0};
+    fm_pg_p_str(&p, policy_number);
+    fm_pg_p_str(&p, code);
+    fm_pg_p_str(&p, number);
     return run(admin,
                "WITH c AS (INSERT INTO famins.claims (claim_id, source_event_id, policy_number, person_key, masked_id,"
                " liability, cause, incident_date, report_date, status)"

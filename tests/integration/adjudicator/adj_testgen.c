@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "adj_apply.h"
-#include "adj_sql.h"
+#include "fm_pgstmt.h"
 #include "adj_worker.h"
 #include "fm_dates.h"
 #include "fm_person.h"
@@ -102,20 +102,20 @@ static int seed(int argc, char **argv)
         fprintf(stderr, "connect: %s", PQerrorMessage(conn));
         return 1;
     }
-    if (adj_sql_run(conn, "BEGIN", NULL, NULL, &err) != FM_OK)
+    if (fm_pg_run(conn, "BEGIN", NULL, NULL, &err) != FM_OK)
         goto fail;
     size_t persons = 0;
     for (size_t i = 0; i < n; i++) {
         json_t *p = pols[i];
-        adj_params q = {0};
-        adj_p_str(&q, js(p, "policy_number"));
-        adj_p_str(&q, js(p, "household_id"));
-        adj_p_i64(&q, json_integer_value(json_object_get(p, "plan_year")));
-        adj_p_str(&q, js(p, "managing_unit"));
-        adj_p_str(&q, js(p, "category"));
-        adj_p_str(&q, js(p, "coverage_start"));
-        adj_p_str(&q, js(p, "coverage_end"));
-        fm_status st = adj_sql_run(
+        fm_pg_params q = {0};
+        fm_pg_p_str(&q, js(p, "policy_number"));
+        fm_pg_p_str(&q, js(p, "household_id"));
+        fm_pg_p_i64(&q, json_integer_value(json_object_get(p, "plan_year")));
+        fm_pg_p_str(&q, js(p, "managing_unit"));
+        fm_pg_p_str(&q, js(p, "category"));
+        fm_pg_p_str(&q, js(p, "coverage_start"));
+        fm_pg_p_str(&q, js(p, "coverage_end"));
+        fm_status st = fm_pg_run(
             conn,
             "WITH d AS (INSERT INTO famins.enrollment_decisions (source_event_id, household_id, plan_year,"
             " managing_unit, submitted_on, outcome, category, policy_number, coverage_start, coverage_end,"
@@ -126,7 +126,7 @@ static int seed(int argc, char **argv)
             " subsidy, self_paid, coverage_start, coverage_end, plan_version, decision_id)"
             " SELECT $1, $2, $3, $4, $5, 16500, 0, 16500, $6, $7, 'seed', decision_id FROM d",
             &q, NULL, &err);
-        adj_params_free(&q);
+        fm_pg_params_free(&q);
         if (st != FM_OK)
             goto fail;
         size_t k;
@@ -138,26 +138,26 @@ static int seed(int argc, char **argv)
             if (fm_keyring_person_key(&ring, 0, js(m, "id_number"), key) != FM_OK)
                 continue;
             fm_person_mask(js(m, "id_number"), masked);
-            adj_p_str(&q, js(p, "policy_number"));
-            adj_p_i64(&q, json_integer_value(json_object_get(p, "plan_year")));
-            adj_p_str(&q, key);
-            adj_p_i64(&q, (int64_t)k);
-            adj_p_str(&q, js(m, "role"));
-            adj_p_str(&q, masked);
-            adj_p_i64(&q, atoi(js(m, "birth_date"))); /* the year: "2012-03-05" */
-            adj_p_str(&q, strcmp(js(m, "sex"), "male") == 0 ? "M" : "F");
-            adj_p_bool(&q, json_is_true(json_object_get(m, "previously_insured")));
-            st = adj_sql_run(conn,
+            fm_pg_p_str(&q, js(p, "policy_number"));
+            fm_pg_p_i64(&q, json_integer_value(json_object_get(p, "plan_year")));
+            fm_pg_p_str(&q, key);
+            fm_pg_p_i64(&q, (int64_t)k);
+            fm_pg_p_str(&q, js(m, "role"));
+            fm_pg_p_str(&q, masked);
+            fm_pg_p_i64(&q, atoi(js(m, "birth_date"))); /* the year: "2012-03-05" */
+            fm_pg_p_str(&q, strcmp(js(m, "sex"), "male") == 0 ? "M" : "F");
+            fm_pg_p_bool(&q, json_is_true(json_object_get(m, "previously_insured")));
+            st = fm_pg_run(conn,
                              "INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index,"
                              " role, masked_id, birth_year, sex, renewal) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
                              &q, NULL, &err);
-            adj_params_free(&q);
+            fm_pg_params_free(&q);
             if (st != FM_OK)
                 goto fail;
             persons++;
         }
     }
-    if (adj_sql_run(conn, "COMMIT", NULL, NULL, &err) != FM_OK)
+    if (fm_pg_run(conn, "COMMIT", NULL, NULL, &err) != FM_OK)
         goto fail;
     fprintf(stderr, "adj-testgen seed: %zu policies, %zu insured persons\n", n, persons);
     PQfinish(conn);
@@ -319,7 +319,7 @@ static int apply(int argc, char **argv)
     ssize_t len;
     long applied = 0, dead = 0, resent = 0, offset = 0;
     int rc = 0;
-    adj_sql_run(conn, "BEGIN", NULL, NULL, &err);
+    fm_pg_run(conn, "BEGIN", NULL, NULL, &err);
     while ((len = getline(&line, &cap, f)) > 0) {
         if (line[len - 1] == '\n')
             line[--len] = '\0';
@@ -334,18 +334,18 @@ static int apply(int argc, char **argv)
             dead++;
             continue;
         }
-        adj_sql_run(conn, "SAVEPOINT e", NULL, NULL, &err);
+        fm_pg_run(conn, "SAVEPOINT e", NULL, NULL, &err);
         adj_output out = {0};
         st = adj_worker_decide(&w, conn, &msg, &ev, &out, &err);
         adj_output_free(&out);
         adj_worker_release(&w, &ev);
         if (st == FM_EINVAL) {
-            adj_sql_run(conn, "ROLLBACK TO SAVEPOINT e", NULL, NULL, &err);
+            fm_pg_run(conn, "ROLLBACK TO SAVEPOINT e", NULL, NULL, &err);
             dead++;
         } else if (st == FM_ECONFLICT) {
             /* A re-sent event, already recorded (DECIDED_ELSEWHERE): without the runtime's deduplication here, the
              * apply finds it in the facts read; the runtime would have skipped it as a duplicate. */
-            adj_sql_run(conn, "ROLLBACK TO SAVEPOINT e", NULL, NULL, &err);
+            fm_pg_run(conn, "ROLLBACK TO SAVEPOINT e", NULL, NULL, &err);
             resent++;
         } else if (st != FM_OK) {
             fprintf(stderr, "apply: %s %s %s\n", fm_status_name(st), err.code, err.text);
@@ -355,11 +355,11 @@ static int apply(int argc, char **argv)
             applied++;
         }
         if ((applied + dead + resent) % 500 == 0) {
-            adj_sql_run(conn, "COMMIT", NULL, NULL, &err);
-            adj_sql_run(conn, "BEGIN", NULL, NULL, &err);
+            fm_pg_run(conn, "COMMIT", NULL, NULL, &err);
+            fm_pg_run(conn, "BEGIN", NULL, NULL, &err);
         }
     }
-    if (adj_sql_run(conn, "COMMIT", NULL, NULL, &err) != FM_OK)
+    if (fm_pg_run(conn, "COMMIT", NULL, NULL, &err) != FM_OK)
         rc = 1;
     /* CPU spent by this process and by its PostgreSQL backend (same machine): what a claim costs, whatever the
      * load of the machine does to the wall clock. */
@@ -430,18 +430,18 @@ static int check_labels(int argc, char **argv)
             json_object_set_new(dead_want, code, json_integer(json_integer_value(json_object_get(dead_want, code)) + 1));
         } else if (strcmp(outcome, "ignored") == 0) {
             /* a re-send: processed once (by the runtime's dedup), decided at most once */
-            adj_params q = {0};
+            fm_pg_params q = {0};
             PGresult *res = NULL;
             fm_error err = {0};
-            adj_p_str(&q, event_id);
-            adj_p_str(&q, group);
-            if (adj_sql_run(conn,
+            fm_pg_p_str(&q, event_id);
+            fm_pg_p_str(&q, group);
+            if (fm_pg_run(conn,
                             "SELECT (SELECT count(*) FROM famins.processed_events WHERE event_id = $1"
                             " AND consumer_group = $2) || '|' || (SELECT count(*) FROM famins.claim_decisions"
                             " WHERE source_event_id = $1) AS got", &q, &res, &err) == FM_OK)
-                snprintf(got, sizeof got, "%s", adj_col_str(res, 0, "got"));
+                snprintf(got, sizeof got, "%s", fm_pg_col_str(res, 0, "got"));
             PQclear(res);
-            adj_params_free(&q);
+            fm_pg_params_free(&q);
             if (strcmp(got, "1|1") != 0 && strcmp(got, "1|0") != 0) {
                 if (mismatches++ < 20)
                     fprintf(stderr, "MISMATCH %s (re-send): processed|decisions = %s\n", event_id, got);
@@ -466,18 +466,18 @@ static int check_labels(int argc, char **argv)
                                         (long long)json_integer_value(json_object_get(exp, "full")));
             for (size_t a = 0; a < n && w < sizeof want; a++)
                 w += (size_t)snprintf(want + w, sizeof want - w, "%s%s", a ? "," : "", rs[a]);
-            adj_params q = {0};
+            fm_pg_params q = {0};
             PGresult *res = NULL;
             fm_error err = {0};
-            adj_p_str(&q, event_id);
-            if (adj_sql_run(conn,
+            fm_pg_p_str(&q, event_id);
+            if (fm_pg_run(conn,
                             "SELECT claim_id || '|' || outcome || '|' || payable || '|' || full_amount || '|' ||"
                             " array_to_string(ARRAY(SELECT x FROM unnest(reasons) x ORDER BY x), ',') AS got"
                             " FROM famins.claim_decisions WHERE source_event_id = $1", &q, &res, &err) == FM_OK &&
                 PQntuples(res) == 1)
-                snprintf(got, sizeof got, "%s", adj_col_str(res, 0, "got"));
+                snprintf(got, sizeof got, "%s", fm_pg_col_str(res, 0, "got"));
             PQclear(res);
-            adj_params_free(&q);
+            fm_pg_params_free(&q);
             /* "full" of a declined claim is not part of the contract (the codec's hand-computed examples leave it
              * out; domain.md defines it for the amount): a difference there is counted and shown, not failed. */
             bool same = strcmp(got, want) == 0;
@@ -494,16 +494,16 @@ static int check_labels(int argc, char **argv)
         json_decref(l);
     }
     /* dead letters by code */
-    adj_params q = {0};
+    fm_pg_params q = {0};
     PGresult *res = NULL;
     fm_error err = {0};
-    adj_p_str(&q, group);
+    fm_pg_p_str(&q, group);
     long dead = 0;
-    if (adj_sql_run(conn, "SELECT error_code, count(*) AS n FROM famins.dead_letters WHERE consumer_group = $1"
+    if (fm_pg_run(conn, "SELECT error_code, count(*) AS n FROM famins.dead_letters WHERE consumer_group = $1"
                           " GROUP BY 1", &q, &res, &err) == FM_OK) {
         json_t *got = json_object();
         for (int i = 0; i < PQntuples(res); i++)
-            json_object_set_new(got, adj_col_str(res, i, "error_code"), json_integer(adj_col_i64(res, i, "n")));
+            json_object_set_new(got, fm_pg_col_str(res, i, "error_code"), json_integer(fm_pg_col_i64(res, i, "n")));
         if (!json_equal(got, dead_want)) {
             char *a = json_dumps(got, JSON_SORT_KEYS), *b = json_dumps(dead_want, JSON_SORT_KEYS);
             fprintf(stderr, "MISMATCH dead letters: recorded %s, labels %s\n", a, b);
@@ -517,7 +517,7 @@ static int check_labels(int argc, char **argv)
         json_decref(got);
     }
     PQclear(res);
-    adj_params_free(&q);
+    fm_pg_params_free(&q);
     json_decref(dead_want);
     free(line);
     fclose(f);

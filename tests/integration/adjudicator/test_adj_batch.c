@@ -27,7 +27,7 @@ static PGconn *admin, *adj;
 static fm_plan_catalogue *cat;
 static adj_env env;
 static fm_keyring keyring;
-static adj_sql_cache sql_cache;
+static fm_pg_stmts sql_cache;
 static int64_t offset_counter;
 
 static int setup_household(void **state)
@@ -432,6 +432,39 @@ static void decided_at_is_the_write_time_not_the_transaction_start(void **state)
     free_batch(&b);
 }
 
+/* fm_pg_run's classes, which the runtime reads: a refused value keeps FM_EDB with its SQLSTATE in err->code (the
+ * runtime makes it a dead letter), a missing privilege is FM_ECONFIG (the worker stops); a prepared statement
+ * survives a rollback, and one the session lost (DEALLOCATE: 26000) is prepared again on the redo. */
+static void statements_leave_the_sqlstate_in_the_code(void **state)
+{
+    (void)state;
+    fm_error err = {0};
+    fm_pg_params p = {0};
+    /* The connection's one cache (the adjudicator's statements are prepared on it too), a number they leave free. */
+    fm_pg_stmts *cache = &sql_cache;
+    const int id = FM_PG_STMTS_MAX - 1;
+    PGresult *res = NULL;
+    assert_int_equal(fm_pg_run(adj, "SELECT 1/0", NULL, NULL, &err), FM_EDB);
+    assert_string_equal(err.code, "22012");
+    assert_string_equal(err.path, "");
+    assert_int_equal(fm_pg_run(adj, "SELECT * FROM famins.subsidy_ledger", NULL, NULL, &err), FM_ECONFIG);
+    assert_string_equal(err.code, "42501");
+    const char *ids[] = {"a", "b\"c"};
+    fm_pg_p_text_array(&p, ids, 2);
+    assert_int_equal(fm_pg_run_prepared(adj, cache, id, "SELECT cardinality($1::text[]) AS n", &p, &res, &err), FM_OK);
+    assert_i64_equal(fm_pg_col_i64(res, 0, "n"), 2);
+    PQclear(res);
+    assert_true(cache->prepared[id]);
+    assert_int_equal(tdb_exec(adj, "DEALLOCATE fm_stmt_15"), 0);
+    assert_int_equal(fm_pg_run_prepared(adj, cache, id, "SELECT cardinality($1::text[]) AS n", &p, NULL, &err), FM_EDB);
+    assert_string_equal(err.code, "26000");
+    assert_false(cache->prepared[id]);
+    assert_int_equal(fm_pg_run_prepared(adj, cache, id, "SELECT cardinality($1::text[]) AS n", &p, NULL, &err), FM_OK);
+    fm_pg_params_free(&p);
+    p.failed = true;
+    assert_int_equal(fm_pg_run(adj, "SELECT 1", &p, NULL, &err), FM_ENOMEM);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -465,6 +498,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(review_in_the_same_batch_as_its_claim, setup_household),
         cmocka_unit_test_setup(duplicate_claim_id_in_one_batch_is_refused, setup_household),
         cmocka_unit_test_setup(decided_at_is_the_write_time_not_the_transaction_start, setup_household),
+        cmocka_unit_test(statements_leave_the_sqlstate_in_the_code),
     };
     int failed = cmocka_run_group_tests_name("adjudicator_batch", tests, NULL, NULL);
     PQfinish(admin);

@@ -26,7 +26,7 @@ static PGconn *admin, *adj;
 static fm_plan_catalogue *cat;
 static adj_env env;
 static fm_keyring keyring;
-static adj_sql_cache sql_cache; /* the prepared path, as the service runs it */
+static fm_pg_stmts sql_cache; /* the prepared path, as the service runs it */
 static int64_t offset_counter;
 
 static void begin(void) { assert_int_equal(tdb_exec(adj, "BEGIN"), 0); }

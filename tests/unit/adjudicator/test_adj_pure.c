@@ -6,10 +6,10 @@
 
 #include "adj_apply.h"
 #include "adj_batch.h"
-#include "adj_map.h"
+#include "fm_map.h"
 #include "adj_config.h"
 #include "adj_signals.h"
-#include "adj_sql.h"
+#include "fm_pgstmt.h"
 #include "fm_dates.h"
 #include "fm_test.h"
 
@@ -46,10 +46,10 @@ static void text_array_literal_quotes_what_needs_it(void **state)
 {
     (void)state;
     const char *items[] = {"a", "b\"c", "d\\e", "", "x,y{}"};
-    char *s = adj_text_array_literal(items, 5);
+    char *s = fm_pg_text_array_literal(items, 5);
     assert_string_equal(s, "{\"a\",\"b\\\"c\",\"d\\\\e\",\"\",\"x,y{}\"}");
     free(s);
-    s = adj_text_array_literal(NULL, 0);
+    s = fm_pg_text_array_literal(NULL, 0);
     assert_string_equal(s, "{}");
     free(s);
 }
@@ -201,13 +201,13 @@ static void person_not_insured_only_when_the_policy_exists(void **state)
 static void map_finds_every_key_through_growth_and_keeps_existing_values(void **state)
 {
     (void)state;
-    adj_map m = {0};
+    fm_map m = {0};
     char key[64];
     int created = 0;
     for (int i = 0; i < 5000; i++) {
         char num[20];
         snprintf(num, sizeof num, "%d", i);
-        int *v = adj_map_put(&m, adj_map_key2(key, sizeof key, "FJ2026-H", num), sizeof *v, &created);
+        int *v = fm_map_put(&m, fm_map_key2(key, sizeof key, "FJ2026-H", num), sizeof *v, &created);
         assert_non_null(v);
         assert_int_equal(created, 1);
         assert_int_equal(*v, 0); /* new values are zeroed */
@@ -217,21 +217,21 @@ static void map_finds_every_key_through_growth_and_keeps_existing_values(void **
     for (int i = 0; i < 5000; i++) {
         char num[20];
         snprintf(num, sizeof num, "%d", i);
-        int *v = adj_map_get(&m, adj_map_key2(key, sizeof key, "FJ2026-H", num));
+        int *v = fm_map_get(&m, fm_map_key2(key, sizeof key, "FJ2026-H", num));
         assert_non_null(v);
         assert_int_equal(*v, i);
     }
-    int *again = adj_map_put(&m, adj_map_key2(key, sizeof key, "FJ2026-H", "17"), sizeof *again, &created);
+    int *again = fm_map_put(&m, fm_map_key2(key, sizeof key, "FJ2026-H", "17"), sizeof *again, &created);
     assert_int_equal(created, 0);
     assert_int_equal(*again, 17);
     /* Composite keys stay apart: ("a", "bc") is not ("ab", "c"). */
-    assert_non_null(adj_map_put(&m, adj_map_key2(key, sizeof key, "a", "bc"), 1, NULL));
-    assert_null(adj_map_get(&m, adj_map_key2(key, sizeof key, "ab", "c")));
-    assert_null(adj_map_get(&m, "nope"));
-    adj_map_clear(&m);
+    assert_non_null(fm_map_put(&m, fm_map_key2(key, sizeof key, "a", "bc"), 1, NULL));
+    assert_null(fm_map_get(&m, fm_map_key2(key, sizeof key, "ab", "c")));
+    assert_null(fm_map_get(&m, "nope"));
+    fm_map_clear(&m);
     assert_int_equal(m.n, 0);
-    assert_null(adj_map_get(&m, adj_map_key2(key, sizeof key, "FJ2026-H", "17")));
-    adj_map_free(&m);
+    assert_null(fm_map_get(&m, fm_map_key2(key, sizeof key, "FJ2026-H", "17")));
+    fm_map_free(&m);
 }
 
 /* A claim decided in a batch and reviewed later in it is re-decided from what the database would hold. */

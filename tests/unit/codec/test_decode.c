@@ -383,6 +383,32 @@ static void an_unknown_key_does_not_reach_the_dead_letter_text(void **state)
     free(j);
 }
 
+/* A topic that carries several types (claim.events): each of them is taken, any other is UNKNOWN_TYPE worded
+ * as the one-type topics word it. */
+static void a_topic_of_several_types_takes_each_and_refuses_the_rest(void **state)
+{
+    (void)state;
+    static const fm_event_type claims[] = {FM_EVENT_CLAIM_SUBMITTED, FM_EVENT_CLAIM_REVIEWED};
+    static const fm_event_type both[] = {FM_EVENT_CLAIM_SUBMITTED, FM_EVENT_ENROLLMENT_SUBMITTED};
+    json_t *root = NULL;
+    fm_envelope env;
+    fm_error err;
+    fm_error_clear(&err);
+    assert_int_equal(fm_intake_open_any(ENROLLMENT, strlen(ENROLLMENT), 0, both, 2, "mixed", &root, &env, &err),
+                     FM_OK);
+    assert_non_null(root);
+    assert_int_equal(env.type, FM_EVENT_ENROLLMENT_SUBMITTED);
+    json_decref(root);
+    assert_int_equal(fm_intake_open_any(ENROLLMENT, strlen(ENROLLMENT), 0, claims, 2, "claim.events", &root, &env,
+                                        &err),
+                     FM_EINVAL);
+    assert_null(root);
+    assert_string_equal(err.code, "UNKNOWN_TYPE");
+    assert_string_equal(err.text, "type: WRONG_EVENT_TYPE: enrollment.submitted on the claim.events topic");
+    assert_int_equal(fm_intake_open_any("{", 1, 0, claims, 2, "claim.events", &root, &env, &err), FM_EINVAL);
+    assert_string_equal(err.code, "INVALID_JSON");
+}
+
 /* Values: every refusal of an event holding the number in the wrong places stays silent about it. */
 static void no_refusal_quotes_a_value(void **state)
 {
@@ -444,6 +470,7 @@ int main(void)
         cmocka_unit_test(the_error_text_never_quotes_an_identity_number),
         cmocka_unit_test(an_unknown_field_is_named_by_its_position_never_by_its_key),
         cmocka_unit_test(an_unknown_key_does_not_reach_the_dead_letter_text),
+        cmocka_unit_test(a_topic_of_several_types_takes_each_and_refuses_the_rest),
         cmocka_unit_test(no_refusal_quotes_a_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
-/* adj_map.c — a string-keyed hash table owning its keys and values, for a batch's facts and overlay. */
-#include "adj_map.h"
+/* fm_map.c — famins' string-keyed hash table: open addressing, linear probing, FNV-1a, at most half full. */
+#include "fm_map.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +23,7 @@ static uint64_t hash(const char *s)
 }
 
 /* The slot holding key, or the empty slot where it would go. m->cap > 0. */
-static size_t slot_of(const adj_map *m, const char *key)
+static size_t slot_of(const fm_map *m, const char *key)
 {
     size_t i = (size_t)hash(key) & (m->cap - 1);
     while (m->keys[i] != NULL && strcmp(m->keys[i], key) != 0)
@@ -58,7 +58,7 @@ static int key2_equal(const char *stored, const key2 *k)
 }
 
 /* slot_of for a composite key: hashes the same bytes as hash() of its string. */
-static size_t slot_of2(const adj_map *m, const key2 *k)
+static size_t slot_of2(const fm_map *m, const key2 *k)
 {
     uint64_t h = fnv(fnv(fnv(FNV_BASIS, k->prefix, k->plen), k->a, k->alen), k->b, k->blen);
     size_t i = (size_t)h & (m->cap - 1);
@@ -67,7 +67,7 @@ static size_t slot_of2(const adj_map *m, const key2 *k)
     return i;
 }
 
-void *adj_map_get(const adj_map *m, const char *key)
+void *fm_map_get(const fm_map *m, const char *key)
 {
     if (m->cap == 0)
         return NULL;
@@ -75,11 +75,10 @@ void *adj_map_get(const adj_map *m, const char *key)
     return m->keys[i] ? m->values[i] : NULL;
 }
 
-/* Doubles the table (or makes the first one). The map is unchanged on failure. */
-static int grow(adj_map *m)
+/* Makes the table cap slots (a power of two above twice the entries). The map is unchanged on failure. */
+static int resize(fm_map *m, size_t cap)
 {
-    size_t cap = m->cap ? 2 * m->cap : 64;
-    adj_map bigger = {.keys = calloc(cap, sizeof(char *)), .values = calloc(cap, sizeof(void *)), .cap = cap};
+    fm_map bigger = {.keys = calloc(cap, sizeof(char *)), .values = calloc(cap, sizeof(void *)), .cap = cap};
     if (bigger.keys == NULL || bigger.values == NULL) {
         free(bigger.keys);
         free(bigger.values);
@@ -98,9 +97,15 @@ static int grow(adj_map *m)
     return 0;
 }
 
+/* Doubles the table (or makes the first one). */
+static int grow(fm_map *m)
+{
+    return resize(m, m->cap ? 2 * m->cap : 64);
+}
+
 /* Stores the new entry k (owned: freed here on failure) in slot i of m, found free by the caller after any
  * growth. */
-static void *store(adj_map *m, size_t i, char *k, size_t size, int *created)
+static void *store(fm_map *m, size_t i, char *k, size_t size, int *created)
 {
     void *v = calloc(1, size ? size : 1);
     if (k == NULL || v == NULL) {
@@ -116,7 +121,7 @@ static void *store(adj_map *m, size_t i, char *k, size_t size, int *created)
     return v;
 }
 
-void *adj_map_put(adj_map *m, const char *key, size_t size, int *created)
+void *fm_map_put(fm_map *m, const char *key, size_t size, int *created)
 {
     if (created != NULL)
         *created = 0;
@@ -131,7 +136,7 @@ void *adj_map_put(adj_map *m, const char *key, size_t size, int *created)
     return store(m, slot_of(m, key), strdup(key), size, created);
 }
 
-void *adj_map_get2(const adj_map *m, const char *a, const char *b)
+void *fm_map_get2(const fm_map *m, const char *a, const char *b)
 {
     if (m->cap == 0)
         return NULL;
@@ -141,7 +146,7 @@ void *adj_map_get2(const adj_map *m, const char *a, const char *b)
     return m->keys[i] ? m->values[i] : NULL;
 }
 
-void *adj_map_put2(adj_map *m, const char *a, const char *b, size_t size, int *created)
+void *fm_map_put2(fm_map *m, const char *a, const char *b, size_t size, int *created)
 {
     if (created != NULL)
         *created = 0;
@@ -163,7 +168,7 @@ void *adj_map_put2(adj_map *m, const char *a, const char *b, size_t size, int *c
     return store(m, slot_of2(m, &k), text, size, created);
 }
 
-fm_status adj_map_each(const adj_map *m, fm_status (*fn)(const char *key, void *value, void *ctx), void *ctx)
+fm_status fm_map_each(const fm_map *m, fm_status (*fn)(const char *key, void *value, void *ctx), void *ctx)
 {
     for (size_t i = 0; i < m->cap; i++)
         if (m->keys[i] != NULL) {
@@ -174,7 +179,41 @@ fm_status adj_map_each(const adj_map *m, fm_status (*fn)(const char *key, void *
     return FM_OK;
 }
 
-void adj_map_clear(adj_map *m)
+fm_status fm_map_put_str(fm_map *m, const char *key, const char *value)
+{
+    size_t len = strlen(value) + 1;
+    if (m->cap > 0) {
+        size_t i = slot_of(m, key);
+        if (m->keys[i] != NULL) {
+            char *v = realloc(m->values[i], len);
+            if (v == NULL)
+                return FM_ENOMEM;
+            memcpy(v, value, len);
+            m->values[i] = v;
+            return FM_OK;
+        }
+    }
+    char *v = fm_map_put(m, key, len, NULL);
+    if (v == NULL)
+        return FM_ENOMEM;
+    memcpy(v, value, len);
+    return FM_OK;
+}
+
+size_t fm_map_count(const fm_map *m)
+{
+    return m->n;
+}
+
+fm_status fm_map_reserve(fm_map *m, size_t n)
+{
+    size_t cap = m->cap ? m->cap : 64;
+    while (cap < 2 * n + 2)
+        cap *= 2;
+    return cap <= m->cap || resize(m, cap) == 0 ? FM_OK : FM_ENOMEM;
+}
+
+void fm_map_clear(fm_map *m)
 {
     for (size_t i = 0; i < m->cap; i++) {
         free(m->keys[i]);
@@ -185,15 +224,15 @@ void adj_map_clear(adj_map *m)
     m->n = 0;
 }
 
-void adj_map_free(adj_map *m)
+void fm_map_free(fm_map *m)
 {
-    adj_map_clear(m);
+    fm_map_clear(m);
     free(m->keys);
     free(m->values);
     memset(m, 0, sizeof *m);
 }
 
-const char *adj_map_key2(char *buf, size_t len, const char *a, const char *b)
+const char *fm_map_key2(char *buf, size_t len, const char *a, const char *b)
 {
     a = a ? a : "";
     snprintf(buf, len, "%zu:%s%s", strlen(a), a, b ? b : "");

@@ -1,0 +1,411 @@
+/* adj_store_write.c — the adjudicator's writes: a batch's rows buffered for COPY, then written in one go. */
+#include "adj_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fm_dates.h"
+#include "fm_pgstmt.h"
+
+static const char REVIEWS_SQL[] =
+    "INSERT INTO famins.claim_reviews (claim_id, source_event_id, reviewer, action, amount, note, status_before,"
+    " status_after, payable_after, decision_id, ignored_reason)"
+    " SELECT q.cid, q.eid, q.reviewer, q.action, q.amount, q.note, q.sb, q.sa, q.pa, d.decision_id, q.ign"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[],"
+    "   $9::bigint[], $10::boolean[], $11::text[]) WITH ORDINALITY AS q(cid, eid, reviewer, action, amount, note,"
+    "   sb, sa, pa, decided, ign, i)"
+    " LEFT JOIN famins.claim_decisions d ON q.decided AND d.source_event_id = q.eid"
+    " ORDER BY q.i";
+
+static fm_status write_reviews(PGconn *conn, fm_pg_stmts *cache, const adj_batch *b, fm_error *err)
+{
+    size_t n = b->n_reviews;
+    if (n == 0)
+        return FM_OK;
+    fm_pg_params p = {0};
+    const char **t = calloc(7 * n, sizeof *t);
+    int64_t *v = calloc(2 * n, sizeof *v);
+    bool *has = calloc(2 * n, sizeof *has), *decided = calloc(n, sizeof *decided);
+    const char **ign = calloc(n, sizeof *ign);
+    fm_status st = FM_ENOMEM;
+    if (t == NULL || v == NULL || has == NULL || decided == NULL || ign == NULL)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        const adj_review_row *r = &b->reviews[i];
+        t[i] = r->claim_id;
+        t[n + i] = r->event_id;
+        t[2 * n + i] = r->reviewer;
+        t[3 * n + i] = r->action;
+        t[4 * n + i] = r->note;
+        t[5 * n + i] = r->status_before;
+        t[6 * n + i] = r->status_after;
+        v[i] = r->amount;
+        has[i] = r->has_amount;
+        v[n + i] = r->payable_after;
+        has[n + i] = true;
+        decided[i] = r->has_decision;
+    }
+    for (size_t i = 0; i < n; i++)
+        ign[i] = b->reviews[i].ignored_reason;
+    fm_pg_p_text_array(&p, t, n);
+    fm_pg_p_text_array(&p, t + n, n);
+    fm_pg_p_text_array(&p, t + 2 * n, n);
+    fm_pg_p_text_array(&p, t + 3 * n, n);
+    fm_pg_p_i64_array_nulls(&p, v, has, n);
+    fm_pg_p_text_array_nulls(&p, t + 4 * n, n);
+    fm_pg_p_text_array(&p, t + 5 * n, n);
+    fm_pg_p_text_array(&p, t + 6 * n, n);
+    fm_pg_p_i64_array_nulls(&p, v + n, has + n, n);
+    fm_pg_p_bool_array(&p, decided, n);
+    fm_pg_p_text_array_nulls(&p, ign, n);
+    st = fm_pg_run_prepared(conn, cache, ADJ_STMT_REVIEWS, REVIEWS_SQL, &p, NULL, err);
+done:
+    free(ign);
+    free(t);
+    free(v);
+    free(has);
+    free(decided);
+    fm_pg_params_free(&p);
+    return st;
+}
+
+static const char UPDATE_CLAIMS_SQL[] =
+    "UPDATE famins.claims c SET status = q.s, payable = q.p, decided_at = clock_timestamp()"
+    " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS q(id, s, p) WHERE c.claim_id = q.id";
+
+/* Arrays of the changed claims, usage rows and households, gathered from the maps. */
+typedef struct gather {
+    const char **t1, **t2;
+    int64_t *v; /* 8 per row */
+    size_t n;
+} gather;
+
+static fm_status gather_claim(const char *key, void *value, void *ctx)
+{
+    adj_claim_fact *f = value;
+    gather *g = ctx;
+    if (f->status_dirty) {
+        g->t1[g->n] = key;
+        g->t2[g->n] = f->status;
+        g->v[g->n] = f->payable;
+        g->n++;
+    }
+    return FM_OK;
+}
+
+static const char PERSON_USAGE_SQL[] =
+    "INSERT INTO famins.person_usage (plan_year, person_key, death_paid, disability_paid, ci_mild_paid,"
+    " ci_severe_paid, accident_medical_deductible_used, accident_medical_paid, illness_hospital_deductible_used,"
+    " illness_hospital_paid)"
+    " SELECT * FROM unnest($1::integer[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],"
+    "   $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])"
+    " ON CONFLICT (plan_year, person_key) DO UPDATE SET death_paid = EXCLUDED.death_paid,"
+    " disability_paid = EXCLUDED.disability_paid, ci_mild_paid = EXCLUDED.ci_mild_paid,"
+    " ci_severe_paid = EXCLUDED.ci_severe_paid,"
+    " accident_medical_deductible_used = EXCLUDED.accident_medical_deductible_used,"
+    " accident_medical_paid = EXCLUDED.accident_medical_paid,"
+    " illness_hospital_deductible_used = EXCLUDED.illness_hospital_deductible_used,"
+    " illness_hospital_paid = EXCLUDED.illness_hospital_paid, updated_at = now()";
+
+static fm_status gather_usage(const char *key, void *value, void *ctx)
+{
+    (void)key;
+    adj_usage_fact *u = value;
+    gather *g = ctx;
+    if (u->dirty) {
+        const fm_claim_usage *x = &u->usage;
+        int64_t *v = g->v + 9 * g->n;
+        g->t1[g->n] = u->person_key;
+        v[0] = u->plan_year;
+        v[1] = x->death_paid;
+        v[2] = x->disability_paid;
+        v[3] = x->ci_mild_paid;
+        v[4] = x->ci_severe_paid;
+        v[5] = x->deductible_used[FM_LIAB_ACCIDENT_MEDICAL];
+        v[6] = x->medical_paid[FM_LIAB_ACCIDENT_MEDICAL];
+        v[7] = x->deductible_used[FM_LIAB_ILLNESS_HOSPITAL];
+        v[8] = x->medical_paid[FM_LIAB_ILLNESS_HOSPITAL];
+        g->n++;
+    }
+    return FM_OK;
+}
+
+static const char HOUSEHOLD_USAGE_SQL[] =
+    "INSERT INTO famins.household_usage (policy_number, accident_medical_paid, illness_hospital_paid)"
+    " SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])"
+    " ON CONFLICT (policy_number) DO UPDATE SET accident_medical_paid = EXCLUDED.accident_medical_paid,"
+    " illness_hospital_paid = EXCLUDED.illness_hospital_paid, updated_at = now()";
+
+static fm_status gather_household(const char *key, void *value, void *ctx)
+{
+    adj_household_fact *h = value;
+    gather *g = ctx;
+    if (h->dirty) {
+        g->t1[g->n] = key;
+        g->v[2 * g->n] = h->medical_paid[FM_LIAB_ACCIDENT_MEDICAL];
+        g->v[2 * g->n + 1] = h->medical_paid[FM_LIAB_ILLNESS_HOSPITAL];
+        g->n++;
+    }
+    return FM_OK;
+}
+
+/* Column k of a gathered row-major int64 table (n rows of width w) as a bigint[] parameter. */
+static void column(fm_pg_params *p, const int64_t *v, size_t n, size_t w, size_t k)
+{
+    int64_t *c = calloc(n + 1, sizeof *c);
+    if (c == NULL) {
+        p->failed = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        c[i] = v[i * w + k];
+    fm_pg_p_i64_array(p, c, n);
+    free(c);
+}
+
+static fm_status write_sets(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_error *err)
+{
+    size_t most = b->claims.n > b->usage.n ? b->claims.n : b->usage.n;
+    most = most > b->households.n ? most : b->households.n;
+    gather g = {.t1 = calloc(most + 1, sizeof(char *)), .t2 = calloc(most + 1, sizeof(char *)),
+                .v = calloc(9 * (most + 1), sizeof(int64_t))};
+    fm_pg_params p = {0};
+    fm_status st = FM_ENOMEM;
+    if (g.t1 == NULL || g.t2 == NULL || g.v == NULL)
+        goto done;
+    (void)fm_map_each(&b->claims, gather_claim, &g);
+    if (g.n > 0) {
+        fm_pg_p_text_array(&p, g.t1, g.n);
+        fm_pg_p_text_array(&p, g.t2, g.n);
+        fm_pg_p_i64_array(&p, g.v, g.n);
+        if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_UPDATE_CLAIMS, UPDATE_CLAIMS_SQL, &p, NULL, err)) != FM_OK)
+            goto done;
+        fm_pg_params_free(&p);
+    }
+    g.n = 0;
+    (void)fm_map_each(&b->usage, gather_usage, &g);
+    if (g.n > 0) {
+        column(&p, g.v, g.n, 9, 0);
+        fm_pg_p_text_array(&p, g.t1, g.n);
+        for (size_t k = 1; k < 9; k++)
+            column(&p, g.v, g.n, 9, k);
+        if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_PERSON_USAGE, PERSON_USAGE_SQL, &p, NULL, err)) != FM_OK)
+            goto done;
+        fm_pg_params_free(&p);
+    }
+    g.n = 0;
+    (void)fm_map_each(&b->households, gather_household, &g);
+    if (g.n > 0) {
+        fm_pg_p_text_array(&p, g.t1, g.n);
+        column(&p, g.v, g.n, 2, 0);
+        column(&p, g.v, g.n, 2, 1);
+        if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_HOUSEHOLD, HOUSEHOLD_USAGE_SQL, &p, NULL, err)) != FM_OK)
+            goto done;
+    }
+    st = FM_OK;
+done:
+    if (st == FM_ENOMEM)
+        fm_error_set(err, "write", FM_NO_MEMORY, "out of memory writing the batch");
+    fm_pg_params_free(&p);
+    free(g.t1);
+    free(g.t2);
+    free(g.v);
+    return st;
+}
+
+fm_status adj_store_write(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_error *err)
+{
+    fm_status st = fm_copybuf_send(conn,
+                             "COPY famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit,"
+                             " person_key, masked_id, role, liability, cause, incident_date, event_date, report_date,"
+                             " claimed_amount, critical_illness_code, documents, injury_grades, status, payable)"
+                             " FROM STDIN",
+                             &b->claim_rows, err);
+    if (st == FM_OK)
+        st = fm_copybuf_send(conn,
+                       "COPY famins.claim_bills (claim_id, bill_index, invoice_code, invoice_number, amount,"
+                       " paid_by_social_insurance, paid_by_other_insurers, excluded_duplicate) FROM STDIN",
+                       &b->bill_rows, err);
+    if (st == FM_OK)
+        st = fm_copybuf_send(conn, "COPY famins.invoices_claimed (invoice_code, invoice_number, first_claim_id) FROM STDIN",
+                       &b->invoice_rows, err);
+    if (st == FM_OK)
+        st = fm_copybuf_send(conn,
+                       "COPY famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount,"
+                       " reasons, parameters, plan_version, explanation_en, explanation_zh, source_topic,"
+                       " source_partition, source_offset) FROM STDIN",
+                       &b->decision_rows, err);
+    if (st == FM_OK)
+        st = fm_copybuf_send(conn,
+                       "COPY famins.fraud_signals (code, detail, claim_id, policy_number, plan_year, managing_unit,"
+                       " source_event_id) FROM STDIN",
+                       &b->signal_rows, err);
+    if (st == FM_OK)
+        st = write_reviews(conn, cache, b, err);
+    if (st == FM_OK)
+        st = write_sets(conn, cache, b, err);
+    return st;
+}
+
+/* ---- rows buffered for the COPYs, in the column order of adj_store_write ---- */
+
+/* A row being built: fields appended in order, the first status that is not FM_OK kept. */
+typedef struct row {
+    fm_copybuf *buf;
+    int first;
+    fm_status st;
+} row;
+
+static void r_text(row *r, const char *s)
+{
+    if (r->st == FM_OK)
+        r->st = fm_copybuf_text_field(r->buf, r->first, s);
+    r->first = 0;
+}
+
+static void r_int(row *r, int64_t v)
+{
+    if (r->st == FM_OK)
+        r->st = fm_copybuf_int_field(r->buf, r->first, v);
+    r->first = 0;
+}
+
+static void r_date(row *r, fm_date d)
+{
+    char s[FM_DATE_TEXT_LEN];
+    if (r->st == FM_OK && fm_date_format(d, s, sizeof s) != FM_OK)
+        r->st = FM_EINVAL;
+    r_text(r, r->st == FM_OK ? s : NULL);
+}
+
+/* A literal ({...}) as one field; lit NULL (allocation failed) fails the row. */
+static void r_owned(row *r, char *lit)
+{
+    if (lit == NULL && r->st == FM_OK)
+        r->st = FM_ENOMEM;
+    r_text(r, lit);
+    free(lit);
+}
+
+static fm_status r_end(row *r)
+{
+    if (r->st == FM_OK)
+        r->st = fm_copybuf_end_row(r->buf);
+    return r->st;
+}
+
+fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *person_key, const char *masked_id,
+                                 const adj_policy_fact *pol, const adj_person_fact *per, fm_fen claimed,
+                                 const fm_claim_decision *d)
+{
+    const char *docs[FM_DOC_COUNT];
+    int64_t grades[FM_MAX_INJURIES];
+    size_t n_docs = 0, n_inj = c->n_injuries < FM_MAX_INJURIES ? c->n_injuries : FM_MAX_INJURIES;
+    for (int k = 0; k < FM_DOC_COUNT; k++)
+        if (c->documents & FM_DOC_BIT(k))
+            docs[n_docs++] = fm_document_name((fm_document)k);
+    for (size_t i = 0; i < n_inj; i++)
+        grades[i] = c->injuries[i].grade;
+    bool found = pol->found;
+    row r = {.buf = &b->claim_rows, .first = 1};
+    r_text(&r, c->claim_id);
+    r_text(&r, c->event_id);
+    r_text(&r, c->policy_number);
+    if (found)
+        r_int(&r, pol->plan_year);
+    else
+        r_text(&r, NULL);
+    r_text(&r, found ? pol->managing_unit : NULL);
+    r_text(&r, person_key);
+    r_text(&r, masked_id);
+    r_text(&r, found && per != NULL && per->found ? fm_role_name(per->role) : NULL);
+    r_text(&r, fm_liability_name(c->liability));
+    r_text(&r, fm_cause_name(c->cause));
+    r_date(&r, c->incident_date);
+    if (c->has_event_date)
+        r_date(&r, c->event_date);
+    else
+        r_text(&r, NULL);
+    r_date(&r, c->report_date);
+    r_int(&r, claimed);
+    r_text(&r, c->critical_illness_code);
+    r_owned(&r, fm_pg_text_array_literal(docs, n_docs));
+    r_owned(&r, fm_pg_i64_array_literal(grades, NULL, n_inj));
+    r_text(&r, fm_claim_outcome_name(d->outcome));
+    r_int(&r, d->payable);
+    if (r_end(&r) != FM_OK)
+        return r.st;
+    size_t n = c->n_bills < FM_MAX_BILLS ? c->n_bills : FM_MAX_BILLS;
+    for (size_t i = 0; i < n; i++) {
+        const fm_bill *x = &c->bills[i];
+        row br = {.buf = &b->bill_rows, .first = 1};
+        r_text(&br, c->claim_id);
+        r_int(&br, (int64_t)i);
+        r_text(&br, x->invoice_code);
+        r_text(&br, x->invoice_number);
+        r_int(&br, x->amount);
+        r_int(&br, x->paid_by_social_insurance);
+        r_int(&br, x->paid_by_other_insurers);
+        r_text(&br, d->bill_excluded[i] ? "t" : "f");
+        if (r_end(&br) != FM_OK)
+            return br.st;
+    }
+    return FM_OK;
+}
+
+fm_status adj_store_buffer_invoice(adj_batch *b, const char *code, const char *number, const char *claim_id)
+{
+    row r = {.buf = &b->invoice_rows, .first = 1};
+    r_text(&r, code);
+    r_text(&r, number);
+    r_text(&r, claim_id);
+    return r_end(&r);
+}
+
+fm_status adj_store_buffer_decision(adj_batch *b, const char *claim_id, const char *source_event_id, const char *kind,
+                                    const fm_claim_decision *d, const char *parameters_json, const char *en,
+                                    const char *zh, const adj_source *src)
+{
+    const char *reasons[FM_MAX_CLAIM_REASONS];
+    size_t n_reasons = d->n_reasons < FM_MAX_CLAIM_REASONS ? d->n_reasons : FM_MAX_CLAIM_REASONS;
+    for (size_t i = 0; i < n_reasons; i++)
+        reasons[i] = fm_reason_id(d->reasons[i]);
+    row r = {.buf = &b->decision_rows, .first = 1};
+    r_text(&r, claim_id);
+    r_text(&r, source_event_id);
+    r_text(&r, kind);
+    r_text(&r, fm_claim_outcome_name(d->outcome));
+    r_int(&r, d->payable);
+    r_int(&r, d->full);
+    r_owned(&r, fm_pg_text_array_literal(reasons, n_reasons));
+    r_text(&r, parameters_json);
+    r_text(&r, d->plan_version);
+    r_text(&r, en);
+    r_text(&r, zh);
+    r_text(&r, src->topic);
+    r_int(&r, src->partition);
+    r_int(&r, src->offset);
+    return r_end(&r);
+}
+
+fm_status adj_store_buffer_signals(adj_batch *b, const adj_signals *sig, const char *claim_id,
+                                   const char *policy_number, const adj_policy_fact *pol, const char *source_event_id)
+{
+    for (size_t i = 0; i < sig->n; i++) {
+        row r = {.buf = &b->signal_rows, .first = 1};
+        r_text(&r, sig->items[i].code);
+        r_text(&r, sig->items[i].detail);
+        r_text(&r, claim_id);
+        r_text(&r, policy_number);
+        if (pol->found)
+            r_int(&r, pol->plan_year);
+        else
+            r_text(&r, NULL);
+        r_text(&r, pol->found ? pol->managing_unit : NULL);
+        r_text(&r, source_event_id);
+        if (r_end(&r) != FM_OK)
+            return r.st;
+    }
+    return FM_OK;
+}
