@@ -699,7 +699,7 @@ static batch_outcome run_transaction(worker *w, fm_error *cause, fm_error *err, 
                 return BATCH_ELSEWHERE;
             }
             if (stage_processed(w, &raw, ev) != FM_OK ||
-                idset_put(&w->seen, ev->event_id, ev->content_hash) != FM_OK) {
+                fm_map_put_str(&w->seen, ev->event_id, ev->content_hash) != FM_OK) {
                 st = FM_ENOMEM;
                 goto fatal;
             }
