@@ -232,7 +232,7 @@ fm_status wg_sink_kafka_check_topic(wg_sink *s, int timeout_ms, int *partitions,
                      md->topics[0].partition_cnt > 0;
         if (found) {
             *partitions = md->topics[0].partition_cnt;
-            found = partitions_online(s, &md->topics[0], left, err);
+            found = partitions_online(s, &md->topics[0], left < 5000 ? left : 5000, err);
         } else {
             fm_error_set(err, rd_kafka_topic_name(s->rkt), "NO_TOPIC", "%s",
                          md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "not in the metadata");
