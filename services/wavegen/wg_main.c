@@ -502,15 +502,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "famins-wavegen: cannot open the output: %s %s: %s\n", err.path, err.code, err.text);
         goto done;
     }
-    if (dry_run == NULL) { /* fail fast on a missing topic rather than time out every message */
+    /* Fail fast on a missing topic rather than time out every message; 30 s, as a busy broker opens a new
+     * topic's partitions slowly and nothing is produced until every one is online. */
+    if (dry_run == NULL) {
         int partitions = 0;
         if (create_partitions > 0 &&
             wg_sink_kafka_create_topic(r->sink, topic, (int)create_partitions, 1, 15000, &err) != FM_OK) {
             fprintf(stderr, "famins-wavegen: cannot create topic %s: %s\n", topic, err.text);
             goto done;
         }
-        if (wg_sink_kafka_check_topic(r->sink, create_partitions ? 15000 : 5000, &partitions, &err) !=
-            FM_OK) {
+        if (wg_sink_kafka_check_topic(r->sink, 30000, &partitions, &err) != FM_OK) {
             fprintf(stderr, "famins-wavegen: topic %s is not available: %s (%s)%s\n", topic, err.code,
                     err.text, create_partitions ? "" : "; create it, or pass --create-topic PARTITIONS");
             goto done;

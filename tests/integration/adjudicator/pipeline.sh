@@ -19,6 +19,11 @@ export FAMINS_PERSON_KEY_SECRET=adj-pipeline-secret
     --policies-out "$ADJ_LOGS/policies.jsonl" -b "$FAMINS_KAFKA_BOOTSTRAP" --quiet >>"$ADJ_LOGS/wavegen.log" 2>&1 ||
     adj_fail "wavegen enroll"
 enrollments=$(wc -l <"$ADJ_LOGS/enroll-labels.jsonl")
+# What the consumer will be waited for must be in Kafka: a shortfall is the producer's, said here at once rather
+# than as a consumer "stalled" until the wait below runs out.
+held=$(adj_kafka_count "${FAMINS_TOPIC_PREFIX}enrollment.submitted")
+[ "$held" = "$enrollments" ] ||
+    adj_fail "Kafka holds $held of the $enrollments enrollment events famins-wavegen reported delivered"
 env FAMINS_ELIGIBILITY_PG_DSN="$(itest_dsn_as famins_eligibility) application_name=adj-pipeline-elig" \
     FAMINS_SESSION_TIMEOUT_MS=6000 FAMINS_GROUP_INSTANCE_ID=adj-pipeline-elig FAMINS_BATCH_MAX_MS=50 \
     "$ELIG_BIN" >>"$ADJ_LOGS/eligibility.log" 2>&1 &
@@ -35,6 +40,8 @@ adj_ok "$enrollments enrollment events decided by famins-eligibility: $got polic
 "$WAVEGEN_BIN" claims --policies "$ADJ_LOGS/policies.jsonl" --seed "$SEED" --labels "$ADJ_LOGS/labels.jsonl" \
     -b "$FAMINS_KAFKA_BOOTSTRAP" --quiet >>"$ADJ_LOGS/wavegen.log" 2>&1 || adj_fail "wavegen claims"
 total=$(wc -l <"$ADJ_LOGS/labels.jsonl")
+held=$(adj_kafka_count "$ADJ_IN")
+[ "$held" = "$total" ] || adj_fail "Kafka holds $held of the $total claim events famins-wavegen reported delivered"
 adj_start adj-pipeline FAMINS_LOG_LEVEL=info
 pid=$ADJ_LAST_PID
 adj_wait_sql 240 "$total" "$adj_consumed_sql"
