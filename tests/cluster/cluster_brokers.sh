@@ -6,7 +6,7 @@
 # famins-subsidy run and famins-wavegen produces. The drained database must equal the labels (no enrollment
 # lost, none decided twice), the ledger must reconcile and every output topic must hold every outbox event.
 # Kafka: deploy/local/cluster.sh (started if needed); PostgreSQL: the shared stack (the test's own database).
-# Size: CLUSTER_HOUSEHOLDS (default 6000) at CLUSTER_RATE (default 50: the wave must outlast three broker restarts) households a second.
+# Size: CLUSTER_HOUSEHOLDS (default 6000) at CLUSTER_RATE (default 35: the wave must outlast three broker restarts) households a second.
 set -euo pipefail
 source "$FAMINS_SOURCE_DIR/tests/cluster/cl_common.sh"
 cl_kafka_up
@@ -43,7 +43,7 @@ enr_start_elig cl-elig
 enr_start_relay cl-relay
 enr_start_subs cl-subs
 labels="$ENR_LOGS/labels.jsonl"
-enr_wave "$households" 4242 "$labels" --rate "${CLUSTER_RATE:-50}" --flush-timeout-ms 300000 &
+enr_wave "$households" 4242 "$labels" --rate "${CLUSTER_RATE:-35}" --flush-timeout-ms 300000 &
 wave_pid=$!
 
 step=$((households / 10))

@@ -54,5 +54,6 @@ alive "after the wave"
 enr_load_labels "$labels" >/dev/null
 enr_check_labels "$households households through a primary crash and a promotion"
 enr_check_ledger "$households households through a primary crash and a promotion"
+cl_check_outputs "after the failover"
 for pid in "${ENR_PIDS[@]}"; do enr_stop "$pid"; done
 ENR_PIDS=()
