@@ -60,3 +60,15 @@ cl_pg_wait_replayed() {
         sleep 0.2
     done
 }
+
+# cl_wait_topic TOPIC PARTITIONS: until the brokers' metadata lists the topic with its partitions (a topic just
+# created by famins-admin can be unknown for a moment to a busy broker, and famins-wavegen refuses an unknown one).
+cl_wait_topic() {
+    local have=0 i
+    for ((i = 0; i < 60; i++)); do
+        have=$(kcat -L -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$1" 2>/dev/null | grep -c '^ *partition [0-9]*, leader [0-9]' || true)
+        [ "$have" = "$2" ] && return 0
+        sleep 0.5
+    done
+    enr_fail "topic $1 lists $have partitions after 30 s, want $2"
+}

@@ -39,6 +39,7 @@ restore() {
 }
 trap restore EXIT
 
+cl_wait_topic "$ENR_IN" "$ENR_PARTITIONS"
 enr_start_elig cl-elig
 enr_start_relay cl-relay
 enr_start_subs cl-subs

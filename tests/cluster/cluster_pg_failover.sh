@@ -28,6 +28,7 @@ alive() {
     for pid in "${ENR_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || enr_fail "a service (pid $pid) exited: $1"; done
 }
 
+cl_wait_topic "$ENR_IN" "$ENR_PARTITIONS"
 enr_start_elig fo-elig
 enr_start_relay fo-relay
 enr_start_subs fo-subs

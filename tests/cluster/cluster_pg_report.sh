@@ -12,6 +12,7 @@ cl_pg_multi_host
 source "$FAMINS_SOURCE_DIR/tests/integration/enrollment/enr_common.sh"
 
 households="${CLUSTER_REPORT_HOUSEHOLDS:-1500}"
+cl_wait_topic "$ENR_IN" "$ENR_PARTITIONS"
 enr_start_elig rep-elig
 enr_start_relay rep-relay
 enr_start_subs rep-subs

@@ -10,6 +10,7 @@ export FAMINS_TOPIC_PARTITIONS=24
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
 itest_init cluster_scaleout
 source "$FAMINS_SOURCE_DIR/tests/integration/enrollment/enr_common.sh"
+source "$FAMINS_SOURCE_DIR/tests/cluster/cl_common.sh"
 
 households="${CLUSTER_SCALE_HOUSEHOLDS:-6000}"
 decisions() { itest_psql -c "SELECT count(*) FROM famins.enrollment_decisions" 2>/dev/null || echo 0; }
@@ -20,13 +21,7 @@ wait_decisions() {
         sleep 0.3
     done
 }
-# (a topic just created may list no partitions for a moment)
-for ((i = 0; i < 40; i++)); do
-    have=$(kcat -L -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$ENR_IN" 2>/dev/null | grep -c '^ *partition ' || true)
-    [ "$have" = 24 ] && break
-    sleep 0.5
-done
-[ "$have" = 24 ] || enr_fail "the input topic has $have partitions, not 24"
+cl_wait_topic "$ENR_IN" 24
 
 declare -A pid_of
 for i in 1 2 3 4; do
