@@ -14,8 +14,8 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 mkdir -p "$build_dir/artifacts"
 code=0
 # known_issue: tests of a documented defect that is not fixed yet (see their CMakeLists.txt); run them with
-# `ctest -L known_issue`.
-ctest --test-dir "$build_dir" --output-on-failure -j "${FAMINS_TEST_JOBS:-2}" -LE known_issue \
+# `ctest -L known_issue`. cluster_long: the long cluster tests, run by deploy/cluster-test.sh.
+ctest --test-dir "$build_dir" --output-on-failure -j "${FAMINS_TEST_JOBS:-2}" -LE 'known_issue|cluster_long' \
     --output-junit "$build_dir/artifacts/ctest.xml" || code=$?
 
 # A smoke of the libFuzzer harnesses (tests/fuzz): a few seconds each, from the seeds in schemas/. Any crash,

@@ -1072,6 +1072,9 @@ static fm_status make_consumer(worker *w, fm_error *err)
         st = fm_kafka_conf_set(conf, "enable.auto.offset.store", "false", err);
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "auto.offset.reset", "error", err);
+    /* Only committed records (librdkafka's default, said explicitly): an aborted transaction's never decides. */
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "isolation.level", "read_committed", err);
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "partition.assignment.strategy", fm_settings_str(s, "FAMINS_ASSIGNOR"),
                                err);

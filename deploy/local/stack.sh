@@ -1035,4 +1035,7 @@ main() {
     esac
 }
 
-main "$@"
+# deploy/local/cluster.sh sources this file for its functions (then main does not run).
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+    main "$@"
+fi

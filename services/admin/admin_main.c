@@ -22,6 +22,7 @@ static const fm_setting admin_settings[] = {
     {"FAMINS_TOPIC_PARTITIONS_OVERRIDES", FM_SETTING_STRING, "", 0, 0,
      "per-topic partition counts, e.g. claim.events=12,enrollment.submitted=12"},
     {"FAMINS_TOPIC_REPLICATION", FM_SETTING_INT, "1", 1, 32, "replication factor of topics created"},
+    {"FAMINS_TOPIC_MIN_INSYNC", FM_SETTING_INT, "0", 0, 32, "min.insync.replicas of topics created (0: broker's)"},
     {"FAMINS_ADMIN_TIMEOUT_MS", FM_SETTING_INT, "15000", 100, 600000, "bound on each Kafka admin request"},
 };
 #define ADMIN_SETTING_COUNT (sizeof admin_settings / sizeof admin_settings[0])
@@ -122,7 +123,8 @@ static int run_topics(const fm_settings *settings, const fm_logger *logger)
     if (admin_topics_plan(fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"),
                           (int)fm_settings_int(settings, "FAMINS_TOPIC_PARTITIONS"),
                           (int)fm_settings_int(settings, "FAMINS_TOPIC_REPLICATION"),
-                          fm_settings_str(settings, "FAMINS_TOPIC_PARTITIONS_OVERRIDES"), plan, &err) != FM_OK)
+                          fm_settings_str(settings, "FAMINS_TOPIC_PARTITIONS_OVERRIDES"), plan, &err) != FM_OK ||
+        admin_topics_plan_min_insync(plan, (int)fm_settings_int(settings, "FAMINS_TOPIC_MIN_INSYNC"), &err) != FM_OK)
         goto done;
     if (fm_kafka_conf_new(settings, "famins-admin", &conf, &err) != FM_OK)
         goto done;

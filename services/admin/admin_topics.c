@@ -1,6 +1,7 @@
 /* admin_topics.c — the famins topics: planned from configuration, created if missing, drift reported. */
 #include "admin_topics.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ fm_status admin_topics_plan(const char *prefix, int partitions, int replication,
             return st;
         out[i].partitions = partitions;
         out[i].replication = replication;
+        out[i].min_insync = 0;
     }
     char *copy = strdup(overrides ? overrides : "");
     if (copy == NULL)
@@ -52,6 +54,20 @@ fm_status admin_topics_plan(const char *prefix, int partitions, int replication,
     }
     free(copy);
     return st;
+}
+
+fm_status admin_topics_plan_min_insync(admin_topic_plan plan[FM_TOPIC_COUNT], int min_insync, fm_error *err)
+{
+    for (int i = 0; i < FM_TOPIC_COUNT; i++) {
+        if (min_insync < 0 || min_insync > plan[i].replication) {
+            fm_error_set(err, "FAMINS_TOPIC_MIN_INSYNC", "BAD_MIN_INSYNC",
+                         "min.insync.replicas %d is not 0..%d (the replication factor of %s)", min_insync,
+                         plan[i].replication, plan[i].name);
+            return FM_EINVAL;
+        }
+        plan[i].min_insync = min_insync;
+    }
+    return FM_OK;
 }
 
 /* Returns the partition count of topic in md, or 0 when the broker does not know it. */
@@ -129,8 +145,19 @@ fm_status admin_topics_ensure(rd_kafka_t *rk, const admin_topic_plan plan[FM_TOP
                 break;
             }
             missing_count++;
-            fm_log(logger, FM_LOG_INFO, "topic_create", "topic=%s partitions=%d replication=%d", plan[i].name,
-                   plan[i].partitions, plan[i].replication);
+            if (plan[i].min_insync > 0) {
+                char value[16];
+                snprintf(value, sizeof value, "%d", plan[i].min_insync);
+                rd_kafka_resp_err_t ce =
+                    rd_kafka_NewTopic_set_config(missing[missing_count - 1], "min.insync.replicas", value);
+                if (ce != RD_KAFKA_RESP_ERR_NO_ERROR) {
+                    fm_error_set(err, plan[i].name, "BAD_TOPIC", "min.insync.replicas: %s", rd_kafka_err2str(ce));
+                    st = FM_EINVAL;
+                    break;
+                }
+            }
+            fm_log(logger, FM_LOG_INFO, "topic_create", "topic=%s partitions=%d replication=%d min_insync=%d",
+                   plan[i].name, plan[i].partitions, plan[i].replication, plan[i].min_insync);
         } else if (have != plan[i].partitions) {
             report->differing++;
             fm_log(logger, FM_LOG_WARN, "topic_partitions_differ",

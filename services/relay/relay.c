@@ -147,6 +147,10 @@ static fm_status make_producer(relay *r, fm_error *err)
     /* Idempotence: broker-side dedup of our own retries, in order per partition. murmur2: the same partition
      * for a key whoever produces it (architecture.md). */
     st = fm_kafka_conf_set(conf, "enable.idempotence", "true", err);
+    /* acks=all (idempotence implies it; said here so that no override weakens it): a message counts as
+     * delivered, and its outbox row as sent, only once every in-sync replica has it. */
+    if (st == FM_OK)
+        st = fm_kafka_conf_set(conf, "acks", "all", err);
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "partitioner", "murmur2_random", err);
     if (st == FM_OK)

@@ -74,6 +74,7 @@ fm_status wg_sink_kafka_open(const char *topic, rd_kafka_conf_t *base, const cha
 {
     static const char *const defaults[][2] = {
         {"enable.idempotence", "true"},
+        {"acks", "all"}, /* delivered = on every in-sync replica (a replicated cluster loses no event) */
         {"partitioner", "murmur2_random"},
         {"linger.ms", "20"},
         {"compression.type", "lz4"},

@@ -136,6 +136,22 @@ static void topic_plan_refuses_bad_overrides(void **state)
     assert_string_equal(err.code, "UNKNOWN_TOPIC");
 }
 
+static void topic_plan_min_insync_within_replication(void **state)
+{
+    (void)state;
+    admin_topic_plan plan[FM_TOPIC_COUNT];
+    fm_error err = {0};
+    assert_int_equal(admin_topics_plan("", 6, 3, "", plan, &err), FM_OK);
+    assert_int_equal(plan[0].min_insync, 0); /* the broker's default unless configured */
+    assert_int_equal(admin_topics_plan_min_insync(plan, 2, &err), FM_OK);
+    for (int i = 0; i < FM_TOPIC_COUNT; i++)
+        assert_int_equal(plan[i].min_insync, 2);
+    /* More in-sync replicas than replicas: no acks=all write could succeed. */
+    assert_int_equal(admin_topics_plan_min_insync(plan, 4, &err), FM_EINVAL);
+    assert_string_equal(err.code, "BAD_MIN_INSYNC");
+    assert_string_equal(err.path, "FAMINS_TOPIC_MIN_INSYNC");
+}
+
 static void role_comments_are_blanked_and_nothing_else(void **state)
 {
     (void)state;
@@ -237,6 +253,7 @@ int main(void)
         cmocka_unit_test(the_shipped_migrations_scan_cleanly),
         cmocka_unit_test(topic_plan_covers_every_topic_with_overrides),
         cmocka_unit_test(topic_plan_refuses_bad_overrides),
+        cmocka_unit_test(topic_plan_min_insync_within_replication),
         cmocka_unit_test(role_comments_are_blanked_and_nothing_else),
         cmocka_unit_test(the_foundation_migration_loses_only_its_six_role_comments),
         cmocka_unit_test(default_bindings_give_each_worker_its_group_and_topics),

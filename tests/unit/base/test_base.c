@@ -211,6 +211,22 @@ static void role_dsn_derives_from_the_shared_dsn_without_user_or_password(void *
     assert_string_equal(dsn_value(dsn, "dbname", v, sizeof v), "famins");
 }
 
+static void role_dsn_keeps_multi_host_failover(void **state)
+{
+    (void)state;
+    char dsn[512], v[128];
+    /* After a standby's promotion the workers find the new primary only if every host, port and
+     * target_session_attrs=read-write reach the role's DSN. */
+    assert_int_equal(fm_pg_role_dsn("", "host=10.0.0.1,10.0.0.2 port=5432,5433 dbname=famins user=famins_admin "
+                                        "target_session_attrs=read-write",
+                                    "famins_eligibility", dsn, sizeof dsn),
+                     FM_OK);
+    assert_string_equal(dsn_value(dsn, "host", v, sizeof v), "10.0.0.1,10.0.0.2");
+    assert_string_equal(dsn_value(dsn, "port", v, sizeof v), "5432,5433");
+    assert_string_equal(dsn_value(dsn, "target_session_attrs", v, sizeof v), "read-write");
+    assert_string_equal(dsn_value(dsn, "user", v, sizeof v), "famins_eligibility");
+}
+
 static void role_dsn_reads_quoted_values_and_uris_as_libpq_does(void **state)
 {
     (void)state;
@@ -338,6 +354,7 @@ int main(void)
         cmocka_unit_test(pg_connect_gives_up_after_its_attempts),
         cmocka_unit_test(role_dsn_prefers_the_service_dsn_as_it_is),
         cmocka_unit_test(role_dsn_derives_from_the_shared_dsn_without_user_or_password),
+        cmocka_unit_test(role_dsn_keeps_multi_host_failover),
         cmocka_unit_test(role_dsn_reads_quoted_values_and_uris_as_libpq_does),
         cmocka_unit_test(role_dsn_refuses_what_does_not_fit_or_parse),
         cmocka_unit_test(kafka_properties_pass_through_and_refuse_unknown_keys),
