@@ -184,7 +184,7 @@ do_install() {
     need_root install
     local t0 pkgs missing
     t0=$(now)
-    pkgs=(build-essential cmake ninja-build pkg-config librdkafka-dev libjansson-dev libpq-dev
+    pkgs=(build-essential cmake ninja-build pkg-config librdkafka-dev libjansson-dev libpq-dev libssl-dev
         libcmocka-dev postgresql postgresql-client maven python3-jsonschema kcat procps iproute2
         chromium fonts-wqy-zenhei libmicrohttpd-dev prometheus curl)
     # chromium and the CJK font: the report test renders the HTML report in headless Chromium.
