@@ -186,7 +186,7 @@ do_install() {
     t0=$(now)
     pkgs=(build-essential cmake ninja-build pkg-config librdkafka-dev libjansson-dev libpq-dev libssl-dev
         libcmocka-dev postgresql postgresql-client maven python3-jsonschema kcat procps iproute2
-        chromium fonts-wqy-zenhei libmicrohttpd-dev prometheus curl)
+        chromium fonts-wqy-zenhei libmicrohttpd-dev prometheus curl clang-format)
     # chromium and the CJK font: the report test renders the HTML report in headless Chromium.
     # systemd-analyze: tests/unit/install checks the installed units (no running systemd needed); strace:
     # tests/integration/install checks the services' system calls against the units' filter.
