@@ -20,68 +20,6 @@
 #include "fm_worker_int.h"
 #include "fm_worker_metrics.h"
 
-/* ---- poison list --------------------------------------------------------------------------------------- */
-
-const fmw_poison *fmw_poison_find(const fmw_worker *w, const char *topic, int32_t partition, int64_t offset)
-{
-    for (size_t i = 0; i < w->poison_count; i++)
-        if (w->poisons[i].offset == offset && w->poisons[i].partition == partition &&
-            strcmp(w->poisons[i].topic, topic) == 0)
-            return &w->poisons[i];
-    return NULL;
-}
-
-fm_status fmw_poison_add(fmw_worker *w, const char *topic, int32_t partition, int64_t offset,
-                         const fm_error *err)
-{
-    if (fmw_poison_find(w, topic, partition, offset) != NULL)
-        return FM_OK;
-    if (w->poison_count == w->poison_cap) {
-        size_t cap = w->poison_cap ? w->poison_cap * 2 : 8;
-        fmw_poison *grown = realloc(w->poisons, cap * sizeof *grown);
-        if (grown == NULL)
-            return FM_ENOMEM;
-        w->poisons = grown;
-        w->poison_cap = cap;
-    }
-    char *copy = strdup(topic);
-    if (copy == NULL)
-        return FM_ENOMEM;
-    w->poisons[w->poison_count++] =
-        (fmw_poison){.topic = copy, .partition = partition, .offset = offset, .err = *err};
-    return FM_OK;
-}
-
-/* Forgets poisons the committed positions have passed. */
-void fmw_poison_prune(fmw_worker *w)
-{
-    size_t kept = 0;
-    for (size_t i = 0; i < w->poison_count; i++) {
-        fm_position *pos = fm_position_map_find(&w->map, w->poisons[i].topic, w->poisons[i].partition);
-        if (pos == NULL || pos->committed > w->poisons[i].offset)
-            free(w->poisons[i].topic);
-        else
-            w->poisons[kept++] = w->poisons[i];
-    }
-    w->poison_count = kept;
-}
-
-/* Makes sure the connection works, waiting with backoff (until *stop). FM_EDB when it never came back. */
-fm_status fmw_ensure_db(fmw_worker *w, fm_error *err)
-{
-    fm_backoff backoff = FM_BACKOFF_DEFAULT;
-    if (w->conn == NULL || PQstatus(w->conn) != CONNECTION_OK)
-        fm_ops_db(w->ops, 0);
-    for (;;) {
-        fm_status st = fm_pg_ensure(&w->conn, w->dsn, &backoff, w->opt->stop, w->lg, err);
-        if (st == FM_OK)
-            fm_ops_db(w->ops, 1);
-        if (st == FM_OK || (w->opt->stop != NULL && *w->opt->stop))
-            return st;
-        fm_log(w->lg, FM_LOG_ERROR, "pg_unreachable", "error=\"%s\" action=retry", err->text);
-    }
-}
-
 /* With metrics on, an idle worker checks its connection every FAMINS_METRICS_DB_PROBE_S, so that /readyz
  * sees a lost database without waiting for the next message; one connection attempt, no waiting (the next
  * batch's ensure_db waits with backoff as ever). */
@@ -100,18 +38,6 @@ static void probe_idle_db(fmw_worker *w)
     once.max_attempts = 1;
     if (fm_pg_connect(w->dsn, &once, w->opt->stop, w->lg, &w->conn, &e) == FM_OK)
         fm_ops_db(w->ops, 1);
-}
-
-/* The counters kept in w->counters, mirrored into their metric families (no-ops when metrics are off). */
-void fmw_sync_counters(fmw_worker *w)
-{
-    const fm_worker_counters *c = &w->counters;
-    fm_metric_set(w->wm.applied, NULL, (double)c->applied);
-    fm_metric_set(w->wm.duplicates, NULL, (double)c->duplicates);
-    fm_metric_set(w->wm.batches, NULL, (double)c->batches);
-    fm_metric_set(w->wm.conflicts, NULL, (double)c->conflicts);
-    fm_metric_set(w->wm.skipped, NULL, (double)c->skipped_below);
-    fm_metric_set(w->wm.isolations, NULL, (double)c->isolations);
 }
 
 static void release_events(fmw_worker *w, size_t count)
@@ -208,16 +134,6 @@ static void observe_commit(fmw_worker *w, int64_t started_us)
     }
     w->last_db_ms = fmw_now_ms();
     fm_health_progress(&w->ops->health, fm_health_now_ms());
-}
-
-/* Rolls back the batch's transaction if one is open (a lost connection has nothing to roll back). */
-void fmw_rollback_open(fmw_worker *w)
-{
-    if (w->conn != NULL && PQstatus(w->conn) == CONNECTION_OK &&
-        PQtransactionStatus(w->conn) != PQTRANS_IDLE) {
-        fm_error ignored;
-        fm_pg_exec(w->conn, "ROLLBACK", &ignored);
-    }
 }
 
 /* A committed batch: positions, metrics, the isolation countdown, the phases' log line. */

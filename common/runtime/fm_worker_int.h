@@ -1,11 +1,12 @@
-/* fm_worker_int.h — the worker's state and the functions its four parts share; private to the runtime.
+/* fm_worker_int.h — the worker's state and the functions its parts share; private to the runtime.
  *
  * The worker is split by job, as PostgreSQL splits its logical-replication worker (worker.c, proto.c,
  * origin.c): fm_worker.c runs the loop and the batch (collect, decode, the outcome of a transaction);
  * fm_worker_seek.c the rebalance callbacks and every seek (assignment at the stored positions, redo,
  * re-seek, stopped partitions, the positions a commit moved); fm_worker_txn.c the batch's transaction
  * (apply, the runtime's rows, the positions' compare-and-set); fm_worker_consumer.c the consumer's
- * construction from the settings. Services see none of this: their API is fm_worker.h. */
+ * construction from the settings; fm_worker_state.c, below them all, what they share (the connection's
+ * upkeep, the poison list, the counters' metrics). Services see none of this: their API is fm_worker.h. */
 #ifndef FM_WORKER_INT_H
 #define FM_WORKER_INT_H
 
@@ -113,7 +114,7 @@ static inline void fmw_raw_of(const rd_kafka_message_t *m, fm_raw_message *raw)
                             .payload_len = m->len};
 }
 
-/* ---- fm_worker.c: the loop and the batch ---- */
+/* ---- fm_worker_state.c: what the parts share (it calls none of them) ---- */
 
 /* Rolls back the batch's transaction if one is open (a lost connection has nothing to roll back). */
 void fmw_rollback_open(fmw_worker *w);
