@@ -18,6 +18,13 @@ FAMINS_BUILD_DIR="$build_dir" WAVE_CLAIMS=1 bash "$FAMINS_SOURCE_DIR/deploy/run-
 famins_step "the annual claims report (年度理赔报告) of plan year 2026"
 report_dir="$build_dir/report"
 mkdir -p "$report_dir"
-"$build_dir/services/report/famins-report" --year 2026 --format html,md --out "$report_dir"
-echo "the report: $report_dir/report-2026.html (and .md beside it)"
+# html and pdf (the pdf is the html printed by headless Chromium, an optional dependency: the demo says so when it
+# is missing and keeps the html).
+if command -v "${FAMINS_REPORT_CHROMIUM:-chromium}" >/dev/null 2>&1; then
+    "$build_dir/services/report/famins-report" --year 2026 --format html,pdf,md --out "$report_dir"
+    echo "the report: $report_dir/report-2026.html and report-2026.pdf (and .md beside them)"
+else
+    "$build_dir/services/report/famins-report" --year 2026 --format html,md --out "$report_dir"
+    echo "the report: $report_dir/report-2026.html (and .md beside it); no PDF: chromium is not installed"
+fi
 echo "done in $(($(date +%s) - started)) s"

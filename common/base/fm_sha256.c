@@ -5,6 +5,37 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+fm_status fm_sha256_init(fm_sha256 *ctx)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    *ctx = (fm_sha256){.md = md, .failed = md == NULL};
+    if (md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+        ctx->failed = 1;
+    return ctx->failed ? FM_ENOMEM : FM_OK;
+}
+
+void fm_sha256_update(fm_sha256 *ctx, const void *data, size_t len)
+{
+    if (!ctx->failed && EVP_DigestUpdate(ctx->md, data, len) != 1)
+        ctx->failed = 1;
+}
+
+fm_status fm_sha256_final(fm_sha256 *ctx, unsigned char digest[FM_SHA256_LEN])
+{
+    unsigned int n = 0;
+    if (!ctx->failed && (EVP_DigestFinal_ex(ctx->md, digest, &n) != 1 || n != FM_SHA256_LEN))
+        ctx->failed = 1;
+    fm_status st = ctx->failed ? FM_ENOMEM : FM_OK;
+    fm_sha256_free(ctx);
+    return st;
+}
+
+void fm_sha256_free(fm_sha256 *ctx)
+{
+    EVP_MD_CTX_free(ctx->md);
+    ctx->md = NULL;
+}
+
 fm_status fm_sha256_digest(const void *data, size_t len, unsigned char out[FM_SHA256_LEN])
 {
     unsigned int n = 0;

@@ -10,6 +10,22 @@
 #define FM_SHA256_LEN 32
 #define FM_SHA256_HEX_LEN 65
 
+/* A running digest, for data that arrives in pieces. Owns a libcrypto context from fm_sha256_init until
+ * fm_sha256_final or fm_sha256_free. */
+typedef struct fm_sha256 {
+    void *md;   /* EVP_MD_CTX */
+    int failed; /* an update failed: final reports FM_ENOMEM */
+} fm_sha256;
+
+/* Starts a digest. FM_ENOMEM when libcrypto could not (ctx then owns nothing; update and final report it). */
+fm_status fm_sha256_init(fm_sha256 *ctx);
+/* Adds len bytes. A failure is kept for fm_sha256_final. */
+void fm_sha256_update(fm_sha256 *ctx, const void *data, size_t len);
+/* Writes the digest and frees the context. FM_ENOMEM when init or an update failed (digest unspecified). */
+fm_status fm_sha256_final(fm_sha256 *ctx, unsigned char digest[FM_SHA256_LEN]);
+/* Frees a digest abandoned before fm_sha256_final; a finished or zeroed one is left alone. */
+void fm_sha256_free(fm_sha256 *ctx);
+
 /* One call: the digest of data. FM_ENOMEM when libcrypto could not (out is then unspecified). */
 fm_status fm_sha256_digest(const void *data, size_t len, unsigned char out[FM_SHA256_LEN]);
 

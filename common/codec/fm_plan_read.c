@@ -412,6 +412,7 @@ static fm_status load_plan(ctx *c, json_t *root, fm_plan *p)
                                        "review_threshold",
                                        "disability_grade_percent",
                                        "ci_mild_ratio_percent",
+                                       "expected_loss_ratio_percent",
                                        "liabilities",
                                        "critical_illnesses",
                                        "managing_units",
@@ -446,6 +447,16 @@ static fm_status load_plan(ctx *c, json_t *root, fm_plan *p)
         return st;
     if ((note = json_object_get(root, "note")) != NULL && !json_is_string(note))
         return fail(c, "note", "WRONG_TYPE", "the note is text");
+    /* Optional (older files lack it): the loss ratio the plan was priced for, which the annual report
+     * compares the city's with. Up to 1000 %: a loss-making year is a fact to report, not a malformed file.
+     */
+    p->expected_loss_ratio_bp = FM_EXPECTED_LOSS_RATIO_BP_DEFAULT;
+    if (json_object_get(root, "expected_loss_ratio_percent") != NULL) {
+        int32_t pct = 0;
+        if ((st = get_int(c, root, "", "expected_loss_ratio_percent", 1, 1000, "BAD_RATIO", &pct)) != FM_OK)
+            return st;
+        p->expected_loss_ratio_bp = pct * (FM_BP_ONE / 100);
+    }
     int sy;
     fm_date_to_ymd(p->start, &sy, NULL, NULL);
     /* A plan year is named after the year it starts in and lasts at most one year. */

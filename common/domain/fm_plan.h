@@ -17,6 +17,8 @@
 #define FM_DISABILITY_GRADES 10
 /* Ratios in basis points: 10000 = 100 %. */
 #define FM_BP_ONE 10000
+/* The expected loss ratio of a plan file that does not give one (70 %, a common target of such schemes). */
+#define FM_EXPECTED_LOSS_RATIO_BP_DEFAULT 7000
 
 #define FM_CODE_LEN 16
 #define FM_NAME_LEN 128
@@ -78,6 +80,7 @@ typedef struct fm_plan {
     fm_fen review_threshold;                               /* payable above this goes to review */
     int32_t disability_grade_bp[FM_DISABILITY_GRADES + 1]; /* index = grade 1..10; [0] unused */
     int32_t ci_mild_ratio_bp; /* mild critical illness: share of the CI sum insured */
+    int32_t expected_loss_ratio_bp; /* paid / premium the plan was priced for (report); default when absent */
     fm_liability_terms liabilities[FM_LIAB_COUNT];
     fm_ci_disease *diseases; /* owned by the catalogue */
     size_t n_diseases;

@@ -72,7 +72,10 @@ typedef struct fm_event {
  *              connection re-made with backoff and the batch redone from its stored positions;
  *   FM_ECONFLICT  the event was decided by another member (a zombie, or one finishing a revoked partition's
  *              batch) after the batch's deduplication read: rolled back and redone like FM_EDB, where the event
- *              is then a duplicate; counted as a conflict. Five in a row without a committed batch is no race
+ *              is then a duplicate; counted as a conflict. When the group's deduplication row of the event is
+ *              not there (re-read at once), the event was re-sent after the deduplication window: it is
+ *              counted a duplicate and its row written again, and the batch goes on (apply must not have
+ *              written anything for it). Five in a row without a committed batch is no race
  *              (the service's tables and processed_events disagree): the worker stops;
  *   other      the worker stops (exit non-zero); nothing of the batch is committed.
  * release (may be NULL) frees event->decoded. ctx is passed to every callback.

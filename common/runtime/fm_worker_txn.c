@@ -123,6 +123,22 @@ static fm_status stage_processed(fmw_worker *w, const fm_raw_message *raw, const
     return FM_OK;
 }
 
+/* Whether the group's deduplication row of one event is there now (a fresh read, after the batch's first
+ * one). */
+static fm_status processed_now(fmw_worker *w, const char *event_id, int *present, fm_error *err)
+{
+    const char *params[2] = {w->group, event_id};
+    PGresult *res = NULL;
+    fm_status st = fm_pg_query(
+        w->conn, "SELECT 1 FROM famins.own_processed_events WHERE consumer_group = $1 AND event_id = $2", 2,
+        params, &res, err);
+    if (st != FM_OK)
+        return st;
+    *present = PQntuples(res) > 0;
+    PQclear(res);
+    return FM_OK;
+}
+
 /* A row the database refused on its data: SQLSTATE class 22 (data exception) or 23 (integrity: unique, check,
  * foreign key, not null...). */
 static int refused_row(const fm_error *cause)
@@ -227,10 +243,12 @@ static fm_status stage_dead(fmw_worker *w, size_t i, const fm_raw_message *raw, 
     return st;
 }
 
-/* The service's apply of one new event, and its processed-event row. */
-static fmw_outcome apply_one(fmw_worker *w, const fm_raw_message *raw, const fm_event *ev, fm_error *cause,
-                             fm_error *err, fm_status *fatal)
+/* The service's apply of one new event, and its processed-event row. *duplicate: the service found the event
+ * decided and its deduplication row had gone with retention (counted a duplicate, the row written again). */
+static fmw_outcome apply_one(fmw_worker *w, const fm_raw_message *raw, const fm_event *ev, int *duplicate,
+                             fm_error *cause, fm_error *err, fm_status *fatal)
 {
+    *duplicate = 0;
     fm_error aerr = {0};
     fm_status st = w->opt->handler.apply(w->opt->handler.ctx, &w->txn, raw, ev, &aerr);
     if (st == FM_EINVAL) {
@@ -241,9 +259,32 @@ static fmw_outcome apply_one(fmw_worker *w, const fm_raw_message *raw, const fm_
         *cause = aerr;
         return FMW_BATCH_REDO;
     }
-    if (st == FM_EDB || st == FM_ECONFLICT) {
+    if (st == FM_EDB) {
         *cause = aerr;
-        return st == FM_EDB ? FMW_BATCH_REDO : FMW_BATCH_ELSEWHERE;
+        return FMW_BATCH_REDO;
+    }
+    if (st == FM_ECONFLICT) {
+        /* The service found the event decided in its own tables. With the group's deduplication row there
+         * now, another member committed it after this batch's read: a redo sees a duplicate. Without it, the
+         * row went with retention (an event re-sent after the deduplication window): the service's key
+         * already holds its one effect, so it is a duplicate here and now, and its row is written again. */
+        int present = 1;
+        if (processed_now(w, ev->event_id, &present, &aerr) != FM_OK) {
+            *cause = aerr;
+            return FMW_BATCH_REDO;
+        }
+        if (present) {
+            *cause = aerr;
+            return FMW_BATCH_ELSEWHERE;
+        }
+        if (stage_processed(w, raw, ev) != FM_OK ||
+            idset_put(&w->seen, ev->event_id, ev->content_hash) != FM_OK)
+            return stop_with(FM_ENOMEM, fatal);
+        fm_log(w->lg, FM_LOG_INFO, "duplicate_after_window",
+               "topic=%s partition=%" PRId32 " offset=%" PRId64 " code=%s", raw->topic, raw->partition,
+               raw->offset, aerr.code);
+        *duplicate = 1;
+        return FMW_BATCH_DONE;
     }
     if (st != FM_OK) {
         *err = aerr;
@@ -272,10 +313,14 @@ static fmw_outcome apply_all(fmw_worker *w, fm_worker_counters *add, fm_error *c
             add->dead_letters++;
             continue;
         }
-        fmw_outcome out = apply_one(w, &raw, &w->events[i], cause, err, fatal);
+        int duplicate = 0;
+        fmw_outcome out = apply_one(w, &raw, &w->events[i], &duplicate, cause, err, fatal);
         if (out != FMW_BATCH_DONE)
             return out;
-        add->applied++;
+        if (duplicate)
+            add->duplicates++;
+        else
+            add->applied++;
     }
     return FMW_BATCH_DONE;
 }

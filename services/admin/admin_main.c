@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "admin_bindings.h"
+#include "admin_district.h"
 #include "admin_migrations.h"
 #include "admin_ops.h"
 #include "admin_topics.h"
@@ -33,6 +34,7 @@ static void usage(FILE *out)
         out,
         "Usage: famins-admin [migrate|topics|all]\n"
         "       famins-admin bind-group GROUP ROLE\n"
+        "       famins-admin district-role UNIT ROLE   (bind a district association's login to its unit)\n"
         "  migrate     apply the SQL migrations not applied yet (each in a transaction, checksummed), then "
         "bind\n"
         "              the default consumer groups and outbox topics of FAMINS_TOPIC_PREFIX to their roles:\n"
@@ -178,6 +180,8 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     const char *command = argc >= 2 ? argv[1] : "all";
+    if (strcmp(command, "district-role") == 0)
+        return admin_district_main(argc, argv);
     int bind = strcmp(command, "bind-group") == 0;
     if (!bind && strcmp(command, "migrate") != 0 && strcmp(command, "topics") != 0 &&
         strcmp(command, "all") != 0) {

@@ -66,8 +66,9 @@ fm_status elig_apply(elig_batch *b, const elig_config *cfg, const fm_enrollment 
     if ((st = elig_batch_facts(b, e, people, &facts, err)) != FM_OK)
         return st;
     if (facts.already_decided) {
-        /* Another member (a zombie, or one finishing a revoked partition's batch) committed this event after
-         * the runtime's deduplication read: the runtime redoes the batch, which then sees a duplicate. */
+        /* Decided already: by another member (a zombie, or one finishing a revoked partition's batch) after the
+         * runtime's deduplication read — the runtime redoes the batch, which then sees a duplicate — or before
+         * the deduplication window ended, when the runtime finds no row and counts a duplicate. */
         fm_error_set(err, "event_id", "ALREADY_DECIDED",
                      "event %s was decided by another member after the deduplication read", e->event_id);
         return FM_ECONFLICT;

@@ -32,6 +32,60 @@ static const report_column summary_cols[] = {
     {"p90_days", "结案天数90分位", "90th percentile settlement days", REPORT_TENTHS, 0},
     {"fraud_signals", "欺诈风险信号", "Fraud signals", REPORT_COUNT, 0},
     {"subsidy_gap", "补贴差额", "Subsidy gap", REPORT_FEN, 0},
+    {"insured", "参保人数", "Insured persons", REPORT_COUNT, 0},
+    {"claims_per_1000", "每千名参保人案件数", "Claims per 1,000 insured", REPORT_TENTHS, 0},
+    {"paid_claims", "赔付案件（全额及部分）", "Paid claims (approved and partly paid)", REPORT_COUNT, 0},
+    {"average_paid", "件均赔付（赔付案件）", "Average paid per paid claim", REPORT_FEN, 0},
+    {"pending_outstanding", "待审核案件申请金额", "Claimed by claims pending review", REPORT_FEN, 0},
+};
+
+static const report_column yoy_volume_cols[] = {
+    {"unit", "管理单位", "Managing unit", REPORT_UNIT, 0},
+    {"households_prev", "参保家庭（上年）", "Households (previous year)", REPORT_COUNT, 0},
+    {"households", "参保家庭（本年）", "Households (this year)", REPORT_COUNT, 0},
+    {"insured_prev", "参保人数（上年）", "Insured (previous year)", REPORT_COUNT, 0},
+    {"insured", "参保人数（本年）", "Insured (this year)", REPORT_COUNT, 0},
+    {"claims_prev", "案件数（上年）", "Claims (previous year)", REPORT_COUNT, 0},
+    {"claims", "案件数（本年）", "Claims (this year)", REPORT_COUNT, 0},
+    {"paid_prev", "赔付金额（上年）", "Paid (previous year)", REPORT_FEN, 0},
+    {"paid", "赔付金额（本年）", "Paid (this year)", REPORT_FEN, 0},
+};
+
+static const report_column yoy_rates_cols[] = {
+    {"unit", "管理单位", "Managing unit", REPORT_UNIT, 0},
+    {"loss_ratio_prev", "赔付率（上年）", "Loss ratio (previous year)", REPORT_BP, 0},
+    {"loss_ratio", "赔付率（本年）", "Loss ratio (this year)", REPORT_BP, 0},
+    {"mean_days_prev", "平均结案天数（上年）", "Mean settlement days (previous year)", REPORT_TENTHS, 0},
+    {"mean_days", "平均结案天数（本年）", "Mean settlement days (this year)", REPORT_TENTHS, 0},
+    {"declined_prev", "拒赔（上年）", "Declined (previous year)", REPORT_COUNT, 0},
+    {"declined", "拒赔（本年）", "Declined (this year)", REPORT_COUNT, 0},
+    {"fraud_signals_prev", "欺诈风险信号（上年）", "Fraud signals (previous year)", REPORT_COUNT, 0},
+    {"fraud_signals", "欺诈风险信号（本年）", "Fraud signals (this year)", REPORT_COUNT, 0},
+};
+
+static const report_column frequency_cols[] = {
+    {"unit", "管理单位", "Managing unit", REPORT_UNIT, 0},
+    {"insured", "参保人数", "Insured persons", REPORT_COUNT, 0},
+    {"claims", "案件数", "Claims", REPORT_COUNT, 0},
+    {"claims_per_1000", "每千名参保人案件数", "Claims per 1,000 insured", REPORT_TENTHS, 0},
+    {"paid_claims", "赔付案件", "Paid claims", REPORT_COUNT, 0},
+    {"paid", "赔付金额", "Paid", REPORT_FEN, 0},
+    {"average_paid", "件均赔付", "Average paid per paid claim", REPORT_FEN, 0},
+};
+
+static const report_column pending_cols[] = {
+    {"age_band", "等待天数", "Days waiting", REPORT_TEXT, 0},
+    {"claims", "待审核案件", "Claims pending review", REPORT_COUNT, 0},
+    {"outstanding", "申请金额（未决）", "Claimed, outstanding", REPORT_FEN, 0},
+    {"assessed", "审核前核算金额", "Assessed before review", REPORT_FEN, 0},
+    {"oldest_days", "最长等待天数", "Longest wait (days)", REPORT_COUNT, 0},
+};
+
+static const report_column trend_cols[] = {
+    CODED("item", "项目", "Item", REPORT_CODE_SIGNAL),
+    {"previous", "上年", "Previous year", REPORT_COUNT, 0},
+    {"current", "本年", "This year", REPORT_COUNT, 0},
+    {"change", "增减", "Change", REPORT_COUNT, 0},
 };
 
 static const report_column problem_cols[] = {
@@ -180,23 +234,85 @@ static const char sql_monthly[] =
     "SELECT month, sum(claims)::bigint, sum(declined)::bigint, sum(pending)::bigint, sum(claimed_amount)::bigint,"
     " sum(paid)::bigint FROM famins_report.claims_by_month" WHERE_YEAR_UNIT "GROUP BY month ORDER BY month";
 
+/* Year over year: one row per unit and year (this and the previous) with what both comparison tables and the
+ * frequency table need: households, insured, premium, claims, paid, declined, paid claims, fraud signals,
+ * mean settlement days x 10. A unit absent from a year has no row for it (shown as "no data", not as zeros).
+ */
+#define YEARS " WHERE plan_year IN ($1::integer, $1::integer - 1) "
+static const char sql_yoy[] =
+    "WITH e AS (SELECT plan_year, managing_unit, sum(households)::bigint AS hh,"
+    "           sum(insured_children + insured_parents_guardians)::bigint AS ins"
+    "           FROM famins_report.enrollment_by_unit" YEARS "GROUP BY 1, 2),"
+    " l AS (SELECT plan_year, managing_unit, premium, claims, paid FROM "
+    "famins_report.loss_ratio_by_unit" YEARS "),"
+    " s AS (SELECT plan_year, managing_unit, mean_days FROM famins_report.settlement_time_by_unit" YEARS "),"
+    " c AS (SELECT plan_year, managing_unit, sum(declined)::bigint AS declined,"
+    "       sum(approved + partial)::bigint AS paid_claims FROM famins_report.claims_by_liability" YEARS
+    "GROUP BY 1, 2),"
+    " f AS (SELECT plan_year, managing_unit, sum(signals)::bigint AS signals"
+    "       FROM famins_report.fraud_signals_by_unit" YEARS "GROUP BY 1, 2),"
+    " k AS (SELECT plan_year, managing_unit FROM e UNION SELECT plan_year, managing_unit FROM l"
+    "       UNION SELECT plan_year, managing_unit FROM f)"
+    " SELECT managing_unit, plan_year, coalesce(e.hh, 0), coalesce(e.ins, 0), coalesce(l.premium, 0),"
+    " coalesce(l.claims, 0), coalesce(l.paid, 0), coalesce(c.declined, 0), coalesce(c.paid_claims, 0),"
+    " coalesce(f.signals, 0), (s.mean_days * 10)::bigint"
+    " FROM k LEFT JOIN e USING (plan_year, managing_unit) LEFT JOIN l USING (plan_year, managing_unit)"
+    " LEFT JOIN s USING (plan_year, managing_unit) LEFT JOIN c USING (plan_year, managing_unit)"
+    " LEFT JOIN f USING (plan_year, managing_unit)"
+    " WHERE ($2::text IS NULL OR managing_unit = $2::text) ORDER BY 1, 2";
+
+/* The city's mean settlement days of both years (a mean is not a mean of means). */
+static const char sql_city_days[] =
+    "SELECT plan_year, (mean_days * 10)::bigint FROM famins_report.settlement_time_city" YEARS;
+
+static const char sql_pending[] = "SELECT age_band, sum(claims)::bigint, sum(outstanding)::bigint, "
+                                  "sum(assessed)::bigint, max(oldest_days)::bigint"
+                                  " FROM famins_report.pending_claims_by_age" WHERE_YEAR_UNIT
+                                  "GROUP BY band_order, age_band ORDER BY band_order";
+
+/* Declined claims, then every fraud signal code, in the previous and this year (NULL: no row that year). */
+static const char sql_trend[] =
+    "WITH a AS (SELECT 'DECLINED'::text AS item, plan_year, sum(declined)::bigint AS n"
+    "           FROM famins_report.claims_by_liability" YEARS
+    "           AND ($2::text IS NULL OR managing_unit = $2::text) GROUP BY plan_year"
+    "           UNION ALL SELECT code, plan_year, sum(signals)::bigint FROM "
+    "famins_report.fraud_signals_by_unit" YEARS
+    "           AND ($2::text IS NULL OR managing_unit = $2::text) GROUP BY code, plan_year)"
+    " SELECT item, sum(n) FILTER (WHERE plan_year = $1::integer - 1)::bigint,"
+    " coalesce(sum(n) FILTER (WHERE plan_year = $1::integer), 0)::bigint, NULL::bigint"
+    " FROM a GROUP BY item ORDER BY item <> 'DECLINED', item";
+
+/* The latest decision included, and the plan versions the year's decisions name. */
+static const char sql_cutoff[] =
+    "SELECT to_char(max(last_decided_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS')"
+    " FROM famins_report.decision_cutoff" WHERE_YEAR_UNIT;
+static const char sql_versions[] = "SELECT string_agg(DISTINCT plan_version, ', ' ORDER BY plan_version) "
+                                   "FROM famins_report.plan_versions" WHERE_YEAR_UNIT;
+
 /* The figures of every unit of the year (never filtered: a unit is compared with the whole city). Each view is
  * read once (MATERIALIZED), never re-run per unit by a nested loop. */
 static const char sql_unit_stats[] =
-    "WITH l AS MATERIALIZED (SELECT managing_unit, premium, paid FROM famins_report.loss_ratio_by_unit"
+    "WITH l AS MATERIALIZED (SELECT managing_unit, premium, paid, claims FROM "
+    "famins_report.loss_ratio_by_unit"
     "                        WHERE plan_year = $1::integer),"
     " r AS MATERIALIZED (SELECT managing_unit, gap_total FROM famins_report.subsidy_reconciliation"
     "                    WHERE plan_year = $1::integer),"
-    " s AS MATERIALIZED (SELECT managing_unit, decided_claims, mean_days FROM famins_report.settlement_time_by_unit"
+    " s AS MATERIALIZED (SELECT managing_unit, decided_claims, mean_days FROM "
+    "famins_report.settlement_time_by_unit"
     "                    WHERE plan_year = $1::integer),"
     " c AS MATERIALIZED (SELECT managing_unit, sum(approved + partial + declined)::bigint AS decided,"
     "                    sum(declined)::bigint AS declined FROM famins_report.claims_by_liability"
     "                    WHERE plan_year = $1::integer GROUP BY 1),"
+    " e AS MATERIALIZED (SELECT managing_unit, sum(insured_children + insured_parents_guardians)::bigint AS "
+    "ins"
+    "                    FROM famins_report.enrollment_by_unit WHERE plan_year = $1::integer GROUP BY 1),"
     " units AS (SELECT managing_unit FROM l UNION SELECT managing_unit FROM r)"
     " SELECT u.managing_unit, coalesce(l.premium, 0), coalesce(l.paid, 0), coalesce(c.decided, 0),"
-    " coalesce(c.declined, 0), coalesce(s.decided_claims, 0), (s.mean_days * 10)::bigint, coalesce(r.gap_total, 0)"
+    " coalesce(c.declined, 0), coalesce(s.decided_claims, 0), (s.mean_days * 10)::bigint, "
+    "coalesce(r.gap_total, 0),"
+    " coalesce(e.ins, 0), coalesce(l.claims, 0)"
     " FROM units u LEFT JOIN l USING (managing_unit) LEFT JOIN c USING (managing_unit)"
-    " LEFT JOIN s USING (managing_unit) LEFT JOIN r USING (managing_unit)"
+    " LEFT JOIN s USING (managing_unit) LEFT JOIN r USING (managing_unit) LEFT JOIN e USING (managing_unit)"
     " ORDER BY u.managing_unit";
 
 /* Runs sql with $1 = year and, when the query names it ($2 appears), $2 = unit (NULL: the whole city). */
@@ -328,7 +444,186 @@ static fm_status fill_summary(report *rep)
         row[15 + c] = (report_cell){.num = se->total[2 + c].num, .null = se->total[2 + c].null};
     row[18].num = col_sum(fr, "signals");
     row[19].num = col_sum(su, "gap_total");
+    const report_table *fq = &rep->tables[REPORT_T_FREQUENCY];
+    row[20].num = row[1].num + row[2].num;
+    row[21].null = !report_ratio_bp(row[6].num, row[20].num, &row[21].num);
+    row[22].num = row[10].num + row[11].num;
+    row[23] = fq->total != NULL ? fq->total[6] : (report_cell){.null = true};
+    row[24].num = col_sum(&rep->tables[REPORT_T_PENDING_AGE], "outstanding");
     return FM_OK;
+}
+
+/* One unit's figures of one year, as sql_yoy returns them. */
+typedef struct yoy_year {
+    bool present;
+    int64_t households, insured, premium, claims, paid, declined, paid_claims, signals, mean_tenths;
+    bool has_mean;
+} yoy_year;
+
+static fm_status parse_yoy(PGresult *res, int r, yoy_year *y, fm_error *err)
+{
+    int64_t *f[] = {&y->households, &y->insured,  &y->premium,     &y->claims,
+                    &y->paid,       &y->declined, &y->paid_claims, &y->signals};
+    fm_status st = FM_OK;
+    for (int i = 0; i < 8 && st == FM_OK; i++)
+        st = parse_int(PQgetvalue(res, r, 2 + i), f[i], err);
+    y->has_mean = !PQgetisnull(res, r, 10);
+    if (st == FM_OK && y->has_mean)
+        st = parse_int(PQgetvalue(res, r, 10), &y->mean_tenths, err);
+    y->present = true;
+    return st;
+}
+
+static void yoy_add(yoy_year *sum, const yoy_year *y)
+{
+    sum->present = sum->present || y->present;
+    sum->households += y->households;
+    sum->insured += y->insured;
+    sum->premium += y->premium;
+    sum->claims += y->claims;
+    sum->paid += y->paid;
+    sum->declined += y->declined;
+    sum->paid_claims += y->paid_claims;
+    sum->signals += y->signals;
+}
+
+/* The comparison and frequency cells of one unit (or of the total when row is a total row). */
+static void yoy_cells(report_cell *vol, report_cell *rat, report_cell *freq, const yoy_year *prev,
+                      const yoy_year *cur)
+{
+    const int64_t pv[] = {prev->households, prev->insured, prev->claims, prev->paid};
+    const int64_t cv[] = {cur->households, cur->insured, cur->claims, cur->paid};
+    for (int i = 0; i < 4; i++) {
+        vol[1 + 2 * i] = (report_cell){.num = pv[i], .null = !prev->present};
+        vol[2 + 2 * i] = (report_cell){.num = cv[i], .null = !cur->present};
+    }
+    const yoy_year *ys[2] = {prev, cur};
+    for (int i = 0; i < 2; i++) {
+        const yoy_year *y = ys[i];
+        rat[1 + i].null = !y->present || !report_ratio_bp(y->paid, y->premium, &rat[1 + i].num);
+        rat[3 + i] = (report_cell){.num = y->mean_tenths, .null = !y->present || !y->has_mean};
+        rat[5 + i] = (report_cell){.num = y->declined, .null = !y->present};
+        rat[7 + i] = (report_cell){.num = y->signals, .null = !y->present};
+    }
+    freq[1].num = cur->insured;
+    freq[2].num = cur->claims;
+    freq[3].null =
+        !report_ratio_bp(cur->claims, cur->insured, &freq[3].num); /* bp of a ratio = tenths of per mille */
+    freq[4].num = cur->paid_claims;
+    freq[5].num = cur->paid;
+    freq[6].null = cur->paid_claims <= 0;
+    if (!freq[6].null)
+        freq[6].num = (cur->paid * 2 + cur->paid_claims) / (cur->paid_claims * 2); /* rounded half up */
+}
+
+static fm_status add_unit_row(report_table *t, const char *unit, report_cell **row)
+{
+    fm_status st = report_table_add_row(t, row);
+    return st == FM_OK ? report_cell_set_text(&(*row)[0], unit) : st;
+}
+
+/* The two year-over-year tables and the frequency table, from sql_yoy (rows sorted by unit, then year). */
+static fm_status fill_yoy(PGconn *conn, report *rep, fm_error *err)
+{
+    report_table *vol = &rep->tables[REPORT_T_YOY_VOLUME], *rat = &rep->tables[REPORT_T_YOY_RATES];
+    report_table *fq = &rep->tables[REPORT_T_FREQUENCY];
+    PGresult *res = NULL, *days = NULL;
+    yoy_year tot_prev = {0}, tot_cur = {0};
+    fm_status st = query(conn, sql_yoy, rep->plan_year, rep->unit[0] ? rep->unit : NULL, &res, err);
+    if (st != FM_OK)
+        goto done;
+    for (int r = 0; r < PQntuples(res);) {
+        const char *unit = PQgetvalue(res, r, 0);
+        yoy_year prev = {0}, cur = {0};
+        for (; r < PQntuples(res) && strcmp(PQgetvalue(res, r, 0), unit) == 0; r++) {
+            int64_t year;
+            if ((st = parse_int(PQgetvalue(res, r, 1), &year, err)) != FM_OK ||
+                (st = parse_yoy(res, r, year == rep->plan_year ? &cur : &prev, err)) != FM_OK)
+                goto done;
+        }
+        yoy_add(&tot_prev, &prev);
+        yoy_add(&tot_cur, &cur);
+        report_cell *v, *a, *f = NULL;
+        if ((st = add_unit_row(vol, unit, &v)) != FM_OK || (st = add_unit_row(rat, unit, &a)) != FM_OK)
+            goto done;
+        report_cell scratch[N(frequency_cols)];
+        memset(scratch, 0, sizeof scratch);
+        if (cur.present && (st = add_unit_row(fq, unit, &f)) != FM_OK)
+            goto done;
+        /* add_row may move the cells of vol and rat: take the rows again. */
+        v = report_table_cell(vol, vol->nrows - 1, 0);
+        a = report_table_cell(rat, rat->nrows - 1, 0);
+        yoy_cells(v, a, f != NULL ? f : scratch, &prev, &cur);
+    }
+    rep->prev_year_empty = !tot_prev.present;
+    tot_cur.present = true; /* the report's own year has figures, zeros when empty (as the summary shows) */
+    /* Totals: the city's (or the unit's) means come from the settlement views, not from the rows. */
+    if (rep->unit[0] == '\0') {
+        if ((st = query(conn, sql_city_days, rep->plan_year, NULL, &days, err)) != FM_OK)
+            goto done;
+        for (int r = 0; r < PQntuples(days); r++) {
+            int64_t year;
+            yoy_year *y;
+            if ((st = parse_int(PQgetvalue(days, r, 0), &year, err)) != FM_OK)
+                goto done;
+            y = year == rep->plan_year ? &tot_cur : &tot_prev;
+            y->has_mean = !PQgetisnull(days, r, 1);
+            if (y->has_mean && (st = parse_int(PQgetvalue(days, r, 1), &y->mean_tenths, err)) != FM_OK)
+                goto done;
+        }
+    } else if (vol->nrows == 1) {
+        tot_prev.has_mean = !report_table_cell(rat, 0, 3)->null;
+        tot_prev.mean_tenths = report_table_cell(rat, 0, 3)->num;
+        tot_cur.has_mean = !report_table_cell(rat, 0, 4)->null;
+        tot_cur.mean_tenths = report_table_cell(rat, 0, 4)->num;
+    }
+    report_table *ts[] = {vol, rat, fq};
+    for (size_t i = 0; i < N(ts); i++)
+        if ((st = report_table_sum_total(ts[i])) != FM_OK)
+            goto done;
+    yoy_cells(vol->total, rat->total, fq->total, &tot_prev, &tot_cur);
+done:
+    PQclear(res);
+    PQclear(days);
+    return st;
+}
+
+/* Pending claims by age (the total's oldest is the max, not a sum) and the declines and fraud trend (a code
+ * absent in the previous year counts 0 when that year has data, "no data" when it has none). */
+static fm_status fill_pending_and_trend(PGconn *conn, report *rep, fm_error *err)
+{
+    const char *unit = rep->unit[0] ? rep->unit : NULL;
+    report_table *pe = &rep->tables[REPORT_T_PENDING_AGE], *tr = &rep->tables[REPORT_T_TREND];
+    fm_status st = load_table(conn, pe, sql_pending, rep->plan_year, unit, err);
+    if (st == FM_OK)
+        st = report_table_sum_total(pe);
+    if (st != FM_OK)
+        return st;
+    pe->total[4] = (report_cell){.null = pe->nrows == 0};
+    for (size_t r = 0; r < pe->nrows; r++)
+        if (report_table_cell(pe, r, 4)->num > pe->total[4].num)
+            pe->total[4].num = report_table_cell(pe, r, 4)->num;
+    if ((st = load_table(conn, tr, sql_trend, rep->plan_year, unit, err)) != FM_OK)
+        return st;
+    for (size_t r = 0; r < tr->nrows; r++) {
+        report_cell *prev = report_table_cell(tr, r, 1), *cur = report_table_cell(tr, r, 2);
+        if (prev->null && !rep->prev_year_empty)
+            *prev = (report_cell){.num = 0};
+        *report_table_cell(tr, r, 3) = (report_cell){.num = cur->num - prev->num, .null = prev->null};
+    }
+    return FM_OK; /* no total: declined claims and fraud signals do not add up */
+}
+
+/* One text value of a one-row query into out ("" when NULL). */
+static fm_status read_text(PGconn *conn, const char *sql, const report *rep, char *out, size_t cap,
+                           fm_error *err)
+{
+    PGresult *res = NULL;
+    fm_status st = query(conn, sql, rep->plan_year, rep->unit[0] ? rep->unit : NULL, &res, err);
+    if (st == FM_OK && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+        snprintf(out, cap, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return st;
 }
 
 static fm_status fill_problems(PGconn *conn, report *rep, fm_error *err)
@@ -357,8 +652,12 @@ static fm_status fill_problems(PGconn *conn, report *rep, fm_error *err)
         u->has_mean = !PQgetisnull(res, r, 6);
         if (u->has_mean && (st = parse_int(PQgetvalue(res, r, 6), &u->mean_tenths, err)) != FM_OK)
             goto done;
-        if ((st = parse_int(PQgetvalue(res, r, 7), &u->subsidy_gap, err)) != FM_OK)
+        if ((st = parse_int(PQgetvalue(res, r, 7), &u->subsidy_gap, err)) != FM_OK ||
+            (st = parse_int(PQgetvalue(res, r, 8), &u->insured, err)) != FM_OK ||
+            (st = parse_int(PQgetvalue(res, r, 9), &u->claims, err)) != FM_OK)
             goto done;
+        city.insured += u->insured;
+        city.claims += u->claims;
         city.premium += u->premium;
         city.paid += u->paid;
         city.decided += u->decided;
@@ -391,8 +690,19 @@ static fm_status fill_problems(PGconn *conn, report *rep, fm_error *err)
         const report_problem *p = &problems[i];
         if (rep->unit[0] != '\0' && strcmp(rep->unit, p->unit) != 0)
             continue;
-        char uv[REPORT_NUM_LEN + 16], cv[REPORT_NUM_LEN + 16];
+        char uv[REPORT_NUM_LEN + 24], cv[REPORT_NUM_LEN + 24];
         switch (p->indicator) {
+        case REPORT_IND_LOW_FREQUENCY:
+            report_tenths_text(p->unit_value, uv);
+            report_tenths_text(p->city_value, cv);
+            strcat(uv, " ‰");
+            strcat(cv, " ‰");
+            break;
+        case REPORT_IND_EXPECTED_LOSS:
+            report_bp_to_percent(p->unit_value, uv);
+            report_bp_to_percent(p->city_value, cv);
+            strcat(cv, " 预期 expected");
+            break;
         case REPORT_IND_LOSS_RATIO:
         case REPORT_IND_DECLINE_RATE:
             report_bp_to_percent(p->unit_value, uv);
@@ -452,6 +762,8 @@ const char *report_unit_name_of(const report *r, const char *code, bool chinese)
             return chinese ? r->names[i].zh : r->names[i].en;
     if (strcmp(code, "UNKNOWN") == 0)
         return chinese ? "未知（保单未找到）" : "Unknown (no policy found)";
+    if (strcmp(code, REPORT_CITY_CODE) == 0)
+        return chinese ? "全市" : "Whole city";
     return NULL;
 }
 
@@ -462,6 +774,8 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
     memset(&rep, 0, sizeof rep);
     rep.plan_year = plan_year;
     rep.rule = *rule;
+    rep.rule.expected_loss_bp =
+        plan != NULL ? plan->expected_loss_ratio_bp : FM_EXPECTED_LOSS_RATIO_BP_DEFAULT;
     if (unit != NULL)
         snprintf(rep.unit, sizeof rep.unit, "%s", unit);
     report_table *T = rep.tables;
@@ -469,6 +783,40 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
     T[REPORT_T_SUMMARY].vertical = true;
     report_table_init(&T[REPORT_T_PROBLEMS], "problems", "存在突出问题", "Problems found", problem_cols,
                       N(problem_cols));
+    report_table_init(&T[REPORT_T_YOY_VOLUME], "yoy_volume", "与上年对比：参保与理赔",
+                      "Year over year: enrollment and claims", yoy_volume_cols, N(yoy_volume_cols));
+    report_table_init(&T[REPORT_T_YOY_RATES], "yoy_rates", "与上年对比：赔付率、时效、拒赔与风险信号",
+                      "Year over year: loss ratio, settlement time, declines and fraud signals",
+                      yoy_rates_cols, N(yoy_rates_cols));
+    report_table_init(&T[REPORT_T_FREQUENCY], "claim_frequency", "出险率与件均赔付",
+                      "Claim frequency and average paid", frequency_cols, N(frequency_cols));
+    report_table_init(&T[REPORT_T_PENDING_AGE], "pending_by_age", "待审核案件账龄",
+                      "Claims pending review by age", pending_cols, N(pending_cols));
+    report_table_init(&T[REPORT_T_TREND], "declines_fraud_trend", "拒赔与欺诈风险信号趋势",
+                      "Declines and fraud signals against the previous year", trend_cols, N(trend_cols));
+    T[REPORT_T_YOY_VOLUME].note_zh = "上年 = 上一方案年度；“—”表示该年度无数据（不是零）。";
+    T[REPORT_T_YOY_VOLUME].note_en =
+        "Previous year = the previous plan year; \"—\" means no data that year (not zero).";
+    T[REPORT_T_YOY_RATES].note_zh = "赔付率 = 赔付金额 ÷ 保费收入（无保费时无赔付率）；“—”表示无数据。";
+    T[REPORT_T_YOY_RATES].note_en =
+        "Loss ratio = paid / premium (none without premium); \"—\" means no data.";
+    T[REPORT_T_FREQUENCY].note_zh = "每千名参保人案件数 = 案件数（含待审核、拒赔）÷ 参保人数 × "
+                                    "1000；件均赔付 = 赔付金额 ÷ 全额及部分赔付案件数。";
+    T[REPORT_T_FREQUENCY].note_en =
+        "Claims per 1,000 insured = claims (pending and declined included) / insured persons x 1000; "
+        "average paid = paid / approved and partly paid claims.";
+    T[REPORT_T_PENDING_AGE].note_zh =
+        "待审核（等待复核或补充材料）的案件，按报案日至今日（北京时间）的天数分段；申请金额为其票据金额（身故"
+        "等定额责任为0）；审核前核算金额为当前决定在复核前算出的金额。";
+    T[REPORT_T_PENDING_AGE].note_en =
+        "Claims pending review (awaiting a reviewer or documents) by days from report date to today "
+        "(Asia/Shanghai); claimed = their bills (0 for a sum-insured liability such as death); assessed = "
+        "what their "
+        "current decision computed before review.";
+    T[REPORT_T_TREND].note_zh = "拒赔案件与各类欺诈风险信号，本年与上一方案年度对比；增减 = 本年 − 上年。";
+    T[REPORT_T_TREND].note_en =
+        "Declined claims and each kind of fraud signal, this plan year against the previous; "
+        "change = this year - previous.";
     report_table_init(&T[REPORT_T_ENROLLMENT], "enrollment", "参保情况", "Enrollment", enrollment_cols,
                       N(enrollment_cols));
     report_table_init(&T[REPORT_T_PREMIUM], "premium", "保费收入", "Premium income", premium_cols, N(premium_cols));
@@ -518,6 +866,11 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
     T[REPORT_T_DECLINES].total[0].null = true; /* a sum of ranks means nothing */
     fill_loss_ratios(&T[REPORT_T_LOSS_RATIO]);
     if ((st = settlement_total(conn, &rep, err)) != FM_OK)
+        goto fail;
+    if ((st = fill_yoy(conn, &rep, err)) != FM_OK ||
+        (st = fill_pending_and_trend(conn, &rep, err)) != FM_OK ||
+        (st = read_text(conn, sql_cutoff, &rep, rep.cutoff, sizeof rep.cutoff, err)) != FM_OK ||
+        (st = read_text(conn, sql_versions, &rep, rep.plan_versions, sizeof rep.plan_versions, err)) != FM_OK)
         goto fail;
     if ((st = fill_summary(&rep)) != FM_OK)
         goto fail;

@@ -109,6 +109,11 @@ bool report_parse_scaled(const char *text, int scale, int64_t *out)
     return true;
 }
 
+void report_csv_bom(FILE *out)
+{
+    fputs(REPORT_UTF8_BOM, out);
+}
+
 void report_csv_field(FILE *out, const char *s)
 {
     if (s == NULL)

@@ -31,6 +31,13 @@ void report_tenths_text(int64_t tenths, char out[REPORT_NUM_LEN]);
  * false on anything else (more decimals, junk, overflow). */
 bool report_parse_scaled(const char *text, int scale, int64_t *out);
 
+/* The UTF-8 byte-order mark (3 bytes). At the start of a CSV file it makes Excel (a Chinese Windows' default code
+ * page is GBK) read the file as UTF-8; other tools ignore it or show it as part of the first header. */
+#define REPORT_UTF8_BOM "\xEF\xBB\xBF"
+
+/* Writes the byte-order mark to out. */
+void report_csv_bom(FILE *out);
+
 /* Writes s as one CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled. */
 void report_csv_field(FILE *out, const char *s);
 

@@ -1,9 +1,13 @@
 /* report_html.c — the report as one self-contained, printable HTML page with inline SVG charts (no script, no
  * network). Every bar and point carries data-label and data-value so that a test can read the figures drawn. */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "fm_cli.h"
 #include "report_format.h"
 #include "report_labels.h"
+#include "report_narrative.h"
 #include "report_render.h"
 
 #define H(s) report_html_escape(out, (s))
@@ -26,7 +30,8 @@ static const char css[] =
     "svg{width:100%;height:auto;display:block}"
     "table{border-collapse:collapse;width:100%;margin:6px 0 4px;font-size:12.5px}"
     "th,td{border:1px solid #d5dbe3;padding:4px 6px;vertical-align:top}"
-    "th{background:#eef2f6;text-align:left;font-weight:600}th .en{display:block;font-weight:normal;color:#55606e;"
+    "th{background:#eef2f6;text-align:left;font-weight:600}th "
+    ".en{display:block;font-weight:normal;color:#55606e;"
     "font-size:11px}"
     "td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
     "tr.total td{font-weight:bold;background:#f7f9fb}"
@@ -36,9 +41,17 @@ static const char css[] =
     ".problems td{background:#fdf1f0}"
     ".rule{background:#fff8e1;border:1px solid #e8d9a0;padding:6px 10px;border-radius:4px;font-size:12.5px}"
     "footer{margin-top:28px;color:#55606e;font-size:12px;border-top:1px solid #d5dbe3;padding-top:6px}"
+    ".narrative{background:#f3f7fb;border:1px solid #cfdbe8;border-radius:6px;padding:8px 12px;margin:14px 0;"
+    "line-height:1.6}.narrative p{margin:4px 0}"
+    "footer dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:4px 0}footer "
+    "dd{margin:0}"
     "@page{size:A4;margin:12mm}"
-    "@media print{body{max-width:none;padding:0;font-size:11px}.charts{grid-template-columns:1fr 1fr}"
-    ".chart,table,.cards{break-inside:avoid}h2{break-after:avoid}}";
+    /* Print: each part starts a page; a table split across pages repeats its header row; rows, charts and
+     * cards are not cut in two. */
+    "@media print{body{max-width:none;padding:0;font-size:10px}.charts{grid-template-columns:1fr 1fr}"
+    ".part{break-before:page}thead{display:table-header-group}tfoot{display:table-footer-group}"
+    "tr,.chart,.cards,.narrative{break-inside:avoid}h2{break-after:avoid}th .en{font-size:9px}"
+    "table{font-size:9.5px}th,td{padding:2px 4px}}";
 
 static void heading(FILE *out, const char *tag, const char *zh, const char *en)
 {
@@ -56,6 +69,7 @@ typedef struct bar {
     char text[256];   /* what the reader sees */
     int64_t value;    /* data-value */
     char shown[REPORT_NUM_LEN];
+    const char *color; /* NULL: the chart's */
 } bar;
 
 #define MAX_BARS 64
@@ -87,9 +101,10 @@ static void svg_hbars(FILE *out, const char *id, const char *zh, const char *en,
             w = 1;
         fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#1d2733\">", label_w - 6, y + 16);
         H(bars[i].text);
-        fprintf(out, "</text><rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" fill=\"%s\" "
-                     "data-label=\"",
-                label_w, y + 3, (long long)w, row_h - 6, color);
+        fprintf(out,
+                "</text><rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%lld\" height=\"%d\" fill=\"%s\" "
+                "data-label=\"",
+                label_w, y + 3, (long long)w, row_h - 6, bars[i].color ? bars[i].color : color);
         H(bars[i].key);
         fprintf(out, "\" data-value=\"%lld\"><title>", (long long)bars[i].value);
         H(bars[i].text);
@@ -173,6 +188,7 @@ static void svg_months(FILE *out, const report_table *t)
 static void charts(FILE *out, const report *rep)
 {
     bar bars[MAX_BARS];
+    memset(bars, 0, sizeof bars);
     size_t n = 0;
     /* Paid by liability: every liability, paid or not. */
     const report_table *cl = &rep->tables[REPORT_T_CLAIMS];
@@ -239,6 +255,57 @@ static void charts(FILE *out, const report *rep)
     }
     svg_hbars(out, "chart-enrollment-by-category", "各类别参保情况", "Enrollment by category", "count", bars, n,
               "#2e7d32", -1, NULL);
+
+    /* Claims per unit, the previous plan year (grey, when it has data) above this one. */
+    const report_table *yv = &rep->tables[REPORT_T_YOY_VOLUME];
+    memset(bars, 0, sizeof bars);
+    n = 0;
+    for (size_t r = 0; r < yv->nrows && n + 2 <= MAX_BARS; r++) {
+        const char *code = report_table_cell(yv, r, 0)->text;
+        const char *zh = report_unit_name_of(rep, code, true);
+        for (int prev = 1; prev >= 0; prev--) {
+            const report_cell *c = report_table_cell(yv, r, prev ? 5 : 6);
+            if (c->null)
+                continue;
+            bar *b = &bars[n++];
+            snprintf(b->key, sizeof b->key, "%s:%d", code, rep->plan_year - prev);
+            snprintf(b->text, sizeof b->text, "%s %d", zh ? zh : code, rep->plan_year - prev);
+            b->value = c->num;
+            b->color = prev ? "#9aa5b1" : NULL;
+            report_count_text(b->value, true, b->shown);
+        }
+    }
+    svg_hbars(out, "chart-claims-year-over-year", "各单位理赔案件数：上年与本年",
+              "Claims by unit: previous and this year", "count", bars, n, "#1f6fb2", -1, NULL);
+
+    /* Claims per 1,000 insured by unit, the city's as a dashed line (a unit far below it may be
+     * under-reporting). */
+    const report_table *fq = &rep->tables[REPORT_T_FREQUENCY];
+    memset(bars, 0, sizeof bars);
+    n = 0;
+    for (size_t r = 0; r < fq->nrows && n < MAX_BARS; r++) {
+        const report_cell *v = report_table_cell(fq, r, 3);
+        if (v->null)
+            continue; /* no insured: no frequency */
+        bar *b = &bars[n++];
+        const char *code = report_table_cell(fq, r, 0)->text;
+        const char *zh = report_unit_name_of(rep, code, true);
+        snprintf(b->key, sizeof b->key, "%s", code);
+        snprintf(b->text, sizeof b->text, "%s", zh ? zh : code);
+        b->value = v->num;
+        report_tenths_text(b->value, b->shown);
+        strcat(b->shown, "‰");
+    }
+    ref = -1;
+    ref_text[0] = '\0';
+    if (rep->unit[0] == '\0' && fq->total != NULL && !fq->total[3].null) {
+        char per[REPORT_NUM_LEN];
+        ref = fq->total[3].num;
+        report_tenths_text(ref, per);
+        snprintf(ref_text, sizeof ref_text, "全市 city %s‰", per);
+    }
+    svg_hbars(out, "chart-claim-frequency-by-unit", "各单位每千名参保人案件数",
+              "Claims per 1,000 insured by unit", "tenths_per_mille", bars, n, "#8e5bb5", ref, ref_text);
     fputs("</section>\n", out);
 }
 
@@ -275,6 +342,7 @@ static void html_table(FILE *out, const report *rep, const report_table *t, int 
     }
     if (t->nrows == 0) {
         const char *empty = strcmp(t->key, "problems") == 0 ? "未发现突出问题 No problems found."
+                            : strcmp(t->key, "pending_by_age") == 0 ? "无待审核案件 No claims pending review."
                             : (strncmp(t->key, "claims", 6) == 0 || strcmp(t->key, "settlement_time") == 0 ||
                                strcmp(t->key, "decline_reasons") == 0)
                                 ? "无理赔 No claims."
@@ -325,12 +393,24 @@ static void html_table(FILE *out, const report *rep, const report_table *t, int 
 static void cards(FILE *out, const report *rep)
 {
     const report_table *s = &rep->tables[REPORT_T_SUMMARY];
-    static const char *const keys[] = {"claims",   "paid",       "loss_ratio", "decline_rate",
-                                       "pending",  "mean_days",  "premium",    "households"};
+    static const char *const keys[] = {"claims",
+                                       "paid",
+                                       "loss_ratio",
+                                       "decline_rate",
+                                       "pending",
+                                       "mean_days",
+                                       "premium",
+                                       "households",
+                                       "claims_per_1000",
+                                       "average_paid",
+                                       "pending_outstanding",
+                                       "insured"};
     char text[256];
     fputs("<section id=\"key-figures\" class=\"cards\">\n", out);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         int c = report_table_col(s, keys[i]);
+        if (c < 0 || s->nrows != 1)
+            continue;
         const report_column *col = &s->cols[c];
         const report_cell *cell = report_table_cell(s, 0, (size_t)c);
         report_cell_human(rep, col, cell, text, sizeof text);
@@ -339,7 +419,7 @@ static void cards(FILE *out, const report *rep)
         H(col->zh);
         fputs(" ", out);
         H(col->en);
-        fputs(col->kind == REPORT_FEN ? "（元）" : col->kind == REPORT_TENTHS ? "（天）" : "", out);
+        fputs(col->kind == REPORT_FEN ? "（元）" : strcmp(col->key, "mean_days") == 0 ? "（天）" : "", out);
         fputs("</div><div class=\"v\">", out);
         H(text);
         fputs("</div></div>\n", out);
@@ -347,9 +427,57 @@ static void cards(FILE *out, const report *rep)
     fputs("</section>\n", out);
 }
 
+/* The generated sentences, Chinese then English. */
+static fm_status narrative(FILE *out, const report *rep)
+{
+    fputs("<section id=\"narrative\" class=\"narrative\">", out);
+    for (int zh = 1; zh >= 0; zh--) {
+        char *text = NULL;
+        fm_status st = report_narrative(rep, zh, &text);
+        if (st != FM_OK)
+            return st;
+        fprintf(out, "<p lang=\"%s\">", zh ? "zh-CN" : "en");
+        H(text);
+        fputs("</p>", out);
+        free(text);
+    }
+    fputs("</section>\n", out);
+    return FM_OK;
+}
+
+/* Where the figures come from: when written, the last decision included, the plan versions, famins' version.
+ */
+static void footer(FILE *out, const report *rep)
+{
+    char when[64] = "";
+    time_t now = time(NULL) + 8 * 3600; /* Beijing time without depending on the machine's time zone */
+    struct tm tm;
+    if (gmtime_r(&now, &tm) != NULL)
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    fputs("<footer id=\"report-footer\"><dl>", out);
+    fputs("<dt>生成时间 Generated</dt><dd class=\"generated\">", out);
+    H(when);
+    fputs(" 北京时间 (UTC+8)</dd>\n<dt>数据截止 Data cut-off</dt><dd class=\"cutoff\">", out);
+    if (rep->cutoff[0]) {
+        H(rep->cutoff);
+        fputs(" 北京时间 (UTC+8) — 所含最后一项理赔决定 the last claim decision included", out);
+    } else {
+        fputs("无理赔决定 no claim decision", out);
+    }
+    fputs("</dd>\n<dt>保险方案版本 Plan versions</dt><dd class=\"plan-versions\">", out);
+    H(rep->plan_versions[0] ? rep->plan_versions : "—");
+    fputs(" (决定所用 named by the decisions); 名称取自 names from: ", out);
+    H(rep->plan_version[0] ? rep->plan_version : "—");
+    fputs("</dd>\n<dt>famins 版本 famins version</dt><dd class=\"famins-version\">", out);
+    H(fm_cli_version());
+    fputs("</dd>\n<dt>数据来源 Source</dt><dd>PostgreSQL famins_report views (one consistent snapshot) · "
+          "金额由整数分计算 amounts computed from integer fen</dd></dl></footer>\n",
+          out);
+}
+
 fm_status report_write_html(FILE *out, const report *rep)
 {
-    char title[256], rule[1024];
+    char title[256], rule[2048];
     snprintf(title, sizeof title, "西安市计划生育家庭综合保险 %d 年度理赔报告", rep->plan_year);
     fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
@@ -378,6 +506,9 @@ fm_status report_write_html(FILE *out, const report *rep)
     fputs("</p></header>\n", out);
 
     cards(out, rep);
+    fm_status st = narrative(out, rep);
+    if (st != FM_OK)
+        return st;
     html_table(out, rep, &rep->tables[REPORT_T_PROBLEMS], 1, "problems");
     fputs("<p class=\"rule\">", out);
     report_rule_text(&rep->rule, 1, rule, sizeof rule);
@@ -386,14 +517,27 @@ fm_status report_write_html(FILE *out, const report *rep)
     report_rule_text(&rep->rule, 0, rule, sizeof rule);
     H(rule);
     fputs("</p>\n", out);
+    fputs("<div class=\"part\">", out);
     heading(out, "h2", "2. 图表", "Charts");
     charts(out, rep);
+    fputs("</div>\n", out);
     int number = 3;
-    for (int i = 0; i < REPORT_T_COUNT; i++)
-        if (i != REPORT_T_PROBLEMS)
-            html_table(out, rep, &rep->tables[i], number++, "");
-    fputs("<footer>famins-report · 数据来源 source: PostgreSQL famins_report views (one consistent snapshot) · "
-          "金额由整数分计算 amounts computed from integer fen</footer>\n</body></html>\n",
-          out);
+    for (int i = 0; i < REPORT_T_COUNT; i++) {
+        if (i == REPORT_T_PROBLEMS)
+            continue;
+        /* Parts of the printed report: the summary, the comparisons with the previous year, the details. */
+        if (i == REPORT_T_SUMMARY || i == REPORT_T_YOY_VOLUME || i == REPORT_T_ENROLLMENT)
+            fputs(i == REPORT_T_SUMMARY ? "<div class=\"part\">\n" : "</div><div class=\"part\">\n", out);
+        if (i == REPORT_T_YOY_VOLUME && rep->prev_year_empty)
+            fprintf(out,
+                    "<p class=\"rule\" id=\"no-previous-year\">上一方案年度（%d）无数据，无法对比。 No data "
+                    "for the "
+                    "previous plan year (%d): nothing to compare with.</p>\n",
+                    rep->plan_year - 1, rep->plan_year - 1);
+        html_table(out, rep, &rep->tables[i], number++, "");
+    }
+    fputs("</div>\n", out);
+    footer(out, rep);
+    fputs("</body></html>\n", out);
     return ferror(out) ? FM_EIO : FM_OK;
 }

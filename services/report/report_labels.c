@@ -43,6 +43,7 @@ static const label signals[] = {
     {"PERSON_NOT_INSURED", "非被保险人申请理赔", "Claim for a person not insured"},
     {"AMOUNT_UNUSUAL", "金额异常", "Unusual amount"},
     {"ALREADY_INSURED_ELSEWHERE", "重复参保", "Insured in another household"},
+    {"DECLINED", "拒赔案件", "Declined claims"}, /* the first row of the declines and fraud trend */
 };
 
 static const label indicators[] = {
@@ -50,6 +51,9 @@ static const label indicators[] = {
     {"decline_rate", "拒赔率", "Decline rate"},
     {"settlement_days", "平均结案天数", "Mean settlement time"},
     {"subsidy_gap", "补贴未到位", "Subsidy gap"},
+    {"low_claim_frequency", "出险率异常偏低（每千人案件数）",
+     "Claim frequency suspiciously low (per 1,000 insured)"},
+    {"loss_ratio_vs_expected", "全市赔付率偏离方案预期", "City loss ratio far from the plan's expected"},
 };
 
 static const char *find(const label *list, size_t n, const char *code, bool chinese)

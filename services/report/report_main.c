@@ -13,6 +13,10 @@
 #include "fm_plan_read.h"
 #include "fm_settings.h"
 #include "report.h"
+#include "report_access.h"
+#include "report_export.h"
+#include "report_format.h"
+#include "report_pdf.h"
 #include "report_render.h"
 
 static const fm_setting report_settings[] = {
@@ -25,11 +29,19 @@ static const fm_setting report_settings[] = {
      "time"},
     {"FAMINS_REPORT_MIN_CLAIMS", FM_SETTING_INT, "5", 1, 1000000,
      "problems found: decided claims a unit needs before it is compared"},
+    {"FAMINS_REPORT_CSV_BOM", FM_SETTING_INT, "0", 0, 1,
+     "1: every CSV file starts with a UTF-8 byte-order mark (as --csv-bom), so that Excel opens it as UTF-8"},
+    {"FAMINS_REPORT_MIN_INSURED", FM_SETTING_INT, "100", 1, 100000000,
+     "problems found: insured persons a unit needs before a low claim frequency is named"},
+    {"FAMINS_REPORT_CHROMIUM", FM_SETTING_STRING, "chromium", 0, 0,
+     "--format pdf: the headless Chromium program (name on PATH or path); optional dependency"},
+    {"FAMINS_REPORT_PDF_TIMEOUT_S", FM_SETTING_INT, "120", 5, 3600,
+     "--format pdf: seconds Chromium may take to print before it is killed"},
 };
 #define REPORT_SETTING_COUNT (sizeof report_settings / sizeof report_settings[0])
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
-enum { FMT_MD = 1, FMT_CSV = 2, FMT_JSON = 4, FMT_HTML = 8 };
+enum { FMT_MD = 1, FMT_CSV = 2, FMT_JSON = 4, FMT_HTML = 8, FMT_PDF = 16 };
 
 static volatile sig_atomic_t stop_requested = 0;
 
@@ -42,14 +54,22 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: famins-report --year Y [--unit CODE] [--format md|csv|json|html[,...]] [--out DIR]\n"
+            "Usage: famins-report --year Y [--unit CODE] [--format md|csv|json|html|pdf[,...]] [--out DIR] [--csv-bom]\n"
+            "       famins-report export --year Y [--unit CODE] --out DIR [--csv-bom]\n"
             "  --year Y      plan year (the year starting on 1 March of Y)\n"
             "  --unit CODE   one managing unit (e.g. 610113, GXQ); default: the whole city\n"
-            "  --format F    md (default), csv, json, html; several with commas when --out is given\n"
+            "  --format F    md (default), csv, json, html, pdf (the html printed by headless Chromium, an\n"
+            "                optional dependency); several with commas when --out is given\n"
             "  --out DIR     write one file per format into DIR (created when missing):\n"
             "                report-Y[-CODE].md|.json|.html, and report-Y[-CODE]-<table>.csv per table\n"
+            "  --csv-bom     start each CSV with a UTF-8 byte-order mark (Excel on a Chinese Windows)\n"
+            "export: one unit's year for its district association: enrollment_decisions.csv, insured_persons.csv,\n"
+            "  claims.csv, claim_decisions.csv (no identity numbers; persons by keyed reference), manifest.json and\n"
+            "  SHA256SUMS (check with: cd DIR && sha256sum -c SHA256SUMS).\n"
+            "A district association's role (famins-admin district-role) reads its own unit only: --unit defaults to\n"
+            "it, another unit is refused (exit 1).\n"
             "Without --out: md and json go to stdout; csv goes to stdout as its tables one after another, each\n"
-            "with its header row, separated by one empty line; html goes to report-Y[-CODE].html.\n"
+            "with its header row, separated by one empty line; html and pdf go to report-Y[-CODE].html/.pdf.\n"
             "--version prints the version.\n"
             "Exit: 0 written (an empty year is an empty report), 1 database or file error, 2 wrong usage or "
             "configuration.\n\n");
@@ -72,6 +92,8 @@ static int parse_formats(const char *text, int *out)
             set |= FMT_JSON;
         else if (strcmp(tok, "html") == 0)
             set |= FMT_HTML;
+        else if (strcmp(tok, "pdf") == 0)
+            set |= FMT_PDF;
         else
             return -1;
     }
@@ -94,7 +116,8 @@ static int valid_unit(const char *s)
 }
 
 /* Opens path for writing, runs the writer, closes; FM_EIO with err naming the file. */
-static fm_status write_file(const char *path, const report *rep, const report_table *t, int format, fm_error *err)
+static fm_status write_file(const char *path, const report *rep, const report_table *t, int format, bool bom,
+                            fm_error *err)
 {
     FILE *f = fopen(path, "w");
     if (f == NULL) {
@@ -104,7 +127,11 @@ static fm_status write_file(const char *path, const report *rep, const report_ta
     fm_status st = FM_OK;
     switch (format) {
     case FMT_MD: st = report_write_md(f, rep); break;
-    case FMT_CSV: st = report_write_csv_table(f, rep, t); break;
+    case FMT_CSV:
+        if (bom)
+            report_csv_bom(f);
+        st = report_write_csv_table(f, rep, t);
+        break;
     case FMT_JSON: st = report_write_json(f, rep); break;
     case FMT_HTML: st = report_write_html(f, rep); break;
     }
@@ -115,7 +142,7 @@ static fm_status write_file(const char *path, const report *rep, const report_ta
     return st;
 }
 
-static fm_status write_outputs(const report *rep, int formats, const char *dir, fm_error *err)
+static fm_status write_outputs(const report *rep, int formats, const char *dir, bool bom, fm_error *err)
 {
     char base[512], path[1024];
     const char *prefix = dir != NULL ? dir : ".";
@@ -130,6 +157,8 @@ static fm_status write_outputs(const report *rep, int formats, const char *dir, 
             st = report_write_md(stdout, rep);
         if (formats & FMT_JSON)
             st = report_write_json(stdout, rep);
+        if ((formats & FMT_CSV) && bom)
+            report_csv_bom(stdout);
         if (formats & FMT_CSV)
             for (int i = 0; i < REPORT_T_COUNT && st == FM_OK; i++) {
                 if (i > 0)
@@ -144,7 +173,7 @@ static fm_status write_outputs(const report *rep, int formats, const char *dir, 
         }
         if (formats & FMT_HTML) {
             snprintf(path, sizeof path, "%s.html", base);
-            return write_file(path, rep, NULL, FMT_HTML, err);
+            return write_file(path, rep, NULL, FMT_HTML, bom, err);
         }
         return FM_OK;
     }
@@ -159,22 +188,44 @@ static fm_status write_outputs(const report *rep, int formats, const char *dir, 
     for (size_t i = 0; i < 3 && st == FM_OK; i++)
         if (formats & singles[i].format) {
             snprintf(path, sizeof path, "%s.%s", base, singles[i].ext);
-            st = write_file(path, rep, NULL, singles[i].format, err);
+            st = write_file(path, rep, NULL, singles[i].format, bom, err);
         }
     if (formats & FMT_CSV)
         for (int i = 0; i < REPORT_T_COUNT && st == FM_OK; i++) {
             snprintf(path, sizeof path, "%s-%s.csv", base, rep->tables[i].key);
-            st = write_file(path, rep, &rep->tables[i], FMT_CSV, err);
+            st = write_file(path, rep, &rep->tables[i], FMT_CSV, bom, err);
         }
     return st;
 }
 
+/* The export of one unit's year; EXIT_USAGE when the city's role names no unit. */
+static int run_export(PGconn *conn, const fm_logger *logger, const report_scope *scope, int year, const char *unit,
+                      const char *dir, int bom, fm_error *err)
+{
+    if (unit == NULL) {
+        fm_cli_print_usage_error(stderr, "famins-report", "export wants --unit CODE (one managing unit)");
+        return EXIT_USAGE;
+    }
+    report_export_request req = {.plan_year = year, .unit = unit, .dir = dir, .bom = bom, .login = scope->login};
+    long long rows = 0;
+    if (report_export_write(conn, &req, &rows, err) != FM_OK)
+        return EXIT_FAILED;
+    fm_log(logger, FM_LOG_INFO, "export_written", "year=%d unit=%s rows=%lld dir=\"%s\"", year, unit, rows, dir);
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
-    int year = 0, formats = FMT_MD;
+    int year = 0, formats = FMT_MD, format_given = 0, bom = 0;
     const char *unit = NULL, *dir = NULL;
-    for (int i = 1; i < argc; i++) {
+    /* "export": the data-sharing export (report_export.c) instead of the report. */
+    int export = argc > 1 && strcmp(argv[1], "export") == 0;
+    for (int i = 1 + export; i < argc; i++) {
         const char *a = argv[i];
+        if (strcmp(a, "--csv-bom") == 0) {
+            bom = 1;
+            continue;
+        }
         if (fm_cli_is_help(a)) {
             usage(stdout);
             return EXIT_OK;
@@ -214,8 +265,11 @@ int main(int argc, char **argv)
             }
             unit = v;
         } else if (strcmp(a, "--format") == 0) {
+            format_given = 1;
             if (parse_formats(v, &formats) != 0) {
-                fprintf(stderr, "famins-report: --format wants md, csv, json or html (comma-separated), not \"%s\"\n",
+                fprintf(stderr,
+                        "famins-report: --format wants md, csv, json, html or pdf (comma-separated), not "
+                        "\"%s\"\n",
                         v);
                 return EXIT_USAGE;
             }
@@ -225,6 +279,10 @@ int main(int argc, char **argv)
     }
     if (year == 0) {
         fm_cli_print_usage_error(stderr, "famins-report", "--year is required");
+        return EXIT_USAGE;
+    }
+    if (export && (dir == NULL || format_given)) {
+        fm_cli_print_usage_error(stderr, "famins-report", "export wants --out DIR and writes CSV only (no --format)");
         return EXIT_USAGE;
     }
     if (dir == NULL && __builtin_popcount((unsigned)(formats & (FMT_MD | FMT_CSV | FMT_JSON))) > 1) {
@@ -266,7 +324,8 @@ int main(int argc, char **argv)
         fm_log(&logger, FM_LOG_WARN, "unit_not_in_catalogue", "unit=%s year=%d", unit, year);
 
     report_rule rule = {.factor_pct = fm_settings_int(settings, "FAMINS_REPORT_FAR_FACTOR_PCT"),
-                        .min_claims = fm_settings_int(settings, "FAMINS_REPORT_MIN_CLAIMS")};
+                        .min_claims = fm_settings_int(settings, "FAMINS_REPORT_MIN_CLAIMS"),
+                        .min_insured = fm_settings_int(settings, "FAMINS_REPORT_MIN_INSURED")};
     fm_backoff backoff = {.initial_ms = 200, .max_ms = 1000, .max_attempts = 3};
     char dsn[2048];
     if (fm_pg_role_dsn(fm_settings_str(settings, "FAMINS_REPORT_PG_DSN"),
@@ -278,17 +337,32 @@ int main(int argc, char **argv)
     }
     if (fm_pg_connect(dsn, &backoff, &stop_requested, &logger, &conn, &err) != FM_OK)
         goto done;
+    if (fm_settings_int(settings, "FAMINS_REPORT_CSV_BOM") == 1)
+        bom = 1;
+    /* What this role may read: a district's login gets its own unit only (the views filter anyway). */
+    report_scope scope;
+    if (report_scope_read(conn, &scope, &err) != FM_OK || report_scope_unit(&scope, unit, &unit, &err) != FM_OK)
+        goto done;
+    if (export) {
+        code = run_export(conn, &logger, &scope, year, unit, dir, bom, &err);
+        goto done;
+    }
     if (report_load(conn, year, unit, plan, &rule, &rep, &err) != FM_OK)
         goto done;
     loaded = true;
-    if (write_outputs(&rep, formats, dir, &err) != FM_OK)
+    if (write_outputs(&rep, formats, dir, bom, &err) != FM_OK)
+        goto done;
+    if ((formats & FMT_PDF) &&
+        report_write_pdf(&rep, dir, fm_settings_str(settings, "FAMINS_REPORT_CHROMIUM"),
+                         (int)fm_settings_int(settings, "FAMINS_REPORT_PDF_TIMEOUT_S"),
+                         (formats & FMT_HTML) != 0, &err) != FM_OK)
         goto done;
     fm_log(&logger, FM_LOG_INFO, "report_written", "year=%d unit=%s claims=%lld problems=%zu", year,
            unit ? unit : "all", (long long)rep.tables[REPORT_T_SUMMARY].cells[6].num,
            rep.tables[REPORT_T_PROBLEMS].nrows);
     code = EXIT_OK;
 done:
-    if (code != EXIT_OK)
+    if (code == EXIT_FAILED)
         fprintf(stderr, "famins-report: failed: %s%s%s%s\n", err.text, err.path[0] ? " (" : "", err.path,
                 err.path[0] ? ")" : "");
     if (loaded)

@@ -13,6 +13,8 @@ const char *report_indicator_code(report_indicator ind)
     case REPORT_IND_DECLINE_RATE: return "decline_rate";
     case REPORT_IND_SETTLEMENT: return "settlement_days";
     case REPORT_IND_SUBSIDY_GAP: return "subsidy_gap";
+    case REPORT_IND_LOW_FREQUENCY: return "low_claim_frequency";
+    case REPORT_IND_EXPECTED_LOSS: return "loss_ratio_vs_expected";
     }
     return "?";
 }
@@ -52,6 +54,8 @@ fm_status report_find_problems(const report_unit_stats *units, size_t n, const r
     int64_t city_loss = 0, city_decline = 0;
     bool has_city_loss = report_ratio_bp(city->paid, city->premium, &city_loss);
     bool has_city_decline = report_ratio_bp(city->declined, city->decided, &city_decline);
+    int64_t city_freq = 0;
+    bool has_city_freq = report_ratio_bp(city->claims, city->insured, &city_freq);
     for (size_t i = 0; i < n; i++) {
         const report_unit_stats *u = &units[i];
         int64_t v;
@@ -70,7 +74,21 @@ fm_status report_find_problems(const report_unit_stats *units, size_t n, const r
         if (u->subsidy_gap != 0 &&
             push(&list, &len, &cap, u->unit, REPORT_IND_SUBSIDY_GAP, u->subsidy_gap, city->subsidy_gap) != FM_OK)
             goto fail;
+        /* Low: frequency x factor below the city's x 100 (a third under the city's at 1.5); a city without
+         * claims has nothing to be below. */
+        if (u->insured >= rule->min_insured && has_city_freq && city_freq > 0 &&
+            report_ratio_bp(u->claims, u->insured, &v) && v * rule->factor_pct < city_freq * 100 &&
+            push(&list, &len, &cap, u->unit, REPORT_IND_LOW_FREQUENCY, v, city_freq) != FM_OK)
+            goto fail;
     }
+    /* The city against the plan: priced for expected_loss_bp, far above means premiums too low (or fraud),
+     * far below means the plan pays out little of what households and the budget paid in. */
+    if (rule->expected_loss_bp > 0 && city->decided >= rule->min_claims && has_city_loss &&
+        (city_loss * 100 > rule->expected_loss_bp * rule->factor_pct ||
+         city_loss * rule->factor_pct < rule->expected_loss_bp * 100) &&
+        push(&list, &len, &cap, REPORT_CITY_CODE, REPORT_IND_EXPECTED_LOSS, city_loss,
+             rule->expected_loss_bp) != FM_OK)
+        goto fail;
     *out = list;
     *count = len;
     return FM_OK;

@@ -2,9 +2,12 @@
 #include "report_render.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "fm_cli.h"
 #include "report_format.h"
+#include "report_narrative.h"
 
 void report_rule_text(const report_rule *rule, int chinese, char *out, size_t cap)
 {
@@ -16,18 +19,32 @@ void report_rule_text(const report_rule *rule, int chinese, char *out, size_t ca
         snprintf(factor, sizeof factor, "%lld.%lld", whole, frac / 10);
     else
         snprintf(factor, sizeof factor, "%lld.%02lld", whole, frac);
+    char expected[REPORT_NUM_LEN] = "—";
+    if (rule->expected_loss_bp > 0)
+        report_bp_to_percent(rule->expected_loss_bp, expected);
     if (chinese)
-        snprintf(out, cap,
-                 "判定规则：已结案件不少于%lld件的管理单位，其赔付率、拒赔率或平均结案天数超过全市水平的%s倍，"
-                 "即列为突出问题；财政补贴应拨与已拨不一致的单位一律列出。保单未找到的案件计入全市数字，但不作为单位比较。",
-                 (long long)rule->min_claims, factor);
+        snprintf(
+            out, cap,
+            "判定规则：已结案件不少于%lld件的管理单位，其赔付率、拒赔率或平均结案天数超过全市水平的%s倍，"
+            "即列为突出问题；财政补贴应拨与已拨不一致的单位一律列出；参保人数不少于%lld人的单位，"
+            "其每千人案件数低于全市水平的1/%s，列为异常偏低；全市赔付率高于方案预期赔付率（%s）的%s倍"
+            "或低于其1/%s，亦列为突出问题。保单未找到的案件计入全市数字，但不作为单位比较。",
+            (long long)rule->min_claims, factor, (long long)rule->min_insured, factor, expected, factor,
+            factor);
     else
-        snprintf(out, cap,
-                 "Rule: a managing unit with at least %lld decided claims is named when its loss ratio, decline "
-                 "rate or mean settlement time is more than %s times the city's; any unit whose subsidy allocated "
-                 "differs from the subsidy due is named too. Claims naming no policy count in the city's figures but are "
-                 "not compared as a unit.",
-                 (long long)rule->min_claims, factor);
+        snprintf(
+            out, cap,
+            "Rule: a managing unit with at least %lld decided claims is named when its loss ratio, decline "
+            "rate or mean settlement time is more than %s times the city's; any unit whose subsidy allocated "
+            "differs from the subsidy due is named too; a unit with at least %lld insured persons whose "
+            "claims per "
+            "1,000 insured are below the city's divided by %s is named as suspiciously low; the city is "
+            "named "
+            "when its loss ratio is more than %s times the plan's expected loss ratio (%s) or below it "
+            "divided by "
+            "%s. Claims naming no policy count in the city's figures but are not compared as a unit.",
+            (long long)rule->min_claims, factor, (long long)rule->min_insured, factor, factor, expected,
+            factor);
 }
 
 static const char *code_label(const report *rep, const report_column *col, const char *code, bool chinese)
@@ -79,6 +96,8 @@ static const char *empty_text(const report_table *t)
         return "无理赔 No claims.";
     if (strcmp(t->key, "problems") == 0)
         return "未发现突出问题 No problems found.";
+    if (strcmp(t->key, "pending_by_age") == 0)
+        return "无待审核案件 No claims pending review.";
     return "无数据 No data.";
 }
 
@@ -146,7 +165,7 @@ static void md_table(FILE *out, const report *rep, const report_table *t, int nu
 
 fm_status report_write_md(FILE *out, const report *rep)
 {
-    char rule[1024];
+    char rule[2048];
     fprintf(out, "# 西安市计划生育家庭综合保险 %d 年度理赔报告\n\n", rep->plan_year);
     fprintf(out, "**Annual claims report %d — Xi'an family-planning family comprehensive insurance**\n\n",
             rep->plan_year);
@@ -158,7 +177,18 @@ fm_status report_write_md(FILE *out, const report *rep)
     }
     fprintf(out, "金额单位：元 Amounts in yuan. 保险方案 Plan catalogue: %s\n\n",
             rep->plan_version[0] ? rep->plan_version : "(not found: unit names are codes)");
+    for (int zh = 1; zh >= 0; zh--) {
+        char *text = NULL;
+        fm_status st = report_narrative(rep, zh, &text);
+        if (st != FM_OK)
+            return st;
+        fprintf(out, "%s\n\n", text);
+        free(text);
+    }
     for (int i = 0; i < REPORT_T_COUNT; i++) {
+        if (i == REPORT_T_YOY_VOLUME && rep->prev_year_empty)
+            fprintf(out, "上一方案年度（%d）无数据，无法对比。 No data for the previous plan year (%d).\n\n",
+                    rep->plan_year - 1, rep->plan_year - 1);
         md_table(out, rep, &rep->tables[i], i + 1);
         if (i == REPORT_T_PROBLEMS) {
             report_rule_text(&rep->rule, 1, rule, sizeof rule);
@@ -167,6 +197,10 @@ fm_status report_write_md(FILE *out, const report *rep)
             fprintf(out, "%s\n\n", rule);
         }
     }
+    /* No generation time here: md (like json) is the same text for the same data. */
+    fprintf(out, "---\n数据截止 Data cut-off: %s · 保险方案版本 Plan versions: %s · famins %s\n",
+            rep->cutoff[0] ? rep->cutoff : "无理赔决定 no claim decision",
+            rep->plan_versions[0] ? rep->plan_versions : "—", fm_cli_version());
     return ferror(out) ? FM_EIO : FM_OK;
 }
 
@@ -309,7 +343,7 @@ fail:
 
 fm_status report_write_json(FILE *out, const report *rep)
 {
-    char rule_zh[1024], rule_en[1024];
+    char rule_zh[2048], rule_en[2048];
     report_rule_text(&rep->rule, 1, rule_zh, sizeof rule_zh);
     report_rule_text(&rep->rule, 0, rule_en, sizeof rule_en);
     fm_status st = FM_ENOMEM;
@@ -323,6 +357,25 @@ fm_status report_write_json(FILE *out, const report *rep)
                              json_object());
     if (root == NULL)
         goto done;
+    char *nzh = NULL, *nen = NULL;
+    if (report_narrative(rep, true, &nzh) != FM_OK || report_narrative(rep, false, &nen) != FM_OK ||
+        json_object_set_new(root, "narrative_zh", json_string(nzh)) != 0 ||
+        json_object_set_new(root, "narrative_en", json_string(nen)) != 0 ||
+        json_object_set_new(root, "previous_year_has_data", json_boolean(!rep->prev_year_empty)) != 0 ||
+        json_object_set_new(root, "data_cutoff", rep->cutoff[0] ? json_string(rep->cutoff) : json_null()) !=
+            0 ||
+        json_object_set_new(root, "plan_versions", json_string(rep->plan_versions)) != 0 ||
+        json_object_set_new(root, "famins_version", json_string(fm_cli_version())) != 0 ||
+        json_object_set_new(json_object_get(root, "rule"), "min_insured",
+                            json_integer(rep->rule.min_insured)) != 0 ||
+        json_object_set_new(json_object_get(root, "rule"), "expected_loss_ratio_bp",
+                            json_integer(rep->rule.expected_loss_bp)) != 0) {
+        free(nzh);
+        free(nen);
+        goto done;
+    }
+    free(nzh);
+    free(nen);
     json_t *tables = json_object_get(root, "tables");
     for (int i = 0; i < REPORT_T_COUNT; i++) {
         json_t *t = json_table(rep, &rep->tables[i]);

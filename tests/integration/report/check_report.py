@@ -17,6 +17,16 @@ from fractions import Fraction
 from html.parser import HTMLParser
 
 DSN, OUT, YEAR = sys.argv[1], sys.argv[2], int(sys.argv[3])
+# The rule as famins-report was run (its settings and plan catalogue): factor, minimum insured, expected loss ratio.
+FACTOR = int(os.environ.get("FAMINS_REPORT_FAR_FACTOR_PCT", "150"))
+MIN_INSURED = int(os.environ.get("FAMINS_REPORT_MIN_INSURED", "100"))
+PLAN_DIR = os.environ.get("FAMINS_PLAN_DIR") or os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                               "../../../schemas/plans")
+try:
+    with open(os.path.join(PLAN_DIR, f"plan-{YEAR}.json"), encoding="utf-8") as _f:
+        EXPECTED_LOSS_BP = int(json.load(_f).get("expected_loss_ratio_percent", 70)) * 100
+except FileNotFoundError:
+    EXPECTED_LOSS_BP = 7000
 UNIT = (sys.argv[4] or None) if len(sys.argv) > 4 else None
 BASE = os.path.join(OUT, f"report-{YEAR}" + (f"-{UNIT}" if UNIT else ""))
 failures = []
@@ -172,6 +182,145 @@ exp["claims_by_month"] = {(m,): tuple(int(x) for x in r) for m, *r in sql(f"""
            coalesce(sum(payable) FILTER (WHERE status IN ('approved', 'partial')), 0)
     FROM {CLAIMS} WHERE y = {YEAR} {uf('u')} GROUP BY 1""")}
 
+# ------------------------------------------------------------------ issue 17: comparison, frequency, pending, trend
+def year_figures(year):
+    """Per unit of one plan year, from the base tables: households, insured, premium, claims, paid, declined,
+    paid claims, fraud signals, settlement days (list). A unit is present when it has a policy, an accepted
+    decision, a claim or a fraud signal that year."""
+    f = {}
+
+    def get(u):
+        return f.setdefault(u, {"hh": 0, "ins": 0, "prem": 0, "claims": 0, "paid": 0, "declined": 0, "paid_claims": 0,
+                                "signals": 0, "days": []})
+    for u, hh in sql(f"SELECT managing_unit, count(*) FROM famins.policies WHERE plan_year = {year} GROUP BY 1"):
+        get(u)["hh"] = int(hh)
+    for u, n in sql(f"""SELECT p.managing_unit, count(*) FROM famins.insured_persons i
+                        JOIN famins.policies p ON p.policy_number = i.policy_number
+                        WHERE p.plan_year = {year} AND i.role IN ('child', 'parent', 'guardian') GROUP BY 1"""):
+        get(u)["ins"] = int(n)
+    for u, pr in sql(f"""SELECT managing_unit, sum(premium) FROM famins.enrollment_decisions
+                         WHERE outcome = 'accepted' AND plan_year = {year} GROUP BY 1"""):
+        get(u)["prem"] = int(pr)
+    for u, n, paid, decl, pc in sql(f"""
+        SELECT u, count(*), coalesce(sum(payable) FILTER (WHERE status IN ('approved', 'partial')), 0),
+               count(*) FILTER (WHERE status = 'declined'), count(*) FILTER (WHERE status IN ('approved', 'partial'))
+        FROM {CLAIMS} WHERE y = {year} GROUP BY 1"""):
+        g = get(u)
+        g["claims"], g["paid"], g["declined"], g["paid_claims"] = int(n), int(paid), int(decl), int(pc)
+    for u, d in sql(f"""SELECT u, ((decided_at AT TIME ZONE 'Asia/Shanghai')::date - report_date)
+                        FROM {CLAIMS} WHERE y = {year} AND status <> 'pending_review'"""):
+        get(u)["days"].append(Fraction(int(d)))
+    for u, n in sql(f"""
+        SELECT u, count(*) FROM (
+          SELECT coalesce(s.plan_year, cc.y, substring(s.policy_number from '^FJ([0-9]{{4}})-')::int) AS y,
+                 coalesce(s.managing_unit, cc.u, 'UNKNOWN') AS u
+          FROM famins.fraud_signals s LEFT JOIN {CLAIMS} ON cc.claim_id = s.claim_id) x
+        WHERE y = {year} GROUP BY 1"""):
+        get(u)["signals"] = int(n)
+    if UNIT:
+        f = {u: v for u, v in f.items() if u == UNIT}
+    return f
+
+
+def mean_tenths(days):
+    return tenths(sum(days) / len(days)) if days else None
+
+
+cur_f, prev_f = year_figures(YEAR), year_figures(YEAR - 1)
+exp["yoy_volume"], exp["yoy_rates"], exp["claim_frequency"] = {}, {}, {}
+
+
+def vol(g):
+    return (g["hh"], g["ins"], g["claims"], g["paid"]) if g else (None,) * 4
+
+
+def rates(g):
+    if not g:
+        return (None,) * 4
+    return (bp(g["paid"], g["prem"]), mean_tenths(g["days"]), g["declined"], g["signals"])
+
+
+def avg_paid(paid, n):
+    return None if n <= 0 else int((Fraction(paid, n) + Fraction(1, 2)) // 1)
+
+
+for u in set(cur_f) | set(prev_f):
+    p, c = prev_f.get(u), cur_f.get(u)
+    pv, cv, pr, cr = vol(p), vol(c), rates(p), rates(c)
+    exp["yoy_volume"][(u,)] = tuple(x for pair in zip(pv, cv) for x in pair)
+    exp["yoy_rates"][(u,)] = tuple(x for pair in zip(pr, cr) for x in pair)
+    if c:
+        exp["claim_frequency"][(u,)] = (c["ins"], c["claims"], bp(c["claims"], c["ins"]), c["paid_claims"], c["paid"],
+                                        avg_paid(c["paid"], c["paid_claims"]))
+
+
+def tot(figs, key):
+    return sum(g[key] for g in figs.values())
+
+
+prev_empty = not prev_f
+exp_totals = {
+    "yoy_volume": {"households": tot(cur_f, "hh"), "insured": tot(cur_f, "ins"), "claims": tot(cur_f, "claims"),
+                   "paid_fen": tot(cur_f, "paid"),
+                   "households_prev": None if prev_empty else tot(prev_f, "hh"),
+                   "insured_prev": None if prev_empty else tot(prev_f, "ins"),
+                   "claims_prev": None if prev_empty else tot(prev_f, "claims"),
+                   "paid_prev_fen": None if prev_empty else tot(prev_f, "paid")},
+    "yoy_rates": {"loss_ratio_bp": bp(tot(cur_f, "paid"), tot(cur_f, "prem")),
+                  "loss_ratio_prev_bp": None if prev_empty else bp(tot(prev_f, "paid"), tot(prev_f, "prem")),
+                  "mean_days": mean_tenths([d for g in cur_f.values() for d in g["days"]]),
+                  "mean_days_prev": None if prev_empty else mean_tenths([d for g in prev_f.values() for d in g["days"]]),
+                  "declined": tot(cur_f, "declined"), "declined_prev": None if prev_empty else tot(prev_f, "declined"),
+                  "fraud_signals": tot(cur_f, "signals"),
+                  "fraud_signals_prev": None if prev_empty else tot(prev_f, "signals")},
+    "claim_frequency": {"insured": tot(cur_f, "ins"), "claims": tot(cur_f, "claims"),
+                        "claims_per_1000": bp(tot(cur_f, "claims"), tot(cur_f, "ins")),
+                        "paid_claims": tot(cur_f, "paid_claims"), "paid_fen": tot(cur_f, "paid"),
+                        "average_paid_fen": avg_paid(tot(cur_f, "paid"), tot(cur_f, "paid_claims"))},
+}
+
+# Pending review by age: days from the report date to today (Asia/Shanghai).
+BANDS = [("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("91+", 91, 10 ** 9)]
+pend = {}
+for age, amount, assessed in sql(f"""
+    SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date - report_date, claimed_amount,
+           coalesce((SELECT d.full_amount FROM famins.claim_decisions d WHERE d.claim_id = cc.claim_id
+                     AND d.decision_id = (SELECT max(decision_id) FROM famins.claim_decisions x
+                                          WHERE x.claim_id = cc.claim_id)), 0)
+    FROM {CLAIMS} WHERE y = {YEAR} AND status = 'pending_review' {uf('u')}"""):
+    age = max(int(age), 0)  # a report date after today waits 0 days
+    band = next(b for b, lo, hi in BANDS if lo <= age <= hi)
+    n, amt, ass, oldest = pend.get(band, (0, 0, 0, 0))
+    pend[band] = (n + 1, amt + int(amount), ass + int(assessed), max(oldest, age))
+exp["pending_by_age"] = {(b,): v for b, v in pend.items()}
+
+# Declines and fraud signals, this year against the previous (0 when the previous year has data, None when not).
+trend_cur, trend_prev = {}, {}
+for year, store in ((YEAR, trend_cur), (YEAR - 1, trend_prev)):
+    for u, c in year_figures(year).items():
+        if c["claims"]:
+            store["DECLINED"] = store.get("DECLINED", 0) + c["declined"]
+    for code, n in sql(f"""
+        SELECT code, count(*) FROM (
+          SELECT s.code, coalesce(s.plan_year, cc.y, substring(s.policy_number from '^FJ([0-9]{{4}})-')::int) AS y,
+                 coalesce(s.managing_unit, cc.u, 'UNKNOWN') AS u
+          FROM famins.fraud_signals s LEFT JOIN {CLAIMS} ON cc.claim_id = s.claim_id) x
+        WHERE y = {year} {uf('u')} GROUP BY 1"""):
+        store[code] = int(n)
+exp["declines_fraud_trend"] = {}
+for item in set(trend_cur) | set(trend_prev):
+    p = trend_prev.get(item, None if prev_empty else 0)
+    c = trend_cur.get(item, 0)
+    exp["declines_fraud_trend"][(item,)] = (p, c, None if p is None else c - p)
+
+# The cut-off: the latest decided_at of the year's claims in scope.
+cut = sql(f"""SELECT to_char(max(decided_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS')
+              FROM {CLAIMS} WHERE y = {YEAR} {uf('u')}""")
+want_cutoff = cut[0][0] if cut and cut[0] and cut[0][0] else None
+
+# Problems the issue adds: a suspiciously low claim frequency; the city's loss ratio far from the plan's expected.
+
+
 # Summary, from the independent tables above.
 def col_total(table, idx):
     return sum(v[idx] for v in exp[table].values())
@@ -191,6 +340,11 @@ summary = {
     "decline_rate_bp": bp(col_total("claims_by_liability", 3), s_decided),
     "mean_days": scope_settle[1], "median_days": scope_settle[2], "p90_days": scope_settle[3],
     "fraud_signals": col_total("fraud_signals", 0), "subsidy_gap_fen": col_total("subsidy_reconciliation", 4),
+    "insured": col_total("enrollment", 1) + col_total("enrollment", 2),
+    "claims_per_1000": bp(col_total("claims_by_liability", 0), col_total("enrollment", 1) + col_total("enrollment", 2)),
+    "paid_claims": col_total("claims_by_liability", 1) + col_total("claims_by_liability", 2),
+    "average_paid_fen": avg_paid(s_paid, col_total("claims_by_liability", 1) + col_total("claims_by_liability", 2)),
+    "pending_outstanding_fen": sum(v[1] for v in exp["pending_by_age"].values()),
 }
 
 # Problems, by the printed rule (1.5 x the city's, at least 5 decided claims; any subsidy gap).
@@ -203,17 +357,34 @@ problems = set()
 for u in (set(premium_by_unit) | set(claims_by_unit) | set(gap_by_unit)) - {"UNKNOWN"}:  # not a unit
     n, paid, decided, declined = claims_by_unit.get(u, (0, 0, 0, 0))
     prem = premium_by_unit.get(u, 0)
-    if decided >= 5 and city_loss is not None and prem > 0 and bp(paid, prem) * 100 > city_loss * 150:
+    if decided >= 5 and city_loss is not None and prem > 0 and bp(paid, prem) * 100 > city_loss * FACTOR:
         problems.add((u, "loss_ratio"))
-    if decided >= 5 and city_decl is not None and bp(declined, decided) * 100 > city_decl * 150:
+    if decided >= 5 and city_decl is not None and bp(declined, decided) * 100 > city_decl * FACTOR:
         problems.add((u, "decline_rate"))
     st = settle(days_by_unit.get(u, []))
-    if st[0] >= 5 and city_settle[1] is not None and st[1] * 100 > city_settle[1] * 150:
+    if st[0] >= 5 and city_settle[1] is not None and st[1] * 100 > city_settle[1] * FACTOR:
         problems.add((u, "settlement_days"))
     if gap_by_unit.get(u, 0) != 0:
         problems.add((u, "subsidy_gap"))
+city_claims = sum(v[0] for v in claims_by_unit.values())
+city_insured = int(sql(f"""SELECT count(*) FROM famins.insured_persons i JOIN famins.policies p
+                           ON p.policy_number = i.policy_number WHERE p.plan_year = {YEAR}
+                           AND i.role IN ('child', 'parent', 'guardian')""")[0][0])
+city_freq = bp(city_claims, city_insured)
+ins_by_unit = {u: int(n) for u, n in sql(f"""SELECT p.managing_unit, count(*) FROM famins.insured_persons i
+    JOIN famins.policies p ON p.policy_number = i.policy_number WHERE p.plan_year = {YEAR}
+    AND i.role IN ('child', 'parent', 'guardian') GROUP BY 1""")}
+for u in (set(premium_by_unit) | set(claims_by_unit) | set(gap_by_unit)) - {"UNKNOWN"}:
+    ins = ins_by_unit.get(u, 0)
+    n = claims_by_unit.get(u, (0,))[0]
+    if ins >= MIN_INSURED and city_freq and bp(n, ins) * FACTOR < city_freq * 100:
+        problems.add((u, "low_claim_frequency"))
+if (city_decided >= 5 and city_loss is not None and
+        (city_loss * 100 > EXPECTED_LOSS_BP * FACTOR or city_loss * FACTOR < EXPECTED_LOSS_BP * 100)):
+    problems.add(("CITY", "loss_ratio_vs_expected"))
 if UNIT:
     problems = {p for p in problems if p[0] == UNIT}
+
 
 # ------------------------------------------------------------------ JSON
 KEYS = {
@@ -232,8 +403,16 @@ KEYS = {
         "allocated_district_or_county_fen", "gap_district_or_county_fen", "expected_development_zone_fen",
         "allocated_development_zone_fen", "gap_development_zone_fen"]),
     "claims_by_month": (["month"], ["claims", "declined", "pending", "claimed_amount_fen", "paid_fen"]),
+    "yoy_volume": (["unit"], ["households_prev", "households", "insured_prev", "insured", "claims_prev", "claims",
+                              "paid_prev_fen", "paid_fen"]),
+    "yoy_rates": (["unit"], ["loss_ratio_prev_bp", "loss_ratio_bp", "mean_days_prev", "mean_days", "declined_prev",
+                             "declined", "fraud_signals_prev", "fraud_signals"]),
+    "claim_frequency": (["unit"], ["insured", "claims", "claims_per_1000", "paid_claims", "paid_fen",
+                                   "average_paid_fen"]),
+    "pending_by_age": (["age_band"], ["claims", "outstanding_fen", "assessed_fen", "oldest_days"]),
+    "declines_fraud_trend": (["item"], ["previous", "current", "change"]),
 }
-DAYS = {"mean_days", "median_days", "p90_days"}
+DAYS = {"mean_days", "median_days", "p90_days", "mean_days_prev", "claims_per_1000"}
 
 
 def norm(key, value):
@@ -259,9 +438,21 @@ for table, (ids, vals) in KEYS.items():
 srow = doc["tables"]["summary"]["rows"][0]
 for k, v in summary.items():
     check(norm(k, srow[k]) == v, f"json summary {k}: got {srow[k]} want {v}")
+for table, want in exp_totals.items():
+    total = doc["tables"][table].get("total", {})
+    for k, v in want.items():
+        check(norm(k, total.get(k)) == v, f"json {table} total {k}: got {total.get(k)} want {v}")
+ptotal = doc["tables"]["pending_by_age"]["total"]
+check((ptotal["claims"], ptotal["outstanding_fen"], ptotal["assessed_fen"]) ==
+      tuple(sum(v[i] for v in pend.values()) for i in range(3)), f"json pending total: {ptotal}")
+check(doc["previous_year_has_data"] == (not prev_empty), "json previous_year_has_data")
+check(doc["data_cutoff"] == want_cutoff, f"json data_cutoff: got {doc['data_cutoff']} want {want_cutoff}")
+check(doc["rule"]["expected_loss_ratio_bp"] == EXPECTED_LOSS_BP, "json rule expected loss ratio")
+check(len(doc["narrative_zh"]) > 40 and len(doc["narrative_en"]) > 80, "json narrative missing")
+check(f"{YEAR}年度" in doc["narrative_zh"] and f"plan year {YEAR}" in doc["narrative_en"], "narrative year")
 got_problems = {(r["unit"], r["indicator"]) for r in doc["tables"]["problems"]["rows"]}
 check(got_problems == problems, f"json problems: got {sorted(got_problems)} want {sorted(problems)}")
-check(doc["rule"]["factor_pct"] == 150 and doc["rule"]["min_claims"] == 5, "json rule")
+check(doc["rule"]["factor_pct"] == FACTOR and doc["rule"]["min_claims"] == 5, "json rule")
 
 # ------------------------------------------------------------------ CSV (one file per table, yuan and percentages)
 def csv_value(key, text):
@@ -343,6 +534,18 @@ for cat in ("A", "B"):
         want_en[f"{cat}:{m}"] = sum(v[i] for (u, c), v in exp["enrollment"].items() if c == cat)
 check(p.values.get("chart-enrollment-by-category") == want_en,
       f"html enrollment: {p.values.get('chart-enrollment-by-category')} want {want_en}")
+
+want_yoy = {}
+for (u,), v in exp["yoy_volume"].items():
+    if v[4] is not None:
+        want_yoy[f"{u}:{YEAR - 1}"] = v[4]
+    if v[5] is not None:
+        want_yoy[f"{u}:{YEAR}"] = v[5]
+check(p.values.get("chart-claims-year-over-year") == want_yoy,
+      f"html claims year over year: {p.values.get('chart-claims-year-over-year')} want {want_yoy}")
+want_freq = {u: v[2] for (u,), v in exp["claim_frequency"].items() if v[2] is not None}
+check(p.values.get("chart-claim-frequency-by-unit") == want_freq,
+      f"html claim frequency: {p.values.get('chart-claim-frequency-by-unit')} want {want_freq}")
 
 if failures:
     for f in failures:

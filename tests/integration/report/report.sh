@@ -37,7 +37,44 @@ grep -qF '| 赔付金额 Paid (元 yuan) |' "$work/city/report-2026.md" || itest
 "$report" --year 2025 --format csv,json,html --out "$work/y2025" 2>/dev/null || itest_fail "2025 report failed"
 /usr/bin/python3 "$here/check_report.py" "$FAMINS_PG_DSN" "$work/y2025" 2025 || itest_fail "2025 figures differ"
 
-# stdout: json equals the file; csv is the 11 tables separated by empty lines; md starts with the title;
+# Year over year with an empty previous year (2024): the comparison says "no data", never 0 or a ratio of nothing.
+grep -qF "上一方案年度（2024）无数据" "$work/y2025/report-2025.html" || itest_fail "2025 html does not say 2024 has no data"
+/usr/bin/python3 - "$work/y2025/report-2025.json" "$work/city/report-2026.json" <<'PY' || itest_fail "year over year"
+import json, sys
+y25, y26 = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:3])
+assert y25["previous_year_has_data"] is False and y26["previous_year_has_data"] is True
+for t in ("yoy_volume", "yoy_rates"):
+    for row in y25["tables"][t]["rows"] + [y25["tables"][t]["total"]]:
+        assert all(v is None for k, v in row.items() if k.endswith("_prev") or k.endswith("_prev_fen")
+                   or k.endswith("_prev_bp")), (t, row)
+assert all(r["previous"] is None and r["change"] is None for r in y25["tables"]["declines_fraud_trend"]["rows"])
+# 2026: 610113 had a 2025, the other units did not (no data, not zero).
+rows = {r["unit"]: r for r in y26["tables"]["yoy_volume"]["rows"]}
+assert rows["610113"]["households_prev"] == 18 and rows["610102"]["households_prev"] is None, rows
+PY
+for f in "$work"/city/*.csv "$work"/city/*.json "$work"/city/*.md "$work"/y2025/*.json; do
+    ! grep -qiE '\b(nan|inf|infinity)\b' "$f" || itest_fail "$f holds NaN or infinity"
+done
+grep -qF 'class="cutoff"' "$work/city/report-2026.html" && grep -qF 'class="famins-version"' "$work/city/report-2026.html" ||
+    itest_fail "html footer lacks the cut-off or famins' version"
+
+# The rule the issue adds: a unit with a suspiciously low claim frequency (610122 at 27.1 per mille, the city 40.1:
+# named at a factor of 1.4) and the city's loss ratio far from the plan's expected (50 % in this catalogue copy).
+mkdir -p "$work/plans"
+sed 's/"expected_loss_ratio_percent": 70/"expected_loss_ratio_percent": 50/' "$FAMINS_SOURCE_DIR/schemas/plans/plan-2026.json" \
+    >"$work/plans/plan-2026.json"
+FAMINS_PLAN_DIR="$work/plans" FAMINS_REPORT_FAR_FACTOR_PCT=140 \
+    "$report" --year 2026 --format md,csv,json,html --out "$work/rule" 2>/dev/null || itest_fail "report with the 1.4 rule failed"
+FAMINS_PLAN_DIR="$work/plans" FAMINS_REPORT_FAR_FACTOR_PCT=140 \
+    /usr/bin/python3 "$here/check_report.py" "$FAMINS_PG_DSN" "$work/rule" 2026 || itest_fail "1.4 rule figures differ"
+for expected in "蓝田县 Lantian County (610122) | 出险率异常偏低" "全市 Whole city (CITY) | 全市赔付率偏离方案预期" \
+    "全市赔付率89.86%，偏离方案预期赔付率50.00%" "Lantian County: Claim frequency suspiciously low"; do
+    grep -qF "$expected" "$work/rule/report-2026.md" || itest_fail "md (1.4 rule) lacks: $expected"
+done
+# ... and not at the default 1.5 with the shipped 70 %.
+! grep -qE "出险率异常偏低|CITY" "$work/city/report-2026-problems.csv" || itest_fail "default rule names a low unit or the city"
+
+# stdout: json equals the file; csv is the 16 tables separated by empty lines; md starts with the title;
 # html without --out lands in report-<year>.html in the current folder.
 "$report" --year 2026 --format json 2>/dev/null >"$work/stdout.json"
 cmp -s "$work/stdout.json" "$work/city/report-2026.json" || itest_fail "json on stdout differs from the file"
@@ -46,7 +83,7 @@ cmp -s "$work/stdout.json" "$work/city/report-2026.json" || itest_fail "json on 
 import sys, glob
 blocks = [b for b in open(sys.argv[1], newline="").read().split("\r\n\r\n") if b]
 files = {open(p, newline="").read().rstrip("\r\n") for p in glob.glob(sys.argv[2] + "/report-2026-*.csv")}
-assert len(blocks) == 11 == len(files), (len(blocks), len(files))
+assert len(blocks) == 16 == len(files), (len(blocks), len(files))
 assert {b.rstrip("\r\n") for b in blocks} == files
 PY
 "$report" --year 2026 2>/dev/null >"$work/stdout.md" || itest_fail "md on stdout failed"
@@ -73,7 +110,7 @@ expect_exit() {
 }
 expect_exit 2 "$report"
 expect_exit 2 "$report" --year abc
-expect_exit 2 "$report" --year 2026 --format pdf
+expect_exit 2 "$report" --year 2026 --format xls
 expect_exit 2 "$report" --year 2026 --format md,json
 expect_exit 2 "$report" --year 2026 --unit "61'0"
 expect_exit 2 "$report" --year 2026 --bogus 1

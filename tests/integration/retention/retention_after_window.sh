@@ -2,8 +2,9 @@
 # retention_after_window.sh — what an event re-sent after its processed_events row went meets, on the real
 # stack (common/runtime/README.md, "Retention"): subsidy's ledger key refuses a re-sent accepted decision as a
 # WRITE_REJECTED dead letter and goes on, never booking twice; eligibility's decision key is found by its facts
-# read, and after five redos the worker stops (FM_ECONFLICT) rather than decide twice. The rows are deleted
-# here as the tables' owner, as retention would once the window ended.
+# read, and the runtime, finding no deduplication row, counts the event a duplicate and writes its row again: the
+# worker goes on, nothing is decided or published twice. The rows are deleted here as the tables' owner, as
+# retention would once the window ended.
 set -euo pipefail
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
 itest_init retention_after
@@ -40,14 +41,25 @@ enr_ok "subsidy: $booked re-sent accepted decisions refused by the ledger key (W
 
 # Eligibility's window ends: its rows go, and the wave is sent again byte for byte.
 itest_psql -c "DELETE FROM famins.processed_events WHERE consumer_group = '$ENR_ELIG_GROUP'" >/dev/null
+outbox=$(itest_psql -c "SELECT count(*) FROM famins.outbox")
 enr_wave 40 901 "$ENR_LOGS/a-again.jsonl" --plan-year 2025 "${wave_opts[@]}"
-rc=0
-timeout 120 tail --pid="$elig" -f /dev/null || enr_fail "eligibility still runs 120 s after the re-send"
-wait "$elig" || rc=$?
-ENR_PIDS=("${ENR_PIDS[@]:1}")
-[ "$rc" = 1 ] || enr_fail "eligibility exited $rc (want 1)"
-grep -q 'event=worker_exit status=FM_ECONFLICT code=ALREADY_DECIDED' "$ENR_LOGS/elig-1.log" ||
-    enr_fail "no worker_exit FM_ECONFLICT ALREADY_DECIDED line"
+enr_drain 120 || enr_fail "the re-sent wave was not drained in 120 s"
+kill -0 "$elig" || enr_fail "eligibility stopped on events re-sent after the window"
 [ "$(itest_psql -c "SELECT count(*) FROM famins.enrollment_decisions")" = "$decisions" ] ||
     enr_fail "eligibility decided a re-sent event again"
-enr_ok "eligibility: the re-sent events found decided (ALREADY_DECIDED), the worker stopped, $decisions decisions unchanged"
+[ "$(itest_psql -c "SELECT count(*) FROM famins.outbox")" = "$outbox" ] ||
+    enr_fail "eligibility published a re-sent event's decision again"
+[ "$(itest_psql -c "SELECT count(*) FROM famins.processed_events WHERE consumer_group = '$ENR_ELIG_GROUP'")" = 40 ] ||
+    enr_fail "the re-sent events' deduplication rows were not written again"
+after=$(grep -c 'event=duplicate_after_window' "$ENR_LOGS/elig-1.log" || true)
+[ "$after" = 40 ] || enr_fail "$after duplicate_after_window lines, want 40"
+[ "$(itest_psql -c "SELECT count(*) FROM famins.dead_letters WHERE consumer_group = '$ENR_ELIG_GROUP'")" = 0 ] ||
+    enr_fail "a re-sent event became a dead letter"
+# Inside the new window the same events are plain duplicates again.
+enr_wave 40 901 "$ENR_LOGS/a-third.jsonl" --plan-year 2025 "${wave_opts[@]}"
+enr_drain 120 || enr_fail "the third send was not drained in 120 s"
+[ "$(grep -c 'event=duplicate_after_window' "$ENR_LOGS/elig-1.log")" = 40 ] ||
+    enr_fail "events inside the new window took the after-window path"
+[ "$(itest_psql -c "SELECT count(*) FROM famins.enrollment_decisions")" = "$decisions" ] ||
+    enr_fail "the third send decided an event again"
+enr_ok "eligibility: 40 events re-sent after the window were duplicates (rows written again), $decisions decisions unchanged, the worker goes on"

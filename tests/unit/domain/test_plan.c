@@ -84,8 +84,21 @@ static void one_file_loads_alone(void **state)
                      FM_OK);
     assert_int_equal(cat->n_plans, 1);
     assert_int_equal(cat->plans[0].n_units, 3);
+    /* A file without expected_loss_ratio_percent gets the documented default. */
+    assert_int_equal(cat->plans[0].expected_loss_ratio_bp, FM_EXPECTED_LOSS_RATIO_BP_DEFAULT);
     fm_plan_catalogue_free(cat);
     fm_plan_catalogue_free(NULL);
+}
+
+static void expected_loss_ratio_is_read_when_given(void **state)
+{
+    (void)state;
+    fm_plan_catalogue *cat = NULL;
+    assert_int_equal(
+        fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/expected_loss_ratio/plan-2026.json", &cat, NULL),
+        FM_OK);
+    assert_int_equal(cat->plans[0].expected_loss_ratio_bp, 8500);
+    fm_plan_catalogue_free(cat);
 }
 
 typedef struct bad_case {
@@ -109,6 +122,8 @@ static const bad_case bad_cases[] = {
     {"bad_date", FM_EINVAL, "BAD_DATE", "end"},
     {"bad_period", FM_EINVAL, "BAD_PERIOD", "start"},
     {"bad_ratio", FM_EINVAL, "BAD_RATIO", "ratio_percent"},
+    {"bad_expected_loss_ratio", FM_EINVAL, "BAD_RATIO", "expected_loss_ratio_percent"},
+    {"bad_expected_loss_ratio", FM_EINVAL, "BAD_RATIO", "expected_loss_ratio_percent"},
     {"duplicate_unit", FM_EINVAL, "DUPLICATE_CODE", "managing_units[3]"},
     {"split_missing_payer", FM_EINVAL, "MISSING_FIELD", "subsidy_split.city"},
     {"same_year_twice", FM_EINVAL, "OVERLAPPING_PLAN_YEARS", ""},
@@ -155,6 +170,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shipped_samples_load_with_one_plan_per_year),
         cmocka_unit_test(one_file_loads_alone),
+        cmocka_unit_test(expected_loss_ratio_is_read_when_given),
+        cmocka_unit_test(expected_loss_ratio_is_read_when_given),
         cmocka_unit_test(every_bad_catalogue_is_refused_with_its_reason),
         cmocka_unit_test(the_message_names_the_file),
     };

@@ -185,6 +185,94 @@ static void units_far_above_the_city_are_named_and_small_ones_are_not(void **sta
     free(p);
 }
 
+static void a_suspiciously_low_claim_frequency_is_named(void **state)
+{
+    (void)state;
+    /* City: 40 claims per 1,000 insured (200 of 5000). Low: below 40 / 1.5 = 26.67 per mille, with >= 100
+     * insured. */
+    report_unit_stats units[] = {
+        unit("NORMAL", 1000, 500, 10, 1, 100, 0), unit("LOW", 1000, 500, 10, 1, 100, 0),
+        unit("EDGE", 1000, 500, 10, 1, 100, 0),   unit("FEWINSURED", 1000, 500, 10, 1, 100, 0),
+        unit("NOCLAIMS", 1000, 0, 0, 0, 0, 0),    unit("NOINSURED", 0, 0, 0, 0, 0, 0),
+    };
+    int64_t insured[] = {2000, 1000, 1500, 99, 400, 0}, claims[] = {80, 26, 40, 0, 0, 3};
+    for (size_t i = 0; i < 6; i++) {
+        units[i].insured = insured[i];
+        units[i].claims = claims[i];
+    }
+    report_unit_stats city = {.premium = 10000,
+                              .paid = 5000,
+                              .decided = 100,
+                              .declined = 10,
+                              .settled = 100,
+                              .mean_tenths = 100,
+                              .has_mean = true,
+                              .insured = 5000,
+                              .claims = 200};
+    report_rule rule = REPORT_RULE_DEFAULT;
+    report_problem *p = NULL;
+    size_t n = 0;
+    assert_int_equal(report_find_problems(units, 6, &city, &rule, &p, &n), FM_OK);
+    /* LOW (26.0 < 26.67) and NOCLAIMS (0 with 400 insured); EDGE is 26.67 exactly (not below); FEWINSURED has
+     * 99 insured; NOINSURED has no frequency at all. */
+    assert_int_equal(n, 2);
+    assert_string_equal(p[0].unit, "LOW");
+    assert_int_equal(p[0].indicator, REPORT_IND_LOW_FREQUENCY);
+    assert_i64_equal(p[0].unit_value, 260);
+    assert_i64_equal(p[0].city_value, 400);
+    assert_string_equal(p[1].unit, "NOCLAIMS");
+    assert_i64_equal(p[1].unit_value, 0);
+    assert_string_equal(report_indicator_code(p[0].indicator), "low_claim_frequency");
+    free(p);
+    /* A city without claims has nothing to be below. */
+    city.claims = 0;
+    assert_int_equal(report_find_problems(units, 6, &city, &rule, &p, &n), FM_OK);
+    assert_int_equal(n, 0);
+    free(p);
+}
+
+static void a_city_loss_ratio_far_from_the_plan_is_named(void **state)
+{
+    (void)state;
+    report_rule rule = REPORT_RULE_DEFAULT;
+    rule.expected_loss_bp = 7000; /* far: above 105 % or below 46.67 % */
+    report_unit_stats city = {.premium = 10000, .decided = 10};
+    const struct {
+        int64_t paid;
+        size_t named;
+    } cases[] = {{10600, 1}, {10500, 0}, {7000, 0}, {4667, 0}, {4666, 1}, {0, 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        report_problem *p = NULL;
+        size_t n = 0;
+        city.paid = cases[i].paid;
+        assert_int_equal(report_find_problems(NULL, 0, &city, &rule, &p, &n), FM_OK);
+        assert_int_equal(n, cases[i].named);
+        if (n == 1) {
+            assert_string_equal(p[0].unit, REPORT_CITY_CODE);
+            assert_int_equal(p[0].indicator, REPORT_IND_EXPECTED_LOSS);
+            assert_i64_equal(p[0].city_value, 7000);
+            assert_string_equal(report_indicator_code(p[0].indicator), "loss_ratio_vs_expected");
+        }
+        free(p);
+    }
+    /* Too few decided claims, no premium, or no expected ratio: not compared. */
+    const report_unit_stats few = {.premium = 10000, .paid = 20000, .decided = 4};
+    const report_unit_stats no_premium = {.premium = 0, .paid = 20000, .decided = 10};
+    const report_unit_stats *quiet[] = {&few, &no_premium};
+    for (size_t i = 0; i < 2; i++) {
+        report_problem *p = NULL;
+        size_t n = 9;
+        assert_int_equal(report_find_problems(NULL, 0, quiet[i], &rule, &p, &n), FM_OK);
+        assert_int_equal(n, 0);
+    }
+    rule.expected_loss_bp = 0;
+    city.paid = 20000;
+    report_problem *p = NULL;
+    size_t n = 9;
+    assert_int_equal(report_find_problems(NULL, 0, &city, &rule, &p, &n), FM_OK);
+    assert_int_equal(n, 0);
+}
+
 static void an_empty_city_has_no_problems(void **state)
 {
     (void)state;
@@ -300,9 +388,21 @@ static void an_empty_report_renders_everywhere(void **state)
                                             {"mean_days", "平均结案天数", "Mean settlement days", REPORT_TENTHS, 0},
                                             {"premium", "保费收入", "Premium income", REPORT_FEN, 0},
                                             {"households", "参保家庭", "Insured households", REPORT_COUNT, 0}};
-    static const char *const keys[REPORT_T_COUNT] = {"summary", "problems", "enrollment", "premium",
-                                                     "claims_by_liability", "loss_ratio", "settlement_time",
-                                                     "decline_reasons", "fraud_signals", "subsidy_reconciliation",
+    static const char *const keys[REPORT_T_COUNT] = {"summary",
+                                                     "problems",
+                                                     "yoy_volume",
+                                                     "yoy_rates",
+                                                     "claim_frequency",
+                                                     "pending_by_age",
+                                                     "declines_fraud_trend",
+                                                     "enrollment",
+                                                     "premium",
+                                                     "claims_by_liability",
+                                                     "loss_ratio",
+                                                     "settlement_time",
+                                                     "decline_reasons",
+                                                     "fraud_signals",
+                                                     "subsidy_reconciliation",
                                                      "claims_by_month"};
     static const report_column loss[] = {{"unit", "管理单位", "Managing unit", REPORT_UNIT, 0},
                                          {"premium", "保费收入", "Premium", REPORT_FEN, 0},
@@ -352,6 +452,8 @@ int main(void)
         cmocka_unit_test(csv_and_html_escape_what_they_must),
         cmocka_unit_test(units_far_above_the_city_are_named_and_small_ones_are_not),
         cmocka_unit_test(an_empty_city_has_no_problems),
+        cmocka_unit_test(a_suspiciously_low_claim_frequency_is_named),
+        cmocka_unit_test(a_city_loss_ratio_far_from_the_plan_is_named),
         cmocka_unit_test(the_rule_is_printed_with_its_numbers),
         cmocka_unit_test(labels_exist_in_both_languages),
         cmocka_unit_test(totals_sum_counts_and_money_only),
