@@ -230,7 +230,11 @@ fm_status report_export_write(PGconn *conn, const report_export_request *req, lo
         return FM_ENOMEM;
     }
     char manifest_sha[FM_SHA256_HEX_LEN];
-    fm_sha256_hex(manifest, strlen(manifest), manifest_sha);
+    if (fm_sha256_hex(manifest, strlen(manifest), manifest_sha) != FM_OK) {
+        free(manifest);
+        fm_error_set(err, "", "NO_MEMORY", "out of memory computing the manifest's digest");
+        return FM_ENOMEM;
+    }
     join_path(path, sizeof path, req->dir, REPORT_EXPORT_MANIFEST);
     st = write_text(path, manifest, err);
     free(manifest);
