@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: install what is missing, build with AddressSanitizer and UBSan, start the local stack
-# and run every test (unit, integration, crash) with CTest's summary, then a few seconds of each fuzz harness.
+# and run every test (unit, integration, crash) with CTest's summary, the format check (deploy/format-check.sh),
+# then a few seconds of each fuzz harness.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build_dir="${FAMINS_TEST_BUILD_DIR:-$FAMINS_SOURCE_DIR/build-test}"
@@ -17,6 +18,11 @@ code=0
 # `ctest -L known_issue`. cluster_long: the long cluster tests, run by deploy/cluster-test.sh.
 ctest --test-dir "$build_dir" --output-on-failure -j "${FAMINS_TEST_JOBS:-2}" -LE 'known_issue|cluster_long' \
     --output-junit "$build_dir/artifacts/ctest.xml" || code=$?
+
+# The C sources as .clang-format says (reviews talk about meaning, not spaces); `bash deploy/format-check.sh
+# --fix` reformats them.
+famins_step "format check"
+bash "$FAMINS_SOURCE_DIR/deploy/format-check.sh" || code=1
 
 # A smoke of the libFuzzer harnesses (tests/fuzz): a few seconds each, from the seeds in schemas/. Any crash,
 # leak, undefined behaviour or broken property fails the run; the input is kept in artifacts/fuzz-findings.

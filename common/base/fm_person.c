@@ -28,7 +28,9 @@ fm_status fm_person_key(const char *key_id, const char *secret, const char *id_n
     if (normal[len - 1] == 'x')
         normal[len - 1] = 'X';
     char hex[FM_PERSON_HEX_LEN + 1];
-    fm_hmac_sha256_hex(secret, strlen(secret), normal, len, hex);
+    fm_status st = fm_hmac_sha256_hex(secret, strlen(secret), normal, len, hex);
+    if (st != FM_OK)
+        return st;
     snprintf(out, FM_PERSON_KEY_LEN, "%s:%s", key_id, hex);
     return FM_OK;
 }

@@ -38,7 +38,7 @@ int fm_person_key_id_valid(const char *id);
  * year, claims against insured members) uses it; a plain hash would not do, since identity numbers are few
  * enough to enumerate. The key id says which secret made it, so that the secret can be rotated (see
  * fm_keyring.h). FM_EINVAL when the key id is invalid, the secret is empty, or the number is empty or longer
- * than 32 characters. */
+ * than 32 characters; FM_ENOMEM when libcrypto could not compute the HMAC. */
 fm_status fm_person_key(const char *key_id, const char *secret, const char *id_number,
                         char out[FM_PERSON_KEY_LEN]);
 

@@ -556,9 +556,11 @@ fm_status fm_event_content_hash_json(const json_t *root, uint8_t out[FM_SHA256_L
         fm_error_set(err, "", "NO_MEMORY", "out of memory");
         return FM_ENOMEM;
     }
-    fm_sha256_digest(canon, strlen(canon), out);
+    fm_status st = fm_sha256_digest(canon, strlen(canon), out);
     free(canon);
-    return FM_OK;
+    if (st != FM_OK)
+        fm_error_set(err, "", "NO_MEMORY", "out of memory hashing the event");
+    return st;
 }
 
 fm_status fm_event_content_hash(const char *buf, size_t len, uint8_t out[FM_SHA256_LEN], fm_error *err)

@@ -1,4 +1,5 @@
-/* fm_plan.h — the versioned plan catalogue (one plan per plan year) and its loader. */
+/* fm_plan.h — the versioned plan catalogue (one plan per plan year) and its lookups; common/codec/fm_plan_read.h
+ * reads it. */
 #ifndef FM_PLAN_H
 #define FM_PLAN_H
 
@@ -91,23 +92,6 @@ typedef struct fm_plan_catalogue {
     fm_plan *plans; /* sorted by plan_year, owned */
     size_t n_plans;
 } fm_plan_catalogue;
-
-/*
- * Loads every file named plan-*.json in dir (the only I/O of the domain). Each file is one plan
- * year (format: schemas/plans/README.md). Refuses, with FM_EINVAL and err naming the file and field:
- * missing or mistyped fields (MISSING_FIELD, WRONG_TYPE), unknown fields (UNKNOWN_FIELD), negative
- * amounts (NEGATIVE_AMOUNT), a subsidy split not adding to 4000 (SPLIT_NOT_4000), a category-A
- * premium below the subsidy (PREMIUM_BELOW_SUBSIDY), an unknown liability/role/document
- * (UNKNOWN_LIABILITY, UNKNOWN_ROLE, UNKNOWN_DOCUMENT), bad dates (BAD_DATE), inconsistent dates
- * (BAD_PERIOD), overlapping plan years or two files for one year (OVERLAPPING_PLAN_YEARS), duplicate
- * unit or disease codes (DUPLICATE_CODE), bad ratios or grades (BAD_RATIO), no file (NO_PLANS).
- * FM_EIO when dir or a file cannot be read, FM_ENOMEM on allocation failure.
- * On FM_OK *out is a new catalogue the caller frees with fm_plan_catalogue_free; otherwise *out is NULL.
- */
-fm_status fm_plan_catalogue_load(const char *dir, fm_plan_catalogue **out, fm_error *err);
-
-/* Loads one plan file into a new one-plan catalogue (same checks). */
-fm_status fm_plan_catalogue_load_file(const char *path, fm_plan_catalogue **out, fm_error *err);
 
 /* Frees the catalogue and everything it owns; NULL is allowed. */
 void fm_plan_catalogue_free(fm_plan_catalogue *cat);

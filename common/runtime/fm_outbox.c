@@ -12,11 +12,6 @@ PGconn *fm_txn_conn(fm_txn *txn)
     return txn->conn;
 }
 
-const char *fm_txn_group(const fm_txn *txn)
-{
-    return txn->group;
-}
-
 fm_status fm_outbox_headers_json(const fm_header *headers, size_t n_headers, char **out, fm_error *err)
 {
     fm_status st = FM_ENOMEM;

@@ -167,13 +167,6 @@ done:
     return st;
 }
 
-fm_status fm_positions_cas(PGconn *conn, const char *group, const char *topic, int32_t partition,
-                           int64_t start, int64_t next, fm_error *err)
-{
-    fm_position_move move = {.topic = topic, .partition = partition, .start = start, .next = next};
-    return fm_positions_cas_all(conn, group, &move, 1, err);
-}
-
 fm_status fm_positions_check_group(PGconn *conn, const char *group, fm_error *err)
 {
     const char *params[1] = {group};

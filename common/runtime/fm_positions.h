@@ -61,12 +61,6 @@ fm_position_verdict fm_position_accept(fm_position *pos, int64_t offset);
  * committed and fetch_next (FM_POSITION_NONE where there is no row). FM_EDB with err. */
 fm_status fm_positions_load(PGconn *conn, const char *group, fm_position_map *map, fm_error *err);
 
-/* The compare-and-set, inside the caller's transaction: moves (group, topic, partition) from start to
- * next. start FM_POSITION_NONE: there must be no row yet (it INSERTs). FM_ECONFLICT when the stored
- * position is not start (another member moved it: this one is a zombie and must roll back), FM_EDB. */
-fm_status fm_positions_cas(PGconn *conn, const char *group, const char *topic, int32_t partition,
-                           int64_t start, int64_t next, fm_error *err);
-
 /* One partition's move for fm_positions_cas_all. Strings borrowed. */
 typedef struct fm_position_move {
     const char *topic;
@@ -75,9 +69,11 @@ typedef struct fm_position_move {
     int64_t next;
 } fm_position_move;
 
-/* The compare-and-set of n partitions in one statement (one round trip per batch, not one per partition):
- * every move must succeed as fm_positions_cas would, else FM_ECONFLICT (nothing is changed that the caller's
- * rollback does not undo). FM_EDB; FM_ENOMEM. */
+/* The compare-and-set of n partitions in one statement (one round trip per batch, not one per partition),
+ * inside the caller's transaction: each move takes (group, topic, partition) from start to next, start
+ * FM_POSITION_NONE meaning there must be no row yet (it INSERTs). Every move must succeed, else FM_ECONFLICT:
+ * another member moved a position, this one is a zombie and must roll back (nothing is changed that the
+ * caller's rollback does not undo). FM_EDB; FM_ENOMEM. */
 fm_status fm_positions_cas_all(PGconn *conn, const char *group, const fm_position_move *moves, size_t n,
                                fm_error *err);
 

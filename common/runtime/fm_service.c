@@ -9,6 +9,7 @@
 
 #include "fm_cli.h"
 #include "fm_pg.h"
+#include "fm_plan_read.h"
 
 /* The one flag of the process a signal handler may set (style.md: the only mutable global). */
 static volatile sig_atomic_t stop_requested = 0;

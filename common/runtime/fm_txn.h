@@ -31,9 +31,6 @@ typedef struct fm_txn {
  * ROLLBACK). A failed statement aborts the whole batch: return FM_EDB from apply and the batch is redone. */
 PGconn *fm_txn_conn(fm_txn *txn);
 
-/* The consumer group the worker runs as. */
-const char *fm_txn_group(const fm_txn *txn);
-
 /* Queues a message for topic (prefixed as configured) in this batch's transaction: it is published by the
  * relay only if the batch commits. key and payload_json are text (NUL-terminated; key may be NULL);
  * headers (n_headers of them, may be NULL) are added to the Kafka message, plus an "event_id" header the

@@ -184,11 +184,12 @@ do_install() {
     need_root install
     local t0 pkgs missing
     t0=$(now)
-    pkgs=(build-essential cmake ninja-build pkg-config librdkafka-dev libjansson-dev libpq-dev
+    pkgs=(build-essential cmake ninja-build pkg-config librdkafka-dev libjansson-dev libpq-dev libssl-dev
         libcmocka-dev postgresql postgresql-client maven python3-jsonschema kcat procps iproute2
-        chromium fonts-wqy-zenhei poppler-utils libmicrohttpd-dev prometheus curl)
+        chromium fonts-wqy-zenhei poppler-utils libmicrohttpd-dev prometheus curl clang-format)
     # chromium and the CJK font: the report test renders the HTML report in headless Chromium, and famins-report
     # --format pdf prints it with Chromium; poppler-utils (pdftoppm, pdftotext): the PDF test reads the PDF back.
+    # clang-format: deploy/format-check.sh.
     # systemd-analyze: tests/unit/install checks the installed units (no running systemd needed); strace:
     # tests/integration/install checks the services' system calls against the units' filter.
     pkgs+=(systemd strace)

@@ -31,9 +31,9 @@ int admin_migration_name_parse(const char *name, int *version)
     return 1;
 }
 
-void admin_migration_checksum(const char *sql, size_t len, char out[65])
+fm_status admin_migration_checksum(const char *sql, size_t len, char out[65])
 {
-    fm_sha256_hex(sql, len, out);
+    return fm_sha256_hex(sql, len, out);
 }
 
 /* 1 when the line [p, end) is one whole role comment: COMMENT ON ROLE <name> IS '<text>'; (spaces around). */
@@ -143,8 +143,11 @@ fm_status admin_migrations_scan(const char *dir, admin_migration_set *out, fm_er
         st = read_file(path, &m->sql, &m->sql_len, err);
         if (st != FM_OK)
             goto fail;
-        admin_migration_checksum(m->sql, m->sql_len, m->checksum);
-        set.count++;
+        set.count++; /* owned by set now: freed on the way out */
+        if ((st = admin_migration_checksum(m->sql, m->sql_len, m->checksum)) != FM_OK) {
+            fm_error_set(err, path, "NO_MEMORY", "out of memory computing the checksum");
+            goto fail;
+        }
     }
     qsort(set.items, set.count, sizeof *set.items, by_version);
     for (size_t i = 1; i < set.count; i++)

@@ -25,8 +25,9 @@ typedef struct admin_migration_set {
  * filling *version. */
 int admin_migration_name_parse(const char *name, int *version);
 
-/* The checksum of a migration's text: SHA-256 hex of exactly the bytes of the file. */
-void admin_migration_checksum(const char *sql, size_t len, char out[65]);
+/* The checksum of a migration's text: SHA-256 hex of exactly the bytes of the file. FM_ENOMEM
+ * when libcrypto could not. */
+fm_status admin_migration_checksum(const char *sql, size_t len, char out[65]);
 
 /* A migration's text without its role comments: every line that is a whole `COMMENT ON ROLE ... IS '...';`
  * statement is blanked (other lines are kept byte for byte, so line numbers in errors still match the file).

@@ -1,6 +1,7 @@
 /* elig_apply.c — one enrollment.submitted event of a batch taken to its decision: facts, rules, rows, decided event. */
 #include "elig_apply.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,10 +42,7 @@ fm_status elig_apply(elig_batch *b, const elig_config *cfg, const fm_enrollment 
     /* Identity numbers were read as of the submission day, like the rules read them, by the batch's prepare
      * step: an event it was not given has no facts and no decision id either. */
     const elig_person *read = elig_batch_people(b, e);
-    if (read == NULL) {
-        fm_error_set(err, "event_id", "NOT_PREPARED", "event %s was not prepared in this batch", e->event_id);
-        return FM_ECONFIG;
-    }
+    assert(read != NULL && "the runtime applies only events it gave prepare_batch (fm_worker.h)");
     memcpy(people, read, e->n_members * sizeof *people);
     if ((st = elig_batch_facts(b, e, people, &facts, err)) != FM_OK)
         return st;
@@ -66,7 +64,7 @@ fm_status elig_apply(elig_batch *b, const elig_config *cfg, const fm_enrollment 
     (void)fm_explain_enrollment(&out->decision, FM_LANG_EN, en, sizeof en);
     (void)fm_explain_enrollment(&out->decision, FM_LANG_ZH, zh, sizeof zh);
     elig_explanation explanation = {.en = en, .zh = zh};
-    if ((st = elig_batch_add(b, e, people, &facts, &out->decision, &explanation, src, err)) != FM_OK)
+    if ((st = elig_batch_add(b, e, people, &facts, &out->decision, &explanation, src)) != FM_OK)
         return st;
     st = fm_encode_enrollment_decided(e, &out->decision, out->event_id, occurred_at, &out->payload);
     if (st != FM_OK) {

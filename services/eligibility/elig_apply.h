@@ -36,7 +36,8 @@ typedef struct elig_result {
  * keyed by household id, in the same transaction. Returns FM_OK with *out filled; FM_EINVAL when the event
  * breaks the rules' input limits (a dead letter; err says why); FM_ECONFLICT when a decision for this event
  * exists although the runtime's deduplication read did not find the event processed: another member committed
- * it meanwhile, and the runtime redoes the batch (which then skips it as a duplicate; fm_worker.h); FM_ECONFIG (the event was not prepared); FM_ENOMEM. On failure *out owns nothing.
+ * it meanwhile, and the runtime redoes the batch (which then skips it as a duplicate; fm_worker.h); FM_ENOMEM.
+ * On failure *out owns nothing. That e was prepared is asserted (the runtime applies only prepared events).
  */
 fm_status elig_apply(elig_batch *b, const elig_config *cfg, const fm_enrollment *e, const elig_source *src,
                      const char *occurred_at, elig_result *out, fm_error *err);

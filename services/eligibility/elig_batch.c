@@ -1,6 +1,7 @@
 /* elig_batch.c — the eligibility service's facts and rows per batch: one query in, one COPY per table out. */
 #include "elig_batch.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -395,13 +396,10 @@ static fm_status add_signal_row(elig_batch *b, const fm_enrollment *e, const eli
 
 fm_status elig_batch_add(elig_batch *b, const fm_enrollment *e, const elig_person *people,
                          const elig_facts *facts, const fm_enrollment_decision *d,
-                         const elig_explanation *explanation, const elig_source *src, fm_error *err)
+                         const elig_explanation *explanation, const elig_source *src)
 {
-    if (b->next_id >= b->n_ids) {
-        fm_error_set(err, "event_id", "NOT_PREPARED", "no decision id reserved for event %s (not prepared)",
-                     e->event_id ? e->event_id : "");
-        return FM_ECONFIG;
-    }
+    /* prepare_batch reserved one id per event the runtime will apply (fm_worker.h). */
+    assert(b->next_id < b->n_ids && "a decision id was reserved for every prepared event");
     /* A failed row leaves its buffers half-built: the caller fails the whole batch (FM_ENOMEM is fatal). */
     int64_t id = b->ids[b->next_id++];
     fm_status st = add_decision_row(b, id, e, d, explanation, src);

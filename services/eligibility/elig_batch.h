@@ -70,7 +70,8 @@ void elig_batch_free(elig_batch *b);
 fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring,
                              const fm_enrollment *const *events, size_t n, fm_error *err);
 
-/* The members of e as elig_batch_prepare read them (e->n_members entries), or NULL when e was not prepared.
+/* The members of e as elig_batch_prepare read them (e->n_members entries), or NULL when e was not prepared
+ * (which the runtime never does: it applies only prepared events).
  * Events are looked up in the order they were prepared. Borrowed until the next elig_batch_begin. */
 const elig_person *elig_batch_people(elig_batch *b, const fm_enrollment *e);
 
@@ -84,12 +85,12 @@ fm_status elig_batch_facts(const elig_batch *b, const fm_enrollment *e, const el
  * the explanations), one enrollment_members row per member, and when accepted the policy and one
  * insured_persons row per insured member; when a member was excluded as insured elsewhere, one
  * fraud_signals row ALREADY_INSURED_ELSEWHERE naming the members by position (never by identity number).
- * Records an accepted household's policy and insured persons for the batch's later events. FM_OK;
- * FM_ECONFIG when the batch has no decision id left (the event was not prepared); FM_ENOMEM.
+ * Records an accepted household's policy and insured persons for the batch's later events. e must have been
+ * prepared (asserted: the batch reserved its decision id). FM_OK; FM_ENOMEM.
  */
 fm_status elig_batch_add(elig_batch *b, const fm_enrollment *e, const elig_person *people,
                          const elig_facts *facts, const fm_enrollment_decision *d,
-                         const elig_explanation *explanation, const elig_source *src, fm_error *err);
+                         const elig_explanation *explanation, const elig_source *src);
 
 /* Writes the buffered rows, one COPY per table, in the open transaction. FM_OK; FM_EDB with err->code the
  * SQLSTATE (a refused row, class 22/23, which the runtime ties to its message — a unique violation means a

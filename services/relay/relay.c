@@ -211,23 +211,19 @@ static int64_t be_int64(const char *p)
     return (int64_t)be64toh(v);
 }
 
-/* One round: read up to batch unsent rows, publish, wait for every delivery report, mark the delivered
- * prefix sent in one statement. *published gets the rows marked. FM_EKAFKA when a row failed (the rest of
- * the round stays unsent and is retried in order), FM_EDB. */
-static fm_status publish_round(relay *r, int *published, fm_error *err)
+/* Reads up to batch unsent rows after the cursor (binary results: bytea arrives as raw bytes). FM_EDB. */
+static fm_status read_round(relay *r, PGresult **out, fm_error *err)
 {
-    *published = 0;
-    int64_t t0 = now_ms(), t1 = 0, t2 = 0;
     char limit[16], after[32];
     snprintf(limit, sizeof limit, "%d", r->batch);
     snprintf(after, sizeof after, "%" PRId64, r->cursor);
     const char *params[2] = {limit, after};
     /* While rounds come back full, the next one starts after the last id sent: the front of the unsent
      * index fills with entries of rows already marked (dead until vacuum), and skipping them keeps a
-     * backlog's rounds fast (measured: 0.3 ms instead of 40-90 ms per 1000 rows). A round that is not full
-     * resets the cursor, so a row whose transaction committed after a higher id was sent is picked up by
-     * the next scan from the start. (Rows of one key never do that: one worker writes them, batch after
-     * batch, so per-key order holds.) Binary results: bytea arrives as raw bytes. */
+     * backlog's rounds fast (the figure is in common/runtime/README.md, "The relay and the wire"). A round
+     * that is not full resets the cursor, so a row whose transaction committed after a higher id was sent is
+     * picked up by the next scan from the start. (Rows of one key never do that: one worker writes them,
+     * batch after batch, so per-key order holds.) */
     PGresult *res =
         PQexecParams(r->conn,
                      "SELECT id, topic, message_key, payload, headers::text, event_id FROM famins.outbox "
@@ -240,103 +236,138 @@ static fm_status publish_round(relay *r, int *published, fm_error *err)
         PQclear(res);
         return FM_EDB;
     }
-    int n = PQntuples(res);
-    t1 = now_ms();
-    int64_t last_id = n > 0 ? be_int64(PQgetvalue(res, n - 1, 0)) : 0;
-    fm_status st = FM_OK;
+    *out = res;
+    return FM_OK;
+}
+
+/* Queues row i with the producer (waiting while its queue is full). FM_EINVAL (headers not an object of
+ * strings) and FM_EKAFKA (refused) fill r->failed. */
+static fm_status produce_row(relay *r, const PGresult *res, int i, fm_error *err)
+{
+    rd_kafka_headers_t *headers = rd_kafka_headers_new(8);
+    const char *event_id = PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5);
+    if (relay_headers_from_json(PQgetvalue(res, i, 4), event_id, headers) < 0) {
+        rd_kafka_headers_destroy(headers);
+        fm_error_set(err, "headers", "BAD_HEADERS",
+                     "outbox row %" PRId64 " has headers that are not an object of strings",
+                     be_int64(PQgetvalue(res, i, 0)));
+        r->failed = (relay_failed_row){.id = be_int64(PQgetvalue(res, i, 0)), .permanent = 1};
+        snprintf(r->failed.error, sizeof r->failed.error, "headers are not an object of strings");
+        return FM_EINVAL;
+    }
+    const char *key = PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2);
+    size_t key_len = key ? (size_t)PQgetlength(res, i, 2) : 0;
+    for (;;) {
+        rd_kafka_resp_err_t e = rd_kafka_producev(
+            r->producer, RD_KAFKA_V_TOPIC(PQgetvalue(res, i, 1)), RD_KAFKA_V_KEY(key, key_len),
+            RD_KAFKA_V_VALUE(PQgetvalue(res, i, 3), (size_t)PQgetlength(res, i, 3)),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
+            RD_KAFKA_V_OPAQUE(&r->results[i]), RD_KAFKA_V_END);
+        if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
+            return FM_OK;
+        if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+            rd_kafka_poll(r->producer, 100);
+            continue;
+        }
+        rd_kafka_headers_destroy(headers); /* not taken on failure */
+        fm_error_set(err, "", "PRODUCE_FAILED", "%s", rd_kafka_err2str(e));
+        r->failed = (relay_failed_row){.id = be_int64(PQgetvalue(res, i, 0)),
+                                       .permanent = relay_park_is_permanent(e)};
+        snprintf(r->failed.error, sizeof r->failed.error, "%s", rd_kafka_err2str(e));
+        return FM_EKAFKA;
+    }
+}
+
+/* Waits for every queued row's delivery report; *delivered gets the length of the delivered prefix. A failed
+ * report (when nothing failed before, st FM_OK) makes FM_EKAFKA and fills r->failed; else st. */
+static fm_status await_deliveries(relay *r, const PGresult *res, int queued, fm_status st, int *delivered,
+                                  fm_error *err)
+{
+    rd_kafka_flush(r->producer, r->message_timeout_ms + 10000);
+    int n = 0;
+    while (n < queued && r->results[n] == RD_KAFKA_RESP_ERR_NO_ERROR)
+        n++;
+    *delivered = n;
+    if (n == queued || st != FM_OK)
+        return st;
+    rd_kafka_resp_err_t e = r->results[n];
+    fm_error_set(err, "", "DELIVERY_FAILED", "outbox row %" PRId64 ": %s", be_int64(PQgetvalue(res, n, 0)),
+                 e == RD_KAFKA_RESP_ERR__IN_PROGRESS ? "no delivery report" : rd_kafka_err2str(e));
+    r->failed =
+        (relay_failed_row){.id = be_int64(PQgetvalue(res, n, 0)), .permanent = relay_park_is_permanent(e)};
+    snprintf(r->failed.error, sizeof r->failed.error, "%s", rd_kafka_err2str(e));
+    return FM_EKAFKA;
+}
+
+/* Marks the first n rows sent, in one statement. FM_ENOMEM; FM_EDB with err. */
+static fm_status mark_sent(relay *r, const PGresult *res, int n, fm_error *err)
+{
     fm_copybuf ids = {0};
+    fm_status st = FM_OK;
+    for (int i = 0; i < n && st == FM_OK; i++)
+        st = fm_copybuf_array_int(&ids, be_int64(PQgetvalue(res, i, 0)));
+    if (st == FM_OK)
+        st = fm_copybuf_array_close(&ids);
+    if (st != FM_OK) {
+        fm_copybuf_free(&ids);
+        return FM_ENOMEM;
+    }
+    const char *params[1] = {ids.data};
+    PGresult *upd = NULL;
+    fm_error merr = {0};
+    st = fm_pg_query(r->conn, "UPDATE famins.outbox SET sent_at = now() WHERE id = ANY ($1::bigint[])", 1,
+                     params, &upd, &merr);
+    PQclear(upd);
+    fm_copybuf_free(&ids);
+    if (st != FM_OK) {
+        *err = merr;
+        return FM_EDB;
+    }
+    return FM_OK;
+}
+
+/* One round: read up to batch unsent rows, publish, wait for every delivery report, mark the delivered
+ * prefix sent in one statement. *published gets the rows marked. FM_EKAFKA when a row failed (the rest of
+ * the round stays unsent and is retried in order), FM_EDB. */
+static fm_status publish_round(relay *r, int *published, fm_error *err)
+{
+    *published = 0;
+    int64_t t0 = now_ms();
+    PGresult *res = NULL;
+    fm_status st = read_round(r, &res, err);
+    if (st != FM_OK)
+        return st;
+    int n = PQntuples(res);
+    int64_t t1 = now_ms();
     r->cursor = 0; /* unless this round turns out full and wholly delivered */
     r->failed = (relay_failed_row){0};
-    if (n == 0)
-        goto done;
+    if (n == 0) {
+        PQclear(res);
+        return FM_OK;
+    }
     for (int i = 0; i < n; i++)
         r->results[i] = RD_KAFKA_RESP_ERR__IN_PROGRESS;
     int queued = 0;
-    for (int i = 0; i < n && st == FM_OK; i++) {
-        rd_kafka_headers_t *headers = rd_kafka_headers_new(8);
-        const char *event_id = PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5);
-        if (relay_headers_from_json(PQgetvalue(res, i, 4), event_id, headers) < 0) {
-            rd_kafka_headers_destroy(headers);
-            fm_error_set(err, "headers", "BAD_HEADERS",
-                         "outbox row %" PRId64 " has headers that are not an object "
-                         "of strings",
-                         be_int64(PQgetvalue(res, i, 0)));
-            r->failed = (relay_failed_row){.id = be_int64(PQgetvalue(res, i, 0)), .permanent = 1};
-            snprintf(r->failed.error, sizeof r->failed.error, "headers are not an object of strings");
-            st = FM_EINVAL;
-            break;
-        }
-        const char *key = PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2);
-        size_t key_len = key ? (size_t)PQgetlength(res, i, 2) : 0;
-        for (;;) {
-            rd_kafka_resp_err_t e = rd_kafka_producev(
-                r->producer, RD_KAFKA_V_TOPIC(PQgetvalue(res, i, 1)), RD_KAFKA_V_KEY(key, key_len),
-                RD_KAFKA_V_VALUE(PQgetvalue(res, i, 3), (size_t)PQgetlength(res, i, 3)),
-                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers),
-                RD_KAFKA_V_OPAQUE(&r->results[i]), RD_KAFKA_V_END);
-            if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
-                queued++;
-                break;
-            }
-            if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-                rd_kafka_poll(r->producer, 100);
-                continue;
-            }
-            rd_kafka_headers_destroy(headers); /* not taken on failure */
-            fm_error_set(err, "", "PRODUCE_FAILED", "%s", rd_kafka_err2str(e));
-            r->failed = (relay_failed_row){.id = be_int64(PQgetvalue(res, i, 0)),
-                                           .permanent = relay_park_is_permanent(e)};
-            snprintf(r->failed.error, sizeof r->failed.error, "%s", rd_kafka_err2str(e));
-            st = FM_EKAFKA;
-            break;
-        }
-    }
+    while (queued < n && (st = produce_row(r, res, queued, err)) == FM_OK)
+        queued++;
     /* Every queued row gets its delivery report before anything is marked. */
-    rd_kafka_flush(r->producer, r->message_timeout_ms + 10000);
-    t2 = now_ms();
     int delivered = 0;
-    while (delivered < queued && r->results[delivered] == RD_KAFKA_RESP_ERR_NO_ERROR)
-        delivered++;
-    if (delivered < queued && st == FM_OK) {
-        rd_kafka_resp_err_t e = r->results[delivered];
-        fm_error_set(err, "", "DELIVERY_FAILED", "outbox row %" PRId64 ": %s",
-                     be_int64(PQgetvalue(res, delivered, 0)),
-                     e == RD_KAFKA_RESP_ERR__IN_PROGRESS ? "no delivery report" : rd_kafka_err2str(e));
-        r->failed = (relay_failed_row){.id = be_int64(PQgetvalue(res, delivered, 0)),
-                                       .permanent = relay_park_is_permanent(e)};
-        snprintf(r->failed.error, sizeof r->failed.error, "%s", rd_kafka_err2str(e));
-        st = FM_EKAFKA;
-    }
+    st = await_deliveries(r, res, queued, st, &delivered, err);
+    int64_t t2 = now_ms();
     /* Only the delivered prefix is marked, so a failed row is never overtaken by a later one of its key. */
-    for (int i = 0; i < delivered; i++) {
-        if (fm_copybuf_array_int(&ids, be_int64(PQgetvalue(res, i, 0))) != FM_OK) {
-            st = FM_ENOMEM;
-            goto done;
-        }
-    }
     if (delivered > 0) {
-        fm_copybuf_array_close(&ids);
-        const char *mark_params[1] = {ids.data};
-        PGresult *upd = NULL;
-        fm_error merr = {0};
-        fm_status mst =
-            fm_pg_query(r->conn, "UPDATE famins.outbox SET sent_at = now() WHERE id = ANY ($1::bigint[])", 1,
-                        mark_params, &upd, &merr);
-        PQclear(upd);
+        fm_status mst = mark_sent(r, res, delivered, err);
         if (mst != FM_OK) {
-            *err = merr;
-            st = FM_EDB;
-            goto done;
+            PQclear(res);
+            return mst;
         }
         *published = delivered;
         if (n == r->batch && delivered == n)
-            r->cursor = last_id;
+            r->cursor = be_int64(PQgetvalue(res, n - 1, 0));
         fm_log(r->lg, FM_LOG_DEBUG, "relay_round",
                "published=%d select_ms=%" PRId64 " produce_ms=%" PRId64 " mark_ms=%" PRId64, delivered,
                t1 - t0, t2 - t1, now_ms() - t2);
     }
-done:
-    fm_copybuf_free(&ids);
     PQclear(res);
     return st;
 }

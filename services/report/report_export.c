@@ -58,7 +58,11 @@ static fm_status copy_table(PGconn *conn, const char *query, const char *path, b
         return FM_EIO;
     }
     fm_sha256 sha;
-    fm_sha256_init(&sha);
+    if (fm_sha256_init(&sha) != FM_OK) {
+        fclose(f);
+        fm_error_set(err, path, "NO_MEMORY", "out of memory starting the digest of %s", path);
+        return FM_ENOMEM;
+    }
     written w = {0};
     int io = bom ? put(f, &sha, REPORT_UTF8_BOM, 3) : 0;
     w.bytes = bom ? 3 : 0;
@@ -68,6 +72,7 @@ static fm_status copy_table(PGconn *conn, const char *query, const char *path, b
         fm_error_set(err, path, "COPY", "%s", PQerrorMessage(conn));
         PQclear(res);
         fclose(f);
+        fm_sha256_free(&sha);
         return FM_EDB;
     }
     PQclear(res);
@@ -97,10 +102,14 @@ static fm_status copy_table(PGconn *conn, const char *query, const char *path, b
         fm_error_set(err, path, "WRITE_FAILED", "writing %s failed", path);
         st = FM_EIO;
     }
+    unsigned char digest[FM_SHA256_LEN];
+    fm_status dst = fm_sha256_final(&sha, digest); /* frees the digest on every path */
+    if (st == FM_OK && dst != FM_OK) {
+        fm_error_set(err, path, "NO_MEMORY", "out of memory computing the digest of %s", path);
+        st = dst;
+    }
     if (st != FM_OK)
         return st;
-    unsigned char digest[FM_SHA256_LEN];
-    fm_sha256_final(&sha, digest);
     fm_sha256_to_hex(digest, w.sha256);
     w.rows = lines > 0 ? lines - 1 : 0;
     *out = w;
@@ -221,7 +230,11 @@ fm_status report_export_write(PGconn *conn, const report_export_request *req, lo
         return FM_ENOMEM;
     }
     char manifest_sha[FM_SHA256_HEX_LEN];
-    fm_sha256_hex(manifest, strlen(manifest), manifest_sha);
+    if (fm_sha256_hex(manifest, strlen(manifest), manifest_sha) != FM_OK) {
+        free(manifest);
+        fm_error_set(err, "", "NO_MEMORY", "out of memory computing the manifest's digest");
+        return FM_ENOMEM;
+    }
     join_path(path, sizeof path, req->dir, REPORT_EXPORT_MANIFEST);
     st = write_text(path, manifest, err);
     free(manifest);

@@ -10,6 +10,7 @@
 #include "fm_log.h"
 #include "fm_pg.h"
 #include "fm_plan.h"
+#include "fm_plan_read.h"
 #include "fm_settings.h"
 #include "report.h"
 #include "report_access.h"

@@ -7,6 +7,7 @@
 #include "fm_encode.h"
 #include "fm_paths.h"
 #include "fm_plan.h"
+#include "fm_plan_read.h"
 #include "rules_context.h"
 
 #include <jansson.h>

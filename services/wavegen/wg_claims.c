@@ -636,7 +636,7 @@ static fm_status unreadable_claim(const wg_claims *g, json_t *o, wg_rng *r, wg_u
             break;
         default:
             json_object_set_new(o, "remark", json_string("urgent")), *path = "", /* the object's path */
-                                                                     *error = "UNKNOWN_FIELD";
+                                                                         *error = "UNKNOWN_FIELD";
         }
     }
     return wg_corrupt(o, *kind, g->cfg.max_message_bytes, r, out, len);
@@ -736,27 +736,11 @@ static char *encode_review(const wg_claims *g, const claim *c, const char *claim
 
 /* ---- one policy ---- */
 
-fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_fn emit, void *arg,
-                           fm_error *err)
+/* Natural claims: each insured person, each liability, by incidence over the covered time. Returns the count.
+ */
+static int natural_claims(wg_claims *g, wg_rng *r, const policy *p, claim *cl, uint64_t ptag, double years)
 {
-    policy *p = malloc(sizeof *p);
-    claim *cl = malloc(sizeof *cl * MAX_CLAIMS);
-    book *bk = calloc(1, sizeof *bk);
-    fm_status st = FM_ENOMEM;
-    if (p == NULL || cl == NULL || bk == NULL)
-        goto done;
-    if ((st = parse_policy(g, line, len, p, err)) != FM_OK)
-        goto done;
-    const wg_plan *plan = g->cfg.plan;
-    uint64_t ptag = wg_mix64(g->cfg.seed ^ 0x636c61696d73ull);
-    for (const char *s = p->number; *s; s++) /* the policy's own stream: independent of file order */
-        ptag = wg_mix64(ptag ^ (unsigned char)*s);
-    wg_rng rr, *r = &rr;
-    wg_rng_seed(r, g->cfg.seed, STREAM_CLAIMS, ptag);
     int n = 0;
-    double years = (double)(p->end - p->start + 1) / 365.0;
-
-    /* Natural claims: each insured person, each liability, by incidence over the covered time. */
     for (int pi = 0; pi < p->n_people && n < MAX_CLAIMS - 8; pi++) {
         if (!p->people[pi].insured)
             continue;
@@ -774,7 +758,14 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
             }
         }
     }
-    /* Injected faults, a few per hundred policies each (scaled like the incidences). */
+    return n;
+}
+
+/* Injected faults, a few per hundred policies each (scaled like the incidences), after the n claims in cl.
+ * Returns the new count. */
+static int injected_claims(wg_claims *g, wg_rng *r, const policy *p, claim *cl, int n, uint64_t ptag)
+{
+    const wg_plan *plan = g->cfg.plan;
     double f = g->cfg.scale;
     int insured[MAX_PEOPLE], n_ins = 0, excluded = -1, adult = -1;
     for (int pi = 0; pi < p->n_people; pi++) {
@@ -854,7 +845,13 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         c->fault = "INVALID_GRADE";
         c->seq = n++;
     }
-    /* Invoices claimed twice: a medical claim sent again later under a new claim id. */
+    return n;
+}
+
+/* Invoices claimed twice: a medical claim sent again later under a new claim id. Returns the new count. */
+static int duplicate_invoices(wg_claims *g, wg_rng *r, claim *cl, int n, uint64_t ptag)
+{
+    double f = g->cfg.scale;
     for (int i = 0, lim = n; i < lim && n < MAX_CLAIMS; i++)
         if (cl[i].n_bills > 0 && cl[i].fault == NULL && wg_rng_chance(r, 0.03 * (f > 1 ? 1 : f))) {
             cl[n] = cl[i];
@@ -870,8 +867,13 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
             n++;
         }
 
-    /* A reviewer's decision a few days after each claim that may go to review (documents missing, or
-     * amounts above the threshold: deaths, critical illness, disability); sent only if it did. */
+    return n;
+}
+
+/* A reviewer's decision a few days after each claim that may go to review (documents missing, or amounts
+ * above the threshold: deaths, critical illness, disability); sent only if it did. Returns the new count. */
+static int review_claims(wg_rng *r, claim *cl, int n)
+{
     for (int i = 0, lim = n; i < lim && n < MAX_CLAIMS; i++)
         if (!cl[i].policy_not_found &&
             (cl[i].fault != NULL ? strcmp(cl[i].fault, "DOCUMENTS_MISSING") == 0 : cl[i].n_bills == 0) &&
@@ -884,7 +886,12 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
             n++;
         }
 
-    /* Report order (stable): a policy's claims go out in the order the insurer received them. */
+    return n;
+}
+
+/* Report order (stable): a policy's claims go out in the order the insurer received them. */
+static void sort_by_report(claim *cl, int n)
+{
     for (int i = 1; i < n; i++)
         for (int j = i; j > 0 && (cl[j].report < cl[j - 1].report ||
                                   (cl[j].report == cl[j - 1].report && cl[j].seq < cl[j - 1].seq));
@@ -893,6 +900,64 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
             cl[j] = cl[j - 1];
             cl[j - 1] = t;
         }
+}
+
+/* Claim c sent unreadable (one of the five kinds): never decided, booked or remembered. */
+static fm_status emit_unreadable(wg_claims *g, wg_rng *r, const claim *c, const char *claim_id,
+                                 const char *event_id, const char *pn, int secs, wg_emit_fn emit, void *arg)
+{
+    fm_status st;
+    wg_unreadable kind;
+    const char *path, *error;
+    char *payload = NULL;
+    size_t plen = 0;
+    json_t *o = encode_claim(g, c, claim_id, event_id, pn, secs);
+    st = unreadable_claim(g, o, r, &kind, &path, &error, &payload, &plen);
+    json_decref(o);
+    char *label = st == FM_OK ? encode_label("unreadable", wg_unreadable_ids[kind], NULL, claim_id, event_id,
+                                             pn, path, error)
+                              : NULL;
+    if (st == FM_OK && label == NULL)
+        st = FM_ENOMEM;
+    if (st == FM_OK) {
+        wg_message m = {.key = pn,
+                        .key_len = strlen(pn),
+                        .payload = payload,
+                        .len = plen,
+                        .label = label,
+                        .kind = "unreadable",
+                        .fault = wg_unreadable_ids[kind],
+                        .unit = "unreadable",
+                        .outcome = "dead_letter"};
+        st = emit(arg, &m);
+    }
+    free(payload);
+    free(label);
+    return st;
+}
+
+fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_fn emit, void *arg,
+                           fm_error *err)
+{
+    policy *p = malloc(sizeof *p);
+    claim *cl = malloc(sizeof *cl * MAX_CLAIMS);
+    book *bk = calloc(1, sizeof *bk);
+    fm_status st = FM_ENOMEM;
+    if (p == NULL || cl == NULL || bk == NULL)
+        goto done;
+    if ((st = parse_policy(g, line, len, p, err)) != FM_OK)
+        goto done;
+    uint64_t ptag = wg_mix64(g->cfg.seed ^ 0x636c61696d73ull);
+    for (const char *s = p->number; *s; s++) /* the policy's own stream: independent of file order */
+        ptag = wg_mix64(ptag ^ (unsigned char)*s);
+    wg_rng rr, *r = &rr;
+    wg_rng_seed(r, g->cfg.seed, STREAM_CLAIMS, ptag);
+    double years = (double)(p->end - p->start + 1) / 365.0;
+    int n = natural_claims(g, r, p, cl, ptag, years);
+    n = injected_claims(g, r, p, cl, n, ptag);
+    n = duplicate_invoices(g, r, cl, n, ptag);
+    n = review_claims(r, cl, n);
+    sort_by_report(cl, n);
 
     st = FM_OK;
     for (int i = 0; i < n && st == FM_OK; i++) {
@@ -910,32 +975,7 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         bool unreadable = x < g->cfg.unreadable;
         bool resend = !unreadable && x < g->cfg.unreadable + g->cfg.resend;
         if (unreadable) {
-            wg_unreadable kind;
-            const char *path, *error;
-            char *payload = NULL;
-            size_t plen = 0;
-            json_t *o = encode_claim(g, c, claim_id, event_id, pn, secs);
-            st = unreadable_claim(g, o, r, &kind, &path, &error, &payload, &plen);
-            json_decref(o);
-            char *label = st == FM_OK ? encode_label("unreadable", wg_unreadable_ids[kind], NULL, claim_id,
-                                                     event_id, pn, path, error)
-                                      : NULL;
-            if (st == FM_OK && label == NULL)
-                st = FM_ENOMEM;
-            if (st == FM_OK) {
-                wg_message m = {.key = pn,
-                                .key_len = strlen(pn),
-                                .payload = payload,
-                                .len = plen,
-                                .label = label,
-                                .kind = "unreadable",
-                                .fault = wg_unreadable_ids[kind],
-                                .unit = "unreadable",
-                                .outcome = "dead_letter"};
-                st = emit(arg, &m);
-            }
-            free(payload);
-            free(label);
+            st = emit_unreadable(g, r, c, claim_id, event_id, pn, secs, emit, arg);
             continue;
         }
         if (c->is_review) {

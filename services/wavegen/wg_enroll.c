@@ -317,58 +317,13 @@ static void corrupt_id(wg_rng *r, char id[20], const char **how)
     }
 }
 
-static fm_status build(wg_enroll *g, uint64_t index, household *h, uint32_t fail, bool shared)
+/* The household's people: its children (the over-age ones oldest), the adults (two parents, or one or two
+ * guardians), the applicant, the members listed and whether each renews. FM_ENOTFOUND when the identity
+ * numbers of an area and day ran out. */
+static fm_status make_people(wg_enroll *g, wg_rng *r, household *h, const shape *sp, bool flag_instead)
 {
     const wg_plan *plan = g->cfg.plan;
-    wg_rng rr, *r = &rr;
-    wg_rng_seed(r, g->cfg.seed, STREAM_ENROLL + 100, index);
-    memset(h, 0, sizeof *h);
-    h->index = index;
-    h->home = wg_places_pick(g->cfg.places, r);
-    snprintf(h->unit, sizeof h->unit, "%s", h->home->code);
-    snprintf(h->household_id, sizeof h->household_id, "H%s-%s-%07llu", h->home->code, g->tag,
-             (unsigned long long)index);
-    snprintf(h->event_id, sizeof h->event_id, "enr-%d-%s-%07llu", plan->plan_year, g->tag,
-             (unsigned long long)index);
-    h->plan_year = plan->plan_year;
-    h->resident_since = INT32_MIN;
-
-    shape s;
-    choose_shape(g, r, h->home, fail, shared, &s);
-
-    /* When: mostly in the two months before plan start, the rest during the year (a later start of
-     * cover, which the claims mode respects). */
-    int32_t late_end = plan->closes < plan->end - 60 ? plan->closes : plan->end - 60;
-    if (wg_rng_chance(r, 0.75) && plan->opens < plan->start)
-        h->submitted = (int32_t)wg_rng_range(r, plan->opens, plan->start - 1);
-    else
-        h->submitted = (int32_t)wg_rng_range(r, plan->start, late_end);
-    if (fail & (1u << R_OUTSIDE_ENROLLMENT_WINDOW))
-        h->submitted = wg_rng_chance(r, 0.5) || plan->closes >= plan->end
-                           ? plan->opens - (int32_t)wg_rng_range(r, 1, 60)
-                           : plan->closes + (int32_t)wg_rng_range(r, 1, 20);
-    h->occurred_secs = (int)wg_rng_range(r, 8 * 3600, 18 * 3600);
-
-    /* Registration: always for category A; most B households; the others by residence. */
-    const int32_t year_before = wg_date_add_years(plan->start, -1);
-    h->registration = s.composition != C_B || wg_rng_chance(r, 0.85) || !plan->residence_counts_for_b;
-    if (!h->registration) /* resident since plan start minus one year or earlier (inclusive) */
-        h->resident_since = year_before - (wg_rng_chance(r, 0.1) ? 0 : (int32_t)wg_rng_range(r, 1, 3000));
-    if (fail & (1u << R_NOT_REGISTERED_OR_RESIDENT)) {
-        h->registration = false;
-        h->resident_since =
-            wg_rng_chance(r, 0.5) ? INT32_MIN : year_before + (int32_t)wg_rng_range(r, 1, 300);
-        if (!plan->residence_counts_for_b && wg_rng_chance(r, 0.5))
-            h->resident_since = plan->start - 3000;
-    }
-    if (h->resident_since != INT32_MIN && h->resident_since > h->submitted)
-        h->resident_since = h->submitted - 1;
-    h->rural = s.composition == C_A_RURAL;
-    bool flag_instead = s.inconsistent_a && wg_rng_chance(r, 0.5);
-    if (s.composition == C_A_ONLY || (s.inconsistent_a && !flag_instead))
-        snprintf(h->certificate, sizeof h->certificate, "%s-%d-%06u", h->home->code,
-                 (int)wg_rng_range(r, 2005, plan->plan_year - 1), wg_rng_below(r, 1000000));
-
+    const shape s = *sp;
     /* Children, oldest first: the over-age ones are the oldest. */
     const char *surname = surnames[wg_rng_below(r, sizeof surnames / sizeof surnames[0])];
     int32_t births[MAX_PEOPLE];
@@ -449,15 +404,13 @@ static fm_status build(wg_enroll *g, uint64_t index, household *h, uint32_t fail
     for (int i = 0; i < h->n_members; i++)
         h->members[i].prev = renewal ? wg_rng_chance(r, 0.95) : wg_rng_chance(r, 0.03);
 
-    h->consent = true;
-    h->consent_secs = h->occurred_secs - (int)wg_rng_range(r, 60, 3600);
-    h->channel = (int)wg_rng_below(r, 3);
-    h->has_agent = h->channel != 1 || wg_rng_chance(r, 0.3);
-    snprintf(h->agent_id, sizeof h->agent_id, "AG-%s-%04u", h->home->code, wg_rng_below(r, 200) + 1);
-    make_name(r, surnames[wg_rng_below(r, sizeof surnames / sizeof surnames[0])], h->agent_name,
-              sizeof h->agent_name);
+    return FM_OK;
+}
 
-    /* ---- the faults, each a single reason ---- */
+/* The faults the household was drawn to carry, each a single reason (fail: the reasons' bits). */
+static void inject_faults(wg_enroll *g, wg_rng *r, household *h, const shape *sp, uint32_t fail)
+{
+    const shape s = *sp;
     if (fail & (1u << R_NO_CONSENT))
         h->consent = false;
     if (fail & (1u << R_UNKNOWN_MANAGING_UNIT))
@@ -507,8 +460,12 @@ static fm_status build(wg_enroll *g, uint64_t index, household *h, uint32_t fail
                 break;
             }
     }
+}
 
-    /* ---- the intended decision, from what was built ---- */
+/* The decision the household was built to get, from what was built. */
+static void intended_decision(const wg_plan *plan, household *h, const shape *sp, uint32_t fail)
+{
+    const shape s = *sp;
     h->reasons = fail;
     if (fail == 0) {
         int eligible = 0;
@@ -531,6 +488,75 @@ static fm_status build(wg_enroll *g, uint64_t index, household *h, uint32_t fail
         for (int i = 0; i < h->n_members; i++)
             h->members[i].insured = false;
     }
+}
+
+static fm_status build(wg_enroll *g, uint64_t index, household *h, uint32_t fail, bool shared)
+{
+    const wg_plan *plan = g->cfg.plan;
+    wg_rng rr, *r = &rr;
+    wg_rng_seed(r, g->cfg.seed, STREAM_ENROLL + 100, index);
+    memset(h, 0, sizeof *h);
+    h->index = index;
+    h->home = wg_places_pick(g->cfg.places, r);
+    snprintf(h->unit, sizeof h->unit, "%s", h->home->code);
+    snprintf(h->household_id, sizeof h->household_id, "H%s-%s-%07llu", h->home->code, g->tag,
+             (unsigned long long)index);
+    snprintf(h->event_id, sizeof h->event_id, "enr-%d-%s-%07llu", plan->plan_year, g->tag,
+             (unsigned long long)index);
+    h->plan_year = plan->plan_year;
+    h->resident_since = INT32_MIN;
+
+    shape s;
+    choose_shape(g, r, h->home, fail, shared, &s);
+
+    /* When: mostly in the two months before plan start, the rest during the year (a later start of
+     * cover, which the claims mode respects). */
+    int32_t late_end = plan->closes < plan->end - 60 ? plan->closes : plan->end - 60;
+    if (wg_rng_chance(r, 0.75) && plan->opens < plan->start)
+        h->submitted = (int32_t)wg_rng_range(r, plan->opens, plan->start - 1);
+    else
+        h->submitted = (int32_t)wg_rng_range(r, plan->start, late_end);
+    if (fail & (1u << R_OUTSIDE_ENROLLMENT_WINDOW))
+        h->submitted = wg_rng_chance(r, 0.5) || plan->closes >= plan->end
+                           ? plan->opens - (int32_t)wg_rng_range(r, 1, 60)
+                           : plan->closes + (int32_t)wg_rng_range(r, 1, 20);
+    h->occurred_secs = (int)wg_rng_range(r, 8 * 3600, 18 * 3600);
+
+    /* Registration: always for category A; most B households; the others by residence. */
+    const int32_t year_before = wg_date_add_years(plan->start, -1);
+    h->registration = s.composition != C_B || wg_rng_chance(r, 0.85) || !plan->residence_counts_for_b;
+    if (!h->registration) /* resident since plan start minus one year or earlier (inclusive) */
+        h->resident_since = year_before - (wg_rng_chance(r, 0.1) ? 0 : (int32_t)wg_rng_range(r, 1, 3000));
+    if (fail & (1u << R_NOT_REGISTERED_OR_RESIDENT)) {
+        h->registration = false;
+        h->resident_since =
+            wg_rng_chance(r, 0.5) ? INT32_MIN : year_before + (int32_t)wg_rng_range(r, 1, 300);
+        if (!plan->residence_counts_for_b && wg_rng_chance(r, 0.5))
+            h->resident_since = plan->start - 3000;
+    }
+    if (h->resident_since != INT32_MIN && h->resident_since > h->submitted)
+        h->resident_since = h->submitted - 1;
+    h->rural = s.composition == C_A_RURAL;
+    bool flag_instead = s.inconsistent_a && wg_rng_chance(r, 0.5);
+    if (s.composition == C_A_ONLY || (s.inconsistent_a && !flag_instead))
+        snprintf(h->certificate, sizeof h->certificate, "%s-%d-%06u", h->home->code,
+                 (int)wg_rng_range(r, 2005, plan->plan_year - 1), wg_rng_below(r, 1000000));
+
+    fm_status st = make_people(g, r, h, &s, flag_instead);
+    if (st != FM_OK)
+        return st;
+
+    h->consent = true;
+    h->consent_secs = h->occurred_secs - (int)wg_rng_range(r, 60, 3600);
+    h->channel = (int)wg_rng_below(r, 3);
+    h->has_agent = h->channel != 1 || wg_rng_chance(r, 0.3);
+    snprintf(h->agent_id, sizeof h->agent_id, "AG-%s-%04u", h->home->code, wg_rng_below(r, 200) + 1);
+    make_name(r, surnames[wg_rng_below(r, sizeof surnames / sizeof surnames[0])], h->agent_name,
+              sizeof h->agent_name);
+
+    inject_faults(g, r, h, &s, fail);
+
+    intended_decision(plan, h, &s, fail);
     return FM_OK;
 }
 

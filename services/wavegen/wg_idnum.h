@@ -33,7 +33,8 @@ int wg_idreg_area_index(const wg_idreg *reg, const char *area);
 
 /* Writes a fresh identity number for a person of that area, birth date and sex. When the 499 or 500
  * numbers of that (area, date, sex) are used up, the next area codes are tried in turn.
- * FM_EINVAL for a date outside the registry, FM_ENOTFOUND when every area is full for that date. */
+ * area_index must be one of the registry's (asserted). FM_EINVAL for a date outside the registry,
+ * FM_ENOTFOUND when every area is full for that date. */
 fm_status wg_idreg_issue(wg_idreg *reg, int area_index, int32_t birth_day, bool male, char out[19]);
 
 #endif

@@ -225,9 +225,33 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-int main(int argc, char **argv)
+/* What the command line says. The options whose defaults are settings (plan dir, message size) stay unset
+ * (NULL, 0) until the settings are read: a wrong line fails alone. */
+typedef struct options {
+    const char *mode;
+    bool enroll_mode;
+    uint64_t create_partitions, seed, households, plan_year, flush_ms, max_bytes;
+    double rate, claim_scale, claim_unreadable, claim_resend;
+    const char *dry_run, *labels_path, *places_path, *plan_dir, *policies_out, *policies_in, *topic,
+        *bootstrap;
+    bool quiet;
+    const char *props[128];
+    int n_props;
+    wg_enroll_shares shares;
+} options;
+
+/* Reads the command line into *o. -1: go on; otherwise the exit status (0 for --help and --version, 2 for a
+ * usage error, already reported). */
+static int parse_options(int argc, char **argv, options *o)
 {
     char text[160];
+    *o = (options){.seed = 1,
+                   .plan_year = 2026,
+                   .flush_ms = 60000,
+                   .claim_scale = 1.0,
+                   .claim_unreadable = 0.005,
+                   .claim_resend = 0.005,
+                   .shares = wg_enroll_default_shares()};
     if (argc < 2) {
         fm_cli_print_usage_error(stderr, "famins-wavegen", "say enroll or claims");
         return 2;
@@ -240,30 +264,16 @@ int main(int argc, char **argv)
         fm_cli_print_version(stdout, "famins-wavegen");
         return 0;
     }
-    const char *mode = argv[1];
-    bool enroll_mode = strcmp(mode, "enroll") == 0;
-    if (!enroll_mode && strcmp(mode, "claims") != 0) {
-        if (mode[0] == '-' && mode[1] != '\0')
-            snprintf(text, sizeof text, "unknown option '%.64s'", mode);
+    o->mode = argv[1];
+    o->enroll_mode = strcmp(o->mode, "enroll") == 0;
+    if (!o->enroll_mode && strcmp(o->mode, "claims") != 0) {
+        if (o->mode[0] == '-' && o->mode[1] != '\0')
+            snprintf(text, sizeof text, "unknown option '%.64s'", o->mode);
         else
-            snprintf(text, sizeof text, "unknown mode '%.64s' (enroll | claims)", mode);
+            snprintf(text, sizeof text, "unknown mode '%.64s' (enroll | claims)", o->mode);
         fm_cli_print_usage_error(stderr, "famins-wavegen", text);
         return 2;
     }
-
-    /* The options are parsed before the settings are read, so that a wrong line fails alone; the options
-     * whose defaults are settings (plan dir, message size) stay unset (NULL, 0) until then. */
-    uint64_t create_partitions = 0;
-    uint64_t seed = 1, households = 0, plan_year = 2026, flush_ms = 60000;
-    uint64_t max_bytes = 0;
-    double rate = 0, claim_scale = 1.0, claim_unreadable = 0.005, claim_resend = 0.005;
-    const char *dry_run = NULL, *labels_path = NULL, *places_path = NULL;
-    const char *plan_dir = NULL;
-    const char *policies_out = NULL, *policies_in = NULL, *topic = NULL, *bootstrap = NULL;
-    bool quiet = false;
-    const char *props[128];
-    int n_props = 0;
-    wg_enroll_shares shares = wg_enroll_default_shares();
 
     static const struct option opts[] = {
         {"plan-year", required_argument, NULL, O_PLAN_YEAR},
@@ -302,45 +312,48 @@ int main(int argc, char **argv)
     bool ok = true;
     while ((c = getopt_long(argc, argv, ":b:t:X:hV", opts, NULL)) != -1) {
         switch (c) {
-        case O_PLAN_YEAR: ok = parse_u64(optarg, &plan_year) && plan_year >= 2000 && plan_year <= 2100; break;
-        case O_SEED: ok = parse_u64(optarg, &seed); break;
-        case O_RATE: ok = parse_double(optarg, &rate) && rate >= 0; break;
-        case O_DRY_RUN: dry_run = optarg; break;
-        case O_LABELS: labels_path = optarg; break;
-        case O_PLAN_DIR: plan_dir = optarg; break;
-        case O_PLACES: places_path = optarg; break;
-        case 'b': bootstrap = optarg; break;
-        case 't': topic = optarg; break;
+        case O_PLAN_YEAR:
+            ok = parse_u64(optarg, &o->plan_year) && o->plan_year >= 2000 && o->plan_year <= 2100;
+            break;
+        case O_SEED: ok = parse_u64(optarg, &o->seed); break;
+        case O_RATE: ok = parse_double(optarg, &o->rate) && o->rate >= 0; break;
+        case O_DRY_RUN: o->dry_run = optarg; break;
+        case O_LABELS: o->labels_path = optarg; break;
+        case O_PLAN_DIR: o->plan_dir = optarg; break;
+        case O_PLACES: o->places_path = optarg; break;
+        case 'b': o->bootstrap = optarg; break;
+        case 't': o->topic = optarg; break;
         case 'X':
-            ok = n_props < 120 && strchr(optarg, '=') != NULL;
+            ok = o->n_props < 120 && strchr(optarg, '=') != NULL;
             if (ok)
-                props[n_props++] = optarg;
+                o->props[o->n_props++] = optarg;
             break;
-        case O_FLUSH: ok = parse_u64(optarg, &flush_ms) && flush_ms <= 3600000; break;
-        case O_QUIET: quiet = true; break;
-        case O_HOUSEHOLDS: ok = parse_u64(optarg, &households); break;
-        case O_POLICIES_OUT: policies_out = optarg; break;
-        case O_POLICIES: policies_in = optarg; break;
+        case O_FLUSH: ok = parse_u64(optarg, &o->flush_ms) && o->flush_ms <= 3600000; break;
+        case O_QUIET: o->quiet = true; break;
+        case O_HOUSEHOLDS: ok = parse_u64(optarg, &o->households); break;
+        case O_POLICIES_OUT: o->policies_out = optarg; break;
+        case O_POLICIES: o->policies_in = optarg; break;
         case O_MAX_BYTES:
-            ok = parse_u64(optarg, &max_bytes) && max_bytes >= 1024 && max_bytes <= 900000;
+            ok = parse_u64(optarg, &o->max_bytes) && o->max_bytes >= 1024 && o->max_bytes <= 900000;
             break;
-        case O_UNREADABLE: ok = parse_double(optarg, &shares.unreadable); break;
-        case O_RESEND: ok = parse_double(optarg, &shares.resend); break;
-        case O_CONFLICT: ok = parse_double(optarg, &shares.conflict); break;
-        case O_INELIGIBLE: ok = parse_double(optarg, &shares.ineligible); break;
-        case O_TWO: ok = parse_double(optarg, &shares.two_reasons); break;
-        case O_SHARED: ok = parse_double(optarg, &shares.shared_person); break;
-        case O_OVER_AGE: ok = parse_double(optarg, &shares.over_age); break;
+        case O_UNREADABLE: ok = parse_double(optarg, &o->shares.unreadable); break;
+        case O_RESEND: ok = parse_double(optarg, &o->shares.resend); break;
+        case O_CONFLICT: ok = parse_double(optarg, &o->shares.conflict); break;
+        case O_INELIGIBLE: ok = parse_double(optarg, &o->shares.ineligible); break;
+        case O_TWO: ok = parse_double(optarg, &o->shares.two_reasons); break;
+        case O_SHARED: ok = parse_double(optarg, &o->shares.shared_person); break;
+        case O_OVER_AGE: ok = parse_double(optarg, &o->shares.over_age); break;
         case O_CLAIM_UNREADABLE:
-            ok = parse_double(optarg, &claim_unreadable) && claim_unreadable >= 0 && claim_unreadable <= 1;
+            ok = parse_double(optarg, &o->claim_unreadable) && o->claim_unreadable >= 0 &&
+                 o->claim_unreadable <= 1;
             break;
         case O_CLAIM_RESEND:
-            ok = parse_double(optarg, &claim_resend) && claim_resend >= 0 && claim_resend <= 1;
+            ok = parse_double(optarg, &o->claim_resend) && o->claim_resend >= 0 && o->claim_resend <= 1;
             break;
-        case O_CLAIM_SCALE: ok = parse_double(optarg, &claim_scale) && claim_scale >= 0; break;
+        case O_CLAIM_SCALE: ok = parse_double(optarg, &o->claim_scale) && o->claim_scale >= 0; break;
         case O_CREATE_TOPIC:
-            ok =
-                parse_u64(optarg, &create_partitions) && create_partitions >= 1 && create_partitions <= 10000;
+            ok = parse_u64(optarg, &o->create_partitions) && o->create_partitions >= 1 &&
+                 o->create_partitions <= 10000;
             break;
         case 'h':
         case O_HELP: usage(stdout); return 0;
@@ -368,6 +381,151 @@ int main(int argc, char **argv)
         fm_cli_print_usage_error(stderr, "famins-wavegen", text);
         return 2;
     }
+    return -1;
+}
+
+/* Opens r->sink: the --dry-run file, or a producer to the topic (named from FAMINS_TOPIC_PREFIX into
+ * topic_buf unless --topic said), which must exist (or is created with --create-topic). false when it could
+ * not (said on stderr). */
+static bool open_output(options *o, const fm_settings *settings, const fm_logger *lg, run *r, char *topic_buf,
+                        size_t topic_len)
+{
+    fm_error err = {0};
+    fm_status st;
+    if (o->topic == NULL) {
+        if (fm_topic_name(
+                fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"),
+                fm_topic_base_name(o->enroll_mode ? FM_TOPIC_ENROLLMENT_SUBMITTED : FM_TOPIC_CLAIM_EVENTS),
+                topic_buf, topic_len, &err) != FM_OK) {
+            fprintf(stderr, "famins-wavegen: FAMINS_TOPIC_PREFIX: %s\n", err.text);
+            return false;
+        }
+        o->topic = topic_buf;
+    }
+    if (o->dry_run != NULL) {
+        st = wg_sink_file_open(o->dry_run, &r->sink, &err);
+    } else {
+        rd_kafka_conf_t *base = NULL;
+        st = fm_kafka_conf_new(settings, "famins-wavegen", &base, &err);
+        if (st == FM_OK) {
+            char bs[1024];
+            const char *all[130];
+            int n_all = 0;
+            if (o->bootstrap != NULL) { /* -b wins over FAMINS_KAFKA_BOOTSTRAP, -X over both */
+                snprintf(bs, sizeof bs, "bootstrap.servers=%s", o->bootstrap);
+                all[n_all++] = bs;
+            }
+            for (int i = 0; i < o->n_props; i++)
+                all[n_all++] = o->props[i];
+            st = wg_sink_kafka_open(o->topic, base, all, n_all, lg, &r->sink, &err);
+        }
+    }
+    if (st != FM_OK) {
+        fprintf(stderr, "famins-wavegen: cannot open the output: %s %s: %s\n", err.path, err.code, err.text);
+        return false;
+    }
+    if (o->dry_run == NULL) { /* fail fast on a missing topic rather than time out every message */
+        int partitions = 0;
+        if (o->create_partitions > 0 &&
+            wg_sink_kafka_create_topic(r->sink, o->topic, (int)o->create_partitions, 1, 15000, &err) !=
+                FM_OK) {
+            fprintf(stderr, "famins-wavegen: cannot create topic %s: %s\n", o->topic, err.text);
+            return false;
+        }
+        if (wg_sink_kafka_check_topic(r->sink, 30000, &partitions, &err) != FM_OK) {
+            fprintf(stderr, "famins-wavegen: topic %s is not available: %s (%s)%s\n", o->topic, err.code,
+                    err.text, o->create_partitions ? "" : "; create it, or pass --create-topic PARTITIONS");
+            return false;
+        }
+        if (!o->quiet)
+            fm_log(lg, FM_LOG_INFO, "producing", "topic=%s partitions=%d", o->topic, partitions);
+    }
+    return true;
+}
+
+/* The run's summary on stderr: counts, rates, the output's delivery figures and the tallies. true when every
+ * event was delivered (or written). */
+static bool summarize(const options *o, const run *r, const wg_sink_stats *stats, fm_status close_st,
+                      uint64_t done_units, const char *unit, double elapsed)
+{
+    FILE *f = stderr;
+    fprintf(f, "famins-wavegen %s summary: %llu %s, %llu events, %.1f MB, %.2f s, %.0f %s/s, %.0f events/s\n",
+            o->mode, (unsigned long long)done_units, unit, (unsigned long long)r->events,
+            (double)r->bytes / 1e6, elapsed, elapsed > 0 ? (double)done_units / elapsed : 0, unit,
+            elapsed > 0 ? (double)r->events / elapsed : 0);
+    fprintf(f, "  output: %s %s: produced %llu, delivered %llu, failed %llu\n", o->dry_run ? "file" : "topic",
+            o->dry_run ? o->dry_run : o->topic, (unsigned long long)stats->produced,
+            (unsigned long long)stats->delivered, (unsigned long long)stats->failed);
+    tally_print(f, "by kind", &r->kinds);
+    tally_print(f, "by intended outcome", &r->outcomes);
+    tally_print(f, "injected faults and edge cases", &r->faults);
+    tally_print(f, o->enroll_mode ? "valid enrollment events by managing unit" : "claims by liability",
+                &r->units);
+
+    bool delivered_all = close_st == FM_OK && stats->failed == 0 && stats->delivered == stats->produced;
+    if (!delivered_all)
+        fprintf(f, "famins-wavegen: NOT DELIVERED: %llu of %llu events failed or were not confirmed (%s)\n",
+                (unsigned long long)(stats->produced - stats->delivered), (unsigned long long)stats->produced,
+                stats->first_error[0] ? stats->first_error : fm_status_name(close_st));
+    return delivered_all;
+}
+
+/* Generates the wave (enroll), or the claims of the policies read from pol_in or of the wave rebuilt from its
+ * seed (households, not sent), emitting every message through emit into r. *done_units counts households or
+ * policies done. The first failure stops it: FM_EIO (a policies file), or the generator's status (err). */
+static fm_status generate(const options *o, wg_enroll *gen, wg_claims *claims, FILE *pol_in, FILE *pol_out,
+                          run *r, const fm_logger *lg, wg_progress *prog, uint64_t *done_units, fm_error *err)
+{
+    fm_status gen_st = FM_OK;
+    char *line = NULL;
+    size_t line_cap = 0;
+    if (o->enroll_mode) {
+        wg_progress_start(prog, stderr, lg, o->households, "households", o->quiet);
+        for (uint64_t i = 0; i < o->households && !stop_requested; i++) {
+            char *pol = NULL;
+            gen_st = wg_enroll_household(gen, i, emit, r, pol_out ? &pol : NULL);
+            if (gen_st == FM_OK && pol != NULL && (fputs(pol, pol_out) == EOF || fputc('\n', pol_out) == EOF))
+                gen_st = FM_EIO;
+            free(pol);
+            if (gen_st != FM_OK)
+                break;
+            *done_units = i + 1;
+            wg_progress_update(prog, *done_units, r->events, false);
+        }
+    } else if (o->policies_in == NULL) { /* the wave rebuilt, not sent: only its households' policies */
+        wg_progress_start(prog, stderr, lg, o->households, "households", o->quiet);
+        for (uint64_t i = 0; i < o->households && !stop_requested; i++) {
+            char *pol = NULL;
+            gen_st = wg_enroll_household(gen, i, discard, NULL, &pol);
+            if (gen_st == FM_OK && pol != NULL)
+                gen_st = wg_claims_policy(claims, pol, strlen(pol), emit, r, err);
+            free(pol);
+            if (gen_st != FM_OK)
+                break;
+            *done_units = i + 1;
+            wg_progress_update(prog, *done_units, r->events, false);
+        }
+    } else {
+        wg_progress_start(prog, stderr, lg, 0, "policies", o->quiet);
+        ssize_t n;
+        while (!stop_requested && (n = getline(&line, &line_cap, pol_in)) > 0) {
+            gen_st = wg_claims_policy(claims, line, (size_t)n, emit, r, err);
+            if (gen_st != FM_OK)
+                break;
+            (*done_units)++;
+            wg_progress_update(prog, *done_units, r->events, false);
+        }
+    }
+    free(line);
+    return gen_st;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    int parsed = parse_options(argc, argv, &o);
+    if (parsed >= 0)
+        return parsed;
     fm_settings *settings = NULL;
     fm_error serr = {0};
     if (fm_settings_load(settings_defs, N_SETTINGS, NULL, NULL, &settings, &serr) != FM_OK) {
@@ -381,15 +539,14 @@ int main(int argc, char **argv)
         fm_settings_free(settings);
         return 2;
     }
-    if (plan_dir == NULL)
-        plan_dir = fm_settings_str(settings, "FAMINS_PLAN_DIR");
-    if (max_bytes == 0)
-        max_bytes = (uint64_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES");
+    if (o.plan_dir == NULL)
+        o.plan_dir = fm_settings_str(settings, "FAMINS_PLAN_DIR");
+    if (o.max_bytes == 0)
+        o.max_bytes = (uint64_t)fm_settings_int(settings, "FAMINS_MAX_MESSAGE_BYTES");
     /* claims: from a policies file, or from the wave rebuilt from its seed and options (--households) */
-    bool from_wave = !enroll_mode && policies_in == NULL && households > 0;
-    if ((enroll_mode && households == 0) ||
-        (!enroll_mode && policies_in == NULL && !from_wave) ||
-        (!enroll_mode && policies_in != NULL && households > 0)) {
+    bool from_wave = !o.enroll_mode && o.policies_in == NULL && o.households > 0;
+    if ((o.enroll_mode && o.households == 0) || (!o.enroll_mode && o.policies_in == NULL && !from_wave) ||
+        (!o.enroll_mode && o.policies_in != NULL && o.households > 0)) {
         usage(stderr);
         fm_settings_free(settings);
         return 2;
@@ -403,66 +560,64 @@ int main(int argc, char **argv)
     wg_claims *claims = NULL;
     run *r = calloc(1, sizeof *r);
     FILE *pol_out = NULL, *pol_in = NULL;
-    char *line = NULL;
-    size_t line_cap = 0;
     if (plan == NULL || places == NULL || r == NULL)
         goto done;
     char places_dir[4096], default_places[sizeof places_dir + 64];
-    if (places_path == NULL) {
+    if (o.places_path == NULL) {
         /* Not found: the folder looked in stays in the path, so the error below names it. */
         (void)fm_paths_data_dir("places", places_dir, sizeof places_dir, NULL);
         snprintf(default_places, sizeof default_places, "%s/xian-managing-units.json", places_dir);
-        places_path = default_places;
+        o.places_path = default_places;
     }
-    fm_status st = wg_plan_load(plan_dir, (int)plan_year, plan, &err);
+    fm_status st = wg_plan_load(o.plan_dir, (int)o.plan_year, plan, &err);
     if (st != FM_OK) {
-        fprintf(stderr, "famins-wavegen: cannot read the plan of %d from %s: %s %s (%s)\n", (int)plan_year,
-                plan_dir, err.path, err.code, err.text);
+        fprintf(stderr, "famins-wavegen: cannot read the plan of %d from %s: %s %s (%s)\n", (int)o.plan_year,
+                o.plan_dir, err.path, err.code, err.text);
         goto done;
     }
-    if (enroll_mode || from_wave) {
-        st = wg_places_load(places_path, places, &err);
+    if (o.enroll_mode || from_wave) {
+        st = wg_places_load(o.places_path, places, &err);
         if (st != FM_OK) {
-            fprintf(stderr, "famins-wavegen: cannot read the population table %s: %s %s (%s)\n", places_path,
-                    err.path, err.code, err.text);
+            fprintf(stderr, "famins-wavegen: cannot read the population table %s: %s %s (%s)\n",
+                    o.places_path, err.path, err.code, err.text);
             goto done;
         }
-        int not_offered = (int)plan_year - 1; /* the nearest earlier year without a plan file */
+        int not_offered = (int)o.plan_year - 1; /* the nearest earlier year without a plan file */
         wg_plan probe;
-        while (not_offered > 1990 && wg_plan_load(plan_dir, not_offered, &probe, NULL) != FM_ENOTFOUND)
+        while (not_offered > 1990 && wg_plan_load(o.plan_dir, not_offered, &probe, NULL) != FM_ENOTFOUND)
             not_offered--;
-        wg_enroll_config cfg = {.seed = seed,
+        wg_enroll_config cfg = {.seed = o.seed,
                                 .plan = plan,
                                 .places = places,
                                 .not_offered_year = not_offered,
-                                .max_message_bytes = (size_t)max_bytes,
+                                .max_message_bytes = (size_t)o.max_bytes,
                                 .producer = "famins-wavegen",
-                                .shares = shares};
+                                .shares = o.shares};
         if ((st = wg_enroll_new(&cfg, &gen, &err)) != FM_OK) {
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
             goto done;
         }
     }
-    if (!enroll_mode && !from_wave) {
-        pol_in = fopen(policies_in, "r");
+    if (!o.enroll_mode && !from_wave) {
+        pol_in = fopen(o.policies_in, "r");
         if (pol_in == NULL) {
-            fprintf(stderr, "famins-wavegen: cannot open the policies file %s: %s\n", policies_in,
+            fprintf(stderr, "famins-wavegen: cannot open the policies file %s: %s\n", o.policies_in,
                     strerror(errno));
             goto done;
         }
     }
-    if (!enroll_mode) {
-        if (claim_unreadable + claim_resend > 1) {
+    if (!o.enroll_mode) {
+        if (o.claim_unreadable + o.claim_resend > 1) {
             fprintf(stderr, "famins-wavegen: the claim fault shares add up to more than 1\n");
             goto done;
         }
-        wg_claims_config cc = {.seed = seed,
+        wg_claims_config cc = {.seed = o.seed,
                                .plan = plan,
                                .producer = "famins-wavegen",
-                               .scale = claim_scale,
-                               .unreadable = claim_unreadable,
-                               .resend = claim_resend,
-                               .max_message_bytes = (size_t)max_bytes};
+                               .scale = o.claim_scale,
+                               .unreadable = o.claim_unreadable,
+                               .resend = o.claim_resend,
+                               .max_message_bytes = (size_t)o.max_bytes};
         if ((st = wg_claims_new(&cc, &claims, &err)) != FM_OK) {
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
             goto done;
@@ -470,108 +625,24 @@ int main(int argc, char **argv)
     }
 
     char topic_buf[512];
-    if (topic == NULL) {
-        if (fm_topic_name(
-                fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"),
-                fm_topic_base_name(enroll_mode ? FM_TOPIC_ENROLLMENT_SUBMITTED : FM_TOPIC_CLAIM_EVENTS),
-                topic_buf, sizeof topic_buf, &err) != FM_OK) {
-            fprintf(stderr, "famins-wavegen: FAMINS_TOPIC_PREFIX: %s\n", err.text);
-            goto done;
-        }
-        topic = topic_buf;
-    }
-    if (dry_run != NULL) {
-        st = wg_sink_file_open(dry_run, &r->sink, &err);
-    } else {
-        rd_kafka_conf_t *base = NULL;
-        st = fm_kafka_conf_new(settings, "famins-wavegen", &base, &err);
-        if (st == FM_OK) {
-            char bs[1024];
-            const char *all[130];
-            int n_all = 0;
-            if (bootstrap != NULL) { /* -b wins over FAMINS_KAFKA_BOOTSTRAP, -X over both */
-                snprintf(bs, sizeof bs, "bootstrap.servers=%s", bootstrap);
-                all[n_all++] = bs;
-            }
-            for (int i = 0; i < n_props; i++)
-                all[n_all++] = props[i];
-            st = wg_sink_kafka_open(topic, base, all, n_all, &lg, &r->sink, &err);
-        }
-    }
-    if (st != FM_OK) {
-        fprintf(stderr, "famins-wavegen: cannot open the output: %s %s: %s\n", err.path, err.code, err.text);
+    if (!open_output(&o, settings, &lg, r, topic_buf, sizeof topic_buf))
+        goto done;
+    if (o.labels_path != NULL && (r->labels = fopen(o.labels_path, "w")) == NULL) {
+        fprintf(stderr, "famins-wavegen: cannot write labels to %s: %s\n", o.labels_path, strerror(errno));
         goto done;
     }
-    /* Fail fast on a missing topic rather than time out every message; 30 s, as a busy broker opens a new
-     * topic's partitions slowly and nothing is produced until every one is online. */
-    if (dry_run == NULL) {
-        int partitions = 0;
-        if (create_partitions > 0 &&
-            wg_sink_kafka_create_topic(r->sink, topic, (int)create_partitions, 1, 15000, &err) != FM_OK) {
-            fprintf(stderr, "famins-wavegen: cannot create topic %s: %s\n", topic, err.text);
-            goto done;
-        }
-        if (wg_sink_kafka_check_topic(r->sink, 30000, &partitions, &err) != FM_OK) {
-            fprintf(stderr, "famins-wavegen: topic %s is not available: %s (%s)%s\n", topic, err.code,
-                    err.text, create_partitions ? "" : "; create it, or pass --create-topic PARTITIONS");
-            goto done;
-        }
-        if (!quiet)
-            fm_log(&lg, FM_LOG_INFO, "producing", "topic=%s partitions=%d", topic, partitions);
-    }
-    if (labels_path != NULL && (r->labels = fopen(labels_path, "w")) == NULL) {
-        fprintf(stderr, "famins-wavegen: cannot write labels to %s: %s\n", labels_path, strerror(errno));
-        goto done;
-    }
-    if (policies_out != NULL && (pol_out = fopen(policies_out, "w")) == NULL) {
-        fprintf(stderr, "famins-wavegen: cannot write policies to %s: %s\n", policies_out, strerror(errno));
+    if (o.policies_out != NULL && (pol_out = fopen(o.policies_out, "w")) == NULL) {
+        fprintf(stderr, "famins-wavegen: cannot write policies to %s: %s\n", o.policies_out, strerror(errno));
         goto done;
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
 
-    r->rate = rate;
+    r->rate = o.rate;
     r->started = wg_now();
     wg_progress prog;
     uint64_t done_units = 0;
-    fm_status gen_st = FM_OK;
-    if (enroll_mode) {
-        wg_progress_start(&prog, stderr, &lg, households, "households", quiet);
-        for (uint64_t i = 0; i < households && !stop_requested; i++) {
-            char *pol = NULL;
-            gen_st = wg_enroll_household(gen, i, emit, r, pol_out ? &pol : NULL);
-            if (gen_st == FM_OK && pol != NULL && (fputs(pol, pol_out) == EOF || fputc('\n', pol_out) == EOF))
-                gen_st = FM_EIO;
-            free(pol);
-            if (gen_st != FM_OK)
-                break;
-            done_units = i + 1;
-            wg_progress_update(&prog, done_units, r->events, false);
-        }
-    } else if (from_wave) { /* the same households, built again and not sent: only their policies */
-        wg_progress_start(&prog, stderr, &lg, households, "households", quiet);
-        for (uint64_t i = 0; i < households && !stop_requested; i++) {
-            char *pol = NULL;
-            gen_st = wg_enroll_household(gen, i, discard, NULL, &pol);
-            if (gen_st == FM_OK && pol != NULL)
-                gen_st = wg_claims_policy(claims, pol, strlen(pol), emit, r, &err);
-            free(pol);
-            if (gen_st != FM_OK)
-                break;
-            done_units = i + 1;
-            wg_progress_update(&prog, done_units, r->events, false);
-        }
-    } else {
-        wg_progress_start(&prog, stderr, &lg, 0, "policies", quiet);
-        ssize_t n;
-        while (!stop_requested && (n = getline(&line, &line_cap, pol_in)) > 0) {
-            gen_st = wg_claims_policy(claims, line, (size_t)n, emit, r, &err);
-            if (gen_st != FM_OK)
-                break;
-            done_units++;
-            wg_progress_update(&prog, done_units, r->events, false);
-        }
-    }
+    fm_status gen_st = generate(&o, gen, claims, pol_in, pol_out, r, &lg, &prog, &done_units, &err);
     wg_progress_finish(&prog, done_units, r->events);
     if (gen_st != FM_OK)
         fm_log(&lg, FM_LOG_ERROR, "generation_stopped", "status=%s detail=\"%s %s\"", fm_status_name(gen_st),
@@ -580,31 +651,13 @@ int main(int argc, char **argv)
         fm_log(&lg, FM_LOG_WARN, "interrupted", "%s_done=%llu", prog.unit, (unsigned long long)done_units);
 
     wg_sink_stats stats;
-    fm_status close_st = wg_sink_close(r->sink, (int)flush_ms, &stats);
+    fm_status close_st = wg_sink_close(r->sink, (int)o.flush_ms, &stats);
     r->sink = NULL;
     double elapsed = wg_now() - r->started;
     bool labels_ok = r->labels == NULL || (fflush(r->labels) == 0 && !ferror(r->labels));
     bool pol_ok = pol_out == NULL || (fflush(pol_out) == 0 && !ferror(pol_out));
 
-    FILE *f = stderr;
-    fprintf(f, "famins-wavegen %s summary: %llu %s, %llu events, %.1f MB, %.2f s, %.0f %s/s, %.0f events/s\n",
-            mode, (unsigned long long)done_units, prog.unit, (unsigned long long)r->events,
-            (double)r->bytes / 1e6, elapsed, elapsed > 0 ? (double)done_units / elapsed : 0, prog.unit,
-            elapsed > 0 ? (double)r->events / elapsed : 0);
-    fprintf(f, "  output: %s %s: produced %llu, delivered %llu, failed %llu\n", dry_run ? "file" : "topic",
-            dry_run ? dry_run : topic, (unsigned long long)stats.produced,
-            (unsigned long long)stats.delivered, (unsigned long long)stats.failed);
-    tally_print(f, "by kind", &r->kinds);
-    tally_print(f, "by intended outcome", &r->outcomes);
-    tally_print(f, "injected faults and edge cases", &r->faults);
-    tally_print(f, enroll_mode ? "valid enrollment events by managing unit" : "claims by liability",
-                &r->units);
-
-    bool delivered_all = close_st == FM_OK && stats.failed == 0 && stats.delivered == stats.produced;
-    if (!delivered_all)
-        fprintf(f, "famins-wavegen: NOT DELIVERED: %llu of %llu events failed or were not confirmed (%s)\n",
-                (unsigned long long)(stats.produced - stats.delivered), (unsigned long long)stats.produced,
-                stats.first_error[0] ? stats.first_error : fm_status_name(close_st));
+    bool delivered_all = summarize(&o, r, &stats, close_st, done_units, prog.unit, elapsed);
     exit_code = delivered_all && gen_st == FM_OK && !stop_requested && labels_ok && pol_ok ? 0 : 1;
 
 done:
@@ -618,7 +671,6 @@ done:
         fclose(pol_out);
     if (pol_in != NULL)
         fclose(pol_in);
-    free(line);
     wg_enroll_free(gen);
     wg_claims_free(claims);
     free(r);

@@ -128,11 +128,3 @@ const wg_unit *wg_places_pick(const wg_places *p, wg_rng *r)
     }
     return &p->units[lo];
 }
-
-const wg_unit *wg_places_find(const wg_places *p, const char *code)
-{
-    for (int i = 0; i < p->n_units; i++)
-        if (strcmp(p->units[i].code, code) == 0)
-            return &p->units[i];
-    return NULL;
-}

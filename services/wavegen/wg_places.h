@@ -44,7 +44,4 @@ fm_status wg_places_load(const char *path, wg_places *out, fm_error *err);
 /* A unit drawn in proportion to population. */
 const wg_unit *wg_places_pick(const wg_places *p, wg_rng *r);
 
-/* The unit with that code, or NULL. */
-const wg_unit *wg_places_find(const wg_places *p, const char *code);
-
 #endif

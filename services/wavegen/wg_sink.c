@@ -276,17 +276,6 @@ fm_status wg_sink_put(wg_sink *s, const char *key, size_t key_len, const void *p
     return FM_OK;
 }
 
-void wg_sink_poll(wg_sink *s)
-{
-    if (s->rk != NULL)
-        rd_kafka_poll(s->rk, 0);
-}
-
-void wg_sink_stats_get(const wg_sink *s, wg_sink_stats *out)
-{
-    *out = s->stats;
-}
-
 fm_status wg_sink_close(wg_sink *s, int flush_timeout_ms, wg_sink_stats *stats)
 {
     fm_status st = FM_OK;

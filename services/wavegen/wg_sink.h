@@ -46,12 +46,6 @@ fm_status wg_sink_kafka_check_topic(wg_sink *s, int timeout_ms, int *partitions,
  * room. FM_EIO (file), FM_EKAFKA (refused by the client: the message is counted as failed). */
 fm_status wg_sink_put(wg_sink *s, const char *key, size_t key_len, const void *payload, size_t len);
 
-/* Serves pending delivery reports without waiting. */
-void wg_sink_poll(wg_sink *s);
-
-/* Counts so far (delivered grows as reports arrive). */
-void wg_sink_stats_get(const wg_sink *s, wg_sink_stats *out);
-
 /* Flushes (Kafka: waits at most flush_timeout_ms for outstanding deliveries), fills *stats, frees s.
  * FM_OK only when every message was delivered; FM_ETIMEDOUT when some were still in flight at the
  * bound; FM_EKAFKA or FM_EIO when some failed. */

@@ -27,7 +27,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_REQUIRE(i == 0 || places.cumulative[i] > places.cumulative[i - 1], "the running sum grows");
         for (int a = 0; a < u->n_areas; a++)
             FUZZ_REQUIRE(u->area_idx[a] >= 0 && u->area_idx[a] < places.n_areas, "an area index is in range");
-        FUZZ_REQUIRE(wg_places_find(&places, u->code) != NULL, "a unit is found by its code");
     }
     /* The weighted pick wavegen makes for every household lands on a unit of the table. */
     wg_rng r;

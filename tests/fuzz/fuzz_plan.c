@@ -1,5 +1,6 @@
 /* fuzz_plan.c — libFuzzer harness: the plan loader, one plan file (fm_plan_catalogue_load_file). */
 #include "fm_plan.h"
+#include "fm_plan_read.h"
 #include "fuzz_support.h"
 
 #include <stdint.h>

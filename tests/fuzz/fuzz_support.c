@@ -1,5 +1,6 @@
 /* fuzz_support.c — what the harnesses share: property checks that abort, the input as a file. */
 #include "fuzz_support.h"
+#include "fm_plan_read.h"
 
 #include <errno.h>
 #include <stdio.h>

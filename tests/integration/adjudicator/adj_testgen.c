@@ -26,6 +26,7 @@
 #include "adj_worker.h"
 #include "fm_dates.h"
 #include "fm_person.h"
+#include "fm_plan_read.h"
 
 static const char *env_or(const char *name, const char *dflt);
 

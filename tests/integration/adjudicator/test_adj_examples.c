@@ -11,6 +11,7 @@
 #include "adj_testdb.h"
 #include "fm_decode.h"
 #include "fm_test.h"
+#include "fm_plan_read.h"
 
 typedef struct suite {
     PGconn *admin;   /* famins_admin: seeds and reads */

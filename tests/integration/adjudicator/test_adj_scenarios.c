@@ -12,6 +12,7 @@
 #include "adj_testdb.h"
 #include "fm_decode.h"
 #include "fm_test.h"
+#include "fm_plan_read.h"
 
 #define POLICY "FJ2026-H610113000001"
 #define POLICY2 "FJ2026-H610113000002"

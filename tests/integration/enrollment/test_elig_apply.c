@@ -16,6 +16,7 @@
 #include "fm_idnum.h"
 #include "fm_person.h"
 #include "fm_plan.h"
+#include "fm_plan_read.h"
 #include "fm_test.h"
 
 #define SECRET "famins-test-secret"

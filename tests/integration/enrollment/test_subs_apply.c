@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fm_plan.h"
+#include "fm_plan_read.h"
 #include "fm_test.h"
 #include "subs_apply.h"
 #include "subs_decode.h"

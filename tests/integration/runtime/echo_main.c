@@ -73,9 +73,11 @@ static fm_status echo_decode(void *ctx, const fm_raw_message *msg, fm_event *out
     } else {
         snprintf(out->event_id, sizeof out->event_id, "%s", json_string_value(id));
         snprintf(out->type, sizeof out->type, "%s", json_string_value(type));
-        fm_sha256_hex(msg->payload, msg->payload_len, out->content_hash);
-        out->decoded = json_incref(root);
-        st = FM_OK;
+        st = fm_sha256_hex(msg->payload, msg->payload_len, out->content_hash);
+        if (st == FM_OK)
+            out->decoded = json_incref(root);
+        else
+            fm_error_set(err, "", "NO_MEMORY", "out of memory hashing the message");
     }
     json_decref(root);
     return st;

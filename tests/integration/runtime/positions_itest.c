@@ -25,7 +25,8 @@ static fm_status commit_batch(PGconn *conn, const char *topic, int32_t partition
     fm_error err = {0};
     if (fm_pg_exec(conn, "BEGIN", &err) != FM_OK)
         return FM_EDB;
-    fm_status st = fm_positions_cas(conn, "g-zombie", topic, partition, start, next, &err);
+    fm_position_move move = {topic, partition, start, next};
+    fm_status st = fm_positions_cas_all(conn, "g-zombie", &move, 1, &err);
     fm_pg_exec(conn, st == FM_OK ? "COMMIT" : "ROLLBACK", &err);
     return st;
 }
@@ -74,7 +75,8 @@ int main(void)
     fm_pg_exec(zombie, "CREATE TABLE IF NOT EXISTS famins.positions_itest (n int)", &err);
     fm_pg_exec(zombie, "BEGIN", &err);
     fm_pg_exec(zombie, "INSERT INTO famins.positions_itest VALUES (1)", &err);
-    fm_status st = fm_positions_cas(zombie, "g-zombie", "t", 0, 15, 30, &err);
+    fm_position_move late = {"t", 0, 15, 30};
+    fm_status st = fm_positions_cas_all(zombie, "g-zombie", &late, 1, &err);
     fm_pg_exec(zombie, "ROLLBACK", &err);
     PGresult *res = NULL;
     int rows = -1;

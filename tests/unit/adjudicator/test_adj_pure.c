@@ -12,6 +12,7 @@
 #include "fm_pgstmt.h"
 #include "fm_dates.h"
 #include "fm_test.h"
+#include "fm_plan_read.h"
 
 static fm_plan_catalogue *cat;
 

@@ -10,6 +10,7 @@
 #include "fm_eligibility.h"
 #include "fm_encode.h"
 #include "fm_plan.h"
+#include "fm_plan_read.h"
 #include "rules_context.h"
 
 #include <dirent.h>

@@ -6,6 +6,7 @@
 #include "fm_eligibility.h"
 #include "fm_encode.h"
 #include "fm_plan.h"
+#include "fm_plan_read.h"
 #include "fm_test.h"
 
 #include <jansson.h>

@@ -6,6 +6,7 @@
 
 #include "fm_dates.h"
 #include "fm_plan.h"
+#include "fm_plan_read.h"
 
 #include <stdio.h>
 #include <string.h>

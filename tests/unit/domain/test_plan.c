@@ -3,6 +3,7 @@
 
 #include "fm_dates.h"
 #include "fm_plan.h"
+#include "fm_plan_read.h"
 
 #include <string.h>
 

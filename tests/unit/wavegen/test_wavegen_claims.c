@@ -12,6 +12,7 @@
 #include "fm_claim_rules.h"
 #include "fm_dates.h"
 #include "fm_plan.h"
+#include "fm_plan_read.h"
 #include "wg_test_util.h"
 
 #define HOUSEHOLDS 3000

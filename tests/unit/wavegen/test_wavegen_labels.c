@@ -13,6 +13,7 @@
 #include "fm_eligibility.h"
 #include "fm_idnum.h"
 #include "fm_plan.h"
+#include "fm_plan_read.h"
 #include "wg_test_util.h"
 
 #define HOUSEHOLDS 4000
