@@ -1,4 +1,5 @@
-/* fm_cli.h — the command-line conventions every famins program shares: --help, --version, exit 2 on misuse. */
+/* fm_cli.h — the command-line conventions every famins program shares: --help, --version, exit 2 on misuse.
+ */
 #ifndef FM_CLI_H
 #define FM_CLI_H
 

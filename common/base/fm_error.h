@@ -8,15 +8,15 @@
  * Out-parameters are only written on FM_OK unless the function says otherwise. */
 typedef enum fm_status {
     FM_OK = 0,
-    FM_EINVAL,     /* bad input: the fm_error, when given, says where and why */
-    FM_ENOMEM,     /* an allocation failed */
-    FM_EIO,        /* a file or socket could not be read or written */
-    FM_EDB,        /* PostgreSQL refused or the connection is gone */
-    FM_EKAFKA,     /* the Kafka client or broker refused */
-    FM_ENOTFOUND,  /* the thing asked for does not exist */
-    FM_ECONFLICT,  /* it exists already, differently (a changed migration, an event id reused) */
-    FM_ETIMEDOUT,  /* a bounded wait ran out */
-    FM_ECONFIG     /* the configuration is wrong */
+    FM_EINVAL,    /* bad input: the fm_error, when given, says where and why */
+    FM_ENOMEM,    /* an allocation failed */
+    FM_EIO,       /* a file or socket could not be read or written */
+    FM_EDB,       /* PostgreSQL refused or the connection is gone */
+    FM_EKAFKA,    /* the Kafka client or broker refused */
+    FM_ENOTFOUND, /* the thing asked for does not exist */
+    FM_ECONFLICT, /* it exists already, differently (a changed migration, an event id reused) */
+    FM_ETIMEDOUT, /* a bounded wait ran out */
+    FM_ECONFIG    /* the configuration is wrong */
 } fm_status;
 
 /* The detail of an input error: a JSON path ("members[2].role"), a stable code ("NOT_ONE_OF")

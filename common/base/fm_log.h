@@ -36,11 +36,11 @@ fm_status fm_logger_init(fm_logger *logger, const char *component, const char *l
  * U+FFFD). Text outside any field joins the field before it ("detail" when it comes first); a key the line
  * has already (ts, level, component, event, a repeated one) gets a suffix _2, _3, ... In kv a value is quoted
  * when the format quoted it or it holds a space or a quote (the component and event too), with '"' and '\'
- * escaped inside the quotes, and control characters are \xNN (JSON: \u00NN), so a line stays one event. The detail is cut at 2047 bytes on a
- * character boundary (the line then says truncated=true). Any run of 15 or more digits (see
- * fm_log_mask_identity_numbers) in the details is masked as a safety net, so an identity number that slipped
- * into a message never reaches the log. Thread-safe (librdkafka's threads log through it): one stdio call
- * writes a line. */
+ * escaped inside the quotes, and control characters are \xNN (JSON: \u00NN), so a line stays one event. The
+ * detail is cut at 2047 bytes on a character boundary (the line then says truncated=true). Any run of 15 or
+ * more digits (see fm_log_mask_identity_numbers) in the details is masked as a safety net, so an identity
+ * number that slipped into a message never reaches the log. Thread-safe (librdkafka's threads log through
+ * it): one stdio call writes a line. */
 void fm_log(const fm_logger *logger, fm_log_level level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -13,8 +13,8 @@
 struct fm_settings {
     const fm_setting *defs;
     size_t count;
-    char **values;   /* owned copies, one per def */
-    int64_t *ints;   /* parsed integers (0 for strings) */
+    char **values; /* owned copies, one per def */
+    int64_t *ints; /* parsed integers (0 for strings) */
     unsigned char *from_env;
 };
 

@@ -174,16 +174,16 @@ fm_status fm_decode_envelope_json(const json_t *root, fm_envelope *out, fm_error
 }
 
 /* The buffer form of a *_json decoder: parse, decode, release the document. */
-#define DECODE_BUFFER(json_fn, buf, len, out, err)                                                         \
-    do {                                                                                                   \
-        json_t *root_ = NULL;                                                                              \
-        memset(out, 0, sizeof *(out));                                                                     \
-        fm_status st_ = parse(buf, len, &root_, err);                                                      \
-        if (st_ != FM_OK)                                                                                  \
-            return st_;                                                                                    \
-        st_ = json_fn(root_, out, err);                                                                    \
-        json_decref(root_);                                                                                \
-        return st_;                                                                                        \
+#define DECODE_BUFFER(json_fn, buf, len, out, err)                                                           \
+    do {                                                                                                     \
+        json_t *root_ = NULL;                                                                                \
+        memset(out, 0, sizeof *(out));                                                                       \
+        fm_status st_ = parse(buf, len, &root_, err);                                                        \
+        if (st_ != FM_OK)                                                                                    \
+            return st_;                                                                                      \
+        st_ = json_fn(root_, out, err);                                                                      \
+        json_decref(root_);                                                                                  \
+        return st_;                                                                                          \
     } while (0)
 
 #define ENVELOPE_KEYS "event_id", "type", "schema_version", "occurred_at", "producer"

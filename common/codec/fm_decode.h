@@ -70,7 +70,7 @@ typedef struct fm_enrollment_decided {
     int plan_year;
     char managing_unit[FM_UTF8_BYTES(16)];
     fm_enrollment_outcome outcome;
-    fm_category category;   /* FM_CATEGORY_NONE when rejected */
+    fm_category category;                   /* FM_CATEGORY_NONE when rejected */
     char policy_number[FM_ASCII_BYTES(48)]; /* "" when rejected; FJ<year>-<household_id> (ASCII) */
     size_t n_members;
     size_t n_insured; /* members with status insured */

@@ -371,9 +371,9 @@ fm_status fm_encode_subsidy_allocated(const fm_enrollment *e, const fm_enrollmen
     return finish(body, "subsidy.allocated", event_id, occurred_at, json_out);
 }
 
-fm_status fm_encode_claim_decided_params(const fm_claim *c, const fm_claim_decision *d, const fm_review *review,
-                                         const char *event_id, const char *occurred_at, char **json_out,
-                                         char **params_out)
+fm_status fm_encode_claim_decided_params(const fm_claim *c, const fm_claim_decision *d,
+                                         const fm_review *review, const char *event_id,
+                                         const char *occurred_at, char **json_out, char **params_out)
 {
     json_t *body = NULL;
     *json_out = NULL;
@@ -386,7 +386,8 @@ fm_status fm_encode_claim_decided_params(const fm_claim *c, const fm_claim_decis
         return st;
     if (params_out != NULL) {
         json_t *params = json_object_get(body, "parameters");
-        if ((*params_out = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}")) == NULL) {
+        if ((*params_out = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}")) ==
+            NULL) {
             json_decref(body);
             return FM_ENOMEM;
         }

@@ -48,11 +48,11 @@ fm_status fm_encode_subsidy_allocated(const fm_enrollment *e, const fm_enrollmen
 /* source_event_id is the review's event id when review is given, else the claim's. */
 fm_status fm_encode_claim_decided(const fm_claim *c, const fm_claim_decision *d, const fm_review *review,
                                   const char *event_id, const char *occurred_at, char **json_out);
-/* fm_encode_claim_decided from one body, which also gives the event's "parameters" object as compact JSON with
- * sorted keys (*params_out, "{}" when absent; params_out may be NULL), for the decision's record. On failure both
- * outputs are NULL; on FM_OK the caller frees both. */
-fm_status fm_encode_claim_decided_params(const fm_claim *c, const fm_claim_decision *d, const fm_review *review,
-                                         const char *event_id, const char *occurred_at, char **json_out,
-                                         char **params_out);
+/* fm_encode_claim_decided from one body, which also gives the event's "parameters" object as compact JSON
+ * with sorted keys (*params_out, "{}" when absent; params_out may be NULL), for the decision's record. On
+ * failure both outputs are NULL; on FM_OK the caller frees both. */
+fm_status fm_encode_claim_decided_params(const fm_claim *c, const fm_claim_decision *d,
+                                         const fm_review *review, const char *event_id,
+                                         const char *occurred_at, char **json_out, char **params_out);
 
 #endif

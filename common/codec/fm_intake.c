@@ -10,8 +10,8 @@ fm_status fm_intake_dead(fm_error *err, const char *code)
     fm_error detail = *err;
     char dead_code[sizeof err->code];
     snprintf(dead_code, sizeof dead_code, "%s", code);
-    fm_error_set(err, detail.path, dead_code, "%s: %s: %s", detail.path[0] ? detail.path : "(message)", detail.code,
-                 detail.text);
+    fm_error_set(err, detail.path, dead_code, "%s: %s: %s", detail.path[0] ? detail.path : "(message)",
+                 detail.code, detail.text);
     return FM_EINVAL;
 }
 
@@ -43,7 +43,8 @@ fm_status fm_intake_open_any(const void *payload, size_t len, size_t max_bytes, 
     while (st == FM_OK && i < n_want && env->type != want[i])
         i++;
     if (st == FM_OK && i == n_want) {
-        fm_error_set(err, "type", "WRONG_EVENT_TYPE", "%s on the %s topic", fm_event_type_name(env->type), topic);
+        fm_error_set(err, "type", "WRONG_EVENT_TYPE", "%s on the %s topic", fm_event_type_name(env->type),
+                     topic);
         st = fm_intake_dead(err, "UNKNOWN_TYPE");
     } else if (st == FM_EINVAL) {
         st = fm_intake_dead(err, envelope_code(err));
@@ -55,8 +56,8 @@ fm_status fm_intake_open_any(const void *payload, size_t len, size_t max_bytes, 
     return st;
 }
 
-fm_status fm_intake_open(const void *payload, size_t len, size_t max_bytes, fm_event_type want, const char *topic,
-                         json_t **root, fm_envelope *env, fm_error *err)
+fm_status fm_intake_open(const void *payload, size_t len, size_t max_bytes, fm_event_type want,
+                         const char *topic, json_t **root, fm_envelope *env, fm_error *err)
 {
     return fm_intake_open_any(payload, len, max_bytes, &want, 1, topic, root, env, err);
 }

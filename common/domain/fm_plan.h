@@ -1,5 +1,5 @@
-/* fm_plan.h — the versioned plan catalogue (one plan per plan year) and its lookups; common/codec/fm_plan_read.h
- * reads it. */
+/* fm_plan.h — the versioned plan catalogue (one plan per plan year) and its lookups;
+ * common/codec/fm_plan_read.h reads it. */
 #ifndef FM_PLAN_H
 #define FM_PLAN_H
 
@@ -79,7 +79,7 @@ typedef struct fm_plan {
     bool renewal_skips_waiting;
     fm_fen review_threshold;                               /* payable above this goes to review */
     int32_t disability_grade_bp[FM_DISABILITY_GRADES + 1]; /* index = grade 1..10; [0] unused */
-    int32_t ci_mild_ratio_bp; /* mild critical illness: share of the CI sum insured */
+    int32_t ci_mild_ratio_bp;       /* mild critical illness: share of the CI sum insured */
     int32_t expected_loss_ratio_bp; /* paid / premium the plan was priced for (report); default when absent */
     fm_liability_terms liabilities[FM_LIAB_COUNT];
     fm_ci_disease *diseases; /* owned by the catalogue */

@@ -124,7 +124,8 @@ fm_status fm_positions_load(PGconn *conn, const char *group, fm_position_map *ma
 /* UPDATE where a row exists (compare-and-set on next_offset), INSERT where none does (another member that got
  * there first makes it do nothing); the count of rows moved must be the count of partitions. */
 static const char *const CAS_SQL =
-    "WITH q AS (SELECT * FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS q(topic, part, start, next)),"
+    "WITH q AS (SELECT * FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS q(topic, part, "
+    "start, next)),"
     " u AS (UPDATE famins.consumer_positions p SET next_offset = q.next, updated_at = now() FROM q"
     "  WHERE q.start >= 0 AND p.consumer_group = $1 AND p.topic = q.topic AND p.partition = q.part"
     "  AND p.next_offset = q.start RETURNING 1),"
@@ -155,9 +156,10 @@ fm_status fm_positions_cas_all(PGconn *conn, const char *group, const fm_positio
         goto done;
     long moved = PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 0)) : -1;
     if (moved != (long)n) {
-        fm_error_set(err, n == 1 ? moves[0].topic : "", "POSITION_CONFLICT",
-                     "%ld of %zu partitions were still where this batch started (another member moved the rest)",
-                     moved < 0 ? 0 : moved, n);
+        fm_error_set(
+            err, n == 1 ? moves[0].topic : "", "POSITION_CONFLICT",
+            "%ld of %zu partitions were still where this batch started (another member moved the rest)",
+            moved < 0 ? 0 : moved, n);
         st = FM_ECONFLICT;
     }
 done:

@@ -71,30 +71,27 @@ typedef struct fm_event {
  *   FM_EDB     transient (connection lost, serialization failure...): the batch is rolled back, the
  *              connection re-made with backoff and the batch redone from its stored positions;
  *   FM_ECONFLICT  the event was decided by another member (a zombie, or one finishing a revoked partition's
- *              batch) after the batch's deduplication read: rolled back and redone like FM_EDB, where the event
- *              is then a duplicate; counted as a conflict. When the group's deduplication row of the event is
- *              not there (re-read at once), the event was re-sent after the deduplication window: it is
- *              counted a duplicate and its row written again, and the batch goes on (apply must not have
- *              written anything for it). Five in a row without a committed batch is no race
- *              (the service's tables and processed_events disagree): the worker stops;
- *   other      the worker stops (exit non-zero); nothing of the batch is committed.
- * release (may be NULL) frees event->decoded. ctx is passed to every callback.
- * begin_batch, prepare_batch and end_batch (all optional) make set-based services: per batch, one read of
- * everything the batch's events need and one COPY per table, instead of statements per event.
- *   begin_batch   first in the transaction (again when a batch is redone): reset the buffers;
- *   prepare_batch then, with the events apply will be given, in order (events the group applied before are
- *                 left out; an event repeated inside the batch may be listed twice): read their facts in one
- *                 round trip. FM_EDB and FM_ECONFLICT (as for apply) redo the batch, any other failure stops
- *                 the worker;
- *   end_batch     after the last apply: write the buffered rows. FM_EDB and FM_ECONFLICT redo the batch; so does
- *                 a first unique violation (23505: another member's row committed after the deduplication
+ *              batch) after the batch's deduplication read: rolled back and redone like FM_EDB, where the
+ * event is then a duplicate; counted as a conflict. When the group's deduplication row of the event is not
+ * there (re-read at once), the event was re-sent after the deduplication window: it is counted a duplicate
+ * and its row written again, and the batch goes on (apply must not have written anything for it). Five in a
+ * row without a committed batch is no race (the service's tables and processed_events disagree): the worker
+ * stops; other      the worker stops (exit non-zero); nothing of the batch is committed. release (may be
+ * NULL) frees event->decoded. ctx is passed to every callback. begin_batch, prepare_batch and end_batch (all
+ * optional) make set-based services: per batch, one read of everything the batch's events need and one COPY
+ * per table, instead of statements per event. begin_batch   first in the transaction (again when a batch is
+ * redone): reset the buffers; prepare_batch then, with the events apply will be given, in order (events the
+ * group applied before are left out; an event repeated inside the batch may be listed twice): read their
+ * facts in one round trip. FM_EDB and FM_ECONFLICT (as for apply) redo the batch, any other failure stops the
+ * worker; end_batch     after the last apply: write the buffered rows. FM_EDB and FM_ECONFLICT redo the
+ * batch; so does a first unique violation (23505: another member's row committed after the deduplication
  *                 read, counted as a conflict). A row the database
  *                 refused on its data (FM_EINVAL, or FM_EDB with err->code a SQLSTATE of class 22 or 23, as
- *                 fm_copybuf_send and fm_pg_query leave it) cannot be tied to its message here, so the runtime
- *                 redoes the batch one message per transaction: the message whose write is refused alone
- *                 becomes a dead letter WRITE_REJECTED with the SQLSTATE and the server's text — at once, or
- *                 after three refusals running for a unique violation (23505), which may be a concurrent
- *                 worker's row that a redo resolves. Any other failure stops the worker. */
+ *                 fm_copybuf_send and fm_pg_query leave it) cannot be tied to its message here, so the
+ * runtime redoes the batch one message per transaction: the message whose write is refused alone becomes a
+ * dead letter WRITE_REJECTED with the SQLSTATE and the server's text — at once, or after three refusals
+ * running for a unique violation (23505), which may be a concurrent worker's row that a redo resolves. Any
+ * other failure stops the worker. */
 typedef struct fm_worker_handler {
     void *ctx;
     fm_status (*decode)(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err);

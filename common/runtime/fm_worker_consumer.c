@@ -63,7 +63,8 @@ fm_status fmw_make_consumer(fmw_worker *w, fm_error *err)
         st = fm_kafka_conf_set(conf, "enable.auto.offset.store", "false", err);
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "auto.offset.reset", "error", err);
-    /* Only committed records (librdkafka's default, said explicitly): an aborted transaction's never decides. */
+    /* Only committed records (librdkafka's default, said explicitly): an aborted transaction's never decides.
+     */
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "isolation.level", "read_committed", err);
     if (st == FM_OK)

@@ -221,7 +221,8 @@ static fmw_outcome apply_one(fmw_worker *w, const fm_raw_message *raw, const fm_
         *err = aerr;
         return stop_with(st, fatal);
     }
-    if (stage_processed(w, raw, ev) != FM_OK || fm_map_put_str(&w->seen, ev->event_id, ev->content_hash) != FM_OK)
+    if (stage_processed(w, raw, ev) != FM_OK ||
+        fm_map_put_str(&w->seen, ev->event_id, ev->content_hash) != FM_OK)
         return stop_with(FM_ENOMEM, fatal);
     return FMW_BATCH_DONE;
 }

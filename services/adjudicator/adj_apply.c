@@ -1,4 +1,5 @@
-/* adj_apply.c — deciding claims and reviews of a batch against its facts: prepare, decide, buffer, publish. */
+/* adj_apply.c — deciding claims and reviews of a batch against its facts: prepare, decide, buffer, publish.
+ */
 #include "adj_apply.h"
 
 #include <stdio.h>
@@ -63,11 +64,11 @@ static fm_status choose_plan(const adj_env *env, const fm_claim_context *ctx, fm
 }
 
 /* The claim.decided event into out (its id, key and payload) and, from the same encoding, the decision's
- * "parameters" object as compact JSON (*params_json, for claim_decisions) and its explanations. On failure out
- * and *params_json are empty. */
-static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const fm_review *r, const char *source_event_id,
-                          const char *occurred_at, adj_output *out, char **params_json, char en[EXPLAIN_LEN],
-                          char zh[EXPLAIN_LEN], fm_error *err)
+ * "parameters" object as compact JSON (*params_json, for claim_decisions) and its explanations. On failure
+ * out and *params_json are empty. */
+static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const fm_review *r,
+                          const char *source_event_id, const char *occurred_at, adj_output *out,
+                          char **params_json, char en[EXPLAIN_LEN], char zh[EXPLAIN_LEN], fm_error *err)
 {
     adj_decided_event_id(source_event_id, out->event_id);
     fm_status st =
@@ -111,8 +112,8 @@ static void add_bills(const fm_claim *c, const char **codes, const char **number
  * ','). FM_EINVAL when the number cannot be keyed. */
 typedef char person_keys[FM_KEYRING_MAX * FM_PERSON_KEY_LEN];
 
-static fm_status keys_of(const fm_keyring *ring, const char *id_number, char out[FM_KEYRING_MAX][FM_PERSON_KEY_LEN],
-                         size_t *n)
+static fm_status keys_of(const fm_keyring *ring, const char *id_number,
+                         char out[FM_KEYRING_MAX][FM_PERSON_KEY_LEN], size_t *n)
 {
     *n = 0;
     if (ring == NULL || ring->n == 0)
@@ -135,8 +136,8 @@ static fm_status joined_keys_of(const fm_keyring *ring, const char *id_number, p
     return FM_OK;
 }
 
-fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_claim *const *claims, size_t n_claims,
-                      const fm_review *const *reviews, size_t n_reviews, fm_error *err)
+fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_claim *const *claims,
+                      size_t n_claims, const fm_review *const *reviews, size_t n_reviews, fm_error *err)
 {
     adj_fact_item *items = NULL;
     person_keys *keys = NULL;
@@ -144,7 +145,8 @@ fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_c
     fm_status st = FM_ENOMEM;
     size_t n_bills = 0, n_items = 0, n_locks = 0, n_inv = 0;
 
-    /* 1. The reviewed claims the database holds (their rows locked), so that their persons' facts are read next. */
+    /* 1. The reviewed claims the database holds (their rows locked), so that their persons' facts are read
+     * next. */
     if (n_reviews > 0) {
         if ((ids = calloc(n_reviews, sizeof *ids)) == NULL)
             goto done;
@@ -190,7 +192,8 @@ fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_c
     for (size_t i = 0; i < b->n_stored; i++)
         items[n_items++] = (adj_fact_item){.policy_number = b->stored[i].claim.policy_number,
                                            .person_keys = b->stored[i].person_key};
-    if ((st = adj_store_load_facts(conn, env->cache, b, items, n_items, codes, numbers, n_locks, err)) != FM_OK)
+    if ((st = adj_store_load_facts(conn, env->cache, b, items, n_items, codes, numbers, n_locks, err)) !=
+        FM_OK)
         goto done;
     /* 3. The invoices already claimed: a new statement after the locks. */
     n_inv = n_locks;
@@ -237,7 +240,8 @@ static fm_status context_of(const adj_batch *b, const char *policy_number, const
         x->coverage_start = f->policy->coverage_start;
         x->coverage_end = f->policy->coverage_end;
         f->person = fm_map_get(&b->persons, fm_map_key2(key, sizeof key, policy_number, person_key));
-        const adj_usage_fact *u = fm_map_get(&b->usage, adj_usage_key(key, sizeof key, x->plan_year, person_key));
+        const adj_usage_fact *u =
+            fm_map_get(&b->usage, adj_usage_key(key, sizeof key, x->plan_year, person_key));
         const adj_household_fact *h = fm_map_get(&b->households, policy_number);
         if (f->person == NULL || u == NULL || h == NULL)
             return not_prepared(err, "policy", policy_number);
@@ -253,7 +257,8 @@ static fm_status context_of(const adj_batch *b, const char *policy_number, const
 }
 
 /* Which of c's bills were claimed before, by a claim other than own_claim_id (NULL: by any claim). */
-static void claimed_bills(const adj_batch *b, const fm_claim *c, const char *own_claim_id, bool out[FM_MAX_BILLS])
+static void claimed_bills(const adj_batch *b, const fm_claim *c, const char *own_claim_id,
+                          bool out[FM_MAX_BILLS])
 {
     memset(out, 0, FM_MAX_BILLS * sizeof out[0]);
     size_t nb = c->n_bills < FM_MAX_BILLS ? c->n_bills : FM_MAX_BILLS;
@@ -271,7 +276,8 @@ static fm_status keep_usage(adj_batch *b, const fm_claim *c, int plan_year, cons
                             const char *policy_number, const fm_claim_decision *d)
 {
     char key[256];
-    adj_usage_fact *u = fm_map_put(&b->usage, adj_usage_key(key, sizeof key, plan_year, person_key), sizeof *u, NULL);
+    adj_usage_fact *u =
+        fm_map_put(&b->usage, adj_usage_key(key, sizeof key, plan_year, person_key), sizeof *u, NULL);
     if (u == NULL)
         return FM_ENOMEM;
     u->plan_year = plan_year;
@@ -306,7 +312,8 @@ static fm_status claim_invoices(adj_batch *b, const fm_claim *c)
         if (!created)
             continue;
         memcpy(first, c->claim_id, len);
-        fm_status st = adj_store_buffer_invoice(b, c->bills[i].invoice_code, c->bills[i].invoice_number, c->claim_id);
+        fm_status st =
+            adj_store_buffer_invoice(b, c->bills[i].invoice_code, c->bills[i].invoice_number, c->claim_id);
         if (st != FM_OK)
             return st;
     }
@@ -348,7 +355,8 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
         return FM_EINVAL;
     }
     if (keys_of(env->keyring, c->insured_id_number, keys, &n_keys) != FM_OK) {
-        fm_error_set(err, "insured_id_number", "INVALID_ID_NUMBER", "the insured identity number cannot be keyed");
+        fm_error_set(err, "insured_id_number", "INVALID_ID_NUMBER",
+                     "the insured identity number cannot be keyed");
         return FM_EINVAL;
     }
     person_key = stored_key(b, c->policy_number, keys, n_keys);
@@ -360,15 +368,16 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
         return not_prepared(err, "claim", c->claim_id);
     const char *seen = fm_map_get(&b->events, c->event_id);
     if (seen != NULL && *seen == ADJ_EVENT_IN_DATABASE) {
-        /* The runtime's deduplication read did not find it, the facts read did: another member (a zombie, or one
-         * finishing a revoked partition's batch) committed it meanwhile. The runtime redoes the batch, which then
-         * skips the event as a duplicate. */
+        /* The runtime's deduplication read did not find it, the facts read did: another member (a zombie, or
+         * one finishing a revoked partition's batch) committed it meanwhile. The runtime redoes the batch,
+         * which then skips the event as a duplicate. */
         fm_error_set(err, "event_id", "DECIDED_ELSEWHERE",
                      "event %s was recorded by another member after the deduplication read", c->event_id);
         return FM_ECONFLICT;
     }
     if (seen != NULL) {
-        fm_error_set(err, "event_id", "EVENT_ID_CONFLICT", "event %s already recorded another claim", c->event_id);
+        fm_error_set(err, "event_id", "EVENT_ID_CONFLICT", "event %s already recorded another claim",
+                     c->event_id);
         return FM_EINVAL;
     }
     if (cf->recorded) {
@@ -390,8 +399,10 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
     /* The rows, then what later events of the batch must see. */
     if ((st = adj_store_buffer_claim(b, c, person_key, masked, f.policy, f.person, claimed, &d)) != FM_OK ||
         (st = claim_invoices(b, c)) != FM_OK ||
-        (st = adj_store_buffer_decision(b, c->claim_id, c->event_id, "initial", &d, params_json, en, zh, src)) != FM_OK ||
-        (st = adj_store_buffer_signals(b, &signals, c->claim_id, c->policy_number, f.policy, c->event_id)) != FM_OK)
+        (st = adj_store_buffer_decision(b, c->claim_id, c->event_id, "initial", &d, params_json, en, zh,
+                                        src)) != FM_OK ||
+        (st = adj_store_buffer_signals(b, &signals, c->claim_id, c->policy_number, f.policy, c->event_id)) !=
+            FM_OK)
         goto fail;
     if (d.usage_changed && f.ctx.policy_found &&
         (st = keep_usage(b, c, f.ctx.plan_year, person_key, c->policy_number, &d)) != FM_OK)
@@ -478,12 +489,12 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
     if ((st = describe(&sc->claim, &d, r, r->event_id, occurred_at, out, &params_json, en, zh, err)) != FM_OK)
         return st;
     snprintf(status_before, sizeof status_before, "%s", cf->status);
-    if ((st = adj_store_buffer_decision(b, sc->claim.claim_id, r->event_id, "review", &d, params_json, en, zh, src)) !=
-            FM_OK ||
-        (d.usage_changed &&
-         (st = keep_usage(b, &sc->claim, f.ctx.plan_year, sc->person_key, sc->claim.policy_number, &d)) != FM_OK) ||
-        (st = adj_batch_add_review(b, r, status_before, fm_claim_outcome_name(d.outcome), d.payable, true, NULL)) !=
-            FM_OK) {
+    if ((st = adj_store_buffer_decision(b, sc->claim.claim_id, r->event_id, "review", &d, params_json, en, zh,
+                                        src)) != FM_OK ||
+        (d.usage_changed && (st = keep_usage(b, &sc->claim, f.ctx.plan_year, sc->person_key,
+                                             sc->claim.policy_number, &d)) != FM_OK) ||
+        (st = adj_batch_add_review(b, r, status_before, fm_claim_outcome_name(d.outcome), d.payable, true,
+                                   NULL)) != FM_OK) {
         fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory buffering the review");
         adj_output_free(out);
         free(params_json);

@@ -1,4 +1,5 @@
-/* adj_apply.h — deciding claims and reviews of a batch against its facts: prepare, decide, buffer, publish. */
+/* adj_apply.h — deciding claims and reviews of a batch against its facts: prepare, decide, buffer, publish.
+ */
 #ifndef ADJ_APPLY_H
 #define ADJ_APPLY_H
 
@@ -20,41 +21,42 @@ typedef struct adj_env {
     const fm_plan_catalogue *catalogue;
     const fm_keyring *keyring; /* person keys: claims are matched under every key, see adj_prepare */
     adj_config cfg;
-    fm_pg_stmts *cache;   /* the worker's prepared statements (mutable; NULL: none) */
+    fm_pg_stmts *cache; /* the worker's prepared statements (mutable; NULL: none) */
 } adj_env;
 
 /* The claim.decided event to publish through the outbox (key: the policy number). */
 typedef struct adj_output {
     char event_id[FM_EVENT_ID_LEN + 1];
-    char *key;                   /* malloc'ed; owned */
-    char *payload;               /* malloc'ed JSON; owned */
-    fm_claim_outcome outcome;    /* for logs and tests */
+    char *key;                /* malloc'ed; owned */
+    char *payload;            /* malloc'ed JSON; owned */
+    fm_claim_outcome outcome; /* for logs and tests */
     fm_fen payable;
 } adj_output;
 
 void adj_output_free(adj_output *o);
 
 /* The event id of the claim.decided that decides source_event_id (fm_derived_event_id, FM_ID_CLAIM_DECIDED):
- * "famins-clm-dec-<source id>", or, when that exceeds FM_EVENT_ID_LEN, "famins-clm-dec-h" + a 32-hex-digit hash
- * of the source id. Pure and stable, so that a replayed decision gets the same id. */
+ * "famins-clm-dec-<source id>", or, when that exceeds FM_EVENT_ID_LEN, "famins-clm-dec-h" + a 32-hex-digit
+ * hash of the source id. Pure and stable, so that a replayed decision gets the same id. */
 void adj_decided_event_id(const char *source_event_id, char out[FM_EVENT_ID_LEN + 1]);
 
 /* The plan a claim is decided with: the policy's plan year when the policy is known (NULL when the catalogue
  * lacks it); otherwise the plan year covering the incident date, else the latest one starting before it, else
  * the first (a claim on an unknown policy is declined whatever the plan; the decision still names one). */
-const fm_plan *adj_plan_for_claim(const fm_plan_catalogue *cat, const fm_claim_context *ctx, fm_date incident);
+const fm_plan *adj_plan_for_claim(const fm_plan_catalogue *cat, const fm_claim_context *ctx,
+                                  fm_date incident);
 
 /*
  * A batch in three steps (the worker's prepare_batch, apply, end_batch):
  * adj_prepare reads everything the batch's claims and reviews need into b (a few statements for the whole
  * batch: the reviewed claims, the facts with the invoice locks, the invoices claimed); adj_decide_claim and
- * adj_decide_review decide one event each in memory, against the facts as the batch's earlier events left them,
- * and buffer its rows; adj_store_write (adj_store.h) writes them. b must have been reset (adj_batch_reset)
- * before adj_prepare. claims and reviews are borrowed for the call.
- * adj_prepare returns FM_OK, FM_EDB (redo the batch), FM_ECONFIG (missing privilege), FM_ENOMEM.
+ * adj_decide_review decide one event each in memory, against the facts as the batch's earlier events left
+ * them, and buffer its rows; adj_store_write (adj_store.h) writes them. b must have been reset
+ * (adj_batch_reset) before adj_prepare. claims and reviews are borrowed for the call. adj_prepare returns
+ * FM_OK, FM_EDB (redo the batch), FM_ECONFIG (missing privilege), FM_ENOMEM.
  */
-fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_claim *const *claims, size_t n_claims,
-                      const fm_review *const *reviews, size_t n_reviews, fm_error *err);
+fm_status adj_prepare(const adj_env *env, PGconn *conn, adj_batch *b, const fm_claim *const *claims,
+                      size_t n_claims, const fm_review *const *reviews, size_t n_reviews, fm_error *err);
 
 /*
  * Decides a claim.submitted of the prepared batch and buffers its rows: claims, claim_bills, invoices_claimed
@@ -80,9 +82,9 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
  * available now, buffers claim_decisions (kind review), claim_reviews, the claim's new status and the usage.
  * A review of a claim that is not pending_review (already decided, or reviewed before) is recorded in
  * claim_reviews with ignored_reason REVIEW_NOT_APPLICABLE and status unchanged, and ignored: FM_OK with out
- * empty (payload NULL: nothing to publish). A review that names no recorded claim, or another policy number than
- * the claim's, cannot be recorded against a claim: a dead letter REVIEW_NOT_APPLICABLE.
- * Other errors as adj_decide_claim.
+ * empty (payload NULL: nothing to publish). A review that names no recorded claim, or another policy number
+ * than the claim's, cannot be recorded against a claim: a dead letter REVIEW_NOT_APPLICABLE. Other errors as
+ * adj_decide_claim.
  */
 fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *src, const fm_review *r,
                             const char *occurred_at, adj_output *out, fm_error *err);

@@ -1,4 +1,5 @@
-/* adj_batch.c — one batch's facts, read once, and the overlay of what the batch decided so far, with its rows. */
+/* adj_batch.c — one batch's facts, read once, and the overlay of what the batch decided so far, with its
+ * rows. */
 #include "adj_batch.h"
 
 #include <stdio.h>
@@ -22,12 +23,13 @@ static void free_stored_and_reviews(adj_batch *b)
 
 void adj_batch_reset(adj_batch *b)
 {
-    fm_map *maps[] = {&b->policies, &b->persons, &b->usage,  &b->households,
-                       &b->claims,   &b->invoices, &b->events, &b->deceased};
+    fm_map *maps[] = {&b->policies, &b->persons,  &b->usage,  &b->households,
+                      &b->claims,   &b->invoices, &b->events, &b->deceased};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         fm_map_clear(maps[i]);
     free_stored_and_reviews(b);
-    fm_copybuf *bufs[] = {&b->claim_rows, &b->bill_rows, &b->invoice_rows, &b->decision_rows, &b->signal_rows};
+    fm_copybuf *bufs[] = {&b->claim_rows, &b->bill_rows, &b->invoice_rows, &b->decision_rows,
+                          &b->signal_rows};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         fm_copybuf_reset(bufs[i]);
 }
@@ -36,14 +38,15 @@ void adj_batch_free(adj_batch *b)
 {
     if (b == NULL)
         return;
-    fm_map *maps[] = {&b->policies, &b->persons, &b->usage,  &b->households,
-                       &b->claims,   &b->invoices, &b->events, &b->deceased};
+    fm_map *maps[] = {&b->policies, &b->persons,  &b->usage,  &b->households,
+                      &b->claims,   &b->invoices, &b->events, &b->deceased};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
         fm_map_free(maps[i]);
     free_stored_and_reviews(b);
     free(b->stored);
     free(b->reviews);
-    fm_copybuf *bufs[] = {&b->claim_rows, &b->bill_rows, &b->invoice_rows, &b->decision_rows, &b->signal_rows};
+    fm_copybuf *bufs[] = {&b->claim_rows, &b->bill_rows, &b->invoice_rows, &b->decision_rows,
+                          &b->signal_rows};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         fm_copybuf_free(bufs[i]);
     memset(b, 0, sizeof *b);
@@ -113,8 +116,9 @@ fm_status adj_claim_clone_stored(const fm_claim *c, fm_claim *out)
     return FM_OK;
 }
 
-fm_status adj_batch_add_review(adj_batch *b, const fm_review *r, const char *status_before, const char *status_after,
-                               fm_fen payable_after, bool has_decision, const char *ignored_reason)
+fm_status adj_batch_add_review(adj_batch *b, const fm_review *r, const char *status_before,
+                               const char *status_after, fm_fen payable_after, bool has_decision,
+                               const char *ignored_reason)
 {
     if (b->n_reviews == b->cap_reviews) {
         size_t cap = b->cap_reviews ? 2 * b->cap_reviews : 16;

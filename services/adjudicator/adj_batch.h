@@ -1,14 +1,15 @@
-/* adj_batch.h — one batch's facts, read once, and the overlay of what the batch decided so far, with its rows. */
+/* adj_batch.h — one batch's facts, read once, and the overlay of what the batch decided so far, with its
+ * rows. */
 #ifndef ADJ_BATCH_H
 #define ADJ_BATCH_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "fm_map.h"
 #include "fm_claim_rules.h"
 #include "fm_copybuf.h"
 #include "fm_error.h"
+#include "fm_map.h"
 #include "fm_model.h"
 #include "fm_person.h"
 #include "fm_plan.h"
@@ -18,8 +19,8 @@
  * (adj_store_load_*), each apply decides against the facts as earlier events of the batch left them (the
  * overlay: usage, household usage, invoices claimed, claims and their status, event ids, deaths) and buffers
  * the rows, end_batch writes them (adj_store_write). The maps below are both: loaded from the database, then
- * updated by each decision, so a later claim of the batch sees exactly what it would have read had the earlier
- * ones been written one by one.
+ * updated by each decision, so a later claim of the batch sees exactly what it would have read had the
+ * earlier ones been written one by one.
  */
 
 #define ADJ_STATUS_LEN 24
@@ -55,7 +56,7 @@ typedef struct adj_household_fact { /* key: policy number */
 
 /* A recorded claim, as a review needs it. */
 typedef struct adj_stored_claim {
-    fm_claim claim;                 /* owned (fm_claim_free); insured_id_number is "" (never stored) */
+    fm_claim claim; /* owned (fm_claim_free); insured_id_number is "" (never stored) */
     char person_key[FM_PERSON_KEY_LEN];
 } adj_stored_claim;
 
@@ -65,7 +66,7 @@ typedef struct adj_claim_fact { /* key: claim id */
     char status[ADJ_STATUS_LEN];
     fm_fen payable;
     bool status_dirty; /* changed by a review of this batch: updated by end_batch */
-    bool reviewed;     /* a review of the batch names it: a claim decided in the batch keeps a copy (stored) */
+    bool reviewed; /* a review of the batch names it: a claim decided in the batch keeps a copy (stored) */
 } adj_claim_fact;
 
 /* A claim_reviews row, written by end_batch (strings owned). */
@@ -108,8 +109,9 @@ fm_status adj_batch_add_stored(adj_batch *b, adj_stored_claim *c, long *index);
 fm_status adj_claim_clone_stored(const fm_claim *c, fm_claim *out);
 
 /* Appends a review row (copies the strings). */
-fm_status adj_batch_add_review(adj_batch *b, const fm_review *r, const char *status_before, const char *status_after,
-                               fm_fen payable_after, bool has_decision, const char *ignored_reason);
+fm_status adj_batch_add_review(adj_batch *b, const fm_review *r, const char *status_before,
+                               const char *status_after, fm_fen payable_after, bool has_decision,
+                               const char *ignored_reason);
 
 /* The key of a usage fact: "<plan year>\x1f<person key>" into buf (64 + 16 bytes is enough). */
 const char *adj_usage_key(char *buf, size_t len, int plan_year, const char *person_key);

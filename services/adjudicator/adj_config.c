@@ -6,7 +6,9 @@
 
 adj_config adj_config_default(void)
 {
-    return (adj_config){.review_threshold_override = false, .review_threshold = 0, .early_claim_days = 30,
+    return (adj_config){.review_threshold_override = false,
+                        .review_threshold = 0,
+                        .early_claim_days = 30,
                         .unusual_factor_bp = 20000};
 }
 
@@ -56,7 +58,8 @@ fm_status adj_config_load(const fm_settings *settings, adj_config *out, fm_error
         c.review_threshold = threshold;
     }
     c.early_claim_days = (int32_t)fm_settings_int(settings, "FAMINS_EARLY_CLAIM_DAYS");
-    fm_status st = adj_factor_parse(fm_settings_str(settings, "FAMINS_UNUSUAL_AMOUNT_FACTOR"), &c.unusual_factor_bp, err);
+    fm_status st = adj_factor_parse(fm_settings_str(settings, "FAMINS_UNUSUAL_AMOUNT_FACTOR"),
+                                    &c.unusual_factor_bp, err);
     if (st != FM_OK)
         return st;
     *out = c;

@@ -27,8 +27,9 @@ static adj_signal *add(adj_signals *s, const char *code)
     return x;
 }
 
-fm_status adj_find_signals(const adj_config *cfg, const fm_plan *plan, const fm_claim *c, const fm_claim_context *ctx,
-                           const fm_claim_decision *d, adj_signals *out, fm_error *err)
+fm_status adj_find_signals(const adj_config *cfg, const fm_plan *plan, const fm_claim *c,
+                           const fm_claim_context *ctx, const fm_claim_decision *d, adj_signals *out,
+                           fm_error *err)
 {
     memset(out, 0, sizeof *out);
     fm_fen claimed;
@@ -60,8 +61,8 @@ fm_status adj_find_signals(const adj_config *cfg, const fm_plan *plan, const fm_
                      "incident %lld days before coverage start %s", (long long)-days, start);
         else if (!ctx->renewal && days < cfg->early_claim_days)
             snprintf(add(out, "EARLY_CLAIM")->detail, ADJ_SIGNAL_DETAIL_LEN,
-                     "incident %lld days after coverage start %s (signal below %d days)", (long long)days, start,
-                     (int)cfg->early_claim_days);
+                     "incident %lld days after coverage start %s (signal below %d days)", (long long)days,
+                     start, (int)cfg->early_claim_days);
 
         if (fm_liability_is_medical(c->liability) && (int)ctx->role >= 0 && ctx->role < FM_ROLE_COUNT) {
             fm_fen usual = plan->liabilities[c->liability].person_limit[ctx->role];

@@ -41,13 +41,13 @@ fm_status adj_store_load_claims(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, 
 typedef struct adj_fact_item {
     const char *policy_number;
     const char *person_keys; /* the person's keys under every key of the ring, current first, joined by ',' */
-    const char *claim_id; /* NULL: a review's claim, already loaded */
-    const char *event_id; /* NULL likewise */
+    const char *claim_id;    /* NULL: a review's claim, already loaded */
+    const char *event_id;    /* NULL likewise */
 } adj_fact_item;
 
 /* One statement for every item: the policy, the person in it (role, renewal: insured_persons.renewal or
- * insured in the previous plan year), deceased (a death benefit paid in any plan year), the person's usage and
- * the household's for the policy's plan year, whether the claim id and the event id are already recorded.
+ * insured in the previous plan year), deceased (a death benefit paid in any plan year), the person's usage
+ * and the household's for the policy's plan year, whether the claim id and the event id are already recorded.
  * The person is searched under each of their keys; b's person, usage and deceased entries are made under the
  * key the policy stores them under (else the first, current key). Fills b's maps (an entry already there is
  * kept). The same statement first takes a transaction-scoped
@@ -73,28 +73,29 @@ typedef struct adj_source {
 
 /*
  * Writes what the batch buffered: one COPY each for claims, claim_bills, invoices_claimed, claim_decisions
- * (decided_at: the column default clock_timestamp(), migration 041) and fraud_signals; then one statement each
- * for the reviews (their decision ids joined by event id), the claims a review changed, the person usage and the
- * household usage (upserts of absolute values from unnest() arrays).
- * Returns FM_OK; else fm_copybuf_send's and fm_pg_run's statuses as they are, err->code the SQLSTATE: the
- * runtime classifies a refused row (fm_worker.h's end_batch), FM_ECONFIG for class 42 in a statement, FM_ENOMEM.
+ * (decided_at: the column default clock_timestamp(), migration 041) and fraud_signals; then one statement
+ * each for the reviews (their decision ids joined by event id), the claims a review changed, the person usage
+ * and the household usage (upserts of absolute values from unnest() arrays). Returns FM_OK; else
+ * fm_copybuf_send's and fm_pg_run's statuses as they are, err->code the SQLSTATE: the runtime classifies a
+ * refused row (fm_worker.h's end_batch), FM_ECONFIG for class 42 in a statement, FM_ENOMEM.
  */
 fm_status adj_store_write(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_error *err);
 
 /* Rows for the COPYs of adj_store_write, appended to b's buffers. FM_ENOMEM (the batch's buffers are then
  * incomplete: the batch must not be written), FM_EINVAL for a date out of range. */
 /* The claim row (plan year and managing unit of pol when found, role of per when insured) and its bills. */
-fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *person_key, const char *masked_id,
-                                 const adj_policy_fact *pol, const adj_person_fact *per, fm_fen claimed,
-                                 const fm_claim_decision *d);
+fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *person_key,
+                                 const char *masked_id, const adj_policy_fact *pol,
+                                 const adj_person_fact *per, fm_fen claimed, const fm_claim_decision *d);
 /* An invoice claimed first by claim_id. */
 fm_status adj_store_buffer_invoice(adj_batch *b, const char *code, const char *number, const char *claim_id);
 /* A decision, kind "initial" or "review". */
-fm_status adj_store_buffer_decision(adj_batch *b, const char *claim_id, const char *source_event_id, const char *kind,
-                                    const fm_claim_decision *d, const char *parameters_json, const char *en,
-                                    const char *zh, const adj_source *src);
+fm_status adj_store_buffer_decision(adj_batch *b, const char *claim_id, const char *source_event_id,
+                                    const char *kind, const fm_claim_decision *d, const char *parameters_json,
+                                    const char *en, const char *zh, const adj_source *src);
 /* The fraud signals of a first decision. */
 fm_status adj_store_buffer_signals(adj_batch *b, const adj_signals *sig, const char *claim_id,
-                                   const char *policy_number, const adj_policy_fact *pol, const char *source_event_id);
+                                   const char *policy_number, const adj_policy_fact *pol,
+                                   const char *source_event_id);
 
 #endif

@@ -1,4 +1,5 @@
-/* adj_store_read.c — the adjudicator's reads: a batch's claims, facts and invoices, a few statements per batch. */
+/* adj_store_read.c — the adjudicator's reads: a batch's claims, facts and invoices, a few statements per
+ * batch. */
 #include "adj_store.h"
 
 #include <stdio.h>
@@ -8,8 +9,10 @@
 #include "fm_pgstmt.h"
 
 static const char LOAD_CLAIMS_SQL[] =
-    "SELECT c.claim_id, c.source_event_id, c.policy_number, c.person_key, c.liability, c.cause, c.status, c.payable,"
-    " (c.incident_date - DATE '1970-01-01') AS incident_date, (c.event_date - DATE '1970-01-01') AS event_date,"
+    "SELECT c.claim_id, c.source_event_id, c.policy_number, c.person_key, c.liability, c.cause, c.status, "
+    "c.payable,"
+    " (c.incident_date - DATE '1970-01-01') AS incident_date, (c.event_date - DATE '1970-01-01') AS "
+    "event_date,"
     " (c.report_date - DATE '1970-01-01') AS report_date, c.critical_illness_code,"
     " array_to_string(c.documents, ',') AS documents, array_to_string(c.injury_grades, ',') AS injury_grades"
     " FROM famins.claims c WHERE c.claim_id IN (SELECT DISTINCT unnest($1::text[]))"
@@ -19,7 +22,8 @@ static const char LOAD_CLAIMS_SQL[] =
 static const char LOAD_BILLS_SQL[] =
     "SELECT q.id AS claim_id, b.invoice_code, b.invoice_number, b.amount, b.paid_by_social_insurance,"
     " b.paid_by_other_insurers FROM (SELECT DISTINCT unnest($1::text[]) AS id) q"
-    " JOIN LATERAL (SELECT x.* FROM famins.claim_bills x WHERE x.claim_id = q.id ORDER BY x.bill_index) b ON true"
+    " JOIN LATERAL (SELECT x.* FROM famins.claim_bills x WHERE x.claim_id = q.id ORDER BY x.bill_index) b ON "
+    "true"
     " ORDER BY q.id, b.bill_index";
 
 static char *dup_or_fail(const char *s, bool *failed)
@@ -154,18 +158,21 @@ static const char FACTS_SQL[] =
     "  (p.coverage_end - DATE '1970-01-01') AS coverage_end,"
     "  ip.role,"
     "  (ip.renewal OR EXISTS (SELECT 1 FROM famins.insured_persons pr"
-    "                         WHERE pr.plan_year = p.plan_year - 1 AND pr.person_key = ANY (k.ks))) AS renewal,"
+    "                         WHERE pr.plan_year = p.plan_year - 1 AND pr.person_key = ANY (k.ks))) AS "
+    "renewal,"
     "  EXISTS (SELECT 1 FROM famins.person_usage d WHERE d.person_key = ANY (k.ks) AND d.death_paid > 0)"
     "    AS deceased,"
     "  u.death_paid, u.disability_paid, u.ci_mild_paid, u.ci_severe_paid,"
     "  u.accident_medical_deductible_used, u.accident_medical_paid,"
     "  u.illness_hospital_deductible_used, u.illness_hospital_paid,"
-    "  h.accident_medical_paid AS hh_accident_medical_paid, h.illness_hospital_paid AS hh_illness_hospital_paid,"
+    "  h.accident_medical_paid AS hh_accident_medical_paid, h.illness_hospital_paid AS "
+    "hh_illness_hospital_paid,"
     "  EXISTS (SELECT 1 FROM famins.claims c WHERE c.claim_id = q.cid) AS claim_exists,"
     "  EXISTS (SELECT 1 FROM famins.claims c WHERE c.source_event_id = q.eid) AS event_seen,"
     "  e.pk AS person_key,"
-    /* The batch's invoice locks, in one sorted order (an uncorrelated subquery: run once, before the first row
-     * is returned). What this statement reads does not depend on them; the invoice read does, and comes next. */
+    /* The batch's invoice locks, in one sorted order (an uncorrelated subquery: run once, before the first
+     * row is returned). What this statement reads does not depend on them; the invoice read does, and comes
+     * next. */
     "  (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT"
     "     hashtextextended(t.c || chr(31) || t.n, 6128) AS k FROM unnest($5::text[], $6::text[]) AS t(c, n)"
     "     ORDER BY k) s1) s2) AS locked"
@@ -173,10 +180,10 @@ static const char FACTS_SQL[] =
     /* The person's keys under every key of the keyring, current first (adj_fact_item.person_keys). */
     " CROSS JOIN LATERAL (SELECT string_to_array(q.pks, ',') AS ks) k"
     " LEFT JOIN famins.policies p ON p.policy_number = q.pol"
-    /* LATERAL ... LIMIT 1 (each finds at most one row by its primary key anyway): the subquery cannot be pulled
-     * up, so each lookup is an index scan on the whole key. Joined plainly, the prepared statement's generic
-     * plan, made while the tables were small, scanned person_usage by plan_year alone and filtered by person:
-     * 1 ms per claim once the table had grown. */
+    /* LATERAL ... LIMIT 1 (each finds at most one row by its primary key anyway): the subquery cannot be
+     * pulled up, so each lookup is an index scan on the whole key. Joined plainly, the prepared statement's
+     * generic plan, made while the tables were small, scanned person_usage by plan_year alone and filtered by
+     * person: 1 ms per claim once the table had grown. */
     " LEFT JOIN LATERAL (SELECT x.role, x.renewal, x.person_key FROM famins.insured_persons x"
     "   WHERE x.policy_number = p.policy_number AND x.person_key = ANY (k.ks)"
     "   ORDER BY array_position(k.ks, x.person_key) LIMIT 1) ip ON true"
@@ -185,12 +192,35 @@ static const char FACTS_SQL[] =
     " CROSS JOIN LATERAL (SELECT COALESCE(ip.person_key, k.ks[1]) AS pk) e"
     " LEFT JOIN LATERAL (SELECT x.* FROM famins.person_usage x"
     "   WHERE x.plan_year = p.plan_year AND x.person_key = e.pk LIMIT 1) u ON true"
-    " LEFT JOIN LATERAL (SELECT x.accident_medical_paid, x.illness_hospital_paid FROM famins.household_usage x"
+    " LEFT JOIN LATERAL (SELECT x.accident_medical_paid, x.illness_hospital_paid FROM famins.household_usage "
+    "x"
     "   WHERE x.policy_number = p.policy_number LIMIT 1) h ON true";
 
 /* Column numbers of FACTS_SQL, looked up once per result. */
-enum { F_I, F_YEAR, F_UNIT, F_START, F_END, F_ROLE, F_RENEWAL, F_DECEASED, F_DEATH, F_DISAB, F_CI_MILD, F_CI_SEVERE,
-       F_AM_DED, F_AM_PAID, F_IH_DED, F_IH_PAID, F_HH_AM, F_HH_IH, F_CLAIM_EXISTS, F_EVENT_SEEN, F_PK, F_COUNT };
+enum {
+    F_I,
+    F_YEAR,
+    F_UNIT,
+    F_START,
+    F_END,
+    F_ROLE,
+    F_RENEWAL,
+    F_DECEASED,
+    F_DEATH,
+    F_DISAB,
+    F_CI_MILD,
+    F_CI_SEVERE,
+    F_AM_DED,
+    F_AM_PAID,
+    F_IH_DED,
+    F_IH_PAID,
+    F_HH_AM,
+    F_HH_IH,
+    F_CLAIM_EXISTS,
+    F_EVENT_SEEN,
+    F_PK,
+    F_COUNT
+};
 
 static int64_t i64_at(const PGresult *res, int r, int c)
 {
@@ -219,9 +249,8 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
         pol->coverage_end = (fm_date)i64_at(res, r, F_END);
     }
     if (pol->found) {
-        adj_person_fact *per =
-            fm_map_put(&b->persons, fm_map_key2(key, sizeof key, it->policy_number, person_key), sizeof *per,
-                        &created);
+        adj_person_fact *per = fm_map_put(
+            &b->persons, fm_map_key2(key, sizeof key, it->policy_number, person_key), sizeof *per, &created);
         if (per == NULL)
             return FM_ENOMEM;
         if (created && (per->found = !PQgetisnull(res, r, F_ROLE))) {
@@ -231,8 +260,8 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
             }
             per->renewal = bool_at(res, r, F_RENEWAL);
         }
-        adj_usage_fact *u =
-            fm_map_put(&b->usage, adj_usage_key(key, sizeof key, pol->plan_year, person_key), sizeof *u, &created);
+        adj_usage_fact *u = fm_map_put(&b->usage, adj_usage_key(key, sizeof key, pol->plan_year, person_key),
+                                       sizeof *u, &created);
         if (u == NULL)
             return FM_ENOMEM;
         if (created) {
@@ -282,11 +311,27 @@ fm_status adj_store_load_facts(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, c
                                size_t n, const char *const *lock_codes, const char *const *lock_numbers,
                                size_t n_locks, fm_error *err)
 {
-    static const char *const names[F_COUNT] = {
-        "i", "plan_year", "managing_unit", "coverage_start", "coverage_end", "role", "renewal", "deceased",
-        "death_paid", "disability_paid", "ci_mild_paid", "ci_severe_paid", "accident_medical_deductible_used",
-        "accident_medical_paid", "illness_hospital_deductible_used", "illness_hospital_paid",
-        "hh_accident_medical_paid", "hh_illness_hospital_paid", "claim_exists", "event_seen", "person_key"};
+    static const char *const names[F_COUNT] = {"i",
+                                               "plan_year",
+                                               "managing_unit",
+                                               "coverage_start",
+                                               "coverage_end",
+                                               "role",
+                                               "renewal",
+                                               "deceased",
+                                               "death_paid",
+                                               "disability_paid",
+                                               "ci_mild_paid",
+                                               "ci_severe_paid",
+                                               "accident_medical_deductible_used",
+                                               "accident_medical_paid",
+                                               "illness_hospital_deductible_used",
+                                               "illness_hospital_paid",
+                                               "hh_accident_medical_paid",
+                                               "hh_illness_hospital_paid",
+                                               "claim_exists",
+                                               "event_seen",
+                                               "person_key"};
     fm_pg_params p = {0};
     PGresult *res = NULL;
     fm_status st = FM_OK;
@@ -351,7 +396,7 @@ fm_status adj_store_load_invoices(PGconn *conn, fm_pg_stmts *cache, adj_batch *b
         const char *first = PQgetvalue(res, r, 2);
         int created = 0;
         char *v = fm_map_put2(&b->invoices, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), strlen(first) + 1,
-                               &created);
+                              &created);
         if (v == NULL) {
             fm_error_set(err, "invoices", FM_NO_MEMORY, "out of memory loading invoices");
             st = FM_ENOMEM;

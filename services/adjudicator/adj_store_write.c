@@ -9,11 +9,14 @@
 #include "fm_pgstmt.h"
 
 static const char REVIEWS_SQL[] =
-    "INSERT INTO famins.claim_reviews (claim_id, source_event_id, reviewer, action, amount, note, status_before,"
+    "INSERT INTO famins.claim_reviews (claim_id, source_event_id, reviewer, action, amount, note, "
+    "status_before,"
     " status_after, payable_after, decision_id, ignored_reason)"
     " SELECT q.cid, q.eid, q.reviewer, q.action, q.amount, q.note, q.sb, q.sa, q.pa, d.decision_id, q.ign"
-    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[],"
-    "   $9::bigint[], $10::boolean[], $11::text[]) WITH ORDINALITY AS q(cid, eid, reviewer, action, amount, note,"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], "
+    "$8::text[],"
+    "   $9::bigint[], $10::boolean[], $11::text[]) WITH ORDINALITY AS q(cid, eid, reviewer, action, amount, "
+    "note,"
     "   sb, sa, pa, decided, ign, i)"
     " LEFT JOIN famins.claim_decisions d ON q.decided AND d.source_event_id = q.eid"
     " ORDER BY q.i";
@@ -96,7 +99,8 @@ static fm_status gather_claim(const char *key, void *value, void *ctx)
 
 static const char PERSON_USAGE_SQL[] =
     "INSERT INTO famins.person_usage (plan_year, person_key, death_paid, disability_paid, ci_mild_paid,"
-    " ci_severe_paid, accident_medical_deductible_used, accident_medical_paid, illness_hospital_deductible_used,"
+    " ci_severe_paid, accident_medical_deductible_used, accident_medical_paid, "
+    "illness_hospital_deductible_used,"
     " illness_hospital_paid)"
     " SELECT * FROM unnest($1::integer[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],"
     "   $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])"
@@ -168,7 +172,8 @@ static fm_status write_sets(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_e
 {
     size_t most = b->claims.n > b->usage.n ? b->claims.n : b->usage.n;
     most = most > b->households.n ? most : b->households.n;
-    gather g = {.t1 = calloc(most + 1, sizeof(char *)), .t2 = calloc(most + 1, sizeof(char *)),
+    gather g = {.t1 = calloc(most + 1, sizeof(char *)),
+                .t2 = calloc(most + 1, sizeof(char *)),
                 .v = calloc(9 * (most + 1), sizeof(int64_t))};
     fm_pg_params p = {0};
     fm_status st = FM_ENOMEM;
@@ -179,7 +184,8 @@ static fm_status write_sets(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_e
         fm_pg_p_text_array(&p, g.t1, g.n);
         fm_pg_p_text_array(&p, g.t2, g.n);
         fm_pg_p_i64_array(&p, g.v, g.n);
-        if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_UPDATE_CLAIMS, UPDATE_CLAIMS_SQL, &p, NULL, err)) != FM_OK)
+        if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_UPDATE_CLAIMS, UPDATE_CLAIMS_SQL, &p, NULL,
+                                     err)) != FM_OK)
             goto done;
         fm_pg_params_free(&p);
     }
@@ -190,7 +196,8 @@ static fm_status write_sets(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_e
         fm_pg_p_text_array(&p, g.t1, g.n);
         for (size_t k = 1; k < 9; k++)
             column(&p, g.v, g.n, 9, k);
-        if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_PERSON_USAGE, PERSON_USAGE_SQL, &p, NULL, err)) != FM_OK)
+        if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_PERSON_USAGE, PERSON_USAGE_SQL, &p, NULL, err)) !=
+            FM_OK)
             goto done;
         fm_pg_params_free(&p);
     }
@@ -200,7 +207,8 @@ static fm_status write_sets(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_e
         fm_pg_p_text_array(&p, g.t1, g.n);
         column(&p, g.v, g.n, 2, 0);
         column(&p, g.v, g.n, 2, 1);
-        if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_HOUSEHOLD, HOUSEHOLD_USAGE_SQL, &p, NULL, err)) != FM_OK)
+        if ((st = fm_pg_run_prepared(conn, cache, ADJ_STMT_HOUSEHOLD, HOUSEHOLD_USAGE_SQL, &p, NULL, err)) !=
+            FM_OK)
             goto done;
     }
     st = FM_OK;
@@ -216,31 +224,36 @@ done:
 
 fm_status adj_store_write(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_error *err)
 {
-    fm_status st = fm_copybuf_send(conn,
-                             "COPY famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit,"
-                             " person_key, masked_id, role, liability, cause, incident_date, event_date, report_date,"
-                             " claimed_amount, critical_illness_code, documents, injury_grades, status, payable)"
-                             " FROM STDIN",
-                             &b->claim_rows, err);
+    fm_status st = fm_copybuf_send(
+        conn,
+        "COPY famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit,"
+        " person_key, masked_id, role, liability, cause, incident_date, event_date, report_date,"
+        " claimed_amount, critical_illness_code, documents, injury_grades, status, payable)"
+        " FROM STDIN",
+        &b->claim_rows, err);
     if (st == FM_OK)
-        st = fm_copybuf_send(conn,
-                       "COPY famins.claim_bills (claim_id, bill_index, invoice_code, invoice_number, amount,"
-                       " paid_by_social_insurance, paid_by_other_insurers, excluded_duplicate) FROM STDIN",
-                       &b->bill_rows, err);
+        st = fm_copybuf_send(
+            conn,
+            "COPY famins.claim_bills (claim_id, bill_index, invoice_code, invoice_number, amount,"
+            " paid_by_social_insurance, paid_by_other_insurers, excluded_duplicate) FROM STDIN",
+            &b->bill_rows, err);
     if (st == FM_OK)
-        st = fm_copybuf_send(conn, "COPY famins.invoices_claimed (invoice_code, invoice_number, first_claim_id) FROM STDIN",
-                       &b->invoice_rows, err);
+        st = fm_copybuf_send(
+            conn, "COPY famins.invoices_claimed (invoice_code, invoice_number, first_claim_id) FROM STDIN",
+            &b->invoice_rows, err);
     if (st == FM_OK)
-        st = fm_copybuf_send(conn,
-                       "COPY famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount,"
-                       " reasons, parameters, plan_version, explanation_en, explanation_zh, source_topic,"
-                       " source_partition, source_offset) FROM STDIN",
-                       &b->decision_rows, err);
+        st = fm_copybuf_send(
+            conn,
+            "COPY famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount,"
+            " reasons, parameters, plan_version, explanation_en, explanation_zh, source_topic,"
+            " source_partition, source_offset) FROM STDIN",
+            &b->decision_rows, err);
     if (st == FM_OK)
-        st = fm_copybuf_send(conn,
-                       "COPY famins.fraud_signals (code, detail, claim_id, policy_number, plan_year, managing_unit,"
-                       " source_event_id) FROM STDIN",
-                       &b->signal_rows, err);
+        st = fm_copybuf_send(
+            conn,
+            "COPY famins.fraud_signals (code, detail, claim_id, policy_number, plan_year, managing_unit,"
+            " source_event_id) FROM STDIN",
+            &b->signal_rows, err);
     if (st == FM_OK)
         st = write_reviews(conn, cache, b, err);
     if (st == FM_OK)
@@ -295,9 +308,9 @@ static fm_status r_end(row *r)
     return r->st;
 }
 
-fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *person_key, const char *masked_id,
-                                 const adj_policy_fact *pol, const adj_person_fact *per, fm_fen claimed,
-                                 const fm_claim_decision *d)
+fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *person_key,
+                                 const char *masked_id, const adj_policy_fact *pol,
+                                 const adj_person_fact *per, fm_fen claimed, const fm_claim_decision *d)
 {
     const char *docs[FM_DOC_COUNT];
     int64_t grades[FM_MAX_INJURIES];
@@ -363,9 +376,9 @@ fm_status adj_store_buffer_invoice(adj_batch *b, const char *code, const char *n
     return r_end(&r);
 }
 
-fm_status adj_store_buffer_decision(adj_batch *b, const char *claim_id, const char *source_event_id, const char *kind,
-                                    const fm_claim_decision *d, const char *parameters_json, const char *en,
-                                    const char *zh, const adj_source *src)
+fm_status adj_store_buffer_decision(adj_batch *b, const char *claim_id, const char *source_event_id,
+                                    const char *kind, const fm_claim_decision *d, const char *parameters_json,
+                                    const char *en, const char *zh, const adj_source *src)
 {
     const char *reasons[FM_MAX_CLAIM_REASONS];
     size_t n_reasons = d->n_reasons < FM_MAX_CLAIM_REASONS ? d->n_reasons : FM_MAX_CLAIM_REASONS;
@@ -390,7 +403,8 @@ fm_status adj_store_buffer_decision(adj_batch *b, const char *claim_id, const ch
 }
 
 fm_status adj_store_buffer_signals(adj_batch *b, const adj_signals *sig, const char *claim_id,
-                                   const char *policy_number, const adj_policy_fact *pol, const char *source_event_id)
+                                   const char *policy_number, const adj_policy_fact *pol,
+                                   const char *source_event_id)
 {
     for (size_t i = 0; i < sig->n; i++) {
         row r = {.buf = &b->signal_rows, .first = 1};

@@ -1,4 +1,5 @@
-/* adj_worker.c — the adjudicator's callbacks for the fm_worker runtime: decode claim.events, apply in the batch. */
+/* adj_worker.c — the adjudicator's callbacks for the fm_worker runtime: decode claim.events, apply in the
+ * batch. */
 #include "adj_worker.h"
 
 #include <jansson.h>
@@ -26,10 +27,10 @@ fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out,
     uint8_t digest[FM_SHA256_LEN];
     json_t *root = NULL;
     adj_event *ev = NULL;
-    /* One parse for the envelope, the body and the content hash (parsing is most of a decoder's cost). The size
-     * limit is the runtime's (MESSAGE_TOO_LARGE before decode). */
-    fm_status st = fm_intake_open_any(msg->payload, msg->payload_len, (size_t)-1 / 2, carried, 2, "claim.events",
-                                      &root, &envl, err);
+    /* One parse for the envelope, the body and the content hash (parsing is most of a decoder's cost). The
+     * size limit is the runtime's (MESSAGE_TOO_LARGE before decode). */
+    fm_status st = fm_intake_open_any(msg->payload, msg->payload_len, (size_t)-1 / 2, carried, 2,
+                                      "claim.events", &root, &envl, err);
     if (st != FM_OK)
         return st;
     if ((ev = calloc(1, sizeof *ev)) == NULL) {
@@ -66,8 +67,9 @@ fm_status adj_worker_decide(adj_worker *w, PGconn *conn, const fm_raw_message *m
     adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
     char now[FM_TIMESTAMP_LEN];
     fm_clock_occurred_at(now);
-    return ev->type == FM_EVENT_CLAIM_SUBMITTED ? adj_apply_claim(&w->env, conn, &src, &ev->claim, now, out, err)
-                                                : adj_apply_review(&w->env, conn, &src, &ev->review, now, out, err);
+    return ev->type == FM_EVENT_CLAIM_SUBMITTED
+               ? adj_apply_claim(&w->env, conn, &src, &ev->claim, now, out, err)
+               : adj_apply_review(&w->env, conn, &src, &ev->review, now, out, err);
 }
 
 fm_status adj_worker_begin_batch(void *ctx, fm_txn *txn, fm_error *err)
@@ -78,7 +80,8 @@ fm_status adj_worker_begin_batch(void *ctx, fm_txn *txn, fm_error *err)
     return FM_OK;
 }
 
-fm_status adj_worker_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const *events, size_t count, fm_error *err)
+fm_status adj_worker_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const *events, size_t count,
+                                   fm_error *err)
 {
     adj_worker *w = ctx;
     const fm_claim **claims = calloc(count + 1, sizeof *claims);
@@ -118,7 +121,8 @@ fm_status adj_worker_end_batch(void *ctx, fm_txn *txn, fm_error *err)
     return st;
 }
 
-fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event, fm_error *err)
+fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event,
+                           fm_error *err)
 {
     adj_worker *w = ctx;
     const adj_event *ev = event->decoded;
@@ -143,8 +147,8 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
         w->reviews += ev->type == FM_EVENT_CLAIM_REVIEWED;
         fm_log(w->logger, FM_LOG_DEBUG, "claim_decided", "claim_id=%s kind=%s outcome=%s payable=%lld",
                ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.claim_id : ev->review.claim_id,
-               ev->type == FM_EVENT_CLAIM_SUBMITTED ? "initial" : "review", fm_claim_outcome_name(out.outcome),
-               (long long)out.payable);
+               ev->type == FM_EVENT_CLAIM_SUBMITTED ? "initial" : "review",
+               fm_claim_outcome_name(out.outcome), (long long)out.payable);
     } else if (st == FM_EINVAL) {
         st = FM_ENOMEM; /* the topic is ours and valid: only memory can fail here; never a dead letter */
     }

@@ -16,13 +16,13 @@
 
 static const fm_setting admin_settings[] = {
     FM_COMMON_SETTINGS,
-    {"FAMINS_SQL_DIR", FM_SETTING_DATA_DIR, "sql", 0, 0,
-     "folder of the numbered SQL migrations"},
+    {"FAMINS_SQL_DIR", FM_SETTING_DATA_DIR, "sql", 0, 0, "folder of the numbered SQL migrations"},
     {"FAMINS_TOPIC_PARTITIONS", FM_SETTING_INT, "6", 1, 10000, "partitions of each famins topic"},
     {"FAMINS_TOPIC_PARTITIONS_OVERRIDES", FM_SETTING_STRING, "", 0, 0,
      "per-topic partition counts, e.g. claim.events=12,enrollment.submitted=12"},
     {"FAMINS_TOPIC_REPLICATION", FM_SETTING_INT, "1", 1, 32, "replication factor of topics created"},
-    {"FAMINS_TOPIC_MIN_INSYNC", FM_SETTING_INT, "0", 0, 32, "min.insync.replicas of topics created (0: broker's)"},
+    {"FAMINS_TOPIC_MIN_INSYNC", FM_SETTING_INT, "0", 0, 32,
+     "min.insync.replicas of topics created (0: broker's)"},
     {"FAMINS_ADMIN_TIMEOUT_MS", FM_SETTING_INT, "15000", 100, 600000, "bound on each Kafka admin request"},
 };
 #define ADMIN_SETTING_COUNT (sizeof admin_settings / sizeof admin_settings[0])
@@ -67,7 +67,8 @@ static int run_migrate(const fm_settings *settings, const fm_logger *logger)
     fm_backoff backoff = {.initial_ms = 200, .max_ms = 2000, .max_attempts = 10};
     if (admin_migrations_scan(fm_settings_str(settings, "FAMINS_SQL_DIR"), &set, &err) != FM_OK)
         goto done;
-    if (fm_pg_connect(fm_settings_str(settings, "FAMINS_PG_DSN"), &backoff, NULL, logger, &conn, &err) != FM_OK)
+    if (fm_pg_connect(fm_settings_str(settings, "FAMINS_PG_DSN"), &backoff, NULL, logger, &conn, &err) !=
+        FM_OK)
         goto done;
     int applied = 0;
     if (admin_migrations_apply(conn, &set, logger, &applied, &err) != FM_OK)
@@ -81,8 +82,8 @@ static int run_migrate(const fm_settings *settings, const fm_logger *logger)
     code = EXIT_OK;
 done:
     if (code != EXIT_OK)
-        fm_log(logger, FM_LOG_ERROR, "migrate_failed", "code=%s where=\"%s\" error=\"%s\"", err.code, err.path,
-               err.text);
+        fm_log(logger, FM_LOG_ERROR, "migrate_failed", "code=%s where=\"%s\" error=\"%s\"", err.code,
+               err.path, err.text);
     PQfinish(conn);
     admin_migrations_free(&set);
     return code;
@@ -123,8 +124,10 @@ static int run_topics(const fm_settings *settings, const fm_logger *logger)
     if (admin_topics_plan(fm_settings_str(settings, "FAMINS_TOPIC_PREFIX"),
                           (int)fm_settings_int(settings, "FAMINS_TOPIC_PARTITIONS"),
                           (int)fm_settings_int(settings, "FAMINS_TOPIC_REPLICATION"),
-                          fm_settings_str(settings, "FAMINS_TOPIC_PARTITIONS_OVERRIDES"), plan, &err) != FM_OK ||
-        admin_topics_plan_min_insync(plan, (int)fm_settings_int(settings, "FAMINS_TOPIC_MIN_INSYNC"), &err) != FM_OK)
+                          fm_settings_str(settings, "FAMINS_TOPIC_PARTITIONS_OVERRIDES"), plan,
+                          &err) != FM_OK ||
+        admin_topics_plan_min_insync(plan, (int)fm_settings_int(settings, "FAMINS_TOPIC_MIN_INSYNC"), &err) !=
+            FM_OK)
         goto done;
     if (fm_kafka_conf_new(settings, "famins-admin", &conf, &err) != FM_OK)
         goto done;
@@ -136,8 +139,8 @@ static int run_topics(const fm_settings *settings, const fm_logger *logger)
     }
     conf = NULL; /* owned by rk now */
     admin_topics_report report;
-    if (admin_topics_ensure(rk, plan, (int)fm_settings_int(settings, "FAMINS_ADMIN_TIMEOUT_MS"), logger, &report,
-                            &err) != FM_OK)
+    if (admin_topics_ensure(rk, plan, (int)fm_settings_int(settings, "FAMINS_ADMIN_TIMEOUT_MS"), logger,
+                            &report, &err) != FM_OK)
         goto done;
     fm_log(logger, FM_LOG_INFO, "topics_done", "created=%d existing=%d differing=%d", report.created,
            report.existing, report.differing);

@@ -116,7 +116,8 @@ fm_status admin_migrations_scan(const char *dir, admin_migration_set *out, fm_er
     fm_status st = FM_OK;
     DIR *d = opendir(dir);
     if (d == NULL) {
-        fm_error_set(err, dir, "UNREADABLE", "cannot open the migrations folder %s: %s", dir, strerror(errno));
+        fm_error_set(err, dir, "UNREADABLE", "cannot open the migrations folder %s: %s", dir,
+                     strerror(errno));
         return FM_EIO;
     }
     size_t capacity = 0;
@@ -152,8 +153,8 @@ fm_status admin_migrations_scan(const char *dir, admin_migration_set *out, fm_er
     qsort(set.items, set.count, sizeof *set.items, by_version);
     for (size_t i = 1; i < set.count; i++)
         if (set.items[i].version == set.items[i - 1].version) {
-            fm_error_set(err, dir, "DUPLICATE_VERSION", "%s and %s have the same number", set.items[i - 1].name,
-                         set.items[i].name);
+            fm_error_set(err, dir, "DUPLICATE_VERSION", "%s and %s have the same number",
+                         set.items[i - 1].name, set.items[i].name);
             st = FM_EINVAL;
             goto fail;
         }
@@ -175,13 +176,12 @@ void admin_migrations_free(admin_migration_set *set)
     set->count = 0;
 }
 
-static const char *const create_meta_sql =
-    "CREATE SCHEMA IF NOT EXISTS famins_meta;"
-    "CREATE TABLE IF NOT EXISTS famins_meta.schema_migrations ("
-    "  version integer PRIMARY KEY,"
-    "  name text NOT NULL,"
-    "  checksum text NOT NULL,"
-    "  applied_at timestamptz NOT NULL DEFAULT now())";
+static const char *const create_meta_sql = "CREATE SCHEMA IF NOT EXISTS famins_meta;"
+                                           "CREATE TABLE IF NOT EXISTS famins_meta.schema_migrations ("
+                                           "  version integer PRIMARY KEY,"
+                                           "  name text NOT NULL,"
+                                           "  checksum text NOT NULL,"
+                                           "  applied_at timestamptz NOT NULL DEFAULT now())";
 
 /* Refuses the whole run when an applied migration's file changed: nothing may be applied on top of a
  * history that no longer matches the files. */
@@ -189,8 +189,9 @@ static fm_status check_applied(PGconn *conn, const admin_migration_set *set, con
                                fm_error *err)
 {
     PGresult *res = NULL;
-    fm_status st = fm_pg_query(conn, "SELECT version, name, checksum FROM famins_meta.schema_migrations ORDER BY version",
-                               0, NULL, &res, err);
+    fm_status st = fm_pg_query(
+        conn, "SELECT version, name, checksum FROM famins_meta.schema_migrations ORDER BY version", 0, NULL,
+        &res, err);
     if (st != FM_OK)
         return st;
     for (int row = 0; row < PQntuples(res); row++) {
@@ -206,10 +207,11 @@ static fm_status check_applied(PGconn *conn, const admin_migration_set *set, con
             continue;
         }
         if (strcmp(found->checksum, checksum) != 0) {
-            fm_error_set(err, found->name, "MIGRATION_CHANGED",
-                         "migration %s was changed after it was applied (applied checksum %.12s…, file now %.12s…); "
-                         "restore the file and put the change in a new migration",
-                         found->name, checksum, found->checksum);
+            fm_error_set(
+                err, found->name, "MIGRATION_CHANGED",
+                "migration %s was changed after it was applied (applied checksum %.12s…, file now %.12s…); "
+                "restore the file and put the change in a new migration",
+                found->name, checksum, found->checksum);
             st = FM_ECONFLICT;
             break;
         }
@@ -224,7 +226,8 @@ static int is_applied(PGconn *conn, int version, fm_error *err, fm_status *st)
     snprintf(text, sizeof text, "%d", version);
     const char *params[] = {text};
     PGresult *res = NULL;
-    *st = fm_pg_query(conn, "SELECT 1 FROM famins_meta.schema_migrations WHERE version = $1", 1, params, &res, err);
+    *st = fm_pg_query(conn, "SELECT 1 FROM famins_meta.schema_migrations WHERE version = $1", 1, params, &res,
+                      err);
     if (*st != FM_OK)
         return 0;
     int applied = PQntuples(res) > 0;
@@ -260,8 +263,9 @@ static fm_status apply_one(PGconn *conn, const admin_migration *m, int can_comme
     snprintf(version, sizeof version, "%d", m->version);
     const char *params[] = {version, m->name, m->checksum};
     PGresult *res = NULL;
-    st = fm_pg_query(conn, "INSERT INTO famins_meta.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                     3, params, &res, err);
+    st = fm_pg_query(
+        conn, "INSERT INTO famins_meta.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", 3,
+        params, &res, err);
     PQclear(res);
     if (st != FM_OK)
         goto fail;

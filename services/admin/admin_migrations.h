@@ -9,11 +9,11 @@
 #include "fm_log.h"
 
 typedef struct admin_migration {
-    int version;         /* from the file name NNN_name.sql */
-    char name[256];      /* the file name */
-    char *sql;           /* owned: the file's text */
+    int version;    /* from the file name NNN_name.sql */
+    char name[256]; /* the file name */
+    char *sql;      /* owned: the file's text */
     size_t sql_len;
-    char checksum[65];   /* SHA-256 of the text, hex */
+    char checksum[65]; /* SHA-256 of the text, hex */
 } admin_migration;
 
 typedef struct admin_migration_set {

@@ -19,7 +19,8 @@ fm_status admin_topics_plan(const char *prefix, int partitions, int replication,
                             admin_topic_plan out[FM_TOPIC_COUNT], fm_error *err)
 {
     for (int i = 0; i < FM_TOPIC_COUNT; i++) {
-        fm_status st = fm_topic_name(prefix, fm_topic_base_name((fm_topic_id)i), out[i].name, sizeof out[i].name, err);
+        fm_status st =
+            fm_topic_name(prefix, fm_topic_base_name((fm_topic_id)i), out[i].name, sizeof out[i].name, err);
         if (st != FM_OK)
             return st;
         out[i].partitions = partitions;
@@ -31,7 +32,8 @@ fm_status admin_topics_plan(const char *prefix, int partitions, int replication,
         return FM_ENOMEM;
     fm_status st = FM_OK;
     char *save = NULL;
-    for (char *item = strtok_r(copy, ",", &save); item != NULL && st == FM_OK; item = strtok_r(NULL, ",", &save)) {
+    for (char *item = strtok_r(copy, ",", &save); item != NULL && st == FM_OK;
+         item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
         int count = 0;
         if (eq == NULL || (*eq = '\0', parse_count(eq + 1, &count)) != FM_OK) {
@@ -107,7 +109,8 @@ static fm_status create_topics(rd_kafka_t *rk, rd_kafka_NewTopic_t **topics, siz
         /* Another admin may have created it between our metadata read and now. */
         if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
             fm_error_set(err, rd_kafka_topic_result_name(results[i]), "KAFKA_ERROR", "cannot create %s: %s",
-                         rd_kafka_topic_result_name(results[i]), rd_kafka_topic_result_error_string(results[i]));
+                         rd_kafka_topic_result_name(results[i]),
+                         rd_kafka_topic_result_error_string(results[i]));
             st = FM_EKAFKA;
         }
     }
@@ -137,8 +140,8 @@ fm_status admin_topics_ensure(rd_kafka_t *rk, const admin_topic_plan plan[FM_TOP
         int have = partitions_in(md, plan[i].name);
         if (have == 0) {
             char errstr[256];
-            missing[missing_count] = rd_kafka_NewTopic_new(plan[i].name, plan[i].partitions, plan[i].replication,
-                                                           errstr, sizeof errstr);
+            missing[missing_count] = rd_kafka_NewTopic_new(plan[i].name, plan[i].partitions,
+                                                           plan[i].replication, errstr, sizeof errstr);
             if (missing[missing_count] == NULL) {
                 fm_error_set(err, plan[i].name, "BAD_TOPIC", "%s", errstr);
                 st = FM_EINVAL;
@@ -151,7 +154,8 @@ fm_status admin_topics_ensure(rd_kafka_t *rk, const admin_topic_plan plan[FM_TOP
                 rd_kafka_resp_err_t ce =
                     rd_kafka_NewTopic_set_config(missing[missing_count - 1], "min.insync.replicas", value);
                 if (ce != RD_KAFKA_RESP_ERR_NO_ERROR) {
-                    fm_error_set(err, plan[i].name, "BAD_TOPIC", "min.insync.replicas: %s", rd_kafka_err2str(ce));
+                    fm_error_set(err, plan[i].name, "BAD_TOPIC", "min.insync.replicas: %s",
+                                 rd_kafka_err2str(ce));
                     st = FM_EINVAL;
                     break;
                 }
@@ -160,10 +164,11 @@ fm_status admin_topics_ensure(rd_kafka_t *rk, const admin_topic_plan plan[FM_TOP
                    plan[i].name, plan[i].partitions, plan[i].replication, plan[i].min_insync);
         } else if (have != plan[i].partitions) {
             report->differing++;
-            fm_log(logger, FM_LOG_WARN, "topic_partitions_differ",
-                   "topic=%s partitions=%d configured=%d action=none (changing a keyed topic's partition count "
-                   "moves keys between partitions; do it deliberately)",
-                   plan[i].name, have, plan[i].partitions);
+            fm_log(
+                logger, FM_LOG_WARN, "topic_partitions_differ",
+                "topic=%s partitions=%d configured=%d action=none (changing a keyed topic's partition count "
+                "moves keys between partitions; do it deliberately)",
+                plan[i].name, have, plan[i].partitions);
         } else {
             report->existing++;
         }

@@ -9,7 +9,7 @@
 #include "fm_log.h"
 
 typedef struct admin_topic_plan {
-    char name[256];   /* prefix + base name */
+    char name[256]; /* prefix + base name */
     int partitions;
     int replication;
     int min_insync; /* min.insync.replicas of the topic created; 0: the broker's default */
@@ -21,8 +21,8 @@ typedef struct admin_topic_plan {
 fm_status admin_topics_plan(const char *prefix, int partitions, int replication, const char *overrides,
                             admin_topic_plan out[FM_TOPIC_COUNT], fm_error *err);
 
-/* Sets min.insync.replicas (0: the broker's default) of every planned topic. FM_EINVAL (err names the setting)
- * when it exceeds a topic's replication factor: no acks=all write could ever succeed. */
+/* Sets min.insync.replicas (0: the broker's default) of every planned topic. FM_EINVAL (err names the
+ * setting) when it exceeds a topic's replication factor: no acks=all write could ever succeed. */
 fm_status admin_topics_plan_min_insync(admin_topic_plan plan[FM_TOPIC_COUNT], int min_insync, fm_error *err);
 
 typedef struct admin_topics_report {
@@ -32,8 +32,9 @@ typedef struct admin_topics_report {
 } admin_topics_report;
 
 /* Creates the planned topics that do not exist (CreateTopics, with min.insync.replicas when planned), reading
- * what exists from rd_kafka_metadata() (librdkafka 2.0.2 has no DescribeTopics). A topic with another partition count is reported, not altered.
- * FM_EKAFKA when the broker cannot be reached within timeout_ms or refuses a creation. */
+ * what exists from rd_kafka_metadata() (librdkafka 2.0.2 has no DescribeTopics). A topic with another
+ * partition count is reported, not altered. FM_EKAFKA when the broker cannot be reached within timeout_ms or
+ * refuses a creation. */
 fm_status admin_topics_ensure(rd_kafka_t *rk, const admin_topic_plan plan[FM_TOPIC_COUNT], int timeout_ms,
                               const fm_logger *logger, admin_topics_report *report, fm_error *err);
 

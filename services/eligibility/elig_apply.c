@@ -1,4 +1,5 @@
-/* elig_apply.c — one enrollment.submitted event of a batch taken to its decision: facts, rules, rows, decided event. */
+/* elig_apply.c — one enrollment.submitted event of a batch taken to its decision: facts, rules, rows, decided
+ * event. */
 #include "elig_apply.h"
 
 #include <assert.h>
@@ -47,9 +48,9 @@ fm_status elig_apply(elig_batch *b, const elig_config *cfg, const fm_enrollment 
     if ((st = elig_batch_facts(b, e, people, &facts, err)) != FM_OK)
         return st;
     if (facts.already_decided) {
-        /* Decided already: by another member (a zombie, or one finishing a revoked partition's batch) after the
-         * runtime's deduplication read — the runtime redoes the batch, which then sees a duplicate — or before
-         * the deduplication window ended, when the runtime finds no row and counts a duplicate. */
+        /* Decided already: by another member (a zombie, or one finishing a revoked partition's batch) after
+         * the runtime's deduplication read — the runtime redoes the batch, which then sees a duplicate — or
+         * before the deduplication window ended, when the runtime finds no row and counts a duplicate. */
         fm_error_set(err, "event_id", "ALREADY_DECIDED",
                      "event %s was decided by another member after the deduplication read", e->event_id);
         return FM_ECONFLICT;
@@ -68,7 +69,8 @@ fm_status elig_apply(elig_batch *b, const elig_config *cfg, const fm_enrollment 
         return st;
     st = fm_encode_enrollment_decided(e, &out->decision, out->event_id, occurred_at, &out->payload);
     if (st != FM_OK) {
-        fm_error_set(err, "", "ENCODE", "the enrollment.decided event could not be written (%s)", fm_status_name(st));
+        fm_error_set(err, "", "ENCODE", "the enrollment.decided event could not be written (%s)",
+                     fm_status_name(st));
         return st;
     }
     return FM_OK;

@@ -107,7 +107,8 @@ fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring
             return st;
         for (size_t m = 0; m < en->n_members && m < FM_MAX_MEMBERS; m++) {
             elig_person *person = &people[m];
-            if ((st = elig_person_read(ring, en->members[m].id_number, en->submitted_on, person, err)) != FM_OK)
+            if ((st = elig_person_read(ring, en->members[m].id_number, en->submitted_on, person, err)) !=
+                FM_OK)
                 return FM_ECONFIG;
             if (!person->valid)
                 continue;
@@ -143,7 +144,8 @@ fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring
         return st;
     char key[512];
     for (int r = 0; r < PQntuples(res) && st == FM_OK; r++) {
-        const char *kind = PQgetvalue(res, r, 0), *name = PQgetvalue(res, r, 1), *value = PQgetvalue(res, r, 3);
+        const char *kind = PQgetvalue(res, r, 0), *name = PQgetvalue(res, r, 1),
+                   *value = PQgetvalue(res, r, 3);
         int year = atoi(PQgetvalue(res, r, 2));
         switch (kind[0]) {
         case 'D':
@@ -262,8 +264,9 @@ static const char *fraud_detail(char *buf, size_t len, const fm_enrollment *e, c
             named = named || d->members[i].reasons[k] == FM_REASON_ALREADY_INSURED_ELSEWHERE;
         if (!named)
             continue;
-        used += (size_t)snprintf(buf + used, len - used, "%smember %zu (%s) is insured under %s", used ? "; " : "",
-                                 i, fm_role_name(e->members[i].role), facts->elsewhere_policy[i]);
+        used += (size_t)snprintf(buf + used, len - used, "%smember %zu (%s) is insured under %s",
+                                 used ? "; " : "", i, fm_role_name(e->members[i].role),
+                                 facts->elsewhere_policy[i]);
     }
     return buf[0] ? buf : NULL;
 }
@@ -275,8 +278,8 @@ static fm_status add_decision_row(elig_batch *b, int64_t id, const fm_enrollment
     fm_copybuf *r = &b->rows[ELIG_TABLE_DECISIONS];
     bool accepted = d->outcome == FM_ENROLLMENT_ACCEPTED;
     fm_status st = FM_OK;
-#define PUT(call)                                                                                          \
-    if (st == FM_OK)                                                                                       \
+#define PUT(call)                                                                                            \
+    if (st == FM_OK)                                                                                         \
     st = (call)
     PUT(put_int(r, 1, id));
     PUT(fm_copybuf_text_field(r, 0, e->event_id ? e->event_id : ""));
@@ -416,9 +419,11 @@ static const char *const COPY_SQL[ELIG_TABLE_COUNT] = {
     "COPY famins.enrollment_decisions (decision_id, source_event_id, household_id, plan_year, managing_unit,"
     " submitted_on, agent_id, consent_channel, outcome, category, reasons, notes, applicant_reasons,"
     " insured_children, insured_adults, premium, subsidy, self_paid, subsidy_city, subsidy_district,"
-    " subsidy_zone, policy_number, coverage_start, coverage_end, plan_version, explanation_en, explanation_zh,"
+    " subsidy_zone, policy_number, coverage_start, coverage_end, plan_version, explanation_en, "
+    "explanation_zh,"
     " source_topic, source_partition, source_offset) FROM STDIN",
-    "COPY famins.enrollment_members (decision_id, member_index, role, person_key, masked_id, insured, renewal,"
+    "COPY famins.enrollment_members (decision_id, member_index, role, person_key, masked_id, insured, "
+    "renewal,"
     " reasons) FROM STDIN",
     "COPY famins.policies (policy_number, household_id, plan_year, managing_unit, category, premium, subsidy,"
     " self_paid, coverage_start, coverage_end, plan_version, decision_id) FROM STDIN",

@@ -12,8 +12,8 @@
 #include "fm_copybuf.h"
 #include "fm_eligibility.h"
 #include "fm_error.h"
-#include "fm_model.h"
 #include "fm_map.h"
+#include "fm_model.h"
 
 /* Where the decided event came from (for the decision row). Strings are borrowed. */
 typedef struct elig_source {
@@ -27,7 +27,8 @@ typedef struct elig_source {
 typedef struct elig_facts {
     fm_enrollment_facts facts;
     char elsewhere_policy[FM_MAX_MEMBERS][FM_POLICY_NUMBER_LEN];
-    bool already_decided; /* a decision row for this source event exists (must not happen: see elig_apply.h) */
+    bool
+        already_decided; /* a decision row for this source event exists (must not happen: see elig_apply.h) */
 } elig_facts;
 
 /* The two explanations of a decision (fm_explain), kept with it. */
@@ -36,18 +37,24 @@ typedef struct elig_explanation {
     const char *zh;
 } elig_explanation;
 
-enum { ELIG_TABLE_DECISIONS, ELIG_TABLE_MEMBERS, ELIG_TABLE_POLICIES, ELIG_TABLE_INSURED, ELIG_TABLE_SIGNALS,
-       ELIG_TABLE_COUNT };
+enum {
+    ELIG_TABLE_DECISIONS,
+    ELIG_TABLE_MEMBERS,
+    ELIG_TABLE_POLICIES,
+    ELIG_TABLE_INSURED,
+    ELIG_TABLE_SIGNALS,
+    ELIG_TABLE_COUNT
+};
 
 /* One batch. Zero-initialise ({0}); elig_batch_begin before each batch (or redo); elig_batch_free at the end.
  * Owns its memory. */
 typedef struct elig_batch {
-    fm_map known;     /* "D|event" decided; "P|year|household" -> policy; "I|year|person_key" -> policy */
-    int64_t *ids;        /* decision ids reserved for the batch */
+    fm_map known; /* "D|event" decided; "P|year|household" -> policy; "I|year|person_key" -> policy */
+    int64_t *ids; /* decision ids reserved for the batch */
     size_t n_ids, next_id, ids_cap;
     fm_copybuf rows[ELIG_TABLE_COUNT];
-    fm_copybuf scratch;  /* array literals being built */
-    fm_copybuf params[6];/* the facts query's parameters */
+    fm_copybuf scratch;   /* array literals being built */
+    fm_copybuf params[6]; /* the facts query's parameters */
     /* The members as read by elig_batch_prepare, per prepared event in order (person keys are a keyed hash:
      * worth computing once). */
     const fm_enrollment **events;

@@ -1,4 +1,5 @@
-/* elig_decode.c — a Kafka message of enrollment.submitted made into a decoded event, or a dead-letter code. */
+/* elig_decode.c — a Kafka message of enrollment.submitted made into a decoded event, or a dead-letter code.
+ */
 #include "elig_decode.h"
 
 #include <stdio.h>
@@ -16,8 +17,8 @@ fm_status elig_decode(const void *payload, size_t len, size_t max_bytes, fm_even
     fm_enrollment *e = NULL;
     memset(out, 0, sizeof *out);
     /* One parse for the envelope, the body and the content hash. */
-    fm_status st = fm_intake_open(payload, len, max_bytes, FM_EVENT_ENROLLMENT_SUBMITTED, "enrollment.submitted",
-                                  &root, &env, err);
+    fm_status st = fm_intake_open(payload, len, max_bytes, FM_EVENT_ENROLLMENT_SUBMITTED,
+                                  "enrollment.submitted", &root, &env, err);
     if (st != FM_OK)
         return st;
     if ((e = calloc(1, sizeof *e)) == NULL) {

@@ -1,4 +1,5 @@
-/* elig_decode.h — a Kafka message of enrollment.submitted made into a decoded event, or a dead-letter code. */
+/* elig_decode.h — a Kafka message of enrollment.submitted made into a decoded event, or a dead-letter code.
+ */
 #ifndef ELIG_DECODE_H
 #define ELIG_DECODE_H
 

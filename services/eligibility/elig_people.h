@@ -13,14 +13,14 @@
 /* One member as stored (see fm_person.h for why these cannot be completed into the number). The identity
  * number itself is never kept here; the birth date only while the enrollment is decided. */
 typedef struct elig_person {
-    bool valid;                       /* the number passed GB 11643 as of the submission day */
-    char key[FM_PERSON_KEY_LEN];      /* under the keyring's current key; "" when !valid. New rows get it */
+    bool valid;                  /* the number passed GB 11643 as of the submission day */
+    char key[FM_PERSON_KEY_LEN]; /* under the keyring's current key; "" when !valid. New rows get it */
     /* The keys under the keyring's previous keys, searched too (a person keyed before a rotation). */
     char previous[FM_KEYRING_MAX - 1][FM_PERSON_KEY_LEN];
     size_t n_previous;
-    char masked[FM_PERSON_MASK_LEN];  /* the officer's mask (last 4 only), also for an invalid number */
-    fm_date birth_date;               /* from the number, for the rules; valid only; never stored */
-    fm_sex sex;                       /* from the number; valid only */
+    char masked[FM_PERSON_MASK_LEN]; /* the officer's mask (last 4 only), also for an invalid number */
+    fm_date birth_date;              /* from the number, for the rules; valid only; never stored */
+    fm_sex sex;                      /* from the number; valid only */
 } elig_person;
 
 /*

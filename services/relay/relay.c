@@ -41,8 +41,8 @@ typedef struct relay {
     relay_failed_row failed;      /* the row a failed round blames (relay_park.c) */
     int park_after;
     relay_counters counters;
-    fm_ops *ops;        /* metrics and health; NULL when off */
-    relay_metrics rm;   /* all NULL when off */
+    fm_ops *ops;      /* metrics and health; NULL when off */
+    relay_metrics rm; /* all NULL when off */
 } relay;
 
 static int64_t now_ms(void)
@@ -115,8 +115,8 @@ static void warm_topics(relay *r)
             continue;
         r->topics[t] = rd_kafka_topic_new(r->producer, name, NULL);
         const struct rd_kafka_metadata *md = NULL;
-        rd_kafka_resp_err_t me =
-            r->topics[t] ? rd_kafka_metadata(r->producer, 0, r->topics[t], &md, 1000) : RD_KAFKA_RESP_ERR__FAIL;
+        rd_kafka_resp_err_t me = r->topics[t] ? rd_kafka_metadata(r->producer, 0, r->topics[t], &md, 1000)
+                                              : RD_KAFKA_RESP_ERR__FAIL;
         if (md != NULL)
             rd_kafka_metadata_destroy(md);
         if (me != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -559,7 +559,7 @@ done:
         rd_kafka_flush(r.producer, 5000);
     drop_producer(&r);
     fm_ops_stop(r.ops); /* after the producer: its last flush may still report statistics */
-    PQfinish(r.conn); /* releases the lease */
+    PQfinish(r.conn);   /* releases the lease */
     free(r.results);
     if (counters != NULL)
         *counters = r.counters;

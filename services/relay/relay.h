@@ -38,15 +38,15 @@
 typedef struct relay_counters {
     uint64_t published; /* rows delivered and marked sent */
     uint64_t rounds;
-    uint64_t failures; /* rounds that left rows unsent (retried) */
-    uint64_t deleted;  /* sent rows removed by retention */
+    uint64_t failures;   /* rounds that left rows unsent (retried) */
+    uint64_t deleted;    /* sent rows removed by retention */
     uint64_t raw_erased; /* raw messages of dead letters erased by retention */
-    uint64_t leases;   /* times the lease was taken */
+    uint64_t leases;     /* times the lease was taken */
 } relay_counters;
 
 /* Runs until *stop, connected with dsn (the relay's own role's, fm_service_dsn: it reads and marks the outbox
- * as famins_relay, never as the admin role FAMINS_PG_DSN names). FM_OK after a clean stop; FM_ECONFIG/FM_EKAFKA
- * when the producer cannot be made. */
+ * as famins_relay, never as the admin role FAMINS_PG_DSN names). FM_OK after a clean stop;
+ * FM_ECONFIG/FM_EKAFKA when the producer cannot be made. */
 fm_status relay_run(const fm_settings *settings, const char *dsn, const fm_logger *logger,
                     const volatile sig_atomic_t *stop, relay_counters *counters, fm_error *err);
 

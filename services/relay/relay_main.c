@@ -6,7 +6,8 @@
 #include "relay_retention.h"
 
 /* RELAY_SETTINGS holds FAMINS_RELAY_PG_DSN, the relay's own connection string. */
-static const fm_setting relay_settings[] = {FM_COMMON_SETTINGS, RELAY_SETTINGS, FM_METRICS_SETTINGS, RELAY_RETENTION_SETTINGS};
+static const fm_setting relay_settings[] = {FM_COMMON_SETTINGS, RELAY_SETTINGS, FM_METRICS_SETTINGS,
+                                            RELAY_RETENTION_SETTINGS};
 
 static const fm_service relay_service = {
     .name = "relay",

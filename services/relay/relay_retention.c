@@ -57,8 +57,8 @@ fm_status relay_retention_run(PGconn *conn, const fm_settings *settings, const f
             PGresult *res = NULL;
             st = fm_pg_query(conn, purges[p].sql, 2, params, &res, e);
             if (st != FM_OK) {
-                fm_log(logger, FM_LOG_WARN, "retention_failed", "table=%s code=%s error=\"%s\"", purges[p].table,
-                       e->code, e->text);
+                fm_log(logger, FM_LOG_WARN, "retention_failed", "table=%s code=%s error=\"%s\"",
+                       purges[p].table, e->code, e->text);
                 break;
             }
             long deleted = strtol(PQgetvalue(res, 0, 0), NULL, 10);
@@ -68,8 +68,9 @@ fm_status relay_retention_run(PGconn *conn, const fm_settings *settings, const f
                 c.dead_letters += (uint64_t)deleted;
             else
                 c.processed_events += (uint64_t)deleted;
-            fm_log(logger, FM_LOG_DEBUG, "retention_batch", "table=%s deleted=%ld limit=%" PRId64 " ms=%" PRId64,
-                   purges[p].table, deleted, batch, now_ms() - t0);
+            fm_log(logger, FM_LOG_DEBUG, "retention_batch",
+                   "table=%s deleted=%ld limit=%" PRId64 " ms=%" PRId64, purges[p].table, deleted, batch,
+                   now_ms() - t0);
             if (deleted < batch)
                 break;
         }

@@ -36,8 +36,8 @@ typedef struct relay_retention_counts {
  * processed events, FAMINS_RETENTION_BATCH rows a statement, calling again while a statement deleted a full
  * batch, until FAMINS_RETENTION_MAX_MS or *stop. Logs retention_batch (debug, one per statement: table,
  * deleted, limit, ms), retention_done (info, when anything was deleted) and retention_failed (warn). Returns
- * FM_OK or the failed statement's status (FM_EDB; err filled when not NULL); out (may be NULL) gets the counts
- * either way. */
+ * FM_OK or the failed statement's status (FM_EDB; err filled when not NULL); out (may be NULL) gets the
+ * counts either way. */
 fm_status relay_retention_run(PGconn *conn, const fm_settings *settings, const fm_logger *logger,
                               const volatile sig_atomic_t *stop, relay_retention_counts *out, fm_error *err);
 

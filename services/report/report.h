@@ -1,4 +1,5 @@
-/* report.h — the annual claims report (年度理赔报告) of one plan year: read from the reporting views into tables. */
+/* report.h — the annual claims report (年度理赔报告) of one plan year: read from the reporting views into
+ * tables. */
 #ifndef REPORT_H
 #define REPORT_H
 
@@ -39,9 +40,9 @@ typedef struct report_unit_name {
 
 typedef struct report {
     int plan_year;
-    char unit[32];                 /* "" for the whole city */
+    char unit[32];                     /* "" for the whole city */
     char plan_version[FM_VERSION_LEN]; /* of the catalogue the names came from, "" when none */
-    report_unit_name *names;       /* owned */
+    report_unit_name *names;           /* owned */
     size_t n_names;
     report_rule rule;
     bool prev_year_empty;    /* the previous plan year has no enrollment and no claim in scope */
@@ -55,8 +56,8 @@ typedef struct report {
  * units' names and the expected loss ratio (rule->expected_loss_bp is replaced by the plan's, or the default
  * without a plan). On FM_OK *out is filled and the caller frees it with report_free. FM_EDB (err holds the
  * server's message), FM_ENOMEM. On failure *out holds nothing to free. */
-fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_plan *plan, const report_rule *rule,
-                      report *out, fm_error *err);
+fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_plan *plan,
+                      const report_rule *rule, report *out, fm_error *err);
 
 void report_free(report *r);
 

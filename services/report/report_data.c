@@ -1,4 +1,5 @@
-/* report_data.c — reads the annual report's tables from the famins_report views (the only thing the reporter reads). */
+/* report_data.c — reads the annual report's tables from the famins_report views (the only thing the reporter
+ * reads). */
 #include "report.h"
 
 #include <stdio.h>
@@ -9,7 +10,10 @@
 #include "report_format.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define CODED(key, zh, en, kind) {key, zh, en, REPORT_CODED, kind}
+#define CODED(key, zh, en, kind)                                                                             \
+    {                                                                                                        \
+        key, zh, en, REPORT_CODED, kind                                                                      \
+    }
 
 static const report_column summary_cols[] = {
     {"households", "参保家庭", "Insured households", REPORT_COUNT, 0},
@@ -94,8 +98,8 @@ static const report_column problem_cols[] = {
     CODED("measure", "计量", "Measure", REPORT_CODE_MEASURE),
     {"unit_value", "本单位", "Unit", REPORT_MEASURED, 0},
     /* On the city's own row (loss_ratio_vs_expected) the value it is compared with is the plan's. */
-    {"city_value", "全市（全市行：方案预期赔付率）", "City (on the city's row: the plan's expected loss ratio)",
-     REPORT_MEASURED, 0},
+    {"city_value", "全市（全市行：方案预期赔付率）",
+     "City (on the city's row: the plan's expected loss ratio)", REPORT_MEASURED, 0},
 };
 
 static const report_column enrollment_cols[] = {
@@ -132,10 +136,8 @@ static const report_column claims_cols[] = {
 };
 
 static const report_column loss_cols[] = {
-    {"unit", "管理单位", "Managing unit", REPORT_UNIT, 0},
-    {"premium", "保费收入", "Premium", REPORT_FEN, 0},
-    {"claims", "案件数", "Claims", REPORT_COUNT, 0},
-    {"paid", "赔付金额", "Paid", REPORT_FEN, 0},
+    {"unit", "管理单位", "Managing unit", REPORT_UNIT, 0}, {"premium", "保费收入", "Premium", REPORT_FEN, 0},
+    {"claims", "案件数", "Claims", REPORT_COUNT, 0},       {"paid", "赔付金额", "Paid", REPORT_FEN, 0},
     {"loss_ratio", "赔付率", "Loss ratio", REPORT_BP, 0},
 };
 
@@ -186,8 +188,8 @@ static const report_column monthly_cols[] = {
     {"paid", "赔付金额", "Paid", REPORT_FEN, 0},
 };
 
-/* Every query takes $1 = plan year, $2 = managing unit or NULL (the whole city), and returns the table's columns
- * in order (NULL for a column the program computes). */
+/* Every query takes $1 = plan year, $2 = managing unit or NULL (the whole city), and returns the table's
+ * columns in order (NULL for a column the program computes). */
 #define WHERE_YEAR_UNIT " WHERE plan_year = $1::integer AND ($2::text IS NULL OR managing_unit = $2::text) "
 
 static const char sql_enrollment[] =
@@ -200,7 +202,8 @@ static const char sql_premium[] =
     " FROM famins_report.premium_by_unit" WHERE_YEAR_UNIT "ORDER BY managing_unit, category";
 
 static const char sql_claims[] =
-    "SELECT liability, role, managing_unit, claims, approved, partial, declined, pending, claimed_amount, paid"
+    "SELECT liability, role, managing_unit, claims, approved, partial, declined, pending, claimed_amount, "
+    "paid"
     " FROM famins_report.claims_by_liability" WHERE_YEAR_UNIT
     "ORDER BY array_position(ARRAY['death','critical_illness','accidental_disability','accident_medical',"
     "'illness_hospital'], liability), array_position(ARRAY['child','parent','guardian','unknown'], role),"
@@ -213,7 +216,8 @@ static const char sql_loss[] =
 /* Days are numeric with one decimal in the views: times ten they are exact integers. */
 static const char sql_settlement[] =
     "SELECT managing_unit, decided_claims, (mean_days * 10)::bigint, (median_days * 10)::bigint,"
-    " (p90_days * 10)::bigint FROM famins_report.settlement_time_by_unit" WHERE_YEAR_UNIT "ORDER BY managing_unit";
+    " (p90_days * 10)::bigint FROM famins_report.settlement_time_by_unit" WHERE_YEAR_UNIT
+    "ORDER BY managing_unit";
 
 static const char sql_settlement_city[] =
     "SELECT NULL::text, decided_claims, (mean_days * 10)::bigint, (median_days * 10)::bigint,"
@@ -234,7 +238,8 @@ static const char sql_subsidy[] =
     " FROM famins_report.subsidy_reconciliation" WHERE_YEAR_UNIT "ORDER BY managing_unit";
 
 static const char sql_monthly[] =
-    "SELECT month, sum(claims)::bigint, sum(declined)::bigint, sum(pending)::bigint, sum(claimed_amount)::bigint,"
+    "SELECT month, sum(claims)::bigint, sum(declined)::bigint, sum(pending)::bigint, "
+    "sum(claimed_amount)::bigint,"
     " sum(paid)::bigint FROM famins_report.claims_by_month" WHERE_YEAR_UNIT "GROUP BY month ORDER BY month";
 
 /* Year over year: one row per unit and year (this and the previous) with what both comparison tables and the
@@ -292,8 +297,8 @@ static const char sql_cutoff[] =
 static const char sql_versions[] = "SELECT string_agg(DISTINCT plan_version, ', ' ORDER BY plan_version) "
                                    "FROM famins_report.plan_versions" WHERE_YEAR_UNIT;
 
-/* The figures of every unit of the year (never filtered: a unit is compared with the whole city). Each view is
- * read once (MATERIALIZED), never re-run per unit by a nested loop. */
+/* The figures of every unit of the year (never filtered: a unit is compared with the whole city). Each view
+ * is read once (MATERIALIZED), never re-run per unit by a nested loop. */
 static const char sql_unit_stats[] =
     "WITH l AS MATERIALIZED (SELECT managing_unit, premium, paid, claims FROM "
     "famins_report.loss_ratio_by_unit"
@@ -319,7 +324,8 @@ static const char sql_unit_stats[] =
     " ORDER BY u.managing_unit";
 
 /* Runs sql with $1 = year and, when the query names it ($2 appears), $2 = unit (NULL: the whole city). */
-static fm_status query(PGconn *conn, const char *sql, int year, const char *unit, PGresult **res, fm_error *err)
+static fm_status query(PGconn *conn, const char *sql, int year, const char *unit, PGresult **res,
+                       fm_error *err)
 {
     char year_text[16];
     snprintf(year_text, sizeof year_text, "%d", year);
@@ -330,14 +336,16 @@ static fm_status query(PGconn *conn, const char *sql, int year, const char *unit
 static fm_status parse_int(const char *text, int64_t *out, fm_error *err)
 {
     if (!report_parse_scaled(text, 0, out)) {
-        fm_error_set(err, "", "BAD_NUMBER", "the database returned \"%s\" where an integer was expected", text);
+        fm_error_set(err, "", "BAD_NUMBER", "the database returned \"%s\" where an integer was expected",
+                     text);
         return FM_EDB;
     }
     return FM_OK;
 }
 
 /* Appends every row of sql's result to t, column by column. */
-static fm_status load_table(PGconn *conn, report_table *t, const char *sql, int year, const char *unit, fm_error *err)
+static fm_status load_table(PGconn *conn, report_table *t, const char *sql, int year, const char *unit,
+                            fm_error *err)
 {
     PGresult *res = NULL;
     fm_status st = query(conn, sql, year, unit, &res, err);
@@ -668,14 +676,15 @@ static fm_status fill_problems(PGconn *conn, report *rep, fm_error *err)
         city.settled += u->settled;
         city.subsidy_gap += u->subsidy_gap;
     }
-    /* Claims that named no policy count in the city's figures, but UNKNOWN is not a managing unit: they are all
-     * declined by construction, and comparing them would name a "unit" nobody manages. */
+    /* Claims that named no policy count in the city's figures, but UNKNOWN is not a managing unit: they are
+     * all declined by construction, and comparing them would name a "unit" nobody manages. */
     int kept = 0;
     for (int r = 0; r < n; r++)
         if (strcmp(units[r].unit, "UNKNOWN") != 0)
             units[kept++] = units[r];
     n = kept;
-    /* The city's mean settlement time: the settlement table's total when the report is city-wide, else read. */
+    /* The city's mean settlement time: the settlement table's total when the report is city-wide, else read.
+     */
     report_table ct;
     report_table_init(&ct, "settlement_city", "", "", settlement_cols, N(settlement_cols));
     st = load_table(conn, &ct, sql_settlement_city, rep->plan_year, NULL, err);
@@ -695,7 +704,8 @@ static fm_status fill_problems(PGconn *conn, report *rep, fm_error *err)
             continue;
         const char *measure = report_measure_code(report_indicator_measure(p->indicator));
         report_cell *row;
-        if ((st = report_table_add_row(t, &row)) != FM_OK || (st = report_cell_set_text(&row[0], p->unit)) != FM_OK ||
+        if ((st = report_table_add_row(t, &row)) != FM_OK ||
+            (st = report_cell_set_text(&row[0], p->unit)) != FM_OK ||
             (st = report_cell_set_text(&row[1], report_indicator_code(p->indicator))) != FM_OK ||
             (st = report_cell_set_text(&row[2], measure)) != FM_OK ||
             (st = report_cell_set_text(&row[3], measure)) != FM_OK ||
@@ -744,8 +754,8 @@ const char *report_unit_name_of(const report *r, const char *code, bool chinese)
     return NULL;
 }
 
-fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_plan *plan, const report_rule *rule,
-                      report *out, fm_error *err)
+fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_plan *plan,
+                      const report_rule *rule, report *out, fm_error *err)
 {
     report rep;
     memset(&rep, 0, sizeof rep);
@@ -796,28 +806,33 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
         "change = this year - previous.";
     report_table_init(&T[REPORT_T_ENROLLMENT], "enrollment", "参保情况", "Enrollment", enrollment_cols,
                       N(enrollment_cols));
-    report_table_init(&T[REPORT_T_PREMIUM], "premium", "保费收入", "Premium income", premium_cols, N(premium_cols));
+    report_table_init(&T[REPORT_T_PREMIUM], "premium", "保费收入", "Premium income", premium_cols,
+                      N(premium_cols));
     report_table_init(&T[REPORT_T_CLAIMS], "claims_by_liability", "理赔情况（按责任、被保险人、单位）",
                       "Claims by liability, insured and unit", claims_cols, N(claims_cols));
     report_table_init(&T[REPORT_T_LOSS_RATIO], "loss_ratio", "赔付率", "Loss ratio", loss_cols, N(loss_cols));
-    report_table_init(&T[REPORT_T_SETTLEMENT], "settlement_time", "结案时效", "Settlement time", settlement_cols,
-                      N(settlement_cols));
+    report_table_init(&T[REPORT_T_SETTLEMENT], "settlement_time", "结案时效", "Settlement time",
+                      settlement_cols, N(settlement_cols));
     report_table_init(&T[REPORT_T_DECLINES], "decline_reasons", "拒赔原因排名", "Decline reasons ranked",
                       decline_cols, N(decline_cols));
     report_table_init(&T[REPORT_T_FRAUD], "fraud_signals", "欺诈风险信号", "Fraud signals", fraud_cols,
                       N(fraud_cols));
-    report_table_init(&T[REPORT_T_SUBSIDY], "subsidy_reconciliation", "财政补贴核对", "Subsidy reconciliation",
-                      subsidy_cols, N(subsidy_cols));
+    report_table_init(&T[REPORT_T_SUBSIDY], "subsidy_reconciliation", "财政补贴核对",
+                      "Subsidy reconciliation", subsidy_cols, N(subsidy_cols));
     report_table_init(&T[REPORT_T_MONTHLY], "claims_by_month", "月度理赔", "Claims by month", monthly_cols,
                       N(monthly_cols));
     T[REPORT_T_CLAIMS].note_zh = "赔付金额 = 全额及部分赔付案件的应付金额；待审核案件不计赔付。";
-    T[REPORT_T_CLAIMS].note_en = "Paid = the payable of approved and partly paid claims; pending claims pay nothing yet.";
+    T[REPORT_T_CLAIMS].note_en =
+        "Paid = the payable of approved and partly paid claims; pending claims pay nothing yet.";
     T[REPORT_T_SETTLEMENT].note_zh = "从报案日期到当前决定日期（北京时间）的天数，不含待审核案件。";
-    T[REPORT_T_SETTLEMENT].note_en = "Days from the report date to the current decision (Asia/Shanghai), pending claims excluded.";
+    T[REPORT_T_SETTLEMENT].note_en =
+        "Days from the report date to the current decision (Asia/Shanghai), pending claims excluded.";
     T[REPORT_T_DECLINES].note_zh = "当前为拒赔的案件按其决定原因统计。";
     T[REPORT_T_DECLINES].note_en = "Claims declined now, counted by the reasons of their current decision.";
-    T[REPORT_T_SUBSIDY].note_zh = "应拨 = 每户40元 × 已接受的A类家庭（各出资方份额取自参保决定）；差额 = 应拨 − 已拨。";
-    T[REPORT_T_SUBSIDY].note_en = "Expected = 4000 fen x accepted category-A households (per payer as decided); gap = expected - allocated.";
+    T[REPORT_T_SUBSIDY].note_zh =
+        "应拨 = 每户40元 × 已接受的A类家庭（各出资方份额取自参保决定）；差额 = 应拨 − 已拨。";
+    T[REPORT_T_SUBSIDY].note_en = "Expected = 4000 fen x accepted category-A households (per payer as "
+                                  "decided); gap = expected - allocated.";
 
     fm_status st = copy_names(&rep, plan);
     if (st != FM_OK)
@@ -829,9 +844,10 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
         report_table_id id;
         const char *sql;
     } loads[] = {
-        {REPORT_T_ENROLLMENT, sql_enrollment}, {REPORT_T_PREMIUM, sql_premium}, {REPORT_T_CLAIMS, sql_claims},
-        {REPORT_T_LOSS_RATIO, sql_loss},       {REPORT_T_SETTLEMENT, sql_settlement},
-        {REPORT_T_DECLINES, sql_declines},     {REPORT_T_FRAUD, sql_fraud},     {REPORT_T_SUBSIDY, sql_subsidy},
+        {REPORT_T_ENROLLMENT, sql_enrollment}, {REPORT_T_PREMIUM, sql_premium},
+        {REPORT_T_CLAIMS, sql_claims},         {REPORT_T_LOSS_RATIO, sql_loss},
+        {REPORT_T_SETTLEMENT, sql_settlement}, {REPORT_T_DECLINES, sql_declines},
+        {REPORT_T_FRAUD, sql_fraud},           {REPORT_T_SUBSIDY, sql_subsidy},
         {REPORT_T_MONTHLY, sql_monthly},
     };
     for (size_t i = 0; i < N(loads); i++) {

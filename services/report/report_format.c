@@ -1,4 +1,5 @@
-/* report_format.c — how the report writes numbers and text: yuan from fen, ratios, days, CSV and HTML escaping. */
+/* report_format.c — how the report writes numbers and text: yuan from fen, ratios, days, CSV and HTML
+ * escaping. */
 #include "report_format.h"
 
 #include <string.h>

@@ -1,4 +1,5 @@
-/* report_format.h — how the report writes numbers and text: yuan from fen, ratios, days, CSV and HTML escaping. */
+/* report_format.h — how the report writes numbers and text: yuan from fen, ratios, days, CSV and HTML
+ * escaping. */
 #ifndef REPORT_FORMAT_H
 #define REPORT_FORMAT_H
 
@@ -11,7 +12,8 @@
 #define REPORT_NUM_LEN 40
 
 /* Writes fen as yuan with exactly two decimals ("-1234.56"), by integer arithmetic only (money is never
- * floating point). With grouping, thousands are separated by commas ("1,234.56"). out holds REPORT_NUM_LEN. */
+ * floating point). With grouping, thousands are separated by commas ("1,234.56"). out holds REPORT_NUM_LEN.
+ */
 void report_fen_to_yuan(int64_t fen, bool grouping, char out[REPORT_NUM_LEN]);
 
 /* Writes a count with optional thousands separators. */
@@ -53,8 +55,8 @@ void report_measure_number(report_measure m, int64_t kept, bool grouping, char o
  * false on anything else (more decimals, junk, overflow). */
 bool report_parse_scaled(const char *text, int scale, int64_t *out);
 
-/* The UTF-8 byte-order mark (3 bytes). At the start of a CSV file it makes Excel (a Chinese Windows' default code
- * page is GBK) read the file as UTF-8; other tools ignore it or show it as part of the first header. */
+/* The UTF-8 byte-order mark (3 bytes). At the start of a CSV file it makes Excel (a Chinese Windows' default
+ * code page is GBK) read the file as UTF-8; other tools ignore it or show it as part of the first header. */
 #define REPORT_UTF8_BOM "\xEF\xBB\xBF"
 
 /* Writes the byte-order mark to out. */

@@ -1,5 +1,6 @@
 /* report_html.c — the report as one self-contained, printable HTML page with inline SVG charts (no script, no
- * network). Every bar and point carries data-label and data-value so that a test can read the figures drawn. */
+ * network). Every bar and point carries data-label and data-value so that a test can read the figures drawn.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -65,9 +66,9 @@ static void heading(FILE *out, const char *tag, const char *zh, const char *en)
 /* ---------------------------------------------------------------- charts */
 
 typedef struct bar {
-    char key[96];     /* data-label */
-    char text[256];   /* what the reader sees */
-    int64_t value;    /* data-value */
+    char key[96];   /* data-label */
+    char text[256]; /* what the reader sees */
+    int64_t value;  /* data-value */
     char shown[REPORT_NUM_LEN];
     const char *color; /* NULL: the chart's */
 } bar;
@@ -76,8 +77,8 @@ typedef struct bar {
 
 /* A horizontal bar chart: label | bar | value. unit is "fen", "count" or "bp". reference (when >= 0) draws a
  * dashed line (the city's figure) labelled ref_text. */
-static void svg_hbars(FILE *out, const char *id, const char *zh, const char *en, const char *unit, const bar *bars,
-                      size_t n, const char *color, int64_t reference, const char *ref_text)
+static void svg_hbars(FILE *out, const char *id, const char *zh, const char *en, const char *unit,
+                      const bar *bars, size_t n, const char *color, int64_t reference, const char *ref_text)
 {
     const int label_w = 200, bar_w = 290, row_h = 24, top = 8;
     int height = top * 2 + (int)(n == 0 ? 1 : n) * row_h + (reference >= 0 ? 18 : 0);
@@ -87,15 +88,18 @@ static void svg_hbars(FILE *out, const char *id, const char *zh, const char *en,
             max = bars[i].value;
     fprintf(out, "<div class=\"chart\">");
     heading(out, "h3", zh, en);
-    fprintf(out, "<svg id=\"%s\" class=\"chart-svg\" data-unit=\"%s\" viewBox=\"0 0 600 %d\" role=\"img\" "
-                 "xmlns=\"http://www.w3.org/2000/svg\" font-size=\"12\">\n",
+    fprintf(out,
+            "<svg id=\"%s\" class=\"chart-svg\" data-unit=\"%s\" viewBox=\"0 0 600 %d\" role=\"img\" "
+            "xmlns=\"http://www.w3.org/2000/svg\" font-size=\"12\">\n",
             id, unit, height);
     if (n == 0)
-        fprintf(out, "<text x=\"300\" y=\"%d\" text-anchor=\"middle\" fill=\"#55606e\">无数据 No data</text>\n",
+        fprintf(out,
+                "<text x=\"300\" y=\"%d\" text-anchor=\"middle\" fill=\"#55606e\">无数据 No data</text>\n",
                 top + 16);
     for (size_t i = 0; i < n; i++) {
         int y = top + (int)i * row_h;
-        /* Integer arithmetic: the width is value / max of the bar area, whole pixels (min 1 px when not 0). */
+        /* Integer arithmetic: the width is value / max of the bar area, whole pixels (min 1 px when not 0).
+         */
         int64_t w = max > 0 ? bars[i].value * bar_w / max : 0;
         if (w == 0 && bars[i].value > 0)
             w = 1;
@@ -108,17 +112,22 @@ static void svg_hbars(FILE *out, const char *id, const char *zh, const char *en,
         H(bars[i].key);
         fprintf(out, "\" data-value=\"%lld\"><title>", (long long)bars[i].value);
         H(bars[i].text);
-        /* Values in a right-aligned column of their own, so that no bar or reference line runs through them. */
-        fprintf(out, ": %s</title></rect><text x=\"596\" y=\"%d\" text-anchor=\"end\" fill=\"#1d2733\">%s</text>\n",
-                bars[i].shown, y + 16, bars[i].shown);
+        /* Values in a right-aligned column of their own, so that no bar or reference line runs through them.
+         */
+        fprintf(
+            out,
+            ": %s</title></rect><text x=\"596\" y=\"%d\" text-anchor=\"end\" fill=\"#1d2733\">%s</text>\n",
+            bars[i].shown, y + 16, bars[i].shown);
     }
     if (reference >= 0 && max > 0) {
         int64_t x = label_w + reference * bar_w / max;
         int y_end = top + (int)n * row_h;
-        fprintf(out, "<line class=\"reference\" x1=\"%lld\" y1=\"%d\" x2=\"%lld\" y2=\"%d\" stroke=\"#b3261e\" "
-                     "stroke-dasharray=\"4 3\" data-value=\"%lld\"/>",
+        fprintf(out,
+                "<line class=\"reference\" x1=\"%lld\" y1=\"%d\" x2=\"%lld\" y2=\"%d\" stroke=\"#b3261e\" "
+                "stroke-dasharray=\"4 3\" data-value=\"%lld\"/>",
                 (long long)x, top, (long long)x, y_end, (long long)reference);
-        fprintf(out, "<text x=\"%lld\" y=\"%d\" text-anchor=\"middle\" fill=\"#b3261e\">", (long long)x, y_end + 14);
+        fprintf(out, "<text x=\"%lld\" y=\"%d\" text-anchor=\"middle\" fill=\"#b3261e\">", (long long)x,
+                y_end + 14);
         H(ref_text);
         fputs("</text>\n", out);
     }
@@ -136,19 +145,21 @@ static void svg_months(FILE *out, const report_table *t)
             max = report_table_cell(t, r, 1)->num;
     fputs("<div class=\"chart\">", out);
     heading(out, "h3", "月度理赔案件数", "Claims by month reported");
-    fprintf(out, "<svg id=\"chart-claims-by-month\" class=\"chart-svg\" data-unit=\"count\" viewBox=\"0 0 %d %d\" "
-                 "role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\">\n",
+    fprintf(out,
+            "<svg id=\"chart-claims-by-month\" class=\"chart-svg\" data-unit=\"count\" viewBox=\"0 0 %d %d\" "
+            "role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\">\n",
             width, height);
     fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#8894a3\"/>", left, top + plot_h,
             width - right, top + plot_h);
     fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#8894a3\"/>\n", left, top, left,
             top + plot_h);
-    fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#55606e\">%lld</text>", left - 4, top + 4,
-            (long long)max);
+    fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#55606e\">%lld</text>", left - 4,
+            top + 4, (long long)max);
     fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#55606e\">0</text>\n", left - 4,
             top + plot_h + 4);
     if (t->nrows == 0) {
-        fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#55606e\">无理赔 No claims</text>\n",
+        fprintf(out,
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#55606e\">无理赔 No claims</text>\n",
                 width / 2, top + plot_h / 2);
         fputs("</svg></div>\n", out);
         return;
@@ -158,25 +169,29 @@ static void svg_months(FILE *out, const report_table *t)
     fputs("<polyline fill=\"none\" stroke=\"#1f6fb2\" stroke-width=\"2\" points=\"", out);
     for (size_t r = 0; r < t->nrows; r++) {
         int64_t v = report_table_cell(t, r, 1)->num;
-        fprintf(out, "%d,%lld ", left + 10 + (int)r * step, (long long)(top + plot_h - (max ? v * plot_h / max : 0)));
+        fprintf(out, "%d,%lld ", left + 10 + (int)r * step,
+                (long long)(top + plot_h - (max ? v * plot_h / max : 0)));
     }
     fputs("\"/>\n", out);
-    /* Beyond a year of months the labels would run into each other: label every k-th month, values only then. */
+    /* Beyond a year of months the labels would run into each other: label every k-th month, values only then.
+     */
     size_t every = (t->nrows + 12) / 13;
     for (size_t r = 0; r < t->nrows; r++) {
         const char *month = report_table_cell(t, r, 0)->text ? report_table_cell(t, r, 0)->text : "";
         int64_t v = report_table_cell(t, r, 1)->num;
         int x = left + 10 + (int)r * step;
         long long y = (long long)(top + plot_h - (max ? v * plot_h / max : 0));
-        fprintf(out, "<circle class=\"point\" cx=\"%d\" cy=\"%lld\" r=\"4\" fill=\"#1f6fb2\" data-label=\"", x, y);
+        fprintf(out, "<circle class=\"point\" cx=\"%d\" cy=\"%lld\" r=\"4\" fill=\"#1f6fb2\" data-label=\"",
+                x, y);
         H(month);
         fprintf(out, "\" data-value=\"%lld\"><title>", (long long)v);
         H(month);
         fprintf(out, ": %lld</title></circle>", (long long)v);
         if (r % every == 0) {
-            fprintf(out, "<text x=\"%d\" y=\"%lld\" text-anchor=\"middle\" fill=\"#1d2733\">%lld</text>", x, y - 8,
-                    (long long)v);
-            fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#55606e\">", x, top + plot_h + 16);
+            fprintf(out, "<text x=\"%d\" y=\"%lld\" text-anchor=\"middle\" fill=\"#1d2733\">%lld</text>", x,
+                    y - 8, (long long)v);
+            fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#55606e\">", x,
+                    top + plot_h + 16);
             H(strlen(month) == 7 ? month + 2 : month);
             fputs("</text>", out);
         }
@@ -203,8 +218,8 @@ static void charts(FILE *out, const report *rep)
         report_fen_to_yuan(b->value, true, b->shown);
     }
     fputs("<section class=\"charts\">\n", out);
-    svg_hbars(out, "chart-paid-by-liability", "各项责任赔付金额（元）", "Paid by liability (yuan)", "fen", bars, n,
-              "#b3261e", -1, NULL);
+    svg_hbars(out, "chart-paid-by-liability", "各项责任赔付金额（元）", "Paid by liability (yuan)", "fen",
+              bars, n, "#b3261e", -1, NULL);
 
     /* Loss ratio by unit, with the city's as a dashed line. */
     const report_table *lr = &rep->tables[REPORT_T_LOSS_RATIO];
@@ -229,16 +244,17 @@ static void charts(FILE *out, const report *rep)
         report_bp_to_percent(ref, pct);
         snprintf(ref_text, sizeof ref_text, "全市 city %s", pct);
     }
-    svg_hbars(out, "chart-loss-ratio-by-unit", "各单位赔付率", "Loss ratio by unit", "bp", bars, n, "#1f6fb2", ref,
-              ref_text);
+    svg_hbars(out, "chart-loss-ratio-by-unit", "各单位赔付率", "Loss ratio by unit", "bp", bars, n, "#1f6fb2",
+              ref, ref_text);
 
     svg_months(out, &rep->tables[REPORT_T_MONTHLY]);
 
     /* Enrollment by category: households, children, parents and guardians of A and B. */
     const report_table *en = &rep->tables[REPORT_T_ENROLLMENT];
-    static const char *const measures[3][3] = {{"households", "参保家庭", "households"},
-                                               {"insured_children", "参保子女", "children"},
-                                               {"insured_parents_guardians", "父母或监护人", "parents/guardians"}};
+    static const char *const measures[3][3] = {
+        {"households", "参保家庭", "households"},
+        {"insured_children", "参保子女", "children"},
+        {"insured_parents_guardians", "父母或监护人", "parents/guardians"}};
     n = 0;
     for (int cat = 0; cat < 2; cat++) {
         const char *code = cat == 0 ? "A" : "B";
@@ -253,8 +269,8 @@ static void charts(FILE *out, const report *rep)
             report_count_text(b->value, true, b->shown);
         }
     }
-    svg_hbars(out, "chart-enrollment-by-category", "各类别参保情况", "Enrollment by category", "count", bars, n,
-              "#2e7d32", -1, NULL);
+    svg_hbars(out, "chart-enrollment-by-category", "各类别参保情况", "Enrollment by category", "count", bars,
+              n, "#2e7d32", -1, NULL);
 
     /* Claims per unit, the previous plan year (grey, when it has data) above this one. */
     const report_table *yv = &rep->tables[REPORT_T_YOY_VOLUME];
@@ -311,7 +327,8 @@ static void charts(FILE *out, const report *rep)
 
 /* ---------------------------------------------------------------- tables */
 
-static void html_table(FILE *out, const report *rep, const report_table *t, int number, const char *extra_class)
+static void html_table(FILE *out, const report *rep, const report_table *t, int number,
+                       const char *extra_class)
 {
     char text[512], title_zh[256];
     snprintf(title_zh, sizeof title_zh, "%d. %s", number, t->zh);
@@ -380,8 +397,8 @@ static void html_table(FILE *out, const report *rep, const report_table *t, int 
             if (!report_column_for_people(&t->cols[c]))
                 continue;
             if (c == 0)
-                snprintf(text, sizeof text, "%s", rep->unit[0] || t != &rep->tables[REPORT_T_SETTLEMENT]
-                                                      ? "合计 Total" : "全市 City");
+                snprintf(text, sizeof text, "%s",
+                         rep->unit[0] || t != &rep->tables[REPORT_T_SETTLEMENT] ? "合计 Total" : "全市 City");
             else if (t->cols[c].kind < REPORT_COUNT)
                 text[0] = '\0';
             else
@@ -421,7 +438,8 @@ static void cards(FILE *out, const report *rep)
         const report_cell *cell = report_table_cell(s, 0, (size_t)c);
         report_cell_human(rep, col, cell, text, sizeof text);
         bool alert = strcmp(keys[i], "pending") == 0 && cell->num > 0;
-        fprintf(out, "<div class=\"card%s\" data-key=\"%s\"><div class=\"k\">", alert ? " alert" : "", keys[i]);
+        fprintf(out, "<div class=\"card%s\" data-key=\"%s\"><div class=\"k\">", alert ? " alert" : "",
+                keys[i]);
         H(col->zh);
         fputs(" ", out);
         H(col->en);
@@ -492,12 +510,14 @@ fm_status report_write_html(FILE *out, const report *rep)
     fprintf(out, "</title><style>%s</style></head>\n<body>\n<header>", css);
     fputs("<h1>", out);
     H(title);
-    fprintf(out, "<br><span class=\"en\">Annual claims report %d — Xi'an family-planning family comprehensive "
-                 "insurance</span></h1>\n",
+    fprintf(out,
+            "<br><span class=\"en\">Annual claims report %d — Xi'an family-planning family comprehensive "
+            "insurance</span></h1>\n",
             rep->plan_year);
     fputs("<p class=\"meta\">范围 Scope: ", out);
     if (rep->unit[0] != '\0') {
-        const char *zh = report_unit_name_of(rep, rep->unit, true), *en = report_unit_name_of(rep, rep->unit, false);
+        const char *zh = report_unit_name_of(rep, rep->unit, true),
+                   *en = report_unit_name_of(rep, rep->unit, false);
         H(zh ? zh : "");
         fputs(" ", out);
         H(en ? en : "");

@@ -1,4 +1,5 @@
-/* report_labels.c — Chinese and English labels of the codes the report shows (liabilities, roles, signals...). */
+/* report_labels.c — Chinese and English labels of the codes the report shows (liabilities, roles,
+ * signals...). */
 #include "report_labels.h"
 
 #include <stddef.h>

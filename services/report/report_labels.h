@@ -1,4 +1,5 @@
-/* report_labels.h — Chinese and English labels of the codes the report shows (liabilities, roles, signals...). */
+/* report_labels.h — Chinese and English labels of the codes the report shows (liabilities, roles,
+ * signals...). */
 #ifndef REPORT_LABELS_H
 #define REPORT_LABELS_H
 
@@ -20,8 +21,8 @@ typedef enum report_code_kind {
 /* The language of a text: English, Chinese, or both side by side (the tables' cells). */
 typedef enum report_lang { REPORT_LANG_EN = 0, REPORT_LANG_ZH, REPORT_LANG_BOTH } report_lang;
 
-/* The label of code in Chinese (chinese) or English; NULL when the code is unknown (the caller shows the code).
- * The string is static. */
+/* The label of code in Chinese (chinese) or English; NULL when the code is unknown (the caller shows the
+ * code). The string is static. */
 const char *report_label(report_code_kind kind, const char *code, bool chinese);
 
 /* What follows a number of measure m in lang ("%", "天", " days", " 元 yuan"). The string is static. */

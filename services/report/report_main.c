@@ -1,4 +1,5 @@
-/* report_main.c — famins-report: writes the annual claims report (年度理赔报告) of a plan year as md, csv, json or html. */
+/* report_main.c — famins-report: writes the annual claims report (年度理赔报告) of a plan year as md, csv,
+ * json or html. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,26 +54,31 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: famins-report --year Y [--unit CODE] [--format md|csv|json|html|pdf[,...]] [--out DIR] [--csv-bom]\n"
-            "       famins-report export --year Y [--unit CODE] --out DIR [--csv-bom]\n"
-            "  --year Y      plan year (the year starting on 1 March of Y)\n"
-            "  --unit CODE   one managing unit (e.g. 610113, GXQ); default: the whole city\n"
-            "  --format F    md (default), csv, json, html, pdf (the html printed by headless Chromium, an\n"
-            "                optional dependency); several with commas when --out is given\n"
-            "  --out DIR     write one file per format into DIR (created when missing):\n"
-            "                report-Y[-CODE].md|.json|.html, and report-Y[-CODE]-<table>.csv per table\n"
-            "  --csv-bom     start each CSV with a UTF-8 byte-order mark (Excel on a Chinese Windows)\n"
-            "export: one unit's year for its district association: enrollment_decisions.csv, insured_persons.csv,\n"
-            "  claims.csv, claim_decisions.csv (no identity numbers; persons by keyed reference), manifest.json and\n"
-            "  SHA256SUMS (check with: cd DIR && sha256sum -c SHA256SUMS).\n"
-            "A district association's role (famins-admin district-role) reads its own unit only: --unit defaults to\n"
-            "it, another unit is refused (exit 1).\n"
-            "Without --out: md and json go to stdout; csv goes to stdout as its tables one after another, each\n"
-            "with its header row, separated by one empty line; html and pdf go to report-Y[-CODE].html/.pdf.\n"
-            "--version prints the version.\n"
-            "Exit: 0 written (an empty year is an empty report), 1 database or file error, 2 wrong usage or "
-            "configuration.\n\n");
+    fprintf(
+        out,
+        "Usage: famins-report --year Y [--unit CODE] [--format md|csv|json|html|pdf[,...]] [--out DIR] "
+        "[--csv-bom]\n"
+        "       famins-report export --year Y [--unit CODE] --out DIR [--csv-bom]\n"
+        "  --year Y      plan year (the year starting on 1 March of Y)\n"
+        "  --unit CODE   one managing unit (e.g. 610113, GXQ); default: the whole city\n"
+        "  --format F    md (default), csv, json, html, pdf (the html printed by headless Chromium, an\n"
+        "                optional dependency); several with commas when --out is given\n"
+        "  --out DIR     write one file per format into DIR (created when missing):\n"
+        "                report-Y[-CODE].md|.json|.html, and report-Y[-CODE]-<table>.csv per table\n"
+        "  --csv-bom     start each CSV with a UTF-8 byte-order mark (Excel on a Chinese Windows)\n"
+        "export: one unit's year for its district association: enrollment_decisions.csv, "
+        "insured_persons.csv,\n"
+        "  claims.csv, claim_decisions.csv (no identity numbers; persons by keyed reference), manifest.json "
+        "and\n"
+        "  SHA256SUMS (check with: cd DIR && sha256sum -c SHA256SUMS).\n"
+        "A district association's role (famins-admin district-role) reads its own unit only: --unit defaults "
+        "to\n"
+        "it, another unit is refused (exit 1).\n"
+        "Without --out: md and json go to stdout; csv goes to stdout as its tables one after another, each\n"
+        "with its header row, separated by one empty line; html and pdf go to report-Y[-CODE].html/.pdf.\n"
+        "--version prints the version.\n"
+        "Exit: 0 written (an empty year is an empty report), 1 database or file error, 2 wrong usage or "
+        "configuration.\n\n");
     fm_settings_print_help(out, report_settings, REPORT_SETTING_COUNT);
 }
 
@@ -199,18 +205,20 @@ static fm_status write_outputs(const report *rep, int formats, const char *dir, 
 }
 
 /* The export of one unit's year; EXIT_USAGE when the city's role names no unit. */
-static int run_export(PGconn *conn, const fm_logger *logger, const report_scope *scope, int year, const char *unit,
-                      const char *dir, int bom, fm_error *err)
+static int run_export(PGconn *conn, const fm_logger *logger, const report_scope *scope, int year,
+                      const char *unit, const char *dir, int bom, fm_error *err)
 {
     if (unit == NULL) {
         fm_cli_print_usage_error(stderr, "famins-report", "export wants --unit CODE (one managing unit)");
         return EXIT_USAGE;
     }
-    report_export_request req = {.plan_year = year, .unit = unit, .dir = dir, .bom = bom, .login = scope->login};
+    report_export_request req = {
+        .plan_year = year, .unit = unit, .dir = dir, .bom = bom, .login = scope->login};
     long long rows = 0;
     if (report_export_write(conn, &req, &rows, err) != FM_OK)
         return EXIT_FAILED;
-    fm_log(logger, FM_LOG_INFO, "export_written", "year=%d unit=%s rows=%lld dir=\"%s\"", year, unit, rows, dir);
+    fm_log(logger, FM_LOG_INFO, "export_written", "year=%d unit=%s rows=%lld dir=\"%s\"", year, unit, rows,
+           dir);
     return EXIT_OK;
 }
 
@@ -282,11 +290,13 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (export && (dir == NULL || format_given)) {
-        fm_cli_print_usage_error(stderr, "famins-report", "export wants --out DIR and writes CSV only (no --format)");
+        fm_cli_print_usage_error(stderr, "famins-report",
+                                 "export wants --out DIR and writes CSV only (no --format)");
         return EXIT_USAGE;
     }
     if (dir == NULL && __builtin_popcount((unsigned)(formats & (FMT_MD | FMT_CSV | FMT_JSON))) > 1) {
-        fprintf(stderr, "famins-report: only one of md, csv, json can go to stdout: give --out DIR for several\n");
+        fprintf(stderr,
+                "famins-report: only one of md, csv, json can go to stdout: give --out DIR for several\n");
         return EXIT_USAGE;
     }
 
@@ -311,15 +321,17 @@ int main(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
 
-    /* Names of the managing units: the plan catalogue of the year. Without it the report still runs (codes). */
+    /* Names of the managing units: the plan catalogue of the year. Without it the report still runs (codes).
+     */
     char plan_path[1024];
-    snprintf(plan_path, sizeof plan_path, "%s/plan-%d.json", fm_settings_str(settings, "FAMINS_PLAN_DIR"), year);
+    snprintf(plan_path, sizeof plan_path, "%s/plan-%d.json", fm_settings_str(settings, "FAMINS_PLAN_DIR"),
+             year);
     const fm_plan *plan = NULL;
     if (fm_plan_catalogue_load_file(plan_path, &catalogue, &err) == FM_OK)
         plan = fm_plan_for_year(catalogue, year);
     else
-        fm_log(&logger, FM_LOG_WARN, "catalogue_unavailable", "file=\"%s\" error=\"%s\" effect=\"units shown by code\"",
-               plan_path, err.text);
+        fm_log(&logger, FM_LOG_WARN, "catalogue_unavailable",
+               "file=\"%s\" error=\"%s\" effect=\"units shown by code\"", plan_path, err.text);
     if (unit != NULL && plan != NULL && fm_plan_unit(plan, unit) == NULL && strcmp(unit, "UNKNOWN") != 0)
         fm_log(&logger, FM_LOG_WARN, "unit_not_in_catalogue", "unit=%s year=%d", unit, year);
 
@@ -341,7 +353,8 @@ int main(int argc, char **argv)
         bom = 1;
     /* What this role may read: a district's login gets its own unit only (the views filter anyway). */
     report_scope scope;
-    if (report_scope_read(conn, &scope, &err) != FM_OK || report_scope_unit(&scope, unit, &unit, &err) != FM_OK)
+    if (report_scope_read(conn, &scope, &err) != FM_OK ||
+        report_scope_unit(&scope, unit, &unit, &err) != FM_OK)
         goto done;
     if (export) {
         code = run_export(conn, &logger, &scope, year, unit, dir, bom, &err);

@@ -76,16 +76,17 @@ fm_status report_find_problems(const report_unit_stats *units, size_t n, const r
             far_above(v, city_loss, rule->factor_pct) &&
             push(&list, &len, &cap, u->unit, REPORT_IND_LOSS_RATIO, v, city_loss) != FM_OK)
             goto fail;
-        if (u->decided >= rule->min_claims && has_city_decline && report_ratio_bp(u->declined, u->decided, &v) &&
-            far_above(v, city_decline, rule->factor_pct) &&
+        if (u->decided >= rule->min_claims && has_city_decline &&
+            report_ratio_bp(u->declined, u->decided, &v) && far_above(v, city_decline, rule->factor_pct) &&
             push(&list, &len, &cap, u->unit, REPORT_IND_DECLINE_RATE, v, city_decline) != FM_OK)
             goto fail;
         if (u->settled >= rule->min_claims && u->has_mean && city->has_mean &&
             far_above(u->mean_tenths, city->mean_tenths, rule->factor_pct) &&
-            push(&list, &len, &cap, u->unit, REPORT_IND_SETTLEMENT, u->mean_tenths, city->mean_tenths) != FM_OK)
+            push(&list, &len, &cap, u->unit, REPORT_IND_SETTLEMENT, u->mean_tenths, city->mean_tenths) !=
+                FM_OK)
             goto fail;
-        if (u->subsidy_gap != 0 &&
-            push(&list, &len, &cap, u->unit, REPORT_IND_SUBSIDY_GAP, u->subsidy_gap, city->subsidy_gap) != FM_OK)
+        if (u->subsidy_gap != 0 && push(&list, &len, &cap, u->unit, REPORT_IND_SUBSIDY_GAP, u->subsidy_gap,
+                                        city->subsidy_gap) != FM_OK)
             goto fail;
         /* Low: frequency x factor below the city's x 100 (a third under the city's at 1.5); a city without
          * claims has nothing to be below. */

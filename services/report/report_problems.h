@@ -31,16 +31,16 @@ typedef struct report_rule {
 /* The figures of one unit, or of the whole city. */
 typedef struct report_unit_stats {
     char unit[32];
-    int64_t premium;       /* fen */
-    int64_t paid;          /* fen */
-    int64_t decided;       /* approved + partial + declined claims */
+    int64_t premium; /* fen */
+    int64_t paid;    /* fen */
+    int64_t decided; /* approved + partial + declined claims */
     int64_t declined;
-    int64_t settled;       /* decided claims with a settlement time */
-    int64_t mean_tenths;   /* mean settlement days x 10 */
+    int64_t settled;     /* decided claims with a settlement time */
+    int64_t mean_tenths; /* mean settlement days x 10 */
     bool has_mean;
-    int64_t subsidy_gap;   /* fen, expected - allocated */
-    int64_t insured;       /* insured persons (children, parents, guardians) */
-    int64_t claims;        /* every claim, pending included */
+    int64_t subsidy_gap; /* fen, expected - allocated */
+    int64_t insured;     /* insured persons (children, parents, guardians) */
+    int64_t claims;      /* every claim, pending included */
 } report_unit_stats;
 
 typedef enum report_indicator {

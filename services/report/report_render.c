@@ -61,7 +61,8 @@ bool report_column_for_people(const report_column *col)
     return !(col->kind == REPORT_CODED && col->code_kind == REPORT_CODE_MEASURE);
 }
 
-void report_cell_human(const report *rep, const report_column *col, const report_cell *cell, char *out, size_t cap)
+void report_cell_human(const report *rep, const report_column *col, const report_cell *cell, char *out,
+                       size_t cap)
 {
     char num[REPORT_NUM_LEN];
     if (cell->null) {
@@ -69,9 +70,7 @@ void report_cell_human(const report *rep, const report_column *col, const report
         return;
     }
     switch (col->kind) {
-    case REPORT_TEXT:
-        snprintf(out, cap, "%s", cell->text ? cell->text : "");
-        return;
+    case REPORT_TEXT: snprintf(out, cap, "%s", cell->text ? cell->text : ""); return;
     case REPORT_UNIT:
     case REPORT_CODED: {
         const char *code = cell->text ? cell->text : "";
@@ -134,7 +133,8 @@ static void md_table(FILE *out, const report *rep, const report_table *t, int nu
         fputs("| 指标 Item | 数值 Value |\n|---|---:|\n", out);
         for (size_t c = 0; c < t->ncols; c++) {
             report_cell_human(rep, &t->cols[c], report_table_cell(t, 0, c), text, sizeof text);
-            fprintf(out, "| %s %s%s | ", t->cols[c].zh, t->cols[c].en, t->cols[c].kind == REPORT_FEN ? " (元 yuan)" : "");
+            fprintf(out, "| %s %s%s | ", t->cols[c].zh, t->cols[c].en,
+                    t->cols[c].kind == REPORT_FEN ? " (元 yuan)" : "");
             report_md_cell(out, text);
             fputs(" |\n", out);
         }
@@ -191,7 +191,8 @@ fm_status report_write_md(FILE *out, const report *rep)
     fprintf(out, "**Annual claims report %d — Xi'an family-planning family comprehensive insurance**\n\n",
             rep->plan_year);
     if (rep->unit[0] != '\0') {
-        const char *zh = report_unit_name_of(rep, rep->unit, true), *en = report_unit_name_of(rep, rep->unit, false);
+        const char *zh = report_unit_name_of(rep, rep->unit, true),
+                   *en = report_unit_name_of(rep, rep->unit, false);
         fprintf(out, "范围 Scope: %s %s (%s)\n\n", zh ? zh : "", en ? en : "", rep->unit);
     } else {
         fputs("范围 Scope: 全市 whole city\n\n", out);
@@ -278,7 +279,8 @@ fm_status report_write_csv_table(FILE *out, const report *rep, const report_tabl
                 fputc(',', out);
             csv_value(out, col, cell);
             if (col->kind == REPORT_UNIT || col->kind == REPORT_CODED) {
-                const char *zh = code_label(rep, col, cell->text, true), *en = code_label(rep, col, cell->text, false);
+                const char *zh = code_label(rep, col, cell->text, true),
+                           *en = code_label(rep, col, cell->text, false);
                 fputc(',', out);
                 report_csv_field(out, zh ? zh : "");
                 fputc(',', out);
@@ -339,7 +341,8 @@ static int json_cell(json_t *obj, const report *rep, const report_column *col, c
     if (v == NULL || json_object_set_new(obj, key, v) != 0)
         return -1;
     if ((col->kind == REPORT_UNIT || col->kind == REPORT_CODED) && !cell->null) {
-        const char *zh = code_label(rep, col, cell->text, true), *en = code_label(rep, col, cell->text, false);
+        const char *zh = code_label(rep, col, cell->text, true),
+                   *en = code_label(rep, col, cell->text, false);
         char kz[96], ke[96];
         snprintf(kz, sizeof kz, col->kind == REPORT_UNIT ? "%s_name_zh" : "%s_zh", col->key);
         snprintf(ke, sizeof ke, col->kind == REPORT_UNIT ? "%s_name_en" : "%s_en", col->key);
@@ -352,14 +355,14 @@ static int json_cell(json_t *obj, const report *rep, const report_column *col, c
 
 static json_t *json_table(const report *rep, const report_table *t)
 {
-    json_t *obj = json_pack("{s:s, s:s, s:o, s:o}", "title_zh", t->zh, "title_en", t->en, "columns", json_array(),
-                            "rows", json_array());
+    json_t *obj = json_pack("{s:s, s:s, s:o, s:o}", "title_zh", t->zh, "title_en", t->en, "columns",
+                            json_array(), "rows", json_array());
     if (obj == NULL)
         return NULL;
     json_t *cols = json_object_get(obj, "columns"), *rows = json_object_get(obj, "rows");
     for (size_t c = 0; c < t->ncols; c++)
-        if (json_array_append_new(cols, json_pack("{s:s, s:s, s:s}", "key", t->cols[c].key, "zh", t->cols[c].zh,
-                                                  "en", t->cols[c].en)) != 0)
+        if (json_array_append_new(cols, json_pack("{s:s, s:s, s:s}", "key", t->cols[c].key, "zh",
+                                                  t->cols[c].zh, "en", t->cols[c].en)) != 0)
             goto fail;
     for (size_t r = 0; r < t->nrows; r++) {
         json_t *row = json_object();
@@ -390,13 +393,13 @@ fm_status report_write_json(FILE *out, const report *rep)
     report_rule_text(&rep->rule, 0, rule_en, sizeof rule_en);
     fm_status st = FM_ENOMEM;
     json_t *root = json_pack("{s:s, s:i, s:o, s:o, s:s, s:{s:I, s:I, s:s, s:s}, s:o}", "report",
-                             "famins annual claims report (年度理赔报告)", "plan_year", rep->plan_year, "unit",
-                             rep->unit[0] ? json_string(rep->unit) : json_null(), "plan_version",
+                             "famins annual claims report (年度理赔报告)", "plan_year", rep->plan_year,
+                             "unit", rep->unit[0] ? json_string(rep->unit) : json_null(), "plan_version",
                              rep->plan_version[0] ? json_string(rep->plan_version) : json_null(), "amounts",
                              "integer fen (_fen), ratios basis points (_bp), days with one decimal", "rule",
                              "factor_pct", (json_int_t)rep->rule.factor_pct, "min_claims",
-                             (json_int_t)rep->rule.min_claims, "text_zh", rule_zh, "text_en", rule_en, "tables",
-                             json_object());
+                             (json_int_t)rep->rule.min_claims, "text_zh", rule_zh, "text_en", rule_en,
+                             "tables", json_object());
     if (root == NULL)
         goto done;
     char *nzh = NULL, *nen = NULL;

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void report_table_init(report_table *t, const char *key, const char *zh, const char *en, const report_column *cols,
-                       size_t ncols)
+void report_table_init(report_table *t, const char *key, const char *zh, const char *en,
+                       const report_column *cols, size_t ncols)
 {
     memset(t, 0, sizeof *t);
     t->key = key;

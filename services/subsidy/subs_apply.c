@@ -1,4 +1,5 @@
-/* subs_apply.c — the subsidy ledger: one accepted category-A decision becomes its payers' rows and an event. */
+/* subs_apply.c — the subsidy ledger: one accepted category-A decision becomes its payers' rows and an event.
+ */
 #include "subs_apply.h"
 
 #include <inttypes.h>
@@ -51,16 +52,17 @@ fm_status subs_ledger_write(PGconn *conn, const fm_copybuf *ledger, fm_error *er
                            ledger, err);
 }
 
-fm_status subs_apply(fm_copybuf *ledger, const subs_config *cfg, const subs_decided *d, const char *occurred_at,
-                     subs_result *out, fm_error *err)
+fm_status subs_apply(fm_copybuf *ledger, const subs_config *cfg, const subs_decided *d,
+                     const char *occurred_at, subs_result *out, fm_error *err)
 {
     memset(out, 0, sizeof *out);
     if (d->outcome != FM_ENROLLMENT_ACCEPTED || d->category != FM_CATEGORY_A)
         return FM_OK;
     const fm_subsidy_split *s = &d->split;
     if (!d->has_split || s->city < 0 || s->district_or_county < 0 || s->development_zone < 0 ||
-        d->subsidy != FM_SUBSIDY_A_FEN || s->city + s->district_or_county + s->development_zone != d->subsidy ||
-        d->policy_number[0] == '\0' || d->event_id[0] == '\0') {
+        d->subsidy != FM_SUBSIDY_A_FEN ||
+        s->city + s->district_or_county + s->development_zone != d->subsidy || d->policy_number[0] == '\0' ||
+        d->event_id[0] == '\0') {
         fm_error_set(err, "subsidy_split", "SUBSIDY_INCONSISTENT",
                      "an accepted category-A decision must carry a policy and a split of exactly %d fen",
                      FM_SUBSIDY_A_FEN);
@@ -74,7 +76,8 @@ fm_status subs_apply(fm_copybuf *ledger, const subs_config *cfg, const subs_deci
         if (cfg->logger != NULL)
             fm_log(cfg->logger, FM_LOG_WARN, "subsidy_split_mismatch",
                    "event_id=%s household_id=%s plan_year=%d managing_unit=%s plan_version=%s booked=%" PRId64
-                   "/%" PRId64 "/%" PRId64 " reason=\"the decision's split is booked; the catalogue differs\"",
+                   "/%" PRId64 "/%" PRId64
+                   " reason=\"the decision's split is booked; the catalogue differs\"",
                    d->event_id, d->household_id, d->plan_year, d->managing_unit, d->plan_version, s->city,
                    s->district_or_county, s->development_zone);
     }
@@ -106,7 +109,8 @@ fm_status subs_apply(fm_copybuf *ledger, const subs_config *cfg, const subs_deci
     dec.subsidy_split = d->split;
     st = fm_encode_subsidy_allocated(&e, &dec, d->event_id, out->event_id, occurred_at, &out->payload);
     if (st != FM_OK) {
-        fm_error_set(err, "", "ENCODE", "the subsidy.allocated event could not be written (%s)", fm_status_name(st));
+        fm_error_set(err, "", "ENCODE", "the subsidy.allocated event could not be written (%s)",
+                     fm_status_name(st));
         return st;
     }
     out->allocated = true;

@@ -1,4 +1,5 @@
-/* subs_decode.c — a Kafka message of enrollment.decided made into what the ledger needs, or a dead-letter code. */
+/* subs_decode.c — a Kafka message of enrollment.decided made into what the ledger needs, or a dead-letter
+ * code. */
 #include "subs_decode.h"
 
 #include <stdio.h>
@@ -10,10 +11,10 @@
 #include "fm_sha256.h"
 
 /* Each field of subs_decided holds the decoder's whole: copied, never cut. */
-#define COPY_FIELD(dst, src)                                                                           \
-    do {                                                                                               \
-        _Static_assert(sizeof(dst) >= sizeof(src), "subs_decided." #dst " is smaller than the decoder's"); \
-        memcpy((dst), (src), sizeof(src));                                                             \
+#define COPY_FIELD(dst, src)                                                                                 \
+    do {                                                                                                     \
+        _Static_assert(sizeof(dst) >= sizeof(src), "subs_decided." #dst " is smaller than the decoder's");   \
+        memcpy((dst), (src), sizeof(src));                                                                   \
     } while (0)
 
 fm_status subs_decode(const void *payload, size_t len, size_t max_bytes, fm_event *out, fm_error *err)

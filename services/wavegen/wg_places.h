@@ -38,7 +38,8 @@ typedef struct wg_places {
 } wg_places;
 
 /* Loads the JSON table at path into *out. FM_EIO when unreadable, FM_EINVAL (err says where) when a
- * field is missing or wrong, or a code is not 6 digits, or a population is not in 1..WG_MAX_UNIT_POPULATION. */
+ * field is missing or wrong, or a code is not 6 digits, or a population is not in 1..WG_MAX_UNIT_POPULATION.
+ */
 fm_status wg_places_load(const char *path, wg_places *out, fm_error *err);
 
 /* A unit drawn in proportion to population. */

@@ -1,5 +1,6 @@
 /* delete_topics.c — test helper: deletes every topic whose name starts with a test's prefix, so that test
- * runs do not pile partitions up in the local broker. Refuses an empty or famins-looking production prefix. */
+ * runs do not pile partitions up in the local broker. Refuses an empty or famins-looking production prefix.
+ */
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,8 @@
 int main(int argc, char **argv)
 {
     if (argc != 3 || strncmp(argv[2], "t.", 2) != 0) {
-        fprintf(stderr, "usage: delete_topics BOOTSTRAP PREFIX   (PREFIX must start with \"t.\", a test prefix)\n");
+        fprintf(stderr,
+                "usage: delete_topics BOOTSTRAP PREFIX   (PREFIX must start with \"t.\", a test prefix)\n");
         return 2;
     }
     const char *prefix = argv[2];
@@ -48,7 +50,8 @@ int main(int argc, char **argv)
     if (event != NULL && rd_kafka_event_error(event) == RD_KAFKA_RESP_ERR_NO_ERROR)
         code = 0;
     else
-        fprintf(stderr, "delete_topics: %s\n", event ? rd_kafka_event_error_string(event) : "no answer in 30 s");
+        fprintf(stderr, "delete_topics: %s\n",
+                event ? rd_kafka_event_error_string(event) : "no answer in 30 s");
     if (event != NULL)
         rd_kafka_event_destroy(event);
     rd_kafka_queue_destroy(queue);

@@ -1,4 +1,5 @@
-/* adj_testdb.h — test fixtures for the adjudicator: policies, insured persons and usage seeded as famins_admin. */
+/* adj_testdb.h — test fixtures for the adjudicator: policies, insured persons and usage seeded as
+ * famins_admin. */
 #ifndef ADJ_TESTDB_H
 #define ADJ_TESTDB_H
 
@@ -19,14 +20,15 @@ int tdb_exec(PGconn *admin, const char *sql);
 int tdb_reset(PGconn *admin); /* empties every claims and enrollment table */
 int tdb_policy(PGconn *admin, const char *policy_number, int plan_year, const char *unit, const char *start,
                const char *end);
-int tdb_person(PGconn *admin, const char *policy_number, int plan_year, const char *id_number, const char *role,
-               bool renewal);
+int tdb_person(PGconn *admin, const char *policy_number, int plan_year, const char *id_number,
+               const char *role, bool renewal);
 /* The same, keyed under the key key_id with secret (a person keyed before a rotation). */
-int tdb_person_keyed(PGconn *admin, const char *policy_number, int plan_year, const char *id_number, const char *role,
-                     bool renewal, const char *key_id, const char *secret);
+int tdb_person_keyed(PGconn *admin, const char *policy_number, int plan_year, const char *id_number,
+                     const char *role, bool renewal, const char *key_id, const char *secret);
 /* Sets a person's usage row (absolute values) for plan_year. */
-int tdb_usage(PGconn *admin, int plan_year, const char *id_number, int64_t death, int64_t disability, int64_t ci_mild,
-              int64_t ci_severe, int64_t am_deductible, int64_t am_paid, int64_t ih_deductible, int64_t ih_paid);
+int tdb_usage(PGconn *admin, int plan_year, const char *id_number, int64_t death, int64_t disability,
+              int64_t ci_mild, int64_t ci_severe, int64_t am_deductible, int64_t am_paid,
+              int64_t ih_deductible, int64_t ih_paid);
 int tdb_household(PGconn *admin, const char *policy_number, int64_t am_paid, int64_t ih_paid);
 /* Records an invoice as claimed by an earlier claim (made up, on policy_number). */
 int tdb_claimed_invoice(PGconn *admin, const char *policy_number, const char *code, const char *number);

@@ -2,30 +2,27 @@
  *   seed   --policies FILE           insert the policies of a wavegen policies file (what eligibility would
  *                                    create: policies and their insured persons) into FAMINS_PG_DSN
  *   claims --policies FILE --seed S --claims N
- *                                    print N claims (and reviews of those likely pending) as "policy|json" lines,
- *                                    deterministic for a seed; invoices are re-used only inside one policy, so
- *                                    that every decision depends only on its policy's order of events
- *   check-labels --labels FILE --group G
- *                                    compare every labelled event of a wavegen claims run (decision by decision,
- *                                    re-sends, dead letters by code) with what the database recorded
- *   apply  --events FILE             the uninterrupted reference run: apply every line in order with the
- *                                    adjudicator's apply (no Kafka), one transaction per 500 events, a dead
- *                                    letter rolled back to its savepoint
- * Environment: FAMINS_PG_DSN, FAMINS_PERSON_KEY_SECRET (required) and FAMINS_PERSON_KEY_ID (default k1),
- * FAMINS_PLAN_DIR. */
+ *                                    print N claims (and reviews of those likely pending) as "policy|json"
+ * lines, deterministic for a seed; invoices are re-used only inside one policy, so that every decision
+ * depends only on its policy's order of events check-labels --labels FILE --group G compare every labelled
+ * event of a wavegen claims run (decision by decision, re-sends, dead letters by code) with what the database
+ * recorded apply  --events FILE             the uninterrupted reference run: apply every line in order with
+ * the adjudicator's apply (no Kafka), one transaction per 500 events, a dead letter rolled back to its
+ * savepoint Environment: FAMINS_PG_DSN, FAMINS_PERSON_KEY_SECRET (required) and FAMINS_PERSON_KEY_ID (default
+ * k1), FAMINS_PLAN_DIR. */
 #include <inttypes.h>
-#include <sys/resource.h>
-#include <unistd.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "adj_apply.h"
-#include "fm_pgstmt.h"
 #include "adj_worker.h"
 #include "fm_dates.h"
 #include "fm_person.h"
+#include "fm_pgstmt.h"
 #include "fm_plan_read.h"
 
 static const char *env_or(const char *name, const char *dflt);
@@ -38,7 +35,8 @@ static void env_keyring(fm_keyring *ring)
     fm_error err = {0};
     if (secret == NULL || secret[0] == '\0' ||
         fm_keyring_init(ring, env_or("FAMINS_PERSON_KEY_ID", "k1"), secret, &err) != FM_OK) {
-        fprintf(stderr, "adj-testgen: FAMINS_PERSON_KEY_SECRET (and FAMINS_PERSON_KEY_ID) must be set and valid\n");
+        fprintf(stderr,
+                "adj-testgen: FAMINS_PERSON_KEY_SECRET (and FAMINS_PERSON_KEY_ID) must be set and valid\n");
         exit(2);
     }
 }
@@ -121,9 +119,11 @@ static int seed(int argc, char **argv)
             "WITH d AS (INSERT INTO famins.enrollment_decisions (source_event_id, household_id, plan_year,"
             " managing_unit, submitted_on, outcome, category, policy_number, coverage_start, coverage_end,"
             " plan_version, explanation_en, explanation_zh, source_topic, source_partition, source_offset)"
-            " VALUES ('seed-' || $1, $2, $3, $4, $6::date - 1, 'accepted', $5, $1, $6, $7, 'seed', 'seed', 'seed',"
+            " VALUES ('seed-' || $1, $2, $3, $4, $6::date - 1, 'accepted', $5, $1, $6, $7, 'seed', 'seed', "
+            "'seed',"
             " 'seed', 0, 0) RETURNING decision_id)"
-            " INSERT INTO famins.policies (policy_number, household_id, plan_year, managing_unit, category, premium,"
+            " INSERT INTO famins.policies (policy_number, household_id, plan_year, managing_unit, category, "
+            "premium,"
             " subsidy, self_paid, coverage_start, coverage_end, plan_version, decision_id)"
             " SELECT $1, $2, $3, $4, $5, 16500, 0, 16500, $6, $7, 'seed', decision_id FROM d",
             &q, NULL, &err);
@@ -132,7 +132,8 @@ static int seed(int argc, char **argv)
             goto fail;
         size_t k;
         json_t *m;
-        json_array_foreach(json_object_get(p, "members"), k, m) {
+        json_array_foreach(json_object_get(p, "members"), k, m)
+        {
             if (!json_is_true(json_object_get(m, "insured")))
                 continue;
             char key[FM_PERSON_KEY_LEN], masked[FM_PERSON_MASK_LEN];
@@ -148,10 +149,11 @@ static int seed(int argc, char **argv)
             fm_pg_p_i64(&q, atoi(js(m, "birth_date"))); /* the year: "2012-03-05" */
             fm_pg_p_str(&q, strcmp(js(m, "sex"), "male") == 0 ? "M" : "F");
             fm_pg_p_bool(&q, json_is_true(json_object_get(m, "previously_insured")));
-            st = fm_pg_run(conn,
-                             "INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index,"
-                             " role, masked_id, birth_year, sex, renewal) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-                             &q, NULL, &err);
+            st = fm_pg_run(
+                conn,
+                "INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index,"
+                " role, masked_id, birth_year, sex, renewal) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                &q, NULL, &err);
             fm_pg_params_free(&q);
             if (st != FM_OK)
                 goto fail;
@@ -180,8 +182,14 @@ static uint64_t rng_next(uint64_t *s)
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
-static int64_t rng_range(uint64_t *s, int64_t lo, int64_t hi) { return lo + (int64_t)(rng_next(s) % (uint64_t)(hi - lo + 1)); }
-static bool rng_chance(uint64_t *s, int per_mille) { return (int)(rng_next(s) % 1000) < per_mille; }
+static int64_t rng_range(uint64_t *s, int64_t lo, int64_t hi)
+{
+    return lo + (int64_t)(rng_next(s) % (uint64_t)(hi - lo + 1));
+}
+static bool rng_chance(uint64_t *s, int per_mille)
+{
+    return (int)(rng_next(s) % 1000) < per_mille;
+}
 
 static int ymd_days(const char *d)
 {
@@ -204,7 +212,7 @@ static int claims(int argc, char **argv)
     if (n == 0)
         return 2;
     /* Invoices already used, per policy, for deliberate duplicates (same policy only). */
-    char (*last_inv)[64] = calloc(n, sizeof *last_inv);
+    char(*last_inv)[64] = calloc(n, sizeof *last_inv);
     static const char *const ci_codes[] = {"CI-S01", "CI-S02", "CI-S05", "CI-M01", "CI-M02", "CI-X99"};
     for (long i = 0; i < count; i++) {
         size_t pi = (size_t)rng_range(&s, 0, (int64_t)n - 1);
@@ -224,8 +232,11 @@ static int claims(int argc, char **argv)
             incident = start - (int)rng_range(&s, 1, 20);
         const char *liab, *cause = "accident";
         int64_t r = rng_range(&s, 0, 99);
-        liab = r < 40 ? "accident_medical" : r < 75 ? "illness_hospital" : r < 83 ? "critical_illness"
-             : r < 93 ? "accidental_disability" : "death";
+        liab = r < 40   ? "accident_medical"
+               : r < 75 ? "illness_hospital"
+               : r < 83 ? "critical_illness"
+               : r < 93 ? "accidental_disability"
+                        : "death";
         if (strcmp(liab, "illness_hospital") == 0 || strcmp(liab, "critical_illness") == 0 ||
             (strcmp(liab, "death") == 0 && rng_chance(&s, 500)))
             cause = "illness";
@@ -252,33 +263,40 @@ static int claims(int argc, char **argv)
                     snprintf(last_inv[pi], sizeof last_inv[pi], "%s", number);
                 int64_t amount = rng_range(&s, 2000, rng_chance(&s, 50) ? 3000000 : 400000);
                 int64_t social = amount * rng_range(&s, 0, 70) / 100;
-                w += (size_t)snprintf(bills + w, sizeof bills - w,
-                                      "%s{\"invoice_code\":\"%s%04d\",\"invoice_number\":\"%s\",\"amount\":%" PRId64
-                                      ",\"paid_by_social_insurance\":%" PRId64 ",\"paid_by_other_insurers\":0}",
-                                      b ? "," : "", unknown ? "1699" : "1610", (int)(pi % 10000), number, amount,
-                                      social);
+                w += (size_t)snprintf(
+                    bills + w, sizeof bills - w,
+                    "%s{\"invoice_code\":\"%s%04d\",\"invoice_number\":\"%s\",\"amount\":%" PRId64
+                    ",\"paid_by_social_insurance\":%" PRId64 ",\"paid_by_other_insurers\":0}",
+                    b ? "," : "", unknown ? "1699" : "1610", (int)(pi % 10000), number, amount, social);
             }
             snprintf(bills + w, sizeof bills - w, "]");
         }
         if (strcmp(liab, "accidental_disability") == 0)
             snprintf(injuries, sizeof injuries, "[{\"description\":\"injury\",\"grade\":%d}%s]",
-                     (int)rng_range(&s, 3, 10), rng_chance(&s, 200) ? ",{\"description\":\"second\",\"grade\":9}" : "");
+                     (int)rng_range(&s, 3, 10),
+                     rng_chance(&s, 200) ? ",{\"description\":\"second\",\"grade\":9}" : "");
         bool docs_missing = rng_chance(&s, 50);
-        const char *docs = docs_missing ? "[\"claim_form\",\"id_document\"]"
-                                        : "[\"claim_form\",\"id_document\",\"invoice\",\"medical_record\","
-                                          "\"death_certificate\",\"disability_assessment\",\"diagnosis_report\","
-                                          "\"accident_report\"]";
+        const char *docs = docs_missing
+                               ? "[\"claim_form\",\"id_document\"]"
+                               : "[\"claim_form\",\"id_document\",\"invoice\",\"medical_record\","
+                                 "\"death_certificate\",\"disability_assessment\",\"diagnosis_report\","
+                                 "\"accident_report\"]";
         printf("%s|{\"event_id\":\"clm-%" PRIu64 "-%ld\",\"type\":\"claim.submitted\",\"schema_version\":1,"
                "\"occurred_at\":\"2026-06-02T10:00:00+08:00\",\"producer\":\"adj-testgen\","
                "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\",\"insured_id_number\":\"%s\","
                "\"liability\":\"%s\",\"cause\":\"%s\",\"incident_date\":\"%s\",\"event_date\":%s,"
-               "\"report_date\":\"%s\",\"bills\":%s,\"injuries\":%s,\"critical_illness_code\":%s,\"documents\":%s}\n",
-               policy, seedv, i, seedv, i, policy, id, liab, cause, inc, event_date, rep, bills, injuries, ci, docs);
-        /* Reviews of what is likely pending (a child's death, missing documents), and a few of decided claims. */
-        bool likely_pending = docs_missing || (strcmp(liab, "death") == 0 && strcmp(js(m, "role"), "child") == 0);
+               "\"report_date\":\"%s\",\"bills\":%s,\"injuries\":%s,\"critical_illness_code\":%s,"
+               "\"documents\":%s}\n",
+               policy, seedv, i, seedv, i, policy, id, liab, cause, inc, event_date, rep, bills, injuries, ci,
+               docs);
+        /* Reviews of what is likely pending (a child's death, missing documents), and a few of decided
+         * claims. */
+        bool likely_pending =
+            docs_missing || (strcmp(liab, "death") == 0 && strcmp(js(m, "role"), "child") == 0);
         if ((likely_pending && rng_chance(&s, 800)) || rng_chance(&s, 5)) {
             bool approve = rng_chance(&s, 700);
-            printf("%s|{\"event_id\":\"rev-%" PRIu64 "-%ld\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
+            printf("%s|{\"event_id\":\"rev-%" PRIu64
+                   "-%ld\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
                    "\"occurred_at\":\"2026-06-10T15:00:00+08:00\",\"producer\":\"adj-testgen\","
                    "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\",\"reviewer\":\"R-%02d\","
                    "\"action\":\"%s\",\"amount\":%s,\"note\":null}\n",
@@ -299,8 +317,8 @@ static int apply(int argc, char **argv)
     FILE *f = fopen(path, "r");
     fm_plan_catalogue *cat = NULL;
     fm_error err = {0};
-    if (f == NULL || fm_plan_catalogue_load(env_or("FAMINS_PLAN_DIR", FAMINS_SOURCE_DIR "/schemas/plans"), &cat,
-                                            &err) != FM_OK) {
+    if (f == NULL || fm_plan_catalogue_load(env_or("FAMINS_PLAN_DIR", FAMINS_SOURCE_DIR "/schemas/plans"),
+                                            &cat, &err) != FM_OK) {
         fprintf(stderr, "apply: cannot read %s or the catalogue (%s)\n", path, err.text);
         return 2;
     }
@@ -327,7 +345,10 @@ static int apply(int argc, char **argv)
         char *bar = strchr(line, '|');
         if (bar == NULL)
             continue;
-        fm_raw_message msg = {.topic = "reference", .partition = 0, .offset = offset++, .payload = bar + 1,
+        fm_raw_message msg = {.topic = "reference",
+                              .partition = 0,
+                              .offset = offset++,
+                              .payload = bar + 1,
                               .payload_len = (size_t)(line + len - bar - 1)};
         fm_event ev = {0};
         fm_status st = adj_worker_decode(&w, &msg, &ev, &err);
@@ -344,8 +365,9 @@ static int apply(int argc, char **argv)
             fm_pg_run(conn, "ROLLBACK TO SAVEPOINT e", NULL, NULL, &err);
             dead++;
         } else if (st == FM_ECONFLICT) {
-            /* A re-sent event, already recorded (DECIDED_ELSEWHERE): without the runtime's deduplication here, the
-             * apply finds it in the facts read; the runtime would have skipped it as a duplicate. */
+            /* A re-sent event, already recorded (DECIDED_ELSEWHERE): without the runtime's deduplication
+             * here, the apply finds it in the facts read; the runtime would have skipped it as a duplicate.
+             */
             fm_pg_run(conn, "ROLLBACK TO SAVEPOINT e", NULL, NULL, &err);
             resent++;
         } else if (st != FM_OK) {
@@ -362,8 +384,8 @@ static int apply(int argc, char **argv)
     }
     if (fm_pg_run(conn, "COMMIT", NULL, NULL, &err) != FM_OK)
         rc = 1;
-    /* CPU spent by this process and by its PostgreSQL backend (same machine): what a claim costs, whatever the
-     * load of the machine does to the wall clock. */
+    /* CPU spent by this process and by its PostgreSQL backend (same machine): what a claim costs, whatever
+     * the load of the machine does to the wall clock. */
     char stat_path[64];
     snprintf(stat_path, sizeof stat_path, "/proc/%d/stat", PQbackendPID(conn));
     FILE *sf = fopen(stat_path, "r");
@@ -378,7 +400,8 @@ static int apply(int argc, char **argv)
                     ru.ru_stime.tv_usec / 1e6;
     double backend_s = (double)(ut + st_) / (double)sysconf(_SC_CLK_TCK);
     fprintf(stderr,
-            "adj-testgen apply: %ld applied, %ld dead letters, %ld re-sends skipped; CPU per event: %.2f ms here, "
+            "adj-testgen apply: %ld applied, %ld dead letters, %ld re-sends skipped; CPU per event: %.2f ms "
+            "here, "
             "%.2f ms in the backend\n",
             applied, dead, resent, 1000 * self_s / (double)(applied + dead ? applied + dead : 1),
             1000 * backend_s / (double)(applied + dead ? applied + dead : 1));
@@ -428,7 +451,8 @@ static int check_labels(int argc, char **argv)
         char got[1024] = "", want[1024] = "";
         if (strcmp(outcome, "dead_letter") == 0) {
             const char *code = js(exp, "dead_letter");
-            json_object_set_new(dead_want, code, json_integer(json_integer_value(json_object_get(dead_want, code)) + 1));
+            json_object_set_new(dead_want, code,
+                                json_integer(json_integer_value(json_object_get(dead_want, code)) + 1));
         } else if (strcmp(outcome, "ignored") == 0) {
             /* a re-send: processed once (by the runtime's dedup), decided at most once */
             fm_pg_params q = {0};
@@ -437,9 +461,10 @@ static int check_labels(int argc, char **argv)
             fm_pg_p_str(&q, event_id);
             fm_pg_p_str(&q, group);
             if (fm_pg_run(conn,
-                            "SELECT (SELECT count(*) FROM famins.processed_events WHERE event_id = $1"
-                            " AND consumer_group = $2) || '|' || (SELECT count(*) FROM famins.claim_decisions"
-                            " WHERE source_event_id = $1) AS got", &q, &res, &err) == FM_OK)
+                          "SELECT (SELECT count(*) FROM famins.processed_events WHERE event_id = $1"
+                          " AND consumer_group = $2) || '|' || (SELECT count(*) FROM famins.claim_decisions"
+                          " WHERE source_event_id = $1) AS got",
+                          &q, &res, &err) == FM_OK)
                 snprintf(got, sizeof got, "%s", fm_pg_col_str(res, 0, "got"));
             PQclear(res);
             fm_pg_params_free(&q);
@@ -454,7 +479,8 @@ static int check_labels(int argc, char **argv)
             json_t *r;
             const char *rs[16];
             size_t n = 0;
-            json_array_foreach(json_object_get(exp, "reasons"), i, r) if (n < 16) rs[n++] = json_string_value(r);
+            json_array_foreach(json_object_get(exp, "reasons"), i, r) if (n < 16) rs[n++] =
+                json_string_value(r);
             for (size_t a = 0; a < n; a++)
                 for (size_t b = a + 1; b < n; b++)
                     if (strcmp(rs[a], rs[b]) > 0) {
@@ -471,25 +497,30 @@ static int check_labels(int argc, char **argv)
             PGresult *res = NULL;
             fm_error err = {0};
             fm_pg_p_str(&q, event_id);
-            if (fm_pg_run(conn,
-                            "SELECT claim_id || '|' || outcome || '|' || payable || '|' || full_amount || '|' ||"
-                            " array_to_string(ARRAY(SELECT x FROM unnest(reasons) x ORDER BY x), ',') AS got"
-                            " FROM famins.claim_decisions WHERE source_event_id = $1", &q, &res, &err) == FM_OK &&
+            if (fm_pg_run(
+                    conn,
+                    "SELECT claim_id || '|' || outcome || '|' || payable || '|' || full_amount || '|' ||"
+                    " array_to_string(ARRAY(SELECT x FROM unnest(reasons) x ORDER BY x), ',') AS got"
+                    " FROM famins.claim_decisions WHERE source_event_id = $1",
+                    &q, &res, &err) == FM_OK &&
                 PQntuples(res) == 1)
                 snprintf(got, sizeof got, "%s", fm_pg_col_str(res, 0, "got"));
             PQclear(res);
             fm_pg_params_free(&q);
-            /* "full" of a declined claim is not part of the contract (the codec's hand-computed examples leave it
-             * out; domain.md defines it for the amount): a difference there is counted and shown, not failed. */
+            /* "full" of a declined claim is not part of the contract (the codec's hand-computed examples
+             * leave it out; domain.md defines it for the amount): a difference there is counted and shown,
+             * not failed. */
             bool same = strcmp(got, want) == 0;
             if (!same && strcmp(outcome, "declined") == 0 && same_but_full(got, want)) {
                 same = true;
                 if (full_notes++ < 5)
-                    fprintf(stderr, "note %s (%s): declined, recorded '%s', label full 0 (full not compared)\n",
+                    fprintf(stderr,
+                            "note %s (%s): declined, recorded '%s', label full 0 (full not compared)\n",
                             event_id, js(l, "fault"), got);
             }
             if (!same && mismatches++ < 20)
-                fprintf(stderr, "MISMATCH %s (%s): recorded '%s', label '%s'\n", event_id, js(l, "fault"), got, want);
+                fprintf(stderr, "MISMATCH %s (%s): recorded '%s', label '%s'\n", event_id, js(l, "fault"),
+                        got, want);
             checked++;
         }
         json_decref(l);
@@ -500,11 +531,14 @@ static int check_labels(int argc, char **argv)
     fm_error err = {0};
     fm_pg_p_str(&q, group);
     long dead = 0;
-    if (fm_pg_run(conn, "SELECT error_code, count(*) AS n FROM famins.dead_letters WHERE consumer_group = $1"
-                          " GROUP BY 1", &q, &res, &err) == FM_OK) {
+    if (fm_pg_run(conn,
+                  "SELECT error_code, count(*) AS n FROM famins.dead_letters WHERE consumer_group = $1"
+                  " GROUP BY 1",
+                  &q, &res, &err) == FM_OK) {
         json_t *got = json_object();
         for (int i = 0; i < PQntuples(res); i++)
-            json_object_set_new(got, fm_pg_col_str(res, i, "error_code"), json_integer(fm_pg_col_i64(res, i, "n")));
+            json_object_set_new(got, fm_pg_col_str(res, i, "error_code"),
+                                json_integer(fm_pg_col_i64(res, i, "n")));
         if (!json_equal(got, dead_want)) {
             char *a = json_dumps(got, JSON_SORT_KEYS), *b = json_dumps(dead_want, JSON_SORT_KEYS);
             fprintf(stderr, "MISMATCH dead letters: recorded %s, labels %s\n", a, b);
@@ -523,7 +557,8 @@ static int check_labels(int argc, char **argv)
     free(line);
     fclose(f);
     PQfinish(conn);
-    printf("check-labels: %ld decisions, %ld re-sends, %ld dead letters checked against their labels: %ld mismatches"
+    printf("check-labels: %ld decisions, %ld re-sends, %ld dead letters checked against their labels: %ld "
+           "mismatches"
            " (%ld declines whose full amount differs, not compared)\n",
            checked, ignored, dead, mismatches, full_notes);
     return mismatches == 0 && checked > 0 ? 0 : 1;
@@ -539,6 +574,7 @@ int main(int argc, char **argv)
         return claims(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "apply") == 0)
         return apply(argc, argv);
-    fprintf(stderr, "usage: adj-testgen seed --policies F | claims --policies F --seed S --claims N | apply --events F\n");
+    fprintf(stderr, "usage: adj-testgen seed --policies F | claims --policies F --seed S --claims N | apply "
+                    "--events F\n");
     return 2;
 }

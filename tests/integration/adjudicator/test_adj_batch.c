@@ -1,7 +1,8 @@
 /* test_adj_batch.c — several claims and reviews decided in ONE batch (one prepare, in-memory decisions, one
- * write) give what they give applied one after the other: usage, household limits, invoices, deaths and reviews of
- * claims submitted earlier in the same batch. Expected values are the hand-computed ones of test_adj_scenarios.c,
- * where the same claims go one per call. Seeds as famins_admin, applies as famins_adjudicator. */
+ * write) give what they give applied one after the other: usage, household limits, invoices, deaths and
+ * reviews of claims submitted earlier in the same batch. Expected values are the hand-computed ones of
+ * test_adj_scenarios.c, where the same claims go one per call. Seeds as famins_admin, applies as
+ * famins_adjudicator. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,8 @@
 #include "adj_store.h"
 #include "adj_testdb.h"
 #include "fm_decode.h"
-#include "fm_test.h"
 #include "fm_plan_read.h"
+#include "fm_test.h"
 
 #define POLICY "FJ2026-H610113000001"
 #define POLICY2 "FJ2026-H610113000002"
@@ -20,8 +21,9 @@
 #define CHILD2 "610113201405060021"
 #define PARENT "610113198501010011"
 #define GUARDIAN "610113196001010013"
-#define ALL_DOCS "[\"claim_form\",\"id_document\",\"invoice\",\"medical_record\",\"death_certificate\"," \
-                 "\"disability_assessment\",\"diagnosis_report\",\"accident_report\"]"
+#define ALL_DOCS                                                                                             \
+    "[\"claim_form\",\"id_document\",\"invoice\",\"medical_record\",\"death_certificate\","                  \
+    "\"disability_assessment\",\"diagnosis_report\",\"accident_report\"]"
 #define MAX_EVENTS 8
 
 static PGconn *admin, *adj;
@@ -35,7 +37,8 @@ static int setup_household(void **state)
 {
     (void)state;
     if (tdb_reset(admin) || tdb_policy(admin, POLICY, 2026, "610113", "2026-03-01", "2027-02-28") ||
-        tdb_person(admin, POLICY, 2026, CHILD, "child", false) || tdb_person(admin, POLICY, 2026, PARENT, "parent", false) ||
+        tdb_person(admin, POLICY, 2026, CHILD, "child", false) ||
+        tdb_person(admin, POLICY, 2026, PARENT, "parent", false) ||
         tdb_person(admin, POLICY, 2026, GUARDIAN, "guardian", true) ||
         tdb_policy(admin, POLICY2, 2026, "610104", "2026-03-01", "2027-02-28") ||
         tdb_person(admin, POLICY2, 2026, CHILD2, "child", false))
@@ -55,9 +58,9 @@ typedef struct batch {
     size_t n;
 } batch;
 
-static void add_claim(batch *b, const char *event_id, const char *claim_id, const char *policy, const char *id,
-                      const char *liability, const char *cause, const char *incident, const char *event_date,
-                      const char *bills, const char *docs)
+static void add_claim(batch *b, const char *event_id, const char *claim_id, const char *policy,
+                      const char *id, const char *liability, const char *cause, const char *incident,
+                      const char *event_date, const char *bills, const char *docs)
 {
     char json[2048], ed[32];
     fm_error err = {0};
@@ -84,7 +87,8 @@ static void add_review(batch *b, const char *event_id, const char *claim_id, con
     snprintf(json, sizeof json,
              "{\"event_id\":\"%s\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
              "\"occurred_at\":\"2026-06-10T15:00:00+08:00\",\"producer\":\"review-desk\",\"claim_id\":\"%s\","
-             "\"policy_number\":\"%s\",\"reviewer\":\"R-0007\",\"action\":\"%s\",\"amount\":%s,\"note\":\"checked\"}",
+             "\"policy_number\":\"%s\",\"reviewer\":\"R-0007\",\"action\":\"%s\",\"amount\":%s,\"note\":"
+             "\"checked\"}",
              event_id, claim_id, POLICY, action, am);
     assert_true(b->n < MAX_EVENTS);
     event *e = &b->ev[b->n++];
@@ -101,8 +105,9 @@ static void free_batch(batch *b)
     b->n = 0;
 }
 
-/* The worker's three steps over b in the open transaction: one prepare, each event decided in order, one write.
- * Returns FM_OK, or the first failing status (err filled, *failed_at its event; nothing written then). */
+/* The worker's three steps over b in the open transaction: one prepare, each event decided in order, one
+ * write. Returns FM_OK, or the first failing status (err filled, *failed_at its event; nothing written then).
+ */
 static fm_status run_batch(batch *b, size_t *failed_at, fm_error *err)
 {
     const fm_claim *claims[MAX_EVENTS];
@@ -119,9 +124,10 @@ static fm_status run_batch(batch *b, size_t *failed_at, fm_error *err)
     for (size_t i = 0; st == FM_OK && i < b->n; i++) {
         adj_output out = {0};
         adj_source src = {.topic = "claim.events", .partition = 0, .offset = ++offset_counter};
-        st = b->ev[i].is_review
-                 ? adj_decide_review(&env, &ab, &src, &b->ev[i].review, "2026-06-10T15:00:03+08:00", &out, err)
-                 : adj_decide_claim(&env, &ab, &src, &b->ev[i].claim, "2026-06-02T10:00:03+08:00", &out, err);
+        st =
+            b->ev[i].is_review
+                ? adj_decide_review(&env, &ab, &src, &b->ev[i].review, "2026-06-10T15:00:03+08:00", &out, err)
+                : adj_decide_claim(&env, &ab, &src, &b->ev[i].claim, "2026-06-02T10:00:03+08:00", &out, err);
         adj_output_free(&out);
         if (st != FM_OK && failed_at != NULL)
             *failed_at = i;
@@ -147,11 +153,12 @@ static void commit_batch(batch *b)
 static void expect(const char *claim_id, const char *want)
 {
     char sql[640], text[512];
-    snprintf(sql, sizeof sql,
-             "SELECT c.status || '|' || c.payable || '|' || array_to_string(d.reasons, ',') FROM famins.claims c"
-             " JOIN famins.claim_decisions d USING (claim_id) WHERE c.claim_id = '%s'"
-             " ORDER BY d.decision_id DESC LIMIT 1",
-             claim_id);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT c.status || '|' || c.payable || '|' || array_to_string(d.reasons, ',') FROM famins.claims c"
+        " JOIN famins.claim_decisions d USING (claim_id) WHERE c.claim_id = '%s'"
+        " ORDER BY d.decision_id DESC LIMIT 1",
+        claim_id);
     tdb_text(adj, sql, text, sizeof text);
     if (strcmp(text, want) != 0)
         fail_msg("claim %s: got '%s', want '%s'", claim_id, text, want);
@@ -172,7 +179,8 @@ static int64_t usage(const char *column, const char *id_number)
 {
     char key[FM_PERSON_KEY_LEN];
     assert_int_equal(fm_person_key(ADJ_TEST_KEY_ID, ADJ_TEST_SECRET, id_number, key), FM_OK);
-    return q("SELECT COALESCE((SELECT %s FROM famins.person_usage WHERE plan_year = 2026 AND person_key = '%s'), 0)",
+    return q("SELECT COALESCE((SELECT %s FROM famins.person_usage WHERE plan_year = 2026 AND person_key = "
+             "'%s'), 0)",
              column, key);
 }
 
@@ -204,12 +212,13 @@ static void same_person_claims_in_one_batch_use_usage_in_order(void **state)
     expect("B3", "declined|0|LIMIT_EXHAUSTED");
     assert_fen_equal(usage("accident_medical_paid", CHILD), 1000000);
     assert_fen_equal(usage("accident_medical_deductible_used", CHILD), 10000);
-    assert_i64_equal(q("SELECT count(*) FROM famins.claim_decisions WHERE claim_id IN ('B1', 'B2', 'B3')"), 3);
+    assert_i64_equal(q("SELECT count(*) FROM famins.claim_decisions WHERE claim_id IN ('B1', 'B2', 'B3')"),
+                     3);
 }
 
-/* After a rotation (k2 current, k1 previous) the same claims in one batch find the child stored under k1: each
- * claim and the usage stay on the k1 key, so the limit is reached as before; a person not stored in the policy is
- * looked up (and recorded) under the current key k2. */
+/* After a rotation (k2 current, k1 previous) the same claims in one batch find the child stored under k1:
+ * each claim and the usage stay on the k1 key, so the limit is reached as before; a person not stored in the
+ * policy is looked up (and recorded) under the current key k2. */
 static void person_stored_under_a_previous_key_keeps_it_in_one_batch(void **state)
 {
     (void)state;
@@ -233,9 +242,11 @@ static void person_stored_under_a_previous_key_keeps_it_in_one_batch(void **stat
     expect("K2", "partial|208000|LIMIT_REACHED");
     expect("K3", "declined|0|PERSON_NOT_INSURED");
     assert_fen_equal(usage("accident_medical_paid", CHILD), 1000000); /* usage() reads the k1 key */
-    assert_i64_equal(q("SELECT count(*) FROM famins.claims WHERE claim_id IN ('K1', 'K2') AND person_key LIKE 'k1:%%'"),
-                     2);
-    assert_i64_equal(q("SELECT count(*) FROM famins.claims WHERE claim_id = 'K3' AND person_key LIKE 'k2:%%'"), 1);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.claims WHERE claim_id IN ('K1', 'K2') AND person_key LIKE 'k1:%%'"),
+        2);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.claims WHERE claim_id = 'K3' AND person_key LIKE 'k2:%%'"), 1);
     assert_i64_equal(q("SELECT count(*) FROM famins.person_usage WHERE person_key LIKE 'k2:%%'"), 0);
 }
 
@@ -255,8 +266,9 @@ static void household_limit_in_one_batch_reached_to_the_fen(void **state)
     expect("H1", "partial|500000|LIMIT_REACHED");
     expect("H2", "approved|1000000|");
     expect("H3", "declined|0|LIMIT_EXHAUSTED");
-    assert_fen_equal(q("SELECT illness_hospital_paid FROM famins.household_usage WHERE policy_number = '%s'", POLICY),
-                     1500000);
+    assert_fen_equal(
+        q("SELECT illness_hospital_paid FROM famins.household_usage WHERE policy_number = '%s'", POLICY),
+        1500000);
 }
 
 /* The same invoice in two claims of one batch (two policies): the first claim wins. */
@@ -272,18 +284,20 @@ static void same_invoice_twice_in_one_batch_first_claim_wins(void **state)
     commit_batch(&b);
     expect("I1", "approved|40000|");
     expect("I2", "declined|0|DUPLICATE_INVOICE");
-    assert_i64_equal(q("SELECT count(*) FROM famins.fraud_signals WHERE claim_id = 'I2' AND code = 'DUPLICATE_INVOICE'"),
-                     1);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.fraud_signals WHERE claim_id = 'I2' AND code = 'DUPLICATE_INVOICE'"),
+        1);
     assert_i64_equal(q("SELECT count(*) FROM famins.fraud_signals WHERE claim_id = 'I1'"), 0);
     assert_i64_equal(q("SELECT count(*) FROM famins.invoices_claimed WHERE invoice_code = '8001' AND"
                        " invoice_number = '42' AND first_claim_id = 'I1'"),
                      1);
-    assert_i64_equal(q("SELECT count(*) FROM famins.claim_bills WHERE claim_id = 'I2' AND excluded_duplicate"), 1);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.claim_bills WHERE claim_id = 'I2' AND excluded_duplicate"), 1);
 }
 
 /* Two different invoices whose code + 0x1f + number read alike, ("A", "B<US>C") and ("A<US>B", "C"), in one
- * batch: both claims paid, no fraud signal (a separator-joined batch key made them one invoice: the second was
- * declined DUPLICATE_INVOICE). Then the same two again in a later batch: both duplicates, each of its own
+ * batch: both claims paid, no fraud signal (a separator-joined batch key made them one invoice: the second
+ * was declined DUPLICATE_INVOICE). Then the same two again in a later batch: both duplicates, each of its own
  * first claim, as read back from invoices_claimed. */
 static void invoices_alike_but_for_a_separator_are_two_invoices(void **state)
 {
@@ -298,10 +312,11 @@ static void invoices_alike_but_for_a_separator_are_two_invoices(void **state)
     expect("U1", "approved|40000|");
     expect("U2", "approved|40000|");
     assert_i64_equal(q("SELECT count(*) FROM famins.fraud_signals"), 0);
-    assert_i64_equal(q("SELECT count(*) FROM famins.invoices_claimed WHERE (invoice_code = 'A' AND"
-                       " invoice_number = E'B\\x1fC' AND first_claim_id = 'U1') OR (invoice_code = E'A\\x1fB' AND"
-                       " invoice_number = 'C' AND first_claim_id = 'U2')"),
-                     2);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.invoices_claimed WHERE (invoice_code = 'A' AND"
+          " invoice_number = E'B\\x1fC' AND first_claim_id = 'U1') OR (invoice_code = E'A\\x1fB' AND"
+          " invoice_number = 'C' AND first_claim_id = 'U2')"),
+        2);
     add_claim(&b, "ev-U3", "U3", POLICY2, CHILD2, "accident_medical", "accident", "2026-05-02", NULL,
               bill(b1, sizeof b1, "A", "B\\u001fC", 60000), NULL);
     add_claim(&b, "ev-U4", "U4", POLICY, CHILD, "accident_medical", "accident", "2026-05-02", NULL,
@@ -323,7 +338,7 @@ static void longest_invoices_differing_in_their_last_byte_are_two_invoices(void 
     char code[4 * 32 + 1], n1[4 * 32 + 1], n2[4 * 32 + 1];
     for (size_t i = 0; i < 32; i++) {
         memcpy(code + 4 * i, "\xF0\x9F\x98\x80", 4); /* U+1F600 */
-        memcpy(n1 + 4 * i, "\xF0\x9F\x98\x81", 4); /* U+1F601 */
+        memcpy(n1 + 4 * i, "\xF0\x9F\x98\x81", 4);   /* U+1F601 */
     }
     code[4 * 32] = n1[4 * 32] = '\0';
     memcpy(n2, n1, sizeof n2);
@@ -381,11 +396,12 @@ static void review_in_the_same_batch_as_its_claim(void **state)
     expect("R1", "approved|5000000|");
     assert_fen_equal(usage("death_paid", CHILD), 5000000);
     assert_i64_equal(q("SELECT count(*) FROM famins.claim_decisions WHERE claim_id = 'R1'"), 2);
-    assert_i64_equal(q("SELECT count(*) FROM famins.claim_reviews r JOIN famins.claim_decisions d USING (decision_id)"
-                       " WHERE r.source_event_id = 'rev-R1a' AND d.source_event_id = 'rev-R1a' AND d.kind = 'review'"
-                       " AND r.status_before = 'pending_review' AND r.status_after = 'approved'"
-                       " AND r.payable_after = 5000000 AND r.amount = 5000000 AND r.note = 'checked'"),
-                     1);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.claim_reviews r JOIN famins.claim_decisions d USING (decision_id)"
+          " WHERE r.source_event_id = 'rev-R1a' AND d.source_event_id = 'rev-R1a' AND d.kind = 'review'"
+          " AND r.status_before = 'pending_review' AND r.status_after = 'approved'"
+          " AND r.payable_after = 5000000 AND r.amount = 5000000 AND r.note = 'checked'"),
+        1);
     assert_i64_equal(q("SELECT count(*) FROM famins.claim_reviews WHERE source_event_id = 'rev-R1b'"
                        " AND ignored_reason = 'REVIEW_NOT_APPLICABLE' AND status_before = 'approved'"
                        " AND status_after = 'approved' AND payable_after = 5000000 AND decision_id IS NULL"
@@ -414,7 +430,8 @@ static void duplicate_claim_id_in_one_batch_is_refused(void **state)
     free_batch(&b);
 }
 
-/* decided_at is the time the row was written (clock_timestamp(), migration 041), not the transaction's start. */
+/* decided_at is the time the row was written (clock_timestamp(), migration 041), not the transaction's start.
+ */
 static void decided_at_is_the_write_time_not_the_transaction_start(void **state)
 {
     (void)state;
@@ -433,15 +450,17 @@ static void decided_at_is_the_write_time_not_the_transaction_start(void **state)
     free_batch(&b);
 }
 
-/* fm_pg_run's classes, which the runtime reads: a refused value keeps FM_EDB with its SQLSTATE in err->code (the
- * runtime makes it a dead letter), a missing privilege is FM_ECONFIG (the worker stops); a prepared statement
- * survives a rollback, and one the session lost (DEALLOCATE: 26000) is prepared again on the redo. */
+/* fm_pg_run's classes, which the runtime reads: a refused value keeps FM_EDB with its SQLSTATE in err->code
+ * (the runtime makes it a dead letter), a missing privilege is FM_ECONFIG (the worker stops); a prepared
+ * statement survives a rollback, and one the session lost (DEALLOCATE: 26000) is prepared again on the redo.
+ */
 static void statements_leave_the_sqlstate_in_the_code(void **state)
 {
     (void)state;
     fm_error err = {0};
     fm_pg_params p = {0};
-    /* The connection's one cache (the adjudicator's statements are prepared on it too), a number they leave free. */
+    /* The connection's one cache (the adjudicator's statements are prepared on it too), a number they leave
+     * free. */
     fm_pg_stmts *cache = &sql_cache;
     const int id = FM_PG_STMTS_MAX - 1;
     PGresult *res = NULL;
@@ -452,15 +471,18 @@ static void statements_leave_the_sqlstate_in_the_code(void **state)
     assert_string_equal(err.code, "42501");
     const char *ids[] = {"a", "b\"c"};
     fm_pg_p_text_array(&p, ids, 2);
-    assert_int_equal(fm_pg_run_prepared(adj, cache, id, "SELECT cardinality($1::text[]) AS n", &p, &res, &err), FM_OK);
+    assert_int_equal(
+        fm_pg_run_prepared(adj, cache, id, "SELECT cardinality($1::text[]) AS n", &p, &res, &err), FM_OK);
     assert_i64_equal(fm_pg_col_i64(res, 0, "n"), 2);
     PQclear(res);
     assert_true(cache->prepared[id]);
     assert_int_equal(tdb_exec(adj, "DEALLOCATE fm_stmt_15"), 0);
-    assert_int_equal(fm_pg_run_prepared(adj, cache, id, "SELECT cardinality($1::text[]) AS n", &p, NULL, &err), FM_EDB);
+    assert_int_equal(
+        fm_pg_run_prepared(adj, cache, id, "SELECT cardinality($1::text[]) AS n", &p, NULL, &err), FM_EDB);
     assert_string_equal(err.code, "26000");
     assert_false(cache->prepared[id]);
-    assert_int_equal(fm_pg_run_prepared(adj, cache, id, "SELECT cardinality($1::text[]) AS n", &p, NULL, &err), FM_OK);
+    assert_int_equal(
+        fm_pg_run_prepared(adj, cache, id, "SELECT cardinality($1::text[]) AS n", &p, NULL, &err), FM_OK);
     fm_pg_params_free(&p);
     p.failed = true;
     assert_int_equal(fm_pg_run(adj, "SELECT 1", &p, NULL, &err), FM_ENOMEM);
@@ -469,7 +491,8 @@ static void statements_leave_the_sqlstate_in_the_code(void **state)
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s SOURCE_DIR (env FAMINS_PG_DSN admin, ADJ_TEST_DSN adjudicator)\n", argv[0]);
+        fprintf(stderr, "usage: %s SOURCE_DIR (env FAMINS_PG_DSN admin, ADJ_TEST_DSN adjudicator)\n",
+                argv[0]);
         return 2;
     }
     char plans[1100];
@@ -486,15 +509,15 @@ int main(int argc, char **argv)
         return 1;
     }
     tdb_keyring(&keyring);
-    env = (adj_env){.catalogue = cat, .keyring = &keyring, .cfg = adj_config_default(),
-                   .cache = &sql_cache};
+    env = (adj_env){.catalogue = cat, .keyring = &keyring, .cfg = adj_config_default(), .cache = &sql_cache};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(same_person_claims_in_one_batch_use_usage_in_order, setup_household),
         cmocka_unit_test_setup(person_stored_under_a_previous_key_keeps_it_in_one_batch, setup_household),
         cmocka_unit_test_setup(household_limit_in_one_batch_reached_to_the_fen, setup_household),
         cmocka_unit_test_setup(same_invoice_twice_in_one_batch_first_claim_wins, setup_household),
         cmocka_unit_test_setup(invoices_alike_but_for_a_separator_are_two_invoices, setup_household),
-        cmocka_unit_test_setup(longest_invoices_differing_in_their_last_byte_are_two_invoices, setup_household),
+        cmocka_unit_test_setup(longest_invoices_differing_in_their_last_byte_are_two_invoices,
+                               setup_household),
         cmocka_unit_test_setup(death_paid_earlier_in_the_batch_makes_the_person_deceased, setup_household),
         cmocka_unit_test_setup(review_in_the_same_batch_as_its_claim, setup_household),
         cmocka_unit_test_setup(duplicate_claim_id_in_one_batch_is_refused, setup_household),

@@ -10,12 +10,12 @@
 #include "adj_apply.h"
 #include "adj_testdb.h"
 #include "fm_decode.h"
-#include "fm_test.h"
 #include "fm_plan_read.h"
+#include "fm_test.h"
 
 typedef struct suite {
-    PGconn *admin;   /* famins_admin: seeds and reads */
-    PGconn *adj;     /* famins_adjudicator: applies, rolled back after each example */
+    PGconn *admin; /* famins_admin: seeds and reads */
+    PGconn *adj;   /* famins_adjudicator: applies, rolled back after each example */
     fm_plan_catalogue *cat;
     adj_env env;
     fm_keyring keyring;
@@ -84,22 +84,25 @@ static void seed(const fm_claim *c, json_t *ctx)
                          0);
     } else {
         /* Someone else is insured under the policy, not the claimed person. */
-        assert_int_equal(tdb_person(S.admin, c->policy_number, year, "610113198501010011", "parent", false), 0);
+        assert_int_equal(tdb_person(S.admin, c->policy_number, year, "610113198501010011", "parent", false),
+                         0);
     }
     json_t *u = json_object_get(ctx, "usage");
     bool deceased = mem && json_is_true(json_object_get(mem, "deceased"));
     if (u != NULL || deceased) {
         json_t *ded = json_object_get(u, "deductible_used"), *med = json_object_get(u, "medical_paid");
         assert_int_equal(tdb_usage(S.admin, year, c->insured_id_number, deceased ? 1 : jint(u, "death_paid"),
-                                   jint(u, "disability_paid"), jint(u, "ci_mild_paid"), jint(u, "ci_severe_paid"),
-                                   jint(ded, "accident_medical"), jint(med, "accident_medical"),
-                                   jint(ded, "illness_hospital"), jint(med, "illness_hospital")),
+                                   jint(u, "disability_paid"), jint(u, "ci_mild_paid"),
+                                   jint(u, "ci_severe_paid"), jint(ded, "accident_medical"),
+                                   jint(med, "accident_medical"), jint(ded, "illness_hospital"),
+                                   jint(med, "illness_hospital")),
                          0);
     }
     json_t *h = json_object_get(ctx, "household_medical_paid");
     if (h != NULL)
-        assert_int_equal(
-            tdb_household(S.admin, c->policy_number, jint(h, "accident_medical"), jint(h, "illness_hospital")), 0);
+        assert_int_equal(tdb_household(S.admin, c->policy_number, jint(h, "accident_medical"),
+                                       jint(h, "illness_hospital")),
+                         0);
     size_t i;
     json_t *inv;
     json_array_foreach(json_object_get(ctx, "claimed_invoices"), i, inv)
@@ -112,8 +115,9 @@ static void seed(const fm_claim *c, json_t *ctx)
 static bool has_signal(const char *claim_id, const char *code)
 {
     char sql[512];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM famins.fraud_signals WHERE claim_id = '%s' AND code = '%s'",
-             claim_id, code);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM famins.fraud_signals WHERE claim_id = '%s' AND code = '%s'", claim_id,
+             code);
     return tdb_i64(S.adj, sql) == 1;
 }
 
@@ -149,22 +153,25 @@ static void example_decided_as_expected(void **state)
     char want[1024] = "", reasons[512] = "";
     size_t i;
     json_t *r;
-    json_array_foreach(json_object_get(exp, "reasons"), i, r) {
+    json_array_foreach(json_object_get(exp, "reasons"), i, r)
+    {
         if (i > 0)
             strcat(reasons, ",");
         strcat(reasons, json_string_value(r));
     }
     const char *outcome = json_string_value(json_object_get(exp, "outcome"));
     json_t *full = json_object_get(exp, "full");
-    snprintf(want, sizeof want, "%s|%lld|%lld|%s|2026-sample-1|truetrue", outcome, (long long)jint(exp, "payable"),
-             (long long)(full ? json_integer_value(full) : 0), reasons);
-    if (full == NULL) /* the expected file leaves full out for declines before the amount: take the recorded */
+    snprintf(want, sizeof want, "%s|%lld|%lld|%s|2026-sample-1|truetrue", outcome,
+             (long long)jint(exp, "payable"), (long long)(full ? json_integer_value(full) : 0), reasons);
+    if (full ==
+        NULL) /* the expected file leaves full out for declines before the amount: take the recorded */
         snprintf(want, sizeof want, "%s|%lld|", outcome, (long long)jint(exp, "payable"));
     if (strncmp(text, want, strlen(want)) != 0 || (full == NULL && strstr(text, reasons) == NULL))
         fail_msg("%s:\n  recorded %s\n  expected %s (reasons %s)", ex->name, text, want, reasons);
 
     /* The claim row holds the current decision; every bill is recorded and its invoice claimed. */
-    snprintf(sql, sizeof sql, "SELECT status || '|' || payable FROM famins.claims WHERE claim_id = '%s'", c.claim_id);
+    snprintf(sql, sizeof sql, "SELECT status || '|' || payable FROM famins.claims WHERE claim_id = '%s'",
+             c.claim_id);
     tdb_text(S.adj, sql, text, sizeof text);
     snprintf(want, sizeof want, "%s|%lld", outcome, (long long)jint(exp, "payable"));
     assert_string_equal(text, want);
@@ -198,16 +205,18 @@ static void example_decided_as_expected(void **state)
 
     /* A paid decision is in the person's usage. */
     if (jint(exp, "payable") > 0) {
-        snprintf(sql, sizeof sql,
-                 "SELECT death_paid + disability_paid + ci_mild_paid + ci_severe_paid + accident_medical_paid +"
-                 " illness_hospital_paid FROM famins.person_usage u JOIN famins.claims c USING (person_key)"
-                 " WHERE c.claim_id = '%s' AND u.plan_year = c.plan_year",
-                 c.claim_id);
+        snprintf(
+            sql, sizeof sql,
+            "SELECT death_paid + disability_paid + ci_mild_paid + ci_severe_paid + accident_medical_paid +"
+            " illness_hospital_paid FROM famins.person_usage u JOIN famins.claims c USING (person_key)"
+            " WHERE c.claim_id = '%s' AND u.plan_year = c.plan_year",
+            c.claim_id);
         int64_t before = 0;
         json_t *u = json_object_get(ctx, "usage");
         if (u != NULL) {
             before = jint(u, "death_paid") + jint(u, "disability_paid") + jint(u, "ci_mild_paid") +
-                     jint(u, "ci_severe_paid") + jint(json_object_get(u, "medical_paid"), "accident_medical") +
+                     jint(u, "ci_severe_paid") +
+                     jint(json_object_get(u, "medical_paid"), "accident_medical") +
                      jint(json_object_get(u, "medical_paid"), "illness_hospital");
         }
         assert_fen_equal(tdb_i64(S.adj, sql), before + jint(exp, "payable"));
@@ -221,9 +230,9 @@ static void example_decided_as_expected(void **state)
     free(buf);
 }
 
-/* A review example: the claim (NN.claim.json) is submitted against the policy and member of the context and goes
- * to review; the usage of the context is what was paid meanwhile; the review (NN.json) is then decided against
- * it and compared with NN.expected.json. */
+/* A review example: the claim (NN.claim.json) is submitted against the policy and member of the context and
+ * goes to review; the usage of the context is what was paid meanwhile; the review (NN.json) is then decided
+ * against it and compared with NN.expected.json. */
 static char review_dir[900];
 
 static void review_example_decided_as_expected(void **state)
@@ -256,7 +265,8 @@ static void review_example_decided_as_expected(void **state)
     adj_source src = {.topic = "claim.events", .partition = 0, .offset = 1};
     adj_output out = {0};
     assert_int_equal(tdb_exec(S.adj, "BEGIN"), 0);
-    assert_int_equal(adj_apply_claim(&S.env, S.adj, &src, &c, "2026-06-02T10:00:03+08:00", &out, &err), FM_OK);
+    assert_int_equal(adj_apply_claim(&S.env, S.adj, &src, &c, "2026-06-02T10:00:03+08:00", &out, &err),
+                     FM_OK);
     assert_int_equal(out.outcome, FM_CLAIM_PENDING_REVIEW);
     adj_output_free(&out);
     assert_int_equal(tdb_exec(S.adj, "COMMIT"), 0);
@@ -265,8 +275,9 @@ static void review_example_decided_as_expected(void **state)
     json_t *u = json_object_get(ctx, "usage");
     if (u != NULL) {
         json_t *ded = json_object_get(u, "deductible_used"), *med = json_object_get(u, "medical_paid");
-        assert_int_equal(tdb_usage(S.admin, 2026, c.insured_id_number, jint(u, "death_paid"), jint(u, "disability_paid"),
-                                   jint(u, "ci_mild_paid"), jint(u, "ci_severe_paid"), jint(ded, "accident_medical"),
+        assert_int_equal(tdb_usage(S.admin, 2026, c.insured_id_number, jint(u, "death_paid"),
+                                   jint(u, "disability_paid"), jint(u, "ci_mild_paid"),
+                                   jint(u, "ci_severe_paid"), jint(ded, "accident_medical"),
                                    jint(med, "accident_medical"), jint(ded, "illness_hospital"),
                                    jint(med, "illness_hospital")),
                          0);
@@ -279,24 +290,28 @@ static void review_example_decided_as_expected(void **state)
     char sql[640], text[512], want[512], reasons[256] = "";
     size_t i;
     json_t *x;
-    json_array_foreach(json_object_get(exp, "reasons"), i, x) {
+    json_array_foreach(json_object_get(exp, "reasons"), i, x)
+    {
         if (i > 0)
             strcat(reasons, ",");
         strcat(reasons, json_string_value(x));
     }
-    snprintf(sql, sizeof sql,
-             "SELECT c.status || '|' || c.payable || '|' || array_to_string(d.reasons, ',') || '|' || r.status_before"
-             " FROM famins.claims c JOIN famins.claim_decisions d ON d.claim_id = c.claim_id AND d.kind = 'review'"
-             " JOIN famins.claim_reviews r ON r.decision_id = d.decision_id WHERE c.claim_id = '%s'",
-             c.claim_id);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT c.status || '|' || c.payable || '|' || array_to_string(d.reasons, ',') || '|' || "
+        "r.status_before"
+        " FROM famins.claims c JOIN famins.claim_decisions d ON d.claim_id = c.claim_id AND d.kind = 'review'"
+        " JOIN famins.claim_reviews r ON r.decision_id = d.decision_id WHERE c.claim_id = '%s'",
+        c.claim_id);
     tdb_text(S.adj, sql, text, sizeof text);
-    snprintf(want, sizeof want, "%s|%lld|%s|pending_review", json_string_value(json_object_get(exp, "outcome")),
-             (long long)jint(exp, "payable"), reasons);
+    snprintf(want, sizeof want, "%s|%lld|%s|pending_review",
+             json_string_value(json_object_get(exp, "outcome")), (long long)jint(exp, "payable"), reasons);
     if (strcmp(text, want) != 0)
         fail_msg("%s: recorded '%s', expected '%s'", ex->name, text, want);
     json_t *full = json_object_get(exp, "full");
     if (full != NULL) {
-        snprintf(sql, sizeof sql, "SELECT full_amount FROM famins.claim_decisions WHERE claim_id = '%s' AND kind = 'review'",
+        snprintf(sql, sizeof sql,
+                 "SELECT full_amount FROM famins.claim_decisions WHERE claim_id = '%s' AND kind = 'review'",
                  c.claim_id);
         assert_fen_equal(tdb_i64(S.adj, sql), json_integer_value(full));
     }
@@ -319,7 +334,8 @@ static int cmp_names(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s SOURCE_DIR (env FAMINS_PG_DSN admin, ADJ_TEST_DSN adjudicator)\n", argv[0]);
+        fprintf(stderr, "usage: %s SOURCE_DIR (env FAMINS_PG_DSN admin, ADJ_TEST_DSN adjudicator)\n",
+                argv[0]);
         return 2;
     }
     snprintf(S.dir, sizeof S.dir, "%s/schemas/examples/claim.submitted/valid", argv[1]);

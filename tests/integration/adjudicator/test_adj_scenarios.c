@@ -1,7 +1,7 @@
-/* test_adj_scenarios.c — the adjudicator's apply against the real PostgreSQL, scenario by scenario: usage shared
- * by claims in one transaction and across transactions, limits to the fen, death after disability, the waiting
- * period and the 180-day rule at their boundaries, every liability and role, reviews both ways, duplicates and
- * fraud signals. Seeds as famins_admin, applies as famins_adjudicator. */
+/* test_adj_scenarios.c — the adjudicator's apply against the real PostgreSQL, scenario by scenario: usage
+ * shared by claims in one transaction and across transactions, limits to the fen, death after disability, the
+ * waiting period and the 180-day rule at their boundaries, every liability and role, reviews both ways,
+ * duplicates and fraud signals. Seeds as famins_admin, applies as famins_adjudicator. */
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,8 +11,8 @@
 #include "adj_apply.h"
 #include "adj_testdb.h"
 #include "fm_decode.h"
-#include "fm_test.h"
 #include "fm_plan_read.h"
+#include "fm_test.h"
 
 #define POLICY "FJ2026-H610113000001"
 #define POLICY2 "FJ2026-H610113000002"
@@ -20,8 +20,9 @@
 #define CHILD2 "610113201405060021"
 #define PARENT "610113198501010011"
 #define GUARDIAN "610113196001010013"
-#define ALL_DOCS "[\"claim_form\",\"id_document\",\"invoice\",\"medical_record\",\"death_certificate\"," \
-                 "\"disability_assessment\",\"diagnosis_report\",\"accident_report\"]"
+#define ALL_DOCS                                                                                             \
+    "[\"claim_form\",\"id_document\",\"invoice\",\"medical_record\",\"death_certificate\","                  \
+    "\"disability_assessment\",\"diagnosis_report\",\"accident_report\"]"
 
 static PGconn *admin, *adj;
 static fm_plan_catalogue *cat;
@@ -30,9 +31,18 @@ static fm_keyring keyring;
 static fm_pg_stmts sql_cache; /* the prepared path, as the service runs it */
 static int64_t offset_counter;
 
-static void begin(void) { assert_int_equal(tdb_exec(adj, "BEGIN"), 0); }
-static void commit(void) { assert_int_equal(tdb_exec(adj, "COMMIT"), 0); }
-static void rollback(void) { assert_int_equal(tdb_exec(adj, "ROLLBACK"), 0); }
+static void begin(void)
+{
+    assert_int_equal(tdb_exec(adj, "BEGIN"), 0);
+}
+static void commit(void)
+{
+    assert_int_equal(tdb_exec(adj, "COMMIT"), 0);
+}
+static void rollback(void)
+{
+    assert_int_equal(tdb_exec(adj, "ROLLBACK"), 0);
+}
 
 /* A household: POLICY with a child, a parent and a guardian, coverage the whole 2026 plan year. */
 static int setup_household(void **state)
@@ -40,7 +50,8 @@ static int setup_household(void **state)
     (void)state;
     env.cfg = adj_config_default();
     if (tdb_reset(admin) || tdb_policy(admin, POLICY, 2026, "610113", "2026-03-01", "2027-02-28") ||
-        tdb_person(admin, POLICY, 2026, CHILD, "child", false) || tdb_person(admin, POLICY, 2026, PARENT, "parent", false) ||
+        tdb_person(admin, POLICY, 2026, CHILD, "child", false) ||
+        tdb_person(admin, POLICY, 2026, PARENT, "parent", false) ||
         tdb_person(admin, POLICY, 2026, GUARDIAN, "guardian", true) ||
         tdb_policy(admin, POLICY2, 2026, "610104", "2026-03-01", "2027-02-28") ||
         tdb_person(admin, POLICY2, 2026, CHILD2, "child", false))
@@ -48,26 +59,28 @@ static int setup_household(void **state)
     return 0;
 }
 
-/* Builds a claim.submitted. bills (malloc'ed by bill(), taken) and injuries are JSON arrays; event_date and ci
- * may be NULL. */
+/* Builds a claim.submitted. bills (malloc'ed by bill(), taken) and injuries are JSON arrays; event_date and
+ * ci may be NULL. */
 /* noinline: inlined, gcc -O3 takes the returned heap text for the address of the local `buf` and
  * warns (-Wdangling-pointer) at its callers. */
-__attribute__((noinline)) static char *claim_json(const char *claim_id, const char *policy, const char *id, const char *liability,
-                        const char *cause, const char *incident, const char *event_date, char *bills,
-                        const char *injuries, const char *ci, const char *docs)
+__attribute__((noinline)) static char *claim_json(const char *claim_id, const char *policy, const char *id,
+                                                  const char *liability, const char *cause,
+                                                  const char *incident, const char *event_date, char *bills,
+                                                  const char *injuries, const char *ci, const char *docs)
 {
     char *buf = NULL;
     char ed[32], cc[32];
     snprintf(ed, sizeof ed, event_date ? "\"%s\"" : "null", event_date);
     snprintf(cc, sizeof cc, ci ? "\"%s\"" : "null", ci);
-    int n = asprintf(&buf,
-                     "{\"event_id\":\"ev-%s\",\"type\":\"claim.submitted\",\"schema_version\":1,"
-                     "\"occurred_at\":\"2026-06-02T10:00:00+08:00\",\"producer\":\"test\",\"claim_id\":\"%s\","
-                     "\"policy_number\":\"%s\",\"insured_id_number\":\"%s\",\"liability\":\"%s\",\"cause\":\"%s\","
-                     "\"incident_date\":\"%s\",\"event_date\":%s,\"report_date\":\"2027-02-28\",\"bills\":%s,"
-                     "\"injuries\":%s,\"critical_illness_code\":%s,\"documents\":%s}",
-                     claim_id, claim_id, policy, id, liability, cause, incident, ed, bills ? bills : "[]",
-                     injuries ? injuries : "[]", cc, docs ? docs : ALL_DOCS);
+    int n = asprintf(
+        &buf,
+        "{\"event_id\":\"ev-%s\",\"type\":\"claim.submitted\",\"schema_version\":1,"
+        "\"occurred_at\":\"2026-06-02T10:00:00+08:00\",\"producer\":\"test\",\"claim_id\":\"%s\","
+        "\"policy_number\":\"%s\",\"insured_id_number\":\"%s\",\"liability\":\"%s\",\"cause\":\"%s\","
+        "\"incident_date\":\"%s\",\"event_date\":%s,\"report_date\":\"2027-02-28\",\"bills\":%s,"
+        "\"injuries\":%s,\"critical_illness_code\":%s,\"documents\":%s}",
+        claim_id, claim_id, policy, id, liability, cause, incident, ed, bills ? bills : "[]",
+        injuries ? injuries : "[]", cc, docs ? docs : ALL_DOCS);
     assert_true(n > 0);
     free(bills); /* claim_json takes the bills text bill() made */
     return buf;
@@ -117,7 +130,8 @@ static fm_status review(const char *event_id, const char *claim_id, const char *
     snprintf(json, sizeof json,
              "{\"event_id\":\"%s\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
              "\"occurred_at\":\"2026-06-10T15:00:00+08:00\",\"producer\":\"review-desk\",\"claim_id\":\"%s\","
-             "\"policy_number\":\"%s\",\"reviewer\":\"R-0007\",\"action\":\"%s\",\"amount\":%s,\"note\":\"checked\"}",
+             "\"policy_number\":\"%s\",\"reviewer\":\"R-0007\",\"action\":\"%s\",\"amount\":%s,\"note\":"
+             "\"checked\"}",
              event_id, claim_id, policy, action, am);
     fm_review r = {0};
     adj_output out = {0};
@@ -133,11 +147,12 @@ static fm_status review(const char *event_id, const char *claim_id, const char *
 static void expect(const char *claim_id, const char *want)
 {
     char sql[640], text[512];
-    snprintf(sql, sizeof sql,
-             "SELECT c.status || '|' || c.payable || '|' || array_to_string(d.reasons, ',') FROM famins.claims c"
-             " JOIN famins.claim_decisions d USING (claim_id) WHERE c.claim_id = '%s'"
-             " ORDER BY d.decision_id DESC LIMIT 1",
-             claim_id);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT c.status || '|' || c.payable || '|' || array_to_string(d.reasons, ',') FROM famins.claims c"
+        " JOIN famins.claim_decisions d USING (claim_id) WHERE c.claim_id = '%s'"
+        " ORDER BY d.decision_id DESC LIMIT 1",
+        claim_id);
     tdb_text(adj, sql, text, sizeof text);
     if (strcmp(text, want) != 0)
         fail_msg("claim %s: got '%s', want '%s'", claim_id, text, want);
@@ -158,12 +173,13 @@ static int64_t usage(const char *column, const char *id_number)
 {
     char key[FM_PERSON_KEY_LEN];
     assert_int_equal(fm_person_key(ADJ_TEST_KEY_ID, ADJ_TEST_SECRET, id_number, key), FM_OK);
-    return q("SELECT COALESCE((SELECT %s FROM famins.person_usage WHERE plan_year = 2026 AND person_key = '%s'), 0)",
+    return q("SELECT COALESCE((SELECT %s FROM famins.person_usage WHERE plan_year = 2026 AND person_key = "
+             "'%s'), 0)",
              column, key);
 }
 
-/* 1 000 000 billed: (1 000 000 − 10 000 deductible) × 80 % = 792 000; then 400 000 computed but only 208 000 of
- * the child's 1 000 000 limit left; then nothing left. */
+/* 1 000 000 billed: (1 000 000 − 10 000 deductible) × 80 % = 792 000; then 400 000 computed but only 208 000
+ * of the child's 1 000 000 limit left; then nothing left. */
 static void medical_sequence(const char *prefix, bool one_transaction)
 {
     char id1[32], id2[32], id3[32];
@@ -223,8 +239,9 @@ static void household_limit_reached_to_the_fen_then_declined(void **state)
     expect("HH1", "partial|500000|LIMIT_REACHED");
     expect("HH2", "approved|1000000|");
     expect("HH3", "declined|0|LIMIT_EXHAUSTED");
-    assert_fen_equal(q("SELECT illness_hospital_paid FROM famins.household_usage WHERE policy_number = '%s'", POLICY),
-                     1500000);
+    assert_fen_equal(
+        q("SELECT illness_hospital_paid FROM famins.household_usage WHERE policy_number = '%s'", POLICY),
+        1500000);
 }
 
 static void death_after_disability_pays_the_remainder_then_person_deceased(void **state)
@@ -232,9 +249,10 @@ static void death_after_disability_pays_the_remainder_then_person_deceased(void 
     (void)state;
     begin();
     /* Grade 6: (110 − 60) % = 50 % of 5 000 000 = 2 500 000 (not above the 3 000 000 threshold). */
-    submit_ok(claim_json("DD1", POLICY, CHILD, "accidental_disability", "accident", "2026-04-01", "2026-06-01", NULL,
-                         "[{\"description\":\"leg\",\"grade\":6}]", NULL, NULL));
-    submit_ok(claim_json("DD2", POLICY, CHILD, "death", "accident", "2026-04-01", "2026-07-01", NULL, NULL, NULL, NULL));
+    submit_ok(claim_json("DD1", POLICY, CHILD, "accidental_disability", "accident", "2026-04-01",
+                         "2026-06-01", NULL, "[{\"description\":\"leg\",\"grade\":6}]", NULL, NULL));
+    submit_ok(claim_json("DD2", POLICY, CHILD, "death", "accident", "2026-04-01", "2026-07-01", NULL, NULL,
+                         NULL, NULL));
     submit_ok(claim_json("DD3", POLICY, CHILD, "accident_medical", "accident", "2026-04-01", NULL,
                          bill("3001", "1", 50000, 0), NULL, NULL, NULL));
     commit();
@@ -248,10 +266,10 @@ static void parent_disability_is_declined(void **state)
 {
     (void)state;
     begin();
-    submit_ok(claim_json("PD1", POLICY, PARENT, "accidental_disability", "accident", "2026-04-01", "2026-05-01", NULL,
-                         "[{\"description\":\"arm\",\"grade\":8}]", NULL, NULL));
-    submit_ok(claim_json("PD2", POLICY, GUARDIAN, "accidental_disability", "accident", "2026-04-01", "2026-05-01",
-                         NULL, "[{\"description\":\"arm\",\"grade\":8}]", NULL, NULL));
+    submit_ok(claim_json("PD1", POLICY, PARENT, "accidental_disability", "accident", "2026-04-01",
+                         "2026-05-01", NULL, "[{\"description\":\"arm\",\"grade\":8}]", NULL, NULL));
+    submit_ok(claim_json("PD2", POLICY, GUARDIAN, "accidental_disability", "accident", "2026-04-01",
+                         "2026-05-01", NULL, "[{\"description\":\"arm\",\"grade\":8}]", NULL, NULL));
     commit();
     expect("PD1", "declined|0|LIABILITY_NOT_COVERED_FOR_ROLE");
     expect("PD2", "declined|0|LIABILITY_NOT_COVERED_FOR_ROLE");
@@ -284,8 +302,10 @@ static void accident_window_at_180_days(void **state)
 {
     (void)state;
     begin();
-    submit_ok(claim_json("AW1", POLICY, PARENT, "death", "accident", "2026-03-10", "2026-09-07", NULL, NULL, NULL, NULL));
-    submit_ok(claim_json("AW2", POLICY, PARENT, "death", "accident", "2026-03-10", "2026-09-06", NULL, NULL, NULL, NULL));
+    submit_ok(claim_json("AW1", POLICY, PARENT, "death", "accident", "2026-03-10", "2026-09-07", NULL, NULL,
+                         NULL, NULL));
+    submit_ok(claim_json("AW2", POLICY, PARENT, "death", "accident", "2026-03-10", "2026-09-06", NULL, NULL,
+                         NULL, NULL));
     commit();
     expect("AW1", "declined|0|ACCIDENT_WINDOW_EXCEEDED");
     expect("AW2", "approved|2000000|");
@@ -299,19 +319,55 @@ static void every_liability_and_role(void **state)
         const char *liability, *cause, *event_date, *bills, *injuries, *ci;
         const char *want[3]; /* child, parent, guardian */
     } cases[] = {
-        {"death", "accident", "2026-06-01", NULL, NULL, NULL,
+        {"death",
+         "accident",
+         "2026-06-01",
+         NULL,
+         NULL,
+         NULL,
          {"pending_review|0|AMOUNT_ABOVE_REVIEW_THRESHOLD", "approved|2000000|", "approved|2000000|"}},
-        {"death", "illness", "2026-06-01", NULL, NULL, NULL,
+        {"death",
+         "illness",
+         "2026-06-01",
+         NULL,
+         NULL,
+         NULL,
          {"pending_review|0|AMOUNT_ABOVE_REVIEW_THRESHOLD", "approved|2000000|", "approved|2000000|"}},
-        {"critical_illness", "illness", NULL, NULL, NULL, "CI-S01",
+        {"critical_illness",
+         "illness",
+         NULL,
+         NULL,
+         NULL,
+         "CI-S01",
          {"approved|3000000|", "approved|2000000|", "approved|2000000|"}},
-        {"critical_illness", "illness", NULL, NULL, NULL, "CI-M01",
+        {"critical_illness",
+         "illness",
+         NULL,
+         NULL,
+         NULL,
+         "CI-M01",
          {"approved|900000|", "approved|600000|", "approved|600000|"}},
-        {"accidental_disability", "accident", "2026-06-01", NULL, "[{\"description\":\"x\",\"grade\":10}]", NULL,
-         {"approved|500000|", "declined|0|LIABILITY_NOT_COVERED_FOR_ROLE", "declined|0|LIABILITY_NOT_COVERED_FOR_ROLE"}},
-        {"accident_medical", "accident", NULL, "B", NULL, NULL,
+        {"accidental_disability",
+         "accident",
+         "2026-06-01",
+         NULL,
+         "[{\"description\":\"x\",\"grade\":10}]",
+         NULL,
+         {"approved|500000|", "declined|0|LIABILITY_NOT_COVERED_FOR_ROLE",
+          "declined|0|LIABILITY_NOT_COVERED_FOR_ROLE"}},
+        {"accident_medical",
+         "accident",
+         NULL,
+         "B",
+         NULL,
+         NULL,
          {"approved|80000|", "approved|80000|", "approved|80000|"}},
-        {"illness_hospital", "illness", NULL, "B", NULL, NULL,
+        {"illness_hospital",
+         "illness",
+         NULL,
+         "B",
+         NULL,
+         NULL,
          {"approved|80000|", "approved|80000|", "approved|80000|"}},
     };
     const char *ids[3] = {CHILD, PARENT, GUARDIAN};
@@ -340,7 +396,8 @@ static void review_approves_a_pending_claim(void **state)
     (void)state;
     fm_error err = {0};
     begin();
-    submit_ok(claim_json("RV1", POLICY, CHILD, "death", "accident", "2026-05-01", "2026-05-20", NULL, NULL, NULL, NULL));
+    submit_ok(claim_json("RV1", POLICY, CHILD, "death", "accident", "2026-05-01", "2026-05-20", NULL, NULL,
+                         NULL, NULL));
     commit();
     expect("RV1", "pending_review|0|AMOUNT_ABOVE_REVIEW_THRESHOLD");
     assert_fen_equal(usage("death_paid", CHILD), 0); /* pending reserves nothing */
@@ -349,10 +406,11 @@ static void review_approves_a_pending_claim(void **state)
     commit();
     expect("RV1", "approved|5000000|");
     assert_fen_equal(usage("death_paid", CHILD), 5000000);
-    assert_i64_equal(q("SELECT count(*) FROM famins.claim_reviews WHERE claim_id = 'RV1' AND reviewer = 'R-0007'"
-                       " AND action = 'approve' AND amount = 5000000 AND status_before = 'pending_review'"
-                       " AND status_after = 'approved' AND payable_after = 5000000 AND decision_id IS NOT NULL"),
-                     1);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.claim_reviews WHERE claim_id = 'RV1' AND reviewer = 'R-0007'"
+          " AND action = 'approve' AND amount = 5000000 AND status_before = 'pending_review'"
+          " AND status_after = 'approved' AND payable_after = 5000000 AND decision_id IS NOT NULL"),
+        1);
     assert_i64_equal(q("SELECT count(*) FROM famins.claim_decisions WHERE claim_id = 'RV1'"), 2);
     /* A second review of the decided claim is not applicable: recorded and ignored, nothing changes. */
     begin();
@@ -377,8 +435,8 @@ static void review_declines_a_pending_claim(void **state)
     fm_error err = {0};
     begin();
     /* A severe critical illness without the diagnosis report: pending, DOCUMENTS_MISSING. */
-    submit_ok(claim_json("RV2", POLICY, PARENT, "critical_illness", "illness", "2026-06-01", NULL, NULL, NULL, "CI-S01",
-                         "[\"claim_form\",\"id_document\",\"medical_record\"]"));
+    submit_ok(claim_json("RV2", POLICY, PARENT, "critical_illness", "illness", "2026-06-01", NULL, NULL, NULL,
+                         "CI-S01", "[\"claim_form\",\"id_document\",\"medical_record\"]"));
     commit();
     expect("RV2", "pending_review|0|DOCUMENTS_MISSING");
     begin();
@@ -390,9 +448,10 @@ static void review_declines_a_pending_claim(void **state)
     commit();
     expect("RV2", "declined|0|REVIEWER_DECLINED");
     assert_fen_equal(usage("ci_severe_paid", PARENT), 0);
-    assert_i64_equal(q("SELECT count(*) FROM famins.claim_reviews WHERE claim_id = 'RV2' AND action = 'decline'"
-                       " AND amount IS NULL AND status_after = 'declined'"),
-                     1);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.claim_reviews WHERE claim_id = 'RV2' AND action = 'decline'"
+          " AND amount IS NULL AND status_after = 'declined'"),
+        1);
 }
 
 /* A pending medical claim is re-computed at review time against what is left then. */
@@ -403,8 +462,10 @@ static void review_uses_the_limits_available_at_review_time(void **state)
     begin();
     /* Parent accident medical, limit 500 000: 400 000 payable but the invoice document is missing. */
     submit_ok(claim_json("RT1", POLICY, PARENT, "accident_medical", "accident", "2026-05-01", NULL,
-                         bill("6001", "1", 510000, 0), NULL, NULL, "[\"claim_form\",\"id_document\",\"medical_record\"]"));
-    /* Meanwhile 300 000 is paid: (385 000 − 0 deductible left... ) the deductible was not used by the pending one. */
+                         bill("6001", "1", 510000, 0), NULL, NULL,
+                         "[\"claim_form\",\"id_document\",\"medical_record\"]"));
+    /* Meanwhile 300 000 is paid: (385 000 − 0 deductible left... ) the deductible was not used by the pending
+     * one. */
     submit_ok(claim_json("RT2", POLICY, PARENT, "accident_medical", "accident", "2026-05-02", NULL,
                          bill("6001", "2", 385000, 0), NULL, NULL, NULL));
     commit();
@@ -442,7 +503,8 @@ static void duplicate_claim_id_is_a_dead_letter_and_the_first_claim_stands(void 
 
 static bool signal(const char *claim_id, const char *code)
 {
-    return q("SELECT count(*) FROM famins.fraud_signals WHERE claim_id = '%s' AND code = '%s'", claim_id, code) == 1;
+    return q("SELECT count(*) FROM famins.fraud_signals WHERE claim_id = '%s' AND code = '%s'", claim_id,
+             code) == 1;
 }
 
 /* The same invoice claimed on two policies: the first claim wins, the second excludes it and is signalled. */
@@ -464,7 +526,8 @@ static void duplicate_invoice_across_policies_first_claim_wins(void **state)
     assert_i64_equal(q("SELECT count(*) FROM famins.invoices_claimed WHERE invoice_code = '8001' AND"
                        " invoice_number = '42' AND first_claim_id = 'INV1'"),
                      1);
-    assert_i64_equal(q("SELECT count(*) FROM famins.claim_bills WHERE claim_id = 'INV2' AND excluded_duplicate"), 1);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.claim_bills WHERE claim_id = 'INV2' AND excluded_duplicate"), 1);
 }
 
 static void fraud_signals_are_recorded_without_changing_the_decision(void **state)
@@ -499,12 +562,14 @@ static void fraud_signals_are_recorded_without_changing_the_decision(void **stat
     assert_false(signal("SG4", "EARLY_CLAIM"));
     assert_false(signal("SG5", "EARLY_CLAIM"));
     assert_true(signal("SG6", "AMOUNT_UNUSUAL"));
-    expect("SG6", "approved|80000|"); /* SG4 used the parent's deductible: 100 001 × 80 % = 80 000.8 → 80 000 */
+    expect("SG6",
+           "approved|80000|"); /* SG4 used the parent's deductible: 100 001 × 80 % = 80 000.8 → 80 000 */
     assert_false(signal("SG7", "AMOUNT_UNUSUAL"));
-    assert_i64_equal(q("SELECT count(*) FROM famins.fraud_signals WHERE claim_id = 'SG2' AND plan_year = 2026"
-                       " AND managing_unit = '610113' AND policy_number = '%s' AND source_event_id = 'ev-SG2'",
-                       POLICY),
-                     1);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.fraud_signals WHERE claim_id = 'SG2' AND plan_year = 2026"
+          " AND managing_unit = '610113' AND policy_number = '%s' AND source_event_id = 'ev-SG2'",
+          POLICY),
+        1);
 }
 
 static void review_threshold_setting_overrides_the_plan(void **state)
@@ -516,7 +581,8 @@ static void review_threshold_setting_overrides_the_plan(void **state)
     submit_ok(claim_json("TH1", POLICY, CHILD, "accident_medical", "accident", "2026-05-01", NULL,
                          bill("9101", "1", 72500, 0), NULL, NULL, NULL)); /* 50 000 payable: not above */
     submit_ok(claim_json("TH2", POLICY, CHILD, "accident_medical", "accident", "2026-05-01", NULL,
-                         bill("9101", "2", 62501, 0), NULL, NULL, NULL)); /* 50 000.8 → 50 000 after the first */
+                         bill("9101", "2", 62501, 0), NULL, NULL,
+                         NULL)); /* 50 000.8 → 50 000 after the first */
     submit_ok(claim_json("TH3", POLICY, PARENT, "accident_medical", "accident", "2026-05-01", NULL,
                          bill("9101", "3", 72502, 0), NULL, NULL, NULL)); /* 50 001 */
     commit();
@@ -544,7 +610,8 @@ static void unknown_policy_is_a_decision(void **state)
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s SOURCE_DIR (env FAMINS_PG_DSN admin, ADJ_TEST_DSN adjudicator)\n", argv[0]);
+        fprintf(stderr, "usage: %s SOURCE_DIR (env FAMINS_PG_DSN admin, ADJ_TEST_DSN adjudicator)\n",
+                argv[0]);
         return 2;
     }
     char plans[1100];
@@ -561,13 +628,13 @@ int main(int argc, char **argv)
         return 1;
     }
     tdb_keyring(&keyring);
-    env = (adj_env){.catalogue = cat, .keyring = &keyring, .cfg = adj_config_default(),
-                   .cache = &sql_cache};
+    env = (adj_env){.catalogue = cat, .keyring = &keyring, .cfg = adj_config_default(), .cache = &sql_cache};
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(claims_in_one_transaction_see_each_others_usage, setup_household),
         cmocka_unit_test_setup(claims_in_consecutive_transactions_keep_usage_exact, setup_household),
         cmocka_unit_test_setup(household_limit_reached_to_the_fen_then_declined, setup_household),
-        cmocka_unit_test_setup(death_after_disability_pays_the_remainder_then_person_deceased, setup_household),
+        cmocka_unit_test_setup(death_after_disability_pays_the_remainder_then_person_deceased,
+                               setup_household),
         cmocka_unit_test_setup(parent_disability_is_declined, setup_household),
         cmocka_unit_test_setup(waiting_period_at_its_boundary, setup_household),
         cmocka_unit_test_setup(accident_window_at_180_days, setup_household),
@@ -575,7 +642,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(review_approves_a_pending_claim, setup_household),
         cmocka_unit_test_setup(review_declines_a_pending_claim, setup_household),
         cmocka_unit_test_setup(review_uses_the_limits_available_at_review_time, setup_household),
-        cmocka_unit_test_setup(duplicate_claim_id_is_a_dead_letter_and_the_first_claim_stands, setup_household),
+        cmocka_unit_test_setup(duplicate_claim_id_is_a_dead_letter_and_the_first_claim_stands,
+                               setup_household),
         cmocka_unit_test_setup(duplicate_invoice_across_policies_first_claim_wins, setup_household),
         cmocka_unit_test_setup(fraud_signals_are_recorded_without_changing_the_decision, setup_household),
         cmocka_unit_test_setup(review_threshold_setting_overrides_the_plan, setup_household),

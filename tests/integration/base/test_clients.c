@@ -4,10 +4,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "fm_test.h"
 #include "fm_kafka.h"
 #include "fm_pg.h"
 #include "fm_settings.h"
+#include "fm_test.h"
 
 static const fm_setting settings_defs[] = {FM_COMMON_SETTINGS};
 #define SETTING_COUNT (sizeof settings_defs / sizeof settings_defs[0])
@@ -28,7 +28,8 @@ static void kafka_message_produced_is_consumed_back_with_key_and_headers(void **
     fm_error err = {0};
     char topic[256];
     assert_int_equal(fm_topic_name(fm_settings_str(s, "FAMINS_TOPIC_PREFIX"),
-                                   fm_topic_base_name(FM_TOPIC_ENROLLMENT_SUBMITTED), topic, sizeof topic, &err),
+                                   fm_topic_base_name(FM_TOPIC_ENROLLMENT_SUBMITTED), topic, sizeof topic,
+                                   &err),
                      FM_OK);
 
     rd_kafka_conf_t *pconf = NULL;
@@ -88,7 +89,8 @@ static void kafka_message_produced_is_consumed_back_with_key_and_headers(void **
             const void *value = NULL;
             size_t size = 0;
             if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-                rd_kafka_header_get_last(headers, "famins-test", &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+                rd_kafka_header_get_last(headers, "famins-test", &value, &size) ==
+                    RD_KAFKA_RESP_ERR_NO_ERROR &&
                 size == 3 && memcmp(value, "yes", 3) == 0)
                 with_header++;
             received++;
@@ -111,7 +113,8 @@ static void pg_rows_written_are_read_back_with_parameters(void **state)
     fm_error err = {0};
     PGconn *conn = NULL;
     fm_backoff backoff = FM_BACKOFF_DEFAULT;
-    assert_int_equal(fm_pg_connect(fm_settings_str(s, "FAMINS_PG_DSN"), &backoff, NULL, NULL, &conn, &err), FM_OK);
+    assert_int_equal(fm_pg_connect(fm_settings_str(s, "FAMINS_PG_DSN"), &backoff, NULL, NULL, &conn, &err),
+                     FM_OK);
     assert_int_equal(fm_pg_exec(conn, "CREATE TEMP TABLE money (who text, fen bigint)", &err), FM_OK);
     const char *params[] = {"王小雨", "9223372036854775807"};
     PGresult *res = NULL;
@@ -130,16 +133,19 @@ static void pg_rows_written_are_read_back_with_parameters(void **state)
 
     /* A connection killed by the server is noticed and fm_pg_ensure brings a new one. */
     PGconn *killer = NULL;
-    assert_int_equal(fm_pg_connect(fm_settings_str(s, "FAMINS_PG_DSN"), &backoff, NULL, NULL, &killer, &err), FM_OK);
+    assert_int_equal(fm_pg_connect(fm_settings_str(s, "FAMINS_PG_DSN"), &backoff, NULL, NULL, &killer, &err),
+                     FM_OK);
     char pid[32];
     snprintf(pid, sizeof pid, "%d", PQbackendPID(conn));
     const char *kill_params[] = {pid};
-    assert_int_equal(fm_pg_query(killer, "SELECT pg_terminate_backend($1::int)", 1, kill_params, &res, &err), FM_OK);
+    assert_int_equal(fm_pg_query(killer, "SELECT pg_terminate_backend($1::int)", 1, kill_params, &res, &err),
+                     FM_OK);
     PQclear(res);
     PQfinish(killer);
     assert_int_equal(fm_pg_exec(conn, "SELECT 1", &err), FM_EDB);
     assert_true(fm_pg_connection_lost(conn));
-    assert_int_equal(fm_pg_ensure(&conn, fm_settings_str(s, "FAMINS_PG_DSN"), &backoff, NULL, NULL, &err), FM_OK);
+    assert_int_equal(fm_pg_ensure(&conn, fm_settings_str(s, "FAMINS_PG_DSN"), &backoff, NULL, NULL, &err),
+                     FM_OK);
     assert_int_equal(fm_pg_exec(conn, "SELECT 1", &err), FM_OK);
     PQfinish(conn);
     fm_settings_free(s);

@@ -1,5 +1,6 @@
-/* test_elig_apply.c — the eligibility service's apply step against the real PostgreSQL, as famins_eligibility:
- * the codec's hand-computed examples, people listed in two households, households enrolling twice, renewals. */
+/* test_elig_apply.c — the eligibility service's apply step against the real PostgreSQL, as
+ * famins_eligibility: the codec's hand-computed examples, people listed in two households, households
+ * enrolling twice, renewals. */
 #include <dirent.h>
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -23,8 +24,8 @@
 #define KEY_ID "k1"
 
 typedef struct fixture {
-    PGconn *admin;   /* seeds facts, reads every table */
-    PGconn *elig;    /* famins_eligibility: what the service may do */
+    PGconn *admin; /* seeds facts, reads every table */
+    PGconn *elig;  /* famins_eligibility: what the service may do */
     fm_plan_catalogue *cat;
     elig_config cfg;
     fm_keyring keyring; /* k1 under SECRET: the service's keyring unless a test rotates it */
@@ -88,9 +89,11 @@ static void reset_tables(void)
 static int setup(void **state)
 {
     (void)state;
-    const char *admin = getenv("FAMINS_PG_DSN"), *elig = getenv("FAMINS_ELIG_DSN"), *src = getenv("FAMINS_SOURCE_DIR");
+    const char *admin = getenv("FAMINS_PG_DSN"), *elig = getenv("FAMINS_ELIG_DSN"),
+               *src = getenv("FAMINS_SOURCE_DIR");
     if (admin == NULL || elig == NULL || src == NULL) {
-        fprintf(stderr, "FAMINS_PG_DSN, FAMINS_ELIG_DSN and FAMINS_SOURCE_DIR must be set (run through CTest)\n");
+        fprintf(stderr,
+                "FAMINS_PG_DSN, FAMINS_ELIG_DSN and FAMINS_SOURCE_DIR must be set (run through CTest)\n");
         return -1;
     }
     fx.admin = PQconnectdb(admin);
@@ -137,7 +140,8 @@ static fm_status apply_batch(PGconn *conn, const char *const *texts, size_t n, i
     elig_batch_begin(&b);
     fm_status st = elig_batch_prepare(&b, conn, fx.cfg.keyring, list, n, err);
     for (size_t i = 0; i < n && st == FM_OK; i++) {
-        elig_source src = {.topic = "enrollment.submitted", .partition = 0, .offset = first_offset + (int64_t)i};
+        elig_source src = {
+            .topic = "enrollment.submitted", .partition = 0, .offset = first_offset + (int64_t)i};
         st = elig_apply(&b, &fx.cfg, &events[i], &src, "2026-01-15T10:00:00Z", &res[i], err);
     }
     if (st == FM_OK)
@@ -183,12 +187,17 @@ static void seed_policy(const char *hh, int year, const char *const *ids, size_t
     const char *p[4] = {eid, hh, y, policy};
     PGresult *r = PQexecParams(
         fx.admin,
-        "WITH d AS (INSERT INTO famins.enrollment_decisions (source_event_id, household_id, plan_year, managing_unit,"
-        " submitted_on, outcome, category, policy_number, plan_version, explanation_en, explanation_zh, source_topic,"
-        " source_partition, source_offset) VALUES ($1, $2, $3::int, '610113', make_date($3::int, 1, 2), 'accepted',"
+        "WITH d AS (INSERT INTO famins.enrollment_decisions (source_event_id, household_id, plan_year, "
+        "managing_unit,"
+        " submitted_on, outcome, category, policy_number, plan_version, explanation_en, explanation_zh, "
+        "source_topic,"
+        " source_partition, source_offset) VALUES ($1, $2, $3::int, '610113', make_date($3::int, 1, 2), "
+        "'accepted',"
         " 'B', $4, 'seed', 'seed', 'seed', 'seed', 0, 0) RETURNING decision_id) "
-        "INSERT INTO famins.policies (policy_number, household_id, plan_year, managing_unit, category, premium,"
-        " subsidy, self_paid, coverage_start, coverage_end, plan_version, decision_id) SELECT $4, $2, $3::int,"
+        "INSERT INTO famins.policies (policy_number, household_id, plan_year, managing_unit, category, "
+        "premium,"
+        " subsidy, self_paid, coverage_start, coverage_end, plan_version, decision_id) SELECT $4, $2, "
+        "$3::int,"
         " '610113', 'B', 16500, 0, 16500, make_date($3::int, 3, 1), make_date($3::int + 1, 2, 28), 'seed',"
         " decision_id FROM d",
         4, NULL, p, NULL, NULL, 0);
@@ -200,11 +209,12 @@ static void seed_policy(const char *hh, int year, const char *const *ids, size_t
         assert_int_equal(fm_person_key(KEY_ID, SECRET, ids[i], key), FM_OK);
         snprintf(idx, sizeof idx, "%zu", i);
         const char *q[5] = {policy, y, key, idx, "**************0000"};
-        r = PQexecParams(fx.admin,
-                         "INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index, role,"
-                         " masked_id, birth_year, sex, renewal) VALUES ($1, $2::int, $3, $4::int, 'parent', $5,"
-                         " 1985, 'M', false)",
-                         5, NULL, q, NULL, NULL, 0);
+        r = PQexecParams(
+            fx.admin,
+            "INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index, role,"
+            " masked_id, birth_year, sex, renewal) VALUES ($1, $2::int, $3, $4::int, 'parent', $5,"
+            " 1985, 'M', false)",
+            5, NULL, q, NULL, NULL, 0);
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
             fail_msg("seed insured person: %s", PQerrorMessage(fx.admin));
         PQclear(r);
@@ -232,7 +242,8 @@ static void codes_text(json_t *arr, bool household_only, char *buf, size_t len)
     json_t *v;
     json_array_foreach(arr, i, v)
     {
-        const char *code = json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(v, "code"));
+        const char *code =
+            json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(v, "code"));
         if (household_only && json_object_get(v, "member_index") != NULL)
             continue;
         used += (size_t)snprintf(buf + used, len - used, "%s%s", n++ ? "," : "", code);
@@ -290,14 +301,15 @@ static void check_example(const char *name)
 
     const char *eid = json_string_value(json_object_get(event, "event_id"));
     const char *p[1] = {eid};
-    PGresult *r = PQexecParams(fx.admin,
-                               "SELECT outcome, coalesce(category, ''), reasons::text, notes::text,"
-                               " applicant_reasons::text, premium, subsidy, self_paid, subsidy_city, subsidy_district,"
-                               " subsidy_zone, coalesce(policy_number, ''), coalesce(coverage_start::text, ''),"
-                               " coalesce(coverage_end::text, ''), plan_version, explanation_en, explanation_zh,"
-                               " decision_id, insured_children + insured_adults"
-                               " FROM famins.enrollment_decisions WHERE source_event_id = $1",
-                               1, NULL, p, NULL, NULL, 0);
+    PGresult *r =
+        PQexecParams(fx.admin,
+                     "SELECT outcome, coalesce(category, ''), reasons::text, notes::text,"
+                     " applicant_reasons::text, premium, subsidy, self_paid, subsidy_city, subsidy_district,"
+                     " subsidy_zone, coalesce(policy_number, ''), coalesce(coverage_start::text, ''),"
+                     " coalesce(coverage_end::text, ''), plan_version, explanation_en, explanation_zh,"
+                     " decision_id, insured_children + insured_adults"
+                     " FROM famins.enrollment_decisions WHERE source_event_id = $1",
+                     1, NULL, p, NULL, NULL, 0);
     assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
     if (PQntuples(r) != 1)
         fail_msg("%s: %d decision rows", name, PQntuples(r));
@@ -315,8 +327,10 @@ static void check_example(const char *name)
     assert_fen_equal(atoll(PQgetvalue(r, 0, 7)), json_integer_value(json_object_get(want, "self_paid")));
     json_t *split = json_object_get(want, "subsidy_split");
     assert_fen_equal(atoll(PQgetvalue(r, 0, 8)), json_integer_value(json_object_get(split, "city")));
-    assert_fen_equal(atoll(PQgetvalue(r, 0, 9)), json_integer_value(json_object_get(split, "district_or_county")));
-    assert_fen_equal(atoll(PQgetvalue(r, 0, 10)), json_integer_value(json_object_get(split, "development_zone")));
+    assert_fen_equal(atoll(PQgetvalue(r, 0, 9)),
+                     json_integer_value(json_object_get(split, "district_or_county")));
+    assert_fen_equal(atoll(PQgetvalue(r, 0, 10)),
+                     json_integer_value(json_object_get(split, "development_zone")));
     assert_string_equal(PQgetvalue(r, 0, 11), json_text_or_empty(json_object_get(want, "policy_number")));
     assert_string_equal(PQgetvalue(r, 0, 12), json_text_or_empty(json_object_get(want, "coverage_start")));
     assert_string_equal(PQgetvalue(r, 0, 13), json_text_or_empty(json_object_get(want, "coverage_end")));
@@ -329,10 +343,11 @@ static void check_example(const char *name)
 
     /* The members, each with its status and reasons. */
     const char *d[1] = {decision_id};
-    r = PQexecParams(fx.admin,
-                     "SELECT member_index, insured, reasons::text, person_key IS NOT NULL FROM famins.enrollment_members"
-                     " WHERE decision_id = $1::bigint ORDER BY member_index",
-                     1, NULL, d, NULL, NULL, 0);
+    r = PQexecParams(
+        fx.admin,
+        "SELECT member_index, insured, reasons::text, person_key IS NOT NULL FROM famins.enrollment_members"
+        " WHERE decision_id = $1::bigint ORDER BY member_index",
+        1, NULL, d, NULL, NULL, 0);
     json_t *members = json_object_get(want, "members");
     assert_int_equal((size_t)PQntuples(r), json_array_size(members));
     for (int i = 0; i < PQntuples(r); i++) {
@@ -346,24 +361,26 @@ static void check_example(const char *name)
 
     /* Accepted: one policy, and one insured person per insured member, keyed, with birth date and sex. */
     bool accepted = strcmp(json_string_value(json_object_get(want, "outcome")), "accepted") == 0;
-    long long policies = scalar_int(fx.admin, "SELECT count(*) FROM famins.policies WHERE decision_id = $1::bigint",
-                                    1, d);
+    long long policies =
+        scalar_int(fx.admin, "SELECT count(*) FROM famins.policies WHERE decision_id = $1::bigint", 1, d);
     assert_int_equal(policies, accepted ? 1 : 0);
-    long long persons = scalar_int(fx.admin,
-                                   "SELECT count(*) FROM famins.insured_persons ip JOIN famins.policies p USING"
-                                   " (policy_number) WHERE p.decision_id = $1::bigint",
-                                   1, d);
+    long long persons =
+        scalar_int(fx.admin,
+                   "SELECT count(*) FROM famins.insured_persons ip JOIN famins.policies p USING"
+                   " (policy_number) WHERE p.decision_id = $1::bigint",
+                   1, d);
     assert_int_equal(persons, accepted ? n_insured : 0);
     if (accepted) {
         json_t *ms = json_object_get(event, "members"), *m;
         size_t i;
         json_array_foreach(ms, i, m)
         {
-            if (strcmp(json_string_value(json_object_get(json_array_get(members, i), "status")), "insured") != 0)
+            if (strcmp(json_string_value(json_object_get(json_array_get(members, i), "status")), "insured") !=
+                0)
                 continue;
             fm_idnum id;
-            assert_int_equal(fm_idnum_parse(json_string_value(json_object_get(m, "id_number")), 100000, &id, NULL),
-                             FM_OK);
+            assert_int_equal(
+                fm_idnum_parse(json_string_value(json_object_get(m, "id_number")), 100000, &id, NULL), FM_OK);
             char key[FM_PERSON_KEY_LEN], birth[16];
             assert_int_equal(fm_person_key(KEY_ID, SECRET, id.canonical, key), FM_OK);
             int yy, mm, dd;
@@ -425,24 +442,24 @@ static void every_example_is_decided_and_stored_as_hand_computed(void **state)
 /* ---- people and households ---- */
 
 /* A category-B household of hh with the given children (and one parent), as event text (caller frees). */
-static char *household_event(const char *event_id, const char *hh, const char *const *children, size_t n_children,
-                             const char *parent, bool previously_insured)
+static char *household_event(const char *event_id, const char *hh, const char *const *children,
+                             size_t n_children, const char *parent, bool previously_insured)
 {
-    json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:i, s:s, s:s, s:b, s:n,"
-                          " s:{s:n, s:b}, s:{s:s, s:s, s:s}, s:{s:b, s:s, s:s}, s:{s:s, s:s}}",
-                          "event_id", event_id, "type", "enrollment.submitted", "schema_version", 1, "occurred_at",
-                          "2026-01-15T09:30:00+08:00", "producer", "test", "household_id", hh, "plan_year", 2026,
-                          "submitted_on", "2026-01-15", "managing_unit", "610113", "xian_registration", 1,
-                          "resident_in_xian_since", "category_evidence", "only_child_certificate",
-                          "rural_two_daughter", 0, "applicant", "id_number", parent, "name", "家长", "relation",
-                          "parent", "consent", "given", 1, "at", "2026-01-15T09:20:00+08:00", "channel", "paper",
-                          "agent", "agent_id", "AG-1", "name", "李娜");
+    json_t *o = json_pack(
+        "{s:s, s:s, s:i, s:s, s:s, s:s, s:i, s:s, s:s, s:b, s:n,"
+        " s:{s:n, s:b}, s:{s:s, s:s, s:s}, s:{s:b, s:s, s:s}, s:{s:s, s:s}}",
+        "event_id", event_id, "type", "enrollment.submitted", "schema_version", 1, "occurred_at",
+        "2026-01-15T09:30:00+08:00", "producer", "test", "household_id", hh, "plan_year", 2026,
+        "submitted_on", "2026-01-15", "managing_unit", "610113", "xian_registration", 1,
+        "resident_in_xian_since", "category_evidence", "only_child_certificate", "rural_two_daughter", 0,
+        "applicant", "id_number", parent, "name", "家长", "relation", "parent", "consent", "given", 1, "at",
+        "2026-01-15T09:20:00+08:00", "channel", "paper", "agent", "agent_id", "AG-1", "name", "李娜");
     json_t *ms = json_array();
     for (size_t i = 0; i < n_children; i++)
-        json_array_append_new(ms, json_pack("{s:s, s:s, s:s, s:b}", "role", "child", "id_number", children[i], "name",
-                                            "孩子", "previously_insured", previously_insured));
-    json_array_append_new(ms, json_pack("{s:s, s:s, s:s, s:b}", "role", "parent", "id_number", parent, "name", "家长",
-                                        "previously_insured", previously_insured));
+        json_array_append_new(ms, json_pack("{s:s, s:s, s:s, s:b}", "role", "child", "id_number", children[i],
+                                            "name", "孩子", "previously_insured", previously_insured));
+    json_array_append_new(ms, json_pack("{s:s, s:s, s:s, s:b}", "role", "parent", "id_number", parent, "name",
+                                        "家长", "previously_insured", previously_insured));
     json_object_set_new(o, "members", ms);
     char *text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
@@ -484,23 +501,27 @@ static void same_child_in_two_households_first_accepted_wins(bool one_transactio
     char key[FM_PERSON_KEY_LEN];
     assert_int_equal(fm_person_key(KEY_ID, SECRET, shared, key), FM_OK);
     const char *k[1] = {key};
-    char *policy = scalar(fx.admin, "SELECT policy_number FROM famins.insured_persons WHERE person_key = $1", 1, k);
+    char *policy =
+        scalar(fx.admin, "SELECT policy_number FROM famins.insured_persons WHERE person_key = $1", 1, k);
     assert_string_equal(policy, "FJ2026-HTWO1");
     free(policy);
-    char *members = scalar(fx.admin,
-                           "SELECT string_agg(m.reasons::text, ' ' ORDER BY m.member_index) FROM famins.enrollment_members m"
-                           " JOIN famins.enrollment_decisions d USING (decision_id) WHERE d.source_event_id = 't-two-2'",
-                           0, NULL);
+    char *members = scalar(
+        fx.admin,
+        "SELECT string_agg(m.reasons::text, ' ' ORDER BY m.member_index) FROM famins.enrollment_members m"
+        " JOIN famins.enrollment_decisions d USING (decision_id) WHERE d.source_event_id = 't-two-2'",
+        0, NULL);
     assert_string_equal(members, "{} {ALREADY_INSURED_ELSEWHERE} {}");
     free(members);
-    /* One fraud signal for the second listing, naming the member by position and the policy, not the number. */
+    /* One fraud signal for the second listing, naming the member by position and the policy, not the number.
+     */
     assert_int_equal(scalar_int(fx.admin, "SELECT count(*) FROM famins.fraud_signals", 0, NULL), 1);
     char *detail = scalar(fx.admin,
                           "SELECT code || '|' || household_id || '|' || policy_number || '|' || detail"
                           " FROM famins.fraud_signals WHERE source_event_id = 't-two-2'",
                           0, NULL);
-    assert_string_equal(detail, "ALREADY_INSURED_ELSEWHERE|HTWO2|FJ2026-HTWO2|member 1 (child) is insured under "
-                                "FJ2026-HTWO1");
+    assert_string_equal(detail,
+                        "ALREADY_INSURED_ELSEWHERE|HTWO2|FJ2026-HTWO2|member 1 (child) is insured under "
+                        "FJ2026-HTWO1");
     free(detail);
     elig_result_free(&r1);
     elig_result_free(&r2);
@@ -536,9 +557,9 @@ static void household_whose_only_child_is_insured_elsewhere_is_rejected_with_a_s
     apply_commit(e1, 1, &r1);
     apply_commit(e2, 2, &r2);
     assert_int_equal(r2.decision.outcome, FM_ENROLLMENT_REJECTED);
-    char *reasons = scalar(fx.admin,
-                           "SELECT reasons::text FROM famins.enrollment_decisions WHERE source_event_id = 't-only-2'", 0,
-                           NULL);
+    char *reasons = scalar(
+        fx.admin, "SELECT reasons::text FROM famins.enrollment_decisions WHERE source_event_id = 't-only-2'",
+        0, NULL);
     assert_string_equal(reasons, "{NO_ELIGIBLE_CHILD}");
     free(reasons);
     assert_int_equal(scalar_int(fx.admin, "SELECT count(*) FROM famins.policies", 0, NULL), 1);
@@ -574,15 +595,16 @@ static void household_enrolling_twice_gets_already_enrolled_and_one_policy(void 
     r2 = rs[1];
     assert_int_equal(r1.decision.outcome, FM_ENROLLMENT_ACCEPTED);
     assert_int_equal(r2.decision.outcome, FM_ENROLLMENT_REJECTED);
-    char *reasons = scalar(fx.admin,
-                           "SELECT reasons::text || coalesce(policy_number, '-') FROM famins.enrollment_decisions"
-                           " WHERE source_event_id = 't-twice-2'",
-                           0, NULL);
+    char *reasons =
+        scalar(fx.admin,
+               "SELECT reasons::text || coalesce(policy_number, '-') FROM famins.enrollment_decisions"
+               " WHERE source_event_id = 't-twice-2'",
+               0, NULL);
     assert_string_equal(reasons, "{ALREADY_ENROLLED}-");
     free(reasons);
-    assert_int_equal(scalar_int(fx.admin, "SELECT count(*) FROM famins.policies WHERE household_id = 'HTWICE'", 0,
-                                NULL),
-                     1);
+    assert_int_equal(
+        scalar_int(fx.admin, "SELECT count(*) FROM famins.policies WHERE household_id = 'HTWICE'", 0, NULL),
+        1);
     /* Its own members are not "insured elsewhere": no fraud signal. */
     assert_int_equal(scalar_int(fx.admin, "SELECT count(*) FROM famins.fraud_signals", 0, NULL), 0);
     elig_result_free(&r1);
@@ -649,22 +671,24 @@ static void people_stored_under_a_previous_key_are_found_after_a_rotation(void *
     assert_true(r.decision.members[1].renewal);
     /* The child insured under k1 in HROTA is not insured again (under k2) by a third household either. */
     assert_int_equal(r2.decision.outcome, FM_ENROLLMENT_REJECTED);
-    char *rows = scalar(fx.admin,
-                        "SELECT string_agg(role || '=' || renewal::text || '@' || split_part(person_key, ':', 1), ','"
-                        " ORDER BY member_index) FROM famins.insured_persons WHERE policy_number = 'FJ2026-HROTB'",
-                        0, NULL);
+    char *rows =
+        scalar(fx.admin,
+               "SELECT string_agg(role || '=' || renewal::text || '@' || split_part(person_key, ':', 1), ','"
+               " ORDER BY member_index) FROM famins.insured_persons WHERE policy_number = 'FJ2026-HROTB'",
+               0, NULL);
     assert_string_equal(rows, "child=true@k2,parent=false@k2");
     free(rows);
     char k2[FM_PERSON_KEY_LEN];
     assert_int_equal(fm_person_key("k2", "famins-test-secret-2", renewing, k2), FM_OK);
     const char *k[1] = {k2};
-    assert_int_equal(scalar_int(fx.admin, "SELECT count(*) FROM famins.insured_persons WHERE person_key = $1", 1, k),
-                     1);
-    assert_int_equal(scalar_int(fx.admin,
-                                "SELECT count(*) FROM famins.fraud_signals"
-                                " WHERE source_event_id IN ('t-rot', 't-rot-2') AND detail LIKE '%FJ2026-HROTA%'",
-                                0, NULL),
-                     2);
+    assert_int_equal(
+        scalar_int(fx.admin, "SELECT count(*) FROM famins.insured_persons WHERE person_key = $1", 1, k), 1);
+    assert_int_equal(
+        scalar_int(fx.admin,
+                   "SELECT count(*) FROM famins.fraud_signals"
+                   " WHERE source_event_id IN ('t-rot', 't-rot-2') AND detail LIKE '%FJ2026-HROTA%'",
+                   0, NULL),
+        2);
     fm_keyring_clear(&rotated);
     elig_result_free(&r);
     elig_result_free(&r2);
@@ -694,7 +718,8 @@ static void no_identity_number_is_stored(void **state)
     for (int t = 0; t < 5; t++)
         for (int i = 0; i < 3; i++) {
             char sql[256];
-            snprintf(sql, sizeof sql, "SELECT count(*) FROM famins.%s t WHERE strpos(t::text, $1) > 0", tables[t]);
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM famins.%s t WHERE strpos(t::text, $1) > 0",
+                     tables[t]);
             const char *p[1] = {ids[i]};
             assert_int_equal(scalar_int(fx.admin, sql, 1, p), 0);
             assert_null(strstr(r1.payload, ids[i]));

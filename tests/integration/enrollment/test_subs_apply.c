@@ -41,7 +41,8 @@ static char *scalar(PGconn *c, const char *sql)
 static int setup(void **state)
 {
     (void)state;
-    const char *admin = getenv("FAMINS_PG_DSN"), *subs = getenv("FAMINS_SUBS_DSN"), *src = getenv("FAMINS_SOURCE_DIR");
+    const char *admin = getenv("FAMINS_PG_DSN"), *subs = getenv("FAMINS_SUBS_DSN"),
+               *src = getenv("FAMINS_SOURCE_DIR");
     if (admin == NULL || subs == NULL || src == NULL)
         return -1;
     fx.admin = PQconnectdb(admin);
@@ -73,11 +74,15 @@ static int reset(void **state)
     return 0;
 }
 
-static subs_decided accepted_a(const char *event_id, const char *hh, const char *unit, fm_fen city, fm_fen district,
-                               fm_fen zone)
+static subs_decided accepted_a(const char *event_id, const char *hh, const char *unit, fm_fen city,
+                               fm_fen district, fm_fen zone)
 {
-    subs_decided d = {.plan_year = 2026, .outcome = FM_ENROLLMENT_ACCEPTED, .category = FM_CATEGORY_A,
-                      .subsidy = 4000, .has_split = true, .split = {city, district, zone}};
+    subs_decided d = {.plan_year = 2026,
+                      .outcome = FM_ENROLLMENT_ACCEPTED,
+                      .category = FM_CATEGORY_A,
+                      .subsidy = 4000,
+                      .has_split = true,
+                      .split = {city, district, zone}};
     snprintf(d.event_id, sizeof d.event_id, "%s", event_id);
     snprintf(d.household_id, sizeof d.household_id, "%s", hh);
     snprintf(d.managing_unit, sizeof d.managing_unit, "%s", unit);
@@ -109,9 +114,10 @@ static void district_household_books_city_and_district_shares_and_no_zero_row(vo
     assert_int_equal(apply_commit(&d, &res, &err), FM_OK);
     assert_true(res.allocated);
     assert_false(res.catalogue_mismatch);
-    char *rows = scalar(fx.admin, "SELECT string_agg(payer || '=' || amount || '/' || policy_number || '/' ||"
-                                  " managing_unit || '/' || plan_version, ',' ORDER BY payer) FROM famins.subsidy_ledger"
-                                  " WHERE source_event_id = 'dec-e1'");
+    char *rows = scalar(
+        fx.admin, "SELECT string_agg(payer || '=' || amount || '/' || policy_number || '/' ||"
+                  " managing_unit || '/' || plan_version, ',' ORDER BY payer) FROM famins.subsidy_ledger"
+                  " WHERE source_event_id = 'dec-e1'");
     assert_string_equal(rows, "city=2400/FJ2026-H1/610122/2026-sample-1,"
                               "district_or_county=1600/FJ2026-H1/610122/2026-sample-1");
     free(rows);
@@ -133,8 +139,9 @@ static void zone_household_books_city_and_zone_shares(void **state)
     subs_result res;
     fm_error err = {0};
     assert_int_equal(apply_commit(&d, &res, &err), FM_OK);
-    char *rows = scalar(fx.admin, "SELECT string_agg(payer || '=' || amount, ',' ORDER BY payer) || ' total ' ||"
-                                  " sum(amount) FROM famins.subsidy_ledger");
+    char *rows =
+        scalar(fx.admin, "SELECT string_agg(payer || '=' || amount, ',' ORDER BY payer) || ' total ' ||"
+                         " sum(amount) FROM famins.subsidy_ledger");
     assert_string_equal(rows, "city=2000,development_zone=2000 total 4000");
     free(rows);
     subs_result_free(&res);
@@ -183,7 +190,8 @@ static void split_not_adding_to_4000_is_refused_and_books_nothing(void **state)
 static void catalogue_mismatch_is_flagged_and_the_decisions_split_is_booked(void **state)
 {
     (void)state;
-    /* 610113's catalogue split is 2000/2000/0; the decision, under the same plan version, says 3000/1000/0. */
+    /* 610113's catalogue split is 2000/2000/0; the decision, under the same plan version, says 3000/1000/0.
+     */
     subs_decided d = accepted_a("dec-mm", "HMM", "610113", 3000, 1000, 0);
     subs_result res;
     fm_error err = {0};

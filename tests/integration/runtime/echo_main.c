@@ -92,8 +92,8 @@ static fm_status echo_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, c
         while (c->next_prepared < c->n_prepared && c->prepared[c->next_prepared] != event)
             c->next_prepared++;
         if (c->next_prepared == c->n_prepared) {
-            fm_error_set(err, "event_id", "NOT_PREPARED", "apply got event %s, which prepare_batch was not given",
-                         event->event_id);
+            fm_error_set(err, "event_id", "NOT_PREPARED",
+                         "apply got event %s, which prepare_batch was not given", event->event_id);
             return FM_ECONFIG;
         }
         c->next_prepared++;
@@ -103,7 +103,8 @@ static fm_status echo_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, c
     const char *elsewhere = json_string_value(json_object_get(root, "decided_elsewhere"));
     if (elsewhere != NULL && (strcmp(elsewhere, "always") == 0 || !c->elsewhere_once_done)) {
         c->elsewhere_once_done = 1;
-        fm_error_set(err, "event_id", "ALREADY_DECIDED", "event %s decided elsewhere (test)", event->event_id);
+        fm_error_set(err, "event_id", "ALREADY_DECIDED", "event %s decided elsewhere (test)",
+                     event->event_id);
         return FM_ECONFLICT;
     }
     if (json_object_get(root, "refuse") != NULL) {

@@ -86,7 +86,8 @@ int main(void)
     CHECK(st == FM_ECONFLICT && rows == 0,
           "the zombie's batch writes are rolled back with its refused compare");
     /* A batch over several partitions moves them in one statement, all or none: partition 0 is at 20, 1 at 7,
-     * 2 new. A zombie whose batch started partition 1 at 5 moves nothing; the owner's batch moves all three. */
+     * 2 new. A zombie whose batch started partition 1 at 5 moves nothing; the owner's batch moves all three.
+     */
     fm_position_move stale[3] = {{"t", 0, 20, 25}, {"t", 1, 5, 12}, {"t", 2, FM_POSITION_NONE, 3}};
     fm_pg_exec(zombie, "BEGIN", &err);
     st = fm_positions_cas_all(zombie, "g-zombie", stale, 3, &err);
@@ -98,7 +99,8 @@ int main(void)
     fm_pg_exec(owner, "BEGIN", &err);
     st = fm_positions_cas_all(owner, "g-zombie", fresh, 3, &err);
     fm_pg_exec(owner, st == FM_OK ? "COMMIT" : "ROLLBACK", &err);
-    CHECK(st == FM_OK && stored(owner, "t", 0) == 25 && stored(owner, "t", 1) == 12 && stored(owner, "t", 2) == 3,
+    CHECK(st == FM_OK && stored(owner, "t", 0) == 25 && stored(owner, "t", 1) == 12 &&
+              stored(owner, "t", 2) == 3,
           "the owner's multi-partition move (two updates and a first insert) moves all three");
     /* Offsets below the stored position are replays; offsets after it are accepted in order. */
     fm_position pos = {.committed = 20, .fetch_next = 20};

@@ -1,18 +1,18 @@
-/* test_adj_pure.c — the adjudicator's pure helpers: factor parsing, array literals, decided event ids, the plan a
- * claim is decided with, and the fraud signals' definitions at their boundaries. */
+/* test_adj_pure.c — the adjudicator's pure helpers: factor parsing, array literals, decided event ids, the
+ * plan a claim is decided with, and the fraud signals' definitions at their boundaries. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "adj_apply.h"
 #include "adj_batch.h"
-#include "fm_map.h"
 #include "adj_config.h"
 #include "adj_signals.h"
-#include "fm_pgstmt.h"
 #include "fm_dates.h"
-#include "fm_test.h"
+#include "fm_map.h"
+#include "fm_pgstmt.h"
 #include "fm_plan_read.h"
+#include "fm_test.h"
 
 static fm_plan_catalogue *cat;
 
@@ -35,7 +35,8 @@ static void factor_refuses_zero_signs_junk_and_excess(void **state)
     (void)state;
     int32_t bp = 7;
     fm_error err = {0};
-    const char *bad[] = {"0", "0.0", "-1", "+1", "1.", ".5", "1.23456", "abc", "", "2x", "10000.0001", "100000"};
+    const char *bad[] = {"0",       "0.0", "-1", "+1", "1.",         ".5",
+                         "1.23456", "abc", "",   "2x", "10000.0001", "100000"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(adj_factor_parse(bad[i], &bp, &err), FM_EINVAL);
         assert_string_equal(err.code, "BAD_FACTOR");
@@ -92,7 +93,8 @@ static void unknown_policy_is_decided_with_the_plan_of_the_incident(void **state
 }
 
 /* A child insured from 2026-03-01 claiming accident medical, with one bill. */
-static void setup_claim(fm_claim *c, fm_bill *bill, fm_claim_context *ctx, const char *incident, fm_fen amount)
+static void setup_claim(fm_claim *c, fm_bill *bill, fm_claim_context *ctx, const char *incident,
+                        fm_fen amount)
 {
     memset(c, 0, sizeof *c);
     memset(ctx, 0, sizeof *ctx);
@@ -239,12 +241,22 @@ static void map_finds_every_key_through_growth_and_keeps_existing_values(void **
 static void stored_copy_of_a_claim_is_what_the_database_keeps(void **state)
 {
     (void)state;
-    fm_bill bills[2] = {{.invoice_code = "1001", .invoice_number = "7", .amount = 500, .paid_by_social_insurance = 100},
-                        {.invoice_code = "1001", .invoice_number = "8", .amount = 900}};
+    fm_bill bills[2] = {
+        {.invoice_code = "1001", .invoice_number = "7", .amount = 500, .paid_by_social_insurance = 100},
+        {.invoice_code = "1001", .invoice_number = "8", .amount = 900}};
     fm_injury injuries[1] = {{.grade = 6, .description = "leg"}};
-    fm_claim c = {.event_id = "ev-1", .claim_id = "C1", .policy_number = "FJ2026-H1", .insured_id_number = "610113201203050027",
-                  .liability = FM_LIAB_ACCIDENT_MEDICAL, .incident_date = 100, .report_date = 120, .bills = bills,
-                  .n_bills = 2, .injuries = injuries, .n_injuries = 1, .critical_illness_code = "CI-S01",
+    fm_claim c = {.event_id = "ev-1",
+                  .claim_id = "C1",
+                  .policy_number = "FJ2026-H1",
+                  .insured_id_number = "610113201203050027",
+                  .liability = FM_LIAB_ACCIDENT_MEDICAL,
+                  .incident_date = 100,
+                  .report_date = 120,
+                  .bills = bills,
+                  .n_bills = 2,
+                  .injuries = injuries,
+                  .n_injuries = 1,
+                  .critical_illness_code = "CI-S01",
                   .documents = FM_DOC_BIT(FM_DOC_INVOICE)};
     fm_claim s = {0};
     assert_int_equal(adj_claim_clone_stored(&c, &s), FM_OK);

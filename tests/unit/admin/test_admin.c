@@ -108,7 +108,8 @@ static void topic_plan_covers_every_topic_with_overrides(void **state)
     (void)state;
     admin_topic_plan plan[FM_TOPIC_COUNT];
     fm_error err = {0};
-    assert_int_equal(admin_topics_plan("t1.", 6, 1, "claim.events=12,enrollment.submitted=3", plan, &err), FM_OK);
+    assert_int_equal(admin_topics_plan("t1.", 6, 1, "claim.events=12,enrollment.submitted=3", plan, &err),
+                     FM_OK);
     int seen_claims = 0;
     for (int i = 0; i < FM_TOPIC_COUNT; i++) {
         assert_int_equal(strncmp(plan[i].name, "t1.", 3), 0);

@@ -3,11 +3,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fm_test.h"
 #include "fm_kafka.h"
 #include "fm_log.h"
 #include "fm_pg.h"
 #include "fm_settings.h"
+#include "fm_test.h"
 
 static const fm_setting test_settings[] = {
     FM_COMMON_SETTINGS,
@@ -55,13 +55,16 @@ static void settings_take_values_from_the_environment(void **state)
 static void settings_refuse_an_integer_out_of_range_naming_the_variable(void **state)
 {
     (void)state;
-    const char *bad[][2] = {{"FAMINS_TEST_BATCH=0", NULL}, {"FAMINS_TEST_BATCH=12abc", NULL},
-                            {"FAMINS_TEST_BATCH=", NULL}, {"FAMINS_MAX_MESSAGE_BYTES=99999999999", NULL}};
+    const char *bad[][2] = {{"FAMINS_TEST_BATCH=0", NULL},
+                            {"FAMINS_TEST_BATCH=12abc", NULL},
+                            {"FAMINS_TEST_BATCH=", NULL},
+                            {"FAMINS_MAX_MESSAGE_BYTES=99999999999", NULL}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         fm_settings *s = NULL;
         fm_error err = {0};
-        assert_int_equal(fm_settings_load(test_settings, TEST_SETTING_COUNT, fake_env, (void *)bad[i], &s, &err),
-                         FM_EINVAL);
+        assert_int_equal(
+            fm_settings_load(test_settings, TEST_SETTING_COUNT, fake_env, (void *)bad[i], &s, &err),
+            FM_EINVAL);
         assert_null(s);
         assert_string_equal(err.code, "BAD_INTEGER");
         assert_non_null(strstr(bad[i][0], err.path));
@@ -160,8 +163,9 @@ static void pg_connect_gives_up_after_its_attempts(void **state)
     PGconn *conn = NULL;
     fm_error err = {0};
     /* Port 1 on loopback: nothing listens there, the refusal is immediate. */
-    assert_int_equal(fm_pg_connect("host=127.0.0.1 port=1 dbname=x connect_timeout=2", &b, NULL, NULL, &conn, &err),
-                     FM_EDB);
+    assert_int_equal(
+        fm_pg_connect("host=127.0.0.1 port=1 dbname=x connect_timeout=2", &b, NULL, NULL, &conn, &err),
+        FM_EDB);
     assert_null(conn);
     assert_string_equal(err.code, "PG_UNREACHABLE");
 }
@@ -182,8 +186,9 @@ static void role_dsn_prefers_the_service_dsn_as_it_is(void **state)
 {
     (void)state;
     char dsn[256];
-    assert_int_equal(fm_pg_role_dsn("host=db user=elig password=x", "host=other", "famins_eligibility", dsn, sizeof dsn),
-                     FM_OK);
+    assert_int_equal(
+        fm_pg_role_dsn("host=db user=elig password=x", "host=other", "famins_eligibility", dsn, sizeof dsn),
+        FM_OK);
     assert_string_equal(dsn, "host=db user=elig password=x");
 }
 
@@ -216,8 +221,9 @@ static void role_dsn_keeps_multi_host_failover(void **state)
     char dsn[512], v[128];
     /* After a standby's promotion the workers find the new primary only if every host, port and
      * target_session_attrs=read-write reach the role's DSN. */
-    assert_int_equal(fm_pg_role_dsn("", "host=10.0.0.1,10.0.0.2 port=5432,5433 dbname=famins user=famins_admin "
-                                        "target_session_attrs=read-write",
+    assert_int_equal(fm_pg_role_dsn("",
+                                    "host=10.0.0.1,10.0.0.2 port=5432,5433 dbname=famins user=famins_admin "
+                                    "target_session_attrs=read-write",
                                     "famins_eligibility", dsn, sizeof dsn),
                      FM_OK);
     assert_string_equal(dsn_value(dsn, "host", v, sizeof v), "10.0.0.1,10.0.0.2");
@@ -261,7 +267,8 @@ static void role_dsn_refuses_what_does_not_fit_or_parse(void **state)
 {
     (void)state;
     char tiny[16], dsn[256];
-    assert_int_equal(fm_pg_role_dsn(NULL, "host=a-rather-long-host", "famins_relay", tiny, sizeof tiny), FM_EINVAL);
+    assert_int_equal(fm_pg_role_dsn(NULL, "host=a-rather-long-host", "famins_relay", tiny, sizeof tiny),
+                     FM_EINVAL);
     assert_string_equal(tiny, "");
     assert_int_equal(fm_pg_role_dsn("host=a-rather-long-own-host", NULL, "famins_relay", tiny, sizeof tiny),
                      FM_EINVAL);
@@ -312,8 +319,8 @@ static void topic_names_take_the_prefix_and_refuse_bad_characters(void **state)
     (void)state;
     char name[256];
     fm_error err = {0};
-    assert_int_equal(fm_topic_name("staging.", fm_topic_base_name(FM_TOPIC_CLAIM_EVENTS), name, sizeof name, &err),
-                     FM_OK);
+    assert_int_equal(
+        fm_topic_name("staging.", fm_topic_base_name(FM_TOPIC_CLAIM_EVENTS), name, sizeof name, &err), FM_OK);
     assert_string_equal(name, "staging.claim.events");
     assert_int_equal(fm_topic_name("bad prefix/", "claim.events", name, sizeof name, &err), FM_EINVAL);
     assert_string_equal(err.code, "BAD_CHARACTER");

@@ -3,9 +3,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fm_test.h"
 #include "fm_kafka.h"
 #include "fm_settings.h"
+#include "fm_test.h"
 
 /* A value no error text could hold by chance: every 3-character piece of it is searched for. */
 #define SECRET "Qz7Xj4Wv9Kq3Yp"

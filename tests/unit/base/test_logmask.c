@@ -57,7 +57,9 @@ static void spaced_and_dashed_numbers_are_masked(void **state)
     expect_masked("id=110105-19491231-002X end");
     expect_masked("id=110105 19491231-0020 end");
     /* ideographic space and full-width dash */
-    expect_masked("id=110105\xe3\x80\x80" "19491231\xef\xbc\x8d" "002X end");
+    expect_masked("id=110105\xe3\x80\x80"
+                  "19491231\xef\xbc\x8d"
+                  "002X end");
 }
 
 static void full_width_digits_are_masked(void **state)
@@ -84,25 +86,25 @@ static void json_escaped_digits_are_masked(void **state)
     expect_masked("id=110105\\u00319491231002\\u0058 end");
     expect_masked("id=\\\\u0031\\\\u00311010519491231002X end");   /* escaped twice */
     expect_masked("id=\\uff11\\uFF111010519491231002\\uff38 end"); /* escaped full-width */
-    expect_masked("id=110105\\u002019491231\\u002d002X end");       /* escaped separators */
+    expect_masked("id=110105\\u002019491231\\u002d002X end");      /* escaped separators */
 }
 
 static void ordinary_numbers_are_not_masked(void **state)
 {
     (void)state;
     static const char *const keep[] = {
-        "n=12345 claim=C2026000001 offset=99999999999999",        /* 14 digits */
-        "at=2026-01-15T09:30:00Z partition=3 next_offset=1200",   /* a timestamp */
-        "range=t:0:100-600,t:1:0-500 amount=250000",              /* offset ranges */
-        "a=1234567 890123",                                       /* 13 digits spaced */
-        "a=1234567  89012345678",                                 /* two spaces part the groups */
-        "a=1234567 - 89012345678",                                /* a spaced dash parts them */
-        "id=1101051949123 X",                                     /* an X after a space is a word */
-        "key=\\u0041\\u0042 text=\\n\\\\ \\u00e9 done",            /* other escapes */
+        "n=12345 claim=C2026000001 offset=99999999999999",      /* 14 digits */
+        "at=2026-01-15T09:30:00Z partition=3 next_offset=1200", /* a timestamp */
+        "range=t:0:100-600,t:1:0-500 amount=250000",            /* offset ranges */
+        "a=1234567 890123",                                     /* 13 digits spaced */
+        "a=1234567  89012345678",                               /* two spaces part the groups */
+        "a=1234567 - 89012345678",                              /* a spaced dash parts them */
+        "id=1101051949123 X",                                   /* an X after a space is a word */
+        "key=\\u0041\\u0042 text=\\n\\\\ \\u00e9 done",         /* other escapes */
         "zh=\xe7\x8e\x8b\xe5\xb0\x8f\xe9\xbe\x99 \xef\xbc\x91\xef\xbc\x92\xef\xbc\x93", /* a name, １２３ */
-        "broken=\xe7\x8e trail\xef",                               /* a cut UTF-8 sequence */
+        "broken=\xe7\x8e trail\xef", /* a cut UTF-8 sequence */
         "backslash at the end \\",
-        "u=\\u003",                                                /* a cut escape */
+        "u=\\u003", /* a cut escape */
         "",
     };
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)

@@ -87,7 +87,8 @@ static void version_and_usage_lines(void **state)
     fm_cli_print_usage_error(f, "famins-x", "unknown option '--y'");
     assert_int_equal(fclose(f), 0);
     char want[256];
-    snprintf(want, sizeof want, "famins-x %s\nfamins-x: unknown option '--y'; see --help\n", fm_cli_version());
+    snprintf(want, sizeof want, "famins-x %s\nfamins-x: unknown option '--y'; see --help\n",
+             fm_cli_version());
     assert_string_equal(buf, want);
     assert_true(strlen(fm_cli_version()) > 0);
     assert_null(strchr(fm_cli_version(), ' ')); /* one word: "famins-x VERSION" splits on the space */

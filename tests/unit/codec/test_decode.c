@@ -394,14 +394,14 @@ static void a_topic_of_several_types_takes_each_and_refuses_the_rest(void **stat
     fm_envelope env;
     fm_error err;
     fm_error_clear(&err);
-    assert_int_equal(fm_intake_open_any(ENROLLMENT, strlen(ENROLLMENT), 0, both, 2, "mixed", &root, &env, &err),
-                     FM_OK);
+    assert_int_equal(
+        fm_intake_open_any(ENROLLMENT, strlen(ENROLLMENT), 0, both, 2, "mixed", &root, &env, &err), FM_OK);
     assert_non_null(root);
     assert_int_equal(env.type, FM_EVENT_ENROLLMENT_SUBMITTED);
     json_decref(root);
-    assert_int_equal(fm_intake_open_any(ENROLLMENT, strlen(ENROLLMENT), 0, claims, 2, "claim.events", &root, &env,
-                                        &err),
-                     FM_EINVAL);
+    assert_int_equal(
+        fm_intake_open_any(ENROLLMENT, strlen(ENROLLMENT), 0, claims, 2, "claim.events", &root, &env, &err),
+        FM_EINVAL);
     assert_null(root);
     assert_string_equal(err.code, "UNKNOWN_TYPE");
     assert_string_equal(err.text, "type: WRONG_EVENT_TYPE: enrollment.submitted on the claim.events topic");
@@ -426,9 +426,9 @@ static void no_refusal_quotes_a_value(void **state)
         {"\"id_number\":\"610113201203050027\"", "\"id_number\":\"" SECRET_ID SECRET_ID "\""},
         {"\"xian_registration\":true", "\"xian_registration\":\"" SECRET_ID "\""},
         {"\"members\":[", "\"members\":[\"" SECRET_ID "\","},
-        {"\"plan_year\":2026", "\"plan_year\":2026 110105194912310020"},  /* broken JSON */
-        {"\"plan_year\":2026", "\"plan_year\":" SECRET_ID},                /* an unquoted token */
-        {"\"plan_year\":2026", "\"plan_year\":\"" SECRET_ID},             /* unterminated string */
+        {"\"plan_year\":2026", "\"plan_year\":2026 110105194912310020"},      /* broken JSON */
+        {"\"plan_year\":2026", "\"plan_year\":" SECRET_ID},                   /* an unquoted token */
+        {"\"plan_year\":2026", "\"plan_year\":\"" SECRET_ID},                 /* unterminated string */
         {"\"plan_year\":2026", "\"" SECRET_ID "\":2026,\"" SECRET_ID "\":1"}, /* duplicate key */
     };
     for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {

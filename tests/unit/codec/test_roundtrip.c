@@ -244,8 +244,8 @@ static void claim_decision_carries_amounts_reasons_and_review(void **state)
     assert_null(strstr(json, "610113201203050027"));
     /* One encoding for the event and the decision's record: the same bytes, and its parameters object. */
     char *again = NULL, *params = NULL;
-    assert_int_equal(fm_encode_claim_decided_params(&c, &d, &r, "famins-clm-1", "2026-06-10T15:00:01+08:00", &again,
-                                                    &params),
+    assert_int_equal(fm_encode_claim_decided_params(&c, &d, &r, "famins-clm-1", "2026-06-10T15:00:01+08:00",
+                                                    &again, &params),
                      FM_OK);
     assert_string_equal(again, json);
     char *expected = json_dumps(json_object_get(o, "parameters"), JSON_COMPACT | JSON_SORT_KEYS);
@@ -253,8 +253,9 @@ static void claim_decision_carries_amounts_reasons_and_review(void **state)
     free(expected);
     free(again);
     free(params);
-    assert_int_equal(fm_encode_claim_decided_params(&c, &d, &r, NULL, "2026-06-10T15:00:01+08:00", &again, &params),
-                     FM_EINVAL);
+    assert_int_equal(
+        fm_encode_claim_decided_params(&c, &d, &r, NULL, "2026-06-10T15:00:01+08:00", &again, &params),
+        FM_EINVAL);
     assert_null(again);
     assert_null(params);
     json_decref(o);

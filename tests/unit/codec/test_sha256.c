@@ -95,10 +95,11 @@ static void rfc_4231_hmac_vectors(void **state)
     memset(key, 0xaa, 131);
     expect_hmac(key, 131, "Test Using Larger Than Block-Size Key - Hash Key First",
                 "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
-    expect_hmac(key, 131,
-                "This is a test using a larger than block-size key and a larger than block-size data. The key "
-                "needs to be hashed before being used by the HMAC algorithm.",
-                "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+    expect_hmac(
+        key, 131,
+        "This is a test using a larger than block-size key and a larger than block-size data. The key "
+        "needs to be hashed before being used by the HMAC algorithm.",
+        "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
 }
 
 static void padding_at_block_boundaries(void **state)

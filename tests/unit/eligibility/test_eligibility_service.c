@@ -1,5 +1,5 @@
-/* test_eligibility_service.c — the eligibility and subsidy services' pure helpers: what a message becomes (event
- * or dead-letter code), what is kept of a person, and the derived event ids. */
+/* test_eligibility_service.c — the eligibility and subsidy services' pure helpers: what a message becomes
+ * (event or dead-letter code), what is kept of a person, and the derived event ids. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,7 +113,8 @@ static void every_invalid_example_is_a_dead_letter_with_the_runtimes_code(void *
             else if (strcmp(want_path, "type") == 0)
                 want = "UNKNOWN_TYPE";
             if (strcmp(err.code, want) != 0)
-                fail_msg("%s: code %s, want %s (codec %s at %s)", ent->d_name, err.code, want, want_code, want_path);
+                fail_msg("%s: code %s, want %s (codec %s at %s)", ent->d_name, err.code, want, want_code,
+                         want_path);
             assert_non_null(strstr(err.text, want_code)); /* the codec's own code stays in the text */
             free(text);
             free(expected);
@@ -159,7 +160,8 @@ static void oversized_and_wrong_type_messages_are_dead_letters(void **state)
 static void a_valid_number_is_kept_as_key_mask_birth_year_and_sex(void **state)
 {
     (void)state;
-    /* A girl's number (even 17th digit) whose check character is X, also typed with a lowercase x by an agent. */
+    /* A girl's number (even 17th digit) whose check character is X, also typed with a lowercase x by an
+     * agent. */
     char upper[19] = "", lower[19];
     for (int seq = 0; seq < 1000 && upper[0] == '\0'; seq += 2) {
         char first17[18];
@@ -204,7 +206,8 @@ static void a_person_is_keyed_under_every_key_of_the_ring_current_first(void **s
     assert_int_equal(fm_keyring_init(&ring, "k2", "two", &err), FM_OK);
     assert_int_equal(fm_keyring_add(&ring, "k1", "one", &err), FM_OK);
     elig_person p;
-    assert_int_equal(elig_person_read(&ring, "11010519491231002X", fm_date_from_ymd(2026, 1, 15), &p, &err), FM_OK);
+    assert_int_equal(elig_person_read(&ring, "11010519491231002X", fm_date_from_ymd(2026, 1, 15), &p, &err),
+                     FM_OK);
     char k1[FM_PERSON_KEY_LEN], k2[FM_PERSON_KEY_LEN];
     assert_int_equal(fm_person_key("k1", "one", "11010519491231002X", k1), FM_OK);
     assert_int_equal(fm_person_key("k2", "two", "11010519491231002X", k2), FM_OK);
@@ -220,7 +223,8 @@ static void an_invalid_number_keeps_only_its_mask(void **state)
     fm_error err;
     fm_keyring s, empty = {0};
     assert_int_equal(fm_keyring_init(&s, "k1", "s", &err), FM_OK);
-    assert_int_equal(elig_person_read(&s, "610113201203050021", fm_date_from_ymd(2026, 1, 15), &p, &err), FM_OK);
+    assert_int_equal(elig_person_read(&s, "610113201203050021", fm_date_from_ymd(2026, 1, 15), &p, &err),
+                     FM_OK);
     assert_false(p.valid);
     assert_string_equal(p.key, "");
     assert_string_equal(p.masked, "**************0021");

@@ -131,11 +131,16 @@ static void csv_and_html_escape_what_they_must(void **state)
     free(c.text);
 }
 
-static report_unit_stats unit(const char *code, int64_t premium, int64_t paid, int64_t decided, int64_t declined,
-                              int64_t mean_tenths, int64_t gap)
+static report_unit_stats unit(const char *code, int64_t premium, int64_t paid, int64_t decided,
+                              int64_t declined, int64_t mean_tenths, int64_t gap)
 {
-    report_unit_stats u = {.premium = premium, .paid = paid, .decided = decided, .declined = declined,
-                           .settled = decided, .mean_tenths = mean_tenths, .has_mean = decided > 0,
+    report_unit_stats u = {.premium = premium,
+                           .paid = paid,
+                           .decided = decided,
+                           .declined = declined,
+                           .settled = decided,
+                           .mean_tenths = mean_tenths,
+                           .has_mean = decided > 0,
                            .subsidy_gap = gap};
     snprintf(u.unit, sizeof u.unit, "%s", code);
     return u;
@@ -147,19 +152,26 @@ static void units_far_above_the_city_are_named_and_small_ones_are_not(void **sta
     /* City: loss 50 %, decline rate 10 %, mean 10.0 days. */
     report_unit_stats units[] = {
         unit("NORMAL", 1000, 500, 10, 1, 100, 0),
-        unit("HIGHLOSS", 1000, 760, 10, 1, 100, 0),   /* 76 % > 75 % */
-        unit("EDGELOSS", 1000, 750, 10, 1, 100, 0),   /* exactly 1.5 x: not "more than" */
-        unit("DECLINES", 1000, 500, 10, 2, 100, 0),   /* 20 % > 15 % */
-        unit("SLOW", 1000, 500, 10, 1, 151, 0),       /* 15.1 days > 15.0 */
-        unit("SMALL", 100, 400, 4, 4, 400, 0),        /* far off on everything but only 4 decided claims */
-        unit("GAP", 0, 0, 0, 0, 0, 3200),             /* a subsidy gap counts whatever the size */
+        unit("HIGHLOSS", 1000, 760, 10, 1, 100, 0), /* 76 % > 75 % */
+        unit("EDGELOSS", 1000, 750, 10, 1, 100, 0), /* exactly 1.5 x: not "more than" */
+        unit("DECLINES", 1000, 500, 10, 2, 100, 0), /* 20 % > 15 % */
+        unit("SLOW", 1000, 500, 10, 1, 151, 0),     /* 15.1 days > 15.0 */
+        unit("SMALL", 100, 400, 4, 4, 400, 0),      /* far off on everything but only 4 decided claims */
+        unit("GAP", 0, 0, 0, 0, 0, 3200),           /* a subsidy gap counts whatever the size */
     };
-    report_unit_stats city = {.premium = 10000, .paid = 5000, .decided = 100, .declined = 10, .settled = 100,
-                              .mean_tenths = 100, .has_mean = true, .subsidy_gap = 3200};
+    report_unit_stats city = {.premium = 10000,
+                              .paid = 5000,
+                              .decided = 100,
+                              .declined = 10,
+                              .settled = 100,
+                              .mean_tenths = 100,
+                              .has_mean = true,
+                              .subsidy_gap = 3200};
     report_rule rule = REPORT_RULE_DEFAULT;
     report_problem *p = NULL;
     size_t n = 0;
-    assert_int_equal(report_find_problems(units, sizeof units / sizeof units[0], &city, &rule, &p, &n), FM_OK);
+    assert_int_equal(report_find_problems(units, sizeof units / sizeof units[0], &city, &rule, &p, &n),
+                     FM_OK);
     assert_int_equal(n, 4);
     assert_string_equal(p[0].unit, "HIGHLOSS");
     assert_int_equal(p[0].indicator, REPORT_IND_LOSS_RATIO);
@@ -178,7 +190,8 @@ static void units_far_above_the_city_are_named_and_small_ones_are_not(void **sta
 
     /* A looser minimum lets SMALL in on all three. */
     rule.min_claims = 4;
-    assert_int_equal(report_find_problems(units, sizeof units / sizeof units[0], &city, &rule, &p, &n), FM_OK);
+    assert_int_equal(report_find_problems(units, sizeof units / sizeof units[0], &city, &rule, &p, &n),
+                     FM_OK);
     size_t small = 0;
     for (size_t i = 0; i < n; i++)
         small += strcmp(p[i].unit, "SMALL") == 0;
@@ -443,7 +456,8 @@ static void problems_are_bare_numbers_in_data_and_carry_units_for_people(void **
     memset(&rep, 0, sizeof rep);
     rep.plan_year = 2026;
     rep.rule = REPORT_RULE_DEFAULT;
-    report_unit_name names[] = {{"610102", "新城区", "Xincheng District"}, {"610122", "蓝田县", "Lantian County"}};
+    report_unit_name names[] = {{"610102", "新城区", "Xincheng District"},
+                                {"610122", "蓝田县", "Lantian County"}};
     rep.names = names;
     rep.n_names = 2;
     for (int i = 0; i < REPORT_T_COUNT; i++)
@@ -508,7 +522,8 @@ static void problems_are_bare_numbers_in_data_and_carry_units_for_people(void **
     capture_open(&c);
     assert_int_equal(report_write_html(c.f, &rep), FM_OK);
     const char *html = capture_close(&c);
-    assert_non_null(strstr(html, "<td class=\"n\">1,234.00 元 yuan</td><td class=\"n\">1,234.00 元 yuan</td>"));
+    assert_non_null(
+        strstr(html, "<td class=\"n\">1,234.00 元 yuan</td><td class=\"n\">1,234.00 元 yuan</td>"));
     assert_null(strstr(html, "Percent (%)"));
     free(c.text);
     report_table_free(t);
@@ -522,14 +537,15 @@ static void an_empty_report_renders_everywhere(void **state)
     memset(&rep, 0, sizeof rep);
     rep.plan_year = 2030;
     rep.rule = REPORT_RULE_DEFAULT;
-    static const report_column summary[] = {{"claims", "理赔案件", "Claims", REPORT_COUNT, 0},
-                                            {"paid", "赔付金额", "Paid", REPORT_FEN, 0},
-                                            {"loss_ratio", "赔付率", "Loss ratio", REPORT_BP, 0},
-                                            {"decline_rate", "拒赔率", "Decline rate", REPORT_BP, 0},
-                                            {"pending", "待审核", "Pending review", REPORT_COUNT, 0},
-                                            {"mean_days", "平均结案天数", "Mean settlement days", REPORT_TENTHS, 0},
-                                            {"premium", "保费收入", "Premium income", REPORT_FEN, 0},
-                                            {"households", "参保家庭", "Insured households", REPORT_COUNT, 0}};
+    static const report_column summary[] = {
+        {"claims", "理赔案件", "Claims", REPORT_COUNT, 0},
+        {"paid", "赔付金额", "Paid", REPORT_FEN, 0},
+        {"loss_ratio", "赔付率", "Loss ratio", REPORT_BP, 0},
+        {"decline_rate", "拒赔率", "Decline rate", REPORT_BP, 0},
+        {"pending", "待审核", "Pending review", REPORT_COUNT, 0},
+        {"mean_days", "平均结案天数", "Mean settlement days", REPORT_TENTHS, 0},
+        {"premium", "保费收入", "Premium income", REPORT_FEN, 0},
+        {"households", "参保家庭", "Insured households", REPORT_COUNT, 0}};
     static const char *const keys[REPORT_T_COUNT] = {"summary",
                                                      "problems",
                                                      "yoy_volume",

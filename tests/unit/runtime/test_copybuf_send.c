@@ -64,8 +64,8 @@ static int empty_tables(void **state)
  * SHA-256 of the texts joined by '\n', as the table is asked for it back. */
 static void build_rows(fm_copybuf *buf, size_t count, size_t width, char hex[FM_SHA256_HEX_LEN])
 {
-    static const char *const pieces[] = {"\xE7\x89\x88", "\t", "\\", "\n",
-                                         "\r",           "\xF0\x9F\x98\x80", "x", "N"};
+    static const char *const pieces[] = {"\xE7\x89\x88",     "\t", "\\", "\n", "\r",
+                                         "\xF0\x9F\x98\x80", "x",  "N"};
     fm_copybuf joined = {0}; /* the texts joined by '\n', hashed at the end */
     char *text = malloc(width + 64);
     assert_non_null(text);
