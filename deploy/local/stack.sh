@@ -769,12 +769,17 @@ precheck_pg() {
 # them when their pid is gone, but not when the pid is an unreaped zombie (seen on machines
 # whose init reaps late) or was reused: then it refuses to start. No postmaster of ours runs
 # (checked by the caller), so they are stale unless a backend of the dead server is still
-# there: those must go first.
+# there: those must go first. A server's processes all run in its data folder, so only those
+# count: another server of the same folder tree (the cluster's primary beside its standby)
+# is not an orphan of this one.
 clear_stale_pg_lock() {
-    local sock_lock="$PG_SOCK/.s.PGSQL.$PG_PORT.lock" orphans="" pid
+    local sock_lock="$PG_SOCK/.s.PGSQL.$PG_PORT.lock" orphans="" pid data
     [[ -f $PG_DATA/postmaster.pid || -f $sock_lock ]] || return 0
+    data=$(readlink -f "$PG_DATA" 2>/dev/null || printf '%s' "$PG_DATA")
     for pid in $(stack_pids); do
-        [[ $(cat "/proc/$pid/comm" 2>/dev/null) == postgres ]] && orphans+="$pid "
+        [[ $(cat "/proc/$pid/comm" 2>/dev/null) == postgres ]] || continue
+        # "(deleted)": a backend whose data folder was wiped under it.
+        case $(readlink "/proc/$pid/cwd" 2>/dev/null) in "$data" | "$data (deleted)") orphans+="$pid " ;; esac
     done
     [[ -z $orphans ]] ||
         die "PostgreSQL processes of a crashed server are still running (pids $orphans); run 'deploy/local/stack.sh down' first"
