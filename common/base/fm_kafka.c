@@ -208,6 +208,7 @@ static const char *const topic_names[FM_TOPIC_COUNT] = {
     [FM_TOPIC_ENROLLMENT_SUBMITTED_DLQ] = "enrollment.submitted.dlq",
     [FM_TOPIC_ENROLLMENT_DECIDED_DLQ] = "enrollment.decided.dlq",
     [FM_TOPIC_CLAIM_EVENTS_DLQ] = "claim.events.dlq",
+    [FM_TOPIC_CLAIM_PAYMENT] = "claim.payment",
 };
 
 const char *fm_topic_base_name(fm_topic_id id)

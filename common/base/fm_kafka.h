@@ -81,6 +81,7 @@ typedef enum fm_topic_id {
     FM_TOPIC_ENROLLMENT_SUBMITTED_DLQ,
     FM_TOPIC_ENROLLMENT_DECIDED_DLQ,
     FM_TOPIC_CLAIM_EVENTS_DLQ,
+    FM_TOPIC_CLAIM_PAYMENT, /* payment instructions to the insurer's payment system (issue 15) */
     FM_TOPIC_COUNT
 } fm_topic_id;
 

@@ -9,8 +9,11 @@
 #include <string.h>
 
 static const char *const EVENT_TYPES[FM_EVENT_TYPE_COUNT] = {
-    "enrollment.submitted", "enrollment.decided", "subsidy.allocated",
-    "claim.submitted",      "claim.reviewed",     "claim.decided",
+    "enrollment.submitted",     "enrollment.decided",      "subsidy.allocated",     "claim.submitted",
+    "claim.reviewed",           "claim.decided",           "claim.documents_added", "claim.withdrawn",
+    "claim.appealed",           "claim.appeal_reviewed",   "claim.payment_result",  "claim.payee_corrected",
+    "claim.payment_instructed", "policy.member_added",     "policy.member_removed", "policy.cancelled",
+    "policy.premium_paid",      "policy.premium_refunded", "policy.change_decided", "subsidy.reversed",
 };
 
 const char *fm_event_type_name(fm_event_type t)

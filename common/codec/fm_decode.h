@@ -23,6 +23,22 @@ typedef enum fm_event_type {
     FM_EVENT_CLAIM_SUBMITTED,
     FM_EVENT_CLAIM_REVIEWED,
     FM_EVENT_CLAIM_DECIDED,
+    /* The claim's life after its first decision (issue 15), on claim.events unless said. */
+    FM_EVENT_CLAIM_DOCUMENTS_ADDED,
+    FM_EVENT_CLAIM_WITHDRAWN,
+    FM_EVENT_CLAIM_APPEALED,
+    FM_EVENT_CLAIM_APPEAL_REVIEWED,
+    FM_EVENT_CLAIM_PAYMENT_RESULT,
+    FM_EVENT_CLAIM_PAYEE_CORRECTED,
+    FM_EVENT_CLAIM_PAYMENT_INSTRUCTED, /* output, on claim.payment */
+    /* The policy's life after enrollment (issue 16), on enrollment.submitted (keyed by household). */
+    FM_EVENT_POLICY_MEMBER_ADDED,
+    FM_EVENT_POLICY_MEMBER_REMOVED,
+    FM_EVENT_POLICY_CANCELLED,
+    FM_EVENT_POLICY_PREMIUM_PAID,
+    FM_EVENT_POLICY_PREMIUM_REFUNDED,
+    FM_EVENT_POLICY_CHANGE_DECIDED, /* output, on enrollment.decided */
+    FM_EVENT_SUBSIDY_REVERSED,      /* output, on subsidy.allocated */
     FM_EVENT_TYPE_COUNT
 } fm_event_type;
 
