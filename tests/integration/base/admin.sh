@@ -28,14 +28,14 @@ dump_schema() {
 # metadata may lag a CreateTopics answer by a moment: wait (bounded) until all 8 are listed.
 for _ in $(seq 1 30); do
     topics_of_prefix >"$work/topics1"
-    [ "$(wc -l <"$work/topics1")" -eq 8 ] && break
+    [ "$(wc -l <"$work/topics1")" -eq 9 ] && break
     sleep 1
 done
-expected_topics="enrollment.submitted enrollment.decided subsidy.allocated claim.events claim.decided enrollment.submitted.dlq enrollment.decided.dlq claim.events.dlq"
+expected_topics="enrollment.submitted enrollment.decided subsidy.allocated claim.events claim.decided enrollment.submitted.dlq enrollment.decided.dlq claim.events.dlq claim.payment"
 for t in $expected_topics; do
     grep -qx "${FAMINS_TOPIC_PREFIX}$t 6" "$work/topics1" || itest_fail "topic $t missing or not 6 partitions: $(cat "$work/topics1")"
 done
-[ "$(wc -l <"$work/topics1")" -eq 8 ] || itest_fail "expected 8 topics, got: $(cat "$work/topics1")"
+[ "$(wc -l <"$work/topics1")" -eq 9 ] || itest_fail "expected 9 topics, got: $(cat "$work/topics1")"
 dump_schema >"$work/schema1"
 migrations1=$(itest_psql -c "SELECT version, checksum, applied_at FROM famins_meta.schema_migrations ORDER BY 1")
 [ -n "$migrations1" ] || itest_fail "no migration recorded"
