@@ -34,9 +34,15 @@ print(len(ids))')
 # cl_pg_fresh_pair: a new primary (25432) and synchronous standby (25433) of deploy/local/cluster.sh (the failover
 # test leaves a promoted standby behind), then the test's database on the pair. Every DSN is multi-host with
 # target_session_attrs=read-write: the services and the test's own psql follow a promotion by themselves.
+# A standby killed in an earlier run leaves its socket's lock file behind: it is planted here every time, so that
+# the standby's start must clear it while the primary runs (once taken for an orphan of the standby: a CI failure).
 cl_pg_fresh_pair() {
-    { bash "$CL_SCRIPT" reset pg && FAMINS_SKIP_INSTALL=1 bash "$CL_SCRIPT" up pg; } >"/tmp/cluster-pg-$$.log" 2>&1 ||
+    local sock="${FAMINS_CLUSTER_DIR:-/var/tmp/famins-cluster}/pg-standby/socket"
+    { bash "$CL_SCRIPT" reset pg && mkdir -p "$sock" && printf '2147483\n' >"$sock/.s.PGSQL.25433.lock" &&
+        FAMINS_SKIP_INSTALL=1 bash "$CL_SCRIPT" up pg; } >"/tmp/cluster-pg-$$.log" 2>&1 ||
         { cat "/tmp/cluster-pg-$$.log" >&2; echo "FAIL: cluster.sh reset pg / up pg" >&2; exit 1; }
+    grep -q "cleared the lock files" "/tmp/cluster-pg-$$.log" ||
+        { cat "/tmp/cluster-pg-$$.log" >&2; echo "FAIL: the standby's stale lock file was not cleared" >&2; exit 1; }
     CL_PG_PRIMARY=25432
     CL_PG_STANDBY=25433
     CL_PG_HOSTS="host=127.0.0.1,127.0.0.1 port=$CL_PG_PRIMARY,$CL_PG_STANDBY target_session_attrs=read-write"
