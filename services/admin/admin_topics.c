@@ -1,6 +1,8 @@
 /* admin_topics.c — the famins topics: planned from configuration, created if missing, drift reported. */
 #include "admin_topics.h"
 
+#include "fm_kafka_topic.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,5 +182,9 @@ fm_status admin_topics_ensure(rd_kafka_t *rk, const admin_topic_plan plan[FM_TOP
             report->created = (int)missing_count;
     }
     rd_kafka_NewTopic_destroy_array(missing, missing_count);
+    /* Ready means every partition can take messages: the workers' idempotent producers may write the moment
+     * this returns (fm_kafka_topic.h says what is lost otherwise). */
+    for (int i = 0; i < FM_TOPIC_COUNT && st == FM_OK; i++)
+        st = fm_kafka_topic_wait_online(rk, plan[i].name, timeout_ms, NULL, err);
     return st;
 }

@@ -33,8 +33,9 @@ typedef struct admin_topics_report {
 
 /* Creates the planned topics that do not exist (CreateTopics, with min.insync.replicas when planned), reading
  * what exists from rd_kafka_metadata() (librdkafka 2.0.2 has no DescribeTopics). A topic with another
- * partition count is reported, not altered. FM_EKAFKA when the broker cannot be reached within timeout_ms or
- * refuses a creation. */
+ * partition count is reported, not altered. Returns once every planned topic has every partition online
+ * (fm_kafka_topic_wait_online, each bounded by timeout_ms). FM_EKAFKA when the broker cannot be reached
+ * within timeout_ms or refuses a creation; FM_ENOTFOUND when a partition is still offline at the bound. */
 fm_status admin_topics_ensure(rd_kafka_t *rk, const admin_topic_plan plan[FM_TOPIC_COUNT], int timeout_ms,
                               const fm_logger *logger, admin_topics_report *report, fm_error *err);
 

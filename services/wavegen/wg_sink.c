@@ -2,6 +2,7 @@
 #include "wg_sink.h"
 
 #include "fm_kafka.h"
+#include "fm_kafka_topic.h"
 
 #include <librdkafka/rdkafka.h>
 #include <stdbool.h>
@@ -186,66 +187,12 @@ done:
     return st;
 }
 
-/* Whether every partition of the topic is online: a leader in the metadata, and that leader answering an
- * offset query. A just-created topic shows in the metadata before its broker has opened every partition's log
- * (a busy broker: a second and more), and events produced meanwhile can be lost though reported delivered:
- * seen with librdkafka 2.0.2's idempotent producer and Kafka 4.1, the first two events of the partition
- * opened last missing from its log, the run saying "delivered 2051, failed 0". So nothing is produced until
- * every partition answers. */
-static bool partitions_online(wg_sink *s, const rd_kafka_metadata_topic_t *t, int timeout_ms, fm_error *err)
-{
-    for (int i = 0; i < t->partition_cnt; i++) {
-        const rd_kafka_metadata_partition_t *p = &t->partitions[i];
-        int64_t low = 0, high = 0;
-        rd_kafka_resp_err_t e = p->err;
-        if (e == RD_KAFKA_RESP_ERR_NO_ERROR && p->leader < 0)
-            e = RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
-        if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
-            e = rd_kafka_query_watermark_offsets(s->rk, t->topic, p->id, &low, &high, timeout_ms);
-        if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            fm_error_set(err, t->topic, "PARTITION_OFFLINE", "partition %d: %s", (int)p->id,
-                         rd_kafka_err2str(e));
-            return false;
-        }
-    }
-    return true;
-}
-
 fm_status wg_sink_kafka_check_topic(wg_sink *s, int timeout_ms, int *partitions, fm_error *err)
 {
-    /* A topic created a moment ago (by --create-topic, or by a test) may take a few hundred
-     * milliseconds to show in every broker's metadata: ask again until the bound runs out. */
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    for (;;) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long elapsed = (long)(now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-        int left = timeout_ms - (int)elapsed;
-        if (left < 100)
-            left = 100;
-        const struct rd_kafka_metadata *md = NULL;
-        rd_kafka_resp_err_t e = rd_kafka_metadata(s->rk, 0, s->rkt, &md, left);
-        if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            fm_error_set(err, rd_kafka_topic_name(s->rkt), "METADATA", "%s", rd_kafka_err2str(e));
-            return e == RD_KAFKA_RESP_ERR__TIMED_OUT ? FM_ETIMEDOUT : FM_EKAFKA;
-        }
-        bool found = md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
-                     md->topics[0].partition_cnt > 0;
-        if (found) {
-            *partitions = md->topics[0].partition_cnt;
-            found = partitions_online(s, &md->topics[0], left < 5000 ? left : 5000, err);
-        } else {
-            fm_error_set(err, rd_kafka_topic_name(s->rkt), "NO_TOPIC", "%s",
-                         md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "not in the metadata");
-        }
-        rd_kafka_metadata_destroy(md);
-        if (found)
-            return FM_OK;
-        if (elapsed >= timeout_ms)
-            return FM_ENOTFOUND;
-        struct timespec pause = {.tv_sec = 0, .tv_nsec = 300 * 1000000L};
-        nanosleep(&pause, NULL);
-    }
+    /* A topic created a moment ago (by --create-topic, or by a test) may take a while to show in every
+     * broker's metadata and to open every partition: nothing is produced before (fm_kafka_topic.h says why).
+     */
+    return fm_kafka_topic_wait_online(s->rk, rd_kafka_topic_name(s->rkt), timeout_ms, partitions, err);
 }
 
 fm_status wg_sink_put(wg_sink *s, const char *key, size_t key_len, const void *payload, size_t len)
