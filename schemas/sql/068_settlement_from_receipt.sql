@@ -6,9 +6,9 @@
 --              whose report_date is after the receipt's date (Asia/Shanghai) is declined REPORT_AFTER_RECEIPT.
 -- decision   = the time of the event that made the decision (claim_decisions.event_at: the claim's receipt for
 --              the first decision, which famins makes on receipt; the claim.reviewed's occurred_at for a
---              review), never before the receipt. A decision row without event_at (written before this
---              migration, or by a writer that does not set it) counts at the later of the clock when it was
---              written (decided_at) and the receipt. services/adjudicator/README.md ("Times") says why.
+--              review), never before the receipt. A current decision without event_at (written before this
+--              migration, or by a writer that does not set it) counts at the later of the clock that wrote it
+--              (claims.decided_at, which the adjudicator sets with each decision) and the receipt. services/adjudicator/README.md ("Times") says why.
 -- A claim written before this migration has no receipt_at: its receipt is when famins recorded it
 -- (received_at), so that old rows keep a non-negative measure.
 -- settlement_days = decision date - receipt date, calendar dates in Asia/Shanghai, >= 0 by construction.
@@ -25,7 +25,7 @@ COMMENT ON COLUMN famins.claim_decisions.event_at IS
 CREATE OR REPLACE VIEW famins_report.claim_facts WITH (security_barrier) AS
 -- (Inline subqueries, not a function: a function would run with the reporter's rights, not the view owner's.)
 WITH c AS (SELECT c.*, coalesce(c.receipt_at, c.received_at) AS receipt,
-                  greatest(coalesce((SELECT coalesce(cd.event_at, cd.decided_at) FROM famins.claim_decisions cd
+                  greatest(coalesce((SELECT cd.event_at FROM famins.claim_decisions cd
                                      WHERE cd.claim_id = c.claim_id ORDER BY cd.decision_id DESC LIMIT 1),
                                     c.decided_at),
                            coalesce(c.receipt_at, c.received_at)) AS decision_time
