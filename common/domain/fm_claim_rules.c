@@ -210,6 +210,25 @@ static fm_status check_input(const fm_plan *plan, const fm_claim *c, const fm_cl
     return FM_OK;
 }
 
+/* The effective disability grade of the injuries (several at the worst grade: one higher), 0 when invalid. */
+static int32_t effective_grade(const fm_claim *c)
+{
+    int64_t best = 0;
+    size_t at_best = 0;
+    for (size_t i = 0; i < c->n_injuries; i++) {
+        int64_t g = c->injuries[i].grade;
+        if (g < 1 || g > FM_DISABILITY_GRADES)
+            return 0;
+        if (best == 0 || g < best) {
+            best = g;
+            at_best = 1;
+        } else if (g == best) {
+            at_best++;
+        }
+    }
+    return (int32_t)(at_best >= 2 && best > 1 ? best - 1 : best);
+}
+
 /* The result of the amount step. */
 typedef struct amount {
     fm_fen payable; /* after earlier payments, limits, excluded bills */
@@ -290,23 +309,11 @@ static fm_status compute_amount(const fm_plan *plan, const fm_claim *c, const fm
         out->applied.sum_insured = a->full;
         break;
     case FM_LIAB_ACCIDENTAL_DISABILITY: {
-        int64_t best = 0;
-        size_t at_best = 0;
-        for (size_t i = 0; i < c->n_injuries; i++) {
-            int64_t g = c->injuries[i].grade;
-            if (g < 1 || g > FM_DISABILITY_GRADES)
-                return (a->zero_reason = FM_REASON_INVALID_GRADE), FM_OK;
-            if (best == 0 || g < best) {
-                best = g;
-                at_best = 1;
-            } else if (g == best) {
-                at_best++;
-            }
-        }
-        if (best == 0) /* no injury at all: nothing to grade */
+        /* Several injuries at the most severe grade raise it by one grade, never above grade 1; an injury
+         * outside 1-10, or none at all, leaves nothing to grade. */
+        int32_t grade = effective_grade(c);
+        if (grade == 0)
             return (a->zero_reason = FM_REASON_INVALID_GRADE), FM_OK;
-        /* Several injuries at the most severe grade raise it by one grade, never above grade 1. */
-        int32_t grade = (int32_t)(at_best >= 2 && best > 1 ? best - 1 : best);
         out->applied.sum_insured = t->sum_insured[ctx->role];
         out->applied.grade = grade;
         out->applied.grade_bp = plan->disability_grade_bp[grade];
@@ -376,6 +383,26 @@ static fm_status apply_usage(const fm_claim *c, fm_claim_decision *out, const am
     return FM_OK;
 }
 
+/* The benefit a lump-sum claim asks for (fm_claim_decision.asked). */
+static fm_fen asked_benefit(const fm_plan *plan, const fm_claim *c, const fm_claim_context *ctx)
+{
+    if (!ctx->policy_found || !ctx->person_found)
+        return 0;
+    fm_fen sum = plan->liabilities[c->liability].sum_insured[ctx->role];
+    switch (c->liability) {
+    case FM_LIAB_DEATH: return sum;
+    case FM_LIAB_CRITICAL_ILLNESS: {
+        const fm_ci_disease *d = fm_plan_disease(plan, c->critical_illness_code);
+        return d != NULL && !d->severe ? apply_bp(sum, plan->ci_mild_ratio_bp) : sum;
+    }
+    case FM_LIAB_ACCIDENTAL_DISABILITY: {
+        int32_t g = effective_grade(c);
+        return g == 0 ? 0 : apply_bp(sum, plan->disability_grade_bp[g]);
+    }
+    default: return 0;
+    }
+}
+
 static void decline(fm_claim_decision *out, fm_reason r)
 {
     out->outcome = FM_CLAIM_DECLINED;
@@ -401,6 +428,7 @@ static fm_status adjudicate(const fm_plan *plan, const fm_claim *c, const fm_cla
     out->applied.review_threshold = plan->review_threshold;
     out->applied.waiting_days = plan->waiting_days;
     out->cause_implausible = fm_claim_cause_implausible(plan, c);
+    out->asked = asked_benefit(plan, c, ctx);
 
     /* 0–5: the first failing check declines with its reason only. */
     if (ctx->has_receipt && c->report_date > ctx->received_on)

@@ -71,6 +71,12 @@ typedef struct fm_claim_decision {
     /* fraud signal CAUSE_IMPLAUSIBLE: a critical illness declared as accident whose diagnosis the plan does
      * not mark as accident-causable (fm_claim_cause_implausible); set whatever the outcome */
     bool cause_implausible;
+    /* Lump-sum liabilities (death, critical illness, disability): the benefit the claim asks for under the plan,
+     * for the person's role (the sum insured; a mild critical illness its ratio of it; disability by the
+     * effective grade), before any check or earlier payment, so that claimed and paid can be compared. 0 when
+     * the policy or the person is not found, for an invalid grade, and for medical claims (their bills say
+     * what is claimed). */
+    fm_fen asked;
 } fm_claim_decision;
 
 /*

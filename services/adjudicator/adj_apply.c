@@ -397,6 +397,8 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
         return st;
     if ((st = adj_claimed_amount(c, &claimed, err)) != FM_OK)
         return st;
+    if (!fm_liability_is_medical(c->liability)) /* a lump sum claims the benefit it asks for, not its bills */
+        claimed = d.asked;
     if ((st = describe(c, &d, NULL, c->event_id, occurred_at, out, &params_json, en, zh, err)) != FM_OK)
         return st;
     /* The rows, then what later events of the batch must see. */

@@ -41,6 +41,17 @@ declined=$(itest_psql -c "SELECT count(*) FROM famins_report.claim_facts WHERE '
 [ "$refused" -gt 0 ] && [ "$refused" = "$declined" ] ||
     adj_fail "report after receipt: $refused claims, $declined declined REPORT_AFTER_RECEIPT"
 
+# A lump-sum claim (death, critical illness, disability) on a found person claims the benefit it asks for:
+# claimed > 0 (an invalid grade, or a parent's disability, which the plan does not offer, aside) and what is paid
+# never exceeds it.
+[ "$(itest_psql -c "SELECT count(*) FROM famins.claims WHERE liability IN ('death', 'critical_illness',
+                     'accidental_disability') AND role IS NOT NULL AND (claimed_amount = 0 AND NOT EXISTS (
+                     SELECT 1 FROM famins.claim_decisions d WHERE d.claim_id = claims.claim_id
+                     AND d.reasons && '{INVALID_GRADE,LIABILITY_NOT_COVERED_FOR_ROLE}') OR payable > claimed_amount)")" = 0 ] ||
+    adj_fail "a lump-sum claim whose claimed amount is not the benefit asked for"
+[ "$(itest_psql -c "SELECT count(*) FROM famins.claims WHERE liability = 'death' AND role IS NOT NULL")" -gt 0 ] ||
+    adj_fail "no death claim in the year"
+
 # The settlement figures: claim by claim, per unit and city-wide.
 read -r n min median p90 max reviewed <<<"$(itest_psql -F ' ' -c "
     SELECT count(*), min(settlement_days), percentile_cont(0.5) WITHIN GROUP (ORDER BY settlement_days),

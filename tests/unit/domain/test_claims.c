@@ -471,6 +471,43 @@ static void accident_waives_ci_waiting_only_for_accident_causable_diagnoses(void
     assert_false(f->d.cause_implausible);
 }
 
+/* A lump-sum claim asks for the plan's benefit for the person's role, whatever the decision; medical: 0. */
+static void lump_sum_claims_ask_for_the_plans_benefit(void **state)
+{
+    fx *f = *state;
+    bill(f, 50000, 0, 0);
+    assert_fen_equal(decide(f)->asked, 0); /* medical: the bills say what is claimed */
+    f->c.n_bills = 0;
+    set_liability(f, FM_LIAB_DEATH, FM_CAUSE_ILLNESS, "2026-03-05", "2026-03-06");
+    DECLINED(decide(f), FM_REASON_WAITING_PERIOD);
+    assert_fen_equal(f->d.asked, 5000000); /* the child's death sum, declined or not */
+    f->ctx.role = FM_ROLE_PARENT;
+    assert_fen_equal(decide(f)->asked, f->plan->liabilities[FM_LIAB_DEATH].sum_insured[FM_ROLE_PARENT]);
+    f->ctx.role = FM_ROLE_CHILD;
+    set_ci(f, "CI-S03");
+    assert_fen_equal(decide(f)->asked, 3000000);
+    set_ci(f, "CI-M01"); /* mild: its ratio of the sum */
+    assert_fen_equal(decide(f)->asked, 3000000 / 10000 * f->plan->ci_mild_ratio_bp);
+    set_ci(f, "CI-X99"); /* an unknown code asks for the critical-illness benefit */
+    assert_fen_equal(decide(f)->asked, 3000000);
+    set_liability(f, FM_LIAB_ACCIDENTAL_DISABILITY, FM_CAUSE_ACCIDENT, "2026-05-01", "2026-06-01");
+    fm_fen dsum = f->plan->liabilities[FM_LIAB_ACCIDENTAL_DISABILITY].sum_insured[FM_ROLE_CHILD];
+    injury(f, 3);
+    const fm_claim_decision *d = decide(f);
+    assert_fen_equal(d->asked, dsum / 100 * 80); /* grade 3: 80 % */
+    assert_fen_equal(d->asked, d->full);
+    injury(f, 3); /* two at grade 3: grade 2, 90 % */
+    d = decide(f);
+    assert_fen_equal(d->asked, dsum / 100 * 90);
+    injury(f, 11); /* an invalid grade asks for nothing that can be graded */
+    DECLINED(decide(f), FM_REASON_INVALID_GRADE);
+    assert_fen_equal(f->d.asked, 0);
+    f->c.n_injuries = 1;
+    f->ctx.person_found = false;
+    DECLINED(decide(f), FM_REASON_PERSON_NOT_INSURED);
+    assert_fen_equal(f->d.asked, 0);
+}
+
 static void ci_not_covered_is_checked_before_ci_already_paid(void **state)
 {
     fx *f = *state;
@@ -952,6 +989,7 @@ int main(void)
         T(decision_names_the_plan_version),
         T(accident_waives_ci_waiting_only_for_accident_causable_diagnoses),
         T(ci_not_covered_is_checked_before_ci_already_paid),
+        T(lump_sum_claims_ask_for_the_plans_benefit),
         T(medical_claim_without_bills_has_no_eligible_amount),
         T(report_after_receipt_is_refused_first),
         T(receipt_date_is_the_shanghai_date_of_occurred_at),
