@@ -114,7 +114,8 @@ fm_status fm_claim_receipt_date(const char *ts, fm_date *out)
 
 bool fm_claim_cause_implausible(const fm_plan *plan, const fm_claim *c)
 {
-    if (plan == NULL || c == NULL || c->liability != FM_LIAB_CRITICAL_ILLNESS || c->cause != FM_CAUSE_ACCIDENT)
+    if (plan == NULL || c == NULL || c->liability != FM_LIAB_CRITICAL_ILLNESS ||
+        c->cause != FM_CAUSE_ACCIDENT)
         return false;
     const fm_ci_disease *d = fm_plan_disease(plan, c->critical_illness_code);
     return d == NULL || !d->accident_causable;

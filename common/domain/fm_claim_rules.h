@@ -34,7 +34,7 @@ typedef struct fm_claim_context {
     fm_claim_usage usage; /* the person's usage in the plan year before this claim */
     fm_fen household_medical_paid[FM_LIAB_COUNT]; /* the household's medical paid, per liability */
     bool bill_already_claimed[FM_MAX_BILLS];      /* per claim bill: (code, number) seen in any claim */
-    bool has_receipt;   /* the service knows when it received the claim (false: the check is skipped) */
+    bool has_receipt;    /* the service knows when it received the claim (false: the check is skipped) */
     fm_date received_on; /* the receipt date: the claim event's occurred_at in Asia/Shanghai */
 } fm_claim_context;
 
@@ -71,11 +71,11 @@ typedef struct fm_claim_decision {
     /* fraud signal CAUSE_IMPLAUSIBLE: a critical illness declared as accident whose diagnosis the plan does
      * not mark as accident-causable (fm_claim_cause_implausible); set whatever the outcome */
     bool cause_implausible;
-    /* Lump-sum liabilities (death, critical illness, disability): the benefit the claim asks for under the plan,
-     * for the person's role (the sum insured; a mild critical illness its ratio of it; disability by the
-     * effective grade), before any check or earlier payment, so that claimed and paid can be compared. 0 when
-     * the policy or the person is not found, for an invalid grade, and for medical claims (their bills say
-     * what is claimed). */
+    /* Lump-sum liabilities (death, critical illness, disability): the benefit the claim asks for under the
+     * plan, for the person's role (the sum insured; a mild critical illness its ratio of it; disability by
+     * the effective grade), before any check or earlier payment, so that claimed and paid can be compared. 0
+     * when the policy or the person is not found, for an invalid grade, and for medical claims (their bills
+     * say what is claimed). */
     fm_fen asked;
 } fm_claim_decision;
 

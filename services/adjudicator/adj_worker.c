@@ -66,8 +66,10 @@ fm_status adj_worker_decide(adj_worker *w, PGconn *conn, const fm_raw_message *m
                             adj_output *out, fm_error *err)
 {
     const adj_event *ev = event->decoded;
-    adj_source src = {
-        .topic = msg->topic, .partition = msg->partition, .offset = msg->offset, .occurred_at = ev->occurred_at};
+    adj_source src = {.topic = msg->topic,
+                      .partition = msg->partition,
+                      .offset = msg->offset,
+                      .occurred_at = ev->occurred_at};
     char now[FM_TIMESTAMP_LEN];
     fm_clock_occurred_at(now);
     return ev->type == FM_EVENT_CLAIM_SUBMITTED
@@ -130,8 +132,10 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
     adj_worker *w = ctx;
     const adj_event *ev = event->decoded;
     adj_output out = {0};
-    adj_source src = {
-        .topic = msg->topic, .partition = msg->partition, .offset = msg->offset, .occurred_at = ev->occurred_at};
+    adj_source src = {.topic = msg->topic,
+                      .partition = msg->partition,
+                      .offset = msg->offset,
+                      .occurred_at = ev->occurred_at};
     char now[FM_TIMESTAMP_LEN];
     fm_clock_occurred_at(now);
     fm_status st = ev->type == FM_EVENT_CLAIM_SUBMITTED

@@ -436,8 +436,8 @@ static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c,
         return decline(v, C_LIABILITY_NOT_COVERED_FOR_ROLE);
     /* A critical illness declared as accident counts as illness unless the plan marks its diagnosis as one an
      * accident can cause; a death keeps its declared cause. */
-    const wg_disease *ci = c->liab == WG_LIAB_CRITICAL_ILLNESS && c->ci_code[0] ? find_disease(plan, c->ci_code)
-                                                                              : NULL;
+    const wg_disease *ci =
+        c->liab == WG_LIAB_CRITICAL_ILLNESS && c->ci_code[0] ? find_disease(plan, c->ci_code) : NULL;
     bool illness = c->liab == WG_LIAB_ILLNESS_HOSPITAL ||
                    (c->liab == WG_LIAB_CRITICAL_ILLNESS &&
                     (c->cause == CAUSE_ILLNESS || ci == NULL || !ci->accident_causable)) ||

@@ -122,7 +122,8 @@ static void samples_mark_the_accident_causable_critical_illnesses(void **state)
     }
     fm_plan_catalogue_free(cat);
     /* A file without the list marks nothing. */
-    assert_int_equal(fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/good/plan-2026.json", &cat, NULL), FM_OK);
+    assert_int_equal(fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/good/plan-2026.json", &cat, NULL),
+                     FM_OK);
     for (size_t i = 0; i < cat->plans[0].n_diseases; i++)
         assert_false(cat->plans[0].diseases[i].accident_causable);
     fm_plan_catalogue_free(cat);

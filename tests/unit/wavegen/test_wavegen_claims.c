@@ -288,7 +288,8 @@ static void claims_agree_with_the_domain_claim_decision_on_every_claim(void **st
          * or a diagnosis not covered may name the claim's fault instead) */
         const char *fault = s(label, "fault");
         bool built = fault != NULL && strcmp(fault, "CAUSE_IMPLAUSIBLE") == 0;
-        bool other = fault != NULL && (strcmp(fault, "DOCUMENTS_MISSING") == 0 || strcmp(fault, "CI_NOT_COVERED") == 0);
+        bool other = fault != NULL &&
+                     (strcmp(fault, "DOCUMENTS_MISSING") == 0 || strcmp(fault, "CI_NOT_COVERED") == 0);
         if (!is_review && (built ? !d.cause_implausible : d.cause_implausible && !other)) {
             print_error("%s: cause_implausible %d, fault %s\n", c.event_id, d.cause_implausible,
                         fault ? fault : "none");
@@ -408,7 +409,8 @@ static void claim_dates_respect_coverage_by_construction(void **state)
     for (size_t i = 0; i < ne; i++) {
         json_t *o = json_loadb(evl[i], el[i], 0, NULL), *label = json_loads(lbl[i], 0, NULL);
         const char *fault = s(label, "fault");
-        if (strcmp(s(label, "kind"), "valid") != 0) { /* unreadable ones and re-sends are not claims to check */
+        if (strcmp(s(label, "kind"), "valid") !=
+            0) { /* unreadable ones and re-sends are not claims to check */
             json_decref(o);
             json_decref(label);
             continue;
@@ -421,7 +423,8 @@ static void claim_dates_respect_coverage_by_construction(void **state)
             /* a review is received at least three days after its claim (the claim's receipt was noted) */
             bool after = false;
             for (int back = 3; back <= 30 && !after; back++) {
-                snprintf(receipt_key, sizeof receipt_key, "%s=%lld", s(o, "claim_id"), (long long)receipt - back);
+                snprintf(receipt_key, sizeof receipt_key, "%s=%lld", s(o, "claim_id"),
+                         (long long)receipt - back);
                 after = wg_set_has(&receipts, receipt_key);
             }
             assert_true(after);
@@ -435,7 +438,8 @@ static void claim_dates_respect_coverage_by_construction(void **state)
         assert_int_equal(fm_date_parse(s(o, "incident_date"), &incident, NULL), FM_OK);
         assert_int_equal(fm_date_parse(s(o, "report_date"), &report, NULL), FM_OK);
         assert_true(report >= incident);
-        /* incident <= report <= receipt, receipts in order per policy, except the claims built to be refused */
+        /* incident <= report <= receipt, receipts in order per policy, except the claims built to be refused
+         */
         if (fault != NULL && strcmp(fault, "REPORT_AFTER_RECEIPT") == 0) {
             assert_int_equal(receipt, report - 1);
             refused++;
