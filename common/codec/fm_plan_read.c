@@ -282,9 +282,8 @@ static fm_status load_diseases(ctx *c, json_t *root, fm_plan *p)
     return FM_OK;
 }
 
-/* Optional (older files lack it: then no diagnosis is accident-causable): the codes of the plan's list that
- * an accident can cause. A code the list does not hold is a typo that would silently keep a waiting period.
- */
+/* Optional (older files lack it: then no diagnosis is accident-causable): the codes of the plan's list
+ * that an accident can cause. A code the list lacks is a typo that would silently keep a waiting period. */
 static fm_status load_accident_causable(ctx *c, json_t *root, fm_plan *p)
 {
     json_t *arr = json_object_get(root, "ci_accident_causable");

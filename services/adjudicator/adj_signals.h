@@ -19,9 +19,9 @@
  *   AMOUNT_UNUSUAL           billed total above factor x "usual": the person's per-year medical limit for the
  *                            liability and role (medical liabilities only: the others are lump sums without
  * bills)
- *   CAUSE_IMPLAUSIBLE        a critical illness declared as accident whose diagnosis the plan does not mark
- * as accident-causable (fm_claim_cause_implausible; the waiting period applied) A signal never changes the
- * decision.
+ *   CAUSE_IMPLAUSIBLE        a critical illness declared as accident, its diagnosis not accident-causable
+ *
+ * A signal never changes the decision.
  */
 #define ADJ_MAX_SIGNALS 6
 #define ADJ_SIGNAL_DETAIL_LEN 200

@@ -420,9 +420,9 @@ static void disease_outside_the_covered_list_is_not_covered(void **state)
 
 /* ---- settled after the first implementation (domain.md) ---- */
 
-/* A declared accident waives a critical illness's waiting period only for a diagnosis the plan marks as one
- * an accident can cause; for any other the waiting period applies as for an illness, and CAUSE_IMPLAUSIBLE.
- */
+/* A declared accident waives a critical illness's waiting period only for a diagnosis the plan marks as
+ * one an accident can cause; for any other the waiting period applies, as for an illness, and the claim is
+ * signalled CAUSE_IMPLAUSIBLE. */
 static void accident_waives_ci_waiting_only_for_accident_causable_diagnoses(void **state)
 {
     fx *f = *state;

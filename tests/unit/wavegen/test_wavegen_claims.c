@@ -409,8 +409,8 @@ static void claim_dates_respect_coverage_by_construction(void **state)
     for (size_t i = 0; i < ne; i++) {
         json_t *o = json_loadb(evl[i], el[i], 0, NULL), *label = json_loads(lbl[i], 0, NULL);
         const char *fault = s(label, "fault");
-        if (strcmp(s(label, "kind"), "valid") !=
-            0) { /* unreadable ones and re-sends are not claims to check */
+        /* unreadable ones and re-sends are not claims to check */
+        if (strcmp(s(label, "kind"), "valid") != 0) {
             json_decref(o);
             json_decref(label);
             continue;
@@ -438,8 +438,7 @@ static void claim_dates_respect_coverage_by_construction(void **state)
         assert_int_equal(fm_date_parse(s(o, "incident_date"), &incident, NULL), FM_OK);
         assert_int_equal(fm_date_parse(s(o, "report_date"), &report, NULL), FM_OK);
         assert_true(report >= incident);
-        /* incident <= report <= receipt, receipts in order per policy, except the claims built to be refused
-         */
+        /* incident <= report <= receipt, except the claims built to be refused */
         if (fault != NULL && strcmp(fault, "REPORT_AFTER_RECEIPT") == 0) {
             assert_int_equal(receipt, report - 1);
             refused++;
