@@ -13,7 +13,11 @@ static bool utf8_valid(const unsigned char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         unsigned c = s[i];
-        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        size_t len = c < 0x80             ? 1
+                     : (c & 0xE0) == 0xC0 ? 2
+                     : (c & 0xF0) == 0xE0 ? 3
+                     : (c & 0xF8) == 0xF0 ? 4
+                                          : 0;
         if (len == 0 || i + len > n || (len == 2 && c < 0xC2) || (len == 4 && c > 0xF4))
             return false;
         for (size_t k = 1; k < len; k++)
@@ -35,7 +39,8 @@ static void truncated_json_ends_on_a_character_boundary(void **state)
     json_t *o = json_object();
     json_object_set_new(o, "event_id", json_string("clm-1"));
     json_object_set_new(o, "producer", json_string("famins-wavegen"));
-    json_object_set_new(o, "a", json_string("右腿胫骨骨折左手三指缺失颅脑损伤脊柱骨折严重Ⅲ度烧伤语言能力丧失"));
+    json_object_set_new(o, "a",
+                        json_string("右腿胫骨骨折左手三指缺失颅脑损伤脊柱骨折严重Ⅲ度烧伤语言能力丧失"));
     json_object_set_new(o, "b", json_string("éàüñçøåß—“”‘’"));
     json_object_set_new(o, "c", json_string("\xF0\x9F\x98\x80\xF0\xA0\x80\x8B\xF0\x9F\x98\x80"));
     char *full = json_dumps(o, JSON_COMPACT);
