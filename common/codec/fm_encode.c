@@ -196,6 +196,8 @@ static json_t *signals_json(const fm_claim_decision *d)
         bad += push(a, json_string(fm_reason_id(FM_REASON_NOT_IN_FORCE)));
     if (has_reason(d, FM_REASON_PERSON_DECEASED))
         bad += push(a, json_string(fm_reason_id(FM_REASON_PERSON_DECEASED)));
+    if (d->cause_implausible) /* claim-rules (issue 15): an accident cause the diagnosis does not bear */
+        bad += push(a, json_string("CAUSE_IMPLAUSIBLE"));
     if (bad) {
         json_decref(a);
         return NULL;

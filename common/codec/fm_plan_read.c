@@ -282,6 +282,36 @@ static fm_status load_diseases(ctx *c, json_t *root, fm_plan *p)
     return FM_OK;
 }
 
+/* Optional (older files lack it: then no diagnosis is accident-causable): the codes of the plan's list
+ * that an accident can cause. A code the list lacks is a typo that would silently keep a waiting period. */
+static fm_status load_accident_causable(ctx *c, json_t *root, fm_plan *p)
+{
+    json_t *arr = json_object_get(root, "ci_accident_causable");
+    if (arr == NULL)
+        return FM_OK;
+    if (!json_is_array(arr))
+        return fail(c, "ci_accident_causable", "WRONG_TYPE", "a list of critical-illness codes");
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+    {
+        char path[64];
+        fm_jr_index(path, sizeof path, "ci_accident_causable", i);
+        if (!json_is_string(v))
+            return fail(c, path, "WRONG_TYPE", "a critical-illness code");
+        fm_ci_disease *d = NULL;
+        for (size_t j = 0; j < p->n_diseases && d == NULL; j++)
+            if (strcmp(p->diseases[j].code, json_string_value(v)) == 0)
+                d = &p->diseases[j];
+        if (d == NULL)
+            return fail(c, path, "UNKNOWN_CODE", "not a code of critical_illnesses");
+        if (d->accident_causable)
+            return fail(c, path, "DUPLICATE_CODE", "the code is marked twice");
+        d->accident_causable = true;
+    }
+    return FM_OK;
+}
+
 static fm_status load_units(ctx *c, json_t *root, fm_plan *p)
 {
     static const char *const keys[] = {"code", "name_zh", "name_en", "kind", "subsidy_split", NULL};
@@ -415,6 +445,7 @@ static fm_status load_plan(ctx *c, json_t *root, fm_plan *p)
                                        "expected_loss_ratio_percent",
                                        "liabilities",
                                        "critical_illnesses",
+                                       "ci_accident_causable",
                                        "managing_units",
                                        NULL};
     static const char *const window_keys[] = {"opens", "closes", NULL};
@@ -443,7 +474,7 @@ static fm_status load_plan(ctx *c, json_t *root, fm_plan *p)
         (st = load_grades(c, root, p)) != FM_OK ||
         (st = get_percent(c, root, "", "ci_mild_ratio_percent", &p->ci_mild_ratio_bp)) != FM_OK ||
         (st = load_liabilities(c, root, p)) != FM_OK || (st = load_diseases(c, root, p)) != FM_OK ||
-        (st = load_units(c, root, p)) != FM_OK)
+        (st = load_accident_causable(c, root, p)) != FM_OK || (st = load_units(c, root, p)) != FM_OK)
         return st;
     if ((note = json_object_get(root, "note")) != NULL && !json_is_string(note))
         return fail(c, "note", "WRONG_TYPE", "the note is text");

@@ -3,6 +3,7 @@
 
 #include "fm_dates.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +12,11 @@
  *  - CAUSE_MISMATCH (check 3b, after the role check): accidental disability or accident medical
  *    claimed with cause "illness", or illness hospitalisation claimed with cause "accident".
  *    Critical illness accepts both causes (the 2020 list holds accident outcomes such as 严重脑损伤);
- *    an accident-caused critical illness or death has no waiting period ("accidents have none").
+ *    an accident waives its waiting period only for a diagnosis the plan marks accident-causable,
+ *    otherwise the cause counts as illness (and CAUSE_IMPLAUSIBLE is signalled). A death keeps the
+ *    declared cause: an illness death declared as accident cannot be told from the data.
+ *  - REPORT_AFTER_RECEIPT (check 0, before the policy): a report date after the date the claim was
+ *    received is a contradiction in the claim's own data; nothing else is evaluated.
  *  - LIABILITY_NOT_COVERED_FOR_ROLE also when the plan gives the role no cover at all for the
  *    liability (sum insured or person limit 0): the sample only has this for a parent's disability.
  *  - Death after disability cut by what disability paid, and a severe CI after a mild one, are
@@ -59,11 +64,68 @@ static fm_status out_of_range(fm_error *err, const char *what)
     return FM_EINVAL;
 }
 
-static bool is_illness_liability(const fm_claim *c)
+/* Digits at s[0..n-1] as a number, or -1. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+fm_status fm_claim_receipt_date(const char *ts, fm_date *out)
+{
+    /* YYYY-MM-DDThh:mm:ss[.f{1,9}](Z|+hh:mm|-hh:mm) */
+    if (ts == NULL || strlen(ts) < 20 || ts[4] != '-' || ts[7] != '-' || (ts[10] != 'T' && ts[10] != 't') ||
+        ts[13] != ':' || ts[16] != ':')
+        return FM_EINVAL;
+    int y = digits(ts, 4), mo = digits(ts + 5, 2), d = digits(ts + 8, 2);
+    int h = digits(ts + 11, 2), mi = digits(ts + 14, 2), sec = digits(ts + 17, 2);
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60 ||
+        !fm_date_valid(y, mo, d))
+        return FM_EINVAL;
+    const char *p = ts + 19;
+    if (*p == '.') {
+        size_t n = strspn(p + 1, "0123456789");
+        if (n < 1 || n > 9)
+            return FM_EINVAL;
+        p += 1 + n;
+    }
+    int offset = 0; /* minutes east of UTC */
+    if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
+        offset = 0;
+    } else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+        int oh = digits(p + 1, 2), om = digits(p + 4, 2);
+        if (oh < 0 || oh > 23 || om < 0 || om > 59)
+            return FM_EINVAL;
+        offset = (*p == '-' ? -1 : 1) * (oh * 60 + om);
+    } else {
+        return FM_EINVAL;
+    }
+    /* Minutes of the day in Asia/Shanghai (UTC+8), possibly outside 0..1439: carried into the date. */
+    int64_t minutes = (int64_t)h * 60 + mi - offset + 8 * 60;
+    int64_t day_shift = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440);
+    *out = fm_date_add_days(fm_date_from_ymd(y, mo, d), (int32_t)day_shift);
+    return FM_OK;
+}
+
+bool fm_claim_cause_implausible(const fm_plan *plan, const fm_claim *c)
+{
+    if (plan == NULL || c == NULL || c->liability != FM_LIAB_CRITICAL_ILLNESS ||
+        c->cause != FM_CAUSE_ACCIDENT)
+        return false;
+    const fm_ci_disease *d = fm_plan_disease(plan, c->critical_illness_code);
+    return d == NULL || !d->accident_causable;
+}
+
+static bool is_illness_liability(const fm_plan *plan, const fm_claim *c)
 {
     switch (c->liability) {
     case FM_LIAB_DEATH: return c->cause == FM_CAUSE_ILLNESS;
-    case FM_LIAB_CRITICAL_ILLNESS: return c->cause == FM_CAUSE_ILLNESS;
+    case FM_LIAB_CRITICAL_ILLNESS: return c->cause == FM_CAUSE_ILLNESS || fm_claim_cause_implausible(plan, c);
     case FM_LIAB_ILLNESS_HOSPITAL: return true;
     default: return false;
     }
@@ -149,6 +211,25 @@ static fm_status check_input(const fm_plan *plan, const fm_claim *c, const fm_cl
     return FM_OK;
 }
 
+/* The effective disability grade of the injuries (several at the worst grade: one higher), 0 when invalid. */
+static int32_t effective_grade(const fm_claim *c)
+{
+    int64_t best = 0;
+    size_t at_best = 0;
+    for (size_t i = 0; i < c->n_injuries; i++) {
+        int64_t g = c->injuries[i].grade;
+        if (g < 1 || g > FM_DISABILITY_GRADES)
+            return 0;
+        if (best == 0 || g < best) {
+            best = g;
+            at_best = 1;
+        } else if (g == best) {
+            at_best++;
+        }
+    }
+    return (int32_t)(at_best >= 2 && best > 1 ? best - 1 : best);
+}
+
 /* The result of the amount step. */
 typedef struct amount {
     fm_fen payable; /* after earlier payments, limits, excluded bills */
@@ -229,23 +310,11 @@ static fm_status compute_amount(const fm_plan *plan, const fm_claim *c, const fm
         out->applied.sum_insured = a->full;
         break;
     case FM_LIAB_ACCIDENTAL_DISABILITY: {
-        int64_t best = 0;
-        size_t at_best = 0;
-        for (size_t i = 0; i < c->n_injuries; i++) {
-            int64_t g = c->injuries[i].grade;
-            if (g < 1 || g > FM_DISABILITY_GRADES)
-                return (a->zero_reason = FM_REASON_INVALID_GRADE), FM_OK;
-            if (best == 0 || g < best) {
-                best = g;
-                at_best = 1;
-            } else if (g == best) {
-                at_best++;
-            }
-        }
-        if (best == 0) /* no injury at all: nothing to grade */
+        /* Several injuries at the most severe grade raise it by one grade, never above grade 1; an injury
+         * outside 1-10, or none at all, leaves nothing to grade. */
+        int32_t grade = effective_grade(c);
+        if (grade == 0)
             return (a->zero_reason = FM_REASON_INVALID_GRADE), FM_OK;
-        /* Several injuries at the most severe grade raise it by one grade, never above grade 1. */
-        int32_t grade = (int32_t)(at_best >= 2 && best > 1 ? best - 1 : best);
         out->applied.sum_insured = t->sum_insured[ctx->role];
         out->applied.grade = grade;
         out->applied.grade_bp = plan->disability_grade_bp[grade];
@@ -315,6 +384,26 @@ static fm_status apply_usage(const fm_claim *c, fm_claim_decision *out, const am
     return FM_OK;
 }
 
+/* The benefit a lump-sum claim asks for (fm_claim_decision.asked). */
+static fm_fen asked_benefit(const fm_plan *plan, const fm_claim *c, const fm_claim_context *ctx)
+{
+    if (!ctx->policy_found || !ctx->person_found)
+        return 0;
+    fm_fen sum = plan->liabilities[c->liability].sum_insured[ctx->role];
+    switch (c->liability) {
+    case FM_LIAB_DEATH: return sum;
+    case FM_LIAB_CRITICAL_ILLNESS: {
+        const fm_ci_disease *d = fm_plan_disease(plan, c->critical_illness_code);
+        return d != NULL && !d->severe ? apply_bp(sum, plan->ci_mild_ratio_bp) : sum;
+    }
+    case FM_LIAB_ACCIDENTAL_DISABILITY: {
+        int32_t g = effective_grade(c);
+        return g == 0 ? 0 : apply_bp(sum, plan->disability_grade_bp[g]);
+    }
+    default: return 0;
+    }
+}
+
 static void decline(fm_claim_decision *out, fm_reason r)
 {
     out->outcome = FM_CLAIM_DECLINED;
@@ -339,8 +428,12 @@ static fm_status adjudicate(const fm_plan *plan, const fm_claim *c, const fm_cla
            sizeof out->new_household_medical_paid);
     out->applied.review_threshold = plan->review_threshold;
     out->applied.waiting_days = plan->waiting_days;
+    out->cause_implausible = fm_claim_cause_implausible(plan, c);
+    out->asked = asked_benefit(plan, c, ctx);
 
-    /* 1–5: the first failing check declines with its reason only. */
+    /* 0–5: the first failing check declines with its reason only. */
+    if (ctx->has_receipt && c->report_date > ctx->received_on)
+        return decline(out, FM_REASON_REPORT_AFTER_RECEIPT), FM_OK;
     if (!ctx->policy_found)
         return decline(out, FM_REASON_POLICY_NOT_FOUND), FM_OK;
     if (!ctx->person_found)
@@ -356,7 +449,7 @@ static fm_status adjudicate(const fm_plan *plan, const fm_claim *c, const fm_cla
     if (cause_mismatch(c))
         return decline(out, FM_REASON_CAUSE_MISMATCH), FM_OK;
     bool renewal_skips = ctx->renewal && plan->renewal_skips_waiting;
-    if (is_illness_liability(c) && plan->liabilities[c->liability].waiting_period && !renewal_skips &&
+    if (is_illness_liability(plan, c) && plan->liabilities[c->liability].waiting_period && !renewal_skips &&
         c->incident_date < fm_date_add_days(ctx->coverage_start, plan->waiting_days))
         return decline(out, FM_REASON_WAITING_PERIOD), FM_OK;
     bool accident_outcome = (c->liability == FM_LIAB_DEATH && c->cause == FM_CAUSE_ACCIDENT) ||

@@ -34,6 +34,8 @@ typedef struct fm_claim_context {
     fm_claim_usage usage; /* the person's usage in the plan year before this claim */
     fm_fen household_medical_paid[FM_LIAB_COUNT]; /* the household's medical paid, per liability */
     bool bill_already_claimed[FM_MAX_BILLS];      /* per claim bill: (code, number) seen in any claim */
+    bool has_receipt;    /* the service knows when it received the claim (false: the check is skipped) */
+    fm_date received_on; /* the receipt date: the claim event's occurred_at in Asia/Shanghai */
 } fm_claim_context;
 
 /* The parameters of the plan that the decision applied (0 when not relevant). */
@@ -66,11 +68,32 @@ typedef struct fm_claim_decision {
     bool bill_excluded[FM_MAX_BILLS]; /* DUPLICATE_INVOICE, per claim bill */
     size_t n_bills;
     char plan_version[FM_VERSION_LEN];
+    /* fraud signal CAUSE_IMPLAUSIBLE: a critical illness declared as accident whose diagnosis the plan does
+     * not mark as accident-causable (fm_claim_cause_implausible); set whatever the outcome */
+    bool cause_implausible;
+    /* Lump-sum liabilities (death, critical illness, disability): the benefit the claim asks for under the
+     * plan, for the person's role (the sum insured; a mild critical illness its ratio of it; disability by
+     * the effective grade), before any check or earlier payment, so that claimed and paid can be compared. 0
+     * when the policy or the person is not found, for an invalid grade, and for medical claims (their bills
+     * say what is claimed). */
+    fm_fen asked;
 } fm_claim_decision;
 
 /*
+ * The receipt date of a claim from its event's occurred_at (RFC 3339 with Z or an offset, as the envelope
+ * schema spells it): the calendar date in Asia/Shanghai (UTC+8, no daylight saving since 1991). FM_OK, or
+ * FM_EINVAL for text that is not such a timestamp. Settlement time is measured from this receipt.
+ */
+fm_status fm_claim_receipt_date(const char *occurred_at, fm_date *out);
+
+/* True for a critical illness declared as accident whose diagnosis the plan does not mark as one an accident
+ * can cause (an unknown code included): the waiting period applies as for an illness (domain.md, settled). */
+bool fm_claim_cause_implausible(const fm_plan *plan, const fm_claim *c);
+
+/*
  * Decides a claim (domain.md, Decisions / Claims): checks in order, the first failing one declines
- * with its reason only; then the amount; then documents and the review threshold (pending_review,
+ * with its reason only (first of all REPORT_AFTER_RECEIPT: a report date after the receipt date, when
+ * ctx->has_receipt); then the amount; then documents and the review threshold (pending_review,
  * payable 0, nothing reserved, usage unchanged).
  * Usage: changes on approved/partial (amounts paid) and also on a medical claim declined
  * BELOW_DEDUCTIBLE or LIMIT_EXHAUSTED (the deductible is consumed by eligible expenses even when

@@ -47,6 +47,9 @@ typedef struct fm_ci_disease {
     char name_en[FM_NAME_LEN];
     bool severe;
     bool covered; /* in the plan's covered subset */
+    /* an accident can cause it (severe burns, brain injury, loss of limbs...): a declared accident cause
+     * waives the waiting period only for these (domain.md, settled readings) */
+    bool accident_causable;
 } fm_ci_disease;
 
 /* Terms of one liability. Amounts indexed by fm_role; a role with sum 0 has no cover (a parent's

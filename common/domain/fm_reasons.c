@@ -71,6 +71,9 @@ static const reason_entry reasons[FM_REASON_COUNT] = {
     {FM_REASON_REVIEWER_DECLINED, "REVIEWER_DECLINED", "Declined by the reviewer", "经审核拒赔"},
     {FM_REASON_REVIEWER_REDUCED, "REVIEWER_REDUCED", "The reviewer approved a lower amount",
      "经审核核减赔付金额"},
+    /* claim-rules (issue 15) */
+    {FM_REASON_REPORT_AFTER_RECEIPT, "REPORT_AFTER_RECEIPT",
+     "The report date is after the date the claim was received", "报案日期晚于理赔申请受理日期"},
 };
 
 _Static_assert(sizeof reasons / sizeof reasons[0] == FM_REASON_COUNT, "one entry per reason");

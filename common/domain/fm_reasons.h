@@ -55,6 +55,9 @@ typedef enum fm_reason {
     FM_REASON_REVIEWER_DECLINED,
     FM_REASON_REVIEWER_REDUCED, /* famins choice: the reviewer approved less than payable */
 
+    /* claim-rules (issue 15): appended at the end so that the stable order of existing codes holds. */
+    FM_REASON_REPORT_AFTER_RECEIPT, /* the claim's report date is after the date it was received */
+
     FM_REASON_COUNT
 } fm_reason;
 

@@ -388,16 +388,22 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
     if ((st = choose_plan(env, &f.ctx, c->incident_date, &plan, err)) != FM_OK)
         return st;
     claimed_bills(b, c, NULL, f.ctx.bill_already_claimed);
+    /* The receipt: the event's occurred_at (REPORT_AFTER_RECEIPT; settlement time counts from it). */
+    f.ctx.has_receipt =
+        src->occurred_at != NULL && fm_claim_receipt_date(src->occurred_at, &f.ctx.received_on) == FM_OK;
     if ((st = fm_decide_claim(&plan, c, &f.ctx, &d, err)) != FM_OK)
         return st;
     if ((st = adj_find_signals(&env->cfg, &plan, c, &f.ctx, &d, &signals, err)) != FM_OK)
         return st;
     if ((st = adj_claimed_amount(c, &claimed, err)) != FM_OK)
         return st;
+    if (!fm_liability_is_medical(c->liability)) /* a lump sum claims the benefit it asks for, not its bills */
+        claimed = d.asked;
     if ((st = describe(c, &d, NULL, c->event_id, occurred_at, out, &params_json, en, zh, err)) != FM_OK)
         return st;
     /* The rows, then what later events of the batch must see. */
-    if ((st = adj_store_buffer_claim(b, c, person_key, masked, f.policy, f.person, claimed, &d)) != FM_OK ||
+    if ((st = adj_store_buffer_claim(b, c, person_key, masked, f.policy, f.person, claimed, &d,
+                                     f.ctx.has_receipt ? src->occurred_at : NULL)) != FM_OK ||
         (st = claim_invoices(b, c)) != FM_OK ||
         (st = adj_store_buffer_decision(b, c->claim_id, c->event_id, "initial", &d, params_json, en, zh,
                                         src)) != FM_OK ||

@@ -48,6 +48,12 @@ fm_status adj_find_signals(const adj_config *cfg, const fm_plan *plan, const fm_
         snprintf(add(out, "DUPLICATE_INVOICE")->detail, ADJ_SIGNAL_DETAIL_LEN,
                  "%zu of %zu bills already claimed", excluded > seen ? excluded : seen, c->n_bills);
 
+    if (d->cause_implausible) /* the rules applied the waiting period as for an illness */
+        snprintf(add(out, "CAUSE_IMPLAUSIBLE")->detail, ADJ_SIGNAL_DETAIL_LEN,
+                 "critical illness %s declared as accident; the plan does not mark it as one an accident can "
+                 "cause",
+                 c->critical_illness_code != NULL ? c->critical_illness_code : "(none)");
+
     if (ctx->policy_found && !ctx->person_found)
         snprintf(add(out, "PERSON_NOT_INSURED")->detail, ADJ_SIGNAL_DETAIL_LEN,
                  "the claimed person is not insured under policy %s", c->policy_number);

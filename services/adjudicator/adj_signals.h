@@ -18,9 +18,12 @@
  *   PERSON_NOT_INSURED       the policy exists but the claimed person is not one of its insured
  *   AMOUNT_UNUSUAL           billed total above factor x "usual": the person's per-year medical limit for the
  *                            liability and role (medical liabilities only: the others are lump sums without
- * bills) A signal never changes the decision.
+ * bills)
+ *   CAUSE_IMPLAUSIBLE        a critical illness declared as accident, its diagnosis not accident-causable
+ *
+ * A signal never changes the decision.
  */
-#define ADJ_MAX_SIGNALS 5
+#define ADJ_MAX_SIGNALS 6
 #define ADJ_SIGNAL_DETAIL_LEN 200
 
 typedef struct adj_signal {

@@ -69,6 +69,9 @@ typedef struct adj_source {
     const char *topic;
     int32_t partition;
     int64_t offset;
+    /* The event's envelope occurred_at: for a claim.submitted its receipt, for a review when it was made
+     * (claim_decisions.event_at, claims.receipt_at); NULL: unknown (then the columns stay NULL). */
+    const char *occurred_at;
 } adj_source;
 
 /*
@@ -86,7 +89,8 @@ fm_status adj_store_write(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_err
 /* The claim row (plan year and managing unit of pol when found, role of per when insured) and its bills. */
 fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *person_key,
                                  const char *masked_id, const adj_policy_fact *pol,
-                                 const adj_person_fact *per, fm_fen claimed, const fm_claim_decision *d);
+                                 const adj_person_fact *per, fm_fen claimed, const fm_claim_decision *d,
+                                 const char *receipt_at);
 /* An invoice claimed first by claim_id. */
 fm_status adj_store_buffer_invoice(adj_batch *b, const char *code, const char *number, const char *claim_id);
 /* A decision, kind "initial" or "review". */

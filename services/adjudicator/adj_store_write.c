@@ -228,7 +228,7 @@ fm_status adj_store_write(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_err
         conn,
         "COPY famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit,"
         " person_key, masked_id, role, liability, cause, incident_date, event_date, report_date,"
-        " claimed_amount, critical_illness_code, documents, injury_grades, status, payable)"
+        " claimed_amount, critical_illness_code, documents, injury_grades, status, payable, receipt_at)"
         " FROM STDIN",
         &b->claim_rows, err);
     if (st == FM_OK)
@@ -246,7 +246,7 @@ fm_status adj_store_write(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_err
             conn,
             "COPY famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount,"
             " reasons, parameters, plan_version, explanation_en, explanation_zh, source_topic,"
-            " source_partition, source_offset) FROM STDIN",
+            " source_partition, source_offset, event_at) FROM STDIN",
             &b->decision_rows, err);
     if (st == FM_OK)
         st = fm_copybuf_send(
@@ -310,7 +310,8 @@ static fm_status r_end(row *r)
 
 fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *person_key,
                                  const char *masked_id, const adj_policy_fact *pol,
-                                 const adj_person_fact *per, fm_fen claimed, const fm_claim_decision *d)
+                                 const adj_person_fact *per, fm_fen claimed, const fm_claim_decision *d,
+                                 const char *receipt_at)
 {
     const char *docs[FM_DOC_COUNT];
     int64_t grades[FM_MAX_INJURIES];
@@ -347,6 +348,7 @@ fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *pe
     r_owned(&r, fm_pg_i64_array_literal(grades, NULL, n_inj));
     r_text(&r, fm_claim_outcome_name(d->outcome));
     r_int(&r, d->payable);
+    r_text(&r, receipt_at); /* migration 068 */
     if (r_end(&r) != FM_OK)
         return r.st;
     size_t n = c->n_bills < FM_MAX_BILLS ? c->n_bills : FM_MAX_BILLS;
@@ -399,6 +401,7 @@ fm_status adj_store_buffer_decision(adj_batch *b, const char *claim_id, const ch
     r_text(&r, src->topic);
     r_int(&r, src->partition);
     r_int(&r, src->offset);
+    r_text(&r, src->occurred_at); /* migration 068 */
     return r_end(&r);
 }
 

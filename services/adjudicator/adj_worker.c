@@ -17,6 +17,7 @@ typedef struct adj_event {
     fm_event_type type;
     fm_claim claim;
     fm_review review;
+    char occurred_at[sizeof((fm_envelope *)0)->occurred_at]; /* the claim's receipt, or the review's time */
 } adj_event;
 
 fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err)
@@ -38,6 +39,7 @@ fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out,
         goto fail;
     }
     ev->type = envl.type;
+    snprintf(ev->occurred_at, sizeof ev->occurred_at, "%s", envl.occurred_at);
     st = envl.type == FM_EVENT_CLAIM_SUBMITTED ? fm_decode_claim_json(root, &ev->claim, err)
                                                : fm_decode_review_json(root, &ev->review, err);
     if (st == FM_OK)
@@ -64,7 +66,10 @@ fm_status adj_worker_decide(adj_worker *w, PGconn *conn, const fm_raw_message *m
                             adj_output *out, fm_error *err)
 {
     const adj_event *ev = event->decoded;
-    adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
+    adj_source src = {.topic = msg->topic,
+                      .partition = msg->partition,
+                      .offset = msg->offset,
+                      .occurred_at = ev->occurred_at};
     char now[FM_TIMESTAMP_LEN];
     fm_clock_occurred_at(now);
     return ev->type == FM_EVENT_CLAIM_SUBMITTED
@@ -127,7 +132,10 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
     adj_worker *w = ctx;
     const adj_event *ev = event->decoded;
     adj_output out = {0};
-    adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
+    adj_source src = {.topic = msg->topic,
+                      .partition = msg->partition,
+                      .offset = msg->offset,
+                      .occurred_at = ev->occurred_at};
     char now[FM_TIMESTAMP_LEN];
     fm_clock_occurred_at(now);
     fm_status st = ev->type == FM_EVENT_CLAIM_SUBMITTED

@@ -824,9 +824,9 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
     T[REPORT_T_CLAIMS].note_zh = "赔付金额 = 全额及部分赔付案件的应付金额；待审核案件不计赔付。";
     T[REPORT_T_CLAIMS].note_en =
         "Paid = the payable of approved and partly paid claims; pending claims pay nothing yet.";
-    T[REPORT_T_SETTLEMENT].note_zh = "从报案日期到当前决定日期（北京时间）的天数，不含待审核案件。";
-    T[REPORT_T_SETTLEMENT].note_en =
-        "Days from the report date to the current decision (Asia/Shanghai), pending claims excluded.";
+    T[REPORT_T_SETTLEMENT].note_zh = "从受理理赔申请之日到当前决定日期（北京时间）的天数，不含待审核案件。";
+    T[REPORT_T_SETTLEMENT].note_en = "Days from the claim's receipt to its current decision (Asia/Shanghai "
+                                     "dates), pending claims excluded.";
     T[REPORT_T_DECLINES].note_zh = "当前为拒赔的案件按其决定原因统计。";
     T[REPORT_T_DECLINES].note_en = "Claims declined now, counted by the reasons of their current decision.";
     T[REPORT_T_SUBSIDY].note_zh =

@@ -249,6 +249,12 @@ static int run_claim(const options *opt)
         report(opt->context, &err);
         goto done;
     }
+    /* The receipt: the event's occurred_at, as the adjudicator reads it (REPORT_AFTER_RECEIPT). */
+    if (!review) {
+        fm_envelope envl;
+        ctx.ctx.has_receipt = fm_decode_envelope(buf, len, 0, &envl, &err) == FM_OK &&
+                              fm_claim_receipt_date(envl.occurred_at, &ctx.ctx.received_on) == FM_OK;
+    }
     if (load_plans(opt, &cat, &err) != FM_OK) {
         report("plan catalogue", &err);
         goto done;

@@ -45,6 +45,7 @@ enum {
     C_AMOUNT_ABOVE_REVIEW_THRESHOLD,
     C_REVIEWER_DECLINED,
     C_REVIEWER_REDUCED,
+    C_REPORT_AFTER_RECEIPT, /* last, as in the domain's order */
     C_COUNT
 };
 static const char *const claim_reason_ids[C_COUNT] = {"POLICY_NOT_FOUND",
@@ -66,7 +67,8 @@ static const char *const claim_reason_ids[C_COUNT] = {"POLICY_NOT_FOUND",
                                                       "DOCUMENTS_MISSING",
                                                       "AMOUNT_ABOVE_REVIEW_THRESHOLD",
                                                       "REVIEWER_DECLINED",
-                                                      "REVIEWER_REDUCED"};
+                                                      "REVIEWER_REDUCED",
+                                                      "REPORT_AFTER_RECEIPT"};
 
 typedef struct cperson {
     char id[20];
@@ -94,6 +96,8 @@ typedef struct claim {
     int liab;
     int cause;
     int32_t incident, event_date, report; /* event_date INT32_MIN: null */
+    int32_t receipt; /* the day the insurer received it (occurred_at's date): report + a few days; a review's
+                        own day */
     bill bills[MAX_BILLS];
     int n_bills;
     int dup_of; /* claim seq whose bills this one repeats, or -1 */
@@ -303,6 +307,13 @@ static void natural_claim(const wg_claims *g, wg_rng *r, const policy *p, int pi
         snprintf(c->ci_code, sizeof c->ci_code, "%s", plan->diseases[idx].code);
         if (!plan->diseases[idx].covered)
             c->fault = "CI_NOT_COVERED";
+        /* Half the accident-causable diagnoses follow an accident (no waiting period); now and then another
+         * diagnosis is declared as accident too (the waiting period applies, CAUSE_IMPLAUSIBLE). */
+        if (plan->diseases[idx].accident_causable ? wg_rng_chance(r, 0.5) : wg_rng_chance(r, 0.05)) {
+            c->cause = CAUSE_ACCIDENT;
+            if (!plan->diseases[idx].accident_causable && c->fault == NULL)
+                c->fault = "CAUSE_IMPLAUSIBLE";
+        }
         break;
     }
     case WG_LIAB_ACCIDENT_MEDICAL:
@@ -407,6 +418,8 @@ static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c,
 {
     const wg_plan *plan = g->cfg.plan;
     memset(v, 0, sizeof *v);
+    if (c->receipt < c->report) /* a report date after the receipt: refused before anything else */
+        return decline(v, C_REPORT_AFTER_RECEIPT);
     if (c->policy_not_found)
         return decline(v, C_POLICY_NOT_FOUND);
     if (c->person < 0 || !p->people[c->person].insured)
@@ -421,7 +434,13 @@ static void judge(const wg_claims *g, const policy *p, book *bk, const claim *c,
     bool medical = c->liab == WG_LIAB_ACCIDENT_MEDICAL || c->liab == WG_LIAB_ILLNESS_HOSPITAL;
     if ((medical ? t->person_limit[role] : t->sum_insured[role]) == 0)
         return decline(v, C_LIABILITY_NOT_COVERED_FOR_ROLE);
-    bool illness = c->liab == WG_LIAB_ILLNESS_HOSPITAL || c->liab == WG_LIAB_CRITICAL_ILLNESS ||
+    /* A critical illness declared as accident counts as illness unless the plan marks its diagnosis as one an
+     * accident can cause; a death keeps its declared cause. */
+    const wg_disease *ci =
+        c->liab == WG_LIAB_CRITICAL_ILLNESS && c->ci_code[0] ? find_disease(plan, c->ci_code) : NULL;
+    bool illness = c->liab == WG_LIAB_ILLNESS_HOSPITAL ||
+                   (c->liab == WG_LIAB_CRITICAL_ILLNESS &&
+                    (c->cause == CAUSE_ILLNESS || ci == NULL || !ci->accident_causable)) ||
                    (c->liab == WG_LIAB_DEATH && c->cause == CAUSE_ILLNESS);
     bool renewal = p->people[c->person].prev && plan->renewal_skips_waiting;
     if (illness && t->waiting_period && !renewal && c->incident < p->start + plan->waiting_days)
@@ -565,17 +584,23 @@ static json_t *jdate(int32_t day)
     return json_string(d);
 }
 
+/* The event's occurred_at: the day of receipt at secs past midnight, Asia/Shanghai time. */
+static json_t *occurred_at(int32_t day, int secs)
+{
+    char d[11], ts[40];
+    wg_date_format(day, d);
+    snprintf(ts, sizeof ts, "%sT%02d:%02d:%02d+08:00", d, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    return json_string(ts);
+}
+
 static json_t *encode_claim(const wg_claims *g, const claim *c, const char *claim_id, const char *event_id,
                             const char *policy_number, int secs)
 {
     json_t *o = json_object();
-    char d[11], ts[40];
-    wg_date_format(c->report, d);
-    snprintf(ts, sizeof ts, "%sT%02d:%02d:%02d+08:00", d, secs / 3600 % 24, secs / 60 % 60, secs % 60);
     json_object_set_new(o, "event_id", json_string(event_id));
     json_object_set_new(o, "type", json_string("claim.submitted"));
     json_object_set_new(o, "schema_version", json_integer(1));
-    json_object_set_new(o, "occurred_at", json_string(ts));
+    json_object_set_new(o, "occurred_at", occurred_at(c->receipt, secs));
     json_object_set_new(o, "producer", json_string(g->cfg.producer));
     json_object_set_new(o, "claim_id", json_string(claim_id));
     json_object_set_new(o, "policy_number", json_string(policy_number));
@@ -712,13 +737,10 @@ static char *encode_review(const wg_claims *g, const claim *c, const char *claim
                            const char *policy_number, int secs)
 {
     json_t *o = json_object();
-    char d[11], ts[40];
-    wg_date_format(c->report, d);
-    snprintf(ts, sizeof ts, "%sT%02d:%02d:%02d+08:00", d, secs / 3600 % 24, secs / 60 % 60, secs % 60);
     json_object_set_new(o, "event_id", json_string(event_id));
     json_object_set_new(o, "type", json_string("claim.reviewed"));
     json_object_set_new(o, "schema_version", json_integer(1));
-    json_object_set_new(o, "occurred_at", json_string(ts));
+    json_object_set_new(o, "occurred_at", occurred_at(c->receipt, secs));
     json_object_set_new(o, "producer", json_string(g->cfg.producer));
     json_object_set_new(o, "claim_id", json_string(claim_id));
     json_object_set_new(o, "policy_number", json_string(policy_number));
@@ -838,6 +860,13 @@ static int injected_claims(wg_claims *g, wg_rng *r, const policy *p, claim *cl, 
         c->fault = "ACCIDENT_WINDOW_EXCEEDED";
         c->seq = n++;
     }
+    if (n_ins > 0 && wg_rng_chance(r, 0.003 * f)) { /* a report dated after the day it was received */
+        claim *c = &cl[n];
+        natural_claim(g, r, p, insured[wg_rng_below(r, (uint32_t)n_ins)], WG_LIAB_ACCIDENT_MEDICAL, c,
+                      ptag + 108);
+        c->fault = "REPORT_AFTER_RECEIPT"; /* receive_claims sets its receipt the day before the report */
+        c->seq = n++;
+    }
     if (child >= 0 && wg_rng_chance(r, 0.003 * f)) { /* a grade outside 1-10 */
         claim *c = &cl[n];
         natural_claim(g, r, p, child, WG_LIAB_ACCIDENTAL_DISABILITY, c, ptag + 107);
@@ -870,6 +899,21 @@ static int duplicate_invoices(wg_claims *g, wg_rng *r, claim *cl, int n, uint64_
     return n;
 }
 
+/* The day each claim (not yet the reviews) reaches the insurer: the report date, or a few days later for
+ * claims sent by post; a claim that repeats another's invoices after it; REPORT_AFTER_RECEIPT the day before
+ * its report date (the only claims whose receipt precedes their report). */
+static void receive_claims(wg_rng *r, claim *cl, int n)
+{
+    for (int i = 0; i < n; i++) {
+        claim *c = &cl[i];
+        c->receipt = c->report + (wg_rng_chance(r, 0.6) ? 0 : (int32_t)wg_rng_range(r, 1, 5));
+        if (c->dup_of >= 0 && c->dup_of < i && c->receipt <= cl[c->dup_of].receipt)
+            c->receipt = cl[c->dup_of].receipt + 1;
+        if (c->fault != NULL && strcmp(c->fault, "REPORT_AFTER_RECEIPT") == 0)
+            c->receipt = c->report - 1;
+    }
+}
+
 /* A reviewer's decision a few days after each claim that may go to review (documents missing, or amounts
  * above the threshold: deaths, critical illness, disability); sent only if it did. Returns the new count. */
 static int review_claims(wg_rng *r, claim *cl, int n)
@@ -881,7 +925,7 @@ static int review_claims(wg_rng *r, claim *cl, int n)
             cl[n] = cl[i];
             cl[n].is_review = true;
             cl[n].ref = cl[i].seq;
-            cl[n].report = cl[i].report + (int32_t)wg_rng_range(r, 3, 30);
+            cl[n].receipt = cl[i].receipt + (int32_t)wg_rng_range(r, 3, 30); /* the review's own day */
             cl[n].seq = n;
             n++;
         }
@@ -889,12 +933,12 @@ static int review_claims(wg_rng *r, claim *cl, int n)
     return n;
 }
 
-/* Report order (stable): a policy's claims go out in the order the insurer received them. */
-static void sort_by_report(claim *cl, int n)
+/* Receipt order (stable): a policy's claims go out in the order the insurer received them. */
+static void sort_by_receipt(claim *cl, int n)
 {
     for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && (cl[j].report < cl[j - 1].report ||
-                                  (cl[j].report == cl[j - 1].report && cl[j].seq < cl[j - 1].seq));
+        for (int j = i; j > 0 && (cl[j].receipt < cl[j - 1].receipt ||
+                                  (cl[j].receipt == cl[j - 1].receipt && cl[j].seq < cl[j - 1].seq));
              j--) {
             claim t = cl[j];
             cl[j] = cl[j - 1];
@@ -956,8 +1000,9 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
     int n = natural_claims(g, r, p, cl, ptag, years);
     n = injected_claims(g, r, p, cl, n, ptag);
     n = duplicate_invoices(g, r, cl, n, ptag);
+    receive_claims(r, cl, n);
     n = review_claims(r, cl, n);
-    sort_by_report(cl, n);
+    sort_by_receipt(cl, n);
 
     st = FM_OK;
     for (int i = 0; i < n && st == FM_OK; i++) {

@@ -161,6 +161,13 @@ fm_status wg_plan_load(const char *dir, int year, wg_plan *out, fm_error *err)
         d->severe = strcmp(str_at(ci, "severity", err), "severe") == 0;
         d->covered = bool_at(ci, "covered", err);
     }
+    json_t *mark; /* the diagnoses an accident can cause (optional list of codes) */
+    json_array_foreach(json_object_get(root, "ci_accident_causable"), i, mark)
+    {
+        for (int k = 0; k < out->n_diseases; k++)
+            if (json_is_string(mark) && strcmp(out->diseases[k].code, json_string_value(mark)) == 0)
+                out->diseases[k].accident_causable = true;
+    }
     json_t *units = json_object_get(root, "managing_units");
     json_t *u;
     json_array_foreach(units, i, u)

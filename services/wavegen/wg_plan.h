@@ -55,6 +55,7 @@ typedef struct wg_disease {
     char code[17];
     bool severe;
     bool covered;
+    bool accident_causable; /* in the plan's ci_accident_causable list */
 } wg_disease;
 
 /* One plan year. Plain value (fixed arrays), nothing to free. */

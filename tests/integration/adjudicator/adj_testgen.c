@@ -282,13 +282,13 @@ static int claims(int argc, char **argv)
                                  "\"death_certificate\",\"disability_assessment\",\"diagnosis_report\","
                                  "\"accident_report\"]";
         printf("%s|{\"event_id\":\"clm-%" PRIu64 "-%ld\",\"type\":\"claim.submitted\",\"schema_version\":1,"
-               "\"occurred_at\":\"2026-06-02T10:00:00+08:00\",\"producer\":\"adj-testgen\","
+               "\"occurred_at\":\"%sT10:00:00+08:00\",\"producer\":\"adj-testgen\","
                "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\",\"insured_id_number\":\"%s\","
                "\"liability\":\"%s\",\"cause\":\"%s\",\"incident_date\":\"%s\",\"event_date\":%s,"
                "\"report_date\":\"%s\",\"bills\":%s,\"injuries\":%s,\"critical_illness_code\":%s,"
                "\"documents\":%s}\n",
-               policy, seedv, i, seedv, i, policy, id, liab, cause, inc, event_date, rep, bills, injuries, ci,
-               docs);
+               policy, seedv, i, rep, seedv, i, policy, id, liab, cause, inc, event_date, rep, bills, injuries,
+               ci, docs); /* received on its report date (a later report is REPORT_AFTER_RECEIPT) */
         /* Reviews of what is likely pending (a child's death, missing documents), and a few of decided
          * claims. */
         bool likely_pending =
@@ -297,10 +297,10 @@ static int claims(int argc, char **argv)
             bool approve = rng_chance(&s, 700);
             printf("%s|{\"event_id\":\"rev-%" PRIu64
                    "-%ld\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
-                   "\"occurred_at\":\"2026-06-10T15:00:00+08:00\",\"producer\":\"adj-testgen\","
+                   "\"occurred_at\":\"%sT15:00:00+08:00\",\"producer\":\"adj-testgen\","
                    "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\",\"reviewer\":\"R-%02d\","
                    "\"action\":\"%s\",\"amount\":%s,\"note\":null}\n",
-                   policy, seedv, i, seedv, i, policy, (int)(i % 13), approve ? "approve" : "decline",
+                   policy, seedv, i, rep, seedv, i, policy, (int)(i % 13), approve ? "approve" : "decline",
                    approve ? (rng_chance(&s, 800) ? "999999999" : "150000") : "null");
         }
     }

@@ -136,7 +136,9 @@ static void example_decided_as_expected(void **state)
     seed(&c, ctx);
 
     assert_int_equal(tdb_exec(S.adj, "BEGIN"), 0);
-    adj_source src = {.topic = "claim.events", .partition = 0, .offset = 7};
+    fm_envelope envl; /* the receipt: the event's occurred_at, as the worker passes it */
+    assert_int_equal(fm_decode_envelope(buf, len, 0, &envl, &err), FM_OK);
+    adj_source src = {.topic = "claim.events", .partition = 0, .offset = 7, .occurred_at = envl.occurred_at};
     adj_output out = {0};
     fm_status st = adj_apply_claim(&S.env, S.adj, &src, &c, "2026-06-02T10:00:03+08:00", &out, &err);
     if (st != FM_OK)
@@ -202,6 +204,17 @@ static void example_decided_as_expected(void **state)
         assert_false(has_signal(c.claim_id, "PERSON_NOT_INSURED"));
     if (strcmp(ex->name, "04-incident-before-coverage") == 0)
         assert_true(has_signal(c.claim_id, "INCIDENT_BEFORE_COVERAGE"));
+    /* A critical illness declared as accident that an accident cannot cause (claim-rules, issue 15). */
+    assert_int_equal(has_signal(c.claim_id, "CAUSE_IMPLAUSIBLE"),
+                     strcmp(ex->name, "52-cancer-declared-as-accident-in-waiting-period") == 0);
+
+    /* The receipt and the decision's event time are the event's occurred_at (migration 068). */
+    snprintf(sql, sizeof sql,
+             "SELECT (c.receipt_at = '%s'::timestamptz AND d.event_at = c.receipt_at)::text"
+             " FROM famins.claims c JOIN famins.claim_decisions d USING (claim_id) WHERE c.claim_id = '%s'",
+             envl.occurred_at, c.claim_id);
+    tdb_text(S.adj, sql, text, sizeof text);
+    assert_string_equal(text, "true");
 
     /* A paid decision is in the person's usage. */
     if (jint(exp, "payable") > 0) {

@@ -116,9 +116,16 @@ for u in units_loss:
     n, paid = claims_by_unit.get(u, (0, 0, 0, 0))[:2]
     exp["loss_ratio"][(u,)] = (prem, n, paid, bp(paid, prem))
 
+# Settlement: receipt (receipt_at, else when famins recorded the claim) to the current decision's time (the event
+# time of the claim's latest decision, else the clock that wrote the claim's current decision), never before the
+# receipt; Asia/Shanghai dates.
+SETTLE_DAYS = """(greatest(coalesce((SELECT d.event_at FROM famins.claim_decisions d WHERE d.claim_id = cc.claim_id
+                                    ORDER BY d.decision_id DESC LIMIT 1), decided_at),
+                          coalesce(receipt_at, received_at)) AT TIME ZONE 'Asia/Shanghai')::date
+                - (coalesce(receipt_at, received_at) AT TIME ZONE 'Asia/Shanghai')::date"""
 days_by_unit = {}
 for u, d in sql(f"""
-    SELECT u, ((decided_at AT TIME ZONE 'Asia/Shanghai')::date - report_date)
+    SELECT u, {SETTLE_DAYS}
     FROM {CLAIMS} WHERE y = {YEAR} AND status <> 'pending_review'"""):
     days_by_unit.setdefault(u, []).append(Fraction(int(d)))
 
@@ -207,7 +214,7 @@ def year_figures(year):
         FROM {CLAIMS} WHERE y = {year} GROUP BY 1"""):
         g = get(u)
         g["claims"], g["paid"], g["declined"], g["paid_claims"] = int(n), int(paid), int(decl), int(pc)
-    for u, d in sql(f"""SELECT u, ((decided_at AT TIME ZONE 'Asia/Shanghai')::date - report_date)
+    for u, d in sql(f"""SELECT u, {SETTLE_DAYS}
                         FROM {CLAIMS} WHERE y = {year} AND status <> 'pending_review'"""):
         get(u)["days"].append(Fraction(int(d)))
     for u, n in sql(f"""

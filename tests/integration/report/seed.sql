@@ -201,5 +201,8 @@ BEGIN
     INSERT INTO famins.fraud_signals (code, household_id, plan_year, managing_unit, detail, source_event_id)
     VALUES ('ALREADY_INSURED_ELSEWHERE', 'H20266101130099', 2026, '610113', 'member 1 insured in another household',
         'ev-H2026610113099');
+    -- Receipts (migration 068): each claim received on its report date at 09:00 in Asia/Shanghai, so that its
+    -- settlement (receipt to the decision written at decided_at) is the seeded number of days.
+    UPDATE famins.claims SET receipt_at = (report_date + time '09:00') AT TIME ZONE 'Asia/Shanghai';
 END
 $seed$;

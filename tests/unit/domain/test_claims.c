@@ -418,6 +418,171 @@ static void disease_outside_the_covered_list_is_not_covered(void **state)
     DECLINED(decide(f), FM_REASON_CI_NOT_COVERED);
 }
 
+/* ---- settled after the first implementation (domain.md) ---- */
+
+/* A declared accident waives a critical illness's waiting period only for a diagnosis the plan marks as
+ * one an accident can cause; for any other the waiting period applies, as for an illness, and the claim is
+ * signalled CAUSE_IMPLAUSIBLE. */
+static void accident_waives_ci_waiting_only_for_accident_causable_diagnoses(void **state)
+{
+    fx *f = *state;
+    static const char *const causable[] = {"CI-S04", "CI-S07", "CI-S12", "CI-S13", "CI-S14",
+                                           "CI-S15", "CI-S18", "CI-S20", "CI-S23", "CI-S25"};
+    for (size_t i = 0; i < sizeof causable / sizeof causable[0]; i++) {
+        set_ci(f, causable[i]);
+        f->c.cause = FM_CAUSE_ACCIDENT;
+        f->c.incident_date = D("2026-03-01"); /* the first day of cover */
+        expect(decide(f), FM_CLAIM_APPROVED, 3000000, 0);
+        assert_false(f->d.cause_implausible);
+    }
+    set_ci(f, "CI-S01"); /* a malignant tumour declared as accident */
+    f->c.cause = FM_CAUSE_ACCIDENT;
+    f->c.incident_date = D("2026-04-29"); /* start + 59: inside the waiting period */
+    DECLINED(decide(f), FM_REASON_WAITING_PERIOD);
+    assert_true(f->d.cause_implausible);
+    f->c.incident_date = D("2026-04-30"); /* start + 60: after it, paid, still signalled */
+    expect(decide(f), FM_CLAIM_APPROVED, 3000000, 0);
+    assert_true(f->d.cause_implausible);
+    f->ctx.renewal = true; /* a renewal skips the waiting period whatever the cause */
+    f->c.incident_date = D("2026-03-01");
+    expect(decide(f), FM_CLAIM_APPROVED, 3000000, 0);
+    assert_true(f->d.cause_implausible);
+    f->ctx.renewal = false;
+    set_ci(f, "CI-M03"); /* a mild stroke: not accident-causable either */
+    f->c.cause = FM_CAUSE_ACCIDENT;
+    f->c.incident_date = D("2026-03-10");
+    DECLINED(decide(f), FM_REASON_WAITING_PERIOD);
+    set_ci(f, "CI-X99"); /* an unknown code counts as not causable: waiting first, then not covered */
+    f->c.cause = FM_CAUSE_ACCIDENT;
+    f->c.incident_date = D("2026-03-10");
+    DECLINED(decide(f), FM_REASON_WAITING_PERIOD);
+    assert_true(f->d.cause_implausible);
+    f->c.incident_date = D("2026-05-10");
+    DECLINED(decide(f), FM_REASON_CI_NOT_COVERED);
+    assert_true(f->d.cause_implausible);
+    set_ci(f, "CI-S01"); /* declared as illness: no signal */
+    f->c.incident_date = D("2026-05-10");
+    expect(decide(f), FM_CLAIM_APPROVED, 3000000, 0);
+    assert_false(f->d.cause_implausible);
+    /* A death keeps its declared cause: an accident has no waiting period and is never implausible. */
+    f->plan->review_threshold = INT64_MAX;
+    set_liability(f, FM_LIAB_DEATH, FM_CAUSE_ACCIDENT, "2026-03-02", "2026-03-02");
+    expect(decide(f), FM_CLAIM_APPROVED, 5000000, 0);
+    assert_false(f->d.cause_implausible);
+}
+
+/* A lump-sum claim asks for the plan's benefit for the person's role, whatever the decision; medical: 0. */
+static void lump_sum_claims_ask_for_the_plans_benefit(void **state)
+{
+    fx *f = *state;
+    bill(f, 50000, 0, 0);
+    assert_fen_equal(decide(f)->asked, 0); /* medical: the bills say what is claimed */
+    f->c.n_bills = 0;
+    set_liability(f, FM_LIAB_DEATH, FM_CAUSE_ILLNESS, "2026-03-05", "2026-03-06");
+    DECLINED(decide(f), FM_REASON_WAITING_PERIOD);
+    assert_fen_equal(f->d.asked, 5000000); /* the child's death sum, declined or not */
+    f->ctx.role = FM_ROLE_PARENT;
+    assert_fen_equal(decide(f)->asked, f->plan->liabilities[FM_LIAB_DEATH].sum_insured[FM_ROLE_PARENT]);
+    f->ctx.role = FM_ROLE_CHILD;
+    set_ci(f, "CI-S03");
+    assert_fen_equal(decide(f)->asked, 3000000);
+    set_ci(f, "CI-M01"); /* mild: its ratio of the sum */
+    assert_fen_equal(decide(f)->asked, 3000000 / 10000 * f->plan->ci_mild_ratio_bp);
+    set_ci(f, "CI-X99"); /* an unknown code asks for the critical-illness benefit */
+    assert_fen_equal(decide(f)->asked, 3000000);
+    set_liability(f, FM_LIAB_ACCIDENTAL_DISABILITY, FM_CAUSE_ACCIDENT, "2026-05-01", "2026-06-01");
+    fm_fen dsum = f->plan->liabilities[FM_LIAB_ACCIDENTAL_DISABILITY].sum_insured[FM_ROLE_CHILD];
+    injury(f, 3);
+    const fm_claim_decision *d = decide(f);
+    assert_fen_equal(d->asked, dsum / 100 * 80); /* grade 3: 80 % */
+    assert_fen_equal(d->asked, d->full);
+    injury(f, 3); /* two at grade 3: grade 2, 90 % */
+    d = decide(f);
+    assert_fen_equal(d->asked, dsum / 100 * 90);
+    injury(f, 11); /* an invalid grade asks for nothing that can be graded */
+    DECLINED(decide(f), FM_REASON_INVALID_GRADE);
+    assert_fen_equal(f->d.asked, 0);
+    f->c.n_injuries = 1;
+    f->ctx.person_found = false;
+    DECLINED(decide(f), FM_REASON_PERSON_NOT_INSURED);
+    assert_fen_equal(f->d.asked, 0);
+}
+
+static void ci_not_covered_is_checked_before_ci_already_paid(void **state)
+{
+    fx *f = *state;
+    f->ctx.usage.ci_severe_paid = 3000000;
+    set_ci(f, "CI-S17"); /* not covered, and a severe benefit already paid */
+    DECLINED(decide(f), FM_REASON_CI_NOT_COVERED);
+}
+
+static void medical_claim_without_bills_has_no_eligible_amount(void **state)
+{
+    fx *f = *state;
+    DECLINED(decide(f), FM_REASON_NO_ELIGIBLE_AMOUNT);
+    set_liability(f, FM_LIAB_ILLNESS_HOSPITAL, FM_CAUSE_ILLNESS, "2026-08-01", NULL);
+    DECLINED(decide(f), FM_REASON_NO_ELIGIBLE_AMOUNT);
+}
+
+/* A report date after the receipt date is refused before any other check; on the receipt day it is not. */
+static void report_after_receipt_is_refused_first(void **state)
+{
+    fx *f = *state;
+    bill(f, 50000, 0, 0);
+    f->ctx.has_receipt = true;
+    f->ctx.received_on = D("2026-06-01"); /* the report date of the fixture */
+    expect(decide(f), FM_CLAIM_APPROVED, 32000, 0);
+    f->ctx.received_on = D("2026-06-05");
+    expect(decide(f), FM_CLAIM_APPROVED, 32000, 0);
+    f->ctx.received_on = D("2026-05-31");
+    DECLINED(decide(f), FM_REASON_REPORT_AFTER_RECEIPT);
+    assert_false(f->d.usage_changed);
+    f->ctx.policy_found = false; /* before the policy */
+    DECLINED(decide(f), FM_REASON_REPORT_AFTER_RECEIPT);
+    f->ctx.has_receipt = false; /* receipt unknown: not checked */
+    DECLINED(decide(f), FM_REASON_POLICY_NOT_FOUND);
+}
+
+static void receipt_date_is_the_shanghai_date_of_occurred_at(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *ts;
+        const char *date; /* NULL: refused */
+    } cases[] = {
+        {"2026-05-20T10:00:00+08:00", "2026-05-20"},
+        {"2026-05-20T23:59:59+08:00", "2026-05-20"},
+        {"2026-05-20T15:59:59Z", "2026-05-20"},
+        {"2026-05-20T16:00:00Z", "2026-05-21"},
+        {"2026-05-20T16:00:00.123456789z", "2026-05-21"},
+        {"2026-12-31T16:00:00Z", "2027-01-01"},
+        {"2028-02-28T20:00:00-05:00", "2028-02-29"}, /* 01:00 UTC on the 29th, a leap day */
+        {"2026-03-01T00:30:00+14:00", "2026-02-28"}, /* 10:30 UTC the day before */
+        {"2026-03-01T07:59:59+00:00", "2026-03-01"},
+        {"2026-03-01T00:00:00+08:00", "2026-03-01"},
+        {"2026-02-30T10:00:00+08:00", NULL},
+        {"2026-05-20 10:00:00+08:00", NULL},
+        {"2026-05-20T10:00:00", NULL},
+        {"2026-05-20T24:00:00Z", NULL},
+        {"2026-05-20T10:00:00.Z", NULL},
+        {"2026-05-20T10:00:00+0800", NULL},
+        {"", NULL},
+        {NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fm_date d = 0;
+        fm_status st = fm_claim_receipt_date(cases[i].ts, &d);
+        if (cases[i].date == NULL) {
+            assert_int_equal(st, FM_EINVAL);
+            continue;
+        }
+        assert_int_equal(st, FM_OK);
+        if (d != D(cases[i].date))
+            print_error("%s: got day %lld\n", cases[i].ts, (long long)d);
+        assert_true(d == D(cases[i].date));
+    }
+}
+
 /* ---- medical ---- */
 
 static void medical_pays_what_social_insurance_left_above_the_deductible_at_80_percent(void **state)
@@ -669,6 +834,7 @@ static void reviewer_decline_is_reviewer_declined(void **state)
     DECLINED(d, FM_REASON_REVIEWER_DECLINED);
     assert_false(d->usage_changed);
     assert_fen_equal(d->new_usage.deductible_used[FM_LIAB_ACCIDENT_MEDICAL], 0);
+    assert_fen_equal(d->full, 96000); /* the reviewer's decline keeps full as the rules computed it */
 }
 
 static void review_of_a_claim_that_no_longer_pays_keeps_the_recomputed_decline(void **state)
@@ -821,6 +987,12 @@ int main(void)
         T(huge_earlier_payments_leave_nothing_without_overflow),
         T(malformed_input_is_an_error_not_a_decision),
         T(decision_names_the_plan_version),
+        T(accident_waives_ci_waiting_only_for_accident_causable_diagnoses),
+        T(ci_not_covered_is_checked_before_ci_already_paid),
+        T(lump_sum_claims_ask_for_the_plans_benefit),
+        T(medical_claim_without_bills_has_no_eligible_amount),
+        T(report_after_receipt_is_refused_first),
+        T(receipt_date_is_the_shanghai_date_of_occurred_at),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

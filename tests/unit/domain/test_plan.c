@@ -101,6 +101,34 @@ static void expected_loss_ratio_is_read_when_given(void **state)
     fm_plan_catalogue_free(cat);
 }
 
+/* Every sample plan marks the 2020 definitions an accident can cause, and only those. */
+static void samples_mark_the_accident_causable_critical_illnesses(void **state)
+{
+    (void)state;
+    static const char *const causable[] = {"CI-S04", "CI-S07", "CI-S12", "CI-S13", "CI-S14",
+                                           "CI-S15", "CI-S18", "CI-S20", "CI-S23", "CI-S25"};
+    static const char *const not_causable[] = {"CI-S01", "CI-S02", "CI-S03", "CI-S06", "CI-M01", "CI-M03"};
+    fm_plan_catalogue *cat = NULL;
+    assert_int_equal(fm_plan_catalogue_load(FM_TEST_PLANS, &cat, NULL), FM_OK);
+    for (size_t p = 0; p < cat->n_plans; p++) {
+        size_t marked = 0;
+        for (size_t i = 0; i < cat->plans[p].n_diseases; i++)
+            marked += cat->plans[p].diseases[i].accident_causable;
+        assert_int_equal(marked, sizeof causable / sizeof causable[0]);
+        for (size_t i = 0; i < sizeof causable / sizeof causable[0]; i++)
+            assert_true(fm_plan_disease(&cat->plans[p], causable[i])->accident_causable);
+        for (size_t i = 0; i < sizeof not_causable / sizeof not_causable[0]; i++)
+            assert_false(fm_plan_disease(&cat->plans[p], not_causable[i])->accident_causable);
+    }
+    fm_plan_catalogue_free(cat);
+    /* A file without the list marks nothing. */
+    assert_int_equal(fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/good/plan-2026.json", &cat, NULL),
+                     FM_OK);
+    for (size_t i = 0; i < cat->plans[0].n_diseases; i++)
+        assert_false(cat->plans[0].diseases[i].accident_causable);
+    fm_plan_catalogue_free(cat);
+}
+
 typedef struct bad_case {
     const char *dir;
     fm_status status;
@@ -173,6 +201,7 @@ int main(void)
         cmocka_unit_test(expected_loss_ratio_is_read_when_given),
         cmocka_unit_test(expected_loss_ratio_is_read_when_given),
         cmocka_unit_test(every_bad_catalogue_is_refused_with_its_reason),
+        cmocka_unit_test(samples_mark_the_accident_causable_critical_illnesses),
         cmocka_unit_test(the_message_names_the_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -170,7 +170,7 @@ static void claims_agree_with_the_domain_claim_decision_on_every_claim(void **st
     wg_set invoices;
     wg_set_init(&invoices, ne * 16 + 64);
     int mismatches = 0;
-    size_t by_outcome[4] = {0}, n_reviews = 0, n_resends = 0, n_unreadable = 0;
+    size_t by_outcome[4] = {0}, n_reviews = 0, n_resends = 0, n_unreadable = 0, n_implausible = 0;
     bool seen_reason[FM_REASON_COUNT] = {false};
     for (size_t i = 0; i < ne && mismatches < 20; i++) {
         json_t *label = json_loads(lbl[i], 0, NULL);
@@ -244,6 +244,9 @@ static void claims_agree_with_the_domain_claim_decision_on_every_claim(void **st
 
         fm_claim_context ctx;
         memset(&ctx, 0, sizeof ctx);
+        if (!is_review) /* the receipt, as the adjudicator reads it from the envelope */
+            assert_int_equal(fm_claim_receipt_date(s(o, "occurred_at"), &ctx.received_on), FM_OK);
+        ctx.has_receipt = !is_review;
         ppolicy *p = find_policy(&book, c.policy_number);
         pmember *pm = NULL;
         ctx.plan_year = 2026;
@@ -279,6 +282,19 @@ static void claims_agree_with_the_domain_claim_decision_on_every_claim(void **st
         else
             assert_int_equal(fm_decide_claim(plan, &c, &ctx, &d, &err), FM_OK);
         by_outcome[d.outcome]++;
+        n_implausible += !is_review && d.cause_implausible && s(label, "fault") != NULL &&
+                         strcmp(s(label, "fault"), "CAUSE_IMPLAUSIBLE") == 0;
+        /* the fault names the signal: CAUSE_IMPLAUSIBLE when the generator built one (a forgotten document
+         * or a diagnosis not covered may name the claim's fault instead) */
+        const char *fault = s(label, "fault");
+        bool built = fault != NULL && strcmp(fault, "CAUSE_IMPLAUSIBLE") == 0;
+        bool other = fault != NULL &&
+                     (strcmp(fault, "DOCUMENTS_MISSING") == 0 || strcmp(fault, "CI_NOT_COVERED") == 0);
+        if (!is_review && (built ? !d.cause_implausible : d.cause_implausible && !other)) {
+            print_error("%s: cause_implausible %d, fault %s\n", c.event_id, d.cause_implausible,
+                        fault ? fault : "none");
+            mismatches++;
+        }
 
         const char *want_outcome = s(exp, "outcome");
         if (strcmp(want_outcome, fm_claim_outcome_name(d.outcome)) != 0 ||
@@ -334,6 +350,7 @@ static void claims_agree_with_the_domain_claim_decision_on_every_claim(void **st
     assert_true(n_reviews > 20);
     assert_true(n_resends > 20);
     assert_true(n_unreadable > 20);
+    assert_true(n_implausible > 0);
     /* the wave exercises every outcome and the reasons users rely on */
     for (int out = 0; out < 4; out++)
         assert_true(by_outcome[out] > 0);
@@ -344,7 +361,7 @@ static void claims_agree_with_the_domain_claim_decision_on_every_claim(void **st
                               FM_REASON_BELOW_DEDUCTIBLE,   FM_REASON_LIMIT_REACHED,
                               FM_REASON_DOCUMENTS_MISSING,  FM_REASON_AMOUNT_ABOVE_REVIEW_THRESHOLD,
                               FM_REASON_NO_ELIGIBLE_AMOUNT, FM_REASON_REVIEWER_DECLINED,
-                              FM_REASON_REVIEWER_REDUCED};
+                              FM_REASON_REVIEWER_REDUCED,   FM_REASON_REPORT_AFTER_RECEIPT};
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
         if (!seen_reason[must[i]])
             fail_msg("no claim decided with %s", fm_reason_id(must[i]));
@@ -386,20 +403,49 @@ static void claim_dates_respect_coverage_by_construction(void **state)
     char **evl = wg_test_lines(ebuf, elen, &el, &ne);
     char **lbl = wg_test_lines(lbuf, llen, &ll, &nl);
     assert_int_equal(ne, nl);
-    size_t natural = 0;
+    size_t natural = 0, reviews = 0, refused = 0, late = 0;
+    wg_set receipts;
+    wg_set_init(&receipts, ne * 2 + 64);
     for (size_t i = 0; i < ne; i++) {
         json_t *o = json_loadb(evl[i], el[i], 0, NULL), *label = json_loads(lbl[i], 0, NULL);
         const char *fault = s(label, "fault");
-        if (strcmp(s(label, "kind"), "valid") != 0 || strcmp(s(o, "type"), "claim.reviewed") == 0) {
-            /* unreadable ones and re-sends are not claims to check; a review has no dates of its own */
+        /* unreadable ones and re-sends are not claims to check */
+        if (strcmp(s(label, "kind"), "valid") != 0) {
             json_decref(o);
             json_decref(label);
             continue;
         }
+        fm_date receipt;
+        assert_int_equal(fm_claim_receipt_date(s(o, "occurred_at"), &receipt), FM_OK);
+        char receipt_key[80];
+        snprintf(receipt_key, sizeof receipt_key, "%s=%lld", s(o, "claim_id"), (long long)receipt);
+        if (strcmp(s(o, "type"), "claim.reviewed") == 0) {
+            /* a review is received at least three days after its claim (the claim's receipt was noted) */
+            bool after = false;
+            for (int back = 3; back <= 30 && !after; back++) {
+                snprintf(receipt_key, sizeof receipt_key, "%s=%lld", s(o, "claim_id"),
+                         (long long)receipt - back);
+                after = wg_set_has(&receipts, receipt_key);
+            }
+            assert_true(after);
+            reviews++;
+            json_decref(o);
+            json_decref(label);
+            continue;
+        }
+        wg_set_add(&receipts, receipt_key);
         fm_date incident, report;
         assert_int_equal(fm_date_parse(s(o, "incident_date"), &incident, NULL), FM_OK);
         assert_int_equal(fm_date_parse(s(o, "report_date"), &report, NULL), FM_OK);
         assert_true(report >= incident);
+        /* incident <= report <= receipt, except the claims built to be refused */
+        if (fault != NULL && strcmp(fault, "REPORT_AFTER_RECEIPT") == 0) {
+            assert_int_equal(receipt, report - 1);
+            refused++;
+        } else {
+            assert_true(receipt >= report && receipt <= report + 31);
+            late += receipt > report;
+        }
         if (fault == NULL || strcmp(fault, "DOCUMENTS_MISSING") == 0 ||
             strcmp(fault, "CI_NOT_COVERED") == 0 || strcmp(fault, "DUPLICATE_INVOICE") == 0) {
             ppolicy *p = find_policy(&book, s(o, "policy_number"));
@@ -411,6 +457,10 @@ static void claim_dates_respect_coverage_by_construction(void **state)
         json_decref(label);
     }
     assert_true(natural > 1000);
+    assert_true(reviews > 10);
+    assert_true(refused > 0);
+    assert_true(late > natural / 5); /* receipts spread after the report, not all on its day */
+    wg_set_free(&receipts);
     wg_set_free(&book.index);
     free(book.p);
     free(evl);
