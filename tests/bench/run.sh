@@ -69,6 +69,7 @@ itest_init bench
 DB1_DSN="$FAMINS_PG_DSN"
 COPY_DB="famins_t_bench_copy_$$"
 COPY_DSN="host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=${COPY_DB} user=famins_admin"
+CCOPY_DB="famins_t_bench_ccopy_$$"
 WORK=$(mktemp -d "/tmp/famins-bench.XXXXXX")
 PIDS=()
 cleanup() {
@@ -76,7 +77,8 @@ cleanup() {
     for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     # Retried: a DROP can fail transiently while other tests create and drop databases on the same server.
     for _ in 1 2 3; do
-        psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$COPY_DB\" WITH (FORCE)" >/dev/null 2>&1 && break
+        psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$COPY_DB\" WITH (FORCE)" >/dev/null 2>&1 &&
+            psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$CCOPY_DB\" WITH (FORCE)" >/dev/null 2>&1 && break
         sleep 1
     done
     itest_done
@@ -425,6 +427,7 @@ log "steady: $steady_messages claims offered at $(round "$steady_in_rate") /s; l
 log "claims: saturation run (famins-wavegen unpaced, the adjudicator running)"
 claims_wave saturation "$WORK/policies-saturation.jsonl"
 sat_messages=$W_MESSAGES
+sat_t0_ms=$W_T0
 sat_produce_s=$W_PRODUCE_S
 sat_s=$(calc "$W_END - $W_START")
 sat_cps=$(calc "$W_MESSAGES / $sat_s")
@@ -435,10 +438,73 @@ log "saturation: $sat_messages claims in $(round "$sat_s" 2) s = $(round "$sat_c
     "p50/p90/p99: committed $t_lo50/$t_lo90/$t_lo99, published $t_hi50/$t_hi90/$t_hi99"
 stop_service "$adj_pid"
 stop_service "$relay_pid"
+
+# ---------------------------------------------------------------- 7. claims COPY ceiling
+# Every row the saturation run wrote (the adjudicator's claims, decisions, bills, usage..., the runtime's
+# processed events, positions, dead letters and outbox rows, the relay's sent marks), COPY'd in one
+# transaction into a fresh database migrated the same way and holding everything the run's database held
+# before the saturation run (loaded first, untimed): the same tables, indexes, foreign keys and triggers, the
+# same sizes. A row belongs to the saturation run when its current version was committed after the run's
+# first claim was produced (PostgreSQL's commit timestamp of its xmin, track_commit_timestamp=on: nothing but
+# the adjudicator and the relay wrote then), so every table is split without knowing which service writes it
+# (a table another branch adds is covered too). Tables are loaded parents first (foreign keys' depth).
+log "claims COPY ceiling: exporting the saturation run's rows"
+CCOPY_DSN="host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=${CCOPY_DB} user=famins_admin"
+q3() { psql "$CCOPY_DSN" -v ON_ERROR_STOP=1 -qAt -c "$1"; }
+claims_copy_tables=$(q1 "WITH RECURSIVE t AS (SELECT oid, relname FROM pg_class
+        WHERE relnamespace = 'famins'::regnamespace AND relkind = 'r'),
+    fk AS (SELECT conrelid AS child, confrelid AS parent FROM pg_constraint
+        WHERE contype = 'f' AND connamespace = 'famins'::regnamespace AND conrelid <> confrelid),
+    d(oid, depth) AS (SELECT oid, 0 FROM t UNION ALL
+        SELECT fk.child, d.depth + 1 FROM d JOIN fk ON fk.parent = d.oid WHERE d.depth < 32)
+    SELECT t.relname FROM t JOIN d USING (oid) GROUP BY t.relname ORDER BY max(d.depth), 1")
+psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE \"$CCOPY_DB\" OWNER famins_admin" >/dev/null
+FAMINS_PG_DSN="$CCOPY_DSN" "$BIN/admin/famins-admin" migrate >"$WORK/admin-ccopy.log" 2>&1 ||
+    fail "famins-admin migrate of the claims COPY database failed"
+sat_from="to_timestamp($sat_t0_ms / 1000.0)"
+before_script="$WORK/claims-before.sql" claims_script="$WORK/claims-copy.sql"
+echo "BEGIN;" >"$before_script"
+echo "BEGIN;" >"$claims_script"
+claims_copy_rows=0
+for t in $claims_copy_tables; do
+    # Rows a migration seeds are already in the fresh database: a table that is not empty there is loaded
+    # with the saturation run's rows only.
+    if [ "$(q3 "SELECT count(*) FROM (SELECT 1 FROM famins.$t LIMIT 1) x")" = 0 ]; then
+        psql "$DB1_DSN" -v ON_ERROR_STOP=1 -qAt -c "\\copy (SELECT * FROM famins.$t WHERE
+            coalesce(pg_xact_commit_timestamp(xmin) < $sat_from, true)) TO '$WORK/c0-$t.copy'" ||
+            fail "export of famins.$t (before the saturation run) failed"
+        [ -s "$WORK/c0-$t.copy" ] && echo "\\copy famins.$t FROM '$WORK/c0-$t.copy'" >>"$before_script"
+    fi
+    psql "$DB1_DSN" -v ON_ERROR_STOP=1 -qAt -c "\\copy (SELECT * FROM famins.$t WHERE
+        pg_xact_commit_timestamp(xmin) >= $sat_from) TO '$WORK/c1-$t.copy'" ||
+        fail "export of famins.$t (the saturation run) failed"
+    n=$(wc -l <"$WORK/c1-$t.copy")
+    if [ "$n" -gt 0 ]; then
+        claims_copy_rows=$((claims_copy_rows + n))
+        echo "\\copy famins.$t FROM '$WORK/c1-$t.copy'" >>"$claims_script"
+        echo "$t $n" >>"$WORK/claims-copy-rows.txt"
+    fi
+done
+echo "COMMIT;" >>"$before_script"
+echo "COMMIT;" >>"$claims_script"
+psql "$CCOPY_DSN" -v ON_ERROR_STOP=1 -qAt -f "$before_script" >/dev/null || fail "claims ceiling: loading the rows before the saturation run failed"
+q3 "VACUUM ANALYZE" >/dev/null 2>&1 || true
+q3 "CHECKPOINT" >/dev/null 2>&1 || true
+[ "$(q3 "SHOW fsync")/$(q3 "SHOW synchronous_commit")" = on/on ] || fail "claims COPY database not fsync=on/synchronous_commit=on"
+t0=$(now)
+psql "$CCOPY_DSN" -v ON_ERROR_STOP=1 -qAt -f "$claims_script" >/dev/null || fail "claims COPY FROM failed"
+claims_copy_s=$(calc "$(now) - $t0")
+claims_copy_cps=$(calc "$sat_messages / $claims_copy_s")
+claims_to_copy_ratio=$(calc "$sat_cps / $claims_copy_cps")
+claims_rows_per_claim=$(calc "$claims_copy_rows / $sat_messages")
+log "claims COPY ceiling: $claims_copy_rows rows ($(round "$claims_rows_per_claim" 2) per claim:" \
+    "$(tr '\n' ' ' <"$WORK/claims-copy-rows.txt")) in $(round "$claims_copy_s" 3) s = $(round "$claims_copy_cps") claims/s;" \
+    "saturation / ceiling $(round "$claims_to_copy_ratio" 2)"
+psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$CCOPY_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
 errors=$(cat "$WORK"/*.log | grep -c 'level=error\|"level":"error"\| ERROR ' || true)
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# ---------------------------------------------------------------- 7. the results
+# ---------------------------------------------------------------- 8. the results
 ratio_copy=$(calc "$pipeline_hps / $copy_hps")
 ratio_floor=$(calc "$pipeline_hps / $one_row_hps")
 growth() { calc "($2 - $1) / $1"; }
@@ -470,6 +536,8 @@ jq -n \
     --argjson t_n "$sat_n" \
     --argjson t_lo50 "$t_lo50" --argjson t_lo90 "$t_lo90" --argjson t_lo99 "$t_lo99" \
     --argjson t_hi50 "${t_hi50:-null}" --argjson t_hi90 "${t_hi90:-null}" --argjson t_hi99 "${t_hi99:-null}" \
+    --argjson cc_rows "$claims_copy_rows" --argjson cc_s "$claims_copy_s" --argjson cc_cps "$claims_copy_cps" \
+    --argjson cc_rpc "$claims_rows_per_claim" --argjson cc_ratio "$claims_to_copy_ratio" \
     --argjson errors "${errors:-0}" \
     '{
   machine: {cores: ($cores | tonumber), load_average_start: $load_start, load_average_end: $load_end},
@@ -499,20 +567,24 @@ jq -n \
              latency_ms_published: {p50: $s_hi50, p90: $s_hi90, p99: $s_hi99}},
     saturation: {claims: $t_msgs, produce_seconds: $t_prod, seconds: $t_s, claims_per_s: $t_cps, decisions: $t_n,
              latency_ms_committed: {p50: $t_lo50, p90: $t_lo90, p99: $t_lo99},
-             latency_ms_published: {p50: $t_hi50, p90: $t_hi90, p99: $t_hi99}}
+             latency_ms_published: {p50: $t_hi50, p90: $t_hi90, p99: $t_hi99}},
+    postgresql_copy_ceiling: {rows: $cc_rows, rows_per_claim: $cc_rpc, seconds: $cc_s, claims_per_s: $cc_cps},
+    claims_copy_ceiling_per_s: $cc_cps, claims_to_copy_ratio: $cc_ratio
   },
   service_log_errors: $errors
 }' >"$WORK/results.json"
 
 # Goals, each beside its figure.
-g1=$(met "$ratio_copy >= 0.5")
+g1=$(met "$ratio_copy >= 0.7")
 g2=$(met "$ratio_floor >= 20")
 g3=$(met "$g_elig <= 0.10 && $g_subs <= 0.10")
 g4=$(met "$sat_cps >= 10000")
 g5=$(met "${s_lo99:-999999} <= 100")
-jq --argjson g1 "$g1" --argjson g2 "$g2" --argjson g3 "$g3" --argjson g4 "$g4" --argjson g5 "$g5" \
+g6=$(met "$claims_to_copy_ratio >= 0.5")
+jq --argjson g1 "$g1" --argjson g2 "$g2" --argjson g3 "$g3" --argjson g4 "$g4" --argjson g5 "$g5" --argjson g6 "$g6" \
     '. + {goals: {
-        pipeline_at_least_half_copy: {goal: ">= 0.5", figure: .enrollment.ratio_pipeline_to_copy, met: $g1},
+        pipeline_at_least_0_7_copy: {goal: ">= 0.7", figure: .enrollment.ratio_pipeline_to_copy, met: $g1},
+        claims_at_least_half_claims_copy: {goal: ">= 0.5", figure: .claims.claims_to_copy_ratio, met: $g6},
         pipeline_at_least_20x_one_row: {goal: ">= 20", figure: .enrollment.ratio_pipeline_to_one_row, met: $g2},
         worker_memory_growth_within_10_percent: {goal: "<= 0.10",
             figure: ([.memory_kib.eligibility.growth, .memory_kib.subsidy.growth] | max), met: $g3},
@@ -545,7 +617,7 @@ $decisions decisions, $ledger_rows ledger rows, $dead_letters dead letters.
 
 | goal | figure | |
 |---|---:|---|
-| pipeline ≥ 0.5 × COPY ceiling | $(r "$ratio_copy" 2) × | $(yn "$g1") |
+| pipeline ≥ 0.7 × COPY ceiling | $(r "$ratio_copy" 2) × | $(yn "$g1") |
 | pipeline ≥ 20 × one-row floor | $(r "$ratio_floor" 1) × | $(yn "$g2") |
 | worker memory at the end within 10 % of at 10 % of the wave | eligibility $(r "$(calc "$g_elig * 100")" 1) %, subsidy $(r "$(calc "$g_subs * 100")" 1) % | $(yn "$g3") |
 
@@ -564,10 +636,12 @@ $decisions decisions, $ledger_rows ledger rows, $dead_letters dead letters.
 |---|---:|---:|---|---|
 | steady, offered at $(r "$steady_in_rate") /s (target $rate) | $steady_messages | $(r "$steady_cps") | $s_lo50 / $s_lo90 / $s_lo99 | ${s_hi50:-–} / ${s_hi90:-–} / ${s_hi99:-–} |
 | saturation (famins-wavegen unpaced, concurrently) | $sat_messages | $(r "$sat_cps") | $t_lo50 / $t_lo90 / $t_lo99 | ${t_hi50:-–} / ${t_hi90:-–} / ${t_hi99:-–} |
+| ceiling: PostgreSQL COPY of the saturation run's $claims_copy_rows rows ($(r "$claims_rows_per_claim" 2) per claim), same tables, indexes and prior rows, one transaction | $sat_messages | $(r "$claims_copy_cps") | — | — |
 
 | goal | figure | |
 |---|---:|---|
 | adjudication ≥ 10,000 claims/s | $(r "$sat_cps") | $(yn "$g4") |
+| saturation ≥ 0.5 × the claims COPY ceiling | $(r "$claims_to_copy_ratio" 2) × | $(yn "$g6") |
 | p99 latency ≤ 100 ms at $rate claims/s (to the decision's commit) | ${s_lo99:-–} ms | $(yn "$g5") |
 
 Latency is measured from the claim.events message's Kafka timestamp (famins-wavegen's produce time). Two ends:
