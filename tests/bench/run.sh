@@ -144,6 +144,8 @@ pos() {
 unsent() { q1 "SELECT count(*) FROM famins.outbox WHERE sent_at IS NULL"; }
 # hwm PID: the process's peak resident set (VmHWM) in KiB, 0 when gone.
 hwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+# rss PID: the process's resident set now (VmRSS) in KiB, 0 when gone.
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 # first_batch GROUP: epoch seconds of the group's first batch transaction (processed_events.processed_at is the
 # transaction's now(): the batch's messages were consumed just before it).
 first_batch() {
@@ -222,6 +224,11 @@ elig_hwm() {
     for p in "${elig_pids[@]}"; do v=$(hwm "$p"); [ "$v" -gt "$m" ] && m=$v; done
     echo "$m"
 }
+elig_rss() {
+    local p m=0 v
+    for p in "${elig_pids[@]}"; do v=$(rss "$p"); [ "$v" -gt "$m" ] && m=$v; done
+    echo "$m"
+}
 start_service relay FAMINS_PG_DSN="$(itest_dsn_as famins_relay) application_name=bench-relay" \
     "$BIN/relay/famins-relay"
 relay_pid=$LAST_PID
@@ -230,10 +237,13 @@ start_service subsidy FAMINS_SUBSIDY_PG_DSN="$(itest_dsn_as famins_subsidy) appl
 subs_pid=$LAST_PID
 
 # Drained: eligibility has applied every input message, the outbox is published and subsidy has applied
-# every enrollment.decided message. Peak memory is read when eligibility passes 10 % of the wave's messages
-# and again at the end (VmHWM is the peak so far, so each reading covers everything before it).
+# every enrollment.decided message. Peak memory is read when eligibility passes 10 % and 50 % of the wave's
+# messages and again at the end (VmHWM is the peak so far, so each reading covers everything before it), with
+# the resident set at that moment (VmRSS) beside it.
 tenth=$((in_messages / 10))
+half=$((in_messages / 2))
 mem10_elig=0 mem10_subs=0 mem10_relay=0 mem10_at=0
+mem50_elig=0 mem50_subs=0 mem50_relay=0 mem50_at=0
 deadline=$(($(date +%s) + timeout_s))
 end_t=""
 while :; do
@@ -249,6 +259,11 @@ while :; do
         AND topic = '$DECIDED_TOPIC')")
     if [ "$mem10_at" = 0 ] && [ "$a" -ge "$tenth" ]; then
         mem10_elig=$(elig_hwm) mem10_subs=$(hwm "$subs_pid") mem10_relay=$(hwm "$relay_pid") mem10_at=$a
+        rss10_elig=$(elig_rss) rss10_subs=$(rss "$subs_pid")
+    fi
+    if [ "$mem50_at" = 0 ] && [ "$a" -ge "$half" ]; then
+        mem50_elig=$(elig_hwm) mem50_subs=$(hwm "$subs_pid") mem50_relay=$(hwm "$relay_pid") mem50_at=$a
+        rss50_elig=$(elig_rss) rss50_subs=$(rss "$subs_pid")
     fi
     if [ "$a" -ge "$in_messages" ] && [ "$unsent_rows" = 0 ]; then
         # Eligibility is done and its outbox published: enrollment.decided is complete.
@@ -267,13 +282,14 @@ start_t=$(first_batch "$ELIG_GROUP")
 pipeline_s=$(calc "$end_t - $start_t")
 pipeline_hps=$(calc "$households / $pipeline_s")
 mem_end_elig=$(elig_hwm) mem_end_subs=$(hwm "$subs_pid") mem_end_relay=$(hwm "$relay_pid")
+rss_end_elig=$(elig_rss) rss_end_subs=$(rss "$subs_pid")
 decisions=$(q1 "SELECT count(*) FROM famins.enrollment_decisions")
 ledger_rows=$(q1 "SELECT count(*) FROM famins.subsidy_ledger")
 dead_letters=$(q1 "SELECT count(*) FROM famins.dead_letters")
 log "pipeline: $households households ($in_messages messages, $decisions decisions, $ledger_rows ledger rows," \
     "$dead_letters dead letters) in $(round "$pipeline_s" 2) s = $(round "$pipeline_hps") households/s"
-log "peak memory KiB at $mem10_at messages / at the end: eligibility $mem10_elig/$mem_end_elig," \
-    "subsidy $mem10_subs/$mem_end_subs, relay $mem10_relay/$mem_end_relay"
+log "peak memory KiB at $mem10_at / $mem50_at messages / at the end: eligibility $mem10_elig/$mem50_elig/$mem_end_elig," \
+    "subsidy $mem10_subs/$mem50_subs/$mem_end_subs, relay $mem10_relay/$mem50_relay/$mem_end_relay"
 stop_service "$subs_pid"
 for p in "${elig_pids[@]}"; do stop_service "$p"; done
 
@@ -510,6 +526,12 @@ ratio_floor=$(calc "$pipeline_hps / $one_row_hps")
 growth() { calc "($2 - $1) / $1"; }
 g_elig=$(growth "$mem10_elig" "$mem_end_elig")
 g_subs=$(growth "$mem10_subs" "$mem_end_subs")
+# spread A B C: (largest - smallest) / smallest of the three peaks (VmHWM never falls: end vs 10 %, but said
+# as the goal says it).
+spread() { printf '%s\n' "$@" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.6f", (hi - lo) / lo }'; }
+s_elig=$(spread "$mem10_elig" "$mem50_elig" "$mem_end_elig")
+s_subs=$(spread "$mem10_subs" "$mem50_subs" "$mem_end_subs")
+s_relay=$(spread "$mem10_relay" "$mem50_relay" "$mem_end_relay")
 met() { [ "$(echo "$1" | bc -l)" = 1 ] && echo true || echo false; }
 jq -n \
     --arg cores "$cores" --arg load_start "$load_start" --arg load_end "$load_end" \
@@ -528,6 +550,10 @@ jq -n \
     --argjson m10_at "$mem10_at" --argjson m10e "$mem10_elig" --argjson m10s "$mem10_subs" --argjson m10r "$mem10_relay" \
     --argjson mee "$mem_end_elig" --argjson mes "$mem_end_subs" --argjson mer "$mem_end_relay" --argjson mea "$mem_end_adj" \
     --argjson g_elig "$g_elig" --argjson g_subs "$g_subs" \
+    --argjson m50_at "$mem50_at" --argjson m50e "$mem50_elig" --argjson m50s "$mem50_subs" --argjson m50r "$mem50_relay" \
+    --argjson r10e "$rss10_elig" --argjson r50e "$rss50_elig" --argjson ree "$rss_end_elig" \
+    --argjson r10s "$rss10_subs" --argjson r50s "$rss50_subs" --argjson res "$rss_end_subs" \
+    --argjson s_elig "$s_elig" --argjson s_subs "$s_subs" --argjson s_relay "$s_relay" \
     --argjson rate "$rate" --argjson s_msgs "$steady_messages" --argjson s_in "$steady_in_rate" \
     --argjson s_cps "$steady_cps" --argjson s_n "$steady_n" \
     --argjson s_lo50 "$s_lo50" --argjson s_lo90 "$s_lo90" --argjson s_lo99 "$s_lo99" \
@@ -555,10 +581,12 @@ jq -n \
     ratio_pipeline_to_copy: $ratio_copy, ratio_pipeline_to_one_row: $ratio_floor
   },
   memory_kib: {
-    first_point_messages: $m10_at,
-    eligibility: {at_10_percent: $m10e, at_end: $mee, growth: $g_elig},
-    subsidy: {at_10_percent: $m10s, at_end: $mes, growth: $g_subs},
-    relay: {at_10_percent: $m10r, at_end: $mer},
+    first_point_messages: $m10_at, half_point_messages: $m50_at,
+    eligibility: {at_10_percent: $m10e, at_50_percent: $m50e, at_end: $mee, growth: $g_elig, spread: $s_elig,
+                  rss_at_10_percent: $r10e, rss_at_50_percent: $r50e, rss_at_end: $ree},
+    subsidy: {at_10_percent: $m10s, at_50_percent: $m50s, at_end: $mes, growth: $g_subs, spread: $s_subs,
+              rss_at_10_percent: $r10s, rss_at_50_percent: $r50s, rss_at_end: $res},
+    relay: {at_10_percent: $m10r, at_50_percent: $m50r, at_end: $mer, spread: $s_relay},
     adjudicator: {at_end: $mea}
   },
   claims: {
@@ -623,12 +651,16 @@ $decisions decisions, $ledger_rows ledger rows, $dead_letters dead letters.
 
 ## Peak resident memory (VmHWM, MiB)
 
-| worker | at 10 % of the wave ($mem10_at messages) | at the end |
-|---|---:|---:|
-| famins-eligibility | $(mb "$mem10_elig") | $(mb "$mem_end_elig") |
-| famins-subsidy | $(mb "$mem10_subs") | $(mb "$mem_end_subs") |
-| famins-relay (enrollment, then claims) | $(mb "$mem10_relay") | $(mb "$mem_end_relay") |
-| famins-adjudicator | — | $(mb "$mem_end_adj") |
+| worker | at 10 % of the wave ($mem10_at messages) | at 50 % ($mem50_at) | at the end | spread | resident now at 10 / 50 / 100 % |
+|---|---:|---:|---:|---:|---|
+| famins-eligibility (the larger of its instances) | $(mb "$mem10_elig") | $(mb "$mem50_elig") | $(mb "$mem_end_elig") | $(r "$(calc "$s_elig * 100")" 1) % | $(mb "$rss10_elig") / $(mb "$rss50_elig") / $(mb "$rss_end_elig") |
+| famins-subsidy | $(mb "$mem10_subs") | $(mb "$mem50_subs") | $(mb "$mem_end_subs") | $(r "$(calc "$s_subs * 100")" 1) % | $(mb "$rss10_subs") / $(mb "$rss50_subs") / $(mb "$rss_end_subs") |
+| famins-relay (at the end: after the claims too) | $(mb "$mem10_relay") | $(mb "$mem50_relay") | $(mb "$mem_end_relay") | $(r "$(calc "$s_relay * 100")" 1) % | |
+| famins-adjudicator | — | — | $(mb "$mem_end_adj") | | |
+
+Peaks are VmHWM from \`/proc/<pid>/status\` read while the wave runs (each reading covers everything before
+it); spread = (largest − smallest) / smallest of the three. The workers' limits come from
+\`FAMINS_MEMORY_BUDGET_MB\` (common/runtime/README.md, "Memory").
 
 ## Claims
 

@@ -28,9 +28,15 @@ enrollment.postgresql_copy_ceiling.households_per_s
 enrollment.one_row_floor.sample_rows enrollment.one_row_floor.rows_per_s enrollment.one_row_floor.rows_per_household
 enrollment.one_row_floor.households_per_s
 enrollment.ratio_pipeline_to_copy enrollment.ratio_pipeline_to_one_row
-memory_kib.first_point_messages memory_kib.eligibility.at_10_percent memory_kib.eligibility.at_end
-memory_kib.eligibility.growth memory_kib.subsidy.at_10_percent memory_kib.subsidy.at_end memory_kib.subsidy.growth
-memory_kib.relay.at_10_percent memory_kib.relay.at_end memory_kib.adjudicator.at_end
+memory_kib.first_point_messages memory_kib.half_point_messages
+memory_kib.eligibility.at_10_percent memory_kib.eligibility.at_50_percent memory_kib.eligibility.at_end
+memory_kib.eligibility.growth memory_kib.eligibility.spread memory_kib.eligibility.rss_at_10_percent
+memory_kib.eligibility.rss_at_50_percent memory_kib.eligibility.rss_at_end
+memory_kib.subsidy.at_10_percent memory_kib.subsidy.at_50_percent memory_kib.subsidy.at_end memory_kib.subsidy.growth
+memory_kib.subsidy.spread memory_kib.subsidy.rss_at_10_percent memory_kib.subsidy.rss_at_50_percent
+memory_kib.subsidy.rss_at_end
+memory_kib.relay.at_10_percent memory_kib.relay.at_50_percent memory_kib.relay.at_end memory_kib.relay.spread
+memory_kib.adjudicator.at_end
 claims.steady.target_rate claims.steady.claims claims.steady.offered_per_s claims.steady.claims_per_s
 claims.steady.decisions claims.steady.latency_ms_committed.p50 claims.steady.latency_ms_committed.p90
 claims.steady.latency_ms_committed.p99 claims.steady.latency_ms_published.p50 claims.steady.latency_ms_published.p90
@@ -45,7 +51,7 @@ service_log_errors goals.pipeline_at_least_0_7_copy.met goals.claims_at_least_ha
 goals.worker_memory_growth_within_10_percent.met goals.adjudication_at_least_10000_per_s.met
 goals.p99_latency_at_most_100ms_at_steady_rate.met'
 # Truly zero-able: memory growth (flat memory is the goal), error lines (0 is right), goals (false is a figure).
-may_be_zero='memory_kib.eligibility.growth memory_kib.subsidy.growth service_log_errors'
+may_be_zero='memory_kib.eligibility.growth memory_kib.subsidy.growth memory_kib.eligibility.spread memory_kib.subsidy.spread memory_kib.relay.spread service_log_errors'
 bad=0
 for path in $want; do
     value=$(jq -r --arg p "$path" 'getpath($p | split(".")) | if . == null then "MISSING" else tostring end' "$json")
