@@ -11,6 +11,7 @@
 #                           [--saturation-policies N]   (claims of at most N policies in the saturation run)
 #                           [--eligibility-instances K] (K famins-eligibility in one consumer group; default 2)
 #                           [--profile]   (workers log at debug: per-phase batch times in the markdown; slower)
+#                           [--no-peer]   (without the Kafka Connect JDBC sink peer, tests/bench/connect.sh)
 # Needs FAMINS_BUILD_DIR (default <source>/build) holding the services and tests/bench/tools.
 set -euo pipefail
 
@@ -30,6 +31,7 @@ wavegen_args=""
 profile=0
 saturation_policies=0
 elig_instances=2
+peer=1
 usage() {
     sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
@@ -48,6 +50,7 @@ while [ $# -gt 0 ]; do
     --profile) profile=1; shift ;;
     --saturation-policies) saturation_policies="$2"; shift 2 ;;
     --eligibility-instances) elig_instances="$2"; shift 2 ;;
+    --no-peer) peer=0; shift ;;
     -h | --help) usage ;;
     *) echo "run.sh: unknown option $1" >&2; usage ;;
     esac
@@ -59,7 +62,7 @@ BIN="$FAMINS_BUILD_DIR/services"
 TOOLS="$FAMINS_BUILD_DIR/tests/bench/tools"
 for b in "$BIN/eligibility/famins-eligibility" "$BIN/subsidy/famins-subsidy" "$BIN/relay/famins-relay" \
     "$BIN/adjudicator/famins-adjudicator" "$BIN/wavegen/famins-wavegen" "$BIN/admin/famins-admin" \
-    "$TOOLS/bench_consume_only" "$TOOLS/bench_one_row"; do
+    "$TOOLS/bench_consume_only" "$TOOLS/bench_one_row" "$TOOLS/bench_peer_wave"; do
     [ -x "$b" ] || { echo "run.sh: $b not built (cmake --build $FAMINS_BUILD_DIR)" >&2; exit 1; }
 done
 
@@ -70,11 +73,14 @@ DB1_DSN="$FAMINS_PG_DSN"
 COPY_DB="famins_t_bench_copy_$$"
 COPY_DSN="host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=${COPY_DB} user=famins_admin"
 CCOPY_DB="famins_t_bench_ccopy_$$"
+PEER_DB="famins_t_bench_peer_$$"
 WORK=$(mktemp -d "/tmp/famins-bench.XXXXXX")
 PIDS=()
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    [ -d "$WORK/connect" ] && bash "$HERE/connect.sh" stop "$WORK/connect" 2>/dev/null
+    psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$PEER_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
     # Retried: a DROP can fail transiently while other tests create and drop databases on the same server.
     for _ in 1 2 3; do
         psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$COPY_DB\" WITH (FORCE)" >/dev/null 2>&1 &&
@@ -129,6 +135,13 @@ sanitize=$(sed -n 's/^FAMINS_SANITIZE:[A-Z]*=//p' "$FAMINS_BUILD_DIR/CMakeCache.
 log "$cores cores, load $load_start, PostgreSQL $pg_version (fsync=$pg_fsync synchronous_commit=$pg_sync_commit)," \
     "Kafka $kafka_version, librdkafka $rdkafka_version, build $build_type sanitize=$sanitize"
 [ "$sanitize" = ON ] && log "WARNING: sanitizer build — figures are not representative (use a Release build)"
+
+# peer_versions: what the peer runs (from connect.sh's poms).
+peer_versions() {
+    local c="$HERE/connect"
+    echo "Kafka Connect $(sed -n 's:.*<kafka.version>\([^<]*\)</kafka.version>.*:\1:p' "$c/runtime-pom.xml" | head -n1) standalone," \
+        "Debezium JDBC sink $(sed -n 's:.*<debezium.version>\([^<]*\)</debezium.version>.*:\1:p' "$c/plugin-pom.xml" | head -n1)"
+}
 
 # ---------------------------------------------------------------- helpers: lag, memory, services
 # hw TOPIC: the sum of the topic's high watermarks.
@@ -292,6 +305,50 @@ log "peak memory KiB at $mem10_at / $mem50_at messages / at the end: eligibility
     "subsidy $mem10_subs/$mem50_subs/$mem_end_subs, relay $mem10_relay/$mem50_relay/$mem_end_relay"
 stop_service "$subs_pid"
 for p in "${elig_pids[@]}"; do stop_service "$p"; done
+
+# ---------------------------------------------------------------- 3b. the peer: Kafka Connect's JDBC sink
+# What a team would assemble instead (it decides nothing): Kafka Connect standalone with the Debezium JDBC sink
+# connector, its usual settings (tests/bench/connect.sh), sinking the same wave's households — one record per
+# household, JSON with an embedded schema, on a topic of its own made from the wave (untimed) — into a fresh
+# PostgreSQL database, with the famins workers stopped. records/s = records / (the sink's first transaction, the
+# table's now() default, to the first probe that sees every household's row): the same ends as the pipeline's.
+peer_records=0 peer_households=0 peer_s=0 peer_rps=0 peer_ratio=0
+if [ "$peer" = 1 ]; then
+    log "peer: Kafka Connect standalone + Debezium JDBC sink (tests/bench/connect.sh)"
+    bash "$HERE/connect.sh" install || fail "connect.sh install failed"
+    PEER_TOPIC="${FAMINS_TOPIC_PREFIX}bench.households"
+    kcat -C -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$IN_TOPIC" -o beginning -e -q -f '%s\n' |
+        "$TOOLS/bench_peer_wave" -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$PEER_TOPIC" -p "$partitions" \
+            -k "$WORK/peer-keys.txt" >"$WORK/peer-wave.json" || fail "bench_peer_wave failed"
+    peer_records=$(jq .records "$WORK/peer-wave.json")
+    peer_households=$(sort -u "$WORK/peer-keys.txt" | wc -l)
+    PEER_DSN="host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=${PEER_DB} user=famins_admin"
+    psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE \"$PEER_DB\" OWNER famins_admin" >/dev/null
+    # The table as the connector would create it (schema.evolution=basic), plus sunk_at: the transaction's
+    # now(), which the connector does not write, to time its first batch.
+    psql "$PEER_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE TABLE bench_households (household_id text PRIMARY KEY,
+        event_id text NOT NULL, plan_year integer, submitted_on text, managing_unit text, members integer NOT NULL,
+        sunk_at timestamptz NOT NULL DEFAULT now())" >/dev/null
+    bash "$HERE/connect.sh" start "$WORK/connect" "$PEER_TOPIC" "$PEER_DB" bench_households "$elig_instances" ||
+        fail "connect.sh start failed"
+    connect_pid=$(cat "$WORK/connect/connect.pid")
+    deadline=$(($(date +%s) + timeout_s))
+    while :; do
+        kill -0 "$connect_pid" 2>/dev/null || fail "Kafka Connect stopped; see $WORK/connect/connect.log"
+        t_probe=$(now)
+        [ "$(psql "$PEER_DSN" -qAt -c "SELECT count(*) FROM bench_households")" -ge "$peer_households" ] && break
+        grep -q 'Task threw an uncaught' "$WORK/connect/connect.log" && fail "the sink task failed; see $WORK/connect/connect.log"
+        [ "$(date +%s)" -lt "$deadline" ] || fail "the sink did not write $peer_households rows within ${timeout_s}s"
+        sleep 0.2
+    done
+    peer_start=$(psql "$PEER_DSN" -qAt -c "SELECT extract(epoch FROM min(sunk_at)) FROM bench_households")
+    peer_s=$(calc "$t_probe - $peer_start")
+    peer_rps=$(calc "$peer_records / $peer_s")
+    peer_ratio=$(calc "$pipeline_hps / $peer_rps")
+    bash "$HERE/connect.sh" stop "$WORK/connect"
+    log "peer: $peer_records records ($peer_households households) in $(round "$peer_s" 2) s = $(round "$peer_rps") records/s;" \
+        "famins $(round "$pipeline_hps") households/s = $(round "$peer_ratio" 2) x the sink"
+fi
 
 # ---------------------------------------------------------------- 4. PostgreSQL ceiling: COPY the same rows
 # The rows the pipeline wrote, every table it wrote in its batch transactions, exported from its database and
@@ -564,6 +621,9 @@ jq -n \
     --argjson t_hi50 "${t_hi50:-null}" --argjson t_hi90 "${t_hi90:-null}" --argjson t_hi99 "${t_hi99:-null}" \
     --argjson cc_rows "$claims_copy_rows" --argjson cc_s "$claims_copy_s" --argjson cc_cps "$claims_copy_cps" \
     --argjson cc_rpc "$claims_rows_per_claim" --argjson cc_ratio "$claims_to_copy_ratio" \
+    --argjson peer "$peer" --argjson p_records "$peer_records" --argjson p_hh "$peer_households" \
+    --argjson p_s "$peer_s" --argjson p_rps "$peer_rps" --argjson p_ratio "$peer_ratio" \
+    --arg p_versions "$(peer_versions)" \
     --argjson errors "${errors:-0}" \
     '{
   machine: {cores: ($cores | tonumber), load_average_start: $load_start, load_average_end: $load_end},
@@ -578,7 +638,10 @@ jq -n \
     postgresql_copy_ceiling: {rows: $copy_rows, seconds: $copy_s, households_per_s: $copy_hps},
     one_row_floor: {sample_rows: $one_rows, rows_per_s: $one_rps, rows_per_household: $rows_per_hh,
                     households_per_s: $one_hps, extrapolated: true},
-    ratio_pipeline_to_copy: $ratio_copy, ratio_pipeline_to_one_row: $ratio_floor
+    ratio_pipeline_to_copy: $ratio_copy, ratio_pipeline_to_one_row: $ratio_floor,
+    peer: (if $peer == 1 then {what: $p_versions, records: $p_records, households: $p_hh, seconds: $p_s,
+            records_per_s: $p_rps, famins_households_per_s: $pipeline_hps, famins_to_peer: $p_ratio}
+           else {what: "not run (--no-peer)"} end)
   },
   memory_kib: {
     first_point_messages: $m10_at, half_point_messages: $m50_at,
@@ -621,6 +684,13 @@ jq --argjson g1 "$g1" --argjson g2 "$g2" --argjson g3 "$g3" --argjson g4 "$g4" -
             met: $g5}}}' "$WORK/results.json" >"$out_dir/bench-results.json"
 
 r() { round "$1" "${2:-0}"; }
+if [ "$peer" = 1 ]; then
+    peer_row="| peer: $(peer_versions), usual settings, the same households as JSON with schema (a topic of their own, $peer_records records, $peer_households households), famins stopped | $(r "$peer_s" 2) | $(r "$peer_rps") records/s |"
+    peer_line="famins end to end: $(r "$pipeline_hps") households/s, deciding, explaining, booking and publishing; the plain sink: $(r "$peer_rps") records/s, one row per household written, nothing decided: famins = $(r "$peer_ratio" 2) × the sink."
+else
+    peer_row="| peer: Kafka Connect JDBC sink | not run (--no-peer) | — |"
+    peer_line=""
+fi
 yn() { [ "$1" = true ] && echo met || echo "**not met**"; }
 mb() { r "$(calc "$1 / 1024")" 1; }
 cat >"$out_dir/bench-results.md" <<MD
@@ -642,6 +712,9 @@ $decisions decisions, $ledger_rows ledger rows, $dead_letters dead letters.
 | ceiling: librdkafka consume-only of the same topic | $(r "$consume_s" 2) | $(r "$consume_hps") |
 | ceiling: PostgreSQL COPY of the same $copy_rows rows, same tables and indexes, one transaction | $(r "$copy_s" 2) | $(r "$copy_hps") |
 | floor: the same rows one INSERT + COMMIT each ($(r "$one_row_rps") rows/s on a $one_row_rows-row sample, extrapolated; $(r "$rows_per_household" 2) rows per household) | — | $(r "$one_row_hps") |
+$peer_row
+
+$peer_line
 
 | goal | figure | |
 |---|---:|---|
