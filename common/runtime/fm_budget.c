@@ -30,9 +30,17 @@ fm_status fm_memory_limits_derive(int64_t budget_mb, int64_t max_message_bytes, 
                      "FAMINS_MEMORY_BUDGET_MB %" PRId64 " leaves a batch %" PRId64
                      " bytes, less than FAMINS_MAX_MESSAGE_BYTES %" PRId64 "; needs at least %" PRId64,
                      budget_mb, l.batch_max_bytes, max_message_bytes,
-                     FM_BUDGET_BASE_MB + (max_message_bytes * 2 * 2 * FM_BUDGET_BATCH_EXPANSION + MIB - 1) / MIB);
+                     FM_BUDGET_BASE_MB +
+                         (max_message_bytes * 2 * 2 * FM_BUDGET_BATCH_EXPANSION + MIB - 1) / MIB);
         return FM_ECONFIG;
     }
+    /* librdkafka's ranges: a large budget stops at their ends rather than being refused. */
+    if (l.queued_max_messages_kbytes > FM_BUDGET_QUEUE_KBYTES_MAX)
+        l.queued_max_messages_kbytes = FM_BUDGET_QUEUE_KBYTES_MAX;
+    if (l.fetch_max_bytes > FM_BUDGET_FETCH_BYTES_MAX)
+        l.fetch_max_bytes = FM_BUDGET_FETCH_BYTES_MAX;
+    if (l.queued_min_messages > FM_BUDGET_QUEUE_MESSAGES_MAX)
+        l.queued_min_messages = FM_BUDGET_QUEUE_MESSAGES_MAX;
     if (prefetch_kbytes > 0)
         l.queued_max_messages_kbytes = prefetch_kbytes;
     if (batch_max_bytes > 0)

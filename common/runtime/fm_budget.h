@@ -19,6 +19,11 @@
 /* librdkafka's default per-partition fetch size: a budget lowers it, never raises it. */
 #define FM_BUDGET_PARTITION_FETCH_MAX (1024 * 1024)
 
+/* librdkafka's upper bounds of queued.max.messages.kbytes, fetch.max.bytes and queued.min.messages. */
+#define FM_BUDGET_QUEUE_KBYTES_MAX 2097151
+#define FM_BUDGET_FETCH_BYTES_MAX 2147483135
+#define FM_BUDGET_QUEUE_MESSAGES_MAX 10000000
+
 /* The limits derived from one budget (see common/runtime/README.md, "Memory"). */
 typedef struct fm_memory_limits {
     int64_t queued_max_messages_kbytes; /* librdkafka: the consumer queue, all partitions together */

@@ -352,8 +352,8 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
         atomic_store(&w.ops->health.started, 1);
     fm_log(w.lg, FM_LOG_INFO, "worker_started",
            "group=%s topics=%s%s assignor=%s batch_max=%d batch_ms=%d batch_max_bytes=%" PRId64
-           " queued_max_messages_kbytes=%" PRId64 " fetch_max_bytes=%" PRId64 " max_partition_fetch_bytes=%" PRId64
-           " queued_min_messages=%" PRId64,
+           " queued_max_messages_kbytes=%" PRId64 " fetch_max_bytes=%" PRId64
+           " max_partition_fetch_bytes=%" PRId64 " queued_min_messages=%" PRId64,
            w.group, w.topics[0], w.topic_count > 1 ? ",..." : "", fm_settings_str(s, "FAMINS_ASSIGNOR"),
            w.batch_max, w.batch_ms, w.limits.batch_max_bytes, w.limits.queued_max_messages_kbytes,
            w.limits.fetch_max_bytes, w.limits.max_partition_fetch_bytes, w.limits.queued_min_messages);

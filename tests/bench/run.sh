@@ -62,9 +62,11 @@ BIN="$FAMINS_BUILD_DIR/services"
 TOOLS="$FAMINS_BUILD_DIR/tests/bench/tools"
 for b in "$BIN/eligibility/famins-eligibility" "$BIN/subsidy/famins-subsidy" "$BIN/relay/famins-relay" \
     "$BIN/adjudicator/famins-adjudicator" "$BIN/wavegen/famins-wavegen" "$BIN/admin/famins-admin" \
-    "$TOOLS/bench_consume_only" "$TOOLS/bench_one_row" "$TOOLS/bench_peer_wave"; do
+    "$TOOLS/bench_consume_only" "$TOOLS/bench_one_row"; do
     [ -x "$b" ] || { echo "run.sh: $b not built (cmake --build $FAMINS_BUILD_DIR)" >&2; exit 1; }
 done
+[ "$peer" = 0 ] || [ -x "$TOOLS/bench_peer_wave" ] ||
+    { echo "run.sh: $TOOLS/bench_peer_wave not built (cmake --build $FAMINS_BUILD_DIR)" >&2; exit 1; }
 
 export FAMINS_TOPIC_PARTITIONS="$partitions"
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"

@@ -72,9 +72,10 @@ static json_t *field(const char *name, const char *type, int optional)
 static json_t *value_schema(void)
 {
     return json_pack("{s:s, s:s, s:b, s:[o,o,o,o,o,o]}", "type", "struct", "name", "famins.bench.household",
-                     "optional", 0, "fields", field("household_id", "string", 0), field("event_id", "string", 0),
-                     field("plan_year", "int32", 1), field("submitted_on", "string", 1),
-                     field("managing_unit", "string", 1), field("members", "int32", 0));
+                     "optional", 0, "fields", field("household_id", "string", 0),
+                     field("event_id", "string", 0), field("plan_year", "int32", 1),
+                     field("submitted_on", "string", 1), field("managing_unit", "string", 1),
+                     field("members", "int32", 0));
 }
 
 static json_t *string_or_null(json_t *v)
@@ -86,10 +87,9 @@ static json_t *string_or_null(json_t *v)
 static int produce(rd_kafka_t *rk, const char *topic, const char *key, const char *value)
 {
     for (;;) {
-        rd_kafka_resp_err_t e =
-            rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                              RD_KAFKA_V_KEY(key, strlen(key)), RD_KAFKA_V_VALUE((void *)value, strlen(value)),
-                              RD_KAFKA_V_END);
+        rd_kafka_resp_err_t e = rd_kafka_producev(
+            rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_KEY(key, strlen(key)), RD_KAFKA_V_VALUE((void *)value, strlen(value)), RD_KAFKA_V_END);
         if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
             return 0;
         if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
@@ -118,7 +118,8 @@ int main(int argc, char **argv)
         case 'p': partitions = atoi(optarg); break;
         case 'k': keys_path = optarg; break;
         default:
-            fprintf(stderr, "usage: bench_peer_wave -b BOOTSTRAP -t TOPIC -p PARTITIONS -k KEYS_FILE < lines\n");
+            fprintf(stderr,
+                    "usage: bench_peer_wave -b BOOTSTRAP -t TOPIC -p PARTITIONS -k KEYS_FILE < lines\n");
             return 2;
         }
     }
@@ -127,9 +128,9 @@ int main(int argc, char **argv)
         return 2;
     }
     FILE *keys = fopen(keys_path, "w");
-    json_t *schema = value_schema(), *key_schema = json_pack("{s:s, s:s, s:b, s:[o]}", "type", "struct", "name",
-                                                      "famins.bench.household_key", "optional", 0, "fields",
-                                                      field("household_id", "string", 0));
+    json_t *schema = value_schema(), *key_schema = json_pack("{s:s, s:s, s:b, s:[o]}", "type", "struct",
+                                                             "name", "famins.bench.household_key", "optional",
+                                                             0, "fields", field("household_id", "string", 0));
     rd_kafka_t *rk = NULL;
     char *line = NULL, errstr[512];
     size_t cap = 0;
@@ -167,13 +168,13 @@ int main(int argc, char **argv)
             json_decref(in);
             continue;
         }
-        json_t *payload = json_pack(
-            "{s:O, s:O, s:o, s:o, s:o, s:i}", "household_id", hh, "event_id", id, "plan_year",
-            json_is_integer(year) ? json_incref(year) : json_null(), "submitted_on",
-            string_or_null(json_object_get(in, "submitted_on")), "managing_unit",
-            string_or_null(json_object_get(in, "managing_unit")), "members",
-            json_is_array(members) ? (int)json_array_size(members) : 0);
-        json_t *value = payload != NULL ? json_pack("{s:O, s:o}", "schema", schema, "payload", payload) : NULL;
+        json_t *payload = json_pack("{s:O, s:O, s:o, s:o, s:o, s:i}", "household_id", hh, "event_id", id,
+                                    "plan_year", json_is_integer(year) ? json_incref(year) : json_null(),
+                                    "submitted_on", string_or_null(json_object_get(in, "submitted_on")),
+                                    "managing_unit", string_or_null(json_object_get(in, "managing_unit")),
+                                    "members", json_is_array(members) ? (int)json_array_size(members) : 0);
+        json_t *value =
+            payload != NULL ? json_pack("{s:O, s:o}", "schema", schema, "payload", payload) : NULL;
         json_t *key = json_pack("{s:O, s:{s:O}}", "schema", key_schema, "payload", "household_id", hh);
         char *v = value != NULL ? json_dumps(value, JSON_COMPACT) : NULL;
         char *k = key != NULL ? json_dumps(key, JSON_COMPACT) : NULL;

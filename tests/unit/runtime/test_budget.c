@@ -45,6 +45,18 @@ static void a_budget_scales_every_limit(void **state)
     assert_true(small.batch_max_bytes >= 262144);
 }
 
+/* The largest budget the setting allows stays inside librdkafka's ranges (which would refuse the values). */
+static void the_largest_budget_stops_at_librdkafkas_ranges(void **state)
+{
+    (void)state;
+    fm_memory_limits l;
+    fm_error err = {0};
+    assert_int_equal(fm_memory_limits_derive(65536, 262144, 100000, 0, 0, &l, &err), FM_OK);
+    assert_i64_equal(l.queued_max_messages_kbytes, FM_BUDGET_QUEUE_KBYTES_MAX);
+    assert_i64_equal(l.fetch_max_bytes, FM_BUDGET_FETCH_BYTES_MAX);
+    assert_true(l.queued_min_messages <= FM_BUDGET_QUEUE_MESSAGES_MAX);
+}
+
 /* FAMINS_PREFETCH_KBYTES and FAMINS_BATCH_MAX_BYTES, when set, win over the budget's shares. */
 static void explicit_settings_replace_the_derived_values(void **state)
 {
@@ -77,6 +89,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_default_budget_splits_into_the_documented_shares),
         cmocka_unit_test(a_budget_scales_every_limit),
+        cmocka_unit_test(the_largest_budget_stops_at_librdkafkas_ranges),
         cmocka_unit_test(explicit_settings_replace_the_derived_values),
         cmocka_unit_test(a_budget_too_small_is_refused),
     };
