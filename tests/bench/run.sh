@@ -2,9 +2,10 @@
 # run.sh — famins' benchmark: in ONE run on one machine, against the real local stack (a fresh database and
 # topic prefix), the enrollment pipeline end to end (famins-eligibility + famins-relay + famins-subsidy) held
 # against same-run ceilings (librdkafka consume-only of the same topic, PostgreSQL COPY of the same rows into
-# the same tables) and a floor (one INSERT + COMMIT per row), the workers' peak memory at 10 % and 100 % of
-# the wave, and claims (famins-wavegen claims -> famins-adjudicator): claims/s and decision latency at a
-# steady rate and at saturation. Writes bench-results.json and bench-results.md. See tests/bench/README.md.
+# the same tables) and a floor (one INSERT + COMMIT per row), a peer (Kafka Connect's JDBC sink of the same
+# households), the workers' peak memory at 10 %, 50 % and 100 % of the wave, and claims (famins-wavegen claims
+# -> famins-adjudicator): claims/s and decision latency at a steady rate and at saturation, held against their
+# own COPY ceiling. Writes bench-results.json and bench-results.md. See tests/bench/README.md.
 #
 #   bash tests/bench/run.sh [--households N] [--rate R] [--steady-seconds S] [--one-row-sample K]
 #                           [--partitions P] [--out DIR] [--timeout S] [--seed S] [--wavegen "ARGS"]
@@ -33,7 +34,7 @@ saturation_policies=0
 elig_instances=2
 peer=1
 usage() {
-    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 while [ $# -gt 0 ]; do
