@@ -14,8 +14,18 @@ static fm_batch_range *find_range(const fm_batch *b, const char *topic, int32_t 
     return NULL;
 }
 
-fm_status fm_batch_add(fm_batch *b, rd_kafka_message_t *msg, const char *topic, int32_t partition,
-                       int64_t offset, int64_t start)
+size_t fm_batch_message_bytes(const rd_kafka_message_t *msg)
+{
+    return msg->len + msg->key_len;
+}
+
+bool fm_batch_full(const fm_batch *b, size_t max_messages, size_t max_bytes)
+{
+    return b->count >= max_messages || (max_bytes > 0 && b->bytes >= max_bytes);
+}
+
+fm_status fm_batch_add(fm_batch *b, rd_kafka_message_t *msg, size_t bytes, const char *topic,
+                       int32_t partition, int64_t offset, int64_t start)
 {
     fm_batch_range *r = find_range(b, topic, partition);
     if (r == NULL) {
@@ -39,9 +49,15 @@ fm_status fm_batch_add(fm_batch *b, rd_kafka_message_t *msg, const char *topic, 
         if (grown == NULL)
             goto fail;
         b->messages = grown;
+        size_t *sizes = realloc(b->sizes, cap * sizeof *sizes);
+        if (sizes == NULL)
+            goto fail; /* messages grew: cap stays, the next add grows both again */
+        b->sizes = sizes;
         b->cap = cap;
     }
+    b->sizes[b->count] = bytes;
     b->messages[b->count++] = msg;
+    b->bytes += bytes;
     if (offset + 1 > r->next)
         r->next = offset + 1;
     r->messages++;
@@ -62,8 +78,10 @@ size_t fm_batch_drop_partition(fm_batch *b, const char *topic, int32_t partition
         rd_kafka_message_t *m = b->messages[i];
         if (m != NULL && m->partition == partition && strcmp(rd_kafka_topic_name(m->rkt), topic) == 0) {
             rd_kafka_message_destroy(m);
+            b->bytes -= b->sizes[i];
             dropped++;
         } else {
+            b->sizes[kept] = b->sizes[i];
             b->messages[kept++] = m;
         }
     }
@@ -81,6 +99,7 @@ void fm_batch_clear(fm_batch *b)
     for (size_t i = 0; i < b->range_count; i++)
         free(b->ranges[i].topic);
     b->count = 0;
+    b->bytes = 0;
     b->range_count = 0;
 }
 
@@ -88,6 +107,7 @@ void fm_batch_free(fm_batch *b)
 {
     fm_batch_clear(b);
     free(b->messages);
+    free(b->sizes);
     free(b->ranges);
     *b = (fm_batch){0};
 }

@@ -255,7 +255,10 @@ static fm_status collect(fmw_worker *w, int64_t *last_stats)
 {
     int64_t first_at = 0;
     size_t max = w->isolate_left > 0 ? 1 : (size_t)w->batch_max;
-    while (w->batch.count < max && w->fatal == FM_OK) {
+    /* Bounded in bytes as well as messages: a batch of near-limit messages (and its decoded events, COPY
+     * text, dead letters) would otherwise hold max x FAMINS_MAX_MESSAGE_BYTES. */
+    size_t max_bytes = (size_t)w->limits.batch_max_bytes;
+    while (!fm_batch_full(&w->batch, max, max_bytes) && w->fatal == FM_OK) {
         if (w->opt->stop != NULL && *w->opt->stop)
             break;
         int timeout = 100;
@@ -292,7 +295,8 @@ static fm_status collect(fmw_worker *w, int64_t *last_stats)
         }
         if (w->batch.count == 0)
             first_at = fmw_now_ms();
-        if (fm_batch_add(&w->batch, m, topic, m->partition, m->offset, pos->committed) != FM_OK)
+        if (fm_batch_add(&w->batch, m, fm_batch_message_bytes(m), topic, m->partition, m->offset,
+                         pos->committed) != FM_OK)
             return FM_ENOMEM;
     }
     return w->fatal;
@@ -346,9 +350,13 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
         goto done;
     if (w.ops != NULL)
         atomic_store(&w.ops->health.started, 1);
-    fm_log(w.lg, FM_LOG_INFO, "worker_started", "group=%s topics=%s%s assignor=%s batch_max=%d batch_ms=%d",
+    fm_log(w.lg, FM_LOG_INFO, "worker_started",
+           "group=%s topics=%s%s assignor=%s batch_max=%d batch_ms=%d batch_max_bytes=%" PRId64
+           " queued_max_messages_kbytes=%" PRId64 " fetch_max_bytes=%" PRId64
+           " max_partition_fetch_bytes=%" PRId64 " queued_min_messages=%" PRId64,
            w.group, w.topics[0], w.topic_count > 1 ? ",..." : "", fm_settings_str(s, "FAMINS_ASSIGNOR"),
-           w.batch_max, w.batch_ms);
+           w.batch_max, w.batch_ms, w.limits.batch_max_bytes, w.limits.queued_max_messages_kbytes,
+           w.limits.fetch_max_bytes, w.limits.max_partition_fetch_bytes, w.limits.queued_min_messages);
 
     int64_t last_stats = fmw_now_ms();
     while (st == FM_OK) {

@@ -35,8 +35,12 @@
     {"FAMINS_STATS_INTERVAL_S", FM_SETTING_INT, "60", 1, 86400, "how often the counters are logged"},          \
     {"FAMINS_PG_IDLE_TXN_TIMEOUT_MS", FM_SETTING_INT, "60000", 1000, 86400000,                               \
      "PostgreSQL ends a worker session idle inside a batch this long (a frozen zombie releases its locks)"},  \
-    {"FAMINS_PREFETCH_KBYTES", FM_SETTING_INT, "16384", 1024, 2097151,                                       \
-     "Kafka queued.max.messages.kbytes: messages fetched ahead of the batch in hand (the worker's memory)"}, \
+    {"FAMINS_MEMORY_BUDGET_MB", FM_SETTING_INT, "128", 48, 65536,                                             \
+     "the worker's memory: sets librdkafka's fetch and queue limits and the batch's byte bound"},            \
+    {"FAMINS_PREFETCH_KBYTES", FM_SETTING_INT, "0", 0, 2097151,                                              \
+     "Kafka queued.max.messages.kbytes (0: a quarter of the budget above its base)"},                        \
+    {"FAMINS_BATCH_MAX_BYTES", FM_SETTING_INT, "0", 0, 1073741824,                                           \
+     "a batch closes once its messages' bytes reach this (0: from FAMINS_MEMORY_BUDGET_MB)"},                \
     FM_METRICS_SETTINGS
 /* clang-format on */
 

@@ -77,11 +77,19 @@ fm_status fmw_make_consumer(fmw_worker *w, fm_error *err)
     snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_SESSION_TIMEOUT_MS") / 3);
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "heartbeat.interval.ms", value, err);
-    /* librdkafka's default prefetch (64 MiB) would hold a backlog's messages in memory for nothing: a batch
-     * is at most FAMINS_BATCH_MAX_MESSAGES. */
-    snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_PREFETCH_KBYTES"));
-    if (st == FM_OK)
-        st = fm_kafka_conf_set(conf, "queued.max.messages.kbytes", value, err);
+    /* librdkafka's defaults (a 64 MiB queue, 50 MiB fetches, 100,000 messages per partition) would hold a
+     * backlog's messages in memory for nothing: the limits come from the worker's memory budget. */
+    const struct {
+        const char *name;
+        int64_t value;
+    } limits[] = {{"queued.max.messages.kbytes", w->limits.queued_max_messages_kbytes},
+                  {"fetch.max.bytes", w->limits.fetch_max_bytes},
+                  {"max.partition.fetch.bytes", w->limits.max_partition_fetch_bytes},
+                  {"queued.min.messages", w->limits.queued_min_messages}};
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0] && st == FM_OK; i++) {
+        snprintf(value, sizeof value, "%" PRId64, limits[i].value);
+        st = fm_kafka_conf_set(conf, limits[i].name, value, err);
+    }
     snprintf(value, sizeof value, "%" PRId64, fm_settings_int(s, "FAMINS_MAX_POLL_INTERVAL_MS"));
     if (st == FM_OK)
         st = fm_kafka_conf_set(conf, "max.poll.interval.ms", value, err);
@@ -171,6 +179,12 @@ fm_status fmw_configure(fmw_worker *w, fm_error *err)
     w->batch_ms = (int)fm_settings_int(s, "FAMINS_BATCH_MAX_MS");
     w->max_bytes = (int)fm_settings_int(s, "FAMINS_MAX_MESSAGE_BYTES");
     w->stats_s = (int)fm_settings_int(s, "FAMINS_STATS_INTERVAL_S");
+    /* One budget sets librdkafka's fetch and queue limits and the batch's byte bound (README, "Memory"). */
+    st = fm_memory_limits_derive(fm_settings_int(s, "FAMINS_MEMORY_BUDGET_MB"), w->max_bytes, w->batch_max,
+                                 fm_settings_int(s, "FAMINS_PREFETCH_KBYTES"),
+                                 fm_settings_int(s, "FAMINS_BATCH_MAX_BYTES"), &w->limits, err);
+    if (st != FM_OK)
+        return st;
     w->txn.group = w->group;
     w->txn.topic_prefix = fm_settings_str(s, "FAMINS_TOPIC_PREFIX");
     w->dsn = dsn_for_worker(opt->dsn != NULL ? opt->dsn : fm_settings_str(s, "FAMINS_PG_DSN"), opt->service,

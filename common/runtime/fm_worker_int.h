@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "fm_batch.h"
+#include "fm_budget.h"
 #include "fm_map.h"
 #include "fm_positions.h"
 #include "fm_worker.h"
@@ -38,6 +39,7 @@ typedef struct fmw_worker {
     size_t topic_count;
     const char *dsn;
     int batch_max, batch_ms, max_bytes, stats_s;
+    fm_memory_limits limits; /* from FAMINS_MEMORY_BUDGET_MB: librdkafka's limits, the batch's bytes */
     int cooperative;
     rd_kafka_t *rk;
     PGconn *conn;

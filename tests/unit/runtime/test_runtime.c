@@ -148,10 +148,10 @@ static void a_batch_moves_each_partition_from_its_stored_position_to_after_its_l
 {
     (void)state;
     fm_batch b = {0};
-    assert_int_equal(fm_batch_add(&b, NULL, "t", 0, 10, 10), FM_OK);
-    assert_int_equal(fm_batch_add(&b, NULL, "t", 1, 0, FM_POSITION_NONE), FM_OK);
-    assert_int_equal(fm_batch_add(&b, NULL, "t", 0, 11, 10), FM_OK);
-    assert_int_equal(fm_batch_add(&b, NULL, "t", 0, 14, 10), FM_OK);
+    assert_int_equal(fm_batch_add(&b, NULL, 0, "t", 0, 10, 10), FM_OK);
+    assert_int_equal(fm_batch_add(&b, NULL, 0, "t", 1, 0, FM_POSITION_NONE), FM_OK);
+    assert_int_equal(fm_batch_add(&b, NULL, 0, "t", 0, 11, 10), FM_OK);
+    assert_int_equal(fm_batch_add(&b, NULL, 0, "t", 0, 14, 10), FM_OK);
     assert_int_equal(b.count, 4);
     assert_int_equal(b.range_count, 2);
     assert_string_equal(b.ranges[0].topic, "t");
@@ -174,10 +174,40 @@ static void describing_a_large_batch_truncates_safely(void **state)
     (void)state;
     fm_batch b = {0};
     for (int p = 0; p < 50; p++)
-        fm_batch_add(&b, NULL, "a-rather-long-topic-name", p, 1000000 + p, 1000000);
+        fm_batch_add(&b, NULL, 0, "a-rather-long-topic-name", p, 1000000 + p, 1000000);
     char text[64];
     fm_batch_describe(&b, text, sizeof text);
     assert_true(strlen(text) < sizeof text);
+    fm_batch_free(&b);
+}
+
+/* A batch closes at FAMINS_BATCH_MAX_BYTES as well as at its message count: ten near-limit messages under a
+ * 1 MiB bound make a batch of five (the fifth reaches it), never of max_messages. */
+static void a_batch_closes_when_its_bytes_reach_the_bound(void **state)
+{
+    (void)state;
+    fm_batch b = {0};
+    const size_t near_limit = 260000, bound = 1024 * 1024;
+    size_t added = 0;
+    while (!fm_batch_full(&b, 500, bound) && added < 10) {
+        assert_int_equal(fm_batch_add(&b, NULL, near_limit, "t", 0, (int64_t)added, 0), FM_OK);
+        added++;
+    }
+    assert_int_equal(b.count, 5); /* 4 x 260000 = 1040000 < 1048576: the fifth reaches it */
+    assert_int_equal(b.bytes, 5 * near_limit);
+    assert_true(b.bytes < bound + near_limit);
+    /* The message count still closes a batch of small messages; 0 bytes means no byte bound. */
+    fm_batch_clear(&b);
+    assert_int_equal(b.bytes, 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(fm_batch_add(&b, NULL, 100, "t", 0, i, 0), FM_OK);
+    assert_true(fm_batch_full(&b, 3, bound));
+    assert_false(fm_batch_full(&b, 4, bound));
+    assert_false(fm_batch_full(&b, 4, 0));
+    /* A message larger than the bound is a batch alone. */
+    fm_batch_clear(&b);
+    assert_int_equal(fm_batch_add(&b, NULL, 2 * bound, "t", 0, 0, 0), FM_OK);
+    assert_true(fm_batch_full(&b, 500, bound));
     fm_batch_free(&b);
 }
 
@@ -422,6 +452,7 @@ int main(void)
         cmocka_unit_test(unassigned_and_stopped_partitions_are_not_consumed),
         cmocka_unit_test(a_batch_moves_each_partition_from_its_stored_position_to_after_its_last_message),
         cmocka_unit_test(describing_a_large_batch_truncates_safely),
+        cmocka_unit_test(a_batch_closes_when_its_bytes_reach_the_bound),
         cmocka_unit_test(outbox_headers_are_a_sorted_json_object),
         cmocka_unit_test(outbox_add_prefixes_the_topic_and_stages_one_row),
         cmocka_unit_test(a_dead_letter_is_a_table_row_and_a_dlq_outbox_row_with_context_headers),

@@ -1,0 +1,97 @@
+/* test_budget.c — FAMINS_MEMORY_BUDGET_MB split into librdkafka's limits and the batch's byte bound. */
+#include <string.h>
+
+#include "fm_budget.h"
+#include "fm_test.h"
+
+#define MIB ((int64_t)1024 * 1024)
+
+/* The default budget (128 MiB, 256 KiB messages, batches of 500): 104 MiB usable above the base. */
+static void the_default_budget_splits_into_the_documented_shares(void **state)
+{
+    (void)state;
+    fm_memory_limits l;
+    fm_error err = {0};
+    assert_int_equal(fm_memory_limits_derive(128, 262144, 500, 0, 0, &l, &err), FM_OK);
+    assert_i64_equal(l.queued_max_messages_kbytes, 104 * 1024 / 4); /* 26 MiB */
+    assert_i64_equal(l.fetch_max_bytes, 104 * MIB / 8);             /* 13 MiB */
+    assert_i64_equal(l.max_partition_fetch_bytes, MIB);             /* librdkafka's default, not raised */
+    assert_i64_equal(l.queued_min_messages, 1000);
+    assert_i64_equal(l.batch_max_bytes, 104 * MIB / 32); /* 3.25 MiB */
+    /* What the limits add up to stays inside the budget: the queue, a fetch in flight, and a batch of at
+     * most twice its bound grown FM_BUDGET_BATCH_EXPANSION times. */
+    int64_t used = FM_BUDGET_BASE_MB * MIB + l.queued_max_messages_kbytes * 1024 + l.fetch_max_bytes +
+                   2 * l.batch_max_bytes * FM_BUDGET_BATCH_EXPANSION;
+    assert_true(used <= 128 * MIB);
+}
+
+/* A smaller budget lowers every limit; the per-partition fetch follows the fetch below 1 MiB... */
+static void a_budget_scales_every_limit(void **state)
+{
+    (void)state;
+    fm_memory_limits small, large;
+    fm_error err = {0};
+    assert_int_equal(fm_memory_limits_derive(48, 262144, 2000, 0, 0, &small, &err), FM_OK);
+    assert_int_equal(fm_memory_limits_derive(1024, 262144, 2000, 0, 0, &large, &err), FM_OK);
+    assert_i64_equal(small.queued_max_messages_kbytes, 24 * 1024 / 4);
+    assert_i64_equal(small.fetch_max_bytes, 3 * MIB);
+    assert_i64_equal(small.batch_max_bytes, 24 * MIB / 32);
+    assert_i64_equal(small.queued_min_messages, 4000);
+    assert_true(large.queued_max_messages_kbytes > small.queued_max_messages_kbytes);
+    assert_true(large.fetch_max_bytes > small.fetch_max_bytes);
+    assert_true(large.batch_max_bytes > small.batch_max_bytes);
+    assert_i64_equal(large.max_partition_fetch_bytes, MIB);
+    /* ... and a batch always holds at least one largest message. */
+    assert_true(small.batch_max_bytes >= 262144);
+}
+
+/* The largest budget the setting allows stays inside librdkafka's ranges (which would refuse the values). */
+static void the_largest_budget_stops_at_librdkafkas_ranges(void **state)
+{
+    (void)state;
+    fm_memory_limits l;
+    fm_error err = {0};
+    assert_int_equal(fm_memory_limits_derive(65536, 262144, 100000, 0, 0, &l, &err), FM_OK);
+    assert_i64_equal(l.queued_max_messages_kbytes, FM_BUDGET_QUEUE_KBYTES_MAX);
+    assert_i64_equal(l.fetch_max_bytes, FM_BUDGET_FETCH_BYTES_MAX);
+    assert_true(l.queued_min_messages <= FM_BUDGET_QUEUE_MESSAGES_MAX);
+}
+
+/* FAMINS_PREFETCH_KBYTES and FAMINS_BATCH_MAX_BYTES, when set, win over the budget's shares. */
+static void explicit_settings_replace_the_derived_values(void **state)
+{
+    (void)state;
+    fm_memory_limits l;
+    fm_error err = {0};
+    assert_int_equal(fm_memory_limits_derive(128, 262144, 500, 4096, 300000, &l, &err), FM_OK);
+    assert_i64_equal(l.queued_max_messages_kbytes, 4096);
+    assert_i64_equal(l.batch_max_bytes, 300000);
+    assert_i64_equal(l.fetch_max_bytes, 104 * MIB / 8);
+}
+
+/* A budget below the minimum, or one whose batch share cannot hold a largest message, is refused. */
+static void a_budget_too_small_is_refused(void **state)
+{
+    (void)state;
+    fm_memory_limits l = {0};
+    fm_error err = {0};
+    assert_int_equal(fm_memory_limits_derive(47, 262144, 500, 0, 0, &l, &err), FM_ECONFIG);
+    assert_string_equal(err.code, "MEMORY_BUDGET");
+    fm_error err2 = {0};
+    assert_int_equal(fm_memory_limits_derive(48, 1000000000, 500, 0, 0, &l, &err2), FM_ECONFIG);
+    assert_string_equal(err2.code, "MEMORY_BUDGET");
+    assert_non_null(strstr(err2.text, "FAMINS_MAX_MESSAGE_BYTES"));
+    assert_i64_equal(l.fetch_max_bytes, 0); /* nothing filled on a refusal */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_default_budget_splits_into_the_documented_shares),
+        cmocka_unit_test(a_budget_scales_every_limit),
+        cmocka_unit_test(the_largest_budget_stops_at_librdkafkas_ranges),
+        cmocka_unit_test(explicit_settings_replace_the_derived_values),
+        cmocka_unit_test(a_budget_too_small_is_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
