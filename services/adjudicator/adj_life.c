@@ -395,12 +395,14 @@ static fm_status decide_documents(const adj_env *env, adj_batch *b, adj_life_bat
 static const char *appeal_refusal(const target *t)
 {
     const char *s = t->cf->status;
-    if (strcmp(s, "approved") == 0)
-        return fm_reason_id(FM_REASON_APPEAL_NOT_ADVERSE);
-    if (strcmp(s, "declined") != 0 && strcmp(s, "partial") != 0) /* pending, or any later state */
+    bool decided = strcmp(s, "approved") == 0 || strcmp(s, "declined") == 0 || strcmp(s, "partial") == 0;
+    if (!decided) /* pending, or any later state (withdrawn) */
         return fm_reason_id(FM_REASON_APPEAL_CLAIM_NOT_DECIDED);
+    /* Before "not adverse": an overturned appeal leaves an approval, and the family should hear why. */
     if (strcmp(t->lc->decision_kind, STEP_APPEAL) == 0)
         return fm_reason_id(FM_REASON_APPEAL_OF_APPEAL_OUTCOME);
+    if (strcmp(s, "approved") == 0)
+        return fm_reason_id(FM_REASON_APPEAL_NOT_ADVERSE);
     if (t->lc->open_appeal[0] != '\0')
         return fm_reason_id(FM_REASON_APPEAL_ALREADY_OPEN);
     return NULL;
