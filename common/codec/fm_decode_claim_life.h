@@ -26,7 +26,11 @@ typedef struct fm_appeal {
     fm_documents documents; /* new documents with the appeal, 0..20 */
 } fm_appeal;
 
-typedef enum fm_appeal_action { FM_APPEAL_UPHOLD = 0, FM_APPEAL_OVERTURN, FM_APPEAL_ACTION_COUNT } fm_appeal_action;
+typedef enum fm_appeal_action {
+    FM_APPEAL_UPHOLD = 0,
+    FM_APPEAL_OVERTURN,
+    FM_APPEAL_ACTION_COUNT
+} fm_appeal_action;
 
 /* claim.appeal_reviewed: a reviewer upholds the decision or overturns it (with the amount it should pay). */
 typedef struct fm_appeal_review {

@@ -555,8 +555,8 @@ fm_status adj_apply_context_of(const adj_batch *b, const char *policy_number, co
     return st;
 }
 
-fm_status adj_apply_choose_plan(const adj_env *env, const fm_claim_context *ctx, fm_date incident, fm_plan *out,
-                                fm_error *err)
+fm_status adj_apply_choose_plan(const adj_env *env, const fm_claim_context *ctx, fm_date incident,
+                                fm_plan *out, fm_error *err)
 {
     return choose_plan(env, ctx, incident, out, err);
 }

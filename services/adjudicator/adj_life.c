@@ -76,9 +76,7 @@ fm_status adj_life_decode_json(fm_event_type t, const json_t *root, adj_life_eve
     case FM_EVENT_CLAIM_DOCUMENTS_ADDED: return fm_decode_documents_added_json(root, &ev->docs, err);
     case FM_EVENT_CLAIM_APPEALED: return fm_decode_appeal_json(root, &ev->appeal, err);
     case FM_EVENT_CLAIM_APPEAL_REVIEWED: return fm_decode_appeal_review_json(root, &ev->review, err);
-    default:
-        fm_error_set(err, "type", "WRONG_EVENT_TYPE", "not a claim-life event");
-        return FM_EINVAL;
+    default: fm_error_set(err, "type", "WRONG_EVENT_TYPE", "not a claim-life event"); return FM_EINVAL;
     }
 }
 
@@ -112,7 +110,8 @@ fm_status adj_life_prepare(const adj_env *env, PGconn *conn, adj_batch *b, adj_l
                            const fm_claim *const *claims, size_t n_claims, const fm_review *const *reviews,
                            size_t n_reviews, const adj_life_event *const *life, size_t n_life, fm_error *err)
 {
-    /* The claims the events name are loaded as a review's are (adj_prepare reads only a review's claim id). */
+    /* The claims the events name are loaded as a review's are (adj_prepare reads only a review's claim id).
+     */
     fm_review *stubs = calloc(n_life + 1, sizeof *stubs);
     const fm_review **all = calloc(n_reviews + n_life + 1, sizeof *all);
     const char **ids = calloc(n_life + 1, sizeof *ids);
@@ -258,9 +257,11 @@ static fm_status mark_step(adj_output *out, const char *source_event_id, const c
         json_object_set_new(root, "step", json_string(step)) != 0)
         goto done;
     if (r != NULL) {
-        json_t *a = json_pack("{s:s, s:s, s:s, s:s}", "event_id", r->event_id, "appeal_event_id", appeal_event,
-                              "reviewer", r->reviewer, "action", fm_appeal_action_name(r->action));
-        if (a == NULL || json_object_set_new(a, "amount", r->has_amount ? json_integer(r->amount) : json_null()) ||
+        json_t *a =
+            json_pack("{s:s, s:s, s:s, s:s}", "event_id", r->event_id, "appeal_event_id", appeal_event,
+                      "reviewer", r->reviewer, "action", fm_appeal_action_name(r->action));
+        if (a == NULL ||
+            json_object_set_new(a, "amount", r->has_amount ? json_integer(r->amount) : json_null()) ||
             json_object_set_new(root, "appeal", a) != 0)
             goto done;
     }
@@ -275,7 +276,8 @@ done:
     return st;
 }
 
-/* What every event needs: its claim (recorded, the same policy), the claim's facts and its claim-life entry. */
+/* What every event needs: its claim (recorded, the same policy), the claim's facts and its claim-life entry.
+ */
 typedef struct target {
     adj_claim_fact *cf;
     adj_stored_claim *sc;
@@ -323,12 +325,14 @@ static fm_status record_decision(const adj_env *env, adj_batch *b, const target 
     if (st != FM_OK)
         return st;
     if ((st = mark_step(out, event_id, kind, r, appeal_event)) != FM_OK ||
-        (st = adj_store_buffer_decision(b, c->claim_id, event_id, kind, d, params_json, en, zh, src)) != FM_OK ||
+        (st = adj_store_buffer_decision(b, c->claim_id, event_id, kind, d, params_json, en, zh, src)) !=
+            FM_OK ||
         (d->usage_changed && (st = adj_apply_keep_usage(b, c, plan_year, t->sc->person_key, d)) != FM_OK)) {
         free(params_json);
         adj_output_free(out);
-        return st == FM_EINVAL ? (fm_error_set(err, "claim", "DATA_REJECTED", "a value cannot be written"), st)
-                               : no_memory(err);
+        return st == FM_EINVAL
+                   ? (fm_error_set(err, "claim", "DATA_REJECTED", "a value cannot be written"), st)
+                   : no_memory(err);
     }
     free(params_json);
     snprintf(t->cf->status, sizeof t->cf->status, "%s", fm_claim_outcome_name(d->outcome));
@@ -339,8 +343,8 @@ static fm_status record_decision(const adj_env *env, adj_batch *b, const target 
 }
 
 static fm_status decide_documents(const adj_env *env, adj_batch *b, adj_life_batch *lb, const target *t,
-                                  const adj_source *src, const fm_documents_added *ev, const char *occurred_at,
-                                  adj_output *out, fm_error *err)
+                                  const adj_source *src, const fm_documents_added *ev,
+                                  const char *occurred_at, adj_output *out, fm_error *err)
 {
     fm_claim *c = &t->sc->claim;
     fm_claim_context ctx;
@@ -567,8 +571,8 @@ static fm_status decide_appeal_review(const adj_env *env, adj_batch *b, adj_life
             d.new_usage = ctx.usage;
             d.n_bills = c->n_bills;
         }
-        if ((st = record_decision(env, b, t, src, ev->event_id, STEP_APPEAL, &d, ctx.plan_year, occurred_at, ev,
-                                  appeal_event, out, err)) != FM_OK) {
+        if ((st = record_decision(env, b, t, src, ev->event_id, STEP_APPEAL, &d, ctx.plan_year, occurred_at,
+                                  ev, appeal_event, out, err)) != FM_OK) {
             row_free(&row);
             return st;
         }

@@ -24,15 +24,15 @@ typedef struct adj_life_event {
 /* What the claim-life events of a batch know of a claim beyond adj_claim_fact (key: claim id): its current
  * decision and its open appeal, read by adj_life_prepare and kept up to date by the batch's decisions. */
 typedef struct adj_life_claim {
-    bool known;                                /* its current decision is known (read, or made in the batch) */
-    char decision_event[FM_EVENT_ID_LEN + 1];  /* the source event id of the current decision */
-    char decision_kind[ADJ_KIND_LEN];          /* initial | review | documents | appeal */
-    fm_fen decision_full;                      /* its full amount */
-    fm_reason reasons[FM_MAX_CLAIM_REASONS];   /* its reasons */
+    bool known;                               /* its current decision is known (read, or made in the batch) */
+    char decision_event[FM_EVENT_ID_LEN + 1]; /* the source event id of the current decision */
+    char decision_kind[ADJ_KIND_LEN];         /* initial | review | documents | appeal */
+    fm_fen decision_full;                     /* its full amount */
+    fm_reason reasons[FM_MAX_CLAIM_REASONS];  /* its reasons */
     size_t n_reasons;
-    char open_appeal[FM_EVENT_ID_LEN + 1];     /* the event id of the appeal awaiting review, "" when none */
-    bool documents_dirty;                      /* documents added in the batch: claims.documents updated */
-    fm_documents documents;                    /* the claim's documents then (when documents_dirty) */
+    char open_appeal[FM_EVENT_ID_LEN + 1]; /* the event id of the appeal awaiting review, "" when none */
+    bool documents_dirty;                  /* documents added in the batch: claims.documents updated */
+    fm_documents documents;                /* the claim's documents then (when documents_dirty) */
 } adj_life_claim;
 
 /* A row of the claim-life tables (strings owned; documents as a text[] literal). */
@@ -76,19 +76,19 @@ fm_status adj_life_prepare(const adj_env *env, PGconn *conn, adj_batch *b, adj_l
                            const fm_claim *const *claims, size_t n_claims, const fm_review *const *reviews,
                            size_t n_reviews, const adj_life_event *const *life, size_t n_life, fm_error *err);
 
-/* A decision made in the batch by a claim or a review (out: its claim.decided): the claim-life events later in
- * the batch see it as the claim's current decision. Only claims a claim-life event names are noted. */
+/* A decision made in the batch by a claim or a review (out: its claim.decided): the claim-life events later
+ * in the batch see it as the claim's current decision. Only claims a claim-life event names are noted. */
 fm_status adj_life_note(adj_life_batch *lb, const char *claim_id, const char *kind, const adj_output *out);
 
 /*
  * Decides one claim-life event of the prepared batch; buffers its rows (and its decision, claim status and
- * usage in b); out receives the claim.decided to publish, or stays empty (payload NULL) when the event decides
- * nothing (documents still missing, ignored, an appeal accepted into the queue or refused).
+ * usage in b); out receives the claim.decided to publish, or stays empty (payload NULL) when the event
+ * decides nothing (documents still missing, ignored, an appeal accepted into the queue or refused).
  *   documents_added: adds the documents to a claim pending for DOCUMENTS_MISSING; when none is missing any
  *     more the claim is decided again (fm_decide_claim, kind 'documents') against the limits available now.
  *     Another claim: recorded, ignored (DOCUMENTS_NOT_PENDING).
- *   appealed: a declined or partial claim's appeal opens (the queue), with its current decision attached; else
- *     refused: APPEAL_CLAIM_NOT_DECIDED, APPEAL_NOT_ADVERSE, APPEAL_OF_APPEAL_OUTCOME, APPEAL_ALREADY_OPEN.
+ *   appealed: a declined or partial claim's appeal opens (the queue), with its current decision attached;
+ * else refused: APPEAL_CLAIM_NOT_DECIDED, APPEAL_NOT_ADVERSE, APPEAL_OF_APPEAL_OUTCOME, APPEAL_ALREADY_OPEN.
  *   appeal_reviewed: answers the open appeal: uphold (the decision restated with APPEAL_UPHELD) or overturn
  *     (adj_life_overturn, APPEAL_OVERTURNED), kind 'appeal'; none open: recorded, ignored (APPEAL_NOT_OPEN).
  * FM_EINVAL (a dead letter) for an event without id, a claim id not recorded (CLAIM_NOT_FOUND) or another
@@ -118,8 +118,9 @@ fm_status adj_life_apply(const adj_env *env, PGconn *conn, const adj_source *src
  * given ctx's usage: death and disability together within the death sum insured; critical illness within its
  * sum insured; medical within the person's (and household's) remaining limit. Fills d: outcome (approved
  * when the new payable reaches max(amount, payable), partial when a limit cut it, declined when nothing is
- * payable), payable, full = max(amount, payable), reasons (LIMIT_REACHED / LIMIT_EXHAUSTED, APPEAL_OVERTURNED),
- * new usage (usage_changed when the increase is > 0). A person or policy not found leaves no room.
+ * payable), payable, full = max(amount, payable), reasons (LIMIT_REACHED / LIMIT_EXHAUSTED,
+ * APPEAL_OVERTURNED), new usage (usage_changed when the increase is > 0). A person or policy not found leaves
+ * no room.
  */
 void adj_life_overturn(const fm_plan *plan, const fm_claim *c, const fm_claim_context *ctx, fm_fen payable,
                        fm_fen amount, fm_claim_decision *d);

@@ -16,7 +16,8 @@ static const char LOAD_SQL[] =
     "     AND NOT EXISTS (SELECT 1 FROM famins.claim_appeal_reviews r WHERE r.appeal_id = a.appeal_id)"
     "   ORDER BY a.appeal_id DESC LIMIT 1) AS open_appeal"
     " FROM (SELECT DISTINCT unnest($1::text[]) AS id) q"
-    " LEFT JOIN LATERAL (SELECT x.source_event_id, x.kind, x.reasons, x.full_amount FROM famins.claim_decisions x"
+    " LEFT JOIN LATERAL (SELECT x.source_event_id, x.kind, x.reasons, x.full_amount FROM "
+    "famins.claim_decisions x"
     "   WHERE x.claim_id = q.id ORDER BY x.decision_id DESC LIMIT 1) d ON true";
 
 fm_status adj_life_store_load(PGconn *conn, adj_life_batch *lb, const char *const *claim_ids, size_t n,
@@ -39,14 +40,15 @@ fm_status adj_life_store_load(PGconn *conn, adj_life_batch *lb, const char *cons
         if (!created || fm_pg_col_null(res, r, "source_event_id"))
             continue;
         lc->known = true;
-        snprintf(lc->decision_event, sizeof lc->decision_event, "%s", fm_pg_col_str(res, r, "source_event_id"));
+        snprintf(lc->decision_event, sizeof lc->decision_event, "%s",
+                 fm_pg_col_str(res, r, "source_event_id"));
         snprintf(lc->decision_kind, sizeof lc->decision_kind, "%s", fm_pg_col_str(res, r, "kind"));
         snprintf(lc->open_appeal, sizeof lc->open_appeal, "%s", fm_pg_col_str(res, r, "open_appeal"));
         lc->decision_full = fm_pg_col_i64(res, r, "full_amount");
         char reasons[512];
         snprintf(reasons, sizeof reasons, "%s", fm_pg_col_str(res, r, "reasons"));
-        for (char *save = NULL, *tok = strtok_r(reasons, ",", &save); tok && lc->n_reasons < FM_MAX_CLAIM_REASONS;
-             tok = strtok_r(NULL, ",", &save))
+        for (char *save = NULL, *tok = strtok_r(reasons, ",", &save);
+             tok && lc->n_reasons < FM_MAX_CLAIM_REASONS; tok = strtok_r(NULL, ",", &save))
             if (fm_reason_parse(tok, &lc->reasons[lc->n_reasons]))
                 lc->n_reasons++;
     }
@@ -77,7 +79,8 @@ static const char APPEAL_REVIEWS_SQL[] =
     " ORDER BY q.i";
 
 static const char DOCUMENTS_SQL[] =
-    "INSERT INTO famins.claim_documents_received (claim_id, source_event_id, documents, status_before, result,"
+    "INSERT INTO famins.claim_documents_received (claim_id, source_event_id, documents, status_before, "
+    "result,"
     " ignored_reason, decision_id)"
     " SELECT q.cid, q.eid, q.docs::text[], q.sb, q.result, q.ign, d.decision_id"
     " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])"

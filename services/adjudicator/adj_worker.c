@@ -152,16 +152,16 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
                        ? adj_decide_claim(&w->env, &w->batch, &src, &ev->claim, now, &out, err)
                        : adj_decide_review(&w->env, &w->batch, &src, &ev->review, now, &out, err);
     if (st == FM_OK && !life)
-        st = adj_life_note(&w->life, ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.claim_id
-                                                                          : ev->review.claim_id,
+        st = adj_life_note(&w->life,
+                           ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.claim_id : ev->review.claim_id,
                            ev->type == FM_EVENT_CLAIM_SUBMITTED ? "initial" : "review", &out);
     if (st != FM_OK) {
         adj_output_free(&out);
         return st;
     }
     if (out.payload == NULL && life) { /* recorded; decides nothing (adj_life_decide) */
-        fm_log(w->logger, FM_LOG_INFO, "claim_life_recorded", "claim_id=%s type=%s", adj_life_claim_id(&ev->life),
-               fm_event_type_name(ev->type));
+        fm_log(w->logger, FM_LOG_INFO, "claim_life_recorded", "claim_id=%s type=%s",
+               adj_life_claim_id(&ev->life), fm_event_type_name(ev->type));
         return FM_OK;
     }
     if (out.payload == NULL) { /* an ignored review: recorded, nothing to publish */
@@ -175,10 +175,12 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
         w->decided[out.outcome & 3]++;
         w->reviews += ev->type == FM_EVENT_CLAIM_REVIEWED || life;
         fm_log(w->logger, FM_LOG_DEBUG, "claim_decided", "claim_id=%s kind=%s outcome=%s payable=%lld",
-               life ? adj_life_claim_id(&ev->life)
+               life                                   ? adj_life_claim_id(&ev->life)
                : ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.claim_id
                                                       : ev->review.claim_id,
-               life ? "claim_life" : ev->type == FM_EVENT_CLAIM_SUBMITTED ? "initial" : "review",
+               life                                   ? "claim_life"
+               : ev->type == FM_EVENT_CLAIM_SUBMITTED ? "initial"
+                                                      : "review",
                fm_claim_outcome_name(out.outcome), (long long)out.payable);
     } else if (st == FM_EINVAL) {
         st = FM_ENOMEM; /* the topic is ours and valid: only memory can fail here; never a dead letter */

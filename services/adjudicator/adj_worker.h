@@ -14,7 +14,7 @@
 typedef struct adj_worker {
     adj_env env; /* env.cache points at sql_cache below when set up by the service */
     fm_pg_stmts sql_cache;
-    adj_batch batch; /* the open batch's facts and rows (adj_batch_free when done) */
+    adj_batch batch;     /* the open batch's facts and rows (adj_batch_free when done) */
     adj_life_batch life; /* its claim-life part (adj_life_free when done) */
     const fm_logger *logger;
     uint64_t decided[4]; /* per fm_claim_outcome, for the exit log */

@@ -1,5 +1,5 @@
-/* report_appeals.c — the annual report's appeals (群众诉求) by unit: received, refused, awaiting review, upheld,
- * overturned, and the overturn rate. */
+/* report_appeals.c — the annual report's appeals (群众诉求) by unit: received, refused, awaiting review,
+ * upheld, overturned, and the overturn rate. */
 #include "report_appeals.h"
 
 #include <stdio.h>
@@ -19,19 +19,23 @@ static const report_column appeal_cols[] = {
 };
 #define N_COLS (sizeof appeal_cols / sizeof appeal_cols[0])
 
-/* The rate is computed here from the counts (as the loss ratio is), not read: the total's is the same rule. */
+/* The rate is computed here from the counts (as the loss ratio is), not read: the total's is the same rule.
+ */
 static const char sql_appeals[] =
     "SELECT managing_unit, received, refused, open, upheld, overturned, NULL::bigint"
     " FROM famins_report.appeals_by_unit"
-    " WHERE plan_year = $1::integer AND ($2::text IS NULL OR managing_unit = $2::text) ORDER BY managing_unit";
+    " WHERE plan_year = $1::integer AND ($2::text IS NULL OR managing_unit = $2::text) ORDER BY "
+    "managing_unit";
 
 void report_appeals_init(report_table *t)
 {
-    report_table_init(t, "appeals", "申诉处理（群众诉求）", "Appeals (families' complaints)", appeal_cols, N_COLS);
+    report_table_init(t, "appeals", "申诉处理（群众诉求）", "Appeals (families' complaints)", appeal_cols,
+                      N_COLS);
     t->note_zh = "对拒赔或部分赔付决定的申诉：收到 = 全部申诉（含不予受理）；改判率 = 改变原决定 ÷ "
                  "已复核（维持 + 改变）。";
-    t->note_en = "Appeals of declined or partly paid claims: received = every appeal (refused ones included); "
-                 "overturn rate = overturned / answered (upheld + overturned).";
+    t->note_en =
+        "Appeals of declined or partly paid claims: received = every appeal (refused ones included); "
+        "overturn rate = overturned / answered (upheld + overturned).";
 }
 
 /* overturned / (upheld + overturned) in basis points; null without an answered appeal. */

@@ -87,7 +87,8 @@ static fm_status apply_json(const char *json, bool *published, fm_error *err)
             assert_non_null(step);
             assert_string_equal(step, envl.type == FM_EVENT_CLAIM_DOCUMENTS_ADDED ? "documents" : "appeal");
             assert_string_equal(json_string_value(json_object_get(pub, "source_event_id")), envl.event_id);
-            assert_true(envl.type != FM_EVENT_CLAIM_APPEAL_REVIEWED || json_is_object(json_object_get(pub, "appeal")));
+            assert_true(envl.type != FM_EVENT_CLAIM_APPEAL_REVIEWED ||
+                        json_is_object(json_object_get(pub, "appeal")));
             json_decref(pub);
         }
         adj_life_event_free(&ev);
@@ -113,26 +114,30 @@ static void apply_ok(const char *json, bool want_published)
 static char *event(const char *type, const char *event_id, const char *claim_id, const char *body)
 {
     char *buf = NULL;
-    assert_true(asprintf(&buf,
-                         "{\"event_id\":\"%s\",\"type\":\"%s\",\"schema_version\":1,"
-                         "\"occurred_at\":\"2026-07-01T09:00:00+08:00\",\"producer\":\"test\",\"claim_id\":\"%s\","
-                         "\"policy_number\":\"" POLICY "\",%s}",
-                         event_id, type, claim_id, body) > 0);
+    assert_true(
+        asprintf(&buf,
+                 "{\"event_id\":\"%s\",\"type\":\"%s\",\"schema_version\":1,"
+                 "\"occurred_at\":\"2026-07-01T09:00:00+08:00\",\"producer\":\"test\",\"claim_id\":\"%s\","
+                 "\"policy_number\":\"" POLICY "\",%s}",
+                 event_id, type, claim_id, body) > 0);
     return buf;
 }
 
 static void appeal(const char *event_id, const char *claim_id, bool want_published)
 {
-    char *j = event("claim.appealed", event_id, claim_id, "\"reason\":\"please look again\",\"documents\":[]");
+    char *j =
+        event("claim.appealed", event_id, claim_id, "\"reason\":\"please look again\",\"documents\":[]");
     apply_ok(j, want_published);
     free(j);
 }
 
-static void answer(const char *event_id, const char *claim_id, const char *action, long amount, bool want_published)
+static void answer(const char *event_id, const char *claim_id, const char *action, long amount,
+                   bool want_published)
 {
     char body[256], am[32];
     snprintf(am, sizeof am, amount >= 0 ? "%ld" : "null", amount);
-    snprintf(body, sizeof body, "\"reviewer\":\"R-0009\",\"action\":\"%s\",\"amount\":%s,\"note\":null", action, am);
+    snprintf(body, sizeof body, "\"reviewer\":\"R-0009\",\"action\":\"%s\",\"amount\":%s,\"note\":null",
+             action, am);
     char *j = event("claim.appeal_reviewed", event_id, claim_id, body);
     apply_ok(j, want_published);
     free(j);
@@ -151,15 +156,17 @@ static void claim(const char *claim_id, const char *id_number, const char *liabi
                   const char *incident, long amount, const char *docs)
 {
     char *buf = NULL;
-    assert_true(asprintf(&buf,
-                         "{\"event_id\":\"ev-%s\",\"type\":\"claim.submitted\",\"schema_version\":1,"
-                         "\"occurred_at\":\"2026-06-02T10:00:00+08:00\",\"producer\":\"test\",\"claim_id\":\"%s\","
-                         "\"policy_number\":\"" POLICY "\",\"insured_id_number\":\"%s\",\"liability\":\"%s\","
-                         "\"cause\":\"%s\",\"incident_date\":\"%s\",\"event_date\":null,\"report_date\":\"2026-07-01\","
-                         "\"bills\":[{\"invoice_code\":\"1701\",\"invoice_number\":\"%s\",\"amount\":%ld,"
-                         "\"paid_by_social_insurance\":0,\"paid_by_other_insurers\":0}],\"injuries\":[],"
-                         "\"critical_illness_code\":null,\"documents\":%s}",
-                         claim_id, claim_id, id_number, liability, cause, incident, claim_id, amount, docs) > 0);
+    assert_true(
+        asprintf(
+            &buf,
+            "{\"event_id\":\"ev-%s\",\"type\":\"claim.submitted\",\"schema_version\":1,"
+            "\"occurred_at\":\"2026-06-02T10:00:00+08:00\",\"producer\":\"test\",\"claim_id\":\"%s\","
+            "\"policy_number\":\"" POLICY "\",\"insured_id_number\":\"%s\",\"liability\":\"%s\","
+            "\"cause\":\"%s\",\"incident_date\":\"%s\",\"event_date\":null,\"report_date\":\"2026-07-01\","
+            "\"bills\":[{\"invoice_code\":\"1701\",\"invoice_number\":\"%s\",\"amount\":%ld,"
+            "\"paid_by_social_insurance\":0,\"paid_by_other_insurers\":0}],\"injuries\":[],"
+            "\"critical_illness_code\":null,\"documents\":%s}",
+            claim_id, claim_id, id_number, liability, cause, incident, claim_id, amount, docs) > 0);
     apply_ok(buf, true);
     free(buf);
 }
@@ -227,10 +234,11 @@ static void check_example(const char *name, const char *type, const char *event_
                  " || coalesce(refused_reason, '') FROM famins.claim_appeals WHERE source_event_id = '%s'",
                  event_id);
     else
-        snprintf(sql, sizeof sql,
-                 "SELECT CASE WHEN ignored_reason IS NULL THEN 'decided' ELSE 'ignored' END || '|'"
-                 " || coalesce(ignored_reason, '') FROM famins.claim_appeal_reviews WHERE source_event_id = '%s'",
-                 event_id);
+        snprintf(
+            sql, sizeof sql,
+            "SELECT CASE WHEN ignored_reason IS NULL THEN 'decided' ELSE 'ignored' END || '|'"
+            " || coalesce(ignored_reason, '') FROM famins.claim_appeal_reviews WHERE source_event_id = '%s'",
+            event_id);
     tdb_text(adj, sql, got, sizeof got);
     const char *why = json_string_value(json_object_get(want, "ignored_reason"));
     if (why == NULL)
@@ -241,24 +249,27 @@ static void check_example(const char *name, const char *type, const char *event_
         fail_msg("%s: recorded '%s', want '%s'", name, got, expected);
     if (json_object_get(want, "outcome") == NULL)
         return;
-    /* The claim's current decision: status, payable, and for a decision of this event its full and reasons. */
+    /* The claim's current decision: status, payable, and for a decision of this event its full and reasons.
+     */
     char reasons[256] = "";
     const json_t *rs = json_object_get(want, "reasons");
     for (size_t i = 0; i < json_array_size(rs); i++)
         snprintf(reasons + strlen(reasons), sizeof reasons - strlen(reasons), "%s%s", i ? "," : "",
                  json_string_value(json_array_get(rs, i)));
-    text_of(got, sizeof got,
-            "SELECT c.status || '|' || c.payable || '|' || array_to_string(d.reasons, ',') FROM famins.claims c"
-            " JOIN famins.claim_decisions d USING (claim_id) WHERE c.claim_id = '%s'"
-            " ORDER BY d.decision_id DESC LIMIT 1",
-            claim_id);
+    text_of(
+        got, sizeof got,
+        "SELECT c.status || '|' || c.payable || '|' || array_to_string(d.reasons, ',') FROM famins.claims c"
+        " JOIN famins.claim_decisions d USING (claim_id) WHERE c.claim_id = '%s'"
+        " ORDER BY d.decision_id DESC LIMIT 1",
+        claim_id);
     snprintf(expected, sizeof expected, "%s|%lld|%s", json_string_value(json_object_get(want, "outcome")),
              (long long)json_integer_value(json_object_get(want, "payable")), reasons);
     if (strcmp(got, expected) != 0)
         fail_msg("%s: claim now '%s', want '%s'", name, got, expected);
     if (json_object_get(want, "full") != NULL)
-        assert_fen_equal(q("SELECT full_amount FROM famins.claim_decisions WHERE source_event_id = '%s'", event_id),
-                         json_integer_value(json_object_get(want, "full")));
+        assert_fen_equal(
+            q("SELECT full_amount FROM famins.claim_decisions WHERE source_event_id = '%s'", event_id),
+            json_integer_value(json_object_get(want, "full")));
 }
 
 static int run_example(const char *type, const char *dir, const char *stem)
@@ -271,9 +282,9 @@ static int run_example(const char *type, const char *dir, const char *stem)
     json_t *ctx = load(dir, stem, ".context.json"), *want = load(dir, stem, ".expected.json");
     const json_t *hh = json_object_get(ctx, "household_usage");
     if (hh != NULL)
-        assert_int_equal(tdb_household(admin, POLICY, 0,
-                                       json_integer_value(json_object_get(hh, "illness_hospital_paid"))),
-                         0);
+        assert_int_equal(
+            tdb_household(admin, POLICY, 0, json_integer_value(json_object_get(hh, "illness_hospital_paid"))),
+            0);
     apply_file_json(cl, true);
     const char *claim_id = json_string_value(json_object_get(cl, "claim_id"));
     const json_t *state = json_object_get(ctx, "claim_state");
@@ -338,11 +349,11 @@ static void documents_for_a_claim_no_longer_pending_are_kept_and_ignored(void **
           "[\"claim_form\",\"id_document\",\"invoice\"]");
     expect("DOC1", "pending_review|0|DOCUMENTS_MISSING|initial");
     char *j = NULL;
-    assert_true(asprintf(&j,
-                         "{\"event_id\":\"rev-doc1\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
-                         "\"occurred_at\":\"2026-06-10T15:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"DOC1\","
-                         "\"policy_number\":\"" POLICY "\",\"reviewer\":\"R-1\",\"action\":\"approve\","
-                         "\"amount\":192000,\"note\":null}") > 0);
+    assert_true(
+        asprintf(&j, "{\"event_id\":\"rev-doc1\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
+                     "\"occurred_at\":\"2026-06-10T15:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"DOC1\","
+                     "\"policy_number\":\"" POLICY "\",\"reviewer\":\"R-1\",\"action\":\"approve\","
+                     "\"amount\":192000,\"note\":null}") > 0);
     apply_ok(j, true);
     free(j);
     expect("DOC1", "approved|192000||review");
@@ -353,7 +364,8 @@ static void documents_for_a_claim_no_longer_pending_are_kept_and_ignored(void **
             "SELECT result || '|' || ignored_reason || '|' || status_before || '|' || (decision_id IS NULL)"
             " FROM famins.claim_documents_received WHERE source_event_id = 'doc-late-1'");
     assert_string_equal(got, "ignored|DOCUMENTS_NOT_PENDING|approved|true");
-    text_of(got, sizeof got, "SELECT array_to_string(documents, ',') FROM famins.claims WHERE claim_id = 'DOC1'");
+    text_of(got, sizeof got,
+            "SELECT array_to_string(documents, ',') FROM famins.claims WHERE claim_id = 'DOC1'");
     assert_string_equal(got, "claim_form,id_document,invoice");
 }
 
@@ -370,18 +382,20 @@ static void documents_complete_a_claim_that_then_goes_to_review(void **state)
     documents("doc2-a", "DOC2", "[\"id_document\",\"invoice\"]", false);
     expect("DOC2", "pending_review|0|DOCUMENTS_MISSING,AMOUNT_ABOVE_REVIEW_THRESHOLD|initial");
     char got[256];
-    text_of(got, sizeof got, "SELECT array_to_string(documents, ',') FROM famins.claims WHERE claim_id = 'DOC2'");
+    text_of(got, sizeof got,
+            "SELECT array_to_string(documents, ',') FROM famins.claims WHERE claim_id = 'DOC2'");
     assert_string_equal(got, "claim_form,id_document,invoice");
     documents("doc2-b", "DOC2", "[\"medical_record\"]", true);
     expect("DOC2", "pending_review|0|AMOUNT_ABOVE_REVIEW_THRESHOLD|documents");
-    assert_fen_equal(q("SELECT full_amount FROM famins.claim_decisions WHERE source_event_id = 'doc2-b'"), 192000);
+    assert_fen_equal(q("SELECT full_amount FROM famins.claim_decisions WHERE source_event_id = 'doc2-b'"),
+                     192000);
     assert_fen_equal(q("SELECT count(*) FROM famins.claim_documents_received WHERE claim_id = 'DOC2'"), 2);
     char *j = NULL;
-    assert_true(asprintf(&j,
-                         "{\"event_id\":\"rev-doc2\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
-                         "\"occurred_at\":\"2026-06-10T15:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"DOC2\","
-                         "\"policy_number\":\"" POLICY "\",\"reviewer\":\"R-1\",\"action\":\"approve\","
-                         "\"amount\":192000,\"note\":null}") > 0);
+    assert_true(
+        asprintf(&j, "{\"event_id\":\"rev-doc2\",\"type\":\"claim.reviewed\",\"schema_version\":1,"
+                     "\"occurred_at\":\"2026-06-10T15:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"DOC2\","
+                     "\"policy_number\":\"" POLICY "\",\"reviewer\":\"R-1\",\"action\":\"approve\","
+                     "\"amount\":192000,\"note\":null}") > 0);
     apply_ok(j, true);
     free(j);
     expect("DOC2", "approved|192000||review");
@@ -403,66 +417,78 @@ static void appeal_overturned_within_the_household_limit_a_sibling_used(void **s
     expect("SIB1", "approved|1000000||initial");
     answer("apl1-r", "APL1", "overturn", 600000, true);
     expect("APL1", "partial|500000|LIMIT_REACHED,APPEAL_OVERTURNED|appeal");
-    assert_fen_equal(q("SELECT illness_hospital_paid FROM famins.household_usage WHERE policy_number = '" POLICY "'"),
-                     1500000);
+    assert_fen_equal(
+        q("SELECT illness_hospital_paid FROM famins.household_usage WHERE policy_number = '" POLICY "'"),
+        1500000);
     char key[FM_PERSON_KEY_LEN], got[512];
     assert_int_equal(fm_person_key(ADJ_TEST_KEY_ID, ADJ_TEST_SECRET, CHILD, key), FM_OK);
-    assert_fen_equal(q("SELECT illness_hospital_paid FROM famins.person_usage WHERE person_key = '%s'", key), 500000);
+    assert_fen_equal(q("SELECT illness_hospital_paid FROM famins.person_usage WHERE person_key = '%s'", key),
+                     500000);
     /* Every step a row: the initial decision and the appeal's, the appeal with the decision it appealed, the
      * answer with both statuses. */
     assert_fen_equal(q("SELECT count(*) FROM famins.claim_decisions WHERE claim_id = 'APL1'"), 2);
     text_of(got, sizeof got,
             "SELECT d.kind || '|' || d.outcome || '|' || a.status_at_appeal FROM famins.claim_appeals a"
-            " JOIN famins.claim_decisions d ON d.decision_id = a.original_decision_id WHERE a.source_event_id = 'apl1-a'");
+            " JOIN famins.claim_decisions d ON d.decision_id = a.original_decision_id WHERE "
+            "a.source_event_id = 'apl1-a'");
     assert_string_equal(got, "initial|declined|declined");
-    text_of(got, sizeof got,
-            "SELECT r.action || '|' || r.amount || '|' || r.status_before || '>' || r.status_after || '|'"
-            " || r.payable_before || '>' || r.payable_after || '|' || a.source_event_id || '|' || d.kind"
-            " FROM famins.claim_appeal_reviews r JOIN famins.claim_appeals a USING (appeal_id)"
-            " JOIN famins.claim_decisions d ON d.decision_id = r.decision_id WHERE r.source_event_id = 'apl1-r'");
+    text_of(
+        got, sizeof got,
+        "SELECT r.action || '|' || r.amount || '|' || r.status_before || '>' || r.status_after || '|'"
+        " || r.payable_before || '>' || r.payable_after || '|' || a.source_event_id || '|' || d.kind"
+        " FROM famins.claim_appeal_reviews r JOIN famins.claim_appeals a USING (appeal_id)"
+        " JOIN famins.claim_decisions d ON d.decision_id = r.decision_id WHERE r.source_event_id = 'apl1-r'");
     assert_string_equal(got, "overturn|600000|declined>partial|0>500000|apl1-a|appeal");
     /* An appeal of the appeal's outcome is refused; a second answer finds no open appeal. */
     appeal("apl1-b", "APL1", false);
-    text_of(got, sizeof got, "SELECT refused_reason FROM famins.claim_appeals WHERE source_event_id = 'apl1-b'");
+    text_of(got, sizeof got,
+            "SELECT refused_reason FROM famins.claim_appeals WHERE source_event_id = 'apl1-b'");
     assert_string_equal(got, "APPEAL_OF_APPEAL_OUTCOME");
     answer("apl1-r2", "APL1", "overturn", 900000, false);
-    text_of(got, sizeof got, "SELECT ignored_reason FROM famins.claim_appeal_reviews WHERE source_event_id = 'apl1-r2'");
+    text_of(got, sizeof got,
+            "SELECT ignored_reason FROM famins.claim_appeal_reviews WHERE source_event_id = 'apl1-r2'");
     assert_string_equal(got, "APPEAL_NOT_OPEN");
     expect("APL1", "partial|500000|LIMIT_REACHED,APPEAL_OVERTURNED|appeal");
     /* The report's view: one unit, 2 received, 1 refused, 1 overturned, rate 100 %. */
     char view[256];
-    tdb_text(admin,
-             "SELECT received || '|' || refused || '|' || open || '|' || upheld || '|' || overturned || '|' ||"
-             " overturn_rate_percent FROM famins_report.appeals_by_unit WHERE managing_unit = '610113'",
-             view, sizeof view);
+    tdb_text(
+        admin,
+        "SELECT received || '|' || refused || '|' || open || '|' || upheld || '|' || overturned || '|' ||"
+        " overturn_rate_percent FROM famins_report.appeals_by_unit WHERE managing_unit = '610113'",
+        view, sizeof view);
     assert_string_equal(view, "2|1|0|0|1|100.0");
 }
 
-/* Appeals refused: a pending claim, an approved one, a second appeal while one is open, an uphold restates. */
+/* Appeals refused: a pending claim, an approved one, a second appeal while one is open, an uphold restates.
+ */
 static void appeals_of_claims_not_decided_or_not_adverse_are_refused(void **state)
 {
     (void)state;
     char got[256];
     claim("APL2", CHILD, "accident_medical", "accident", "2026-05-20", 250000, "[\"claim_form\"]");
     appeal("apl2-a", "APL2", false);
-    text_of(got, sizeof got, "SELECT refused_reason FROM famins.claim_appeals WHERE source_event_id = 'apl2-a'");
+    text_of(got, sizeof got,
+            "SELECT refused_reason FROM famins.claim_appeals WHERE source_event_id = 'apl2-a'");
     assert_string_equal(got, "APPEAL_CLAIM_NOT_DECIDED");
     claim("APL3", CHILD, "accident_medical", "accident", "2026-05-21", 30000, MED_DOCS);
     expect("APL3", "approved|16000||initial");
     appeal("apl3-a", "APL3", false);
-    text_of(got, sizeof got, "SELECT refused_reason FROM famins.claim_appeals WHERE source_event_id = 'apl3-a'");
+    text_of(got, sizeof got,
+            "SELECT refused_reason FROM famins.claim_appeals WHERE source_event_id = 'apl3-a'");
     assert_string_equal(got, "APPEAL_NOT_ADVERSE");
     claim("APL4", CHILD, "illness_hospital", "illness", "2026-04-01", 300000, MED_DOCS);
     appeal("apl4-a", "APL4", false);
     appeal("apl4-b", "APL4", false);
-    text_of(got, sizeof got, "SELECT refused_reason FROM famins.claim_appeals WHERE source_event_id = 'apl4-b'");
+    text_of(got, sizeof got,
+            "SELECT refused_reason FROM famins.claim_appeals WHERE source_event_id = 'apl4-b'");
     assert_string_equal(got, "APPEAL_ALREADY_OPEN");
     answer("apl4-r", "APL4", "uphold", -1, true);
     expect("APL4", "declined|0|WAITING_PERIOD,APPEAL_UPHELD|appeal");
-    tdb_text(admin,
-             "SELECT received || '|' || refused || '|' || open || '|' || upheld || '|' || overturned || '|' ||"
-             " overturn_rate_percent FROM famins_report.appeals_by_unit WHERE managing_unit = '610113'",
-             got, sizeof got);
+    tdb_text(
+        admin,
+        "SELECT received || '|' || refused || '|' || open || '|' || upheld || '|' || overturned || '|' ||"
+        " overturn_rate_percent FROM famins_report.appeals_by_unit WHERE managing_unit = '610113'",
+        got, sizeof got);
     assert_string_equal(got, "4|3|0|1|0|0.0");
 }
 
@@ -477,10 +503,10 @@ static void unknown_claim_or_other_policy_is_a_dead_letter(void **state)
     assert_string_equal(err.code, "CLAIM_NOT_FOUND");
     free(j);
     claim("APL5", CHILD, "illness_hospital", "illness", "2026-04-01", 300000, MED_DOCS);
-    assert_true(asprintf(&j,
-                         "{\"event_id\":\"doc-x\",\"type\":\"claim.documents_added\",\"schema_version\":1,"
-                         "\"occurred_at\":\"2026-07-01T09:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"APL5\","
-                         "\"policy_number\":\"FJ2026-H610113000009\",\"documents\":[\"invoice\"]}") > 0);
+    assert_true(
+        asprintf(&j, "{\"event_id\":\"doc-x\",\"type\":\"claim.documents_added\",\"schema_version\":1,"
+                     "\"occurred_at\":\"2026-07-01T09:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"APL5\","
+                     "\"policy_number\":\"FJ2026-H610113000009\",\"documents\":[\"invoice\"]}") > 0);
     assert_int_equal(apply_json(j, &published, &err), FM_EINVAL);
     assert_string_equal(err.code, "CLAIM_POLICY_MISMATCH");
     free(j);
@@ -495,7 +521,8 @@ static void overturn_arithmetic(void **state)
     const fm_plan *plan = fm_plan_for_year(cat, 2026);
     assert_non_null(plan);
     fm_claim c = {.liability = FM_LIAB_DEATH, .cause = FM_CAUSE_ACCIDENT};
-    fm_claim_context ctx = {.policy_found = true, .plan_year = 2026, .person_found = true, .role = FM_ROLE_CHILD};
+    fm_claim_context ctx = {
+        .policy_found = true, .plan_year = 2026, .person_found = true, .role = FM_ROLE_CHILD};
     fm_claim_decision d;
     ctx.usage.disability_paid = 1000000;
     adj_life_overturn(plan, &c, &ctx, 0, 5000000, &d);
@@ -514,7 +541,8 @@ static void overturn_arithmetic(void **state)
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s SOURCE_DIR (env FAMINS_PG_DSN admin, ADJ_TEST_DSN adjudicator)\n", argv[0]);
+        fprintf(stderr, "usage: %s SOURCE_DIR (env FAMINS_PG_DSN admin, ADJ_TEST_DSN adjudicator)\n",
+                argv[0]);
         return 2;
     }
     source_dir = argv[1];
