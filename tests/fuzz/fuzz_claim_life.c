@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Whatever the type, each decoder either accepts with its promises kept or refuses with a code; the *_json form
- * says the same. */
+/* Whatever the type, each decoder either accepts with its promises kept or refuses with a code; the *_json
+ * form says the same. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *buf = (const char *)data;

@@ -453,6 +453,30 @@ static int check_labels(int argc, char **argv)
             const char *code = js(exp, "dead_letter");
             json_object_set_new(dead_want, code,
                                 json_integer(json_integer_value(json_object_get(dead_want, code)) + 1));
+        } else if (strcmp(outcome, "recorded") == 0) {
+            /* claim-life: an appeal (accepted or refused) or documents ignored, recorded once, deciding
+             * nothing */
+            const char *why = js(exp, "reason");
+            fm_pg_params q = {0};
+            PGresult *res = NULL;
+            fm_error err = {0};
+            fm_pg_p_str(&q, event_id);
+            if (fm_pg_run(
+                    conn,
+                    "WITH t AS (SELECT refused_reason AS why FROM famins.claim_appeals WHERE source_event_id "
+                    "= $1"
+                    " UNION ALL SELECT ignored_reason FROM famins.claim_documents_received"
+                    " WHERE source_event_id = $1)"
+                    " SELECT (SELECT count(*) FROM t) || '|' || (SELECT coalesce(max(why), '') FROM t) || '|'"
+                    " || (SELECT count(*) FROM famins.claim_decisions WHERE source_event_id = $1) AS got",
+                    &q, &res, &err) == FM_OK)
+                snprintf(got, sizeof got, "%s", fm_pg_col_str(res, 0, "got"));
+            PQclear(res);
+            fm_pg_params_free(&q);
+            snprintf(want, sizeof want, "1|%s|0", why ? why : "");
+            if (strcmp(got, want) != 0 && mismatches++ < 20)
+                fprintf(stderr, "MISMATCH %s (recorded): got %s want %s\n", event_id, got, want);
+            checked++;
         } else if (strcmp(outcome, "ignored") == 0) {
             /* a re-send: processed once (by the runtime's dedup), decided at most once */
             fm_pg_params q = {0};
