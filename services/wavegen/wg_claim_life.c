@@ -38,7 +38,8 @@ void wg_life_track(wg_life_book *lb, int seq, const char *claim_id, const char *
     }
     lb->claims[i].v = *v;
     for (int k = 0; k < v->n_reasons; k++)
-        lb->claims[i].was_missing = lb->claims[i].was_missing || strcmp(v->reasons[k], "DOCUMENTS_MISSING") == 0;
+        lb->claims[i].was_missing =
+            lb->claims[i].was_missing || strcmp(v->reasons[k], "DOCUMENTS_MISSING") == 0;
 }
 
 static bool has_reason(const wg_life_verdict *v, const char *id)
@@ -141,8 +142,8 @@ static fm_status send_appeal(const char *producer, const char *event_id, int32_t
     json_t *o = envelope("claim.appealed", event_id, producer, day, claim_id, key);
     json_object_set_new(o, "reason", json_string("家属对理赔结果有异议，申请复核。"));
     json_object_set_new(o, "documents", documents_array(0));
-    return send(o, label(event_id, key, fault, claim_id, NULL, refused), key, fault, "appeal", "recorded", emit,
-                arg);
+    return send(o, label(event_id, key, fault, claim_id, NULL, refused), key, fault, "appeal", "recorded",
+                emit, arg);
 }
 
 fm_status wg_life_policy(const wg_life_config *cfg, const char *producer, wg_rng *r, wg_life_book *lb,
@@ -171,8 +172,8 @@ fm_status wg_life_policy(const wg_life_config *cfg, const char *producer, wg_rng
             snprintf(event_id, sizeof event_id, "doc-%s", cid);
             json_t *o = envelope("claim.documents_added", event_id, producer, day, cid, key);
             json_object_set_new(o, "documents", documents_array(1u << WG_DOC_MEDICAL_RECORD));
-            st = send(o, label(event_id, key, "DOCUMENTS_NOT_PENDING", cid, NULL, "DOCUMENTS_NOT_PENDING"), key,
-                      "DOCUMENTS_NOT_PENDING", "documents", "recorded", emit, arg);
+            st = send(o, label(event_id, key, "DOCUMENTS_NOT_PENDING", cid, NULL, "DOCUMENTS_NOT_PENDING"),
+                      key, "DOCUMENTS_NOT_PENDING", "documents", "recorded", emit, arg);
             if (st != FM_OK)
                 continue;
         }

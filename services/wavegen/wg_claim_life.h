@@ -31,15 +31,16 @@ typedef struct wg_life_verdict {
     int n_reasons;
 } wg_life_verdict;
 
-/* What a policy's claims look like after its stream: each claim's current decision (tracked in emission order). */
+/* What a policy's claims look like after its stream: each claim's current decision (tracked in emission
+ * order). */
 typedef struct wg_life_book {
     struct {
-        int seq;            /* the claim's seq in the generator */
-        char claim_id[48];  /* as emitted */
-        char key[72];       /* the policy number it was sent under */
-        int32_t report;     /* its report day */
-        wg_life_verdict v;  /* its current decision */
-        bool was_missing;   /* some decision of it was pending for DOCUMENTS_MISSING */
+        int seq;           /* the claim's seq in the generator */
+        char claim_id[48]; /* as emitted */
+        char key[72];      /* the policy number it was sent under */
+        int32_t report;    /* its report day */
+        wg_life_verdict v; /* its current decision */
+        bool was_missing;  /* some decision of it was pending for DOCUMENTS_MISSING */
     } claims[WG_LIFE_MAX_CLAIMS];
     int n;
 } wg_life_book;
@@ -50,16 +51,18 @@ void wg_life_track(wg_life_book *lb, int seq, const char *claim_id, const char *
                    const wg_life_verdict *v);
 
 /* Re-decides claim seq with every required document supplied, as a first decision against the accounting now,
- * and books it (the generator's judge); *sent: the documents that were missing (bits WG_DOC_*); fills *out. */
+ * and books it (the generator's judge); *sent: the documents that were missing (bits WG_DOC_*); fills *out.
+ */
 typedef void (*wg_life_redecide_fn)(void *ctx, int seq, uint32_t *sent, wg_life_verdict *out);
 
 /*
  * Emits, after the policy's claims and reviews: documents completing the claims still pending for
- * DOCUMENTS_MISSING (their re-decision, labelled with redecide's verdict) and, for some claims that were pending
- * for one but have been reviewed since, the document too late (recorded, ignored: DOCUMENTS_NOT_PENDING), appeals of declined and partial claims
- * (recorded: no decision), answers (uphold: the decision restated with APPEAL_UPHELD; overturn only where no limit
- * room is left by construction — a partial cut by a limit — so the payable stands, partial, LIMIT_REACHED and
- * APPEAL_OVERTURNED), and appeals of an answer (refused, APPEAL_OF_APPEAL_OUTCOME). FM_ENOMEM or emit's error.
+ * DOCUMENTS_MISSING (their re-decision, labelled with redecide's verdict) and, for some claims that were
+ * pending for one but have been reviewed since, the document too late (recorded, ignored:
+ * DOCUMENTS_NOT_PENDING), appeals of declined and partial claims (recorded: no decision), answers (uphold:
+ * the decision restated with APPEAL_UPHELD; overturn only where no limit room is left by construction — a
+ * partial cut by a limit — so the payable stands, partial, LIMIT_REACHED and APPEAL_OVERTURNED), and appeals
+ * of an answer (refused, APPEAL_OF_APPEAL_OUTCOME). FM_ENOMEM or emit's error.
  */
 fm_status wg_life_policy(const wg_life_config *cfg, const char *producer, wg_rng *r, wg_life_book *lb,
                          wg_life_redecide_fn redecide, void *ctx, wg_emit_fn emit, void *arg);

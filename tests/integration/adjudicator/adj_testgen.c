@@ -303,6 +303,35 @@ static int claims(int argc, char **argv)
                    policy, seedv, i, seedv, i, policy, (int)(i % 13), approve ? "approve" : "decline",
                    approve ? (rng_chance(&s, 800) ? "999999999" : "150000") : "null");
         }
+        /* A claim's later life, after it on the same key: documents for some sent without them (the claim
+         * decided again, or kept and ignored when a review came first), appeals (refused unless the claim is
+         * declined or partial) and most of them answered: upheld, or overturned within the limits left. */
+        if (docs_missing && rng_chance(&s, 300))
+            printf("%s|{\"event_id\":\"doc-%" PRIu64
+                   "-%ld\",\"type\":\"claim.documents_added\",\"schema_version\":1,"
+                   "\"occurred_at\":\"2026-06-12T09:00:00+08:00\",\"producer\":\"adj-testgen\","
+                   "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\",\"documents\":[\"invoice\","
+                   "\"medical_record\",\"death_certificate\",\"disability_assessment\",\"diagnosis_report\","
+                   "\"accident_report\"]}\n",
+                   policy, seedv, i, seedv, i, policy);
+        if (rng_chance(&s, 60)) {
+            printf("%s|{\"event_id\":\"apl-%" PRIu64
+                   "-%ld\",\"type\":\"claim.appealed\",\"schema_version\":1,"
+                   "\"occurred_at\":\"2026-06-20T09:00:00+08:00\",\"producer\":\"adj-testgen\","
+                   "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\",\"reason\":\"please review\","
+                   "\"documents\":[]}\n",
+                   policy, seedv, i, seedv, i, policy);
+            if (rng_chance(&s, 700)) {
+                bool overturn = rng_chance(&s, 500);
+                printf("%s|{\"event_id\":\"apr-%" PRIu64
+                       "-%ld\",\"type\":\"claim.appeal_reviewed\",\"schema_version\":1,"
+                       "\"occurred_at\":\"2026-06-30T15:00:00+08:00\",\"producer\":\"adj-testgen\","
+                       "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\",\"reviewer\":\"R-%02d\","
+                       "\"action\":\"%s\",\"amount\":%s,\"note\":null}\n",
+                       policy, seedv, i, seedv, i, policy, (int)(i % 13), overturn ? "overturn" : "uphold",
+                       overturn ? (rng_chance(&s, 500) ? "150000" : "99999999") : "null");
+            }
+        }
     }
     free(last_inv);
     for (size_t i = 0; i < n; i++)
