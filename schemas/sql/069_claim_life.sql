@@ -90,6 +90,23 @@ GRANT USAGE ON SEQUENCE famins.claim_documents_received_receipt_id_seq, famins.c
 GRANT SELECT ON famins.claim_documents_received, famins.claim_appeals, famins.claim_appeal_reviews
     TO famins_operator;
 
+-- The appeals review queue: every accepted appeal not answered yet, with the decision it appeals attached (the
+-- reviewer's worklist; operators read it). Oldest first.
+CREATE VIEW famins.appeal_queue AS
+SELECT a.appeal_id, a.claim_id, a.source_event_id AS appeal_event_id, a.appealed_at, a.reason, a.documents,
+       c.policy_number, c.managing_unit, c.liability, c.status, c.payable,
+       d.decision_id AS appealed_decision_id, d.kind AS appealed_kind, d.outcome AS appealed_outcome,
+       d.payable AS appealed_payable, d.full_amount AS appealed_full, d.reasons AS appealed_reasons,
+       d.explanation_en, d.explanation_zh
+FROM famins.claim_appeals a
+JOIN famins.claims c ON c.claim_id = a.claim_id
+JOIN famins.claim_decisions d ON d.decision_id = a.original_decision_id
+WHERE a.refused_reason IS NULL
+  AND NOT EXISTS (SELECT 1 FROM famins.claim_appeal_reviews r WHERE r.appeal_id = a.appeal_id)
+ORDER BY a.appeal_id;
+COMMENT ON VIEW famins.appeal_queue IS 'accepted appeals awaiting review, with the decision each appeals';
+GRANT SELECT ON famins.appeal_queue TO famins_operator;
+
 -- ---- reporting (050's conventions: plan_year and managing_unit on every view, no person key, no text of the
 -- family's). Both views read through famins_report.claim_facts, which 065 filters by the caller's unit: a
 -- district login sees its own unit's rows (famins.district_views below); security barriers as 067's. ----

@@ -412,6 +412,13 @@ static void appeal_overturned_within_the_household_limit_a_sibling_used(void **s
     claim("APL1", CHILD, "illness_hospital", "illness", "2026-04-01", 300000, MED_DOCS);
     expect("APL1", "declined|0|WAITING_PERIOD|initial");
     appeal("apl1-a", "APL1", false);
+    char queued[256];
+    tdb_text(
+        admin,
+        "SELECT appeal_event_id || '|' || appealed_outcome || '|' || array_to_string(appealed_reasons, ',')"
+        " FROM famins.appeal_queue",
+        queued, sizeof queued);
+    assert_string_equal(queued, "apl1-a|declined|WAITING_PERIOD"); /* in the queue until answered */
     /* The sibling (a renewal: no waiting period): 1 260 000 − 10 000 = 1 250 000 × 80 % = 1 000 000. */
     claim("SIB1", CHILD2, "illness_hospital", "illness", "2026-04-02", 1260000, MED_DOCS);
     expect("SIB1", "approved|1000000||initial");
@@ -439,6 +446,7 @@ static void appeal_overturned_within_the_household_limit_a_sibling_used(void **s
         " FROM famins.claim_appeal_reviews r JOIN famins.claim_appeals a USING (appeal_id)"
         " JOIN famins.claim_decisions d ON d.decision_id = r.decision_id WHERE r.source_event_id = 'apl1-r'");
     assert_string_equal(got, "overturn|600000|declined>partial|0>500000|apl1-a|appeal");
+    assert_fen_equal(tdb_i64(admin, "SELECT count(*) FROM famins.appeal_queue"), 0);
     /* An appeal of the appeal's outcome is refused; a second answer finds no open appeal. */
     appeal("apl1-b", "APL1", false);
     text_of(got, sizeof got,

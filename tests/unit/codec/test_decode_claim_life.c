@@ -7,15 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HEAD(type) "{\"event_id\":\"e-1\",\"type\":\"" type "\",\"schema_version\":1,\"occurred_at\":" \
-                   "\"2026-07-01T09:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"C-1\",\"policy_number\":\"FJ2026-H1\","
+#define HEAD(type)                                                                                           \
+    "{\"event_id\":\"e-1\",\"type\":\"" type "\",\"schema_version\":1,\"occurred_at\":"                      \
+    "\"2026-07-01T09:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"C-1\",\"policy_number\":\"FJ2026-H1\","
 
-static const char DOCS[] = HEAD("claim.documents_added") "\"documents\":[\"invoice\",\"medical_record\",\"invoice\"]}";
+static const char DOCS[] =
+    HEAD("claim.documents_added") "\"documents\":[\"invoice\",\"medical_record\",\"invoice\"]}";
 static const char APPEAL[] = HEAD("claim.appealed") "\"reason\":\"住院日期有误\",\"documents\":[]}";
-static const char OVERTURN[] =
-    HEAD("claim.appeal_reviewed") "\"reviewer\":\"R-9\",\"action\":\"overturn\",\"amount\":96000,\"note\":null}";
-static const char UPHOLD[] =
-    HEAD("claim.appeal_reviewed") "\"reviewer\":\"R-9\",\"action\":\"uphold\",\"amount\":null,\"note\":\"ok\"}";
+static const char OVERTURN[] = HEAD(
+    "claim.appeal_reviewed") "\"reviewer\":\"R-9\",\"action\":\"overturn\",\"amount\":96000,\"note\":null}";
+static const char UPHOLD[] = HEAD(
+    "claim.appeal_reviewed") "\"reviewer\":\"R-9\",\"action\":\"uphold\",\"amount\":null,\"note\":\"ok\"}";
 
 /* src with the first `from` replaced by `to` (malloc'ed). */
 static char *variant(const char *src, const char *from, const char *to)
@@ -116,8 +118,8 @@ static void every_refusal_names_its_path_and_code(void **state)
         }
         json_decref(root);
         if (st != FM_EINVAL || strcmp(err.path, cases[i].path) != 0 || strcmp(err.code, cases[i].code) != 0)
-            fail_msg("case %zu: %s %s:%s, want %s:%s", i, fm_status_name(st), err.path, err.code, cases[i].path,
-                     cases[i].code);
+            fail_msg("case %zu: %s %s:%s, want %s:%s", i, fm_status_name(st), err.path, err.code,
+                     cases[i].path, cases[i].code);
         assert_int_equal(jst, st);
         assert_string_equal(jerr.code, err.code);
         free(msg);
