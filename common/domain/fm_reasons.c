@@ -74,6 +74,24 @@ static const reason_entry reasons[FM_REASON_COUNT] = {
     /* claim-rules (issue 15) */
     {FM_REASON_REPORT_AFTER_RECEIPT, "REPORT_AFTER_RECEIPT",
      "The report date is after the date the claim was received", "报案日期晚于理赔申请受理日期"},
+    /* claim-life */
+    {FM_REASON_DOCUMENTS_NOT_PENDING, "DOCUMENTS_NOT_PENDING",
+     "The claim is not waiting for documents; the documents were recorded",
+     "该理赔案件不在等待补充材料状态，材料已登记"},
+    {FM_REASON_APPEAL_CLAIM_NOT_DECIDED, "APPEAL_CLAIM_NOT_DECIDED",
+     "The claim is not decided; there is no decision to appeal", "理赔案件尚未作出决定，不能申诉"},
+    {FM_REASON_APPEAL_NOT_ADVERSE, "APPEAL_NOT_ADVERSE",
+     "The claim was approved in full; there is nothing to appeal", "理赔已按全额核定，无可申诉事项"},
+    {FM_REASON_APPEAL_OF_APPEAL_OUTCOME, "APPEAL_OF_APPEAL_OUTCOME",
+     "The decision is the outcome of an appeal and cannot be appealed again",
+     "该决定为申诉复核结果，不能再次申诉"},
+    {FM_REASON_APPEAL_ALREADY_OPEN, "APPEAL_ALREADY_OPEN",
+     "An appeal of the claim is already waiting for review", "该理赔案件已有申诉正在复核"},
+    {FM_REASON_APPEAL_NOT_OPEN, "APPEAL_NOT_OPEN", "No appeal of the claim is waiting for review",
+     "该理赔案件没有待复核的申诉"},
+    {FM_REASON_APPEAL_UPHELD, "APPEAL_UPHELD", "The decision was upheld on appeal", "经申诉复核，维持原决定"},
+    {FM_REASON_APPEAL_OVERTURNED, "APPEAL_OVERTURNED", "The decision was changed on appeal",
+     "经申诉复核，改变原决定"},
 };
 
 _Static_assert(sizeof reasons / sizeof reasons[0] == FM_REASON_COUNT, "one entry per reason");

@@ -57,6 +57,15 @@ typedef enum fm_reason {
 
     /* claim-rules (issue 15): appended at the end so that the stable order of existing codes holds. */
     FM_REASON_REPORT_AFTER_RECEIPT, /* the claim's report date is after the date it was received */
+    /* claim-life: documents added later, appeals (services/adjudicator/adj_life.c). */
+    FM_REASON_DOCUMENTS_NOT_PENDING,    /* documents for a claim not pending for DOCUMENTS_MISSING: ignored */
+    FM_REASON_APPEAL_CLAIM_NOT_DECIDED, /* appeal refused: the claim is pending (or withdrawn) */
+    FM_REASON_APPEAL_NOT_ADVERSE,       /* appeal refused: approved in full, nothing to appeal */
+    FM_REASON_APPEAL_OF_APPEAL_OUTCOME, /* appeal refused: the decision is an appeal's outcome */
+    FM_REASON_APPEAL_ALREADY_OPEN,      /* appeal refused: another appeal of the claim awaits review */
+    FM_REASON_APPEAL_NOT_OPEN,          /* appeal review ignored: no appeal of the claim awaits review */
+    FM_REASON_APPEAL_UPHELD,            /* the decision stands after the appeal's review */
+    FM_REASON_APPEAL_OVERTURNED,        /* the decision was changed by the appeal's review */
 
     FM_REASON_COUNT
 } fm_reason;

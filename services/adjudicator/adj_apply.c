@@ -546,3 +546,42 @@ fm_status adj_apply_review(const adj_env *env, PGconn *conn, const adj_source *s
     adj_batch_free(&b);
     return st;
 }
+
+/* ---- for adj_life.c (a claim's later life): the same facts, plan, bills, encoding and usage ---- */
+
+fm_status adj_apply_context_of(const adj_batch *b, const char *policy_number, const char *person_key,
+                               fm_claim_context *ctx, const adj_policy_fact **policy, fm_error *err)
+{
+    facts f;
+    fm_status st = context_of(b, policy_number, person_key, &f, err);
+    if (st == FM_OK) {
+        *ctx = f.ctx;
+        *policy = f.policy;
+    }
+    return st;
+}
+
+fm_status adj_apply_choose_plan(const adj_env *env, const fm_claim_context *ctx, fm_date incident,
+                                fm_plan *out, fm_error *err)
+{
+    return choose_plan(env, ctx, incident, out, err);
+}
+
+void adj_apply_claimed_bills(const adj_batch *b, const fm_claim *c, const char *own_claim_id,
+                             bool out[FM_MAX_BILLS])
+{
+    claimed_bills(b, c, own_claim_id, out);
+}
+
+fm_status adj_apply_describe(const fm_claim *c, const fm_claim_decision *d, const char *source_event_id,
+                             const char *occurred_at, adj_output *out, char **params_json, char *en, char *zh,
+                             fm_error *err)
+{
+    return describe(c, d, NULL, source_event_id, occurred_at, out, params_json, en, zh, err);
+}
+
+fm_status adj_apply_keep_usage(adj_batch *b, const fm_claim *c, int plan_year, const char *person_key,
+                               const fm_claim_decision *d)
+{
+    return keep_usage(b, c, plan_year, person_key, c->policy_number, d);
+}

@@ -97,4 +97,21 @@ fm_status adj_apply_claim(const adj_env *env, PGconn *conn, const adj_source *sr
 fm_status adj_apply_review(const adj_env *env, PGconn *conn, const adj_source *src, const fm_review *r,
                            const char *occurred_at, adj_output *out, fm_error *err);
 
+/* For adj_life.c (documents added, appeals), which decides stored claims as adj_decide_review does: the claim
+ * context from the batch's facts (*policy: the policy's fact), the plan (with the configured threshold),
+ * which bills other claims claimed, the claim.decided encoding (explanations: ADJ_EXPLAIN_LEN bytes each) and
+ * the usage a decision leaves. Statuses as the functions they share. */
+#define ADJ_EXPLAIN_LEN 512
+fm_status adj_apply_context_of(const adj_batch *b, const char *policy_number, const char *person_key,
+                               fm_claim_context *ctx, const adj_policy_fact **policy, fm_error *err);
+fm_status adj_apply_choose_plan(const adj_env *env, const fm_claim_context *ctx, fm_date incident,
+                                fm_plan *out, fm_error *err);
+void adj_apply_claimed_bills(const adj_batch *b, const fm_claim *c, const char *own_claim_id,
+                             bool out[FM_MAX_BILLS]);
+fm_status adj_apply_describe(const fm_claim *c, const fm_claim_decision *d, const char *source_event_id,
+                             const char *occurred_at, adj_output *out, char **params_json, char *en, char *zh,
+                             fm_error *err);
+fm_status adj_apply_keep_usage(adj_batch *b, const fm_claim *c, int plan_year, const char *person_key,
+                               const fm_claim_decision *d);
+
 #endif

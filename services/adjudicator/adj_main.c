@@ -78,6 +78,7 @@ static fm_status run(void *arg, const fm_service_env *env, fm_error *err)
            (unsigned long long)w.decided[FM_CLAIM_PARTIAL], (unsigned long long)w.decided[FM_CLAIM_DECLINED],
            (unsigned long long)w.decided[FM_CLAIM_PENDING_REVIEW], (unsigned long long)w.reviews);
     adj_batch_free(&w.batch);
+    adj_life_free(&w.life);
     return st;
 }
 

@@ -18,19 +18,22 @@ typedef struct adj_event {
     fm_claim claim;
     fm_review review;
     char occurred_at[sizeof((fm_envelope *)0)->occurred_at]; /* the claim's receipt, or the review's time */
+    adj_life_event life; /* claim-life types (adj_life.h) */
 } adj_event;
 
 fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err)
 {
     (void)ctx;
-    static const fm_event_type carried[] = {FM_EVENT_CLAIM_SUBMITTED, FM_EVENT_CLAIM_REVIEWED};
+    static const fm_event_type carried[] = {FM_EVENT_CLAIM_SUBMITTED, FM_EVENT_CLAIM_REVIEWED,
+                                            FM_EVENT_CLAIM_DOCUMENTS_ADDED, FM_EVENT_CLAIM_APPEALED,
+                                            FM_EVENT_CLAIM_APPEAL_REVIEWED};
     fm_envelope envl;
     uint8_t digest[FM_SHA256_LEN];
     json_t *root = NULL;
     adj_event *ev = NULL;
     /* One parse for the envelope, the body and the content hash (parsing is most of a decoder's cost). The
      * size limit is the runtime's (MESSAGE_TOO_LARGE before decode). */
-    fm_status st = fm_intake_open_any(msg->payload, msg->payload_len, (size_t)-1 / 2, carried, 2,
+    fm_status st = fm_intake_open_any(msg->payload, msg->payload_len, (size_t)-1 / 2, carried, 5,
                                       "claim.events", &root, &envl, err);
     if (st != FM_OK)
         return st;
@@ -40,8 +43,9 @@ fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out,
     }
     ev->type = envl.type;
     snprintf(ev->occurred_at, sizeof ev->occurred_at, "%s", envl.occurred_at);
-    st = envl.type == FM_EVENT_CLAIM_SUBMITTED ? fm_decode_claim_json(root, &ev->claim, err)
-                                               : fm_decode_review_json(root, &ev->review, err);
+    st = adj_life_type(envl.type)                ? adj_life_decode_json(envl.type, root, &ev->life, err)
+         : envl.type == FM_EVENT_CLAIM_SUBMITTED ? fm_decode_claim_json(root, &ev->claim, err)
+                                                 : fm_decode_review_json(root, &ev->review, err);
     if (st == FM_OK)
         st = fm_event_content_hash_json(root, digest, err);
     if (st != FM_OK)
@@ -57,6 +61,7 @@ fail:
     if (ev != NULL) {
         fm_claim_free(&ev->claim);
         fm_review_free(&ev->review);
+        adj_life_event_free(&ev->life);
         free(ev);
     }
     return st == FM_EINVAL ? fm_intake_dead(err, fm_intake_body_code(err)) : st;
@@ -72,6 +77,8 @@ fm_status adj_worker_decide(adj_worker *w, PGconn *conn, const fm_raw_message *m
                       .occurred_at = ev->occurred_at};
     char now[FM_TIMESTAMP_LEN];
     fm_clock_occurred_at(now);
+    if (adj_life_type(ev->type))
+        return adj_life_apply(&w->env, conn, &src, &ev->life, now, out, err);
     return ev->type == FM_EVENT_CLAIM_SUBMITTED
                ? adj_apply_claim(&w->env, conn, &src, &ev->claim, now, out, err)
                : adj_apply_review(&w->env, conn, &src, &ev->review, now, out, err);
@@ -82,6 +89,7 @@ fm_status adj_worker_begin_batch(void *ctx, fm_txn *txn, fm_error *err)
     (void)txn;
     (void)err;
     adj_batch_reset(&((adj_worker *)ctx)->batch);
+    adj_life_reset(&((adj_worker *)ctx)->life);
     return FM_OK;
 }
 
@@ -91,9 +99,10 @@ fm_status adj_worker_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const
     adj_worker *w = ctx;
     const fm_claim **claims = calloc(count + 1, sizeof *claims);
     const fm_review **reviews = calloc(count + 1, sizeof *reviews);
-    size_t nc = 0, nr = 0;
+    const adj_life_event **life = calloc(count + 1, sizeof *life);
+    size_t nc = 0, nr = 0, nl = 0;
     fm_status st = FM_ENOMEM;
-    if (claims == NULL || reviews == NULL) {
+    if (claims == NULL || reviews == NULL || life == NULL) {
         fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory preparing the batch");
         goto done;
     }
@@ -101,18 +110,23 @@ fm_status adj_worker_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const
         const adj_event *ev = events[i]->decoded;
         if (ev == NULL)
             continue;
-        if (ev->type == FM_EVENT_CLAIM_SUBMITTED)
+        if (adj_life_type(ev->type))
+            life[nl++] = &ev->life;
+        else if (ev->type == FM_EVENT_CLAIM_SUBMITTED)
             claims[nc++] = &ev->claim;
         else
             reviews[nr++] = &ev->review;
     }
     int64_t t = fm_clock_mono_us();
-    st = adj_prepare(&w->env, fm_txn_conn(txn), &w->batch, claims, nc, reviews, nr, err);
+    st = nl > 0 ? adj_life_prepare(&w->env, fm_txn_conn(txn), &w->batch, &w->life, claims, nc, reviews, nr,
+                                   life, nl, err)
+                : adj_prepare(&w->env, fm_txn_conn(txn), &w->batch, claims, nc, reviews, nr, err);
     fm_log(w->logger, FM_LOG_DEBUG, "batch_prepared", "claims=%zu reviews=%zu us=%lld", nc, nr,
            (long long)(fm_clock_mono_us() - t));
 done:
     free(claims);
     free(reviews);
+    free(life);
     return st;
 }
 
@@ -121,6 +135,8 @@ fm_status adj_worker_end_batch(void *ctx, fm_txn *txn, fm_error *err)
     adj_worker *w = ctx;
     int64_t t = fm_clock_mono_us();
     fm_status st = adj_store_write(fm_txn_conn(txn), w->env.cache, &w->batch, err);
+    if (st == FM_OK)
+        st = adj_life_write(fm_txn_conn(txn), &w->life, err);
     fm_log(w->logger, FM_LOG_DEBUG, "batch_written", "status=%s us=%lld", fm_status_name(st),
            (long long)(fm_clock_mono_us() - t));
     return st;
@@ -138,11 +154,24 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
                       .occurred_at = ev->occurred_at};
     char now[FM_TIMESTAMP_LEN];
     fm_clock_occurred_at(now);
-    fm_status st = ev->type == FM_EVENT_CLAIM_SUBMITTED
+    bool life = adj_life_type(ev->type);
+    fm_status st = life ? adj_life_decide(&w->env, &w->batch, &w->life, &src, &ev->life, now, &out, err)
+                   : ev->type == FM_EVENT_CLAIM_SUBMITTED
                        ? adj_decide_claim(&w->env, &w->batch, &src, &ev->claim, now, &out, err)
                        : adj_decide_review(&w->env, &w->batch, &src, &ev->review, now, &out, err);
-    if (st != FM_OK)
+    if (st == FM_OK && !life)
+        st = adj_life_note(&w->life,
+                           ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.claim_id : ev->review.claim_id,
+                           ev->type == FM_EVENT_CLAIM_SUBMITTED ? "initial" : "review", &out);
+    if (st != FM_OK) {
+        adj_output_free(&out);
         return st;
+    }
+    if (out.payload == NULL && life) { /* recorded; decides nothing (adj_life_decide) */
+        fm_log(w->logger, FM_LOG_INFO, "claim_life_recorded", "claim_id=%s type=%s",
+               adj_life_claim_id(&ev->life), fm_event_type_name(ev->type));
+        return FM_OK;
+    }
     if (out.payload == NULL) { /* an ignored review: recorded, nothing to publish */
         fm_log(w->logger, FM_LOG_INFO, "review_ignored", "claim_id=%s reason=REVIEW_NOT_APPLICABLE",
                ev->review.claim_id);
@@ -152,10 +181,14 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
     st = fm_outbox_add(txn, FM_TOPIC_CLAIM_DECIDED, out.key, out.event_id, out.payload, headers, 1, err);
     if (st == FM_OK) {
         w->decided[out.outcome & 3]++;
-        w->reviews += ev->type == FM_EVENT_CLAIM_REVIEWED;
+        w->reviews += ev->type == FM_EVENT_CLAIM_REVIEWED || life;
         fm_log(w->logger, FM_LOG_DEBUG, "claim_decided", "claim_id=%s kind=%s outcome=%s payable=%lld",
-               ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.claim_id : ev->review.claim_id,
-               ev->type == FM_EVENT_CLAIM_SUBMITTED ? "initial" : "review",
+               life                                   ? adj_life_claim_id(&ev->life)
+               : ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.claim_id
+                                                      : ev->review.claim_id,
+               life                                   ? "claim_life"
+               : ev->type == FM_EVENT_CLAIM_SUBMITTED ? "initial"
+                                                      : "review",
                fm_claim_outcome_name(out.outcome), (long long)out.payable);
     } else if (st == FM_EINVAL) {
         st = FM_ENOMEM; /* the topic is ours and valid: only memory can fail here; never a dead letter */
@@ -172,6 +205,7 @@ void adj_worker_release(void *ctx, fm_event *event)
         return;
     fm_claim_free(&ev->claim);
     fm_review_free(&ev->review);
+    adj_life_event_free(&ev->life);
     free(ev);
     event->decoded = NULL;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "adj_apply.h"
+#include "adj_life.h"
 #include "fm_log.h"
 #include "fm_worker.h"
 
@@ -13,7 +14,8 @@
 typedef struct adj_worker {
     adj_env env; /* env.cache points at sql_cache below when set up by the service */
     fm_pg_stmts sql_cache;
-    adj_batch batch; /* the open batch's facts and rows (adj_batch_free when done) */
+    adj_batch batch;     /* the open batch's facts and rows (adj_batch_free when done) */
+    adj_life_batch life; /* its claim-life part (adj_life_free when done) */
     const fm_logger *logger;
     uint64_t decided[4]; /* per fm_claim_outcome, for the exit log */
     uint64_t reviews;
@@ -21,10 +23,10 @@ typedef struct adj_worker {
 
 /*
  * decode: the codec's envelope, then the claim or review decoder by `type`. Dead-letter codes: INVALID_JSON,
- * INVALID_UTF8, UNKNOWN_SCHEMA_VERSION, UNKNOWN_TYPE (a type other than claim.submitted / claim.reviewed),
- * SCHEMA_VIOLATION (err->text: "<path>: <code> <text>"). The content hash is the codec's canonical hash, so
- * an exact re-send with other spacing is still recognised. apply: adj_apply_claim / adj_apply_review, then
- * the claim.decided into the outbox (key: policy number).
+ * INVALID_UTF8, UNKNOWN_SCHEMA_VERSION, UNKNOWN_TYPE (a type other than claim.submitted / claim.reviewed and
+ * the claim-life types of adj_life.h), SCHEMA_VIOLATION (err->text: "<path>: <code> <text>"). The content
+ * hash is the codec's canonical hash, so an exact re-send with other spacing is still recognised. apply:
+ * adj_apply_claim / adj_apply_review, then the claim.decided into the outbox (key: policy number).
  */
 fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err);
 fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, const fm_event *event,

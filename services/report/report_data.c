@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fm_pg.h"
+#include "report_appeals.h"
 #include "report_format.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -821,6 +822,7 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
                       "Subsidy reconciliation", subsidy_cols, N(subsidy_cols));
     report_table_init(&T[REPORT_T_MONTHLY], "claims_by_month", "月度理赔", "Claims by month", monthly_cols,
                       N(monthly_cols));
+    report_appeals_init(&T[REPORT_T_APPEALS]);
     T[REPORT_T_CLAIMS].note_zh = "赔付金额 = 全额及部分赔付案件的应付金额；待审核案件不计赔付。";
     T[REPORT_T_CLAIMS].note_en =
         "Paid = the payable of approved and partly paid claims; pending claims pay nothing yet.";
@@ -862,6 +864,7 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
         goto fail;
     if ((st = fill_yoy(conn, &rep, err)) != FM_OK ||
         (st = fill_pending_and_trend(conn, &rep, err)) != FM_OK ||
+        (st = report_appeals_load(conn, &rep, err)) != FM_OK ||
         (st = read_text(conn, sql_cutoff, &rep, rep.cutoff, sizeof rep.cutoff, err)) != FM_OK ||
         (st = read_text(conn, sql_versions, &rep, rep.plan_versions, sizeof rep.plan_versions, err)) != FM_OK)
         goto fail;

@@ -980,15 +980,53 @@ static fm_status emit_unreadable(wg_claims *g, wg_rng *r, const claim *c, const 
     return st;
 }
 
+/* ---- claim-life (wg_claim_life.h): the verdicts it tracks, and a claim decided again with its documents
+ * ---- */
+
+static void to_life(const verdict *v, wg_life_verdict *out)
+{
+    memset(out, 0, sizeof *out);
+    out->outcome = v->outcome;
+    out->payable = v->payable;
+    out->full = v->full;
+    for (int i = 0; i < C_COUNT; i++)
+        if (v->reasons[i] && out->n_reasons < WG_LIFE_MAX_REASONS)
+            out->reasons[out->n_reasons++] = claim_reason_ids[i];
+}
+
+typedef struct life_ctx {
+    const wg_claims *g;
+    const policy *p;
+    book *bk;
+    claim *cl;
+    int n;
+} life_ctx;
+
+static void life_redecide(void *ctx, int seq, uint32_t *sent, wg_life_verdict *out)
+{
+    life_ctx *x = ctx;
+    for (int i = 0; i < x->n; i++)
+        if (!x->cl[i].is_review && x->cl[i].seq == seq) {
+            verdict v;
+            uint32_t need = required_docs(x->g, x->cl[i].liab);
+            *sent = need & ~x->cl[i].docs;
+            x->cl[i].docs |= need;
+            judge(x->g, x->p, x->bk, &x->cl[i], -1, &v);
+            to_life(&v, out);
+        }
+}
+
 fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_fn emit, void *arg,
                            fm_error *err)
 {
     policy *p = malloc(sizeof *p);
     claim *cl = malloc(sizeof *cl * MAX_CLAIMS);
     book *bk = calloc(1, sizeof *bk);
+    wg_life_book *lb = malloc(sizeof *lb);
     fm_status st = FM_ENOMEM;
-    if (p == NULL || cl == NULL || bk == NULL)
+    if (p == NULL || cl == NULL || bk == NULL || lb == NULL)
         goto done;
+    wg_life_begin(lb);
     if ((st = parse_policy(g, line, len, p, err)) != FM_OK)
         goto done;
     uint64_t ptag = wg_mix64(g->cfg.seed ^ 0x636c61696d73ull);
@@ -1055,6 +1093,9 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
                             .unit = c->is_review ? "review" : wg_liability_names[c->liab],
                             .outcome = v.outcome};
             st = emit(arg, &m);
+            wg_life_verdict lv;
+            to_life(&v, &lv);
+            wg_life_track(lb, c->is_review ? c->ref : c->seq, claim_id, pn, c->report, &lv);
             if (st == FM_OK && resend) { /* the same bytes again: recognised and ignored */
                 m.label = again;
                 m.kind = "resend";
@@ -1067,9 +1108,15 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         free(label);
         free(again);
     }
+    if (st == FM_OK) { /* after the policy's claims and reviews: documents sent later, appeals */
+        wg_life_config lc = g->cfg.life ? *g->cfg.life : wg_life_config_default();
+        life_ctx x = {.g = g, .p = p, .bk = bk, .cl = cl, .n = n};
+        st = wg_life_policy(&lc, g->cfg.producer, r, lb, life_redecide, &x, emit, arg);
+    }
 done:
     free(p);
     free(cl);
     free(bk);
+    free(lb);
     return st;
 }

@@ -6,17 +6,19 @@
 #include <stdint.h>
 
 #include "fm_error.h"
+#include "wg_claim_life.h"
 #include "wg_emit.h"
 #include "wg_plan.h"
 
 typedef struct wg_claims_config {
     uint64_t seed;
-    const wg_plan *plan;      /* the policies' plan year; borrowed */
-    const char *producer;     /* envelope "producer" */
-    double scale;             /* multiplies every incidence (1 = the built-in rates) */
-    double unreadable;        /* share of claims sent unreadable instead (never decided, not counted) */
-    double resend;            /* share of claims sent twice, byte for byte (the second is ignored) */
-    size_t max_message_bytes; /* famins' limit, for the MESSAGE_TOO_LARGE kind */
+    const wg_plan *plan;        /* the policies' plan year; borrowed */
+    const char *producer;       /* envelope "producer" */
+    double scale;               /* multiplies every incidence (1 = the built-in rates) */
+    double unreadable;          /* share of claims sent unreadable instead (never decided, not counted) */
+    double resend;              /* share of claims sent twice, byte for byte (the second is ignored) */
+    size_t max_message_bytes;   /* famins' limit, for the MESSAGE_TOO_LARGE kind */
+    const wg_life_config *life; /* documents later, appeals (wg_claim_life.h); NULL: the defaults */
 } wg_claims_config;
 
 typedef struct wg_claims wg_claims;

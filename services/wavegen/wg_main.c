@@ -166,6 +166,9 @@ static void usage(FILE *f)
         "  --claim-rate-scale X     multiply every incidence by X (default 1)\n"
         "  --claim-unreadable-share X  default 0.005  claims sent unreadable (the five kinds)\n"
         "  --claim-resend-share X   default 0.005  claims sent twice, byte for byte\n"
+        "  --documents-share X      default 0.8    claims still pending for a document: the document sent "
+        "later\n"
+        "  --appeal-share X         default 0.08   declined or partial claims appealed (most answered)\n"
         "\n"
         "exit status: 0 when every event was delivered (or written), 1 when some were not, 2 on usage.\n"
         "\n"
@@ -199,6 +202,8 @@ enum {
     O_CREATE_TOPIC,
     O_CLAIM_UNREADABLE,
     O_CLAIM_RESEND,
+    O_DOCUMENTS_SHARE,
+    O_APPEAL_SHARE,
     O_HELP,
     O_VERSION
 };
@@ -238,6 +243,7 @@ typedef struct options {
     const char *props[128];
     int n_props;
     wg_enroll_shares shares;
+    wg_life_config life; /* documents sent later, appeals (wg_claim_life.h) */
 } options;
 
 /* Reads the command line into *o. -1: go on; otherwise the exit status (0 for --help and --version, 2 for a
@@ -251,7 +257,8 @@ static int parse_options(int argc, char **argv, options *o)
                    .claim_scale = 1.0,
                    .claim_unreadable = 0.005,
                    .claim_resend = 0.005,
-                   .shares = wg_enroll_default_shares()};
+                   .shares = wg_enroll_default_shares(),
+                   .life = wg_life_config_default()};
     if (argc < 2) {
         fm_cli_print_usage_error(stderr, "famins-wavegen", "say enroll or claims");
         return 2;
@@ -302,6 +309,8 @@ static int parse_options(int argc, char **argv, options *o)
         {"create-topic", required_argument, NULL, O_CREATE_TOPIC},
         {"claim-unreadable-share", required_argument, NULL, O_CLAIM_UNREADABLE},
         {"claim-resend-share", required_argument, NULL, O_CLAIM_RESEND},
+        {"documents-share", required_argument, NULL, O_DOCUMENTS_SHARE},
+        {"appeal-share", required_argument, NULL, O_APPEAL_SHARE},
         {"help", no_argument, NULL, O_HELP},
         {"version", no_argument, NULL, O_VERSION},
         {NULL, 0, NULL, 0},
@@ -349,6 +358,12 @@ static int parse_options(int argc, char **argv, options *o)
             break;
         case O_CLAIM_RESEND:
             ok = parse_double(optarg, &o->claim_resend) && o->claim_resend >= 0 && o->claim_resend <= 1;
+            break;
+        case O_DOCUMENTS_SHARE:
+            ok = parse_double(optarg, &o->life.documents) && o->life.documents >= 0 && o->life.documents <= 1;
+            break;
+        case O_APPEAL_SHARE:
+            ok = parse_double(optarg, &o->life.appeal) && o->life.appeal >= 0 && o->life.appeal <= 1;
             break;
         case O_CLAIM_SCALE: ok = parse_double(optarg, &o->claim_scale) && o->claim_scale >= 0; break;
         case O_CREATE_TOPIC:
@@ -617,7 +632,8 @@ int main(int argc, char **argv)
                                .scale = o.claim_scale,
                                .unreadable = o.claim_unreadable,
                                .resend = o.claim_resend,
-                               .max_message_bytes = (size_t)o.max_bytes};
+                               .max_message_bytes = (size_t)o.max_bytes,
+                               .life = &o.life};
         if ((st = wg_claims_new(&cc, &claims, &err)) != FM_OK) {
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
             goto done;

@@ -95,7 +95,16 @@ got=$(itest_psql -c "SELECT count(*) FROM famins.processed_events WHERE consumer
 dead=$(itest_psql -c "SELECT count(*) FROM famins.dead_letters WHERE consumer_group = '$ADJ_GROUP'")
 [ "$((got + dead))" = "$total" ] || adj_fail "processed $got + dead letters $dead, want $total events"
 adj_compare_with_reference crash
+# A claim's later life (documents, appeals, answers): every step recorded once, as in the uninterrupted run.
+life_sql="SELECT (SELECT count(*) || '/' || count(refused_reason) FROM famins.claim_appeals) || '|' ||
+          (SELECT count(*) || '/' || count(decision_id) FROM famins.claim_appeal_reviews) || '|' ||
+          (SELECT count(*) || '/' || count(decision_id) FROM famins.claim_documents_received) || '|' ||
+          (SELECT count(*) FROM famins.claim_decisions WHERE kind IN ('documents', 'appeal'))"
+life_run=$(itest_psql -c "$life_sql")
+life_ref=$(psql "$ADJ_REF_DSN" -qAt -c "$life_sql")
+[ "$life_run" = "$life_ref" ] || adj_fail "claim-life rows $life_run, the uninterrupted run $life_ref"
+case "$life_run" in 0/*) adj_fail "no appeals in the run ($life_run)" ;; esac
 paid=$(itest_psql -c "SELECT sum(payable) FROM famins.claims")
 [ "$open" -ge $(((KILLS + 1) / 2)) ] || adj_fail "only $open of $KILLS kills hit an open batch transaction"
-adj_ok "$KILLS kills ($open with a batch transaction open), $claims claims and $((total - claims)) reviews: none lost, none decided twice, decisions, usage and paid totals per person ($paid fen in all) equal to the uninterrupted run ($(($(date +%s) - started)) s)"
+adj_ok "$KILLS kills ($open with a batch transaction open), $claims claims and $((total - claims)) reviews, appeals and documents (appeals/refused|answers/decided|documents/decided|their decisions: $life_run): none lost, none decided twice, decisions, usage and paid totals per person ($paid fen in all) equal to the uninterrupted run ($(($(date +%s) - started)) s)"
 echo "adjudicator_crash: all passed"

@@ -303,6 +303,35 @@ static int claims(int argc, char **argv)
                    policy, seedv, i, rep, seedv, i, policy, (int)(i % 13), approve ? "approve" : "decline",
                    approve ? (rng_chance(&s, 800) ? "999999999" : "150000") : "null");
         }
+        /* A claim's later life, after it on the same key: documents for some sent without them (the claim
+         * decided again, or kept and ignored when a review came first), appeals (refused unless the claim is
+         * declined or partial) and most of them answered: upheld, or overturned within the limits left. */
+        if (docs_missing && rng_chance(&s, 300))
+            printf("%s|{\"event_id\":\"doc-%" PRIu64
+                   "-%ld\",\"type\":\"claim.documents_added\",\"schema_version\":1,"
+                   "\"occurred_at\":\"2026-06-12T09:00:00+08:00\",\"producer\":\"adj-testgen\","
+                   "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\",\"documents\":[\"invoice\","
+                   "\"medical_record\",\"death_certificate\",\"disability_assessment\",\"diagnosis_report\","
+                   "\"accident_report\"]}\n",
+                   policy, seedv, i, seedv, i, policy);
+        if (rng_chance(&s, 60)) {
+            printf("%s|{\"event_id\":\"apl-%" PRIu64
+                   "-%ld\",\"type\":\"claim.appealed\",\"schema_version\":1,"
+                   "\"occurred_at\":\"2026-06-20T09:00:00+08:00\",\"producer\":\"adj-testgen\","
+                   "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\",\"reason\":\"please review\","
+                   "\"documents\":[]}\n",
+                   policy, seedv, i, seedv, i, policy);
+            if (rng_chance(&s, 700)) {
+                bool overturn = rng_chance(&s, 500);
+                printf("%s|{\"event_id\":\"apr-%" PRIu64
+                       "-%ld\",\"type\":\"claim.appeal_reviewed\",\"schema_version\":1,"
+                       "\"occurred_at\":\"2026-06-30T15:00:00+08:00\",\"producer\":\"adj-testgen\","
+                       "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\",\"reviewer\":\"R-%02d\","
+                       "\"action\":\"%s\",\"amount\":%s,\"note\":null}\n",
+                       policy, seedv, i, seedv, i, policy, (int)(i % 13), overturn ? "overturn" : "uphold",
+                       overturn ? (rng_chance(&s, 500) ? "150000" : "99999999") : "null");
+            }
+        }
     }
     free(last_inv);
     for (size_t i = 0; i < n; i++)
@@ -453,6 +482,30 @@ static int check_labels(int argc, char **argv)
             const char *code = js(exp, "dead_letter");
             json_object_set_new(dead_want, code,
                                 json_integer(json_integer_value(json_object_get(dead_want, code)) + 1));
+        } else if (strcmp(outcome, "recorded") == 0) {
+            /* claim-life: an appeal (accepted or refused) or documents ignored, recorded once, deciding
+             * nothing */
+            const char *why = js(exp, "reason");
+            fm_pg_params q = {0};
+            PGresult *res = NULL;
+            fm_error err = {0};
+            fm_pg_p_str(&q, event_id);
+            if (fm_pg_run(
+                    conn,
+                    "WITH t AS (SELECT refused_reason AS why FROM famins.claim_appeals WHERE source_event_id "
+                    "= $1"
+                    " UNION ALL SELECT ignored_reason FROM famins.claim_documents_received"
+                    " WHERE source_event_id = $1)"
+                    " SELECT (SELECT count(*) FROM t) || '|' || (SELECT coalesce(max(why), '') FROM t) || '|'"
+                    " || (SELECT count(*) FROM famins.claim_decisions WHERE source_event_id = $1) AS got",
+                    &q, &res, &err) == FM_OK)
+                snprintf(got, sizeof got, "%s", fm_pg_col_str(res, 0, "got"));
+            PQclear(res);
+            fm_pg_params_free(&q);
+            snprintf(want, sizeof want, "1|%s|0", why ? why : "");
+            if (strcmp(got, want) != 0 && mismatches++ < 20)
+                fprintf(stderr, "MISMATCH %s (recorded): got %s want %s\n", event_id, got, want);
+            checked++;
         } else if (strcmp(outcome, "ignored") == 0) {
             /* a re-send: processed once (by the runtime's dedup), decided at most once */
             fm_pg_params q = {0};

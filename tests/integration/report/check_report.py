@@ -189,6 +189,18 @@ exp["claims_by_month"] = {(m,): tuple(int(x) for x in r) for m, *r in sql(f"""
            coalesce(sum(payable) FILTER (WHERE status IN ('approved', 'partial')), 0)
     FROM {CLAIMS} WHERE y = {YEAR} {uf('u')} GROUP BY 1""")}
 
+# claim-life: appeals by unit, from the appeal tables (received = every appeal; answered = upheld + overturned).
+exp["appeals"] = {}
+for u, rec, ref, opn, up, ov in sql(f"""
+    SELECT cc.u, count(*), count(*) FILTER (WHERE a.refused_reason IS NOT NULL),
+           count(*) FILTER (WHERE a.refused_reason IS NULL AND r.action IS NULL),
+           count(*) FILTER (WHERE r.action = 'uphold'), count(*) FILTER (WHERE r.action = 'overturn')
+    FROM famins.claim_appeals a JOIN {CLAIMS} ON cc.claim_id = a.claim_id
+    LEFT JOIN famins.claim_appeal_reviews r ON r.appeal_id = a.appeal_id
+    WHERE cc.y = {YEAR} {uf('cc.u')} GROUP BY 1"""):
+    rec, ref, opn, up, ov = (int(x) for x in (rec, ref, opn, up, ov))
+    exp["appeals"][(u,)] = (rec, ref, opn, up, ov, bp(ov, up + ov))
+
 # ------------------------------------------------------------------ issue 17: comparison, frequency, pending, trend
 def year_figures(year):
     """Per unit of one plan year, from the base tables: households, insured, premium, claims, paid, declined,
@@ -419,6 +431,7 @@ KEYS = {
                                    "average_paid_fen"]),
     "pending_by_age": (["age_band"], ["claims", "outstanding_fen", "assessed_fen", "oldest_days"]),
     "declines_fraud_trend": (["item"], ["previous", "current", "change"]),
+    "appeals": (["unit"], ["received", "refused", "open", "upheld", "overturned", "overturn_rate_bp"]),
 }
 DAYS = {"mean_days", "median_days", "p90_days", "mean_days_prev", "claims_per_1000"}
 

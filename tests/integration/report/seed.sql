@@ -172,6 +172,46 @@ BEGIN
         END LOOP;
     END LOOP;
 
+    -- claim-life (migration 069): in every unit and year, appeals of the first three declined or partial claims
+    -- (the first upheld, the second overturned, the third awaiting review) and one refused appeal (of an approved
+    -- claim). The answers' decisions restate the claim's current one: seed data, the claims' figures unchanged.
+    INSERT INTO famins.claim_appeals (claim_id, source_event_id, reason, original_decision_id, status_at_appeal,
+        payable_at_appeal, refused_reason)
+    SELECT claim_id, 'apl-' || claim_id, 'seed', decision_id, status, payable,
+           CASE WHEN status = 'approved' THEN 'APPEAL_NOT_ADVERSE' END
+    FROM (SELECT c.claim_id, c.status, c.payable, d.decision_id,
+                 row_number() OVER (PARTITION BY c.plan_year, c.managing_unit, c.status = 'approved'
+                                    ORDER BY c.claim_id) AS n
+          FROM famins.claims c
+          CROSS JOIN LATERAL (SELECT x.decision_id FROM famins.claim_decisions x WHERE x.claim_id = c.claim_id
+                              ORDER BY x.decision_id DESC LIMIT 1) d
+          WHERE c.status IN ('approved', 'declined', 'partial')) s
+    WHERE (status <> 'approved' AND n <= 3) OR (status = 'approved' AND n = 1);
+    WITH a AS (SELECT ap.appeal_id, ap.claim_id, c.status, c.payable,
+                      row_number() OVER (PARTITION BY c.plan_year, c.managing_unit ORDER BY c.claim_id) AS n
+               FROM famins.claim_appeals ap JOIN famins.claims c USING (claim_id) WHERE ap.refused_reason IS NULL),
+         d AS (INSERT INTO famins.claim_decisions (claim_id, source_event_id, kind, outcome, payable, full_amount,
+                   reasons, parameters, plan_version, explanation_en, explanation_zh, source_topic, source_partition,
+                   source_offset)
+               SELECT a.claim_id, 'apr-' || a.claim_id, 'appeal', a.status, a.payable, x.full_amount, x.reasons, '{}',
+                      x.plan_version, 'seed', 'seed', 'claim.events', 0, 20000 + a.appeal_id
+               FROM a CROSS JOIN LATERAL (SELECT y.* FROM famins.claim_decisions y WHERE y.claim_id = a.claim_id
+                                          ORDER BY y.decision_id DESC LIMIT 1) x
+               WHERE a.n <= 2
+               RETURNING decision_id, claim_id)
+    INSERT INTO famins.claim_appeal_reviews (claim_id, source_event_id, appeal_id, reviewer, action, amount,
+        status_before, status_after, payable_before, payable_after, decision_id)
+    SELECT a.claim_id, 'apr-' || a.claim_id, a.appeal_id, 'reviewer-2', CASE a.n WHEN 1 THEN 'uphold' ELSE 'overturn' END,
+           CASE a.n WHEN 2 THEN a.payable END, a.status, a.status, a.payable, a.payable, d.decision_id
+    FROM a JOIN d USING (claim_id);
+
+    -- Documents sent after a decision (kept, ignored), one per unit and year.
+    INSERT INTO famins.claim_documents_received (claim_id, source_event_id, documents, status_before, result,
+        ignored_reason)
+    SELECT DISTINCT ON (plan_year, managing_unit) claim_id, 'doc-' || claim_id, '{medical_record}', status, 'ignored',
+           'DOCUMENTS_NOT_PENDING'
+    FROM famins.claims WHERE status = 'approved' ORDER BY plan_year, managing_unit, claim_id;
+
     -- Five more claims naming no policy (all declined): UNKNOWN must not appear among the problems found.
     FOR j IN 2 .. 6 LOOP
         INSERT INTO famins.claims (claim_id, source_event_id, policy_number, plan_year, managing_unit, person_key,

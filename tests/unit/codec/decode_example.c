@@ -6,6 +6,7 @@
  * subsidy worker consumes; the other output types have encoders only, checked by encoders.sh). Exit 0 unless
  * a file cannot be read or an output type is given. */
 #include "fm_decode.h"
+#include "fm_decode_claim_life.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,26 @@ static char *read_file(const char *path, size_t *len)
     fclose(f);
     *len = n;
     return buf;
+}
+
+/* The claim-life decoders (fm_decode_claim_life.h). */
+static fm_status decode_claim_life(fm_event_type t, const char *buf, size_t len, fm_error *err)
+{
+    fm_documents_added d;
+    fm_appeal a;
+    fm_appeal_review r;
+    fm_status st;
+    if (t == FM_EVENT_CLAIM_DOCUMENTS_ADDED) {
+        st = fm_decode_documents_added(buf, len, &d, err);
+        fm_documents_added_free(&d);
+    } else if (t == FM_EVENT_CLAIM_APPEALED) {
+        st = fm_decode_appeal(buf, len, &a, err);
+        fm_appeal_free(&a);
+    } else {
+        st = fm_decode_appeal_review(buf, len, &r, err);
+        fm_appeal_review_free(&r);
+    }
+    return st;
 }
 
 int main(int argc, char **argv)
@@ -80,6 +101,9 @@ int main(int argc, char **argv)
                 st = fm_decode_enrollment_decided(buf, len, &d, &err);
                 break;
             }
+            case FM_EVENT_CLAIM_DOCUMENTS_ADDED:
+            case FM_EVENT_CLAIM_APPEALED:
+            case FM_EVENT_CLAIM_APPEAL_REVIEWED: st = decode_claim_life(env.type, buf, len, &err); break;
             default:
                 fprintf(stderr, "decode_example: %s is an output event (%s): no decoder\n", argv[i],
                         fm_event_type_name(env.type));

@@ -251,6 +251,30 @@ static void mark_expected(const json_t *want, bool seen[FM_REASON_COUNT])
         mark_codes(json_object_get(json_array_get(members, i), "reasons"), seen);
 }
 
+/* claim-life's expected decisions (documents added, appeals) need the adjudicator's state and are checked by
+ * integration_adjudicator_life; here they only count for the coverage of the reason codes. */
+static void mark_life_dir(const char *examples, const char *type, bool seen[FM_REASON_COUNT])
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/%s/valid", examples, type);
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        size_t l = strlen(de->d_name);
+        char path[1400];
+        if (l <= 14 || strcmp(de->d_name + l - 14, ".expected.json") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        json_t *want = json_load_file(path, 0, NULL);
+        mark_expected(want, seen);
+        mark_codes(json_object_get(want, "ignored_reason"), seen);
+        mark_codes(json_object_get(want, "refused_reason"), seen);
+        json_decref(want);
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
 static int check_dir(const char *bin, const char *dir, const char *kind, int *checked,
                      bool seen[FM_REASON_COUNT])
 {
@@ -309,6 +333,9 @@ int main(int argc, char **argv)
     bad += check_dir(argv[1], dir, "claim", &checked, seen);
     snprintf(dir, sizeof dir, "%s/claim.reviewed/valid", argv[2]);
     bad += check_dir(argv[1], dir, "review", &checked, seen);
+    mark_life_dir(argv[2], "claim.documents_added", seen);
+    mark_life_dir(argv[2], "claim.appealed", seen);
+    mark_life_dir(argv[2], "claim.appeal_reviewed", seen);
     for (int r = 1; r < FM_REASON_COUNT; r++) {
         if (!seen[r]) {
             printf("UNCOVERED reason %s: no example decision names it\n", fm_reason_id((fm_reason)r));
