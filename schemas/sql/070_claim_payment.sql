@@ -40,7 +40,7 @@ CREATE TABLE famins.payment_instructions (
     account_masked    text NOT NULL,
     account_ref       text NOT NULL,
     source_event_id   text NOT NULL,                 -- the event whose decision or correction instructed it
-    replaces          text REFERENCES famins.payment_instructions, -- the failed instruction it re-issues
+    replaces          text,                          -- the failed instruction it re-issues
     status            text NOT NULL CHECK (status IN ('instructed', 'paid', 'failed', 'cancelled')),
     paid_date         date,
     bank_reference    text,

@@ -12,24 +12,28 @@
 #include "fm_intake.h"
 #include "fm_sha256.h"
 
-/* What decode hands to apply. */
+/* What decode hands to apply. The payment side's events (adj_payment_event.c) fill review.claim_id with their
+ * claim, so that prepare_batch reads and locks it as it does a review's. */
 typedef struct adj_event {
     fm_event_type type;
     fm_claim claim;
     fm_review review;
+    adj_pay_event pay;
 } adj_event;
 
 fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err)
 {
     (void)ctx;
-    static const fm_event_type carried[] = {FM_EVENT_CLAIM_SUBMITTED, FM_EVENT_CLAIM_REVIEWED};
+    static const fm_event_type carried[] = {FM_EVENT_CLAIM_SUBMITTED, FM_EVENT_CLAIM_REVIEWED,
+                                            FM_EVENT_CLAIM_WITHDRAWN, FM_EVENT_CLAIM_PAYMENT_RESULT,
+                                            FM_EVENT_CLAIM_PAYEE_CORRECTED};
     fm_envelope envl;
     uint8_t digest[FM_SHA256_LEN];
     json_t *root = NULL;
     adj_event *ev = NULL;
     /* One parse for the envelope, the body and the content hash (parsing is most of a decoder's cost). The
      * size limit is the runtime's (MESSAGE_TOO_LARGE before decode). */
-    fm_status st = fm_intake_open_any(msg->payload, msg->payload_len, (size_t)-1 / 2, carried, 2,
+    fm_status st = fm_intake_open_any(msg->payload, msg->payload_len, (size_t)-1 / 2, carried, 5,
                                       "claim.events", &root, &envl, err);
     if (st != FM_OK)
         return st;
@@ -38,8 +42,10 @@ fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out,
         goto fail;
     }
     ev->type = envl.type;
-    st = envl.type == FM_EVENT_CLAIM_SUBMITTED ? fm_decode_claim_json(root, &ev->claim, err)
-                                               : fm_decode_review_json(root, &ev->review, err);
+    st = adj_pay_event_decode(root, &envl, &ev->pay, &ev->review, err);
+    if (st == FM_ENOTFOUND) /* not a payment-side event */
+        st = envl.type == FM_EVENT_CLAIM_SUBMITTED ? fm_decode_claim_json(root, &ev->claim, err)
+                                                   : fm_decode_review_json(root, &ev->review, err);
     if (st == FM_OK)
         st = fm_event_content_hash_json(root, digest, err);
     if (st != FM_OK)
@@ -55,6 +61,7 @@ fail:
     if (ev != NULL) {
         fm_claim_free(&ev->claim);
         fm_review_free(&ev->review);
+        adj_pay_event_free(&ev->pay);
         free(ev);
     }
     return st == FM_EINVAL ? fm_intake_dead(err, fm_intake_body_code(err)) : st;
@@ -67,6 +74,10 @@ fm_status adj_worker_decide(adj_worker *w, PGconn *conn, const fm_raw_message *m
     adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
     char now[FM_TIMESTAMP_LEN];
     fm_clock_occurred_at(now);
+    if (ev->pay.kind != ADJ_PAY_NONE) {
+        fm_error_set(err, "type", "UNSUPPORTED", "a payment-side event is applied by the worker only");
+        return FM_ECONFIG;
+    }
     return ev->type == FM_EVENT_CLAIM_SUBMITTED
                ? adj_apply_claim(&w->env, conn, &src, &ev->claim, now, out, err)
                : adj_apply_review(&w->env, conn, &src, &ev->review, now, out, err);
@@ -77,6 +88,7 @@ fm_status adj_worker_begin_batch(void *ctx, fm_txn *txn, fm_error *err)
     (void)txn;
     (void)err;
     adj_batch_reset(&((adj_worker *)ctx)->batch);
+    adj_payment_reset(&((adj_worker *)ctx)->pay);
     return FM_OK;
 }
 
@@ -86,9 +98,10 @@ fm_status adj_worker_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const
     adj_worker *w = ctx;
     const fm_claim **claims = calloc(count + 1, sizeof *claims);
     const fm_review **reviews = calloc(count + 1, sizeof *reviews);
-    size_t nc = 0, nr = 0;
+    const adj_pay_event **results = calloc(count + 1, sizeof *results);
+    size_t nc = 0, nr = 0, np = 0;
     fm_status st = FM_ENOMEM;
-    if (claims == NULL || reviews == NULL) {
+    if (claims == NULL || reviews == NULL || results == NULL) {
         fm_error_set(err, "batch", FM_NO_MEMORY, "out of memory preparing the batch");
         goto done;
     }
@@ -99,15 +112,20 @@ fm_status adj_worker_prepare_batch(void *ctx, fm_txn *txn, const fm_event *const
         if (ev->type == FM_EVENT_CLAIM_SUBMITTED)
             claims[nc++] = &ev->claim;
         else
-            reviews[nr++] = &ev->review;
+            reviews[nr++] = &ev->review; /* a review's claim, or a payment-side event's */
+        if (ev->pay.kind == ADJ_PAY_RESULT)
+            results[np++] = &ev->pay;
     }
     int64_t t = fm_clock_mono_us();
     st = adj_prepare(&w->env, fm_txn_conn(txn), &w->batch, claims, nc, reviews, nr, err);
+    if (st == FM_OK)
+        st = adj_pay_event_prepare(&w->pay, fm_txn_conn(txn), reviews, nr, results, np, err);
     fm_log(w->logger, FM_LOG_DEBUG, "batch_prepared", "claims=%zu reviews=%zu us=%lld", nc, nr,
            (long long)(fm_clock_mono_us() - t));
 done:
     free(claims);
     free(reviews);
+    free(results);
     return st;
 }
 
@@ -116,6 +134,8 @@ fm_status adj_worker_end_batch(void *ctx, fm_txn *txn, fm_error *err)
     adj_worker *w = ctx;
     int64_t t = fm_clock_mono_us();
     fm_status st = adj_store_write(fm_txn_conn(txn), w->env.cache, &w->batch, err);
+    if (st == FM_OK)
+        st = adj_payment_write(&w->pay, fm_txn_conn(txn), err);
     fm_log(w->logger, FM_LOG_DEBUG, "batch_written", "status=%s us=%lld", fm_status_name(st),
            (long long)(fm_clock_mono_us() - t));
     return st;
@@ -130,11 +150,24 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
     adj_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
     char now[FM_TIMESTAMP_LEN];
     fm_clock_occurred_at(now);
+    if (ev->pay.kind != ADJ_PAY_NONE) /* withdrawal, payment result, payee correction */
+        return adj_pay_event_apply(&w->pay, &w->batch, txn, w->logger, &ev->pay, now, err);
     fm_status st = ev->type == FM_EVENT_CLAIM_SUBMITTED
                        ? adj_decide_claim(&w->env, &w->batch, &src, &ev->claim, now, &out, err)
                        : adj_decide_review(&w->env, &w->batch, &src, &ev->review, now, &out, err);
-    if (st != FM_OK)
+    if (st == FM_OK && ev->type == FM_EVENT_CLAIM_SUBMITTED)
+        st = adj_payment_claim_submitted(&w->pay, ev->claim.claim_id, ev->claim.event_id, &ev->pay.payee,
+                                         ev->pay.occurred_at, err);
+    if (st == FM_OK && out.payload != NULL)
+        st = adj_pay_event_instruct(&w->pay, txn,
+                                    ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.claim_id : ev->review.claim_id,
+                                    ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.policy_number
+                                                                         : ev->review.policy_number,
+                                    event->event_id, &out, now, err);
+    if (st != FM_OK) {
+        adj_output_free(&out);
         return st;
+    }
     if (out.payload == NULL) { /* an ignored review: recorded, nothing to publish */
         fm_log(w->logger, FM_LOG_INFO, "review_ignored", "claim_id=%s reason=REVIEW_NOT_APPLICABLE",
                ev->review.claim_id);
@@ -164,6 +197,7 @@ void adj_worker_release(void *ctx, fm_event *event)
         return;
     fm_claim_free(&ev->claim);
     fm_review_free(&ev->review);
+    adj_pay_event_free(&ev->pay);
     free(ev);
     event->decoded = NULL;
 }
