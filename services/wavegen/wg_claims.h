@@ -17,6 +17,7 @@ typedef struct wg_claims_config {
     double unreadable;        /* share of claims sent unreadable instead (never decided, not counted) */
     double resend;            /* share of claims sent twice, byte for byte (the second is ignored) */
     size_t max_message_bytes; /* famins' limit, for the MESSAGE_TOO_LARGE kind */
+    bool payments;            /* payee blocks, payment results, corrections, withdrawals (wg_payment.h) */
 } wg_claims_config;
 
 typedef struct wg_claims wg_claims;

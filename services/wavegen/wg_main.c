@@ -166,6 +166,7 @@ static void usage(FILE *f)
         "  --claim-rate-scale X     multiply every incidence by X (default 1)\n"
         "  --claim-unreadable-share X  default 0.005  claims sent unreadable (the five kinds)\n"
         "  --claim-resend-share X   default 0.005  claims sent twice, byte for byte\n"
+        "  --payments               payee blocks, payment results, corrections, withdrawals (issue 15)\n"
         "\n"
         "exit status: 0 when every event was delivered (or written), 1 when some were not, 2 on usage.\n"
         "\n"
@@ -199,6 +200,7 @@ enum {
     O_CREATE_TOPIC,
     O_CLAIM_UNREADABLE,
     O_CLAIM_RESEND,
+    O_PAYMENTS,
     O_HELP,
     O_VERSION
 };
@@ -234,7 +236,7 @@ typedef struct options {
     double rate, claim_scale, claim_unreadable, claim_resend;
     const char *dry_run, *labels_path, *places_path, *plan_dir, *policies_out, *policies_in, *topic,
         *bootstrap;
-    bool quiet;
+    bool quiet, payments;
     const char *props[128];
     int n_props;
     wg_enroll_shares shares;
@@ -302,6 +304,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"create-topic", required_argument, NULL, O_CREATE_TOPIC},
         {"claim-unreadable-share", required_argument, NULL, O_CLAIM_UNREADABLE},
         {"claim-resend-share", required_argument, NULL, O_CLAIM_RESEND},
+        {"payments", no_argument, NULL, O_PAYMENTS},
         {"help", no_argument, NULL, O_HELP},
         {"version", no_argument, NULL, O_VERSION},
         {NULL, 0, NULL, 0},
@@ -350,6 +353,7 @@ static int parse_options(int argc, char **argv, options *o)
         case O_CLAIM_RESEND:
             ok = parse_double(optarg, &o->claim_resend) && o->claim_resend >= 0 && o->claim_resend <= 1;
             break;
+        case O_PAYMENTS: o->payments = true; break;
         case O_CLAIM_SCALE: ok = parse_double(optarg, &o->claim_scale) && o->claim_scale >= 0; break;
         case O_CREATE_TOPIC:
             ok = parse_u64(optarg, &o->create_partitions) && o->create_partitions >= 1 &&
@@ -617,7 +621,8 @@ int main(int argc, char **argv)
                                .scale = o.claim_scale,
                                .unreadable = o.claim_unreadable,
                                .resend = o.claim_resend,
-                               .max_message_bytes = (size_t)o.max_bytes};
+                               .max_message_bytes = (size_t)o.max_bytes,
+                               .payments = o.payments};
         if ((st = wg_claims_new(&cc, &claims, &err)) != FM_OK) {
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
             goto done;
