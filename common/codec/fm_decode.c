@@ -433,7 +433,8 @@ static fm_status read_documents(const json_t *root, fm_claim *c, fm_error *err)
     return FM_OK;
 }
 
-/* The optional payee block is checked here and decoded apart (fm_decode_payment.c): fm_claim does not hold it. */
+/* The optional payee block is checked here and decoded apart (fm_decode_payment.c): fm_claim does not hold
+ * it. */
 static fm_status check_payee(const json_t *root, fm_liability liability, fm_error *err)
 {
     fm_payee p;
@@ -447,7 +448,7 @@ static fm_status read_claim(const json_t *root, fm_claim *c, fm_error *err)
     static const char *const known[] = {ENVELOPE_KEYS, "claim_id", "policy_number", "insured_id_number",
                                         "liability",   "cause",    "incident_date", "event_date",
                                         "report_date", "bills",    "injuries",      "critical_illness_code",
-                                        "documents", "payee"};
+                                        "documents",   "payee"};
     const char *liabilities[FM_LIAB_COUNT];
     const char *causes[FM_CAUSE_COUNT];
     fm_status st;

@@ -127,8 +127,8 @@ static fm_status read_payee(const json_t *p, int liability, fm_payee *out, fm_er
         return FM_EINVAL;
     }
     if (total != 100) {
-        fm_error_set(err, "payee.recipients", "SHARES_NOT_100", "the recipients' shares sum to %d %%, not 100",
-                     total);
+        fm_error_set(err, "payee.recipients", "SHARES_NOT_100",
+                     "the recipients' shares sum to %d %%, not 100", total);
         return FM_EINVAL;
     }
     if (liability >= 0 && (liability == FM_LIAB_DEATH) != (out->kind == FM_PAYEE_BENEFICIARIES)) {
@@ -207,9 +207,8 @@ fm_status fm_decode_withdrawal_json(const json_t *root, fm_withdrawal *out, fm_e
 
 static fm_status read_result(const json_t *root, fm_payment_result *r, fm_error *err)
 {
-    static const char *const known[] = {ENVELOPE_KEYS,    "claim_id",       "policy_number", "instruction_id",
-                                        "result",         "paid_date",      "bank_reference",
-                                        "failure_reason"};
+    static const char *const known[] = {ENVELOPE_KEYS, "claim_id",  "policy_number",  "instruction_id",
+                                        "result",      "paid_date", "bank_reference", "failure_reason"};
     int k = 0;
     bool has_date = false;
     fm_status st;
@@ -227,14 +226,14 @@ static fm_status read_result(const json_t *root, fm_payment_result *r, fm_error 
             FM_OK)
         return st;
     /* paid: its date and the bank's reference; failed: the bank's reason; never the other's fields. */
-    const char *missing = paid && !has_date               ? "paid_date"
-                          : paid && !r->bank_reference    ? "bank_reference"
-                          : !paid && !r->failure_reason   ? "failure_reason"
-                                                          : NULL;
-    const char *extra = !paid && has_date                 ? "paid_date"
-                        : !paid && r->bank_reference      ? "bank_reference"
-                        : paid && r->failure_reason       ? "failure_reason"
-                                                          : NULL;
+    const char *missing = paid && !has_date             ? "paid_date"
+                          : paid && !r->bank_reference  ? "bank_reference"
+                          : !paid && !r->failure_reason ? "failure_reason"
+                                                        : NULL;
+    const char *extra = !paid && has_date            ? "paid_date"
+                        : !paid && r->bank_reference ? "bank_reference"
+                        : paid && r->failure_reason  ? "failure_reason"
+                                                     : NULL;
     if (missing != NULL) {
         fm_error_set(err, missing, "MISSING", "%s is required when result is %s", missing, RESULTS[k]);
         return FM_EINVAL;

@@ -66,7 +66,11 @@ typedef struct fm_withdrawal {
     char *occurred_at;
 } fm_withdrawal;
 
-typedef enum fm_payment_result_kind { FM_PAYMENT_PAID = 0, FM_PAYMENT_FAILED, FM_PAYMENT_RESULT_COUNT } fm_payment_result_kind;
+typedef enum fm_payment_result_kind {
+    FM_PAYMENT_PAID = 0,
+    FM_PAYMENT_FAILED,
+    FM_PAYMENT_RESULT_COUNT
+} fm_payment_result_kind;
 const char *fm_payment_result_name(fm_payment_result_kind k);
 
 /* claim.payment_result: paid (paid_date, bank_reference) or failed (failure_reason, the bank's words). */

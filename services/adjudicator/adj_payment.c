@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fm_encode.h"
 #include "fm_dates.h"
+#include "fm_encode.h"
 #include "fm_pgstmt.h"
 #include "fm_sha256.h"
 
@@ -97,7 +97,8 @@ fm_status adj_payment_account_ref(const fm_keyring *ring, const char *bank_code,
     if (ring == NULL || ring->n == 0)
         return FM_EINVAL;
     int len = snprintf(data, sizeof data, "famins-account:%s:%s", bank_code, account);
-    fm_status st = fm_hmac_sha256_hex(ring->keys[0].secret, strlen(ring->keys[0].secret), data, (size_t)len, hex);
+    fm_status st =
+        fm_hmac_sha256_hex(ring->keys[0].secret, strlen(ring->keys[0].secret), data, (size_t)len, hex);
     memset(data, 0, sizeof data);
     if (st == FM_OK)
         snprintf(out, ADJ_PAY_REF_LEN, "%s:%s", ring->keys[0].id, hex);
@@ -170,7 +171,8 @@ static fm_status publish(adj_payment *p, const adj_pay_instruction *in, const ch
     json_t *j = json_object();
     int bad = j == NULL;
     bad = bad || json_object_set_new(j, "event_id", json_string(event_id));
-    bad = bad || json_object_set_new(j, "type", json_string(fm_event_type_name(FM_EVENT_CLAIM_PAYMENT_INSTRUCTED)));
+    bad = bad ||
+          json_object_set_new(j, "type", json_string(fm_event_type_name(FM_EVENT_CLAIM_PAYMENT_INSTRUCTED)));
     bad = bad || json_object_set_new(j, "schema_version", json_integer(1));
     bad = bad || json_object_set_new(j, "occurred_at", json_string(occurred_at));
     bad = bad || json_object_set_new(j, "producer", json_string(FM_PRODUCER));
@@ -185,7 +187,8 @@ static fm_status publish(adj_payment *p, const adj_pay_instruction *in, const ch
     bad = bad || json_object_set_new(j, "account_ref", json_string(in->to.ref));
     bad = bad || json_object_set_new(j, "amount", json_integer(in->amount));
     bad = bad || json_object_set_new(j, "currency", json_string("CNY"));
-    bad = bad || json_object_set_new(j, "replaces", in->replaces[0] ? json_string(in->replaces) : json_null());
+    bad =
+        bad || json_object_set_new(j, "replaces", in->replaces[0] ? json_string(in->replaces) : json_null());
     bad = bad || json_object_set_new(j, "reason", reason ? json_string(reason) : json_null());
     char *payload = bad ? NULL : json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(j);
@@ -239,12 +242,18 @@ static fm_status keep_payee(adj_payment *p, adj_pay_claim *c, const fm_payee *pa
 }
 
 /* The payee rows of c's current version, for claim_payees. */
-static fm_status payee_rows(adj_payment *p, const char *claim_id, const adj_pay_claim *c, const char *event_id)
+static fm_status payee_rows(adj_payment *p, const char *claim_id, const adj_pay_claim *c,
+                            const char *event_id)
 {
     for (size_t i = 0; i < c->n; i++) {
         adj_pay_row *r = add_row(p, 3);
-        const char *t[] = {claim_id, fm_payee_kind_name(c->kind), c->r[i].bank_code, c->r[i].masked,
-                           c->r[i].ref, event_id, c->received_at[0] ? c->received_at : NULL};
+        const char *t[] = {claim_id,
+                           fm_payee_kind_name(c->kind),
+                           c->r[i].bank_code,
+                           c->r[i].masked,
+                           c->r[i].ref,
+                           event_id,
+                           c->received_at[0] ? c->received_at : NULL};
         if (r == NULL || !row_texts(r, t, 7))
             return FM_ENOMEM;
         row_num(r, 0, c->payee_version);
@@ -331,8 +340,8 @@ static fm_status instruct_all(adj_payment *p, adj_pay_claim *c, const char *clai
 }
 
 fm_status adj_payment_instruct(adj_payment *p, const char *claim_id, const char *policy_number,
-                               const char *source_event_id, const adj_output *decided, const char *occurred_at,
-                               fm_error *err)
+                               const char *source_event_id, const adj_output *decided,
+                               const char *occurred_at, fm_error *err)
 {
     if ((decided->outcome != FM_CLAIM_APPROVED && decided->outcome != FM_CLAIM_PARTIAL) ||
         decided->payable <= 0)
@@ -455,7 +464,8 @@ fm_status adj_payment_withdraw(adj_payment *p, adj_batch *b, const fm_withdrawal
         snprintf(in->failure_reason, sizeof in->failure_reason, "CLAIM_WITHDRAWN");
         in->dirty = true;
         cancelled++;
-        if (publish(p, in, "cancel", fm_payee_kind_name(c->kind), id, occurred_at, "CLAIM_WITHDRAWN") != FM_OK)
+        if (publish(p, in, "cancel", fm_payee_kind_name(c->kind), id, occurred_at, "CLAIM_WITHDRAWN") !=
+            FM_OK)
             return oom(err);
     }
     if (c->res.present && !c->res.released &&
@@ -504,8 +514,14 @@ fm_status adj_payment_result(adj_payment *p, const fm_payment_result *r, const c
     char date[16] = "";
     if (paid)
         (void)fm_date_format(r->paid_date, date, sizeof date);
-    const char *t[] = {r->event_id,        r->instruction_id, r->claim_id, fm_payment_result_name(r->result),
-                       paid ? date : NULL, r->bank_reference, r->failure_reason, before ? before_copy : NULL,
+    const char *t[] = {r->event_id,
+                       r->instruction_id,
+                       r->claim_id,
+                       fm_payment_result_name(r->result),
+                       paid ? date : NULL,
+                       r->bank_reference,
+                       r->failure_reason,
+                       before ? before_copy : NULL,
                        *ignored};
     if (row == NULL || !row_texts(row, t, 9))
         return oom(err);
@@ -646,13 +662,14 @@ fm_status adj_payment_prepare(adj_payment *p, PGconn *conn, const char *const *c
     res = NULL;
     /* 2. the current payee of each claim */
     if (st == FM_OK)
-        st = fm_pg_run(conn,
-                       "SELECT claim_id, payee_version, recipient_index, kind, share_percent, bank_code,"
-                       " account_masked, account_ref, claim_received_at::text AS claim_received_at"
-                       " FROM famins.claim_payees p WHERE claim_id = ANY($1::text[]) AND payee_version ="
-                       " (SELECT max(x.payee_version) FROM famins.claim_payees x WHERE x.claim_id = p.claim_id)"
-                       " ORDER BY claim_id, recipient_index",
-                       &q, &res, err);
+        st = fm_pg_run(
+            conn,
+            "SELECT claim_id, payee_version, recipient_index, kind, share_percent, bank_code,"
+            " account_masked, account_ref, claim_received_at::text AS claim_received_at"
+            " FROM famins.claim_payees p WHERE claim_id = ANY($1::text[]) AND payee_version ="
+            " (SELECT max(x.payee_version) FROM famins.claim_payees x WHERE x.claim_id = p.claim_id)"
+            " ORDER BY claim_id, recipient_index",
+            &q, &res, err);
     for (int i = 0; st == FM_OK && i < PQntuples(res); i++) {
         adj_pay_claim *c = fm_map_get(&p->claims, fm_pg_col_str(res, i, "claim_id"));
         int k = (int)fm_pg_col_i64(res, i, "recipient_index");
@@ -811,11 +828,14 @@ static fm_status each_reservation(const char *key, void *value, void *ctx)
     fm_status st = fm_pg_run(
         w->conn,
         "INSERT INTO famins.claim_reservations (claim_id, plan_year, person_key, policy_number, payable,"
-        " death_paid, disability_paid, ci_mild_paid, ci_severe_paid, deductible_am, deductible_ih, medical_am,"
+        " death_paid, disability_paid, ci_mild_paid, ci_severe_paid, deductible_am, deductible_ih, "
+        "medical_am,"
         " medical_ih, household_am, household_ih, released)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
-        " ON CONFLICT (claim_id) DO UPDATE SET plan_year = EXCLUDED.plan_year, person_key = EXCLUDED.person_key,"
-        " policy_number = EXCLUDED.policy_number, payable = EXCLUDED.payable, death_paid = EXCLUDED.death_paid,"
+        " ON CONFLICT (claim_id) DO UPDATE SET plan_year = EXCLUDED.plan_year, person_key = "
+        "EXCLUDED.person_key,"
+        " policy_number = EXCLUDED.policy_number, payable = EXCLUDED.payable, death_paid = "
+        "EXCLUDED.death_paid,"
         " disability_paid = EXCLUDED.disability_paid, ci_mild_paid = EXCLUDED.ci_mild_paid,"
         " ci_severe_paid = EXCLUDED.ci_severe_paid, deductible_am = EXCLUDED.deductible_am,"
         " deductible_ih = EXCLUDED.deductible_ih, medical_am = EXCLUDED.medical_am,"

@@ -16,7 +16,7 @@
 #include "fm_map.h"
 
 #define ADJ_PAY_ID_LEN (FM_EVENT_ID_LEN + 1)
-#define ADJ_PAY_REF_LEN 96        /* "<key id>:<64 hex>" */
+#define ADJ_PAY_REF_LEN 96          /* "<key id>:<64 hex>" */
 #define ADJ_PAY_MAX_INSTRUCTIONS 32 /* per claim: recipients × attempts */
 #define ADJ_PAY_TS_LEN 48
 
@@ -36,8 +36,8 @@ typedef struct adj_pay_reservation {
     char person_key[FM_PERSON_KEY_LEN];
     char policy_number[64];
     fm_fen payable;
-    fm_claim_usage usage;                /* the decision's increments */
-    fm_fen household[FM_LIAB_COUNT];     /* the household's medical increments */
+    fm_claim_usage usage;            /* the decision's increments */
+    fm_fen household[FM_LIAB_COUNT]; /* the household's medical increments */
 } adj_pay_reservation;
 
 /* One claim's payment state (map value, key: claim id). */
@@ -133,8 +133,8 @@ fm_status adj_payment_claim_submitted(adj_payment *p, const char *claim_id, cons
  * instruction (a claim.payee_corrected supplies one later). Anything else: nothing. FM_OK, FM_ENOMEM.
  */
 fm_status adj_payment_instruct(adj_payment *p, const char *claim_id, const char *policy_number,
-                               const char *source_event_id, const adj_output *decided, const char *occurred_at,
-                               fm_error *err);
+                               const char *source_event_id, const adj_output *decided,
+                               const char *occurred_at, fm_error *err);
 
 /* claim.withdrawn, claim.payment_result, claim.payee_corrected against b's overlay (claim status, usage)
  * and p's state. Refused and ignored ones are recorded with their reason (*ignored, static; NULL when

@@ -8,8 +8,8 @@
 
 #include "fm_decode_payment.h"
 
-fm_status adj_pay_event_decode(const json_t *root, const fm_envelope *envl, adj_pay_event *ev, fm_review *review,
-                               fm_error *err)
+fm_status adj_pay_event_decode(const json_t *root, const fm_envelope *envl, adj_pay_event *ev,
+                               fm_review *review, fm_error *err)
 {
     const char *claim_id = NULL;
     fm_status st;
@@ -36,8 +36,7 @@ fm_status adj_pay_event_decode(const json_t *root, const fm_envelope *envl, adj_
         st = fm_decode_payee_correction_json(root, &ev->correction, err);
         claim_id = ev->correction.claim_id;
         break;
-    default:
-        return FM_ENOTFOUND;
+    default: return FM_ENOTFOUND;
     }
     if (st == FM_OK && (review->claim_id = strdup(claim_id)) == NULL) {
         fm_error_set(err, "", FM_NO_MEMORY, "out of memory");
@@ -57,8 +56,9 @@ void adj_pay_event_free(adj_pay_event *ev)
     memset(ev, 0, sizeof *ev);
 }
 
-fm_status adj_pay_event_prepare(adj_payment *p, PGconn *conn, const fm_review *const *reviews, size_t n_reviews,
-                                const adj_pay_event *const *results, size_t n_results, fm_error *err)
+fm_status adj_pay_event_prepare(adj_payment *p, PGconn *conn, const fm_review *const *reviews,
+                                size_t n_reviews, const adj_pay_event *const *results, size_t n_results,
+                                fm_error *err)
 {
     const char **ids = calloc(n_reviews + 1, sizeof *ids), **ins = calloc(n_results + 1, sizeof *ins);
     fm_status st = FM_ENOMEM;
@@ -85,7 +85,8 @@ static fm_status flush(adj_payment *p, fm_txn *txn, const char *source_event_id,
     fm_status st = FM_OK;
     fm_header headers[] = {{"famins.source.event_id", source_event_id}};
     for (size_t i = 0; st == FM_OK && i < n; i++)
-        st = fm_outbox_add(txn, FM_TOPIC_CLAIM_PAYMENT, o[i].key, o[i].event_id, o[i].payload, headers, 1, err);
+        st = fm_outbox_add(txn, FM_TOPIC_CLAIM_PAYMENT, o[i].key, o[i].event_id, o[i].payload, headers, 1,
+                           err);
     if (st == FM_EINVAL)
         st = FM_ENOMEM; /* the topic is ours and valid: only memory can fail here; never a dead letter */
     adj_payment_outputs_free(o, n);
@@ -116,22 +117,22 @@ fm_status adj_pay_event_apply(adj_payment *p, adj_batch *b, fm_txn *txn, const f
         event_id = ev->correction.event_id;
         st = adj_payment_correct(p, b, &ev->correction, occurred_at, &ignored, err);
         break;
-    case ADJ_PAY_NONE:
-        break;
+    case ADJ_PAY_NONE: break;
     }
     if (st == FM_OK)
         st = flush(p, txn, event_id, err);
     if (st == FM_OK)
         /* ids and reason codes only: never an account */
-        fm_log(logger, ignored ? FM_LOG_INFO : FM_LOG_DEBUG, what, "claim_id=%s applied=%s reason=%s", claim_id,
-               ignored ? "false" : "true", ignored ? ignored : "-");
+        fm_log(logger, ignored ? FM_LOG_INFO : FM_LOG_DEBUG, what, "claim_id=%s applied=%s reason=%s",
+               claim_id, ignored ? "false" : "true", ignored ? ignored : "-");
     return st;
 }
 
 fm_status adj_pay_event_instruct(adj_payment *p, fm_txn *txn, const char *claim_id, const char *policy_number,
-                                 const char *source_event_id, const adj_output *decided, const char *occurred_at,
-                                 fm_error *err)
+                                 const char *source_event_id, const adj_output *decided,
+                                 const char *occurred_at, fm_error *err)
 {
-    fm_status st = adj_payment_instruct(p, claim_id, policy_number, source_event_id, decided, occurred_at, err);
+    fm_status st =
+        adj_payment_instruct(p, claim_id, policy_number, source_event_id, decided, occurred_at, err);
     return st == FM_OK ? flush(p, txn, source_event_id, err) : st;
 }

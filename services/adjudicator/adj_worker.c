@@ -159,11 +159,10 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
         st = adj_payment_claim_submitted(&w->pay, ev->claim.claim_id, ev->claim.event_id, &ev->pay.payee,
                                          ev->pay.occurred_at, err);
     if (st == FM_OK && out.payload != NULL)
-        st = adj_pay_event_instruct(&w->pay, txn,
-                                    ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.claim_id : ev->review.claim_id,
-                                    ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.policy_number
-                                                                         : ev->review.policy_number,
-                                    event->event_id, &out, now, err);
+        st = adj_pay_event_instruct(
+            &w->pay, txn, ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.claim_id : ev->review.claim_id,
+            ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.policy_number : ev->review.policy_number,
+            event->event_id, &out, now, err);
     if (st != FM_OK) {
         adj_output_free(&out);
         return st;

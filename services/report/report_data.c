@@ -846,12 +846,17 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
         report_table_id id;
         const char *sql;
     } loads[] = {
-        {REPORT_T_ENROLLMENT, sql_enrollment}, {REPORT_T_PREMIUM, sql_premium},
-        {REPORT_T_CLAIMS, sql_claims},         {REPORT_T_LOSS_RATIO, sql_loss},
-        {REPORT_T_SETTLEMENT, sql_settlement}, {REPORT_T_DECLINES, sql_declines},
-        {REPORT_T_FRAUD, sql_fraud},           {REPORT_T_SUBSIDY, sql_subsidy},
+        {REPORT_T_ENROLLMENT, sql_enrollment},
+        {REPORT_T_PREMIUM, sql_premium},
+        {REPORT_T_CLAIMS, sql_claims},
+        {REPORT_T_LOSS_RATIO, sql_loss},
+        {REPORT_T_SETTLEMENT, sql_settlement},
+        {REPORT_T_DECLINES, sql_declines},
+        {REPORT_T_FRAUD, sql_fraud},
+        {REPORT_T_SUBSIDY, sql_subsidy},
         {REPORT_T_MONTHLY, sql_monthly},
-        {REPORT_T_WITHDRAWALS, report_sql_withdrawals}, {REPORT_T_PAYMENTS, report_sql_payments},
+        {REPORT_T_WITHDRAWALS, report_sql_withdrawals},
+        {REPORT_T_PAYMENTS, report_sql_payments},
     };
     for (size_t i = 0; i < N(loads); i++) {
         if ((st = load_table(conn, &T[loads[i].id], loads[i].sql, plan_year, unit, err)) != FM_OK)

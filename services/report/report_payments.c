@@ -24,9 +24,9 @@ static const report_column payment_cols[] = {
     {"max_days_to_payment", "最长支付天数", "Longest days to payment", REPORT_COUNT, 0},
 };
 
-const char report_sql_withdrawals[] = "SELECT managing_unit, withdrawn, refused, released"
-                                      " FROM famins_report.claim_withdrawals_by_unit" WHERE_YEAR_UNIT
-                                      "ORDER BY managing_unit";
+const char report_sql_withdrawals[] =
+    "SELECT managing_unit, withdrawn, refused, released"
+    " FROM famins_report.claim_withdrawals_by_unit" WHERE_YEAR_UNIT "ORDER BY managing_unit";
 
 const char report_sql_payments[] =
     "SELECT managing_unit, paid, paid_amount, failed, cancelled, outstanding, outstanding_amount,"
@@ -37,9 +37,11 @@ void report_payments_init(report_table *withdrawals, report_table *payments)
 {
     report_table_init(withdrawals, "withdrawals", "撤回理赔申请", "Withdrawn claims", withdrawal_cols,
                       N(withdrawal_cols));
-    withdrawals->note_zh = "家庭撤回的理赔申请：未支付的案件撤回后不再支付，已占用的保险金额释放；已支付的案件不能撤回。";
-    withdrawals->note_en = "Claims withdrawn by the family: nothing is paid, the benefit used is released; a paid "
-                           "claim cannot be withdrawn (refused).";
+    withdrawals->note_zh =
+        "家庭撤回的理赔申请：未支付的案件撤回后不再支付，已占用的保险金额释放；已支付的案件不能撤回。";
+    withdrawals->note_en =
+        "Claims withdrawn by the family: nothing is paid, the benefit used is released; a paid "
+        "claim cannot be withdrawn (refused).";
     report_table_init(payments, "payments", "保险金支付", "Payments", payment_cols, N(payment_cols));
     payments->note_zh = "按支付指令统计；支付天数 = 收到理赔申请之日（事件时间，北京时间）至银行支付日。";
     payments->note_en = "By payment instruction; days to payment = from the claim's receipt (its event time, "

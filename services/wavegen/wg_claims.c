@@ -994,10 +994,15 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         bool later = false;
         for (int j = i + 1; !c->is_review && j < n; j++)
             later = later || (cl[j].is_review && cl[j].ref == c->seq);
-        wg_payment_claim pc = {.key = pn, .producer = g->cfg.producer, .claim_id = claim_id, .event_id = event_id,
+        wg_payment_claim pc = {.key = pn,
+                               .producer = g->cfg.producer,
+                               .claim_id = claim_id,
+                               .event_id = event_id,
                                .death = of->liab == WG_LIAB_DEATH,
                                .child = of->person >= 0 && p->people[of->person].role == WG_ROLE_CHILD,
-                               .outcome = v.outcome, .payable = v.payable, .reviewed_later = later,
+                               .outcome = v.outcome,
+                               .payable = v.payable,
+                               .reviewed_later = later,
                                .report = of->report};
         if (c->is_review) {
             payload = encode_review(g, c, claim_id, event_id, pn, secs);

@@ -20,7 +20,8 @@ static uint64_t hash(const char *s, uint64_t salt)
 /* A 19-digit account of recipient k, version v (a correction gets another). */
 static void account(const char *claim_id, int k, int v, char out[20])
 {
-    snprintf(out, 20, "62%017llu", (unsigned long long)(hash(claim_id, (uint64_t)(k * 7 + v)) % 100000000000000000ULL));
+    snprintf(out, 20, "62%017llu",
+             (unsigned long long)(hash(claim_id, (uint64_t)(k * 7 + v)) % 100000000000000000ULL));
 }
 
 static json_t *payee(const wg_payment_claim *c, int version)
@@ -38,7 +39,10 @@ static json_t *payee(const wg_payment_claim *c, int version)
         json_object_set_new(r, "share_percent", json_integer(c->death ? shares[k] : 100));
         json_array_append_new(rs, r);
     }
-    json_object_set_new(p, "kind", json_string(c->death ? "beneficiaries" : c->child ? "guardian" : "insured"));
+    json_object_set_new(p, "kind",
+                        json_string(c->death   ? "beneficiaries"
+                                    : c->child ? "guardian"
+                                               : "insured"));
     json_object_set_new(p, "recipients", rs);
     return p;
 }
@@ -120,7 +124,8 @@ fm_status wg_payment_after(const wg_payment_claim *c, wg_emit_fn emit, void *arg
     int pick = (int)(hash(c->claim_id, 0x70617931ULL) % 100);
     int n = c->death ? 2 : 1;
     fm_status st = FM_OK;
-    bool payable = (strcmp(c->outcome, "approved") == 0 || strcmp(c->outcome, "partial") == 0) && c->payable > 0;
+    bool payable =
+        (strcmp(c->outcome, "approved") == 0 || strcmp(c->outcome, "partial") == 0) && c->payable > 0;
     if (strcmp(c->outcome, "pending_review") == 0 && !c->reviewed_later && pick < 30) {
         char id[96];
         snprintf(id, sizeof id, "wd-%s", c->claim_id);
@@ -137,8 +142,8 @@ fm_status wg_payment_after(const wg_payment_claim *c, wg_emit_fn emit, void *arg
             st = result(c, sfx, c->event_id, k, true, c->report + 25, "payment_applied", NULL, emit, arg);
         }
         if (st == FM_OK && pick >= 75) /* the bank says it twice */
-            st = result(c, "again", c->event_id, 0, true, c->report + 26, "payment_ignored", "PAYMENT_DUPLICATE_RESULT",
-                        emit, arg);
+            st = result(c, "again", c->event_id, 0, true, c->report + 26, "payment_ignored",
+                        "PAYMENT_DUPLICATE_RESULT", emit, arg);
         return st;
     }
     /* failed, corrected, re-issued (famins-pay-<correction id>-0) and paid; the other recipient paid */

@@ -205,7 +205,8 @@ static void days_ymd(int z, char out[FM_DATE_TEXT_LEN])
 
 /* --payments (issue 15): the payee block of a claim (the claimed person's role, beneficiaries 70/30 for a
  * death) into out, "" without the flag. */
-static void payee_of(bool on, const char *liab, const char *role, uint64_t seedv, long i, char *out, size_t len)
+static void payee_of(bool on, const char *liab, const char *role, uint64_t seedv, long i, char *out,
+                     size_t len)
 {
     if (!on)
         out[0] = '\0';
@@ -235,14 +236,15 @@ static void payment_events(uint64_t *s, const char *policy, const char *role, ui
              policy);
     if (rng_chance(s, 250)) {
         printf("%s|{\"event_id\":\"res-%" PRIu64 "-%ld-a\",\"type\":\"claim.payment_result\",%s,%s,"
-               "\"instruction_id\":\"famins-pay-clm-%" PRIu64 "-%ld-0\",\"result\":\"failed\",\"paid_date\":null,"
+               "\"instruction_id\":\"famins-pay-clm-%" PRIu64
+               "-%ld-0\",\"result\":\"failed\",\"paid_date\":null,"
                "\"bank_reference\":null,\"failure_reason\":\"account closed\"}\n",
                policy, seedv, i, head, claim, seedv, i);
         printf("%s|{\"event_id\":\"cor-%" PRIu64 "-%ld\",\"type\":\"claim.payee_corrected\",%s,%s,"
                "\"payee\":{\"kind\":\"%s\",\"recipients\":[{\"bank_code\":\"ABC\",\"account_number\":"
                "\"6228%06" PRIu64 "%09ld\",\"share_percent\":100}]}}\n",
-               policy, seedv, i, head, claim, strcmp(role, "child") == 0 ? "guardian" : "insured", seedv % 1000000,
-               i);
+               policy, seedv, i, head, claim, strcmp(role, "child") == 0 ? "guardian" : "insured",
+               seedv % 1000000, i);
         printf("%s|{\"event_id\":\"res-%" PRIu64 "-%ld-b\",\"type\":\"claim.payment_result\",%s,%s,"
                "\"instruction_id\":\"famins-pay-cor-%" PRIu64 "-%ld-0\",\"result\":\"paid\",\"paid_date\":"
                "\"2026-07-01\",\"bank_reference\":\"B%ld\",\"failure_reason\":null}\n",
@@ -251,12 +253,14 @@ static void payment_events(uint64_t *s, const char *policy, const char *role, ui
         int dup = rng_chance(s, 100);
         for (int k = 0; k <= dup; k++)
             printf("%s|{\"event_id\":\"res-%" PRIu64 "-%ld-p%d\",\"type\":\"claim.payment_result\",%s,%s,"
-                   "\"instruction_id\":\"famins-pay-clm-%" PRIu64 "-%ld-0\",\"result\":\"paid\",\"paid_date\":"
+                   "\"instruction_id\":\"famins-pay-clm-%" PRIu64
+                   "-%ld-0\",\"result\":\"paid\",\"paid_date\":"
                    "\"2026-06-25\",\"bank_reference\":\"B%ld\",\"failure_reason\":null}\n",
                    policy, seedv, i, k, head, claim, seedv, i, i);
     }
     if (rng_chance(s, 80))
-        printf("%s|{\"event_id\":\"wd-%" PRIu64 "-%ld\",\"type\":\"claim.withdrawn\",%s,%s,\"reason\":null}\n",
+        printf("%s|{\"event_id\":\"wd-%" PRIu64
+               "-%ld\",\"type\":\"claim.withdrawn\",%s,%s,\"reason\":null}\n",
                policy, seedv, i, head, claim);
 }
 
@@ -374,8 +378,9 @@ static int claims(int argc, char **argv)
 }
 
 /* One event as a batch of its own through the worker's set-based hooks (begin, prepare, apply, end), as the
- * runtime calls them, inside the caller's transaction: the payment step (issue 15) needs the batch's state and
- * publishes through a transaction's outbox, which is built here and dropped (the reference compares tables). */
+ * runtime calls them, inside the caller's transaction: the payment step (issue 15) needs the batch's state
+ * and publishes through a transaction's outbox, which is built here and dropped (the reference compares
+ * tables). */
 static fm_status reference_apply(adj_worker *w, PGconn *conn, const fm_raw_message *msg, const fm_event *ev,
                                  fm_error *err)
 {
@@ -541,16 +546,18 @@ static int check_labels(int argc, char **argv)
             PGresult *res = NULL;
             fm_error err = {0};
             fm_pg_p_str(&q, event_id);
-            if (fm_pg_run(conn,
-                          "SELECT CASE WHEN ignored_reason IS NULL THEN 'payment_applied' ELSE 'payment_ignored' END"
-                          " || '|' || coalesce(ignored_reason, '') AS got FROM famins.payment_results"
-                          " WHERE source_event_id = $1"
-                          " UNION ALL SELECT CASE WHEN ignored_reason IS NULL THEN 'payment_applied'"
-                          " ELSE 'payment_ignored' END || '|' || coalesce(ignored_reason, '')"
-                          " FROM famins.payee_corrections WHERE source_event_id = $1"
-                          " UNION ALL SELECT CASE WHEN accepted THEN 'withdrawn' ELSE 'refused' END || '|' ||"
-                          " coalesce(ignored_reason, '') FROM famins.claim_withdrawals WHERE source_event_id = $1",
-                          &q, &res, &err) == FM_OK &&
+            if (fm_pg_run(
+                    conn,
+                    "SELECT CASE WHEN ignored_reason IS NULL THEN 'payment_applied' ELSE 'payment_ignored' "
+                    "END"
+                    " || '|' || coalesce(ignored_reason, '') AS got FROM famins.payment_results"
+                    " WHERE source_event_id = $1"
+                    " UNION ALL SELECT CASE WHEN ignored_reason IS NULL THEN 'payment_applied'"
+                    " ELSE 'payment_ignored' END || '|' || coalesce(ignored_reason, '')"
+                    " FROM famins.payee_corrections WHERE source_event_id = $1"
+                    " UNION ALL SELECT CASE WHEN accepted THEN 'withdrawn' ELSE 'refused' END || '|' ||"
+                    " coalesce(ignored_reason, '') FROM famins.claim_withdrawals WHERE source_event_id = $1",
+                    &q, &res, &err) == FM_OK &&
                 PQntuples(res) == 1)
                 snprintf(got, sizeof got, "%s", fm_pg_col_str(res, 0, "got"));
             PQclear(res);

@@ -1,6 +1,6 @@
 /* test_adj_payment.c — the payment step's pure parts: the payee decoder's rules (kinds, shares, the death
- * check), the account mask, the keyed reference, the split of an amount, instruction ids, and the payment-side
- * decoders' refusals (paths and codes, never the account). */
+ * check), the account mask, the keyed reference, the split of an amount, instruction ids, and the
+ * payment-side decoders' refusals (paths and codes, never the account). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,10 +41,11 @@ static void guardian_and_beneficiaries_decode(void **state)
     (void)state;
     fm_payee p;
     fm_error err;
-    assert_int_equal(payee_of("{\"kind\":\"guardian\",\"recipients\":[{\"bank_code\":\"CCB\",\"account_number\":\"" ACCOUNT
-                              "\",\"share_percent\":100}]}",
-                              FM_LIAB_ACCIDENT_MEDICAL, &p, &err),
-                     FM_OK);
+    assert_int_equal(
+        payee_of("{\"kind\":\"guardian\",\"recipients\":[{\"bank_code\":\"CCB\",\"account_number\":\"" ACCOUNT
+                 "\",\"share_percent\":100}]}",
+                 FM_LIAB_ACCIDENT_MEDICAL, &p, &err),
+        FM_OK);
     assert_true(p.present);
     assert_int_equal(p.kind, FM_PAYEE_GUARDIAN);
     assert_int_equal(p.n, 1);
@@ -75,39 +76,48 @@ static void payee_rules_refuse_with_path_and_code(void **state)
 {
     (void)state;
     /* beneficiaries' shares must sum to 100 */
-    expect_refused("{\"kind\":\"beneficiaries\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
-                   "\",\"share_percent\":60},{\"bank_code\":\"BOC\",\"account_number\":\"87654321\",\"share_"
-                   "percent\":30}]}",
-                   FM_LIAB_DEATH, "payee.recipients", "SHARES_NOT_100");
+    expect_refused(
+        "{\"kind\":\"beneficiaries\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
+        "\",\"share_percent\":60},{\"bank_code\":\"BOC\",\"account_number\":\"87654321\",\"share_"
+        "percent\":30}]}",
+        FM_LIAB_DEATH, "payee.recipients", "SHARES_NOT_100");
     /* insured and guardian: exactly one recipient */
-    expect_refused("{\"kind\":\"insured\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
-                   "\",\"share_percent\":50},{\"bank_code\":\"BOC\",\"account_number\":\"87654321\",\"share_"
-                   "percent\":50}]}",
-                   FM_LIAB_ACCIDENT_MEDICAL, "payee.recipients", "TOO_MANY");
-    expect_refused("{\"kind\":\"insured\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
-                   "\",\"share_percent\":90}]}",
-                   FM_LIAB_ACCIDENT_MEDICAL, "payee.recipients", "SHARES_NOT_100");
+    expect_refused(
+        "{\"kind\":\"insured\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
+        "\",\"share_percent\":50},{\"bank_code\":\"BOC\",\"account_number\":\"87654321\",\"share_"
+        "percent\":50}]}",
+        FM_LIAB_ACCIDENT_MEDICAL, "payee.recipients", "TOO_MANY");
+    expect_refused(
+        "{\"kind\":\"insured\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
+        "\",\"share_percent\":90}]}",
+        FM_LIAB_ACCIDENT_MEDICAL, "payee.recipients", "SHARES_NOT_100");
     /* a death is paid to beneficiaries, anything else is not */
-    expect_refused("{\"kind\":\"guardian\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
-                   "\",\"share_percent\":100}]}",
-                   FM_LIAB_DEATH, "payee.kind", "PAYEE_KIND_MISMATCH");
-    expect_refused("{\"kind\":\"beneficiaries\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
-                   "\",\"share_percent\":100}]}",
-                   FM_LIAB_CRITICAL_ILLNESS, "payee.kind", "PAYEE_KIND_MISMATCH");
+    expect_refused(
+        "{\"kind\":\"guardian\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
+        "\",\"share_percent\":100}]}",
+        FM_LIAB_DEATH, "payee.kind", "PAYEE_KIND_MISMATCH");
+    expect_refused(
+        "{\"kind\":\"beneficiaries\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
+        "\",\"share_percent\":100}]}",
+        FM_LIAB_CRITICAL_ILLNESS, "payee.kind", "PAYEE_KIND_MISMATCH");
     /* forms: account digits 8..32, bank code letters/digits 2..16, share 1..100 */
-    expect_refused("{\"kind\":\"insured\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"1234567\","
-                   "\"share_percent\":100}]}",
-                   -1, "payee.recipients[0].account_number", "BAD_FORMAT");
-    expect_refused("{\"kind\":\"insured\",\"recipients\":[{\"bank_code\":\"IC-BC\",\"account_number\":\"" ACCOUNT
-                   "\",\"share_percent\":100}]}",
-                   -1, "payee.recipients[0].bank_code", "BAD_FORMAT");
-    expect_refused("{\"kind\":\"insured\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
-                   "\",\"share_percent\":0}]}",
-                   -1, "payee.recipients[0].share_percent", "OUT_OF_RANGE");
+    expect_refused(
+        "{\"kind\":\"insured\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"1234567\","
+        "\"share_percent\":100}]}",
+        -1, "payee.recipients[0].account_number", "BAD_FORMAT");
+    expect_refused(
+        "{\"kind\":\"insured\",\"recipients\":[{\"bank_code\":\"IC-BC\",\"account_number\":\"" ACCOUNT
+        "\",\"share_percent\":100}]}",
+        -1, "payee.recipients[0].bank_code", "BAD_FORMAT");
+    expect_refused(
+        "{\"kind\":\"insured\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
+        "\",\"share_percent\":0}]}",
+        -1, "payee.recipients[0].share_percent", "OUT_OF_RANGE");
     expect_refused("{\"kind\":\"insured\",\"recipients\":[]}", -1, "payee.recipients", "TOO_SHORT");
-    expect_refused("{\"kind\":\"insured\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
-                   "\",\"share_percent\":100}],\"name\":\"x\"}",
-                   -1, "payee", "UNKNOWN_FIELD");
+    expect_refused(
+        "{\"kind\":\"insured\",\"recipients\":[{\"bank_code\":\"ICBC\",\"account_number\":\"" ACCOUNT
+        "\",\"share_percent\":100}],\"name\":\"x\"}",
+        -1, "payee", "UNKNOWN_FIELD");
 }
 
 static void mask_shows_the_last_four_of_a_long_account_only(void **state)
@@ -192,21 +202,23 @@ static void payment_result_fields_follow_the_result(void **state)
     (void)state;
     fm_payment_result r;
     fm_error err;
-#define BASE                                                                                                   \
-    "{\"event_id\":\"r1\",\"type\":\"claim.payment_result\",\"schema_version\":1,"                               \
-    "\"occurred_at\":\"2026-06-20T09:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"C1\","                       \
+#define BASE                                                                                                 \
+    "{\"event_id\":\"r1\",\"type\":\"claim.payment_result\",\"schema_version\":1,"                           \
+    "\"occurred_at\":\"2026-06-20T09:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"C1\","                  \
     "\"policy_number\":\"FJ2026-H1\",\"instruction_id\":\"famins-pay-x-0\",%s}"
     struct {
         const char *body, *path, *code;
     } cases[] = {
-        {"\"result\":\"paid\",\"paid_date\":\"2026-06-20\",\"bank_reference\":\"B1\",\"failure_reason\":null", NULL,
-         NULL},
-        {"\"result\":\"failed\",\"paid_date\":null,\"bank_reference\":null,\"failure_reason\":\"closed\"", NULL, NULL},
+        {"\"result\":\"paid\",\"paid_date\":\"2026-06-20\",\"bank_reference\":\"B1\",\"failure_reason\":null",
+         NULL, NULL},
+        {"\"result\":\"failed\",\"paid_date\":null,\"bank_reference\":null,\"failure_reason\":\"closed\"",
+         NULL, NULL},
         {"\"result\":\"paid\",\"paid_date\":\"2026-06-20\",\"bank_reference\":null,\"failure_reason\":null",
          "bank_reference", "MISSING"},
         {"\"result\":\"paid\",\"paid_date\":\"2026-06-20\",\"bank_reference\":\"B\",\"failure_reason\":\"x\"",
          "failure_reason", "MUST_BE_NULL"},
-        {"\"result\":\"failed\",\"paid_date\":\"2026-06-20\",\"bank_reference\":null,\"failure_reason\":\"x\"",
+        {"\"result\":\"failed\",\"paid_date\":\"2026-06-20\",\"bank_reference\":null,\"failure_reason\":"
+         "\"x\"",
          "paid_date", "MUST_BE_NULL"},
         {"\"result\":\"failed\",\"paid_date\":null,\"bank_reference\":null,\"failure_reason\":null",
          "failure_reason", "MISSING"},
@@ -239,9 +251,10 @@ static void wrong_type_is_refused_by_each_decoder(void **state)
     fm_error err;
     fm_withdrawal w;
     fm_payee_correction c;
-    json_t *root = json_loads("{\"event_id\":\"r1\",\"type\":\"claim.reviewed\",\"schema_version\":1,\"occurred_at\":"
-                              "\"2026-06-20T09:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"C1\"}",
-                              0, NULL);
+    json_t *root =
+        json_loads("{\"event_id\":\"r1\",\"type\":\"claim.reviewed\",\"schema_version\":1,\"occurred_at\":"
+                   "\"2026-06-20T09:00:00+08:00\",\"producer\":\"t\",\"claim_id\":\"C1\"}",
+                   0, NULL);
     assert_int_equal(fm_decode_withdrawal_json(root, &w, &err), FM_EINVAL);
     assert_string_equal(err.code, "WRONG_EVENT_TYPE");
     assert_int_equal(fm_decode_payee_correction_json(root, &c, &err), FM_EINVAL);

@@ -103,9 +103,7 @@ int main(int argc, char **argv)
             }
             case FM_EVENT_CLAIM_WITHDRAWN:
             case FM_EVENT_CLAIM_PAYMENT_RESULT:
-            case FM_EVENT_CLAIM_PAYEE_CORRECTED:
-                st = decode_payment_side(buf, len, &err);
-                break;
+            case FM_EVENT_CLAIM_PAYEE_CORRECTED: st = decode_payment_side(buf, len, &err); break;
             case FM_EVENT_ENROLLMENT_DECIDED: {
                 fm_enrollment_decided d;
                 st = fm_decode_enrollment_decided(buf, len, &d, &err);

@@ -331,7 +331,8 @@ int main(int argc, char **argv)
     bad += check_dir(argv[1], dir, "claim", &checked, seen);
     snprintf(dir, sizeof dir, "%s/claim.reviewed/valid", argv[2]);
     bad += check_dir(argv[1], dir, "review", &checked, seen);
-    static const char *const payment_side[] = {"claim.withdrawn", "claim.payment_result", "claim.payee_corrected"};
+    static const char *const payment_side[] = {"claim.withdrawn", "claim.payment_result",
+                                               "claim.payee_corrected"};
     for (size_t i = 0; i < sizeof payment_side / sizeof payment_side[0]; i++) {
         snprintf(dir, sizeof dir, "%s/%s/valid", argv[2], payment_side[i]);
         mark_cases(dir, seen);
