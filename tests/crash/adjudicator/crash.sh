@@ -111,8 +111,11 @@ ins=${got%|*} cancelled=${got#*|}
 want=$((ins + cancelled))
 got=$(itest_psql -c "SELECT count(*), count(DISTINCT event_id) FROM famins.outbox WHERE topic = '$PAY_OUT'")
 [ "$got" = "$want|$want" ] || adj_fail "want $want claim.payment outbox rows ($ins instructions, $cancelled cancelled), got $got"
-got=$(itest_psql -c "SELECT count(*) FROM famins.payment_instructions i WHERE (SELECT count(*) FROM famins.outbox o
-                     WHERE o.topic = '$PAY_OUT' AND o.event_id = i.instruction_id) <> 1")
+# (a hash join: a correlated count per instruction scans the outbox once per instruction and takes minutes)
+got=$(itest_psql -c "SELECT count(*) FROM famins.payment_instructions i
+                     LEFT JOIN (SELECT event_id, count(*) AS n FROM famins.outbox WHERE topic = '$PAY_OUT'
+                                GROUP BY event_id) o ON o.event_id = i.instruction_id
+                     WHERE coalesce(o.n, 0) <> 1")
 [ "$got" = 0 ] || adj_fail "$got instructions not exactly once on claim.payment"
 pay_sqls=("SELECT instruction_id, claim_id, recipient_index, amount, status, coalesce(replaces, ''),
              coalesce(paid_date::text, ''), account_masked, account_ref FROM famins.payment_instructions ORDER BY 1"
