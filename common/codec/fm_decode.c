@@ -1,5 +1,6 @@
 /* fm_decode.c — decoding famins' input events (JSON, schemas/events/) into the domain's structs. */
 #include "fm_decode.h"
+#include "fm_decode_payment.h"
 
 #include "fm_jread.h"
 
@@ -432,12 +433,22 @@ static fm_status read_documents(const json_t *root, fm_claim *c, fm_error *err)
     return FM_OK;
 }
 
+/* The optional payee block is checked here and decoded apart (fm_decode_payment.c): fm_claim does not hold
+ * it. */
+static fm_status check_payee(const json_t *root, fm_liability liability, fm_error *err)
+{
+    fm_payee p;
+    fm_status st = fm_decode_payee_json(root, (int)liability, &p, err);
+    fm_payee_wipe(&p);
+    return st;
+}
+
 static fm_status read_claim(const json_t *root, fm_claim *c, fm_error *err)
 {
     static const char *const known[] = {ENVELOPE_KEYS, "claim_id", "policy_number", "insured_id_number",
                                         "liability",   "cause",    "incident_date", "event_date",
                                         "report_date", "bills",    "injuries",      "critical_illness_code",
-                                        "documents"};
+                                        "documents",   "payee"};
     const char *liabilities[FM_LIAB_COUNT];
     const char *causes[FM_CAUSE_COUNT];
     fm_status st;
@@ -478,7 +489,7 @@ static fm_status read_claim(const json_t *root, fm_claim *c, fm_error *err)
         (st = read_bills(root, c, err)) != FM_OK || (st = read_injuries(root, c, err)) != FM_OK ||
         (st = fm_jr_string(root, "", "critical_illness_code", 1, 16, FM_JR_ANY, true,
                            &c->critical_illness_code, err)) != FM_OK ||
-        (st = read_documents(root, c, err)) != FM_OK)
+        (st = read_documents(root, c, err)) != FM_OK || (st = check_payee(root, c->liability, err)) != FM_OK)
         return st;
     return fm_jr_no_unknown(root, "", known, COUNT(known), err);
 }

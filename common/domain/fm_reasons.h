@@ -54,6 +54,23 @@ typedef enum fm_reason {
     FM_REASON_AMOUNT_ABOVE_REVIEW_THRESHOLD,
     FM_REASON_REVIEWER_DECLINED,
     FM_REASON_REVIEWER_REDUCED, /* famins choice: the reviewer approved less than payable */
+    /* claim-pay (issue 15): why a withdrawal, payment result or payee correction was recorded and ignored. */
+    FM_REASON_CLAIM_UNKNOWN,
+    FM_REASON_CLAIM_POLICY_MISMATCH,
+    FM_REASON_WITHDRAWAL_DUPLICATE,
+    FM_REASON_WITHDRAWAL_NOT_APPLICABLE,
+    FM_REASON_WITHDRAWAL_AFTER_PAYMENT,
+    FM_REASON_PAYMENT_UNKNOWN_INSTRUCTION,
+    FM_REASON_PAYMENT_CLAIM_MISMATCH,
+    FM_REASON_PAYMENT_DUPLICATE_RESULT,
+    FM_REASON_PAYMENT_ALREADY_PAID,
+    FM_REASON_PAYMENT_ALREADY_FAILED,
+    FM_REASON_PAYMENT_INSTRUCTION_CANCELLED,
+    FM_REASON_PAYEE_CLAIM_NOT_PAYABLE,
+    FM_REASON_PAYEE_KIND_MISMATCH,
+    FM_REASON_PAYEE_SHARES_CHANGED,
+    FM_REASON_PAYMENT_TOO_MANY_ATTEMPTS,
+    FM_REASON_CLAIM_WITHDRAWN,
 
     /* claim-rules (issue 15): appended at the end so that the stable order of existing codes holds. */
     FM_REASON_REPORT_AFTER_RECEIPT, /* the claim's report date is after the date it was received */

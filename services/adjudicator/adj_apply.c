@@ -95,6 +95,28 @@ static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const f
     return FM_OK;
 }
 
+/* What the decision d added to the usage ctx had, into out (the payment step's reservation). */
+static void reservation(const fm_claim_context *ctx, const fm_claim_decision *d, const char *person_key,
+                        adj_output *out)
+{
+    if (!d->usage_changed || !ctx->policy_found)
+        return;
+    const fm_claim_usage *a = &ctx->usage, *n = &d->new_usage;
+    fm_claim_usage *x = &out->usage_delta;
+    out->reserved = true;
+    out->plan_year = ctx->plan_year;
+    snprintf(out->person_key, sizeof out->person_key, "%s", person_key);
+    x->death_paid = n->death_paid - a->death_paid;
+    x->disability_paid = n->disability_paid - a->disability_paid;
+    x->ci_mild_paid = n->ci_mild_paid - a->ci_mild_paid;
+    x->ci_severe_paid = n->ci_severe_paid - a->ci_severe_paid;
+    for (int l = 0; l < FM_LIAB_COUNT; l++) {
+        x->deductible_used[l] = n->deductible_used[l] - a->deductible_used[l];
+        x->medical_paid[l] = n->medical_paid[l] - a->medical_paid[l];
+        out->household_delta[l] = d->new_household_medical_paid[l] - ctx->household_medical_paid[l];
+    }
+}
+
 /* ---- prepare ---- */
 
 /* Appends a bill's invoice to the arrays codes/numbers (capacity checked by the caller). */
@@ -413,6 +435,7 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
     if (d.usage_changed && f.ctx.policy_found &&
         (st = keep_usage(b, c, f.ctx.plan_year, person_key, c->policy_number, &d)) != FM_OK)
         goto fail;
+    reservation(&f.ctx, &d, person_key, out);
     st = FM_ENOMEM;
     /* A death paid: the person is deceased under each of their keys, for the batch's later claims on
      * another policy (where they may be stored under another key). */
@@ -506,6 +529,7 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
         free(params_json);
         return st;
     }
+    reservation(&f.ctx, &d, sc->person_key, out);
     snprintf(cf->status, sizeof cf->status, "%s", fm_claim_outcome_name(d.outcome));
     cf->payable = d.payable;
     cf->status_dirty = true;

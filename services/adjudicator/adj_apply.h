@@ -31,6 +31,13 @@ typedef struct adj_output {
     char *payload;            /* malloc'ed JSON; owned */
     fm_claim_outcome outcome; /* for logs and tests */
     fm_fen payable;
+    /* What the decision added to the usage, for the payment step's reservation (adj_payment.h): set when
+     * reserved (the usage changed on a known policy). */
+    bool reserved;
+    int plan_year;
+    char person_key[FM_PERSON_KEY_LEN];
+    fm_claim_usage usage_delta;
+    fm_fen household_delta[FM_LIAB_COUNT];
 } adj_output;
 
 void adj_output_free(adj_output *o);

@@ -88,6 +88,14 @@ const char *adj_life_claim_id(const adj_life_event *ev)
     return id ? id : "";
 }
 
+const char *adj_life_policy_number(const adj_life_event *ev)
+{
+    const char *p = ev->type == FM_EVENT_CLAIM_DOCUMENTS_ADDED ? ev->docs.policy_number
+                    : ev->type == FM_EVENT_CLAIM_APPEALED      ? ev->appeal.policy_number
+                                                               : ev->review.policy_number;
+    return p ? p : "";
+}
+
 static const char *event_id_of(const adj_life_event *ev)
 {
     const char *id = ev->type == FM_EVENT_CLAIM_DOCUMENTS_ADDED ? ev->docs.event_id

@@ -66,6 +66,7 @@ bool adj_life_type(fm_event_type t);
 fm_status adj_life_decode_json(fm_event_type t, const json_t *root, adj_life_event *ev, fm_error *err);
 /* The claim id and policy number an event names. */
 const char *adj_life_claim_id(const adj_life_event *ev);
+const char *adj_life_policy_number(const adj_life_event *ev);
 
 /*
  * The batch's prepare with claim-life events: adj_prepare with the claims they name loaded (rows locked) as a

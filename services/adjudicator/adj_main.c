@@ -55,6 +55,7 @@ static fm_status run(void *arg, const fm_service_env *env, fm_error *err)
     w.env.catalogue = env->catalogue;
     w.env.cache = &w.sql_cache;
     w.env.keyring = &env->keyring;
+    w.pay.keyring = w.env.keyring;
     fm_log(&env->logger, FM_LOG_INFO, "start",
            "plans=%zu review_threshold=%s early_claim_days=%d unusual_factor_bp=%d", env->catalogue->n_plans,
            w.env.cfg.review_threshold_override ? "setting" : "plan", (int)w.env.cfg.early_claim_days,
@@ -79,6 +80,7 @@ static fm_status run(void *arg, const fm_service_env *env, fm_error *err)
            (unsigned long long)w.decided[FM_CLAIM_PENDING_REVIEW], (unsigned long long)w.reviews);
     adj_batch_free(&w.batch);
     adj_life_free(&w.life);
+    adj_payment_free(&w.pay);
     return st;
 }
 

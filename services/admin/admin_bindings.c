@@ -43,7 +43,11 @@ fm_status admin_bindings_defaults(const char *prefix, admin_binding groups[ADMIN
             return st;
         groups[i].role = worker_roles[i];
     }
-    return FM_OK;
+    /* The adjudicator's second published topic: its payment instructions (issue 15). */
+    topics[ADMIN_DEFAULT_TOPICS - 1].role = "famins_adjudicator";
+    return fm_topic_name(prefix, fm_topic_base_name(FM_TOPIC_CLAIM_PAYMENT),
+                         topics[ADMIN_DEFAULT_TOPICS - 1].name, sizeof topics[ADMIN_DEFAULT_TOPICS - 1].name,
+                         err);
 }
 
 /* Inserts one binding unless its name is bound already; logs a binding to another role. */

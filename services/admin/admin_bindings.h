@@ -9,7 +9,7 @@
 #include "fm_log.h"
 
 #define ADMIN_DEFAULT_GROUPS 3 /* one per worker service */
-#define ADMIN_DEFAULT_TOPICS 6 /* each worker's output topic and the .dlq of its input */
+#define ADMIN_DEFAULT_TOPICS 7 /* each worker's output topic and the .dlq of its input, + claim.payment */
 
 typedef struct admin_binding {
     char name[256];   /* the consumer group or the topic, with the prefix */
@@ -23,8 +23,9 @@ int admin_binding_role_known(const char *role);
 
 /* The default bindings of a topic prefix: groups prefix + "famins-<service>" (the runtime's default group id)
  * and the topics each service writes: famins_eligibility enrollment.decided and enrollment.submitted.dlq,
- * famins_subsidy subsidy.allocated and enrollment.decided.dlq, famins_adjudicator claim.decided and
- * claim.events.dlq. FM_EINVAL (err says which) when a name would not be a legal topic or group name. */
+ * famins_subsidy subsidy.allocated and enrollment.decided.dlq, famins_adjudicator claim.decided,
+ * claim.events.dlq and claim.payment (its payment instructions, issue 15; last, so the others keep their
+ * places). FM_EINVAL (err says which) when a name would not be a legal topic or group name. */
 fm_status admin_bindings_defaults(const char *prefix, admin_binding groups[ADMIN_DEFAULT_GROUPS],
                                   admin_binding topics[ADMIN_DEFAULT_TOPICS], fm_error *err);
 

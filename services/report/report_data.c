@@ -1,6 +1,7 @@
 /* report_data.c — reads the annual report's tables from the famins_report views (the only thing the reporter
  * reads). */
 #include "report.h"
+#include "report_payments.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -820,6 +821,7 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
                       N(fraud_cols));
     report_table_init(&T[REPORT_T_SUBSIDY], "subsidy_reconciliation", "财政补贴核对",
                       "Subsidy reconciliation", subsidy_cols, N(subsidy_cols));
+    report_payments_init(&T[REPORT_T_WITHDRAWALS], &T[REPORT_T_PAYMENTS]);
     report_table_init(&T[REPORT_T_MONTHLY], "claims_by_month", "月度理赔", "Claims by month", monthly_cols,
                       N(monthly_cols));
     report_appeals_init(&T[REPORT_T_APPEALS]);
@@ -846,11 +848,17 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
         report_table_id id;
         const char *sql;
     } loads[] = {
-        {REPORT_T_ENROLLMENT, sql_enrollment}, {REPORT_T_PREMIUM, sql_premium},
-        {REPORT_T_CLAIMS, sql_claims},         {REPORT_T_LOSS_RATIO, sql_loss},
-        {REPORT_T_SETTLEMENT, sql_settlement}, {REPORT_T_DECLINES, sql_declines},
-        {REPORT_T_FRAUD, sql_fraud},           {REPORT_T_SUBSIDY, sql_subsidy},
+        {REPORT_T_ENROLLMENT, sql_enrollment},
+        {REPORT_T_PREMIUM, sql_premium},
+        {REPORT_T_CLAIMS, sql_claims},
+        {REPORT_T_LOSS_RATIO, sql_loss},
+        {REPORT_T_SETTLEMENT, sql_settlement},
+        {REPORT_T_DECLINES, sql_declines},
+        {REPORT_T_FRAUD, sql_fraud},
+        {REPORT_T_SUBSIDY, sql_subsidy},
         {REPORT_T_MONTHLY, sql_monthly},
+        {REPORT_T_WITHDRAWALS, report_sql_withdrawals},
+        {REPORT_T_PAYMENTS, report_sql_payments},
     };
     for (size_t i = 0; i < N(loads); i++) {
         if ((st = load_table(conn, &T[loads[i].id], loads[i].sql, plan_year, unit, err)) != FM_OK)
@@ -860,6 +868,7 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
     }
     T[REPORT_T_DECLINES].total[0].null = true; /* a sum of ranks means nothing */
     fill_loss_ratios(&T[REPORT_T_LOSS_RATIO]);
+    report_payments_finish(&T[REPORT_T_PAYMENTS]);
     if ((st = settlement_total(conn, &rep, err)) != FM_OK)
         goto fail;
     if ((st = fill_yoy(conn, &rep, err)) != FM_OK ||

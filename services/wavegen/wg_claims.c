@@ -1,6 +1,7 @@
 /* wg_claims.c — a plan year of claims per policy: incidence per liability, bills, grades, diagnoses,
  * injected faults, and the label of each claim from the generator's own accounting, in emission order. */
 #include "wg_claims.h"
+#include "wg_payment.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -1070,10 +1071,30 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
         for (int b = 0; b < c->n_bills && !c->is_review; b++) /* every bill now counts as claimed */
             remember_bill(bk, &c->bills[b], c->seq);
         char *payload = NULL;
+        const claim *of = c->is_review ? &cl[0] : c; /* the reviewed claim, for its payee (issue 15) */
+        for (int j = 0; c->is_review && j < n; j++)
+            of = !cl[j].is_review && cl[j].seq == c->ref ? &cl[j] : of;
+        bool later = false;
+        for (int j = i + 1; !c->is_review && j < n; j++)
+            later = later || (cl[j].is_review && cl[j].ref == c->seq);
+        wg_payment_claim pc = {.key = pn,
+                               .producer = g->cfg.producer,
+                               .claim_id = claim_id,
+                               .event_id = event_id,
+                               .death = of->liab == WG_LIAB_DEATH,
+                               .child = of->person >= 0 && p->people[of->person].role == WG_ROLE_CHILD,
+                               .outcome = v.outcome,
+                               .payable = v.payable,
+                               .reviewed_later = later,
+                               .report = of->report};
         if (c->is_review) {
             payload = encode_review(g, c, claim_id, event_id, pn, secs);
         } else {
             json_t *o = encode_claim(g, c, claim_id, event_id, pn, secs);
+            if (g->cfg.payments && wg_payment_add_payee(o, &pc) != FM_OK) {
+                json_decref(o);
+                o = NULL; /* no payload: out of memory below */
+            }
             payload = json_dumps(o, JSON_COMPACT);
             json_decref(o);
         }
@@ -1103,6 +1124,8 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
                 m.outcome = "ignored";
                 st = emit(arg, &m);
             }
+            if (st == FM_OK && g->cfg.payments)
+                st = wg_payment_after(&pc, emit, arg);
         }
         free(payload);
         free(label);

@@ -19,6 +19,7 @@ typedef struct wg_claims_config {
     double resend;              /* share of claims sent twice, byte for byte (the second is ignored) */
     size_t max_message_bytes;   /* famins' limit, for the MESSAGE_TOO_LARGE kind */
     const wg_life_config *life; /* documents later, appeals (wg_claim_life.h); NULL: the defaults */
+    bool payments;              /* payee blocks, payment results, corrections, withdrawals (wg_payment.h) */
 } wg_claims_config;
 
 typedef struct wg_claims wg_claims;

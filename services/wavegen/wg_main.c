@@ -169,6 +169,7 @@ static void usage(FILE *f)
         "  --documents-share X      default 0.8    claims still pending for a document: the document sent "
         "later\n"
         "  --appeal-share X         default 0.08   declined or partial claims appealed (most answered)\n"
+        "  --payments               payee blocks, payment results, corrections, withdrawals (issue 15)\n"
         "\n"
         "exit status: 0 when every event was delivered (or written), 1 when some were not, 2 on usage.\n"
         "\n"
@@ -204,6 +205,7 @@ enum {
     O_CLAIM_RESEND,
     O_DOCUMENTS_SHARE,
     O_APPEAL_SHARE,
+    O_PAYMENTS,
     O_HELP,
     O_VERSION
 };
@@ -239,7 +241,7 @@ typedef struct options {
     double rate, claim_scale, claim_unreadable, claim_resend;
     const char *dry_run, *labels_path, *places_path, *plan_dir, *policies_out, *policies_in, *topic,
         *bootstrap;
-    bool quiet;
+    bool quiet, payments;
     const char *props[128];
     int n_props;
     wg_enroll_shares shares;
@@ -311,6 +313,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"claim-resend-share", required_argument, NULL, O_CLAIM_RESEND},
         {"documents-share", required_argument, NULL, O_DOCUMENTS_SHARE},
         {"appeal-share", required_argument, NULL, O_APPEAL_SHARE},
+        {"payments", no_argument, NULL, O_PAYMENTS},
         {"help", no_argument, NULL, O_HELP},
         {"version", no_argument, NULL, O_VERSION},
         {NULL, 0, NULL, 0},
@@ -365,6 +368,7 @@ static int parse_options(int argc, char **argv, options *o)
         case O_APPEAL_SHARE:
             ok = parse_double(optarg, &o->life.appeal) && o->life.appeal >= 0 && o->life.appeal <= 1;
             break;
+        case O_PAYMENTS: o->payments = true; break;
         case O_CLAIM_SCALE: ok = parse_double(optarg, &o->claim_scale) && o->claim_scale >= 0; break;
         case O_CREATE_TOPIC:
             ok = parse_u64(optarg, &o->create_partitions) && o->create_partitions >= 1 &&
@@ -633,7 +637,8 @@ int main(int argc, char **argv)
                                .unreadable = o.claim_unreadable,
                                .resend = o.claim_resend,
                                .max_message_bytes = (size_t)o.max_bytes,
-                               .life = &o.life};
+                               .life = &o.life,
+                               .payments = o.payments};
         if ((st = wg_claims_new(&cc, &claims, &err)) != FM_OK) {
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
             goto done;

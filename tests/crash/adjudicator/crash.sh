@@ -8,6 +8,10 @@
 # decision, one outbox claim.decided per decision, every event processed once, and every claim's decision, every
 # person's usage and the paid totals per person equal to those of an uninterrupted run of the same seed (the
 # same events applied in order without Kafka, into a second database, while the crash run goes on).
+# With the claims' payees, payment results, payee corrections and withdrawals (adj-testgen --payments yes, issue
+# 15): each payment instruction exactly once in the database and once in the outbox for claim.payment (by
+# instruction id), every instruction, result and withdrawal (amounts, status, re-issues, reasons) equal to the
+# uninterrupted run: nothing paid twice, the money of every decision equal.
 # CI profile: the defaults (about 2-4 minutes on 2 cores). Soak: CRASH_CLAIMS=200000 CRASH_KILLS=100.
 set -euo pipefail
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
@@ -26,7 +30,8 @@ started=$(date +%s)
 "$WAVEGEN_BIN" enroll --households "$HOUSEHOLDS" --seed "$SEED" --dry-run /dev/null \
     --policies-out "$ADJ_LOGS/policies.jsonl" --quiet >/dev/null 2>"$ADJ_LOGS/wavegen.log" || adj_fail "wavegen enroll"
 "$TESTGEN_BIN" seed --policies "$ADJ_LOGS/policies.jsonl" 2>>"$ADJ_LOGS/seed.log" || adj_fail "seed"
-"$TESTGEN_BIN" claims --policies "$ADJ_LOGS/policies.jsonl" --seed "$SEED" --claims "$CLAIMS" >"$ADJ_LOGS/events.txt"
+"$TESTGEN_BIN" claims --policies "$ADJ_LOGS/policies.jsonl" --seed "$SEED" --claims "$CLAIMS" --payments yes \
+    >"$ADJ_LOGS/events.txt"
 total=$(wc -l <"$ADJ_LOGS/events.txt")
 split -n "l/$KILLS" -d -a 3 "$ADJ_LOGS/events.txt" "$ADJ_LOGS/chunk."
 
@@ -104,7 +109,39 @@ life_run=$(itest_psql -c "$life_sql")
 life_ref=$(psql "$ADJ_REF_DSN" -qAt -c "$life_sql")
 [ "$life_run" = "$life_ref" ] || adj_fail "claim-life rows $life_run, the uninterrupted run $life_ref"
 case "$life_run" in 0/*) adj_fail "no appeals in the run ($life_run)" ;; esac
+
+# The payment step: each instruction once in the database (its primary key) and once on claim.payment as "pay",
+# each cancelled one once more as "cancel"; instructions, results, corrections, withdrawals and reservations as
+# the uninterrupted run made them.
+PAY_OUT="${FAMINS_TOPIC_PREFIX}claim.payment"
+got=$(itest_psql -c "SELECT count(*), count(*) FILTER (WHERE status = 'cancelled') FROM famins.payment_instructions")
+ins=${got%|*} cancelled=${got#*|}
+[ "$ins" -gt 100 ] || adj_fail "only $ins payment instructions: the generator's payments did not happen"
+want=$((ins + cancelled))
+got=$(itest_psql -c "SELECT count(*), count(DISTINCT event_id) FROM famins.outbox WHERE topic = '$PAY_OUT'")
+[ "$got" = "$want|$want" ] || adj_fail "want $want claim.payment outbox rows ($ins instructions, $cancelled cancelled), got $got"
+# (a hash join: a correlated count per instruction scans the outbox once per instruction and takes minutes)
+got=$(itest_psql -c "SELECT count(*) FROM famins.payment_instructions i
+                     LEFT JOIN (SELECT event_id, count(*) AS n FROM famins.outbox WHERE topic = '$PAY_OUT'
+                                GROUP BY event_id) o ON o.event_id = i.instruction_id
+                     WHERE coalesce(o.n, 0) <> 1")
+[ "$got" = 0 ] || adj_fail "$got instructions not exactly once on claim.payment"
+pay_sqls=("SELECT instruction_id, claim_id, recipient_index, amount, status, coalesce(replaces, ''),
+             coalesce(paid_date::text, ''), account_masked, account_ref FROM famins.payment_instructions ORDER BY 1"
+          "SELECT source_event_id, instruction_id, coalesce(ignored_reason, 'applied') FROM famins.payment_results ORDER BY 1"
+          "SELECT source_event_id, coalesce(payee_version, -1), reissued, coalesce(ignored_reason, '') FROM famins.payee_corrections ORDER BY 1"
+          "SELECT source_event_id, accepted, released, cancelled, coalesce(ignored_reason, '') FROM famins.claim_withdrawals ORDER BY 1"
+          "SELECT claim_id, payable, released, death_paid, medical_am, medical_ih, household_am FROM famins.claim_reservations ORDER BY 1"
+          "SELECT claim_id, payee_version, recipient_index, account_masked FROM famins.claim_payees ORDER BY 1, 2, 3")
+for i in "${!pay_sqls[@]}"; do
+    itest_psql -c "${pay_sqls[$i]}" >"$ADJ_LOGS/crash-pay$i.run"
+    psql "$ADJ_REF_DSN" -qAt -c "${pay_sqls[$i]}" >"$ADJ_LOGS/crash-pay$i.ref"
+    cmp -s "$ADJ_LOGS/crash-pay$i.run" "$ADJ_LOGS/crash-pay$i.ref" ||
+        { diff "$ADJ_LOGS/crash-pay$i.run" "$ADJ_LOGS/crash-pay$i.ref" | head -20 >&2; adj_fail "payments differ from the uninterrupted run: ${pay_sqls[$i]}"; }
+done
+paid_out=$(itest_psql -c "SELECT coalesce(sum(amount), 0) FROM famins.payment_instructions WHERE status = 'paid'")
+adj_ok "$ins payment instructions ($cancelled cancelled) each once in the database and on claim.payment; results, corrections, withdrawals, reservations equal to the uninterrupted run ($paid_out fen paid out)"
 paid=$(itest_psql -c "SELECT sum(payable) FROM famins.claims")
 [ "$open" -ge $(((KILLS + 1) / 2)) ] || adj_fail "only $open of $KILLS kills hit an open batch transaction"
-adj_ok "$KILLS kills ($open with a batch transaction open), $claims claims and $((total - claims)) reviews, appeals and documents (appeals/refused|answers/decided|documents/decided|their decisions: $life_run): none lost, none decided twice, decisions, usage and paid totals per person ($paid fen in all) equal to the uninterrupted run ($(($(date +%s) - started)) s)"
+adj_ok "$KILLS kills ($open with a batch transaction open), $claims claims and $((total - claims)) reviews, appeals, documents and payment-side events (life: $life_run): none lost, none decided twice, decisions, usage and paid totals per person ($paid fen in all) equal to the uninterrupted run ($(($(date +%s) - started)) s)"
 echo "adjudicator_crash: all passed"

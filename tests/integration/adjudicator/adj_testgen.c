@@ -203,12 +203,74 @@ static void days_ymd(int z, char out[FM_DATE_TEXT_LEN])
     (void)fm_date_format(z, out, FM_DATE_TEXT_LEN);
 }
 
+/* --payments (issue 15): the payee block of a claim (the claimed person's role, beneficiaries 70/30 for a
+ * death) into out, "" without the flag. */
+static void payee_of(bool on, const char *liab, const char *role, uint64_t seedv, long i, char *out,
+                     size_t len)
+{
+    if (!on)
+        out[0] = '\0';
+    else if (strcmp(liab, "death") == 0)
+        snprintf(out, len,
+                 ",\"payee\":{\"kind\":\"beneficiaries\",\"recipients\":[{\"bank_code\":\"ICBC\","
+                 "\"account_number\":\"6222%06" PRIu64 "%09ld\",\"share_percent\":70},{\"bank_code\":\"BOC\","
+                 "\"account_number\":\"6216%06" PRIu64 "%09ld\",\"share_percent\":30}]}",
+                 seedv % 1000000, i, seedv % 1000000, i);
+    else
+        snprintf(out, len,
+                 ",\"payee\":{\"kind\":\"%s\",\"recipients\":[{\"bank_code\":\"CCB\",\"account_number\":"
+                 "\"6227%06" PRIu64 "%09ld\",\"share_percent\":100}]}",
+                 strcmp(role, "child") == 0 ? "guardian" : "insured", seedv % 1000000, i);
+}
+
+/* --payments: what the bank and the family send after claim i (same key, so after its decision): a failed
+ * payment corrected and paid, a paid one (sometimes twice), a withdrawal (refused once paid). The instruction
+ * ids are famins' by construction ("famins-pay-<source event id>-<recipient>"); one of a claim not approved
+ * is unknown to famins and recorded as such, the same in every run. */
+static void payment_events(uint64_t *s, const char *policy, const char *role, uint64_t seedv, long i)
+{
+    const char *head = "\"schema_version\":1,\"occurred_at\":\"2026-06-20T09:00:00+08:00\",\"producer\":"
+                       "\"adj-testgen\"";
+    char claim[64];
+    snprintf(claim, sizeof claim, "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\"", seedv, i,
+             policy);
+    if (rng_chance(s, 250)) {
+        printf("%s|{\"event_id\":\"res-%" PRIu64 "-%ld-a\",\"type\":\"claim.payment_result\",%s,%s,"
+               "\"instruction_id\":\"famins-pay-clm-%" PRIu64
+               "-%ld-0\",\"result\":\"failed\",\"paid_date\":null,"
+               "\"bank_reference\":null,\"failure_reason\":\"account closed\"}\n",
+               policy, seedv, i, head, claim, seedv, i);
+        printf("%s|{\"event_id\":\"cor-%" PRIu64 "-%ld\",\"type\":\"claim.payee_corrected\",%s,%s,"
+               "\"payee\":{\"kind\":\"%s\",\"recipients\":[{\"bank_code\":\"ABC\",\"account_number\":"
+               "\"6228%06" PRIu64 "%09ld\",\"share_percent\":100}]}}\n",
+               policy, seedv, i, head, claim, strcmp(role, "child") == 0 ? "guardian" : "insured",
+               seedv % 1000000, i);
+        printf("%s|{\"event_id\":\"res-%" PRIu64 "-%ld-b\",\"type\":\"claim.payment_result\",%s,%s,"
+               "\"instruction_id\":\"famins-pay-cor-%" PRIu64 "-%ld-0\",\"result\":\"paid\",\"paid_date\":"
+               "\"2026-07-01\",\"bank_reference\":\"B%ld\",\"failure_reason\":null}\n",
+               policy, seedv, i, head, claim, seedv, i, i);
+    } else if (rng_chance(s, 500)) {
+        int dup = rng_chance(s, 100);
+        for (int k = 0; k <= dup; k++)
+            printf("%s|{\"event_id\":\"res-%" PRIu64 "-%ld-p%d\",\"type\":\"claim.payment_result\",%s,%s,"
+                   "\"instruction_id\":\"famins-pay-clm-%" PRIu64
+                   "-%ld-0\",\"result\":\"paid\",\"paid_date\":"
+                   "\"2026-06-25\",\"bank_reference\":\"B%ld\",\"failure_reason\":null}\n",
+                   policy, seedv, i, k, head, claim, seedv, i, i);
+    }
+    if (rng_chance(s, 80))
+        printf("%s|{\"event_id\":\"wd-%" PRIu64
+               "-%ld\",\"type\":\"claim.withdrawn\",%s,%s,\"reason\":null}\n",
+               policy, seedv, i, head, claim);
+}
+
 static int claims(int argc, char **argv)
 {
     size_t n = 0;
     json_t **pols = load_policies(arg(argc, argv, "--policies", "policies.jsonl"), &n);
     uint64_t seedv = strtoull(arg(argc, argv, "--seed", "1"), NULL, 10), s = seedv * 7919 + 17;
     long count = strtol(arg(argc, argv, "--claims", "1000"), NULL, 10);
+    bool payments = strcmp(arg(argc, argv, "--payments", "no"), "yes") == 0;
     if (n == 0)
         return 2;
     /* Invoices already used, per policy, for deliberate duplicates (same policy only). */
@@ -276,6 +338,8 @@ static int claims(int argc, char **argv)
                      (int)rng_range(&s, 3, 10),
                      rng_chance(&s, 200) ? ",{\"description\":\"second\",\"grade\":9}" : "");
         bool docs_missing = rng_chance(&s, 50);
+        char payee[512];
+        payee_of(payments, liab, js(m, "role"), seedv, i, payee, sizeof payee);
         const char *docs = docs_missing
                                ? "[\"claim_form\",\"id_document\"]"
                                : "[\"claim_form\",\"id_document\",\"invoice\",\"medical_record\","
@@ -286,9 +350,9 @@ static int claims(int argc, char **argv)
                "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\",\"insured_id_number\":\"%s\","
                "\"liability\":\"%s\",\"cause\":\"%s\",\"incident_date\":\"%s\",\"event_date\":%s,"
                "\"report_date\":\"%s\",\"bills\":%s,\"injuries\":%s,\"critical_illness_code\":%s,"
-               "\"documents\":%s}\n",
+               "\"documents\":%s%s}\n",
                policy, seedv, i, rep, seedv, i, policy, id, liab, cause, inc, event_date, rep, bills, injuries,
-               ci, docs); /* received on its report date (a later report is REPORT_AFTER_RECEIPT) */
+               ci, docs, payee); /* received on its report date (a later report is REPORT_AFTER_RECEIPT) */
         /* Reviews of what is likely pending (a child's death, missing documents), and a few of decided
          * claims. */
         bool likely_pending =
@@ -332,12 +396,36 @@ static int claims(int argc, char **argv)
                        overturn ? (rng_chance(&s, 500) ? "150000" : "99999999") : "null");
             }
         }
+        if (payments && !unknown)
+            payment_events(&s, policy, js(m, "role"), seedv, i);
     }
     free(last_inv);
     for (size_t i = 0; i < n; i++)
         json_decref(pols[i]);
     free(pols);
     return 0;
+}
+
+/* One event as a batch of its own through the worker's set-based hooks (begin, prepare, apply, end), as the
+ * runtime calls them, inside the caller's transaction: the payment step (issue 15) needs the batch's state
+ * and publishes through a transaction's outbox, which is built here and dropped (the reference compares
+ * tables). */
+static fm_status reference_apply(adj_worker *w, PGconn *conn, const fm_raw_message *msg, const fm_event *ev,
+                                 fm_error *err)
+{
+    fm_txn t = {.conn = conn, .group = "reference", .topic_prefix = ""};
+    const fm_event *one[1] = {ev};
+    fm_status st = adj_worker_begin_batch(w, &t, err);
+    if (st == FM_OK)
+        st = adj_worker_prepare_batch(w, &t, one, 1, err);
+    if (st == FM_OK)
+        st = adj_worker_apply(w, &t, msg, ev, err);
+    if (st == FM_OK)
+        st = adj_worker_end_batch(w, &t, err);
+    fm_copybuf_free(&t.outbox);
+    fm_copybuf_free(&t.dead);
+    fm_copybuf_free(&t.processed);
+    return st;
 }
 
 static int apply(int argc, char **argv)
@@ -362,6 +450,7 @@ static int apply(int argc, char **argv)
     adj_worker w = {.env = {.catalogue = cat, .keyring = &ring, .cfg = adj_config_default()},
                     .logger = &logger};
     w.env.cache = &w.sql_cache;
+    w.pay.keyring = &ring;
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -386,9 +475,7 @@ static int apply(int argc, char **argv)
             continue;
         }
         fm_pg_run(conn, "SAVEPOINT e", NULL, NULL, &err);
-        adj_output out = {0};
-        st = adj_worker_decide(&w, conn, &msg, &ev, &out, &err);
-        adj_output_free(&out);
+        st = reference_apply(&w, conn, &msg, &ev, &err);
         adj_worker_release(&w, &ev);
         if (st == FM_EINVAL) {
             fm_pg_run(conn, "ROLLBACK TO SAVEPOINT e", NULL, NULL, &err);
@@ -436,6 +523,8 @@ static int apply(int argc, char **argv)
             1000 * backend_s / (double)(applied + dead ? applied + dead : 1));
     free(line);
     fclose(f);
+    adj_batch_free(&w.batch);
+    adj_payment_free(&w.pay);
     PQfinish(conn);
     fm_plan_catalogue_free(cat);
     return rc;
@@ -478,7 +567,33 @@ static int check_labels(int argc, char **argv)
         json_t *exp = json_object_get(l, "expected");
         const char *event_id = js(l, "event_id"), *outcome = js(exp, "outcome");
         char got[1024] = "", want[1024] = "";
-        if (strcmp(outcome, "dead_letter") == 0) {
+        if (strncmp(outcome, "payment_", 8) == 0 || strcmp(outcome, "withdrawn") == 0) {
+            /* the payment side (issue 15): applied, or recorded and ignored with its reason */
+            const char *reason = js(exp, "reason");
+            snprintf(want, sizeof want, "%s|%s", outcome, reason ? reason : "");
+            fm_pg_params q = {0};
+            PGresult *res = NULL;
+            fm_error err = {0};
+            fm_pg_p_str(&q, event_id);
+            if (fm_pg_run(
+                    conn,
+                    "SELECT CASE WHEN ignored_reason IS NULL THEN 'payment_applied' ELSE 'payment_ignored' "
+                    "END"
+                    " || '|' || coalesce(ignored_reason, '') AS got FROM famins.payment_results"
+                    " WHERE source_event_id = $1"
+                    " UNION ALL SELECT CASE WHEN ignored_reason IS NULL THEN 'payment_applied'"
+                    " ELSE 'payment_ignored' END || '|' || coalesce(ignored_reason, '')"
+                    " FROM famins.payee_corrections WHERE source_event_id = $1"
+                    " UNION ALL SELECT CASE WHEN accepted THEN 'withdrawn' ELSE 'refused' END || '|' ||"
+                    " coalesce(ignored_reason, '') FROM famins.claim_withdrawals WHERE source_event_id = $1",
+                    &q, &res, &err) == FM_OK &&
+                PQntuples(res) == 1)
+                snprintf(got, sizeof got, "%s", fm_pg_col_str(res, 0, "got"));
+            PQclear(res);
+            fm_pg_params_free(&q);
+            if (strcmp(got, want) != 0 && mismatches++ < 20)
+                fprintf(stderr, "MISMATCH %s: got %s, want %s\n", event_id, got, want);
+        } else if (strcmp(outcome, "dead_letter") == 0) {
             const char *code = js(exp, "dead_letter");
             json_object_set_new(dead_want, code,
                                 json_integer(json_integer_value(json_object_get(dead_want, code)) + 1));

@@ -15,7 +15,7 @@ SEED=${ADJ_LABELS_SEED:-9}
 "$WAVEGEN_BIN" enroll --households "$HOUSEHOLDS" --seed "$SEED" --dry-run /dev/null \
     --policies-out "$ADJ_LOGS/policies.jsonl" --quiet >/dev/null 2>"$ADJ_LOGS/wavegen.log" || adj_fail "wavegen enroll"
 "$TESTGEN_BIN" seed --policies "$ADJ_LOGS/policies.jsonl" 2>>"$ADJ_LOGS/seed.log" || adj_fail "seed"
-"$WAVEGEN_BIN" claims --policies "$ADJ_LOGS/policies.jsonl" --seed "$SEED" --labels "$ADJ_LOGS/labels.jsonl" \
+"$WAVEGEN_BIN" claims --policies "$ADJ_LOGS/policies.jsonl" --seed "$SEED" --payments --labels "$ADJ_LOGS/labels.jsonl" \
     --quiet >>"$ADJ_LOGS/wavegen.log" 2>&1 || adj_fail "wavegen claims"
 total=$(wc -l <"$ADJ_LOGS/labels.jsonl")
 

@@ -246,3 +246,17 @@ BEGIN
     UPDATE famins.claims SET receipt_at = (report_date + time '09:00') AT TIME ZONE 'Asia/Shanghai';
 END
 $seed$;
+
+-- claim-pay (issue 15): every payable claim paid three days after its decision (days to payment from its
+-- report date), and a refused withdrawal of each: the payment and withdrawal views hold every unit; no claim's
+-- status changes, so the claims figures stay as above.
+INSERT INTO famins.payment_instructions (instruction_id, claim_id, policy_number, recipient_index, payee_version,
+    amount, bank_code, account_masked, account_ref, source_event_id, status, paid_date, bank_reference,
+    claim_received_at)
+SELECT 'pay-seed-' || claim_id, claim_id, policy_number, 0, 0, payable, 'ICBC', '***************0001',
+    'k1:' || repeat('0', 64), 'ev-' || claim_id, 'paid', (decided_at AT TIME ZONE 'Asia/Shanghai')::date + 3,
+    'BR-SEED', report_date::timestamp AT TIME ZONE 'Asia/Shanghai'
+FROM famins.claims WHERE status IN ('approved', 'partial') AND payable > 0;
+INSERT INTO famins.claim_withdrawals (source_event_id, claim_id, policy_number, status_before, accepted, ignored_reason)
+SELECT 'wd-seed-' || claim_id, claim_id, policy_number, status, false, 'WITHDRAWAL_AFTER_PAYMENT'
+FROM famins.claims WHERE status IN ('approved', 'partial') AND payable > 0;

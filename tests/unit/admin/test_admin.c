@@ -214,6 +214,7 @@ static void default_bindings_give_each_worker_its_group_and_topics(void **state)
         {"t.x.1.enrollment.decided.dlq", "famins_subsidy"},
         {"t.x.1.claim.decided", "famins_adjudicator"},
         {"t.x.1.claim.events.dlq", "famins_adjudicator"},
+        {"t.x.1.claim.payment", "famins_adjudicator"},
     };
     for (int i = 0; i < ADMIN_DEFAULT_TOPICS; i++) {
         assert_string_equal(topics[i].name, want[i][0]);

@@ -7,6 +7,7 @@
  * a file cannot be read or an output type is given. */
 #include "fm_decode.h"
 #include "fm_decode_claim_life.h"
+#include "fm_decode_payment.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,31 @@ static fm_status decode_claim_life(fm_event_type t, const char *buf, size_t len,
     return st;
 }
 
+/* The payment side of a claim (issue 15): fm_decode_payment.h. */
+static fm_status decode_payment_side(const char *buf, size_t len, fm_error *err)
+{
+    json_t *root = NULL;
+    fm_envelope env;
+    fm_status st = fm_decode_parse(buf, len, 0, &root, err);
+    if (st == FM_OK)
+        st = fm_decode_envelope_json(root, &env, err);
+    if (st == FM_OK && env.type == FM_EVENT_CLAIM_WITHDRAWN) {
+        fm_withdrawal w;
+        st = fm_decode_withdrawal_json(root, &w, err);
+        fm_withdrawal_free(&w);
+    } else if (st == FM_OK && env.type == FM_EVENT_CLAIM_PAYMENT_RESULT) {
+        fm_payment_result r;
+        st = fm_decode_payment_result_json(root, &r, err);
+        fm_payment_result_free(&r);
+    } else if (st == FM_OK) {
+        fm_payee_correction c;
+        st = fm_decode_payee_correction_json(root, &c, err);
+        fm_payee_correction_free(&c);
+    }
+    json_decref(root);
+    return st;
+}
+
 int main(int argc, char **argv)
 {
     int rc = 0;
@@ -96,6 +122,9 @@ int main(int argc, char **argv)
                 fm_review_free(&r);
                 break;
             }
+            case FM_EVENT_CLAIM_WITHDRAWN:
+            case FM_EVENT_CLAIM_PAYMENT_RESULT:
+            case FM_EVENT_CLAIM_PAYEE_CORRECTED: st = decode_payment_side(buf, len, &err); break;
             case FM_EVENT_ENROLLMENT_DECIDED: {
                 fm_enrollment_decided d;
                 st = fm_decode_enrollment_decided(buf, len, &d, &err);
