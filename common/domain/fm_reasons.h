@@ -54,6 +54,18 @@ typedef enum fm_reason {
     FM_REASON_AMOUNT_ABOVE_REVIEW_THRESHOLD,
     FM_REASON_REVIEWER_DECLINED,
     FM_REASON_REVIEWER_REDUCED, /* famins choice: the reviewer approved less than payable */
+    /* claim-rules (issue 15): appended at the end so that the stable order of existing codes holds. */
+    FM_REASON_REPORT_AFTER_RECEIPT, /* the claim's report date is after the date it was received */
+    /* claim-life: documents added later, appeals (services/adjudicator/adj_life.c). */
+    FM_REASON_DOCUMENTS_NOT_PENDING,    /* documents for a claim not pending for DOCUMENTS_MISSING: ignored */
+    FM_REASON_APPEAL_CLAIM_NOT_DECIDED, /* appeal refused: the claim is pending (or withdrawn) */
+    FM_REASON_APPEAL_NOT_ADVERSE,       /* appeal refused: approved in full, nothing to appeal */
+    FM_REASON_APPEAL_OF_APPEAL_OUTCOME, /* appeal refused: the decision is an appeal's outcome */
+    FM_REASON_APPEAL_ALREADY_OPEN,      /* appeal refused: another appeal of the claim awaits review */
+    FM_REASON_APPEAL_NOT_OPEN,          /* appeal review ignored: no appeal of the claim awaits review */
+    FM_REASON_APPEAL_UPHELD,            /* the decision stands after the appeal's review */
+    FM_REASON_APPEAL_OVERTURNED,        /* the decision was changed by the appeal's review */
+
     /* claim-pay (issue 15): why a withdrawal, payment result or payee correction was recorded and ignored. */
     FM_REASON_CLAIM_UNKNOWN,
     FM_REASON_CLAIM_POLICY_MISMATCH,
@@ -71,18 +83,6 @@ typedef enum fm_reason {
     FM_REASON_PAYEE_SHARES_CHANGED,
     FM_REASON_PAYMENT_TOO_MANY_ATTEMPTS,
     FM_REASON_CLAIM_WITHDRAWN,
-
-    /* claim-rules (issue 15): appended at the end so that the stable order of existing codes holds. */
-    FM_REASON_REPORT_AFTER_RECEIPT, /* the claim's report date is after the date it was received */
-    /* claim-life: documents added later, appeals (services/adjudicator/adj_life.c). */
-    FM_REASON_DOCUMENTS_NOT_PENDING,    /* documents for a claim not pending for DOCUMENTS_MISSING: ignored */
-    FM_REASON_APPEAL_CLAIM_NOT_DECIDED, /* appeal refused: the claim is pending (or withdrawn) */
-    FM_REASON_APPEAL_NOT_ADVERSE,       /* appeal refused: approved in full, nothing to appeal */
-    FM_REASON_APPEAL_OF_APPEAL_OUTCOME, /* appeal refused: the decision is an appeal's outcome */
-    FM_REASON_APPEAL_ALREADY_OPEN,      /* appeal refused: another appeal of the claim awaits review */
-    FM_REASON_APPEAL_NOT_OPEN,          /* appeal review ignored: no appeal of the claim awaits review */
-    FM_REASON_APPEAL_UPHELD,            /* the decision stands after the appeal's review */
-    FM_REASON_APPEAL_OVERTURNED,        /* the decision was changed by the appeal's review */
 
     FM_REASON_COUNT
 } fm_reason;
