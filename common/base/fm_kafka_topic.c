@@ -6,7 +6,8 @@
 
 #include "fm_clock.h"
 
-static bool partitions_online(rd_kafka_t *rk, const rd_kafka_metadata_topic_t *t, int timeout_ms, fm_error *err)
+static bool partitions_online(rd_kafka_t *rk, const rd_kafka_metadata_topic_t *t, int timeout_ms,
+                              fm_error *err)
 {
     for (int i = 0; i < t->partition_cnt; i++) {
         const rd_kafka_metadata_partition_t *p = &t->partitions[i];

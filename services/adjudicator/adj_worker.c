@@ -19,25 +19,25 @@ typedef struct adj_event {
     fm_claim claim;
     fm_review review;
     char occurred_at[sizeof((fm_envelope *)0)->occurred_at]; /* the claim's receipt, or the review's time */
-    adj_life_event life; /* claim-life types (adj_life.h) */
-    adj_pay_event pay;   /* payment-side types and a claim's payee (adj_payment_event.h) */
+    adj_life_event life;                                     /* claim-life types (adj_life.h) */
+    adj_pay_event pay; /* payment-side types and a claim's payee (adj_payment_event.h) */
 } adj_event;
 
 fm_status adj_worker_decode(void *ctx, const fm_raw_message *msg, fm_event *out, fm_error *err)
 {
     (void)ctx;
-    static const fm_event_type carried[] = {FM_EVENT_CLAIM_SUBMITTED, FM_EVENT_CLAIM_REVIEWED,
+    static const fm_event_type carried[] = {FM_EVENT_CLAIM_SUBMITTED,       FM_EVENT_CLAIM_REVIEWED,
                                             FM_EVENT_CLAIM_DOCUMENTS_ADDED, FM_EVENT_CLAIM_APPEALED,
                                             FM_EVENT_CLAIM_APPEAL_REVIEWED, FM_EVENT_CLAIM_WITHDRAWN,
-                                            FM_EVENT_CLAIM_PAYMENT_RESULT, FM_EVENT_CLAIM_PAYEE_CORRECTED};
+                                            FM_EVENT_CLAIM_PAYMENT_RESULT,  FM_EVENT_CLAIM_PAYEE_CORRECTED};
     fm_envelope envl;
     uint8_t digest[FM_SHA256_LEN];
     json_t *root = NULL;
     adj_event *ev = NULL;
     /* One parse for the envelope, the body and the content hash (parsing is most of a decoder's cost). The
      * size limit is the runtime's (MESSAGE_TOO_LARGE before decode). */
-    fm_status st = fm_intake_open_any(msg->payload, msg->payload_len, (size_t)-1 / 2, carried, 5,
-                                      "claim.events", &root, &envl, err);
+    fm_status st = fm_intake_open_any(msg->payload, msg->payload_len, (size_t)-1 / 2, carried,
+                                      sizeof carried / sizeof carried[0], "claim.events", &root, &envl, err);
     if (st != FM_OK)
         return st;
     if ((ev = calloc(1, sizeof *ev)) == NULL) {
@@ -206,12 +206,12 @@ fm_status adj_worker_apply(void *ctx, fm_txn *txn, const fm_raw_message *msg, co
      * beyond the claim's earlier instructions (adj_payment_instruct). */
     if (st == FM_OK && out.payload != NULL)
         st = adj_pay_event_instruct(&w->pay, txn,
-                                    life                                    ? adj_life_claim_id(&ev->life)
+                                    life                                   ? adj_life_claim_id(&ev->life)
                                     : ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.claim_id
-                                                                            : ev->review.claim_id,
-                                    life                                    ? adj_life_policy_number(&ev->life)
+                                                                           : ev->review.claim_id,
+                                    life                                   ? adj_life_policy_number(&ev->life)
                                     : ev->type == FM_EVENT_CLAIM_SUBMITTED ? ev->claim.policy_number
-                                                                            : ev->review.policy_number,
+                                                                           : ev->review.policy_number,
                                     event->event_id, &out, now, err);
     if (st != FM_OK) {
         adj_output_free(&out);

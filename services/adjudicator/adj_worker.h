@@ -17,7 +17,7 @@ typedef struct adj_worker {
     fm_pg_stmts sql_cache;
     adj_batch batch;     /* the open batch's facts and rows (adj_batch_free when done) */
     adj_life_batch life; /* its claim-life part (adj_life_free when done) */
-    adj_payment pay; /* the open batch's payment state (adj_payment_free when done; pay.keyring: env's) */
+    adj_payment pay;     /* the open batch's payment state (adj_payment_free when done; pay.keyring: env's) */
     const fm_logger *logger;
     uint64_t decided[4]; /* per fm_claim_outcome, for the exit log */
     uint64_t reviews;

@@ -29,7 +29,7 @@ typedef enum report_table_id {
     REPORT_T_FRAUD,
     REPORT_T_SUBSIDY,
     REPORT_T_MONTHLY,
-    REPORT_T_APPEALS, /* claim-life: appeals by unit (report_appeals.c) */
+    REPORT_T_APPEALS,     /* claim-life: appeals by unit (report_appeals.c) */
     REPORT_T_WITHDRAWALS, /* claim-pay (issue 15): report_payments.c */
     REPORT_T_PAYMENTS,
     REPORT_T_COUNT

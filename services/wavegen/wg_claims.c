@@ -1124,8 +1124,13 @@ fm_status wg_claims_policy(wg_claims *g, const char *line, size_t len, wg_emit_f
                 m.outcome = "ignored";
                 st = emit(arg, &m);
             }
-            if (st == FM_OK && g->cfg.payments)
+            if (st == FM_OK && g->cfg.payments) {
                 st = wg_payment_after(&pc, emit, arg);
+                if (!c->is_review && wg_payment_withdraws(&pc)) { /* no longer pending: documents ignored */
+                    wg_life_verdict wd = {.outcome = "withdrawn"};
+                    wg_life_track(lb, c->seq, claim_id, pn, c->report, &wd);
+                }
+            }
         }
         free(payload);
         free(label);

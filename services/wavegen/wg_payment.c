@@ -119,6 +119,12 @@ static fm_status result(const wg_payment_claim *c, const char *suffix, const cha
     return send(c, o, "payment", outcome, reason, emit, arg);
 }
 
+bool wg_payment_withdraws(const wg_payment_claim *c)
+{
+    int pick = (int)(hash(c->claim_id, 0x70617931ULL) % 100);
+    return strcmp(c->outcome, "pending_review") == 0 && !c->reviewed_later && pick < 30;
+}
+
 fm_status wg_payment_after(const wg_payment_claim *c, wg_emit_fn emit, void *arg)
 {
     int pick = (int)(hash(c->claim_id, 0x70617931ULL) % 100);
@@ -126,7 +132,7 @@ fm_status wg_payment_after(const wg_payment_claim *c, wg_emit_fn emit, void *arg
     fm_status st = FM_OK;
     bool payable =
         (strcmp(c->outcome, "approved") == 0 || strcmp(c->outcome, "partial") == 0) && c->payable > 0;
-    if (strcmp(c->outcome, "pending_review") == 0 && !c->reviewed_later && pick < 30) {
+    if (wg_payment_withdraws(c)) {
         char id[96];
         snprintf(id, sizeof id, "wd-%s", c->claim_id);
         json_t *o = event(c, "claim.withdrawn", id, c->report + 20);

@@ -24,6 +24,10 @@ typedef struct wg_payment_claim {
     int32_t report;      /* the claim's report date (day number): the events come after it */
 } wg_payment_claim;
 
+/* Whether wg_payment_after withdraws the claim (a pending one no review completes, chosen by its id's hash):
+ * the claim's later life (wg_claim_life) must then know it is no longer pending. */
+bool wg_payment_withdraws(const wg_payment_claim *c);
+
 /* Adds the claim's payee block to its JSON object o (accounts derived from the claim id). FM_ENOMEM. */
 fm_status wg_payment_add_payee(json_t *o, const wg_payment_claim *c);
 

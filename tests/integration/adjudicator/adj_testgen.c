@@ -351,8 +351,9 @@ static int claims(int argc, char **argv)
                "\"liability\":\"%s\",\"cause\":\"%s\",\"incident_date\":\"%s\",\"event_date\":%s,"
                "\"report_date\":\"%s\",\"bills\":%s,\"injuries\":%s,\"critical_illness_code\":%s,"
                "\"documents\":%s%s}\n",
-               policy, seedv, i, rep, seedv, i, policy, id, liab, cause, inc, event_date, rep, bills, injuries,
-               ci, docs, payee); /* received on its report date (a later report is REPORT_AFTER_RECEIPT) */
+               policy, seedv, i, rep, seedv, i, policy, id, liab, cause, inc, event_date, rep, bills,
+               injuries, ci, docs,
+               payee); /* received on its report date (a later report is REPORT_AFTER_RECEIPT) */
         /* Reviews of what is likely pending (a child's death, missing documents), and a few of decided
          * claims. */
         bool likely_pending =
@@ -525,6 +526,7 @@ static int apply(int argc, char **argv)
     fclose(f);
     adj_batch_free(&w.batch);
     adj_payment_free(&w.pay);
+    adj_life_free(&w.life);
     PQfinish(conn);
     fm_plan_catalogue_free(cat);
     return rc;
