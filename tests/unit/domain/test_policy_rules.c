@@ -427,6 +427,42 @@ static void bad_inputs_and_names(void **state)
     fm_plan_catalogue_free(cat);
 }
 
+static void the_loader_reads_policy_changes(void **state)
+{
+    (void)state;
+    fm_plan_catalogue *cat = NULL;
+    fm_error err;
+    /* A file without the block: the defaults (no premium tracking, so older waves keep their decisions). */
+    assert_int_equal(fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/good/plan-2026.json", &cat, &err), FM_OK);
+    const fm_plan *p = sample_plan(cat, 2026);
+    assert_false(p->policy.premium_tracking);
+    assert_int_equal(p->policy.premium_difference, FM_PRORATA_DAYS);
+    assert_int_equal(p->policy.premium_grace_days, FM_PREMIUM_GRACE_DAYS_DEFAULT);
+    fm_plan_catalogue_free(cat);
+    cat = NULL;
+    assert_int_equal(fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/policy_good/plan-2026.json", &cat, &err),
+                     FM_OK);
+    p = sample_plan(cat, 2026);
+    assert_true(p->policy.premium_tracking);
+    assert_true(p->policy.refund_after_paid_claim);
+    assert_int_equal(p->policy.premium_difference, FM_PRORATA_NONE);
+    assert_int_equal(p->policy.cancellation_subsidy_reversal, FM_PRORATA_FULL);
+    assert_int_equal(p->policy.premium_grace_days, 15);
+    fm_plan_catalogue_free(cat);
+    cat = NULL;
+    fm_error_clear(&err);
+    assert_int_equal(fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/policy_bad_rule/plan-2026.json", &cat, &err),
+                     FM_EINVAL);
+    assert_string_equal(err.code, "BAD_RULE");
+    assert_non_null(strstr(err.path, "policy_changes.premium_difference"));
+    fm_error_clear(&err);
+    assert_int_equal(
+        fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/policy_unknown_key/plan-2026.json", &cat, &err),
+        FM_EINVAL);
+    assert_string_equal(err.code, "UNKNOWN_FIELD");
+    assert_null(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +480,7 @@ int main(void)
         cmocka_unit_test(an_unpaid_premium_lapses_only_where_the_plan_tracks_it),
         cmocka_unit_test(apportion_and_reversal_split),
         cmocka_unit_test(bad_inputs_and_names),
+        cmocka_unit_test(the_loader_reads_policy_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
