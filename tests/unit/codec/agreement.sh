@@ -11,8 +11,9 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 find "$src/schemas/examples" -path '*/valid/*.json' -o -path '*/invalid/*.json' | \
-    grep -v -e '\.expected\.json$' -e '\.context\.json$' -e '\.facts\.json$' -e '\.claim\.json$' | \
-    grep -e '/enrollment.submitted/' -e '/claim.submitted/' -e '/claim.reviewed/' -e '/envelope/' -e '/enrollment.decided/' | sort > "$tmp/files"
+    grep -v -e '\.expected\.json$' -e '\.context\.json$' -e '\.facts\.json$' -e '\.claim\.json$' -e '\.state\.json$' | \
+    grep -e '/enrollment.submitted/' -e '/claim.submitted/' -e '/claim.reviewed/' -e '/envelope/' -e '/enrollment.decided/' \
+         -e '/policy\.member_added/' -e '/policy\.member_removed/' -e '/policy\.cancelled/' -e '/policy\.premium_' | sort > "$tmp/files"
 count=$(wc -l < "$tmp/files")
 if [ "$count" -lt 50 ]; then
     echo "FAIL: only $count example files found under $src/schemas/examples" >&2

@@ -6,6 +6,7 @@
  * subsidy worker consumes; the other output types have encoders only, checked by encoders.sh). Exit 0 unless
  * a file cannot be read or an output type is given. */
 #include "fm_decode.h"
+#include "fm_decode_policy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,16 @@ int main(int argc, char **argv)
             case FM_EVENT_ENROLLMENT_DECIDED: {
                 fm_enrollment_decided d;
                 st = fm_decode_enrollment_decided(buf, len, &d, &err);
+                break;
+            }
+            case FM_EVENT_POLICY_MEMBER_ADDED:
+            case FM_EVENT_POLICY_MEMBER_REMOVED:
+            case FM_EVENT_POLICY_CANCELLED:
+            case FM_EVENT_POLICY_PREMIUM_PAID:
+            case FM_EVENT_POLICY_PREMIUM_REFUNDED: { /* issue 16 */
+                fm_policy_event p;
+                st = fm_decode_policy_event(buf, len, &p, &err);
+                fm_policy_event_free(&p);
                 break;
             }
             default:
