@@ -228,11 +228,15 @@ fm_status fm_decode_policy_change_decided_json(const json_t *root, fm_policy_cha
         (st = fm_jr_fen(root, "", "refund", false, NULL, &out->refund, err)) != FM_OK ||
         (st = read_reversal(root, out, err)) != FM_OK)
         goto done;
-    char *unit = NULL;
+    char *unit = NULL, *version = NULL;
     if ((st = fm_jr_string(root, "", "managing_unit", 0, 16, FM_JR_ANY, false, &unit, err)) != FM_OK)
         goto done;
     snprintf(out->managing_unit, sizeof out->managing_unit, "%s", unit);
     free(unit);
+    if ((st = fm_jr_string(root, "", "plan_version", 0, 64, FM_JR_ANY, true, &version, err)) != FM_OK)
+        goto done;
+    snprintf(out->plan_version, sizeof out->plan_version, "%s", version ? version : "");
+    free(version);
     out->change = (fm_change_kind)change;
     out->plan_year = (int)year;
     out->accepted = outcome == 0;

@@ -56,6 +56,7 @@ typedef struct fm_policy_change_decided {
     fm_reversal_reason reversal_reason;
     fm_fen reversed_before;
     fm_subsidy_split split;
+    char plan_version[FM_UTF8_BYTES(64)]; /* "" when null */
 } fm_policy_change_decided;
 
 /* Decodes policy.change_decided. Beyond the schema: a reversal (amount > 0) needs a reason other than none,
