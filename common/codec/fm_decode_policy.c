@@ -50,7 +50,8 @@ static fm_status read_common(const json_t *root, fm_policy_event *e, fm_error *e
     fm_status st;
     if ((st = read_fixed(root, "", "household_id", 32, FM_JR_ID_DASH, e->household_id, sizeof e->household_id,
                          err)) != FM_OK ||
-        (st = fm_jr_int(root, "", "plan_year", 2000, 2100, "OUT_OF_RANGE", false, NULL, &year, err)) != FM_OK ||
+        (st = fm_jr_int(root, "", "plan_year", 2000, 2100, "OUT_OF_RANGE", false, NULL, &year, err)) !=
+            FM_OK ||
         (st = fm_jr_date(root, "", "effective_on", false, NULL, &e->effective_on, err)) != FM_OK)
         return st;
     e->plan_year = (int)year;
@@ -92,8 +93,8 @@ static fm_status read_event(const json_t *root, fm_policy_event *e, fm_error *er
     static const char *const removed[] = {ENVELOPE_KEYS, "household_id", "plan_year", "effective_on",
                                           "id_number"};
     static const char *const cancelled[] = {ENVELOPE_KEYS, "household_id", "plan_year", "effective_on"};
-    static const char *const money[] = {ENVELOPE_KEYS, "household_id", "plan_year", "effective_on", "amount",
-                                        "reference"};
+    static const char *const money[] = {ENVELOPE_KEYS,  "household_id", "plan_year",
+                                        "effective_on", "amount",       "reference"};
     fm_status st = read_common(root, e, err);
     if (st != FM_OK)
         return st;
@@ -112,7 +113,8 @@ static fm_status read_event(const json_t *root, fm_policy_event *e, fm_error *er
         e->kind = FM_CHANGE_CANCELLED;
         return fm_jr_no_unknown(root, "", cancelled, COUNT(cancelled), err);
     default:
-        e->kind = e->type == FM_EVENT_POLICY_PREMIUM_PAID ? FM_CHANGE_PREMIUM_PAID : FM_CHANGE_PREMIUM_REFUNDED;
+        e->kind =
+            e->type == FM_EVENT_POLICY_PREMIUM_PAID ? FM_CHANGE_PREMIUM_PAID : FM_CHANGE_PREMIUM_REFUNDED;
         if ((st = read_money(root, e, err)) != FM_OK)
             return st;
         return fm_jr_no_unknown(root, "", money, COUNT(money), err);
@@ -200,7 +202,8 @@ static fm_status read_reversal(const json_t *root, fm_policy_change_decided *d, 
     return FM_OK;
 }
 
-fm_status fm_decode_policy_change_decided_json(const json_t *root, fm_policy_change_decided *out, fm_error *err)
+fm_status fm_decode_policy_change_decided_json(const json_t *root, fm_policy_change_decided *out,
+                                               fm_error *err)
 {
     static const char *const outcomes[] = {"accepted", "refused"};
     memset(out, 0, sizeof *out);
@@ -220,7 +223,8 @@ fm_status fm_decode_policy_change_decided_json(const json_t *root, fm_policy_cha
         (st = fm_jr_enum(root, "", "change", kinds, FM_CHANGE_KIND_COUNT, &change, err)) != FM_OK ||
         (st = read_fixed(root, "", "household_id", 32, FM_JR_ID_DASH, out->household_id,
                          sizeof out->household_id, err)) != FM_OK ||
-        (st = fm_jr_int(root, "", "plan_year", 2000, 2100, "OUT_OF_RANGE", false, NULL, &year, err)) != FM_OK ||
+        (st = fm_jr_int(root, "", "plan_year", 2000, 2100, "OUT_OF_RANGE", false, NULL, &year, err)) !=
+            FM_OK ||
         (st = fm_jr_string(root, "", "policy_number", 1, 48, FM_JR_ANY, true, &policy, err)) != FM_OK ||
         (st = fm_jr_enum(root, "", "outcome", outcomes, 2, &outcome, err)) != FM_OK ||
         (st = fm_jr_int(root, "", "premium_delta", -FM_JR_MAX_FEN, FM_JR_MAX_FEN, "OUT_OF_RANGE", false, NULL,
@@ -242,9 +246,8 @@ fm_status fm_decode_policy_change_decided_json(const json_t *root, fm_policy_cha
     out->accepted = outcome == 0;
     if (policy != NULL)
         snprintf(out->policy_number, sizeof out->policy_number, "%s", policy);
-    if (out->reversal_amount > 0 &&
-        (out->reversal_reason == FM_REVERSAL_NONE || !out->accepted || policy == NULL ||
-         out->managing_unit[0] == '\0')) {
+    if (out->reversal_amount > 0 && (out->reversal_reason == FM_REVERSAL_NONE || !out->accepted ||
+                                     policy == NULL || out->managing_unit[0] == '\0')) {
         fm_error_set(err, "subsidy_reversal", "INCONSISTENT",
                      "a reversal needs a reason, an accepted change, a policy and its unit");
         st = FM_EINVAL;

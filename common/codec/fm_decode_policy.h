@@ -15,10 +15,10 @@ typedef struct fm_policy_event {
     char household_id[FM_ASCII_BYTES(32)];
     int plan_year;
     fm_date effective_on;
-    fm_role role;      /* member_added */
-    char *id_number;   /* member_added, member_removed; NULL otherwise */
-    char *name;        /* member_added; NULL otherwise */
-    fm_fen amount;     /* premium_paid, premium_refunded */
+    fm_role role;    /* member_added */
+    char *id_number; /* member_added, member_removed; NULL otherwise */
+    char *name;      /* member_added; NULL otherwise */
+    fm_fen amount;   /* premium_paid, premium_refunded */
     char reference[FM_UTF8_BYTES(64)];
 } fm_policy_event;
 
@@ -61,7 +61,8 @@ typedef struct fm_policy_change_decided {
 
 /* Decodes policy.change_decided. Beyond the schema: a reversal (amount > 0) needs a reason other than none,
  * an accepted outcome and a policy number (INCONSISTENT at subsidy_reversal). */
-fm_status fm_decode_policy_change_decided_json(const json_t *root, fm_policy_change_decided *out, fm_error *err);
+fm_status fm_decode_policy_change_decided_json(const json_t *root, fm_policy_change_decided *out,
+                                               fm_error *err);
 fm_status fm_decode_policy_change_decided(const char *buf, size_t len, fm_policy_change_decided *out,
                                           fm_error *err);
 

@@ -39,13 +39,15 @@ static json_t *explanation(const fm_policy_change_record *r)
     const fm_policy_change_decision *d = r->decision;
     char en[1000], zh[1000];
     static const char *const zh_kind[FM_CHANGE_KIND_COUNT] = {"增加被保险人", "减少被保险人", "退保",
-                                                               "缴纳保费", "退还保费"};
+                                                              "缴纳保费", "退还保费"};
     int n = snprintf(en, sizeof en, "%s %s", fm_change_kind_name(r->event->kind),
                      d->accepted ? "accepted" : "refused");
     int m = snprintf(zh, sizeof zh, "%s%s", zh_kind[r->event->kind], d->accepted ? "已受理" : "不予受理");
     for (size_t i = 0; i < d->n_reasons; i++) {
-        n += snprintf(en + n, sizeof en - (size_t)n, "%s%s", i ? "; " : ": ", fm_reason_label_en(d->reasons[i]));
-        m += snprintf(zh + m, sizeof zh - (size_t)m, "%s%s", i ? "；" : "：", fm_reason_label_zh(d->reasons[i]));
+        n += snprintf(en + n, sizeof en - (size_t)n, "%s%s", i ? "; " : ": ",
+                      fm_reason_label_en(d->reasons[i]));
+        m += snprintf(zh + m, sizeof zh - (size_t)m, "%s%s", i ? "；" : "：",
+                      fm_reason_label_zh(d->reasons[i]));
         if (n >= (int)sizeof en - 200 || m >= (int)sizeof zh - 200)
             break;
     }
@@ -92,7 +94,8 @@ fm_status fm_policy_change_json(const fm_policy_change_record *r, bool labels, j
         }
         bad += x == NULL || json_array_append_new(reasons, x) != 0;
     }
-    bool added = r->event->kind == FM_CHANGE_MEMBER_ADDED, removed = r->event->kind == FM_CHANGE_MEMBER_REMOVED;
+    bool added = r->event->kind == FM_CHANGE_MEMBER_ADDED,
+         removed = r->event->kind == FM_CHANGE_MEMBER_REMOVED;
     bad += set(b, "source_event_id", json_string(r->event->event_id));
     bad += set(b, "change", json_string(fm_change_kind_name(r->event->kind)));
     bad += set(b, "household_id", json_string(r->event->household_id));
@@ -172,8 +175,8 @@ fm_status fm_encode_subsidy_reversed(const fm_policy_change_decided *d, const fm
     static const char *const names[3] = {"city", "district_or_county", "development_zone"};
     const fm_fen amounts[3] = {rows->city, rows->district_or_county, rows->development_zone};
     *json_out = NULL;
-    if (event_id == NULL || occurred_at == NULL || d->reversal_amount <= 0 || amounts[0] < 0 || amounts[1] < 0 ||
-        amounts[2] < 0 || amounts[0] + amounts[1] + amounts[2] != d->reversal_amount)
+    if (event_id == NULL || occurred_at == NULL || d->reversal_amount <= 0 || amounts[0] < 0 ||
+        amounts[1] < 0 || amounts[2] < 0 || amounts[0] + amounts[1] + amounts[2] != d->reversal_amount)
         return FM_EINVAL;
     json_t *body = json_object(), *payers = json_array();
     int bad = (body == NULL) + (payers == NULL);

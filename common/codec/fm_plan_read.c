@@ -429,15 +429,18 @@ static fm_status load_policy_changes(ctx *c, json_t *root, fm_plan *p)
     json_t *o;
     fm_policy_terms *t = &p->policy;
     fm_status st;
-    if ((st = member(c, root, "", path, JSON_OBJECT, &o)) != FM_OK || (st = only_keys(c, o, path, keys)) != FM_OK ||
+    if ((st = member(c, root, "", path, JSON_OBJECT, &o)) != FM_OK ||
+        (st = only_keys(c, o, path, keys)) != FM_OK ||
         (st = get_prorata(c, o, path, "premium_difference", false, &t->premium_difference)) != FM_OK ||
-        (st = get_prorata(c, o, path, "category_a_loss_reversal", false, &t->category_a_loss_reversal)) != FM_OK ||
+        (st = get_prorata(c, o, path, "category_a_loss_reversal", false, &t->category_a_loss_reversal)) !=
+            FM_OK ||
         (st = get_prorata(c, o, path, "cancellation_refund", false, &t->cancellation_refund)) != FM_OK ||
         (st = get_bool(c, o, path, "refund_after_paid_claim", &t->refund_after_paid_claim)) != FM_OK ||
-        (st = get_prorata(c, o, path, "cancellation_subsidy_reversal", true, &t->cancellation_subsidy_reversal)) !=
-            FM_OK ||
+        (st = get_prorata(c, o, path, "cancellation_subsidy_reversal", true,
+                          &t->cancellation_subsidy_reversal)) != FM_OK ||
         (st = get_bool(c, o, path, "premium_tracking", &t->premium_tracking)) != FM_OK ||
-        (st = get_int(c, o, path, "premium_grace_days", 0, 366, "BAD_PERIOD", &t->premium_grace_days)) != FM_OK)
+        (st = get_int(c, o, path, "premium_grace_days", 0, 366, "BAD_PERIOD", &t->premium_grace_days)) !=
+            FM_OK)
         return st;
     return FM_OK;
 }

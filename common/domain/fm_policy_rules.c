@@ -208,7 +208,8 @@ static fm_status decide_added(const fm_plan *plan, const fm_policy_state *st, co
     fm_category cat = st->category;
     if (cat == FM_CATEGORY_A) {
         /* A holds only while its evidence does: one child under the certificate; one or two daughters. */
-        bool holds = st->a_basis == FM_A_BASIS_TWO_DAUGHTERS && n <= 2 && st->all_children_female && ch->female;
+        bool holds =
+            st->a_basis == FM_A_BASIS_TWO_DAUGHTERS && n <= 2 && st->all_children_female && ch->female;
         if (!holds) {
             cat = FM_CATEGORY_B;
             add_reason(out, FM_REASON_CATEGORY_A_EVIDENCE_LOST);
@@ -308,7 +309,8 @@ fm_status fm_decide_policy_change(const fm_plan *plan, const fm_policy_state *st
     /* A cancelled policy takes no further change, but its money still moves (a late payment, a refund). */
     if (st->cancelled && !money)
         add_reason(out, FM_REASON_POLICY_CANCELLED);
-    /* A change dated before the plan's enrollment opens or after plan end belongs to no policy of the year. */
+    /* A change dated before the plan's enrollment opens or after plan end belongs to no policy of the year.
+     */
     if (!money && (ch->on < plan->enrollment_opens || ch->on > st->coverage_end))
         add_reason(out, FM_REASON_CHANGE_OUTSIDE_COVERAGE);
     fm_status s = FM_OK;

@@ -28,21 +28,21 @@ typedef enum fm_a_basis { FM_A_BASIS_NONE = 0, FM_A_BASIS_ONLY_CHILD, FM_A_BASIS
 typedef struct fm_policy_state {
     bool exists;
     fm_category category;
-    fm_a_basis a_basis;  /* for category A */
-    bool cancelled;      /* cancelled_on set */
+    fm_a_basis a_basis; /* for category A */
+    bool cancelled;     /* cancelled_on set */
     fm_date cancelled_on;
     fm_date coverage_start;
     fm_date coverage_end;
-    int n_children;          /* insured children now */
+    int n_children;           /* insured children now */
     bool all_children_female; /* of the insured children now */
-    fm_fen premium;          /* the household premium now (the plan's table for category and children) */
-    fm_fen subsidy;          /* subsidy allocated (4000 for A, else 0) */
-    fm_fen subsidy_reversed; /* reversed so far */
-    fm_fen self_paid;        /* what the household owes in all: premium - subsidy + every delta so far */
-    fm_fen premium_paid;     /* premium payments recorded */
-    fm_fen premium_refunded; /* refunds recorded (events and cancellation refunds) */
-    bool claim_paid;         /* a claim of the policy was paid (approved or partial) */
-    fm_subsidy_split split;  /* the allocation, category A */
+    fm_fen premium;           /* the household premium now (the plan's table for category and children) */
+    fm_fen subsidy;           /* subsidy allocated (4000 for A, else 0) */
+    fm_fen subsidy_reversed;  /* reversed so far */
+    fm_fen self_paid;         /* what the household owes in all: premium - subsidy + every delta so far */
+    fm_fen premium_paid;      /* premium payments recorded */
+    fm_fen premium_refunded;  /* refunds recorded (events and cancellation refunds) */
+    bool claim_paid;          /* a claim of the policy was paid (approved or partial) */
+    fm_subsidy_split split;   /* the allocation, category A */
 } fm_policy_state;
 
 /* The change, with what the service read of the person (never the identity number itself). */
@@ -51,11 +51,11 @@ typedef struct fm_policy_change {
     fm_date on; /* the change's date (birth registered, left, cancelled, paid, refunded) */
     /* member added / removed */
     fm_role role;
-    bool id_valid;            /* added: the identity number is well formed */
-    fm_date birth;            /* added: read from the number */
-    bool female;              /* added: read from the number */
-    bool already_member;      /* added: already insured in this policy; removed: insured in it now */
-    bool insured_elsewhere;   /* added: insured in another household this plan year */
+    bool id_valid;               /* added: the identity number is well formed */
+    fm_date birth;               /* added: read from the number */
+    bool female;                 /* added: read from the number */
+    bool already_member;         /* added: already insured in this policy; removed: insured in it now */
+    bool insured_elsewhere;      /* added: insured in another household this plan year */
     fm_date member_covered_from; /* removed: the member's own cover start (for the decision's record) */
     /* premium paid / refunded */
     fm_fen amount;
@@ -67,17 +67,17 @@ typedef struct fm_policy_change_decision {
     size_t n_reasons;
     fm_category category_after;
     int n_children_after;
-    fm_date member_covered_from; /* added: the day after the change (or cover start, if later) */
-    fm_date member_covered_to;   /* added: plan end; removed: the change date */
-    fm_date covered_to;          /* cancelled: the cancellation date (claims after it: NOT_IN_FORCE) */
-    int32_t days_left;           /* days of cover after the change date */
-    int32_t days_total;          /* days of the policy's cover */
-    fm_fen premium_after;        /* the household premium from the change on */
-    fm_fen premium_delta;        /* pro-rata difference the household pays (+) or gets back (-) */
-    fm_fen refund;               /* cancellation: the household's premium refunded */
-    fm_fen subsidy_reversal;     /* the subsidy reversed (category A lost or cancelled) */
+    fm_date member_covered_from;     /* added: the day after the change (or cover start, if later) */
+    fm_date member_covered_to;       /* added: plan end; removed: the change date */
+    fm_date covered_to;              /* cancelled: the cancellation date (claims after it: NOT_IN_FORCE) */
+    int32_t days_left;               /* days of cover after the change date */
+    int32_t days_total;              /* days of the policy's cover */
+    fm_fen premium_after;            /* the household premium from the change on */
+    fm_fen premium_delta;            /* pro-rata difference the household pays (+) or gets back (-) */
+    fm_fen refund;                   /* cancellation: the household's premium refunded */
+    fm_fen subsidy_reversal;         /* the subsidy reversed (category A lost or cancelled) */
     fm_subsidy_split reversal_split; /* subsidy_reversal per payer (each >= 0, adding up to it) */
-    fm_fen self_paid_delta;      /* premium_delta + subsidy_reversal: what the household owes more */
+    fm_fen self_paid_delta;          /* premium_delta + subsidy_reversal: what the household owes more */
 } fm_policy_change_decision;
 
 /* "member_added", ...; "?" out of range. */
@@ -94,7 +94,8 @@ fm_fen fm_policy_pro_rata(fm_fen amount, int32_t days_left, int32_t days_total);
  * The allocation of `amount` fen (0..sum of split) among the payers in the split's proportions, by handing
  * out fen one at a time to the payer furthest below its exact share (ties: city, district or county, zone).
  * It is monotone (one more fen never takes a fen from a payer), gives each payer at most its share of the
- * split, and at the full subsidy gives the split itself. FM_EINVAL for a negative share or amount out of range.
+ * split, and at the full subsidy gives the split itself. FM_EINVAL for a negative share or amount out of
+ * range.
  */
 fm_status fm_subsidy_apportion(const fm_subsidy_split *split, fm_fen amount, fm_subsidy_split *out);
 

@@ -37,9 +37,9 @@ typedef struct adj_policy_fact { /* key: policy number */
     /* Issue 16 (adj_policy.c): the policy's life after enrollment. */
     bool cancelled;
     fm_date cancelled_on;
-    fm_fen premium_due;      /* the household's self-paid at enrollment */
-    bool fully_paid;         /* its payments covered it ... */
-    fm_date fully_paid_on;   /* ... first on this day */
+    fm_fen premium_due;    /* the household's self-paid at enrollment */
+    bool fully_paid;       /* its payments covered it ... */
+    fm_date fully_paid_on; /* ... first on this day */
 } adj_policy_fact;
 
 typedef struct adj_person_fact { /* key: policy number, person key */

@@ -1,5 +1,6 @@
 /* adj_policy.h — the adjudicator's side of issue 16: a claim's cover is the member's own (added or removed
- * during the year), ends with the policy's cancellation, and with its lapse where the plan tracks premiums. */
+ * during the year), ends with the policy's cancellation, and with its lapse where the plan tracks premiums.
+ */
 #ifndef ADJ_POLICY_H
 #define ADJ_POLICY_H
 

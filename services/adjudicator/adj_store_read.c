@@ -171,7 +171,8 @@ static const char FACTS_SQL[] =
     "  EXISTS (SELECT 1 FROM famins.claims c WHERE c.source_event_id = q.eid) AS event_seen,"
     "  e.pk AS person_key,"
     /* Issue 16: the member's own cover, the cancellation, the premium (adj_policy.c). */
-    "  (mc.covered_from - DATE '1970-01-01') AS member_from, (mc.covered_to - DATE '1970-01-01') AS member_to,"
+    "  (mc.covered_from - DATE '1970-01-01') AS member_from, (mc.covered_to - DATE '1970-01-01') AS "
+    "member_to,"
     "  (ps.cancelled_on - DATE '1970-01-01') AS cancelled_on, p.self_paid AS premium_due,"
     "  (pp.fully_paid_on - DATE '1970-01-01') AS fully_paid_on,"
     /* The batch's invoice locks, in one sorted order (an uncorrelated subquery: run once, before the first
@@ -199,11 +200,13 @@ static const char FACTS_SQL[] =
     " LEFT JOIN LATERAL (SELECT x.accident_medical_paid, x.illness_hospital_paid FROM famins.household_usage "
     "x"
     "   WHERE x.policy_number = p.policy_number LIMIT 1) h ON true"
-    " LEFT JOIN famins.member_coverage mc ON mc.policy_number = p.policy_number AND mc.person_key = ip.person_key"
+    " LEFT JOIN famins.member_coverage mc ON mc.policy_number = p.policy_number AND mc.person_key = "
+    "ip.person_key"
     " LEFT JOIN famins.policy_status ps ON ps.policy_number = p.policy_number"
     " LEFT JOIN LATERAL (SELECT min(x.paid_on) FILTER (WHERE x.running >= p.self_paid) AS fully_paid_on"
     "   FROM (SELECT y.paid_on, sum(y.amount) OVER (ORDER BY y.paid_on, y.payment_id) AS running"
-    "         FROM famins.premium_payments y WHERE y.policy_number = p.policy_number AND y.kind = 'paid') x) pp"
+    "         FROM famins.premium_payments y WHERE y.policy_number = p.policy_number AND y.kind = 'paid') x) "
+    "pp"
     "   ON true";
 
 /* Column numbers of FACTS_SQL, looked up once per result. */

@@ -452,7 +452,8 @@ fm_status elig_batch_flush(elig_batch *b, PGconn *conn, fm_error *err)
     return st;
 }
 
-fm_status elig_batch_note_insured(elig_batch *b, int plan_year, const char *person_key, const char *policy_number)
+fm_status elig_batch_note_insured(elig_batch *b, int plan_year, const char *person_key,
+                                  const char *policy_number)
 {
     char key[512];
     key_insured(key, sizeof key, plan_year, person_key);

@@ -19,9 +19,9 @@ fm_status elig_decode(const void *payload, size_t len, size_t max_bytes, fm_even
     memset(out, 0, sizeof *out);
     /* One parse for the envelope, the body and the content hash. */
     /* The topic carries the household's events: its enrollment and, after it, its policy's changes. */
-    static const fm_event_type types[] = {FM_EVENT_ENROLLMENT_SUBMITTED, FM_EVENT_POLICY_MEMBER_ADDED,
+    static const fm_event_type types[] = {FM_EVENT_ENROLLMENT_SUBMITTED,  FM_EVENT_POLICY_MEMBER_ADDED,
                                           FM_EVENT_POLICY_MEMBER_REMOVED, FM_EVENT_POLICY_CANCELLED,
-                                          FM_EVENT_POLICY_PREMIUM_PAID,  FM_EVENT_POLICY_PREMIUM_REFUNDED};
+                                          FM_EVENT_POLICY_PREMIUM_PAID,   FM_EVENT_POLICY_PREMIUM_REFUNDED};
     fm_status st = fm_intake_open_any(payload, len, max_bytes, types, sizeof types / sizeof types[0],
                                       "enrollment.submitted", &root, &env, err);
     if (st != FM_OK)

@@ -60,13 +60,14 @@ static fm_status apply_policy(elig_ctx *c, fm_txn *txn, const fm_raw_message *ms
     if (st != FM_OK)
         return st;
     fm_header headers[] = {{"famins.source.event_id", ev->event_id}};
-    st = fm_outbox_add(txn, FM_TOPIC_ENROLLMENT_DECIDED, ev->household_id, res.event_id, res.payload, headers, 1,
-                       err);
+    st = fm_outbox_add(txn, FM_TOPIC_ENROLLMENT_DECIDED, ev->household_id, res.event_id, res.payload, headers,
+                       1, err);
     if (st == FM_OK && c->logger->level <= FM_LOG_DEBUG)
         fm_log(c->logger, FM_LOG_DEBUG, "policy_change_decided",
                "event_id=%s household_id=%s change=%s outcome=%s first_reason=%s subsidy_reversal=%lld",
-               ev->event_id, ev->household_id, fm_change_kind_name(ev->kind), res.accepted ? "accepted" : "refused",
-               res.first_reason ? fm_reason_id(res.first_reason) : "-", (long long)res.subsidy_reversal);
+               ev->event_id, ev->household_id, fm_change_kind_name(ev->kind),
+               res.accepted ? "accepted" : "refused", res.first_reason ? fm_reason_id(res.first_reason) : "-",
+               (long long)res.subsidy_reversal);
     elig_policy_result_free(&res);
     return st;
 }

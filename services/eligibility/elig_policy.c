@@ -1,4 +1,5 @@
-/* elig_policy.c — policy changes after enrollment (issue 16): facts by statement, the pure rules, the rows. */
+/* elig_policy.c — policy changes after enrollment (issue 16): facts by statement, the pure rules, the rows.
+ */
 #include "elig_policy.h"
 
 #include <inttypes.h>
@@ -71,12 +72,14 @@ static const char *const POLICY_SQL =
     "  WHERE i.policy_number = p.policy_number AND i.role = 'child' AND NOT coalesce(m.removed, false))"
     "  AS n_children,"
     " (SELECT coalesce(bool_and(i.sex = 'F'), true) FROM famins.insured_persons i"
-    "  LEFT JOIN famins.member_coverage m ON m.policy_number = i.policy_number AND m.person_key = i.person_key"
+    "  LEFT JOIN famins.member_coverage m ON m.policy_number = i.policy_number AND m.person_key = "
+    "i.person_key"
     "  WHERE i.policy_number = p.policy_number AND i.role = 'child' AND NOT coalesce(m.removed, false))"
     "  AS all_female,"
     " (SELECT max(i.member_index) FROM famins.insured_persons i WHERE i.policy_number = p.policy_number)"
     "  AS max_index,"
-    " (SELECT count(*) FROM famins.policy_paid_claims c WHERE c.policy_number = p.policy_number) AS claim_paid,"
+    " (SELECT count(*) FROM famins.policy_paid_claims c WHERE c.policy_number = p.policy_number) AS "
+    "claim_paid,"
     " (SELECT coalesce(sum(q.amount) FILTER (WHERE q.kind = 'paid'), 0) FROM famins.premium_payments q"
     "  WHERE q.policy_number = p.policy_number) AS paid,"
     " (SELECT coalesce(sum(q.amount) FILTER (WHERE q.kind <> 'paid'), 0) FROM famins.premium_payments q"
@@ -145,9 +148,9 @@ static fm_status read_policy(PGconn *conn, const fm_policy_event *ev, policy_row
         /* The enrollment does not keep which evidence made the household A: two insured children can only
          * be a rural two-daughter household; one child is read as the only-child certificate (domain.md,
          * "Policy changes"). */
-        s->a_basis = s->category != FM_CATEGORY_A    ? FM_A_BASIS_NONE
-                     : s->n_children >= 2             ? FM_A_BASIS_TWO_DAUGHTERS
-                                                      : FM_A_BASIS_ONLY_CHILD;
+        s->a_basis = s->category != FM_CATEGORY_A ? FM_A_BASIS_NONE
+                     : s->n_children >= 2         ? FM_A_BASIS_TWO_DAUGHTERS
+                                                  : FM_A_BASIS_ONLY_CHILD;
         s->claim_paid = fm_pg_col_i64(res, 0, "claim_paid") > 0;
         s->premium_paid = fm_pg_col_i64(res, 0, "paid");
         s->premium_refunded = fm_pg_col_i64(res, 0, "refunded");
@@ -166,9 +169,9 @@ static fm_status read_policy(PGconn *conn, const fm_policy_event *ev, policy_row
 }
 
 typedef struct person_facts {
-    bool in_policy;     /* insured under this policy (removed or not) */
-    bool current;       /* in_policy and not removed */
-    bool elsewhere;     /* insured under another policy this year */
+    bool in_policy; /* insured under this policy (removed or not) */
+    bool current;   /* in_policy and not removed */
+    bool elsewhere; /* insured under another policy this year */
     fm_role role;
     int member_index;
     char key[FM_PERSON_KEY_LEN]; /* the key the insured_persons row holds */
@@ -313,20 +316,22 @@ static fm_status write_effects(elig_batch *b, PGconn *conn, const change_ctx *c,
         fm_pg_p_str(&p, c->who->masked);
         fm_pg_p_i64(&p, elig_year_of(c->who->birth_date));
         fm_pg_p_str(&p, elig_sex_code(c->who->sex));
-        if ((st = run(conn,
-                      "INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index,"
-                      " role, masked_id, birth_year, sex, renewal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false)",
-                      &p, err)) != FM_OK)
+        if ((st = run(
+                 conn,
+                 "INSERT INTO famins.insured_persons (policy_number, plan_year, person_key, member_index,"
+                 " role, masked_id, birth_year, sex, renewal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false)",
+                 &p, err)) != FM_OK)
             return st;
         fm_pg_p_str(&p, pol->number);
         fm_pg_p_str(&p, c->who->key);
         p_date(&p, true, d->member_covered_from);
         p_date(&p, true, d->member_covered_to);
         fm_pg_p_i64(&p, change_id);
-        if ((st = run(conn,
-                      "INSERT INTO famins.member_coverage (policy_number, person_key, covered_from, covered_to,"
-                      " change_id) VALUES ($1, $2, $3, $4, $5)",
-                      &p, err)) != FM_OK)
+        if ((st = run(
+                 conn,
+                 "INSERT INTO famins.member_coverage (policy_number, person_key, covered_from, covered_to,"
+                 " change_id) VALUES ($1, $2, $3, $4, $5)",
+                 &p, err)) != FM_OK)
             return st;
         if ((st = elig_batch_note_insured(b, ev->plan_year, c->who->key, pol->number)) != FM_OK) {
             fm_error_set(err, "", "NO_MEMORY", "out of memory");
@@ -338,12 +343,13 @@ static fm_status write_effects(elig_batch *b, PGconn *conn, const change_ctx *c,
         p_date(&p, true, pol->st.coverage_start);
         p_date(&p, true, d->member_covered_to);
         fm_pg_p_i64(&p, change_id);
-        if ((st = run(conn,
-                      "INSERT INTO famins.member_coverage AS m (policy_number, person_key, covered_from,"
-                      " covered_to, removed, change_id) VALUES ($1, $2, $3, $4, true, $5)"
-                      " ON CONFLICT (policy_number, person_key) DO UPDATE SET covered_to = excluded.covered_to,"
-                      " removed = true, change_id = excluded.change_id",
-                      &p, err)) != FM_OK)
+        if ((st = run(
+                 conn,
+                 "INSERT INTO famins.member_coverage AS m (policy_number, person_key, covered_from,"
+                 " covered_to, removed, change_id) VALUES ($1, $2, $3, $4, true, $5)"
+                 " ON CONFLICT (policy_number, person_key) DO UPDATE SET covered_to = excluded.covered_to,"
+                 " removed = true, change_id = excluded.change_id",
+                 &p, err)) != FM_OK)
             return st;
     }
     bool money = ev->kind == FM_CHANGE_PREMIUM_PAID || ev->kind == FM_CHANGE_PREMIUM_REFUNDED;
@@ -377,14 +383,15 @@ static fm_status write_effects(elig_batch *b, PGconn *conn, const change_ctx *c,
     fm_pg_p_i64(&p, pol->st.subsidy_reversed + d->subsidy_reversal);
     p_date(&p, cancelled, ev->kind == FM_CHANGE_CANCELLED ? ev->effective_on : pol->st.cancelled_on);
     fm_pg_p_i64(&p, change_id);
-    return run(conn,
-               "INSERT INTO famins.policy_status (policy_number, category, premium, self_paid, subsidy_reversed,"
-               " cancelled_on, last_change_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-               " ON CONFLICT (policy_number) DO UPDATE SET category = excluded.category,"
-               " premium = excluded.premium, self_paid = excluded.self_paid,"
-               " subsidy_reversed = excluded.subsidy_reversed, cancelled_on = excluded.cancelled_on,"
-               " last_change_id = excluded.last_change_id",
-               &p, err);
+    return run(
+        conn,
+        "INSERT INTO famins.policy_status (policy_number, category, premium, self_paid, subsidy_reversed,"
+        " cancelled_on, last_change_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        " ON CONFLICT (policy_number) DO UPDATE SET category = excluded.category,"
+        " premium = excluded.premium, self_paid = excluded.self_paid,"
+        " subsidy_reversed = excluded.subsidy_reversed, cancelled_on = excluded.cancelled_on,"
+        " last_change_id = excluded.last_change_id",
+        &p, err);
 }
 
 fm_status elig_policy_apply(elig_batch *b, PGconn *conn, const fm_plan_catalogue *cat, const fm_keyring *ring,
@@ -438,7 +445,7 @@ fm_status elig_policy_apply(elig_batch *b, PGconn *conn, const fm_plan_catalogue
                                    .managing_unit = pol.unit,
                                    .policy_number = number,
                                    .plan_version = plan ? plan->version : NULL,
-                                   .member_index = !member       ? -1
+                                   .member_index = !member ? -1
                                                    : d.accepted && ev->kind == FM_CHANGE_MEMBER_ADDED
                                                        ? pol.max_index + 1
                                                        : pf.member_index};

@@ -16,7 +16,8 @@
 bool elig_policy_is_change(const fm_event *event);
 
 /* Decodes a policy change already parsed by the intake (root, env): the codec's decoder, then the content
- * hash. FM_OK with out filled (out->decoded an fm_policy_event); FM_EINVAL with a dead-letter code; FM_ENOMEM. */
+ * hash. FM_OK with out filled (out->decoded an fm_policy_event); FM_EINVAL with a dead-letter code;
+ * FM_ENOMEM. */
 fm_status elig_policy_decode(const json_t *root, const fm_envelope *env, fm_event *out, fm_error *err);
 void elig_policy_decoded_free(fm_event *event);
 

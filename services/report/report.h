@@ -29,7 +29,8 @@ typedef enum report_table_id {
     REPORT_T_FRAUD,
     REPORT_T_SUBSIDY,
     REPORT_T_MONTHLY,
-    REPORT_T_POLICY, /* issue 16: premium, reversals, cancellations, lapses, members added (report_policy.c) */
+    REPORT_T_POLICY, /* issue 16: premium, reversals, cancellations, lapses, members added (report_policy.c)
+                      */
     REPORT_T_COUNT
 } report_table_id;
 

@@ -27,7 +27,8 @@ static const char sql_policy[] =
     "            FROM famins_report.premium_collected_by_unit WHERE plan_year = $1),"
     " su AS (SELECT managing_unit, sum(allocated) AS a, sum(reversed) AS r, sum(net) AS n"
     "        FROM famins_report.subsidy_net_by_payer WHERE plan_year = $1 GROUP BY 1),"
-    " ch AS (SELECT managing_unit, sum(changes) FILTER (WHERE change = 'cancelled' AND outcome = 'accepted') AS c"
+    " ch AS (SELECT managing_unit, sum(changes) FILTER (WHERE change = 'cancelled' AND outcome = 'accepted') "
+    "AS c"
     "        FROM famins_report.policy_changes_by_unit WHERE plan_year = $1 GROUP BY 1),"
     " mb AS (SELECT managing_unit, sum(added) AS added, sum(removed) AS removed"
     "        FROM famins_report.members_changed_by_unit WHERE plan_year = $1 GROUP BY 1),"
@@ -36,10 +37,12 @@ static const char sql_policy[] =
     "        WHERE plan_year = $1 AND $3::boolean AND due > 0"
     "          AND (fully_paid_on IS NULL OR fully_paid_on > coverage_start + $4::int)"
     "          AND (cancelled_on IS NULL OR cancelled_on > coverage_start + $4::int) GROUP BY 1),"
-    " u AS (SELECT managing_unit FROM pr UNION SELECT managing_unit FROM su UNION SELECT managing_unit FROM ch"
+    " u AS (SELECT managing_unit FROM pr UNION SELECT managing_unit FROM su UNION SELECT managing_unit FROM "
+    "ch"
     "       UNION SELECT managing_unit FROM mb UNION SELECT managing_unit FROM la)"
     " SELECT u.managing_unit, coalesce(pr.collected, 0), coalesce(pr.refunded, 0), coalesce(su.a, 0),"
-    "  coalesce(su.r, 0), coalesce(su.n, 0), coalesce(ch.c, 0), coalesce(la.lapses, 0), coalesce(mb.added, 0),"
+    "  coalesce(su.r, 0), coalesce(su.n, 0), coalesce(ch.c, 0), coalesce(la.lapses, 0), coalesce(mb.added, "
+    "0),"
     "  coalesce(mb.removed, 0)"
     " FROM u LEFT JOIN pr USING (managing_unit) LEFT JOIN su USING (managing_unit) LEFT JOIN ch USING"
     " (managing_unit) LEFT JOIN mb USING (managing_unit) LEFT JOIN la USING (managing_unit)"
@@ -47,15 +50,17 @@ static const char sql_policy[] =
 
 void report_policy_init(report_table *t)
 {
-    report_table_init(t, "policy_life", "保单变更、退保与补贴冲回", "Policy changes, cancellations and reversals",
-                      policy_cols, sizeof policy_cols / sizeof policy_cols[0]);
-    t->note_zh = "补贴净额 = 已拨 − 冲回（A类家庭丧失条件或退保，按剩余天数比例冲回）；失效 = 宽限期内未缴清保费。";
+    report_table_init(t, "policy_life", "保单变更、退保与补贴冲回",
+                      "Policy changes, cancellations and reversals", policy_cols,
+                      sizeof policy_cols / sizeof policy_cols[0]);
+    t->note_zh =
+        "补贴净额 = 已拨 − 冲回（A类家庭丧失条件或退保，按剩余天数比例冲回）；失效 = 宽限期内未缴清保费。";
     t->note_en = "Net subsidy = allocated - reversed (category A lost or cancelled, pro rata by days left); "
                  "lapsed = premium not paid by the grace date.";
 }
 
-fm_status report_policy_load(PGconn *conn, report_table *t, int plan_year, const char *unit, const fm_plan *plan,
-                             fm_error *err)
+fm_status report_policy_load(PGconn *conn, report_table *t, int plan_year, const char *unit,
+                             const fm_plan *plan, fm_error *err)
 {
     char year[16], grace[16];
     snprintf(year, sizeof year, "%d", plan_year);

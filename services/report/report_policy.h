@@ -14,7 +14,7 @@ void report_policy_init(report_table *t);
  * premium collected and refunded, subsidy allocated / reversed / net, cancellations, lapses (policies whose
  * premium was not paid by the grace date, where plan tracks premiums; none otherwise), members added and
  * removed; then its total row. unit NULL: every unit in scope. FM_OK; FM_EDB; FM_ENOMEM. */
-fm_status report_policy_load(PGconn *conn, report_table *t, int plan_year, const char *unit, const fm_plan *plan,
-                             fm_error *err);
+fm_status report_policy_load(PGconn *conn, report_table *t, int plan_year, const char *unit,
+                             const fm_plan *plan, fm_error *err);
 
 #endif

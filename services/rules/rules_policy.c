@@ -52,7 +52,8 @@ static bool flag(const json_t *o, const char *key)
     return json_is_true(json_object_get(o, key));
 }
 
-fm_status rules_policy_facts_read(const json_t *root, const fm_plan *plan, rules_policy_facts *out, fm_error *err)
+fm_status rules_policy_facts_read(const json_t *root, const fm_plan *plan, rules_policy_facts *out,
+                                  fm_error *err)
 {
     memset(out, 0, sizeof *out);
     out->member_index = -1;
@@ -63,7 +64,8 @@ fm_status rules_policy_facts_read(const json_t *root, const fm_plan *plan, rules
         out->already_member = flag(m, "already_member");
         out->insured_elsewhere = flag(m, "insured_elsewhere");
         const json_t *role = json_object_get(m, "role");
-        if (role != NULL && (!json_is_string(role) || !fm_role_parse(json_string_value(role), &out->member_role)))
+        if (role != NULL &&
+            (!json_is_string(role) || !fm_role_parse(json_string_value(role), &out->member_role)))
             return bad(err, "member.role", "child, parent or guardian");
         const json_t *idx = json_object_get(m, "index");
         if (json_is_integer(idx))
@@ -109,7 +111,8 @@ fm_status rules_policy_facts_read(const json_t *root, const fm_plan *plan, rules
     st->premium = fm_policy_premium(plan, st->category, st->n_children);
     st->subsidy = st->category == FM_CATEGORY_A ? FM_SUBSIDY_A_FEN : 0;
     st->self_paid = st->premium - st->subsidy;
-    if (get_fen(p, "premium", &st->premium, err) != FM_OK || get_fen(p, "self_paid", &st->self_paid, err) != FM_OK)
+    if (get_fen(p, "premium", &st->premium, err) != FM_OK ||
+        get_fen(p, "self_paid", &st->self_paid, err) != FM_OK)
         return FM_EINVAL;
     if (st->category == FM_CATEGORY_A) {
         const fm_managing_unit *u = fm_plan_unit(plan, out->managing_unit);
@@ -166,8 +169,8 @@ static int decide_file(const char *file, const char *state_file, const fm_plan_c
     rules_policy_facts facts;
     sroot = json_load_file(state_file, JSON_REJECT_DUPLICATES, &jerr);
     if (sroot == NULL || rules_policy_facts_read(sroot, plan, &facts, &err) != FM_OK) {
-        fprintf(stderr, "famins-rules: %s: %s: %s\n", state_file, sroot ? err.path : "", sroot ? err.code
-                                                                                                : "INVALID_JSON");
+        fprintf(stderr, "famins-rules: %s: %s: %s\n", state_file, sroot ? err.path : "",
+                sroot ? err.code : "INVALID_JSON");
         goto done;
     }
     fm_policy_change ch = {.kind = ev.kind,

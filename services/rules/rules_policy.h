@@ -20,7 +20,8 @@ typedef struct rules_policy_facts {
 } rules_policy_facts;
 
 /* Reads a state file's JSON (FM_EINVAL with the path of the bad field). */
-fm_status rules_policy_facts_read(const json_t *root, const fm_plan *plan, rules_policy_facts *out, fm_error *err);
+fm_status rules_policy_facts_read(const json_t *root, const fm_plan *plan, rules_policy_facts *out,
+                                  fm_error *err);
 
 /* famins-rules policy --state STATE.json [--plan-dir DIR] [FILE|-]; argv[0] is "policy". Exit status as the
  * other commands: 0 decided, 1 invalid input, 2 usage. */

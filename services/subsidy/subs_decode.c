@@ -26,7 +26,8 @@ fm_status subs_decode(const void *payload, size_t len, size_t max_bytes, fm_even
     /* One parse for the envelope, the body and the content hash. */
     /* The topic carries the household's decisions: its enrollment's, then its policy changes' (issue 16). */
     static const fm_event_type types[] = {FM_EVENT_ENROLLMENT_DECIDED, FM_EVENT_POLICY_CHANGE_DECIDED};
-    fm_status st = fm_intake_open_any(payload, len, max_bytes, types, 2, "enrollment.decided", &root, &env, err);
+    fm_status st =
+        fm_intake_open_any(payload, len, max_bytes, types, 2, "enrollment.decided", &root, &env, err);
     if (st != FM_OK)
         return st;
     if (env.type == FM_EVENT_POLICY_CHANGE_DECIDED) {

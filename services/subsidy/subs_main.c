@@ -33,7 +33,7 @@ typedef struct subs_ctx {
     subs_config cfg;
     const fm_logger *logger;
     size_t max_bytes;
-    fm_copybuf ledger; /* the batch's ledger rows, written with one COPY */
+    fm_copybuf ledger;    /* the batch's ledger rows, written with one COPY */
     fm_copybuf reversals; /* issue 16: the batch's reversal rows (negative), one COPY after the ledger's */
 } subs_ctx;
 
@@ -47,8 +47,8 @@ static fm_status apply_reversal(subs_ctx *c, fm_txn *txn, const fm_event *event,
     if (st != FM_OK || !res.reversed)
         return st;
     fm_header headers[] = {{"famins.source.event_id", d->event_id}};
-    st = fm_outbox_add(txn, FM_TOPIC_SUBSIDY_ALLOCATED, d->household_id, res.event_id, res.payload, headers, 1,
-                       err);
+    st = fm_outbox_add(txn, FM_TOPIC_SUBSIDY_ALLOCATED, d->household_id, res.event_id, res.payload, headers,
+                       1, err);
     if (st == FM_OK && c->logger->level <= FM_LOG_DEBUG)
         fm_log(c->logger, FM_LOG_DEBUG, "subsidy_reversed", "event_id=%s household_id=%s amount=%lld",
                d->event_id, d->household_id, (long long)d->reversal_amount);

@@ -101,7 +101,8 @@ fm_status subs_reversal_apply(fm_copybuf *rows, const fm_policy_change_decided *
     if (st != FM_OK)
         return st;
     if ((st = subs_reversal_event_id(d->event_id, out->event_id)) != FM_OK ||
-        (st = fm_encode_subsidy_reversed(d, &out->rows, out->event_id, occurred_at, &out->payload)) != FM_OK) {
+        (st = fm_encode_subsidy_reversed(d, &out->rows, out->event_id, occurred_at, &out->payload)) !=
+            FM_OK) {
         subs_reversal_result_free(out);
         return st == FM_EINVAL ? inconsistent(err, "the reversal cannot be encoded") : st;
     }
@@ -111,8 +112,9 @@ fm_status subs_reversal_apply(fm_copybuf *rows, const fm_policy_change_decided *
 
 fm_status subs_reversal_write(PGconn *conn, const fm_copybuf *rows, fm_error *err)
 {
-    return fm_copybuf_send(conn,
-                           "COPY famins.subsidy_ledger (source_event_id, household_id, policy_number, plan_year,"
-                           " managing_unit, payer, amount, plan_version, entry_kind, reversal_reason) FROM STDIN",
-                           rows, err);
+    return fm_copybuf_send(
+        conn,
+        "COPY famins.subsidy_ledger (source_event_id, household_id, policy_number, plan_year,"
+        " managing_unit, payer, amount, plan_version, entry_kind, reversal_reason) FROM STDIN",
+        rows, err);
 }

@@ -1,5 +1,5 @@
-/* subs_reversal.h — famins-subsidy's side of issue 16: a policy.change_decided with a subsidy reversal becomes
- * negative ledger rows per payer and a subsidy.reversed event. */
+/* subs_reversal.h — famins-subsidy's side of issue 16: a policy.change_decided with a subsidy reversal
+ * becomes negative ledger rows per payer and a subsidy.reversed event. */
 #ifndef SUBS_REVERSAL_H
 #define SUBS_REVERSAL_H
 
@@ -32,9 +32,9 @@ void subs_reversal_result_free(subs_reversal_result *r);
 /*
  * A decided change's reversal: the rows fm_subsidy_reversal_split(split, reversed_before, amount) gives, the
  * allocation's own proportions (each payer >= 0, adding up to the amount, never beyond a payer's share),
- * buffered in rows as negative subsidy_ledger entries (entry_kind 'reversal'; subs_reversal_write writes them),
- * and the subsidy.reversed payload. No reversal: FM_OK, nothing. FM_EINVAL (dead letter SUBSIDY_INCONSISTENT)
- * when the split does not add up to 4000 or the amounts exceed it; FM_ENOMEM.
+ * buffered in rows as negative subsidy_ledger entries (entry_kind 'reversal'; subs_reversal_write writes
+ * them), and the subsidy.reversed payload. No reversal: FM_OK, nothing. FM_EINVAL (dead letter
+ * SUBSIDY_INCONSISTENT) when the split does not add up to 4000 or the amounts exceed it; FM_ENOMEM.
  */
 fm_status subs_reversal_apply(fm_copybuf *rows, const fm_policy_change_decided *d, const char *occurred_at,
                               subs_reversal_result *out, fm_error *err);

@@ -129,7 +129,7 @@ fm_status wg_enroll_new(const wg_enroll_config *cfg, wg_enroll **out, fm_error *
 {
     const wg_enroll_shares *s = &cfg->shares;
     double shares[] = {s->unreadable,  s->resend,        s->conflict, s->ineligible,
-                       s->two_reasons, s->shared_person, s->over_age,  s->policy};
+                       s->two_reasons, s->shared_person, s->over_age, s->policy};
     double sum = 0;
     for (size_t i = 0; i < sizeof shares / sizeof shares[0]; i++) {
         if (!(shares[i] >= 0.0 && shares[i] <= 1.0)) {
@@ -923,7 +923,8 @@ fm_status wg_enroll_household(wg_enroll *g, uint64_t index, wg_emit_fn emit, voi
     free(text);
     if (st != FM_OK)
         return st;
-    /* Issue 16: the policy's life (the last draws of the household, so its enrollment is the same either way). */
+    /* Issue 16: the policy's life (the last draws of the household, so its enrollment is the same either
+     * way). */
     bool changed = kind == K_VALID && !already_enrolled && h->accepted && g->cfg.policy_terms != NULL &&
                    wg_rng_chance(r, s->policy);
     if (changed && (st = emit_policy(g, h, r, emit, arg)) != FM_OK)

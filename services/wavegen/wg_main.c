@@ -159,7 +159,8 @@ static void usage(FILE *f)
         "  --shared-person-share X  default 0      an adult listed in two households (order-dependent)\n"
         "  --over-age-share X       default 0.05   multi-child households with one child just over age\n"
         "  --policy-share X         default 0      accepted households with policy events through the year\n"
-        "                                           (newborn, member leaving, cancellation, premium; README)\n"
+        "                                           (newborn, member leaving, cancellation, premium; "
+        "README)\n"
         "\n"
         "claims options:\n"
         "  --policies FILE          policies written by enroll --policies-out, or instead:\n"
@@ -599,7 +600,8 @@ int main(int argc, char **argv)
                                 .max_message_bytes = (size_t)o.max_bytes,
                                 .producer = "famins-wavegen",
                                 .shares = o.shares};
-        if (o.shares.policy > 0 && (st = wg_policy_terms_load(o.plan_dir, (int)o.plan_year, &terms, &err)) != FM_OK) {
+        if (o.shares.policy > 0 &&
+            (st = wg_policy_terms_load(o.plan_dir, (int)o.plan_year, &terms, &err)) != FM_OK) {
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
             goto done;
         }

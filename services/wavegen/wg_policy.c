@@ -139,8 +139,8 @@ static json_t *body_of(int year)
 
 /* A child born on `on`: covered from the next day; A is lost (one child: the certificate's only child; two:
  * a third child), B beyond the plan's maximum is refused. */
-static fm_status newborn(const wg_plan *plan, const wg_policy_terms *t, wg_idreg *ids, wg_rng *r, out_event *o,
-                         state *s, int32_t on)
+static fm_status newborn(const wg_plan *plan, const wg_policy_terms *t, wg_idreg *ids, wg_rng *r,
+                         out_event *o, state *s, int32_t on)
 {
     const wg_policy_household *h = o->h;
     bool male = wg_rng_chance(r, 0.5);
@@ -157,7 +157,8 @@ static fm_status newborn(const wg_plan *plan, const wg_policy_terms *t, wg_idreg
     json_object_set_new(b, "member", m);
     int32_t total = h->cov_end - h->cov_start + 1, left = h->cov_end - on;
     if (on >= h->cov_end)
-        return send(o, "policy.member_added", on, b, expect("member_added", false, "CHANGE_OUTSIDE_COVERAGE", s, 0, 0, 0));
+        return send(o, "policy.member_added", on, b,
+                    expect("member_added", false, "CHANGE_OUTSIDE_COVERAGE", s, 0, 0, 0));
     char cat = s->category;
     const char *note = NULL;
     if (cat == 'A') { /* the generator's households: A means one child, or two daughters (a third: B) */
@@ -166,7 +167,8 @@ static fm_status newborn(const wg_plan *plan, const wg_policy_terms *t, wg_idreg
     }
     int n = s->n_children + 1;
     if (cat == 'B' && n > plan->max_children_b)
-        return send(o, "policy.member_added", on, b, expect("member_added", false, "TOO_MANY_CHILDREN", s, 0, 0, 0));
+        return send(o, "policy.member_added", on, b,
+                    expect("member_added", false, "TOO_MANY_CHILDREN", s, 0, 0, 0));
     int64_t after = price(plan, cat, n);
     int64_t delta = t->premium_difference_days ? pro_rata(after - s->premium, left, total) : 0;
     int64_t reversal = 0;
@@ -186,7 +188,8 @@ static fm_status removal(const wg_plan *plan, const wg_policy_terms *t, out_even
     json_t *b = body_of(plan->plan_year);
     json_object_set_new(b, "id_number", json_string(h->child_ids[h->n_children - 1]));
     if (s->n_children <= 1)
-        return send(o, "policy.member_removed", on, b, expect("member_removed", false, "NO_ELIGIBLE_CHILD", s, 0, 0, 0));
+        return send(o, "policy.member_removed", on, b,
+                    expect("member_removed", false, "NO_ELIGIBLE_CHILD", s, 0, 0, 0));
     int32_t total = h->cov_end - h->cov_start + 1, left = h->cov_end - on;
     int64_t after = price(plan, s->category, s->n_children - 1);
     int64_t delta = t->premium_difference_days ? pro_rata(after - s->premium, left, total) : 0;
@@ -209,7 +212,9 @@ static fm_status cancel(const wg_plan *plan, const wg_policy_terms *t, out_event
     int64_t refund = t->refund_days && base > 0 ? pro_rata(base, left, total) : 0;
     int64_t reversal = 0;
     if (s->category == 'A') {
-        reversal = t->cancel_reversal == 1 ? pro_rata(s->subsidy, left, total) : t->cancel_reversal == 2 ? s->subsidy : 0;
+        reversal = t->cancel_reversal == 1   ? pro_rata(s->subsidy, left, total)
+                   : t->cancel_reversal == 2 ? s->subsidy
+                                             : 0;
         if (reversal > s->subsidy - s->reversed)
             reversal = s->subsidy - s->reversed;
     }
@@ -239,7 +244,8 @@ fm_status wg_policy_emit(const wg_plan *plan, const wg_policy_terms *t, wg_idreg
         json_object_set_new(b, "amount", json_integer(s.self_paid));
         json_object_set_new(b, "reference", json_string(ref));
         s.paid = s.self_paid;
-        if ((st = send(&o, "policy.premium_paid", on, b, expect("premium_paid", true, NULL, &s, 0, 0, 0))) != FM_OK)
+        if ((st = send(&o, "policy.premium_paid", on, b, expect("premium_paid", true, NULL, &s, 0, 0, 0))) !=
+            FM_OK)
             return st;
     }
     /* Then one member change or none, on a day of the cover (plan end included: a boundary). */

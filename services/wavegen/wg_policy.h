@@ -35,7 +35,7 @@ typedef struct wg_policy_household {
     const char *producer;
     char category; /* 'A' or 'B' */
     int n_children;
-    bool children_female; /* every insured child is a girl */
+    bool children_female;                          /* every insured child is a girl */
     const char *child_ids[WG_POLICY_MAX_CHILDREN]; /* the insured children's numbers (canonical) */
     int64_t premium, subsidy;
     int32_t cov_start, cov_end;

@@ -41,7 +41,8 @@ static fm_policy_change add_child(const char *on, bool female)
                               .female = female};
 }
 
-static fm_policy_change_decision decide(const fm_plan *p, const fm_policy_state *st, const fm_policy_change *ch)
+static fm_policy_change_decision decide(const fm_plan *p, const fm_policy_state *st,
+                                        const fm_policy_change *ch)
 {
     fm_policy_change_decision d;
     fm_error err;
@@ -190,8 +191,11 @@ static void member_data_is_checked_like_an_enrollment(void **state)
     assert_int_equal(d.reasons[0], FM_REASON_DUPLICATE_MEMBER);
     assert_int_equal(d.reasons[1], FM_REASON_ALREADY_INSURED_ELSEWHERE);
     /* A new guardian: covered from the next day, the household premium does not move. */
-    ch = (fm_policy_change){.kind = FM_CHANGE_MEMBER_ADDED, .on = D("2026-06-01"), .role = FM_ROLE_GUARDIAN,
-                            .id_valid = true, .birth = D("1980-01-01")};
+    ch = (fm_policy_change){.kind = FM_CHANGE_MEMBER_ADDED,
+                            .on = D("2026-06-01"),
+                            .role = FM_ROLE_GUARDIAN,
+                            .id_valid = true,
+                            .birth = D("1980-01-01")};
     d = decide(p, &st, &ch);
     assert_true(d.accepted);
     assert_int_equal(d.member_covered_from, D("2026-06-02"));
@@ -206,8 +210,11 @@ static void removing_a_member(void **state)
     fm_plan_catalogue *cat = load_samples();
     const fm_plan *p = sample_plan(cat, 2026);
     fm_policy_state st = b_state(p, 2);
-    fm_policy_change ch = {.kind = FM_CHANGE_MEMBER_REMOVED, .on = D("2026-09-01"), .role = FM_ROLE_CHILD,
-                           .already_member = true, .member_covered_from = D("2026-03-01")};
+    fm_policy_change ch = {.kind = FM_CHANGE_MEMBER_REMOVED,
+                           .on = D("2026-09-01"),
+                           .role = FM_ROLE_CHILD,
+                           .already_member = true,
+                           .member_covered_from = D("2026-03-01")};
     fm_policy_change_decision d = decide(p, &st, &ch);
     assert_true(d.accepted);
     assert_int_equal(d.member_covered_to, D("2026-09-01")); /* covered through the day of the change */
@@ -242,7 +249,7 @@ static void cancellation_the_day_after_enrollment(void **state)
     assert_int_equal(d.days_total, 294);
     assert_int_equal(d.days_left, 293);
     assert_int_equal(d.covered_to, D("2026-05-11"));
-    assert_int_equal(d.refund, 12457);           /* 12500 x 293 / 294 = 12457.5 */
+    assert_int_equal(d.refund, 12457);          /* 12500 x 293 / 294 = 12457.5 */
     assert_int_equal(d.subsidy_reversal, 3986); /* 4000 x 293 / 294 = 3986.4 */
     assert_int_equal(d.reversal_split.city, 1993);
     assert_int_equal(d.reversal_split.district_or_county, 1993);
@@ -328,8 +335,8 @@ static void in_force_on_the_day_of_an_accident(void **state)
     cov = (fm_policy_cover){.member_from = p->start, .member_to = D("2026-06-10")};
     assert_true(fm_policy_in_force_on(&cov, D("2026-06-10")));
     assert_false(fm_policy_in_force_on(&cov, D("2026-06-11")));
-    cov = (fm_policy_cover){.member_from = p->start, .member_to = p->end, .cancelled = true,
-                            .cancelled_on = D("2026-06-10")};
+    cov = (fm_policy_cover){
+        .member_from = p->start, .member_to = p->end, .cancelled = true, .cancelled_on = D("2026-06-10")};
     assert_true(fm_policy_in_force_on(&cov, D("2026-06-10")));
     assert_false(fm_policy_in_force_on(&cov, D("2026-06-11")));
     fm_plan_catalogue_free(cat);
@@ -348,7 +355,8 @@ static void an_unpaid_premium_lapses_only_where_the_plan_tracks_it(void **state)
     assert_false(fm_policy_lapsed(p28, 0, 0)); /* nothing due */
     fm_date grace = fm_policy_grace_date(p28, p28->start);
     assert_int_equal(grace, D("2028-03-31")); /* 2028-03-01 + 30 days */
-    fm_policy_cover cov = {.member_from = p28->start, .member_to = p28->end, .lapsed = true, .grace_date = grace};
+    fm_policy_cover cov = {
+        .member_from = p28->start, .member_to = p28->end, .lapsed = true, .grace_date = grace};
     assert_true(fm_policy_in_force_on(&cov, D("2028-03-31")));
     assert_false(fm_policy_in_force_on(&cov, D("2028-04-01")));
     /* A payment after the grace date is recorded with a note; the lapse stands. */
@@ -433,15 +441,16 @@ static void the_loader_reads_policy_changes(void **state)
     fm_plan_catalogue *cat = NULL;
     fm_error err;
     /* A file without the block: the defaults (no premium tracking, so older waves keep their decisions). */
-    assert_int_equal(fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/good/plan-2026.json", &cat, &err), FM_OK);
+    assert_int_equal(fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/good/plan-2026.json", &cat, &err),
+                     FM_OK);
     const fm_plan *p = sample_plan(cat, 2026);
     assert_false(p->policy.premium_tracking);
     assert_int_equal(p->policy.premium_difference, FM_PRORATA_DAYS);
     assert_int_equal(p->policy.premium_grace_days, FM_PREMIUM_GRACE_DAYS_DEFAULT);
     fm_plan_catalogue_free(cat);
     cat = NULL;
-    assert_int_equal(fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/policy_good/plan-2026.json", &cat, &err),
-                     FM_OK);
+    assert_int_equal(
+        fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/policy_good/plan-2026.json", &cat, &err), FM_OK);
     p = sample_plan(cat, 2026);
     assert_true(p->policy.premium_tracking);
     assert_true(p->policy.refund_after_paid_claim);
@@ -451,8 +460,9 @@ static void the_loader_reads_policy_changes(void **state)
     fm_plan_catalogue_free(cat);
     cat = NULL;
     fm_error_clear(&err);
-    assert_int_equal(fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/policy_bad_rule/plan-2026.json", &cat, &err),
-                     FM_EINVAL);
+    assert_int_equal(
+        fm_plan_catalogue_load_file(FM_TEST_CATALOGUES "/policy_bad_rule/plan-2026.json", &cat, &err),
+        FM_EINVAL);
     assert_string_equal(err.code, "BAD_RULE");
     assert_non_null(strstr(err.path, "policy_changes.premium_difference"));
     fm_error_clear(&err);
