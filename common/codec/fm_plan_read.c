@@ -422,6 +422,59 @@ static fm_status load_grades(ctx *c, json_t *root, fm_plan *p)
     return FM_OK;
 }
 
+/* "none" | "days" (| "full" where allowed) at path.key. */
+static fm_status get_prorata(ctx *c, json_t *obj, const char *path, const char *key, bool full_allowed,
+                             fm_prorata *out)
+{
+    json_t *v;
+    fm_status st = member(c, obj, path, key, JSON_STRING, &v);
+    if (st != FM_OK)
+        return st;
+    fm_prorata r;
+    if (!fm_prorata_parse(json_string_value(v), &r) || (r == FM_PRORATA_FULL && !full_allowed)) {
+        char sub[160];
+        fm_jr_path(sub, sizeof sub, path, key);
+        return fail(c, sub, "BAD_RULE", full_allowed ? "one of none, days, full" : "one of none, days");
+    }
+    *out = r;
+    return FM_OK;
+}
+
+/* Issue 16, optional "policy_changes": how the life of a policy after enrollment is priced. Absent: the
+ * defaults (fm_policy_terms_default), which track no premium, so that older files keep their decisions. */
+static fm_status load_policy_changes(ctx *c, json_t *root, fm_plan *p)
+{
+    static const char *const keys[] = {"premium_difference",
+                                       "category_a_loss_reversal",
+                                       "cancellation_refund",
+                                       "refund_after_paid_claim",
+                                       "cancellation_subsidy_reversal",
+                                       "premium_tracking",
+                                       "premium_grace_days",
+                                       NULL};
+    static const char *const path = "policy_changes";
+    p->policy = fm_policy_terms_default();
+    if (json_object_get(root, path) == NULL)
+        return FM_OK;
+    json_t *o;
+    fm_policy_terms *t = &p->policy;
+    fm_status st;
+    if ((st = member(c, root, "", path, JSON_OBJECT, &o)) != FM_OK ||
+        (st = only_keys(c, o, path, keys)) != FM_OK ||
+        (st = get_prorata(c, o, path, "premium_difference", false, &t->premium_difference)) != FM_OK ||
+        (st = get_prorata(c, o, path, "category_a_loss_reversal", false, &t->category_a_loss_reversal)) !=
+            FM_OK ||
+        (st = get_prorata(c, o, path, "cancellation_refund", false, &t->cancellation_refund)) != FM_OK ||
+        (st = get_bool(c, o, path, "refund_after_paid_claim", &t->refund_after_paid_claim)) != FM_OK ||
+        (st = get_prorata(c, o, path, "cancellation_subsidy_reversal", true,
+                          &t->cancellation_subsidy_reversal)) != FM_OK ||
+        (st = get_bool(c, o, path, "premium_tracking", &t->premium_tracking)) != FM_OK ||
+        (st = get_int(c, o, path, "premium_grace_days", 0, 366, "BAD_PERIOD", &t->premium_grace_days)) !=
+            FM_OK)
+        return st;
+    return FM_OK;
+}
+
 static fm_status load_plan(ctx *c, json_t *root, fm_plan *p)
 {
     /* A new field: its name here, its reading below (an optional one defaults when absent, as older files
@@ -447,6 +500,7 @@ static fm_status load_plan(ctx *c, json_t *root, fm_plan *p)
                                        "critical_illnesses",
                                        "ci_accident_causable",
                                        "managing_units",
+                                       "policy_changes",
                                        NULL};
     static const char *const window_keys[] = {"opens", "closes", NULL};
     if (!json_is_object(root))
@@ -474,7 +528,8 @@ static fm_status load_plan(ctx *c, json_t *root, fm_plan *p)
         (st = load_grades(c, root, p)) != FM_OK ||
         (st = get_percent(c, root, "", "ci_mild_ratio_percent", &p->ci_mild_ratio_bp)) != FM_OK ||
         (st = load_liabilities(c, root, p)) != FM_OK || (st = load_diseases(c, root, p)) != FM_OK ||
-        (st = load_accident_causable(c, root, p)) != FM_OK || (st = load_units(c, root, p)) != FM_OK)
+        (st = load_accident_causable(c, root, p)) != FM_OK || (st = load_units(c, root, p)) != FM_OK ||
+        (st = load_policy_changes(c, root, p)) != FM_OK)
         return st;
     if ((note = json_object_get(root, "note")) != NULL && !json_is_string(note))
         return fail(c, "note", "WRONG_TYPE", "the note is text");

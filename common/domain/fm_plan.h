@@ -5,6 +5,7 @@
 
 #include "fm_error.h"
 #include "fm_model.h"
+#include "fm_policy_terms.h"
 
 #include <stdbool.h>
 
@@ -85,6 +86,7 @@ typedef struct fm_plan {
     int32_t ci_mild_ratio_bp;       /* mild critical illness: share of the CI sum insured */
     int32_t expected_loss_ratio_bp; /* paid / premium the plan was priced for (report); default when absent */
     fm_liability_terms liabilities[FM_LIAB_COUNT];
+    fm_policy_terms policy;  /* changes after enrollment (issue 16); defaults when the file has none */
     fm_ci_disease *diseases; /* owned by the catalogue */
     size_t n_diseases;
     fm_managing_unit *units; /* owned by the catalogue */

@@ -126,6 +126,19 @@ static const reason_entry reasons[FM_REASON_COUNT] = {
      "Too many payment instructions for this claim", "该案件支付指令过多"},
     {FM_REASON_CLAIM_WITHDRAWN, "CLAIM_WITHDRAWN", "The claim was withdrawn by the family",
      "理赔申请已由家庭撤回"},
+    /* policy: changes after enrollment (issue 16) */
+    {FM_REASON_POLICY_CANCELLED, "POLICY_CANCELLED", "The policy was cancelled", "保单已退保"},
+    {FM_REASON_CHANGE_OUTSIDE_COVERAGE, "CHANGE_OUTSIDE_COVERAGE",
+     "The change falls outside the policy's period of cover", "变更日期不在保险期间内"},
+    {FM_REASON_REFUND_EXCEEDS_PAID, "REFUND_EXCEEDS_PAID", "The refund exceeds the premium paid",
+     "退费金额超过已缴保费"},
+    {FM_REASON_CATEGORY_A_EVIDENCE_LOST, "CATEGORY_A_EVIDENCE_LOST",
+     "No longer an only-child or rural two-daughter household: category B from the change on",
+     "不再符合独生子女或农村双女户条件，自变更次日起按一孩、两孩、三孩家庭承保"},
+    {FM_REASON_REFUND_WITHHELD_CLAIM_PAID, "REFUND_WITHHELD_CLAIM_PAID",
+     "A claim was paid: no premium is refunded on cancellation", "保单已发生赔付，退保不退还保费"},
+    {FM_REASON_PREMIUM_PAID_AFTER_GRACE, "PREMIUM_PAID_AFTER_GRACE",
+     "Premium paid after the grace date: the policy stays lapsed", "保费于宽限期后缴纳，保单效力不恢复"},
 };
 
 _Static_assert(sizeof reasons / sizeof reasons[0] == FM_REASON_COUNT, "one entry per reason");

@@ -84,6 +84,14 @@ typedef enum fm_reason {
     FM_REASON_PAYMENT_TOO_MANY_ATTEMPTS,
     FM_REASON_CLAIM_WITHDRAWN,
 
+    /* policy: changes after enrollment (issue 16). Refusals, then notes of an accepted change. */
+    FM_REASON_POLICY_CANCELLED,           /* the policy was cancelled: no further member change */
+    FM_REASON_CHANGE_OUTSIDE_COVERAGE,    /* dated outside the plan year, or no day of cover left */
+    FM_REASON_REFUND_EXCEEDS_PAID,        /* a refund above what the household paid and was not refunded */
+    FM_REASON_CATEGORY_A_EVIDENCE_LOST,   /* note: A's evidence no longer holds; B from the change on */
+    FM_REASON_REFUND_WITHHELD_CLAIM_PAID, /* note: cancelled after a paid claim, the plan refunds nothing */
+    FM_REASON_PREMIUM_PAID_AFTER_GRACE,   /* note: paid after the grace date; the lapse stands */
+
     FM_REASON_COUNT
 } fm_reason;
 

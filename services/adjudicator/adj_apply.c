@@ -1,6 +1,7 @@
 /* adj_apply.c — deciding claims and reviews of a batch against its facts: prepare, decide, buffer, publish.
  */
 #include "adj_apply.h"
+#include "adj_policy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +410,7 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
     }
     if ((st = choose_plan(env, &f.ctx, c->incident_date, &plan, err)) != FM_OK)
         return st;
+    adj_policy_cover(&plan, f.policy, f.person, &f.ctx); /* issue 16 */
     claimed_bills(b, c, NULL, f.ctx.bill_already_claimed);
     /* The receipt: the event's occurred_at (REPORT_AFTER_RECEIPT; settlement time counts from it). */
     f.ctx.has_receipt =
@@ -512,6 +514,7 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
     if ((st = context_of(b, sc->claim.policy_number, sc->person_key, &f, err)) != FM_OK ||
         (st = choose_plan(env, &f.ctx, sc->claim.incident_date, &plan, err)) != FM_OK)
         return st;
+    adj_policy_cover(&plan, f.policy, f.person, &f.ctx); /* issue 16 */
     claimed_bills(b, &sc->claim, sc->claim.claim_id, f.ctx.bill_already_claimed);
     if ((st = fm_decide_review(&plan, &sc->claim, &f.ctx, r, &d, err)) != FM_OK)
         return st;

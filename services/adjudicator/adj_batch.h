@@ -34,12 +34,21 @@ typedef struct adj_policy_fact { /* key: policy number */
     char managing_unit[FM_CODE_LEN];
     fm_date coverage_start;
     fm_date coverage_end;
+    /* Issue 16 (adj_policy.c): the policy's life after enrollment. */
+    bool cancelled;
+    fm_date cancelled_on;
+    fm_fen premium_due;    /* the household's self-paid at enrollment */
+    bool fully_paid;       /* its payments covered it ... */
+    fm_date fully_paid_on; /* ... first on this day */
 } adj_policy_fact;
 
 typedef struct adj_person_fact { /* key: policy number, person key */
     bool found;                  /* insured in that policy */
     fm_role role;
     bool renewal;
+    bool own_cover; /* issue 16: added or removed during the year, covered [covered_from, covered_to] */
+    fm_date covered_from;
+    fm_date covered_to;
 } adj_person_fact;
 
 typedef struct adj_usage_fact { /* key: plan year, person key */

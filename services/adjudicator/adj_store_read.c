@@ -170,6 +170,11 @@ static const char FACTS_SQL[] =
     "  EXISTS (SELECT 1 FROM famins.claims c WHERE c.claim_id = q.cid) AS claim_exists,"
     "  EXISTS (SELECT 1 FROM famins.claims c WHERE c.source_event_id = q.eid) AS event_seen,"
     "  e.pk AS person_key,"
+    /* Issue 16: the member's own cover, the cancellation, the premium (adj_policy.c). */
+    "  (mc.covered_from - DATE '1970-01-01') AS member_from, (mc.covered_to - DATE '1970-01-01') AS "
+    "member_to,"
+    "  (ps.cancelled_on - DATE '1970-01-01') AS cancelled_on, p.self_paid AS premium_due,"
+    "  (pp.fully_paid_on - DATE '1970-01-01') AS fully_paid_on,"
     /* The batch's invoice locks, in one sorted order (an uncorrelated subquery: run once, before the first
      * row is returned). What this statement reads does not depend on them; the invoice read does, and comes
      * next. */
@@ -194,7 +199,15 @@ static const char FACTS_SQL[] =
     "   WHERE x.plan_year = p.plan_year AND x.person_key = e.pk LIMIT 1) u ON true"
     " LEFT JOIN LATERAL (SELECT x.accident_medical_paid, x.illness_hospital_paid FROM famins.household_usage "
     "x"
-    "   WHERE x.policy_number = p.policy_number LIMIT 1) h ON true";
+    "   WHERE x.policy_number = p.policy_number LIMIT 1) h ON true"
+    " LEFT JOIN famins.member_coverage mc ON mc.policy_number = p.policy_number AND mc.person_key = "
+    "ip.person_key"
+    " LEFT JOIN famins.policy_status ps ON ps.policy_number = p.policy_number"
+    " LEFT JOIN LATERAL (SELECT min(x.paid_on) FILTER (WHERE x.running >= p.self_paid) AS fully_paid_on"
+    "   FROM (SELECT y.paid_on, sum(y.amount) OVER (ORDER BY y.paid_on, y.payment_id) AS running"
+    "         FROM famins.premium_payments y WHERE y.policy_number = p.policy_number AND y.kind = 'paid') x) "
+    "pp"
+    "   ON true";
 
 /* Column numbers of FACTS_SQL, looked up once per result. */
 enum {
@@ -219,6 +232,11 @@ enum {
     F_CLAIM_EXISTS,
     F_EVENT_SEEN,
     F_PK,
+    F_MEMBER_FROM,
+    F_MEMBER_TO,
+    F_CANCELLED_ON,
+    F_PREMIUM_DUE,
+    F_FULLY_PAID_ON,
     F_COUNT
 };
 
@@ -247,6 +265,11 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
         snprintf(pol->managing_unit, sizeof pol->managing_unit, "%s", PQgetvalue(res, r, F_UNIT));
         pol->coverage_start = (fm_date)i64_at(res, r, F_START);
         pol->coverage_end = (fm_date)i64_at(res, r, F_END);
+        pol->cancelled = !PQgetisnull(res, r, F_CANCELLED_ON);
+        pol->cancelled_on = (fm_date)i64_at(res, r, F_CANCELLED_ON);
+        pol->premium_due = i64_at(res, r, F_PREMIUM_DUE);
+        pol->fully_paid = !PQgetisnull(res, r, F_FULLY_PAID_ON);
+        pol->fully_paid_on = (fm_date)i64_at(res, r, F_FULLY_PAID_ON);
     }
     if (pol->found) {
         adj_person_fact *per = fm_map_put(
@@ -259,6 +282,9 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
                 return FM_ECONFIG;
             }
             per->renewal = bool_at(res, r, F_RENEWAL);
+            per->own_cover = !PQgetisnull(res, r, F_MEMBER_FROM);
+            per->covered_from = (fm_date)i64_at(res, r, F_MEMBER_FROM);
+            per->covered_to = (fm_date)i64_at(res, r, F_MEMBER_TO);
         }
         adj_usage_fact *u = fm_map_put(&b->usage, adj_usage_key(key, sizeof key, pol->plan_year, person_key),
                                        sizeof *u, &created);
@@ -331,7 +357,12 @@ fm_status adj_store_load_facts(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, c
                                                "hh_illness_hospital_paid",
                                                "claim_exists",
                                                "event_seen",
-                                               "person_key"};
+                                               "person_key",
+                                               "member_from",
+                                               "member_to",
+                                               "cancelled_on",
+                                               "premium_due",
+                                               "fully_paid_on"};
     fm_pg_params p = {0};
     PGresult *res = NULL;
     fm_status st = FM_OK;

@@ -443,3 +443,19 @@ fm_status elig_batch_write(elig_batch *b, PGconn *conn, fm_error *err)
     }
     return FM_OK;
 }
+
+fm_status elig_batch_flush(elig_batch *b, PGconn *conn, fm_error *err)
+{
+    fm_status st = elig_batch_write(b, conn, err);
+    for (int t = 0; st == FM_OK && t < ELIG_TABLE_COUNT; t++)
+        fm_copybuf_reset(&b->rows[t]);
+    return st;
+}
+
+fm_status elig_batch_note_insured(elig_batch *b, int plan_year, const char *person_key,
+                                  const char *policy_number)
+{
+    char key[512];
+    key_insured(key, sizeof key, plan_year, person_key);
+    return fm_map_put_str(&b->known, key, policy_number);
+}

@@ -104,4 +104,10 @@ fm_status elig_batch_add(elig_batch *b, const fm_enrollment *e, const elig_perso
  * concurrent worker insured the same person first; a lost connection). */
 fm_status elig_batch_write(elig_batch *b, PGconn *conn, fm_error *err);
 
+/* Issue 16 (elig_policy.c): a policy change reads the database, so the rows buffered before it are written
+ * first (and not again by elig_batch_write); a member it adds is recorded for the batch's later events. */
+fm_status elig_batch_flush(elig_batch *b, PGconn *conn, fm_error *err);
+fm_status elig_batch_note_insured(elig_batch *b, int plan_year, const char *person_key,
+                                  const char *policy_number);
+
 #endif

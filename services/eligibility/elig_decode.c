@@ -1,6 +1,7 @@
 /* elig_decode.c — a Kafka message of enrollment.submitted made into a decoded event, or a dead-letter code.
  */
 #include "elig_decode.h"
+#include "elig_policy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +18,18 @@ fm_status elig_decode(const void *payload, size_t len, size_t max_bytes, fm_even
     fm_enrollment *e = NULL;
     memset(out, 0, sizeof *out);
     /* One parse for the envelope, the body and the content hash. */
-    fm_status st = fm_intake_open(payload, len, max_bytes, FM_EVENT_ENROLLMENT_SUBMITTED,
-                                  "enrollment.submitted", &root, &env, err);
+    /* The topic carries the household's events: its enrollment and, after it, its policy's changes. */
+    static const fm_event_type types[] = {FM_EVENT_ENROLLMENT_SUBMITTED,  FM_EVENT_POLICY_MEMBER_ADDED,
+                                          FM_EVENT_POLICY_MEMBER_REMOVED, FM_EVENT_POLICY_CANCELLED,
+                                          FM_EVENT_POLICY_PREMIUM_PAID,   FM_EVENT_POLICY_PREMIUM_REFUNDED};
+    fm_status st = fm_intake_open_any(payload, len, max_bytes, types, sizeof types / sizeof types[0],
+                                      "enrollment.submitted", &root, &env, err);
     if (st != FM_OK)
         return st;
+    if (env.type != FM_EVENT_ENROLLMENT_SUBMITTED) { /* issue 16: elig_policy.c */
+        st = elig_policy_decode(root, &env, out, err);
+        goto done;
+    }
     if ((e = calloc(1, sizeof *e)) == NULL) {
         st = FM_ENOMEM;
         goto done;
@@ -53,6 +62,10 @@ void elig_decoded_free(fm_event *event)
 {
     if (event == NULL || event->decoded == NULL)
         return;
+    if (elig_policy_is_change(event)) {
+        elig_policy_decoded_free(event);
+        return;
+    }
     fm_enrollment_free(event->decoded);
     free(event->decoded);
     event->decoded = NULL;

@@ -5,6 +5,7 @@
 
 #include "elig_apply.h"
 #include "elig_decode.h"
+#include "elig_policy.h"
 #include "fm_clock.h"
 #include "fm_reasons.h"
 #include "fm_service.h"
@@ -46,10 +47,37 @@ static fm_status decode_cb(void *arg, const fm_raw_message *msg, fm_event *out, 
     return elig_decode(msg->payload, msg->payload_len, c->max_bytes, out, err);
 }
 
+static fm_status apply_policy(elig_ctx *c, fm_txn *txn, const fm_raw_message *msg, const fm_event *event,
+                              fm_error *err)
+{
+    const fm_policy_event *ev = event->decoded;
+    elig_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
+    char now[FM_TIMESTAMP_LEN];
+    fm_clock_occurred_at(now);
+    elig_policy_result res;
+    fm_status st = elig_policy_apply(&c->batch, fm_txn_conn(txn), c->cfg.catalogue, c->cfg.keyring, ev, &src,
+                                     now, &res, err);
+    if (st != FM_OK)
+        return st;
+    fm_header headers[] = {{"famins.source.event_id", ev->event_id}};
+    st = fm_outbox_add(txn, FM_TOPIC_ENROLLMENT_DECIDED, ev->household_id, res.event_id, res.payload, headers,
+                       1, err);
+    if (st == FM_OK && c->logger->level <= FM_LOG_DEBUG)
+        fm_log(c->logger, FM_LOG_DEBUG, "policy_change_decided",
+               "event_id=%s household_id=%s change=%s outcome=%s first_reason=%s subsidy_reversal=%lld",
+               ev->event_id, ev->household_id, fm_change_kind_name(ev->kind),
+               res.accepted ? "accepted" : "refused", res.first_reason ? fm_reason_id(res.first_reason) : "-",
+               (long long)res.subsidy_reversal);
+    elig_policy_result_free(&res);
+    return st;
+}
+
 static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, const fm_event *event,
                           fm_error *err)
 {
     elig_ctx *c = arg;
+    if (elig_policy_is_change(event)) /* issue 16 */
+        return apply_policy(c, txn, msg, event, err);
     const fm_enrollment *e = event->decoded;
     elig_source src = {.topic = msg->topic, .partition = msg->partition, .offset = msg->offset};
     char now[FM_TIMESTAMP_LEN];
@@ -92,9 +120,11 @@ static fm_status prepare_cb(void *arg, fm_txn *txn, const fm_event *const *event
         c->prepared = grown;
         c->prepared_cap = count;
     }
+    size_t n = 0;
     for (size_t i = 0; i < count; i++)
-        c->prepared[i] = events[i]->decoded;
-    return elig_batch_prepare(&c->batch, fm_txn_conn(txn), c->cfg.keyring, c->prepared, count, err);
+        if (!elig_policy_is_change(events[i])) /* policy changes read their own facts (elig_policy.c) */
+            c->prepared[n++] = events[i]->decoded;
+    return elig_batch_prepare(&c->batch, fm_txn_conn(txn), c->cfg.keyring, c->prepared, n, err);
 }
 
 static fm_status end_cb(void *arg, fm_txn *txn, fm_error *err)

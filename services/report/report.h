@@ -32,6 +32,8 @@ typedef enum report_table_id {
     REPORT_T_APPEALS,     /* claim-life: appeals by unit (report_appeals.c) */
     REPORT_T_WITHDRAWALS, /* claim-pay (issue 15): report_payments.c */
     REPORT_T_PAYMENTS,
+    REPORT_T_POLICY, /* issue 16: premium, reversals, cancellations, lapses, members added (report_policy.c)
+                      */
     REPORT_T_COUNT
 } report_table_id;
 

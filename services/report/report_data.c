@@ -10,6 +10,7 @@
 #include "fm_pg.h"
 #include "report_appeals.h"
 #include "report_format.h"
+#include "report_policy.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define CODED(key, zh, en, kind)                                                                             \
@@ -825,6 +826,7 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
     report_table_init(&T[REPORT_T_MONTHLY], "claims_by_month", "月度理赔", "Claims by month", monthly_cols,
                       N(monthly_cols));
     report_appeals_init(&T[REPORT_T_APPEALS]);
+    report_policy_init(&T[REPORT_T_POLICY]);
     T[REPORT_T_CLAIMS].note_zh = "赔付金额 = 全额及部分赔付案件的应付金额；待审核案件不计赔付。";
     T[REPORT_T_CLAIMS].note_en =
         "Paid = the payable of approved and partly paid claims; pending claims pay nothing yet.";
@@ -866,6 +868,8 @@ fm_status report_load(PGconn *conn, int plan_year, const char *unit, const fm_pl
         if (loads[i].id != REPORT_T_SETTLEMENT && (st = report_table_sum_total(&T[loads[i].id])) != FM_OK)
             goto fail;
     }
+    if ((st = report_policy_load(conn, &T[REPORT_T_POLICY], plan_year, unit, plan, err)) != FM_OK)
+        goto fail;
     T[REPORT_T_DECLINES].total[0].null = true; /* a sum of ranks means nothing */
     fill_loss_ratios(&T[REPORT_T_LOSS_RATIO]);
     report_payments_finish(&T[REPORT_T_PAYMENTS]);

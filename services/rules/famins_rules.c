@@ -9,6 +9,7 @@
 #include "fm_plan.h"
 #include "fm_plan_read.h"
 #include "rules_context.h"
+#include "rules_policy.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -29,6 +30,7 @@ static const char USAGE[] =
     "usage: famins-rules enrollment [--facts FACTS.json] [--today YYYY-MM-DD] [--plan-dir DIR] [FILE|-]\n"
     "       famins-rules claim --context CONTEXT.json [--plan-dir DIR] [FILE|-]\n"
     "       famins-rules review --claim CLAIM.json --context CONTEXT.json [--plan-dir DIR] [FILE|-]\n"
+    "       famins-rules policy --state STATE.json [--plan-dir DIR] [FILE|-]\n"
     "       famins-rules --help | --version\n";
 
 static const char HELP[] =
@@ -369,6 +371,8 @@ static int parse_args(int argc, char **argv, options *opt)
 int main(int argc, char **argv)
 {
     options opt;
+    if (argc >= 2 && strcmp(argv[1], "policy") == 0) /* issue 16: rules_policy.c */
+        return rules_policy_main(argc - 1, argv + 1);
     int rc = parse_args(argc, argv, &opt);
     if (rc == -1) {
         fputs(USAGE, stdout);

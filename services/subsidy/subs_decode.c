@@ -1,6 +1,7 @@
 /* subs_decode.c — a Kafka message of enrollment.decided made into what the ledger needs, or a dead-letter
  * code. */
 #include "subs_decode.h"
+#include "subs_reversal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +24,16 @@ fm_status subs_decode(const void *payload, size_t len, size_t max_bytes, fm_even
     json_t *root = NULL;
     memset(out, 0, sizeof *out);
     /* One parse for the envelope, the body and the content hash. */
-    fm_status st = fm_intake_open(payload, len, max_bytes, FM_EVENT_ENROLLMENT_DECIDED, "enrollment.decided",
-                                  &root, &env, err);
+    /* The topic carries the household's decisions: its enrollment's, then its policy changes' (issue 16). */
+    static const fm_event_type types[] = {FM_EVENT_ENROLLMENT_DECIDED, FM_EVENT_POLICY_CHANGE_DECIDED};
+    fm_status st =
+        fm_intake_open_any(payload, len, max_bytes, types, 2, "enrollment.decided", &root, &env, err);
     if (st != FM_OK)
         return st;
+    if (env.type == FM_EVENT_POLICY_CHANGE_DECIDED) {
+        st = subs_reversal_decode(root, &env, out, err);
+        goto done;
+    }
     fm_enrollment_decided ed;
     if ((st = fm_decode_enrollment_decided_json(root, &ed, err)) != FM_OK) {
         if (st == FM_EINVAL)

@@ -6,6 +6,7 @@
 #include "fm_worker.h"
 #include "subs_apply.h"
 #include "subs_decode.h"
+#include "subs_reversal.h"
 
 static const fm_setting subs_settings[] = {
     FM_COMMON_SETTINGS,
@@ -32,8 +33,28 @@ typedef struct subs_ctx {
     subs_config cfg;
     const fm_logger *logger;
     size_t max_bytes;
-    fm_copybuf ledger; /* the batch's ledger rows, written with one COPY */
+    fm_copybuf ledger;    /* the batch's ledger rows, written with one COPY */
+    fm_copybuf reversals; /* issue 16: the batch's reversal rows (negative), one COPY after the ledger's */
 } subs_ctx;
+
+static fm_status apply_reversal(subs_ctx *c, fm_txn *txn, const fm_event *event, fm_error *err)
+{
+    const fm_policy_change_decided *d = event->decoded;
+    char now[FM_TIMESTAMP_LEN];
+    fm_clock_occurred_at(now);
+    subs_reversal_result res;
+    fm_status st = subs_reversal_apply(&c->reversals, d, now, &res, err);
+    if (st != FM_OK || !res.reversed)
+        return st;
+    fm_header headers[] = {{"famins.source.event_id", d->event_id}};
+    st = fm_outbox_add(txn, FM_TOPIC_SUBSIDY_ALLOCATED, d->household_id, res.event_id, res.payload, headers,
+                       1, err);
+    if (st == FM_OK && c->logger->level <= FM_LOG_DEBUG)
+        fm_log(c->logger, FM_LOG_DEBUG, "subsidy_reversed", "event_id=%s household_id=%s amount=%lld",
+               d->event_id, d->household_id, (long long)d->reversal_amount);
+    subs_reversal_result_free(&res);
+    return st;
+}
 
 static fm_status decode_cb(void *arg, const fm_raw_message *msg, fm_event *out, fm_error *err)
 {
@@ -46,6 +67,8 @@ static fm_status apply_cb(void *arg, fm_txn *txn, const fm_raw_message *msg, con
 {
     (void)msg;
     subs_ctx *c = arg;
+    if (subs_reversal_is_change(event))
+        return apply_reversal(c, txn, event, err);
     const subs_decided *d = event->decoded;
     char now[FM_TIMESTAMP_LEN];
     fm_clock_occurred_at(now);
@@ -68,12 +91,14 @@ static fm_status begin_cb(void *arg, fm_txn *txn, fm_error *err)
     (void)txn;
     (void)err;
     fm_copybuf_reset(&((subs_ctx *)arg)->ledger);
+    fm_copybuf_reset(&((subs_ctx *)arg)->reversals);
     return FM_OK;
 }
 
 static fm_status end_cb(void *arg, fm_txn *txn, fm_error *err)
 {
-    return subs_ledger_write(fm_txn_conn(txn), &((subs_ctx *)arg)->ledger, err);
+    fm_status st = subs_ledger_write(fm_txn_conn(txn), &((subs_ctx *)arg)->ledger, err);
+    return st == FM_OK ? subs_reversal_write(fm_txn_conn(txn), &((subs_ctx *)arg)->reversals, err) : st;
 }
 
 static void release_cb(void *arg, fm_event *event)
@@ -100,6 +125,7 @@ static fm_status run(void *arg, const fm_service_env *env, fm_error *err)
                                       .end_batch = end_cb};
     fm_status st = fm_worker_run(&opt, NULL, err);
     fm_copybuf_free(&ctx.ledger);
+    fm_copybuf_free(&ctx.reversals);
     return st;
 }
 

@@ -129,7 +129,7 @@ fm_status wg_enroll_new(const wg_enroll_config *cfg, wg_enroll **out, fm_error *
 {
     const wg_enroll_shares *s = &cfg->shares;
     double shares[] = {s->unreadable,  s->resend,        s->conflict, s->ineligible,
-                       s->two_reasons, s->shared_person, s->over_age};
+                       s->two_reasons, s->shared_person, s->over_age, s->policy};
     double sum = 0;
     for (size_t i = 0; i < sizeof shares / sizeof shares[0]; i++) {
         if (!(shares[i] >= 0.0 && shares[i] <= 1.0)) {
@@ -799,6 +799,38 @@ static char *policy_line(const household *h)
     return text;
 }
 
+/* The household as wg_policy sees it: its insured children, premium and cover. */
+static fm_status emit_policy(wg_enroll *g, const household *h, wg_rng *r, wg_emit_fn emit, void *arg)
+{
+    wg_policy_household ph = {.household_id = h->household_id,
+                              .event_id = h->event_id,
+                              .producer = g->cfg.producer,
+                              .category = h->category,
+                              .children_female = true,
+                              .premium = h->premium,
+                              .subsidy = h->subsidy,
+                              .cov_start = h->cov_start,
+                              .cov_end = h->cov_end,
+                              .area_index = -1,
+                              .surname = surnames[0]};
+    for (int i = 0; i < h->n_members && ph.n_children < WG_POLICY_MAX_CHILDREN; i++) {
+        const person *p = &h->members[i];
+        if (p->role != WG_ROLE_CHILD || !p->insured)
+            continue;
+        ph.child_ids[ph.n_children++] = p->canon;
+        ph.children_female = ph.children_female && !p->male;
+        if (ph.area_index < 0) {
+            char area[7];
+            memcpy(area, p->canon, 6);
+            area[6] = '\0';
+            ph.area_index = wg_idreg_area_index(g->ids, area);
+        }
+    }
+    if (ph.n_children == 0 || ph.area_index < 0)
+        return FM_OK; /* cannot happen for an accepted household; nothing to build on */
+    return wg_policy_emit(g->cfg.plan, g->cfg.policy_terms, g->ids, r, &ph, emit, arg);
+}
+
 fm_status wg_enroll_household(wg_enroll *g, uint64_t index, wg_emit_fn emit, void *arg, char **policy)
 {
     if (policy != NULL)
@@ -891,6 +923,12 @@ fm_status wg_enroll_household(wg_enroll *g, uint64_t index, wg_emit_fn emit, voi
     free(text);
     if (st != FM_OK)
         return st;
+    /* Issue 16: the policy's life (the last draws of the household, so its enrollment is the same either
+     * way). */
+    bool changed = kind == K_VALID && !already_enrolled && h->accepted && g->cfg.policy_terms != NULL &&
+                   wg_rng_chance(r, s->policy);
+    if (changed && (st = emit_policy(g, h, r, emit, arg)) != FM_OK)
+        return st;
 
     if (h->accepted) {
         for (int i = 0; i < h->n_members; i++) /* remember an insured adult for shared_person */
@@ -902,7 +940,8 @@ fm_status wg_enroll_household(wg_enroll *g, uint64_t index, wg_emit_fn emit, voi
                 g->have_shared = true;
                 break;
             }
-        if (policy != NULL && (*policy = policy_line(h)) == NULL)
+        /* A changed policy is left out of the claims mode's list: its claims' labels know no changes. */
+        if (policy != NULL && !changed && (*policy = policy_line(h)) == NULL)
             return FM_ENOMEM;
     }
     return FM_OK;

@@ -9,6 +9,7 @@
 #include "wg_emit.h"
 #include "wg_places.h"
 #include "wg_plan.h"
+#include "wg_policy.h"
 
 /* Shares of households (0..1, summing to at most 1 over the first five) built for each fault. */
 typedef struct wg_enroll_shares {
@@ -21,6 +22,7 @@ typedef struct wg_enroll_shares {
                              off by default: the expected exclusion holds only if households are
                              decided in emission order (one partition) */
     double over_age;      /* of valid multi-child households: one child just over the age cut-off */
+    double policy;        /* of valid accepted households: policy events through the year (wg_policy.h) */
 } wg_enroll_shares;
 
 typedef struct wg_enroll_config {
@@ -31,6 +33,7 @@ typedef struct wg_enroll_config {
     size_t max_message_bytes; /* famins' limit: MESSAGE_TOO_LARGE events are just above it */
     const char *producer;     /* envelope "producer" */
     wg_enroll_shares shares;
+    const wg_policy_terms *policy_terms; /* the plan's policy_changes; NULL: no policy events */
 } wg_enroll_config;
 
 /* The default shares (documented in README.md). */

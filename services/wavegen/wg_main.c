@@ -158,6 +158,9 @@ static void usage(FILE *f)
         "  --two-reasons-share X    default 0.01   rejected for NO_CONSENT and one other reason\n"
         "  --shared-person-share X  default 0      an adult listed in two households (order-dependent)\n"
         "  --over-age-share X       default 0.05   multi-child households with one child just over age\n"
+        "  --policy-share X         default 0      accepted households with policy events through the year\n"
+        "                                           (newborn, member leaving, cancellation, premium; "
+        "README)\n"
         "\n"
         "claims options:\n"
         "  --policies FILE          policies written by enroll --policies-out, or instead:\n"
@@ -199,6 +202,7 @@ enum {
     O_TWO,
     O_SHARED,
     O_OVER_AGE,
+    O_POLICY,
     O_CLAIM_SCALE,
     O_CREATE_TOPIC,
     O_CLAIM_UNREADABLE,
@@ -307,6 +311,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"two-reasons-share", required_argument, NULL, O_TWO},
         {"shared-person-share", required_argument, NULL, O_SHARED},
         {"over-age-share", required_argument, NULL, O_OVER_AGE},
+        {"policy-share", required_argument, NULL, O_POLICY},
         {"claim-rate-scale", required_argument, NULL, O_CLAIM_SCALE},
         {"create-topic", required_argument, NULL, O_CREATE_TOPIC},
         {"claim-unreadable-share", required_argument, NULL, O_CLAIM_UNREADABLE},
@@ -355,6 +360,7 @@ static int parse_options(int argc, char **argv, options *o)
         case O_TWO: ok = parse_double(optarg, &o->shares.two_reasons); break;
         case O_SHARED: ok = parse_double(optarg, &o->shares.shared_person); break;
         case O_OVER_AGE: ok = parse_double(optarg, &o->shares.over_age); break;
+        case O_POLICY: ok = parse_double(optarg, &o->shares.policy); break;
         case O_CLAIM_UNREADABLE:
             ok = parse_double(optarg, &o->claim_unreadable) && o->claim_unreadable >= 0 &&
                  o->claim_unreadable <= 1;
@@ -576,6 +582,7 @@ int main(int argc, char **argv)
     wg_plan *plan = calloc(1, sizeof *plan);
     wg_places *places = calloc(1, sizeof *places);
     wg_enroll *gen = NULL;
+    wg_policy_terms terms; /* issue 16: the plan's policy_changes; outlives gen, which points to it */
     wg_claims *claims = NULL;
     run *r = calloc(1, sizeof *r);
     FILE *pol_out = NULL, *pol_in = NULL;
@@ -612,6 +619,12 @@ int main(int argc, char **argv)
                                 .max_message_bytes = (size_t)o.max_bytes,
                                 .producer = "famins-wavegen",
                                 .shares = o.shares};
+        if (o.shares.policy > 0 &&
+            (st = wg_policy_terms_load(o.plan_dir, (int)o.plan_year, &terms, &err)) != FM_OK) {
+            fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
+            goto done;
+        }
+        cfg.policy_terms = o.shares.policy > 0 ? &terms : NULL;
         if ((st = wg_enroll_new(&cfg, &gen, &err)) != FM_OK) {
             fprintf(stderr, "famins-wavegen: %s %s: %s\n", err.path, err.code, err.text);
             goto done;

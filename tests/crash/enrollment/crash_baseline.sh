@@ -17,5 +17,7 @@ enr_drain "${CRASH_DRAIN_S:-900}"
 enr_load_labels "$ENR_LOGS/labels.jsonl" >/dev/null
 enr_check_labels "uninterrupted run"
 enr_checksum >"$out"
+echo "BASE_DB=$ITEST_DB"                  # crash_policy.sh reads its policy rows (FAMINS_KEEP_TEST_DB=1)
+echo "BASE_PREFIX=$FAMINS_TOPIC_PREFIX"
 for pid in "${ENR_PIDS[@]}"; do enr_stop "$pid"; done
 ENR_PIDS=()

@@ -83,7 +83,8 @@ static long long scalar_int(PGconn *c, const char *sql, int n, const char *const
 static void reset_tables(void)
 {
     exec_ok(fx.admin, "TRUNCATE famins.insured_persons, famins.policies, famins.enrollment_members, "
-                      "famins.enrollment_decisions, famins.fraud_signals");
+                      "famins.enrollment_decisions, famins.fraud_signals, famins.member_coverage, "
+                      "famins.policy_status, famins.premium_payments, famins.policy_changes"); /* 071 */
 }
 
 static int setup(void **state)

@@ -74,7 +74,7 @@ done
 # ... and not at the default 1.5 with the shipped 70 %.
 ! grep -qE "出险率异常偏低|CITY" "$work/city/report-2026-problems.csv" || itest_fail "default rule names a low unit or the city"
 
-# stdout: json equals the file; csv is the 19 tables separated by empty lines; md starts with the title;
+# stdout: json equals the file; csv is the 20 tables separated by empty lines; md starts with the title;
 # html without --out lands in report-<year>.html in the current folder.
 "$report" --year 2026 --format json 2>/dev/null >"$work/stdout.json"
 cmp -s "$work/stdout.json" "$work/city/report-2026.json" || itest_fail "json on stdout differs from the file"
@@ -83,7 +83,7 @@ cmp -s "$work/stdout.json" "$work/city/report-2026.json" || itest_fail "json on 
 import sys, glob
 blocks = [b for b in open(sys.argv[1], newline="").read().split("\r\n\r\n") if b]
 files = {open(p, newline="").read().rstrip("\r\n") for p in glob.glob(sys.argv[2] + "/report-2026-*.csv")}
-assert len(blocks) == 19 == len(files), (len(blocks), len(files))
+assert len(blocks) == 20 == len(files), (len(blocks), len(files))
 assert {b.rstrip("\r\n") for b in blocks} == files
 PY
 "$report" --year 2026 2>/dev/null >"$work/stdout.md" || itest_fail "md on stdout failed"

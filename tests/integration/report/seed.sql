@@ -87,6 +87,25 @@ BEGIN
                 FROM (VALUES ('city', sc), ('district_or_county', sd), ('development_zone', sz)) AS p(payer, amount)
                 WHERE p.amount > 0 AND NOT (u.code = '610122' AND i IN (1, 2) AND p.payer = 'district_or_county');
             END IF;
+            -- Issue 16: the unit's first household paid its premium and added a guardian during the year.
+            IF i = 1 THEN
+                INSERT INTO famins.policy_changes (source_event_id, change, household_id, plan_year, policy_number,
+                    managing_unit, outcome, effective_on, category_before, category_after, amount, reference,
+                    explanation_en, explanation_zh, source_topic, source_partition, source_offset)
+                VALUES ('pp-' || hh, 'premium_paid', hh, u.yr, pol, u.code, 'accepted', make_date(u.yr, 3, 10), cat,
+                    cat, prem, 'seed', 'seed', 'seed', 'enrollment.submitted', 0, 100000)
+                RETURNING change_id INTO cdid;
+                INSERT INTO famins.premium_payments (source_event_id, policy_number, plan_year, managing_unit, kind,
+                    amount, paid_on, reference, change_id)
+                VALUES ('pp-' || hh, pol, u.yr, u.code, 'paid', prem, make_date(u.yr, 3, 10), 'seed', cdid);
+                INSERT INTO famins.policy_changes (source_event_id, change, household_id, plan_year, policy_number,
+                    managing_unit, outcome, effective_on, category_before, category_after, member_role,
+                    member_covered_from, member_covered_to, premium_after, explanation_en, explanation_zh,
+                    source_topic, source_partition, source_offset)
+                VALUES ('ma-' || hh, 'member_added', hh, u.yr, pol, u.code, 'accepted', make_date(u.yr, 6, 1), cat,
+                    cat, 'guardian', make_date(u.yr, 6, 2), make_date(u.yr + 1, 2, 28), prem, 'seed', 'seed',
+                    'enrollment.submitted', 0, 100001);
+            END IF;
         END LOOP;
 
         -- Claims: spread over the unit's insured persons, liabilities and months.

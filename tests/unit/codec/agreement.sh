@@ -11,10 +11,11 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 find "$src/schemas/examples" -path '*/valid/*.json' -o -path '*/invalid/*.json' | \
-    grep -v -e '\.expected\.json$' -e '\.context\.json$' -e '\.facts\.json$' -e '\.claim\.json$' | \
+    grep -v -e '\.expected\.json$' -e '\.context\.json$' -e '\.facts\.json$' -e '\.claim\.json$' -e '\.state\.json$' | \
     grep -e '/enrollment.submitted/' -e '/claim.submitted/' -e '/claim.reviewed/' -e '/envelope/' -e '/enrollment.decided/' \
          -e '/claim.documents_added/' -e '/claim.appealed/' -e '/claim.appeal_reviewed/' \
-         -e '/claim.withdrawn/' -e '/claim.payment_result/' -e '/claim.payee_corrected/' | sort > "$tmp/files"
+         -e '/claim.withdrawn/' -e '/claim.payment_result/' -e '/claim.payee_corrected/' \
+         -e '/policy\.member_added/' -e '/policy\.member_removed/' -e '/policy\.cancelled/' -e '/policy\.premium_' | sort > "$tmp/files"
 count=$(wc -l < "$tmp/files")
 if [ "$count" -lt 50 ]; then
     echo "FAIL: only $count example files found under $src/schemas/examples" >&2

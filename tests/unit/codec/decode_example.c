@@ -8,6 +8,7 @@
 #include "fm_decode.h"
 #include "fm_decode_claim_life.h"
 #include "fm_decode_payment.h"
+#include "fm_decode_policy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +134,16 @@ int main(int argc, char **argv)
             case FM_EVENT_CLAIM_DOCUMENTS_ADDED:
             case FM_EVENT_CLAIM_APPEALED:
             case FM_EVENT_CLAIM_APPEAL_REVIEWED: st = decode_claim_life(env.type, buf, len, &err); break;
+            case FM_EVENT_POLICY_MEMBER_ADDED:
+            case FM_EVENT_POLICY_MEMBER_REMOVED:
+            case FM_EVENT_POLICY_CANCELLED:
+            case FM_EVENT_POLICY_PREMIUM_PAID:
+            case FM_EVENT_POLICY_PREMIUM_REFUNDED: { /* issue 16 */
+                fm_policy_event p;
+                st = fm_decode_policy_event(buf, len, &p, &err);
+                fm_policy_event_free(&p);
+                break;
+            }
             default:
                 fprintf(stderr, "decode_example: %s is an output event (%s): no decoder\n", argv[i],
                         fm_event_type_name(env.type));

@@ -564,7 +564,8 @@ static void an_empty_report_renders_everywhere(void **state)
                                                      "claims_by_month",
                                                      "appeals",
                                                      "withdrawals",
-                                                     "payments"};
+                                                     "payments",
+                                                     "policy_life"};
     static const report_column loss[] = {{"unit", "管理单位", "Managing unit", REPORT_UNIT, 0},
                                          {"premium", "保费收入", "Premium", REPORT_FEN, 0},
                                          {"claims", "案件数", "Claims", REPORT_COUNT, 0},

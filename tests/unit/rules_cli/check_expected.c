@@ -320,20 +320,24 @@ static int check_dir(const char *bin, const char *dir, const char *kind, int *ch
 
 /* The payment side's examples (issue 15) are decided by famins-adjudicator against a claim's state, not by
  * famins-rules: their expected files list hand-computed "cases" (state -> outcome, reasons), played by
- * tests/integration/adjudicator/payment.sh. Here they only count for the reason codes they name. */
-static void mark_cases(const char *dir, bool seen[FM_REASON_COUNT])
+ * tests/integration/adjudicator/payment.sh. Issue 16's policy changes are checked by policy_expected.sh. Here
+ * both only count towards the reason codes covered: the whole expected file (cases false) or its cases. */
+static void mark_dir(const char *dir, bool cases, bool seen[FM_REASON_COUNT])
 {
     DIR *d = opendir(dir);
     struct dirent *de;
     while (d != NULL && (de = readdir(d)) != NULL) {
-        char path[1100];
         size_t l = strlen(de->d_name);
+        char path[1400];
+        json_error_t jerr;
         if (l <= 14 || strcmp(de->d_name + l - 14, ".expected.json") != 0)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        json_t *want = json_load_file(path, 0, NULL), *cases = json_object_get(want, "cases");
-        for (size_t i = 0; i < json_array_size(cases); i++)
-            mark_expected(json_array_get(cases, i), seen);
+        json_t *want = json_load_file(path, 0, &jerr), *list = cases ? json_object_get(want, "cases") : NULL;
+        for (size_t i = 0; cases && i < json_array_size(list); i++)
+            mark_expected(json_array_get(list, i), seen);
+        if (want != NULL && !cases)
+            mark_expected(want, seen);
         json_decref(want);
     }
     if (d != NULL)
@@ -358,11 +362,17 @@ int main(int argc, char **argv)
     mark_life_dir(argv[2], "claim.documents_added", seen);
     mark_life_dir(argv[2], "claim.appealed", seen);
     mark_life_dir(argv[2], "claim.appeal_reviewed", seen);
-    static const char *const payment_side[] = {"claim.withdrawn", "claim.payment_result",
-                                               "claim.payee_corrected"};
-    for (size_t i = 0; i < sizeof payment_side / sizeof payment_side[0]; i++) {
-        snprintf(dir, sizeof dir, "%s/%s/valid", argv[2], payment_side[i]);
-        mark_cases(dir, seen);
+    static const char *const with_cases[] = {"claim.withdrawn", "claim.payment_result",
+                                             "claim.payee_corrected"};
+    static const char *const policy[] = {"policy.member_added", "policy.member_removed", "policy.cancelled",
+                                         "policy.premium_paid", "policy.premium_refunded"};
+    for (size_t i = 0; i < sizeof with_cases / sizeof with_cases[0]; i++) {
+        snprintf(dir, sizeof dir, "%s/%s/valid", argv[2], with_cases[i]);
+        mark_dir(dir, true, seen);
+    }
+    for (size_t i = 0; i < sizeof policy / sizeof policy[0]; i++) {
+        snprintf(dir, sizeof dir, "%s/%s/valid", argv[2], policy[i]);
+        mark_dir(dir, false, seen);
     }
     for (int r = 1; r < FM_REASON_COUNT; r++) {
         if (!seen[r]) {
