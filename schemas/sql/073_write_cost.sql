@@ -1,0 +1,25 @@
+-- 073_write_cost: indexes that nothing reads and that enforce nothing, dropped (issue 19, "is every index read by
+-- a query?"). Each costs one index entry per row its table receives, in the batch transaction of the worker that
+-- writes the table (tests/bench/tools/write_cost.sh counts them; tests/bench/results/2026-12-03-write-cost.md
+-- has the figures before and after).
+--
+-- The audit read every SQL text of services/, common/, the migrations' views and functions (reporting, district
+-- shares, retention, operator tooling) and the branches under way (claim lifecycle, payments, policy changes),
+-- and ran the annual report (city and one unit) and a district export on a measured wave with pg_stat_user_indexes
+-- reset: every other secondary index was read (the *_year_unit ones by the reports and the export,
+-- claim_decisions_claim by the reports' per-claim subqueries, person_usage_deceased by the adjudicator, the outbox,
+-- processed-events and dead-letter ones by the relay and retention), or is kept for a read a branch under way
+-- adds (claims_policy: policy changes count a policy's paid claims by policy number). Unique and primary keys
+-- stay: exactly once rests on them.
+
+-- Written for every claim (1 entry per claims row). "The claims of a person (reviews, reports by person)" (040):
+-- no query selects claims by person_key — reviews find their claim by claim_id, the adjudicator reads a
+-- person's usage from person_usage and insured_persons, the reports and the district export never filter by
+-- person; no foreign key references the column.
+DROP INDEX famins.claims_person;
+
+-- Written for every enrollment decision (1 entry per household). No query selects decisions by household: the
+-- eligibility service's facts read finds a household's policy through policies' UNIQUE (household_id,
+-- plan_year), and decisions only by source_event_id (UNIQUE); the reports group decisions by plan year and unit
+-- (enrollment_decisions_year_unit). Not unique, so it enforced nothing either.
+DROP INDEX famins.enrollment_decisions_household;
