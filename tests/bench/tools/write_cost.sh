@@ -22,6 +22,8 @@
 #     none); partial indexes are evaluated on the versions (see index_entries below),
 #   - statements per batch, per role (pg_stat_statements calls, BEGIN/COMMIT/COPY included; a COPY is two round
 #     trips, a PQprepare one more that pg_stat_statements does not see), batches = the positions' compare-and-set.
+# The private cluster keeps running for the next run (each run makes and drops its own database); stop it with
+# `runuser -u famins -- /usr/lib/postgresql/15/bin/pg_ctl -D /tmp/famins-wc-pg/data stop` (without runuser when not root).
 # Needs: root or the user owning the private cluster (PostgreSQL refuses to run as root: it runs as
 # FAMINS_STACK_USER, default famins), the shared Kafka up (deploy/local/stack.sh up), a build.
 set -euo pipefail
