@@ -193,6 +193,40 @@ got=$(itest_psql -c "SELECT withdrawn || ':' || refused || ':' || released FROM 
 [ "$got" = "3:1:120000" ] || adj_fail "claim_withdrawals_by_unit: $got"
 adj_ok "report views"
 
+# Phase 4: a later decision of a claim already paid in part pays only what it owes beyond its instructions. J is
+# sent without documents, a reviewer approves less than payable (partial, REVIEWER_REDUCED), that is paid, the
+# family appeals and the appeal is overturned: one new instruction for the difference, the first not repeated.
+appeal() { # event claim
+    printf '%s|{%s,"claim_id":"%s","policy_number":"%s","reason":"the bills were all eligible","documents":[]}\n' \
+        "$P" "$(env_ "$1" claim.appealed 2026-06-21T09:00:00+08:00)" "$2" "$P"
+}
+overturn() { # event claim amount
+    printf '%s|{%s,"claim_id":"%s","policy_number":"%s","reviewer":"R-2","action":"overturn","amount":%s,"note":null}\n' \
+        "$P" "$(env_ "$1" claim.appeal_reviewed 2026-06-28T15:00:00+08:00)" "$2" "$P" "$3"
+}
+medical clm-J PAY-J "$PA" INV-J 60000 0 missing "$(payee insured ICBC $ACC_A)" >"$ADJ_LOGS/phase4a.txt"
+review rev-J PAY-J 10000 >>"$ADJ_LOGS/phase4a.txt"
+adj_produce "$ADJ_LOGS/phase4a.txt"
+total=$((total + 2))
+adj_wait_sql 60 "$total" "$adj_consumed_sql"
+got=$(itest_psql -c "SELECT status || ':' || payable FROM famins.claims WHERE claim_id = 'PAY-J'")
+[ "$got" = "partial:10000" ] || adj_fail "PAY-J after the reduced review: $got"
+{
+    paid res-J1 PAY-J famins-pay-rev-J-0 2026-06-20 BR-J
+    appeal apl-J PAY-J
+    overturn apr-J PAY-J 40000
+} >"$ADJ_LOGS/phase4b.txt"
+adj_produce "$ADJ_LOGS/phase4b.txt"
+total=$((total + 3))
+adj_wait_sql 60 "$total" "$adj_consumed_sql"
+read -r status payable <<<"$(itest_psql -F ' ' -c "SELECT status, payable FROM famins.claims WHERE claim_id = 'PAY-J'")"
+[ "$payable" -gt 10000 ] || adj_fail "the overturned appeal did not raise PAY-J ($status $payable)"
+got=$(itest_psql -c "SELECT string_agg(instruction_id || ':' || amount || ':' || status, ' ' ORDER BY instruction_id)
+                     FROM famins.payment_instructions WHERE claim_id = 'PAY-J'")
+[ "$got" = "famins-pay-apr-J-0:$((payable - 10000)):instructed famins-pay-rev-J-0:10000:paid" ] ||
+    adj_fail "PAY-J's instructions after the overturn to $payable: $got"
+adj_ok "an appeal overturned after a partial payment instructs only the difference ($((payable - 10000)) fen)"
+
 # The account numbers: not on claim.decided, claim.payment, the dead letters (table and topic), logs, any table.
 adj_stop "$pid"
 kcat -C -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$ADJ_OUT" -e -q >"$ADJ_LOGS/decided.out"
