@@ -21,7 +21,8 @@
 #   WAVE_LOG_DIR            ($build/wave-logs/<time>) the services' logs and the wave's labels
 #   WAVE_CLAIMS             (0) 1: then a year of claims and reviews for the wave's policies (famins-wavegen
 #                           claims mode, rebuilt from the same seed) through famins-adjudicator and famins-relay,
-#                           and a summary of the claim decisions
+#                           with the later life of a claim (documents, appeals, payee blocks, payment results,
+#                           withdrawals), and a summary of the claim decisions
 set -euo pipefail
 
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -172,7 +173,7 @@ FAMINS_PG_DSN="$base_dsn user=famins_relay application_name=famins-relay" \
     "$build/services/relay/famins-relay" >"$logs/relay-claims.log" 2>&1 &
 pids+=($!)
 claims_started=$(date +%s.%N)
-"$build/services/wavegen/famins-wavegen" claims --households "$households" --seed "$seed" \
+"$build/services/wavegen/famins-wavegen" claims --households "$households" --seed "$seed" --payments \
     --labels "$logs/claim-labels.jsonl" --quiet -b "$FAMINS_KAFKA_BOOTSTRAP" >"$logs/wavegen-claims.log" 2>&1 ||
     { cat "$logs/wavegen-claims.log" >&2; echo "run-wave: famins-wavegen claims failed" >&2; exit 1; }
 deadline=$(($(date +%s) + timeout_s))

@@ -231,7 +231,7 @@ static void payment_events(uint64_t *s, const char *policy, const char *role, ui
 {
     const char *head = "\"schema_version\":1,\"occurred_at\":\"2026-06-20T09:00:00+08:00\",\"producer\":"
                        "\"adj-testgen\"";
-    char claim[64];
+    char claim[256]; /* policy numbers are at most 128 bytes here */
     snprintf(claim, sizeof claim, "\"claim_id\":\"C%" PRIu64 "-%ld\",\"policy_number\":\"%s\"", seedv, i,
              policy);
     if (rng_chance(s, 250)) {

@@ -200,7 +200,7 @@ static int setup_household(void **state)
 
 static json_t *load(const char *dir, const char *stem, const char *suffix)
 {
-    char path[1400];
+    char path[1600]; /* dir (< 1200) + stem (< 256) + suffix */
     snprintf(path, sizeof path, "%s/%s%s", dir, stem, suffix);
     json_error_t jerr;
     json_t *j = json_load_file(path, 0, &jerr);
