@@ -344,8 +344,8 @@ static fm_fen instructed_total(adj_payment *p, const adj_pay_claim *c)
 static fm_status instruct_all(adj_payment *p, adj_pay_claim *c, const char *claim_id, const char *policy,
                               const char *source, fm_fen payable, const char *occurred_at, fm_error *err)
 {
-    int shares[FM_PAYEE_MAX];
-    fm_fen parts[FM_PAYEE_MAX];
+    int shares[FM_PAYEE_MAX] = {0};
+    fm_fen parts[FM_PAYEE_MAX] = {0};
     for (size_t i = 0; i < c->n; i++)
         shares[i] = c->r[i].share_percent;
     adj_payment_split(payable, shares, c->n, parts);
