@@ -275,7 +275,7 @@ static fm_status context_of(const adj_batch *b, const char *policy_number, const
         x->household_medical_paid[FM_LIAB_ACCIDENT_MEDICAL] = h->medical_paid[FM_LIAB_ACCIDENT_MEDICAL];
         x->household_medical_paid[FM_LIAB_ILLNESS_HOSPITAL] = h->medical_paid[FM_LIAB_ILLNESS_HOSPITAL];
     }
-    x->deceased = fm_map_get(&b->deceased, person_key) != NULL;
+    x->deceased = adj_batch_is_deceased(b, person_key);
     return FM_OK;
 }
 
@@ -307,7 +307,7 @@ static fm_status keep_usage(adj_batch *b, const fm_claim *c, int plan_year, cons
     snprintf(u->person_key, sizeof u->person_key, "%s", person_key);
     u->usage = d->new_usage;
     u->dirty = true;
-    if (d->new_usage.death_paid > 0 && fm_map_put(&b->deceased, person_key, 1, NULL) == NULL)
+    if (d->new_usage.death_paid > 0 && adj_batch_set_deceased(b, person_key, true) != FM_OK)
         return FM_ENOMEM;
     if (fm_liability_is_medical(c->liability)) {
         adj_household_fact *h = fm_map_put(&b->households, policy_number, sizeof *h, NULL);
@@ -442,7 +442,7 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
     /* A death paid: the person is deceased under each of their keys, for the batch's later claims on
      * another policy (where they may be stored under another key). */
     for (size_t i = 0; d.usage_changed && d.new_usage.death_paid > 0 && i < n_keys; i++)
-        if (fm_map_put(&b->deceased, keys[i], 1, NULL) == NULL)
+        if (adj_batch_set_deceased(b, keys[i], true) != FM_OK)
             goto fail;
     if (fm_map_put(&b->events, c->event_id, 1, NULL) == NULL)
         goto fail;

@@ -157,3 +157,18 @@ const char *adj_usage_key(char *buf, size_t len, int plan_year, const char *pers
     snprintf(buf, len, "%d\x1f%s", plan_year, person_key);
     return buf;
 }
+
+fm_status adj_batch_set_deceased(adj_batch *b, const char *person_key, bool deceased)
+{
+    char *v = fm_map_put(&b->deceased, person_key, 1, NULL);
+    if (v == NULL)
+        return FM_ENOMEM;
+    *v = deceased ? 1 : 0;
+    return FM_OK;
+}
+
+bool adj_batch_is_deceased(const adj_batch *b, const char *person_key)
+{
+    const char *v = fm_map_get(&b->deceased, person_key);
+    return v != NULL && *v == 1;
+}

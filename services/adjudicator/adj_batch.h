@@ -97,7 +97,8 @@ typedef struct adj_review_row {
 typedef struct adj_batch {
     fm_map policies, persons, usage, households, claims, invoices;
     fm_map events;   /* event ids that recorded a claim: one char, ADJ_EVENT_IN_DATABASE or 0 (this batch) */
-    fm_map deceased; /* person keys with a death benefit paid, any plan year (value unused) */
+    fm_map deceased; /* person keys with a death benefit paid, any plan year (value: one byte, 1 = deceased;
+                      * 0 once a withdrawal released the death benefit: adj_batch_set_deceased) */
     adj_stored_claim *stored;
     size_t n_stored, cap_stored;
     /* COPY rows */
@@ -124,5 +125,10 @@ fm_status adj_batch_add_review(adj_batch *b, const fm_review *r, const char *sta
 
 /* The key of a usage fact: "<plan year>\x1f<person key>" into buf (64 + 16 bytes is enough). */
 const char *adj_usage_key(char *buf, size_t len, int plan_year, const char *person_key);
+
+/* Marks (or, deceased false, unmarks) person key as deceased for the batch's later claims. FM_ENOMEM. */
+fm_status adj_batch_set_deceased(adj_batch *b, const char *person_key, bool deceased);
+/* Whether the batch knows person key as deceased. */
+bool adj_batch_is_deceased(const adj_batch *b, const char *person_key);
 
 #endif

@@ -419,6 +419,11 @@ static fm_status release(adj_batch *b, adj_pay_reservation *r, fm_error *err)
         x->medical_paid[l] = less(x->medical_paid[l], r->usage.medical_paid[l]);
     }
     u->dirty = true;
+    /* A released death benefit: the person is no longer known dead, as the facts read (death_paid > 0) will
+     * say once the batch is written; the batch's later claims must see the same. */
+    if (r->usage.death_paid > 0 && x->death_paid == 0 &&
+        adj_batch_set_deceased(b, r->person_key, false) != FM_OK)
+        return oom(err);
     adj_household_fact *h = fm_map_get(&b->households, r->policy_number);
     if (h != NULL) {
         for (int l = 0; l < FM_LIAB_COUNT; l++)

@@ -310,7 +310,7 @@ static fm_status take_facts(adj_batch *b, const adj_fact_item *it, const PGresul
             h->medical_paid[FM_LIAB_ILLNESS_HOSPITAL] = i64_at(res, r, F_HH_IH);
         }
     }
-    if (bool_at(res, r, F_DECEASED) && fm_map_put(&b->deceased, person_key, 1, NULL) == NULL)
+    if (bool_at(res, r, F_DECEASED) && adj_batch_set_deceased(b, person_key, true) != FM_OK)
         return FM_ENOMEM;
     if (it->claim_id != NULL) {
         adj_claim_fact *c = fm_map_put(&b->claims, it->claim_id, sizeof *c, &created);

@@ -227,6 +227,30 @@ got=$(itest_psql -c "SELECT string_agg(instruction_id || ':' || amount || ':' ||
     adj_fail "PAY-J's instructions after the overturn to $payable: $got"
 adj_ok "an appeal overturned after a partial payment instructs only the difference ($((payable - 10000)) fen)"
 
+# Phase 5: a withdrawn death benefit no longer makes the person deceased for a later claim IN THE SAME BATCH, as
+# it does not for a later batch (the facts read: death_paid > 0). K (the parent's death, approved on receipt) is
+# withdrawn, then L (the parent's earlier hospital bill) comes: all three in one batch (once a CI failure of the
+# crash test: the batch still held the person as deceased and declined L PERSON_DECEASED).
+adj_stop "$pid"
+{
+    printf '%s|{%s,"claim_id":"PAY-K","policy_number":"%s","insured_id_number":"%s","liability":"death","cause":"accident",' \
+        "$P" "$(env_ clm-K claim.submitted 2026-09-02T10:00:00+08:00)" "$P" "$PA"
+    printf '"incident_date":"2026-09-01","event_date":"2026-09-01","report_date":"2026-09-02","bills":[],"injuries":[],'
+    printf '"critical_illness_code":null,"documents":["claim_form","id_document","death_certificate"],%s}\n' \
+        "$(payee beneficiaries ICBC $ACC_C1 60 BOC $ACC_C2 40)"
+    withdraw wd-K PAY-K
+    medical clm-L PAY-L "$PA" INV-L 30000 0 full "$(payee insured ICBC $ACC_A)"
+} >"$ADJ_LOGS/phase5.txt"
+adj_produce "$ADJ_LOGS/phase5.txt"
+adj_start adj-pay3 FAMINS_LOG_LEVEL=debug FAMINS_BATCH_MAX_MS=2000
+pid=$ADJ_LAST_PID
+total=$((total + 3))
+adj_wait_sql 60 "$total" "$adj_consumed_sql"
+grep -q 'batch_prepared.*claims=2 reviews=1' "$ADJ_LOGS/adj-pay3.log" || adj_fail "phase 5 was not one batch"
+got=$(itest_psql -c "SELECT string_agg(claim_id || '=' || status, ' ' ORDER BY claim_id) FROM famins.claims WHERE claim_id IN ('PAY-K', 'PAY-L')")
+[ "$got" = "PAY-K=withdrawn PAY-L=approved" ] || adj_fail "a claim after a withdrawn death benefit in the same batch: $got"
+adj_ok "a withdrawn death benefit does not make the person deceased for the batch's later claims"
+
 # The account numbers: not on claim.decided, claim.payment, the dead letters (table and topic), logs, any table.
 adj_stop "$pid"
 kcat -C -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$ADJ_OUT" -e -q >"$ADJ_LOGS/decided.out"
@@ -236,7 +260,7 @@ itest_psql -c "SELECT error_code, error_text, error_path FROM famins.dead_letter
     itest_psql -c "SELECT error_code, error_text FROM famins.dead_letters" >"$ADJ_LOGS/deadletters.txt"
 pg_dump "$FAMINS_PG_DSN" --data-only --schema=famins --exclude-table=famins.dead_letters >"$ADJ_LOGS/dump.sql"
 for a in "${ACCOUNTS[@]}"; do
-    for f in decided.out payment.out dlq.out deadletters.txt adj-pay.log adj-pay2.log relay.log dump.sql; do
+    for f in decided.out payment.out dlq.out deadletters.txt adj-pay.log adj-pay2.log adj-pay3.log relay.log dump.sql; do
         ! grep -q "$a" "$ADJ_LOGS/$f" || adj_fail "an account number is in $f"
     done
 done
