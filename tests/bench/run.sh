@@ -510,8 +510,20 @@ latency_by_second() {
         GROUP BY s ORDER BY s"
 }
 
+# cpu_ticks PID: the process's user + system CPU time so far, in clock ticks (0 when gone).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# The steady run's CPU per claim, of the adjudicator and of its PostgreSQL backend (application_name
+# bench-adj): a figure the machine's other load changes far less than the latency (the stack is local).
+adj_backend=$(q1 "SELECT pid FROM pg_stat_activity WHERE application_name = 'bench-adj' LIMIT 1")
+adj_cpu0=$(cpu_ticks "$adj_pid")
+adj_pg_cpu0=$(cpu_ticks "${adj_backend:-0}")
 adj_log_before=$(wc -l <"$WORK/adjudicator.log")
 claims_wave steady "$WORK/policies-steady.jsonl" --rate "$rate"
+hz=$(getconf CLK_TCK)
+steady_cpu_worker_ms=$(calc "($(cpu_ticks "$adj_pid") - $adj_cpu0) * 1000 / $hz / $W_MESSAGES")
+steady_cpu_pg_ms=$(calc "($(cpu_ticks "${adj_backend:-0}") - $adj_pg_cpu0) * 1000 / $hz / $W_MESSAGES")
+log "steady: CPU per claim $(round "$steady_cpu_worker_ms" 3) ms in famins-adjudicator," \
+    "$(round "$steady_cpu_pg_ms" 3) ms in its PostgreSQL backend (pid ${adj_backend:-none})"
 steady_messages=$W_MESSAGES
 steady_in_rate=$(calc "$W_MESSAGES / $W_PRODUCE_S")
 steady_cps=$(calc "$W_MESSAGES / ($W_END - $W_START)")
