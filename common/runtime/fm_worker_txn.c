@@ -14,9 +14,8 @@
 
 /* ---- the batch's event ids ----------------------------------------------------------------------------- */
 
-static const char LOOKUP_SQL[] =
-    "SELECT event_id, content_hash FROM famins.own_processed_events "
-    "WHERE consumer_group = $1 AND event_id = ANY ($2::text[])";
+static const char LOOKUP_SQL[] = "SELECT event_id, content_hash FROM famins.own_processed_events "
+                                 "WHERE consumer_group = $1 AND event_id = ANY ($2::text[])";
 
 /* The error of a pipeline step: the result's, else the connection's. */
 static void pipeline_error(PGconn *conn, const PGresult *res, fm_error *err)
