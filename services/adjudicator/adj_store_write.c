@@ -18,7 +18,10 @@ static const char REVIEWS_SQL[] =
     "   $9::bigint[], $10::boolean[], $11::text[]) WITH ORDINALITY AS q(cid, eid, reviewer, action, amount, "
     "note,"
     "   sb, sa, pa, decided, ign, i)"
-    " LEFT JOIN famins.claim_decisions d ON q.decided AND d.source_event_id = q.eid"
+    /* LATERAL (... LIMIT 1) on the whole key: joined plainly, a plan made while claim_decisions was new
+     * hashed all of it (adj_store_read.c, FACTS_SQL, says why). */
+    " LEFT JOIN LATERAL (SELECT x.decision_id FROM famins.claim_decisions x"
+    "   WHERE q.decided AND x.source_event_id = q.eid LIMIT 1) d ON true"
     " ORDER BY q.i";
 
 static fm_status write_reviews(PGconn *conn, fm_pg_stmts *cache, const adj_batch *b, fm_error *err)
@@ -73,9 +76,15 @@ done:
     return st;
 }
 
+/* Each claim found by its key (LATERAL ... LIMIT 1), then updated by its row id: joined on claim_id, a plan
+ * made while claims was new scanned the whole table for every batch with a review (adj_store_read.c,
+ * FACTS_SQL). The rows are this transaction's — locked by its read (FOR UPDATE) or inserted by its COPY —
+ * so no one else moves them between the two. */
 static const char UPDATE_CLAIMS_SQL[] =
     "UPDATE famins.claims c SET status = q.s, payable = q.p, decided_at = clock_timestamp()"
-    " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS q(id, s, p) WHERE c.claim_id = q.id";
+    " FROM (SELECT q.s, q.p, x.ctid AS t FROM unnest($1::text[], $2::text[], $3::bigint[]) AS q(id, s, p)"
+    "   JOIN LATERAL (SELECT y.ctid FROM famins.claims y WHERE y.claim_id = q.id LIMIT 1) x ON true) q"
+    " WHERE c.ctid = q.t";
 
 /* Arrays of the changed claims, usage rows and households, gathered from the maps. */
 typedef struct gather {

@@ -500,13 +500,53 @@ SQL
           round(percentile_cont(0.99) WITHIN GROUP (ORDER BY high)::numeric, 1)) FROM d"
 }
 
+# latency_by_second T0_MS: the steady run's committed latency second by second of its produce time (after
+# latency, from the same tables): a start-up burst, a checkpoint or another process's stall shows as its own
+# rows instead of hiding in the run's p99.
+latency_by_second() {
+    echo "| second | claims | p50 ms | p90 ms | p99 ms | max ms |"
+    echo "|---:|---:|---:|---:|---:|---:|"
+    q1 "SELECT format('| %s | %s | %s | %s | %s | %s |', s, count(*),
+            round(percentile_cont(0.5) WITHIN GROUP (ORDER BY low)::numeric, 1),
+            round(percentile_cont(0.9) WITHIN GROUP (ORDER BY low)::numeric, 1),
+            round(percentile_cont(0.99) WITHIN GROUP (ORDER BY low)::numeric, 1), round(max(low)::numeric, 1))
+        FROM (SELECT (i.ts_ms - $1) / 1000 AS s,
+                     extract(epoch FROM pg_xact_commit_timestamp(d.xmin)) * 1000 - i.ts_ms AS low
+              FROM famins.claim_decisions d
+              JOIN famins_bench.ev_in i ON i.p = d.source_partition AND i.o = d.source_offset
+              WHERE d.kind = 'initial' AND d.source_topic = '$CLAIMS_TOPIC' AND i.ts_ms >= $1) x
+        GROUP BY s ORDER BY s"
+}
+
+# cpu_ticks PID: the process's user + system CPU time so far, in clock ticks (0 when gone).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# The steady run's CPU per claim, of the adjudicator and of its PostgreSQL backend (application_name
+# bench-adj): a figure the machine's other load changes far less than the latency (the stack is local).
+adj_backend=$(q1 "SELECT pid FROM pg_stat_activity WHERE application_name = 'bench-adj' LIMIT 1")
+adj_cpu0=$(cpu_ticks "$adj_pid")
+adj_pg_cpu0=$(cpu_ticks "${adj_backend:-0}")
+adj_log_before=$(wc -l <"$WORK/adjudicator.log")
 claims_wave steady "$WORK/policies-steady.jsonl" --rate "$rate"
+hz=$(getconf CLK_TCK)
+steady_cpu_worker_ms=$(calc "($(cpu_ticks "$adj_pid") - $adj_cpu0) * 1000 / $hz / $W_MESSAGES")
+steady_cpu_pg_ms=$(calc "($(cpu_ticks "${adj_backend:-0}") - $adj_pg_cpu0) * 1000 / $hz / $W_MESSAGES")
+log "steady: CPU per claim $(round "$steady_cpu_worker_ms" 3) ms in famins-adjudicator," \
+    "$(round "$steady_cpu_pg_ms" 3) ms in its PostgreSQL backend (pid ${adj_backend:-none})"
 steady_messages=$W_MESSAGES
 steady_in_rate=$(calc "$W_MESSAGES / $W_PRODUCE_S")
 steady_cps=$(calc "$W_MESSAGES / ($W_END - $W_START)")
 read -r steady_n steady_n_pub s_lo50 s_lo90 s_lo99 s_hi50 s_hi90 s_hi99 <<<"$(latency steady "$W_T0")"
 log "steady: $steady_messages claims offered at $(round "$steady_in_rate") /s; latency ms p50/p90/p99:" \
     "committed $s_lo50/$s_lo90/$s_lo99, published $s_hi50/$s_hi90/$s_hi99 ($steady_n decisions, $steady_n_pub published)"
+latency_by_second "$W_T0" >"$out_dir/steady-latency-by-second.md"
+log "steady: latency second by second in $out_dir/steady-latency-by-second.md"
+if [ "$profile" = 1 ]; then
+    # The steady run's own batches (the saturation run's would swamp them): their phases, for the breakdown.
+    tail -n +"$((adj_log_before + 1))" "$WORK/adjudicator.log" >"$WORK/adjudicator-steady.log"
+    bash "$FAMINS_SOURCE_DIR/tests/bench/tools/batch_phases.sh" "$WORK/adjudicator-steady.log" \
+        >"$out_dir/steady-batch-phases.md" || log "WARNING: no steady batch phases"
+    log "steady: batch phases in $out_dir/steady-batch-phases.md"
+fi
 
 log "claims: saturation run (famins-wavegen unpaced, the adjudicator running)"
 claims_wave saturation "$WORK/policies-saturation.jsonl"
