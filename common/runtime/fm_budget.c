@@ -44,7 +44,8 @@ fm_status fm_memory_limits_derive(int64_t budget_mb, int64_t max_message_bytes, 
         l.queued_max_messages_kbytes = FM_BUDGET_QUEUE_KBYTES_MAX;
     if (l.fetch_max_bytes > FM_BUDGET_FETCH_BYTES_MAX)
         l.fetch_max_bytes = FM_BUDGET_FETCH_BYTES_MAX;
-    l.message_max_bytes = l.fetch_max_bytes < FM_BUDGET_MESSAGE_MAX ? l.fetch_max_bytes : FM_BUDGET_MESSAGE_MAX;
+    l.message_max_bytes =
+        l.fetch_max_bytes < FM_BUDGET_MESSAGE_MAX ? l.fetch_max_bytes : FM_BUDGET_MESSAGE_MAX;
     if (l.queued_min_messages > FM_BUDGET_QUEUE_MESSAGES_MAX)
         l.queued_min_messages = FM_BUDGET_QUEUE_MESSAGES_MAX;
     if (prefetch_kbytes > 0)

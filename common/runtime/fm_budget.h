@@ -50,9 +50,9 @@ typedef struct fm_memory_limits {
 } fm_memory_limits;
 
 /* Splits budget_mb: usable U = budget - FM_BUDGET_BASE_MB MiB; the prefetch queue U/4, a fetch response U/8
- * once decompressed (fetch_max_bytes = U / (8 * FM_BUDGET_FETCH_EXPANSION)), the batch and what it becomes U/2,
- * i.e. batch_max_bytes = U / (2 * 2 * FM_BUDGET_BATCH_EXPANSION) (a batch may go one message past its bound,
- * at most twice the bound); the rest (U/8) for a second broker's response and slack.
+ * once decompressed (fetch_max_bytes = U / (8 * FM_BUDGET_FETCH_EXPANSION)), the batch and what it becomes
+ * U/2, i.e. batch_max_bytes = U / (2 * 2 * FM_BUDGET_BATCH_EXPANSION) (a batch may go one message past its
+ * bound, at most twice the bound); the rest (U/8) for a second broker's response and slack.
  * max_partition_fetch_bytes = min(fetch, 1 MiB); message_max_bytes = min(fetch, 1,000,000);
  * queued_min_messages = 2 x batch_messages.
  * prefetch_kbytes and batch_max_bytes, when > 0, replace the derived values (explicit settings win).

@@ -4,8 +4,8 @@
 # and 3 do) and samples every worker's VmHWM and VmRSS, and its resident memory by kind of mapping
 # (/proc/<pid>/smaps: glibc's main heap, its thread arenas, blocks mapped on their own, thread stacks, files),
 # with eligibility's committed position beside each sample. Prints each worker's peak at 10 %, 50 % and 100 %
-# of the wave (as run.sh reads them, and as they were exactly when the position passed each mark), and where
-# its resident memory was at its largest. Not part of the test run (a measurement).
+# of the wave (at the first sample after eligibility's position passes each mark), where its resident memory
+# was at its largest and of what, and its CPU seconds. Not part of the test run (a measurement).
 #
 #   FAMINS_BUILD_DIR=$PWD/build-bench bash tests/bench/tools/memory_profile.sh [--households N] [--instances K]
 #       [--interval S] [--seed S] [--out DIR] [--debug] [--extra "VAR=value ..."]

@@ -26,7 +26,8 @@ static void the_default_budget_splits_into_the_documented_shares(void **state)
     /* What the limits add up to stays inside the budget: the queue, a fetch in flight, and a batch of at
      * most twice its bound grown FM_BUDGET_BATCH_EXPANSION times. */
     int64_t used = FM_BUDGET_BASE_MB * MIB + l.queued_max_messages_kbytes * 1024 +
-                   l.fetch_max_bytes * FM_BUDGET_FETCH_EXPANSION + 2 * l.batch_max_bytes * FM_BUDGET_BATCH_EXPANSION;
+                   l.fetch_max_bytes * FM_BUDGET_FETCH_EXPANSION +
+                   2 * l.batch_max_bytes * FM_BUDGET_BATCH_EXPANSION;
     assert_true(used <= 128 * MIB);
 }
 
