@@ -8,7 +8,6 @@
 #include "fm_worker.h"
 
 #include <inttypes.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,12 +143,23 @@ static fm_status batch_done(fmw_worker *w, const char *ranges, int64_t started_u
     w->elsewhere_redos = 0;
     w->isolate_left = w->isolate_left > w->batch.count ? w->isolate_left - w->batch.count : 0;
     w->isolated_refusals = 0;
-    fm_log(w->lg, FM_LOG_DEBUG, "batch_commit",
-           "messages=%zu ranges=%s decode_us=%" PRId64 " lookup_us=%" PRId64 " apply_us=%" PRId64
-           " write_us=%" PRId64 " commit_us=%" PRId64,
-           w->batch.count, ranges, w->phase_us[0], w->phase_us[1], w->phase_us[2], w->phase_us[3],
-           w->phase_us[4]);
+    if (w->lg->level <= FM_LOG_DEBUG) {
+        /* With the batch's bytes and the process's memory, so that a profile tells which batch raised the
+         * peak and whether live data or the allocator's free memory did
+         * (tests/bench/tools/memory_profile.sh).
+         */
+        fm_memory_usage mu;
+        fm_memory_usage_read(&mu);
+        fm_log(w->lg, FM_LOG_DEBUG, "batch_commit",
+               "messages=%zu bytes=%zu ranges=%s decode_us=%" PRId64 " lookup_us=%" PRId64
+               " apply_us=%" PRId64 " write_us=%" PRId64 " commit_us=%" PRId64 " rss_kib=%" PRId64
+               " hwm_kib=%" PRId64 " heap_used_kib=%" PRId64 " heap_free_kib=%" PRId64 " mapped_kib=%" PRId64,
+               w->batch.count, w->batch.bytes, ranges, w->phase_us[0], w->phase_us[1], w->phase_us[2],
+               w->phase_us[3], w->phase_us[4], mu.rss_kib, mu.hwm_kib, mu.heap_used_kib, mu.heap_free_kib,
+               mu.mapped_kib);
+    }
     fm_batch_clear(&w->batch);
+    fm_memory_release(); /* the batch's messages and rows are freed: see fm_budget.h */
     return FM_OK;
 }
 
@@ -325,12 +335,7 @@ static void worker_free(fmw_worker *w)
 fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counters, fm_error *err)
 {
     fmw_worker w = {.opt = opt, .lg = opt->logger, .fatal = FM_OK};
-#ifdef __GLIBC__
-    /* A fixed threshold: blocks of 256 KiB and more (librdkafka's fetch buffers, large COPY buffers) are
-     * mapped and unmapped, so a worker's resident memory follows what it holds. glibc's adaptive threshold
-     * would move them onto the heap, whose fragmented pages made a long wave's peak creep up. */
-    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-#endif
+    fm_memory_allocator_init(); /* before librdkafka's threads: see fm_budget.h */
     const fm_settings *s = opt->settings;
     fm_status st = fmw_configure(&w, err);
     if (st != FM_OK)
@@ -353,10 +358,12 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
     fm_log(w.lg, FM_LOG_INFO, "worker_started",
            "group=%s topics=%s%s assignor=%s batch_max=%d batch_ms=%d batch_max_bytes=%" PRId64
            " queued_max_messages_kbytes=%" PRId64 " fetch_max_bytes=%" PRId64
-           " max_partition_fetch_bytes=%" PRId64 " queued_min_messages=%" PRId64,
+           " max_partition_fetch_bytes=%" PRId64 " message_max_bytes=%" PRId64
+           " queued_min_messages=%" PRId64,
            w.group, w.topics[0], w.topic_count > 1 ? ",..." : "", fm_settings_str(s, "FAMINS_ASSIGNOR"),
            w.batch_max, w.batch_ms, w.limits.batch_max_bytes, w.limits.queued_max_messages_kbytes,
-           w.limits.fetch_max_bytes, w.limits.max_partition_fetch_bytes, w.limits.queued_min_messages);
+           w.limits.fetch_max_bytes, w.limits.max_partition_fetch_bytes, w.limits.message_max_bytes,
+           w.limits.queued_min_messages);
 
     int64_t last_stats = fmw_now_ms();
     while (st == FM_OK) {

@@ -85,6 +85,7 @@ fm_status fmw_make_consumer(fmw_worker *w, fm_error *err)
     } limits[] = {{"queued.max.messages.kbytes", w->limits.queued_max_messages_kbytes},
                   {"fetch.max.bytes", w->limits.fetch_max_bytes},
                   {"max.partition.fetch.bytes", w->limits.max_partition_fetch_bytes},
+                  {"message.max.bytes", w->limits.message_max_bytes},
                   {"queued.min.messages", w->limits.queued_min_messages}};
     for (size_t i = 0; i < sizeof limits / sizeof limits[0] && st == FM_OK; i++) {
         snprintf(value, sizeof value, "%" PRId64, limits[i].value);

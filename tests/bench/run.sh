@@ -255,7 +255,9 @@ subs_pid=$LAST_PID
 # Drained: eligibility has applied every input message, the outbox is published and subsidy has applied
 # every enrollment.decided message. Peak memory is read when eligibility passes 10 % and 50 % of the wave's
 # messages and again at the end (VmHWM is the peak so far, so each reading covers everything before it), with
-# the resident set at that moment (VmRSS) beside it.
+# the resident set at that moment (VmRSS) beside it. Subsidy's readings are taken at its own 10 % and 50 % (its
+# position on enrollment.decided against the wave's messages): it runs behind eligibility, and read at
+# eligibility's marks its "10 %" came before it had fetched anything (a warm-up reading, not a peak).
 tenth=$((in_messages / 10))
 half=$((in_messages / 2))
 mem10_elig=0 mem10_subs=0 mem10_relay=0 mem10_at=0
@@ -274,13 +276,15 @@ while :; do
         (SELECT coalesce(sum(next_offset), 0) FROM famins.consumer_positions WHERE consumer_group = '$SUBS_GROUP'
         AND topic = '$DECIDED_TOPIC')")
     if [ "$mem10_at" = 0 ] && [ "$a" -ge "$tenth" ]; then
-        mem10_elig=$(elig_hwm) mem10_subs=$(hwm "$subs_pid") mem10_relay=$(hwm "$relay_pid") mem10_at=$a
-        rss10_elig=$(elig_rss) rss10_subs=$(rss "$subs_pid")
+        mem10_elig=$(elig_hwm) mem10_relay=$(hwm "$relay_pid") mem10_at=$a
+        rss10_elig=$(elig_rss)
     fi
     if [ "$mem50_at" = 0 ] && [ "$a" -ge "$half" ]; then
-        mem50_elig=$(elig_hwm) mem50_subs=$(hwm "$subs_pid") mem50_relay=$(hwm "$relay_pid") mem50_at=$a
-        rss50_elig=$(elig_rss) rss50_subs=$(rss "$subs_pid")
+        mem50_elig=$(elig_hwm) mem50_relay=$(hwm "$relay_pid") mem50_at=$a
+        rss50_elig=$(elig_rss)
     fi
+    if [ "$mem10_subs" = 0 ] && [ "$b" -ge "$tenth" ]; then mem10_subs=$(hwm "$subs_pid") rss10_subs=$(rss "$subs_pid"); fi
+    if [ "$mem50_subs" = 0 ] && [ "$b" -ge "$half" ]; then mem50_subs=$(hwm "$subs_pid") rss50_subs=$(rss "$subs_pid"); fi
     if [ "$a" -ge "$in_messages" ] && [ "$unsent_rows" = 0 ]; then
         # Eligibility is done and its outbox published: enrollment.decided is complete.
         [ -n "${d_hw:-}" ] || d_hw=$(hw "$DECIDED_TOPIC")
@@ -299,6 +303,9 @@ pipeline_s=$(calc "$end_t - $start_t")
 pipeline_hps=$(calc "$households / $pipeline_s")
 mem_end_elig=$(elig_hwm) mem_end_subs=$(hwm "$subs_pid") mem_end_relay=$(hwm "$relay_pid")
 rss_end_elig=$(elig_rss) rss_end_subs=$(rss "$subs_pid")
+# A wave that subsidy passed in one probe: its 10 % and 50 % readings are the end's (all cover the same past).
+[ "$mem10_subs" != 0 ] || mem10_subs=$mem_end_subs rss10_subs=$rss_end_subs
+[ "$mem50_subs" != 0 ] || mem50_subs=$mem_end_subs rss50_subs=$rss_end_subs
 decisions=$(q1 "SELECT count(*) FROM famins.enrollment_decisions")
 ledger_rows=$(q1 "SELECT count(*) FROM famins.subsidy_ledger")
 dead_letters=$(q1 "SELECT count(*) FROM famins.dead_letters")
@@ -785,8 +792,11 @@ $peer_line
 | famins-adjudicator | — | — | $(mb "$mem_end_adj") | | |
 
 Peaks are VmHWM from \`/proc/<pid>/status\` read while the wave runs (each reading covers everything before
-it); spread = (largest − smallest) / smallest of the three. The workers' limits come from
-\`FAMINS_MEMORY_BUDGET_MB\` (common/runtime/README.md, "Memory").
+it): eligibility's and the relay's when eligibility's position passes 10 % and 50 % of the wave's messages,
+subsidy's when its own position does (it runs behind); spread = (largest − smallest) / smallest of the three.
+On a small wave the 10 % reading comes within a worker's first few fetches (about 4,000 messages each), before
+its prefetch has cycled: a warm-up reading. The workers' limits come from \`FAMINS_MEMORY_BUDGET_MB\`
+(common/runtime/README.md, "Memory"; \`tests/bench/tools/memory_profile.sh\` shows where a peak comes from).
 
 ## Claims
 
