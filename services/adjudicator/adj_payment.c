@@ -463,7 +463,11 @@ fm_status adj_payment_withdraw(adj_payment *p, adj_batch *b, const fm_withdrawal
     adj_claim_fact *cf = fm_map_get(&b->claims, w->claim_id);
     adj_pay_claim *c = claim_of(p, w->claim_id, false);
     const adj_stored_claim *sc = cf != NULL ? stored_of(b, cf) : NULL;
-    const char *before = cf != NULL && cf->recorded ? cf->status : NULL;
+    /* a copy: an accepted withdrawal overwrites cf->status before its row is made */
+    char status_before[ADJ_STATUS_LEN] = "";
+    const char *before = cf != NULL && cf->recorded ? status_before : NULL;
+    if (before != NULL)
+        snprintf(status_before, sizeof status_before, "%s", cf->status);
     if (cf == NULL || (cf->recorded && (c == NULL || sc == NULL))) {
         fm_error_set(err, "batch", "NOT_PREPARED", "withdrawn claim %s was not given to prepare_batch",
                      w->claim_id);

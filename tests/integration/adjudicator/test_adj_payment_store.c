@@ -318,9 +318,9 @@ static void second_batch(void)
             " coalesce(ignored_reason, '-'), ' ') FROM famins.payee_corrections");
     assert_string_equal(got, "ps-cor-1:1:1:-");
     text_of(got, sizeof got,
-            "SELECT string_agg(source_event_id || ':' || claim_id || ':' || accepted || ':' ||"
+            "SELECT string_agg(source_event_id || ':' || claim_id || ':' || status_before || ':' || accepted || ':' ||"
             " released || ':' || cancelled || ':' || reason, ' ') FROM famins.claim_withdrawals");
-    assert_string_equal(got, "ps-wd-3:PS-3:true:700:0:the family\twithdraws");
+    assert_string_equal(got, "ps-wd-3:PS-3:approved:true:700:0:the family\twithdraws");
     text_of(got, sizeof got,
             "SELECT string_agg(claim_id || ':' || payable || ':' || released, ' ' ORDER BY claim_id) FROM famins.claim_reservations");
     assert_string_equal(got, "PS-1:1001:false PS-2:800:false PS-3:700:true");
