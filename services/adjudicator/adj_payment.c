@@ -671,18 +671,23 @@ static void read_instruction(const PGresult *res, int i, adj_pay_instruction *in
 }
 
 /* The claims' receipt, reservation and current payee in one statement (a row per recipient; one row with
- * NULL payee columns for a claim without one). */
+ * NULL payee columns for a claim without one). Each lookup a LATERAL ... LIMIT (never pulled up into a join):
+ * an index scan by claim whatever the statistics say; joined plainly, a table's statistics lagging its rows
+ * (filled during a run) gave hash joins over whole-table scans of the reservations and payees. */
 static const char CLAIMS_SQL[] =
     "SELECT q.id, c.received_at::text AS received_at, r.claim_id IS NOT NULL AS has_res, r.released,"
     " r.plan_year, r.person_key, r.policy_number AS res_policy, r.payable, r.death_paid, r.disability_paid,"
     " r.ci_mild_paid, r.ci_severe_paid, r.deductible_am, r.deductible_ih, r.medical_am, r.medical_ih,"
     " r.household_am, r.household_ih, p.payee_version, p.recipient_index, p.kind, p.share_percent,"
     " p.bank_code, p.account_masked, p.account_ref, p.claim_received_at::text AS claim_received_at"
-    " FROM (SELECT DISTINCT unnest($1::text[]) AS id) q JOIN famins.claims c ON c.claim_id = q.id"
-    " LEFT JOIN famins.claim_reservations r ON r.claim_id = q.id"
-    " LEFT JOIN famins.claim_payees p ON p.claim_id = q.id AND p.payee_version ="
-    "   (SELECT max(x.payee_version) FROM famins.claim_payees x WHERE x.claim_id = q.id)"
+    " FROM (SELECT DISTINCT unnest($1::text[]) AS id) q"
+    " CROSS JOIN LATERAL (SELECT x.received_at FROM famins.claims x WHERE x.claim_id = q.id LIMIT 1) c"
+    " LEFT JOIN LATERAL (SELECT x.* FROM famins.claim_reservations x WHERE x.claim_id = q.id LIMIT 1) r ON true"
+    " LEFT JOIN LATERAL (SELECT x.* FROM famins.claim_payees x WHERE x.claim_id = q.id AND x.payee_version ="
+    "   (SELECT max(y.payee_version) FROM famins.claim_payees y WHERE y.claim_id = q.id)"
+    "   ORDER BY x.recipient_index LIMIT 8) p ON true"
     " ORDER BY q.id, p.recipient_index";
+_Static_assert(FM_PAYEE_MAX == 8, "CLAIMS_SQL reads up to FM_PAYEE_MAX recipients of a payee");
 
 /* The instructions of the claims that have a payee and those the results name, locked: a result changes
  * them. Oldest first; two made in the same instant by one batch (a re-issue and the instruction it replaces,
