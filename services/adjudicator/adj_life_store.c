@@ -11,8 +11,8 @@
  * or open an appeal of them meanwhile. Run only in batches with claim-life events, so not prepared.
  * "ORDER BY id + 0": the latest row of a claim through the claim_id index and a sort of its few rows. Ordered
  * by the bare primary key, the planner may walk that key backwards filtering by claim whenever its statistics
- * lag the table (a table filling during a run; measured: 4,650 rows read per claim, 0.95 s of a 20,000-household
- * wave's claims phase, 14 ms with the index). */
+ * lag the table (a table filling during a run; measured in a 20,000-household wave's claims phase: 0.86-0.95
+ * s, 3.7 ms through the index; tests/bench/results/2026-12-03-claims-set-based.md). */
 static const char LOAD_SQL[] =
     "SELECT q.id, d.source_event_id, d.kind, array_to_string(d.reasons, ',') AS reasons, d.full_amount,"
     " (SELECT a.source_event_id FROM famins.claim_appeals a"

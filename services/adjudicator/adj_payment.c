@@ -682,7 +682,8 @@ static const char CLAIMS_SQL[] =
     " p.bank_code, p.account_masked, p.account_ref, p.claim_received_at::text AS claim_received_at"
     " FROM (SELECT DISTINCT unnest($1::text[]) AS id) q"
     " CROSS JOIN LATERAL (SELECT x.received_at FROM famins.claims x WHERE x.claim_id = q.id LIMIT 1) c"
-    " LEFT JOIN LATERAL (SELECT x.* FROM famins.claim_reservations x WHERE x.claim_id = q.id LIMIT 1) r ON true"
+    " LEFT JOIN LATERAL (SELECT x.* FROM famins.claim_reservations x WHERE x.claim_id = q.id LIMIT 1) r ON "
+    "true"
     " LEFT JOIN LATERAL (SELECT x.* FROM famins.claim_payees x WHERE x.claim_id = q.id AND x.payee_version ="
     "   (SELECT max(y.payee_version) FROM famins.claim_payees y WHERE y.claim_id = q.id)"
     "   ORDER BY x.recipient_index LIMIT 8) p ON true"
@@ -843,9 +844,11 @@ static const char *time_or_now(const char *t)
     return t != NULL && t[0] != '\0' ? t : "now";
 }
 
-/* The event tables' COPYs, by adj_pay_row.table, their columns in the order of the row's texts then numbers. */
+/* The event tables' COPYs, by adj_pay_row.table, their columns in the order of the row's texts then numbers.
+ */
 static const char *const ROW_COPY[] = {
-    "COPY famins.payment_results (source_event_id, instruction_id, claim_id, result, paid_date, bank_reference,"
+    "COPY famins.payment_results (source_event_id, instruction_id, claim_id, result, paid_date, "
+    "bank_reference,"
     " failure_reason, status_before, ignored_reason) FROM STDIN",
     "COPY famins.payee_corrections (source_event_id, claim_id, ignored_reason, payee_version, reissued)"
     " FROM STDIN",
@@ -948,12 +951,13 @@ static fm_status copy_instructions(PGconn *conn, const ins_gather *g, fm_copybuf
         if (c_end(&c) != FM_OK)
             return oom(err);
     }
-    return fm_copybuf_send(conn,
-                           "COPY famins.payment_instructions (instruction_id, status, paid_date, bank_reference,"
-                           " failure_reason, claim_id, policy_number, recipient_index, payee_version, amount,"
-                           " bank_code, account_masked, account_ref, source_event_id, replaces,"
-                           " claim_received_at) FROM STDIN",
-                           buf, err);
+    return fm_copybuf_send(
+        conn,
+        "COPY famins.payment_instructions (instruction_id, status, paid_date, bank_reference,"
+        " failure_reason, claim_id, policy_number, recipient_index, payee_version, amount,"
+        " bank_code, account_masked, account_ref, source_event_id, replaces,"
+        " claim_received_at) FROM STDIN",
+        buf, err);
 }
 
 static const char UPDATE_INSTRUCTIONS_SQL[] =

@@ -65,9 +65,10 @@ static int setup(void **state)
     claim_row("PS-2", "accident_medical", "approved", 800);
     claim_row("PS-3", "accident_medical", "approved", 700);
     /* PS-3: approved earlier without a payee; its reservation is all it has */
-    return tdb_exec(admin, "INSERT INTO famins.claim_reservations (claim_id, plan_year, person_key, policy_number,"
-                           " payable, medical_am, household_am) VALUES ('PS-3', 2026, '" PERSON "', '" POLICY
-                           "', 700, 700, 700)");
+    return tdb_exec(admin,
+                    "INSERT INTO famins.claim_reservations (claim_id, plan_year, person_key, policy_number,"
+                    " payable, medical_am, household_am) VALUES ('PS-3', 2026, '" PERSON "', '" POLICY
+                    "', 700, 700, 700)");
 }
 
 static fm_payee payee(fm_payee_kind kind, size_t n, const char *account)
@@ -120,7 +121,8 @@ static bool not_after(const char *a, const char *b)
              a, b) == 1;
 }
 
-/* Batch 1: two claims submitted with payees, decided, paid and failed in the same batch; PS-2 decided twice. */
+/* Batch 1: two claims submitted with payees, decided, paid and failed in the same batch; PS-2 decided twice.
+ */
 static void first_batch(void)
 {
     adj_payment p = {.keyring = &keyring};
@@ -128,12 +130,14 @@ static void first_batch(void)
     const char *ignored = NULL;
     char now[64] = "";
     assert_int_equal(tdb_exec(adj, "BEGIN"), 0);
-    fm_payee two = payee(FM_PAYEE_BENEFICIARIES, 2, "62220202001122334"), one = payee(FM_PAYEE_INSURED, 1, "621661020088882222");
-    assert_int_equal(adj_payment_claim_submitted(&p, "PS-1", "ps-clm-1", &two, "2026-06-02T10:00:00+08:00", &err),
-                     FM_OK);
+    fm_payee two = payee(FM_PAYEE_BENEFICIARIES, 2, "62220202001122334"),
+             one = payee(FM_PAYEE_INSURED, 1, "621661020088882222");
+    assert_int_equal(
+        adj_payment_claim_submitted(&p, "PS-1", "ps-clm-1", &two, "2026-06-02T10:00:00+08:00", &err), FM_OK);
     assert_int_equal(adj_payment_claim_submitted(&p, "PS-2", "ps-clm-2", &one, NULL, &err), FM_OK);
     adj_output d1 = decided(1001), d2a = decided(500), d2b = decided(800);
-    assert_int_equal(adj_payment_instruct(&p, "PS-1", POLICY, "ps-clm-1", &d1, "2026-06-03T00:00:00Z", &err), FM_OK);
+    assert_int_equal(adj_payment_instruct(&p, "PS-1", POLICY, "ps-clm-1", &d1, "2026-06-03T00:00:00Z", &err),
+                     FM_OK);
     /* made in this batch and answered in it: written once, as answered */
     fm_payment_result r1 = result("ps-res-1", "PS-1", "famins-pay-ps-clm-1-0", false, REASON);
     fm_payment_result r2 = result("ps-res-2", "PS-1", "famins-pay-ps-clm-1-1", true, "BR-1");
@@ -145,8 +149,10 @@ static void first_batch(void)
     assert_int_equal(adj_payment_result(&p, &r3, &ignored, &err), FM_OK);
     assert_string_equal(ignored, "PAYMENT_UNKNOWN_INSTRUCTION");
     /* two decisions of PS-2: its reservation changes twice, the second instructs what the first did not */
-    assert_int_equal(adj_payment_instruct(&p, "PS-2", POLICY, "ps-z-2", &d2a, "2026-06-03T00:00:00Z", &err), FM_OK);
-    assert_int_equal(adj_payment_instruct(&p, "PS-2", POLICY, "ps-a-2", &d2b, "2026-06-03T00:00:00Z", &err), FM_OK);
+    assert_int_equal(adj_payment_instruct(&p, "PS-2", POLICY, "ps-z-2", &d2a, "2026-06-03T00:00:00Z", &err),
+                     FM_OK);
+    assert_int_equal(adj_payment_instruct(&p, "PS-2", POLICY, "ps-a-2", &d2b, "2026-06-03T00:00:00Z", &err),
+                     FM_OK);
     drop_outputs(&p);
     tdb_text(adj, "SELECT now()::text", now, sizeof now);
     assert_int_equal(adj_payment_write(&p, adj, &err), FM_OK);
@@ -154,12 +160,16 @@ static void first_batch(void)
     adj_payment_free(&p);
 
     char got[1024];
-    text_of(got, sizeof got,
-            "SELECT string_agg(instruction_id || ':' || amount || ':' || status || ':' || coalesce(paid_date::text, '-')"
-            " || ':' || coalesce(bank_reference, '-') || ':' || payee_version || ':' || coalesce(replaces, '-'),"
-            " ' ' ORDER BY instruction_id) FROM famins.payment_instructions");
-    assert_string_equal(got, "famins-pay-ps-a-2-0:300:instructed:-:-:0:- famins-pay-ps-clm-1-0:601:failed:-:-:0:-"
-                             " famins-pay-ps-clm-1-1:400:paid:2026-06-20:BR-1:0:- famins-pay-ps-z-2-0:500:instructed:-:-:0:-");
+    text_of(
+        got, sizeof got,
+        "SELECT string_agg(instruction_id || ':' || amount || ':' || status || ':' || "
+        "coalesce(paid_date::text, '-')"
+        " || ':' || coalesce(bank_reference, '-') || ':' || payee_version || ':' || coalesce(replaces, '-'),"
+        " ' ' ORDER BY instruction_id) FROM famins.payment_instructions");
+    assert_string_equal(
+        got,
+        "famins-pay-ps-a-2-0:300:instructed:-:-:0:- famins-pay-ps-clm-1-0:601:failed:-:-:0:-"
+        " famins-pay-ps-clm-1-1:400:paid:2026-06-20:BR-1:0:- famins-pay-ps-z-2-0:500:instructed:-:-:0:-");
     /* the failure reason went through COPY's escaping unchanged */
     assert_i64_equal(q("SELECT count(*) FROM famins.payment_instructions WHERE failure_reason ="
                        " E'account closed\\tby the bank\\nline 2 \\\\ back\\\\slash'"),
@@ -176,29 +186,37 @@ static void first_batch(void)
                        " AND claim_received_at = '%s'",
                        now),
                      2);
-    assert_i64_equal(q("SELECT count(*) FROM famins.claim_payees WHERE claim_id = 'PS-2' AND claim_received_at = '%s'",
-                       now),
-                     1);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.claim_payees WHERE claim_id = 'PS-2' AND claim_received_at = '%s'",
+          now),
+        1);
     text_of(got, sizeof got,
-            "SELECT string_agg(claim_id || ':' || payee_version || ':' || recipient_index || ':' || kind || ':' ||"
-            " share_percent || ':' || account_masked || ':' || source_event_id, ' ' ORDER BY claim_id, payee_version, recipient_index) FROM famins.claim_payees");
+            "SELECT string_agg(claim_id || ':' || payee_version || ':' || recipient_index || ':' || kind || "
+            "':' ||"
+            " share_percent || ':' || account_masked || ':' || source_event_id, ' ' ORDER BY claim_id, "
+            "payee_version, recipient_index) FROM famins.claim_payees");
     assert_string_equal(got, "PS-1:0:0:beneficiaries:60:**************3340:ps-clm-1"
                              " PS-1:0:1:beneficiaries:40:**************3341:ps-clm-1"
                              " PS-2:0:0:insured:100:***************2220:ps-clm-2");
     /* results in the order they came (their ids), each as applied or ignored */
-    text_of(got, sizeof got,
-            "SELECT string_agg(source_event_id || ':' || result || ':' || coalesce(status_before, '-') || ':' ||"
-            " coalesce(ignored_reason, 'applied') || ':' || coalesce(paid_date::text, '-'), ' ' ORDER BY result_id)"
-            " FROM famins.payment_results");
-    assert_string_equal(got, "ps-res-1:failed:instructed:applied:- ps-res-2:paid:instructed:applied:2026-06-20"
-                             " ps-res-3:paid:-:PAYMENT_UNKNOWN_INSTRUCTION:2026-06-20");
+    text_of(
+        got, sizeof got,
+        "SELECT string_agg(source_event_id || ':' || result || ':' || coalesce(status_before, '-') || ':' ||"
+        " coalesce(ignored_reason, 'applied') || ':' || coalesce(paid_date::text, '-'), ' ' ORDER BY "
+        "result_id)"
+        " FROM famins.payment_results");
+    assert_string_equal(got,
+                        "ps-res-1:failed:instructed:applied:- ps-res-2:paid:instructed:applied:2026-06-20"
+                        " ps-res-3:paid:-:PAYMENT_UNKNOWN_INSTRUCTION:2026-06-20");
     assert_i64_equal(q("SELECT count(*) FROM famins.payment_results WHERE failure_reason ="
                        " E'account closed\\tby the bank\\nline 2 \\\\ back\\\\slash'"),
                      1);
     /* the reservations: PS-2's last decision's */
-    text_of(got, sizeof got,
-            "SELECT string_agg(claim_id || ':' || payable || ':' || medical_am || ':' || household_am || ':' ||"
-            " released || ':' || plan_year || ':' || person_key, ' ' ORDER BY claim_id) FROM famins.claim_reservations");
+    text_of(
+        got, sizeof got,
+        "SELECT string_agg(claim_id || ':' || payable || ':' || medical_am || ':' || household_am || ':' ||"
+        " released || ':' || plan_year || ':' || person_key, ' ' ORDER BY claim_id) FROM "
+        "famins.claim_reservations");
     assert_string_equal(got, "PS-1:1001:1001:1001:false:2026:" PERSON " PS-2:800:800:800:false:2026:" PERSON
                              " PS-3:700:700:700:false:2026:" PERSON);
 }
@@ -278,11 +296,15 @@ static void second_batch(void)
     fm_payment_result r4 = result("ps-res-4", "PS-2", "famins-pay-ps-z-2-0", true, "BR-Z");
     assert_int_equal(adj_payment_result(&p, &r4, &ignored, &err), FM_OK);
     assert_null(ignored);
-    fm_payee_correction pc = {.event_id = "ps-cor-1", .claim_id = "PS-1", .policy_number = POLICY,
+    fm_payee_correction pc = {.event_id = "ps-cor-1",
+                              .claim_id = "PS-1",
+                              .policy_number = POLICY,
                               .payee = payee(FM_PAYEE_BENEFICIARIES, 2, "62220202005555666")};
     assert_int_equal(adj_payment_correct(&p, &b, &pc, "2026-06-16T00:00:00Z", &ignored, &err), FM_OK);
     assert_null(ignored);
-    fm_withdrawal w = {.event_id = "ps-wd-3", .claim_id = "PS-3", .policy_number = POLICY,
+    fm_withdrawal w = {.event_id = "ps-wd-3",
+                       .claim_id = "PS-3",
+                       .policy_number = POLICY,
                        .reason = "the family\twithdraws"};
     assert_int_equal(adj_payment_withdraw(&p, &b, &w, "2026-06-17T00:00:00Z", &ignored, &err), FM_OK);
     assert_null(ignored);
@@ -295,34 +317,42 @@ static void second_batch(void)
     adj_batch_free(&b);
 
     char got[1024];
-    text_of(got, sizeof got,
-            "SELECT string_agg(instruction_id || ':' || amount || ':' || status || ':' || coalesce(paid_date::text, '-')"
-            " || ':' || coalesce(bank_reference, '-') || ':' || payee_version || ':' || coalesce(replaces, '-'),"
-            " ' ' ORDER BY instruction_id) FROM famins.payment_instructions");
-    assert_string_equal(got, "famins-pay-ps-a-2-0:300:instructed:-:-:0:- famins-pay-ps-clm-1-0:601:failed:-:-:0:-"
-                             " famins-pay-ps-clm-1-1:400:paid:2026-06-20:BR-1:0:-"
-                             " famins-pay-ps-cor-1-0:601:instructed:-:-:1:famins-pay-ps-clm-1-0"
-                             " famins-pay-ps-z-2-0:500:paid:2026-06-20:BR-Z:0:-");
-    assert_i64_equal(q("SELECT count(*) FROM famins.payment_instructions WHERE instruction_id = 'famins-pay-ps-z-2-0'"
-                       " AND status_at > instructed_at"),
-                     1);
+    text_of(
+        got, sizeof got,
+        "SELECT string_agg(instruction_id || ':' || amount || ':' || status || ':' || "
+        "coalesce(paid_date::text, '-')"
+        " || ':' || coalesce(bank_reference, '-') || ':' || payee_version || ':' || coalesce(replaces, '-'),"
+        " ' ' ORDER BY instruction_id) FROM famins.payment_instructions");
+    assert_string_equal(got,
+                        "famins-pay-ps-a-2-0:300:instructed:-:-:0:- famins-pay-ps-clm-1-0:601:failed:-:-:0:-"
+                        " famins-pay-ps-clm-1-1:400:paid:2026-06-20:BR-1:0:-"
+                        " famins-pay-ps-cor-1-0:601:instructed:-:-:1:famins-pay-ps-clm-1-0"
+                        " famins-pay-ps-z-2-0:500:paid:2026-06-20:BR-Z:0:-");
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.payment_instructions WHERE instruction_id = 'famins-pay-ps-z-2-0'"
+          " AND status_at > instructed_at"),
+        1);
     /* the re-issue keeps the claim's time */
-    assert_i64_equal(q("SELECT count(*) FROM famins.payment_instructions WHERE instruction_id = 'famins-pay-ps-cor-1-0'"
-                       " AND claim_received_at = '2026-06-02T10:00:00+08:00'"),
-                     1);
-    assert_i64_equal(q("SELECT count(*) FROM famins.claim_payees WHERE claim_id = 'PS-1' AND payee_version = 1"
-                       " AND claim_received_at = '2026-06-02T10:00:00+08:00' AND source_event_id = 'ps-cor-1'"),
-                     2);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.payment_instructions WHERE instruction_id = 'famins-pay-ps-cor-1-0'"
+          " AND claim_received_at = '2026-06-02T10:00:00+08:00'"),
+        1);
+    assert_i64_equal(
+        q("SELECT count(*) FROM famins.claim_payees WHERE claim_id = 'PS-1' AND payee_version = 1"
+          " AND claim_received_at = '2026-06-02T10:00:00+08:00' AND source_event_id = 'ps-cor-1'"),
+        2);
     text_of(got, sizeof got,
             "SELECT string_agg(source_event_id || ':' || payee_version || ':' || reissued || ':' ||"
             " coalesce(ignored_reason, '-'), ' ') FROM famins.payee_corrections");
     assert_string_equal(got, "ps-cor-1:1:1:-");
     text_of(got, sizeof got,
-            "SELECT string_agg(source_event_id || ':' || claim_id || ':' || status_before || ':' || accepted || ':' ||"
+            "SELECT string_agg(source_event_id || ':' || claim_id || ':' || status_before || ':' || accepted "
+            "|| ':' ||"
             " released || ':' || cancelled || ':' || reason, ' ') FROM famins.claim_withdrawals");
     assert_string_equal(got, "ps-wd-3:PS-3:approved:true:700:0:the family\twithdraws");
     text_of(got, sizeof got,
-            "SELECT string_agg(claim_id || ':' || payable || ':' || released, ' ' ORDER BY claim_id) FROM famins.claim_reservations");
+            "SELECT string_agg(claim_id || ':' || payable || ':' || released, ' ' ORDER BY claim_id) FROM "
+            "famins.claim_reservations");
     assert_string_equal(got, "PS-1:1001:false PS-2:800:false PS-3:700:true");
 }
 
@@ -353,7 +383,8 @@ static void a_refused_row_fails_the_write(void **state)
     adj_output d = decided(100);
     assert_int_equal(tdb_exec(adj, "BEGIN"), 0);
     assert_int_equal(adj_payment_claim_submitted(&r, "PS-NONE", "ps-none", NULL, NULL, &err), FM_OK);
-    assert_int_equal(adj_payment_instruct(&r, "PS-NONE", POLICY, "ps-none", &d, "2026-06-03T00:00:00Z", &err), FM_OK);
+    assert_int_equal(adj_payment_instruct(&r, "PS-NONE", POLICY, "ps-none", &d, "2026-06-03T00:00:00Z", &err),
+                     FM_OK);
     memset(&err, 0, sizeof err);
     assert_int_equal(adj_payment_write(&r, adj, &err), FM_EDB);
     assert_string_equal(err.code, "23503");
