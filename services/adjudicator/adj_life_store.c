@@ -8,17 +8,21 @@
 #include "fm_pgstmt.h"
 
 /* The claims' rows are locked already (adj_store_load_claims, FOR UPDATE): a concurrent worker cannot answer
- * or open an appeal of them meanwhile. Run only in batches with claim-life events, so not prepared. */
+ * or open an appeal of them meanwhile. Run only in batches with claim-life events, so not prepared.
+ * "ORDER BY id + 0": the latest row of a claim through the claim_id index and a sort of its few rows. Ordered
+ * by the bare primary key, the planner may walk that key backwards filtering by claim whenever its statistics
+ * lag the table (a table filling during a run; measured in a 20,000-household wave's claims phase: 0.86-0.95
+ * s, 3.7 ms through the index; tests/bench/results/2026-12-03-claims-set-based.md). */
 static const char LOAD_SQL[] =
     "SELECT q.id, d.source_event_id, d.kind, array_to_string(d.reasons, ',') AS reasons, d.full_amount,"
     " (SELECT a.source_event_id FROM famins.claim_appeals a"
     "   WHERE a.claim_id = q.id AND a.refused_reason IS NULL"
     "     AND NOT EXISTS (SELECT 1 FROM famins.claim_appeal_reviews r WHERE r.appeal_id = a.appeal_id)"
-    "   ORDER BY a.appeal_id DESC LIMIT 1) AS open_appeal"
+    "   ORDER BY a.appeal_id + 0 DESC LIMIT 1) AS open_appeal"
     " FROM (SELECT DISTINCT unnest($1::text[]) AS id) q"
     " LEFT JOIN LATERAL (SELECT x.source_event_id, x.kind, x.reasons, x.full_amount FROM "
     "famins.claim_decisions x"
-    "   WHERE x.claim_id = q.id ORDER BY x.decision_id DESC LIMIT 1) d ON true";
+    "   WHERE x.claim_id = q.id ORDER BY x.decision_id + 0 DESC LIMIT 1) d ON true";
 
 fm_status adj_life_store_load(PGconn *conn, adj_life_batch *lb, const char *const *claim_ids, size_t n,
                               fm_error *err)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fm_copybuf.h"
 #include "fm_dates.h"
 #include "fm_encode.h"
 #include "fm_pgstmt.h"
@@ -70,6 +71,7 @@ void adj_payment_reset(adj_payment *p)
     fm_map_clear(&p->claims);
     fm_map_clear(&p->instructions);
     rows_free(p);
+    p->n_created = 0;
     for (size_t i = 0; i < p->n_out; i++) {
         free(p->out[i].key);
         free(p->out[i].payload);
@@ -314,6 +316,7 @@ static fm_status instruct_one(adj_payment *p, adj_pay_claim *c, const char *clai
     snprintf(in->status, sizeof in->status, "instructed");
     snprintf(in->received_at, sizeof in->received_at, "%s", c->received_at);
     in->is_new = true;
+    in->seq = p->n_created++;
     snprintf(c->ins[c->n_ins++], ADJ_PAY_ID_LEN, "%s", id);
     if (publish(p, in, "pay", fm_payee_kind_name(c->kind), id, occurred_at, NULL) != FM_OK)
         return oom(err);
@@ -460,7 +463,11 @@ fm_status adj_payment_withdraw(adj_payment *p, adj_batch *b, const fm_withdrawal
     adj_claim_fact *cf = fm_map_get(&b->claims, w->claim_id);
     adj_pay_claim *c = claim_of(p, w->claim_id, false);
     const adj_stored_claim *sc = cf != NULL ? stored_of(b, cf) : NULL;
-    const char *before = cf != NULL && cf->recorded ? cf->status : NULL;
+    /* a copy: an accepted withdrawal overwrites cf->status before its row is made */
+    char status_before[ADJ_STATUS_LEN] = "";
+    const char *before = cf != NULL && cf->recorded ? status_before : NULL;
+    if (before != NULL)
+        snprintf(status_before, sizeof status_before, "%s", cf->status);
     if (cf == NULL || (cf->recorded && (c == NULL || sc == NULL))) {
         fm_error_set(err, "batch", "NOT_PREPARED", "withdrawn claim %s was not given to prepare_batch",
                      w->claim_id);
@@ -663,11 +670,86 @@ static void read_instruction(const PGresult *res, int i, adj_pay_instruction *in
     snprintf(in->failure_reason, sizeof in->failure_reason, "%s", fm_pg_col_str(res, i, "failure_reason"));
 }
 
+/* The claims' receipt, reservation and current payee in one statement (a row per recipient; one row with
+ * NULL payee columns for a claim without one). Each lookup a LATERAL ... LIMIT (never pulled up into a join):
+ * an index scan by claim whatever the statistics say; joined plainly, a table's statistics lagging its rows
+ * (filled during a run) gave hash joins over whole-table scans of the reservations and payees. */
+static const char CLAIMS_SQL[] =
+    "SELECT q.id, c.received_at::text AS received_at, r.claim_id IS NOT NULL AS has_res, r.released,"
+    " r.plan_year, r.person_key, r.policy_number AS res_policy, r.payable, r.death_paid, r.disability_paid,"
+    " r.ci_mild_paid, r.ci_severe_paid, r.deductible_am, r.deductible_ih, r.medical_am, r.medical_ih,"
+    " r.household_am, r.household_ih, p.payee_version, p.recipient_index, p.kind, p.share_percent,"
+    " p.bank_code, p.account_masked, p.account_ref, p.claim_received_at::text AS claim_received_at"
+    " FROM (SELECT DISTINCT unnest($1::text[]) AS id) q"
+    " CROSS JOIN LATERAL (SELECT x.received_at FROM famins.claims x WHERE x.claim_id = q.id LIMIT 1) c"
+    " LEFT JOIN LATERAL (SELECT x.* FROM famins.claim_reservations x WHERE x.claim_id = q.id LIMIT 1) r ON "
+    "true"
+    " LEFT JOIN LATERAL (SELECT x.* FROM famins.claim_payees x WHERE x.claim_id = q.id AND x.payee_version ="
+    "   (SELECT max(y.payee_version) FROM famins.claim_payees y WHERE y.claim_id = q.id)"
+    "   ORDER BY x.recipient_index LIMIT 8) p ON true"
+    " ORDER BY q.id, p.recipient_index";
+_Static_assert(FM_PAYEE_MAX == 8, "CLAIMS_SQL reads up to FM_PAYEE_MAX recipients of a payee");
+
+/* The instructions of the claims that have a payee and those the results name, locked: a result changes
+ * them. Oldest first; two made in the same instant by one batch (a re-issue and the instruction it replaces,
+ * written by one COPY) in the order they were made: the replaced one first. */
+static const char INSTRUCTIONS_SQL[] =
+    "SELECT *, paid_date::text AS paid_date FROM famins.payment_instructions"
+    " WHERE claim_id = ANY($1::text[]) OR instruction_id = ANY($2::text[])"
+    " ORDER BY instructed_at, replaces IS NOT NULL, instruction_id FOR UPDATE";
+
+static void read_reservation(const PGresult *res, int i, adj_pay_reservation *r)
+{
+    r->present = true;
+    r->released = strcmp(fm_pg_col_str(res, i, "released"), "t") == 0;
+    r->plan_year = (int)fm_pg_col_i64(res, i, "plan_year");
+    snprintf(r->person_key, sizeof r->person_key, "%s", fm_pg_col_str(res, i, "person_key"));
+    snprintf(r->policy_number, sizeof r->policy_number, "%s", fm_pg_col_str(res, i, "res_policy"));
+    r->payable = fm_pg_col_i64(res, i, "payable");
+    r->usage.death_paid = fm_pg_col_i64(res, i, "death_paid");
+    r->usage.disability_paid = fm_pg_col_i64(res, i, "disability_paid");
+    r->usage.ci_mild_paid = fm_pg_col_i64(res, i, "ci_mild_paid");
+    r->usage.ci_severe_paid = fm_pg_col_i64(res, i, "ci_severe_paid");
+    r->usage.deductible_used[FM_LIAB_ACCIDENT_MEDICAL] = fm_pg_col_i64(res, i, "deductible_am");
+    r->usage.deductible_used[FM_LIAB_ILLNESS_HOSPITAL] = fm_pg_col_i64(res, i, "deductible_ih");
+    r->usage.medical_paid[FM_LIAB_ACCIDENT_MEDICAL] = fm_pg_col_i64(res, i, "medical_am");
+    r->usage.medical_paid[FM_LIAB_ILLNESS_HOSPITAL] = fm_pg_col_i64(res, i, "medical_ih");
+    r->household[FM_LIAB_ACCIDENT_MEDICAL] = fm_pg_col_i64(res, i, "household_am");
+    r->household[FM_LIAB_ILLNESS_HOSPITAL] = fm_pg_col_i64(res, i, "household_ih");
+}
+
+/* Recipient k of the current payee in row i of CLAIMS_SQL; false when the row has none. */
+static bool read_recipient(const PGresult *res, int i, adj_pay_claim *c)
+{
+    if (fm_pg_col_null(res, i, "payee_version"))
+        return false;
+    int k = (int)fm_pg_col_i64(res, i, "recipient_index");
+    if (k < 0 || k >= FM_PAYEE_MAX)
+        return false;
+    const char *kind = fm_pg_col_str(res, i, "kind");
+    c->has_payee = true;
+    c->payee_version = (int)fm_pg_col_i64(res, i, "payee_version");
+    c->kind = strcmp(kind, "beneficiaries") == 0 ? FM_PAYEE_BENEFICIARIES
+              : strcmp(kind, "guardian") == 0    ? FM_PAYEE_GUARDIAN
+                                                 : FM_PAYEE_INSURED;
+    if ((size_t)k + 1 > c->n)
+        c->n = (size_t)k + 1;
+    snprintf(c->r[k].bank_code, sizeof c->r[k].bank_code, "%s", fm_pg_col_str(res, i, "bank_code"));
+    snprintf(c->r[k].masked, sizeof c->r[k].masked, "%s", fm_pg_col_str(res, i, "account_masked"));
+    snprintf(c->r[k].ref, sizeof c->r[k].ref, "%s", fm_pg_col_str(res, i, "account_ref"));
+    c->r[k].share_percent = (int)fm_pg_col_i64(res, i, "share_percent");
+    /* the payee's claim time replaces the claim's own receipt */
+    snprintf(c->received_at, sizeof c->received_at, "%s", fm_pg_col_str(res, i, "claim_received_at"));
+    return true;
+}
+
 fm_status adj_payment_prepare(adj_payment *p, PGconn *conn, const char *const *claim_ids, size_t n_claims,
                               const char *const *instruction_ids, size_t n_ins, fm_error *err)
 {
     fm_pg_params q = {0};
     PGresult *res = NULL;
+    const char **paying = NULL; /* the claims read that have a payee (borrowed from res) */
+    size_t n_paying = 0;
     fm_status st;
     if (n_claims == 0 && n_ins == 0)
         return FM_OK;
@@ -677,245 +759,370 @@ fm_status adj_payment_prepare(adj_payment *p, PGconn *conn, const char *const *c
         if (c == NULL)
             return oom(err);
     }
-    /* 1. receipt times (the claims' own received_at; the payees' claim time below replaces it) */
+    /* 1. receipt times, reservations, current payees */
     fm_pg_p_text_array(&q, claim_ids, n_claims);
-    st = fm_pg_run(conn,
-                   "SELECT claim_id, received_at::text AS received_at FROM famins.claims"
-                   " WHERE claim_id = ANY($1::text[])",
-                   &q, &res, err);
-    for (int i = 0; st == FM_OK && i < PQntuples(res); i++) {
-        adj_pay_claim *c = fm_map_get(&p->claims, fm_pg_col_str(res, i, "claim_id"));
-        if (c != NULL && !c->has_payee && c->n_ins == 0 && c->received_at[0] == '\0')
-            snprintf(c->received_at, sizeof c->received_at, "%s", fm_pg_col_str(res, i, "received_at"));
-    }
-    PQclear(res);
-    res = NULL;
-    /* 2. the current payee of each claim */
-    if (st == FM_OK)
-        st = fm_pg_run(
-            conn,
-            "SELECT claim_id, payee_version, recipient_index, kind, share_percent, bank_code,"
-            " account_masked, account_ref, claim_received_at::text AS claim_received_at"
-            " FROM famins.claim_payees p WHERE claim_id = ANY($1::text[]) AND payee_version ="
-            " (SELECT max(x.payee_version) FROM famins.claim_payees x WHERE x.claim_id = p.claim_id)"
-            " ORDER BY claim_id, recipient_index",
-            &q, &res, err);
-    for (int i = 0; st == FM_OK && i < PQntuples(res); i++) {
-        adj_pay_claim *c = fm_map_get(&p->claims, fm_pg_col_str(res, i, "claim_id"));
-        int k = (int)fm_pg_col_i64(res, i, "recipient_index");
-        if (c == NULL || k < 0 || k >= FM_PAYEE_MAX)
-            continue;
-        const char *kind = fm_pg_col_str(res, i, "kind");
-        c->has_payee = true;
-        c->payee_version = (int)fm_pg_col_i64(res, i, "payee_version");
-        c->kind = strcmp(kind, "beneficiaries") == 0 ? FM_PAYEE_BENEFICIARIES
-                  : strcmp(kind, "guardian") == 0    ? FM_PAYEE_GUARDIAN
-                                                     : FM_PAYEE_INSURED;
-        if ((size_t)k + 1 > c->n)
-            c->n = (size_t)k + 1;
-        snprintf(c->r[k].bank_code, sizeof c->r[k].bank_code, "%s", fm_pg_col_str(res, i, "bank_code"));
-        snprintf(c->r[k].masked, sizeof c->r[k].masked, "%s", fm_pg_col_str(res, i, "account_masked"));
-        snprintf(c->r[k].ref, sizeof c->r[k].ref, "%s", fm_pg_col_str(res, i, "account_ref"));
-        c->r[k].share_percent = (int)fm_pg_col_i64(res, i, "share_percent");
-        snprintf(c->received_at, sizeof c->received_at, "%s", fm_pg_col_str(res, i, "claim_received_at"));
-    }
-    PQclear(res);
-    res = NULL;
-    /* 3. the reservations */
-    if (st == FM_OK)
-        st = fm_pg_run(conn, "SELECT * FROM famins.claim_reservations WHERE claim_id = ANY($1::text[])", &q,
-                       &res, err);
-    for (int i = 0; st == FM_OK && i < PQntuples(res); i++) {
-        adj_pay_claim *c = fm_map_get(&p->claims, fm_pg_col_str(res, i, "claim_id"));
+    st = n_claims > 0 ? fm_pg_run(conn, CLAIMS_SQL, &q, &res, err) : FM_OK;
+    fm_pg_params_free(&q);
+    int rows = st == FM_OK && res != NULL ? PQntuples(res) : 0;
+    if (rows > 0 && (paying = calloc((size_t)rows, sizeof *paying)) == NULL)
+        st = oom(err);
+    for (int i = 0; st == FM_OK && i < rows; i++) {
+        const char *id = fm_pg_col_str(res, i, "id");
+        adj_pay_claim *c = fm_map_get(&p->claims, id);
         if (c == NULL)
             continue;
-        adj_pay_reservation *r = &c->res;
-        r->present = true;
-        r->released = strcmp(fm_pg_col_str(res, i, "released"), "t") == 0;
-        r->plan_year = (int)fm_pg_col_i64(res, i, "plan_year");
-        snprintf(r->person_key, sizeof r->person_key, "%s", fm_pg_col_str(res, i, "person_key"));
-        snprintf(r->policy_number, sizeof r->policy_number, "%s", fm_pg_col_str(res, i, "policy_number"));
-        r->payable = fm_pg_col_i64(res, i, "payable");
-        r->usage.death_paid = fm_pg_col_i64(res, i, "death_paid");
-        r->usage.disability_paid = fm_pg_col_i64(res, i, "disability_paid");
-        r->usage.ci_mild_paid = fm_pg_col_i64(res, i, "ci_mild_paid");
-        r->usage.ci_severe_paid = fm_pg_col_i64(res, i, "ci_severe_paid");
-        r->usage.deductible_used[FM_LIAB_ACCIDENT_MEDICAL] = fm_pg_col_i64(res, i, "deductible_am");
-        r->usage.deductible_used[FM_LIAB_ILLNESS_HOSPITAL] = fm_pg_col_i64(res, i, "deductible_ih");
-        r->usage.medical_paid[FM_LIAB_ACCIDENT_MEDICAL] = fm_pg_col_i64(res, i, "medical_am");
-        r->usage.medical_paid[FM_LIAB_ILLNESS_HOSPITAL] = fm_pg_col_i64(res, i, "medical_ih");
-        r->household[FM_LIAB_ACCIDENT_MEDICAL] = fm_pg_col_i64(res, i, "household_am");
-        r->household[FM_LIAB_ILLNESS_HOSPITAL] = fm_pg_col_i64(res, i, "household_ih");
+        if (!c->has_payee && c->n_ins == 0 && c->received_at[0] == '\0')
+            snprintf(c->received_at, sizeof c->received_at, "%s", fm_pg_col_str(res, i, "received_at"));
+        if (strcmp(fm_pg_col_str(res, i, "has_res"), "t") == 0)
+            read_reservation(res, i, &c->res);
+        /* rows come by claim: one entry per claim with a payee */
+        if (read_recipient(res, i, c) && (n_paying == 0 || strcmp(paying[n_paying - 1], id) != 0))
+            paying[n_paying++] = id;
     }
-    PQclear(res);
-    res = NULL;
-    /* 4. the instructions of those claims and those the results name, locked: a result changes them */
-    if (st == FM_OK) {
+    /* 2. their instructions: only a claim with a payee has any (each is made for a recipient of one) */
+    PGresult *ins = NULL;
+    if (st == FM_OK && (n_paying > 0 || n_ins > 0)) {
+        fm_pg_p_text_array(&q, paying, n_paying);
         fm_pg_p_text_array(&q, instruction_ids, n_ins);
-        st = fm_pg_run(conn,
-                       "SELECT *, paid_date::text AS paid_date FROM famins.payment_instructions"
-                       " WHERE claim_id = ANY($1::text[]) OR instruction_id = ANY($2::text[])"
-                       " ORDER BY instructed_at, instruction_id FOR UPDATE",
-                       &q, &res, err);
+        st = fm_pg_run(conn, INSTRUCTIONS_SQL, &q, &ins, err);
+        fm_pg_params_free(&q);
     }
-    for (int i = 0; st == FM_OK && i < PQntuples(res); i++) {
+    for (int i = 0; st == FM_OK && ins != NULL && i < PQntuples(ins); i++) {
         int created = 0;
         adj_pay_instruction *in =
-            fm_map_put(&p->instructions, fm_pg_col_str(res, i, "instruction_id"), sizeof *in, &created);
+            fm_map_put(&p->instructions, fm_pg_col_str(ins, i, "instruction_id"), sizeof *in, &created);
         if (in == NULL) {
             st = oom(err);
             break;
         }
         if (!created)
             continue;
-        read_instruction(res, i, in);
+        read_instruction(ins, i, in);
         adj_pay_claim *c = fm_map_get(&p->claims, in->claim_id);
         if (c != NULL && c->n_ins < ADJ_PAY_MAX_INSTRUCTIONS)
             snprintf(c->ins[c->n_ins++], ADJ_PAY_ID_LEN, "%s", in->id);
     }
+    PQclear(ins);
     PQclear(res);
-    fm_pg_params_free(&q);
+    free(paying);
     return st;
 }
 
 /* ---- writing ---- */
 
-static fm_status write_instruction(PGconn *conn, const adj_pay_instruction *in, fm_error *err)
+/* A COPY row being built: fields appended in order, the first status that is not FM_OK kept. */
+typedef struct copy_row {
+    fm_copybuf *buf;
+    int first;
+    fm_status st;
+} copy_row;
+
+static void c_text(copy_row *r, const char *s)
 {
-    fm_pg_params q = {0};
-    char date[16] = "";
-    bool paid = strcmp(in->status, "paid") == 0;
-    if (paid)
-        (void)fm_date_format(in->paid_date, date, sizeof date);
-    fm_pg_p_str(&q, in->id);
-    fm_pg_p_str(&q, in->status);
-    fm_pg_p_str(&q, paid ? date : NULL);
-    fm_pg_p_str(&q, in->bank_reference[0] ? in->bank_reference : NULL);
-    fm_pg_p_str(&q, in->failure_reason[0] ? in->failure_reason : NULL);
-    const char *sql =
-        "UPDATE famins.payment_instructions SET status = $2, paid_date = $3::date, bank_reference = $4,"
-        " failure_reason = $5, status_at = clock_timestamp() WHERE instruction_id = $1";
-    if (in->is_new) {
-        fm_pg_p_str(&q, in->claim_id);
-        fm_pg_p_str(&q, in->policy_number);
-        fm_pg_p_i64(&q, in->recipient_index);
-        fm_pg_p_i64(&q, in->payee_version);
-        fm_pg_p_i64(&q, in->amount);
-        fm_pg_p_str(&q, in->to.bank_code);
-        fm_pg_p_str(&q, in->to.masked);
-        fm_pg_p_str(&q, in->to.ref);
-        fm_pg_p_str(&q, in->source_event_id);
-        fm_pg_p_str(&q, in->replaces[0] ? in->replaces : NULL);
-        fm_pg_p_str(&q, in->received_at[0] ? in->received_at : NULL);
-        sql = "INSERT INTO famins.payment_instructions (instruction_id, status, paid_date, bank_reference,"
-              " failure_reason, claim_id, policy_number, recipient_index, payee_version, amount, bank_code,"
-              " account_masked, account_ref, source_event_id, replaces, claim_received_at)"
-              " VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-              " coalesce($16::timestamptz, now()))";
-    }
-    fm_status st = fm_pg_run(conn, sql, &q, NULL, err);
-    fm_pg_params_free(&q);
-    return st;
+    if (r->st == FM_OK)
+        r->st = fm_copybuf_text_field(r->buf, r->first, s);
+    r->first = 0;
 }
 
-typedef struct write_ctx {
-    PGconn *conn;
-    fm_error *err;
-} write_ctx;
+static void c_int(copy_row *r, int64_t v)
+{
+    if (r->st == FM_OK)
+        r->st = fm_copybuf_int_field(r->buf, r->first, v);
+    r->first = 0;
+}
 
-static fm_status each_instruction(const char *key, void *value, void *ctx)
+static fm_status c_end(copy_row *r)
+{
+    if (r->st == FM_OK)
+        r->st = fm_copybuf_end_row(r->buf);
+    return r->st;
+}
+
+/* A claim time the caller did not know: the transaction's start, now()'s value ("now" is its text input). */
+static const char *time_or_now(const char *t)
+{
+    return t != NULL && t[0] != '\0' ? t : "now";
+}
+
+/* The event tables' COPYs, by adj_pay_row.table, their columns in the order of the row's texts then numbers.
+ */
+static const char *const ROW_COPY[] = {
+    "COPY famins.payment_results (source_event_id, instruction_id, claim_id, result, paid_date, "
+    "bank_reference,"
+    " failure_reason, status_before, ignored_reason) FROM STDIN",
+    "COPY famins.payee_corrections (source_event_id, claim_id, ignored_reason, payee_version, reissued)"
+    " FROM STDIN",
+    "COPY famins.claim_withdrawals (source_event_id, claim_id, policy_number, status_before, ignored_reason,"
+    " reason, accepted, released, cancelled) FROM STDIN",
+    "COPY famins.claim_payees (claim_id, kind, bank_code, account_masked, account_ref, source_event_id,"
+    " claim_received_at, payee_version, recipient_index, share_percent) FROM STDIN",
+};
+#define ROW_TABLES (sizeof ROW_COPY / sizeof ROW_COPY[0])
+
+/* The rows of one event table, in the order they were made (their bigserial ids follow it), in one COPY. */
+static fm_status write_rows(PGconn *conn, const adj_payment *p, int table, fm_copybuf *buf, fm_error *err)
+{
+    static const size_t texts[] = {9, 3, 6, 7}, nums[] = {0, 2, 3, 3};
+    fm_copybuf_reset(buf);
+    for (size_t i = 0; i < p->n_rows; i++) {
+        const adj_pay_row *r = &p->rows[i];
+        if (r->table != table)
+            continue;
+        copy_row c = {.buf = buf, .first = 1};
+        for (size_t k = 0; k < texts[table]; k++)
+            c_text(&c, table == 3 && k == 6 ? time_or_now(r->text[k]) : r->text[k]);
+        for (size_t k = 0; k < nums[table]; k++) {
+            if (!r->has_num[k])
+                c_text(&c, NULL);
+            else if (table == 2 && k == 0)
+                c_text(&c, r->num[k] != 0 ? "t" : "f");
+            else
+                c_int(&c, r->num[k]);
+        }
+        if (c_end(&c) != FM_OK)
+            return oom(err);
+    }
+    return fm_copybuf_send(conn, ROW_COPY[table], buf, err);
+}
+
+/* The batch's instructions: the new ones (in the order they were made) and the changed ones read. */
+typedef struct ins_gather {
+    const adj_pay_instruction **made, **changed;
+    size_t n_made, n_changed;
+} ins_gather;
+
+static fm_status gather_instruction(const char *key, void *value, void *ctx)
 {
     (void)key;
     const adj_pay_instruction *in = value;
-    write_ctx *w = ctx;
-    return in->is_new || in->dirty ? write_instruction(w->conn, in, w->err) : FM_OK;
+    ins_gather *g = ctx;
+    if (in->is_new)
+        g->made[g->n_made++] = in;
+    else if (in->dirty)
+        g->changed[g->n_changed++] = in;
+    return FM_OK;
 }
 
-static fm_status each_reservation(const char *key, void *value, void *ctx)
+static int by_seq(const void *a, const void *b)
 {
-    const adj_pay_claim *c = value;
-    write_ctx *w = ctx;
-    if (!c->res_dirty || !c->res.present)
+    const adj_pay_instruction *x = *(const adj_pay_instruction *const *)a;
+    const adj_pay_instruction *y = *(const adj_pay_instruction *const *)b;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* paid_date as text, NULL unless paid (the table's check: paid exactly when it has a paid date). */
+static const char *paid_text(const adj_pay_instruction *in, char date[16])
+{
+    date[0] = '\0';
+    if (strcmp(in->status, "paid") != 0)
+        return NULL;
+    (void)fm_date_format(in->paid_date, date, 16);
+    return date;
+}
+
+static const char *or_null(const char *s)
+{
+    return s[0] != '\0' ? s : NULL;
+}
+
+static fm_status copy_instructions(PGconn *conn, const ins_gather *g, fm_copybuf *buf, fm_error *err)
+{
+    fm_copybuf_reset(buf);
+    for (size_t i = 0; i < g->n_made; i++) {
+        const adj_pay_instruction *in = g->made[i];
+        char date[16];
+        copy_row c = {.buf = buf, .first = 1};
+        c_text(&c, in->id);
+        c_text(&c, in->status);
+        c_text(&c, paid_text(in, date));
+        c_text(&c, or_null(in->bank_reference));
+        c_text(&c, or_null(in->failure_reason));
+        c_text(&c, in->claim_id);
+        c_text(&c, in->policy_number);
+        c_int(&c, in->recipient_index);
+        c_int(&c, in->payee_version);
+        c_int(&c, in->amount);
+        c_text(&c, in->to.bank_code);
+        c_text(&c, in->to.masked);
+        c_text(&c, in->to.ref);
+        c_text(&c, in->source_event_id);
+        c_text(&c, or_null(in->replaces));
+        c_text(&c, time_or_now(in->received_at));
+        if (c_end(&c) != FM_OK)
+            return oom(err);
+    }
+    return fm_copybuf_send(
+        conn,
+        "COPY famins.payment_instructions (instruction_id, status, paid_date, bank_reference,"
+        " failure_reason, claim_id, policy_number, recipient_index, payee_version, amount,"
+        " bank_code, account_masked, account_ref, source_event_id, replaces,"
+        " claim_received_at) FROM STDIN",
+        buf, err);
+}
+
+static const char UPDATE_INSTRUCTIONS_SQL[] =
+    "UPDATE famins.payment_instructions i SET status = q.s, paid_date = q.d::date, bank_reference = q.br,"
+    " failure_reason = q.fr, status_at = clock_timestamp()"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS q(id, s, d, br, fr)"
+    " WHERE i.instruction_id = q.id";
+
+static fm_status update_instructions(PGconn *conn, const ins_gather *g, fm_error *err)
+{
+    size_t n = g->n_changed;
+    if (n == 0)
         return FM_OK;
-    const adj_pay_reservation *r = &c->res;
+    const char **t = calloc(5 * n, sizeof *t);
+    char(*dates)[16] = calloc(n, sizeof *dates);
     fm_pg_params q = {0};
-    fm_pg_p_str(&q, key);
-    fm_pg_p_i64(&q, r->plan_year);
-    fm_pg_p_str(&q, r->person_key);
-    fm_pg_p_str(&q, r->policy_number);
-    fm_pg_p_i64(&q, r->payable);
-    fm_pg_p_i64(&q, r->usage.death_paid);
-    fm_pg_p_i64(&q, r->usage.disability_paid);
-    fm_pg_p_i64(&q, r->usage.ci_mild_paid);
-    fm_pg_p_i64(&q, r->usage.ci_severe_paid);
-    fm_pg_p_i64(&q, r->usage.deductible_used[FM_LIAB_ACCIDENT_MEDICAL]);
-    fm_pg_p_i64(&q, r->usage.deductible_used[FM_LIAB_ILLNESS_HOSPITAL]);
-    fm_pg_p_i64(&q, r->usage.medical_paid[FM_LIAB_ACCIDENT_MEDICAL]);
-    fm_pg_p_i64(&q, r->usage.medical_paid[FM_LIAB_ILLNESS_HOSPITAL]);
-    fm_pg_p_i64(&q, r->household[FM_LIAB_ACCIDENT_MEDICAL]);
-    fm_pg_p_i64(&q, r->household[FM_LIAB_ILLNESS_HOSPITAL]);
-    fm_pg_p_bool(&q, r->released);
-    fm_status st = fm_pg_run(
-        w->conn,
-        "INSERT INTO famins.claim_reservations (claim_id, plan_year, person_key, policy_number, payable,"
-        " death_paid, disability_paid, ci_mild_paid, ci_severe_paid, deductible_am, deductible_ih, "
-        "medical_am,"
-        " medical_ih, household_am, household_ih, released)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
-        " ON CONFLICT (claim_id) DO UPDATE SET plan_year = EXCLUDED.plan_year, person_key = "
-        "EXCLUDED.person_key,"
-        " policy_number = EXCLUDED.policy_number, payable = EXCLUDED.payable, death_paid = "
-        "EXCLUDED.death_paid,"
-        " disability_paid = EXCLUDED.disability_paid, ci_mild_paid = EXCLUDED.ci_mild_paid,"
-        " ci_severe_paid = EXCLUDED.ci_severe_paid, deductible_am = EXCLUDED.deductible_am,"
-        " deductible_ih = EXCLUDED.deductible_ih, medical_am = EXCLUDED.medical_am,"
-        " medical_ih = EXCLUDED.medical_ih, household_am = EXCLUDED.household_am,"
-        " household_ih = EXCLUDED.household_ih, released = EXCLUDED.released",
-        &q, NULL, w->err);
+    fm_status st = FM_OK;
+    if (t == NULL || dates == NULL) {
+        st = oom(err);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const adj_pay_instruction *in = g->changed[i];
+        t[i] = in->id;
+        t[n + i] = in->status;
+        t[2 * n + i] = paid_text(in, dates[i]);
+        t[3 * n + i] = or_null(in->bank_reference);
+        t[4 * n + i] = or_null(in->failure_reason);
+    }
+    fm_pg_p_text_array(&q, t, n);
+    fm_pg_p_text_array(&q, t + n, n);
+    fm_pg_p_text_array_nulls(&q, t + 2 * n, n);
+    fm_pg_p_text_array_nulls(&q, t + 3 * n, n);
+    fm_pg_p_text_array_nulls(&q, t + 4 * n, n);
+    st = fm_pg_run(conn, UPDATE_INSTRUCTIONS_SQL, &q, NULL, err);
+done:
     fm_pg_params_free(&q);
+    free(t);
+    free(dates);
     return st;
 }
 
-static fm_status write_row(PGconn *conn, const adj_pay_row *r, fm_error *err)
+static fm_status write_instructions(PGconn *conn, adj_payment *p, fm_copybuf *buf, fm_error *err)
 {
-    static const char *const sql[] = {
-        "INSERT INTO famins.payment_results (source_event_id, instruction_id, claim_id, result, paid_date,"
-        " bank_reference, failure_reason, status_before, ignored_reason)"
-        " VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9)",
-        "INSERT INTO famins.payee_corrections (source_event_id, claim_id, ignored_reason, payee_version,"
-        " reissued) VALUES ($1, $2, $3, $4, $5)",
-        "INSERT INTO famins.claim_withdrawals (source_event_id, claim_id, policy_number, status_before,"
-        " ignored_reason, reason, accepted, released, cancelled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        "INSERT INTO famins.claim_payees (claim_id, kind, bank_code, account_masked, account_ref,"
-        " source_event_id, claim_received_at, payee_version, recipient_index, share_percent)"
-        " VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()), $8, $9, $10)",
-    };
-    static const size_t texts[] = {9, 3, 6, 7}, nums[] = {0, 2, 3, 3};
-    fm_pg_params q = {0};
-    for (size_t i = 0; i < texts[r->table]; i++)
-        fm_pg_p_str(&q, r->text[i]);
-    for (size_t i = 0; i < nums[r->table]; i++) {
-        if (!r->has_num[i])
-            fm_pg_p_str(&q, NULL);
-        else if (r->table == 2 && i == 0)
-            fm_pg_p_bool(&q, r->num[i] != 0);
-        else
-            fm_pg_p_i64(&q, r->num[i]);
+    size_t n = fm_map_count(&p->instructions);
+    if (n == 0)
+        return FM_OK;
+    ins_gather g = {.made = calloc(n, sizeof *g.made), .changed = calloc(n, sizeof *g.changed)};
+    fm_status st;
+    if (g.made == NULL || g.changed == NULL) {
+        st = oom(err);
+    } else {
+        (void)fm_map_each(&p->instructions, gather_instruction, &g);
+        qsort(g.made, g.n_made, sizeof *g.made, by_seq);
+        st = copy_instructions(conn, &g, buf, err);
+        if (st == FM_OK)
+            st = update_instructions(conn, &g, err);
     }
-    fm_status st = fm_pg_run(conn, sql[r->table], &q, NULL, err);
+    free(g.made);
+    free(g.changed);
+    return st;
+}
+
+static const char RESERVATIONS_SQL[] =
+    "INSERT INTO famins.claim_reservations (claim_id, plan_year, person_key, policy_number, payable,"
+    " death_paid, disability_paid, ci_mild_paid, ci_severe_paid, deductible_am, deductible_ih, medical_am,"
+    " medical_ih, household_am, household_ih, released)"
+    " SELECT * FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],"
+    "   $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[],"
+    "   $14::bigint[], $15::bigint[], $16::boolean[])"
+    " ON CONFLICT (claim_id) DO UPDATE SET plan_year = EXCLUDED.plan_year, person_key = EXCLUDED.person_key,"
+    " policy_number = EXCLUDED.policy_number, payable = EXCLUDED.payable, death_paid = EXCLUDED.death_paid,"
+    " disability_paid = EXCLUDED.disability_paid, ci_mild_paid = EXCLUDED.ci_mild_paid,"
+    " ci_severe_paid = EXCLUDED.ci_severe_paid, deductible_am = EXCLUDED.deductible_am,"
+    " deductible_ih = EXCLUDED.deductible_ih, medical_am = EXCLUDED.medical_am,"
+    " medical_ih = EXCLUDED.medical_ih, household_am = EXCLUDED.household_am,"
+    " household_ih = EXCLUDED.household_ih, released = EXCLUDED.released";
+
+#define RES_NUMS 12 /* plan_year, payable, the ten increments */
+
+/* The changed reservations as columns: one row per claim (the map's key), so the upsert touches each once. */
+typedef struct res_gather {
+    const char **id, **person, **policy;
+    int64_t *v; /* RES_NUMS columns of cap rows */
+    bool *released;
+    size_t n, cap;
+} res_gather;
+
+static fm_status gather_reservation(const char *key, void *value, void *ctx)
+{
+    const adj_pay_claim *c = value;
+    res_gather *g = ctx;
+    if (!c->res_dirty || !c->res.present)
+        return FM_OK;
+    const adj_pay_reservation *r = &c->res;
+    const int64_t x[RES_NUMS] = {r->plan_year,
+                                 r->payable,
+                                 r->usage.death_paid,
+                                 r->usage.disability_paid,
+                                 r->usage.ci_mild_paid,
+                                 r->usage.ci_severe_paid,
+                                 r->usage.deductible_used[FM_LIAB_ACCIDENT_MEDICAL],
+                                 r->usage.deductible_used[FM_LIAB_ILLNESS_HOSPITAL],
+                                 r->usage.medical_paid[FM_LIAB_ACCIDENT_MEDICAL],
+                                 r->usage.medical_paid[FM_LIAB_ILLNESS_HOSPITAL],
+                                 r->household[FM_LIAB_ACCIDENT_MEDICAL],
+                                 r->household[FM_LIAB_ILLNESS_HOSPITAL]};
+    size_t i = g->n++;
+    g->id[i] = key;
+    g->person[i] = r->person_key;
+    g->policy[i] = r->policy_number;
+    for (size_t k = 0; k < RES_NUMS; k++)
+        g->v[k * g->cap + i] = x[k];
+    g->released[i] = r->released;
+    return FM_OK;
+}
+
+static fm_status write_reservations(PGconn *conn, adj_payment *p, fm_error *err)
+{
+    size_t cap = fm_map_count(&p->claims);
+    if (cap == 0)
+        return FM_OK;
+    res_gather g = {.id = calloc(cap, sizeof(char *)),
+                    .person = calloc(cap, sizeof(char *)),
+                    .policy = calloc(cap, sizeof(char *)),
+                    .v = calloc(RES_NUMS * cap, sizeof(int64_t)),
+                    .released = calloc(cap, sizeof(bool)),
+                    .cap = cap};
+    fm_pg_params q = {0};
+    fm_status st = FM_OK;
+    if (g.id == NULL || g.person == NULL || g.policy == NULL || g.v == NULL || g.released == NULL) {
+        st = oom(err);
+        goto done;
+    }
+    (void)fm_map_each(&p->claims, gather_reservation, &g);
+    if (g.n == 0)
+        goto done;
+    fm_pg_p_text_array(&q, g.id, g.n);
+    fm_pg_p_i64_array(&q, g.v, g.n); /* plan_year */
+    fm_pg_p_text_array(&q, g.person, g.n);
+    fm_pg_p_text_array(&q, g.policy, g.n);
+    for (size_t k = 1; k < RES_NUMS; k++)
+        fm_pg_p_i64_array(&q, g.v + k * cap, g.n);
+    fm_pg_p_bool_array(&q, g.released, g.n);
+    st = fm_pg_run(conn, RESERVATIONS_SQL, &q, NULL, err);
+done:
     fm_pg_params_free(&q);
+    free(g.id);
+    free(g.person);
+    free(g.policy);
+    free(g.v);
+    free(g.released);
     return st;
 }
 
 fm_status adj_payment_write(adj_payment *p, PGconn *conn, fm_error *err)
 {
+    fm_copybuf buf = {0};
     fm_status st = FM_OK;
-    for (size_t i = 0; st == FM_OK && i < p->n_rows; i++)
-        st = write_row(conn, &p->rows[i], err);
-    write_ctx w = {.conn = conn, .err = err};
+    for (size_t t = 0; st == FM_OK && t < ROW_TABLES; t++)
+        st = write_rows(conn, p, (int)t, &buf, err);
     if (st == FM_OK)
-        st = fm_map_each(&p->instructions, each_instruction, &w);
+        st = write_instructions(conn, p, &buf, err);
     if (st == FM_OK)
-        st = fm_map_each(&p->claims, each_reservation, &w);
+        st = write_reservations(conn, p, err);
+    fm_copybuf_free(&buf);
     return st;
 }

@@ -71,6 +71,7 @@ typedef struct adj_pay_instruction {
     char failure_reason[4 * 200 + 1];
     char received_at[ADJ_PAY_TS_LEN];
     bool is_new, dirty;
+    size_t seq; /* creation order in the batch (new ones): their rows are written in it */
 } adj_pay_instruction;
 
 /* An event to publish on claim.payment (key: the policy number). */
@@ -97,6 +98,7 @@ typedef struct adj_payment {
     size_t n_rows, cap_rows;
     adj_pay_output *out; /* events of the current apply, taken by adj_payment_take_outputs */
     size_t n_out, cap_out;
+    size_t n_created; /* instructions created in the batch (their seq) */
 } adj_payment;
 
 void adj_payment_reset(adj_payment *p);
@@ -117,7 +119,9 @@ void adj_payment_instruction_id(const char *source_event_id, size_t i, char out[
 
 /* prepare_batch: reads the payment state (current payee, instructions, reservation) of the claims named
  * (claims of reviews, withdrawals, results and corrections) and the instructions named by results, locking
- * the instructions (FOR UPDATE). FM_OK, FM_EDB, FM_ECONFIG, FM_ENOMEM. */
+ * the instructions (FOR UPDATE). At most two statements: the claims' receipt, reservation and payee in one;
+ * their instructions only when one of them has a payee (an instruction needs one) or a result names one.
+ * FM_OK, FM_EDB, FM_ECONFIG, FM_ENOMEM. */
 fm_status adj_payment_prepare(adj_payment *p, PGconn *conn, const char *const *claim_ids, size_t n_claims,
                               const char *const *instruction_ids, size_t n_ins, fm_error *err);
 
@@ -151,7 +155,10 @@ adj_pay_output *adj_payment_take_outputs(adj_payment *p, size_t *n);
 void adj_payment_outputs_free(adj_pay_output *o, size_t n);
 
 /* end_batch, after adj_store_write: the payees, instructions (new, and changed), reservations, results,
- * corrections and withdrawals. fm_pg_run's statuses (err->code the SQLSTATE). */
+ * corrections and withdrawals, set-based: a COPY per table of new rows (results, corrections, withdrawals,
+ * payees, new instructions, in the order they were made), one UPDATE for the changed instructions and one
+ * upsert for the reservations (each row once, in its final state: the maps hold one entry per key). Nothing
+ * is sent for a table without rows. fm_pg_run's and fm_copybuf_send's statuses (err->code the SQLSTATE). */
 fm_status adj_payment_write(adj_payment *p, PGconn *conn, fm_error *err);
 
 #endif
