@@ -1,4 +1,5 @@
-/* fm_canon.c — an event's canonical JSON (keys sorted, compact) written straight into SHA-256. */
+/* fm_canon.c — compact JSON as jansson writes it, into SHA-256 (the content hash) or a text (the encoders).
+ */
 #include "fm_canon.h"
 
 #include <stdbool.h>
@@ -11,8 +12,11 @@
  * A parsed tree has no loops, and the text itself is not needed: only its digest. */
 
 typedef struct canon {
-    fm_sha256 sha;
-    size_t len;       /* bytes in buf not yet hashed */
+    fm_sha256 sha; /* where full buffers go when text is NULL */
+    char *text;    /* else here: fm_canon_dumps' result, text_len bytes of text_cap */
+    size_t text_len, text_cap;
+    bool sort_keys;
+    size_t len;       /* bytes in buf not yet passed on */
     bool unsupported; /* a real number or nesting too deep: the caller hashes json_dumps' text instead */
     bool failed;      /* out of memory */
     char buf[4096];
@@ -24,9 +28,31 @@ typedef struct member {
     json_t *value;
 } member;
 
+/* Passes n bytes on: to the digest, or to the end of the text. */
+static void emit(canon *c, const char *s, size_t n)
+{
+    if (c->text == NULL) {
+        fm_sha256_update(&c->sha, s, n);
+        return;
+    }
+    if (c->text_cap - c->text_len <= n) {
+        size_t cap = c->text_cap * 2 > c->text_len + n + 1 ? c->text_cap * 2 : c->text_len + n + 1;
+        char *grown = realloc(c->text, cap);
+        if (grown == NULL) {
+            c->failed = true;
+            return;
+        }
+        c->text = grown;
+        c->text_cap = cap;
+    }
+    memcpy(c->text + c->text_len, s, n);
+    c->text_len += n;
+    c->text[c->text_len] = '\0';
+}
+
 static void flush(canon *c)
 {
-    fm_sha256_update(&c->sha, c->buf, c->len);
+    emit(c, c->buf, c->len);
     c->len = 0;
 }
 
@@ -35,7 +61,7 @@ static void put(canon *c, const char *s, size_t n)
     if (n > sizeof c->buf - c->len) {
         flush(c);
         if (n > sizeof c->buf) {
-            fm_sha256_update(&c->sha, s, n);
+            emit(c, s, n);
             return;
         }
     }
@@ -122,9 +148,10 @@ static void put_object(canon *c, const json_t *o, int depth)
     for (void *it = json_object_iter((json_t *)o); it != NULL && i < n;
          it = json_object_iter_next((json_t *)o, it), i++) {
         member m = {json_object_iter_key(it), json_object_iter_key_len(it), json_object_iter_value(it)};
-        /* Insertion sort: an event's objects have a few dozen keys at most. */
+        /* Insertion sort: an event's objects have a few dozen keys at most. Unsorted: jansson's iteration
+         * order, which json_dumps writes too (the order the keys were set in). */
         size_t at = i;
-        while (at > 0 && key_before(&m, &members[at - 1])) {
+        while (c->sort_keys && at > 0 && key_before(&m, &members[at - 1])) {
             members[at] = members[at - 1];
             at--;
         }
@@ -185,9 +212,7 @@ fm_status fm_canon_sha256(const json_t *root, uint8_t out[FM_SHA256_LEN])
     if (root == NULL)
         return FM_ENOMEM; /* as json_dumps(NULL) */
     /* On the stack: a heap block this large per event would make malloc consolidate its free lists. */
-    canon state, *c = &state;
-    c->len = 0;
-    c->unsupported = c->failed = false;
+    canon state = {.sort_keys = true}, *c = &state;
     fm_status st = fm_sha256_init(&c->sha);
     if (st == FM_OK)
         put_value(c, root, 0);
@@ -199,4 +224,27 @@ fm_status fm_canon_sha256(const json_t *root, uint8_t out[FM_SHA256_LEN])
         st = st != FM_OK || c->failed ? FM_ENOMEM : via_dumps(root, out);
     }
     return st;
+}
+
+fm_status fm_canon_dumps(const json_t *root, bool sort_keys, char **out)
+{
+    *out = NULL;
+    if (root == NULL)
+        return FM_ENOMEM;
+    canon state = {.sort_keys = sort_keys, .text_cap = 1024}, *c = &state;
+    if ((c->text = malloc(c->text_cap)) == NULL)
+        return FM_ENOMEM;
+    c->text[0] = '\0';
+    put_value(c, root, 0);
+    if (!c->failed && !c->unsupported)
+        flush(c);
+    if (c->failed || c->unsupported) {
+        free(c->text);
+        if (c->failed)
+            return FM_ENOMEM;
+        *out = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY | (sort_keys ? JSON_SORT_KEYS : 0));
+        return *out != NULL ? FM_OK : FM_ENOMEM;
+    }
+    *out = c->text;
+    return FM_OK;
 }

@@ -1,9 +1,11 @@
-/* fm_canon.h — an event's canonical JSON (keys sorted, compact) written straight into SHA-256: the content
- * hash of every consumed event, without building the text. */
+/* fm_canon.h — compact JSON exactly as jansson's json_dumps writes it, faster: straight into SHA-256 with
+ * keys sorted (the content hash of every consumed event, without building the text), or as a text (the
+ * encoders). */
 #ifndef FM_CANON_H
 #define FM_CANON_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "fm_error.h"
@@ -17,5 +19,10 @@
  * or libcrypto failed or json_dumps could not dump the tree. */
 #define FM_CANON_MAX_DEPTH 64
 fm_status fm_canon_sha256(const json_t *root, uint8_t out[FM_SHA256_LEN]);
+
+/* *out = the text json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY, with JSON_SORT_KEYS when sort_keys)
+ * writes, byte for byte (unsorted: keys in jansson's iteration order, as json_dumps), malloc'd: the caller
+ * frees it. The same fallback to json_dumps. FM_ENOMEM (*out NULL). */
+fm_status fm_canon_dumps(const json_t *root, bool sort_keys, char **out);
 
 #endif

@@ -1,5 +1,6 @@
 /* test_sha256.c — SHA-256 against the FIPS 180-2 vectors and block-boundary lengths, HMAC-SHA-256 against RFC
- * 4231, and the content hash (fm_canon: the digest of json_dumps' canonical text, without the text). */
+ * 4231, and the content hash (fm_canon: the digest of json_dumps' canonical text, without the text, and the
+ * same writer's text for the encoders). */
 #include "fm_canon.h"
 #include "fm_decode.h"
 #include "fm_sha256.h"
@@ -158,6 +159,16 @@ static void expect_canon_is_dumps(const char *text, size_t flags)
     assert_int_equal(fm_canon_sha256(root, got), FM_OK);
     if (memcmp(want, got, FM_SHA256_LEN) != 0)
         fail_msg("canonical digest differs from json_dumps' for %s", dumped);
+    /* and the text, sorted and in jansson's own order (the encoders') */
+    char *written = NULL;
+    assert_int_equal(fm_canon_dumps(root, true, &written), FM_OK);
+    assert_string_equal(written, dumped);
+    free(written);
+    free(dumped);
+    dumped = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY);
+    assert_int_equal(fm_canon_dumps(root, false, &written), FM_OK);
+    assert_string_equal(written, dumped);
+    free(written);
     free(dumped);
     json_decref(root);
 }
@@ -202,6 +213,9 @@ static void canonical_digest_is_that_of_json_dumps_text(void **state)
     expect_canon_is_dumps(text, 0);
     uint8_t out[FM_SHA256_LEN];
     assert_int_equal(fm_canon_sha256(NULL, out), FM_ENOMEM);
+    char *none = NULL;
+    assert_int_equal(fm_canon_dumps(NULL, false, &none), FM_ENOMEM);
+    assert_null(none);
 }
 
 int main(void)
