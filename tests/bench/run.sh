@@ -204,10 +204,10 @@ stop_service() { # PID: SIGTERM, wait, the exit code must be 0
 # ---------------------------------------------------------------- helpers: CPU seconds per component
 # The enrollment pipeline's CPU profile (section 3 takes the snapshots, section 8 prints them): CPU seconds
 # (utime + stime from /proc/<pid>/stat, in clock ticks) used between two snapshots by each component — the
-# famins workers, their PostgreSQL backends (found by application_name), PostgreSQL's background processes
-# (WAL writer, checkpointer, background writer, launchers: the postmaster's live children that are no client
-# session), the processes that ended in between ("postgres ended": autovacuum workers, the probes' sessions and
-# any other user's — the postmaster's own times and its reaped children's, which cannot be told apart), the
+# famins workers, their PostgreSQL backends (found by application_name), PostgreSQL's lasting background
+# processes (WAL writer, checkpointer, background writer, launchers), its transient ones and those that ended in
+# between ("postgres ended": autovacuum workers, the probes' sessions and any other user's — the postmaster's own
+# times and its reaped children's, which cannot be told apart), the
 # Kafka broker JVM(s) — and the rest of the machine: its busy time from /proc/stat minus all of those (the
 # benchmark's own psql and kcat, live sessions of other databases, other users). Needs the stack on this
 # machine; a component not found counts 0.
@@ -241,11 +241,17 @@ cpu_snapshot() {
             title=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null || true)
             # A client session's title: "postgres: <user> <database> <host>(<port>) <state>".
             db=$(sed -n 's/^postgres: [^ ]* \([^ ]*\) \([0-9A-Fa-f.:]*([0-9]*)\|\[local\]\).*/\1/p' <<<"$title")
-            if [ -z "$db" ]; then
-                pg_bg+=("$p")
-            elif [ "$db" = "$ITEST_DB" ]; then
-                pg_this+=("$p") # this run's other sessions (a probe): with the ended ones
-            fi                  # another database's session: the rest of the machine
+            if [ -n "$db" ] && [ "$db" != "$ITEST_DB" ]; then
+                continue # another database's session: the rest of the machine
+            fi
+            case "$title" in
+            # The server's lasting processes; a transient one (an autovacuum or parallel worker) may end before
+            # the other snapshot, its times then move to the postmaster's: it counts with the ended ones.
+            "postgres: checkpointer"* | "postgres: background writer"* | "postgres: walwriter"* | \
+                "postgres: autovacuum launcher"* | "postgres: logical replication launcher"* | "postgres: logger"* | \
+                "postgres: archiver"* | "postgres: stats collector"*) pg_bg+=("$p") ;;
+            *) pg_this+=("$p") ;; # transient, or this run's other sessions (a probe)
+            esac
         done
     fi
     echo "eligibility $(ticks "${elig_pids[@]}")"
