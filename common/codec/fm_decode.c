@@ -1,5 +1,6 @@
 /* fm_decode.c — decoding famins' input events (JSON, schemas/events/) into the domain's structs. */
 #include "fm_decode.h"
+#include "fm_canon.h"
 #include "fm_decode_payment.h"
 
 #include "fm_jread.h"
@@ -565,13 +566,9 @@ fm_status fm_decode_review(const char *buf, size_t len, fm_review *out, fm_error
 
 fm_status fm_event_content_hash_json(const json_t *root, uint8_t out[FM_SHA256_LEN], fm_error *err)
 {
-    char *canon = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
-    if (canon == NULL) {
-        fm_error_set(err, "", "NO_MEMORY", "out of memory");
-        return FM_ENOMEM;
-    }
-    fm_status st = fm_sha256_digest(canon, strlen(canon), out);
-    free(canon);
+    /* The digest of json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY)'s text, without the
+     * text (fm_canon.h): stored hashes stay comparable. */
+    fm_status st = fm_canon_sha256(root, out);
     if (st != FM_OK)
         fm_error_set(err, "", "NO_MEMORY", "out of memory hashing the event");
     return st;

@@ -1,6 +1,7 @@
 /* fm_encode_policy.c — the JSON of policy.change_decided and subsidy.reversed (issue 16). */
 #include "fm_encode_policy.h"
 
+#include "fm_canon.h"
 #include "fm_dates.h"
 
 #include <stdio.h>
@@ -151,9 +152,10 @@ static fm_status finish(json_t *body, const char *type, const char *event_id, co
         json_decref(o);
         return FM_ENOMEM;
     }
-    *json_out = json_dumps(o, JSON_COMPACT);
+    /* json_dumps' text, without its per-node loop check (fm_canon.h): every decision passes here. */
+    fm_status st = fm_canon_dumps(o, false, json_out);
     json_decref(o);
-    return *json_out ? FM_OK : FM_ENOMEM;
+    return st;
 }
 
 fm_status fm_encode_policy_change_decided(const fm_policy_change_record *r, const char *event_id,

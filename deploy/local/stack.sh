@@ -193,6 +193,8 @@ do_install() {
     # systemd-analyze: tests/unit/install checks the installed units (no running systemd needed); strace:
     # tests/integration/install checks the services' system calls against the units' filter.
     pkgs+=(systemd strace)
+    # linux-perf: tests/bench/tools/cpu_perf.sh (the pipeline's hottest functions during a benchmark run).
+    pkgs+=(linux-perf)
     # Any Java 17+ already there will do; otherwise Debian 12's OpenJDK 17.
     find_java >/dev/null 2>&1 || pkgs+=(openjdk-17-jre-headless)
     mapfile -t missing < <(pkg_missing "${pkgs[@]}")

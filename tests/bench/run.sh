@@ -201,6 +201,76 @@ stop_service() { # PID: SIGTERM, wait, the exit code must be 0
     [ "$rc" = 0 ] || log "WARNING: process $1 exited $rc after SIGTERM"
 }
 
+# ---------------------------------------------------------------- helpers: CPU seconds per component
+# The enrollment pipeline's CPU profile (section 3 takes the snapshots, section 8 prints them): CPU seconds
+# (utime + stime from /proc/<pid>/stat, in clock ticks) used between two snapshots by each component — the
+# famins workers, their PostgreSQL backends (found by application_name), PostgreSQL's lasting background
+# processes (WAL writer, checkpointer, background writer, launchers), its transient ones and those that ended in
+# between ("postgres ended": autovacuum workers, the probes' sessions and any other user's — the postmaster's own
+# times and its reaped children's, which cannot be told apart), the
+# Kafka broker JVM(s) — and the rest of the machine: its busy time from /proc/stat minus all of those (the
+# benchmark's own psql and kcat, live sessions of other databases, other users). Needs the stack on this
+# machine; a component not found counts 0.
+CLK_TCK=$(getconf CLK_TCK)
+# ticks PID...: utime + stime of the live processes among PIDs, summed (clock ticks).
+ticks() {
+    local p
+    for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
+        sed 's/^.*) //' | awk '{ s += $12 + $13 } END { print s + 0 }'
+}
+# all_ticks PID: utime + stime + cutime + cstime of PID (its own and its reaped children's).
+all_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }' || echo 0; }
+# cpu_snapshot: "component ticks" lines for the enrollment pipeline's components, then the machine's busy and
+# idle ticks (/proc/stat: user nice system irq softirq steal; idle iowait).
+cpu_snapshot() {
+    local be_elig=() be_subs=() be_relay=() pg_bg=() pg_this=() pm="" app pid p title db
+    while IFS='|' read -r app pid; do
+        case "$app" in
+        bench-elig-*) be_elig+=("$pid") ;;
+        bench-subs) be_subs+=("$pid") ;;
+        bench-relay) be_relay+=("$pid") ;;
+        esac
+    done < <(q1 "SELECT application_name, pid FROM pg_stat_activity WHERE datname = current_database()
+        AND application_name LIKE 'bench-%'")
+    for pid in "${be_relay[@]}" "${be_subs[@]}" "${be_elig[@]}"; do
+        pm=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $2 }') && [ -n "$pm" ] && break
+    done
+    if [ -n "$pm" ]; then
+        for p in $(pgrep -P "$pm"); do
+            case " ${be_elig[*]} ${be_subs[*]} ${be_relay[*]} " in *" $p "*) continue ;; esac
+            title=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null || true)
+            # A client session's title: "postgres: <user> <database> <host>(<port>) <state>".
+            db=$(sed -n 's/^postgres: [^ ]* \([^ ]*\) \([0-9A-Fa-f.:]*([0-9]*)\|\[local\]\).*/\1/p' <<<"$title")
+            if [ -n "$db" ] && [ "$db" != "$ITEST_DB" ]; then
+                continue # another database's session: the rest of the machine
+            fi
+            case "$title" in
+            # The server's lasting processes; a transient one (an autovacuum or parallel worker) may end before
+            # the other snapshot, its times then move to the postmaster's: it counts with the ended ones.
+            "postgres: checkpointer"* | "postgres: background writer"* | "postgres: walwriter"* | \
+                "postgres: autovacuum launcher"* | "postgres: logical replication launcher"* | "postgres: logger"* | \
+                "postgres: archiver"* | "postgres: stats collector"*) pg_bg+=("$p") ;;
+            *) pg_this+=("$p") ;; # transient, or this run's other sessions (a probe)
+            esac
+        done
+    fi
+    echo "eligibility $(ticks "${elig_pids[@]}")"
+    echo "subsidy $(ticks "$subs_pid")"
+    echo "relay $(ticks "$relay_pid")"
+    echo "postgres_eligibility $(ticks "${be_elig[@]}")"
+    echo "postgres_subsidy $(ticks "${be_subs[@]}")"
+    echo "postgres_relay $(ticks "${be_relay[@]}")"
+    echo "postgres_background $(ticks "${pg_bg[@]}")"
+    echo "postgres_ended $(($(ticks "${pg_this[@]}") + $([ -n "$pm" ] && all_ticks "$pm" || echo 0)))"
+    # shellcheck disable=SC2046 # one word per pid
+    echo "kafka $(ticks $(pgrep -f ' kafka\.Kafka ' || true))"
+    awk '/^cpu / { print "machine_busy", $2 + $3 + $4 + $7 + $8 + $9; print "machine_idle", $5 + $6 }' /proc/stat
+}
+# cpu_delta START END: "component seconds" between two snapshots.
+cpu_delta() {
+    awk -v hz="$CLK_TCK" 'NR == FNR { s[$1] = $2; next } { printf "%s %.2f\n", $1, ($2 - s[$1]) / hz }' "$1" "$2"
+}
+
 # ---------------------------------------------------------------- 1. the wave
 log "producing $households households to $IN_TOPIC"
 t0=$(now)
@@ -264,6 +334,7 @@ mem10_elig=0 mem10_subs=0 mem10_relay=0 mem10_at=0
 mem50_elig=0 mem50_subs=0 mem50_relay=0 mem50_at=0
 deadline=$(($(date +%s) + timeout_s))
 end_t=""
+cpu_a0="" # eligibility's position when the CPU profile's window opened
 while :; do
     for p in "${elig_pids[@]}"; do check_alive eligibility "$p"; done
     check_alive relay "$relay_pid"
@@ -275,6 +346,12 @@ while :; do
         WHERE consumer_group = '$ELIG_GROUP' AND topic = '$IN_TOPIC'), (SELECT count(*) FROM famins.outbox WHERE sent_at IS NULL),
         (SELECT coalesce(sum(next_offset), 0) FROM famins.consumer_positions WHERE consumer_group = '$SUBS_GROUP'
         AND topic = '$DECIDED_TOPIC')")
+    # The CPU profile's window opens at the first probe that sees eligibility's first commit and closes with
+    # the probe that ends the run; its households are scaled by the input messages left at its start.
+    if [ -z "$cpu_a0" ] && [ "$a" -gt 0 ]; then
+        cpu_snapshot >"$WORK/cpu-start.txt"
+        cpu_t0=$(now) cpu_a0=$a
+    fi
     if [ "$mem10_at" = 0 ] && [ "$a" -ge "$tenth" ]; then
         mem10_elig=$(elig_hwm) mem10_relay=$(hwm "$relay_pid") mem10_at=$a
         rss10_elig=$(elig_rss)
@@ -292,6 +369,8 @@ while :; do
             # Both states were read by this probe's one query (subsidy's outbox rows are counted in unsent):
             # the state was reached at most one probe ago, so the probe's start is the end of the run.
             end_t=$t_probe
+            cpu_snapshot >"$WORK/cpu-end.txt"
+            cpu_t1=$(now)
             break
         fi
     fi
@@ -368,7 +447,14 @@ copy_tables="enrollment_decisions enrollment_members policies insured_persons su
 processed_events consumer_positions dead_letters outbox"
 copy_rows=0
 copy_script="$WORK/copy.sql"
-echo "BEGIN;" >"$copy_script"
+# The COPY session's backend CPU (the CPU profile, section 8): /proc/<its pid>/stat read from inside the session
+# after it connected and after COMMIT, while the backend is still alive (two shell escapes: a few ms).
+{
+    echo "SELECT pg_backend_pid() AS copy_pid \\gset"
+    echo "\\setenv FAMINS_BENCH_COPY_PID :copy_pid"
+    echo "\\! cat /proc/\$FAMINS_BENCH_COPY_PID/stat >'$WORK/copy-backend-start.stat' 2>/dev/null || true"
+    echo "BEGIN;"
+} >"$copy_script"
 for t in $copy_tables; do
     psql "$DB1_DSN" -v ON_ERROR_STOP=1 -qAt -c "\\copy famins.$t TO '$WORK/$t.copy'" ||
         fail "export of famins.$t failed"
@@ -376,13 +462,16 @@ for t in $copy_tables; do
     echo "\\copy famins.$t FROM '$WORK/$t.copy'" >>"$copy_script"
 done
 echo "COMMIT;" >>"$copy_script"
+echo "\\! cat /proc/\$FAMINS_BENCH_COPY_PID/stat >'$WORK/copy-backend-end.stat' 2>/dev/null || true" >>"$copy_script"
 psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE \"$COPY_DB\" OWNER famins_admin" >/dev/null
 FAMINS_PG_DSN="$COPY_DSN" "$BIN/admin/famins-admin" migrate >"$WORK/admin-copy.log" 2>&1 ||
     fail "famins-admin migrate of the COPY database failed"
 [ "$(q2 "SHOW fsync")/$(q2 "SHOW synchronous_commit")" = on/on ] || fail "COPY database not fsync=on/synchronous_commit=on"
+awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat >"$WORK/copy-machine-start.txt"
 t0=$(now)
 psql "$COPY_DSN" -v ON_ERROR_STOP=1 -qAt -f "$copy_script" >/dev/null || fail "COPY FROM failed"
 copy_s=$(calc "$(now) - $t0")
+awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat >"$WORK/copy-machine-end.txt"
 copy_hps=$(calc "$households / $copy_s")
 [ "$(q2 "SELECT count(*) FROM famins.enrollment_decisions")" = "$decisions" ] || fail "COPY did not copy every decision"
 log "COPY ceiling: $copy_rows rows in $(round "$copy_s" 3) s = $(round "$copy_hps") households/s"
@@ -725,6 +814,50 @@ jq -n \
   service_log_errors: $errors
 }' >"$WORK/results.json"
 
+# The enrollment pipeline's CPU profile: CPU seconds per component in the window of section 3 (first commit to
+# the end of the run), per 1,000 households; the machine's idle share; the COPY ceiling's backend (section 4).
+cpu_delta "$WORK/cpu-start.txt" "$WORK/cpu-end.txt" >"$WORK/cpu-pipeline.txt"
+cpu_window_s=$(calc "$cpu_t1 - $cpu_t0")
+# Households in the window: the wave scaled by the input messages still to apply when it opened (at least 1).
+cpu_households=$(calc "$households * ($in_messages - $cpu_a0) / $in_messages")
+[ "$(met "$cpu_households >= 1")" = true ] || cpu_households=1
+copy_backend_s=$(cat "$WORK/copy-backend-start.stat" "$WORK/copy-backend-end.stat" 2>/dev/null | sed 's/^.*) //' |
+    awk -v hz="$CLK_TCK" '{ t[NR] = $12 + $13 } END { printf "%.2f", NR == 2 ? (t[2] - t[1]) / hz : 0 }')
+copy_busy_s=$(calc "($(cat "$WORK/copy-machine-end.txt") - $(cat "$WORK/copy-machine-start.txt")) / $CLK_TCK")
+jq -R -s 'split("\n") | map(select(length > 0) | split(" ") | {(.[0]): (.[1] | tonumber)}) | add' \
+    "$WORK/cpu-pipeline.txt" >"$WORK/cpu-pipeline.json"
+jq --slurpfile d "$WORK/cpu-pipeline.json" --argjson hh "$cpu_households" --argjson win "$cpu_window_s" \
+    --argjson cores "$cores" --argjson hps "$pipeline_hps" --argjson copy_hps "$copy_hps" --argjson copy_s "$copy_s" \
+    --argjson copy_cpu "$copy_backend_s" --argjson copy_busy "$copy_busy_s" --argjson households "$households" '
+    def per1000(s): s * 1000000 / $hh;
+    ($d[0]) as $d
+    # The pipeline: the workers, their backends, PostgreSQL'"'"'s background processes and Kafka. The ended
+    # processes (autovacuum workers among them, but also the probes'"'"' and other users'"'"' sessions) are left out
+    # of it: the bounds below are then upper bounds.
+    | ["eligibility", "subsidy", "relay", "postgres_eligibility", "postgres_subsidy", "postgres_relay",
+       "postgres_background", "kafka"] as $pipeline
+    | ($pipeline + ["postgres_ended"]) as $names
+    | ([$pipeline[] | $d[.]] | add) as $own
+    | ([$d.machine_busy - $own - $d.postgres_ended, 0] | max) as $rest
+    | ($d.postgres_eligibility + $d.postgres_subsidy + $d.postgres_relay) as $backends
+    | ($copy_cpu * 1000000 / $households) as $copy_ms
+    | .enrollment.cpu_profile = {
+        window_seconds: $win, households_in_window: $hh,
+        cpu_seconds: (([$names[] | {(.): $d[.]}] | add)
+            + {rest_of_machine: $rest, pipeline: $own, machine_busy: $d.machine_busy}),
+        cpu_ms_per_1000_households: (([$names[] | {(.): per1000($d[.])}] | add)
+            + {rest_of_machine: per1000($rest), pipeline: per1000($own), machine_busy: per1000($d.machine_busy)}),
+        machine_idle_share: ($d.machine_idle / ($d.machine_busy + $d.machine_idle)),
+        cpu_bound_households_per_s: ($cores * $hh / $own),
+        pipeline_to_cpu_bound: ($hps * $own / ($cores * $hh)),
+        cpu_bound_ratio_to_copy: ($cores * $hh / $own / $copy_hps),
+        copy_backend_cpu_seconds: $copy_cpu, copy_backend_cpu_ms_per_1000_households: $copy_ms,
+        copy_machine_busy_cores: ($copy_busy / $copy_s),
+        cpu_work_ratio_bound: (if $copy_ms > 0 then $cores * $copy_ms / per1000($own) else null end),
+        postgres_backends_cpu_ms_per_1000_households: per1000($backends),
+        postgres_backends_to_copy_cpu: (if $copy_ms > 0 then per1000($backends) / $copy_ms else null end)}' \
+    "$WORK/results.json" >"$WORK/results-cpu.json" && mv "$WORK/results-cpu.json" "$WORK/results.json"
+
 # Goals, each beside its figure.
 g1=$(met "$ratio_copy >= 0.7")
 g2=$(met "$ratio_floor >= 20")
@@ -841,6 +974,33 @@ fi
                   c["dead_letters"], c["duplicates"], c["replays"] }' "${logs[@]}"
     done
 } >>"$out_dir/bench-results.md"
+# The enrollment CPU profile (section 3's window, section 4's COPY backend).
+jq -r --argjson k "$elig_instances" '
+    def r1: . * 10 | round / 10;
+    def r2: . * 100 | round / 100;
+    .enrollment as $e | $e.cpu_profile as $c | $c.cpu_seconds as $s | $c.cpu_ms_per_1000_households as $m
+    | {eligibility: "famins-eligibility (×\($k), summed)", subsidy: "famins-subsidy", relay: "famins-relay",
+       postgres_eligibility: "PostgreSQL: eligibility'"'"'s backends", postgres_subsidy: "PostgreSQL: subsidy'"'"'s backend",
+       postgres_relay: "PostgreSQL: the relay'"'"'s backend",
+       postgres_background: "PostgreSQL: background processes (WAL writer, checkpointer, background writer)",
+       kafka: "Kafka broker (JVM)", pipeline: "**the pipeline** (the rows above)",
+       postgres_ended: "PostgreSQL: processes that ended (autovacuum workers, the probes'"'"' and other users'"'"' sessions)",
+       rest_of_machine: "rest of the machine (the benchmark'"'"'s psql and kcat, other users)",
+       machine_busy: "**the machine, busy**"} as $what
+    | "",
+      "## Enrollment pipeline: CPU per component",
+      "",
+      "CPU seconds (utime + stime, `/proc/<pid>/stat`; the machine from `/proc/stat`) from the first probe that saw eligibility'"'"'s first commit to the end of the run: \($c.window_seconds | r2) s, \($c.households_in_window | round) households.",
+      "",
+      "| component | CPU s | CPU-ms per 1,000 households | share of the busy machine |",
+      "|---|---:|---:|---:|",
+      ($what | keys_unsorted[] as $n
+       | "| \($what[$n]) | \($s[$n] | r2) | \($m[$n] | round) | \($s[$n] / $s.machine_busy * 100 | r1) % |"),
+      "",
+      "- The machine was idle **\($c.machine_idle_share * 100 | r1) %** of its \(.machine.cores) cores'"'"' time during the pipeline.",
+      "- CPU bound: \(.machine.cores) cores ÷ the pipeline'"'"'s \($m.pipeline / 1000 | r2) CPU-ms per household = **\($c.cpu_bound_households_per_s | round) households/s** with the machine to itself and every core busy; it ran at \($e.pipeline.households_per_s | round) (\($c.pipeline_to_cpu_bound * 100 | r1) % of that) = \($c.cpu_bound_ratio_to_copy | r2) × this run'"'"'s COPY ceiling.",
+      "- Against the COPY ceiling'"'"'s work: its one backend used \($c.copy_backend_cpu_ms_per_1000_households | round) CPU-ms per 1,000 households (\($c.copy_backend_cpu_seconds | r2) CPU s in its \($e.postgresql_copy_ceiling.seconds | r2) s, while the machine was busy \($c.copy_machine_busy_cores | r2) cores); the pipeline'"'"'s backends use \($c.postgres_backends_cpu_ms_per_1000_households | round) (**\(if $c.postgres_backends_to_copy_cpu == null then "?" else ($c.postgres_backends_to_copy_cpu | r2) end) ×**), the whole pipeline \($m.pipeline | round). A CPU-bound COPY on one core against the pipeline on \(.machine.cores): at most **\(if $c.cpu_work_ratio_bound == null then "?" else ($c.cpu_work_ratio_bound | r2) end) ×** the COPY ceiling at this CPU per household, whatever the load."
+' "$out_dir/bench-results.json" >>"$out_dir/bench-results.md"
 if [ "$profile" = 1 ]; then
     {
         echo

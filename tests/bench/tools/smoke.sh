@@ -54,10 +54,28 @@ claims.postgresql_copy_ceiling.claims_per_s claims.claims_copy_ceiling_per_s cla
 service_log_errors goals.pipeline_at_least_0_7_copy.met goals.claims_at_least_half_claims_copy.met goals.pipeline_at_least_20x_one_row.met
 goals.worker_memory_growth_within_10_percent.met goals.adjudication_at_least_10000_per_s.met
 goals.p99_latency_at_most_100ms_at_steady_rate.met'
+# The enrollment CPU profile (run.sh sections 3, 4 and 8): CPU seconds and CPU-ms per 1,000 households per
+# component. In a 2,000-household run a component may use less than one clock tick (10 ms) in the window, and
+# the machine may have no idle time: those may be zero; the totals and the COPY backend's may not.
+cpu_parts='eligibility subsidy relay postgres_eligibility postgres_subsidy postgres_relay postgres_background
+postgres_ended kafka rest_of_machine'
+cpu_may_be_zero=enrollment.cpu_profile.machine_idle_share
+for part in $cpu_parts pipeline machine_busy; do
+    want="$want enrollment.cpu_profile.cpu_seconds.$part enrollment.cpu_profile.cpu_ms_per_1000_households.$part"
+    case " $cpu_parts " in *" $part "*) cpu_may_be_zero="$cpu_may_be_zero enrollment.cpu_profile.cpu_seconds.$part
+enrollment.cpu_profile.cpu_ms_per_1000_households.$part" ;; esac
+done
+want="$want enrollment.cpu_profile.window_seconds enrollment.cpu_profile.households_in_window
+enrollment.cpu_profile.machine_idle_share enrollment.cpu_profile.cpu_bound_households_per_s
+enrollment.cpu_profile.pipeline_to_cpu_bound enrollment.cpu_profile.cpu_bound_ratio_to_copy
+enrollment.cpu_profile.copy_backend_cpu_seconds enrollment.cpu_profile.copy_backend_cpu_ms_per_1000_households
+enrollment.cpu_profile.copy_machine_busy_cores enrollment.cpu_profile.cpu_work_ratio_bound
+enrollment.cpu_profile.postgres_backends_cpu_ms_per_1000_households enrollment.cpu_profile.postgres_backends_to_copy_cpu"
 [ "${#peer_opt[@]}" = 0 ] && want="$want enrollment.peer.records enrollment.peer.households enrollment.peer.seconds
 enrollment.peer.records_per_s enrollment.peer.famins_households_per_s enrollment.peer.famins_to_peer"
 # Truly zero-able: memory growth (flat memory is the goal), error lines (0 is right), goals (false is a figure).
 may_be_zero='memory_kib.eligibility.growth memory_kib.subsidy.growth memory_kib.eligibility.spread memory_kib.subsidy.spread memory_kib.relay.spread service_log_errors'
+may_be_zero="$may_be_zero $(tr '\n' ' ' <<<"$cpu_may_be_zero")"
 bad=0
 for path in $want; do
     value=$(jq -r --arg p "$path" 'getpath($p | split(".")) | if . == null then "MISSING" else tostring end' "$json")

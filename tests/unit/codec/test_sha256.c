@@ -1,5 +1,7 @@
 /* test_sha256.c — SHA-256 against the FIPS 180-2 vectors and block-boundary lengths, HMAC-SHA-256 against RFC
- * 4231, and the content hash. */
+ * 4231, and the content hash (fm_canon: the digest of json_dumps' canonical text, without the text, and the
+ * same writer's text for the encoders). */
+#include "fm_canon.h"
 #include "fm_decode.h"
 #include "fm_sha256.h"
 #include "fm_test.h"
@@ -142,6 +144,80 @@ static void content_hash_ignores_spacing_and_key_order(void **state)
     assert_string_equal(err.code, "INVALID_JSON");
 }
 
+/* fm_canon_sha256(root) must be the digest of json_dumps(root, SORT_KEYS | COMPACT | ENCODE_ANY)'s text, byte
+ * for byte: hashes stored by earlier versions are compared with new ones (an event re-sent with the same id).
+ */
+static void expect_canon_is_dumps(const char *text, size_t flags)
+{
+    json_error_t jerr;
+    json_t *root = json_loads(text, flags | JSON_DECODE_ANY, &jerr);
+    assert_non_null(root);
+    char *dumped = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
+    assert_non_null(dumped);
+    uint8_t want[FM_SHA256_LEN], got[FM_SHA256_LEN];
+    assert_int_equal(fm_sha256_digest(dumped, strlen(dumped), want), FM_OK);
+    assert_int_equal(fm_canon_sha256(root, got), FM_OK);
+    if (memcmp(want, got, FM_SHA256_LEN) != 0)
+        fail_msg("canonical digest differs from json_dumps' for %s", dumped);
+    /* and the text, sorted and in jansson's own order (the encoders') */
+    char *written = NULL;
+    assert_int_equal(fm_canon_dumps(root, true, &written), FM_OK);
+    assert_string_equal(written, dumped);
+    free(written);
+    free(dumped);
+    dumped = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY);
+    assert_int_equal(fm_canon_dumps(root, false, &written), FM_OK);
+    assert_string_equal(written, dumped);
+    free(written);
+    free(dumped);
+    json_decref(root);
+}
+
+static void canonical_digest_is_that_of_json_dumps_text(void **state)
+{
+    (void)state;
+    /* key order: bytewise, shorter first on a common prefix; UTF-8 keys after ASCII ones */
+    expect_canon_is_dumps(
+        "{\"b\":1,\"a\":2,\"ab\":3,\"A\":4,\"\\u00e9\":5,\"\":6,\"a b\":7,\"aa\":8,\"_\":9}", 0);
+    /* escapes: quote, backslash, the named control characters, other control characters (uppercase hex),
+     * DEL, slash and non-ASCII as they are */
+    expect_canon_is_dumps("[\"\\\" \\\\ \\b \\f \\n \\r \\t \\u0001 \\u001f \\u001A \\u007f / \\u00e9 "
+                          "\\u738b \\ud83d\\ude00\",\"plain\",\"\"]",
+                          0);
+    expect_canon_is_dumps("{\"nul\":\"a\\u0000b\"}", JSON_ALLOW_NUL);
+    /* numbers, literals, empty and nested containers, a root that is no object */
+    expect_canon_is_dumps("[0,-1,7,9223372036854775807,-9223372036854775808,true,false,null]", 0);
+    expect_canon_is_dumps("{\"a\":{},\"b\":[],\"c\":[[[]]],\"d\":{\"z\":{\"y\":[{}]}}}", 0);
+    expect_canon_is_dumps("\"just a string\"", 0);
+    expect_canon_is_dumps("42", 0);
+    /* a real number: hashed through json_dumps itself */
+    expect_canon_is_dumps("{\"amount\":1.5,\"big\":1e300,\"list\":[0.1,2]}", 0);
+    /* more keys than the writer sorts on its stack, a string longer than its buffer, nesting past its depth
+     */
+    char text[12000];
+    size_t at = 0;
+    text[at++] = '{';
+    for (int k = 99; k >= 0; k--)
+        at += (size_t)snprintf(text + at, sizeof text - at, "%s\"key%02d\":%d", k < 99 ? "," : "", k, k);
+    at += (size_t)snprintf(text + at, sizeof text - at, ",\"long\":\"");
+    for (int i = 0; i < 9000; i++)
+        text[at++] = i % 97 == 0 ? 'x' : (char)('a' + i % 26);
+    snprintf(text + at, sizeof text - at, "\"}");
+    expect_canon_is_dumps(text, 0);
+    at = 0;
+    for (int d = 0; d < FM_CANON_MAX_DEPTH + 10; d++)
+        text[at++] = '[';
+    for (int d = 0; d < FM_CANON_MAX_DEPTH + 10; d++)
+        text[at++] = ']';
+    text[at] = '\0';
+    expect_canon_is_dumps(text, 0);
+    uint8_t out[FM_SHA256_LEN];
+    assert_int_equal(fm_canon_sha256(NULL, out), FM_ENOMEM);
+    char *none = NULL;
+    assert_int_equal(fm_canon_dumps(NULL, false, &none), FM_ENOMEM);
+    assert_null(none);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +227,7 @@ int main(void)
         cmocka_unit_test(rfc_4231_hmac_vectors),
         cmocka_unit_test(padding_at_block_boundaries),
         cmocka_unit_test(content_hash_ignores_spacing_and_key_order),
+        cmocka_unit_test(canonical_digest_is_that_of_json_dumps_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
