@@ -57,8 +57,8 @@ goals.p99_latency_at_most_100ms_at_steady_rate.met'
 # The enrollment CPU profile (run.sh sections 3, 4 and 8): CPU seconds and CPU-ms per 1,000 households per
 # component. In a 2,000-household run a component may use less than one clock tick (10 ms) in the window, and
 # the machine may have no idle time: those may be zero; the totals and the COPY backend's may not.
-cpu_parts='eligibility subsidy relay postgres_eligibility postgres_subsidy postgres_relay postgres_background
-postgres_ended kafka rest_of_machine'
+cpu_parts='eligibility subsidy relay postgres_eligibility postgres_subsidy postgres_relay postgres_background'
+cpu_parts="$cpu_parts postgres_ended kafka rest_of_machine" # one line: the case below matches " part "
 cpu_may_be_zero=enrollment.cpu_profile.machine_idle_share
 for part in $cpu_parts pipeline machine_busy; do
     want="$want enrollment.cpu_profile.cpu_seconds.$part enrollment.cpu_profile.cpu_ms_per_1000_households.$part"
