@@ -21,8 +21,13 @@
  * grown by 1.75x until it fits), which the batch's messages keep alive until the last of them is destroyed.
  * Enrollment JSON compresses 5-8x under lz4 (a wave's 100 KB to 1 MB producer batches), and the guess's
  * growth adds up to 75 %: 16 covers that. The memory of one fetch response is what the budget bounds, so the
- * fetch sizes are the share divided by this. */
-#define FM_BUDGET_FETCH_EXPANSION 16
+ * fetch sizes are the share divided by this.
+ * It is 1 (no division) for now: with 16 (an 832 KiB fetch) the 1,000,000-household benchmark's
+ * famins-subsidy consumed a flat ~1,900 messages/s, its main thread waiting in rd_kafka_consumer_poll with
+ * the machine 77 % idle (librdkafka 2.0.2 waits a second before it looks at a partition again once its queue
+ * is above queued.min.messages, and small responses fill one partition at a time). Bounding the decompressed
+ * response without starving the consumer is open (common/runtime/README.md, "Memory"). */
+#define FM_BUDGET_FETCH_EXPANSION 1
 /* librdkafka's default per-partition fetch size: a budget lowers it, never raises it. */
 #define FM_BUDGET_PARTITION_FETCH_MAX (1024 * 1024)
 /* librdkafka's default message.max.bytes, which a consumer's fetch.max.bytes may not be below. A consumer
