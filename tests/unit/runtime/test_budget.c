@@ -25,8 +25,8 @@ static void the_default_budget_splits_into_the_documented_shares(void **state)
     assert_i64_equal(l.queued_min_messages, 1000);
     assert_i64_equal(l.batch_max_bytes, 104 * MIB / 32); /* 3.25 MiB */
     /* What the limits add up to stays inside the budget: the queue, a fetch in flight, and a batch of at
-     * most twice its bound grown FM_BUDGET_BATCH_EXPANSION times. While FM_BUDGET_FETCH_EXPANSION is 1 the fetch
-     * is counted as fetched, not decompressed: the bound is not a bound on its decompressed blocks. */
+     * most twice its bound grown FM_BUDGET_BATCH_EXPANSION times. While FM_BUDGET_FETCH_EXPANSION is 1 the
+     * fetch is counted as fetched, not decompressed: the bound is not a bound on its decompressed blocks. */
     int64_t used = FM_BUDGET_BASE_MB * MIB + l.queued_max_messages_kbytes * 1024 +
                    l.fetch_max_bytes * FM_BUDGET_FETCH_EXPANSION +
                    2 * l.batch_max_bytes * FM_BUDGET_BATCH_EXPANSION;
