@@ -2,6 +2,7 @@
  * famins_admin. */
 #include "adj_testdb.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -168,4 +169,24 @@ void tdb_text(PGconn *conn, const char *sql, char *buf, size_t len)
     else if (PQresultStatus(res) != PGRES_TUPLES_OK)
         fprintf(stderr, "query failed: %s: %s", sql, PQerrorMessage(conn));
     PQclear(res);
+}
+
+int64_t tdb_i64f(PGconn *conn, const char *fmt, ...)
+{
+    char sql[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    return tdb_i64(conn, sql);
+}
+
+void tdb_textf(PGconn *conn, char *buf, size_t len, const char *fmt, ...)
+{
+    char sql[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    tdb_text(conn, sql, buf, len);
 }

@@ -36,5 +36,9 @@ int tdb_claimed_invoice(PGconn *admin, const char *policy_number, const char *co
 int64_t tdb_i64(PGconn *conn, const char *sql);
 /* Same, text into buf ("" on error / no row / NULL). */
 void tdb_text(PGconn *conn, const char *sql, char *buf, size_t len);
+/* tdb_i64 and tdb_text of a query formatted printf-style (at most 1,023 characters). */
+int64_t tdb_i64f(PGconn *conn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tdb_textf(PGconn *conn, char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -3,7 +3,6 @@
  * reviews of claims submitted earlier in the same batch. Expected values are the hand-computed ones of
  * test_adj_scenarios.c, where the same claims go one per call. Seeds as famins_admin, applies as
  * famins_adjudicator. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,16 +163,8 @@ static void expect(const char *claim_id, const char *want)
         fail_msg("claim %s: got '%s', want '%s'", claim_id, text, want);
 }
 
-static int64_t q(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int64_t q(const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return tdb_i64(adj, sql);
-}
+/* A formatted query's first value, on the adjudicator's session. */
+#define q(...) tdb_i64f(adj, __VA_ARGS__)
 
 static int64_t usage(const char *column, const char *id_number)
 {

@@ -5,7 +5,6 @@
  * famins_adjudicator. */
 #include <dirent.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,27 +29,10 @@ static fm_pg_stmts sql_cache;
 static int64_t offset_counter;
 static const char *source_dir;
 
-static int64_t q(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int64_t q(const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return tdb_i64(adj, sql);
-}
+/* A formatted query's first value, on the adjudicator's session. */
+#define q(...) tdb_i64f(adj, __VA_ARGS__)
 
-static void text_of(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void text_of(char *buf, size_t len, const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    tdb_text(adj, sql, buf, len);
-}
+#define text_of(buf, len, ...) tdb_textf(adj, buf, len, __VA_ARGS__)
 
 /* Applies one event of any claim.events type in a transaction of its own, as the worker would; *published
  * says whether it produced a claim.decided (its payload checked for step when a claim-life event decided). */

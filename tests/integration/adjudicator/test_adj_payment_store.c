@@ -3,7 +3,6 @@
  * new instructions in the order they were made, event rows in order with their texts intact, an unknown claim
  * time as the transaction's start, the state read back by the next batch, and a refused row failing the
  * write. Seeds as famins_admin, writes as famins_adjudicator. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,26 +19,20 @@
 static PGconn *admin, *adj;
 static fm_keyring keyring;
 
-static int64_t q(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int64_t q(const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return tdb_i64(adj, sql);
-}
+/* A formatted query's first value, on the adjudicator's session. */
+#define q(...) tdb_i64f(adj, __VA_ARGS__)
 
-static void text_of(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void text_of(char *buf, size_t len, const char *fmt, ...)
+#define text_of(buf, len, ...) tdb_textf(adj, buf, len, __VA_ARGS__)
+
+/* Every payment instruction as "id:amount:status:paid_date:bank_reference:payee_version:replaces", by id. */
+static void instructions_summary(char *got, size_t len)
 {
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    tdb_text(adj, sql, buf, len);
+    text_of(
+        got, len,
+        "SELECT string_agg(instruction_id || ':' || amount || ':' || status || ':' || "
+        "coalesce(paid_date::text, '-')"
+        " || ':' || coalesce(bank_reference, '-') || ':' || payee_version || ':' || coalesce(replaces, '-'),"
+        " ' ' ORDER BY instruction_id) FROM famins.payment_instructions");
 }
 
 static void claim_row(const char *id, const char *liability, const char *status, int64_t payable)
@@ -160,12 +153,7 @@ static void first_batch(void)
     adj_payment_free(&p);
 
     char got[1024];
-    text_of(
-        got, sizeof got,
-        "SELECT string_agg(instruction_id || ':' || amount || ':' || status || ':' || "
-        "coalesce(paid_date::text, '-')"
-        " || ':' || coalesce(bank_reference, '-') || ':' || payee_version || ':' || coalesce(replaces, '-'),"
-        " ' ' ORDER BY instruction_id) FROM famins.payment_instructions");
+    instructions_summary(got, sizeof got);
     assert_string_equal(
         got,
         "famins-pay-ps-a-2-0:300:instructed:-:-:0:- famins-pay-ps-clm-1-0:601:failed:-:-:0:-"
@@ -317,12 +305,7 @@ static void second_batch(void)
     adj_batch_free(&b);
 
     char got[1024];
-    text_of(
-        got, sizeof got,
-        "SELECT string_agg(instruction_id || ':' || amount || ':' || status || ':' || "
-        "coalesce(paid_date::text, '-')"
-        " || ':' || coalesce(bank_reference, '-') || ':' || payee_version || ':' || coalesce(replaces, '-'),"
-        " ' ' ORDER BY instruction_id) FROM famins.payment_instructions");
+    instructions_summary(got, sizeof got);
     assert_string_equal(got,
                         "famins-pay-ps-a-2-0:300:instructed:-:-:0:- famins-pay-ps-clm-1-0:601:failed:-:-:0:-"
                         " famins-pay-ps-clm-1-1:400:paid:2026-06-20:BR-1:0:-"

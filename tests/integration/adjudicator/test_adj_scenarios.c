@@ -3,7 +3,6 @@
  * waiting period and the 180-day rule at their boundaries, every liability and role, reviews both ways,
  * duplicates and fraud signals. Seeds as famins_admin, applies as famins_adjudicator. */
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,16 +157,8 @@ static void expect(const char *claim_id, const char *want)
         fail_msg("claim %s: got '%s', want '%s'", claim_id, text, want);
 }
 
-static int64_t q(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int64_t q(const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return tdb_i64(adj, sql);
-}
+/* A formatted query's first value, on the adjudicator's session. */
+#define q(...) tdb_i64f(adj, __VA_ARGS__)
 
 static int64_t usage(const char *column, const char *id_number)
 {
