@@ -144,6 +144,20 @@ fm_status fm_worker_run(const fm_worker_options *opt, fm_worker_counters *counte
 fm_status fm_worker_group_id(const fm_settings *settings, const char *service, char *buf, size_t len,
                              fm_error *err);
 
+/* The connection string a worker's sessions use (malloc'd; the caller frees it; NULL when out of memory):
+ * - fallback_application_name=famins-<service>, so pg_stat_activity names the worker;
+ * - idle_in_transaction_session_timeout=idle_txn_ms: a worker frozen inside a batch (a zombie: stopped VM,
+ *   long pause) must not hold its row locks, which block the partition's new owner, longer than that;
+ *   PostgreSQL ends its session and the batch rolls back. A batch is never idle between its statements for
+ *   longer than one apply takes;
+ * - jit=off: a batch's reads are index probes by key, but on tables without statistics yet (a service that
+ *   starts before its tables fill) the planner's estimate of a batch-sized key list passes jit_above_cost,
+ *   and compiling the plan then costs more than running it (the adjudicator's facts read of 1,835 keys on an
+ *   empty database: 199-227 ms with JIT, 30-44 ms without; tests/bench/results/2026-12-04-jit.md).
+ * A key=value DSN that sets its own options keeps them and gets only the application name (the operator's
+ * choice wins); a URI is left as written. Pure: exposed for tests. */
+char *fm_worker_session_dsn(const char *dsn, const char *service, int64_t idle_txn_ms);
+
 /* Checks FAMINS_ASSIGNOR; *cooperative says whether it is incremental. FM_ECONFIG otherwise. */
 fm_status fm_worker_assignor_parse(const char *name, int *cooperative, fm_error *err);
 

@@ -127,11 +127,7 @@ fm_status fmw_make_consumer(fmw_worker *w, fm_error *err)
     return FM_OK;
 }
 
-/* The DSN with a fallback application_name, so pg_stat_activity names the worker, and an idle-in-transaction
- * timeout: a worker frozen inside a batch (a zombie: stopped VM, long pause) must not hold its row locks —
- * which would block the partition's new owner — longer than that; PostgreSQL ends its session and the batch
- * rolls back. A batch is never idle between its statements for more than the time one apply takes. */
-static char *dsn_for_worker(const char *dsn, const char *service, int64_t idle_txn_ms)
+char *fm_worker_session_dsn(const char *dsn, const char *service, int64_t idle_txn_ms)
 {
     size_t len = strlen(dsn) + strlen(service) + 160;
     char *out = malloc(len);
@@ -144,7 +140,8 @@ static char *dsn_for_worker(const char *dsn, const char *service, int64_t idle_t
     else
         snprintf(
             out, len,
-            "%s fallback_application_name=famins-%s options='-c idle_in_transaction_session_timeout=%lld'",
+            "%s fallback_application_name=famins-%s options='-c idle_in_transaction_session_timeout=%lld "
+            "-c jit=off'",
             dsn, service, (long long)idle_txn_ms);
     return out;
 }
@@ -188,7 +185,7 @@ fm_status fmw_configure(fmw_worker *w, fm_error *err)
         return st;
     w->txn.group = w->group;
     w->txn.topic_prefix = fm_settings_str(s, "FAMINS_TOPIC_PREFIX");
-    w->dsn = dsn_for_worker(opt->dsn != NULL ? opt->dsn : fm_settings_str(s, "FAMINS_PG_DSN"), opt->service,
-                            fm_settings_int(s, "FAMINS_PG_IDLE_TXN_TIMEOUT_MS"));
+    w->dsn = fm_worker_session_dsn(opt->dsn != NULL ? opt->dsn : fm_settings_str(s, "FAMINS_PG_DSN"),
+                                   opt->service, fm_settings_int(s, "FAMINS_PG_IDLE_TXN_TIMEOUT_MS"));
     return w->dsn == NULL ? FM_ENOMEM : FM_OK;
 }

@@ -418,6 +418,29 @@ static void assignors_are_eager_unless_cooperative_sticky(void **state)
     assert_string_equal(err.path, "FAMINS_ASSIGNOR");
 }
 
+/* ---- the worker's session ---- */
+
+static void worker_sessions_time_out_idle_transactions_and_never_jit(void **state)
+{
+    (void)state;
+    char *dsn = fm_worker_session_dsn("host=db dbname=famins user=famins_eligibility", "eligibility", 30000);
+    assert_non_null(dsn);
+    assert_string_equal(dsn, "host=db dbname=famins user=famins_eligibility fallback_application_name=famins-"
+                             "eligibility options='-c idle_in_transaction_session_timeout=30000 -c jit=off'");
+    free(dsn);
+}
+
+static void a_dsn_with_its_own_options_keeps_them_and_a_uri_is_left_as_written(void **state)
+{
+    (void)state;
+    char *dsn = fm_worker_session_dsn("host=db options='-c jit=on'", "subsidy", 30000);
+    assert_string_equal(dsn, "host=db options='-c jit=on' fallback_application_name=famins-subsidy");
+    free(dsn);
+    dsn = fm_worker_session_dsn("postgresql://db/famins?application_name=x", "subsidy", 30000);
+    assert_string_equal(dsn, "postgresql://db/famins?application_name=x");
+    free(dsn);
+}
+
 /* ---- relay headers ---- */
 
 static void relay_headers_come_from_the_row_plus_the_event_id(void **state)
@@ -463,6 +486,8 @@ int main(void)
         cmocka_unit_test(an_explicit_group_id_wins),
         cmocka_unit_test(batch_sizes_out_of_range_are_refused),
         cmocka_unit_test(assignors_are_eager_unless_cooperative_sticky),
+        cmocka_unit_test(worker_sessions_time_out_idle_transactions_and_never_jit),
+        cmocka_unit_test(a_dsn_with_its_own_options_keeps_them_and_a_uri_is_left_as_written),
         cmocka_unit_test(relay_headers_come_from_the_row_plus_the_event_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
