@@ -153,7 +153,7 @@ fm_status fm_worker_group_id(const fm_settings *settings, const char *service, c
  * - jit=off: a batch's reads are index probes by key, but on tables without statistics yet (a service that
  *   starts before its tables fill) the planner's estimate of a batch-sized key list passes jit_above_cost,
  *   and compiling the plan then costs more than running it (the adjudicator's facts read of 1,835 keys on an
- *   empty database: 199-227 ms with JIT, 30-44 ms without; tests/bench/results/2026-12-04-jit.md).
+ *   empty database: 79-99 ms with JIT, 22-25 ms without; tests/bench/results/2026-12-04-jit.md).
  * A key=value DSN that sets its own options keeps them and gets only the application name (the operator's
  * choice wins); a URI is left as written. Pure: exposed for tests. */
 char *fm_worker_session_dsn(const char *dsn, const char *service, int64_t idle_txn_ms);
