@@ -271,6 +271,23 @@ cpu_delta() {
     awk -v hz="$CLK_TCK" 'NR == FNR { s[$1] = $2; next } { printf "%s %.2f\n", $1, ($2 - s[$1]) / hz }' "$1" "$2"
 }
 
+# claims_cpu_snapshot: "component ticks" lines for the claims pipeline (famins-adjudicator, famins-relay, their
+# PostgreSQL sessions by application name, Kafka), then the machine's busy and idle ticks, as cpu_snapshot.
+claims_cpu_snapshot() {
+    local be_adj be_relay
+    be_adj=$(q1 "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE application_name = 'bench-adj'")
+    be_relay=$(q1 "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE application_name = 'bench-relay'")
+    echo "adjudicator $(ticks "$adj_pid")"
+    echo "relay $(ticks "$relay_pid")"
+    # shellcheck disable=SC2086 # one word per pid
+    echo "postgres_adjudicator $(ticks $be_adj)"
+    # shellcheck disable=SC2086 # one word per pid
+    echo "postgres_relay $(ticks $be_relay)"
+    # shellcheck disable=SC2046 # one word per pid
+    echo "kafka $(ticks $(pgrep -f ' kafka\.Kafka ' || true))"
+    awk '/^cpu / { print "machine_busy", $2 + $3 + $4 + $7 + $8 + $9; print "machine_idle", $5 + $6 }' /proc/stat
+}
+
 # ---------------------------------------------------------------- 1. the wave
 log "producing $households households to $IN_TOPIC"
 t0=$(now)
@@ -645,7 +662,9 @@ if [ "$profile" = 1 ]; then
 fi
 
 log "claims: saturation run (famins-wavegen unpaced, the adjudicator running)"
+claims_cpu_snapshot >"$WORK/claims-cpu-start.txt"
 claims_wave saturation "$WORK/policies-saturation.jsonl"
+claims_cpu_snapshot >"$WORK/claims-cpu-end.txt"
 sat_messages=$W_MESSAGES
 sat_t0_ms=$W_T0
 sat_produce_s=$W_PRODUCE_S
@@ -684,7 +703,13 @@ FAMINS_PG_DSN="$CCOPY_DSN" "$BIN/admin/famins-admin" migrate >"$WORK/admin-ccopy
 sat_from="to_timestamp($sat_t0_ms / 1000.0)"
 before_script="$WORK/claims-before.sql" claims_script="$WORK/claims-copy.sql"
 echo "BEGIN;" >"$before_script"
-echo "BEGIN;" >"$claims_script"
+# The claims COPY session's backend CPU, read from inside the session as for the enrollment COPY (section 4).
+{
+    echo "SELECT pg_backend_pid() AS copy_pid \\gset"
+    echo "\\setenv FAMINS_BENCH_COPY_PID :copy_pid"
+    echo "\\! cat /proc/\$FAMINS_BENCH_COPY_PID/stat >'$WORK/ccopy-backend-start.stat' 2>/dev/null || true"
+    echo "BEGIN;"
+} >"$claims_script"
 claims_copy_rows=0
 for t in $claims_copy_tables; do
     # Rows a migration seeds are already in the fresh database: a table that is not empty there is loaded
@@ -707,6 +732,7 @@ for t in $claims_copy_tables; do
 done
 echo "COMMIT;" >>"$before_script"
 echo "COMMIT;" >>"$claims_script"
+echo "\\! cat /proc/\$FAMINS_BENCH_COPY_PID/stat >'$WORK/ccopy-backend-end.stat' 2>/dev/null || true" >>"$claims_script"
 psql "$CCOPY_DSN" -v ON_ERROR_STOP=1 -qAt -f "$before_script" >/dev/null || fail "claims ceiling: loading the rows before the saturation run failed"
 q3 "VACUUM ANALYZE" >/dev/null 2>&1 || true
 q3 "CHECKPOINT" >/dev/null 2>&1 || true
@@ -858,6 +884,38 @@ jq --slurpfile d "$WORK/cpu-pipeline.json" --argjson hh "$cpu_households" --argj
         postgres_backends_to_copy_cpu: (if $copy_ms > 0 then per1000($backends) / $copy_ms else null end)}' \
     "$WORK/results.json" >"$WORK/results-cpu.json" && mv "$WORK/results-cpu.json" "$WORK/results.json"
 
+# The claims saturation run's CPU profile: CPU seconds per component from just before famins-wavegen started to
+# the last decision (section 6), per claim; the machine's idle share; the claims COPY ceiling's backend
+# (section 7). What bounds claims/s: the cores over the CPU a claim costs, and the backends' work against the
+# COPY's.
+cpu_delta "$WORK/claims-cpu-start.txt" "$WORK/claims-cpu-end.txt" |
+    jq -R -s 'split("\n") | map(select(length > 0) | split(" ") | {(.[0]): (.[1] | tonumber)}) | add' \
+        >"$WORK/claims-cpu.json"
+ccopy_backend_s=$(cat "$WORK/ccopy-backend-start.stat" "$WORK/ccopy-backend-end.stat" 2>/dev/null |
+    sed 's/^.*) //' | awk -v hz="$CLK_TCK" '{ t[NR] = $12 + $13 } END { printf "%.2f", NR == 2 ? (t[2] - t[1]) / hz : 0 }')
+jq --slurpfile d "$WORK/claims-cpu.json" --argjson n "$sat_messages" --argjson cores "$cores" \
+    --argjson cps "$sat_cps" --argjson ccps "$claims_copy_cps" --argjson ccopy_cpu "$ccopy_backend_s" '
+    $d[0] as $d
+    | def per_claim(x): x * 1000 / $n;
+    ["adjudicator", "relay", "postgres_adjudicator", "postgres_relay", "kafka"] as $pipeline
+    | ([$pipeline[] | $d[.]] | add) as $own
+    | ([$d.machine_busy - $own, 0] | max) as $rest
+    | ($d.postgres_adjudicator + $d.postgres_relay) as $backends
+    | .claims.saturation.cpu_profile = {
+        cpu_seconds: (([$pipeline[] | {(.): $d[.]}] | add)
+            + {rest_of_machine: $rest, pipeline: $own, machine_busy: $d.machine_busy}),
+        cpu_ms_per_claim: (([$pipeline[] | {(.): per_claim($d[.])}] | add)
+            + {rest_of_machine: per_claim($rest), pipeline: per_claim($own), machine_busy: per_claim($d.machine_busy)}),
+        machine_idle_share: ($d.machine_idle / ($d.machine_busy + $d.machine_idle)),
+        cpu_bound_claims_per_s: (if $own > 0 then $cores * $n / $own else null end),
+        saturation_to_cpu_bound: (if $own > 0 then $cps * $own / ($cores * $n) else null end),
+        cpu_bound_ratio_to_copy: (if $own > 0 then $cores * $n / $own / $ccps else null end),
+        copy_backend_cpu_seconds: $ccopy_cpu, copy_backend_cpu_ms_per_claim: per_claim($ccopy_cpu),
+        postgres_backends_cpu_ms_per_claim: per_claim($backends),
+        postgres_backends_to_copy_cpu: (if $ccopy_cpu > 0 then $backends / $ccopy_cpu else null end),
+        cpu_work_ratio_bound: (if $own > 0 and $ccopy_cpu > 0 then $cores * $ccopy_cpu / $own else null end)}' \
+    "$WORK/results.json" >"$WORK/results-ccpu.json" && mv "$WORK/results-ccpu.json" "$WORK/results.json"
+
 # Goals, each beside its figure.
 g1=$(met "$ratio_copy >= 0.7")
 g2=$(met "$ratio_floor >= 20")
@@ -1000,6 +1058,32 @@ jq -r --argjson k "$elig_instances" '
       "- The machine was idle **\($c.machine_idle_share * 100 | r1) %** of its \(.machine.cores) cores'"'"' time during the pipeline.",
       "- CPU bound: \(.machine.cores) cores ÷ the pipeline'"'"'s \($m.pipeline / 1000 | r2) CPU-ms per household = **\($c.cpu_bound_households_per_s | round) households/s** with the machine to itself and every core busy; it ran at \($e.pipeline.households_per_s | round) (\($c.pipeline_to_cpu_bound * 100 | r1) % of that) = \($c.cpu_bound_ratio_to_copy | r2) × this run'"'"'s COPY ceiling.",
       "- Against the COPY ceiling'"'"'s work: its one backend used \($c.copy_backend_cpu_ms_per_1000_households | round) CPU-ms per 1,000 households (\($c.copy_backend_cpu_seconds | r2) CPU s in its \($e.postgresql_copy_ceiling.seconds | r2) s, while the machine was busy \($c.copy_machine_busy_cores | r2) cores); the pipeline'"'"'s backends use \($c.postgres_backends_cpu_ms_per_1000_households | round) (**\(if $c.postgres_backends_to_copy_cpu == null then "?" else ($c.postgres_backends_to_copy_cpu | r2) end) ×**), the whole pipeline \($m.pipeline | round). A CPU-bound COPY on one core against the pipeline on \(.machine.cores): at most **\(if $c.cpu_work_ratio_bound == null then "?" else ($c.cpu_work_ratio_bound | r2) end) ×** the COPY ceiling at this CPU per household, whatever the load."
+' "$out_dir/bench-results.json" >>"$out_dir/bench-results.md"
+# The claims saturation run's CPU profile (section 6's run, section 7's COPY backend).
+jq -r '
+    def r1: . * 10 | round / 10;
+    def r2: . * 100 | round / 100;
+    def r3: . * 1000 | round / 1000;
+    def q(f): if . == null then "?" else f end;
+    .claims as $cl | $cl.saturation.cpu_profile as $c | $c.cpu_seconds as $s | $c.cpu_ms_per_claim as $m
+    | {adjudicator: "famins-adjudicator", relay: "famins-relay",
+       postgres_adjudicator: "PostgreSQL: the adjudicator'"'"'s backend", postgres_relay: "PostgreSQL: the relay'"'"'s backend",
+       kafka: "Kafka broker (JVM)", pipeline: "**the claims pipeline** (the rows above)",
+       rest_of_machine: "rest of the machine (famins-wavegen producing the claims, PostgreSQL'"'"'s background and other sessions, the benchmark)",
+       machine_busy: "**the machine, busy**"} as $what
+    | "",
+      "## Claims at saturation: CPU per component",
+      "",
+      "CPU seconds (utime + stime) from just before famins-wavegen started producing the saturation run to its last decision, \($cl.saturation.claims) claims in \($cl.saturation.seconds | r2) s of applying.",
+      "",
+      "| component | CPU s | CPU-ms per claim | share of the busy machine |",
+      "|---|---:|---:|---:|",
+      ($what | keys_unsorted[] as $n
+       | "| \($what[$n]) | \($s[$n] | r2) | \($m[$n] | r3) | \(if $s.machine_busy > 0 then ($s[$n] / $s.machine_busy * 100 | r1) else "?" end) % |"),
+      "",
+      "- The machine was idle **\($c.machine_idle_share * 100 | r1) %** of its \(.machine.cores) cores'"'"' time during the run.",
+      "- CPU bound: \(.machine.cores) cores ÷ the claims pipeline'"'"'s \($m.pipeline | r3) CPU-ms per claim = **\($c.cpu_bound_claims_per_s | q(round)) claims/s** with the machine to itself and every core busy; it ran at \($cl.saturation.claims_per_s | round) (\($c.saturation_to_cpu_bound | q(. * 100 | r1)) % of that) = \($c.cpu_bound_ratio_to_copy | q(r2)) × this run'"'"'s claims COPY ceiling.",
+      "- Against the claims COPY ceiling'"'"'s work: its one backend used \($c.copy_backend_cpu_ms_per_claim | r3) CPU-ms per claim; the adjudicator'"'"'s and the relay'"'"'s backends use \($c.postgres_backends_cpu_ms_per_claim | r3) (**\($c.postgres_backends_to_copy_cpu | q(r2)) ×**). A CPU-bound COPY on one core against the claims pipeline on \(.machine.cores): at most **\($c.cpu_work_ratio_bound | q(r2)) ×** the claims COPY ceiling at this CPU per claim."
 ' "$out_dir/bench-results.json" >>"$out_dir/bench-results.md"
 if [ "$profile" = 1 ]; then
     {
