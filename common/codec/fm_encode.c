@@ -92,12 +92,13 @@ static json_t *explanation_json(const char *en, const char *zh)
 
 /* Explanations are whole sentences for people: a line cut at the buffer's end still reads (fm_explain
  * cuts at a character boundary), so truncation is not an error here. */
-#define EXPLAIN_LEN 960
+#define EXPLAIN_LEN FM_EXPLANATION_LEN
 
-fm_status fm_enrollment_decision_json(const fm_enrollment *e, const fm_enrollment_decision *d, bool labels,
-                                      json_t **out)
+/* fm_enrollment_decision_json with the explanation x (NULL: built here). */
+static fm_status enrollment_body(const fm_enrollment *e, const fm_enrollment_decision *d, bool labels,
+                                 const fm_explanation *x, json_t **out)
 {
-    char en[EXPLAIN_LEN] = "", zh[EXPLAIN_LEN] = "";
+    fm_explanation built;
     json_t *o = json_object(), *reasons = json_array(), *members = json_array();
     int bad = (o == NULL) + (reasons == NULL) + (members == NULL);
     bool accepted = d->outcome == FM_ENROLLMENT_ACCEPTED;
@@ -111,8 +112,10 @@ fm_status fm_enrollment_decision_json(const fm_enrollment *e, const fm_enrollmen
         json_decref(members);
         return FM_EINVAL;
     }
-    (void)fm_explain_enrollment(d, FM_LANG_EN, en, sizeof en);
-    (void)fm_explain_enrollment(d, FM_LANG_ZH, zh, sizeof zh);
+    if (x == NULL) {
+        fm_explain_enrollment_both(d, &built);
+        x = &built;
+    }
 
     bad += set(o, "source_event_id", str_or_null(e->event_id));
     bad += set(o, "household_id", json_string(e->household_id));
@@ -162,7 +165,7 @@ fm_status fm_enrollment_decision_json(const fm_enrollment *e, const fm_enrollmen
     bad += set(o, "coverage_start", accepted ? date_json(d->coverage_start) : json_null());
     bad += set(o, "coverage_end", accepted ? date_json(d->coverage_end) : json_null());
     bad += set(o, "plan_version", str_or_null(d->plan_version));
-    bad += set(o, "explanation", explanation_json(en[0] ? en : "-", zh[0] ? zh : "-"));
+    bad += set(o, "explanation", explanation_json(x->en, x->zh));
     if (bad)
         goto fail;
     *out = o;
@@ -172,6 +175,12 @@ fail:
     json_decref(reasons);
     json_decref(members);
     return FM_ENOMEM;
+}
+
+fm_status fm_enrollment_decision_json(const fm_enrollment *e, const fm_enrollment_decision *d, bool labels,
+                                      json_t **out)
+{
+    return enrollment_body(e, d, labels, NULL, out);
 }
 
 static bool has_reason(const fm_claim_decision *d, fm_reason r)
@@ -323,12 +332,19 @@ static fm_status finish(json_t *body, const char *type, const char *event_id, co
 fm_status fm_encode_enrollment_decided(const fm_enrollment *e, const fm_enrollment_decision *d,
                                        const char *event_id, const char *occurred_at, char **json_out)
 {
+    return fm_encode_enrollment_decided_explained(e, d, NULL, event_id, occurred_at, json_out);
+}
+
+fm_status fm_encode_enrollment_decided_explained(const fm_enrollment *e, const fm_enrollment_decision *d,
+                                                 const fm_explanation *x, const char *event_id,
+                                                 const char *occurred_at, char **json_out)
+{
     json_t *body = NULL;
     *json_out = NULL;
     /* source_event_id is how consumers deduplicate: an event without it would be refused by them. */
     if (event_id == NULL || occurred_at == NULL || e->event_id == NULL)
         return FM_EINVAL;
-    fm_status st = fm_enrollment_decision_json(e, d, false, &body);
+    fm_status st = enrollment_body(e, d, false, x, &body);
     if (st != FM_OK)
         return st;
     return finish(body, "enrollment.decided", event_id, occurred_at, json_out);

@@ -6,6 +6,7 @@
 #include "fm_claim_rules.h"
 #include "fm_eligibility.h"
 #include "fm_error.h"
+#include "fm_explain.h"
 #include "fm_model.h"
 
 #include <jansson.h>
@@ -18,7 +19,7 @@
  * The body of an enrollment.decided event (every field but the envelope), as in
  * schemas/events/enrollment.decided.schema.json. labels: each reason object also carries "en" and "zh"
  * labels (for people, e.g. famins-rules; the event itself has none). The explanation comes from
- * fm_explain_enrollment. On FM_OK *out is a new object the caller releases with json_decref;
+ * fm_explain_enrollment_both. On FM_OK *out is a new object the caller releases with json_decref;
  * FM_ENOMEM, or FM_EINVAL when the decision holds an out-of-range value.
  */
 fm_status fm_enrollment_decision_json(const fm_enrollment *e, const fm_enrollment_decision *d, bool labels,
@@ -40,6 +41,11 @@ fm_status fm_claim_decision_json(const fm_claim *c, const fm_claim_decision *d, 
  */
 fm_status fm_encode_enrollment_decided(const fm_enrollment *e, const fm_enrollment_decision *d,
                                        const char *event_id, const char *occurred_at, char **json_out);
+/* fm_encode_enrollment_decided with the explanation given: the event carries exactly x's two lines (from
+ * fm_explain_enrollment_both, so that the decision's record can store the same ones); x NULL: built here. */
+fm_status fm_encode_enrollment_decided_explained(const fm_enrollment *e, const fm_enrollment_decision *d,
+                                                 const fm_explanation *x, const char *event_id,
+                                                 const char *occurred_at, char **json_out);
 /* The category-A subsidy of an accepted household; source_event_id is the enrollment.decided event's id.
  * Payers with a share of 0 are left out. FM_EINVAL unless the decision is accepted in category A. */
 fm_status fm_encode_subsidy_allocated(const fm_enrollment *e, const fm_enrollment_decision *d,

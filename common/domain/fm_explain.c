@@ -133,6 +133,17 @@ fm_status fm_explain_enrollment(const fm_enrollment_decision *d, fm_lang lang, c
     return finish(&w);
 }
 
+void fm_explain_enrollment_both(const fm_enrollment_decision *d, fm_explanation *out)
+{
+    out->en[0] = out->zh[0] = '\0';
+    (void)fm_explain_enrollment(d, FM_LANG_EN, out->en, sizeof out->en);
+    (void)fm_explain_enrollment(d, FM_LANG_ZH, out->zh, sizeof out->zh);
+    if (out->en[0] == '\0')
+        strcpy(out->en, "-");
+    if (out->zh[0] == '\0')
+        strcpy(out->zh, "-");
+}
+
 static const char *liability_label(fm_liability l, fm_lang lang)
 {
     static const char *const en[] = {"the death benefit", "the critical illness benefit",

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fm_dates.h"
 #include "fm_pg.h"
 
 void fm_copybuf_reset(fm_copybuf *buf)
@@ -115,6 +116,53 @@ fm_status fm_copybuf_end_row(fm_copybuf *buf)
         return FM_ENOMEM;
     buf->rows++;
     return FM_OK;
+}
+
+fm_copyrow fm_copyrow_start(fm_copybuf *buf)
+{
+    return (fm_copyrow){.buf = buf, .first = 1, .st = FM_OK};
+}
+
+void fm_copyrow_text(fm_copyrow *r, const char *text)
+{
+    if (r->st == FM_OK)
+        r->st = fm_copybuf_text_field(r->buf, r->first, text);
+    r->first = 0;
+}
+
+void fm_copyrow_null(fm_copyrow *r)
+{
+    fm_copyrow_text(r, NULL);
+}
+
+void fm_copyrow_int(fm_copyrow *r, int64_t value)
+{
+    if (r->st == FM_OK)
+        r->st = fm_copybuf_int_field(r->buf, r->first, value);
+    r->first = 0;
+}
+
+void fm_copyrow_date(fm_copyrow *r, fm_date d)
+{
+    char text[FM_DATE_TEXT_LEN];
+    if (r->st == FM_OK && fm_date_format(d, text, sizeof text) != FM_OK)
+        r->st = FM_EINVAL;
+    fm_copyrow_text(r, r->st == FM_OK ? text : NULL);
+}
+
+void fm_copyrow_owned(fm_copyrow *r, char *text)
+{
+    if (text == NULL && r->st == FM_OK)
+        r->st = FM_ENOMEM;
+    fm_copyrow_text(r, text);
+    free(text);
+}
+
+fm_status fm_copyrow_end(fm_copyrow *r)
+{
+    if (r->st == FM_OK)
+        r->st = fm_copybuf_end_row(r->buf);
+    return r->st;
 }
 
 fm_status fm_copybuf_array_item(fm_copybuf *buf, const char *text)

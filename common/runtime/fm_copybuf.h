@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include "fm_error.h"
+#include "fm_model.h"
 
 /* A growable byte buffer. Zero-initialise ({0}) to start; fm_copybuf_free releases it. Append
  * functions return FM_ENOMEM (buffer unchanged in length meaning: the row being built is incomplete, the
@@ -30,6 +31,28 @@ fm_status fm_copybuf_text_field(fm_copybuf *buf, int first, const char *text); /
 fm_status fm_copybuf_bytea_field(fm_copybuf *buf, int first, const void *bytes, size_t len, int is_null);
 fm_status fm_copybuf_int_field(fm_copybuf *buf, int first, int64_t value);
 fm_status fm_copybuf_end_row(fm_copybuf *buf);
+
+/* One COPY row built field by field, in column order: r = fm_copyrow_start(buf), a call per column, then
+ * fm_copyrow_end(&r). The first status that is not FM_OK is kept in r.st; every later call (fm_copyrow_end
+ * included) then appends nothing. A failed row is left half-built at the end of buf (and not counted in
+ * buf->rows): the caller discards the whole buffer. The row borrows buf, which the caller owns. */
+typedef struct fm_copyrow {
+    fm_copybuf *buf;
+    int first;    /* no field appended yet */
+    fm_status st; /* the first failure, FM_OK until one */
+} fm_copyrow;
+
+fm_copyrow fm_copyrow_start(fm_copybuf *buf);
+void fm_copyrow_text(fm_copyrow *r, const char *text); /* NULL: \N */
+void fm_copyrow_null(fm_copyrow *r);                   /* \N */
+void fm_copyrow_int(fm_copyrow *r, int64_t value);
+/* "YYYY-MM-DD"; a date fm_date_format refuses (year outside 1..9999) fails the row with FM_EINVAL. */
+void fm_copyrow_date(fm_copyrow *r, fm_date d);
+/* text, which the row takes and frees (after the append or on failure); NULL (the caller's allocation of
+ * it failed) fails the row with FM_ENOMEM. */
+void fm_copyrow_owned(fm_copyrow *r, char *text);
+/* Ends the line (buf->rows counts it); r->st: FM_OK, or the first failure (FM_ENOMEM, FM_EINVAL). */
+fm_status fm_copyrow_end(fm_copyrow *r);
 
 /* A text[] literal: {"a","b\"c"}. Call fm_copybuf_array_item for each element after an empty buffer, then
  * fm_copybuf_array_close; the result is NUL-terminated text. */

@@ -810,34 +810,6 @@ fm_status adj_payment_prepare(adj_payment *p, PGconn *conn, const char *const *c
 
 /* ---- writing ---- */
 
-/* A COPY row being built: fields appended in order, the first status that is not FM_OK kept. */
-typedef struct copy_row {
-    fm_copybuf *buf;
-    int first;
-    fm_status st;
-} copy_row;
-
-static void c_text(copy_row *r, const char *s)
-{
-    if (r->st == FM_OK)
-        r->st = fm_copybuf_text_field(r->buf, r->first, s);
-    r->first = 0;
-}
-
-static void c_int(copy_row *r, int64_t v)
-{
-    if (r->st == FM_OK)
-        r->st = fm_copybuf_int_field(r->buf, r->first, v);
-    r->first = 0;
-}
-
-static fm_status c_end(copy_row *r)
-{
-    if (r->st == FM_OK)
-        r->st = fm_copybuf_end_row(r->buf);
-    return r->st;
-}
-
 /* A claim time the caller did not know: the transaction's start, now()'s value ("now" is its text input). */
 static const char *time_or_now(const char *t)
 {
@@ -868,18 +840,18 @@ static fm_status write_rows(PGconn *conn, const adj_payment *p, int table, fm_co
         const adj_pay_row *r = &p->rows[i];
         if (r->table != table)
             continue;
-        copy_row c = {.buf = buf, .first = 1};
+        fm_copyrow c = fm_copyrow_start(buf);
         for (size_t k = 0; k < texts[table]; k++)
-            c_text(&c, table == 3 && k == 6 ? time_or_now(r->text[k]) : r->text[k]);
+            fm_copyrow_text(&c, table == 3 && k == 6 ? time_or_now(r->text[k]) : r->text[k]);
         for (size_t k = 0; k < nums[table]; k++) {
             if (!r->has_num[k])
-                c_text(&c, NULL);
+                fm_copyrow_null(&c);
             else if (table == 2 && k == 0)
-                c_text(&c, r->num[k] != 0 ? "t" : "f");
+                fm_copyrow_text(&c, r->num[k] != 0 ? "t" : "f");
             else
-                c_int(&c, r->num[k]);
+                fm_copyrow_int(&c, r->num[k]);
         }
-        if (c_end(&c) != FM_OK)
+        if (fm_copyrow_end(&c) != FM_OK)
             return oom(err);
     }
     return fm_copybuf_send(conn, ROW_COPY[table], buf, err);
@@ -931,24 +903,24 @@ static fm_status copy_instructions(PGconn *conn, const ins_gather *g, fm_copybuf
     for (size_t i = 0; i < g->n_made; i++) {
         const adj_pay_instruction *in = g->made[i];
         char date[16];
-        copy_row c = {.buf = buf, .first = 1};
-        c_text(&c, in->id);
-        c_text(&c, in->status);
-        c_text(&c, paid_text(in, date));
-        c_text(&c, or_null(in->bank_reference));
-        c_text(&c, or_null(in->failure_reason));
-        c_text(&c, in->claim_id);
-        c_text(&c, in->policy_number);
-        c_int(&c, in->recipient_index);
-        c_int(&c, in->payee_version);
-        c_int(&c, in->amount);
-        c_text(&c, in->to.bank_code);
-        c_text(&c, in->to.masked);
-        c_text(&c, in->to.ref);
-        c_text(&c, in->source_event_id);
-        c_text(&c, or_null(in->replaces));
-        c_text(&c, time_or_now(in->received_at));
-        if (c_end(&c) != FM_OK)
+        fm_copyrow c = fm_copyrow_start(buf);
+        fm_copyrow_text(&c, in->id);
+        fm_copyrow_text(&c, in->status);
+        fm_copyrow_text(&c, paid_text(in, date));
+        fm_copyrow_text(&c, or_null(in->bank_reference));
+        fm_copyrow_text(&c, or_null(in->failure_reason));
+        fm_copyrow_text(&c, in->claim_id);
+        fm_copyrow_text(&c, in->policy_number);
+        fm_copyrow_int(&c, in->recipient_index);
+        fm_copyrow_int(&c, in->payee_version);
+        fm_copyrow_int(&c, in->amount);
+        fm_copyrow_text(&c, in->to.bank_code);
+        fm_copyrow_text(&c, in->to.masked);
+        fm_copyrow_text(&c, in->to.ref);
+        fm_copyrow_text(&c, in->source_event_id);
+        fm_copyrow_text(&c, or_null(in->replaces));
+        fm_copyrow_text(&c, time_or_now(in->received_at));
+        if (fm_copyrow_end(&c) != FM_OK)
             return oom(err);
     }
     return fm_copybuf_send(

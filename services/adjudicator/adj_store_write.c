@@ -272,51 +272,6 @@ fm_status adj_store_write(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_err
 
 /* ---- rows buffered for the COPYs, in the column order of adj_store_write ---- */
 
-/* A row being built: fields appended in order, the first status that is not FM_OK kept. */
-typedef struct row {
-    fm_copybuf *buf;
-    int first;
-    fm_status st;
-} row;
-
-static void r_text(row *r, const char *s)
-{
-    if (r->st == FM_OK)
-        r->st = fm_copybuf_text_field(r->buf, r->first, s);
-    r->first = 0;
-}
-
-static void r_int(row *r, int64_t v)
-{
-    if (r->st == FM_OK)
-        r->st = fm_copybuf_int_field(r->buf, r->first, v);
-    r->first = 0;
-}
-
-static void r_date(row *r, fm_date d)
-{
-    char s[FM_DATE_TEXT_LEN];
-    if (r->st == FM_OK && fm_date_format(d, s, sizeof s) != FM_OK)
-        r->st = FM_EINVAL;
-    r_text(r, r->st == FM_OK ? s : NULL);
-}
-
-/* A literal ({...}) as one field; lit NULL (allocation failed) fails the row. */
-static void r_owned(row *r, char *lit)
-{
-    if (lit == NULL && r->st == FM_OK)
-        r->st = FM_ENOMEM;
-    r_text(r, lit);
-    free(lit);
-}
-
-static fm_status r_end(row *r)
-{
-    if (r->st == FM_OK)
-        r->st = fm_copybuf_end_row(r->buf);
-    return r->st;
-}
-
 fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *person_key,
                                  const char *masked_id, const adj_policy_fact *pol,
                                  const adj_person_fact *per, fm_fen claimed, const fm_claim_decision *d,
@@ -331,48 +286,48 @@ fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *pe
     for (size_t i = 0; i < n_inj; i++)
         grades[i] = c->injuries[i].grade;
     bool found = pol->found;
-    row r = {.buf = &b->claim_rows, .first = 1};
-    r_text(&r, c->claim_id);
-    r_text(&r, c->event_id);
-    r_text(&r, c->policy_number);
+    fm_copyrow r = fm_copyrow_start(&b->claim_rows);
+    fm_copyrow_text(&r, c->claim_id);
+    fm_copyrow_text(&r, c->event_id);
+    fm_copyrow_text(&r, c->policy_number);
     if (found)
-        r_int(&r, pol->plan_year);
+        fm_copyrow_int(&r, pol->plan_year);
     else
-        r_text(&r, NULL);
-    r_text(&r, found ? pol->managing_unit : NULL);
-    r_text(&r, person_key);
-    r_text(&r, masked_id);
-    r_text(&r, found && per != NULL && per->found ? fm_role_name(per->role) : NULL);
-    r_text(&r, fm_liability_name(c->liability));
-    r_text(&r, fm_cause_name(c->cause));
-    r_date(&r, c->incident_date);
+        fm_copyrow_null(&r);
+    fm_copyrow_text(&r, found ? pol->managing_unit : NULL);
+    fm_copyrow_text(&r, person_key);
+    fm_copyrow_text(&r, masked_id);
+    fm_copyrow_text(&r, found && per != NULL && per->found ? fm_role_name(per->role) : NULL);
+    fm_copyrow_text(&r, fm_liability_name(c->liability));
+    fm_copyrow_text(&r, fm_cause_name(c->cause));
+    fm_copyrow_date(&r, c->incident_date);
     if (c->has_event_date)
-        r_date(&r, c->event_date);
+        fm_copyrow_date(&r, c->event_date);
     else
-        r_text(&r, NULL);
-    r_date(&r, c->report_date);
-    r_int(&r, claimed);
-    r_text(&r, c->critical_illness_code);
-    r_owned(&r, fm_pg_text_array_literal(docs, n_docs));
-    r_owned(&r, fm_pg_i64_array_literal(grades, NULL, n_inj));
-    r_text(&r, fm_claim_outcome_name(d->outcome));
-    r_int(&r, d->payable);
-    r_text(&r, receipt_at); /* migration 068 */
-    if (r_end(&r) != FM_OK)
+        fm_copyrow_null(&r);
+    fm_copyrow_date(&r, c->report_date);
+    fm_copyrow_int(&r, claimed);
+    fm_copyrow_text(&r, c->critical_illness_code);
+    fm_copyrow_owned(&r, fm_pg_text_array_literal(docs, n_docs));
+    fm_copyrow_owned(&r, fm_pg_i64_array_literal(grades, NULL, n_inj));
+    fm_copyrow_text(&r, fm_claim_outcome_name(d->outcome));
+    fm_copyrow_int(&r, d->payable);
+    fm_copyrow_text(&r, receipt_at); /* migration 068 */
+    if (fm_copyrow_end(&r) != FM_OK)
         return r.st;
     size_t n = c->n_bills < FM_MAX_BILLS ? c->n_bills : FM_MAX_BILLS;
     for (size_t i = 0; i < n; i++) {
         const fm_bill *x = &c->bills[i];
-        row br = {.buf = &b->bill_rows, .first = 1};
-        r_text(&br, c->claim_id);
-        r_int(&br, (int64_t)i);
-        r_text(&br, x->invoice_code);
-        r_text(&br, x->invoice_number);
-        r_int(&br, x->amount);
-        r_int(&br, x->paid_by_social_insurance);
-        r_int(&br, x->paid_by_other_insurers);
-        r_text(&br, d->bill_excluded[i] ? "t" : "f");
-        if (r_end(&br) != FM_OK)
+        fm_copyrow br = fm_copyrow_start(&b->bill_rows);
+        fm_copyrow_text(&br, c->claim_id);
+        fm_copyrow_int(&br, (int64_t)i);
+        fm_copyrow_text(&br, x->invoice_code);
+        fm_copyrow_text(&br, x->invoice_number);
+        fm_copyrow_int(&br, x->amount);
+        fm_copyrow_int(&br, x->paid_by_social_insurance);
+        fm_copyrow_int(&br, x->paid_by_other_insurers);
+        fm_copyrow_text(&br, d->bill_excluded[i] ? "t" : "f");
+        if (fm_copyrow_end(&br) != FM_OK)
             return br.st;
     }
     return FM_OK;
@@ -380,11 +335,11 @@ fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *pe
 
 fm_status adj_store_buffer_invoice(adj_batch *b, const char *code, const char *number, const char *claim_id)
 {
-    row r = {.buf = &b->invoice_rows, .first = 1};
-    r_text(&r, code);
-    r_text(&r, number);
-    r_text(&r, claim_id);
-    return r_end(&r);
+    fm_copyrow r = fm_copyrow_start(&b->invoice_rows);
+    fm_copyrow_text(&r, code);
+    fm_copyrow_text(&r, number);
+    fm_copyrow_text(&r, claim_id);
+    return fm_copyrow_end(&r);
 }
 
 fm_status adj_store_buffer_decision(adj_batch *b, const char *claim_id, const char *source_event_id,
@@ -395,23 +350,23 @@ fm_status adj_store_buffer_decision(adj_batch *b, const char *claim_id, const ch
     size_t n_reasons = d->n_reasons < FM_MAX_CLAIM_REASONS ? d->n_reasons : FM_MAX_CLAIM_REASONS;
     for (size_t i = 0; i < n_reasons; i++)
         reasons[i] = fm_reason_id(d->reasons[i]);
-    row r = {.buf = &b->decision_rows, .first = 1};
-    r_text(&r, claim_id);
-    r_text(&r, source_event_id);
-    r_text(&r, kind);
-    r_text(&r, fm_claim_outcome_name(d->outcome));
-    r_int(&r, d->payable);
-    r_int(&r, d->full);
-    r_owned(&r, fm_pg_text_array_literal(reasons, n_reasons));
-    r_text(&r, parameters_json);
-    r_text(&r, d->plan_version);
-    r_text(&r, en);
-    r_text(&r, zh);
-    r_text(&r, src->topic);
-    r_int(&r, src->partition);
-    r_int(&r, src->offset);
-    r_text(&r, src->occurred_at); /* migration 068 */
-    return r_end(&r);
+    fm_copyrow r = fm_copyrow_start(&b->decision_rows);
+    fm_copyrow_text(&r, claim_id);
+    fm_copyrow_text(&r, source_event_id);
+    fm_copyrow_text(&r, kind);
+    fm_copyrow_text(&r, fm_claim_outcome_name(d->outcome));
+    fm_copyrow_int(&r, d->payable);
+    fm_copyrow_int(&r, d->full);
+    fm_copyrow_owned(&r, fm_pg_text_array_literal(reasons, n_reasons));
+    fm_copyrow_text(&r, parameters_json);
+    fm_copyrow_text(&r, d->plan_version);
+    fm_copyrow_text(&r, en);
+    fm_copyrow_text(&r, zh);
+    fm_copyrow_text(&r, src->topic);
+    fm_copyrow_int(&r, src->partition);
+    fm_copyrow_int(&r, src->offset);
+    fm_copyrow_text(&r, src->occurred_at); /* migration 068 */
+    return fm_copyrow_end(&r);
 }
 
 fm_status adj_store_buffer_signals(adj_batch *b, const adj_signals *sig, const char *claim_id,
@@ -419,18 +374,18 @@ fm_status adj_store_buffer_signals(adj_batch *b, const adj_signals *sig, const c
                                    const char *source_event_id)
 {
     for (size_t i = 0; i < sig->n; i++) {
-        row r = {.buf = &b->signal_rows, .first = 1};
-        r_text(&r, sig->items[i].code);
-        r_text(&r, sig->items[i].detail);
-        r_text(&r, claim_id);
-        r_text(&r, policy_number);
+        fm_copyrow r = fm_copyrow_start(&b->signal_rows);
+        fm_copyrow_text(&r, sig->items[i].code);
+        fm_copyrow_text(&r, sig->items[i].detail);
+        fm_copyrow_text(&r, claim_id);
+        fm_copyrow_text(&r, policy_number);
         if (pol->found)
-            r_int(&r, pol->plan_year);
+            fm_copyrow_int(&r, pol->plan_year);
         else
-            r_text(&r, NULL);
-        r_text(&r, pol->found ? pol->managing_unit : NULL);
-        r_text(&r, source_event_id);
-        if (r_end(&r) != FM_OK)
+            fm_copyrow_null(&r);
+        fm_copyrow_text(&r, pol->found ? pol->managing_unit : NULL);
+        fm_copyrow_text(&r, source_event_id);
+        if (fm_copyrow_end(&r) != FM_OK)
             return r.st;
     }
     return FM_OK;

@@ -60,14 +60,13 @@ fm_status elig_apply(elig_batch *b, const elig_config *cfg, const fm_enrollment 
             snprintf(err->code, sizeof err->code, "SCHEMA_VIOLATION");
         return st;
     }
-    char en[1024], zh[1024];
-    /* A truncated explanation still ends on a character boundary (fm_explain); it is for people only. */
-    (void)fm_explain_enrollment(&out->decision, FM_LANG_EN, en, sizeof en);
-    (void)fm_explain_enrollment(&out->decision, FM_LANG_ZH, zh, sizeof zh);
-    elig_explanation explanation = {.en = en, .zh = zh};
+    /* Built once: the decision's row and its enrollment.decided event carry the same two lines. */
+    fm_explanation explanation;
+    fm_explain_enrollment_both(&out->decision, &explanation);
     if ((st = elig_batch_add(b, e, people, &facts, &out->decision, &explanation, src)) != FM_OK)
         return st;
-    st = fm_encode_enrollment_decided(e, &out->decision, out->event_id, occurred_at, &out->payload);
+    st = fm_encode_enrollment_decided_explained(e, &out->decision, &explanation, out->event_id, occurred_at,
+                                                &out->payload);
     if (st != FM_OK) {
         fm_error_set(err, "", "ENCODE", "the enrollment.decided event could not be written (%s)",
                      fm_status_name(st));

@@ -272,7 +272,7 @@ static const char *fraud_detail(char *buf, size_t len, const fm_enrollment *e, c
 }
 
 static fm_status add_decision_row(elig_batch *b, int64_t id, const fm_enrollment *e,
-                                  const fm_enrollment_decision *d, const elig_explanation *x,
+                                  const fm_enrollment_decision *d, const fm_explanation *x,
                                   const elig_source *src)
 {
     fm_copybuf *r = &b->rows[ELIG_TABLE_DECISIONS];
@@ -399,7 +399,7 @@ static fm_status add_signal_row(elig_batch *b, const fm_enrollment *e, const eli
 
 fm_status elig_batch_add(elig_batch *b, const fm_enrollment *e, const elig_person *people,
                          const elig_facts *facts, const fm_enrollment_decision *d,
-                         const elig_explanation *explanation, const elig_source *src)
+                         const fm_explanation *explanation, const elig_source *src)
 {
     /* prepare_batch reserved one id per event the runtime will apply (fm_worker.h). */
     assert(b->next_id < b->n_ids && "a decision id was reserved for every prepared event");

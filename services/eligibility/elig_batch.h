@@ -12,6 +12,7 @@
 #include "fm_copybuf.h"
 #include "fm_eligibility.h"
 #include "fm_error.h"
+#include "fm_explain.h"
 #include "fm_map.h"
 #include "fm_model.h"
 
@@ -30,12 +31,6 @@ typedef struct elig_facts {
     bool
         already_decided; /* a decision row for this source event exists (must not happen: see elig_apply.h) */
 } elig_facts;
-
-/* The two explanations of a decision (fm_explain), kept with it. */
-typedef struct elig_explanation {
-    const char *en;
-    const char *zh;
-} elig_explanation;
 
 enum {
     ELIG_TABLE_DECISIONS,
@@ -97,7 +92,7 @@ fm_status elig_batch_facts(const elig_batch *b, const fm_enrollment *e, const el
  */
 fm_status elig_batch_add(elig_batch *b, const fm_enrollment *e, const elig_person *people,
                          const elig_facts *facts, const fm_enrollment_decision *d,
-                         const elig_explanation *explanation, const elig_source *src);
+                         const fm_explanation *explanation, const elig_source *src);
 
 /* Writes the buffered rows, one COPY per table, in the open transaction. FM_OK; FM_EDB with err->code the
  * SQLSTATE (a refused row, class 22/23, which the runtime ties to its message — a unique violation means a

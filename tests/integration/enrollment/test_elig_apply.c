@@ -337,6 +337,8 @@ static void check_example(const char *name)
     assert_string_equal(PQgetvalue(r, 0, 13), json_text_or_empty(json_object_get(want, "coverage_end")));
     assert_true(strlen(PQgetvalue(r, 0, 15)) > 10);
     assert_true(strlen(PQgetvalue(r, 0, 16)) > 5);
+    char *row_en = strdup(PQgetvalue(r, 0, 15)), *row_zh = strdup(PQgetvalue(r, 0, 16));
+    assert_true(row_en != NULL && row_zh != NULL);
     char decision_id[24];
     snprintf(decision_id, sizeof decision_id, "%s", PQgetvalue(r, 0, 17));
     long long n_insured = atoll(PQgetvalue(r, 0, 18));
@@ -411,6 +413,12 @@ static void check_example(const char *name)
     fm_envelope env;
     fm_error err;
     assert_int_equal(fm_decode_envelope(res.payload, strlen(res.payload), 0, &env, &err), FM_OK);
+    /* The row and the event carry the same explanation (built once, elig_apply). */
+    json_t *expl = json_object_get(dec, "explanation");
+    assert_string_equal(json_string_value(json_object_get(expl, "en")), row_en);
+    assert_string_equal(json_string_value(json_object_get(expl, "zh")), row_zh);
+    free(row_en);
+    free(row_zh);
     json_decref(dec);
     elig_result_free(&res);
     json_decref(event);

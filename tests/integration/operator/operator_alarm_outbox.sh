@@ -91,11 +91,13 @@ rt_ok "outbox backlog per topic, and per partition as the relay then published t
 rt_start_relay relay-small FAMINS_RELAY_PARK_AFTER=3 FAMINS_RELAY_MESSAGE_MAX_BYTES=20000
 RELAY_PID=$RT_LAST_PID
 rt_wait_sql 60 0 "SELECT count(*) FROM famins.outbox WHERE sent_at IS NULL"
-itest_psql -c "INSERT INTO famins.outbox (topic, message_key, payload, event_id) VALUES
-                 ('$RT_OUT', 'BIG', convert_to(repeat('x', 50000), 'UTF8'), 'big-1');
-               INSERT INTO famins.outbox (topic, message_key, payload, event_id) VALUES
-                 ('$RT_OUT', 'SMALL', convert_to('{}', 'UTF8'), 'small-1')" >/dev/null
-BIG=$(itest_psql -c "SELECT id FROM famins.outbox WHERE event_id = 'big-1'")
+# The big row's id from its INSERT: the running relay may park it (moving it out of famins.outbox) before any
+# later query could find it there. Both rows in one transaction, the small one behind the big one.
+BIG=$(itest_psql -1 -c "INSERT INTO famins.outbox (topic, message_key, payload, event_id) VALUES
+                          ('$RT_OUT', 'BIG', convert_to(repeat('x', 50000), 'UTF8'), 'big-1') RETURNING id" \
+                    -c "INSERT INTO famins.outbox (topic, message_key, payload, event_id) VALUES
+                          ('$RT_OUT', 'SMALL', convert_to('{}', 'UTF8'), 'small-1')")
+[[ "$BIG" =~ ^[0-9]+$ ]] || rt_fail "the big row's id from its INSERT: '$BIG'"
 rt_wait_sql 60 "parked|3" "SELECT state, attempts FROM famins.outbox_parked WHERE outbox_id = $BIG"
 rt_wait_sql 30 1 "SELECT count(*) FROM famins.outbox WHERE event_id = 'small-1' AND sent_at IS NOT NULL"
 [ "$(itest_psql -c "SELECT count(*) FROM famins.outbox WHERE id = $BIG")" = 0 ] || rt_fail "the parked row is still in the outbox"

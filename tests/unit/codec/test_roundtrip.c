@@ -5,11 +5,13 @@
 #include "fm_decode.h"
 #include "fm_eligibility.h"
 #include "fm_encode.h"
+#include "fm_explain.h"
 #include "fm_plan.h"
 #include "fm_plan_read.h"
 #include "fm_test.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,6 +132,54 @@ static void rejected_enrollment_survives_the_round_trip(void **state)
     assert_int_equal(back.n_insured, 0);
     assert_int_equal(back.n_reasons, d.n_reasons);
     assert_fen_equal(back.premium, 0);
+    free(json);
+    fm_enrollment_free(&e);
+}
+
+/* The explanation of an enrollment.decided event (en or zh), copied into out. */
+static void event_explanation(const char *json, const char *lang, char *out, size_t len)
+{
+    json_t *o = json_loads(json, 0, NULL);
+    assert_non_null(o);
+    const char *s = json_string_value(json_object_get(json_object_get(o, "explanation"), lang));
+    assert_non_null(s);
+    snprintf(out, len, "%s", s);
+    json_decref(o);
+}
+
+/* Eligibility builds the explanation once and gives it to the decision's row and to its event: the event
+ * carries exactly the text it was given, and the text built once is the one the encoder would build. */
+static void enrollment_decided_carries_exactly_the_explanation_it_is_given(void **state)
+{
+    fixture *f = *state;
+    fm_enrollment e;
+    fm_enrollment_decision d;
+    char *json = NULL, got[FM_EXPLANATION_LEN];
+    decide(f, ENROLLMENT_A, NULL, NULL, &e, &d);
+
+    fm_explanation x = {.en = "Given\tline \"quoted\" \\ and more.", .zh = "给定的说明。"};
+    assert_int_equal(
+        fm_encode_enrollment_decided_explained(&e, &d, &x, "famins-dec-x", "2026-05-15T09:31:00Z", &json),
+        FM_OK);
+    event_explanation(json, "en", got, sizeof got);
+    assert_string_equal(got, x.en);
+    event_explanation(json, "zh", got, sizeof got);
+    assert_string_equal(got, x.zh);
+    free(json);
+
+    fm_explanation built;
+    fm_explain_enrollment_both(&d, &built);
+    assert_true(strlen(built.en) > 10 && strlen(built.zh) > 5);
+    char *own = NULL;
+    assert_int_equal(fm_encode_enrollment_decided(&e, &d, "famins-dec-x", "2026-05-15T09:31:00Z", &own),
+                     FM_OK);
+    assert_int_equal(
+        fm_encode_enrollment_decided_explained(&e, &d, &built, "famins-dec-x", "2026-05-15T09:31:00Z", &json),
+        FM_OK);
+    assert_string_equal(json, own);
+    event_explanation(json, "en", got, sizeof got);
+    assert_string_equal(got, built.en);
+    free(own);
     free(json);
     fm_enrollment_free(&e);
 }
@@ -269,6 +319,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(accepted_enrollment_survives_the_round_trip),
         cmocka_unit_test(rejected_enrollment_survives_the_round_trip),
+        cmocka_unit_test(enrollment_decided_carries_exactly_the_explanation_it_is_given),
         cmocka_unit_test(subsidy_is_written_only_for_category_a_and_adds_up),
         cmocka_unit_test(self_paid_must_be_premium_minus_subsidy),
         cmocka_unit_test(claim_decision_carries_amounts_reasons_and_review),

@@ -8,6 +8,7 @@
 
 #include "fm_batch.h"
 #include "fm_copybuf.h"
+#include "fm_dates.h"
 #include "fm_deadletter.h"
 #include "fm_outbox.h"
 #include "fm_positions.h"
@@ -72,6 +73,63 @@ static void array_literals_quote_and_escape_items(void **state)
     assert_int_equal(fm_copybuf_array_int(&b, 12), FM_OK);
     assert_int_equal(fm_copybuf_array_close(&b), FM_OK);
     assert_string_equal(b.data, "{7,12}");
+    fm_copybuf_free(&b);
+}
+
+static void copy_row_escapes_text_and_writes_null_ints_dates_and_owned_text(void **state)
+{
+    (void)state;
+    fm_copybuf b = {0};
+    fm_copyrow r = fm_copyrow_start(&b);
+    fm_copyrow_text(&r, "a\tb\nc\rd\\e");
+    fm_copyrow_null(&r);
+    fm_copyrow_text(&r, NULL);
+    fm_copyrow_int(&r, INT64_MIN);
+    fm_copyrow_int(&r, 0);
+    fm_copyrow_int(&r, INT64_MAX);
+    fm_copyrow_date(&r, fm_date_from_ymd(2024, 2, 29));
+    fm_copyrow_owned(&r, strdup("{\"x\"}")); /* the row frees it (the sanitizer build would see a leak) */
+    assert_int_equal(fm_copyrow_end(&r), FM_OK);
+    fm_copyrow second = fm_copyrow_start(&b);
+    fm_copyrow_text(&second, "");
+    fm_copyrow_int(&second, -1);
+    assert_int_equal(fm_copyrow_end(&second), FM_OK);
+    assert_string_equal(b.data, "a\\tb\\nc\\rd\\\\e\t\\N\t\\N\t-9223372036854775808\t0\t9223372036854775807\t"
+                                "2024-02-29\t{\"x\"}\n"
+                                "\t-1\n");
+    assert_int_equal(b.rows, 2);
+    fm_copybuf_free(&b);
+}
+
+static void copy_row_keeps_the_first_failure_and_appends_nothing_after_it(void **state)
+{
+    (void)state;
+    fm_copybuf b = {0};
+    fm_date beyond = fm_date_add_days(fm_date_from_ymd(9999, 12, 31), 1); /* year 10000: no text */
+    fm_copyrow r = fm_copyrow_start(&b);
+    fm_copyrow_text(&r, "kept");
+    fm_copyrow_date(&r, beyond);
+    assert_int_equal(r.st, FM_EINVAL);
+    fm_copyrow_text(&r, "later");
+    fm_copyrow_null(&r);
+    fm_copyrow_int(&r, 5);
+    fm_copyrow_date(&r, fm_date_from_ymd(2024, 1, 1));
+    fm_copyrow_owned(&r, strdup("freed, not appended"));
+    fm_copyrow_owned(&r, NULL);
+    assert_int_equal(fm_copyrow_end(&r), FM_EINVAL);
+    assert_string_equal(b.data, "kept"); /* the half-built row, no newline, not counted */
+    assert_int_equal(b.rows, 0);
+
+    /* An owned text that could not be made fails the row with FM_ENOMEM; a later failure does not replace it.
+     */
+    fm_copybuf_reset(&b);
+    fm_copyrow o = fm_copyrow_start(&b);
+    fm_copyrow_owned(&o, NULL);
+    fm_copyrow_date(&o, beyond);
+    fm_copyrow_text(&o, "later");
+    assert_int_equal(fm_copyrow_end(&o), FM_ENOMEM);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(b.rows, 0);
     fm_copybuf_free(&b);
 }
 
@@ -469,6 +527,8 @@ int main(void)
         cmocka_unit_test(copy_text_fields_escape_tab_newline_and_backslash),
         cmocka_unit_test(copy_bytea_fields_are_hex_with_the_backslash_doubled),
         cmocka_unit_test(array_literals_quote_and_escape_items),
+        cmocka_unit_test(copy_row_escapes_text_and_writes_null_ints_dates_and_owned_text),
+        cmocka_unit_test(copy_row_keeps_the_first_failure_and_appends_nothing_after_it),
         cmocka_unit_test(a_partition_without_stored_position_accepts_its_first_offset),
         cmocka_unit_test(offsets_below_the_position_are_replays_and_skipped),
         cmocka_unit_test(after_a_seek_back_a_message_beyond_the_position_is_reseeked_not_skipped_to),
