@@ -26,6 +26,13 @@ typedef enum adj_stmt {
 } adj_stmt;
 _Static_assert(ADJ_STMT_COUNT <= FM_PG_STMTS_MAX, "fm_pg_stmts holds every statement");
 
+/* The text statement id is prepared with, from the file that owns it: adj_store_read_sql for LOAD_CLAIMS,
+ * LOAD_BILLS, FACTS and INVOICES (adj_store_read.c), adj_store_write_sql for REVIEWS, UPDATE_CLAIMS,
+ * PERSON_USAGE and HOUSEHOLD (adj_store_write.c); NULL for an id of the other file or out of range. Static
+ * storage (never freed). For tests of the statements' plans (integration_adjudicator_plans). */
+const char *adj_store_read_sql(adj_stmt id);
+const char *adj_store_write_sql(adj_stmt id);
+
 /* Every function runs in the open transaction of conn (never BEGIN/COMMIT); cache (may be NULL) keeps the
  * session's prepared statements (fm_pgstmt.h). Reads return fm_pg_run's classes: FM_OK, FM_EDB (redo the
  * batch), FM_ECONFIG (a missing privilege or table), FM_ENOMEM. */

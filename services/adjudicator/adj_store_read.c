@@ -455,3 +455,14 @@ fm_status adj_store_load_invoices(PGconn *conn, fm_pg_stmts *cache, adj_batch *b
     fm_pg_params_free(&p);
     return st;
 }
+
+const char *adj_store_read_sql(adj_stmt id)
+{
+    switch (id) {
+    case ADJ_STMT_LOAD_CLAIMS: return LOAD_CLAIMS_SQL;
+    case ADJ_STMT_LOAD_BILLS: return LOAD_BILLS_SQL;
+    case ADJ_STMT_FACTS: return FACTS_SQL;
+    case ADJ_STMT_INVOICES: return INVOICES_SQL;
+    default: return NULL;
+    }
+}

@@ -270,6 +270,17 @@ fm_status adj_store_write(PGconn *conn, fm_pg_stmts *cache, adj_batch *b, fm_err
     return st;
 }
 
+const char *adj_store_write_sql(adj_stmt id)
+{
+    switch (id) {
+    case ADJ_STMT_REVIEWS: return REVIEWS_SQL;
+    case ADJ_STMT_UPDATE_CLAIMS: return UPDATE_CLAIMS_SQL;
+    case ADJ_STMT_PERSON_USAGE: return PERSON_USAGE_SQL;
+    case ADJ_STMT_HOUSEHOLD: return HOUSEHOLD_USAGE_SQL;
+    default: return NULL;
+    }
+}
+
 /* ---- rows buffered for the COPYs, in the column order of adj_store_write ---- */
 
 fm_status adj_store_buffer_claim(adj_batch *b, const fm_claim *c, const char *person_key,
