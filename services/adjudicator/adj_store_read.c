@@ -159,13 +159,13 @@ done:
 /* Every lookup is written so that its plan takes the index on tables never analysed: the prepared
  * statement's generic plan is made once per session, often while the claims tables are new (PostgreSQL
  * guesses their size). (Analysed while empty, they still get whole-table plans until autovacuum's next
- * ANALYZE rebuilds them: README, "statements are prepared once per session".) Written plainly, that plan read person_usage
- * whole for every claim ("deceased": an EXISTS costed to stop at an early match that never comes) and hashed
- * claims whole twice per batch ("claim id known", "event seen"): a cost growing with every claim decided
- * until the next ANALYZE — 100 claims took 104 ms against 6,000 claims, and the steady run at 1,000,000
- * policies fell 6 s behind in 20 s (README, Figures). So: a count of the rows of a key (an aggregate is
- * costed over all its rows, so the index wins), and LATERAL (... LIMIT 1) on whole unique keys (estimated one
- * row, so the LIMIT does not make a sequential scan look cheap). */
+ * ANALYZE rebuilds them: README, "statements are prepared once per session".) Written plainly, that plan read
+ * person_usage whole for every claim ("deceased": an EXISTS costed to stop at an early match that never
+ * comes) and hashed claims whole twice per batch ("claim id known", "event seen"): a cost growing with every
+ * claim decided until the next ANALYZE — 100 claims took 104 ms against 6,000 claims, and the steady run at
+ * 1,000,000 policies fell 6 s behind in 20 s (README, Figures). So: a count of the rows of a key (an
+ * aggregate is costed over all its rows, so the index wins), and LATERAL (... LIMIT 1) on whole unique keys
+ * (estimated one row, so the LIMIT does not make a sequential scan look cheap). */
 static const char FACTS_SQL[] =
     "SELECT q.i, p.plan_year, p.managing_unit,"
     "  (p.coverage_start - DATE '1970-01-01') AS coverage_start,"
