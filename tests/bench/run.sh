@@ -11,6 +11,7 @@
 #                           [--partitions P] [--out DIR] [--timeout S] [--seed S] [--wavegen "ARGS"]
 #                           [--saturation-policies N]   (claims of at most N policies in the saturation run)
 #                           [--eligibility-instances K] (K famins-eligibility in one consumer group; default 2)
+#                           [--adjudicators K]  (K famins-adjudicator in one consumer group for the claims; default 2)
 #                           [--profile]   (workers log at debug: per-phase batch times in the markdown; slower)
 #                           [--no-peer]   (without the Kafka Connect JDBC sink peer, tests/bench/connect.sh)
 # Needs FAMINS_BUILD_DIR (default <source>/build) holding the services and tests/bench/tools.
@@ -32,6 +33,7 @@ wavegen_args=""
 profile=0
 saturation_policies=0
 elig_instances=2
+adj_instances=2
 peer=1
 usage() {
     sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -51,11 +53,14 @@ while [ $# -gt 0 ]; do
     --profile) profile=1; shift ;;
     --saturation-policies) saturation_policies="$2"; shift 2 ;;
     --eligibility-instances) elig_instances="$2"; shift 2 ;;
+    --adjudicators) adj_instances="$2"; shift 2 ;;
     --no-peer) peer=0; shift ;;
     -h | --help) usage ;;
     *) echo "run.sh: unknown option $1" >&2; usage ;;
     esac
 done
+[[ $elig_instances =~ ^[1-9][0-9]*$ && $adj_instances =~ ^[1-9][0-9]*$ ]] ||
+    { echo "run.sh: --eligibility-instances and --adjudicators take a positive whole number" >&2; exit 2; }
 mkdir -p "$out_dir"
 out_dir=$(cd "$out_dir" && pwd)
 
@@ -275,9 +280,9 @@ cpu_delta() {
 # PostgreSQL sessions by application name, Kafka), then the machine's busy and idle ticks, as cpu_snapshot.
 claims_cpu_snapshot() {
     local be_adj be_relay
-    be_adj=$(q1 "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE application_name = 'bench-adj'")
+    be_adj=$(q1 "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE application_name LIKE 'bench-adj-%'")
     be_relay=$(q1 "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE application_name = 'bench-relay'")
-    echo "adjudicator $(ticks "$adj_pid")"
+    echo "adjudicator $(ticks "${adj_pids[@]}")"
     echo "relay $(ticks "$relay_pid")"
     # shellcheck disable=SC2086 # one word per pid
     echo "postgres_adjudicator $(ticks $be_adj)"
@@ -532,18 +537,38 @@ t0=$(now)
 q1 "CHECKPOINT" >/dev/null 2>&1 || log "CHECKPOINT not allowed for this role: the claims runs may share the machine with it"
 settle_s=$(calc "$(now) - $t0")
 log "claims: settled in $(round "$settle_s" 1) s; famins-adjudicator (and the relay) running; steady run at $rate claims/s"
-start_service adjudicator FAMINS_PG_DSN="$(itest_dsn_as famins_adjudicator) application_name=bench-adj" \
-    "$BIN/adjudicator/famins-adjudicator"
-adj_pid=$LAST_PID
-# The steady run measures a running service, not its start: wait until the adjudicator holds every partition
-# (its partition_assigned lines) and give its first fetches a second, so that claims produced before it joined
-# the group do not arrive as one burst at the start.
+# More than one adjudicator share claim.events' partitions as one consumer group, as eligibility's instances do
+# (the deployment's way to use more cores: one worker alternates between its own CPU and its backend's).
+adj_pids=()
+for ((i = 1; i <= adj_instances; i++)); do
+    start_service "adjudicator$([ "$i" = 1 ] || echo "-$i")" \
+        FAMINS_PG_DSN="$(itest_dsn_as famins_adjudicator) application_name=bench-adj-$i" \
+        "$BIN/adjudicator/famins-adjudicator"
+    adj_pids+=("$LAST_PID")
+done
+adj_pid=${adj_pids[0]}
+adj_alive() { local p; for p in "${adj_pids[@]}"; do check_alive adjudicator "$p"; done; }
+# adj_assigned: the partitions the instances were last assigned (each instance's last partition_assigned lines
+# after its last revocation), summed.
+adj_assigned() {
+    local i f n=0 k
+    for ((i = 1; i <= adj_instances; i++)); do
+        f="$WORK/adjudicator$([ "$i" = 1 ] || echo "-$i").log"
+        k=$(awk '/event=partition_revoked|event=partitions_revoked/ { n = 0 } /event=partition_assigned/ { n++ }
+            END { print n + 0 }' "$f" 2>/dev/null || echo 0)
+        n=$((n + k))
+    done
+    echo "$n"
+}
+# The steady run measures a running service, not its start: wait until the adjudicators hold every partition
+# (their partition_assigned lines) and give their first fetches a second, so that claims produced before they
+# joined the group do not arrive as one burst at the start.
 for ((i = 0; i < 300; i++)); do
-    check_alive adjudicator "$adj_pid"
-    [ "$(grep -c 'event=partition_assigned' "$WORK/adjudicator.log" || true)" -ge "$partitions" ] && break
+    adj_alive
+    [ "$(adj_assigned)" -ge "$partitions" ] && break
     sleep 0.2
 done
-[ "$i" -lt 300 ] || fail "famins-adjudicator was not assigned its $partitions partitions within 60 s"
+[ "$i" -lt 300 ] || fail "famins-adjudicator (x$adj_instances) was not assigned its $partitions partitions within 60 s"
 sleep 1
 
 # claims_wave NAME POLICIES [wavegen options]: produces the claims while the adjudicator runs, waits until it
@@ -563,7 +588,7 @@ claims_wave() {
     W_MESSAGES=$((after - before))
     local deadline=$(($(date +%s) + timeout_s)) t_probe
     while :; do
-        check_alive adjudicator "$adj_pid"
+        adj_alive
         check_alive relay "$relay_pid"
         t_probe=$(now)
         if [ "$(pos "$ADJ_GROUP" "$CLAIMS_TOPIC")" -ge "$after" ] && [ "$(unsent)" = 0 ]; then
@@ -631,20 +656,19 @@ latency_by_second() {
         GROUP BY s ORDER BY s"
 }
 
-# cpu_ticks PID: the process's user + system CPU time so far, in clock ticks (0 when gone).
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# The steady run's CPU per claim, of the adjudicator and of its PostgreSQL backend (application_name
-# bench-adj): a figure the machine's other load changes far less than the latency (the stack is local).
-adj_backend=$(q1 "SELECT pid FROM pg_stat_activity WHERE application_name = 'bench-adj' LIMIT 1")
-adj_cpu0=$(cpu_ticks "$adj_pid")
-adj_pg_cpu0=$(cpu_ticks "${adj_backend:-0}")
+# The steady run's CPU per claim, of the adjudicators and of their PostgreSQL backends (application_name
+# bench-adj-<i>): a figure the machine's other load changes far less than the latency (the stack is local).
+adj_backends=$(q1 "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE application_name LIKE 'bench-adj-%'")
+# shellcheck disable=SC2086 # one word per pid
+adj_cpu0=$(ticks "${adj_pids[@]}") adj_pg_cpu0=$(ticks $adj_backends)
 adj_log_before=$(wc -l <"$WORK/adjudicator.log")
 claims_wave steady "$WORK/policies-steady.jsonl" --rate "$rate"
 hz=$(getconf CLK_TCK)
-steady_cpu_worker_ms=$(calc "($(cpu_ticks "$adj_pid") - $adj_cpu0) * 1000 / $hz / $W_MESSAGES")
-steady_cpu_pg_ms=$(calc "($(cpu_ticks "${adj_backend:-0}") - $adj_pg_cpu0) * 1000 / $hz / $W_MESSAGES")
-log "steady: CPU per claim $(round "$steady_cpu_worker_ms" 3) ms in famins-adjudicator," \
-    "$(round "$steady_cpu_pg_ms" 3) ms in its PostgreSQL backend (pid ${adj_backend:-none})"
+steady_cpu_worker_ms=$(calc "($(ticks "${adj_pids[@]}") - $adj_cpu0) * 1000 / $hz / $W_MESSAGES")
+# shellcheck disable=SC2086 # one word per pid
+steady_cpu_pg_ms=$(calc "($(ticks $adj_backends) - $adj_pg_cpu0) * 1000 / $hz / $W_MESSAGES")
+log "steady: CPU per claim $(round "$steady_cpu_worker_ms" 3) ms in famins-adjudicator (x$adj_instances)," \
+    "$(round "$steady_cpu_pg_ms" 3) ms in its PostgreSQL backends (pids ${adj_backends:-none})"
 steady_messages=$W_MESSAGES
 steady_in_rate=$(calc "$W_MESSAGES / $W_PRODUCE_S")
 steady_cps=$(calc "$W_MESSAGES / ($W_END - $W_START)")
@@ -671,11 +695,12 @@ sat_produce_s=$W_PRODUCE_S
 sat_s=$(calc "$W_END - $W_START")
 sat_cps=$(calc "$W_MESSAGES / $sat_s")
 read -r sat_n sat_n_pub t_lo50 t_lo90 t_lo99 t_hi50 t_hi90 t_hi99 <<<"$(latency saturation "$W_T0")"
-mem_end_adj=$(hwm "$adj_pid")
+mem_end_adj=0
+for p in "${adj_pids[@]}"; do v=$(hwm "$p"); [ "$v" -gt "$mem_end_adj" ] && mem_end_adj=$v; done
 mem_end_relay=$(hwm "$relay_pid")
 log "saturation: $sat_messages claims in $(round "$sat_s" 2) s = $(round "$sat_cps") claims/s; latency ms" \
     "p50/p90/p99: committed $t_lo50/$t_lo90/$t_lo99, published $t_hi50/$t_hi90/$t_hi99"
-stop_service "$adj_pid"
+for p in "${adj_pids[@]}"; do stop_service "$p"; done
 stop_service "$relay_pid"
 
 # ---------------------------------------------------------------- 7. claims COPY ceiling
@@ -794,7 +819,7 @@ jq -n \
     --argjson t_hi50 "${t_hi50:-null}" --argjson t_hi90 "${t_hi90:-null}" --argjson t_hi99 "${t_hi99:-null}" \
     --argjson cc_rows "$claims_copy_rows" --argjson cc_s "$claims_copy_s" --argjson cc_cps "$claims_copy_cps" \
     --argjson cc_rpc "$claims_rows_per_claim" --argjson cc_ratio "$claims_to_copy_ratio" \
-    --argjson settle_s "$settle_s" \
+    --argjson settle_s "$settle_s" --argjson adj_instances "$adj_instances" \
     --argjson peer "$peer" --argjson p_records "$peer_records" --argjson p_hh "$peer_households" \
     --argjson p_s "$peer_s" --argjson p_rps "$peer_rps" --argjson p_ratio "$peer_ratio" \
     --arg p_versions "$(peer_versions)" \
@@ -827,7 +852,7 @@ jq -n \
     adjudicator: {at_end: $mea}
   },
   claims: {
-    settle_seconds: $settle_s,
+    settle_seconds: $settle_s, adjudicator_instances: $adj_instances,
     steady: {target_rate: $rate, claims: $s_msgs, offered_per_s: $s_in, claims_per_s: $s_cps, decisions: $s_n,
              latency_ms_committed: {p50: $s_lo50, p90: $s_lo90, p99: $s_lo99},
              latency_ms_published: {p50: $s_hi50, p90: $s_hi90, p99: $s_hi99}},
@@ -993,8 +1018,8 @@ its prefetch has cycled: a warm-up reading. The workers' limits come from \`FAMI
 
 | run | claims | claims/s | latency p50 / p90 / p99 ms (committed) | latency p50 / p90 / p99 ms (published) |
 |---|---:|---:|---|---|
-| steady, offered at $(r "$steady_in_rate") /s (target $rate) | $steady_messages | $(r "$steady_cps") | $s_lo50 / $s_lo90 / $s_lo99 | ${s_hi50:-–} / ${s_hi90:-–} / ${s_hi99:-–} |
-| saturation (famins-wavegen unpaced, concurrently) | $sat_messages | $(r "$sat_cps") | $t_lo50 / $t_lo90 / $t_lo99 | ${t_hi50:-–} / ${t_hi90:-–} / ${t_hi99:-–} |
+| steady, offered at $(r "$steady_in_rate") /s (target $rate; famins-adjudicator ×$adj_instances) | $steady_messages | $(r "$steady_cps") | $s_lo50 / $s_lo90 / $s_lo99 | ${s_hi50:-–} / ${s_hi90:-–} / ${s_hi99:-–} |
+| saturation (famins-wavegen unpaced, concurrently; famins-adjudicator ×$adj_instances) | $sat_messages | $(r "$sat_cps") | $t_lo50 / $t_lo90 / $t_lo99 | ${t_hi50:-–} / ${t_hi90:-–} / ${t_hi99:-–} |
 | ceiling: PostgreSQL COPY of the saturation run's $claims_copy_rows rows ($(r "$claims_rows_per_claim" 2) per claim), same tables, indexes and prior rows, one transaction | $sat_messages | $(r "$claims_copy_cps") | — | — |
 
 | goal | figure | |

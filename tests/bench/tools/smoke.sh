@@ -41,7 +41,7 @@ memory_kib.subsidy.spread memory_kib.subsidy.rss_at_10_percent memory_kib.subsid
 memory_kib.subsidy.rss_at_end
 memory_kib.relay.at_10_percent memory_kib.relay.at_50_percent memory_kib.relay.at_end memory_kib.relay.spread
 memory_kib.adjudicator.at_end
-claims.settle_seconds claims.steady.target_rate claims.steady.claims claims.steady.offered_per_s claims.steady.claims_per_s
+claims.settle_seconds claims.adjudicator_instances claims.steady.target_rate claims.steady.claims claims.steady.offered_per_s claims.steady.claims_per_s
 claims.steady.decisions claims.steady.latency_ms_committed.p50 claims.steady.latency_ms_committed.p90
 claims.steady.latency_ms_committed.p99 claims.steady.latency_ms_published.p50 claims.steady.latency_ms_published.p90
 claims.steady.latency_ms_published.p99
