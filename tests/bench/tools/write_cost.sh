@@ -3,6 +3,7 @@
 # WAL bytes, rows and index entries written per event, statements (round trips) per batch.
 #
 #   FAMINS_BUILD_DIR=$PWD/build bash tests/bench/tools/write_cost.sh [--households N] [--seed S] [--pg-port P]
+#                                                                    [--claims-rate R]
 #
 # The real pipeline (famins-eligibility, famins-subsidy, famins-relay, then famins-adjudicator) runs on a fixed
 # wave (famins-wavegen, fixed seed, produced before any worker starts, so batches are full) against a PRIVATE
@@ -21,7 +22,11 @@
 #   - index entries per event, per index: every row version written that the index holds (a HOT update writes
 #     none); partial indexes are evaluated on the versions (see index_entries below),
 #   - statements per batch, per role (pg_stat_statements calls, BEGIN/COMMIT/COPY included; a COPY is two round
-#     trips, a PQprepare one more that pg_stat_statements does not see), batches = the positions' compare-and-set.
+#     trips, a PQprepare one more that pg_stat_statements does not see), batches = the positions' compare-and-set;
+#     the server's execution and planning time per batch and per statement (track_planning on), CPU-bound on
+#     the local stack: where a batch's fixed cost goes.
+# --claims-rate R: the claims are produced at R/s while the adjudicator runs (famins-wavegen --rate), so its
+# batches are those of a steady rate (small: the benchmark's steady run) instead of full ones.
 # The private cluster keeps running for the next run (each run makes and drops its own database); stop it with
 # `runuser -u famins -- /usr/lib/postgresql/15/bin/pg_ctl -D /tmp/famins-wc-pg/data stop` (without runuser when not root).
 # Needs: root or the user owning the private cluster (PostgreSQL refuses to run as root: it runs as
@@ -31,12 +36,14 @@ set -euo pipefail
 households=5000
 seed=2026
 pg_port=15532
+claims_rate=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --households) households="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --pg-port) pg_port="$2"; shift 2 ;;
-    *) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    --claims-rate) claims_rate="$2"; shift 2 ;;
+    *) sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
     esac
 done
 
@@ -87,6 +94,9 @@ if ! as_pg_user "$PG_BINDIR/pg_ctl" -D "$PGW/data" status >/dev/null 2>&1; then
 fi
 SUPER="host=127.0.0.1 port=$pg_port user=postgres"
 sq() { psql "$SUPER dbname=$1" -v ON_ERROR_STOP=1 -qAt -c "$2"; }
+# Planning time too (a cluster made by an earlier version of this script lacks it in its file).
+sq postgres "ALTER SYSTEM SET pg_stat_statements.track_planning = on" >/dev/null
+sq postgres "SELECT pg_reload_conf()" >/dev/null
 psql "$SUPER dbname=postgres" -v ON_ERROR_STOP=1 -qAt >/dev/null <<'EOF'
 SELECT 'CREATE ROLE famins_admin LOGIN CREATEDB' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'famins_admin') \gexec
 SELECT format('CREATE ROLE %I LOGIN', r)
@@ -200,22 +210,25 @@ SELECT format('| %s | %s | %s | %s |', idx, CASE WHEN partial THEN 'yes' ELSE ''
 SELECT '';
 -- Batches per role: calls of the positions' compare-and-set (one statement per batch).
 CREATE TEMP TABLE st AS
-SELECT r.rolname, s.calls, s.wal_bytes, s.rows, regexp_replace(left(s.query, 90), '\s+', ' ', 'g') AS query,
+SELECT r.rolname, s.calls, s.wal_bytes, s.rows, s.total_exec_time AS exec_ms, s.total_plan_time AS plan_ms,
+       regexp_replace(left(s.query, 90), '\s+', ' ', 'g') AS query,
        s.query ~ '^WITH q AS .*UPDATE famins\.consumer_positions' AS is_cas
   FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid JOIN pg_database d ON d.oid = s.dbid
  WHERE d.datname = current_database() AND r.rolname <> 'postgres' AND r.rolname <> 'famins_admin';
-SELECT '| role | batches | statements | statements per batch | WAL bytes of its statements per event |';
-SELECT '|---|---:|---:|---:|---:|';
-SELECT format('| %s | %s | %s | %s | %s |', rolname, b, sum(calls), CASE WHEN b > 0 THEN round(sum(calls) / b, 2) END,
-              round(sum(wal_bytes) / :ev, 0))
+SELECT '| role | batches | statements | statements per batch | WAL bytes of its statements per event | execution ms per batch | planning ms per batch |';
+SELECT '|---|---:|---:|---:|---:|---:|---:|';
+SELECT format('| %s | %s | %s | %s | %s | %s | %s |', rolname, b, sum(calls), CASE WHEN b > 0 THEN round(sum(calls) / b, 2) END,
+              round(sum(wal_bytes) / :ev, 0), CASE WHEN b > 0 THEN round((sum(exec_ms) / b)::numeric, 2) END,
+              CASE WHEN b > 0 THEN round((sum(plan_ms) / b)::numeric, 2) END)
   FROM (SELECT st.*, (SELECT coalesce(sum(calls), 0) FROM st s2 WHERE s2.rolname = st.rolname
                        AND s2.is_cas) AS b FROM st) x
  GROUP BY rolname, b ORDER BY rolname;
 SELECT '';
-SELECT '| role | calls | rows | WAL bytes | statement |';
-SELECT '|---|---:|---:|---:|---|';
-SELECT format('| %s | %s | %s | %s | `%s` |', rolname, calls, rows, wal_bytes, replace(query, '|', '\|'))
-  FROM st ORDER BY rolname, calls DESC, query;
+SELECT '| role | calls | rows | WAL bytes | execution ms | planning ms | statement |';
+SELECT '|---|---:|---:|---:|---:|---:|---|';
+SELECT format('| %s | %s | %s | %s | %s | %s | `%s` |', rolname, calls, rows, wal_bytes, round(exec_ms::numeric, 1),
+              round(plan_ms::numeric, 1), replace(query, '|', '\|'))
+  FROM st ORDER BY rolname, exec_ms + plan_ms DESC, query;
 SQL
     {
         echo "### $name: $events $unit"
@@ -257,15 +270,24 @@ log "enrollment: $in_messages messages drained"
 phase_end enrollment "$households" "households ($in_messages messages on enrollment.submitted)"
 
 # ---------------------------------------------------------------- claims
-"$BIN/wavegen/famins-wavegen" claims --policies "$WORK/policies.jsonl" --seed "$seed" --quiet \
-    -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$CLAIMS_TOPIC" >"$WORK/wavegen-claims.log" 2>&1 ||
-    fail "famins-wavegen claims failed"
-claim_messages=$(hw "$CLAIMS_TOPIC")
+produce_claims() { # [wavegen options]
+    "$BIN/wavegen/famins-wavegen" claims --policies "$WORK/policies.jsonl" --seed "$seed" --quiet \
+        -b "$FAMINS_KAFKA_BOOTSTRAP" -t "$CLAIMS_TOPIC" "$@" >"$WORK/wavegen-claims.log" 2>&1 ||
+        fail "famins-wavegen claims failed"
+}
+[ "$claims_rate" != 0 ] || produce_claims
 phase_begin
 start_service adjudicator FAMINS_PG_DSN="$(itest_dsn_as famins_adjudicator)" "$BIN/adjudicator/famins-adjudicator"
 adj_pid=$LAST_PID
 start_service relay FAMINS_PG_DSN="$(itest_dsn_as famins_relay)" "$BIN/relay/famins-relay"
 relay_pid=$LAST_PID
+if [ "$claims_rate" != 0 ]; then
+    # Paced while the adjudicator runs, once it holds its partitions: a steady rate's batches.
+    wait_for "adjudicator assigned" grep -q 'event=partition_assigned' "$WORK/adjudicator.log"
+    sleep 1
+    produce_claims --rate "$claims_rate"
+fi
+claim_messages=$(hw "$CLAIMS_TOPIC")
 claims_done() {
     [ "$(pos "$CLAIMS_TOPIC")" -ge "$claim_messages" ] &&
         [ "$(q "SELECT count(*) FROM famins.outbox WHERE sent_at IS NULL")" = 0 ]
