@@ -265,17 +265,20 @@ static json_t *review_json(const fm_review *r)
     return o;
 }
 
-fm_status fm_claim_decision_json(const fm_claim *c, const fm_claim_decision *d, const fm_review *review,
-                                 bool labels, json_t **out)
+/* fm_claim_decision_json with the explanation x (NULL: built here). */
+static fm_status claim_body(const fm_claim *c, const fm_claim_decision *d, const fm_review *review,
+                            bool labels, const fm_explanation *x, json_t **out)
 {
-    char en[EXPLAIN_LEN] = "", zh[EXPLAIN_LEN] = "";
+    fm_explanation built;
     json_t *o = json_object(), *reasons = json_array();
     int bad = (o == NULL) + (reasons == NULL);
     *out = NULL;
     if (bad)
         goto fail;
-    (void)fm_explain_claim(d, c->liability, FM_LANG_EN, en, sizeof en);
-    (void)fm_explain_claim(d, c->liability, FM_LANG_ZH, zh, sizeof zh);
+    if (x == NULL) {
+        fm_explain_claim_both(d, c->liability, &built);
+        x = &built;
+    }
     bad += set(o, "source_event_id", str_or_null(review ? review->event_id : c->event_id));
     bad += set(o, "claim_id", json_string(c->claim_id));
     bad += set(o, "policy_number", json_string(c->policy_number));
@@ -290,7 +293,7 @@ fm_status fm_claim_decision_json(const fm_claim *c, const fm_claim_decision *d, 
     reasons = NULL;
     bad += set(o, "signals", signals_json(d));
     bad += set(o, "parameters", parameters_json(d));
-    bad += set(o, "explanation", explanation_json(en[0] ? en : "-", zh[0] ? zh : "-"));
+    bad += set(o, "explanation", explanation_json(x->en, x->zh));
     bad += set(o, "review", review ? review_json(review) : json_null());
     if (bad)
         goto fail;
@@ -391,9 +394,23 @@ fm_status fm_encode_subsidy_allocated(const fm_enrollment *e, const fm_enrollmen
     return finish(body, "subsidy.allocated", event_id, occurred_at, json_out);
 }
 
+fm_status fm_claim_decision_json(const fm_claim *c, const fm_claim_decision *d, const fm_review *review,
+                                 bool labels, json_t **out)
+{
+    return claim_body(c, d, review, labels, NULL, out);
+}
+
 fm_status fm_encode_claim_decided_params(const fm_claim *c, const fm_claim_decision *d,
                                          const fm_review *review, const char *event_id,
                                          const char *occurred_at, char **json_out, char **params_out)
+{
+    return fm_encode_claim_decided_explained(c, d, review, NULL, event_id, occurred_at, json_out, params_out);
+}
+
+fm_status fm_encode_claim_decided_explained(const fm_claim *c, const fm_claim_decision *d,
+                                            const fm_review *review, const fm_explanation *x,
+                                            const char *event_id, const char *occurred_at, char **json_out,
+                                            char **params_out)
 {
     json_t *body = NULL;
     *json_out = NULL;
@@ -401,7 +418,7 @@ fm_status fm_encode_claim_decided_params(const fm_claim *c, const fm_claim_decis
         *params_out = NULL;
     if (event_id == NULL || occurred_at == NULL || (review ? review->event_id : c->event_id) == NULL)
         return FM_EINVAL;
-    fm_status st = fm_claim_decision_json(c, d, review, false, &body);
+    fm_status st = claim_body(c, d, review, false, x, &body);
     if (st != FM_OK)
         return st;
     if (params_out != NULL) {

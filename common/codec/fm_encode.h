@@ -60,5 +60,11 @@ fm_status fm_encode_claim_decided(const fm_claim *c, const fm_claim_decision *d,
 fm_status fm_encode_claim_decided_params(const fm_claim *c, const fm_claim_decision *d,
                                          const fm_review *review, const char *event_id,
                                          const char *occurred_at, char **json_out, char **params_out);
+/* fm_encode_claim_decided_params with the explanation given: the event carries exactly x's two lines (from
+ * fm_explain_claim_both, so that the decision's record stores the same ones); x NULL: built here. */
+fm_status fm_encode_claim_decided_explained(const fm_claim *c, const fm_claim_decision *d,
+                                            const fm_review *review, const fm_explanation *x,
+                                            const char *event_id, const char *occurred_at, char **json_out,
+                                            char **params_out);
 
 #endif

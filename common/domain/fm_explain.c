@@ -202,3 +202,14 @@ fm_status fm_explain_claim(const fm_claim_decision *d, fm_liability liability, f
     }
     return finish(&w);
 }
+
+void fm_explain_claim_both(const fm_claim_decision *d, fm_liability liability, fm_explanation *out)
+{
+    out->en[0] = out->zh[0] = '\0';
+    (void)fm_explain_claim(d, liability, FM_LANG_EN, out->en, sizeof out->en);
+    (void)fm_explain_claim(d, liability, FM_LANG_ZH, out->zh, sizeof out->zh);
+    if (out->en[0] == '\0')
+        strcpy(out->en, "-");
+    if (out->zh[0] == '\0')
+        strcpy(out->zh, "-");
+}

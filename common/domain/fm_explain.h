@@ -28,5 +28,8 @@ typedef struct fm_explanation {
 void fm_explain_enrollment_both(const fm_enrollment_decision *d, fm_explanation *out);
 fm_status fm_explain_claim(const fm_claim_decision *d, fm_liability liability, fm_lang lang, char *buf,
                            size_t len);
+/* Both lines of a claim decision into *out, as fm_explain_enrollment_both: cut at a character boundary when
+ * longer than the buffer, "-" when empty. */
+void fm_explain_claim_both(const fm_claim_decision *d, fm_liability liability, fm_explanation *out);
 
 #endif

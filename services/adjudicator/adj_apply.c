@@ -14,7 +14,7 @@
 #include "fm_keyring.h"
 #include "fm_person.h"
 
-#define EXPLAIN_LEN 512
+#define EXPLAIN_LEN ADJ_EXPLAIN_LEN
 
 void adj_output_free(adj_output *o)
 {
@@ -72,8 +72,11 @@ static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const f
                           char **params_json, char en[EXPLAIN_LEN], char zh[EXPLAIN_LEN], fm_error *err)
 {
     adj_decided_event_id(source_event_id, out->event_id);
-    fm_status st =
-        fm_encode_claim_decided_params(c, d, r, out->event_id, occurred_at, &out->payload, params_json);
+    /* Built once: the decision's record (en, zh) and its event carry the same two lines. */
+    fm_explanation x;
+    fm_explain_claim_both(d, c->liability, &x);
+    fm_status st = fm_encode_claim_decided_explained(c, d, r, &x, out->event_id, occurred_at, &out->payload,
+                                                     params_json);
     if (st == FM_OK && (out->key = strdup(c->policy_number)) == NULL)
         st = FM_ENOMEM;
     if (st != FM_OK) {
@@ -86,13 +89,8 @@ static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const f
     }
     out->outcome = d->outcome;
     out->payable = d->payable;
-    /* A truncated line is still a line (cut at a character boundary); an empty one is not allowed. */
-    (void)fm_explain_claim(d, c->liability, FM_LANG_EN, en, EXPLAIN_LEN);
-    (void)fm_explain_claim(d, c->liability, FM_LANG_ZH, zh, EXPLAIN_LEN);
-    if (en[0] == '\0')
-        snprintf(en, EXPLAIN_LEN, "%s", fm_claim_outcome_name(d->outcome));
-    if (zh[0] == '\0')
-        snprintf(zh, EXPLAIN_LEN, "%s", fm_claim_outcome_name(d->outcome));
+    memcpy(en, x.en, sizeof x.en);
+    memcpy(zh, x.zh, sizeof x.zh);
     return FM_OK;
 }
 

@@ -11,6 +11,7 @@
 #include "fm_claim_rules.h"
 #include "fm_error.h"
 #include "fm_event_id.h"
+#include "fm_explain.h"
 #include "fm_keyring.h"
 #include "fm_model.h"
 #include "fm_pgstmt.h"
@@ -106,9 +107,10 @@ fm_status adj_apply_review(const adj_env *env, PGconn *conn, const adj_source *s
 
 /* For adj_life.c (documents added, appeals), which decides stored claims as adj_decide_review does: the claim
  * context from the batch's facts (*policy: the policy's fact), the plan (with the configured threshold),
- * which bills other claims claimed, the claim.decided encoding (explanations: ADJ_EXPLAIN_LEN bytes each) and
- * the usage a decision leaves. Statuses as the functions they share. */
-#define ADJ_EXPLAIN_LEN 512
+ * which bills other claims claimed, the claim.decided encoding (explanations: ADJ_EXPLAIN_LEN bytes each, the
+ * event's own size, so that the record and the event carry the same lines) and the usage a decision leaves.
+ * Statuses as the functions they share. */
+#define ADJ_EXPLAIN_LEN FM_EXPLANATION_LEN
 fm_status adj_apply_context_of(const adj_batch *b, const char *policy_number, const char *person_key,
                                fm_claim_context *ctx, const adj_policy_fact **policy, fm_error *err);
 fm_status adj_apply_choose_plan(const adj_env *env, const fm_claim_context *ctx, fm_date incident,

@@ -193,6 +193,17 @@ static void example_decided_as_expected(void **state)
     assert_fen_equal(jint(ev, "payable"), jint(exp, "payable"));
     assert_string_equal(json_string_value(json_object_get(ev, "source_event_id")), c.event_id);
     assert_string_equal(out.key, c.policy_number);
+    /* The row and the event carry the same explanation lines (built once, adj_apply.c's describe). */
+    char row_en[2048], row_zh[2048];
+    tdb_textf(S.adj, row_en, sizeof row_en,
+              "SELECT explanation_en FROM famins.claim_decisions WHERE claim_id = '%s' AND kind = 'initial'",
+              c.claim_id);
+    tdb_textf(S.adj, row_zh, sizeof row_zh,
+              "SELECT explanation_zh FROM famins.claim_decisions WHERE claim_id = '%s' AND kind = 'initial'",
+              c.claim_id);
+    json_t *expl = json_object_get(ev, "explanation");
+    assert_string_equal(json_string_value(json_object_get(expl, "en")), row_en);
+    assert_string_equal(json_string_value(json_object_get(expl, "zh")), row_zh);
     json_decref(ev);
 
     /* Fraud signals follow from the facts. */

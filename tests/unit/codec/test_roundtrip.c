@@ -308,6 +308,32 @@ static void claim_decision_carries_amounts_reasons_and_review(void **state)
         FM_EINVAL);
     assert_null(again);
     assert_null(params);
+    /* The adjudicator builds the explanation once for the decision's record and its event: given, the event
+     * carries exactly it, even a line longer than the record's old 512-byte buffer (eight reasons, Chinese).
+     */
+    fm_claim_decision many = d;
+    many.outcome = FM_CLAIM_DECLINED;
+    many.n_reasons = FM_MAX_CLAIM_REASONS;
+    for (size_t i = 0; i < many.n_reasons; i++)
+        many.reasons[i] = (fm_reason)(FM_REASON_POLICY_NOT_FOUND + i);
+    fm_explanation x;
+    fm_explain_claim_both(&many, c.liability, &x);
+    assert_true(strlen(x.en) > 300 && strlen(x.zh) > 300);
+    assert_int_equal(fm_encode_claim_decided_explained(&c, &many, &r, &x, "famins-clm-2",
+                                                       "2026-06-10T15:00:01+08:00", &again, &params),
+                     FM_OK);
+    char got[FM_EXPLANATION_LEN];
+    event_explanation(again, "en", got, sizeof got);
+    assert_string_equal(got, x.en);
+    event_explanation(again, "zh", got, sizeof got);
+    assert_string_equal(got, x.zh);
+    char *own = NULL;
+    assert_int_equal(
+        fm_encode_claim_decided(&c, &many, &r, "famins-clm-2", "2026-06-10T15:00:01+08:00", &own), FM_OK);
+    assert_string_equal(again, own); /* the text built once is the one the encoder builds itself */
+    free(own);
+    free(again);
+    free(params);
     json_decref(o);
     free(json);
     fm_claim_free(&c);

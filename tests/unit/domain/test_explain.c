@@ -103,6 +103,23 @@ static void claim_outcomes_are_explained(void **state)
         buf, "转人工审核：赔付金额超过审核限额，需人工审核；审核前暂不赔付（按目前计算可赔 50000.00元）。");
 }
 
+/* Both lines at once, for the record and the event: "-" where a line would be empty (no decision). */
+static void a_claims_two_lines_are_built_once_and_never_empty(void **state)
+{
+    (void)state;
+    fm_explanation x;
+    fm_explain_claim_both(NULL, FM_LIAB_DEATH, &x);
+    assert_string_equal(x.en, "-");
+    assert_string_equal(x.zh, "-");
+    fm_claim_decision d = {0};
+    d.outcome = FM_CLAIM_DECLINED;
+    d.reasons[0] = FM_REASON_WAITING_PERIOD;
+    d.n_reasons = 1;
+    fm_explain_claim_both(&d, FM_LIAB_ILLNESS_HOSPITAL, &x);
+    assert_string_equal(x.en, "Declined: The illness began within the waiting period.");
+    assert_string_equal(x.zh, "拒赔：疾病发生在等待期内。");
+}
+
 static void a_short_buffer_is_cut_at_a_character_boundary(void **state)
 {
     (void)state;
@@ -131,6 +148,7 @@ int main(void)
         cmocka_unit_test(accepted_enrollment_is_explained_with_amounts_dates_and_exclusions),
         cmocka_unit_test(rejected_enrollment_lists_every_reason),
         cmocka_unit_test(claim_outcomes_are_explained),
+        cmocka_unit_test(a_claims_two_lines_are_built_once_and_never_empty),
         cmocka_unit_test(a_short_buffer_is_cut_at_a_character_boundary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
