@@ -192,6 +192,18 @@ start_service() { # NAME VAR=value... BINARY: starts it in the background, sets 
     LAST_PID=$!
     PIDS+=("$LAST_PID")
 }
+# start_instances NAME K DSN_VAR ROLE APP BINARY: K instances of a worker in one consumer group, each with its
+# own database session (ROLE's DSN in DSN_VAR, application_name APP-<i>) and log (NAME.log, NAME-2.log, ...);
+# their pids in INSTANCE_PIDS.
+start_instances() {
+    local name="$1" k="$2" dsn_var="$3" role="$4" app="$5" binary="$6" i
+    INSTANCE_PIDS=()
+    for ((i = 1; i <= k; i++)); do
+        start_service "$name$([ "$i" = 1 ] || echo "-$i")" "$dsn_var=$(itest_dsn_as "$role") application_name=$app-$i" \
+            "$binary"
+        INSTANCE_PIDS+=("$LAST_PID")
+    done
+}
 check_alive() { # NAME PID: fails, naming the service and how it ended, when it is no longer running
     local rc=0
     kill -0 "$2" 2>/dev/null && return 0
@@ -318,13 +330,9 @@ log "consume-only: $consume_messages messages in $(round "$consume_s" 3) s = $(r
 log "enrollment pipeline: famins-eligibility (x$elig_instances), famins-relay, famins-subsidy"
 # More than one eligibility instance share the topic's partitions as one consumer group (the deployment's way
 # to use more cores); each has its own database session.
-elig_pids=()
-for ((i = 1; i <= elig_instances; i++)); do
-    start_service "eligibility$([ "$i" = 1 ] || echo "-$i")" \
-        FAMINS_ELIGIBILITY_PG_DSN="$(itest_dsn_as famins_eligibility) application_name=bench-elig-$i" \
-        "$BIN/eligibility/famins-eligibility"
-    elig_pids+=("$LAST_PID")
-done
+start_instances eligibility "$elig_instances" FAMINS_ELIGIBILITY_PG_DSN famins_eligibility bench-elig \
+    "$BIN/eligibility/famins-eligibility"
+elig_pids=("${INSTANCE_PIDS[@]}")
 elig_pid=${elig_pids[0]}
 # elig_hwm: the largest peak resident set of the eligibility instances (KiB).
 elig_hwm() {
@@ -539,13 +547,9 @@ settle_s=$(calc "$(now) - $t0")
 log "claims: settled in $(round "$settle_s" 1) s; famins-adjudicator (and the relay) running; steady run at $rate claims/s"
 # More than one adjudicator share claim.events' partitions as one consumer group, as eligibility's instances do
 # (the deployment's way to use more cores: one worker alternates between its own CPU and its backend's).
-adj_pids=()
-for ((i = 1; i <= adj_instances; i++)); do
-    start_service "adjudicator$([ "$i" = 1 ] || echo "-$i")" \
-        FAMINS_PG_DSN="$(itest_dsn_as famins_adjudicator) application_name=bench-adj-$i" \
-        "$BIN/adjudicator/famins-adjudicator"
-    adj_pids+=("$LAST_PID")
-done
+start_instances adjudicator "$adj_instances" FAMINS_PG_DSN famins_adjudicator bench-adj \
+    "$BIN/adjudicator/famins-adjudicator"
+adj_pids=("${INSTANCE_PIDS[@]}")
 adj_pid=${adj_pids[0]}
 adj_alive() { local p; for p in "${adj_pids[@]}"; do check_alive adjudicator "$p"; done; }
 # adj_assigned: the partitions the instances were last assigned (each instance's last partition_assigned lines
