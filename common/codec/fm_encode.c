@@ -90,10 +90,6 @@ static json_t *explanation_json(const char *en, const char *zh)
     return o;
 }
 
-/* Explanations are whole sentences for people: a line cut at the buffer's end still reads (fm_explain
- * cuts at a character boundary), so truncation is not an error here. */
-#define EXPLAIN_LEN FM_EXPLANATION_LEN
-
 /* fm_enrollment_decision_json with the explanation x (NULL: built here). */
 static fm_status enrollment_body(const fm_enrollment *e, const fm_enrollment_decision *d, bool labels,
                                  const fm_explanation *x, json_t **out)

@@ -133,15 +133,22 @@ fm_status fm_explain_enrollment(const fm_enrollment_decision *d, fm_lang lang, c
     return finish(&w);
 }
 
+/* An empty line is "-": the event schemas want at least one character, and the record keeps the same. A line
+ * cut at the buffer's end still reads (cut at a character boundary), so truncation is no error here. */
+static void dash_if_empty(fm_explanation *x)
+{
+    if (x->en[0] == '\0')
+        strcpy(x->en, "-");
+    if (x->zh[0] == '\0')
+        strcpy(x->zh, "-");
+}
+
 void fm_explain_enrollment_both(const fm_enrollment_decision *d, fm_explanation *out)
 {
     out->en[0] = out->zh[0] = '\0';
     (void)fm_explain_enrollment(d, FM_LANG_EN, out->en, sizeof out->en);
     (void)fm_explain_enrollment(d, FM_LANG_ZH, out->zh, sizeof out->zh);
-    if (out->en[0] == '\0')
-        strcpy(out->en, "-");
-    if (out->zh[0] == '\0')
-        strcpy(out->zh, "-");
+    dash_if_empty(out);
 }
 
 static const char *liability_label(fm_liability l, fm_lang lang)
@@ -208,8 +215,5 @@ void fm_explain_claim_both(const fm_claim_decision *d, fm_liability liability, f
     out->en[0] = out->zh[0] = '\0';
     (void)fm_explain_claim(d, liability, FM_LANG_EN, out->en, sizeof out->en);
     (void)fm_explain_claim(d, liability, FM_LANG_ZH, out->zh, sizeof out->zh);
-    if (out->en[0] == '\0')
-        strcpy(out->en, "-");
-    if (out->zh[0] == '\0')
-        strcpy(out->zh, "-");
+    dash_if_empty(out);
 }

@@ -14,8 +14,6 @@
 #include "fm_keyring.h"
 #include "fm_person.h"
 
-#define EXPLAIN_LEN ADJ_EXPLAIN_LEN
-
 void adj_output_free(adj_output *o)
 {
     if (o == NULL)
@@ -65,18 +63,17 @@ static fm_status choose_plan(const adj_env *env, const fm_claim_context *ctx, fm
 }
 
 /* The claim.decided event into out (its id, key and payload) and, from the same encoding, the decision's
- * "parameters" object as compact JSON (*params_json, for claim_decisions) and its explanations. On failure
- * out and *params_json are empty. */
+ * "parameters" object as compact JSON (*params_json, for claim_decisions) and its two explanation lines (*x,
+ * the ones the event carries). On failure out and *params_json are empty. */
 static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const fm_review *r,
                           const char *source_event_id, const char *occurred_at, adj_output *out,
-                          char **params_json, char en[EXPLAIN_LEN], char zh[EXPLAIN_LEN], fm_error *err)
+                          char **params_json, fm_explanation *x, fm_error *err)
 {
     adj_decided_event_id(source_event_id, out->event_id);
-    /* Built once: the decision's record (en, zh) and its event carry the same two lines. */
-    fm_explanation x;
-    fm_explain_claim_both(d, c->liability, &x);
-    fm_status st = fm_encode_claim_decided_explained(c, d, r, &x, out->event_id, occurred_at, &out->payload,
-                                                     params_json);
+    /* Built once: the decision's record and its event carry the same two lines. */
+    fm_explain_claim_both(d, c->liability, x);
+    fm_status st =
+        fm_encode_claim_decided_explained(c, d, r, x, out->event_id, occurred_at, &out->payload, params_json);
     if (st == FM_OK && (out->key = strdup(c->policy_number)) == NULL)
         st = FM_ENOMEM;
     if (st != FM_OK) {
@@ -89,8 +86,6 @@ static fm_status describe(const fm_claim *c, const fm_claim_decision *d, const f
     }
     out->outcome = d->outcome;
     out->payable = d->payable;
-    memcpy(en, x.en, sizeof x.en);
-    memcpy(zh, x.zh, sizeof x.zh);
     return FM_OK;
 }
 
@@ -361,7 +356,7 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
     char keys[FM_KEYRING_MAX][FM_PERSON_KEY_LEN], masked[FM_PERSON_MASK_LEN];
     size_t n_keys = 0;
     const char *person_key;
-    char en[EXPLAIN_LEN] = "", zh[EXPLAIN_LEN] = "";
+    fm_explanation x;
     char *params_json = NULL;
     facts f;
     fm_plan plan;
@@ -421,13 +416,13 @@ fm_status adj_decide_claim(const adj_env *env, adj_batch *b, const adj_source *s
         return st;
     if (!fm_liability_is_medical(c->liability)) /* a lump sum claims the benefit it asks for, not its bills */
         claimed = d.asked;
-    if ((st = describe(c, &d, NULL, c->event_id, occurred_at, out, &params_json, en, zh, err)) != FM_OK)
+    if ((st = describe(c, &d, NULL, c->event_id, occurred_at, out, &params_json, &x, err)) != FM_OK)
         return st;
     /* The rows, then what later events of the batch must see. */
     if ((st = adj_store_buffer_claim(b, c, person_key, masked, f.policy, f.person, claimed, &d,
                                      f.ctx.has_receipt ? src->occurred_at : NULL)) != FM_OK ||
         (st = claim_invoices(b, c)) != FM_OK ||
-        (st = adj_store_buffer_decision(b, c->claim_id, c->event_id, "initial", &d, params_json, en, zh,
+        (st = adj_store_buffer_decision(b, c->claim_id, c->event_id, "initial", &d, params_json, x.en, x.zh,
                                         src)) != FM_OK ||
         (st = adj_store_buffer_signals(b, &signals, c->claim_id, c->policy_number, f.policy, c->event_id)) !=
             FM_OK)
@@ -477,7 +472,7 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
     facts f;
     fm_plan plan;
     fm_claim_decision d;
-    char en[EXPLAIN_LEN] = "", zh[EXPLAIN_LEN] = "";
+    fm_explanation x;
     char status_before[ADJ_STATUS_LEN];
     char *params_json = NULL;
     fm_status st;
@@ -516,11 +511,11 @@ fm_status adj_decide_review(const adj_env *env, adj_batch *b, const adj_source *
     claimed_bills(b, &sc->claim, sc->claim.claim_id, f.ctx.bill_already_claimed);
     if ((st = fm_decide_review(&plan, &sc->claim, &f.ctx, r, &d, err)) != FM_OK)
         return st;
-    if ((st = describe(&sc->claim, &d, r, r->event_id, occurred_at, out, &params_json, en, zh, err)) != FM_OK)
+    if ((st = describe(&sc->claim, &d, r, r->event_id, occurred_at, out, &params_json, &x, err)) != FM_OK)
         return st;
     snprintf(status_before, sizeof status_before, "%s", cf->status);
-    if ((st = adj_store_buffer_decision(b, sc->claim.claim_id, r->event_id, "review", &d, params_json, en, zh,
-                                        src)) != FM_OK ||
+    if ((st = adj_store_buffer_decision(b, sc->claim.claim_id, r->event_id, "review", &d, params_json, x.en,
+                                        x.zh, src)) != FM_OK ||
         (d.usage_changed && (st = keep_usage(b, &sc->claim, f.ctx.plan_year, sc->person_key,
                                              sc->claim.policy_number, &d)) != FM_OK) ||
         (st = adj_batch_add_review(b, r, status_before, fm_claim_outcome_name(d.outcome), d.payable, true,
@@ -599,10 +594,10 @@ void adj_apply_claimed_bills(const adj_batch *b, const fm_claim *c, const char *
 }
 
 fm_status adj_apply_describe(const fm_claim *c, const fm_claim_decision *d, const char *source_event_id,
-                             const char *occurred_at, adj_output *out, char **params_json, char *en, char *zh,
+                             const char *occurred_at, adj_output *out, char **params_json, fm_explanation *x,
                              fm_error *err)
 {
-    return describe(c, d, NULL, source_event_id, occurred_at, out, params_json, en, zh, err);
+    return describe(c, d, NULL, source_event_id, occurred_at, out, params_json, x, err);
 }
 
 fm_status adj_apply_keep_usage(adj_batch *b, const fm_claim *c, int plan_year, const char *person_key,

@@ -107,10 +107,8 @@ fm_status adj_apply_review(const adj_env *env, PGconn *conn, const adj_source *s
 
 /* For adj_life.c (documents added, appeals), which decides stored claims as adj_decide_review does: the claim
  * context from the batch's facts (*policy: the policy's fact), the plan (with the configured threshold),
- * which bills other claims claimed, the claim.decided encoding (explanations: ADJ_EXPLAIN_LEN bytes each, the
- * event's own size, so that the record and the event carry the same lines) and the usage a decision leaves.
- * Statuses as the functions they share. */
-#define ADJ_EXPLAIN_LEN FM_EXPLANATION_LEN
+ * which bills other claims claimed, the claim.decided encoding (with the two explanation lines it carries,
+ * for the decision's record) and the usage a decision leaves. Statuses as the functions they share. */
 fm_status adj_apply_context_of(const adj_batch *b, const char *policy_number, const char *person_key,
                                fm_claim_context *ctx, const adj_policy_fact **policy, fm_error *err);
 fm_status adj_apply_choose_plan(const adj_env *env, const fm_claim_context *ctx, fm_date incident,
@@ -118,7 +116,7 @@ fm_status adj_apply_choose_plan(const adj_env *env, const fm_claim_context *ctx,
 void adj_apply_claimed_bills(const adj_batch *b, const fm_claim *c, const char *own_claim_id,
                              bool out[FM_MAX_BILLS]);
 fm_status adj_apply_describe(const fm_claim *c, const fm_claim_decision *d, const char *source_event_id,
-                             const char *occurred_at, adj_output *out, char **params_json, char *en, char *zh,
+                             const char *occurred_at, adj_output *out, char **params_json, fm_explanation *x,
                              fm_error *err);
 fm_status adj_apply_keep_usage(adj_batch *b, const fm_claim *c, int plan_year, const char *person_key,
                                const fm_claim_decision *d);

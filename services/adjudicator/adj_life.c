@@ -326,14 +326,14 @@ static fm_status record_decision(const adj_env *env, adj_batch *b, const target 
                                  const char *appeal_event, adj_output *out, fm_error *err)
 {
     (void)env;
-    char en[ADJ_EXPLAIN_LEN] = "", zh[ADJ_EXPLAIN_LEN] = "";
+    fm_explanation x;
     char *params_json = NULL;
     const fm_claim *c = &t->sc->claim;
-    fm_status st = adj_apply_describe(c, d, event_id, occurred_at, out, &params_json, en, zh, err);
+    fm_status st = adj_apply_describe(c, d, event_id, occurred_at, out, &params_json, &x, err);
     if (st != FM_OK)
         return st;
     if ((st = mark_step(out, event_id, kind, r, appeal_event)) != FM_OK ||
-        (st = adj_store_buffer_decision(b, c->claim_id, event_id, kind, d, params_json, en, zh, src)) !=
+        (st = adj_store_buffer_decision(b, c->claim_id, event_id, kind, d, params_json, x.en, x.zh, src)) !=
             FM_OK ||
         (d->usage_changed && (st = adj_apply_keep_usage(b, c, plan_year, t->sc->person_key, d)) != FM_OK)) {
         free(params_json);
