@@ -167,6 +167,13 @@ unsent() { q1 "SELECT count(*) FROM famins.outbox WHERE sent_at IS NULL"; }
 hwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 # rss PID: the process's resident set now (VmRSS) in KiB, 0 when gone.
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+# largest FUNCTION PID...: the largest FUNCTION (hwm or rss) of the PIDs (KiB), for a worker's instances.
+largest() {
+    local f="$1" p m=0 v
+    shift
+    for p in "$@"; do v=$("$f" "$p"); [ "$v" -gt "$m" ] && m=$v; done
+    echo "$m"
+}
 # first_batch GROUP: epoch seconds of the group's first batch transaction (processed_events.processed_at is the
 # transaction's now(): the batch's messages were consumed just before it).
 first_batch() {
@@ -192,6 +199,8 @@ start_service() { # NAME VAR=value... BINARY: starts it in the background, sets 
     LAST_PID=$!
     PIDS+=("$LAST_PID")
 }
+# instance_name NAME I: the service name (and log, NAME.log) of a worker's instance I: NAME, NAME-2, ...
+instance_name() { echo "$1$([ "$2" = 1 ] || echo "-$2")"; }
 # start_instances NAME K DSN_VAR ROLE APP BINARY: K instances of a worker in one consumer group, each with its
 # own database session (ROLE's DSN in DSN_VAR, application_name APP-<i>) and log (NAME.log, NAME-2.log, ...);
 # their pids in INSTANCE_PIDS.
@@ -199,7 +208,7 @@ start_instances() {
     local name="$1" k="$2" dsn_var="$3" role="$4" app="$5" binary="$6" i
     INSTANCE_PIDS=()
     for ((i = 1; i <= k; i++)); do
-        start_service "$name$([ "$i" = 1 ] || echo "-$i")" "$dsn_var=$(itest_dsn_as "$role") application_name=$app-$i" \
+        start_service "$(instance_name "$name" "$i")" "$dsn_var=$(itest_dsn_as "$role") application_name=$app-$i" \
             "$binary"
         INSTANCE_PIDS+=("$LAST_PID")
     done
@@ -237,6 +246,10 @@ ticks() {
 }
 # all_ticks PID: utime + stime + cutime + cstime of PID (its own and its reaped children's).
 all_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }' || echo 0; }
+# machine_ticks: the machine's busy and idle ticks (/proc/stat: user nice system irq softirq steal; idle iowait).
+machine_ticks() {
+    awk '/^cpu / { print "machine_busy", $2 + $3 + $4 + $7 + $8 + $9; print "machine_idle", $5 + $6 }' /proc/stat
+}
 # cpu_snapshot: "component ticks" lines for the enrollment pipeline's components, then the machine's busy and
 # idle ticks (/proc/stat: user nice system irq softirq steal; idle iowait).
 cpu_snapshot() {
@@ -281,11 +294,29 @@ cpu_snapshot() {
     echo "postgres_ended $(($(ticks "${pg_this[@]}") + $([ -n "$pm" ] && all_ticks "$pm" || echo 0)))"
     # shellcheck disable=SC2046 # one word per pid
     echo "kafka $(ticks $(pgrep -f ' kafka\.Kafka ' || true))"
-    awk '/^cpu / { print "machine_busy", $2 + $3 + $4 + $7 + $8 + $9; print "machine_idle", $5 + $6 }' /proc/stat
+    machine_ticks
 }
 # cpu_delta START END: "component seconds" between two snapshots.
 cpu_delta() {
     awk -v hz="$CLK_TCK" 'NR == FNR { s[$1] = $2; next } { printf "%s %.2f\n", $1, ($2 - s[$1]) / hz }' "$1" "$2"
+}
+# cpu_json: cpu_delta's "component seconds" lines (standard input) as one JSON object.
+cpu_json() { jq -R -s 'split("\n") | map(select(length > 0) | split(" ") | {(.[0]): (.[1] | tonumber)}) | add'; }
+# copy_cpu_probe NAME start|end: the psql lines of a COPY script that save its own backend's /proc/<pid>/stat
+# to $WORK/NAME-backend-start|end.stat from inside the session (start: after it connected; end: after COMMIT,
+# while the backend is alive; two shell escapes, a few ms).
+copy_cpu_probe() {
+    if [ "$2" = start ]; then
+        echo "SELECT pg_backend_pid() AS copy_pid \\gset"
+        echo "\\setenv FAMINS_BENCH_COPY_PID :copy_pid"
+    fi
+    echo "\\! cat /proc/\$FAMINS_BENCH_COPY_PID/stat >'$WORK/$1-backend-$2.stat' 2>/dev/null || true"
+}
+# copy_cpu_seconds NAME: the CPU seconds (utime + stime) the COPY session NAME used between its two probes; 0
+# when a probe is missing.
+copy_cpu_seconds() {
+    cat "$WORK/$1-backend-start.stat" "$WORK/$1-backend-end.stat" 2>/dev/null | sed 's/^.*) //' |
+        awk -v hz="$CLK_TCK" '{ t[NR] = $12 + $13 } END { printf "%.2f", NR == 2 ? (t[2] - t[1]) / hz : 0 }'
 }
 
 # claims_cpu_snapshot: "component ticks" lines for the claims pipeline (famins-adjudicator, famins-relay, their
@@ -302,7 +333,7 @@ claims_cpu_snapshot() {
     echo "postgres_relay $(ticks $be_relay)"
     # shellcheck disable=SC2046 # one word per pid
     echo "kafka $(ticks $(pgrep -f ' kafka\.Kafka ' || true))"
-    awk '/^cpu / { print "machine_busy", $2 + $3 + $4 + $7 + $8 + $9; print "machine_idle", $5 + $6 }' /proc/stat
+    machine_ticks
 }
 
 # ---------------------------------------------------------------- 1. the wave
@@ -334,17 +365,9 @@ start_instances eligibility "$elig_instances" FAMINS_ELIGIBILITY_PG_DSN famins_e
     "$BIN/eligibility/famins-eligibility"
 elig_pids=("${INSTANCE_PIDS[@]}")
 elig_pid=${elig_pids[0]}
-# elig_hwm: the largest peak resident set of the eligibility instances (KiB).
-elig_hwm() {
-    local p m=0 v
-    for p in "${elig_pids[@]}"; do v=$(hwm "$p"); [ "$v" -gt "$m" ] && m=$v; done
-    echo "$m"
-}
-elig_rss() {
-    local p m=0 v
-    for p in "${elig_pids[@]}"; do v=$(rss "$p"); [ "$v" -gt "$m" ] && m=$v; done
-    echo "$m"
-}
+# elig_hwm, elig_rss: the largest peak / current resident set of the eligibility instances (KiB).
+elig_hwm() { largest hwm "${elig_pids[@]}"; }
+elig_rss() { largest rss "${elig_pids[@]}"; }
 start_service relay FAMINS_PG_DSN="$(itest_dsn_as famins_relay) application_name=bench-relay" \
     "$BIN/relay/famins-relay"
 relay_pid=$LAST_PID
@@ -477,12 +500,9 @@ copy_tables="enrollment_decisions enrollment_members policies insured_persons su
 processed_events consumer_positions dead_letters outbox"
 copy_rows=0
 copy_script="$WORK/copy.sql"
-# The COPY session's backend CPU (the CPU profile, section 8): /proc/<its pid>/stat read from inside the session
-# after it connected and after COMMIT, while the backend is still alive (two shell escapes: a few ms).
+# The COPY session's backend CPU (the CPU profile, section 8).
 {
-    echo "SELECT pg_backend_pid() AS copy_pid \\gset"
-    echo "\\setenv FAMINS_BENCH_COPY_PID :copy_pid"
-    echo "\\! cat /proc/\$FAMINS_BENCH_COPY_PID/stat >'$WORK/copy-backend-start.stat' 2>/dev/null || true"
+    copy_cpu_probe copy start
     echo "BEGIN;"
 } >"$copy_script"
 for t in $copy_tables; do
@@ -492,7 +512,7 @@ for t in $copy_tables; do
     echo "\\copy famins.$t FROM '$WORK/$t.copy'" >>"$copy_script"
 done
 echo "COMMIT;" >>"$copy_script"
-echo "\\! cat /proc/\$FAMINS_BENCH_COPY_PID/stat >'$WORK/copy-backend-end.stat' 2>/dev/null || true" >>"$copy_script"
+copy_cpu_probe copy end >>"$copy_script"
 psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE \"$COPY_DB\" OWNER famins_admin" >/dev/null
 FAMINS_PG_DSN="$COPY_DSN" "$BIN/admin/famins-admin" migrate >"$WORK/admin-copy.log" 2>&1 ||
     fail "famins-admin migrate of the COPY database failed"
@@ -557,7 +577,7 @@ adj_alive() { local p; for p in "${adj_pids[@]}"; do check_alive adjudicator "$p
 adj_assigned() {
     local i f n=0 k
     for ((i = 1; i <= adj_instances; i++)); do
-        f="$WORK/adjudicator$([ "$i" = 1 ] || echo "-$i").log"
+        f="$WORK/$(instance_name adjudicator "$i").log"
         k=$(awk '/event=partition_revoked|event=partitions_revoked/ { n = 0 } /event=partition_assigned/ { n++ }
             END { print n + 0 }' "$f" 2>/dev/null || echo 0)
         n=$((n + k))
@@ -699,8 +719,7 @@ sat_produce_s=$W_PRODUCE_S
 sat_s=$(calc "$W_END - $W_START")
 sat_cps=$(calc "$W_MESSAGES / $sat_s")
 read -r sat_n sat_n_pub t_lo50 t_lo90 t_lo99 t_hi50 t_hi90 t_hi99 <<<"$(latency saturation "$W_T0")"
-mem_end_adj=0
-for p in "${adj_pids[@]}"; do v=$(hwm "$p"); [ "$v" -gt "$mem_end_adj" ] && mem_end_adj=$v; done
+mem_end_adj=$(largest hwm "${adj_pids[@]}")
 mem_end_relay=$(hwm "$relay_pid")
 log "saturation: $sat_messages claims in $(round "$sat_s" 2) s = $(round "$sat_cps") claims/s; latency ms" \
     "p50/p90/p99: committed $t_lo50/$t_lo90/$t_lo99, published $t_hi50/$t_hi90/$t_hi99"
@@ -732,11 +751,9 @@ FAMINS_PG_DSN="$CCOPY_DSN" "$BIN/admin/famins-admin" migrate >"$WORK/admin-ccopy
 sat_from="to_timestamp($sat_t0_ms / 1000.0)"
 before_script="$WORK/claims-before.sql" claims_script="$WORK/claims-copy.sql"
 echo "BEGIN;" >"$before_script"
-# The claims COPY session's backend CPU, read from inside the session as for the enrollment COPY (section 4).
+# The claims COPY session's backend CPU, as for the enrollment COPY (section 4).
 {
-    echo "SELECT pg_backend_pid() AS copy_pid \\gset"
-    echo "\\setenv FAMINS_BENCH_COPY_PID :copy_pid"
-    echo "\\! cat /proc/\$FAMINS_BENCH_COPY_PID/stat >'$WORK/ccopy-backend-start.stat' 2>/dev/null || true"
+    copy_cpu_probe ccopy start
     echo "BEGIN;"
 } >"$claims_script"
 claims_copy_rows=0
@@ -761,7 +778,7 @@ for t in $claims_copy_tables; do
 done
 echo "COMMIT;" >>"$before_script"
 echo "COMMIT;" >>"$claims_script"
-echo "\\! cat /proc/\$FAMINS_BENCH_COPY_PID/stat >'$WORK/ccopy-backend-end.stat' 2>/dev/null || true" >>"$claims_script"
+copy_cpu_probe ccopy end >>"$claims_script"
 psql "$CCOPY_DSN" -v ON_ERROR_STOP=1 -qAt -f "$before_script" >/dev/null || fail "claims ceiling: loading the rows before the saturation run failed"
 q3 "VACUUM ANALYZE" >/dev/null 2>&1 || true
 q3 "CHECKPOINT" >/dev/null 2>&1 || true
@@ -876,11 +893,9 @@ cpu_window_s=$(calc "$cpu_t1 - $cpu_t0")
 # Households in the window: the wave scaled by the input messages still to apply when it opened (at least 1).
 cpu_households=$(calc "$households * ($in_messages - $cpu_a0) / $in_messages")
 [ "$(met "$cpu_households >= 1")" = true ] || cpu_households=1
-copy_backend_s=$(cat "$WORK/copy-backend-start.stat" "$WORK/copy-backend-end.stat" 2>/dev/null | sed 's/^.*) //' |
-    awk -v hz="$CLK_TCK" '{ t[NR] = $12 + $13 } END { printf "%.2f", NR == 2 ? (t[2] - t[1]) / hz : 0 }')
+copy_backend_s=$(copy_cpu_seconds copy)
 copy_busy_s=$(calc "($(cat "$WORK/copy-machine-end.txt") - $(cat "$WORK/copy-machine-start.txt")) / $CLK_TCK")
-jq -R -s 'split("\n") | map(select(length > 0) | split(" ") | {(.[0]): (.[1] | tonumber)}) | add' \
-    "$WORK/cpu-pipeline.txt" >"$WORK/cpu-pipeline.json"
+cpu_json <"$WORK/cpu-pipeline.txt" >"$WORK/cpu-pipeline.json"
 jq --slurpfile d "$WORK/cpu-pipeline.json" --argjson hh "$cpu_households" --argjson win "$cpu_window_s" \
     --argjson cores "$cores" --argjson hps "$pipeline_hps" --argjson copy_hps "$copy_hps" --argjson copy_s "$copy_s" \
     --argjson copy_cpu "$copy_backend_s" --argjson copy_busy "$copy_busy_s" --argjson households "$households" '
@@ -917,11 +932,8 @@ jq --slurpfile d "$WORK/cpu-pipeline.json" --argjson hh "$cpu_households" --argj
 # the last decision (section 6), per claim; the machine's idle share; the claims COPY ceiling's backend
 # (section 7). What bounds claims/s: the cores over the CPU a claim costs, and the backends' work against the
 # COPY's.
-cpu_delta "$WORK/claims-cpu-start.txt" "$WORK/claims-cpu-end.txt" |
-    jq -R -s 'split("\n") | map(select(length > 0) | split(" ") | {(.[0]): (.[1] | tonumber)}) | add' \
-        >"$WORK/claims-cpu.json"
-ccopy_backend_s=$(cat "$WORK/ccopy-backend-start.stat" "$WORK/ccopy-backend-end.stat" 2>/dev/null |
-    sed 's/^.*) //' | awk -v hz="$CLK_TCK" '{ t[NR] = $12 + $13 } END { printf "%.2f", NR == 2 ? (t[2] - t[1]) / hz : 0 }')
+cpu_delta "$WORK/claims-cpu-start.txt" "$WORK/claims-cpu-end.txt" | cpu_json >"$WORK/claims-cpu.json"
+ccopy_backend_s=$(copy_cpu_seconds ccopy)
 jq --slurpfile d "$WORK/claims-cpu.json" --argjson n "$sat_messages" --argjson cores "$cores" \
     --argjson cps "$sat_cps" --argjson ccps "$claims_copy_cps" --argjson ccopy_cpu "$ccopy_backend_s" '
     $d[0] as $d
