@@ -665,6 +665,19 @@ init_pg() {
 }
 
 # Rewrites our block at the end of postgresql.conf (later lines win) and pg_hba.conf.
+# A quarter of the machine's memory, at most 4 GiB, at least 128 MiB (PostgreSQL's own advice for a dedicated
+# server, kept small on a shared one): a 1,000,000-household database is 7-8 GB, and the adjudicator's lookups
+# (policies, insured persons, the deduplication keys: about 1.5 GB) must stay in PostgreSQL's cache while the
+# benchmark writes gigabytes beside them; with 256 MB they were read again from disk batch after batch.
+shared_buffers_mb() {
+    local kib mb
+    kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo 2>/dev/null)
+    mb=$(( ${kib:-0} / 1024 / 4 ))
+    ((mb <= 4096)) || mb=4096
+    ((mb >= 128)) || mb=128
+    echo "$mb"
+}
+
 write_pg_config() {
     local conf="$PG_DATA/postgresql.conf" tmp
     tmp=$(mktemp "$PG_DATA/.conf.XXXXXX")
@@ -675,7 +688,10 @@ listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$PG_SOCK'
 max_connections = 200
-shared_buffers = 256MB
+shared_buffers = $(shared_buffers_mb)MB
+# Time spent reading blocks (pg_stat_database.blk_read_time): the benchmark tells a slow batch's disk reads
+# from its CPU with it.
+track_io_timing = on
 # Durability stays on: the outbox relay may publish only what is durably committed.
 fsync = on
 synchronous_commit = on

@@ -129,6 +129,8 @@ pg_fsync=$(q1 "SHOW fsync")
 pg_sync_commit=$(q1 "SHOW synchronous_commit")
 pg_full_page_writes=$(q1 "SHOW full_page_writes")
 pg_wal_sync=$(q1 "SHOW wal_sync_method")
+pg_shared_buffers=$(q1 "SHOW shared_buffers")
+pg_io_timing=$(q1 "SHOW track_io_timing")
 kafka_version=$(bash "$FAMINS_SOURCE_DIR/deploy/local/stack.sh" status 2>/dev/null | sed -n 's/.*Kafka \([0-9][0-9.]*\).*/\1/p' | head -n1)
 rdkafka_version=$(pkg-config --modversion rdkafka 2>/dev/null || echo unknown)
 cc_path=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$FAMINS_BUILD_DIR/CMakeCache.txt")
@@ -686,7 +688,27 @@ adj_backends=$(q1 "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE
 # shellcheck disable=SC2086 # one word per pid
 adj_cpu0=$(ticks "${adj_pids[@]}") adj_pg_cpu0=$(ticks $adj_backends)
 adj_log_before=$(wc -l <"$WORK/adjudicator.log")
+# io_probe: the run database's block reads from outside PostgreSQL's cache, its hits, the time spent reading
+# (ms; 0 without track_io_timing, which the local stack sets) and the machine's disk reads (KiB, /proc/vmstat):
+# a batch that waits on the disk shows here and not in the CPU figures. The server's counters lag a backend's
+# work by up to a second (they are flushed at most once a second): over a 30 s run, a few percent.
+io_probe() {
+    printf '%s %s\n' "$(q1 "SELECT concat_ws(' ', blks_read, blks_hit, round(blk_read_time::numeric, 1))
+        FROM pg_stat_database WHERE datname = current_database()")" "$(awk '/^pgpgin / { print $2 }' /proc/vmstat)"
+}
+io_before=$(io_probe)
 claims_wave steady "$WORK/policies-steady.jsonl" --rate "$rate"
+sleep 1 # the backends' last second of counters
+read -r io_r0 io_h0 io_t0 io_k0 <<<"$io_before"
+read -r io_r1 io_h1 io_t1 io_k1 <<<"$(io_probe)"
+steady_blocks_read=$((io_r1 - io_r0))
+steady_blocks_hit=$((io_h1 - io_h0))
+steady_read_ms=$(calc "$io_t1 - $io_t0")
+steady_disk_kib=$((io_k1 - io_k0))
+steady_read_share=$(calc "$steady_blocks_read / ($steady_blocks_read + $steady_blocks_hit + 1)")
+log "steady: $steady_blocks_read blocks read from outside PostgreSQL's cache ($(round "$(calc "$steady_blocks_read / $W_MESSAGES")" 2)" \
+    "per claim, $(round "$(calc "$steady_read_share * 100")" 2) % of block accesses) in $(round "$steady_read_ms") ms;" \
+    "the machine read $((steady_disk_kib / 1024)) MiB from disk (shared_buffers=$pg_shared_buffers, track_io_timing=$pg_io_timing)"
 hz=$(getconf CLK_TCK)
 steady_cpu_worker_ms=$(calc "($(ticks "${adj_pids[@]}") - $adj_cpu0) * 1000 / $hz / $W_MESSAGES")
 # shellcheck disable=SC2086 # one word per pid
@@ -832,6 +854,8 @@ jq -n \
     --argjson s_elig "$s_elig" --argjson s_subs "$s_subs" --argjson s_relay "$s_relay" \
     --argjson rate "$rate" --argjson s_msgs "$steady_messages" --argjson s_in "$steady_in_rate" \
     --argjson s_cps "$steady_cps" --argjson s_n "$steady_n" \
+    --argjson s_br "$steady_blocks_read" --argjson s_bh "$steady_blocks_hit" --argjson s_rms "$steady_read_ms" \
+    --argjson s_dk "$steady_disk_kib" --arg sb "$pg_shared_buffers" --arg iot "$pg_io_timing" \
     --argjson s_lo50 "$s_lo50" --argjson s_lo90 "$s_lo90" --argjson s_lo99 "$s_lo99" \
     --argjson s_hi50 "${s_hi50:-null}" --argjson s_hi90 "${s_hi90:-null}" --argjson s_hi99 "${s_hi99:-null}" \
     --argjson t_msgs "$sat_messages" --argjson t_prod "$sat_produce_s" --argjson t_s "$sat_s" --argjson t_cps "$sat_cps" \
@@ -850,6 +874,7 @@ jq -n \
   versions: {kafka: $kafka, postgresql: $pg, librdkafka: $rdkafka, compiler: $cc, build_type: $build,
              sanitizers: $sanitize},
   postgresql_durability: {fsync: $fsync, synchronous_commit: $sc, full_page_writes: $fpw, wal_sync_method: $wsm},
+  postgresql_memory: {shared_buffers: $sb, track_io_timing: $iot},
   wave: {households: $households, partitions: $partitions, messages: $in_messages, produce_seconds: $produce_s,
          decisions: $decisions, ledger_rows: $ledger, dead_letters: $dead},
   enrollment: {
@@ -876,7 +901,9 @@ jq -n \
     settle_seconds: $settle_s, adjudicator_instances: $adj_instances,
     steady: {target_rate: $rate, claims: $s_msgs, offered_per_s: $s_in, claims_per_s: $s_cps, decisions: $s_n,
              latency_ms_committed: {p50: $s_lo50, p90: $s_lo90, p99: $s_lo99},
-             latency_ms_published: {p50: $s_hi50, p90: $s_hi90, p99: $s_hi99}},
+             latency_ms_published: {p50: $s_hi50, p90: $s_hi90, p99: $s_hi99},
+             reads: {blocks_read: $s_br, blocks_hit: $s_bh, read_ms: $s_rms, machine_disk_read_kib: $s_dk,
+                     blocks_read_per_claim: ($s_br / $s_msgs), read_ms_per_claim: ($s_rms / $s_msgs)}},
     saturation: {claims: $t_msgs, produce_seconds: $t_prod, seconds: $t_s, claims_per_s: $t_cps, decisions: $t_n,
              latency_ms_committed: {p50: $t_lo50, p90: $t_lo90, p99: $t_lo99},
              latency_ms_published: {p50: $t_hi50, p90: $t_hi90, p99: $t_hi99}},
@@ -992,7 +1019,8 @@ Machine: $cores cores, load average $load_start at the start, $load_end at the e
 Versions: Kafka $kafka_version, PostgreSQL $pg_version, librdkafka $rdkafka_version, $compiler
 (build $build_type, sanitizers $sanitize).
 PostgreSQL durability in force for every write measurement: fsync=$pg_fsync, synchronous_commit=$pg_sync_commit,
-full_page_writes=$pg_full_page_writes, wal_sync_method=$pg_wal_sync.
+full_page_writes=$pg_full_page_writes, wal_sync_method=$pg_wal_sync; shared_buffers=$pg_shared_buffers,
+track_io_timing=$pg_io_timing.
 Wave: $households households, $in_messages messages on $partitions partitions (produced in $(r "$produce_s" 1) s),
 $decisions decisions, $ledger_rows ledger rows, $dead_letters dead letters.
 
@@ -1052,6 +1080,12 @@ the relay's pick-up). The claims runs start after the enrollment ceiling's datab
 ($(r "$settle_s" 1) s, untimed; the run's database is not vacuumed or analysed for them), once the adjudicator holds
 every partition.
 Service log lines at level error: ${errors:-0}.
+
+The steady run's reads (the run's database, \`pg_stat_database\`): $steady_blocks_read blocks from outside PostgreSQL's
+cache ($(r "$(calc "$steady_blocks_read / $steady_messages")" 2) per claim, $(r "$(calc "$steady_read_share * 100")" 2) % of
+$((steady_blocks_read + steady_blocks_hit)) block accesses), $(r "$steady_read_ms") ms spent reading them
+($(r "$(calc "$steady_read_ms / $steady_messages")" 3) ms per claim; track_io_timing=$pg_io_timing); the machine read
+$((steady_disk_kib / 1024)) MiB from its disk meanwhile.
 MD
 # At a steady rate above what the adjudicator sustains, the "latency" is the age of a growing queue: say so.
 if [ "$(met "$steady_cps < 0.9 * $steady_in_rate")" = true ]; then
