@@ -158,6 +158,11 @@ fm_status fm_worker_group_id(const fm_settings *settings, const char *service, c
  * choice wins); a URI is left as written. Pure: exposed for tests. */
 char *fm_worker_session_dsn(const char *dsn, const char *service, int64_t idle_txn_ms);
 
+/* The batch's deduplication read ($1 the consumer group, $2 the batch's event ids as a text[]): the rows of
+ * famins.own_processed_events the group wrote for those ids (event_id, content_hash). Exposed for the test of
+ * its plan (integration_runtime_dedup_plan); the worker sends it with BEGIN in one pipeline. */
+const char *fm_worker_dedup_read_sql(void);
+
 /* Checks FAMINS_ASSIGNOR; *cooperative says whether it is incremental. FM_ECONFIG otherwise. */
 fm_status fm_worker_assignor_parse(const char *name, int *cooperative, fm_error *err);
 
