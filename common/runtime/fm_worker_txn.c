@@ -15,11 +15,12 @@
 /* ---- the batch's event ids ----------------------------------------------------------------------------- */
 
 /* One probe of the whole key (consumer_group, event_id) per event id. The plain form, event_id = ANY ($2),
- * let the planner trade the list's probes for one scan of the group's range with the list as a filter whenever
- * the statistics held few of the group's rows (a new group, a new wave, a group that grew faster than autovacuum
- * re-analyses a table of millions): the read then cost O(the group's rows) a batch, 20-120 ms a steady claims
- * batch at 1,000,000 households and growing with every batch, until the next ANALYZE. LATERAL ... LIMIT 1 on the
- * unique key is planned as one index probe per id whatever the statistics say (adj_store_read.c does the same).
+ * let the planner trade the list's probes for one scan of the group's range with the list as a filter
+ * whenever the statistics held few of the group's rows (a new group, a new wave, a group that grew faster
+ * than autovacuum re-analyses a table of millions): the read then cost O(the group's rows) a batch, 20-120 ms
+ * a steady claims batch at 1,000,000 households and growing with every batch, until the next ANALYZE. LATERAL
+ * ... LIMIT 1 on the unique key is planned as one index probe per id whatever the statistics say
+ * (adj_store_read.c does the same).
  */
 static const char LOOKUP_SQL[] =
     "SELECT q.id AS event_id, p.content_hash FROM (SELECT DISTINCT unnest($2::text[]) AS id) q"

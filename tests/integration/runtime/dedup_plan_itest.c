@@ -1,9 +1,9 @@
 /* dedup_plan_itest.c — the batch's deduplication read (fm_worker_dedup_read_sql) costs a few index probes per
- * event id whatever the statistics say. The database is set up by runtime_dedup_plan.sh the way a steady claims
- * run found it at 1,000,000 households: processed_events analysed while it held another group's rows only, then
- * GROUP_ROWS rows of the reading group that no ANALYZE has seen. The plain `event_id = ANY ($2)` form then
- * scanned the whole group's range per batch (buffers in the thousands here, 89,522 and 120-190 ms at 134,605
- * rows); each probe of the whole key touches at most a handful of pages.
+ * event id whatever the statistics say. The database is set up by runtime_dedup_plan.sh the way a steady
+ * claims run found it at 1,000,000 households: processed_events analysed while it held another group's rows
+ * only, then GROUP_ROWS rows of the reading group that no ANALYZE has seen. The plain `event_id = ANY ($2)`
+ * form then scanned the whole group's range per batch (buffers in the thousands here, 89,522 and 120-190 ms
+ * at 134,605 rows); each probe of the whole key touches at most a handful of pages.
  *
  * Checks, with the read as the worker sends it (parameters bound, EXPLAIN ANALYZE BUFFERS):
  * - it returns exactly the known ids of the batch, each with its content hash, and none of the new ones;
@@ -58,7 +58,8 @@ static long plan_buffers(PGconn *conn, const char *const params[2])
         json_error_t jerr;
         json_t *doc = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
         json_t *plan = json_object_get(json_array_get(doc, 0), "Plan");
-        json_t *hit = json_object_get(plan, "Shared Hit Blocks"), *read = json_object_get(plan, "Shared Read Blocks");
+        json_t *hit = json_object_get(plan, "Shared Hit Blocks"),
+               *read = json_object_get(plan, "Shared Read Blocks");
         if (json_is_integer(hit) && json_is_integer(read))
             blocks = (long)(json_integer_value(hit) + json_integer_value(read));
         if (blocks >= 0 && blocks > BATCH_IDS * PAGES_PER_ID)
@@ -104,11 +105,12 @@ int main(void)
     char ids[2048];
     batch_ids(ids, sizeof ids, 0);
     const char *params[2] = {GROUP, ids};
-    check(returns_known_only(conn, params), "the read returns the batch's known ids with their hashes, no new one");
+    check(returns_known_only(conn, params),
+          "the read returns the batch's known ids with their hashes, no new one");
     long blocks = plan_buffers(conn, params);
     char what[160];
-    snprintf(what, sizeof what, "the read touched %ld shared buffers for %d ids (at most %d)", blocks, BATCH_IDS,
-             BATCH_IDS * PAGES_PER_ID);
+    snprintf(what, sizeof what, "the read touched %ld shared buffers for %d ids (at most %d)", blocks,
+             BATCH_IDS, BATCH_IDS * PAGES_PER_ID);
     check(blocks >= 0 && blocks <= BATCH_IDS * PAGES_PER_ID, what);
     batch_ids(ids, sizeof ids, 1);
     check(returns_known_only(conn, params), "an id twice in the batch is returned once");
