@@ -8,6 +8,7 @@
 # own COPY ceiling. Writes bench-results.json and bench-results.md. See tests/bench/README.md.
 #
 #   bash tests/bench/run.sh [--households N] [--rate R] [--steady-seconds S] [--one-row-sample K]
+#                           [--warmup-seconds S] (claims at the steady rate before the steady run; default 3)
 #                           [--partitions P] [--out DIR] [--timeout S] [--seed S] [--wavegen "ARGS"]
 #                           [--saturation-policies N]   (claims of at most N policies in the saturation run)
 #                           [--eligibility-instances K] (K famins-eligibility in one consumer group; default 2)
@@ -24,6 +25,7 @@ export FAMINS_BUILD_DIR="${FAMINS_BUILD_DIR:-$FAMINS_SOURCE_DIR/build}"
 households=1000000
 rate=1000
 steady_seconds=30
+warmup_seconds=3
 one_row_sample=2000
 partitions=6
 out_dir=.
@@ -36,7 +38,7 @@ elig_instances=2
 adj_instances=2
 peer=1
 usage() {
-    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -44,6 +46,7 @@ while [ $# -gt 0 ]; do
     --households) households="$2"; shift 2 ;;
     --rate) rate="$2"; shift 2 ;;
     --steady-seconds) steady_seconds="$2"; shift 2 ;;
+    --warmup-seconds) warmup_seconds="$2"; shift 2 ;;
     --one-row-sample) one_row_sample="$2"; shift 2 ;;
     --partitions) partitions="$2"; shift 2 ;;
     --out) out_dir="$2"; shift 2 ;;
@@ -59,6 +62,8 @@ while [ $# -gt 0 ]; do
     *) echo "run.sh: unknown option $1" >&2; usage ;;
     esac
 done
+[[ $warmup_seconds =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+    { echo "run.sh: --warmup-seconds takes a number of seconds (0: none)" >&2; exit 2; }
 [[ $elig_instances =~ ^[1-9][0-9]*$ && $adj_instances =~ ^[1-9][0-9]*$ ]] ||
     { echo "run.sh: --eligibility-instances and --adjudicators take a positive whole number" >&2; exit 2; }
 mkdir -p "$out_dir"
@@ -542,14 +547,18 @@ log "one-row floor: $one_row_rows decision rows one INSERT+COMMIT each at $(roun
     "$(round "$rows_per_household" 2) rows per household = $(round "$one_row_hps") households/s (extrapolated from the sample)"
 
 # ---------------------------------------------------------------- 6. claims
-# The wave's policies are split: the first part for the steady-rate run, the rest for the saturation run, so
-# that the two runs' claims never meet (no shared invoices or usage).
+# The wave's policies are split: the first part for the steady-rate run, the next for its warm-up, the rest for
+# the saturation run, so that the runs' claims never meet (no shared invoices or usage).
 policies=$(wc -l <"$WORK/policies.jsonl")
 claims_per_policy=0.47   # famins-wavegen's yearly incidence, measured: ~0.47 claims per policy
 steady_policies=$(round "$(calc "$rate * $steady_seconds / $claims_per_policy")")
 [ "$steady_policies" -le $((policies / 2)) ] || steady_policies=$((policies / 2))
+warmup_policies=$(round "$(calc "$rate * $warmup_seconds / $claims_per_policy")")
+[ "$warmup_policies" -le $((policies / 4)) ] || warmup_policies=$((policies / 4))
 head -n "$steady_policies" "$WORK/policies.jsonl" >"$WORK/policies-steady.jsonl"
-tail -n +"$((steady_policies + 1))" "$WORK/policies.jsonl" >"$WORK/policies-saturation.jsonl"
+# sed, not tail | head: head's early exit would end tail with SIGPIPE, and pipefail the script.
+sed -n "$((steady_policies + 1)),$((steady_policies + warmup_policies))p" "$WORK/policies.jsonl" >"$WORK/policies-warmup.jsonl"
+tail -n +"$((steady_policies + warmup_policies + 1))" "$WORK/policies.jsonl" >"$WORK/policies-saturation.jsonl"
 if [ "$saturation_policies" -gt 0 ]; then
     head -n "$saturation_policies" "$WORK/policies-saturation.jsonl" >"$WORK/policies-saturation-cut.jsonl"
     mv "$WORK/policies-saturation-cut.jsonl" "$WORK/policies-saturation.jsonl"
@@ -681,6 +690,20 @@ latency_by_second() {
               WHERE d.kind = 'initial' AND d.source_topic = '$CLAIMS_TOPIC' AND i.ts_ms >= $1) x
         GROUP BY s ORDER BY s"
 }
+
+# The warm-up: the steady rate for --warmup-seconds on policies of its own, so that the steady run measures a
+# running service and not its sessions' first batches (catalog caches, first plans, the first reads of the
+# policies' pages: a cold start's first second had p50 224 ms where the next seconds had 25-65 ms). Its latency
+# is reported beside the steady run's, never mixed into it; the steady run's latency counts only claims produced
+# after it started.
+warmup_messages=0 warmup_n=0 w_lo50="" w_lo90="" w_lo99=""
+if [ "$warmup_policies" -gt 0 ]; then
+    log "claims: warm-up at $rate claims/s for $warmup_seconds s (reported apart from the steady run)"
+    claims_wave warmup "$WORK/policies-warmup.jsonl" --rate "$rate"
+    warmup_messages=$W_MESSAGES
+    read -r warmup_n _ w_lo50 w_lo90 w_lo99 _ _ _ <<<"$(latency warmup "$W_T0")"
+    log "warm-up: $warmup_messages claims; latency ms p50/p90/p99 committed $w_lo50/$w_lo90/$w_lo99"
+fi
 
 # The steady run's CPU per claim, of the adjudicators and of their PostgreSQL backends (application_name
 # bench-adj-<i>): a figure the machine's other load changes far less than the latency (the stack is local).
@@ -854,6 +877,8 @@ jq -n \
     --argjson s_elig "$s_elig" --argjson s_subs "$s_subs" --argjson s_relay "$s_relay" \
     --argjson rate "$rate" --argjson s_msgs "$steady_messages" --argjson s_in "$steady_in_rate" \
     --argjson s_cps "$steady_cps" --argjson s_n "$steady_n" \
+    --argjson w_s "$warmup_seconds" --argjson w_msgs "$warmup_messages" --argjson w_n "${warmup_n:-0}" \
+    --argjson w_lo50 "${w_lo50:-null}" --argjson w_lo90 "${w_lo90:-null}" --argjson w_lo99 "${w_lo99:-null}" \
     --argjson s_br "$steady_blocks_read" --argjson s_bh "$steady_blocks_hit" --argjson s_rms "$steady_read_ms" \
     --argjson s_dk "$steady_disk_kib" --arg sb "$pg_shared_buffers" --arg iot "$pg_io_timing" \
     --argjson s_lo50 "$s_lo50" --argjson s_lo90 "$s_lo90" --argjson s_lo99 "$s_lo99" \
@@ -899,6 +924,8 @@ jq -n \
   },
   claims: {
     settle_seconds: $settle_s, adjudicator_instances: $adj_instances,
+    warmup: {seconds: $w_s, claims: $w_msgs, decisions: $w_n,
+             latency_ms_committed: {p50: $w_lo50, p90: $w_lo90, p99: $w_lo99}},
     steady: {target_rate: $rate, claims: $s_msgs, offered_per_s: $s_in, claims_per_s: $s_cps, decisions: $s_n,
              latency_ms_committed: {p50: $s_lo50, p90: $s_lo90, p99: $s_lo99},
              latency_ms_published: {p50: $s_hi50, p90: $s_hi90, p99: $s_hi99},
@@ -1062,6 +1089,7 @@ its prefetch has cycled: a warm-up reading. The workers' limits come from \`FAMI
 
 | run | claims | claims/s | latency p50 / p90 / p99 ms (committed) | latency p50 / p90 / p99 ms (published) |
 |---|---:|---:|---|---|
+| warm-up just before the steady run, at $rate /s for $warmup_seconds s (not counted in the steady figures) | $warmup_messages | — | ${w_lo50:-–} / ${w_lo90:-–} / ${w_lo99:-–} | — |
 | steady, offered at $(r "$steady_in_rate") /s (target $rate; famins-adjudicator ×$adj_instances) | $steady_messages | $(r "$steady_cps") | $s_lo50 / $s_lo90 / $s_lo99 | ${s_hi50:-–} / ${s_hi90:-–} / ${s_hi99:-–} |
 | saturation (famins-wavegen unpaced, concurrently; famins-adjudicator ×$adj_instances) | $sat_messages | $(r "$sat_cps") | $t_lo50 / $t_lo90 / $t_lo99 | ${t_hi50:-–} / ${t_hi90:-–} / ${t_hi99:-–} |
 | ceiling: PostgreSQL COPY of the saturation run's $claims_copy_rows rows ($(r "$claims_rows_per_claim" 2) per claim), same tables, indexes and prior rows, one transaction | $sat_messages | $(r "$claims_copy_cps") | — | — |
@@ -1078,7 +1106,8 @@ Latency is measured from the claim.events message's Kafka timestamp (famins-wave
 *published* is the Kafka timestamp of the claim.decided message the relay produced after the commit (it adds
 the relay's pick-up). The claims runs start after the enrollment ceiling's database is dropped and a CHECKPOINT
 ($(r "$settle_s" 1) s, untimed; the run's database is not vacuumed or analysed for them), once the adjudicator holds
-every partition.
+every partition; the steady run follows a warm-up of $warmup_seconds s at the same rate on policies of its own
+(its latency is the warm-up row's, a cold service's first batches).
 Service log lines at level error: ${errors:-0}.
 
 The steady run's reads (the run's database, \`pg_stat_database\`): $steady_blocks_read blocks from outside PostgreSQL's

@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # machine) is left out unless FAMINS_BENCH_SMOKE_PEER=1: the smoke stays fast; run.sh runs it by default.
 peer_opt=(--no-peer)
 [ "${FAMINS_BENCH_SMOKE_PEER:-0}" = 1 ] && peer_opt=()
-bash "$FAMINS_SOURCE_DIR/tests/bench/run.sh" --households 2000 --steady-seconds 0.25 --one-row-sample 200 --eligibility-instances 2 \
+bash "$FAMINS_SOURCE_DIR/tests/bench/run.sh" --households 2000 --steady-seconds 0.25 --warmup-seconds 0.25 --one-row-sample 200 --eligibility-instances 2 \
     --timeout 150 "${peer_opt[@]}" --out "$out" >"$out/run.log" 2>&1 || { tail -n 30 "$out/run.log" >&2; fail "run.sh failed"; }
 json="$out/bench-results.json"
 [ -s "$json" ] || fail "no bench-results.json"
@@ -42,7 +42,9 @@ memory_kib.subsidy.spread memory_kib.subsidy.rss_at_10_percent memory_kib.subsid
 memory_kib.subsidy.rss_at_end
 memory_kib.relay.at_10_percent memory_kib.relay.at_50_percent memory_kib.relay.at_end memory_kib.relay.spread
 memory_kib.adjudicator.at_end
-claims.settle_seconds claims.adjudicator_instances claims.steady.target_rate claims.steady.claims claims.steady.offered_per_s claims.steady.claims_per_s
+claims.settle_seconds claims.adjudicator_instances claims.warmup.seconds claims.warmup.claims claims.warmup.decisions
+claims.warmup.latency_ms_committed.p50 claims.warmup.latency_ms_committed.p90 claims.warmup.latency_ms_committed.p99
+claims.steady.target_rate claims.steady.claims claims.steady.offered_per_s claims.steady.claims_per_s
 claims.steady.decisions claims.steady.latency_ms_committed.p50 claims.steady.latency_ms_committed.p90
 claims.steady.latency_ms_committed.p99 claims.steady.latency_ms_published.p50 claims.steady.latency_ms_published.p90
 claims.steady.latency_ms_published.p99
