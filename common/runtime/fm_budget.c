@@ -26,7 +26,6 @@ fm_status fm_memory_limits_derive(int64_t budget_mb, int64_t max_message_bytes, 
     l.fetch_max_bytes = usable / 8 / FM_BUDGET_FETCH_EXPANSION;
     l.max_partition_fetch_bytes =
         l.fetch_max_bytes < FM_BUDGET_PARTITION_FETCH_MAX ? l.fetch_max_bytes : FM_BUDGET_PARTITION_FETCH_MAX;
-    l.queued_min_messages = 2 * (batch_messages > 0 ? batch_messages : 1);
     l.batch_max_bytes = usable / (2 * 2 * FM_BUDGET_BATCH_EXPANSION);
     /* The batch share must hold one largest message, or the bound would be a batch of one for every
      * large message and the estimate above would not hold. */
@@ -46,10 +45,18 @@ fm_status fm_memory_limits_derive(int64_t budget_mb, int64_t max_message_bytes, 
         l.fetch_max_bytes = FM_BUDGET_FETCH_BYTES_MAX;
     l.message_max_bytes =
         l.fetch_max_bytes < FM_BUDGET_MESSAGE_MAX ? l.fetch_max_bytes : FM_BUDGET_MESSAGE_MAX;
-    if (l.queued_min_messages > FM_BUDGET_QUEUE_MESSAGES_MAX)
-        l.queued_min_messages = FM_BUDGET_QUEUE_MESSAGES_MAX;
     if (prefetch_kbytes > 0)
         l.queued_max_messages_kbytes = prefetch_kbytes;
+    /* librdkafka 2.0.2 stops fetching once the consumer queue holds queued.min.messages and looks again only
+     * when its broker thread wakes, up to a second later: a queue of a few batches, drained in a quarter of
+     * a second, left the worker waiting the rest (famins-subsidy consumed 2,500 messages/s of a backlog it
+     * could apply at 8,000). One message per KiB of the queue's bound leaves the bytes to bound the prefetch
+     * for messages of 1 KiB and more, and at least two batches are queued for any. */
+    int64_t two_batches = 2 * (batch_messages > 0 ? batch_messages : 1);
+    l.queued_min_messages =
+        l.queued_max_messages_kbytes > two_batches ? l.queued_max_messages_kbytes : two_batches;
+    if (l.queued_min_messages > FM_BUDGET_QUEUE_MESSAGES_MAX)
+        l.queued_min_messages = FM_BUDGET_QUEUE_MESSAGES_MAX;
     if (batch_max_bytes > 0)
         l.batch_max_bytes = batch_max_bytes;
     *out = l;

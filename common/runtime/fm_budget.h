@@ -50,8 +50,8 @@ typedef struct fm_memory_limits {
     int64_t fetch_max_bytes;            /* librdkafka: one fetch response, compressed */
     int64_t max_partition_fetch_bytes;  /* librdkafka: one partition's share of a fetch */
     int64_t message_max_bytes;          /* librdkafka: at most fetch_max_bytes, which it may not exceed */
-    int64_t queued_min_messages;        /* librdkafka: per partition; the kbytes bound has priority */
-    int64_t batch_max_bytes;            /* the runtime: a batch closes once its messages reach this */
+    int64_t queued_min_messages; /* librdkafka: the consumer queue's count (the kbytes bound binds first) */
+    int64_t batch_max_bytes;     /* the runtime: a batch closes once its messages reach this */
 } fm_memory_limits;
 
 /* Splits budget_mb: usable U = budget - FM_BUDGET_BASE_MB MiB; the prefetch queue U/4, a fetch response U/8
@@ -59,8 +59,8 @@ typedef struct fm_memory_limits {
  * U/2, i.e. batch_max_bytes = U / (2 * 2 * FM_BUDGET_BATCH_EXPANSION) (a batch may go one message past its
  * bound, at most twice the bound); the rest (U/8) for a second broker's response and slack.
  * max_partition_fetch_bytes = min(fetch, 1 MiB); message_max_bytes = min(fetch, 1,000,000);
- * queued_min_messages = 2 x batch_messages.
- * prefetch_kbytes and batch_max_bytes, when > 0, replace the derived values (explicit settings win).
+ * prefetch_kbytes and batch_max_bytes, when > 0, replace the derived values (explicit settings win);
+ * queued_min_messages = the queue's kbytes (after prefetch_kbytes), at least 2 x batch_messages.
  * FM_ECONFIG (code MEMORY_BUDGET) when the budget is below FM_BUDGET_MIN_MB or its batch share cannot hold
  * one message of max_message_bytes. */
 fm_status fm_memory_limits_derive(int64_t budget_mb, int64_t max_message_bytes, int64_t batch_messages,

@@ -48,10 +48,11 @@ rt_ok "small messages under the same bound: batches of up to $small_max"
 
 # The limits from FAMINS_MEMORY_BUDGET_MB=64 (40 MiB above the 24 MiB base): the queue a quarter, a fetch an
 # eighth as fetched (FM_BUDGET_FETCH_EXPANSION is 1 for now: fm_budget.h), per partition at most librdkafka's
-# default, message.max.bytes at most its default; FAMINS_BATCH_MAX_BYTES set explicitly wins over the budget's share.
+# default, message.max.bytes at most its default, the queue's count one message per KiB of its bytes;
+# FAMINS_BATCH_MAX_BYTES set explicitly wins over the budget's share.
 line=$(grep -m1 'event=worker_started' "$RT_LOGS/echo-bytes.log")
 for want in "batch_max_bytes=$BOUND" "queued_max_messages_kbytes=10240" "fetch_max_bytes=5242880" "message_max_bytes=1000000" \
-    "max_partition_fetch_bytes=1048576" "queued_min_messages=200"; do
+    "max_partition_fetch_bytes=1048576" "queued_min_messages=10240"; do
     case "$line" in *" $want"*) ;; *) rt_fail "worker_started lacks $want: $line" ;; esac
 done
 rt_ok "the budget's limits are the worker's: $(echo "$line" | grep -o 'batch_max_bytes.*')"
