@@ -89,11 +89,12 @@ CCOPY_DB="famins_t_bench_ccopy_$$"
 PEER_DB="famins_t_bench_peer_$$"
 WORK=$(mktemp -d "/tmp/famins-bench.XXXXXX")
 PIDS=()
+drop_peer_db() { psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$PEER_DB\" WITH (FORCE)" >/dev/null 2>&1 || true; }
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     [ -d "$WORK/connect" ] && bash "$HERE/connect.sh" stop "$WORK/connect" 2>/dev/null
-    psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$PEER_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+    drop_peer_db
     # Retried: a DROP can fail transiently while other tests create and drop databases on the same server.
     for _ in 1 2 3; do
         psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$COPY_DB\" WITH (FORCE)" >/dev/null 2>&1 &&
@@ -496,7 +497,7 @@ if [ "$peer" = 1 ]; then
     peer_ratio=$(calc "$pipeline_hps / $peer_rps")
     bash "$HERE/connect.sh" stop "$WORK/connect"
     # Its million fresh rows would otherwise be autovacuumed while the ceilings and the claims runs are timed.
-    psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$PEER_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+    drop_peer_db
     log "peer: $peer_records records ($peer_households households) in $(round "$peer_s" 2) s = $(round "$peer_rps") records/s;" \
         "famins $(round "$pipeline_hps") households/s = $(round "$peer_ratio" 2) x the sink"
 fi

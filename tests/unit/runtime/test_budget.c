@@ -22,8 +22,7 @@ static void the_default_budget_splits_into_the_documented_shares(void **state)
     assert_i64_equal(l.max_partition_fetch_bytes, MIB); /* never above librdkafka's 1 MiB */
     /* message.max.bytes stays at librdkafka's default when the fetch is above it. */
     assert_i64_equal(l.message_max_bytes, FM_BUDGET_MESSAGE_MAX);
-    /* One message per KiB of the queue: the bytes bound the prefetch, not two batches (fm_budget.c says why).
-     */
+    /* One message per KiB of the queue: its bytes bound the prefetch (fm_budget.c says why). */
     assert_i64_equal(l.queued_min_messages, l.queued_max_messages_kbytes);
     assert_i64_equal(l.batch_max_bytes, 104 * MIB / 32); /* 3.25 MiB */
     /* What the limits add up to stays inside the budget: the queue, a fetch in flight, and a batch of at
@@ -87,6 +86,12 @@ static void explicit_settings_replace_the_derived_values(void **state)
     assert_i64_equal(l.queued_max_messages_kbytes, 4096);
     assert_i64_equal(l.batch_max_bytes, 300000);
     assert_i64_equal(l.fetch_max_bytes, 104 * MIB / 8 / FM_BUDGET_FETCH_EXPANSION);
+    /* The queue's count follows an explicit FAMINS_PREFETCH_KBYTES ... */
+    assert_i64_equal(l.queued_min_messages, 4096);
+    /* ... and never falls below two batches, whatever few KiB the queue is given. */
+    assert_int_equal(fm_memory_limits_derive(128, 262144, 500, 100, 0, &l, &err), FM_OK);
+    assert_i64_equal(l.queued_max_messages_kbytes, 100);
+    assert_i64_equal(l.queued_min_messages, 1000);
 }
 
 /* A budget below the minimum, or one whose batch share cannot hold a largest message, is refused. */
