@@ -53,9 +53,11 @@ static void key_insured(char *buf, size_t len, int plan_year, const char *person
     snprintf(buf, len, "I|%d|%s", plan_year, person_key);
 }
 
-/* Every branch probes a unique index (010_enrollment) once per value of the batch: LATERAL ... LIMIT 1 keeps
+/* Every branch probes a unique index (010_enrollment) once per value of the batch: LATERAL ... LIMIT keeps
  * the planner from hashing the whole table instead (a hash join costs in proportion to the table, so a wave
- * would slow down as it goes). Not prepared: each batch gets a plan for its own arrays. */
+ * would slow down as it goes). A person's this year and last year are one descent of (person_key, plan_year)
+ * (074_insured_person_first), the two rows side by side. Not prepared: each batch gets a plan for its own
+ * arrays. */
 static const char *const FACTS_SQL =
     "SELECT 'D', d.source_event_id, NULL::int, NULL::text FROM famins.enrollment_decisions d "
     " WHERE d.source_event_id = ANY ($1::text[]) "
@@ -64,9 +66,9 @@ static const char *const FACTS_SQL =
     " CROSS JOIN LATERAL (SELECT policy_number FROM famins.policies "
     "  WHERE household_id = q.h AND plan_year = q.y LIMIT 1) p "
     "UNION ALL "
-    "SELECT 'I', q.k, q.y, ip.policy_number FROM unnest($4::text[], $5::int[]) AS q(k, y) "
-    " CROSS JOIN LATERAL (SELECT policy_number FROM famins.insured_persons "
-    "  WHERE plan_year = q.y AND person_key = q.k LIMIT 1) ip "
+    "SELECT 'I', q.k, ip.plan_year, ip.policy_number FROM unnest($4::text[], $5::int[]) AS q(k, y) "
+    " CROSS JOIN LATERAL (SELECT plan_year, policy_number FROM famins.insured_persons "
+    "  WHERE person_key = q.k AND plan_year BETWEEN q.y - 1 AND q.y LIMIT 2) ip "
     "UNION ALL "
     "SELECT 'N', NULL, NULL, nextval('famins.enrollment_decisions_decision_id_seq')::text "
     " FROM generate_series(1, $6::int)";
@@ -112,14 +114,12 @@ fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring
                 return FM_ECONFIG;
             if (!person->valid)
                 continue;
-            /* This plan year (insured elsewhere) and the year before (renewal), under every key of the ring:
-             * a person keyed before a rotation is found under the key they were stored with. */
+            /* This plan year (insured elsewhere) and the year before (renewal), in one probe, under every
+             * key of the ring: a person keyed before a rotation is found under the key they were stored with. */
             for (size_t k = 0; k <= person->n_previous; k++) {
                 const char *pk = k == 0 ? person->key : person->previous[k - 1];
                 if ((st = add_param_item(&p[3], pk)) != FM_OK ||
-                    (st = fm_copybuf_array_int(&p[4], en->plan_year)) != FM_OK ||
-                    (st = add_param_item(&p[3], pk)) != FM_OK ||
-                    (st = fm_copybuf_array_int(&p[4], (int64_t)en->plan_year - 1)) != FM_OK)
+                    (st = fm_copybuf_array_int(&p[4], en->plan_year)) != FM_OK)
                     return st;
             }
         }
