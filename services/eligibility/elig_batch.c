@@ -115,7 +115,8 @@ fm_status elig_batch_prepare(elig_batch *b, PGconn *conn, const fm_keyring *ring
             if (!person->valid)
                 continue;
             /* This plan year (insured elsewhere) and the year before (renewal), in one probe, under every
-             * key of the ring: a person keyed before a rotation is found under the key they were stored with. */
+             * key of the ring: a person keyed before a rotation is found under the key they were stored with.
+             */
             for (size_t k = 0; k <= person->n_previous; k++) {
                 const char *pk = k == 0 ? person->key : person->previous[k - 1];
                 if ((st = add_param_item(&p[3], pk)) != FM_OK ||
