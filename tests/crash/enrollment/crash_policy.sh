@@ -131,7 +131,7 @@ base_db=$(sed -n 's/.*BASE_DB=\(.*\)$/\1/p' "$ENR_LOGS/baseline.out" | tail -1)
 mine="$(enr_checksum)/$(itest_psql -c "$policy_checksum_sql")"
 theirs="$(cat "$ENR_LOGS/baseline.md5")/$(psql "host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=$base_db user=famins_admin" \
     -qAt -c "$policy_checksum_sql")"
-psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$base_db\" WITH (FORCE)" >/dev/null 2>&1 || true
+itest_drop_db "$base_db" || echo "WARNING: could not drop $base_db" >&2
 base_prefix=$(sed -n 's/.*BASE_PREFIX=\(.*\)$/\1/p' "$ENR_LOGS/baseline.out" | tail -1)
 [ -z "$base_prefix" ] || "$FAMINS_BUILD_DIR/tests/famins-test-delete-topics" "$FAMINS_KAFKA_BOOTSTRAP" "$base_prefix" \
     >/dev/null 2>&1 || true

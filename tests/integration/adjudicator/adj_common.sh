@@ -26,7 +26,7 @@ adj_cleanup() {
     local pid
     for pid in "${ADJ_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     if [ -n "$ADJ_REF_DB" ] && [ "${FAMINS_KEEP_TEST_DB:-0}" != 1 ]; then
-        psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$ADJ_REF_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+        itest_drop_db "$ADJ_REF_DB" || echo "WARNING: could not drop $ADJ_REF_DB" >&2
     fi
     itest_done
 }
