@@ -94,15 +94,14 @@ PIDS=()
 # 2026-12-05 the COPY ceiling's 11.7 M fresh rows stayed through the claims runs and their autovacuum stalled the
 # steady run's commits for 300-380 ms (its p99 98 and 145 ms, against 50 and 53 ms in runs where the drop went
 # through).
-drop_db() { itest_drop_db "$1"; }
-drop_peer_db() { drop_db "$PEER_DB" || log "WARNING: the peer's database $PEER_DB could not be dropped"; }
+drop_peer_db() { itest_drop_db "$PEER_DB" || log "WARNING: the peer's database $PEER_DB could not be dropped"; }
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     [ -d "$WORK/connect" ] && bash "$HERE/connect.sh" stop "$WORK/connect" 2>/dev/null
     drop_peer_db
-    drop_db "$COPY_DB" || true
-    drop_db "$CCOPY_DB" || true
+    itest_drop_db "$COPY_DB" || true
+    itest_drop_db "$CCOPY_DB" || true
     itest_done
     [ "${FAMINS_BENCH_KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"
 }
@@ -592,7 +591,7 @@ fi
 # autovacuum leaves it, as a service does that ran while its tables filled (statements prepared on empty
 # tables must not depend on later statistics).
 log "claims: settling (drop the COPY database, CHECKPOINT; untimed)"
-drop_db "$COPY_DB" || fail "the COPY ceiling's database $COPY_DB could not be dropped: its autovacuum would run beside the claims runs"
+itest_drop_db "$COPY_DB" || fail "the COPY ceiling's database $COPY_DB could not be dropped: its autovacuum would run beside the claims runs"
 t0=$(now)
 q1 "CHECKPOINT" >/dev/null 2>&1 || log "CHECKPOINT not allowed for this role: the claims runs may share the machine with it"
 settle_s=$(calc "$(now) - $t0")
@@ -860,7 +859,7 @@ claims_rows_per_claim=$(calc "$claims_copy_rows / $sat_messages")
 log "claims COPY ceiling: $claims_copy_rows rows ($(round "$claims_rows_per_claim" 2) per claim:" \
     "$(tr '\n' ' ' <"$WORK/claims-copy-rows.txt")) in $(round "$claims_copy_s" 3) s = $(round "$claims_copy_cps") claims/s;" \
     "saturation / ceiling $(round "$claims_to_copy_ratio" 2)"
-drop_db "$CCOPY_DB" || log "WARNING: the claims COPY ceiling's database $CCOPY_DB could not be dropped"
+itest_drop_db "$CCOPY_DB" || log "WARNING: the claims COPY ceiling's database $CCOPY_DB could not be dropped"
 errors=$(cat "$WORK"/*.log | grep -c 'level=error\|"level":"error"\| ERROR ' || true)
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
