@@ -185,6 +185,16 @@ drained_at() {
         (SELECT pg_xact_commit_timestamp(xmin) FROM famins.outbox WHERE sent_at IS NOT NULL
           ORDER BY sent_at DESC LIMIT 1)))"
 }
+# drained_end VAR GROUP TOPIC PROBE_T WHAT: sets VAR to drained_at GROUP TOPIC, and fails (here, not in a
+# subshell) unless that commit came before PROBE_T, the time taken just after the probe that saw WHAT drained:
+# a later commit means the probe's reading and the end disagree, and the run's figures would be wrong.
+drained_end() {
+    local end
+    end=$(drained_at "$2" "$3")
+    [ -n "$end" ] && [ "$(calc "$end <= $4")" = 1 ] ||
+        fail "$5: the last commit ($end) is not before the probe that saw it drained ($4)"
+    printf -v "$1" '%s' "$end"
+}
 # hwm PID: the process's peak resident set (VmHWM) in KiB, 0 when gone.
 hwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 # rss PID: the process's resident set now (VmRSS) in KiB, 0 when gone.
@@ -444,9 +454,7 @@ while :; do
             # the run ended at subsidy's or the relay's last commit, at most one probe ago.
             cpu_snapshot >"$WORK/cpu-end.txt"
             cpu_t1=$(now)
-            end_t=$(drained_at "$SUBS_GROUP" "$DECIDED_TOPIC")
-            [ -n "$end_t" ] && [ "$(calc "$end_t <= $cpu_t1")" = 1 ] ||
-                fail "the pipeline's last commit ($end_t) is not before the probe that saw it drained ($cpu_t1)"
+            drained_end end_t "$SUBS_GROUP" "$DECIDED_TOPIC" "$cpu_t1" "the pipeline"
             break
         fi
     fi
@@ -647,9 +655,7 @@ claims_wave() {
         check_alive relay "$relay_pid"
         if [ "$(pos "$ADJ_GROUP" "$CLAIMS_TOPIC")" -ge "$after" ] && [ "$(unsent)" = 0 ]; then
             t_probe=$(now)
-            W_END=$(drained_at "$ADJ_GROUP" "$CLAIMS_TOPIC")
-            [ -n "$W_END" ] && [ "$(calc "$W_END <= $t_probe")" = 1 ] ||
-                fail "claims ($name): the last commit ($W_END) is not before the probe that saw them drained ($t_probe)"
+            drained_end W_END "$ADJ_GROUP" "$CLAIMS_TOPIC" "$t_probe" "claims ($name)"
             break
         fi
         [ "$(date +%s)" -lt "$deadline" ] || fail "claims ($name) not drained within ${timeout_s}s"

@@ -49,16 +49,21 @@ itest_psql() {
     psql "$FAMINS_PG_DSN" -v ON_ERROR_STOP=1 -qAt "$@"
 }
 
-# itest_drop_db NAME: drops a database, retried for up to 5 s; fails if it is still there. WITH (FORCE) is refused
-# while a session of another role is on it (famins_admin may not end it), and a service's backend outlives its
-# killed client by a moment: dropped once, a test's database was left behind now and then, gigabytes of it after a
-# benchmark, and autovacuum worked through it beside the next runs.
+# itest_drop_db NAME: drops a database, retried for up to 5 s; fails, saying why, if it is still there. Two things
+# keep a database from being dropped, and each form of DROP handles one of them. WITH (FORCE) ends the sessions
+# on it, but is refused while any backend there belongs to a role famins_admin may not signal: a service's backend
+# that outlives its killed client by a moment, or an autovacuum worker (after a benchmark's COPY of millions of
+# rows one is always there, for minutes). A plain DROP ends autovacuum workers itself and waits for them, but is
+# refused while a session is connected. Dropped once with FORCE alone, a test's database was left behind now and
+# then, gigabytes of it after a benchmark, and autovacuum worked through it beside the next runs.
 itest_drop_db() {
-    local i
-    for i in 1 2 3 4 5 6 7 8 9 10; do
-        psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null 2>&1 && return 0
+    local i err
+    for i in 1 2 3 4 5; do
+        err=$(psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" 2>&1 >/dev/null) && return 0
+        err=$(psql "$ITEST_ADMIN_DSN" -qAt -c "DROP DATABASE IF EXISTS \"$1\"" 2>&1 >/dev/null) && return 0
         sleep 0.5
     done
+    echo "itest: could not drop the database $1: $err" >&2
     return 1
 }
 
