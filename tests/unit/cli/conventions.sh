@@ -108,14 +108,24 @@ for bin in "$@"; do
     usage_error "$name --help=1" -- "$bin" --help=1
 done
 
-# A service's own defaults are what --help shows (the adjudicator's batch settings differ from the runtime's).
+# A service's own defaults are what --help shows (the settings it runs with come from the same table:
+# fm_service_settings, tests/unit/runtime/test_service.c). The adjudicator's batch settings differ from the
+# runtime's (500 messages, 200 ms); eligibility and subsidy have their own batch size and the runtime's wait.
+# shown_default NAME VARIABLE VALUE: NAME's --help output ($tmp/out) shows VARIABLE with default VALUE.
+shown_default() {
+    grep -qE "^  $2 +.*\\[$3\\]\$" "$tmp/out" ||
+        { echo "FAIL $1 --help: $2 not shown with default $3"; fail=$((fail + 1)); }
+}
 for bin in "$@"; do
-    [ "$(basename "$bin")" = famins-adjudicator ] || continue
-    run 0 "famins-adjudicator --help" -- "$bin" --help && {
-        grep -qE '^  FAMINS_BATCH_MAX_MS +.*\[5\]$' "$tmp/out" ||
-            { echo "FAIL famins-adjudicator --help: FAMINS_BATCH_MAX_MS not shown with its own default 5"; fail=$((fail + 1)); }
-        grep -qE '^  FAMINS_BATCH_MAX_MESSAGES +.*\[2000\]$' "$tmp/out" ||
-            { echo "FAIL famins-adjudicator --help: FAMINS_BATCH_MAX_MESSAGES not shown with its own default"; fail=$((fail + 1)); }
+    name=$(basename "$bin")
+    case "$name" in
+    famins-adjudicator) batch_ms=5 batch_messages=2000 ;;
+    famins-eligibility | famins-subsidy) batch_ms=200 batch_messages=2000 ;;
+    *) continue ;;
+    esac
+    run 0 "$name --help" -- "$bin" --help && {
+        shown_default "$name" FAMINS_BATCH_MAX_MS "$batch_ms"
+        shown_default "$name" FAMINS_BATCH_MAX_MESSAGES "$batch_messages"
     }
 done
 
