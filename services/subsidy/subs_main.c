@@ -14,9 +14,9 @@ static const fm_setting subs_settings[] = {
     FM_SERVICE_DSN_SETTING("FAMINS_SUBSIDY_PG_DSN", "famins_subsidy"),
 };
 
-/* Its own default for one of the runtime's settings. FAMINS_BATCH_MAX_MESSAGES: 2,000, as famins-eligibility's
- * (elig_main.c says what it saves): the batch's fixed work spread over four times the households; peak memory
- * 18 -> 28 MiB at 300,000 households, well inside the budget. */
+/* Its own default for one of the runtime's settings. FAMINS_BATCH_MAX_MESSAGES: 2,000, as
+ * famins-eligibility's (elig_main.c says what it saves): the batch's fixed work spread over four times the
+ * households; peak memory 18 -> 28 MiB at 300,000 households, well inside the budget. */
 static const fm_service_default subs_defaults[] = {
     {"FAMINS_BATCH_MAX_MESSAGES", "2000"},
 };
