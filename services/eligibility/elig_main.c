@@ -20,11 +20,11 @@ static const fm_setting elig_settings[] = {
 /* Its own default for one of the runtime's settings. FAMINS_BATCH_MAX_MESSAGES: a backlog (a wave) is decided
  * in batches of 2,000 instead of the runtime's 500 — the batch's fixed work (a dozen statements, the
  * statement triggers, the commit) spread over four times the households. Measured with famins-subsidy at
- * the same (tests/bench/README.md, "Batches of 2,000"): the enrollment pipeline's CPU per household fell by
- * 14 % (the services' PostgreSQL backends by 17 %) at 300,000 households; eligibility's peak memory rose
- * from 85-86 to 108-109 MiB, inside its FAMINS_MEMORY_BUDGET_MB of 128, whose byte bound (3.25 MiB of
- * messages) closes a batch of large messages before its count. A steady trickle is not affected: its
- * batches close at FAMINS_BATCH_MAX_MS long before 2,000. */
+ * the same, which went back to 500 (subs_main.c says why) (tests/bench/README.md, "Batches of 2,000"): the
+ * enrollment pipeline's CPU per household fell by 14 % (the services' PostgreSQL backends by 17 %) at 300,000
+ * households; eligibility's peak memory rose from 85-86 to 108-109 MiB, inside its FAMINS_MEMORY_BUDGET_MB of
+ * 128, whose byte bound (3.25 MiB of messages) closes a batch of large messages before its count. A steady
+ * trickle is not affected: its batches close at FAMINS_BATCH_MAX_MS long before 2,000. */
 static const fm_service_default elig_defaults[] = {
     {"FAMINS_BATCH_MAX_MESSAGES", "2000"},
 };

@@ -14,13 +14,9 @@ static const fm_setting subs_settings[] = {
     FM_SERVICE_DSN_SETTING("FAMINS_SUBSIDY_PG_DSN", "famins_subsidy"),
 };
 
-/* Its own default for one of the runtime's settings. FAMINS_BATCH_MAX_MESSAGES: 2,000, as
- * famins-eligibility's (elig_main.c says what it saves): the batch's fixed work spread over four times the
- * households; peak memory 18 -> 28 MiB at 300,000 households, well inside the budget. */
-static const fm_service_default subs_defaults[] = {
-    {"FAMINS_BATCH_MAX_MESSAGES", "2000"},
-};
-
+/* No default of its own: the runtime's batch of 500. Batches of 2,000 (eligibility's) saved 2-3 % of the
+ * pipeline's CPU here but raised the peak from 18 to 27-30 MiB, and it grew by 3 MiB over a
+ * 1,000,000-household wave in 2 runs of 3 (tests/bench/README.md, "Batches of 2,000"). */
 static const fm_service subs_service = {
     .name = "subsidy",
     .role = "famins_subsidy",
@@ -30,12 +26,9 @@ static const fm_service subs_service = {
         "Consumes enrollment.decided; for each accepted category-A household books the 4000-fen subsidy in\n"
         "the ledger, one row per paying payer (city, district or county, development zone), and publishes\n"
         "subsidy.allocated through the outbox, exactly once. Stops on SIGTERM/SIGINT after the batch in\n"
-        "hand (a second signal: at once). Its default of FAMINS_BATCH_MAX_MESSAGES is its own (2000; the\n"
-        "runtime's is 500).\n",
+        "hand (a second signal: at once).\n",
     .settings = subs_settings,
     .setting_count = sizeof subs_settings / sizeof subs_settings[0],
-    .defaults = subs_defaults,
-    .default_count = sizeof subs_defaults / sizeof subs_defaults[0],
     .needs = FM_SERVICE_CATALOGUE,
 };
 
