@@ -81,6 +81,8 @@ done
 
 export FAMINS_TOPIC_PARTITIONS="$partitions"
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
+# shellcheck source=tools/backend_cpu.sh
+source "$FAMINS_SOURCE_DIR/tests/bench/tools/backend_cpu.sh"
 itest_init bench
 DB1_DSN="$FAMINS_PG_DSN"
 COPY_DB="famins_t_bench_copy_$$"
@@ -334,23 +336,6 @@ cpu_delta() {
 }
 # cpu_json: cpu_delta's "component seconds" lines (standard input) as one JSON object.
 cpu_json() { jq -R -s 'split("\n") | map(select(length > 0) | split(" ") | {(.[0]): (.[1] | tonumber)}) | add'; }
-# copy_cpu_probe NAME start|end: the psql lines of a COPY script that save its own backend's /proc/<pid>/stat
-# to $WORK/NAME-backend-start|end.stat from inside the session (start: after it connected; end: after COMMIT,
-# while the backend is alive; two shell escapes, a few ms).
-copy_cpu_probe() {
-    if [ "$2" = start ]; then
-        echo "SELECT pg_backend_pid() AS copy_pid \\gset"
-        echo "\\setenv FAMINS_BENCH_COPY_PID :copy_pid"
-    fi
-    echo "\\! cat /proc/\$FAMINS_BENCH_COPY_PID/stat >'$WORK/$1-backend-$2.stat' 2>/dev/null || true"
-}
-# copy_cpu_seconds NAME: the CPU seconds (utime + stime) the COPY session NAME used between its two probes; 0
-# when a probe is missing.
-copy_cpu_seconds() {
-    cat "$WORK/$1-backend-start.stat" "$WORK/$1-backend-end.stat" 2>/dev/null | sed 's/^.*) //' |
-        awk -v hz="$CLK_TCK" '{ t[NR] = $12 + $13 } END { printf "%.2f", NR == 2 ? (t[2] - t[1]) / hz : 0 }'
-}
-
 # claims_cpu_snapshot: "component ticks" lines for the claims pipeline (famins-adjudicator, famins-relay, their
 # PostgreSQL sessions by application name, Kafka), then the machine's busy and idle ticks, as cpu_snapshot.
 claims_cpu_snapshot() {
@@ -537,7 +522,7 @@ copy_rows=0
 copy_script="$WORK/copy.sql"
 # The COPY session's backend CPU (the CPU profile, section 8).
 {
-    copy_cpu_probe copy start
+    backend_cpu_probe "$WORK/copy-backend" start
     echo "BEGIN;"
 } >"$copy_script"
 for t in $copy_tables; do
@@ -547,7 +532,7 @@ for t in $copy_tables; do
     echo "\\copy famins.$t FROM '$WORK/$t.copy'" >>"$copy_script"
 done
 echo "COMMIT;" >>"$copy_script"
-copy_cpu_probe copy end >>"$copy_script"
+backend_cpu_probe "$WORK/copy-backend" end >>"$copy_script"
 psql "$ITEST_ADMIN_DSN" -v ON_ERROR_STOP=1 -qAt -c "CREATE DATABASE \"$COPY_DB\" OWNER famins_admin" >/dev/null
 FAMINS_PG_DSN="$COPY_DSN" "$BIN/admin/famins-admin" migrate >"$WORK/admin-copy.log" 2>&1 ||
     fail "famins-admin migrate of the COPY database failed"
@@ -826,7 +811,7 @@ before_script="$WORK/claims-before.sql" claims_script="$WORK/claims-copy.sql"
 echo "BEGIN;" >"$before_script"
 # The claims COPY session's backend CPU, as for the enrollment COPY (section 4).
 {
-    copy_cpu_probe ccopy start
+    backend_cpu_probe "$WORK/ccopy-backend" start
     echo "BEGIN;"
 } >"$claims_script"
 claims_copy_rows=0
@@ -851,7 +836,7 @@ for t in $claims_copy_tables; do
 done
 echo "COMMIT;" >>"$before_script"
 echo "COMMIT;" >>"$claims_script"
-copy_cpu_probe ccopy end >>"$claims_script"
+backend_cpu_probe "$WORK/ccopy-backend" end >>"$claims_script"
 psql "$CCOPY_DSN" -v ON_ERROR_STOP=1 -qAt -f "$before_script" >/dev/null || fail "claims ceiling: loading the rows before the saturation run failed"
 q3 "VACUUM ANALYZE" >/dev/null 2>&1 || true
 q3 "CHECKPOINT" >/dev/null 2>&1 || true
@@ -975,7 +960,7 @@ cpu_window_s=$(calc "$cpu_t1 - $cpu_t0")
 # Households in the window: the wave scaled by the input messages still to apply when it opened (at least 1).
 cpu_households=$(calc "$households * ($in_messages - $cpu_a0) / $in_messages")
 [ "$(met "$cpu_households >= 1")" = true ] || cpu_households=1
-copy_backend_s=$(copy_cpu_seconds copy)
+copy_backend_s=$(backend_cpu_seconds "$WORK/copy-backend")
 copy_busy_s=$(calc "($(cat "$WORK/copy-machine-end.txt") - $(cat "$WORK/copy-machine-start.txt")) / $CLK_TCK")
 cpu_json <"$WORK/cpu-pipeline.txt" >"$WORK/cpu-pipeline.json"
 jq --slurpfile d "$WORK/cpu-pipeline.json" --argjson hh "$cpu_households" --argjson win "$cpu_window_s" \
@@ -1015,7 +1000,7 @@ jq --slurpfile d "$WORK/cpu-pipeline.json" --argjson hh "$cpu_households" --argj
 # (section 7). What bounds claims/s: the cores over the CPU a claim costs, and the backends' work against the
 # COPY's.
 cpu_delta "$WORK/claims-cpu-start.txt" "$WORK/claims-cpu-end.txt" | cpu_json >"$WORK/claims-cpu.json"
-ccopy_backend_s=$(copy_cpu_seconds ccopy)
+ccopy_backend_s=$(backend_cpu_seconds "$WORK/ccopy-backend")
 jq --slurpfile d "$WORK/claims-cpu.json" --argjson n "$sat_messages" --argjson cores "$cores" \
     --argjson cps "$sat_cps" --argjson ccps "$claims_copy_cps" --argjson ccopy_cpu "$ccopy_backend_s" '
     $d[0] as $d

@@ -42,8 +42,9 @@ FAMINS_SOURCE_DIR=${FAMINS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.
 export FAMINS_SOURCE_DIR
 # shellcheck source=../../support/itest.sh
 source "$FAMINS_SOURCE_DIR/tests/support/itest.sh"
+# shellcheck source=backend_cpu.sh
+source "$FAMINS_SOURCE_DIR/tests/bench/tools/backend_cpu.sh"
 itest_init outbox_mark_cost
-CLK_TCK=$(getconf CLK_TCK)
 q() { psql "$FAMINS_PG_DSN" -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 fillfactor=$(q -c "SELECT coalesce((SELECT option_value FROM pg_options_to_table(
@@ -84,21 +85,19 @@ measure() {
           FROM generate_series(1, $rows) g" -c "VACUUM ANALYZE $table" -c "CHECKPOINT" >/dev/null
     sed "s/TABLE_NAME/$table/" "$script" >"$script.$1"
     {
-        echo "SELECT pg_backend_pid() AS pid \\gset"
-        echo "\\setenv FAMINS_MARK_PID :pid"
-        echo "\\! cat /proc/\$FAMINS_MARK_PID/stat > $script.$1.start"
+        backend_cpu_probe "$script.$1" start
         echo "SELECT extract(epoch FROM clock_timestamp()) AS t0 \\gset"
         cat "$script.$1"
         echo "SELECT extract(epoch FROM clock_timestamp()) - :t0 AS wall \\gset"
-        echo "\\! cat /proc/\$FAMINS_MARK_PID/stat > $script.$1.end"
+        backend_cpu_probe "$script.$1" end
         echo "\\echo :wall"
     } >"$script.$1.sql"
     local wall cpu marked
     wall=$(q -f "$script.$1.sql" | tail -1)
     marked=$(q -c "SELECT count(*) FROM $table WHERE sent_at IS NOT NULL")
     [ "$marked" = "$rows" ] || itest_fail "$1: $marked of $rows rows marked"
-    cpu=$(cat "$script.$1.start" "$script.$1.end" | sed 's/^.*) //' |
-        awk -v hz="$CLK_TCK" '{ t[NR] = $12 + $13 } END { printf "%.3f", (t[2] - t[1]) / hz }')
+    [ -s "$script.$1-end.stat" ] || itest_fail "$1: the backend's /proc/<pid>/stat was not readable"
+    cpu=$(backend_cpu_seconds "$script.$1" 3)
     awk -v c="$cpu" -v w="$wall" -v n="$rows" 'BEGIN { printf "%.2f %.2f\n", c * 1e6 / n, w * 1e6 / n }'
 }
 
