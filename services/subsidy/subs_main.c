@@ -16,7 +16,7 @@ static const fm_setting subs_settings[] = {
 
 /* No default of its own: the runtime's batch of 500. Batches of 2,000 (eligibility's) saved 2-3 % of the
  * pipeline's CPU here but raised the peak by 6 MiB (21-23.5 -> 27-30 MiB at 1,000,000 households), and its
- * spread over the wave went above 10 % in 2 runs of 3 (1 of 3 at 500: tests/bench/README.md, "Batches of
+ * spread over the wave went above 10 % in 2 runs of 3 (2 of 6 at 500: tests/bench/README.md, "Batches of
  * 2,000"). */
 static const fm_service subs_service = {
     .name = "subsidy",
