@@ -96,7 +96,8 @@ measure() {
     wall=$(q -f "$script.$1.sql" | tail -1)
     marked=$(q -c "SELECT count(*) FROM $table WHERE sent_at IS NOT NULL")
     [ "$marked" = "$rows" ] || itest_fail "$1: $marked of $rows rows marked"
-    [ -s "$script.$1-end.stat" ] || itest_fail "$1: the backend's /proc/<pid>/stat was not readable"
+    [ -s "$script.$1-start.stat" ] && [ -s "$script.$1-end.stat" ] ||
+        itest_fail "$1: the backend's /proc/<pid>/stat was not readable"
     cpu=$(backend_cpu_seconds "$script.$1" 3)
     awk -v c="$cpu" -v w="$wall" -v n="$rows" 'BEGIN { printf "%.2f %.2f\n", c * 1e6 / n, w * 1e6 / n }'
 }
