@@ -732,6 +732,32 @@ io_probe() {
     printf '%s %s\n' "$(q1 "SELECT concat_ws(' ', blks_read, blks_hit, round(blk_read_time::numeric, 1))
         FROM pg_stat_database WHERE datname = current_database()")" "$(awk '/^pgpgin / { print $2 }' /proc/vmstat)"
 }
+# relation_reads_snapshot TABLE: every relation's block reads from outside PostgreSQL's cache so far (tables,
+# their TOAST and indexes, pg_statio_user_*), kept in famins_bench.TABLE; relation_reads_since TABLE prints the
+# relations that read most since then, with their sizes: which pages the steady run waits on.
+relation_reads_snapshot() {
+    q1 "CREATE SCHEMA IF NOT EXISTS famins_bench; DROP TABLE IF EXISTS famins_bench.$1;
+        CREATE TABLE famins_bench.$1 AS
+        SELECT relid AS rel, coalesce(heap_blks_read, 0) + coalesce(toast_blks_read, 0) AS blks_read
+          FROM pg_statio_user_tables
+        UNION ALL SELECT indexrelid, coalesce(idx_blks_read, 0) FROM pg_statio_user_indexes"
+}
+relation_reads_since() {
+    echo "| relation | kind | blocks read | share | size MiB |"
+    echo "|---|---|---:|---:|---:|"
+    q1 "WITH now AS (
+            SELECT relid AS rel, coalesce(heap_blks_read, 0) + coalesce(toast_blks_read, 0) AS blks_read
+              FROM pg_statio_user_tables
+            UNION ALL SELECT indexrelid, coalesce(idx_blks_read, 0) FROM pg_statio_user_indexes),
+        d AS (SELECT now.rel, now.blks_read - coalesce(b.blks_read, 0) AS n
+                FROM now LEFT JOIN famins_bench.$1 b USING (rel))
+        SELECT format('| %s | %s | %s | %s %% | %s |', c.relnamespace::regnamespace || '.' || c.relname,
+                      CASE c.relkind WHEN 'i' THEN 'index' ELSE 'table' END, d.n,
+                      round(100.0 * d.n / nullif(sum(d.n) OVER (), 0), 1),
+                      round(pg_total_relation_size(c.oid) / 1048576.0, 1))
+          FROM d JOIN pg_class c ON c.oid = d.rel WHERE d.n > 0 ORDER BY d.n DESC LIMIT 12"
+}
+relation_reads_snapshot steady_reads0
 io_before=$(io_probe)
 claims_wave steady "$WORK/policies-steady.jsonl" --rate "$rate"
 sleep 1 # the backends' last second of counters
@@ -759,6 +785,14 @@ log "steady: $steady_messages claims offered at $(round "$steady_in_rate") /s; l
     "committed $s_lo50/$s_lo90/$s_lo99, published $s_hi50/$s_hi90/$s_hi99 ($steady_n decisions, $steady_n_pub published)"
 latency_by_second "$W_T0" >"$out_dir/steady-latency-by-second.md"
 log "steady: latency second by second in $out_dir/steady-latency-by-second.md"
+{
+    echo "The steady run's block reads from outside PostgreSQL's cache, by relation (the database's own"
+    echo "$(q1 "SELECT pg_size_pretty(pg_database_size(current_database()))"), shared_buffers=$pg_shared_buffers):"
+    echo
+    relation_reads_since steady_reads0
+} >"$out_dir/steady-reads-by-relation.md"
+q1 "DROP TABLE famins_bench.steady_reads0"
+log "steady: its reads by relation in $out_dir/steady-reads-by-relation.md"
 if [ "$profile" = 1 ]; then
     # The steady run's own batches (the saturation run's would swamp them): their phases, for the breakdown.
     tail -n +"$((adj_log_before + 1))" "$WORK/adjudicator.log" >"$WORK/adjudicator-steady.log"
