@@ -757,9 +757,55 @@ relation_reads_since() {
                       round(pg_total_relation_size(c.oid) / 1048576.0, 1))
           FROM d JOIN pg_class c ON c.oid = d.rel WHERE d.n > 0 ORDER BY d.n DESC LIMIT 12"
 }
+# waits_sampler_start FILE: every backend of the server, ten times a second, from one psql session fed by a
+# loop (a psql per sample would cost a core's tenth): what the steady run's sessions wait on, and what else
+# runs meanwhile (autovacuum and its table, checkpointer), one line per backend and sample. waits_sampler_stop
+# ends it (the loop stops once FILE.run is gone, so the run's cleanup of $WORK ends it too, and psql then ends
+# at its input's end, its output whole); steady_waits FILE prints the table of it.
+# Other roles' waits show only to a superuser or a member of pg_read_all_stats: the sampler connects as the
+# stack's superuser (FAMINS_PG_ADMIN_DSN, as deploy/local/stack.sh env prints it), and samples nothing without one.
+WAITS_DSN="${FAMINS_PG_ADMIN_DSN:-host=127.0.0.1 port=${FAMINS_PG_PORT} dbname=postgres user=postgres}"
+waits_sampler_start() {
+    WAITS_PID="" WAITS_FILE=$1
+    if [ "$(psql "$WAITS_DSN" -qAt -c "SELECT pg_has_role('pg_read_all_stats', 'member')" 2>/dev/null)" != t ]; then
+        log "WARNING: no superuser session ($WAITS_DSN): the steady run's waits are not sampled"
+        : >"$1"
+        return 0
+    fi
+    : >"$1.run"
+    (while [ -e "$1.run" ]; do
+        echo "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint, backend_type,
+                     coalesce(nullif(application_name, ''), '-'), coalesce(state, '-'),
+                     coalesce(wait_event_type, 'CPU'), coalesce(wait_event, '-'),
+                     CASE WHEN backend_type = 'autovacuum worker'
+                          THEN coalesce(substring(query FROM 'autovacuum: (?:VACUUM )?(?:ANALYZE )?([a-z_.]+)'), '-') ELSE '-' END,
+                     coalesce(datname, '-')
+                FROM pg_stat_activity WHERE pid <> pg_backend_pid();"
+        sleep 0.1
+    done | psql "$WAITS_DSN" -qAt -F $'\t' >"$1" 2>/dev/null) &
+    WAITS_PID=$!
+}
+waits_sampler_stop() { rm -f "$WAITS_FILE.run"; [ -z "$WAITS_PID" ] || wait "$WAITS_PID" || true; }
+# Who: the adjudicators' sessions, the relay's, autovacuum (with its table), the other background processes;
+# idle client sessions (waiting for their client), background processes in their idle loop (wait type
+# Activity) and the sampler are left out. A share is of that group's samples.
+steady_waits() {
+    echo "| who | waiting on | samples | share of who's samples |"
+    echo "|---|---|---:|---:|"
+    awk -F '\t' -v db="$ITEST_DB" '
+        $2 == "client backend" && $4 == "idle" || $5 == "Activity" { next }
+        { who = $2 == "client backend" ? ($3 ~ /^bench-adj-/ ? "adjudicator sessions" : $3 == "bench-relay" ? "relay session" : "other client: " $3) \
+                : $2 == "autovacuum worker" ? "autovacuum: " $7 ($8 == db ? "" : " (database " $8 ")") : $2
+          what = $5 == "CPU" ? "running (no wait event)" : $5 "/" $6
+          n[who SUBSEP what]++; total[who]++ }
+        END { for (k in n) { split(k, a, SUBSEP); printf "| %s | %s | %d | %.1f %% |\n", a[1], a[2], n[k], 100 * n[k] / total[a[1]] } }
+    ' "$1" | sort -t '|' -k2,2 -k4,4nr
+}
 relation_reads_snapshot steady_reads0
 io_before=$(io_probe)
+waits_sampler_start "$WORK/steady-waits.tsv"
 claims_wave steady "$WORK/policies-steady.jsonl" --rate "$rate"
+waits_sampler_stop
 sleep 1 # the backends' last second of counters
 read -r io_r0 io_h0 io_t0 io_k0 <<<"$io_before"
 read -r io_r1 io_h1 io_t1 io_k1 <<<"$(io_probe)"
@@ -792,6 +838,13 @@ log "steady: latency second by second in $out_dir/steady-latency-by-second.md"
     relation_reads_since steady_reads0
 } >"$out_dir/steady-reads-by-relation.md"
 q1 "DROP TABLE famins_bench.steady_reads0"
+{
+    echo "What the server's processes waited on during the steady run: pg_stat_activity sampled ten times a second"
+    echo "($(cut -f1 "$WORK/steady-waits.tsv" | sort -u | wc -l) samples); a client session between statements is left out."
+    echo
+    steady_waits "$WORK/steady-waits.tsv"
+} >"$out_dir/steady-waits.md"
+log "steady: what its sessions waited on in $out_dir/steady-waits.md"
 log "steady: its reads by relation in $out_dir/steady-reads-by-relation.md"
 if [ "$profile" = 1 ]; then
     # The steady run's own batches (the saturation run's would swamp them): their phases, for the breakdown.
