@@ -779,7 +779,10 @@ waits_sampler_start() {
                      coalesce(wait_event_type, 'CPU'), coalesce(wait_event, '-'),
                      CASE WHEN backend_type = 'autovacuum worker'
                           THEN coalesce(substring(query FROM 'autovacuum: (?:VACUUM )?(?:ANALYZE )?([a-z_.]+)'), '-') ELSE '-' END,
-                     coalesce(datname, '-')
+                     coalesce(datname, '-'),
+                     CASE WHEN backend_type = 'client backend' AND wait_event_type = 'IO'
+                          THEN coalesce(substring(query FROM '^\\s*((?:INSERT INTO|UPDATE|DELETE FROM|COPY) [a-z_.]+)'),
+                                        substring(query FROM '^\\s*([A-Za-z]+)'), '-') ELSE '-' END
                 FROM pg_stat_activity WHERE pid <> pg_backend_pid();"
         sleep 0.1
     done | psql "$WAITS_DSN" -qAt -F $'\t' >"$1" 2>/dev/null) &
@@ -788,7 +791,8 @@ waits_sampler_start() {
 waits_sampler_stop() { rm -f "$WAITS_FILE.run"; [ -z "$WAITS_PID" ] || wait "$WAITS_PID" || true; }
 # Who: the adjudicators' sessions, the relay's, autovacuum (with its table), the other background processes;
 # idle client sessions (waiting for their client), background processes in their idle loop (wait type
-# Activity) and the sampler are left out. A share is of that group's samples.
+# Activity) and the sampler are left out. A session waiting on I/O is shown with its statement's kind and
+# table only (never the statement's text: no literal of it reaches the results). A share is of that group's samples.
 steady_waits() {
     echo "| who | waiting on | samples | share of who's samples |"
     echo "|---|---|---:|---:|"
@@ -796,7 +800,7 @@ steady_waits() {
         $2 == "client backend" && $4 == "idle" || $5 == "Activity" { next }
         { who = $2 == "client backend" ? ($3 ~ /^bench-adj-/ ? "adjudicator sessions" : $3 == "bench-relay" ? "relay session" : "other client: " $3) \
                 : $2 == "autovacuum worker" ? "autovacuum: " $7 ($8 == db ? "" : " (database " $8 ")") : $2
-          what = $5 == "CPU" ? "running (no wait event)" : $5 "/" $6
+          what = $5 == "CPU" ? "running (no wait event)" : $5 "/" $6 ($9 == "-" || $9 == "" ? "" : " in " $9)
           n[who SUBSEP what]++; total[who]++ }
         END { for (k in n) { split(k, a, SUBSEP); printf "| %s | %s | %d | %.1f %% |\n", a[1], a[2], n[k], 100 * n[k] / total[a[1]] } }
     ' "$1" | sort -t '|' -k2,2 -k4,4nr
